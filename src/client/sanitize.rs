@@ -1,0 +1,82 @@
+//! The one sanitizer every outside string passes through at the client boundary.
+//!
+//! Control characters (C0, C1, DEL) and bidi overrides could move the cursor, set a window title,
+//! write the clipboard or reorder what an approver reads. Line breaks and tabs become spaces; every
+//! other such character becomes a visible U+FFFD so tampering shows instead of vanishing.
+
+/// Is `c` a bidi embedding/override/isolate control (U+202A–U+202E, U+2066–U+2069) or a mark
+/// that could flip display order (U+200E, U+200F, U+061C)?
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+/// Makes an outside string safe to draw: see the module comment.
+pub fn clean(s: &str) -> String {
+    if !s.chars().any(|c| c.is_control() || is_bidi_control(c)) {
+        return s.to_string();
+    }
+    s.chars()
+        .map(|c| match c {
+            '\n' | '\r' | '\t' => ' ',
+            c if c.is_control() || is_bidi_control(c) => '\u{FFFD}',
+            c => c,
+        })
+        .collect()
+}
+
+/// True when `s` needs no cleaning.
+pub fn is_clean(s: &str) -> bool {
+    !s.chars().any(|c| c.is_control() || is_bidi_control(c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn escape_sequences_are_defused() {
+        assert_eq!(
+            clean("I \x1b[0;36mwas\x1b[0m here"),
+            "I \u{FFFD}[0;36mwas\u{FFFD}[0m here"
+        );
+        assert_eq!(clean("\x1b]0;pwned\x07"), "\u{FFFD}]0;pwned\u{FFFD}");
+        assert_eq!(clean("a\u{9b}31m"), "a\u{FFFD}31m", "C1 CSI");
+        assert_eq!(clean("del\x7f"), "del\u{FFFD}");
+    }
+
+    #[test]
+    fn bidi_overrides_are_made_visible() {
+        assert_eq!(clean("abc\u{202E}fed"), "abc\u{FFFD}fed");
+        assert_eq!(clean("\u{2066}x\u{2069}"), "\u{FFFD}x\u{FFFD}");
+    }
+
+    #[test]
+    fn ordinary_text_is_untouched() {
+        for s in [
+            "Zoë Øster",
+            "山田 太郎",
+            "Ana-María O'Neil",
+            "🚀 launch",
+            "",
+        ] {
+            assert_eq!(clean(s), s);
+        }
+        assert_eq!(clean("two\nlines\tand tab"), "two lines and tab");
+    }
+
+    proptest! {
+        #[test]
+        fn output_never_holds_a_control_or_bidi_character(s in any::<String>()) {
+            let out = clean(&s);
+            prop_assert!(is_clean(&out));
+            prop_assert_eq!(out.chars().count(), s.chars().count(), "one char in, one char out");
+        }
+
+        #[test]
+        fn cleaning_is_idempotent(s in any::<String>()) {
+            let once = clean(&s);
+            prop_assert_eq!(clean(&once), once.clone());
+        }
+    }
+}

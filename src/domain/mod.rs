@@ -1,0 +1,15 @@
+//! Plain types and allocation math. No IO: most of allot's correctness lives here.
+
+pub mod calendar;
+pub mod dates;
+pub mod ids;
+pub mod load;
+pub mod model;
+pub mod workspace;
+
+pub use calendar::{Calendar, Holidays, WeeklyCapacity};
+pub use dates::DateRange;
+pub use ids::Id;
+pub use load::{LoadLevel, allocation_daily, daily_load, load_level};
+pub use model::{Allocation, Amount, Person, Project, Request, RequestStatus, Resource};
+pub use workspace::{LoadIndex, Roster, RowKey, Workspace};

@@ -1,0 +1,184 @@
+//! A loaded workspace: every record by id, the calendars, and the per-day load index.
+
+use super::calendar::{Calendar, Holidays, WeeklyCapacity};
+use super::dates::DateRange;
+use super::ids::Id;
+use super::load::allocation_daily;
+use super::model::{Allocation, Person, Project, Request, Resource};
+use chrono::NaiveDate;
+use std::collections::{BTreeMap, HashMap};
+
+/// Whose load a day belongs to: a person (summing all their resources) or an unnamed resource.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RowKey {
+    Person(Id),
+    Unnamed(Id),
+}
+
+/// Everything a backend returns about the people side of a workspace (allocations come per window).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Roster {
+    pub name: String,
+    pub current_user: Option<Id>,
+    pub people: Vec<Person>,
+    pub projects: Vec<Project>,
+    pub resources: Vec<Resource>,
+    pub holidays: Holidays,
+}
+
+/// The workspace as the app holds it.
+#[derive(Clone, Debug, Default)]
+pub struct Workspace {
+    pub name: String,
+    pub current_user: Option<Id>,
+    pub people: BTreeMap<Id, Person>,
+    pub projects: BTreeMap<Id, Project>,
+    pub resources: BTreeMap<Id, Resource>,
+    pub allocations: BTreeMap<Id, Allocation>,
+    pub requests: BTreeMap<Id, Request>,
+    pub holidays: Holidays,
+    pub index: LoadIndex,
+}
+
+impl Workspace {
+    pub fn from_roster(r: Roster) -> Self {
+        Workspace {
+            name: r.name,
+            current_user: r.current_user,
+            people: r.people.into_iter().map(|p| (p.id.clone(), p)).collect(),
+            projects: r.projects.into_iter().map(|p| (p.id.clone(), p)).collect(),
+            resources: r.resources.into_iter().map(|x| (x.id.clone(), x)).collect(),
+            holidays: r.holidays,
+            ..Default::default()
+        }
+    }
+
+    /// Replaces the allocations and rebuilds the load index over `window`.
+    pub fn set_allocations(&mut self, window: DateRange, allocations: Vec<Allocation>) {
+        self.allocations = allocations.into_iter().map(|a| (a.id.clone(), a)).collect();
+        self.rebuild_index(window);
+    }
+
+    pub fn rebuild_index(&mut self, window: DateRange) {
+        let mut index = LoadIndex::new(window);
+        for a in self.allocations.values() {
+            if let Some(key) = self.row_key(&a.resource_id) {
+                let cal = self.calendar_for(&key);
+                index.add(&key, a.range.start, &allocation_daily(a, &cal));
+            }
+        }
+        self.index = index;
+    }
+
+    pub fn row_key(&self, resource_id: &Id) -> Option<RowKey> {
+        let r = self.resources.get(resource_id)?;
+        Some(match &r.person_id {
+            Some(p) => RowKey::Person(p.clone()),
+            None => RowKey::Unnamed(r.id.clone()),
+        })
+    }
+
+    /// The calendar a row's load is measured against: the person's, or the default workweek
+    /// and holidays for an unnamed resource (as Kantata does).
+    pub fn calendar_for(&self, key: &RowKey) -> Calendar {
+        match key {
+            RowKey::Person(id) => match self.people.get(id) {
+                Some(p) => Calendar::new(p.weekly, self.holidays.clone(), p.time_off.clone()),
+                None => Calendar::new(WeeklyCapacity::STANDARD, self.holidays.clone(), vec![]),
+            },
+            RowKey::Unnamed(_) => {
+                Calendar::new(WeeklyCapacity::STANDARD, self.holidays.clone(), vec![])
+            }
+        }
+    }
+
+    pub fn load_in(&self, key: &RowKey, range: DateRange) -> u64 {
+        self.index.sum(key, range)
+    }
+
+    pub fn person_name(&self, id: &Id) -> &str {
+        self.people
+            .get(id)
+            .map(|p| p.name.as_str())
+            .unwrap_or("(unknown person)")
+    }
+
+    pub fn project_name(&self, id: Option<&Id>) -> &str {
+        id.and_then(|id| self.projects.get(id))
+            .map(|p| p.name.as_str())
+            .unwrap_or("—")
+    }
+
+    /// The label a resource is shown by: the person's name, or its role for an unnamed one.
+    pub fn resource_name(&self, r: &Resource) -> String {
+        match &r.person_id {
+            Some(p) => self.person_name(p).to_string(),
+            None => format!("Unnamed {}", r.role),
+        }
+    }
+}
+
+/// Dense per-day load sums over a window, one row per [`RowKey`]. Bucket sums are plain adds over
+/// a slice; an edit updates only the days it touches.
+#[derive(Clone, Debug, Default)]
+pub struct LoadIndex {
+    window: Option<DateRange>,
+    rows: HashMap<RowKey, Vec<u32>>,
+}
+
+impl LoadIndex {
+    pub fn new(window: DateRange) -> Self {
+        LoadIndex {
+            window: Some(window),
+            rows: HashMap::new(),
+        }
+    }
+
+    pub fn window(&self) -> Option<DateRange> {
+        self.window
+    }
+
+    pub fn add(&mut self, key: &RowKey, start: NaiveDate, daily: &[u32]) {
+        self.apply(key, start, daily, true);
+    }
+
+    pub fn remove(&mut self, key: &RowKey, start: NaiveDate, daily: &[u32]) {
+        self.apply(key, start, daily, false);
+    }
+
+    fn apply(&mut self, key: &RowKey, start: NaiveDate, daily: &[u32], add: bool) {
+        let Some(w) = self.window else { return };
+        let len = w.len_days() as usize;
+        let row = self.rows.entry(key.clone()).or_insert_with(|| vec![0; len]);
+        let offset = (start - w.start).num_days();
+        for (i, m) in daily.iter().enumerate() {
+            let at = offset + i as i64;
+            if at < 0 || at >= len as i64 {
+                continue;
+            }
+            let cell = &mut row[at as usize];
+            *cell = if add {
+                cell.saturating_add(*m)
+            } else {
+                cell.saturating_sub(*m)
+            };
+        }
+    }
+
+    pub fn day(&self, key: &RowKey, d: NaiveDate) -> u32 {
+        self.sum(key, DateRange::day(d)) as u32
+    }
+
+    /// Total minutes of `key` over `range`, counting only the days inside the window.
+    pub fn sum(&self, key: &RowKey, range: DateRange) -> u64 {
+        let (Some(w), Some(row)) = (self.window, self.rows.get(key)) else {
+            return 0;
+        };
+        let Some(part) = w.intersect(&range) else {
+            return 0;
+        };
+        let a = (part.start - w.start).num_days() as usize;
+        let b = (part.end - w.start).num_days() as usize;
+        row[a..=b].iter().map(|m| *m as u64).sum()
+    }
+}

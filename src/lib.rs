@@ -1,0 +1,4 @@
+//! allot: a keyboard-first terminal resource planner.
+
+pub mod client;
+pub mod domain;
