@@ -1,4 +1,9 @@
 //! allot: a keyboard-first terminal resource planner.
 
+pub mod app;
+pub mod cli;
 pub mod client;
 pub mod domain;
+pub mod paths;
+pub mod runtime;
+pub mod ui;

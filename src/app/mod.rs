@@ -1,0 +1,11 @@
+//! The reducer: [`State`], [`Action`] (intents and IO results), [`Effect`] (IO to do) and
+//! [`update`]. Pure: no IO, no clock (today is in State), no terminal.
+
+pub mod action;
+pub mod geometry;
+pub mod state;
+pub mod update;
+
+pub use action::{Action, Effect};
+pub use state::{State, ThemeKind, View};
+pub use update::update;

@@ -1,0 +1,125 @@
+//! Terminal setup and restore, the event loop, and effect execution.
+//!
+//! The loop `select!`s over terminal input and effect results; it never awaits IO inline, so the
+//! user can move and quit while a load is in flight. It draws only after something changed, and
+//! wraps each frame in synchronized output so slow links never show a half-drawn frame.
+
+use crate::app::{Action, Effect, State, update};
+use crate::client::Backend;
+use crate::ui;
+use color_eyre::eyre::Result;
+use crossterm::event::{Event, EventStream};
+use crossterm::terminal::{
+    BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen,
+    disable_raw_mode, enable_raw_mode,
+};
+use crossterm::{cursor, execute};
+use futures::StreamExt;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use std::io::{self, Stdout};
+use std::sync::Arc;
+use tokio::sync::mpsc;
+
+/// Runs one effect against the backend and turns its result into an action.
+pub async fn execute_effect(backend: &dyn Backend, effect: Effect) -> Action {
+    match effect {
+        Effect::LoadRoster => Action::RosterLoaded(backend.roster().await),
+        Effect::LoadAllocations(window) => Action::AllocationsLoaded {
+            window,
+            result: backend.allocations(window).await,
+        },
+        Effect::LoadRequests => Action::RequestsLoaded(backend.requests().await),
+    }
+}
+
+/// Restores the terminal: raw mode off first, then the main screen and the cursor. Safe to call
+/// more than once and from a panic hook.
+pub fn restore_terminal() {
+    let _ = disable_raw_mode();
+    let _ = execute!(io::stdout(), LeaveAlternateScreen, cursor::Show);
+}
+
+/// Restores the terminal when dropped, on every exit path including `?` and panics that unwind.
+struct TerminalGuard;
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore_terminal();
+    }
+}
+
+/// Installs color-eyre's hooks so a panic first restores the terminal, then prints its report.
+pub fn install_hooks() -> Result<()> {
+    let (panic_hook, eyre_hook) = color_eyre::config::HookBuilder::default().into_hooks();
+    eyre_hook.install()?;
+    let panic_hook = panic_hook.into_panic_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore_terminal();
+        tracing::error!("panic: {info}");
+        panic_hook(info);
+    }));
+    Ok(())
+}
+
+pub async fn run(backend: Arc<dyn Backend>, mut state: State) -> Result<()> {
+    enable_raw_mode()?;
+    let _guard = TerminalGuard;
+    execute!(io::stdout(), EnterAlternateScreen, cursor::Hide)?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    terminal.clear()?;
+
+    let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
+    let mut events = EventStream::new();
+    let size = terminal.size()?;
+    let dispatch = |state: &mut State, action: Action| {
+        for effect in update(state, action) {
+            tracing::debug!(?effect, "effect");
+            let backend = backend.clone();
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let action = execute_effect(backend.as_ref(), effect).await;
+                let _ = tx.send(action);
+            });
+        }
+    };
+    dispatch(&mut state, Action::Resize(size.width, size.height));
+    dispatch(&mut state, Action::Start);
+
+    let mut dirty = true;
+    loop {
+        if dirty {
+            draw(&mut terminal, &state)?;
+            dirty = false;
+        }
+        if state.quit {
+            break;
+        }
+        let action = tokio::select! {
+            event = events.next() => match event {
+                Some(Ok(Event::Key(key))) => ui::keymap::action_for(&state, key),
+                Some(Ok(Event::Resize(w, h))) => Some(Action::Resize(w, h)),
+                Some(Ok(_)) => None,
+                Some(Err(e)) => {
+                    tracing::error!("terminal input failed: {e}");
+                    return Err(e.into());
+                }
+                None => break,
+            },
+            Some(action) = rx.recv() => Some(action),
+        };
+        if let Some(action) = action {
+            dispatch(&mut state, action);
+            dirty = true;
+        }
+    }
+    Ok(())
+}
+
+fn draw(terminal: &mut Terminal<CrosstermBackend<Stdout>>, state: &State) -> Result<()> {
+    execute!(io::stdout(), BeginSynchronizedUpdate)?;
+    let drawn = terminal.draw(|f| ui::render(state, f));
+    execute!(io::stdout(), EndSynchronizedUpdate)?;
+    drawn?;
+    Ok(())
+}

@@ -1,0 +1,48 @@
+//! Keys to actions: the default bindings in DESIGN.md.
+
+use crate::app::{Action, State, View};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+pub fn action_for(state: &State, key: KeyEvent) -> Option<Action> {
+    if key.kind != KeyEventKind::Press {
+        return None;
+    }
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl {
+        return match key.code {
+            KeyCode::Char('c') => Some(Action::Quit),
+            _ => None,
+        };
+    }
+    if state.help {
+        // The help overlay is modal: it closes on ? or Esc, and q still quits.
+        return match key.code {
+            KeyCode::Char('?') | KeyCode::Esc => Some(Action::ToggleHelp),
+            KeyCode::Char('q') => Some(Action::Quit),
+            _ => None,
+        };
+    }
+    Some(match key.code {
+        KeyCode::Char('q') => Action::Quit,
+        KeyCode::Char('?') => Action::ToggleHelp,
+        KeyCode::Esc => Action::Back,
+        KeyCode::Char('1') => Action::ShowView(View::Resources),
+        KeyCode::Char('2') => Action::ShowView(View::Gantt),
+        KeyCode::Char('3') => Action::ShowView(View::Requests),
+        KeyCode::Tab => Action::NextView,
+        KeyCode::BackTab => Action::PrevView,
+        KeyCode::Char('j') | KeyCode::Down => Action::Down,
+        KeyCode::Char('k') | KeyCode::Up => Action::Up,
+        KeyCode::Char('h') | KeyCode::Left => Action::Left,
+        KeyCode::Char('l') | KeyCode::Right => Action::Right,
+        KeyCode::PageDown => Action::PageDown,
+        KeyCode::PageUp => Action::PageUp,
+        KeyCode::Char('g') | KeyCode::Home => Action::Top,
+        KeyCode::Char('G') | KeyCode::End => Action::Bottom,
+        KeyCode::Char('t') => Action::Today,
+        KeyCode::Char('z') => Action::ZoomIn,
+        KeyCode::Char('Z') => Action::ZoomOut,
+        KeyCode::Char('R') => Action::Refresh,
+        _ => return None,
+    })
+}

@@ -1,0 +1,49 @@
+//! Rendering: pure functions of `&State` into a ratatui `Frame`. Builds only what is visible.
+
+pub mod gantt;
+pub mod help;
+pub mod keymap;
+pub mod requests;
+pub mod resources;
+pub mod rows;
+pub mod status;
+pub mod text;
+pub mod theme;
+
+use crate::app::{State, View};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use theme::Theme;
+
+pub fn render(state: &State, f: &mut Frame) {
+    let area = f.area();
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    let theme = Theme::new(state.theme);
+    if area.height < 3 {
+        status::render_status(state, &theme, f, Rect { height: 1, ..area });
+        return;
+    }
+    let tabs = Rect { height: 1, ..area };
+    let body = Rect {
+        y: area.y + 1,
+        height: area.height - 2,
+        ..area
+    };
+    let bar = Rect {
+        y: area.y + area.height - 1,
+        height: 1,
+        ..area
+    };
+    status::render_tabs(state, &theme, f, tabs);
+    match state.view {
+        View::Resources => resources::render(state, &theme, f, body),
+        View::Gantt => gantt::render(state, &theme, f, body),
+        View::Requests => requests::render(state, &theme, f, body),
+    }
+    status::render_status(state, &theme, f, bar);
+    if state.help {
+        help::render(&theme, f, area);
+    }
+}

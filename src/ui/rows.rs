@@ -1,0 +1,66 @@
+//! What a Resources/Gantt row is called and how much it can take: shared by both views.
+
+use crate::domain::dates::week_of;
+use crate::domain::{Calendar, DateRange, RowKey, Workspace};
+use chrono::NaiveDate;
+
+pub struct RowInfo<'a> {
+    pub name: String,
+    pub role: &'a str,
+    /// The project for an unnamed resource; the number of projects for a person.
+    pub project: String,
+    pub unnamed: bool,
+    pub calendar: Calendar,
+}
+
+pub fn row_info<'a>(ws: &'a Workspace, key: &RowKey) -> RowInfo<'a> {
+    let calendar = ws.calendar_for(key);
+    match key {
+        RowKey::Person(id) => {
+            let person = ws.people.get(id);
+            let projects = ws
+                .resources
+                .values()
+                .filter(|r| r.person_id.as_ref() == Some(id))
+                .filter_map(|r| r.project_id.as_ref())
+                .collect::<std::collections::BTreeSet<_>>()
+                .len();
+            RowInfo {
+                name: ws.person_name(id).to_string(),
+                role: person.map(|p| p.role.as_str()).unwrap_or(""),
+                project: match projects {
+                    0 => "—".into(),
+                    1 => "1 project".into(),
+                    n => format!("{n} projects"),
+                },
+                unnamed: false,
+                calendar,
+            }
+        }
+        RowKey::Unnamed(id) => {
+            let r = ws.resources.get(id);
+            RowInfo {
+                name: r
+                    .map(|r| ws.resource_name(r))
+                    .unwrap_or_else(|| "(unknown resource)".into()),
+                role: r.map(|r| r.role.as_str()).unwrap_or(""),
+                project: ws
+                    .project_name(r.and_then(|r| r.project_id.as_ref()))
+                    .to_string(),
+                unnamed: true,
+                calendar,
+            }
+        }
+    }
+}
+
+/// Load and capacity of a row over the week holding `day`.
+pub fn week_load(ws: &Workspace, key: &RowKey, cal: &Calendar, day: NaiveDate) -> (u64, u64) {
+    let week = week_of(day);
+    (ws.load_in(key, week), cal.capacity_in(week))
+}
+
+/// Load and capacity of a row over `range`.
+pub fn range_load(ws: &Workspace, key: &RowKey, cal: &Calendar, range: DateRange) -> (u64, u64) {
+    (ws.load_in(key, range), cal.capacity_in(range))
+}
