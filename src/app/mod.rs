@@ -9,3 +9,6 @@ pub mod update;
 pub use action::{Action, Effect};
 pub use state::{State, ThemeKind, View};
 pub use update::update;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,80 @@
+//! End to end: the built binary in a pseudo-terminal, read through a terminal emulator.
+
+mod common;
+
+use common::PtyApp;
+
+#[test]
+fn demo_opens_shows_three_views_with_data_and_quits_cleanly() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("demo.db");
+    let db = db.to_str().unwrap();
+    let mut app = PtyApp::spawn(&["--demo", "--today", "2026-11-23", "--db", db], 80, 24, home.path(), &[]);
+
+    // Resources: people with this week's hours, and the status bar names the backend and today.
+    let screen = app.wait_for("the resource list", |s| s.contains("This wk") && s.contains("Morgan Lee"));
+    assert!(screen.contains("local · "), "status bar shows the backend:\n{screen}");
+    assert!(screen.contains("2026-11-23"), "status bar shows today:\n{screen}");
+
+    app.send("2");
+    let screen = app.wait_for("the gantt", |s| s.contains("Resource") && s.contains("week of 2026-11-23"));
+    assert!(screen.contains("Nov 26") || screen.contains("Dec 26"), "month header:\n{screen}");
+    assert!(screen.contains('h'), "load cells with hours:\n{screen}");
+
+    app.send("3");
+    let screen = app.wait_for("the request queue", |s| s.contains("Requester") && s.contains("Request #"));
+    assert!(screen.contains("3 Requests ("), "tab shows the queue size:\n{screen}");
+
+    app.send("?");
+    app.wait_for_text("Esc or ? closes this help");
+    app.send("?");
+    app.wait_for("help to close", |s| !s.contains("closes this help"));
+
+    app.send("q");
+    assert_eq!(app.wait_exit(), 0);
+    assert!(std::path::Path::new(db).exists(), "the demo database was written where --db said");
+}
+
+#[test]
+fn a_bad_today_is_refused_with_exit_status_2() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_allot"))
+        .args(["--today", "2026-02-30"])
+        .env_remove("ALLOT_TODAY")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("'2026-02-30' is not a date"), "{err}");
+}
+
+#[test]
+fn a_db_that_is_not_an_allot_database_is_refused_and_left_untouched() {
+    let home = tempfile::tempdir().unwrap();
+    let path = home.path().join("notes.txt");
+    std::fs::write(&path, "just some notes, not a database\n").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_allot"))
+        .args(["--db", path.to_str().unwrap()])
+        .env("ALLOT_DATA_DIR", home.path().join("data"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "one clear line: {err}");
+    assert!(err.contains(path.to_str().unwrap()), "names the path: {err}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "just some notes, not a database\n");
+}
+
+#[test]
+fn an_unwritable_db_location_is_refused_with_exit_status_2() {
+    let home = tempfile::tempdir().unwrap();
+    let path = home.path().join("no-such-dir").join("w.db");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_allot"))
+        .args(["--db", path.to_str().unwrap()])
+        .env("ALLOT_DATA_DIR", home.path().join("data"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no-such-dir"), "names the path: {err}");
+    assert!(!path.exists());
+}
