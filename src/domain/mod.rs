@@ -4,6 +4,7 @@ pub mod calendar;
 pub mod dates;
 pub mod ids;
 pub mod load;
+pub mod timeline;
 pub mod model;
 pub mod workspace;
 
@@ -12,4 +13,5 @@ pub use dates::DateRange;
 pub use ids::Id;
 pub use load::{LoadLevel, allocation_daily, daily_load, load_level};
 pub use model::{Allocation, Amount, Person, Project, Request, RequestStatus, Resource};
+pub use timeline::Zoom;
 pub use workspace::{LoadIndex, Roster, RowKey, Workspace};
