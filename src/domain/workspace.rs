@@ -38,6 +38,8 @@ pub struct Workspace {
     pub requests: BTreeMap<Id, Request>,
     pub holidays: Holidays,
     pub index: LoadIndex,
+    /// Allocation ids per row, so a row's bars are found without scanning every allocation.
+    pub by_row: HashMap<RowKey, Vec<Id>>,
 }
 
 impl Workspace {
@@ -59,15 +61,58 @@ impl Workspace {
         self.rebuild_index(window);
     }
 
+    /// Rebuilds the load index and the per-row lists from scratch, one calendar per row.
     pub fn rebuild_index(&mut self, window: DateRange) {
         let mut index = LoadIndex::new(window);
+        let mut by_row: HashMap<RowKey, Vec<Id>> = HashMap::new();
+        let mut calendars: HashMap<RowKey, Calendar> = HashMap::new();
         for a in self.allocations.values() {
-            if let Some(key) = self.row_key(&a.resource_id) {
-                let cal = self.calendar_for(&key);
-                index.add(&key, a.range.start, &allocation_daily(a, &cal));
+            let Some(key) = self.row_key(&a.resource_id) else { continue };
+            let cal = calendars.entry(key.clone()).or_insert_with(|| self.calendar_for(&key));
+            if let Some(part) = a.range.intersect(&window) {
+                let daily = allocation_daily(a, cal);
+                let skip = (part.start - a.range.start).num_days() as usize;
+                index.add(&key, part.start, &daily[skip..]);
             }
+            by_row.entry(key).or_default().push(a.id.clone());
         }
         self.index = index;
+        self.by_row = by_row;
+    }
+
+    /// Adds or replaces one allocation, updating the index for just the days it touches.
+    pub fn put_allocation(&mut self, a: Allocation) {
+        self.remove_allocation(&a.id);
+        if let Some(key) = self.row_key(&a.resource_id) {
+            let cal = self.calendar_for(&key);
+            self.index.add(&key, a.range.start, &allocation_daily(&a, &cal));
+            self.by_row.entry(key).or_default().push(a.id.clone());
+        }
+        self.allocations.insert(a.id.clone(), a);
+    }
+
+    /// Removes one allocation and its load; returns it if it was there.
+    pub fn remove_allocation(&mut self, id: &Id) -> Option<Allocation> {
+        let old = self.allocations.remove(id)?;
+        if let Some(key) = self.row_key(&old.resource_id) {
+            let cal = self.calendar_for(&key);
+            self.index.remove(&key, old.range.start, &allocation_daily(&old, &cal));
+            if let Some(ids) = self.by_row.get_mut(&key) {
+                ids.retain(|x| x != id);
+            }
+        }
+        Some(old)
+    }
+
+    /// The allocations drawn on a row, in start order.
+    pub fn allocations_of(&self, key: &RowKey) -> Vec<&Allocation> {
+        let mut v: Vec<&Allocation> = self
+            .by_row
+            .get(key)
+            .map(|ids| ids.iter().filter_map(|id| self.allocations.get(id)).collect())
+            .unwrap_or_default();
+        v.sort_by(|a, b| a.range.start.cmp(&b.range.start).then(a.id.cmp(&b.id)));
+        v
     }
 
     pub fn row_key(&self, resource_id: &Id) -> Option<RowKey> {
@@ -180,5 +225,85 @@ impl LoadIndex {
         let a = (part.start - w.start).num_days() as usize;
         let b = (part.end - w.start).num_days() as usize;
         row[a..=b].iter().map(|m| *m as u64).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::dates::parse_date;
+    use crate::domain::model::Amount;
+
+    fn d(s: &str) -> NaiveDate {
+        parse_date(s).unwrap()
+    }
+
+    fn ws() -> Workspace {
+        let mut ws = Workspace::from_roster(Roster {
+            people: vec![Person {
+                id: Id::new("u1"),
+                name: "Ada".into(),
+                email: String::new(),
+                role: "Engineer".into(),
+                weekly: WeeklyCapacity::STANDARD,
+                time_off: vec![],
+            }],
+            resources: vec![Resource {
+                id: Id::new("r1"),
+                project_id: None,
+                person_id: Some(Id::new("u1")),
+                role: "Engineer".into(),
+                label: "Engineer".into(),
+            }],
+            ..Default::default()
+        });
+        ws.set_allocations(DateRange::new(d("2026-11-01"), d("2026-12-31")), vec![]);
+        ws
+    }
+
+    fn alloc(id: &str, start: &str, end: &str, minutes: u32) -> Allocation {
+        Allocation {
+            id: Id::new(id),
+            resource_id: Id::new("r1"),
+            project_id: None,
+            range: DateRange::new(d(start), d(end)),
+            amount: Amount::TotalMinutes(minutes),
+            hard: true,
+            notes: String::new(),
+            read_only: false,
+            allocate_on_time_off: false,
+            server_total_minutes: None,
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn incremental_edits_match_a_rebuild() {
+        let mut w = ws();
+        let key = RowKey::Person(Id::new("u1"));
+        w.put_allocation(alloc("a", "2026-11-23", "2026-11-27", 2100));
+        w.put_allocation(alloc("b", "2026-11-25", "2026-12-04", 3000));
+        w.put_allocation(alloc("a", "2026-11-30", "2026-12-04", 1200)); // moved
+        let window = w.index.window().unwrap();
+        let incremental: Vec<u32> = window.days().map(|x| w.index.day(&key, x)).collect();
+        let mut fresh = w.clone();
+        fresh.rebuild_index(window);
+        let rebuilt: Vec<u32> = window.days().map(|x| fresh.index.day(&key, x)).collect();
+        assert_eq!(incremental, rebuilt);
+        assert_eq!(w.load_in(&key, window), 4200);
+        assert_eq!(w.allocations_of(&key).len(), 2);
+        w.remove_allocation(&Id::new("b"));
+        assert_eq!(w.load_in(&key, window), 1200);
+    }
+
+    #[test]
+    fn allocations_reaching_outside_the_window_count_only_inside() {
+        let mut w = ws();
+        let key = RowKey::Person(Id::new("u1"));
+        w.set_allocations(
+            DateRange::new(d("2026-11-25"), d("2026-12-31")),
+            vec![alloc("a", "2026-11-23", "2026-11-27", 2100)],
+        );
+        assert_eq!(w.load_in(&key, DateRange::new(d("2026-11-01"), d("2026-11-30"))), 3 * 420);
     }
 }

@@ -159,9 +159,9 @@ fn detail_line(state: &State, width: usize) -> Line<'static> {
 /// "Project 20h (soft)" for each allocation of the row that touches `week`.
 fn week_breakdown(ws: &Workspace, key: &RowKey, week: crate::domain::DateRange) -> Vec<String> {
     let cal = ws.calendar_for(key);
-    ws.allocations
-        .values()
-        .filter(|a| a.range.overlaps(&week) && ws.row_key(&a.resource_id).as_ref() == Some(key))
+    ws.allocations_of(key)
+        .into_iter()
+        .filter(|a| a.range.overlaps(&week))
         .map(|a| {
             let daily = crate::domain::allocation_daily(a, &cal);
             let minutes: u64 = a
