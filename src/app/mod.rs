@@ -2,6 +2,7 @@
 //! [`update`]. Pure: no IO, no clock (today is in State), no terminal.
 
 pub mod action;
+pub mod gantt;
 pub mod geometry;
 pub mod state;
 pub mod update;

@@ -3,7 +3,10 @@
 use super::*;
 use crate::client::{BackendError, BackendKind};
 use crate::domain::dates::{add_days, parse_date, week_start};
-use crate::domain::{Allocation, Amount, DateRange, Id, Person, Project, Request, RequestStatus, Resource, Roster, RowKey, WeeklyCapacity};
+use crate::domain::{
+    Allocation, Amount, DateRange, Id, Person, Project, Request, RequestStatus, Resource, Roster,
+    RowKey, WeeklyCapacity,
+};
 use chrono::{NaiveDate, TimeZone, Utc};
 
 fn d(s: &str) -> NaiveDate {
@@ -28,10 +31,26 @@ fn roster() -> Roster {
         name: "Test".into(),
         current_user: Some(Id::new("1")),
         people: vec![person("1", "zed Last"), person("2", "Amy First")],
-        projects: vec![Project { id: Id::new("p1"), name: "Apollo".into(), client: "ACME".into() }],
+        projects: vec![Project {
+            id: Id::new("p1"),
+            name: "Apollo".into(),
+            client: "ACME".into(),
+        }],
         resources: vec![
-            Resource { id: Id::new("r1"), project_id: Some(Id::new("p1")), person_id: Some(Id::new("1")), role: "Engineer".into(), label: "Engineer".into() },
-            Resource { id: Id::new("r2"), project_id: Some(Id::new("p1")), person_id: None, role: "Designer".into(), label: "Designer".into() },
+            Resource {
+                id: Id::new("r1"),
+                project_id: Some(Id::new("p1")),
+                person_id: Some(Id::new("1")),
+                role: "Engineer".into(),
+                label: "Engineer".into(),
+            },
+            Resource {
+                id: Id::new("r2"),
+                project_id: Some(Id::new("p1")),
+                person_id: None,
+                role: "Designer".into(),
+                label: "Designer".into(),
+            },
         ],
         holidays: Default::default(),
     }
@@ -82,7 +101,10 @@ fn loaded() -> State {
         &mut s,
         Action::AllocationsLoaded {
             window,
-            result: Ok(vec![allocation("a1", "r1", "2026-11-23", "2026-11-27", 2100), allocation("a2", "r2", "2026-11-23", "2026-11-24", 600)]),
+            result: Ok(vec![
+                allocation("a1", "r1", "2026-11-23", "2026-11-27", 2100),
+                allocation("a2", "r2", "2026-11-23", "2026-11-24", 600),
+            ]),
         },
     );
     update(
@@ -100,7 +122,14 @@ fn loaded() -> State {
 fn start_asks_for_everything_and_shows_it_pending() {
     let mut s = new_state();
     let effects = update(&mut s, Action::Start);
-    assert_eq!(effects, vec![Effect::LoadRoster, Effect::LoadAllocations(s.window), Effect::LoadRequests]);
+    assert_eq!(
+        effects,
+        vec![
+            Effect::LoadRoster,
+            Effect::LoadAllocations(s.window),
+            Effect::LoadRequests
+        ]
+    );
     assert_eq!(s.pending, effects);
     assert!(s.window.contains(d(TODAY)));
     assert!(s.window.start <= add_days(d(TODAY), -180) && s.window.end >= add_days(d(TODAY), 180));
@@ -113,10 +142,18 @@ fn loads_fill_rows_queue_and_index_and_clear_pending() {
     assert!(s.loaded);
     assert_eq!(
         s.rows,
-        vec![RowKey::Person(Id::new("2")), RowKey::Person(Id::new("1")), RowKey::Unnamed(Id::new("r2"))],
+        vec![
+            RowKey::Person(Id::new("2")),
+            RowKey::Person(Id::new("1")),
+            RowKey::Unnamed(Id::new("r2"))
+        ],
         "people by name (case-insensitive), then unnamed resources"
     );
-    assert_eq!(s.queue, vec![Id::new("q1"), Id::new("q2")], "pending only, oldest first");
+    assert_eq!(
+        s.queue,
+        vec![Id::new("q1"), Id::new("q2")],
+        "pending only, oldest first"
+    );
     let week = DateRange::new(d("2026-11-23"), d("2026-11-29"));
     assert_eq!(s.ws.load_in(&RowKey::Person(Id::new("1")), week), 2100);
     assert_eq!(s.ws.load_in(&RowKey::Unnamed(Id::new("r2")), week), 600);
@@ -127,8 +164,24 @@ fn allocations_arriving_before_people_are_indexed_once_people_arrive() {
     let mut s = new_state();
     update(&mut s, Action::Start);
     let window = s.window;
-    update(&mut s, Action::AllocationsLoaded { window, result: Ok(vec![allocation("a1", "r1", "2026-11-23", "2026-11-27", 2100)]) });
-    assert_eq!(s.ws.load_in(&RowKey::Person(Id::new("1")), window), 0, "no resources known yet");
+    update(
+        &mut s,
+        Action::AllocationsLoaded {
+            window,
+            result: Ok(vec![allocation(
+                "a1",
+                "r1",
+                "2026-11-23",
+                "2026-11-27",
+                2100,
+            )]),
+        },
+    );
+    assert_eq!(
+        s.ws.load_in(&RowKey::Person(Id::new("1")), window),
+        0,
+        "no resources known yet"
+    );
     update(&mut s, Action::RosterLoaded(Ok(roster())));
     assert_eq!(s.ws.load_in(&RowKey::Person(Id::new("1")), window), 2100);
 }
@@ -137,9 +190,15 @@ fn allocations_arriving_before_people_are_indexed_once_people_arrive() {
 fn a_failed_load_shows_the_backends_words_and_stops_pending() {
     let mut s = new_state();
     update(&mut s, Action::Start);
-    let effects = update(&mut s, Action::RequestsLoaded(Err(BackendError::Other("database is locked".into()))));
+    let effects = update(
+        &mut s,
+        Action::RequestsLoaded(Err(BackendError::Other("database is locked".into()))),
+    );
     assert!(effects.is_empty());
-    assert_eq!(s.error.as_deref(), Some("Could not load requests: database is locked"));
+    assert_eq!(
+        s.error.as_deref(),
+        Some("Could not load requests: database is locked")
+    );
     assert!(!s.pending.contains(&Effect::LoadRequests));
     assert_eq!(s.pending.len(), 2);
 }
@@ -151,7 +210,11 @@ fn refresh_reloads_and_clears_the_last_error() {
     let effects = update(&mut s, Action::Refresh);
     assert_eq!(effects.len(), 3);
     assert_eq!(s.error, None);
-    assert_eq!(s.rows.len(), 3, "keeps showing the old data while reloading");
+    assert_eq!(
+        s.rows.len(),
+        3,
+        "keeps showing the old data while reloading"
+    );
 }
 
 #[test]
@@ -194,7 +257,10 @@ fn the_gantt_cursor_moves_by_week_and_scrolls_to_stay_visible() {
         update(&mut s, Action::Right);
     }
     assert_eq!(s.gantt.cursor, add_days(start, 7 * weeks));
-    assert!(s.gantt.cursor < add_days(s.gantt.first, 7 * weeks), "cursor stays on screen");
+    assert!(
+        s.gantt.cursor < add_days(s.gantt.first, 7 * weeks),
+        "cursor stays on screen"
+    );
     assert!(s.gantt.cursor >= s.gantt.first);
     update(&mut s, Action::Today);
     assert_eq!(s.gantt.cursor, start);
@@ -234,6 +300,9 @@ fn a_shrinking_queue_keeps_the_selection_in_range() {
     let mut s = loaded();
     update(&mut s, Action::ShowView(View::Requests));
     update(&mut s, Action::Bottom);
-    update(&mut s, Action::RequestsLoaded(Ok(vec![request("q9", "2026-11-10", RequestStatus::New)])));
+    update(
+        &mut s,
+        Action::RequestsLoaded(Ok(vec![request("q9", "2026-11-10", RequestStatus::New)])),
+    );
     assert_eq!(s.requests.selected, 0);
 }

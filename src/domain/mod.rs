@@ -4,8 +4,9 @@ pub mod calendar;
 pub mod dates;
 pub mod ids;
 pub mod load;
-pub mod timeline;
 pub mod model;
+pub mod stats;
+pub mod timeline;
 pub mod workspace;
 
 pub use calendar::{Calendar, Holidays, WeeklyCapacity};

@@ -76,7 +76,10 @@ impl Zoom {
         match self {
             Zoom::Day => (b - a).num_days(),
             Zoom::Week => (b - a).num_days() / 7,
-            Zoom::Month => (b.year() as i64 * 12 + b.month0() as i64) - (a.year() as i64 * 12 + a.month0() as i64),
+            Zoom::Month => {
+                (b.year() as i64 * 12 + b.month0() as i64)
+                    - (a.year() as i64 * 12 + a.month0() as i64)
+            }
         }
     }
 
@@ -103,8 +106,14 @@ mod tests {
 
     #[test]
     fn buckets_at_each_zoom() {
-        assert_eq!(Zoom::Week.bucket(d("2026-11-25")), DateRange::new(d("2026-11-23"), d("2026-11-29")));
-        assert_eq!(Zoom::Month.bucket(d("2024-02-10")), DateRange::new(d("2024-02-01"), d("2024-02-29")));
+        assert_eq!(
+            Zoom::Week.bucket(d("2026-11-25")),
+            DateRange::new(d("2026-11-23"), d("2026-11-29"))
+        );
+        assert_eq!(
+            Zoom::Month.bucket(d("2024-02-10")),
+            DateRange::new(d("2024-02-01"), d("2024-02-29"))
+        );
         assert_eq!(Zoom::Month.step(d("2026-11-23"), 2), d("2027-01-01"));
         assert_eq!(Zoom::Month.index_of(d("2026-11-01"), d("2027-01-31")), 2);
         assert_eq!(Zoom::Week.index_of(d("2026-11-23"), d("2026-11-22")), -1);
@@ -114,7 +123,11 @@ mod tests {
     fn eighths_place_days_inside_a_week_column() {
         let first = d("2026-11-23");
         assert_eq!(Zoom::Week.eighths(first, first), 0);
-        assert_eq!(Zoom::Week.eighths(first, d("2026-11-30")), 48, "next column");
+        assert_eq!(
+            Zoom::Week.eighths(first, d("2026-11-30")),
+            48,
+            "next column"
+        );
         assert_eq!(Zoom::Week.eighths(first, d("2026-11-26")), 3 * 48 / 7);
     }
 

@@ -13,6 +13,8 @@ use std::collections::{BTreeMap, HashMap};
 pub enum RowKey {
     Person(Id),
     Unnamed(Id),
+    /// A project's total over all its resources (index only: projects have no capacity).
+    Project(Id),
 }
 
 /// Everything a backend returns about the people side of a workspace (allocations come per window).
@@ -67,12 +69,19 @@ impl Workspace {
         let mut by_row: HashMap<RowKey, Vec<Id>> = HashMap::new();
         let mut calendars: HashMap<RowKey, Calendar> = HashMap::new();
         for a in self.allocations.values() {
-            let Some(key) = self.row_key(&a.resource_id) else { continue };
-            let cal = calendars.entry(key.clone()).or_insert_with(|| self.calendar_for(&key));
+            let Some(key) = self.row_key(&a.resource_id) else {
+                continue;
+            };
+            let cal = calendars
+                .entry(key.clone())
+                .or_insert_with(|| self.calendar_for(&key));
             if let Some(part) = a.range.intersect(&window) {
                 let daily = allocation_daily(a, cal);
                 let skip = (part.start - a.range.start).num_days() as usize;
                 index.add(&key, part.start, &daily[skip..]);
+                if let Some(p) = &a.project_id {
+                    index.add(&RowKey::Project(p.clone()), part.start, &daily[skip..]);
+                }
             }
             by_row.entry(key).or_default().push(a.id.clone());
         }
@@ -85,7 +94,12 @@ impl Workspace {
         self.remove_allocation(&a.id);
         if let Some(key) = self.row_key(&a.resource_id) {
             let cal = self.calendar_for(&key);
-            self.index.add(&key, a.range.start, &allocation_daily(&a, &cal));
+            let daily = allocation_daily(&a, &cal);
+            self.index.add(&key, a.range.start, &daily);
+            if let Some(p) = &a.project_id {
+                self.index
+                    .add(&RowKey::Project(p.clone()), a.range.start, &daily);
+            }
             self.by_row.entry(key).or_default().push(a.id.clone());
         }
         self.allocations.insert(a.id.clone(), a);
@@ -96,7 +110,12 @@ impl Workspace {
         let old = self.allocations.remove(id)?;
         if let Some(key) = self.row_key(&old.resource_id) {
             let cal = self.calendar_for(&key);
-            self.index.remove(&key, old.range.start, &allocation_daily(&old, &cal));
+            let daily = allocation_daily(&old, &cal);
+            self.index.remove(&key, old.range.start, &daily);
+            if let Some(p) = &old.project_id {
+                self.index
+                    .remove(&RowKey::Project(p.clone()), old.range.start, &daily);
+            }
             if let Some(ids) = self.by_row.get_mut(&key) {
                 ids.retain(|x| x != id);
             }
@@ -109,7 +128,11 @@ impl Workspace {
         let mut v: Vec<&Allocation> = self
             .by_row
             .get(key)
-            .map(|ids| ids.iter().filter_map(|id| self.allocations.get(id)).collect())
+            .map(|ids| {
+                ids.iter()
+                    .filter_map(|id| self.allocations.get(id))
+                    .collect()
+            })
             .unwrap_or_default();
         v.sort_by(|a, b| a.range.start.cmp(&b.range.start).then(a.id.cmp(&b.id)));
         v
@@ -131,7 +154,7 @@ impl Workspace {
                 Some(p) => Calendar::new(p.weekly, self.holidays.clone(), p.time_off.clone()),
                 None => Calendar::new(WeeklyCapacity::STANDARD, self.holidays.clone(), vec![]),
             },
-            RowKey::Unnamed(_) => {
+            RowKey::Unnamed(_) | RowKey::Project(_) => {
                 Calendar::new(WeeklyCapacity::STANDARD, self.holidays.clone(), vec![])
             }
         }
@@ -304,6 +327,9 @@ mod tests {
             DateRange::new(d("2026-11-25"), d("2026-12-31")),
             vec![alloc("a", "2026-11-23", "2026-11-27", 2100)],
         );
-        assert_eq!(w.load_in(&key, DateRange::new(d("2026-11-01"), d("2026-11-30"))), 3 * 420);
+        assert_eq!(
+            w.load_in(&key, DateRange::new(d("2026-11-01"), d("2026-11-30"))),
+            3 * 420
+        );
     }
 }

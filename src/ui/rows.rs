@@ -37,6 +37,18 @@ pub fn row_info<'a>(ws: &'a Workspace, key: &RowKey) -> RowInfo<'a> {
                 calendar,
             }
         }
+        RowKey::Project(id) => {
+            let p = ws.projects.get(id);
+            RowInfo {
+                name: p
+                    .map(|p| p.name.clone())
+                    .unwrap_or_else(|| "(unknown project)".into()),
+                role: "",
+                project: p.map(|p| p.client.clone()).unwrap_or_default(),
+                unnamed: false,
+                calendar,
+            }
+        }
         RowKey::Unnamed(id) => {
             let r = ws.resources.get(id);
             RowInfo {
