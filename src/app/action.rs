@@ -25,6 +25,28 @@ pub enum Action {
     ZoomIn,
     ZoomOut,
     ToggleHelp,
+    /// Enter: open the selected row (Resources → Gantt) or expand/collapse it (Gantt).
+    Open,
+    /// Space: expand/collapse a Gantt row.
+    Toggle,
+    /// `p`: group the Gantt by person or by project.
+    ToggleGrouping,
+    /// `[` `]`: one screen earlier / later in time.
+    ScreenLeft,
+    ScreenRight,
+    /// Ctrl-u / Ctrl-d.
+    HalfPageUp,
+    HalfPageDown,
+    /// `/` starts typing a filter; characters and Backspace edit it; Enter keeps it.
+    FilterStart,
+    FilterInput(char),
+    FilterBackspace,
+    FilterAccept,
+    /// `s` / `S`: next sort column / reverse.
+    CycleSort,
+    ReverseSort,
+    /// `U`: show or hide unnamed resources.
+    ToggleUnnamed,
     /// Esc: close what is open, clear what is set.
     Back,
     Refresh,

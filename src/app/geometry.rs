@@ -1,5 +1,7 @@
 //! Screen geometry that both the reducer (to scroll) and the views (to draw) rely on.
 
+use crate::domain::Zoom;
+
 /// Width of the pinned name column in the Gantt, for a terminal `width` wide.
 pub fn gantt_name_width(width: u16) -> u16 {
     match width {
@@ -9,18 +11,20 @@ pub fn gantt_name_width(width: u16) -> u16 {
     }
 }
 
-/// Width of one week column in the Gantt.
-pub const WEEK_COL: u16 = 6;
-
-/// How many week columns fit beside the name column.
-pub fn gantt_weeks(width: u16) -> usize {
-    (width.saturating_sub(gantt_name_width(width) + 1) / WEEK_COL).max(1) as usize
+/// How many bucket columns fit beside the name column at `zoom`.
+pub fn gantt_cols(width: u16, zoom: Zoom) -> usize {
+    (width.saturating_sub(gantt_name_width(width) + 1) / zoom.col_width()).max(1) as usize
 }
 
-/// Rows of a list view's body in a terminal `height` tall: tabs, table header, detail area and
+/// Rows of the Gantt body: tabs, two header lines, the detail line and the status bar take 5.
+pub fn gantt_rows(height: u16) -> usize {
+    height.saturating_sub(5).max(1) as usize
+}
+
+/// Rows of a list view's body in a terminal `height` tall: tabs, filter line, table header and
 /// status bar take the rest.
 pub fn list_rows(height: u16) -> usize {
-    height.saturating_sub(6).max(1) as usize
+    height.saturating_sub(4).max(1) as usize
 }
 
 /// The first visible row so that `selected` is on screen in `visible` rows.

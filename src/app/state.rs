@@ -1,10 +1,12 @@
 //! Everything the screen shows, and nothing the screen does not need.
 
 use super::action::Effect;
+use super::gantt::{GanttRow, Grouping};
 use crate::client::BackendKind;
 use crate::domain::dates::{add_days, add_months, week_start};
-use crate::domain::{DateRange, Id, RowKey, Workspace};
+use crate::domain::{DateRange, Id, RowKey, Workspace, Zoom};
 use chrono::NaiveDate;
+use std::collections::BTreeSet;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum View {
@@ -38,18 +40,88 @@ pub enum ThemeKind {
     Mono,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
+/// The Resources view's sort columns, in the order `s` cycles through them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum SortBy {
+    #[default]
+    Name,
+    Role,
+    Project,
+    Capacity,
+    ThisWeek,
+    NextWeeks,
+    Utilization,
+}
+
+impl SortBy {
+    pub const ALL: [SortBy; 7] = [
+        SortBy::Name,
+        SortBy::Role,
+        SortBy::Project,
+        SortBy::Capacity,
+        SortBy::ThisWeek,
+        SortBy::NextWeeks,
+        SortBy::Utilization,
+    ];
+
+    pub fn label(&self) -> &'static str {
+        match self {
+            SortBy::Name => "name",
+            SortBy::Role => "role",
+            SortBy::Project => "project",
+            SortBy::Capacity => "capacity",
+            SortBy::ThisWeek => "this week",
+            SortBy::NextWeeks => "next 4 weeks",
+            SortBy::Utilization => "utilization",
+        }
+    }
+
+    pub fn next(&self) -> SortBy {
+        SortBy::ALL
+            [(SortBy::ALL.iter().position(|s| s == self).unwrap_or(0) + 1) % SortBy::ALL.len()]
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ResourcesView {
+    /// Index into `visible`.
     pub selected: usize,
+    pub filter: String,
+    /// Typing goes into the filter.
+    pub editing: bool,
+    pub sort: SortBy,
+    pub descending: bool,
+    pub show_unnamed: bool,
+    /// The rows shown: filtered and sorted from `State::rows`.
+    pub visible: Vec<RowKey>,
+}
+
+impl Default for ResourcesView {
+    fn default() -> Self {
+        ResourcesView {
+            selected: 0,
+            filter: String::new(),
+            editing: false,
+            sort: SortBy::Name,
+            descending: false,
+            show_unnamed: true,
+            visible: Vec::new(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GanttView {
-    pub selected: usize,
-    /// The week the time cursor is on.
+    pub zoom: Zoom,
+    /// The day the time cursor is on; its bucket is highlighted.
     pub cursor: NaiveDate,
-    /// The first visible week.
+    /// The start of the first visible bucket.
     pub first: NaiveDate,
+    pub grouping: Grouping,
+    pub expanded: BTreeSet<GanttRow>,
+    /// The rows shown, rebuilt when data, grouping or expansion change.
+    pub rows: Vec<GanttRow>,
+    pub selected: usize,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -108,9 +180,13 @@ impl State {
             error: None,
             resources: ResourcesView::default(),
             gantt: GanttView {
-                selected: 0,
-                cursor: week,
+                zoom: Zoom::Week,
+                cursor: today,
                 first: add_days(week, -14),
+                grouping: Grouping::Person,
+                expanded: BTreeSet::new(),
+                rows: Vec::new(),
+                selected: 0,
             },
             requests: RequestsView::default(),
         }
@@ -118,6 +194,14 @@ impl State {
 
     pub fn is_busy(&self) -> bool {
         !self.pending.is_empty()
+    }
+
+    pub fn selected_resource(&self) -> Option<&RowKey> {
+        self.resources.visible.get(self.resources.selected)
+    }
+
+    pub fn selected_gantt_row(&self) -> Option<&GanttRow> {
+        self.gantt.rows.get(self.gantt.selected)
     }
 }
 

@@ -1,5 +1,6 @@
 //! Reducer tests: each drives `update()` and checks both the new state and the effects.
 
+use super::state::SortBy;
 use super::*;
 use crate::client::{BackendError, BackendKind};
 use crate::domain::dates::{add_days, parse_date, week_start};
@@ -251,8 +252,8 @@ fn the_gantt_cursor_moves_by_week_and_scrolls_to_stay_visible() {
     update(&mut s, Action::Resize(80, 24));
     update(&mut s, Action::ShowView(View::Gantt));
     let start = s.gantt.cursor;
-    assert_eq!(start, week_start(d(TODAY)));
-    let weeks = geometry::gantt_weeks(80) as i64;
+    assert_eq!(week_start(start), week_start(d(TODAY)));
+    let weeks = geometry::gantt_cols(80, crate::domain::Zoom::Week) as i64;
     for _ in 0..weeks {
         update(&mut s, Action::Right);
     }
@@ -305,4 +306,248 @@ fn a_shrinking_queue_keeps_the_selection_in_range() {
         Action::RequestsLoaded(Ok(vec![request("q9", "2026-11-10", RequestStatus::New)])),
     );
     assert_eq!(s.requests.selected, 0);
+}
+
+use super::gantt::{GanttRow, Grouping};
+use crate::domain::Zoom;
+
+fn sizes(s: &mut State) {
+    update(s, Action::Resize(80, 24));
+}
+
+#[test]
+fn the_filter_narrows_rows_fuzzily_and_keeps_the_selection() {
+    let mut s = loaded();
+    sizes(&mut s);
+    update(&mut s, Action::Down); // zed Last
+    assert_eq!(s.selected_resource(), Some(&RowKey::Person(Id::new("1"))));
+    update(&mut s, Action::FilterStart);
+    assert!(s.resources.editing);
+    for c in "zd".chars() {
+        update(&mut s, Action::FilterInput(c));
+    }
+    assert_eq!(s.resources.visible, vec![RowKey::Person(Id::new("1"))]);
+    assert_eq!(s.selected_resource(), Some(&RowKey::Person(Id::new("1"))));
+    update(&mut s, Action::FilterBackspace);
+    update(&mut s, Action::FilterBackspace);
+    for c in "design".chars() {
+        update(&mut s, Action::FilterInput(c));
+    }
+    assert_eq!(
+        s.resources.visible,
+        vec![RowKey::Unnamed(Id::new("r2"))],
+        "matches the role"
+    );
+    update(&mut s, Action::FilterAccept);
+    assert!(!s.resources.editing);
+    assert_eq!(s.resources.filter, "design");
+    update(&mut s, Action::Back);
+    assert_eq!(s.resources.filter, "");
+    assert_eq!(s.resources.visible.len(), 3);
+    assert_eq!(
+        s.selected_resource(),
+        Some(&RowKey::Unnamed(Id::new("r2"))),
+        "selection stays on the row it was on"
+    );
+}
+
+#[test]
+fn a_project_name_matches_its_people() {
+    let mut s = loaded();
+    update(&mut s, Action::FilterStart);
+    for c in "apollo".chars() {
+        update(&mut s, Action::FilterInput(c));
+    }
+    assert_eq!(
+        s.resources.visible,
+        vec![RowKey::Person(Id::new("1")), RowKey::Unnamed(Id::new("r2"))]
+    );
+}
+
+#[test]
+fn sorting_cycles_columns_reverses_and_follows_the_selected_row() {
+    let mut s = loaded();
+    assert_eq!(s.resources.sort, SortBy::Name);
+    update(&mut s, Action::ReverseSort);
+    assert_eq!(
+        s.resources.visible.first(),
+        Some(&RowKey::Unnamed(Id::new("r2")))
+    );
+    assert_eq!(
+        s.selected_resource(),
+        Some(&RowKey::Person(Id::new("2"))),
+        "Amy stays selected"
+    );
+    assert_eq!(s.resources.selected, 2);
+    update(&mut s, Action::ReverseSort);
+    for _ in 0..4 {
+        update(&mut s, Action::CycleSort);
+    }
+    assert_eq!(s.resources.sort, SortBy::ThisWeek);
+    // This week: Amy 0, Designer 600, zed 2100.
+    assert_eq!(
+        s.resources.visible,
+        vec![
+            RowKey::Person(Id::new("2")),
+            RowKey::Unnamed(Id::new("r2")),
+            RowKey::Person(Id::new("1"))
+        ]
+    );
+    for _ in 0..3 {
+        update(&mut s, Action::CycleSort);
+    }
+    assert_eq!(s.resources.sort, SortBy::Name, "wraps around");
+}
+
+#[test]
+fn unnamed_resources_can_be_hidden() {
+    let mut s = loaded();
+    update(&mut s, Action::ToggleUnnamed);
+    assert_eq!(s.resources.visible.len(), 2);
+    assert!(
+        s.resources
+            .visible
+            .iter()
+            .all(|k| matches!(k, RowKey::Person(_)))
+    );
+    update(&mut s, Action::ToggleUnnamed);
+    assert_eq!(s.resources.visible.len(), 3);
+}
+
+#[test]
+fn enter_on_a_resource_opens_the_gantt_on_its_row() {
+    let mut s = loaded();
+    update(&mut s, Action::Bottom);
+    update(&mut s, Action::Open);
+    assert_eq!(s.view, View::Gantt);
+    assert_eq!(
+        s.selected_gantt_row(),
+        Some(&GanttRow::Load(RowKey::Unnamed(Id::new("r2"))))
+    );
+}
+
+#[test]
+fn gantt_rows_expand_into_allocations_and_collapse() {
+    let mut s = loaded();
+    sizes(&mut s);
+    update(&mut s, Action::ShowView(View::Gantt));
+    update(&mut s, Action::Down); // zed Last
+    update(&mut s, Action::Toggle);
+    assert_eq!(
+        s.gantt.rows,
+        vec![
+            GanttRow::Load(RowKey::Person(Id::new("2"))),
+            GanttRow::Load(RowKey::Person(Id::new("1"))),
+            GanttRow::Alloc(Id::new("a1")),
+            GanttRow::Load(RowKey::Unnamed(Id::new("r2"))),
+        ]
+    );
+    update(&mut s, Action::Down);
+    assert_eq!(
+        s.selected_gantt_row(),
+        Some(&GanttRow::Alloc(Id::new("a1")))
+    );
+    update(&mut s, Action::Open);
+    assert_eq!(s.gantt.rows.len(), 4, "Enter on a bar does not collapse");
+    update(&mut s, Action::Up);
+    update(&mut s, Action::Open);
+    assert_eq!(s.gantt.rows.len(), 3);
+}
+
+#[test]
+fn grouping_by_project_lists_projects_that_expand_into_resources() {
+    let mut s = loaded();
+    update(&mut s, Action::ShowView(View::Gantt));
+    update(&mut s, Action::ToggleGrouping);
+    assert_eq!(s.gantt.grouping, Grouping::Project);
+    assert_eq!(s.gantt.rows, vec![GanttRow::Project(Id::new("p1"))]);
+    update(&mut s, Action::Open);
+    assert_eq!(
+        s.gantt.rows,
+        vec![
+            GanttRow::Project(Id::new("p1")),
+            GanttRow::Resource(Id::new("r1")),
+            GanttRow::Resource(Id::new("r2"))
+        ],
+        "named resources first, then unnamed"
+    );
+    let week = DateRange::new(d("2026-11-23"), d("2026-11-29"));
+    assert_eq!(s.ws.load_in(&RowKey::Project(Id::new("p1")), week), 2700);
+}
+
+#[test]
+fn zoom_steps_through_day_week_month_and_keeps_the_cursor_on_screen() {
+    let mut s = loaded();
+    sizes(&mut s);
+    update(&mut s, Action::ShowView(View::Gantt));
+    update(&mut s, Action::ZoomIn);
+    assert_eq!(s.gantt.zoom, Zoom::Day);
+    update(&mut s, Action::ZoomIn);
+    assert_eq!(s.gantt.zoom, Zoom::Day, "day is the closest");
+    update(&mut s, Action::ZoomOut);
+    update(&mut s, Action::ZoomOut);
+    assert_eq!(s.gantt.zoom, Zoom::Month);
+    let cols = geometry::gantt_cols(80, Zoom::Month) as i64;
+    let at = Zoom::Month.index_of(s.gantt.first, s.gantt.cursor);
+    assert!((0..cols).contains(&at), "cursor column {at} of {cols}");
+}
+
+#[test]
+fn scrolling_past_the_loaded_window_asks_for_more_and_drops_stale_answers() {
+    let mut s = loaded();
+    sizes(&mut s);
+    update(&mut s, Action::ShowView(View::Gantt));
+    let first_window = s.window;
+    let mut effects = Vec::new();
+    for _ in 0..8 {
+        effects.extend(update(&mut s, Action::ScreenRight));
+    }
+    let Some(Effect::LoadAllocations(w)) = effects.last().cloned() else {
+        panic!("expected a load, got {effects:?}")
+    };
+    assert_eq!(w, s.window, "the newest load is the window now wanted");
+    assert_ne!(w, first_window);
+    assert!(w.contains(s.gantt.cursor));
+    assert!(s.pending.contains(&Effect::LoadAllocations(w)));
+    assert_eq!(s.rows.len(), 3, "the old rows stay while loading");
+    // An answer for the window we left is dropped; the one asked for is taken.
+    let last = s.window;
+    update(
+        &mut s,
+        Action::AllocationsLoaded {
+            window: first_window,
+            result: Ok(vec![]),
+        },
+    );
+    assert_eq!(s.ws.allocations.len(), 2);
+    update(
+        &mut s,
+        Action::AllocationsLoaded {
+            window: last,
+            result: Ok(vec![allocation(
+                "a9",
+                "r1",
+                "2027-09-01",
+                "2027-09-03",
+                600,
+            )]),
+        },
+    );
+    assert_eq!(s.ws.allocations.len(), 1);
+    assert_eq!(s.ws.index.window(), Some(last));
+}
+
+#[test]
+fn half_pages_and_screens_move_by_the_visible_amount() {
+    let mut s = loaded();
+    update(&mut s, Action::Resize(120, 40));
+    update(&mut s, Action::ShowView(View::Gantt));
+    let before = s.gantt.cursor;
+    update(&mut s, Action::ScreenRight);
+    let cols = geometry::gantt_cols(120, Zoom::Week) as i64;
+    assert_eq!(s.gantt.cursor, add_days(before, 7 * cols));
+    update(&mut s, Action::ScreenLeft);
+    assert_eq!(s.gantt.cursor, before);
+    update(&mut s, Action::HalfPageDown);
+    assert_eq!(s.gantt.selected, 2, "clamped to the last of three rows");
 }

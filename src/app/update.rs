@@ -1,16 +1,19 @@
 //! The reducer: `update(&mut State, Action) -> Vec<Effect>`. Pure: no IO, no clock, no terminal.
 
 use super::action::{Action, Effect};
-use super::geometry::{gantt_weeks, list_rows};
-use super::state::{State, View, initial_window};
-use crate::domain::dates::{add_days, week_start};
+use super::gantt::{GanttRow, Grouping, build_rows, parent_of};
+use super::geometry::{gantt_cols, gantt_rows, list_rows};
+use super::state::{SortBy, State, View};
+use crate::domain::dates::{DateRange, add_days, add_months, week_start};
+use crate::domain::stats::row_stats;
 use crate::domain::{RowKey, Workspace};
+use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32Str};
 
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::Start | Action::Refresh => {
             state.error = None;
-            state.window = initial_window(state.today);
             let effects = vec![
                 Effect::LoadRoster,
                 Effect::LoadAllocations(state.window),
@@ -24,6 +27,12 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Back => {
             if state.help {
                 state.help = false;
+            } else if state.view == View::Resources
+                && (state.resources.editing || !state.resources.filter.is_empty())
+            {
+                state.resources.editing = false;
+                state.resources.filter.clear();
+                refresh_resources(state);
             } else {
                 state.notice = None;
                 state.error = None;
@@ -39,23 +48,89 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Resize(w, h) => {
             state.size = (w, h);
-            keep_cursor_visible(state);
+            return scroll_time(state, 0);
         }
         Action::Up => move_selection(state, -1),
         Action::Down => move_selection(state, 1),
-        Action::PageUp => move_selection(state, -(list_rows(state.size.1) as i64)),
-        Action::PageDown => move_selection(state, list_rows(state.size.1) as i64),
+        Action::PageUp => move_selection(state, -(page(state) as i64)),
+        Action::PageDown => move_selection(state, page(state) as i64),
+        Action::HalfPageUp => move_selection(state, -((page(state) / 2).max(1) as i64)),
+        Action::HalfPageDown => move_selection(state, (page(state) / 2).max(1) as i64),
         Action::Top => move_selection(state, i64::MIN / 2),
         Action::Bottom => move_selection(state, i64::MAX / 2),
-        Action::Left => move_time(state, -1),
-        Action::Right => move_time(state, 1),
+        Action::Left => return scroll_time(state, -1),
+        Action::Right => return scroll_time(state, 1),
+        Action::ScreenLeft => {
+            return scroll_time(state, -(gantt_cols(state.size.0, state.gantt.zoom) as i64));
+        }
+        Action::ScreenRight => {
+            return scroll_time(state, gantt_cols(state.size.0, state.gantt.zoom) as i64);
+        }
         Action::Today => {
-            state.gantt.cursor = week_start(state.today);
-            state.gantt.first = add_days(state.gantt.cursor, -14);
-            keep_cursor_visible(state);
+            if state.view == View::Gantt {
+                state.gantt.cursor = state.today;
+                center_cursor(state);
+                return ensure_window(state);
+            }
         }
         Action::ZoomIn | Action::ZoomOut => {
-            state.notice = Some("Week zoom only for now: day and month zoom are coming".into());
+            if state.view == View::Gantt {
+                let z = state.gantt.zoom;
+                state.gantt.zoom = if action == Action::ZoomIn {
+                    z.zoom_in()
+                } else {
+                    z.zoom_out()
+                };
+                center_cursor(state);
+                state.notice = Some(format!("Zoom: {}", state.gantt.zoom.label()));
+                return ensure_window(state);
+            }
+        }
+        Action::Open => match state.view {
+            View::Resources => open_in_gantt(state),
+            View::Gantt => toggle_expand(state),
+            View::Requests => {}
+        },
+        Action::Toggle => {
+            if state.view == View::Gantt {
+                toggle_expand(state);
+            }
+        }
+        Action::ToggleGrouping => {
+            if state.view == View::Gantt {
+                state.gantt.grouping = match state.gantt.grouping {
+                    Grouping::Person => Grouping::Project,
+                    Grouping::Project => Grouping::Person,
+                };
+                state.gantt.selected = 0;
+                rebuild_gantt(state);
+            }
+        }
+        Action::FilterStart => {
+            if state.view == View::Resources {
+                state.resources.editing = true;
+            }
+        }
+        Action::FilterInput(c) => {
+            state.resources.filter.push(c);
+            refresh_resources(state);
+        }
+        Action::FilterBackspace => {
+            state.resources.filter.pop();
+            refresh_resources(state);
+        }
+        Action::FilterAccept => state.resources.editing = false,
+        Action::CycleSort => {
+            state.resources.sort = state.resources.sort.next();
+            refresh_resources(state);
+        }
+        Action::ReverseSort => {
+            state.resources.descending = !state.resources.descending;
+            refresh_resources(state);
+        }
+        Action::ToggleUnnamed => {
+            state.resources.show_unnamed = !state.resources.show_unnamed;
+            refresh_resources(state);
         }
         Action::RosterLoaded(result) => {
             finish(state, &Effect::LoadRoster);
@@ -76,9 +151,16 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::AllocationsLoaded { window, result } => {
             finish(state, &Effect::LoadAllocations(window));
-            match result {
-                Ok(allocations) => state.ws.set_allocations(window, allocations),
-                Err(e) => state.error = Some(format!("Could not load allocations: {e}")),
+            // A window the user has scrolled away from since is dropped; a newer load is coming.
+            if window == state.window {
+                match result {
+                    Ok(allocations) => {
+                        state.ws.set_allocations(window, allocations);
+                        refresh_resources(state);
+                        rebuild_gantt(state);
+                    }
+                    Err(e) => state.error = Some(format!("Could not load allocations: {e}")),
+                }
             }
         }
         Action::RequestsLoaded(result) => {
@@ -98,6 +180,13 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
 fn finish(state: &mut State, effect: &Effect) {
     if let Some(i) = state.pending.iter().position(|p| p == effect) {
         state.pending.remove(i);
+    }
+}
+
+fn page(state: &State) -> usize {
+    match state.view {
+        View::Gantt => gantt_rows(state.size.1),
+        _ => list_rows(state.size.1),
     }
 }
 
@@ -123,7 +212,149 @@ fn rebuild_rows(state: &mut State) {
         .map(|p| RowKey::Person(p.id.clone()))
         .chain(unnamed.into_iter().map(|r| RowKey::Unnamed(r.id.clone())))
         .collect();
-    clamp_selections(state);
+    refresh_resources(state);
+    rebuild_gantt(state);
+}
+
+/// The text a row is filtered on: name, role and project(s).
+fn haystack(ws: &Workspace, key: &RowKey) -> String {
+    match key {
+        RowKey::Person(id) => {
+            let mut s = ws.person_name(id).to_string();
+            if let Some(p) = ws.people.get(id) {
+                s.push(' ');
+                s.push_str(&p.role);
+            }
+            for r in ws
+                .resources
+                .values()
+                .filter(|r| r.person_id.as_ref() == Some(id))
+            {
+                s.push(' ');
+                s.push_str(ws.project_name(r.project_id.as_ref()));
+            }
+            s
+        }
+        RowKey::Unnamed(id) | RowKey::Project(id) => match ws.resources.get(id) {
+            Some(r) => format!(
+                "{} {} {}",
+                ws.resource_name(r),
+                r.role,
+                ws.project_name(r.project_id.as_ref())
+            ),
+            None => String::new(),
+        },
+    }
+}
+
+/// Re-applies filter, unnamed toggle and sort, keeping the selection on the same row.
+fn refresh_resources(state: &mut State) {
+    let keep = state.selected_resource().cloned();
+    let view = &state.resources;
+    let ws = &state.ws;
+    let mut rows: Vec<RowKey> = state
+        .rows
+        .iter()
+        .filter(|k| view.show_unnamed || !matches!(k, RowKey::Unnamed(_)))
+        .cloned()
+        .collect();
+    if !view.filter.trim().is_empty() {
+        let pattern = Pattern::parse(&view.filter, CaseMatching::Ignore, Normalization::Smart);
+        let mut matcher = Matcher::new(Config::DEFAULT);
+        let mut buf = Vec::new();
+        rows.retain(|k| {
+            let text = haystack(ws, k);
+            pattern
+                .score(Utf32Str::new(&text, &mut buf), &mut matcher)
+                .is_some()
+        });
+    }
+    sort_rows(ws, state.today, view.sort, &mut rows);
+    if view.descending {
+        rows.reverse();
+    }
+    state.resources.visible = rows;
+    state.resources.selected = keep
+        .and_then(|k| state.resources.visible.iter().position(|r| *r == k))
+        .unwrap_or(state.resources.selected)
+        .min(state.resources.visible.len().saturating_sub(1));
+}
+
+/// Stable sort of rows (already in name order) by a column.
+fn sort_rows(ws: &Workspace, today: chrono::NaiveDate, by: SortBy, rows: &mut [RowKey]) {
+    use crate::ui::rows::row_info;
+    match by {
+        SortBy::Name => {}
+        SortBy::Role => rows.sort_by_cached_key(|k| row_info(ws, k).role.to_lowercase()),
+        SortBy::Project => rows.sort_by_cached_key(|k| row_info(ws, k).project.to_lowercase()),
+        SortBy::Capacity => rows.sort_by_cached_key(|k| row_stats(ws, k, today).capacity),
+        SortBy::ThisWeek => rows.sort_by_cached_key(|k| row_stats(ws, k, today).this_week),
+        SortBy::NextWeeks => rows.sort_by_cached_key(|k| row_stats(ws, k, today).next_4_weeks),
+        SortBy::Utilization => rows.sort_by_cached_key(|k| {
+            let s = row_stats(ws, k, today);
+            // No capacity but some load sorts as the most loaded.
+            s.utilization
+                .unwrap_or(if s.this_week > 0 { u64::MAX } else { 0 })
+        }),
+    }
+}
+
+/// Rebuilds the Gantt rows, keeping the selection on the same row (or its parent if it went).
+fn rebuild_gantt(state: &mut State) {
+    let keep = state.selected_gantt_row().cloned();
+    let rows = build_rows(
+        &state.ws,
+        &state.rows,
+        state.gantt.grouping,
+        &state.gantt.expanded,
+    );
+    state.gantt.rows = rows;
+    if let Some(k) = keep {
+        let found = state.gantt.rows.iter().position(|r| *r == k).or_else(|| {
+            let parent = parent_of(&state.ws, &k)?;
+            state.gantt.rows.iter().position(|r| *r == parent)
+        });
+        if let Some(i) = found {
+            state.gantt.selected = i;
+        }
+    }
+    state.gantt.selected = state
+        .gantt
+        .selected
+        .min(state.gantt.rows.len().saturating_sub(1));
+}
+
+fn toggle_expand(state: &mut State) {
+    let Some(row) = state.selected_gantt_row().cloned() else {
+        return;
+    };
+    if !row.is_parent() {
+        return;
+    }
+    if !state.gantt.expanded.remove(&row) {
+        state.gantt.expanded.insert(row);
+    }
+    rebuild_gantt(state);
+}
+
+/// Enter on a resource: the Gantt, grouped by person, on that resource's row.
+fn open_in_gantt(state: &mut State) {
+    let Some(key) = state.selected_resource().cloned() else {
+        return;
+    };
+    state.view = View::Gantt;
+    if state.gantt.grouping != Grouping::Person {
+        state.gantt.grouping = Grouping::Person;
+        rebuild_gantt(state);
+    }
+    if let Some(i) = state
+        .gantt
+        .rows
+        .iter()
+        .position(|r| *r == GanttRow::Load(key.clone()))
+    {
+        state.gantt.selected = i;
+    }
 }
 
 /// Pending requests, oldest first.
@@ -136,13 +367,6 @@ fn rebuild_queue(state: &mut State) {
         .collect();
     pending.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
     state.queue = pending.into_iter().map(|r| r.id.clone()).collect();
-    clamp_selections(state);
-}
-
-fn clamp_selections(state: &mut State) {
-    let rows = state.rows.len().saturating_sub(1);
-    state.resources.selected = state.resources.selected.min(rows);
-    state.gantt.selected = state.gantt.selected.min(rows);
     state.requests.selected = state
         .requests
         .selected
@@ -151,29 +375,57 @@ fn clamp_selections(state: &mut State) {
 
 fn move_selection(state: &mut State, by: i64) {
     let (selected, len) = match state.view {
-        View::Resources => (&mut state.resources.selected, state.rows.len()),
-        View::Gantt => (&mut state.gantt.selected, state.rows.len()),
+        View::Resources => (&mut state.resources.selected, state.resources.visible.len()),
+        View::Gantt => (&mut state.gantt.selected, state.gantt.rows.len()),
         View::Requests => (&mut state.requests.selected, state.queue.len()),
     };
     let max = len.saturating_sub(1) as i64;
     *selected = (*selected as i64).saturating_add(by).clamp(0, max) as usize;
 }
 
-fn move_time(state: &mut State, weeks: i64) {
-    if state.view != View::Gantt {
-        return;
+/// Moves the time cursor `by` buckets (0 just re-checks), scrolling to keep it visible and
+/// asking for more allocations when the view nears the edge of what is loaded.
+fn scroll_time(state: &mut State, by: i64) -> Vec<Effect> {
+    if by != 0 && state.view != View::Gantt {
+        return Vec::new();
     }
-    state.gantt.cursor = add_days(state.gantt.cursor, 7 * weeks);
-    keep_cursor_visible(state);
+    let g = &mut state.gantt;
+    g.cursor = g.zoom.step(g.cursor, by);
+    g.first = g.zoom.bucket_start(g.first);
+    let cols = gantt_cols(state.size.0, g.zoom) as i64;
+    let at = g.zoom.index_of(g.first, g.cursor);
+    if at < 0 {
+        g.first = g.zoom.bucket_start(g.cursor);
+    } else if at >= cols {
+        g.first = g.zoom.step(g.cursor, -(cols - 1));
+    }
+    ensure_window(state)
 }
 
-/// Scrolls the Gantt so the cursor's week is on screen.
-fn keep_cursor_visible(state: &mut State) {
-    let weeks = gantt_weeks(state.size.0) as i64;
+/// Puts the cursor a quarter of the way into the visible columns.
+fn center_cursor(state: &mut State) {
     let g = &mut state.gantt;
-    if g.cursor < g.first {
-        g.first = g.cursor;
-    } else if g.cursor >= add_days(g.first, 7 * weeks) {
-        g.first = add_days(g.cursor, -7 * (weeks - 1));
+    let cols = gantt_cols(state.size.0, g.zoom) as i64;
+    g.first = g.zoom.step(g.cursor, -(cols / 4));
+}
+
+/// Allocations are kept for the visible range ± 6 months; nearing the edge loads a new window.
+fn ensure_window(state: &mut State) -> Vec<Effect> {
+    let g = &state.gantt;
+    let cols = gantt_cols(state.size.0, g.zoom) as i64;
+    let visible = DateRange::new(g.first, add_days(g.zoom.step(g.first, cols), -1));
+    let margin = 28;
+    let inside = add_days(visible.start, -margin) >= state.window.start
+        && add_days(visible.end, margin) <= state.window.end;
+    if inside {
+        return Vec::new();
     }
+    let window = DateRange::new(
+        week_start(add_months(visible.start, -6)),
+        add_days(week_start(add_months(visible.end, 6)), 6),
+    );
+    state.window = window;
+    let effect = Effect::LoadAllocations(window);
+    state.pending.push(effect.clone());
+    vec![effect]
 }

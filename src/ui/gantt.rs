@@ -1,25 +1,33 @@
-//! The Gantt view: one row per person and unnamed resource, weekly load cells against capacity.
+//! The Gantt view: load rows (people, unnamed resources, projects) with bucket totals against
+//! capacity, and bar rows (allocations) drawn at sub-cell precision. Only the visible rows and
+//! the visible buckets are built.
 
-use super::rows::{row_info, week_load};
+use super::rows::row_info;
 use super::text::{pad, pad_left, truncate};
 use super::theme::{Theme, level_glyph};
 use crate::app::State;
-use crate::app::geometry::{WEEK_COL, gantt_name_width, gantt_weeks, scroll_offset};
-use crate::domain::dates::{add_days, week_of, week_start};
-use crate::domain::load::{load_level, utilization_pct};
+use crate::app::gantt::{GanttRow, Grouping};
+use crate::app::geometry::{gantt_cols, gantt_name_width, scroll_offset};
+use crate::domain::dates::add_days;
+use crate::domain::load::{allocation_daily, load_level, utilization_pct};
 use crate::domain::model::fmt_hours;
-use crate::domain::{RowKey, Workspace};
+use crate::domain::{Allocation, Calendar, DateRange, RowKey, Workspace, Zoom};
 use chrono::{Datelike, NaiveDate};
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+
+/// Left-aligned eighth blocks, index = eighths covered.
+const EIGHTHS: [char; 9] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉', '█'];
 
 pub fn render(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
     if area.height == 0 || area.width == 0 {
         return;
     }
-    if state.rows.is_empty() {
+    let g = &state.gantt;
+    if g.rows.is_empty() {
         let msg = if state.loaded {
             "No people or resources in this workspace."
         } else {
@@ -29,86 +37,24 @@ pub fn render(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
         return;
     }
     let name_w = gantt_name_width(area.width) as usize;
-    let weeks = gantt_weeks(area.width);
-    let cols: Vec<NaiveDate> = (0..weeks)
-        .map(|i| add_days(state.gantt.first, 7 * i as i64))
+    let zoom = g.zoom;
+    let buckets: Vec<DateRange> = (0..gantt_cols(area.width, zoom))
+        .map(|i| zoom.bucket(zoom.step(g.first, i as i64)))
         .collect();
-    let this_week = week_start(state.today);
-    let cell_w = WEEK_COL as usize;
 
     let mut lines = Vec::with_capacity(area.height as usize);
-    // Header: month labels where a month begins, then each week's Monday and today's marker.
-    let mut months = vec![Span::raw(" ".repeat(name_w + 1))];
-    let mut days = vec![Span::styled(pad(" Resource", name_w + 1), theme.header())];
-    let mut prev_month = None;
-    for &monday in &cols {
-        let label = if prev_month != Some(monday.month()) {
-            prev_month = Some(monday.month());
-            monday.format("%b %y").to_string()
-        } else {
-            String::new()
-        };
-        months.push(Span::styled(pad(&label, cell_w), theme.header()));
-        let mut style = if monday == state.gantt.cursor {
-            theme.cursor()
-        } else {
-            theme.dim()
-        };
-        let text = if monday == this_week {
-            style = style.patch(theme.header());
-            format!("▼{:>2}", monday.day())
-        } else {
-            format!("{:>3}", monday.day())
-        };
-        days.push(Span::styled(pad(&text, cell_w), style));
-    }
-    lines.push(Line::from(months));
-    lines.push(Line::from(days));
-
+    lines.extend(header(state, theme, name_w, &buckets));
     let body = area.height.saturating_sub(3) as usize;
-    let offset = scroll_offset(state.gantt.selected, body);
-    for (i, key) in state.rows.iter().enumerate().skip(offset).take(body) {
-        let info = row_info(&state.ws, key);
-        let selected = i == state.gantt.selected;
-        let marker = if info.unnamed { '○' } else { ' ' };
-        let name_style = if selected {
-            theme.selected()
-        } else {
-            theme.text()
-        };
-        let mut spans = vec![
-            Span::styled(
-                format!("{marker}{}", pad(&info.name, name_w.saturating_sub(1))),
-                name_style,
-            ),
-            Span::raw("│"),
-        ];
-        for &monday in &cols {
-            let (load, cap) = week_load(&state.ws, key, &info.calendar, monday);
-            let level = load_level(load, cap);
-            let text = if load == 0 {
-                if cap == 0 {
-                    pad_left("░ ", cell_w)
-                } else {
-                    pad_left("· ", cell_w)
-                }
-            } else {
-                pad_left(
-                    &format!("{}{}h ", level_glyph(level), fmt_hours(load)),
-                    cell_w,
-                )
-            };
-            let mut style = if load == 0 && cap == 0 {
-                theme.off_day()
-            } else {
-                theme.level(level)
-            };
-            if selected && monday == state.gantt.cursor {
-                style = style.patch(theme.cursor());
-            }
-            spans.push(Span::styled(text, style));
-        }
-        lines.push(Line::from(spans));
+    let offset = scroll_offset(g.selected, body);
+    for (i, row) in g.rows.iter().enumerate().skip(offset).take(body) {
+        lines.push(body_line(
+            state,
+            theme,
+            row,
+            i == g.selected,
+            name_w,
+            &buckets,
+        ));
     }
     let detail_y = area.height.saturating_sub(1);
     f.render_widget(
@@ -119,9 +65,9 @@ pub fn render(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
         },
     );
     if detail_y > 0 {
-        let detail = detail_line(state, area.width as usize);
+        let line = Line::raw(truncate(&detail(state), area.width as usize));
         f.render_widget(
-            Paragraph::new(detail),
+            Paragraph::new(line),
             Rect {
                 y: area.y + detail_y,
                 height: 1,
@@ -131,52 +77,431 @@ pub fn render(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
     }
 }
 
-/// The selected row's week under the cursor: load against capacity and what makes it up.
-fn detail_line(state: &State, width: usize) -> Line<'static> {
-    let Some(key) = state.rows.get(state.gantt.selected) else {
-        return Line::default();
+/// Two header lines: months (or years at month zoom) where they change, then day numbers, ISO
+/// weeks or month names, with ▼ on today's bucket and the cursor's bucket underlined.
+fn header(
+    state: &State,
+    theme: &Theme,
+    name_w: usize,
+    buckets: &[DateRange],
+) -> [Line<'static>; 2] {
+    let zoom = state.gantt.zoom;
+    let cw = zoom.col_width() as usize;
+    let title = match state.gantt.grouping {
+        Grouping::Person => " Resource",
+        Grouping::Project => " Project",
     };
-    let info = row_info(&state.ws, key);
-    let week = week_of(state.gantt.cursor);
-    let (load, cap) = week_load(&state.ws, key, &info.calendar, state.gantt.cursor);
-    let util = utilization_pct(load, cap)
-        .map(|p| format!(" ({p}%)"))
-        .unwrap_or_default();
-    let parts = week_breakdown(&state.ws, key, week);
-    let text = format!(
-        "{} · week of {} · {}h of {}h{}{}{}",
-        info.name,
-        week.start.format("%Y-%m-%d"),
-        fmt_hours(load),
-        fmt_hours(cap),
-        util,
-        if parts.is_empty() { "" } else { " · " },
-        parts.join(", ")
-    );
-    Line::raw(truncate(&text, width))
+    let mut top = vec![Span::styled(
+        pad(&format!(" [{}]", zoom.label()), name_w + 1),
+        theme.dim(),
+    )];
+    let mut bottom = vec![
+        Span::styled(pad(title, name_w), theme.header()),
+        Span::raw("│"),
+    ];
+    let mut carry = 0usize; // columns a long label already took
+    for (i, b) in buckets.iter().enumerate() {
+        let s = b.start;
+        let label = match zoom {
+            Zoom::Day | Zoom::Week
+                if i == 0
+                    || s.month() != add_days(s, -(b.len_days())).month()
+                    || (zoom == Zoom::Day && s.day() == 1) =>
+            {
+                Some(s.format("%b %Y").to_string())
+            }
+            Zoom::Month if i == 0 || s.month() == 1 => Some(s.format("%Y").to_string()),
+            _ => None,
+        };
+        match label {
+            Some(l) if carry == 0 => {
+                let span = l.len().div_ceil(cw) * cw;
+                carry = span / cw - 1;
+                top.push(Span::styled(pad(&l, span), theme.header()));
+            }
+            _ if carry > 0 => carry -= 1,
+            _ => top.push(Span::raw(" ".repeat(cw))),
+        }
+        let text = match zoom {
+            Zoom::Day => format!("{:>2}", s.day()),
+            Zoom::Week => format!("W{:02}", s.iso_week().week()),
+            Zoom::Month => s.format("%b").to_string(),
+        };
+        let today = b.contains(state.today);
+        let text = if today {
+            format!("▼{text}")
+        } else {
+            format!(" {text}")
+        };
+        let mut style = if zoom == Zoom::Day && crate::domain::dates::is_weekend(s) {
+            theme.off_day()
+        } else {
+            theme.dim()
+        };
+        if today {
+            style = theme.header();
+        }
+        if b.contains(state.gantt.cursor) {
+            style = style.patch(theme.cursor());
+        }
+        bottom.push(Span::styled(pad(&text, cw), style));
+    }
+    [Line::from(top), Line::from(bottom)]
 }
 
-/// "Project 20h (soft)" for each allocation of the row that touches `week`.
-fn week_breakdown(ws: &Workspace, key: &RowKey, week: crate::domain::DateRange) -> Vec<String> {
-    let cal = ws.calendar_for(key);
-    ws.allocations_of(key)
-        .into_iter()
-        .filter(|a| a.range.overlaps(&week))
-        .map(|a| {
-            let daily = crate::domain::allocation_daily(a, &cal);
-            let minutes: u64 = a
-                .range
-                .days()
-                .zip(daily)
-                .filter(|(d, _)| week.contains(*d))
-                .map(|(_, m)| m as u64)
-                .sum();
-            let soft = if a.hard { "" } else { " soft" };
+fn body_line(
+    state: &State,
+    theme: &Theme,
+    row: &GanttRow,
+    selected: bool,
+    name_w: usize,
+    buckets: &[DateRange],
+) -> Line<'static> {
+    let ws = &state.ws;
+    let expanded = state.gantt.expanded.contains(row);
+    let name = row_name(ws, row, expanded);
+    let name_style = if selected {
+        theme.selected()
+    } else {
+        theme.text()
+    };
+    let mut spans = vec![Span::styled(pad(&name, name_w), name_style), Span::raw("│")];
+    let cells = match row {
+        GanttRow::Load(key) => load_cells(state, theme, key, buckets, true),
+        GanttRow::Project(id) => {
+            load_cells(state, theme, &RowKey::Project(id.clone()), buckets, false)
+        }
+        GanttRow::Alloc(id) => {
+            let allocs: Vec<&Allocation> = ws.allocations.get(id).into_iter().collect();
+            bar_cells(state, theme, &allocs, buckets)
+        }
+        GanttRow::Resource(id) => bar_cells(state, theme, &resource_allocations(ws, id), buckets),
+    };
+    let cw = state.gantt.zoom.col_width() as usize;
+    for (i, (text, mut style)) in cells.into_iter().enumerate() {
+        if selected
+            && buckets
+                .get(i / cw.max(1))
+                .is_some_and(|b| b.contains(state.gantt.cursor))
+        {
+            style = style.patch(theme.cursor());
+        }
+        spans.push(Span::styled(text, style));
+    }
+    Line::from(merge(spans))
+}
+
+/// Joins neighbouring spans of one style, so a row is a few runs rather than a cell each.
+fn merge(spans: Vec<Span<'static>>) -> Vec<Span<'static>> {
+    let mut out: Vec<Span<'static>> = Vec::with_capacity(spans.len());
+    for s in spans {
+        match out.last_mut() {
+            Some(last) if last.style == s.style => last.content.to_mut().push_str(&s.content),
+            _ => out.push(s),
+        }
+    }
+    out
+}
+
+fn row_name(ws: &Workspace, row: &GanttRow, expanded: bool) -> String {
+    let fold = if expanded { '▾' } else { '▸' };
+    match row {
+        GanttRow::Load(key) => {
+            let info = row_info(ws, key);
+            let has_children = ws.by_row.get(key).is_some_and(|v| !v.is_empty());
+            let fold = if has_children { fold } else { ' ' };
+            let unnamed = if info.unnamed { "○ " } else { "" };
+            format!("{fold}{unnamed}{}", info.name)
+        }
+        GanttRow::Project(id) => {
+            let p = ws.projects.get(id);
             format!(
-                "{} {}h{soft}",
-                ws.project_name(a.project_id.as_ref()),
-                fmt_hours(minutes)
+                "{fold}{}",
+                p.map(|p| p.name.as_str()).unwrap_or("(unknown project)")
             )
+        }
+        GanttRow::Alloc(id) => match ws.allocations.get(id) {
+            Some(a) => {
+                let role = ws
+                    .resources
+                    .get(&a.resource_id)
+                    .map(|r| r.role.as_str())
+                    .unwrap_or("");
+                format!("  {} · {role}", ws.project_name(a.project_id.as_ref()))
+            }
+            None => "  (gone)".into(),
+        },
+        GanttRow::Resource(id) => match ws.resources.get(id) {
+            Some(r) => {
+                let (marker, who) = if r.is_unnamed() {
+                    ("○ ", "Unnamed".to_string())
+                } else {
+                    ("", ws.resource_name(r))
+                };
+                format!("  {marker}{who} · {}", r.role)
+            }
+            None => "  (gone)".into(),
+        },
+    }
+}
+
+/// Bucket totals of a row; with capacity they are coloured and marked by level, and buckets
+/// nobody works (weekends, holidays, time off) are shaded.
+fn load_cells(
+    state: &State,
+    theme: &Theme,
+    key: &RowKey,
+    buckets: &[DateRange],
+    with_capacity: bool,
+) -> Vec<(String, Style)> {
+    let zoom = state.gantt.zoom;
+    let cw = zoom.col_width() as usize;
+    let cal: Option<Calendar> = with_capacity.then(|| state.ws.calendar_for(key));
+    buckets
+        .iter()
+        .map(|b| {
+            let load = state.ws.load_in(key, *b);
+            let Some(cal) = &cal else {
+                let text = if load == 0 {
+                    pad_left("· ", cw)
+                } else {
+                    pad_left(&format!("{}h ", short_hours(load, cw)), cw)
+                };
+                return (text, if load == 0 { theme.dim() } else { theme.text() });
+            };
+            let cap = cal.capacity_in(*b);
+            if load == 0 {
+                return if cap == 0 {
+                    ("░".repeat(cw - 1) + " ", theme.off_day())
+                } else {
+                    (pad_left("· ", cw), theme.dim())
+                };
+            }
+            let level = load_level(load, cap);
+            let unit = if zoom == Zoom::Day { "" } else { "h" };
+            let text = format!("{}{}{unit}", level_glyph(level), short_hours(load, cw));
+            (pad_left(&text, cw - 1) + " ", theme.level(level))
         })
         .collect()
+}
+
+/// Hours short enough for a cell: whole hours in narrow cells, one decimal otherwise.
+fn short_hours(minutes: u64, cw: usize) -> String {
+    if cw <= 3 || minutes >= 600 {
+        format!("{}", (minutes + 30) / 60).max("1".into())
+    } else {
+        fmt_hours(minutes)
+    }
+}
+
+/// One character cell per screen column, holding the bars of `allocs`. Hard bars are solid, soft
+/// ones hatched, read-only ones dark-shaded; a bar's ends fall on eighths of a cell.
+fn bar_cells(
+    state: &State,
+    theme: &Theme,
+    allocs: &[&Allocation],
+    buckets: &[DateRange],
+) -> Vec<(String, Style)> {
+    let zoom = state.gantt.zoom;
+    let width = buckets.len() * zoom.col_width() as usize;
+    let mut cells: Vec<(String, Style)> = vec![(" ".into(), theme.text()); width];
+    let Some(first) = buckets.first().map(|b| b.start) else {
+        return cells;
+    };
+    let w8 = width as i64 * 8;
+    for a in allocs {
+        let l = zoom.eighths(first, a.range.start).max(0);
+        let r = zoom.eighths(first, add_days(a.range.end, 1)).min(w8);
+        if r <= l {
+            continue;
+        }
+        let style = theme.bar(a.hard, a.read_only);
+        for x in (l / 8)..=((r - 1) / 8) {
+            let (cs, ce) = (x * 8, x * 8 + 8);
+            let (a0, a1) = (l.max(cs), r.min(ce));
+            let cover = (a1 - a0) as usize;
+            let (glyph, reversed) = if !a.hard || a.read_only {
+                let fill = if a.read_only { '▓' } else { '▒' };
+                (
+                    if cover >= 4 || l / 8 == (r - 1) / 8 {
+                        fill
+                    } else {
+                        ' '
+                    },
+                    false,
+                )
+            } else if cover == 8 {
+                ('█', false)
+            } else if a0 == cs || a1 != ce {
+                (EIGHTHS[cover.max(1)], false)
+            } else {
+                // Starts mid-cell: the complementary left block, reversed, reads as a right block.
+                (EIGHTHS[8 - cover], true)
+            };
+            if glyph == ' ' {
+                continue;
+            }
+            let s = if reversed {
+                style.add_modifier(Modifier::REVERSED)
+            } else {
+                style
+            };
+            cells[x as usize] = (glyph.to_string(), s);
+        }
+    }
+    cells
+}
+
+fn bucket_label(zoom: Zoom, d: NaiveDate) -> String {
+    let b = zoom.bucket(d);
+    match zoom {
+        Zoom::Day => d.format("%a %Y-%m-%d").to_string(),
+        Zoom::Week => format!(
+            "week {} ({})",
+            b.start.iso_week().week(),
+            b.start.format("%Y-%m-%d")
+        ),
+        Zoom::Month => d.format("%B %Y").to_string(),
+    }
+}
+
+/// The detail line for the selected row at the cursor.
+fn detail(state: &State) -> String {
+    let ws = &state.ws;
+    let zoom = state.gantt.zoom;
+    let bucket = zoom.bucket(state.gantt.cursor);
+    let when = bucket_label(zoom, state.gantt.cursor);
+    let Some(row) = state.selected_gantt_row() else {
+        return String::new();
+    };
+    match row {
+        GanttRow::Load(key) => {
+            let info = row_info(ws, key);
+            let load = ws.load_in(key, bucket);
+            let cap = info.calendar.capacity_in(bucket);
+            let util = utilization_pct(load, cap)
+                .map(|p| format!(" ({p}%)"))
+                .unwrap_or_default();
+            let parts: Vec<String> = ws
+                .allocations_of(key)
+                .into_iter()
+                .filter(|a| a.range.overlaps(&bucket))
+                .map(|a| {
+                    let soft = if a.hard { "" } else { " soft" };
+                    format!(
+                        "{} {}h{soft}",
+                        ws.project_name(a.project_id.as_ref()),
+                        fmt_hours(minutes_in(ws, a, bucket))
+                    )
+                })
+                .collect();
+            let sep = if parts.is_empty() { "" } else { " · " };
+            format!(
+                "{} · {when} · {}h of {}h{util}{sep}{}",
+                info.name,
+                fmt_hours(load),
+                fmt_hours(cap),
+                parts.join(", ")
+            )
+        }
+        GanttRow::Project(id) => {
+            let p = ws.projects.get(id);
+            let load = ws.load_in(&RowKey::Project(id.clone()), bucket);
+            let n = ws
+                .resources
+                .values()
+                .filter(|r| r.project_id.as_ref() == Some(id))
+                .count();
+            format!(
+                "{} ({}) · {when} · {}h allocated · {n} resources",
+                p.map(|p| p.name.as_str()).unwrap_or("?"),
+                p.map(|p| p.client.as_str()).unwrap_or(""),
+                fmt_hours(load)
+            )
+        }
+        GanttRow::Alloc(id) => ws
+            .allocations
+            .get(id)
+            .map(|a| allocation_detail(ws, a))
+            .unwrap_or_default(),
+        GanttRow::Resource(id) => {
+            let Some(r) = ws.resources.get(id) else {
+                return String::new();
+            };
+            let hours: u64 = resource_allocations(ws, id)
+                .into_iter()
+                .map(|a| minutes_in(ws, a, bucket))
+                .sum();
+            format!(
+                "{} · {} on {} · {when}: {}h",
+                ws.resource_name(r),
+                r.role,
+                ws.project_name(r.project_id.as_ref()),
+                fmt_hours(hours)
+            )
+        }
+    }
+}
+
+/// The allocations of one workspace resource, found through its row's list.
+fn resource_allocations<'a>(ws: &'a Workspace, id: &crate::domain::Id) -> Vec<&'a Allocation> {
+    let Some(key) = ws.row_key(id) else {
+        return Vec::new();
+    };
+    ws.allocations_of(&key)
+        .into_iter()
+        .filter(|a| &a.resource_id == id)
+        .collect()
+}
+
+/// Minutes of `a` that fall inside `range`.
+fn minutes_in(ws: &Workspace, a: &Allocation, range: DateRange) -> u64 {
+    let Some(key) = ws.row_key(&a.resource_id) else {
+        return 0;
+    };
+    let daily = allocation_daily(a, &ws.calendar_for(&key));
+    a.range
+        .days()
+        .zip(daily)
+        .filter(|(d, _)| range.contains(*d))
+        .map(|(_, m)| m as u64)
+        .sum()
+}
+
+/// Project, client, role, dates, hours per day and in total, hard or soft, notes.
+pub fn allocation_detail(ws: &Workspace, a: &Allocation) -> String {
+    let project = a.project_id.as_ref().and_then(|p| ws.projects.get(p));
+    let role = ws
+        .resources
+        .get(&a.resource_id)
+        .map(|r| r.role.as_str())
+        .unwrap_or("");
+    let key = ws.row_key(&a.resource_id);
+    let daily = key
+        .map(|k| allocation_daily(a, &ws.calendar_for(&k)))
+        .unwrap_or_default();
+    let total: u64 = a
+        .server_total_minutes
+        .map(u64::from)
+        .unwrap_or_else(|| daily.iter().map(|m| *m as u64).sum());
+    let days = daily.iter().filter(|m| **m > 0).count().max(1) as u64;
+    let mut s = format!(
+        "{} ({}) · {role} · {} → {} · {} · {}h/day · {}h total · {}",
+        project.map(|p| p.name.as_str()).unwrap_or("—"),
+        project.map(|p| p.client.as_str()).unwrap_or(""),
+        a.range.start.format("%Y-%m-%d"),
+        a.range.end.format("%Y-%m-%d"),
+        a.amount.describe(),
+        fmt_hours(total / days),
+        fmt_hours(total),
+        if a.hard { "hard" } else { "soft" },
+    );
+    if a.read_only {
+        s.push_str(" · read-only");
+    }
+    if !a.notes.is_empty() {
+        s.push_str(" · ");
+        s.push_str(&a.notes);
+    }
+    s
 }

@@ -9,9 +9,18 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 pub const KEYS: &[(&str, &str)] = &[
     ("1 2 3 / Tab", "Resources, Gantt, Requests"),
     ("j k / ↓ ↑", "move down / up"),
-    ("h l / ← →", "earlier / later week (Gantt)"),
     ("PgDn PgUp", "page down / up"),
+    ("Ctrl-d Ctrl-u", "half a page down / up"),
     ("g G", "top / bottom"),
+    ("/ Esc", "filter resources / clear it"),
+    ("s S", "sort column / reverse (Resources)"),
+    ("U", "show or hide unnamed resources"),
+    ("Enter", "open in Gantt / expand a row"),
+    ("Space", "expand or collapse a Gantt row"),
+    ("h l / ← →", "earlier / later bucket (Gantt)"),
+    ("[ ]", "a screen earlier / later (Gantt)"),
+    ("z Z", "zoom in / out: day, week, month"),
+    ("p", "group Gantt by person / project"),
     ("t", "back to today"),
     ("R", "refresh from the backend"),
     ("Esc", "close / clear message"),
@@ -20,7 +29,7 @@ pub const KEYS: &[(&str, &str)] = &[
 ];
 
 pub fn render(theme: &Theme, f: &mut Frame, area: Rect) {
-    let width = 48.min(area.width);
+    let width = 52.min(area.width);
     let height = (KEYS.len() as u16 + 4).min(area.height);
     if width < 4 || height < 3 {
         return;

@@ -11,6 +11,20 @@ pub fn action_for(state: &State, key: KeyEvent) -> Option<Action> {
     if ctrl {
         return match key.code {
             KeyCode::Char('c') => Some(Action::Quit),
+            KeyCode::Char('d') => Some(Action::HalfPageDown),
+            KeyCode::Char('u') => Some(Action::HalfPageUp),
+            _ => None,
+        };
+    }
+    if state.view == View::Resources && state.resources.editing {
+        // Typing a filter: printable keys go into it; arrows still move the selection.
+        return match key.code {
+            KeyCode::Esc => Some(Action::Back),
+            KeyCode::Enter => Some(Action::FilterAccept),
+            KeyCode::Backspace => Some(Action::FilterBackspace),
+            KeyCode::Down => Some(Action::Down),
+            KeyCode::Up => Some(Action::Up),
+            KeyCode::Char(c) if !c.is_control() => Some(Action::FilterInput(c)),
             _ => None,
         };
     }
@@ -43,6 +57,15 @@ pub fn action_for(state: &State, key: KeyEvent) -> Option<Action> {
         KeyCode::Char('z') => Action::ZoomIn,
         KeyCode::Char('Z') => Action::ZoomOut,
         KeyCode::Char('R') => Action::Refresh,
+        KeyCode::Enter => Action::Open,
+        KeyCode::Char(' ') => Action::Toggle,
+        KeyCode::Char('p') => Action::ToggleGrouping,
+        KeyCode::Char('[') => Action::ScreenLeft,
+        KeyCode::Char(']') => Action::ScreenRight,
+        KeyCode::Char('/') => Action::FilterStart,
+        KeyCode::Char('s') => Action::CycleSort,
+        KeyCode::Char('S') => Action::ReverseSort,
+        KeyCode::Char('U') => Action::ToggleUnnamed,
         _ => return None,
     })
 }

@@ -1,12 +1,13 @@
-//! The Resources view: people and unnamed resources with this week's load.
+//! The Resources view: people and unnamed resources with capacity, load now and ahead,
+//! utilization and a 12-week trend; filtered, sorted, and built only for the visible rows.
 
-use super::rows::{row_info, week_load};
-use super::text::{pad, pad_left};
+use super::rows::row_info;
+use super::text::{pad, pad_left, truncate};
 use super::theme::{Theme, level_glyph};
 use crate::app::State;
 use crate::app::geometry::scroll_offset;
-use crate::domain::load::{load_level, utilization_pct};
 use crate::domain::model::fmt_hours;
+use crate::domain::stats::{TREND_WEEKS, row_stats, sparkline};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -16,63 +17,124 @@ pub fn render(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
     if area.height == 0 || area.width == 0 {
         return;
     }
-    if state.rows.is_empty() {
-        let msg = if state.loaded {
+    let view = &state.resources;
+    let w = area.width as usize;
+    let mut lines = Vec::with_capacity(area.height as usize);
+    lines.push(filter_line(state, theme, w));
+    if view.visible.is_empty() {
+        let msg = if !state.loaded {
+            "Loading…"
+        } else if view.filter.is_empty() {
             "No people or resources in this workspace."
         } else {
-            "Loading…"
+            "Nothing matches the filter. Esc clears it."
         };
-        f.render_widget(Paragraph::new(msg).style(theme.dim()), area);
+        lines.push(Line::styled(msg, theme.dim()));
+        f.render_widget(Paragraph::new(lines), area);
         return;
     }
-    let w = area.width as usize;
-    // Name, role, project and the numbers; the text columns share what the numbers leave.
-    let numbers = 7 + 8 + 6;
+    // Numbers are fixed width; the trend shows from 80 columns; text columns share the rest.
+    let trend = if w >= 80 { TREND_WEEKS + 1 } else { 0 };
+    let numbers = 7 + 8 + 8 + 6 + trend;
     let text = w.saturating_sub(numbers + 2);
     let name_w = (text * 4 / 10).max(4);
     let role_w = text * 3 / 10;
     let proj_w = text.saturating_sub(name_w + role_w);
+    let mut head = format!(
+        "  {}{}{}{}{}{}{}",
+        pad("Name", name_w),
+        pad("Role", role_w),
+        pad("Project", proj_w),
+        pad_left("Cap/wk", 7),
+        pad_left("This wk", 8),
+        pad_left("Next 4", 8),
+        pad_left("Util", 6)
+    );
+    if trend > 0 {
+        head.push_str(&pad(" 12 weeks", trend));
+    }
+    lines.push(Line::styled(head, theme.header()));
 
-    let mut lines = Vec::with_capacity(area.height as usize);
-    lines.push(Line::styled(
-        format!(
-            "  {}{}{}{}{}{}",
-            pad("Name", name_w),
-            pad("Role", role_w),
-            pad("Project", proj_w),
-            pad_left("Cap/wk", 7),
-            pad_left("This wk", 8),
-            pad_left("Util", 6)
-        ),
-        theme.header(),
-    ));
-    let visible = area.height.saturating_sub(1) as usize;
-    let offset = scroll_offset(state.resources.selected, visible);
-    for (i, key) in state.rows.iter().enumerate().skip(offset).take(visible) {
+    let visible = area.height.saturating_sub(2) as usize;
+    let offset = scroll_offset(view.selected, visible);
+    for (i, key) in view.visible.iter().enumerate().skip(offset).take(visible) {
         let info = row_info(&state.ws, key);
-        let (load, cap) = week_load(&state.ws, key, &info.calendar, state.today);
-        let level = load_level(load, cap);
-        let util = utilization_pct(load, cap)
+        let stats = row_stats(&state.ws, key, state.today);
+        let util = stats
+            .utilization
             .map(|p| format!("{p}%"))
             .unwrap_or_else(|| "—".into());
         let marker = if info.unnamed { "○ " } else { "● " };
-        let row_style = if i == state.resources.selected {
+        let style = if i == view.selected {
             theme.selected()
         } else {
             theme.text()
         };
-        lines.push(Line::from(vec![
-            Span::styled(marker, row_style),
-            Span::styled(pad(&info.name, name_w), row_style),
-            Span::styled(pad(info.role, role_w), row_style),
-            Span::styled(pad(&info.project, proj_w), row_style),
-            Span::styled(pad_left(&format!("{}h", fmt_hours(cap)), 7), row_style),
-            Span::styled(pad_left(&format!("{}h", fmt_hours(load)), 8), row_style),
+        let mut spans = vec![
+            Span::styled(marker, style),
+            Span::styled(pad(&info.name, name_w), style),
+            Span::styled(pad(info.role, role_w), style),
+            Span::styled(pad(&info.project, proj_w), style),
             Span::styled(
-                pad_left(&format!("{}{}", level_glyph(level), util), 6),
-                theme.level(level),
+                pad_left(&format!("{}h", fmt_hours(stats.capacity)), 7),
+                style,
             ),
-        ]));
+            Span::styled(
+                pad_left(&format!("{}h", fmt_hours(stats.this_week)), 8),
+                style,
+            ),
+            Span::styled(
+                pad_left(&format!("{}h", fmt_hours(stats.next_4_weeks)), 8),
+                style,
+            ),
+            Span::styled(
+                pad_left(&format!("{}{}", level_glyph(stats.level), util), 6),
+                theme.level(stats.level),
+            ),
+        ];
+        if trend > 0 {
+            spans.push(Span::styled(
+                format!(" {}", sparkline(&stats.trend)),
+                theme.dim(),
+            ));
+        }
+        lines.push(Line::from(spans));
     }
     f.render_widget(Paragraph::new(lines), area);
+}
+
+/// "/ query▏  12 of 40 · sort: name ↑ · unnamed shown", or the keys to get there.
+fn filter_line(state: &State, theme: &Theme, width: usize) -> Line<'static> {
+    let v = &state.resources;
+    let arrow = if v.descending { '↓' } else { '↑' };
+    let unnamed = if v.show_unnamed {
+        "unnamed shown"
+    } else {
+        "unnamed hidden"
+    };
+    let facts = format!(
+        "{} of {} · sort: {} {arrow} · {unnamed}",
+        v.visible.len(),
+        state.rows.len(),
+        v.sort.label()
+    );
+    let filter = if v.editing {
+        format!("/{}▏", v.filter)
+    } else if v.filter.is_empty() {
+        "/ filter  s sort  U unnamed  Enter gantt".to_string()
+    } else {
+        format!("/{}", v.filter)
+    };
+    let style = if v.editing || !v.filter.is_empty() {
+        theme.header()
+    } else {
+        theme.dim()
+    };
+    let left = truncate(&filter, width.saturating_sub(facts.len() + 2));
+    let gap = width.saturating_sub(left.chars().count() + facts.chars().count() + 1);
+    Line::from(vec![
+        Span::styled(left, style),
+        Span::raw(" ".repeat(gap)),
+        Span::styled(truncate(&facts, width), theme.dim()),
+    ])
 }

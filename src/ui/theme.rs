@@ -156,3 +156,22 @@ pub fn level_glyph(level: LoadLevel) -> char {
         LoadLevel::Over => '▲',
     }
 }
+
+impl Theme {
+    /// An allocation bar: hard solid, soft hatched (glyph), read-only dimmed.
+    pub fn bar(&self, hard: bool, read_only: bool) -> Style {
+        if read_only {
+            return self.dim();
+        }
+        let (dark, light) = if hard {
+            (Color::Indexed(75), Color::Indexed(25))
+        } else {
+            (Color::Indexed(180), Color::Indexed(130))
+        };
+        self.pick(
+            Style::default().fg(dark),
+            Style::default().fg(light),
+            Style::default(),
+        )
+    }
+}
