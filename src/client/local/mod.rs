@@ -1,1 +1,1084 @@
-//! placeholder
+//! The embedded SQLite backend: allot's default workspace, no account needed.
+//!
+//! One connection behind a mutex; every [`Backend`] call runs its SQL on the blocking pool
+//! (`spawn_blocking`) and every write is one transaction. Strings read from the file pass
+//! [`crate::client::sanitize::clean`] before they leave this module. Ids are numeric strings,
+//! as Kantata's are.
+
+pub mod demo;
+mod schema;
+mod store;
+
+pub use demo::{DemoData, Rng, demo, synthetic};
+pub use schema::{APPLICATION_ID, OpenError, OpenProblem, SCHEMA_VERSION};
+
+use crate::client::{Backend, BackendError, BackendKind, BackendResult, NewAllocation, Resolution};
+use crate::domain::{Allocation, DateRange, Id, Request, Roster};
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+
+/// A workspace in an SQLite file.
+#[derive(Clone)]
+pub struct LocalBackend {
+    conn: Arc<Mutex<Connection>>,
+    path: PathBuf,
+    current_user: Arc<RwLock<Option<Id>>>,
+}
+
+impl fmt::Debug for LocalBackend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LocalBackend")
+            .field("path", &self.path)
+            .field("current_user", &self.current_user())
+            .finish_non_exhaustive()
+    }
+}
+
+impl LocalBackend {
+    /// Opens the allot database at `path`, creating it when the file is missing or empty.
+    /// Refuses, leaving the file untouched, anything that is not an allot database this build
+    /// can read (see [`OpenProblem`]).
+    pub fn open(path: &Path) -> Result<LocalBackend, OpenError> {
+        let (conn, _fresh) = schema::open_connection(path)?;
+        let current_user = store::current_user(&conn).map_err(|e| OpenError {
+            path: path.to_path_buf(),
+            problem: OpenProblem::Database(e.to_string()),
+        })?;
+        Ok(LocalBackend {
+            conn: Arc::new(Mutex::new(conn)),
+            path: path.to_path_buf(),
+            current_user: Arc::new(RwLock::new(current_user)),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Who "I" am in this workspace (set by [`LocalBackend::seed`]).
+    pub fn current_user(&self) -> Option<Id> {
+        self.current_user
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// True when the workspace holds no people, projects, resources, allocations or requests.
+    /// Blocking (a quick query): call it before the event loop or on the blocking pool.
+    pub fn is_empty(&self) -> BackendResult<bool> {
+        store::is_empty(&self.lock())
+    }
+
+    /// Writes `data` into this (empty) workspace in one transaction. Blocking: 100,000
+    /// allocations take about a second; call it before the event loop or on the blocking pool.
+    pub fn seed(&self, data: &DemoData) -> BackendResult<()> {
+        let mut conn = self.lock();
+        write(&mut conn, |tx| store::seed(tx, data))?;
+        *self
+            .current_user
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = data.roster.current_user.clone();
+        Ok(())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave a half-done write: transactions roll back
+        // when dropped, so the connection is still sound.
+        self.conn.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Runs `f` with the connection on the blocking pool.
+    async fn run<T, F>(&self, f: F) -> BackendResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> BackendResult<T> + Send + 'static,
+    {
+        let conn = Arc::clone(&self.conn);
+        tokio::task::spawn_blocking(move || {
+            let mut guard = conn.lock().unwrap_or_else(PoisonError::into_inner);
+            f(&mut guard)
+        })
+        .await
+        .map_err(|e| BackendError::Other(format!("the local database task failed: {e}")))?
+    }
+
+    /// Runs `f` in one write transaction on the blocking pool: all of it is stored, or none.
+    async fn write<T, F>(&self, f: F) -> BackendResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Transaction<'_>) -> BackendResult<T> + Send + 'static,
+    {
+        self.run(move |conn| write(conn, f)).await
+    }
+}
+
+fn write<T>(
+    conn: &mut Connection,
+    f: impl FnOnce(&Transaction<'_>) -> BackendResult<T>,
+) -> BackendResult<T> {
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(store::db_err)?;
+    let out = f(&tx)?;
+    tx.commit().map_err(store::db_err)?;
+    Ok(out)
+}
+
+#[async_trait]
+impl Backend for LocalBackend {
+    fn kind(&self) -> BackendKind {
+        BackendKind::Local
+    }
+
+    async fn roster(&self) -> BackendResult<Roster> {
+        let roster = self.run(|conn| store::roster(conn)).await?;
+        *self
+            .current_user
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = roster.current_user.clone();
+        Ok(roster)
+    }
+
+    async fn allocations(&self, window: DateRange) -> BackendResult<Vec<Allocation>> {
+        self.run(move |conn| store::allocations(conn, window)).await
+    }
+
+    async fn requests(&self) -> BackendResult<Vec<Request>> {
+        self.run(|conn| store::requests(conn, None)).await
+    }
+
+    async fn create_allocations(&self, new: Vec<NewAllocation>) -> BackendResult<Vec<Allocation>> {
+        self.write(move |tx| store::create_allocations(tx, &new))
+            .await
+    }
+
+    async fn update_allocation(&self, a: Allocation) -> BackendResult<Allocation> {
+        self.write(move |tx| store::update_allocation(tx, &a)).await
+    }
+
+    async fn delete_allocation(&self, id: Id) -> BackendResult<()> {
+        self.write(move |tx| store::delete_allocation(tx, &id))
+            .await
+    }
+
+    async fn split_allocation(
+        &self,
+        id: Id,
+        date: NaiveDate,
+    ) -> BackendResult<(Allocation, Allocation)> {
+        self.write(move |tx| store::split_allocation(tx, &id, date))
+            .await
+    }
+
+    async fn resolve_request(&self, id: Id, how: Resolution) -> BackendResult<Request> {
+        let by = self.current_user();
+        self.write(move |tx| store::resolve_request(tx, &id, &how, by.as_ref()))
+            .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::sanitize::is_clean;
+    use crate::domain::dates::{add_days, month_of, parse_date};
+    use crate::domain::{
+        Amount, Calendar, Person, Project, RequestStatus, Resource, RowKey, WeeklyCapacity,
+        Workspace,
+    };
+    use chrono::TimeZone;
+    use std::collections::BTreeSet;
+
+    fn d(s: &str) -> NaiveDate {
+        parse_date(s).unwrap()
+    }
+
+    const TODAY: &str = "2026-03-10";
+
+    fn fresh() -> (tempfile::TempDir, LocalBackend) {
+        let dir = tempfile::tempdir().unwrap();
+        let b = LocalBackend::open(&dir.path().join("allot.db")).unwrap();
+        (dir, b)
+    }
+
+    fn seeded() -> (tempfile::TempDir, LocalBackend, DemoData) {
+        let (dir, b) = fresh();
+        let data = demo(d(TODAY));
+        b.seed(&data).unwrap();
+        (dir, b, data)
+    }
+
+    fn everything() -> DateRange {
+        DateRange::new(d("1900-01-01"), d("2999-12-31"))
+    }
+
+    /// A tiny hand-made workspace: one person (Mon–Fri 8 h), one holiday, one project with a
+    /// named and an unnamed resource, a pending and an approved request.
+    fn small() -> DemoData {
+        let holidays: BTreeSet<NaiveDate> = [d("2025-03-05")].into_iter().collect();
+        let alloc = |id: &str, res: &str, a: &str, b: &str, amount, hard| Allocation {
+            id: Id::new(id),
+            resource_id: Id::new(res),
+            project_id: Some(Id::new("20")),
+            range: DateRange::new(d(a), d(b)),
+            amount,
+            hard,
+            notes: String::new(),
+            read_only: false,
+            allocate_on_time_off: false,
+            server_total_minutes: None,
+            version: 1,
+        };
+        let request = |id: &str, status| Request {
+            id: Id::new(id),
+            resource_id: Id::new("31"),
+            status,
+            approver_ids: vec![Id::new("1"), Id::new("2")],
+            creator_id: Id::new("2"),
+            created_at: chrono::Utc.with_ymd_and_hms(2025, 2, 20, 9, 30, 0).unwrap(),
+            period: DateRange::new(d("2025-03-03"), d("2025-03-28")),
+            percentage: 50,
+            notes: "needs a designer".into(),
+        };
+        DemoData {
+            roster: Roster {
+                name: "Small".into(),
+                current_user: Some(Id::new("1")),
+                people: vec![
+                    Person {
+                        id: Id::new("1"),
+                        name: "Morgan Lee".into(),
+                        email: "m@x.example".into(),
+                        role: "Resource Manager".into(),
+                        weekly: WeeklyCapacity::STANDARD,
+                        time_off: vec![DateRange::new(d("2025-03-12"), d("2025-03-13"))],
+                    },
+                    Person {
+                        id: Id::new("2"),
+                        name: "Zoë Øster".into(),
+                        email: "z@x.example".into(),
+                        role: "Designer".into(),
+                        weekly: WeeklyCapacity([480, 480, 480, 480, 0, 0, 0]),
+                        time_off: vec![],
+                    },
+                ],
+                projects: vec![Project {
+                    id: Id::new("20"),
+                    name: "Atlas".into(),
+                    client: "Contoso".into(),
+                }],
+                resources: vec![
+                    Resource {
+                        id: Id::new("30"),
+                        project_id: Some(Id::new("20")),
+                        person_id: Some(Id::new("1")),
+                        role: "Engineer".into(),
+                        label: String::new(),
+                    },
+                    Resource {
+                        id: Id::new("31"),
+                        project_id: Some(Id::new("20")),
+                        person_id: None,
+                        role: "Designer".into(),
+                        label: "Visual designer".into(),
+                    },
+                ],
+                holidays: Arc::new(holidays),
+            },
+            allocations: vec![
+                // Mon 3 – Fri 14 March 2025: 10 weekdays, one holiday, two days off = 7 working.
+                alloc(
+                    "40",
+                    "30",
+                    "2025-03-03",
+                    "2025-03-14",
+                    Amount::TotalMinutes(2100),
+                    true,
+                ),
+                alloc(
+                    "41",
+                    "31",
+                    "2025-03-03",
+                    "2025-03-28",
+                    Amount::TotalMinutes(4800),
+                    false,
+                ),
+                alloc(
+                    "42",
+                    "30",
+                    "2025-04-01",
+                    "2025-04-30",
+                    Amount::HoursPerDay(6.5),
+                    true,
+                ),
+            ],
+            requests: vec![
+                request("50", RequestStatus::New),
+                request("51", RequestStatus::Approved),
+            ],
+            holiday_names: vec![(d("2025-03-05"), "Founders' Day".into())],
+        }
+    }
+
+    fn small_backend() -> (tempfile::TempDir, LocalBackend, DemoData) {
+        let (dir, b) = fresh();
+        let data = small();
+        b.seed(&data).unwrap();
+        (dir, b, data)
+    }
+
+    async fn get(b: &LocalBackend, id: &str) -> Option<Allocation> {
+        b.allocations(everything())
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|a| a.id.as_str() == id)
+    }
+
+    fn bytes(p: &Path) -> Vec<u8> {
+        std::fs::read(p).unwrap()
+    }
+
+    // ---- opening ----
+
+    #[tokio::test]
+    async fn a_new_database_is_empty_and_reopens() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.db");
+        let b = LocalBackend::open(&path).unwrap();
+        assert!(b.is_empty().unwrap());
+        assert_eq!(b.path(), path);
+        assert_eq!(b.current_user(), None);
+        let roster = b.roster().await.unwrap();
+        assert!(roster.people.is_empty());
+        assert_eq!(roster.name, "Local workspace");
+        assert!(b.requests().await.unwrap().is_empty());
+        drop(b);
+        let b = LocalBackend::open(&path).unwrap();
+        assert!(b.is_empty().unwrap());
+    }
+
+    #[test]
+    fn a_text_file_is_refused_and_left_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("notes.txt");
+        std::fs::write(&path, "shopping list\nmilk\neggs\nand enough text to pass one hundred bytes of header, which SQLite files always have.\n").unwrap();
+        let before = bytes(&path);
+        let e = LocalBackend::open(&path).unwrap_err();
+        assert_eq!(e.problem, OpenProblem::NotSqlite);
+        let msg = e.to_string();
+        assert!(
+            msg.contains("notes.txt") && msg.contains("not an allot database"),
+            "{msg}"
+        );
+        assert!(!msg.contains('\n'));
+        assert_eq!(bytes(&path), before);
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 1, "no -wal or -shm files were left behind");
+
+        // Shorter than a header: still refused, still untouched.
+        std::fs::write(&path, "hi").unwrap();
+        assert_eq!(
+            LocalBackend::open(&path).unwrap_err().problem,
+            OpenProblem::NotSqlite
+        );
+        assert_eq!(bytes(&path), b"hi");
+    }
+
+    #[test]
+    fn a_foreign_sqlite_database_is_refused_and_left_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("other.db");
+        {
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch(
+                "PRAGMA application_id = 1234; CREATE TABLE t (x); INSERT INTO t VALUES (1);",
+            )
+            .unwrap();
+        }
+        let before = bytes(&path);
+        let e = LocalBackend::open(&path).unwrap_err();
+        assert_eq!(
+            e.problem,
+            OpenProblem::ForeignDatabase {
+                application_id: 1234
+            }
+        );
+        assert!(e.to_string().contains("other.db"), "{e}");
+        assert_eq!(bytes(&path), before);
+
+        // One with no application id at all (a plain `sqlite3` file).
+        let plain = dir.path().join("plain.db");
+        Connection::open(&plain)
+            .unwrap()
+            .execute_batch("CREATE TABLE t (x);")
+            .unwrap();
+        let before = bytes(&plain);
+        let e = LocalBackend::open(&plain).unwrap_err();
+        assert_eq!(
+            e.problem,
+            OpenProblem::ForeignDatabase { application_id: 0 }
+        );
+        assert_eq!(bytes(&plain), before);
+    }
+
+    #[test]
+    fn a_database_from_a_newer_allot_is_refused_and_left_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("newer.db");
+        drop(LocalBackend::open(&path).unwrap());
+        {
+            let c = Connection::open(&path).unwrap();
+            c.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+                .unwrap();
+            c.pragma_update(None, "journal_mode", "DELETE").unwrap();
+        }
+        let before = bytes(&path);
+        let e = LocalBackend::open(&path).unwrap_err();
+        assert_eq!(
+            e.problem,
+            OpenProblem::NewerSchema {
+                found: SCHEMA_VERSION + 1,
+                known: SCHEMA_VERSION
+            }
+        );
+        let msg = e.to_string();
+        assert!(
+            msg.contains("newer allot") && msg.contains("newer.db"),
+            "{msg}"
+        );
+        assert_eq!(bytes(&path), before);
+        let c = Connection::open(&path).unwrap();
+        let v: i64 = c
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, SCHEMA_VERSION + 1, "never downgraded");
+    }
+
+    #[test]
+    fn a_missing_directory_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("no").join("such").join("w.db");
+        let e = LocalBackend::open(&path).unwrap_err();
+        assert!(matches!(e.problem, OpenProblem::Io(_)));
+        let msg = e.to_string();
+        assert!(
+            msg.contains("does not exist") && msg.contains("w.db"),
+            "{msg}"
+        );
+        assert!(!dir.path().join("no").exists(), "nothing was created");
+
+        let e = LocalBackend::open(dir.path()).unwrap_err();
+        assert!(e.to_string().contains("directory"), "{e}");
+    }
+
+    // ---- seeding and reads ----
+
+    #[tokio::test]
+    async fn seeding_the_demo_gives_the_promised_workspace() {
+        let (_dir, b, data) = seeded();
+        assert!(!b.is_empty().unwrap());
+        let roster = b.roster().await.unwrap();
+        assert!(roster.people.len() >= 30);
+        assert!(roster.projects.len() >= 8);
+        let clients: BTreeSet<_> = roster.projects.iter().map(|p| p.client.clone()).collect();
+        assert!(clients.len() >= 4);
+        let me = b.current_user().expect("the demo names its user");
+        assert_eq!(roster.current_user.as_ref(), Some(&me));
+        assert_eq!(
+            roster.people.iter().find(|p| p.id == me).unwrap().name,
+            "Morgan Lee"
+        );
+
+        let all = b.allocations(everything()).await.unwrap();
+        assert_eq!(all.len(), data.allocations.len());
+        assert!(all.len() >= 200);
+        let requests = b.requests().await.unwrap();
+        assert!(requests.iter().filter(|q| q.status.is_pending()).count() >= 12);
+
+        let month = month_of(d(TODAY));
+        let mut ws = Workspace::from_roster(roster);
+        ws.set_allocations(month, b.allocations(month).await.unwrap());
+        let over = ws
+            .people
+            .keys()
+            .filter(|id| {
+                let key = RowKey::Person((*id).clone());
+                ws.load_in(&key, month) > ws.calendar_for(&key).capacity_in(month)
+            })
+            .count();
+        assert!(over >= 1, "someone is over-allocated this month");
+
+        assert!(
+            b.seed(&data).is_err(),
+            "seeding twice is refused rather than mixed"
+        );
+    }
+
+    #[tokio::test]
+    async fn reads_round_trip_what_was_written() {
+        let (_dir, b, data) = small_backend();
+        let roster = b.roster().await.unwrap();
+        assert_eq!(roster, data.roster);
+        let mut all = b.allocations(everything()).await.unwrap();
+        all.sort_by(|x, y| x.id.cmp(&y.id));
+        assert_eq!(all, data.allocations);
+        assert_eq!(b.requests().await.unwrap(), data.requests);
+
+        // The demo, too (its text holds an escape sequence, so compare cleaned).
+        let (_dir, b, data) = seeded();
+        let roster = b.roster().await.unwrap();
+        assert_eq!(roster.people, data.roster.people);
+        assert_eq!(roster.resources, data.roster.resources);
+        assert_eq!(roster.holidays, data.roster.holidays);
+        let stored = b.requests().await.unwrap();
+        assert_eq!(stored, data.requests);
+        let mut all = b.allocations(everything()).await.unwrap();
+        all.sort_by_key(|a| a.id.as_number());
+        let mut want = data.allocations.clone();
+        for a in &mut want {
+            a.notes = crate::client::sanitize::clean(&a.notes);
+        }
+        assert_eq!(all, want);
+    }
+
+    #[tokio::test]
+    async fn allocations_are_those_overlapping_the_window() {
+        let (_dir, b, _) = small_backend();
+        let ids = |v: Vec<Allocation>| v.into_iter().map(|a| a.id.to_string()).collect::<Vec<_>>();
+        let w = |a, z| DateRange::new(d(a), d(z));
+        assert_eq!(
+            ids(b.allocations(w("2025-03-14", "2025-03-14")).await.unwrap()),
+            ["40", "41"]
+        );
+        assert_eq!(
+            ids(b.allocations(w("2025-03-15", "2025-03-31")).await.unwrap()),
+            ["41"]
+        );
+        assert_eq!(
+            ids(b.allocations(w("2025-03-29", "2025-04-01")).await.unwrap()),
+            ["42"]
+        );
+        assert!(
+            b.allocations(w("2025-05-01", "2025-06-01"))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(
+            ids(b.allocations(w("2025-01-01", "2025-12-31")).await.unwrap()).len(),
+            3
+        );
+    }
+
+    #[tokio::test]
+    async fn stored_escape_sequences_come_back_defused() {
+        let (_dir, b, data) = seeded();
+        let raw = data
+            .allocations
+            .iter()
+            .find(|a| a.notes.contains('\u{1b}'))
+            .unwrap();
+        let back = get(&b, raw.id.as_str()).await.unwrap();
+        assert!(is_clean(&back.notes));
+        assert!(back.notes.contains("\u{FFFD}[31mURGENT"), "{}", back.notes);
+
+        // Anything written into the file behind allot's back is cleaned too.
+        {
+            let conn = b.lock();
+            conn.execute(
+                "UPDATE people SET name = 'Eve \u{1b}]0;pwned\u{7}' WHERE id = '1002'",
+                [],
+            )
+            .unwrap();
+            conn.execute(
+                "UPDATE projects SET client = 'Evil \u{202E}corp' WHERE id = '2001'",
+                [],
+            )
+            .unwrap();
+            conn.execute(
+                "UPDATE requests SET notes = 'x\u{9b}2J' WHERE id = '5001'",
+                [],
+            )
+            .unwrap();
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('workspace_name', 'W\u{1b}[2J')
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [],
+            )
+            .unwrap();
+        }
+        let roster = b.roster().await.unwrap();
+        assert!(is_clean(&roster.name));
+        for p in &roster.people {
+            assert!(is_clean(&p.name) && is_clean(&p.email) && is_clean(&p.role));
+        }
+        assert_eq!(
+            roster
+                .people
+                .iter()
+                .find(|p| p.id.as_str() == "1002")
+                .unwrap()
+                .name,
+            "Eve \u{FFFD}]0;pwned\u{FFFD}"
+        );
+        assert!(
+            roster
+                .projects
+                .iter()
+                .all(|p| is_clean(&p.client) && is_clean(&p.name))
+        );
+        assert!(
+            b.requests()
+                .await
+                .unwrap()
+                .iter()
+                .all(|q| is_clean(&q.notes))
+        );
+    }
+
+    // ---- writes ----
+
+    #[tokio::test]
+    async fn creating_allocations_gives_fresh_numeric_ids() {
+        let (_dir, b, _) = small_backend();
+        let new = |res: &str, hard| NewAllocation {
+            resource_id: Id::new(res),
+            range: DateRange::new(d("2025-06-02"), d("2025-06-06")),
+            amount: Amount::TotalMinutes(1200),
+            hard,
+            notes: "new work".into(),
+        };
+        let made = b
+            .create_allocations(vec![new("30", true), new("31", false)])
+            .await
+            .unwrap();
+        assert_eq!(made.len(), 2);
+        assert_eq!(made[0].id.as_str(), "43");
+        assert_eq!(made[1].id.as_str(), "44");
+        assert_eq!(made[0].project_id, Some(Id::new("20")));
+        assert_eq!(made[0].version, 1);
+        assert_eq!(get(&b, "44").await.unwrap(), made[1]);
+
+        // Ids are never reused, even after a delete.
+        b.delete_allocation(Id::new("44")).await.unwrap();
+        let again = b.create_allocations(vec![new("30", false)]).await.unwrap();
+        assert_eq!(again[0].id.as_str(), "45");
+
+        // All or nothing: one bad item stores none.
+        let before = b.allocations(everything()).await.unwrap().len();
+        let e = b
+            .create_allocations(vec![new("30", true), new("31", true)])
+            .await
+            .unwrap_err();
+        match e {
+            BackendError::Validation { field, message } => {
+                assert_eq!(field.as_deref(), Some("hard"));
+                assert!(
+                    message.contains("2 of 2") && message.contains("soft"),
+                    "{message}"
+                );
+            }
+            e => panic!("{e:?}"),
+        }
+        let e = b
+            .create_allocations(vec![new("999", false)])
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("999"), "{e}");
+        assert_eq!(b.allocations(everything()).await.unwrap().len(), before);
+    }
+
+    #[tokio::test]
+    async fn updates_bump_the_version_and_refuse_stale_edits() {
+        let (_dir, b, _) = small_backend();
+        let mut a = get(&b, "40").await.unwrap();
+        a.amount = Amount::TotalMinutes(1800);
+        a.notes = "trimmed".into();
+        a.range.end = d("2025-03-13");
+        let saved = b.update_allocation(a.clone()).await.unwrap();
+        assert_eq!(saved.version, 2);
+        assert_eq!(saved.amount, Amount::TotalMinutes(1800));
+        assert_eq!(saved.notes, "trimmed");
+        assert_eq!(saved.range.end, d("2025-03-13"));
+        assert_eq!(get(&b, "40").await.unwrap(), saved);
+
+        // `a` still says version 1: someone else's edit happened since.
+        let e = b.update_allocation(a.clone()).await.unwrap_err();
+        match &e {
+            BackendError::Stale(m) => {
+                assert!(m.contains("changed elsewhere") && m.contains("40"), "{m}")
+            }
+            e => panic!("{e:?}"),
+        }
+        assert_eq!(get(&b, "40").await.unwrap(), saved, "nothing overwritten");
+
+        let mut gone = saved.clone();
+        gone.id = Id::new("777");
+        assert_eq!(
+            b.update_allocation(gone).await.unwrap_err(),
+            BackendError::NotFound(
+                "allocation 777 does not exist (it may have been deleted)".into()
+            )
+        );
+
+        let mut hard_unnamed = get(&b, "41").await.unwrap();
+        hard_unnamed.hard = true;
+        assert!(matches!(
+            b.update_allocation(hard_unnamed).await.unwrap_err(),
+            BackendError::Validation { field: Some(f), .. } if f == "hard"
+        ));
+
+        let mut backwards = saved.clone();
+        backwards.range = DateRange {
+            start: d("2025-03-10"),
+            end: d("2025-03-01"),
+        };
+        assert!(matches!(
+            b.update_allocation(backwards).await.unwrap_err(),
+            BackendError::Validation { field: Some(f), .. } if f == "end_date"
+        ));
+    }
+
+    #[tokio::test]
+    async fn read_only_allocations_cannot_be_changed() {
+        let (_dir, b, _) = small_backend();
+        b.lock()
+            .execute("UPDATE allocations SET read_only = 1 WHERE id = '42'", [])
+            .unwrap();
+        let a = get(&b, "42").await.unwrap();
+        assert!(a.read_only);
+        for e in [
+            b.update_allocation(a.clone()).await.unwrap_err(),
+            b.delete_allocation(a.id.clone()).await.unwrap_err(),
+            b.split_allocation(a.id.clone(), d("2025-04-10"))
+                .await
+                .unwrap_err(),
+        ] {
+            assert!(e.to_string().contains("read-only"), "{e}");
+        }
+    }
+
+    #[tokio::test]
+    async fn deleting_removes_and_names_missing_ids() {
+        let (_dir, b, _) = small_backend();
+        b.delete_allocation(Id::new("42")).await.unwrap();
+        assert!(get(&b, "42").await.is_none());
+        let e = b.delete_allocation(Id::new("42")).await.unwrap_err();
+        assert!(
+            matches!(&e, BackendError::NotFound(m) if m.contains("42")),
+            "{e:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn splitting_shares_minutes_by_working_days() {
+        let (_dir, b, data) = small_backend();
+        // 40: Mon 3 – Fri 14 March, 2100 min. Working days: 3, 4, 6, 7 (5th is a holiday) before
+        // the 10th; 10, 11, 14 after (12–13 off) → 4 : 3.
+        let (one, two) = b
+            .split_allocation(Id::new("40"), d("2025-03-10"))
+            .await
+            .unwrap();
+        assert_eq!(one.id.as_str(), "40");
+        assert_eq!(one.range, DateRange::new(d("2025-03-03"), d("2025-03-09")));
+        assert_eq!(two.range, DateRange::new(d("2025-03-10"), d("2025-03-14")));
+        assert_eq!(one.amount, Amount::TotalMinutes(1200));
+        assert_eq!(two.amount, Amount::TotalMinutes(900));
+        assert_eq!(one.version, 2);
+        assert_eq!(two.version, 1);
+        assert!(two.hard && one.hard);
+        assert_ne!(two.id, one.id);
+        assert_eq!(get(&b, two.id.as_str()).await.unwrap(), two);
+
+        // The load the views draw is unchanged by the split.
+        let mut ws = Workspace::from_roster(data.roster.clone());
+        let window = DateRange::new(d("2025-03-01"), d("2025-03-31"));
+        ws.set_allocations(window, data.allocations.clone());
+        let key = RowKey::Person(Id::new("1"));
+        let before: Vec<u32> = window.days().map(|x| ws.index.day(&key, x)).collect();
+        ws.set_allocations(window, b.allocations(window).await.unwrap());
+        let after: Vec<u32> = window.days().map(|x| ws.index.day(&key, x)).collect();
+        assert_eq!(before, after);
+
+        // Per-period units keep their value on both sides.
+        let (x, y) = b
+            .split_allocation(Id::new("42"), d("2025-04-15"))
+            .await
+            .unwrap();
+        assert_eq!(x.amount, Amount::HoursPerDay(6.5));
+        assert_eq!(y.amount, Amount::HoursPerDay(6.5));
+        assert_eq!(x.range.end, d("2025-04-14"));
+        assert_eq!(y.range.start, d("2025-04-15"));
+    }
+
+    #[tokio::test]
+    async fn splitting_on_the_last_day_works_and_outside_is_refused() {
+        let (_dir, b, _) = small_backend();
+        // 41: unnamed (standard week), 3–28 March, 4800 min; splitting on Fri 28th leaves 1 of 19
+        // working days (the 5th is a holiday) for the second part.
+        let (one, two) = b
+            .split_allocation(Id::new("41"), d("2025-03-28"))
+            .await
+            .unwrap();
+        assert_eq!(two.range, DateRange::day(d("2025-03-28")));
+        assert_eq!(one.amount, Amount::TotalMinutes(4547));
+        assert_eq!(two.amount, Amount::TotalMinutes(253));
+        assert!(!two.hard);
+
+        for bad in ["2025-03-03", "2025-03-02", "2025-03-28", "2025-04-02"] {
+            let e = b.split_allocation(Id::new("41"), d(bad)).await.unwrap_err();
+            match e {
+                BackendError::Validation { field, message } => {
+                    assert_eq!(field.as_deref(), Some("split_date"));
+                    assert!(message.contains(bad), "{message}");
+                }
+                e => panic!("{bad}: {e:?}"),
+            }
+        }
+        let e = b
+            .split_allocation(Id::new("404"), d("2025-03-10"))
+            .await
+            .unwrap_err();
+        assert!(matches!(&e, BackendError::NotFound(m) if m.contains("404")));
+        assert_eq!(b.allocations(everything()).await.unwrap().len(), 4);
+    }
+
+    #[tokio::test]
+    async fn total_hours_are_shared_too() {
+        let (_dir, b, _) = small_backend();
+        let a = b
+            .create_allocations(vec![NewAllocation {
+                resource_id: Id::new("31"),
+                range: DateRange::new(d("2025-06-02"), d("2025-06-13")),
+                amount: Amount::TotalHours(25.0),
+                hard: false,
+                notes: String::new(),
+            }])
+            .await
+            .unwrap()
+            .remove(0);
+        let (one, two) = b.split_allocation(a.id, d("2025-06-09")).await.unwrap();
+        assert_eq!(one.amount, Amount::TotalHours(12.5));
+        assert_eq!(two.amount, Amount::TotalHours(12.5));
+    }
+
+    #[tokio::test]
+    async fn approving_names_the_resource_and_hardens_its_allocations() {
+        let (_dir, b, _) = small_backend();
+        let e = b
+            .resolve_request(
+                Id::new("50"),
+                Resolution::Approve {
+                    user_id: None,
+                    soft: false,
+                },
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&e, BackendError::Validation { field: Some(f), .. } if f == "user_id"),
+            "{e:?}"
+        );
+        let e = b
+            .resolve_request(
+                Id::new("50"),
+                Resolution::Approve {
+                    user_id: Some(Id::new("99")),
+                    soft: false,
+                },
+            )
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("99"), "{e}");
+
+        let q = b
+            .resolve_request(
+                Id::new("50"),
+                Resolution::Approve {
+                    user_id: Some(Id::new("2")),
+                    soft: false,
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(q.status, RequestStatus::Approved);
+        assert_eq!(q.approver_ids, vec![Id::new("1"), Id::new("2")]);
+        let roster = b.roster().await.unwrap();
+        let r = roster
+            .resources
+            .iter()
+            .find(|r| r.id.as_str() == "31")
+            .unwrap();
+        assert_eq!(r.person_id, Some(Id::new("2")));
+        let a = get(&b, "41").await.unwrap();
+        assert!(a.hard);
+        assert_eq!(a.version, 2);
+
+        let e = b
+            .resolve_request(Id::new("50"), Resolution::Reject)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            e,
+            BackendError::Validation {
+                field: None,
+                message: "request 50 is already approved; only pending requests can be resolved"
+                    .into()
+            }
+        );
+        let e = b
+            .resolve_request(Id::new("51"), Resolution::Cancel)
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("already approved"), "{e}");
+        let e = b
+            .resolve_request(Id::new("404"), Resolution::Cancel)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            e,
+            BackendError::NotFound("request 404 does not exist".into())
+        );
+    }
+
+    #[tokio::test]
+    async fn approving_soft_keeps_allocations_soft_and_rejecting_changes_nothing_else() {
+        let (_dir, b, _) = small_backend();
+        b.resolve_request(
+            Id::new("50"),
+            Resolution::Approve {
+                user_id: Some(Id::new("2")),
+                soft: true,
+            },
+        )
+        .await
+        .unwrap();
+        assert!(!get(&b, "41").await.unwrap().hard);
+
+        let (_dir, b, data) = seeded();
+        let pending = data
+            .requests
+            .iter()
+            .find(|q| q.status.is_pending())
+            .unwrap();
+        let before = b.roster().await.unwrap();
+        let q = b
+            .resolve_request(pending.id.clone(), Resolution::Reject)
+            .await
+            .unwrap();
+        assert_eq!(q.status, RequestStatus::Rejected);
+        assert_eq!(b.roster().await.unwrap(), before);
+        let e = b
+            .resolve_request(
+                pending.id.clone(),
+                Resolution::Approve {
+                    user_id: None,
+                    soft: false,
+                },
+            )
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("already rejected"), "{e}");
+        let other = data
+            .requests
+            .iter()
+            .filter(|q| q.status.is_pending())
+            .nth(1)
+            .unwrap();
+        let q = b
+            .resolve_request(other.id.clone(), Resolution::Cancel)
+            .await
+            .unwrap();
+        assert_eq!(q.status, RequestStatus::Cancelled);
+        assert!(
+            b.resolve_request(other.id.clone(), Resolution::Cancel)
+                .await
+                .unwrap_err()
+                .to_string()
+                .contains("already cancelled")
+        );
+    }
+
+    #[tokio::test]
+    async fn writes_persist_across_reopening() {
+        let (dir, b, _) = small_backend();
+        b.delete_allocation(Id::new("42")).await.unwrap();
+        let path = b.path().to_path_buf();
+        drop(b);
+        let b = LocalBackend::open(&path).unwrap();
+        assert_eq!(b.current_user(), Some(Id::new("1")));
+        assert!(get(&b, "42").await.is_none());
+        assert_eq!(b.allocations(everything()).await.unwrap().len(), 2);
+        drop(dir);
+    }
+
+    #[tokio::test]
+    async fn a_synthetic_workspace_seeds_and_reads_back() {
+        let (_dir, b) = fresh();
+        let today = d(TODAY);
+        let data = synthetic(today, 200, 10_000);
+        b.seed(&data).unwrap();
+        let all = b.allocations(everything()).await.unwrap();
+        assert_eq!(all.len(), 10_000);
+        let roster = b.roster().await.unwrap();
+        assert_eq!(roster.resources.len(), 200);
+        assert_eq!(roster.people.len(), data.roster.people.len());
+        let month = b.allocations(month_of(today)).await.unwrap();
+        assert!(!month.is_empty() && month.len() < all.len());
+        assert!(month.iter().all(|a| a.range.overlaps(&month_of(today))));
+        // New ids continue after the seeded ones.
+        let made = b
+            .create_allocations(vec![NewAllocation {
+                resource_id: roster.resources[0].id.clone(),
+                range: DateRange::day(today),
+                amount: Amount::TotalMinutes(60),
+                hard: false,
+                notes: String::new(),
+            }])
+            .await
+            .unwrap();
+        assert_eq!(made[0].id.as_number(), Some(1_000_001 + 10_000));
+    }
+
+    /// Timing of the large seed: `cargo test --release --lib large_seed -- --ignored --nocapture`.
+    #[tokio::test]
+    #[ignore]
+    async fn large_seed_timing() {
+        let today = d(TODAY);
+        let t = std::time::Instant::now();
+        let data = synthetic(today, 2_000, 100_000);
+        let generated = t.elapsed();
+        let (_dir, b) = fresh();
+        let t = std::time::Instant::now();
+        b.seed(&data).unwrap();
+        let seeded = t.elapsed();
+        let t = std::time::Instant::now();
+        let all = b
+            .allocations(DateRange::new(add_days(today, -400), add_days(today, 400)))
+            .await
+            .unwrap();
+        let read = t.elapsed();
+        let t = std::time::Instant::now();
+        let roster = b.roster().await.unwrap();
+        let roster_read = t.elapsed();
+        assert_eq!(all.len(), 100_000);
+        assert_eq!(roster.resources.len(), 2_000);
+        eprintln!(
+            "synthetic(2000, 100000): generate {generated:?}, seed {seeded:?}, read all {read:?}, roster {roster_read:?}"
+        );
+        assert!(seeded < std::time::Duration::from_secs(10));
+    }
+
+    #[test]
+    fn the_unnamed_calendar_is_the_standard_week() {
+        // The split uses the same calendar rule as the load index.
+        let ws = Workspace::from_roster(small().roster);
+        let cal: Calendar = ws.calendar_for(&RowKey::Unnamed(Id::new("31")));
+        assert_eq!(cal.weekly, WeeklyCapacity::STANDARD);
+    }
+}
