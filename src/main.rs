@@ -92,7 +92,9 @@ fn open_workspace(cli: &Cli, today: NaiveDate) -> Result<Opened, String> {
     let fresh = is_missing_or_empty(&path);
     let backend = LocalBackend::open(&path).map_err(|e| e.to_string())?;
     let mut notice = None;
-    let empty = backend.is_empty().map_err(|e| format!("{}: {e}", path.display()))?;
+    let empty = backend
+        .is_empty()
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     if empty && (cli.demo || fresh) {
         let data = match cli.demo_size {
             DemoSize::Small => demo::demo(today),

@@ -10,8 +10,8 @@ use crate::ui;
 use color_eyre::eyre::Result;
 use crossterm::event::{Event, EventStream};
 use crossterm::terminal::{
-    BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen,
-    disable_raw_mode, enable_raw_mode,
+    BeginSynchronizedUpdate, Clear, ClearType, EndSynchronizedUpdate, EnterAlternateScreen,
+    LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 use crossterm::{cursor, execute};
 use futures::StreamExt;
@@ -65,9 +65,15 @@ pub fn install_hooks() -> Result<()> {
 pub async fn run(backend: Arc<dyn Backend>, mut state: State) -> Result<()> {
     enable_raw_mode()?;
     let _guard = TerminalGuard;
-    execute!(io::stdout(), EnterAlternateScreen, cursor::Hide)?;
+    // Clear directly: ratatui's Terminal::clear asks the terminal for the cursor position,
+    // which some terminals (and slow links) never answer.
+    execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        cursor::Hide,
+        Clear(ClearType::All)
+    )?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
-    terminal.clear()?;
 
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
     let mut events = EventStream::new();

@@ -9,21 +9,45 @@ fn demo_opens_shows_three_views_with_data_and_quits_cleanly() {
     let home = tempfile::tempdir().unwrap();
     let db = home.path().join("demo.db");
     let db = db.to_str().unwrap();
-    let mut app = PtyApp::spawn(&["--demo", "--today", "2026-11-23", "--db", db], 80, 24, home.path(), &[]);
+    let mut app = PtyApp::spawn(
+        &["--demo", "--today", "2026-11-23", "--db", db],
+        80,
+        24,
+        home.path(),
+        &[],
+    );
 
     // Resources: people with this week's hours, and the status bar names the backend and today.
-    let screen = app.wait_for("the resource list", |s| s.contains("This wk") && s.contains("Morgan Lee"));
-    assert!(screen.contains("local · "), "status bar shows the backend:\n{screen}");
-    assert!(screen.contains("2026-11-23"), "status bar shows today:\n{screen}");
+    let screen = app.wait_for("the resource list", |s| {
+        s.contains("This wk") && s.contains("● Aisha Rahman")
+    });
+    assert!(
+        screen.contains("local · "),
+        "status bar shows the backend:\n{screen}"
+    );
+    assert!(
+        screen.contains("2026-11-23"),
+        "status bar shows today:\n{screen}"
+    );
 
     app.send("2");
-    let screen = app.wait_for("the gantt", |s| s.contains("Resource") && s.contains("week of 2026-11-23"));
-    assert!(screen.contains("Nov 26") || screen.contains("Dec 26"), "month header:\n{screen}");
+    let screen = app.wait_for("the gantt", |s| {
+        s.contains("Resource") && s.contains("week 48 (2026-11-23)")
+    });
+    assert!(
+        screen.contains("Nov 2026") && screen.contains("▼W48"),
+        "month and ISO week header with today marked:\n{screen}"
+    );
     assert!(screen.contains('h'), "load cells with hours:\n{screen}");
 
     app.send("3");
-    let screen = app.wait_for("the request queue", |s| s.contains("Requester") && s.contains("Request #"));
-    assert!(screen.contains("3 Requests ("), "tab shows the queue size:\n{screen}");
+    let screen = app.wait_for("the request queue", |s| {
+        s.contains("Requester") && s.contains("Request #")
+    });
+    assert!(
+        screen.contains("3 Requests ("),
+        "tab shows the queue size:\n{screen}"
+    );
 
     app.send("?");
     app.wait_for_text("Esc or ? closes this help");
@@ -32,7 +56,10 @@ fn demo_opens_shows_three_views_with_data_and_quits_cleanly() {
 
     app.send("q");
     assert_eq!(app.wait_exit(), 0);
-    assert!(std::path::Path::new(db).exists(), "the demo database was written where --db said");
+    assert!(
+        std::path::Path::new(db).exists(),
+        "the demo database was written where --db said"
+    );
 }
 
 #[test]
@@ -60,8 +87,14 @@ fn a_db_that_is_not_an_allot_database_is_refused_and_left_untouched() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(err.lines().count(), 1, "one clear line: {err}");
-    assert!(err.contains(path.to_str().unwrap()), "names the path: {err}");
-    assert_eq!(std::fs::read_to_string(&path).unwrap(), "just some notes, not a database\n");
+    assert!(
+        err.contains(path.to_str().unwrap()),
+        "names the path: {err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "just some notes, not a database\n"
+    );
 }
 
 #[test]

@@ -84,7 +84,7 @@ fn trim_float(v: f64) -> String {
 /// Minutes as hours with at most one decimal: 420 → "7", 390 → "6.5".
 pub fn fmt_hours(minutes: u64) -> String {
     let tenths = (minutes * 10 + 30) / 60;
-    if tenths % 10 == 0 {
+    if tenths.is_multiple_of(10) {
         format!("{}", tenths / 10)
     } else {
         format!("{}.{}", tenths / 10, tenths % 10)

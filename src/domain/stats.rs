@@ -54,7 +54,7 @@ pub fn sparkline(trend: &[(u64, u64)]) -> String {
         .map(|&(load, cap)| match load_level(load, cap) {
             LoadLevel::Free => '·',
             LoadLevel::Over => '!',
-            _ => BARS[((load * 8 + cap - 1) / cap).clamp(1, 8) as usize],
+            _ => BARS[(load * 8).div_ceil(cap).clamp(1, 8) as usize],
         })
         .collect()
 }

@@ -309,7 +309,32 @@ fn bar_cells(
         return cells;
     };
     let w8 = width as i64 * 8;
+    let last = buckets.last().map(|b| b.end).unwrap_or(first);
     for a in allocs {
+        // A bar wholly off screen says where it is, so the row is never a blank mystery.
+        if a.range.end < first && allocs.len() == 1 {
+            let label = format!(
+                "◂ {} → {}",
+                a.range.start.format("%Y-%m-%d"),
+                a.range.end.format("%m-%d")
+            );
+            put_text(&mut cells, 0, &label, theme.dim());
+            continue;
+        }
+        if a.range.start > last && allocs.len() == 1 {
+            let label = format!(
+                "{} → {} ▸",
+                a.range.start.format("%Y-%m-%d"),
+                a.range.end.format("%m-%d")
+            );
+            put_text(
+                &mut cells,
+                width.saturating_sub(label.chars().count()),
+                &label,
+                theme.dim(),
+            );
+            continue;
+        }
         let l = zoom.eighths(first, a.range.start).max(0);
         let r = zoom.eighths(first, add_days(a.range.end, 1)).min(w8);
         if r <= l {
@@ -350,6 +375,13 @@ fn bar_cells(
         }
     }
     cells
+}
+
+/// Writes `text` into cells from `at`, one char per cell, clipped to the row.
+fn put_text(cells: &mut [(String, Style)], at: usize, text: &str, style: Style) {
+    for (cell, c) in cells.iter_mut().skip(at).zip(text.chars()) {
+        *cell = (c.to_string(), style);
+    }
 }
 
 fn bucket_label(zoom: Zoom, d: NaiveDate) -> String {

@@ -1,6 +1,6 @@
 //! The Requests view: the pending staffing queue and a detail pane for the selected request.
 
-use super::text::{pad, pad_left, truncate};
+use super::text::{cell, pad, pad_left, truncate};
 use super::theme::Theme;
 use crate::app::State;
 use crate::app::geometry::scroll_offset;
@@ -41,14 +41,12 @@ pub fn render(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
     let [list, detail] =
         Layout::vertical([Constraint::Min(1), Constraint::Length(detail_h)]).areas(area);
     render_list(state, theme, f, list);
-    if detail_h > 0 {
-        if let Some(r) = state
-            .queue
-            .get(state.requests.selected)
-            .and_then(|id| state.ws.requests.get(id))
-        {
-            render_detail(state, theme, r, f, detail);
-        }
+    let selected = state
+        .queue
+        .get(state.requests.selected)
+        .and_then(|id| state.ws.requests.get(id));
+    if let (true, Some(r)) = (detail_h > 0, selected) {
+        render_detail(state, theme, r, f, detail);
     }
 }
 
@@ -100,8 +98,8 @@ fn render_list(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
             format!(
                 "  {}{}{}{}{}{}",
                 pad(&format!("{}d", r.age_days(state.today)), 5),
-                pad(&facts.project, c.project),
-                pad(&facts.resource, c.resource),
+                cell(&facts.project, c.project),
+                cell(&facts.resource, c.resource),
                 pad(&period(r), 23),
                 pad_left(&format!("{}%", r.percentage), 4),
                 pad(&format!(" {}", facts.requester), c.requester + 1),

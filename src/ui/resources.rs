@@ -2,7 +2,7 @@
 //! utilization and a 12-week trend; filtered, sorted, and built only for the visible rows.
 
 use super::rows::row_info;
-use super::text::{pad, pad_left, truncate};
+use super::text::{cell, pad, pad_left, truncate};
 use super::theme::{Theme, level_glyph};
 use crate::app::State;
 use crate::app::geometry::scroll_offset;
@@ -12,6 +12,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
 
 pub fn render(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
     if area.height == 0 || area.width == 0 {
@@ -72,9 +73,9 @@ pub fn render(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
         };
         let mut spans = vec![
             Span::styled(marker, style),
-            Span::styled(pad(&info.name, name_w), style),
-            Span::styled(pad(info.role, role_w), style),
-            Span::styled(pad(&info.project, proj_w), style),
+            Span::styled(cell(&info.name, name_w), style),
+            Span::styled(cell(info.role, role_w), style),
+            Span::styled(cell(&info.project, proj_w), style),
             Span::styled(
                 pad_left(&format!("{}h", fmt_hours(stats.capacity)), 7),
                 style,
@@ -121,7 +122,7 @@ fn filter_line(state: &State, theme: &Theme, width: usize) -> Line<'static> {
     let filter = if v.editing {
         format!("/{}▏", v.filter)
     } else if v.filter.is_empty() {
-        "/ filter  s sort  U unnamed  Enter gantt".to_string()
+        "/ filter · s sort · U unnamed".to_string()
     } else {
         format!("/{}", v.filter)
     };
@@ -130,8 +131,8 @@ fn filter_line(state: &State, theme: &Theme, width: usize) -> Line<'static> {
     } else {
         theme.dim()
     };
-    let left = truncate(&filter, width.saturating_sub(facts.len() + 2));
-    let gap = width.saturating_sub(left.chars().count() + facts.chars().count() + 1);
+    let left = truncate(&filter, width.saturating_sub(facts.width() + 2));
+    let gap = width.saturating_sub(left.width() + facts.width() + 1);
     Line::from(vec![
         Span::styled(left, style),
         Span::raw(" ".repeat(gap)),

@@ -41,6 +41,16 @@ pub fn pad_left(s: &str, width: usize) -> String {
     out
 }
 
+/// A table cell: `s` in `width` columns, the last always a space so neighbours never touch.
+pub fn cell(s: &str, width: usize) -> String {
+    if width == 0 {
+        return String::new();
+    }
+    let mut t = pad(s, width - 1);
+    t.push(' ');
+    t
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

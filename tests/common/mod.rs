@@ -1,6 +1,9 @@
-//! Runs the real `allot` binary in a pseudo-terminal and reads its screen through vt100.
+//! Runs the real `allot` binary in a pseudo-terminal and reads its screen through vt100, and
+//! builds demo states for view tests.
 
 #![allow(dead_code)]
+
+pub mod demo;
 
 use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
 use std::io::{Read, Write};
@@ -22,7 +25,14 @@ impl PtyApp {
     /// Starts `allot` with `args` in a `cols`x`rows` terminal, its data dir inside `home`.
     pub fn spawn(args: &[&str], cols: u16, rows: u16, home: &Path, env: &[(&str, &str)]) -> PtyApp {
         let pty = native_pty_system();
-        let pair = pty.openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 }).expect("open a pty");
+        let pair = pty
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("open a pty");
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_allot"));
         cmd.args(args);
         cmd.cwd(home);
@@ -51,7 +61,12 @@ impl PtyApp {
         let writer = pair.master.take_writer().expect("pty writer");
         // The master must outlive the child; leak it into the writer's lifetime by keeping it.
         std::mem::forget(pair.master);
-        PtyApp { parser, writer, child, _reader: handle }
+        PtyApp {
+            parser,
+            writer,
+            child,
+            _reader: handle,
+        }
     }
 
     pub fn screen(&self) -> String {
@@ -78,7 +93,9 @@ impl PtyApp {
     }
 
     pub fn send(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).expect("write to pty");
+        self.writer
+            .write_all(keys.as_bytes())
+            .expect("write to pty");
         self.writer.flush().expect("flush pty");
     }
 
