@@ -225,11 +225,7 @@ fn haystack(ws: &Workspace, key: &RowKey) -> String {
                 s.push(' ');
                 s.push_str(&p.role);
             }
-            for r in ws
-                .resources
-                .values()
-                .filter(|r| r.person_id.as_ref() == Some(id))
-            {
+            for r in ws.resources_of(id) {
                 s.push(' ');
                 s.push_str(ws.project_name(r.project_id.as_ref()));
             }

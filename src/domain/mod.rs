@@ -15,4 +15,4 @@ pub use ids::Id;
 pub use load::{LoadLevel, allocation_daily, daily_load, load_level};
 pub use model::{Allocation, Amount, Person, Project, Request, RequestStatus, Resource};
 pub use timeline::Zoom;
-pub use workspace::{LoadIndex, Roster, RowKey, Workspace};
+pub use workspace::{LoadIndex, Roster, RowKey, RowView, Workspace};

@@ -24,13 +24,13 @@ pub struct RowStats {
 }
 
 pub fn row_stats(ws: &Workspace, key: &RowKey, today: NaiveDate) -> RowStats {
-    let cal = ws.calendar_for(key);
     let monday = week_start(today);
+    let view = ws.row_view(key);
     let mut trend = [(0, 0); TREND_WEEKS];
     for (i, slot) in trend.iter_mut().enumerate() {
         let start = add_days(monday, 7 * i as i64);
         let week = DateRange::new(start, add_days(start, 6));
-        *slot = (ws.load_in(key, week), cal.capacity_in(week));
+        *slot = (view.load_in(week), view.capacity_in(week));
     }
     let (this_week, capacity) = trend[0];
     let next_4_weeks = trend[1..5].iter().map(|t| t.0).sum();

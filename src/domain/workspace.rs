@@ -42,11 +42,13 @@ pub struct Workspace {
     pub index: LoadIndex,
     /// Allocation ids per row, so a row's bars are found without scanning every allocation.
     pub by_row: HashMap<RowKey, Vec<Id>>,
+    /// Resource ids per person, so a person's projects are found without scanning every resource.
+    pub person_resources: HashMap<Id, Vec<Id>>,
 }
 
 impl Workspace {
     pub fn from_roster(r: Roster) -> Self {
-        Workspace {
+        let mut ws = Workspace {
             name: r.name,
             current_user: r.current_user,
             people: r.people.into_iter().map(|p| (p.id.clone(), p)).collect(),
@@ -54,7 +56,49 @@ impl Workspace {
             resources: r.resources.into_iter().map(|x| (x.id.clone(), x)).collect(),
             holidays: r.holidays,
             ..Default::default()
+        };
+        ws.reindex_resources();
+        ws
+    }
+
+    /// Rebuilds the person → resources map after resources change.
+    pub fn reindex_resources(&mut self) {
+        self.person_resources.clear();
+        for r in self.resources.values() {
+            if let Some(p) = &r.person_id {
+                self.person_resources
+                    .entry(p.clone())
+                    .or_default()
+                    .push(r.id.clone());
+            }
         }
+    }
+
+    /// The workspace resources a person holds.
+    pub fn resources_of(&self, person: &Id) -> impl Iterator<Item = &Resource> {
+        self.person_resources
+            .get(person)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.resources.get(id))
+    }
+
+    pub fn row_view<'a>(&'a self, key: &'a RowKey) -> RowView<'a> {
+        RowView {
+            ws: self,
+            key,
+            window: self.index.window(),
+            load: self.index.load_row(key),
+            capacity: self.index.capacity_row(key),
+        }
+    }
+
+    /// Minutes of capacity of a row over `range`: from the capacity index inside the loaded
+    /// window, from the calendar outside it.
+    pub fn capacity_in(&self, key: &RowKey, range: DateRange) -> u64 {
+        self.index
+            .capacity_sum(key, range)
+            .unwrap_or_else(|| self.calendar_for(key).capacity_in(range))
     }
 
     /// Replaces the allocations and rebuilds the load index over `window`.
@@ -85,8 +129,25 @@ impl Workspace {
             }
             by_row.entry(key).or_default().push(a.id.clone());
         }
+        // Capacity per day for every row, so bucket capacity is a slice sum, not a calendar walk.
+        for key in self.capacity_keys() {
+            let cal = calendars
+                .remove(&key)
+                .unwrap_or_else(|| self.calendar_for(&key));
+            index.set_capacity(key, &cal);
+        }
         self.index = index;
         self.by_row = by_row;
+    }
+
+    fn capacity_keys(&self) -> Vec<RowKey> {
+        let people = self.people.keys().map(|id| RowKey::Person(id.clone()));
+        let unnamed = self
+            .resources
+            .values()
+            .filter(|r| r.is_unnamed())
+            .map(|r| RowKey::Unnamed(r.id.clone()));
+        people.chain(unnamed).collect()
     }
 
     /// Adds or replaces one allocation, updating the index for just the days it touches.
@@ -186,12 +247,53 @@ impl Workspace {
     }
 }
 
+/// One row's load and capacity, looked up once and summed over any number of buckets.
+pub struct RowView<'a> {
+    ws: &'a Workspace,
+    key: &'a RowKey,
+    window: Option<DateRange>,
+    load: Option<&'a [u32]>,
+    capacity: Option<&'a [u32]>,
+}
+
+impl RowView<'_> {
+    fn slice_sum(window: DateRange, row: &[u32], range: DateRange) -> u64 {
+        let Some(part) = window.intersect(&range) else {
+            return 0;
+        };
+        let a = (part.start - window.start).num_days() as usize;
+        let b = (part.end - window.start).num_days() as usize;
+        row.get(a..=b)
+            .map(|s| s.iter().map(|m| *m as u64).sum())
+            .unwrap_or(0)
+    }
+
+    /// Allocated minutes over `range` (days outside the loaded window count as nothing).
+    pub fn load_in(&self, range: DateRange) -> u64 {
+        match (self.window, self.load) {
+            (Some(w), Some(row)) => Self::slice_sum(w, row, range),
+            _ => 0,
+        }
+    }
+
+    /// Capacity minutes over `range`.
+    pub fn capacity_in(&self, range: DateRange) -> u64 {
+        match (self.window, self.capacity) {
+            (Some(w), Some(row)) if range.start >= w.start && range.end <= w.end => {
+                Self::slice_sum(w, row, range)
+            }
+            _ => self.ws.calendar_for(self.key).capacity_in(range),
+        }
+    }
+}
+
 /// Dense per-day load sums over a window, one row per [`RowKey`]. Bucket sums are plain adds over
 /// a slice; an edit updates only the days it touches.
 #[derive(Clone, Debug, Default)]
 pub struct LoadIndex {
     window: Option<DateRange>,
     rows: HashMap<RowKey, Vec<u32>>,
+    capacity: HashMap<RowKey, Vec<u32>>,
 }
 
 impl LoadIndex {
@@ -199,6 +301,7 @@ impl LoadIndex {
         LoadIndex {
             window: Some(window),
             rows: HashMap::new(),
+            capacity: HashMap::new(),
         }
     }
 
@@ -231,6 +334,33 @@ impl LoadIndex {
                 cell.saturating_sub(*m)
             };
         }
+    }
+
+    pub fn load_row(&self, key: &RowKey) -> Option<&[u32]> {
+        self.rows.get(key).map(Vec::as_slice)
+    }
+
+    pub fn capacity_row(&self, key: &RowKey) -> Option<&[u32]> {
+        self.capacity.get(key).map(Vec::as_slice)
+    }
+
+    /// Records a row's capacity for every day of the window.
+    pub fn set_capacity(&mut self, key: RowKey, cal: &Calendar) {
+        let Some(w) = self.window else { return };
+        self.capacity
+            .insert(key, w.days().map(|d| cal.capacity(d)).collect());
+    }
+
+    /// A row's capacity over `range`, if the row is indexed and `range` lies inside the window.
+    pub fn capacity_sum(&self, key: &RowKey, range: DateRange) -> Option<u64> {
+        let w = self.window?;
+        if range.start < w.start || range.end > w.end {
+            return None;
+        }
+        let row = self.capacity.get(key)?;
+        let a = (range.start - w.start).num_days() as usize;
+        let b = (range.end - w.start).num_days() as usize;
+        Some(row[a..=b].iter().map(|m| *m as u64).sum())
     }
 
     pub fn day(&self, key: &RowKey, d: NaiveDate) -> u32 {

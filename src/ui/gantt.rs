@@ -2,8 +2,9 @@
 //! capacity, and bar rows (allocations) drawn at sub-cell precision. Only the visible rows and
 //! the visible buckets are built.
 
+use super::pen::Pen;
 use super::rows::row_info;
-use super::text::{pad, pad_left, truncate};
+use super::text::{pad, truncate};
 use super::theme::{Theme, level_glyph};
 use crate::app::State;
 use crate::app::gantt::{GanttRow, Grouping};
@@ -11,13 +12,14 @@ use crate::app::geometry::{gantt_cols, gantt_name_width, scroll_offset};
 use crate::domain::dates::add_days;
 use crate::domain::load::{allocation_daily, load_level, utilization_pct};
 use crate::domain::model::fmt_hours;
-use crate::domain::{Allocation, Calendar, DateRange, RowKey, Workspace, Zoom};
+use crate::domain::{Allocation, DateRange, RowKey, Workspace, Zoom};
 use chrono::{Datelike, NaiveDate};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+use std::fmt::Write;
 
 /// Left-aligned eighth blocks, index = eighths covered.
 const EIGHTHS: [char; 9] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉', '█'];
@@ -42,29 +44,37 @@ pub fn render(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
         .map(|i| zoom.bucket(zoom.step(g.first, i as i64)))
         .collect();
 
-    let mut lines = Vec::with_capacity(area.height as usize);
-    lines.extend(header(state, theme, name_w, &buckets));
+    f.render_widget(
+        Paragraph::new(header(state, theme, name_w, &buckets).to_vec()),
+        Rect {
+            height: area.height.min(2),
+            ..area
+        },
+    );
     let body = area.height.saturating_sub(3) as usize;
     let offset = scroll_offset(g.selected, body);
-    for (i, row) in g.rows.iter().enumerate().skip(offset).take(body) {
-        lines.push(body_line(
+    let buf = f.buffer_mut();
+    for (line, (i, row)) in g
+        .rows
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(body)
+        .enumerate()
+    {
+        let mut pen = Pen::new(buf, area, 2 + line as u16);
+        draw_row(
+            &mut pen,
             state,
             theme,
             row,
             i == g.selected,
             name_w,
             &buckets,
-        ));
+        );
     }
     let detail_y = area.height.saturating_sub(1);
-    f.render_widget(
-        Paragraph::new(lines),
-        Rect {
-            height: detail_y,
-            ..area
-        },
-    );
-    if detail_y > 0 {
+    if detail_y >= 2 {
         let line = Line::raw(truncate(&detail(state), area.width as usize));
         f.render_widget(
             Paragraph::new(line),
@@ -149,58 +159,54 @@ fn header(
     [Line::from(top), Line::from(bottom)]
 }
 
-fn body_line(
+fn draw_row(
+    pen: &mut Pen,
     state: &State,
     theme: &Theme,
     row: &GanttRow,
     selected: bool,
     name_w: usize,
     buckets: &[DateRange],
-) -> Line<'static> {
+) {
     let ws = &state.ws;
-    let expanded = state.gantt.expanded.contains(row);
-    let name = row_name(ws, row, expanded);
-    let name_style = if selected {
-        theme.selected()
-    } else {
-        theme.text()
-    };
-    let mut spans = vec![Span::styled(pad(&name, name_w), name_style), Span::raw("│")];
-    let cells = match row {
-        GanttRow::Load(key) => load_cells(state, theme, key, buckets, true),
-        GanttRow::Project(id) => {
-            load_cells(state, theme, &RowKey::Project(id.clone()), buckets, false)
-        }
+    let name = row_name(ws, row, state.gantt.expanded.contains(row));
+    pen.text(
+        &name,
+        name_w,
+        if selected {
+            theme.selected()
+        } else {
+            theme.text()
+        },
+    );
+    pen.raw("│", theme.text());
+    let cursor = selected
+        .then(|| buckets.iter().position(|b| b.contains(state.gantt.cursor)))
+        .flatten();
+    match row {
+        GanttRow::Load(key) => load_cells(pen, state, theme, key, buckets, true, cursor),
+        GanttRow::Project(id) => load_cells(
+            pen,
+            state,
+            theme,
+            &RowKey::Project(id.clone()),
+            buckets,
+            false,
+            cursor,
+        ),
         GanttRow::Alloc(id) => {
             let allocs: Vec<&Allocation> = ws.allocations.get(id).into_iter().collect();
-            bar_cells(state, theme, &allocs, buckets)
+            bar_cells(pen, state, theme, &allocs, buckets, cursor);
         }
-        GanttRow::Resource(id) => bar_cells(state, theme, &resource_allocations(ws, id), buckets),
-    };
-    let cw = state.gantt.zoom.col_width() as usize;
-    for (i, (text, mut style)) in cells.into_iter().enumerate() {
-        if selected
-            && buckets
-                .get(i / cw.max(1))
-                .is_some_and(|b| b.contains(state.gantt.cursor))
-        {
-            style = style.patch(theme.cursor());
-        }
-        spans.push(Span::styled(text, style));
+        GanttRow::Resource(id) => bar_cells(
+            pen,
+            state,
+            theme,
+            &resource_allocations(ws, id),
+            buckets,
+            cursor,
+        ),
     }
-    Line::from(merge(spans))
-}
-
-/// Joins neighbouring spans of one style, so a row is a few runs rather than a cell each.
-fn merge(spans: Vec<Span<'static>>) -> Vec<Span<'static>> {
-    let mut out: Vec<Span<'static>> = Vec::with_capacity(spans.len());
-    for s in spans {
-        match out.last_mut() {
-            Some(last) if last.style == s.style => last.content.to_mut().push_str(&s.content),
-            _ => out.push(s),
-        }
-    }
-    out
 }
 
 fn row_name(ws: &Workspace, row: &GanttRow, expanded: bool) -> String {
@@ -248,41 +254,57 @@ fn row_name(ws: &Workspace, row: &GanttRow, expanded: bool) -> String {
 /// Bucket totals of a row; with capacity they are coloured and marked by level, and buckets
 /// nobody works (weekends, holidays, time off) are shaded.
 fn load_cells(
+    pen: &mut Pen,
     state: &State,
     theme: &Theme,
     key: &RowKey,
     buckets: &[DateRange],
     with_capacity: bool,
-) -> Vec<(String, Style)> {
+    cursor: Option<usize>,
+) {
     let zoom = state.gantt.zoom;
     let cw = zoom.col_width() as usize;
-    let cal: Option<Calendar> = with_capacity.then(|| state.ws.calendar_for(key));
-    buckets
-        .iter()
-        .map(|b| {
-            let load = state.ws.load_in(key, *b);
-            let Some(cal) = &cal else {
-                let text = if load == 0 {
-                    pad_left("· ", cw)
-                } else {
-                    pad_left(&format!("{}h ", short_hours(load, cw)), cw)
-                };
-                return (text, if load == 0 { theme.dim() } else { theme.text() });
-            };
-            let cap = cal.capacity_in(*b);
-            if load == 0 {
-                return if cap == 0 {
-                    ("░".repeat(cw - 1) + " ", theme.off_day())
-                } else {
-                    (pad_left("· ", cw), theme.dim())
-                };
-            }
+    let view = state.ws.row_view(key);
+    let unit = if zoom == Zoom::Day { "" } else { "h" };
+    let mut text = String::with_capacity(16);
+    for (i, b) in buckets.iter().enumerate() {
+        let load = view.load_in(*b);
+        let cap = if with_capacity {
+            view.capacity_in(*b)
+        } else {
+            1
+        };
+        text.clear();
+        let (shaded, style) = if load == 0 && cap == 0 {
+            (true, theme.off_day())
+        } else if load == 0 {
+            text.push('·');
+            (false, theme.dim())
+        } else if with_capacity {
             let level = load_level(load, cap);
-            let unit = if zoom == Zoom::Day { "" } else { "h" };
-            let text = format!("{}{}{unit}", level_glyph(level), short_hours(load, cw));
-            (pad_left(&text, cw - 1) + " ", theme.level(level))
-        })
-        .collect()
+            let _ = write!(
+                text,
+                "{}{}{unit}",
+                level_glyph(level),
+                short_hours(load, cw)
+            );
+            (false, theme.level(level))
+        } else {
+            let _ = write!(text, "{}{unit}", short_hours(load, cw));
+            (false, theme.text())
+        };
+        let style = if cursor == Some(i) {
+            style.patch(theme.cursor())
+        } else {
+            style
+        };
+        if shaded {
+            pen.repeat('░', cw - 1, style);
+        } else {
+            pen.text_right(&text, cw - 1, style);
+        }
+        pen.repeat(' ', 1, style);
+    }
 }
 
 /// Hours short enough for a cell: whole hours in narrow cells, one decimal otherwise.
@@ -297,14 +319,34 @@ fn short_hours(minutes: u64, cw: usize) -> String {
 /// One character cell per screen column, holding the bars of `allocs`. Hard bars are solid, soft
 /// ones hatched, read-only ones dark-shaded; a bar's ends fall on eighths of a cell.
 fn bar_cells(
+    pen: &mut Pen,
     state: &State,
     theme: &Theme,
     allocs: &[&Allocation],
     buckets: &[DateRange],
-) -> Vec<(String, Style)> {
+    cursor: Option<usize>,
+) {
+    let cells = bar_glyphs(state, theme, allocs, buckets);
+    let cw = state.gantt.zoom.col_width() as usize;
+    for (x, (c, style)) in cells.into_iter().enumerate() {
+        let style = if cursor == Some(x / cw) {
+            style.patch(theme.cursor())
+        } else {
+            style
+        };
+        pen.repeat(c, 1, style);
+    }
+}
+
+fn bar_glyphs(
+    state: &State,
+    theme: &Theme,
+    allocs: &[&Allocation],
+    buckets: &[DateRange],
+) -> Vec<(char, Style)> {
     let zoom = state.gantt.zoom;
     let width = buckets.len() * zoom.col_width() as usize;
-    let mut cells: Vec<(String, Style)> = vec![(" ".into(), theme.text()); width];
+    let mut cells: Vec<(char, Style)> = vec![(' ', theme.text()); width];
     let Some(first) = buckets.first().map(|b| b.start) else {
         return cells;
     };
@@ -371,16 +413,16 @@ fn bar_cells(
             } else {
                 style
             };
-            cells[x as usize] = (glyph.to_string(), s);
+            cells[x as usize] = (glyph, s);
         }
     }
     cells
 }
 
 /// Writes `text` into cells from `at`, one char per cell, clipped to the row.
-fn put_text(cells: &mut [(String, Style)], at: usize, text: &str, style: Style) {
+fn put_text(cells: &mut [(char, Style)], at: usize, text: &str, style: Style) {
     for (cell, c) in cells.iter_mut().skip(at).zip(text.chars()) {
-        *cell = (c.to_string(), style);
+        *cell = (c, style);
     }
 }
 
@@ -410,7 +452,7 @@ fn detail(state: &State) -> String {
         GanttRow::Load(key) => {
             let info = row_info(ws, key);
             let load = ws.load_in(key, bucket);
-            let cap = info.calendar.capacity_in(bucket);
+            let cap = ws.capacity_in(key, bucket);
             let util = utilization_pct(load, cap)
                 .map(|p| format!(" ({p}%)"))
                 .unwrap_or_default();

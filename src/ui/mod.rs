@@ -3,6 +3,7 @@
 pub mod gantt;
 pub mod help;
 pub mod keymap;
+pub mod pen;
 pub mod requests;
 pub mod resources;
 pub mod rows;

@@ -1,8 +1,9 @@
 //! The Resources view: people and unnamed resources with capacity, load now and ahead,
 //! utilization and a 12-week trend; filtered, sorted, and built only for the visible rows.
 
+use super::pen::Pen;
 use super::rows::row_info;
-use super::text::{cell, pad, pad_left, truncate};
+use super::text::{pad, pad_left, truncate};
 use super::theme::{Theme, level_glyph};
 use crate::app::State;
 use crate::app::geometry::scroll_offset;
@@ -12,6 +13,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+use std::fmt::Write;
 use unicode_width::UnicodeWidthStr;
 
 pub fn render(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
@@ -56,52 +58,61 @@ pub fn render(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
     }
     lines.push(Line::styled(head, theme.header()));
 
+    f.render_widget(
+        Paragraph::new(lines),
+        Rect {
+            height: area.height.min(2),
+            ..area
+        },
+    );
+
     let visible = area.height.saturating_sub(2) as usize;
     let offset = scroll_offset(view.selected, visible);
-    for (i, key) in view.visible.iter().enumerate().skip(offset).take(visible) {
+    let buf = f.buffer_mut();
+    let mut text = String::with_capacity(16);
+    for (line, (i, key)) in view
+        .visible
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(visible)
+        .enumerate()
+    {
         let info = row_info(&state.ws, key);
         let stats = row_stats(&state.ws, key, state.today);
-        let util = stats
-            .utilization
-            .map(|p| format!("{p}%"))
-            .unwrap_or_else(|| "—".into());
-        let marker = if info.unnamed { "○ " } else { "● " };
         let style = if i == view.selected {
             theme.selected()
         } else {
             theme.text()
         };
-        let mut spans = vec![
-            Span::styled(marker, style),
-            Span::styled(cell(&info.name, name_w), style),
-            Span::styled(cell(info.role, role_w), style),
-            Span::styled(cell(&info.project, proj_w), style),
-            Span::styled(
-                pad_left(&format!("{}h", fmt_hours(stats.capacity)), 7),
-                style,
-            ),
-            Span::styled(
-                pad_left(&format!("{}h", fmt_hours(stats.this_week)), 8),
-                style,
-            ),
-            Span::styled(
-                pad_left(&format!("{}h", fmt_hours(stats.next_4_weeks)), 8),
-                style,
-            ),
-            Span::styled(
-                pad_left(&format!("{}{}", level_glyph(stats.level), util), 6),
-                theme.level(stats.level),
-            ),
-        ];
-        if trend > 0 {
-            spans.push(Span::styled(
-                format!(" {}", sparkline(&stats.trend)),
-                theme.dim(),
-            ));
+        let mut pen = Pen::new(buf, area, 2 + line as u16);
+        pen.raw(if info.unnamed { "○ " } else { "● " }, style);
+        pen.cell(&info.name, name_w, style);
+        pen.cell(info.role, role_w, style);
+        pen.cell(&info.project, proj_w, style);
+        for (minutes, width) in [
+            (stats.capacity, 7),
+            (stats.this_week, 8),
+            (stats.next_4_weeks, 8),
+        ] {
+            text.clear();
+            let _ = write!(text, "{}h", fmt_hours(minutes));
+            pen.text_right(&text, width, style);
         }
-        lines.push(Line::from(spans));
+        text.clear();
+        text.push(level_glyph(stats.level));
+        match stats.utilization {
+            Some(p) => {
+                let _ = write!(text, "{p}%");
+            }
+            None => text.push('—'),
+        }
+        pen.text_right(&text, 6, theme.level(stats.level));
+        if trend > 0 {
+            pen.raw(" ", theme.dim());
+            pen.raw(&sparkline(&stats.trend), theme.dim());
+        }
     }
-    f.render_widget(Paragraph::new(lines), area);
 }
 
 /// "/ query▏  12 of 40 · sort: name ↑ · unnamed shown", or the keys to get there.

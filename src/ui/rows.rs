@@ -1,8 +1,6 @@
 //! What a Resources/Gantt row is called and how much it can take: shared by both views.
 
-use crate::domain::dates::week_of;
-use crate::domain::{Calendar, DateRange, RowKey, Workspace};
-use chrono::NaiveDate;
+use crate::domain::{Calendar, Id, RowKey, Workspace};
 
 pub struct RowInfo<'a> {
     pub name: String,
@@ -18,13 +16,13 @@ pub fn row_info<'a>(ws: &'a Workspace, key: &RowKey) -> RowInfo<'a> {
     match key {
         RowKey::Person(id) => {
             let person = ws.people.get(id);
-            let projects = ws
-                .resources
-                .values()
-                .filter(|r| r.person_id.as_ref() == Some(id))
+            let mut projects: Vec<&Id> = ws
+                .resources_of(id)
                 .filter_map(|r| r.project_id.as_ref())
-                .collect::<std::collections::BTreeSet<_>>()
-                .len();
+                .collect();
+            projects.sort_unstable();
+            projects.dedup();
+            let projects = projects.len();
             RowInfo {
                 name: ws.person_name(id).to_string(),
                 role: person.map(|p| p.role.as_str()).unwrap_or(""),
@@ -64,15 +62,4 @@ pub fn row_info<'a>(ws: &'a Workspace, key: &RowKey) -> RowInfo<'a> {
             }
         }
     }
-}
-
-/// Load and capacity of a row over the week holding `day`.
-pub fn week_load(ws: &Workspace, key: &RowKey, cal: &Calendar, day: NaiveDate) -> (u64, u64) {
-    let week = week_of(day);
-    (ws.load_in(key, week), cal.capacity_in(week))
-}
-
-/// Load and capacity of a row over `range`.
-pub fn range_load(ws: &Workspace, key: &RowKey, cal: &Calendar, range: DateRange) -> (u64, u64) {
-    (ws.load_in(key, range), cal.capacity_in(range))
 }

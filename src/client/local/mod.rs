@@ -1045,35 +1045,6 @@ mod tests {
         assert_eq!(made[0].id.as_number(), Some(1_000_001 + 10_000));
     }
 
-    /// Timing of the large seed: `cargo test --release --lib large_seed -- --ignored --nocapture`.
-    #[tokio::test]
-    #[ignore]
-    async fn large_seed_timing() {
-        let today = d(TODAY);
-        let t = std::time::Instant::now();
-        let data = synthetic(today, 2_000, 100_000);
-        let generated = t.elapsed();
-        let (_dir, b) = fresh();
-        let t = std::time::Instant::now();
-        b.seed(&data).unwrap();
-        let seeded = t.elapsed();
-        let t = std::time::Instant::now();
-        let all = b
-            .allocations(DateRange::new(add_days(today, -400), add_days(today, 400)))
-            .await
-            .unwrap();
-        let read = t.elapsed();
-        let t = std::time::Instant::now();
-        let roster = b.roster().await.unwrap();
-        let roster_read = t.elapsed();
-        assert_eq!(all.len(), 100_000);
-        assert_eq!(roster.resources.len(), 2_000);
-        eprintln!(
-            "synthetic(2000, 100000): generate {generated:?}, seed {seeded:?}, read all {read:?}, roster {roster_read:?}"
-        );
-        assert!(seeded < std::time::Duration::from_secs(10));
-    }
-
     #[test]
     fn the_unnamed_calendar_is_the_standard_week() {
         // The split uses the same calendar rule as the load index.
