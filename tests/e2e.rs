@@ -111,3 +111,47 @@ fn an_unwritable_db_location_is_refused_with_exit_status_2() {
     assert!(err.contains("no-such-dir"), "names the path: {err}");
     assert!(!path.exists());
 }
+
+#[test]
+fn a_planner_filters_opens_the_gantt_zooms_and_expands_a_row() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("demo.db");
+    let mut app = PtyApp::spawn(
+        &[
+            "--demo",
+            "--today",
+            "2026-11-23",
+            "--db",
+            db.to_str().unwrap(),
+        ],
+        100,
+        30,
+        home.path(),
+        &[("NO_COLOR", "1")],
+    );
+    app.wait_for_text("● Aisha Rahman");
+    app.send("/liam");
+    let screen = app.wait_for("the filter to narrow the list", |s| s.contains(" 1 of 51"));
+    assert!(screen.contains("Liam O'Connor"), "{screen}");
+    app.send("\r"); // keep the filter
+    app.send("\r"); // open in the Gantt
+    let screen = app.wait_for("the Gantt on Liam", |s| {
+        s.contains("Liam O'Connor · week 48")
+    });
+    assert!(
+        screen.contains("▲"),
+        "an over-allocated week is marked without colour:\n{screen}"
+    );
+    app.send("z");
+    app.wait_for_text("Liam O'Connor · Mon 2026-11-23");
+    app.send("ZZ");
+    app.wait_for_text("Liam O'Connor · November 2026");
+    app.send(" ");
+    let screen = app.wait_for("Liam's row to expand", |s| s.contains("▾Liam O'Connor"));
+    assert!(
+        screen.contains('█') || screen.contains('▒'),
+        "allocation bars:\n{screen}"
+    );
+    app.send("q");
+    assert_eq!(app.wait_exit(), 0);
+}

@@ -100,3 +100,94 @@ proptest! {
         }
     }
 }
+
+/// The Gantt at each zoom with the second person expanded into bars.
+fn gantt_at(
+    zoom_keys: &[Action],
+    w: u16,
+    h: u16,
+) -> ratatui::Terminal<ratatui::backend::TestBackend> {
+    let mut actions = vec![Action::ShowView(View::Gantt)];
+    actions.extend_from_slice(zoom_keys);
+    actions.extend([Action::Down, Action::Open]);
+    let state = with(demo(), w, h, &actions);
+    draw(&state, w, h)
+}
+
+const DAY: &[Action] = &[Action::ZoomIn];
+const WEEK: &[Action] = &[];
+const MONTH: &[Action] = &[Action::ZoomOut];
+
+#[test]
+fn gantt_zooms_80x24() {
+    for (name, keys) in [("day", DAY), ("week", WEEK), ("month", MONTH)] {
+        let terminal = gantt_at(keys, 80, 24);
+        insta::assert_snapshot!(format!("gantt_{name}_80x24"), terminal.backend());
+        // Colour carries load level and bar kind: capture the styles too.
+        insta::assert_debug_snapshot!(
+            format!("gantt_{name}_80x24_styles"),
+            terminal.backend().buffer()
+        );
+    }
+}
+
+#[test]
+fn gantt_zooms_160x48() {
+    for (name, keys) in [("day", DAY), ("week", WEEK), ("month", MONTH)] {
+        let terminal = gantt_at(keys, 160, 48);
+        insta::assert_snapshot!(format!("gantt_{name}_160x48"), terminal.backend());
+    }
+}
+
+#[test]
+fn gantt_by_project_120x40() {
+    let state = with(
+        demo(),
+        120,
+        40,
+        &[
+            Action::ShowView(View::Gantt),
+            Action::ToggleGrouping,
+            Action::Open,
+        ],
+    );
+    insta::assert_snapshot!("gantt_by_project_120x40", draw(&state, 120, 40).backend());
+}
+
+#[test]
+fn resources_filtered_and_sorted_80x24() {
+    let mut actions = vec![Action::ShowView(View::Resources), Action::FilterStart];
+    actions.extend("engineer".chars().map(Action::FilterInput));
+    actions.extend([
+        Action::FilterAccept,
+        Action::CycleSort,
+        Action::CycleSort,
+        Action::CycleSort,
+        Action::CycleSort,
+        Action::ReverseSort,
+    ]);
+    let state = with(demo(), 80, 24, &actions);
+    insta::assert_snapshot!(
+        "resources_filtered_sorted_80x24",
+        draw(&state, 80, 24).backend()
+    );
+}
+
+#[test]
+fn light_theme_keeps_to_256_colours() {
+    let state = with(
+        demo_state(ThemeKind::Light),
+        120,
+        40,
+        &[Action::ShowView(View::Gantt), Action::Down, Action::Open],
+    );
+    let terminal = draw(&state, 120, 40);
+    for cell in terminal.backend().buffer().content() {
+        for c in [cell.fg, cell.bg] {
+            assert!(
+                !matches!(c, ratatui::style::Color::Rgb(..)),
+                "no truecolor: {c:?}"
+            );
+        }
+    }
+}

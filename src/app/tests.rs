@@ -551,3 +551,21 @@ fn half_pages_and_screens_move_by_the_visible_amount() {
     update(&mut s, Action::HalfPageDown);
     assert_eq!(s.gantt.selected, 2, "clamped to the last of three rows");
 }
+
+#[test]
+fn a_refresh_keeps_the_selection_on_the_same_rows() {
+    let mut s = loaded();
+    update(&mut s, Action::Down); // zed Last in Resources
+    update(&mut s, Action::ShowView(View::Gantt));
+    update(&mut s, Action::Bottom); // the unnamed Designer
+    update(&mut s, Action::Refresh);
+    // The refreshed roster lists a new person who sorts first.
+    let mut r = roster();
+    r.people.push(person("3", "Aaron New"));
+    update(&mut s, Action::RosterLoaded(Ok(r)));
+    assert_eq!(s.selected_resource(), Some(&RowKey::Person(Id::new("1"))));
+    assert_eq!(
+        s.selected_gantt_row(),
+        Some(&GanttRow::Load(RowKey::Unnamed(Id::new("r2"))))
+    );
+}

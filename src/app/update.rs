@@ -216,29 +216,28 @@ fn rebuild_rows(state: &mut State) {
     rebuild_gantt(state);
 }
 
-/// The text a row is filtered on: name, role and project(s).
-fn haystack(ws: &Workspace, key: &RowKey) -> String {
+/// The fields a row is filtered on: name, role and each project. A pattern must match within
+/// one field; matching across a concatenation lets short words match nearly everything.
+fn filter_fields(ws: &Workspace, key: &RowKey) -> Vec<String> {
     match key {
         RowKey::Person(id) => {
-            let mut s = ws.person_name(id).to_string();
+            let mut fields = vec![ws.person_name(id).to_string()];
             if let Some(p) = ws.people.get(id) {
-                s.push(' ');
-                s.push_str(&p.role);
+                fields.push(p.role.clone());
             }
             for r in ws.resources_of(id) {
-                s.push(' ');
-                s.push_str(ws.project_name(r.project_id.as_ref()));
+                fields.push(r.role.clone());
+                fields.push(ws.project_name(r.project_id.as_ref()).to_string());
             }
-            s
+            fields
         }
         RowKey::Unnamed(id) | RowKey::Project(id) => match ws.resources.get(id) {
-            Some(r) => format!(
-                "{} {} {}",
+            Some(r) => vec![
                 ws.resource_name(r),
-                r.role,
-                ws.project_name(r.project_id.as_ref())
-            ),
-            None => String::new(),
+                r.role.clone(),
+                ws.project_name(r.project_id.as_ref()).to_string(),
+            ],
+            None => Vec::new(),
         },
     }
 }
@@ -259,10 +258,11 @@ fn refresh_resources(state: &mut State) {
         let mut matcher = Matcher::new(Config::DEFAULT);
         let mut buf = Vec::new();
         rows.retain(|k| {
-            let text = haystack(ws, k);
-            pattern
-                .score(Utf32Str::new(&text, &mut buf), &mut matcher)
-                .is_some()
+            filter_fields(ws, k).iter().any(|field| {
+                pattern
+                    .score(Utf32Str::new(field, &mut buf), &mut matcher)
+                    .is_some()
+            })
         });
     }
     sort_rows(ws, state.today, view.sort, &mut rows);

@@ -185,7 +185,7 @@ impl Backend for LocalBackend {
 mod tests {
     use super::*;
     use crate::client::sanitize::is_clean;
-    use crate::domain::dates::{add_days, month_of, parse_date};
+    use crate::domain::dates::{month_of, parse_date};
     use crate::domain::{
         Amount, Calendar, Person, Project, RequestStatus, Resource, RowKey, WeeklyCapacity,
         Workspace,
