@@ -155,3 +155,59 @@ fn a_planner_filters_opens_the_gantt_zooms_and_expands_a_row() {
     app.send("q");
     assert_eq!(app.wait_exit(), 0);
 }
+
+#[test]
+fn with_no_workspace_at_all_a_demo_is_created_and_the_status_bar_says_so() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = PtyApp::spawn(&["--today", "2026-11-23"], 120, 30, home.path(), &[]);
+    app.wait_for("the notice and the demo data", |s| {
+        s.contains("No workspace yet: created a demo workspace at") && s.contains("● Aisha Rahman")
+    });
+    app.send("q");
+    assert_eq!(app.wait_exit(), 0);
+    let db = home.path().join("data").join("workspace.db");
+    assert!(db.exists(), "the workspace lives in the data directory");
+    let logs = std::fs::read_dir(home.path().join("data").join("logs"))
+        .unwrap()
+        .count();
+    assert!(logs > 0, "logs go to a file in the data directory");
+
+    // The second start opens the same workspace quietly.
+    let mut again = PtyApp::spawn(&["--today", "2026-11-23"], 120, 30, home.path(), &[]);
+    let screen = again.wait_for_text("● Aisha Rahman");
+    assert!(!screen.contains("No workspace yet"), "{screen}");
+    again.send("q");
+    assert_eq!(again.wait_exit(), 0);
+}
+
+#[test]
+fn the_screen_follows_a_resize_down_to_tiny_and_back() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("demo.db");
+    let mut app = PtyApp::spawn(
+        &[
+            "--demo",
+            "--today",
+            "2026-11-23",
+            "--db",
+            db.to_str().unwrap(),
+        ],
+        80,
+        24,
+        home.path(),
+        &[],
+    );
+    app.wait_for_text("● Aisha Rahman");
+    app.send("2");
+    app.wait_for_text("▼W48");
+    app.resize(3, 2);
+    app.resize(130, 40);
+    let screen = app.wait_for("a redraw at the new size", |s| {
+        s.lines()
+            .next()
+            .is_some_and(|l| l.trim_end().ends_with("? help  q quit") && l.len() > 100)
+    });
+    assert!(screen.contains("▼W48"), "{screen}");
+    app.send("q");
+    assert_eq!(app.wait_exit(), 0);
+}

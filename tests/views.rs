@@ -93,10 +93,8 @@ proptest! {
             actions.extend(std::iter::repeat_n(Action::Down, moves));
             actions.extend(std::iter::repeat_n(Action::Right, moves % 7));
             if help { actions.push(Action::ToggleHelp); }
-            let state = with(demo(), w.max(1), h.max(1), &actions);
-            // TestBackend needs a non-zero area, but the viewport state may still be 0 wide.
-            let state = with(state, w, h, &[]);
-            draw(&state, w.max(1), h.max(1));
+            let state = with(demo(), w, h, &actions);
+            draw(&state, w, h);
         }
     }
 }

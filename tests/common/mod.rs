@@ -5,7 +5,7 @@
 
 pub mod demo;
 
-use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 use std::io::{Read, Write};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -18,6 +18,7 @@ pub struct PtyApp {
     parser: Arc<Mutex<vt100::Parser>>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn Child + Send + Sync>,
+    master: Box<dyn MasterPty + Send>,
     _reader: std::thread::JoinHandle<()>,
 }
 
@@ -59,14 +60,31 @@ impl PtyApp {
             }
         });
         let writer = pair.master.take_writer().expect("pty writer");
-        // The master must outlive the child; leak it into the writer's lifetime by keeping it.
-        std::mem::forget(pair.master);
         PtyApp {
             parser,
             writer,
             child,
+            master: pair.master,
             _reader: handle,
         }
+    }
+
+    /// Resizes the terminal, as a user dragging the window would.
+    pub fn resize(&mut self, cols: u16, rows: u16) {
+        // The emulator first, so the redraw the resize causes is read at the new size.
+        self.parser
+            .lock()
+            .expect("parser lock")
+            .screen_mut()
+            .set_size(rows, cols);
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("resize the pty");
     }
 
     pub fn screen(&self) -> String {
