@@ -7,15 +7,7 @@ use common::PtyApp;
 #[test]
 fn demo_opens_shows_three_views_with_data_and_quits_cleanly() {
     let home = tempfile::tempdir().unwrap();
-    let db = home.path().join("demo.db");
-    let db = db.to_str().unwrap();
-    let mut app = PtyApp::spawn(
-        &["--demo", "--today", "2026-11-23", "--db", db],
-        80,
-        24,
-        home.path(),
-        &[],
-    );
+    let mut app = PtyApp::demo(home.path(), 80, 24, &[]);
 
     // Resources: people with this week's hours, and the status bar names the backend and today.
     let screen = app.wait_for("the resource list", |s| {
@@ -57,7 +49,7 @@ fn demo_opens_shows_three_views_with_data_and_quits_cleanly() {
     app.send("q");
     assert_eq!(app.wait_exit(), 0);
     assert!(
-        std::path::Path::new(db).exists(),
+        home.path().join("demo.db").exists(),
         "the demo database was written where --db said"
     );
 }
@@ -115,20 +107,7 @@ fn an_unwritable_db_location_is_refused_with_exit_status_2() {
 #[test]
 fn a_planner_filters_opens_the_gantt_zooms_and_expands_a_row() {
     let home = tempfile::tempdir().unwrap();
-    let db = home.path().join("demo.db");
-    let mut app = PtyApp::spawn(
-        &[
-            "--demo",
-            "--today",
-            "2026-11-23",
-            "--db",
-            db.to_str().unwrap(),
-        ],
-        100,
-        30,
-        home.path(),
-        &[("NO_COLOR", "1")],
-    );
+    let mut app = PtyApp::demo(home.path(), 100, 30, &[("NO_COLOR", "1")]);
     app.wait_for_text("● Aisha Rahman");
     app.send("/liam");
     let screen = app.wait_for("the filter to narrow the list", |s| s.contains(" 1 of 51"));
@@ -183,20 +162,7 @@ fn with_no_workspace_at_all_a_demo_is_created_and_the_status_bar_says_so() {
 #[test]
 fn the_screen_follows_a_resize_down_to_tiny_and_back() {
     let home = tempfile::tempdir().unwrap();
-    let db = home.path().join("demo.db");
-    let mut app = PtyApp::spawn(
-        &[
-            "--demo",
-            "--today",
-            "2026-11-23",
-            "--db",
-            db.to_str().unwrap(),
-        ],
-        80,
-        24,
-        home.path(),
-        &[],
-    );
+    let mut app = PtyApp::demo(home.path(), 80, 24, &[]);
     app.wait_for_text("● Aisha Rahman");
     app.send("2");
     app.wait_for_text("▼W48");

@@ -69,6 +69,19 @@ impl PtyApp {
         }
     }
 
+    /// Starts `allot --demo` pinned to 2026-11-23 on a fresh database inside `home`.
+    pub fn demo(home: &Path, cols: u16, rows: u16, env: &[(&str, &str)]) -> PtyApp {
+        let db = home.join("demo.db");
+        let args = [
+            "--demo",
+            "--today",
+            "2026-11-23",
+            "--db",
+            db.to_str().expect("utf-8 path"),
+        ];
+        PtyApp::spawn(&args, cols, rows, home, env)
+    }
+
     /// Resizes the terminal, as a user dragging the window would.
     pub fn resize(&mut self, cols: u16, rows: u16) {
         // The emulator first, so the redraw the resize causes is read at the new size.
