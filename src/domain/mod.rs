@@ -2,6 +2,7 @@
 
 pub mod calendar;
 pub mod dates;
+pub mod edit;
 pub mod ids;
 pub mod load;
 pub mod model;
