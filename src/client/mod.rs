@@ -82,6 +82,33 @@ pub struct NewAllocation {
     pub notes: String,
 }
 
+/// One write in a batch sent by [`Backend::apply`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum Change {
+    Create(NewAllocation),
+    /// Writes the allocation over the stored one; its `version` is the one the edit was made to.
+    Update(Allocation),
+    Delete {
+        id: Id,
+        version: i64,
+    },
+    /// Splits at `date` (the second part starts on it).
+    Split {
+        id: Id,
+        version: i64,
+        date: NaiveDate,
+    },
+}
+
+/// What a [`Change`] became, in the same order.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Applied {
+    Created(Allocation),
+    Updated(Allocation),
+    Deleted(Id),
+    Split(Allocation, Allocation),
+}
+
 /// How an approver resolves a request.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Resolution {
@@ -139,6 +166,61 @@ pub trait Backend: Send + Sync {
         _date: NaiveDate,
     ) -> BackendResult<(Allocation, Allocation)> {
         Err(self.unsupported("splitting allocations"))
+    }
+
+    /// Applies `changes` in order. Backends that can (the embedded store) do it all or nothing;
+    /// this default runs them one by one and, when one fails, undoes the ones already done so
+    /// the store is left as it was.
+    async fn apply(&self, changes: Vec<Change>) -> BackendResult<Vec<Applied>> {
+        let mut done: Vec<Applied> = Vec::with_capacity(changes.len());
+        for change in changes {
+            let result = match change {
+                Change::Create(n) => self.create_allocations(vec![n]).await.and_then(|mut v| {
+                    v.pop()
+                        .map(Applied::Created)
+                        .ok_or_else(|| BackendError::Other("the backend created nothing".into()))
+                }),
+                Change::Update(a) => self.update_allocation(a).await.map(Applied::Updated),
+                Change::Delete { id, .. } => self
+                    .delete_allocation(id.clone())
+                    .await
+                    .map(|_| Applied::Deleted(id)),
+                Change::Split { id, date, .. } => self
+                    .split_allocation(id, date)
+                    .await
+                    .map(|(a, b)| Applied::Split(a, b)),
+            };
+            match result {
+                Ok(applied) => done.push(applied),
+                Err(e) => {
+                    self.compensate(done).await;
+                    return Err(e);
+                }
+            }
+        }
+        Ok(done)
+    }
+
+    /// Best-effort undo of changes already applied when a later one in the batch failed.
+    async fn compensate(&self, done: Vec<Applied>) {
+        for applied in done.into_iter().rev() {
+            let undone = match applied {
+                Applied::Created(a) => self.delete_allocation(a.id).await,
+                Applied::Split(_, second) => self.delete_allocation(second.id).await,
+                // Updates and deletes cannot be reversed without the old record; the caller
+                // rolls its screen back and reloads.
+                Applied::Updated(_) | Applied::Deleted(_) => Ok(()),
+            };
+            if let Err(e) = undone {
+                tracing::warn!("could not undo part of a failed batch: {e}");
+            }
+        }
+    }
+
+    /// A token that changes when someone else changes the store, for cheap polling; `None`
+    /// where the backend has no such thing (then allot refreshes only when asked).
+    async fn change_token(&self) -> BackendResult<Option<i64>> {
+        Ok(None)
     }
 
     async fn resolve_request(&self, _id: Id, _how: Resolution) -> BackendResult<Request> {

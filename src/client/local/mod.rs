@@ -12,7 +12,9 @@ mod store;
 pub use demo::{DemoData, Rng, demo, synthetic};
 pub use schema::{APPLICATION_ID, OpenError, OpenProblem, SCHEMA_VERSION};
 
-use crate::client::{Backend, BackendError, BackendKind, BackendResult, NewAllocation, Resolution};
+use crate::client::{
+    Applied, Backend, BackendError, BackendKind, BackendResult, Change, NewAllocation, Resolution,
+};
 use crate::domain::{Allocation, DateRange, Id, Request, Roster};
 use async_trait::async_trait;
 use chrono::NaiveDate;
@@ -172,6 +174,14 @@ impl Backend for LocalBackend {
     ) -> BackendResult<(Allocation, Allocation)> {
         self.write(move |tx| store::split_allocation(tx, &id, date))
             .await
+    }
+
+    async fn apply(&self, changes: Vec<Change>) -> BackendResult<Vec<Applied>> {
+        self.write(move |tx| store::apply(tx, &changes)).await
+    }
+
+    async fn change_token(&self) -> BackendResult<Option<i64>> {
+        self.run(|conn| store::data_version(conn).map(Some)).await
     }
 
     async fn resolve_request(&self, id: Id, how: Resolution) -> BackendResult<Request> {
@@ -1051,5 +1061,95 @@ mod tests {
         let ws = Workspace::from_roster(small().roster);
         let cal: Calendar = ws.calendar_for(&RowKey::Unnamed(Id::new("31")));
         assert_eq!(cal.weekly, WeeklyCapacity::STANDARD);
+    }
+
+    #[tokio::test]
+    async fn a_batch_is_all_or_nothing() {
+        let (_dir, b, _) = small_backend();
+        let before = b.allocations(everything()).await.unwrap();
+        let a40 = get(&b, "40").await.unwrap();
+        let moved = Allocation {
+            range: DateRange::new(d("2025-03-10"), d("2025-03-21")),
+            ..a40.clone()
+        };
+        let batch = vec![
+            Change::Update(moved),
+            Change::Create(NewAllocation {
+                resource_id: Id::new("31"),
+                range: DateRange::new(d("2025-05-01"), d("2025-05-02")),
+                amount: Amount::TotalMinutes(60),
+                hard: true, // an unnamed resource cannot be hard: the batch fails here
+                notes: String::new(),
+            }),
+        ];
+        let err = b.apply(batch).await.unwrap_err();
+        assert!(matches!(err, BackendError::Validation { .. }), "{err:?}");
+        assert_eq!(
+            b.allocations(everything()).await.unwrap(),
+            before,
+            "the first change was not kept"
+        );
+
+        let ok = b
+            .apply(vec![
+                Change::Split {
+                    id: Id::new("40"),
+                    version: a40.version,
+                    date: d("2025-03-10"),
+                },
+                Change::Delete {
+                    id: Id::new("41"),
+                    version: 1,
+                },
+            ])
+            .await
+            .unwrap();
+        assert!(
+            matches!(&ok[0], Applied::Split(x, y) if x.range.end == d("2025-03-09") && y.range.start == d("2025-03-10"))
+        );
+        assert_eq!(ok[1], Applied::Deleted(Id::new("41")));
+        assert!(get(&b, "41").await.is_none());
+    }
+
+    #[tokio::test]
+    async fn stale_deletes_and_splits_are_refused() {
+        let (_dir, b, _) = small_backend();
+        let err = b
+            .apply(vec![Change::Delete {
+                id: Id::new("40"),
+                version: 7,
+            }])
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, BackendError::Stale(ref m) if m.contains("changed elsewhere")),
+            "{err:?}"
+        );
+        let err = b
+            .apply(vec![Change::Split {
+                id: Id::new("40"),
+                version: 7,
+                date: d("2025-03-10"),
+            }])
+            .await
+            .unwrap_err();
+        assert!(matches!(err, BackendError::Stale(_)));
+        assert!(get(&b, "40").await.is_some());
+    }
+
+    #[tokio::test]
+    async fn the_change_token_moves_when_another_process_writes() {
+        let (dir, b, _) = small_backend();
+        let first = b.change_token().await.unwrap();
+        assert_eq!(b.change_token().await.unwrap(), first, "nothing changed");
+        let other = LocalBackend::open(&dir.path().join("allot.db")).unwrap();
+        other
+            .apply(vec![Change::Delete {
+                id: Id::new("41"),
+                version: 1,
+            }])
+            .await
+            .unwrap();
+        assert_ne!(b.change_token().await.unwrap(), first);
     }
 }

@@ -3,7 +3,7 @@
 
 use super::demo::DemoData;
 use crate::client::sanitize::clean;
-use crate::client::{BackendError, BackendResult, NewAllocation, Resolution};
+use crate::client::{Applied, BackendError, BackendResult, Change, NewAllocation, Resolution};
 use crate::domain::{
     Allocation, Amount, Calendar, DateRange, Holidays, Id, Person, Project, Request, RequestStatus,
     Resource, Roster, WeeklyCapacity,
@@ -625,10 +625,7 @@ pub(crate) fn create_allocations(
 pub(crate) fn update_allocation(conn: &Connection, a: &Allocation) -> BackendResult<Allocation> {
     let stored = allocation(conn, &a.id)?.ok_or_else(|| not_found_allocation(&a.id))?;
     if stored.version != a.version {
-        return Err(BackendError::Stale(format!(
-            "allocation {} was changed elsewhere (it is at version {}, this edit was made to version {}); reload to see the change",
-            a.id, stored.version, a.version
-        )));
+        return Err(stale(&a.id, stored.version, a.version));
     }
     refuse_read_only(&stored, "changed")?;
     let r = check_allocation(conn, &a.resource_id, a.range, a.amount, a.hard)?;
@@ -681,21 +678,6 @@ pub(crate) fn split_allocation(
 ) -> BackendResult<(Allocation, Allocation)> {
     let a = allocation(conn, id)?.ok_or_else(|| not_found_allocation(id))?;
     refuse_read_only(&a, "split")?;
-    let Some(day_before) = date
-        .pred_opt()
-        .filter(|d| *d >= a.range.start && date <= a.range.end)
-    else {
-        return Err(validation(
-            "split_date",
-            format!(
-                "cannot split allocation {id} on {date}: the date must be after its first day ({}) and no later than its last ({})",
-                a.range.start, a.range.end
-            ),
-        ));
-    };
-    let first = DateRange::new(a.range.start, day_before);
-    let second = DateRange::new(date, a.range.end);
-
     let r = resource(conn, &a.resource_id)?.ok_or_else(|| {
         corrupt(
             "allocation",
@@ -704,48 +686,71 @@ pub(crate) fn split_allocation(
         )
     })?;
     let cal = calendar_of(conn, &r)?;
-    let working = |range: DateRange| range.days().filter(|d| cal.capacity(*d) > 0).count() as u64;
-    let (mut w1, mut w2) = (working(first), working(second));
-    if w1 + w2 == 0 {
-        // No working day at all: share by calendar days, as the load spread does.
-        (w1, w2) = (first.len_days() as u64, second.len_days() as u64);
-    }
-    let (amount1, amount2) = match a.amount {
-        Amount::TotalMinutes(m) => {
-            let m1 = ((m as u64 * w1 + (w1 + w2) / 2) / (w1 + w2)) as u32;
-            (Amount::TotalMinutes(m1), Amount::TotalMinutes(m - m1))
-        }
-        Amount::TotalHours(h) => {
-            let h1 = (h * w1 as f64 / (w1 + w2) as f64 * 100.0).round() / 100.0;
-            let h2 = ((h - h1) * 100.0).round() / 100.0;
-            (Amount::TotalHours(h1), Amount::TotalHours(h2.max(0.0)))
-        }
-        per_period => (per_period, per_period),
-    };
-
-    let (unit1, value1) = amount_to_sql(amount1);
+    let new_id = Id::from(reserve_ids(conn, "allocations", 1)?);
+    let (first, second) = crate::domain::edit::split(&a, date, new_id.clone(), &cal)
+        .map_err(|m| validation("split_date", format!("allocation {id}: {m}")))?;
+    let (unit1, value1) = amount_to_sql(first.amount);
     conn.execute(
         "UPDATE allocations SET end_date = ?1, unit = ?2, value = ?3, version = version + 1
          WHERE id = ?4",
-        params![day_sql(first.end), unit1, value1, id.as_str()],
+        params![day_sql(first.range.end), unit1, value1, id.as_str()],
     )
     .map_err(db_err)?;
-    let new_id = Id::from(reserve_ids(conn, "allocations", 1)?);
-    insert_allocation(
-        conn,
-        &Allocation {
-            id: new_id.clone(),
-            range: second,
-            amount: amount2,
-            read_only: false,
-            version: 1,
-            ..a.clone()
-        },
-    )
-    .map_err(db_err)?;
+    insert_allocation(conn, &second).map_err(db_err)?;
     let one = allocation(conn, id)?.ok_or_else(|| not_found_allocation(id))?;
     let two = allocation(conn, &new_id)?.ok_or_else(|| not_found_allocation(&new_id))?;
     Ok((one, two))
+}
+
+fn stale(id: &Id, stored: i64, edited: i64) -> BackendError {
+    BackendError::Stale(format!(
+        "allocation {id} was changed elsewhere (it is at version {stored}, this edit was made to version {edited}); press R to reload"
+    ))
+}
+
+/// Fails with `Stale` unless the stored allocation is at `version`.
+fn check_version(conn: &Connection, id: &Id, version: i64) -> BackendResult<()> {
+    let stored = allocation(conn, id)?.ok_or_else(|| not_found_allocation(id))?;
+    if stored.version != version {
+        return Err(stale(id, stored.version, version));
+    }
+    Ok(())
+}
+
+/// Applies a batch of changes inside the caller's transaction: any failure fails them all.
+pub(crate) fn apply(conn: &Connection, changes: &[Change]) -> BackendResult<Vec<Applied>> {
+    let mut out = Vec::with_capacity(changes.len());
+    for (i, change) in changes.iter().enumerate() {
+        let applied = match change {
+            Change::Create(n) => {
+                let mut v = create_allocations(conn, std::slice::from_ref(n))?;
+                Applied::Created(
+                    v.pop()
+                        .ok_or_else(|| BackendError::Other("nothing created".into()))?,
+                )
+            }
+            Change::Update(a) => Applied::Updated(update_allocation(conn, a)?),
+            Change::Delete { id, version } => {
+                check_version(conn, id, *version)?;
+                delete_allocation(conn, id)?;
+                Applied::Deleted(id.clone())
+            }
+            Change::Split { id, version, date } => {
+                check_version(conn, id, *version)?;
+                let (a, b) = split_allocation(conn, id, *date)?;
+                Applied::Split(a, b)
+            }
+        };
+        tracing::debug!(step = i, "applied");
+        out.push(applied);
+    }
+    Ok(out)
+}
+
+/// SQLite's counter of commits by other connections: it moves when another process writes.
+pub(crate) fn data_version(conn: &Connection) -> BackendResult<i64> {
+    conn.query_row("PRAGMA data_version", [], |r| r.get(0))
+        .map_err(db_err)
 }
 
 pub(crate) fn resolve_request(
