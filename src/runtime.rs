@@ -30,6 +30,8 @@ pub async fn execute_effect(backend: &dyn Backend, effect: Effect) -> Action {
             result: backend.allocations(window).await,
         },
         Effect::LoadRequests => Action::RequestsLoaded(backend.requests().await),
+        Effect::Apply { seq, changes } => Action::Applied { seq, result: backend.apply(changes).await },
+        Effect::CheckChanges => Action::ChangesChecked(backend.change_token().await),
     }
 }
 
@@ -92,6 +94,9 @@ pub async fn run(backend: Arc<dyn Backend>, mut state: State) -> Result<()> {
     dispatch(&mut state, Action::Resize(size.width, size.height));
     dispatch(&mut state, Action::Start);
 
+    // Someone else may write to the same workspace: look for their changes every few seconds.
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(3));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut dirty = true;
     loop {
         if dirty {
@@ -113,10 +118,12 @@ pub async fn run(backend: Arc<dyn Backend>, mut state: State) -> Result<()> {
                 None => break,
             },
             Some(action) = rx.recv() => Some(action),
+            _ = tick.tick() => Some(Action::Tick),
         };
         if let Some(action) = action {
             dispatch(&mut state, action);
-            dirty = true;
+            // An action that changed nothing visible (a quiet check) does not redraw.
+            dirty |= !std::mem::take(&mut state.quiet);
         }
     }
     Ok(())

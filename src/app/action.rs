@@ -1,7 +1,8 @@
 //! What can happen: user intents from the keymap and results of IO from the runtime.
 
+use super::form::FormInput;
 use super::state::View;
-use crate::client::BackendResult;
+use crate::client::{Applied, BackendResult, Change};
 use crate::domain::{Allocation, DateRange, Request, Roster};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -52,6 +53,31 @@ pub enum Action {
     Refresh,
     /// The terminal's size, so scrolling knows how much is visible.
     Resize(u16, u16),
+    /// `n`: a new allocation from the cursor; `e` (or Enter on a bar): edit the selected one.
+    NewAllocation,
+    EditAllocation,
+    /// `<` `>`: move the selected (or marked) bars by a bucket.
+    Shift(i64),
+    /// `{` `}`: move their end by a bucket.
+    Stretch(i64),
+    /// `H`: hard ↔ soft.
+    ToggleHard,
+    /// `s` in the Gantt: split the selected bar at the cursor.
+    Split,
+    /// `d`: delete the selected (or marked) bars, after a y/n.
+    Delete,
+    /// Space on a bar: mark it for a bulk edit.
+    Mark,
+    Undo,
+    Redo,
+    ConfirmYes,
+    ConfirmNo,
+    Form(FormInput),
+    /// The backend's answer to write `seq`.
+    Applied { seq: u64, result: BackendResult<Vec<Applied>> },
+    /// A few seconds passed: look for changes made elsewhere.
+    Tick,
+    ChangesChecked(BackendResult<Option<i64>>),
     RosterLoaded(BackendResult<Roster>),
     AllocationsLoaded {
         window: DateRange,
@@ -61,11 +87,15 @@ pub enum Action {
 }
 
 /// IO for the runtime to perform; each comes back as an [`Action`].
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
     LoadRoster,
     LoadAllocations(DateRange),
     LoadRequests,
+    /// Apply one write (a batch, all or nothing).
+    Apply { seq: u64, changes: Vec<Change> },
+    /// Ask the backend whether anyone else changed it.
+    CheckChanges,
 }
 
 impl Effect {
@@ -75,6 +105,8 @@ impl Effect {
             Effect::LoadRoster => "loading people",
             Effect::LoadAllocations(_) => "loading allocations",
             Effect::LoadRequests => "loading requests",
+            Effect::Apply { .. } => "saving",
+            Effect::CheckChanges => "checking for changes",
         }
     }
 }

@@ -2,7 +2,10 @@
 //! [`update`]. Pure: no IO, no clock (today is in State), no terminal.
 
 pub mod action;
+pub mod edit;
+pub mod form;
 pub mod gantt;
+pub mod quick;
 pub mod geometry;
 pub mod state;
 pub mod update;

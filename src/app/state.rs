@@ -1,6 +1,8 @@
 //! Everything the screen shows, and nothing the screen does not need.
 
 use super::action::Effect;
+use super::edit::Edits;
+use super::form::AllocForm;
 use super::gantt::{GanttRow, Grouping};
 use crate::client::BackendKind;
 use crate::domain::dates::{add_days, add_months, week_start};
@@ -156,6 +158,30 @@ pub struct State {
     pub resources: ResourcesView,
     pub gantt: GanttView,
     pub requests: RequestsView,
+    /// History and the queue of writes to the backend.
+    pub edits: Edits,
+    /// Allocations marked with Space for bulk edits.
+    pub marks: BTreeSet<Id>,
+    /// A y/n question waiting for an answer.
+    pub confirm: Option<Confirm>,
+    pub form: Option<AllocForm>,
+    /// The backend's change token when last seen (for refreshing when someone else writes).
+    pub sync_token: Option<i64>,
+    /// Set by `update` when an action changed nothing visible, so the runtime need not draw.
+    pub quiet: bool,
+}
+
+/// A destructive action waiting for y/n.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Confirm {
+    /// The question, naming what the action acts on.
+    pub question: String,
+    pub on_yes: OnYes,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum OnYes {
+    DeleteAllocations(Vec<Id>),
 }
 
 impl State {
@@ -189,6 +215,12 @@ impl State {
                 selected: 0,
             },
             requests: RequestsView::default(),
+            edits: Edits::default(),
+            marks: BTreeSet::new(),
+            confirm: None,
+            form: None,
+            sync_token: None,
+            quiet: false,
         }
     }
 

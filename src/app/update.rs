@@ -3,7 +3,8 @@
 use super::action::{Action, Effect};
 use super::gantt::{GanttRow, Grouping, build_rows, parent_of};
 use super::geometry::{gantt_cols, gantt_rows, list_rows};
-use super::state::{SortBy, State, View};
+use super::state::{OnYes, SortBy, State, View};
+use super::{edit, form, quick};
 use crate::domain::dates::{DateRange, add_days, add_months, week_start};
 use crate::domain::stats::row_stats;
 use crate::domain::{RowKey, Workspace};
@@ -12,6 +13,9 @@ use nucleo_matcher::{Config, Matcher, Utf32Str};
 
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
+        Action::Refresh if state.edits.is_saving() => {
+            state.notice = Some("Saving your edits first; press R again in a moment".into());
+        }
         Action::Start | Action::Refresh => {
             state.error = None;
             let effects = vec![
@@ -27,6 +31,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Back => {
             if state.help {
                 state.help = false;
+            } else if !state.marks.is_empty() {
+                state.marks.clear();
+                state.notice = Some("Marks cleared".into());
             } else if state.view == View::Resources
                 && (state.resources.editing || !state.resources.filter.is_empty())
             {
@@ -88,14 +95,78 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Open => match state.view {
             View::Resources => open_in_gantt(state),
+            View::Gantt if matches!(state.selected_gantt_row(), Some(GanttRow::Alloc(_))) => quick::open_edit(state),
             View::Gantt => toggle_expand(state),
             View::Requests => {}
         },
-        Action::Toggle => {
+        Action::Toggle | Action::Mark => {
             if state.view == View::Gantt {
-                toggle_expand(state);
+                quick::toggle_mark(state);
             }
         }
+        Action::NewAllocation => quick::open_new(state),
+        Action::EditAllocation => {
+            if state.view == View::Gantt {
+                quick::open_edit(state);
+            }
+        }
+        Action::Shift(n) => return quick::shift_by(state, n),
+        Action::Stretch(n) => return quick::stretch_by(state, n),
+        Action::ToggleHard => return quick::toggle_hard(state),
+        Action::Split => return quick::split_at_cursor(state),
+        Action::Delete => quick::ask_delete(state),
+        Action::Undo => {
+            let effects = edit::undo(state);
+            after_data_change(state);
+            return effects;
+        }
+        Action::Redo => {
+            let effects = edit::redo(state);
+            after_data_change(state);
+            return effects;
+        }
+        Action::ConfirmYes => match state.confirm.take().map(|c| c.on_yes) {
+            Some(OnYes::DeleteAllocations(ids)) => return quick::delete(state, &ids),
+            None => {}
+        },
+        Action::ConfirmNo => {
+            if state.confirm.take().is_some() {
+                state.notice = Some("Cancelled: nothing was changed".into());
+            }
+        }
+        Action::Form(input) => match form::input(state, input) {
+            form::Outcome::Stay => {}
+            form::Outcome::Cancel => state.notice = Some("Cancelled: nothing was changed".into()),
+            form::Outcome::Commit(label, changes) => return quick::after_edit(state, label, changes),
+        },
+        Action::Applied { seq, result } => {
+            let effects = edit::applied(state, seq, result);
+            after_data_change(state);
+            return effects;
+        }
+        Action::Tick => {
+            state.quiet = true;
+            if !state.edits.is_saving() && state.pending.is_empty() && state.form.is_none() {
+                return vec![Effect::CheckChanges];
+            }
+        }
+        Action::ChangesChecked(result) => match result {
+            Ok(Some(token)) if state.sync_token.is_some_and(|t| t != token) => {
+                state.sync_token = Some(token);
+                state.notice = Some("Changed elsewhere: reloaded".into());
+                let effects = vec![Effect::LoadRoster, Effect::LoadAllocations(state.window), Effect::LoadRequests];
+                state.pending.extend(effects.iter().cloned());
+                return effects;
+            }
+            Ok(token) => {
+                state.sync_token = token;
+                state.quiet = true;
+            }
+            Err(e) => {
+                tracing::debug!("change check failed: {e}");
+                state.quiet = true;
+            }
+        },
         Action::ToggleGrouping => {
             if state.view == View::Gantt {
                 state.gantt.grouping = match state.gantt.grouping {
@@ -152,10 +223,14 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::AllocationsLoaded { window, result } => {
             finish(state, &Effect::LoadAllocations(window));
             // A window the user has scrolled away from since is dropped; a newer load is coming.
-            if window == state.window {
+            // So is a load that raced a save: it may predate the save. Force a recheck.
+            if state.edits.is_saving() {
+                state.sync_token = Some(i64::MIN);
+            } else if window == state.window {
                 match result {
                     Ok(allocations) => {
                         state.ws.set_allocations(window, allocations);
+                        state.marks.retain(|id| state.ws.allocations.contains_key(id));
                         refresh_resources(state);
                         rebuild_gantt(state);
                     }
@@ -320,7 +395,17 @@ fn rebuild_gantt(state: &mut State) {
         .min(state.gantt.rows.len().saturating_sub(1));
 }
 
-fn toggle_expand(state: &mut State) {
+/// After allocations change: Gantt rows (expanded rows list bars) and a load-sorted list.
+pub(crate) fn after_data_change(state: &mut State) {
+    if !state.gantt.expanded.is_empty() {
+        rebuild_gantt(state);
+    }
+    if !matches!(state.resources.sort, SortBy::Name | SortBy::Role | SortBy::Project) {
+        refresh_resources(state);
+    }
+}
+
+pub(crate) fn toggle_expand(state: &mut State) {
     let Some(row) = state.selected_gantt_row().cloned() else {
         return;
     };

@@ -169,7 +169,12 @@ fn draw_row(
     buckets: &[DateRange],
 ) {
     let ws = &state.ws;
-    let name = row_name(ws, row, state.gantt.expanded.contains(row));
+    let mut name = row_name(ws, row, state.gantt.expanded.contains(row));
+    if let GanttRow::Alloc(id) = row {
+        if state.marks.contains(id) {
+            name = format!(" ◆{}", name.trim_start());
+        }
+    }
     pen.text(
         &name,
         name_w,

@@ -1,5 +1,6 @@
 //! Keys to actions: the default bindings in DESIGN.md.
 
+use crate::app::form::{Field, FormInput};
 use crate::app::{Action, State, View};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
@@ -8,9 +9,23 @@ pub fn action_for(state: &State, key: KeyEvent) -> Option<Action> {
         return None;
     }
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl && key.code == KeyCode::Char('c') {
+        return Some(Action::Quit);
+    }
+    if state.confirm.is_some() {
+        // A y/n question is modal: only an answer (or quitting) gets through.
+        return match key.code {
+            KeyCode::Char('y') | KeyCode::Char('Y') => Some(Action::ConfirmYes),
+            KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => Some(Action::ConfirmNo),
+            _ => None,
+        };
+    }
+    if let Some(form) = &state.form {
+        return form_key(form.focus, key).map(Action::Form);
+    }
     if ctrl {
         return match key.code {
-            KeyCode::Char('c') => Some(Action::Quit),
+            KeyCode::Char('r') => Some(Action::Redo),
             KeyCode::Char('d') => Some(Action::HalfPageDown),
             KeyCode::Char('u') => Some(Action::HalfPageUp),
             _ => None,
@@ -63,9 +78,38 @@ pub fn action_for(state: &State, key: KeyEvent) -> Option<Action> {
         KeyCode::Char('[') => Action::ScreenLeft,
         KeyCode::Char(']') => Action::ScreenRight,
         KeyCode::Char('/') => Action::FilterStart,
+        KeyCode::Char('s') if state.view == View::Gantt => Action::Split,
         KeyCode::Char('s') => Action::CycleSort,
+        KeyCode::Char('n') => Action::NewAllocation,
+        KeyCode::Char('e') => Action::EditAllocation,
+        KeyCode::Char('<') => Action::Shift(-1),
+        KeyCode::Char('>') => Action::Shift(1),
+        KeyCode::Char('{') => Action::Stretch(-1),
+        KeyCode::Char('}') => Action::Stretch(1),
+        KeyCode::Char('H') => Action::ToggleHard,
+        KeyCode::Char('d') => Action::Delete,
+        KeyCode::Char('u') => Action::Undo,
         KeyCode::Char('S') => Action::ReverseSort,
         KeyCode::Char('U') => Action::ToggleUnnamed,
+        _ => return None,
+    })
+}
+
+/// Keys inside the allocation form.
+fn form_key(focus: Field, key: KeyEvent) -> Option<FormInput> {
+    Some(match key.code {
+        KeyCode::Esc => FormInput::Cancel,
+        KeyCode::Enter => FormInput::Submit,
+        KeyCode::Tab => FormInput::Next,
+        KeyCode::BackTab => FormInput::Prev,
+        KeyCode::Up => FormInput::Up,
+        KeyCode::Down => FormInput::Down,
+        KeyCode::Left => FormInput::Left,
+        KeyCode::Right => FormInput::Right,
+        KeyCode::Backspace => FormInput::Backspace,
+        KeyCode::Char(' ') if focus != Field::Resource => FormInput::Toggle,
+        KeyCode::Char('*') if focus == Field::Resource => FormInput::Toggle,
+        KeyCode::Char(c) if !c.is_control() => FormInput::Char(c),
         _ => return None,
     })
 }

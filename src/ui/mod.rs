@@ -1,5 +1,6 @@
 //! Rendering: pure functions of `&State` into a ratatui `Frame`. Builds only what is visible.
 
+pub mod form;
 pub mod gantt;
 pub mod help;
 pub mod keymap;
@@ -44,6 +45,12 @@ pub fn render(state: &State, f: &mut Frame) {
         View::Requests => requests::render(state, &theme, f, body),
     }
     status::render_status(state, &theme, f, bar);
+    if let Some(form) = &state.form {
+        form::render_form(state, form, &theme, f, area);
+    }
+    if let Some(c) = &state.confirm {
+        form::render_confirm(&c.question, &theme, f, area);
+    }
     if state.help {
         help::render(&theme, f, area);
     }

@@ -1,0 +1,351 @@
+//! Optimistic edits with undo and redo.
+//!
+//! An edit is a list of [`LocalChange`]s. It is applied to the screen at once, recorded in the
+//! history with its inverse, and queued as a write. Writes go to the backend one at a time, in
+//! order, each as one atomic batch. A confirmed write teaches the app the ids and versions the
+//! backend gave; a refused one rolls back itself and every write queued after it — screen and
+//! history both — so the screen, the history and the store always agree.
+
+use super::action::Effect;
+use super::gantt::GanttRow;
+use super::state::State;
+use crate::client::{Applied, BackendError, Change, NewAllocation};
+use crate::domain::{Allocation, Id, Workspace};
+use std::collections::VecDeque;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum LocalChange {
+    Create(Allocation),
+    Update { from: Allocation, to: Allocation },
+    Delete(Allocation),
+    /// `first` keeps the original's id; `second` is new.
+    Split { original: Allocation, first: Allocation, second: Allocation },
+}
+
+impl LocalChange {
+    fn inverse(&self) -> Vec<LocalChange> {
+        match self {
+            LocalChange::Create(a) => vec![LocalChange::Delete(a.clone())],
+            LocalChange::Delete(a) => vec![LocalChange::Create(a.clone())],
+            LocalChange::Update { from, to } => vec![LocalChange::Update { from: to.clone(), to: from.clone() }],
+            LocalChange::Split { original, first, second } => vec![
+                LocalChange::Delete(second.clone()),
+                LocalChange::Update { from: first.clone(), to: original.clone() },
+            ],
+        }
+    }
+
+    fn allocations_mut(&mut self) -> Vec<&mut Allocation> {
+        match self {
+            LocalChange::Create(a) | LocalChange::Delete(a) => vec![a],
+            LocalChange::Update { from, to } => vec![from, to],
+            LocalChange::Split { original, first, second } => vec![original, first, second],
+        }
+    }
+
+    /// The allocations this change touches, as they will be afterwards (for messages).
+    pub fn subject(&self) -> &Allocation {
+        match self {
+            LocalChange::Create(a) | LocalChange::Delete(a) => a,
+            LocalChange::Update { to, .. } => to,
+            LocalChange::Split { original, .. } => original,
+        }
+    }
+}
+
+/// The inverse of a list of changes: each inverted, in reverse order.
+pub fn inverse_all(changes: &[LocalChange]) -> Vec<LocalChange> {
+    changes.iter().rev().flat_map(LocalChange::inverse).collect()
+}
+
+/// One step of the history.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Edit {
+    pub label: String,
+    pub forward: Vec<LocalChange>,
+    pub backward: Vec<LocalChange>,
+}
+
+/// How a queued write moved the history, so a refusal can move it back.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Step {
+    /// A new edit; it cleared these redoable edits.
+    Do { cleared_redo: Vec<Edit> },
+    Undo,
+    Redo,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Write {
+    pub seq: u64,
+    pub label: String,
+    pub step: Step,
+    pub changes: Vec<LocalChange>,
+}
+
+/// The history and the write queue.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Edits {
+    pub undo: Vec<Edit>,
+    pub redo: Vec<Edit>,
+    pub queue: VecDeque<Write>,
+    /// The write the backend is working on (always the queue's front).
+    pub in_flight: Option<u64>,
+    pub next_seq: u64,
+    pub next_temp: u64,
+}
+
+impl Edits {
+    /// An id for an allocation the backend has not named yet.
+    pub fn temp_id(&mut self) -> Id {
+        self.next_temp += 1;
+        Id::new(format!("new-{}", self.next_temp))
+    }
+
+    pub fn is_saving(&self) -> bool {
+        !self.queue.is_empty()
+    }
+}
+
+/// Applies changes to the workspace as the screen shows it. Versions stay those the backend last
+/// confirmed, so a queued write always names the version the store has.
+pub fn apply_local(ws: &mut Workspace, changes: &[LocalChange]) {
+    let keep_version = |ws: &Workspace, a: &Allocation| {
+        let mut a = a.clone();
+        if let Some(old) = ws.allocations.get(&a.id) {
+            a.version = old.version;
+        }
+        a
+    };
+    for c in changes {
+        match c {
+            LocalChange::Create(a) => ws.put_allocation(a.clone()),
+            LocalChange::Update { to, .. } => {
+                let a = keep_version(ws, to);
+                ws.put_allocation(a);
+            }
+            LocalChange::Delete(a) => {
+                ws.remove_allocation(&a.id);
+            }
+            LocalChange::Split { first, second, .. } => {
+                let a = keep_version(ws, first);
+                ws.put_allocation(a);
+                ws.put_allocation(second.clone());
+            }
+        }
+    }
+}
+
+/// Records a new edit, shows it, and queues it.
+pub fn commit(state: &mut State, label: String, forward: Vec<LocalChange>) -> Vec<Effect> {
+    if forward.is_empty() {
+        return Vec::new();
+    }
+    let backward = inverse_all(&forward);
+    apply_local(&mut state.ws, &forward);
+    let cleared_redo = std::mem::take(&mut state.edits.redo);
+    state.edits.undo.push(Edit { label: label.clone(), forward: forward.clone(), backward });
+    enqueue(state, label, Step::Do { cleared_redo }, forward)
+}
+
+pub fn undo(state: &mut State) -> Vec<Effect> {
+    let Some(edit) = state.edits.undo.pop() else {
+        state.notice = Some("Nothing to undo".into());
+        return Vec::new();
+    };
+    apply_local(&mut state.ws, &edit.backward);
+    let (label, changes) = (format!("undo {}", edit.label), edit.backward.clone());
+    state.notice = Some(format!("Undid: {}", edit.label));
+    state.edits.redo.push(edit);
+    enqueue(state, label, Step::Undo, changes)
+}
+
+pub fn redo(state: &mut State) -> Vec<Effect> {
+    let Some(edit) = state.edits.redo.pop() else {
+        state.notice = Some("Nothing to redo".into());
+        return Vec::new();
+    };
+    apply_local(&mut state.ws, &edit.forward);
+    let (label, changes) = (format!("redo {}", edit.label), edit.forward.clone());
+    state.notice = Some(format!("Redid: {}", edit.label));
+    state.edits.undo.push(edit);
+    enqueue(state, label, Step::Redo, changes)
+}
+
+fn enqueue(state: &mut State, label: String, step: Step, changes: Vec<LocalChange>) -> Vec<Effect> {
+    state.edits.next_seq += 1;
+    let seq = state.edits.next_seq;
+    state.edits.queue.push_back(Write { seq, label, step, changes });
+    send_next(state)
+}
+
+/// Sends the front of the queue if nothing is in flight.
+fn send_next(state: &mut State) -> Vec<Effect> {
+    if state.edits.in_flight.is_some() {
+        return Vec::new();
+    }
+    let Some(front) = state.edits.queue.front() else { return Vec::new() };
+    let changes = front.changes.iter().map(|c| to_backend(&state.ws, c)).collect();
+    let effect = Effect::Apply { seq: front.seq, changes };
+    state.edits.in_flight = Some(front.seq);
+    state.pending.push(effect.clone());
+    vec![effect]
+}
+
+/// The version the backend last confirmed for `id` (what a stale check compares against).
+fn version_of(ws: &Workspace, a: &Allocation) -> i64 {
+    ws.allocations.get(&a.id).map(|x| x.version).unwrap_or(a.version)
+}
+
+fn to_backend(ws: &Workspace, c: &LocalChange) -> Change {
+    match c {
+        LocalChange::Create(a) => Change::Create(NewAllocation {
+            resource_id: a.resource_id.clone(),
+            range: a.range,
+            amount: a.amount,
+            hard: a.hard,
+            notes: a.notes.clone(),
+        }),
+        LocalChange::Update { to, .. } => Change::Update(Allocation { version: version_of(ws, to), ..to.clone() }),
+        LocalChange::Delete(a) => Change::Delete { id: a.id.clone(), version: a.version },
+        LocalChange::Split { original, second, .. } => Change::Split {
+            id: original.id.clone(),
+            version: version_of(ws, original),
+            date: second.range.start,
+        },
+    }
+}
+
+/// The backend's answer to write `seq`.
+pub fn applied(state: &mut State, seq: u64, result: Result<Vec<Applied>, BackendError>) -> Vec<Effect> {
+    if let Some(i) = state.pending.iter().position(|p| matches!(p, Effect::Apply { seq: s, .. } if *s == seq)) {
+        state.pending.remove(i);
+    }
+    if state.edits.in_flight != Some(seq) {
+        return Vec::new();
+    }
+    state.edits.in_flight = None;
+    match result {
+        Ok(results) => {
+            let Some(write) = state.edits.queue.pop_front() else { return Vec::new() };
+            for (change, result) in write.changes.iter().zip(results) {
+                learn(state, change, result);
+            }
+        }
+        Err(e) => rollback(state, e),
+    }
+    send_next(state)
+}
+
+/// Takes the ids and versions the backend gave.
+fn learn(state: &mut State, change: &LocalChange, result: Applied) {
+    let confirm = |state: &mut State, a: &Allocation| {
+        if let Some(x) = state.ws.allocations.get_mut(&a.id) {
+            x.version = a.version;
+            x.server_total_minutes = a.server_total_minutes;
+        }
+        patch_versions(state, &a.id, a.version);
+    };
+    match (change, result) {
+        (LocalChange::Create(local), Applied::Created(real)) => {
+            rename(state, &local.id, &real.id);
+            confirm(state, &real);
+        }
+        (LocalChange::Split { second, .. }, Applied::Split(first, real_second)) => {
+            rename(state, &second.id, &real_second.id);
+            confirm(state, &first);
+            confirm(state, &real_second);
+        }
+        (_, Applied::Updated(real)) => confirm(state, &real),
+        _ => {}
+    }
+}
+
+/// Gives every mention of `old` the id the backend chose.
+fn rename(state: &mut State, old: &Id, new: &Id) {
+    if old == new {
+        return;
+    }
+    if let Some(mut a) = state.ws.remove_allocation(old) {
+        a.id = new.clone();
+        state.ws.put_allocation(a);
+    }
+    for_each_allocation(state, |a| {
+        if &a.id == old {
+            a.id = new.clone();
+        }
+    });
+    if state.marks.remove(old) {
+        state.marks.insert(new.clone());
+    }
+    for row in state.gantt.rows.iter_mut() {
+        if matches!(row, GanttRow::Alloc(id) if id == old) {
+            *row = GanttRow::Alloc(new.clone());
+        }
+    }
+}
+
+/// Keeps the versions recorded in the history and the queue in step with the store's, so undoing
+/// a delete or redoing an update names the version the store has.
+fn patch_versions(state: &mut State, id: &Id, version: i64) {
+    for_each_allocation(state, |a| {
+        if &a.id == id {
+            a.version = version;
+        }
+    });
+}
+
+fn for_each_allocation(state: &mut State, mut f: impl FnMut(&mut Allocation)) {
+    let edits = &mut state.edits;
+    let history = edits.undo.iter_mut().chain(edits.redo.iter_mut());
+    for e in history {
+        for c in e.forward.iter_mut().chain(e.backward.iter_mut()) {
+            c.allocations_mut().into_iter().for_each(&mut f);
+        }
+    }
+    for w in edits.queue.iter_mut() {
+        for c in w.changes.iter_mut() {
+            c.allocations_mut().into_iter().for_each(&mut f);
+        }
+        if let Step::Do { cleared_redo } = &mut w.step {
+            for e in cleared_redo {
+                for c in e.forward.iter_mut().chain(e.backward.iter_mut()) {
+                    c.allocations_mut().into_iter().for_each(&mut f);
+                }
+            }
+        }
+    }
+}
+
+/// Undoes, on screen and in the history, the refused write and every write queued after it.
+fn rollback(state: &mut State, e: BackendError) {
+    let writes: Vec<Write> = state.edits.queue.drain(..).collect();
+    let Some(label) = writes.first().map(|w| w.label.clone()) else { return };
+    let later = writes.len() - 1;
+    for w in writes.into_iter().rev() {
+        apply_local(&mut state.ws, &inverse_all(&w.changes));
+        match w.step {
+            Step::Do { cleared_redo } => {
+                state.edits.undo.pop();
+                state.edits.redo = cleared_redo;
+            }
+            Step::Undo => {
+                if let Some(edit) = state.edits.redo.pop() {
+                    state.edits.undo.push(edit);
+                }
+            }
+            Step::Redo => {
+                if let Some(edit) = state.edits.undo.pop() {
+                    state.edits.redo.push(edit);
+                }
+            }
+        }
+    }
+    let also = match later {
+        0 => String::new(),
+        1 => " (the edit made after it was taken back too)".into(),
+        n => format!(" (the {n} edits made after it were taken back too)"),
+    };
+    state.error = Some(format!("Could not {label}: {e}. Nothing was changed{also}."));
+    state.marks.retain(|id| state.ws.allocations.contains_key(id));
+}

@@ -1,0 +1,455 @@
+//! The allocation form (`n` new, `e` edit): fields as typed, a resource picker, validation that
+//! names the field and the rule, and a live preview of the hours and the resulting load.
+
+use super::edit::LocalChange;
+use super::state::State;
+use crate::client::BackendKind;
+use crate::domain::edit::{AmountUnit, parse_date_input, working_days};
+use crate::domain::load::{allocation_daily, load_level, utilization_pct};
+use crate::domain::{Allocation, DateRange, Id, LoadLevel, Workspace};
+use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32Str};
+use std::collections::BTreeMap;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Field {
+    Resource,
+    Start,
+    End,
+    Amount,
+    Unit,
+    Kind,
+    Notes,
+}
+
+impl Field {
+    pub const ALL: [Field; 7] =
+        [Field::Resource, Field::Start, Field::End, Field::Amount, Field::Unit, Field::Kind, Field::Notes];
+
+    pub fn label(&self) -> &'static str {
+        match self {
+            Field::Resource => "Resource",
+            Field::Start => "Start",
+            Field::End => "End",
+            Field::Amount => "Amount",
+            Field::Unit => "Unit",
+            Field::Kind => "Type",
+            Field::Notes => "Notes",
+        }
+    }
+}
+
+/// Keys as the form understands them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormInput {
+    Char(char),
+    Backspace,
+    Next,
+    Prev,
+    Up,
+    Down,
+    Left,
+    Right,
+    /// Space on a choice; `*` in the picker adds or removes a resource (bulk create).
+    Toggle,
+    Submit,
+    Cancel,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct AllocForm {
+    /// The allocation being edited; `None` for a new one.
+    pub editing: Option<Id>,
+    /// Chosen resources (several for a bulk create).
+    pub resources: Vec<Id>,
+    pub query: String,
+    /// Resources matching the query, best first; `highlight` indexes it.
+    pub options: Vec<Id>,
+    pub highlight: usize,
+    pub start: String,
+    pub end: String,
+    pub amount: String,
+    pub unit: AmountUnit,
+    pub units: Vec<AmountUnit>,
+    pub hard: bool,
+    pub notes: String,
+    pub focus: Field,
+    pub errors: BTreeMap<Field, String>,
+}
+
+fn units_for(kind: BackendKind) -> Vec<AmountUnit> {
+    match kind {
+        BackendKind::Ruddr => AmountUnit::RUDDR.to_vec(),
+        _ => AmountUnit::KANTATA.to_vec(),
+    }
+}
+
+/// "Amara Nwosu · Kite Loyalty Program · QA Engineer", the text a resource is picked by.
+pub fn resource_label(ws: &Workspace, id: &Id) -> String {
+    match ws.resources.get(id) {
+        Some(r) => format!("{} · {} · {}", ws.resource_name(r), ws.project_name(r.project_id.as_ref()), r.role),
+        None => format!("(resource {id})"),
+    }
+}
+
+fn fmt_value(v: f64) -> String {
+    let s = format!("{v:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+impl AllocForm {
+    /// A new allocation for `resource` over `range`, its amount prefilled with the capacity there.
+    pub fn new_for(state: &State, resource: Option<Id>, range: DateRange) -> AllocForm {
+        let units = units_for(state.backend);
+        let unit = units[0];
+        let amount = match (&resource, unit) {
+            (Some(r), AmountUnit::TotalHours) => state
+                .ws
+                .row_key(r)
+                .map(|k| fmt_value(state.ws.capacity_in(&k, range) as f64 / 60.0))
+                .unwrap_or_default(),
+            (_, AmountUnit::HoursPerDay) => "8".into(),
+            _ => String::new(),
+        };
+        let unnamed = resource.as_ref().and_then(|r| state.ws.resources.get(r)).is_some_and(|r| r.is_unnamed());
+        let mut form = AllocForm {
+            editing: None,
+            resources: resource.into_iter().collect(),
+            query: String::new(),
+            options: Vec::new(),
+            highlight: 0,
+            start: range.start.format("%Y-%m-%d").to_string(),
+            end: range.end.format("%Y-%m-%d").to_string(),
+            amount,
+            unit,
+            units,
+            hard: !unnamed,
+            notes: String::new(),
+            focus: Field::Amount,
+            errors: BTreeMap::new(),
+        };
+        form.refresh_options(&state.ws);
+        form
+    }
+
+    pub fn edit(state: &State, a: &Allocation) -> AllocForm {
+        let (unit, value) = AmountUnit::of(a.amount);
+        let mut units = units_for(state.backend);
+        if !units.contains(&unit) {
+            units.insert(0, unit);
+        }
+        let mut form = AllocForm {
+            editing: Some(a.id.clone()),
+            resources: vec![a.resource_id.clone()],
+            query: String::new(),
+            options: Vec::new(),
+            highlight: 0,
+            start: a.range.start.format("%Y-%m-%d").to_string(),
+            end: a.range.end.format("%Y-%m-%d").to_string(),
+            amount: fmt_value(value),
+            unit,
+            units,
+            hard: a.hard,
+            notes: a.notes.clone(),
+            focus: Field::Amount,
+            errors: BTreeMap::new(),
+        };
+        form.refresh_options(&state.ws);
+        form
+    }
+
+    /// Resources matching the picker's query, by name.
+    fn refresh_options(&mut self, ws: &Workspace) {
+        let mut all: Vec<(String, Id)> = ws.resources.keys().map(|id| (resource_label(ws, id), id.clone())).collect();
+        all.sort_by(|a, b| a.0.to_lowercase().cmp(&b.0.to_lowercase()));
+        if !self.query.trim().is_empty() {
+            let pattern = Pattern::parse(&self.query, CaseMatching::Ignore, Normalization::Smart);
+            let mut matcher = Matcher::new(Config::DEFAULT);
+            let mut buf = Vec::new();
+            all.retain(|(label, _)| pattern.score(Utf32Str::new(label, &mut buf), &mut matcher).is_some());
+        }
+        self.options = all.into_iter().map(|(_, id)| id).collect();
+        self.highlight = self.highlight.min(self.options.len().saturating_sub(1));
+    }
+
+    fn text_mut(&mut self) -> Option<&mut String> {
+        match self.focus {
+            Field::Resource => Some(&mut self.query),
+            Field::Start => Some(&mut self.start),
+            Field::End => Some(&mut self.end),
+            Field::Amount => Some(&mut self.amount),
+            Field::Notes => Some(&mut self.notes),
+            Field::Unit | Field::Kind => None,
+        }
+    }
+
+    fn move_focus(&mut self, by: i64) {
+        let i = Field::ALL.iter().position(|f| *f == self.focus).unwrap_or(0) as i64;
+        let n = Field::ALL.len() as i64;
+        self.focus = Field::ALL[(i + by).rem_euclid(n) as usize];
+    }
+
+    fn cycle_unit(&mut self, by: i64) {
+        let i = self.units.iter().position(|u| *u == self.unit).unwrap_or(0) as i64;
+        self.unit = self.units[(i + by).rem_euclid(self.units.len() as i64) as usize];
+    }
+
+    /// Leaving the picker with a highlighted match and nothing chosen picks it.
+    fn pick_highlighted(&mut self, replace: bool) {
+        if let Some(id) = self.options.get(self.highlight).cloned() {
+            if replace || self.resources.is_empty() {
+                self.resources = vec![id];
+            }
+        }
+    }
+}
+
+/// What the form says to do after a key.
+pub enum Outcome {
+    Stay,
+    Cancel,
+    /// Valid: the changes to commit and their label.
+    Commit(String, Vec<LocalChange>),
+}
+
+pub fn input(state: &mut State, key: FormInput) -> Outcome {
+    let Some(mut form) = state.form.take() else { return Outcome::Cancel };
+    let outcome = handle(state, &mut form, key);
+    if matches!(outcome, Outcome::Stay) {
+        state.form = Some(form);
+    }
+    outcome
+}
+
+fn handle(state: &mut State, form: &mut AllocForm, key: FormInput) -> Outcome {
+    let picker = form.focus == Field::Resource;
+    match key {
+        FormInput::Cancel => return Outcome::Cancel,
+        FormInput::Submit => {
+            if form.focus == Field::Resource && !form.query.is_empty() {
+                form.pick_highlighted(true);
+                form.query.clear();
+                form.refresh_options(&state.ws);
+            }
+            return match validate(state, form) {
+                Ok((label, changes)) => Outcome::Commit(label, changes),
+                Err(errors) => {
+                    form.focus = *errors.keys().next().unwrap_or(&form.focus);
+                    form.errors = errors;
+                    Outcome::Stay
+                }
+            };
+        }
+        FormInput::Next | FormInput::Prev => {
+            if form.focus == Field::Resource && !form.query.is_empty() {
+                form.pick_highlighted(true);
+                form.query.clear();
+                form.refresh_options(&state.ws);
+            }
+            form.move_focus(if key == FormInput::Next { 1 } else { -1 });
+        }
+        FormInput::Up | FormInput::Down if picker => {
+            let n = form.options.len();
+            if n > 0 {
+                form.highlight = if key == FormInput::Down { (form.highlight + 1).min(n - 1) } else { form.highlight.saturating_sub(1) };
+            }
+        }
+        FormInput::Up => form.move_focus(-1),
+        FormInput::Down => form.move_focus(1),
+        FormInput::Left | FormInput::Right if form.focus == Field::Unit => {
+            form.cycle_unit(if key == FormInput::Right { 1 } else { -1 })
+        }
+        FormInput::Left | FormInput::Right => {}
+        FormInput::Toggle => match form.focus {
+            Field::Kind => form.hard = !form.hard,
+            Field::Unit => form.cycle_unit(1),
+            Field::Resource if form.editing.is_none() => {
+                if let Some(id) = form.options.get(form.highlight).cloned() {
+                    if let Some(i) = form.resources.iter().position(|r| *r == id) {
+                        form.resources.remove(i);
+                    } else {
+                        form.resources.push(id);
+                    }
+                }
+            }
+            _ => {
+                if let Some(t) = form.text_mut() {
+                    t.push(' ');
+                }
+            }
+        },
+        FormInput::Char(c) => match form.focus {
+            Field::Kind if c == ' ' || c == 'h' || c == 's' => form.hard = c == 'h' || (c == ' ' && !form.hard),
+            Field::Unit if c == ' ' => form.cycle_unit(1),
+            _ => {
+                if let Some(t) = form.text_mut() {
+                    t.push(c);
+                }
+                if form.focus == Field::Resource {
+                    form.highlight = 0;
+                    form.refresh_options(&state.ws);
+                }
+            }
+        },
+        FormInput::Backspace => {
+            if let Some(t) = form.text_mut() {
+                t.pop();
+            }
+            if form.focus == Field::Resource {
+                form.refresh_options(&state.ws);
+            }
+        }
+    }
+    form.errors.remove(&form.focus);
+    Outcome::Stay
+}
+
+/// The allocation the form describes for one resource, or the errors that stop it.
+struct Parsed {
+    range: DateRange,
+    value: f64,
+}
+
+fn parse(state: &State, form: &AllocForm) -> Result<Parsed, BTreeMap<Field, String>> {
+    let mut errors = BTreeMap::new();
+    let start = parse_date_input(&form.start, state.today).map_err(|e| errors.insert(Field::Start, e)).ok();
+    let end = parse_date_input(&form.end, state.today).map_err(|e| errors.insert(Field::End, e)).ok();
+    if let (Some(s), Some(e)) = (start, end) {
+        if e < s {
+            errors.insert(Field::End, format!("must be on or after the start ({s})"));
+        }
+    }
+    let value = form.unit.parse(&form.amount).map_err(|e| errors.insert(Field::Amount, e)).ok();
+    match (start, end, value) {
+        (Some(s), Some(e), Some(value)) if errors.is_empty() => Ok(Parsed { range: DateRange::new(s, e), value }),
+        _ => Err(errors),
+    }
+}
+
+/// Checks every rule before anything is sent; each refusal names the field and the rule.
+fn validate(state: &mut State, form: &AllocForm) -> Result<(String, Vec<LocalChange>), BTreeMap<Field, String>> {
+    let mut errors = match parse(state, form) {
+        Ok(_) => BTreeMap::new(),
+        Err(e) => e,
+    };
+    if form.resources.is_empty() {
+        errors.insert(Field::Resource, "choose a resource (type to search, Enter picks)".into());
+    }
+    let unnamed = form.resources.iter().filter_map(|r| state.ws.resources.get(r)).any(|r| r.is_unnamed());
+    if form.hard && unnamed {
+        errors.insert(Field::Kind, "an unnamed resource can only be soft-allocated (Kantata's rule)".into());
+    }
+    let parsed = match parse(state, form) {
+        Ok(p) if errors.is_empty() => p,
+        _ => return Err(errors),
+    };
+    let ws = &state.ws;
+    let build = |resource: &Id, id: Id, base: Option<&Allocation>| -> Allocation {
+        let r = ws.resources.get(resource);
+        let cal = ws.row_key(resource).map(|k| ws.calendar_for(&k)).unwrap_or_default();
+        Allocation {
+            id,
+            resource_id: resource.clone(),
+            project_id: r.and_then(|r| r.project_id.clone()),
+            range: parsed.range,
+            amount: form.unit.amount(parsed.value, parsed.range, &cal),
+            hard: form.hard,
+            notes: form.notes.trim().to_string(),
+            read_only: false,
+            allocate_on_time_off: base.is_some_and(|b| b.allocate_on_time_off),
+            server_total_minutes: None,
+            version: base.map(|b| b.version).unwrap_or(1),
+        }
+    };
+    match &form.editing {
+        Some(id) => {
+            let Some(old) = ws.allocations.get(id).cloned() else {
+                return Err(BTreeMap::from([(Field::Resource, "this allocation is gone (reloaded?)".to_string())]));
+            };
+            let new = build(&form.resources[0], id.clone(), Some(&old));
+            let label = format!("edit the allocation on {}", ws.project_name(old.project_id.as_ref()));
+            Ok((label, vec![LocalChange::Update { from: old, to: new }]))
+        }
+        None => {
+            let resources = form.resources.clone();
+            let changes: Vec<LocalChange> = resources
+                .iter()
+                .map(|r| {
+                    let id = state.edits.temp_id();
+                    LocalChange::Create(build(r, id, None))
+                })
+                .collect();
+            let label = match changes.len() {
+                1 => format!("create an allocation for {}", resource_label(&state.ws, &resources[0])),
+                n => format!("create {n} allocations"),
+            };
+            Ok((label, changes))
+        }
+    }
+}
+
+/// The live preview: total hours, working days, and each week's load of the (first) resource's
+/// row with this allocation in place of the one being edited.
+pub struct Preview {
+    pub total_minutes: u64,
+    pub working_days: u64,
+    /// (week start, load, capacity, level) for the weeks the range touches, at most 12.
+    pub weeks: Vec<(chrono::NaiveDate, u64, u64, LoadLevel)>,
+    pub more_weeks: usize,
+}
+
+pub fn preview(state: &State, form: &AllocForm) -> Option<Preview> {
+    let parsed = parse(state, form).ok()?;
+    let ws = &state.ws;
+    let resource = form.resources.first()?;
+    let key = ws.row_key(resource)?;
+    let cal = ws.calendar_for(&key);
+    let amount = form.unit.amount(parsed.value, parsed.range, &cal);
+    let candidate = Allocation {
+        id: Id::new("preview"),
+        resource_id: resource.clone(),
+        project_id: None,
+        range: parsed.range,
+        amount,
+        hard: form.hard,
+        notes: String::new(),
+        read_only: false,
+        allocate_on_time_off: false,
+        server_total_minutes: None,
+        version: 0,
+    };
+    let daily = allocation_daily(&candidate, &cal);
+    let old = form.editing.as_ref().and_then(|id| ws.allocations.get(id));
+    let old_daily = old.map(|a| (a.range, allocation_daily(a, &ws.calendar_for(&ws.row_key(&a.resource_id).unwrap_or(key.clone())))));
+    let in_range = |range: DateRange, days: &[u32], span: DateRange| -> u64 {
+        span.days().zip(days).filter(|(d, _)| range.contains(*d)).map(|(_, m)| *m as u64).sum()
+    };
+    let view = ws.row_view(&key);
+    let mut weeks = Vec::new();
+    let mut monday = crate::domain::dates::week_start(parsed.range.start);
+    let mut count = 0;
+    while monday <= parsed.range.end {
+        let week = DateRange::new(monday, crate::domain::dates::add_days(monday, 6));
+        count += 1;
+        if weeks.len() < 12 {
+            let mut load = view.load_in(week) + in_range(week, &daily, parsed.range);
+            if let Some((span, d)) = &old_daily {
+                load = load.saturating_sub(in_range(week, d, *span));
+            }
+            let cap = view.capacity_in(week);
+            weeks.push((monday, load, cap, load_level(load, cap)));
+        }
+        monday = crate::domain::dates::add_days(monday, 7);
+    }
+    Some(Preview {
+        total_minutes: daily.iter().map(|m| *m as u64).sum(),
+        working_days: working_days(parsed.range, &cal),
+        more_weeks: count - weeks.len(),
+        weeks,
+    })
+}
+
+/// Utilization text for a preview week.
+pub fn week_text(load: u64, cap: u64) -> String {
+    utilization_pct(load, cap).map(|p| format!("{p}%")).unwrap_or_else(|| if load > 0 { "over".into() } else { "—".into() })
+}

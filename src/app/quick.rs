@@ -1,0 +1,212 @@
+//! Edits from single keys in the Gantt: new/edit forms, shift, stretch, hard/soft, split,
+//! delete (after y/n) and marks. Each refusal says why; nothing is sent for it.
+
+use super::action::Effect;
+use super::edit::{LocalChange, commit};
+use super::form::AllocForm;
+use super::gantt::GanttRow;
+use super::state::{Confirm, OnYes, State, View};
+use crate::domain::edit::{shift, split, stretch};
+use crate::domain::model::fmt_hours;
+use crate::domain::{Allocation, Id, RowKey};
+
+/// The bars an edit acts on: the marked ones, else the selected bar.
+fn targets(state: &mut State) -> Option<Vec<Allocation>> {
+    if state.view != View::Gantt {
+        return None;
+    }
+    let ids: Vec<Id> = if !state.marks.is_empty() {
+        state.marks.iter().cloned().collect()
+    } else if let Some(GanttRow::Alloc(id)) = state.selected_gantt_row() {
+        vec![id.clone()]
+    } else {
+        state.notice = Some("Select a bar first: Enter expands a row into its allocations (Space marks several)".into());
+        return None;
+    };
+    let found: Vec<Allocation> = ids.iter().filter_map(|id| state.ws.allocations.get(id).cloned()).collect();
+    if let Some(ro) = found.iter().find(|a| a.read_only) {
+        state.error = Some(format!(
+            "{} is read-only (it comes from a time entry or a holiday) and cannot be changed",
+            describe(state, ro)
+        ));
+        return None;
+    }
+    (!found.is_empty()).then_some(found)
+}
+
+/// "Amara Nwosu on Kite Loyalty Program (QA Engineer), 2026-12-01 → 2027-01-15, 120h".
+pub fn describe(state: &State, a: &Allocation) -> String {
+    let ws = &state.ws;
+    let (who, role) = match ws.resources.get(&a.resource_id) {
+        Some(r) => (ws.resource_name(r), r.role.clone()),
+        None => ("?".into(), String::new()),
+    };
+    let minutes: u64 = ws
+        .row_key(&a.resource_id)
+        .map(|k| crate::domain::allocation_daily(a, &ws.calendar_for(&k)).iter().map(|m| *m as u64).sum())
+        .unwrap_or(0);
+    format!(
+        "{who} on {} ({role}), {} → {}, {}h",
+        ws.project_name(a.project_id.as_ref()),
+        a.range.start.format("%Y-%m-%d"),
+        a.range.end.format("%Y-%m-%d"),
+        fmt_hours(minutes)
+    )
+}
+
+fn what(state: &State, targets: &[Allocation]) -> String {
+    match targets {
+        [one] => format!("the allocation on {}", state.ws.project_name(one.project_id.as_ref())),
+        many => format!("{} allocations", many.len()),
+    }
+}
+
+fn calendar(state: &State, a: &Allocation) -> crate::domain::Calendar {
+    state.ws.row_key(&a.resource_id).map(|k| state.ws.calendar_for(&k)).unwrap_or_default()
+}
+
+pub fn shift_by(state: &mut State, n: i64) -> Vec<Effect> {
+    let Some(targets) = targets(state) else { return Vec::new() };
+    let zoom = state.gantt.zoom;
+    let changes = targets
+        .iter()
+        .map(|a| LocalChange::Update { from: a.clone(), to: shift(a, zoom, n, &calendar(state, a)) })
+        .collect();
+    let dir = if n < 0 { "earlier" } else { "later" };
+    let label = format!("move {} a {} {dir}", what(state, &targets), zoom.label());
+    after_edit(state, label, changes)
+}
+
+pub fn stretch_by(state: &mut State, n: i64) -> Vec<Effect> {
+    let Some(targets) = targets(state) else { return Vec::new() };
+    let zoom = state.gantt.zoom;
+    let mut changes = Vec::new();
+    for a in &targets {
+        match stretch(a, zoom, n, &calendar(state, a)) {
+            Ok(to) => changes.push(LocalChange::Update { from: a.clone(), to }),
+            Err(e) => {
+                state.error = Some(format!("{}: {e}", describe(state, a)));
+                return Vec::new();
+            }
+        }
+    }
+    let how = if n < 0 { "shorten" } else { "lengthen" };
+    let label = format!("{how} {} by a {}", what(state, &targets), zoom.label());
+    after_edit(state, label, changes)
+}
+
+pub fn toggle_hard(state: &mut State) -> Vec<Effect> {
+    let Some(targets) = targets(state) else { return Vec::new() };
+    let to_hard = targets.iter().any(|a| !a.hard);
+    if to_hard {
+        let unnamed = targets.iter().find(|a| state.ws.resources.get(&a.resource_id).is_some_and(|r| r.is_unnamed()));
+        if let Some(a) = unnamed {
+            state.error = Some(format!(
+                "{} is on an unnamed resource, which can only be soft-allocated (Kantata's rule)",
+                describe(state, a)
+            ));
+            return Vec::new();
+        }
+    }
+    let changes = targets
+        .iter()
+        .filter(|a| a.hard != to_hard)
+        .map(|a| LocalChange::Update { from: a.clone(), to: Allocation { hard: to_hard, ..a.clone() } })
+        .collect();
+    let label = format!("make {} {}", what(state, &targets), if to_hard { "hard" } else { "soft" });
+    after_edit(state, label, changes)
+}
+
+pub fn split_at_cursor(state: &mut State) -> Vec<Effect> {
+    let Some(targets) = targets(state) else { return Vec::new() };
+    let [a] = targets.as_slice() else {
+        state.notice = Some("Split works on one bar at a time: unmark the others (Esc)".into());
+        return Vec::new();
+    };
+    let date = state.gantt.zoom.bucket_start(state.gantt.cursor);
+    let id = state.edits.temp_id();
+    match split(a, date, id, &calendar(state, a)) {
+        Ok((first, second)) => {
+            let label = format!("split {} on {date}", what(state, &targets));
+            after_edit(state, label, vec![LocalChange::Split { original: a.clone(), first, second }])
+        }
+        Err(e) => {
+            state.error = Some(format!("{}: {e} (move the cursor with h/l)", describe(state, a)));
+            Vec::new()
+        }
+    }
+}
+
+pub fn ask_delete(state: &mut State) {
+    let Some(targets) = targets(state) else { return };
+    let question = match targets.as_slice() {
+        [one] => format!("Delete {}?", describe(state, one)),
+        many => {
+            let names: Vec<String> = many.iter().take(3).map(|a| describe(state, a)).collect();
+            let more = if many.len() > 3 { format!("; and {} more", many.len() - 3) } else { String::new() };
+            format!("Delete {} allocations: {}{more}?", many.len(), names.join("; "))
+        }
+    };
+    state.confirm = Some(Confirm { question, on_yes: OnYes::DeleteAllocations(targets.into_iter().map(|a| a.id).collect()) });
+}
+
+pub fn delete(state: &mut State, ids: &[Id]) -> Vec<Effect> {
+    let targets: Vec<Allocation> = ids.iter().filter_map(|id| state.ws.allocations.get(id).cloned()).collect();
+    let label = format!("delete {}", what(state, &targets));
+    let changes = targets.into_iter().map(LocalChange::Delete).collect();
+    state.marks.clear();
+    after_edit(state, label, changes)
+}
+
+pub fn toggle_mark(state: &mut State) {
+    match state.selected_gantt_row().cloned() {
+        Some(GanttRow::Alloc(id)) => {
+            if !state.marks.remove(&id) {
+                state.marks.insert(id);
+            }
+            state.notice = Some(format!("{} marked: < > {{ }} H d act on all of them; Esc clears", state.marks.len()));
+        }
+        _ => super::update::toggle_expand(state),
+    }
+}
+
+/// `n`: a form for the selected row's resource over the cursor's bucket.
+pub fn open_new(state: &mut State) {
+    if state.view != View::Gantt {
+        return;
+    }
+    let ws = &state.ws;
+    let resource = match state.selected_gantt_row() {
+        Some(GanttRow::Alloc(id)) => ws.allocations.get(id).map(|a| a.resource_id.clone()),
+        Some(GanttRow::Resource(id)) | Some(GanttRow::Load(RowKey::Unnamed(id))) => Some(id.clone()),
+        Some(GanttRow::Load(RowKey::Person(p))) => ws.resources_of(p).next().map(|r| r.id.clone()),
+        _ => None,
+    };
+    let bucket = state.gantt.zoom.bucket(state.gantt.cursor);
+    let mut form = AllocForm::new_for(state, resource.clone(), bucket);
+    if resource.is_none() {
+        form.focus = super::form::Field::Resource;
+    }
+    state.form = Some(form);
+}
+
+/// `e` or Enter on a bar: the form for that allocation.
+pub fn open_edit(state: &mut State) {
+    let Some(GanttRow::Alloc(id)) = state.selected_gantt_row().cloned() else {
+        state.notice = Some("Select a bar to edit: Enter expands a row into its allocations".into());
+        return;
+    };
+    let Some(a) = state.ws.allocations.get(&id).cloned() else { return };
+    if a.read_only {
+        state.error = Some(format!("{} is read-only (it comes from a time entry or a holiday) and cannot be changed", describe(state, &a)));
+        return;
+    }
+    state.form = Some(AllocForm::edit(state, &a));
+}
+
+/// Commits and refreshes what depends on the rows.
+pub fn after_edit(state: &mut State, label: String, changes: Vec<LocalChange>) -> Vec<Effect> {
+    let effects = commit(state, label, changes);
+    super::update::after_data_change(state);
+    effects
+}
