@@ -30,7 +30,10 @@ pub async fn execute_effect(backend: &dyn Backend, effect: Effect) -> Action {
             result: backend.allocations(window).await,
         },
         Effect::LoadRequests => Action::RequestsLoaded(backend.requests().await),
-        Effect::Apply { seq, changes } => Action::Applied { seq, result: backend.apply(changes).await },
+        Effect::Apply { seq, changes } => Action::Applied {
+            seq,
+            result: backend.apply(changes).await,
+        },
         Effect::CheckChanges => Action::ChangesChecked(backend.change_token().await),
     }
 }

@@ -74,7 +74,10 @@ pub enum Action {
     ConfirmNo,
     Form(FormInput),
     /// The backend's answer to write `seq`.
-    Applied { seq: u64, result: BackendResult<Vec<Applied>> },
+    Applied {
+        seq: u64,
+        result: BackendResult<Vec<Applied>>,
+    },
     /// A few seconds passed: look for changes made elsewhere.
     Tick,
     ChangesChecked(BackendResult<Option<i64>>),
@@ -93,7 +96,10 @@ pub enum Effect {
     LoadAllocations(DateRange),
     LoadRequests,
     /// Apply one write (a batch, all or nothing).
-    Apply { seq: u64, changes: Vec<Change> },
+    Apply {
+        seq: u64,
+        changes: Vec<Change>,
+    },
     /// Ask the backend whether anyone else changed it.
     CheckChanges,
 }

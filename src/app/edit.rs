@@ -16,10 +16,17 @@ use std::collections::VecDeque;
 #[derive(Clone, Debug, PartialEq)]
 pub enum LocalChange {
     Create(Allocation),
-    Update { from: Allocation, to: Allocation },
+    Update {
+        from: Allocation,
+        to: Allocation,
+    },
     Delete(Allocation),
     /// `first` keeps the original's id; `second` is new.
-    Split { original: Allocation, first: Allocation, second: Allocation },
+    Split {
+        original: Allocation,
+        first: Allocation,
+        second: Allocation,
+    },
 }
 
 impl LocalChange {
@@ -27,10 +34,20 @@ impl LocalChange {
         match self {
             LocalChange::Create(a) => vec![LocalChange::Delete(a.clone())],
             LocalChange::Delete(a) => vec![LocalChange::Create(a.clone())],
-            LocalChange::Update { from, to } => vec![LocalChange::Update { from: to.clone(), to: from.clone() }],
-            LocalChange::Split { original, first, second } => vec![
+            LocalChange::Update { from, to } => vec![LocalChange::Update {
+                from: to.clone(),
+                to: from.clone(),
+            }],
+            LocalChange::Split {
+                original,
+                first,
+                second,
+            } => vec![
                 LocalChange::Delete(second.clone()),
-                LocalChange::Update { from: first.clone(), to: original.clone() },
+                LocalChange::Update {
+                    from: first.clone(),
+                    to: original.clone(),
+                },
             ],
         }
     }
@@ -39,7 +56,11 @@ impl LocalChange {
         match self {
             LocalChange::Create(a) | LocalChange::Delete(a) => vec![a],
             LocalChange::Update { from, to } => vec![from, to],
-            LocalChange::Split { original, first, second } => vec![original, first, second],
+            LocalChange::Split {
+                original,
+                first,
+                second,
+            } => vec![original, first, second],
         }
     }
 
@@ -55,7 +76,11 @@ impl LocalChange {
 
 /// The inverse of a list of changes: each inverted, in reverse order.
 pub fn inverse_all(changes: &[LocalChange]) -> Vec<LocalChange> {
-    changes.iter().rev().flat_map(LocalChange::inverse).collect()
+    changes
+        .iter()
+        .rev()
+        .flat_map(LocalChange::inverse)
+        .collect()
 }
 
 /// One step of the history.
@@ -70,7 +95,9 @@ pub struct Edit {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Step {
     /// A new edit; it cleared these redoable edits.
-    Do { cleared_redo: Vec<Edit> },
+    Do {
+        cleared_redo: Vec<Edit>,
+    },
     Undo,
     Redo,
 }
@@ -144,7 +171,11 @@ pub fn commit(state: &mut State, label: String, forward: Vec<LocalChange>) -> Ve
     let backward = inverse_all(&forward);
     apply_local(&mut state.ws, &forward);
     let cleared_redo = std::mem::take(&mut state.edits.redo);
-    state.edits.undo.push(Edit { label: label.clone(), forward: forward.clone(), backward });
+    state.edits.undo.push(Edit {
+        label: label.clone(),
+        forward: forward.clone(),
+        backward,
+    });
     enqueue(state, label, Step::Do { cleared_redo }, forward)
 }
 
@@ -175,7 +206,12 @@ pub fn redo(state: &mut State) -> Vec<Effect> {
 fn enqueue(state: &mut State, label: String, step: Step, changes: Vec<LocalChange>) -> Vec<Effect> {
     state.edits.next_seq += 1;
     let seq = state.edits.next_seq;
-    state.edits.queue.push_back(Write { seq, label, step, changes });
+    state.edits.queue.push_back(Write {
+        seq,
+        label,
+        step,
+        changes,
+    });
     send_next(state)
 }
 
@@ -184,9 +220,18 @@ fn send_next(state: &mut State) -> Vec<Effect> {
     if state.edits.in_flight.is_some() {
         return Vec::new();
     }
-    let Some(front) = state.edits.queue.front() else { return Vec::new() };
-    let changes = front.changes.iter().map(|c| to_backend(&state.ws, c)).collect();
-    let effect = Effect::Apply { seq: front.seq, changes };
+    let Some(front) = state.edits.queue.front() else {
+        return Vec::new();
+    };
+    let changes = front
+        .changes
+        .iter()
+        .map(|c| to_backend(&state.ws, c))
+        .collect();
+    let effect = Effect::Apply {
+        seq: front.seq,
+        changes,
+    };
     state.edits.in_flight = Some(front.seq);
     state.pending.push(effect.clone());
     vec![effect]
@@ -194,7 +239,10 @@ fn send_next(state: &mut State) -> Vec<Effect> {
 
 /// The version the backend last confirmed for `id` (what a stale check compares against).
 fn version_of(ws: &Workspace, a: &Allocation) -> i64 {
-    ws.allocations.get(&a.id).map(|x| x.version).unwrap_or(a.version)
+    ws.allocations
+        .get(&a.id)
+        .map(|x| x.version)
+        .unwrap_or(a.version)
 }
 
 fn to_backend(ws: &Workspace, c: &LocalChange) -> Change {
@@ -206,9 +254,17 @@ fn to_backend(ws: &Workspace, c: &LocalChange) -> Change {
             hard: a.hard,
             notes: a.notes.clone(),
         }),
-        LocalChange::Update { to, .. } => Change::Update(Allocation { version: version_of(ws, to), ..to.clone() }),
-        LocalChange::Delete(a) => Change::Delete { id: a.id.clone(), version: a.version },
-        LocalChange::Split { original, second, .. } => Change::Split {
+        LocalChange::Update { to, .. } => Change::Update(Allocation {
+            version: version_of(ws, to),
+            ..to.clone()
+        }),
+        LocalChange::Delete(a) => Change::Delete {
+            id: a.id.clone(),
+            version: a.version,
+        },
+        LocalChange::Split {
+            original, second, ..
+        } => Change::Split {
             id: original.id.clone(),
             version: version_of(ws, original),
             date: second.range.start,
@@ -217,8 +273,16 @@ fn to_backend(ws: &Workspace, c: &LocalChange) -> Change {
 }
 
 /// The backend's answer to write `seq`.
-pub fn applied(state: &mut State, seq: u64, result: Result<Vec<Applied>, BackendError>) -> Vec<Effect> {
-    if let Some(i) = state.pending.iter().position(|p| matches!(p, Effect::Apply { seq: s, .. } if *s == seq)) {
+pub fn applied(
+    state: &mut State,
+    seq: u64,
+    result: Result<Vec<Applied>, BackendError>,
+) -> Vec<Effect> {
+    if let Some(i) = state
+        .pending
+        .iter()
+        .position(|p| matches!(p, Effect::Apply { seq: s, .. } if *s == seq))
+    {
         state.pending.remove(i);
     }
     if state.edits.in_flight != Some(seq) {
@@ -227,7 +291,9 @@ pub fn applied(state: &mut State, seq: u64, result: Result<Vec<Applied>, Backend
     state.edits.in_flight = None;
     match result {
         Ok(results) => {
-            let Some(write) = state.edits.queue.pop_front() else { return Vec::new() };
+            let Some(write) = state.edits.queue.pop_front() else {
+                return Vec::new();
+            };
             for (change, result) in write.changes.iter().zip(results) {
                 learn(state, change, result);
             }
@@ -320,7 +386,9 @@ fn for_each_allocation(state: &mut State, mut f: impl FnMut(&mut Allocation)) {
 /// Undoes, on screen and in the history, the refused write and every write queued after it.
 fn rollback(state: &mut State, e: BackendError) {
     let writes: Vec<Write> = state.edits.queue.drain(..).collect();
-    let Some(label) = writes.first().map(|w| w.label.clone()) else { return };
+    let Some(label) = writes.first().map(|w| w.label.clone()) else {
+        return;
+    };
     let later = writes.len() - 1;
     for w in writes.into_iter().rev() {
         apply_local(&mut state.ws, &inverse_all(&w.changes));
@@ -346,6 +414,10 @@ fn rollback(state: &mut State, e: BackendError) {
         1 => " (the edit made after it was taken back too)".into(),
         n => format!(" (the {n} edits made after it were taken back too)"),
     };
-    state.error = Some(format!("Could not {label}: {e}. Nothing was changed{also}."));
-    state.marks.retain(|id| state.ws.allocations.contains_key(id));
+    state.error = Some(format!(
+        "Could not {label}: {e}. Nothing was changed{also}."
+    ));
+    state
+        .marks
+        .retain(|id| state.ws.allocations.contains_key(id));
 }

@@ -23,8 +23,15 @@ pub enum Field {
 }
 
 impl Field {
-    pub const ALL: [Field; 7] =
-        [Field::Resource, Field::Start, Field::End, Field::Amount, Field::Unit, Field::Kind, Field::Notes];
+    pub const ALL: [Field; 7] = [
+        Field::Resource,
+        Field::Start,
+        Field::End,
+        Field::Amount,
+        Field::Unit,
+        Field::Kind,
+        Field::Notes,
+    ];
 
     pub fn label(&self) -> &'static str {
         match self {
@@ -87,7 +94,12 @@ fn units_for(kind: BackendKind) -> Vec<AmountUnit> {
 /// "Amara Nwosu · Kite Loyalty Program · QA Engineer", the text a resource is picked by.
 pub fn resource_label(ws: &Workspace, id: &Id) -> String {
     match ws.resources.get(id) {
-        Some(r) => format!("{} · {} · {}", ws.resource_name(r), ws.project_name(r.project_id.as_ref()), r.role),
+        Some(r) => format!(
+            "{} · {} · {}",
+            ws.resource_name(r),
+            ws.project_name(r.project_id.as_ref()),
+            r.role
+        ),
         None => format!("(resource {id})"),
     }
 }
@@ -102,16 +114,25 @@ impl AllocForm {
     pub fn new_for(state: &State, resource: Option<Id>, range: DateRange) -> AllocForm {
         let units = units_for(state.backend);
         let unit = units[0];
+        // Prefill what the person still has free there (half their capacity if nothing is).
         let amount = match (&resource, unit) {
             (Some(r), AmountUnit::TotalHours) => state
                 .ws
                 .row_key(r)
-                .map(|k| fmt_value(state.ws.capacity_in(&k, range) as f64 / 60.0))
+                .map(|k| {
+                    let view = state.ws.row_view(&k);
+                    let (cap, load) = (view.capacity_in(range), view.load_in(range));
+                    let free = if cap > load { cap - load } else { cap / 2 };
+                    fmt_value((free as f64 / 60.0).round())
+                })
                 .unwrap_or_default(),
             (_, AmountUnit::HoursPerDay) => "8".into(),
             _ => String::new(),
         };
-        let unnamed = resource.as_ref().and_then(|r| state.ws.resources.get(r)).is_some_and(|r| r.is_unnamed());
+        let unnamed = resource
+            .as_ref()
+            .and_then(|r| state.ws.resources.get(r))
+            .is_some_and(|r| r.is_unnamed());
         let mut form = AllocForm {
             editing: None,
             resources: resource.into_iter().collect(),
@@ -160,13 +181,21 @@ impl AllocForm {
 
     /// Resources matching the picker's query, by name.
     fn refresh_options(&mut self, ws: &Workspace) {
-        let mut all: Vec<(String, Id)> = ws.resources.keys().map(|id| (resource_label(ws, id), id.clone())).collect();
-        all.sort_by(|a, b| a.0.to_lowercase().cmp(&b.0.to_lowercase()));
+        let mut all: Vec<(String, Id)> = ws
+            .resources
+            .keys()
+            .map(|id| (resource_label(ws, id), id.clone()))
+            .collect();
+        all.sort_by_cached_key(|a| a.0.to_lowercase());
         if !self.query.trim().is_empty() {
             let pattern = Pattern::parse(&self.query, CaseMatching::Ignore, Normalization::Smart);
             let mut matcher = Matcher::new(Config::DEFAULT);
             let mut buf = Vec::new();
-            all.retain(|(label, _)| pattern.score(Utf32Str::new(label, &mut buf), &mut matcher).is_some());
+            all.retain(|(label, _)| {
+                pattern
+                    .score(Utf32Str::new(label, &mut buf), &mut matcher)
+                    .is_some()
+            });
         }
         self.options = all.into_iter().map(|(_, id)| id).collect();
         self.highlight = self.highlight.min(self.options.len().saturating_sub(1));
@@ -184,7 +213,10 @@ impl AllocForm {
     }
 
     fn move_focus(&mut self, by: i64) {
-        let i = Field::ALL.iter().position(|f| *f == self.focus).unwrap_or(0) as i64;
+        let i = Field::ALL
+            .iter()
+            .position(|f| *f == self.focus)
+            .unwrap_or(0) as i64;
         let n = Field::ALL.len() as i64;
         self.focus = Field::ALL[(i + by).rem_euclid(n) as usize];
     }
@@ -196,10 +228,10 @@ impl AllocForm {
 
     /// Leaving the picker with a highlighted match and nothing chosen picks it.
     fn pick_highlighted(&mut self, replace: bool) {
-        if let Some(id) = self.options.get(self.highlight).cloned() {
-            if replace || self.resources.is_empty() {
-                self.resources = vec![id];
-            }
+        if let Some(id) = self.options.get(self.highlight).cloned()
+            && (replace || self.resources.is_empty())
+        {
+            self.resources = vec![id];
         }
     }
 }
@@ -213,7 +245,9 @@ pub enum Outcome {
 }
 
 pub fn input(state: &mut State, key: FormInput) -> Outcome {
-    let Some(mut form) = state.form.take() else { return Outcome::Cancel };
+    let Some(mut form) = state.form.take() else {
+        return Outcome::Cancel;
+    };
     let outcome = handle(state, &mut form, key);
     if matches!(outcome, Outcome::Stay) {
         state.form = Some(form);
@@ -251,7 +285,11 @@ fn handle(state: &mut State, form: &mut AllocForm, key: FormInput) -> Outcome {
         FormInput::Up | FormInput::Down if picker => {
             let n = form.options.len();
             if n > 0 {
-                form.highlight = if key == FormInput::Down { (form.highlight + 1).min(n - 1) } else { form.highlight.saturating_sub(1) };
+                form.highlight = if key == FormInput::Down {
+                    (form.highlight + 1).min(n - 1)
+                } else {
+                    form.highlight.saturating_sub(1)
+                };
             }
         }
         FormInput::Up => form.move_focus(-1),
@@ -279,7 +317,9 @@ fn handle(state: &mut State, form: &mut AllocForm, key: FormInput) -> Outcome {
             }
         },
         FormInput::Char(c) => match form.focus {
-            Field::Kind if c == ' ' || c == 'h' || c == 's' => form.hard = c == 'h' || (c == ' ' && !form.hard),
+            Field::Kind if c == ' ' || c == 'h' || c == 's' => {
+                form.hard = c == 'h' || (c == ' ' && !form.hard)
+            }
             Field::Unit if c == ' ' => form.cycle_unit(1),
             _ => {
                 if let Some(t) = form.text_mut() {
@@ -312,32 +352,56 @@ struct Parsed {
 
 fn parse(state: &State, form: &AllocForm) -> Result<Parsed, BTreeMap<Field, String>> {
     let mut errors = BTreeMap::new();
-    let start = parse_date_input(&form.start, state.today).map_err(|e| errors.insert(Field::Start, e)).ok();
-    let end = parse_date_input(&form.end, state.today).map_err(|e| errors.insert(Field::End, e)).ok();
-    if let (Some(s), Some(e)) = (start, end) {
-        if e < s {
-            errors.insert(Field::End, format!("must be on or after the start ({s})"));
-        }
+    let start = parse_date_input(&form.start, state.today)
+        .map_err(|e| errors.insert(Field::Start, e))
+        .ok();
+    let end = parse_date_input(&form.end, state.today)
+        .map_err(|e| errors.insert(Field::End, e))
+        .ok();
+    if let (Some(s), Some(e)) = (start, end)
+        && e < s
+    {
+        errors.insert(Field::End, format!("must be on or after the start ({s})"));
     }
-    let value = form.unit.parse(&form.amount).map_err(|e| errors.insert(Field::Amount, e)).ok();
+    let value = form
+        .unit
+        .parse(&form.amount)
+        .map_err(|e| errors.insert(Field::Amount, e))
+        .ok();
     match (start, end, value) {
-        (Some(s), Some(e), Some(value)) if errors.is_empty() => Ok(Parsed { range: DateRange::new(s, e), value }),
+        (Some(s), Some(e), Some(value)) if errors.is_empty() => Ok(Parsed {
+            range: DateRange::new(s, e),
+            value,
+        }),
         _ => Err(errors),
     }
 }
 
 /// Checks every rule before anything is sent; each refusal names the field and the rule.
-fn validate(state: &mut State, form: &AllocForm) -> Result<(String, Vec<LocalChange>), BTreeMap<Field, String>> {
+fn validate(
+    state: &mut State,
+    form: &AllocForm,
+) -> Result<(String, Vec<LocalChange>), BTreeMap<Field, String>> {
     let mut errors = match parse(state, form) {
         Ok(_) => BTreeMap::new(),
         Err(e) => e,
     };
     if form.resources.is_empty() {
-        errors.insert(Field::Resource, "choose a resource (type to search, Enter picks)".into());
+        errors.insert(
+            Field::Resource,
+            "choose a resource (type to search, Enter picks)".into(),
+        );
     }
-    let unnamed = form.resources.iter().filter_map(|r| state.ws.resources.get(r)).any(|r| r.is_unnamed());
+    let unnamed = form
+        .resources
+        .iter()
+        .filter_map(|r| state.ws.resources.get(r))
+        .any(|r| r.is_unnamed());
     if form.hard && unnamed {
-        errors.insert(Field::Kind, "an unnamed resource can only be soft-allocated (Kantata's rule)".into());
+        errors.insert(
+            Field::Kind,
+            "an unnamed resource can only be soft-allocated (Kantata's rule)".into(),
+        );
     }
     let parsed = match parse(state, form) {
         Ok(p) if errors.is_empty() => p,
@@ -346,7 +410,10 @@ fn validate(state: &mut State, form: &AllocForm) -> Result<(String, Vec<LocalCha
     let ws = &state.ws;
     let build = |resource: &Id, id: Id, base: Option<&Allocation>| -> Allocation {
         let r = ws.resources.get(resource);
-        let cal = ws.row_key(resource).map(|k| ws.calendar_for(&k)).unwrap_or_default();
+        let cal = ws
+            .row_key(resource)
+            .map(|k| ws.calendar_for(&k))
+            .unwrap_or_default();
         Allocation {
             id,
             resource_id: resource.clone(),
@@ -364,10 +431,16 @@ fn validate(state: &mut State, form: &AllocForm) -> Result<(String, Vec<LocalCha
     match &form.editing {
         Some(id) => {
             let Some(old) = ws.allocations.get(id).cloned() else {
-                return Err(BTreeMap::from([(Field::Resource, "this allocation is gone (reloaded?)".to_string())]));
+                return Err(BTreeMap::from([(
+                    Field::Resource,
+                    "this allocation is gone (reloaded?)".to_string(),
+                )]));
             };
             let new = build(&form.resources[0], id.clone(), Some(&old));
-            let label = format!("edit the allocation on {}", ws.project_name(old.project_id.as_ref()));
+            let label = format!(
+                "edit the allocation on {}",
+                ws.project_name(old.project_id.as_ref())
+            );
             Ok((label, vec![LocalChange::Update { from: old, to: new }]))
         }
         None => {
@@ -380,7 +453,10 @@ fn validate(state: &mut State, form: &AllocForm) -> Result<(String, Vec<LocalCha
                 })
                 .collect();
             let label = match changes.len() {
-                1 => format!("create an allocation for {}", resource_label(&state.ws, &resources[0])),
+                1 => format!(
+                    "create an allocation for {}",
+                    resource_label(&state.ws, &resources[0])
+                ),
                 n => format!("create {n} allocations"),
             };
             Ok((label, changes))
@@ -420,9 +496,21 @@ pub fn preview(state: &State, form: &AllocForm) -> Option<Preview> {
     };
     let daily = allocation_daily(&candidate, &cal);
     let old = form.editing.as_ref().and_then(|id| ws.allocations.get(id));
-    let old_daily = old.map(|a| (a.range, allocation_daily(a, &ws.calendar_for(&ws.row_key(&a.resource_id).unwrap_or(key.clone())))));
+    let old_daily = old.map(|a| {
+        (
+            a.range,
+            allocation_daily(
+                a,
+                &ws.calendar_for(&ws.row_key(&a.resource_id).unwrap_or(key.clone())),
+            ),
+        )
+    });
     let in_range = |range: DateRange, days: &[u32], span: DateRange| -> u64 {
-        span.days().zip(days).filter(|(d, _)| range.contains(*d)).map(|(_, m)| *m as u64).sum()
+        span.days()
+            .zip(days)
+            .filter(|(d, _)| range.contains(*d))
+            .map(|(_, m)| *m as u64)
+            .sum()
     };
     let view = ws.row_view(&key);
     let mut weeks = Vec::new();
@@ -451,5 +539,13 @@ pub fn preview(state: &State, form: &AllocForm) -> Option<Preview> {
 
 /// Utilization text for a preview week.
 pub fn week_text(load: u64, cap: u64) -> String {
-    utilization_pct(load, cap).map(|p| format!("{p}%")).unwrap_or_else(|| if load > 0 { "over".into() } else { "—".into() })
+    utilization_pct(load, cap)
+        .map(|p| format!("{p}%"))
+        .unwrap_or_else(|| {
+            if load > 0 {
+                "over".into()
+            } else {
+                "—".into()
+            }
+        })
 }

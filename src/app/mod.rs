@@ -5,8 +5,8 @@ pub mod action;
 pub mod edit;
 pub mod form;
 pub mod gantt;
-pub mod quick;
 pub mod geometry;
+pub mod quick;
 pub mod state;
 pub mod update;
 

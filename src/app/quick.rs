@@ -20,10 +20,16 @@ fn targets(state: &mut State) -> Option<Vec<Allocation>> {
     } else if let Some(GanttRow::Alloc(id)) = state.selected_gantt_row() {
         vec![id.clone()]
     } else {
-        state.notice = Some("Select a bar first: Enter expands a row into its allocations (Space marks several)".into());
+        state.notice = Some(
+            "Select a bar first: Enter expands a row into its allocations (Space marks several)"
+                .into(),
+        );
         return None;
     };
-    let found: Vec<Allocation> = ids.iter().filter_map(|id| state.ws.allocations.get(id).cloned()).collect();
+    let found: Vec<Allocation> = ids
+        .iter()
+        .filter_map(|id| state.ws.allocations.get(id).cloned())
+        .collect();
     if let Some(ro) = found.iter().find(|a| a.read_only) {
         state.error = Some(format!(
             "{} is read-only (it comes from a time entry or a holiday) and cannot be changed",
@@ -43,7 +49,12 @@ pub fn describe(state: &State, a: &Allocation) -> String {
     };
     let minutes: u64 = ws
         .row_key(&a.resource_id)
-        .map(|k| crate::domain::allocation_daily(a, &ws.calendar_for(&k)).iter().map(|m| *m as u64).sum())
+        .map(|k| {
+            crate::domain::allocation_daily(a, &ws.calendar_for(&k))
+                .iter()
+                .map(|m| *m as u64)
+                .sum()
+        })
         .unwrap_or(0);
     format!(
         "{who} on {} ({role}), {} → {}, {}h",
@@ -56,21 +67,33 @@ pub fn describe(state: &State, a: &Allocation) -> String {
 
 fn what(state: &State, targets: &[Allocation]) -> String {
     match targets {
-        [one] => format!("the allocation on {}", state.ws.project_name(one.project_id.as_ref())),
+        [one] => format!(
+            "the allocation on {}",
+            state.ws.project_name(one.project_id.as_ref())
+        ),
         many => format!("{} allocations", many.len()),
     }
 }
 
 fn calendar(state: &State, a: &Allocation) -> crate::domain::Calendar {
-    state.ws.row_key(&a.resource_id).map(|k| state.ws.calendar_for(&k)).unwrap_or_default()
+    state
+        .ws
+        .row_key(&a.resource_id)
+        .map(|k| state.ws.calendar_for(&k))
+        .unwrap_or_default()
 }
 
 pub fn shift_by(state: &mut State, n: i64) -> Vec<Effect> {
-    let Some(targets) = targets(state) else { return Vec::new() };
+    let Some(targets) = targets(state) else {
+        return Vec::new();
+    };
     let zoom = state.gantt.zoom;
     let changes = targets
         .iter()
-        .map(|a| LocalChange::Update { from: a.clone(), to: shift(a, zoom, n, &calendar(state, a)) })
+        .map(|a| LocalChange::Update {
+            from: a.clone(),
+            to: shift(a, zoom, n, &calendar(state, a)),
+        })
         .collect();
     let dir = if n < 0 { "earlier" } else { "later" };
     let label = format!("move {} a {} {dir}", what(state, &targets), zoom.label());
@@ -78,12 +101,17 @@ pub fn shift_by(state: &mut State, n: i64) -> Vec<Effect> {
 }
 
 pub fn stretch_by(state: &mut State, n: i64) -> Vec<Effect> {
-    let Some(targets) = targets(state) else { return Vec::new() };
+    let Some(targets) = targets(state) else {
+        return Vec::new();
+    };
     let zoom = state.gantt.zoom;
     let mut changes = Vec::new();
     for a in &targets {
         match stretch(a, zoom, n, &calendar(state, a)) {
-            Ok(to) => changes.push(LocalChange::Update { from: a.clone(), to }),
+            Ok(to) => changes.push(LocalChange::Update {
+                from: a.clone(),
+                to,
+            }),
             Err(e) => {
                 state.error = Some(format!("{}: {e}", describe(state, a)));
                 return Vec::new();
@@ -96,10 +124,18 @@ pub fn stretch_by(state: &mut State, n: i64) -> Vec<Effect> {
 }
 
 pub fn toggle_hard(state: &mut State) -> Vec<Effect> {
-    let Some(targets) = targets(state) else { return Vec::new() };
+    let Some(targets) = targets(state) else {
+        return Vec::new();
+    };
     let to_hard = targets.iter().any(|a| !a.hard);
     if to_hard {
-        let unnamed = targets.iter().find(|a| state.ws.resources.get(&a.resource_id).is_some_and(|r| r.is_unnamed()));
+        let unnamed = targets.iter().find(|a| {
+            state
+                .ws
+                .resources
+                .get(&a.resource_id)
+                .is_some_and(|r| r.is_unnamed())
+        });
         if let Some(a) = unnamed {
             state.error = Some(format!(
                 "{} is on an unnamed resource, which can only be soft-allocated (Kantata's rule)",
@@ -111,14 +147,26 @@ pub fn toggle_hard(state: &mut State) -> Vec<Effect> {
     let changes = targets
         .iter()
         .filter(|a| a.hard != to_hard)
-        .map(|a| LocalChange::Update { from: a.clone(), to: Allocation { hard: to_hard, ..a.clone() } })
+        .map(|a| LocalChange::Update {
+            from: a.clone(),
+            to: Allocation {
+                hard: to_hard,
+                ..a.clone()
+            },
+        })
         .collect();
-    let label = format!("make {} {}", what(state, &targets), if to_hard { "hard" } else { "soft" });
+    let label = format!(
+        "make {} {}",
+        what(state, &targets),
+        if to_hard { "hard" } else { "soft" }
+    );
     after_edit(state, label, changes)
 }
 
 pub fn split_at_cursor(state: &mut State) -> Vec<Effect> {
-    let Some(targets) = targets(state) else { return Vec::new() };
+    let Some(targets) = targets(state) else {
+        return Vec::new();
+    };
     let [a] = targets.as_slice() else {
         state.notice = Some("Split works on one bar at a time: unmark the others (Esc)".into());
         return Vec::new();
@@ -128,30 +176,57 @@ pub fn split_at_cursor(state: &mut State) -> Vec<Effect> {
     match split(a, date, id, &calendar(state, a)) {
         Ok((first, second)) => {
             let label = format!("split {} on {date}", what(state, &targets));
-            after_edit(state, label, vec![LocalChange::Split { original: a.clone(), first, second }])
+            after_edit(
+                state,
+                label,
+                vec![LocalChange::Split {
+                    original: a.clone(),
+                    first,
+                    second,
+                }],
+            )
         }
         Err(e) => {
-            state.error = Some(format!("{}: {e} (move the cursor with h/l)", describe(state, a)));
+            state.error = Some(format!(
+                "{}: {e} (move the cursor with h/l)",
+                describe(state, a)
+            ));
             Vec::new()
         }
     }
 }
 
 pub fn ask_delete(state: &mut State) {
-    let Some(targets) = targets(state) else { return };
+    let Some(targets) = targets(state) else {
+        return;
+    };
     let question = match targets.as_slice() {
         [one] => format!("Delete {}?", describe(state, one)),
         many => {
             let names: Vec<String> = many.iter().take(3).map(|a| describe(state, a)).collect();
-            let more = if many.len() > 3 { format!("; and {} more", many.len() - 3) } else { String::new() };
-            format!("Delete {} allocations: {}{more}?", many.len(), names.join("; "))
+            let more = if many.len() > 3 {
+                format!("; and {} more", many.len() - 3)
+            } else {
+                String::new()
+            };
+            format!(
+                "Delete {} allocations: {}{more}?",
+                many.len(),
+                names.join("; ")
+            )
         }
     };
-    state.confirm = Some(Confirm { question, on_yes: OnYes::DeleteAllocations(targets.into_iter().map(|a| a.id).collect()) });
+    state.confirm = Some(Confirm {
+        question,
+        on_yes: OnYes::DeleteAllocations(targets.into_iter().map(|a| a.id).collect()),
+    });
 }
 
 pub fn delete(state: &mut State, ids: &[Id]) -> Vec<Effect> {
-    let targets: Vec<Allocation> = ids.iter().filter_map(|id| state.ws.allocations.get(id).cloned()).collect();
+    let targets: Vec<Allocation> = ids
+        .iter()
+        .filter_map(|id| state.ws.allocations.get(id).cloned())
+        .collect();
     let label = format!("delete {}", what(state, &targets));
     let changes = targets.into_iter().map(LocalChange::Delete).collect();
     state.marks.clear();
@@ -164,7 +239,10 @@ pub fn toggle_mark(state: &mut State) {
             if !state.marks.remove(&id) {
                 state.marks.insert(id);
             }
-            state.notice = Some(format!("{} marked: < > {{ }} H d act on all of them; Esc clears", state.marks.len()));
+            state.notice = Some(format!(
+                "{} marked: < > {{ }} H d act on all of them; Esc clears",
+                state.marks.len()
+            ));
         }
         _ => super::update::toggle_expand(state),
     }
@@ -178,7 +256,9 @@ pub fn open_new(state: &mut State) {
     let ws = &state.ws;
     let resource = match state.selected_gantt_row() {
         Some(GanttRow::Alloc(id)) => ws.allocations.get(id).map(|a| a.resource_id.clone()),
-        Some(GanttRow::Resource(id)) | Some(GanttRow::Load(RowKey::Unnamed(id))) => Some(id.clone()),
+        Some(GanttRow::Resource(id)) | Some(GanttRow::Load(RowKey::Unnamed(id))) => {
+            Some(id.clone())
+        }
         Some(GanttRow::Load(RowKey::Person(p))) => ws.resources_of(p).next().map(|r| r.id.clone()),
         _ => None,
     };
@@ -193,12 +273,18 @@ pub fn open_new(state: &mut State) {
 /// `e` or Enter on a bar: the form for that allocation.
 pub fn open_edit(state: &mut State) {
     let Some(GanttRow::Alloc(id)) = state.selected_gantt_row().cloned() else {
-        state.notice = Some("Select a bar to edit: Enter expands a row into its allocations".into());
+        state.notice =
+            Some("Select a bar to edit: Enter expands a row into its allocations".into());
         return;
     };
-    let Some(a) = state.ws.allocations.get(&id).cloned() else { return };
+    let Some(a) = state.ws.allocations.get(&id).cloned() else {
+        return;
+    };
     if a.read_only {
-        state.error = Some(format!("{} is read-only (it comes from a time entry or a holiday) and cannot be changed", describe(state, &a)));
+        state.error = Some(format!(
+            "{} is read-only (it comes from a time entry or a holiday) and cannot be changed",
+            describe(state, &a)
+        ));
         return;
     }
     state.form = Some(AllocForm::edit(state, &a));
@@ -206,7 +292,28 @@ pub fn open_edit(state: &mut State) {
 
 /// Commits and refreshes what depends on the rows.
 pub fn after_edit(state: &mut State, label: String, changes: Vec<LocalChange>) -> Vec<Effect> {
+    let created = match changes.first() {
+        Some(LocalChange::Create(a)) => Some(a.clone()),
+        _ => None,
+    };
     let effects = commit(state, label, changes);
+    // A new bar is what the user wants to act on next: open its row and select it.
+    if let Some(a) = created {
+        if let Some(key) = state.ws.row_key(&a.resource_id) {
+            state.gantt.grouping = super::gantt::Grouping::Person;
+            state.gantt.expanded.insert(GanttRow::Load(key));
+        }
+        super::update::after_data_change(state);
+        if let Some(i) = state
+            .gantt
+            .rows
+            .iter()
+            .position(|r| *r == GanttRow::Alloc(a.id.clone()))
+        {
+            state.gantt.selected = i;
+        }
+        return effects;
+    }
     super::update::after_data_change(state);
     effects
 }

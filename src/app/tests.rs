@@ -569,3 +569,456 @@ fn a_refresh_keeps_the_selection_on_the_same_rows() {
         Some(&GanttRow::Load(RowKey::Unnamed(Id::new("r2"))))
     );
 }
+
+// ---- editing (issue 4) ----
+
+use super::form::{Field, FormInput};
+use crate::client::{Applied, Change};
+
+/// The Gantt with zed's row expanded and his bar a1 selected.
+fn on_bar() -> State {
+    let mut s = loaded();
+    sizes(&mut s);
+    update(&mut s, Action::ShowView(View::Gantt));
+    update(&mut s, Action::Down);
+    update(&mut s, Action::Toggle);
+    update(&mut s, Action::Down);
+    assert_eq!(
+        s.selected_gantt_row(),
+        Some(&GanttRow::Alloc(Id::new("a1")))
+    );
+    s
+}
+
+fn a1(s: &State) -> Allocation {
+    s.ws.allocations.get(&Id::new("a1")).cloned().expect("a1")
+}
+
+fn only_apply(effects: &[Effect]) -> (u64, Vec<Change>) {
+    match effects {
+        [Effect::Apply { seq, changes }] => (*seq, changes.clone()),
+        other => panic!("expected one write, got {other:?}"),
+    }
+}
+
+#[test]
+fn shifting_a_bar_shows_at_once_and_sends_one_versioned_write() {
+    let mut s = on_bar();
+    let before = a1(&s);
+    let (seq, changes) = only_apply(&update(&mut s, Action::Shift(1)));
+    let moved = a1(&s);
+    assert_eq!(
+        moved.range,
+        DateRange::new(d("2026-11-30"), d("2026-12-04"))
+    );
+    assert_eq!(
+        changes,
+        vec![Change::Update(Allocation {
+            version: 1,
+            ..moved.clone()
+        })]
+    );
+    assert!(
+        s.pending.iter().any(|p| matches!(p, Effect::Apply { .. })),
+        "the status bar says saving"
+    );
+    let week = DateRange::new(d("2026-11-30"), d("2026-12-06"));
+    assert_eq!(
+        s.ws.load_in(&RowKey::Person(Id::new("1")), week),
+        2100,
+        "the index moved with it"
+    );
+    // The store confirms at version 2.
+    let effects = update(
+        &mut s,
+        Action::Applied {
+            seq,
+            result: Ok(vec![Applied::Updated(Allocation {
+                version: 2,
+                ..moved.clone()
+            })]),
+        },
+    );
+    assert!(effects.is_empty());
+    assert_eq!(a1(&s).version, 2);
+    assert!(!s.edits.is_saving());
+    // Undo sends the inverse, naming the version the store now has.
+    let (_, changes) = only_apply(&update(&mut s, Action::Undo));
+    assert_eq!(
+        changes,
+        vec![Change::Update(Allocation {
+            version: 2,
+            ..before.clone()
+        })]
+    );
+    assert_eq!(a1(&s).range, before.range);
+    assert_eq!(s.edits.redo.len(), 1);
+}
+
+#[test]
+fn a_refused_write_rolls_back_the_screen_and_the_history_with_the_backends_words() {
+    let mut s = on_bar();
+    let before = a1(&s);
+    let (seq, _) = only_apply(&update(&mut s, Action::Shift(1)));
+    let err = BackendError::Validation {
+        field: Some("start_date".into()),
+        message: "is in a locked period".into(),
+    };
+    update(
+        &mut s,
+        Action::Applied {
+            seq,
+            result: Err(err),
+        },
+    );
+    assert_eq!(a1(&s), before);
+    assert!(s.edits.undo.is_empty() && s.edits.queue.is_empty());
+    let e = s.error.clone().unwrap();
+    assert!(
+        e.contains("start_date: is in a locked period") && e.contains("Nothing was changed"),
+        "{e}"
+    );
+    let week = DateRange::new(d("2026-11-23"), d("2026-11-29"));
+    assert_eq!(s.ws.load_in(&RowKey::Person(Id::new("1")), week), 2100);
+}
+
+#[test]
+fn writes_go_one_at_a_time_and_a_refusal_takes_back_the_later_ones_too() {
+    let mut s = on_bar();
+    let before = a1(&s);
+    let (seq1, _) = only_apply(&update(&mut s, Action::Shift(1)));
+    assert!(
+        update(&mut s, Action::ToggleHard).is_empty(),
+        "queued behind the first"
+    );
+    assert!(!a1(&s).hard, "but shown at once");
+    assert_eq!(s.edits.queue.len(), 2);
+    // The first is confirmed: the second goes out with the version the store now has.
+    let moved = Allocation {
+        version: 2,
+        ..a1(&s)
+    };
+    let (seq2, changes) = only_apply(&update(
+        &mut s,
+        Action::Applied {
+            seq: seq1,
+            result: Ok(vec![Applied::Updated(Allocation {
+                hard: true,
+                ..moved
+            })]),
+        },
+    ));
+    assert!(matches!(&changes[0], Change::Update(a) if a.version == 2 && !a.hard));
+    update(
+        &mut s,
+        Action::Applied {
+            seq: seq2,
+            result: Err(BackendError::Stale("changed elsewhere".into())),
+        },
+    );
+    assert!(
+        a1(&s).hard && a1(&s).range != before.range,
+        "only the refused edit was taken back"
+    );
+    assert_eq!(s.edits.undo.len(), 1);
+
+    // Two queued, the first refused: both are taken back.
+    let mut s = on_bar();
+    let (seq1, _) = only_apply(&update(&mut s, Action::Shift(1)));
+    update(&mut s, Action::Shift(1));
+    update(
+        &mut s,
+        Action::Applied {
+            seq: seq1,
+            result: Err(BackendError::Other("disk full".into())),
+        },
+    );
+    assert_eq!(a1(&s), before);
+    assert!(s.edits.undo.is_empty());
+    assert!(
+        s.error
+            .as_deref()
+            .unwrap()
+            .contains("the edit made after it was taken back too")
+    );
+}
+
+#[test]
+fn the_form_creates_an_allocation_and_learns_its_real_id() {
+    let mut s = on_bar();
+    update(&mut s, Action::Up); // zed's row
+    update(&mut s, Action::NewAllocation);
+    let form = s.form.clone().expect("form open");
+    assert_eq!(
+        form.resources,
+        vec![Id::new("r1")],
+        "prefilled from the row"
+    );
+    assert_eq!(form.start, "2026-11-23");
+    assert_eq!(form.end, "2026-11-29");
+    for _ in 0..form.amount.len() {
+        update(&mut s, Action::Form(FormInput::Backspace));
+    }
+    update(&mut s, Action::Form(FormInput::Char('8')));
+    let (seq, changes) = only_apply(&update(&mut s, Action::Form(FormInput::Submit)));
+    assert!(s.form.is_none());
+    let Change::Create(n) = &changes[0] else {
+        panic!("{changes:?}")
+    };
+    assert_eq!(n.amount, Amount::TotalMinutes(480));
+    assert!(n.hard);
+    let temp = s.edits.undo[0].forward[0].subject().id.clone();
+    assert!(s.ws.allocations.contains_key(&temp));
+    assert_eq!(
+        s.selected_gantt_row(),
+        Some(&GanttRow::Alloc(temp.clone())),
+        "the new bar is selected"
+    );
+    let mut real = s.ws.allocations[&temp].clone();
+    real.id = Id::new("900");
+    real.version = 1;
+    update(
+        &mut s,
+        Action::Applied {
+            seq,
+            result: Ok(vec![Applied::Created(real)]),
+        },
+    );
+    assert!(!s.ws.allocations.contains_key(&temp));
+    assert!(s.ws.allocations.contains_key(&Id::new("900")));
+    assert_eq!(
+        s.selected_gantt_row(),
+        Some(&GanttRow::Alloc(Id::new("900")))
+    );
+    let (_, changes) = only_apply(&update(&mut s, Action::Undo));
+    assert_eq!(
+        changes,
+        vec![Change::Delete {
+            id: Id::new("900"),
+            version: 1
+        }]
+    );
+}
+
+#[test]
+fn the_form_refuses_bad_input_naming_the_field_and_sends_nothing() {
+    let mut s = on_bar();
+    update(&mut s, Action::EditAllocation);
+    assert_eq!(s.form.as_ref().unwrap().editing, Some(Id::new("a1")));
+    let type_into = |s: &mut State, field: Field, text: &str| {
+        s.form.as_mut().unwrap().focus = field;
+        for _ in 0..40 {
+            update(s, Action::Form(FormInput::Backspace));
+        }
+        for c in text.chars() {
+            update(s, Action::Form(FormInput::Char(c)));
+        }
+    };
+    type_into(&mut s, Field::End, "2026-11-20");
+    assert!(update(&mut s, Action::Form(FormInput::Submit)).is_empty());
+    let form = s.form.clone().unwrap();
+    assert_eq!(
+        form.errors.get(&Field::End).map(String::as_str),
+        Some("must be on or after the start (2026-11-23)")
+    );
+    assert_eq!(form.focus, Field::End, "focus goes to the first bad field");
+    type_into(&mut s, Field::End, "+1w");
+    type_into(&mut s, Field::Start, "soon");
+    type_into(&mut s, Field::Amount, "100000");
+    assert!(update(&mut s, Action::Form(FormInput::Submit)).is_empty());
+    let errors = s.form.clone().unwrap().errors;
+    assert!(errors[&Field::Start].contains("'soon' is not a date"));
+    assert!(errors[&Field::Amount].contains("between 0 and 99999"));
+    assert_eq!(a1(&s).range.end, d("2026-11-27"), "nothing changed");
+    update(&mut s, Action::Form(FormInput::Cancel));
+    assert!(s.form.is_none() && s.edits.undo.is_empty());
+}
+
+#[test]
+fn unnamed_resources_are_soft_only_and_read_only_bars_cannot_change() {
+    let mut s = loaded();
+    sizes(&mut s);
+    update(&mut s, Action::ShowView(View::Gantt));
+    update(&mut s, Action::Bottom); // the unnamed Designer
+    update(&mut s, Action::NewAllocation);
+    assert!(
+        !s.form.as_ref().unwrap().hard,
+        "an unnamed resource starts soft"
+    );
+    s.form.as_mut().unwrap().focus = Field::Kind;
+    update(&mut s, Action::Form(FormInput::Toggle));
+    update(&mut s, Action::Form(FormInput::Submit));
+    let errors = s.form.clone().unwrap().errors;
+    assert!(
+        errors[&Field::Kind].contains("only be soft-allocated"),
+        "{errors:?}"
+    );
+    update(&mut s, Action::Form(FormInput::Cancel));
+
+    let mut s = on_bar();
+    s.ws.allocations.get_mut(&Id::new("a1")).unwrap().read_only = true;
+    assert!(update(&mut s, Action::Shift(1)).is_empty());
+    assert!(s.error.as_deref().unwrap().contains("read-only"));
+    update(&mut s, Action::EditAllocation);
+    assert!(s.form.is_none());
+}
+
+#[test]
+fn delete_asks_first_naming_the_allocation() {
+    let mut s = on_bar();
+    assert!(update(&mut s, Action::Delete).is_empty());
+    let q = s.confirm.clone().unwrap().question;
+    assert!(
+        q.contains("zed Last on Apollo (Engineer), 2026-11-23 → 2026-11-27, 35h"),
+        "{q}"
+    );
+    update(&mut s, Action::ConfirmNo);
+    assert!(s.confirm.is_none() && s.ws.allocations.contains_key(&Id::new("a1")));
+    update(&mut s, Action::Delete);
+    let (_, changes) = only_apply(&update(&mut s, Action::ConfirmYes));
+    assert_eq!(
+        changes,
+        vec![Change::Delete {
+            id: Id::new("a1"),
+            version: 1
+        }]
+    );
+    assert!(!s.ws.allocations.contains_key(&Id::new("a1")));
+}
+
+#[test]
+fn split_at_the_cursor_and_learn_the_second_parts_id() {
+    let mut s = on_bar();
+    update(&mut s, Action::ZoomIn); // day zoom, cursor on Monday 23rd
+    update(&mut s, Action::Right);
+    update(&mut s, Action::Right); // Wednesday 25th
+    let (seq, changes) = only_apply(&update(&mut s, Action::Split));
+    assert_eq!(
+        changes,
+        vec![Change::Split {
+            id: Id::new("a1"),
+            version: 1,
+            date: d("2026-11-25")
+        }]
+    );
+    assert_eq!(a1(&s).range.end, d("2026-11-24"));
+    assert_eq!(a1(&s).amount, Amount::TotalMinutes(840));
+    let second =
+        s.ws.allocations
+            .values()
+            .find(|a| a.range.start == d("2026-11-25"))
+            .unwrap()
+            .clone();
+    let real_second = Allocation {
+        id: Id::new("901"),
+        ..second.clone()
+    };
+    let first = Allocation {
+        version: 2,
+        ..a1(&s)
+    };
+    update(
+        &mut s,
+        Action::Applied {
+            seq,
+            result: Ok(vec![Applied::Split(first, real_second)]),
+        },
+    );
+    assert!(s.ws.allocations.contains_key(&Id::new("901")));
+    let (_, undo) = only_apply(&update(&mut s, Action::Undo));
+    assert_eq!(
+        undo[0],
+        Change::Delete {
+            id: Id::new("901"),
+            version: 1
+        }
+    );
+    assert!(
+        matches!(&undo[1], Change::Update(a) if a.id == Id::new("a1") && a.version == 2 && a.range.end == d("2026-11-27"))
+    );
+}
+
+#[test]
+fn marked_bars_move_together_in_one_batch() {
+    let mut s = loaded();
+    sizes(&mut s);
+    update(&mut s, Action::ShowView(View::Gantt));
+    update(&mut s, Action::Down);
+    update(&mut s, Action::Toggle);
+    update(&mut s, Action::Bottom);
+    update(&mut s, Action::Toggle); // expand the Designer
+    update(&mut s, Action::Down);
+    update(&mut s, Action::Mark);
+    update(&mut s, Action::Top);
+    update(&mut s, Action::Down);
+    update(&mut s, Action::Down);
+    update(&mut s, Action::Mark);
+    assert_eq!(s.marks.len(), 2);
+    let (_, changes) = only_apply(&update(&mut s, Action::Shift(-1)));
+    assert_eq!(changes.len(), 2);
+    assert_eq!(
+        s.edits.undo.last().unwrap().label,
+        "move 2 allocations a week earlier"
+    );
+    update(&mut s, Action::Back);
+    assert!(s.marks.is_empty());
+}
+
+#[test]
+fn redo_replays_and_a_new_edit_clears_redo_unless_it_is_refused() {
+    let mut s = on_bar();
+    let (seq, _) = only_apply(&update(&mut s, Action::Shift(1)));
+    let confirm = |s: &mut State, seq: u64, v: i64| {
+        let a = Allocation {
+            version: v,
+            ..a1(s)
+        };
+        update(
+            s,
+            Action::Applied {
+                seq,
+                result: Ok(vec![Applied::Updated(a)]),
+            },
+        )
+    };
+    confirm(&mut s, seq, 2);
+    let (seq, _) = only_apply(&update(&mut s, Action::Undo));
+    confirm(&mut s, seq, 3);
+    let (seq, changes) = only_apply(&update(&mut s, Action::Redo));
+    assert!(
+        matches!(&changes[0], Change::Update(a) if a.version == 3 && a.range.start == d("2026-11-30"))
+    );
+    confirm(&mut s, seq, 4);
+    let (seq, _) = only_apply(&update(&mut s, Action::Undo));
+    confirm(&mut s, seq, 5);
+    assert_eq!(s.edits.redo.len(), 1);
+    let (seq, _) = only_apply(&update(&mut s, Action::ToggleHard));
+    assert!(s.edits.redo.is_empty(), "a new edit clears redo");
+    update(
+        &mut s,
+        Action::Applied {
+            seq,
+            result: Err(BackendError::Other("offline".into())),
+        },
+    );
+    assert_eq!(s.edits.redo.len(), 1, "a refused edit gives redo back");
+    assert_eq!(update(&mut s, Action::Redo).len(), 1);
+}
+
+#[test]
+fn idle_ticks_check_quietly_and_reload_when_someone_else_wrote() {
+    let mut s = loaded();
+    assert_eq!(update(&mut s, Action::Tick), vec![Effect::CheckChanges]);
+    assert!(s.quiet, "a check is no reason to redraw");
+    s.quiet = false;
+    assert!(update(&mut s, Action::ChangesChecked(Ok(Some(7)))).is_empty());
+    assert!(s.quiet);
+    assert!(update(&mut s, Action::ChangesChecked(Ok(Some(7)))).is_empty());
+    let effects = update(&mut s, Action::ChangesChecked(Ok(Some(8))));
+    assert_eq!(effects.len(), 3);
+    assert_eq!(s.notice.as_deref(), Some("Changed elsewhere: reloaded"));
+    // No checks while saving.
+    let mut s = on_bar();
+    update(&mut s, Action::Shift(1));
+    assert!(update(&mut s, Action::Tick).is_empty());
+}

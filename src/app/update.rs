@@ -95,7 +95,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Open => match state.view {
             View::Resources => open_in_gantt(state),
-            View::Gantt if matches!(state.selected_gantt_row(), Some(GanttRow::Alloc(_))) => quick::open_edit(state),
+            View::Gantt if matches!(state.selected_gantt_row(), Some(GanttRow::Alloc(_))) => {
+                quick::open_edit(state)
+            }
             View::Gantt => toggle_expand(state),
             View::Requests => {}
         },
@@ -137,7 +139,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Form(input) => match form::input(state, input) {
             form::Outcome::Stay => {}
             form::Outcome::Cancel => state.notice = Some("Cancelled: nothing was changed".into()),
-            form::Outcome::Commit(label, changes) => return quick::after_edit(state, label, changes),
+            form::Outcome::Commit(label, changes) => {
+                return quick::after_edit(state, label, changes);
+            }
         },
         Action::Applied { seq, result } => {
             let effects = edit::applied(state, seq, result);
@@ -154,7 +158,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             Ok(Some(token)) if state.sync_token.is_some_and(|t| t != token) => {
                 state.sync_token = Some(token);
                 state.notice = Some("Changed elsewhere: reloaded".into());
-                let effects = vec![Effect::LoadRoster, Effect::LoadAllocations(state.window), Effect::LoadRequests];
+                let effects = vec![
+                    Effect::LoadRoster,
+                    Effect::LoadAllocations(state.window),
+                    Effect::LoadRequests,
+                ];
                 state.pending.extend(effects.iter().cloned());
                 return effects;
             }
@@ -230,7 +238,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 match result {
                     Ok(allocations) => {
                         state.ws.set_allocations(window, allocations);
-                        state.marks.retain(|id| state.ws.allocations.contains_key(id));
+                        state
+                            .marks
+                            .retain(|id| state.ws.allocations.contains_key(id));
                         refresh_resources(state);
                         rebuild_gantt(state);
                     }
@@ -400,7 +410,10 @@ pub(crate) fn after_data_change(state: &mut State) {
     if !state.gantt.expanded.is_empty() {
         rebuild_gantt(state);
     }
-    if !matches!(state.resources.sort, SortBy::Name | SortBy::Role | SortBy::Project) {
+    if !matches!(
+        state.resources.sort,
+        SortBy::Name | SortBy::Role | SortBy::Project
+    ) {
         refresh_resources(state);
     }
 }

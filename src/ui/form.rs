@@ -12,15 +12,20 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let (w, h) = (width.min(area.width), height.min(area.height));
-    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
 }
 
 pub fn render_form(state: &State, form: &AllocForm, theme: &Theme, f: &mut Frame, area: Rect) {
-    let rect = centered(area, 76, 22);
-    if rect.width < 10 || rect.height < 5 {
+    let width = 76.min(area.width);
+    if width < 10 || area.height < 5 {
         return;
     }
-    let inner = (rect.width - 2) as usize;
+    let inner = (width - 2) as usize;
     let label_w = 10;
     let value_w = inner.saturating_sub(label_w + 1);
     let mut lines: Vec<Line> = Vec::new();
@@ -28,9 +33,21 @@ pub fn render_form(state: &State, form: &AllocForm, theme: &Theme, f: &mut Frame
         let focused = form.focus == field;
         let value = match field {
             Field::Resource => {
-                let chosen: Vec<String> = form.resources.iter().map(|r| resource_label(&state.ws, r)).collect();
+                let chosen: Vec<String> = form
+                    .resources
+                    .iter()
+                    .map(|r| resource_label(&state.ws, r))
+                    .collect();
                 if focused && (form.editing.is_none() || !form.query.is_empty()) {
-                    format!("{}▏ {}", form.query, if chosen.is_empty() { String::new() } else { format!("[{}]", chosen.join("; ")) })
+                    format!(
+                        "{}▏ {}",
+                        form.query,
+                        if chosen.is_empty() {
+                            String::new()
+                        } else {
+                            format!("[{}]", chosen.join("; "))
+                        }
+                    )
                 } else if chosen.is_empty() {
                     "(none: type to search)".into()
                 } else {
@@ -41,21 +58,51 @@ pub fn render_form(state: &State, form: &AllocForm, theme: &Theme, f: &mut Frame
             Field::End => with_cursor(&form.end, focused),
             Field::Amount => with_cursor(&form.amount, focused),
             Field::Unit => format!("◂ {} ▸", form.unit.label()),
-            Field::Kind => if form.hard { "hard (booked)  · Space: soft".into() } else { "soft (tentative) · Space: hard".into() },
+            Field::Kind => {
+                if form.hard {
+                    "hard (booked)  · Space: soft".into()
+                } else {
+                    "soft (tentative) · Space: hard".into()
+                }
+            }
             Field::Notes => with_cursor(&form.notes, focused),
         };
-        let style = if focused { theme.selected() } else { theme.text() };
+        let style = if focused {
+            theme.selected()
+        } else {
+            theme.text()
+        };
         lines.push(Line::from(vec![
-            Span::styled(format!("{:<label_w$} ", field.label()), if focused { theme.header() } else { theme.dim() }),
+            Span::styled(
+                format!("{:<label_w$} ", field.label()),
+                if focused { theme.header() } else { theme.dim() },
+            ),
             Span::styled(truncate(&value, value_w), style),
         ]));
         if let Some(e) = form.errors.get(&field) {
-            lines.push(Line::styled(truncate(&format!("{:label_w$} ✗ {}: {e}", "", field.label()), inner), theme.error()));
+            lines.push(Line::styled(
+                truncate(&format!("{:label_w$} ✗ {}: {e}", "", field.label()), inner),
+                theme.error(),
+            ));
         }
         if field == Field::Resource && form.focus == Field::Resource {
-            for (i, id) in form.options.iter().enumerate().skip(form.highlight.saturating_sub(3)).take(5) {
-                let chosen = if form.resources.contains(id) { "✓" } else { " " };
-                let style = if i == form.highlight { theme.selected() } else { theme.dim() };
+            for (i, id) in form
+                .options
+                .iter()
+                .enumerate()
+                .skip(form.highlight.saturating_sub(3))
+                .take(5)
+            {
+                let chosen = if form.resources.contains(id) {
+                    "✓"
+                } else {
+                    " "
+                };
+                let style = if i == form.highlight {
+                    theme.selected()
+                } else {
+                    theme.dim()
+                };
                 let text = format!("{:label_w$} {chosen} {}", "", resource_label(&state.ws, id));
                 lines.push(Line::styled(truncate(&text, inner), style));
             }
@@ -80,19 +127,35 @@ pub fn render_form(state: &State, form: &AllocForm, theme: &Theme, f: &mut Frame
             let mut spans = vec![Span::styled("Load with it: ", theme.dim())];
             for (monday, load, cap, level) in &p.weeks {
                 spans.push(Span::styled(
-                    format!("W{} {}{}", monday.format("%V"), level_glyph(*level), week_text(*load, *cap)),
+                    format!(
+                        "W{} {}{}",
+                        monday.format("%V"),
+                        level_glyph(*level),
+                        week_text(*load, *cap)
+                    ),
                     theme.level(*level),
                 ));
                 spans.push(Span::raw(" "));
             }
             if p.more_weeks > 0 {
-                spans.push(Span::styled(format!("+{} weeks", p.more_weeks), theme.dim()));
+                spans.push(Span::styled(
+                    format!("+{} weeks", p.more_weeks),
+                    theme.dim(),
+                ));
             }
             lines.push(Line::from(spans));
         }
-        None => lines.push(Line::styled("Fill in dates and an amount to see the hours and the load.", theme.dim())),
+        None => lines.push(Line::styled(
+            "Fill in dates and an amount to see the hours and the load.",
+            theme.dim(),
+        )),
     }
-    let title = if form.editing.is_some() { " Edit allocation " } else { " New allocation " };
+    let rect = centered(area, width, lines.len() as u16 + 2);
+    let title = if form.editing.is_some() {
+        " Edit allocation "
+    } else {
+        " New allocation "
+    };
     let hint = if form.focus == Field::Resource {
         " ↑↓ choose · * add another · Tab next · Enter save · Esc cancel "
     } else {
@@ -103,11 +166,20 @@ pub fn render_form(state: &State, form: &AllocForm, theme: &Theme, f: &mut Frame
         .title(Span::styled(title, theme.header()))
         .title_bottom(Span::styled(hint, theme.dim()));
     f.render_widget(Clear, rect);
-    f.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), rect);
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        rect,
+    );
 }
 
 fn with_cursor(s: &str, focused: bool) -> String {
-    if focused { format!("{s}▏") } else { s.to_string() }
+    if focused {
+        format!("{s}▏")
+    } else {
+        s.to_string()
+    }
 }
 
 pub fn render_confirm(question: &str, theme: &Theme, f: &mut Frame, area: Rect) {
@@ -128,7 +200,12 @@ pub fn render_confirm(question: &str, theme: &Theme, f: &mut Frame, area: Rect) 
             Span::raw(" no (Esc)"),
         ]),
     ];
-    let block = Block::default().borders(Borders::ALL).title(Span::styled(" Confirm ", theme.error()));
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(Span::styled(" Confirm ", theme.error()));
     f.render_widget(Clear, rect);
-    f.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: true }), rect);
+    f.render_widget(
+        Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
+        rect,
+    );
 }

@@ -170,10 +170,10 @@ fn draw_row(
 ) {
     let ws = &state.ws;
     let mut name = row_name(ws, row, state.gantt.expanded.contains(row));
-    if let GanttRow::Alloc(id) = row {
-        if state.marks.contains(id) {
-            name = format!(" ◆{}", name.trim_start());
-        }
+    if let GanttRow::Alloc(id) = row
+        && state.marks.contains(id)
+    {
+        name = format!(" ◆{}", name.trim_start());
     }
     pen.text(
         &name,
