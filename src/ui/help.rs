@@ -1,5 +1,6 @@
-//! The `?` overlay: every key, grouped.
+//! The `?` overlay: every key. Two columns when one does not fit the height.
 
+use super::text::pad;
 use super::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -7,34 +8,42 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 pub const KEYS: &[(&str, &str)] = &[
-    ("1 2 3 / Tab", "Resources, Gantt, Requests"),
-    ("j k / ↓ ↑", "move down / up"),
+    ("1 2 3 Tab", "switch views"),
+    ("j k ↓ ↑", "move down / up"),
     ("PgDn PgUp", "page down / up"),
     ("Ctrl-d Ctrl-u", "half a page down / up"),
     ("g G", "top / bottom"),
-    ("/ Esc", "filter resources / clear it"),
-    ("s S", "sort column / reverse (Resources)"),
-    ("U", "show or hide unnamed resources"),
-    ("Enter", "open in Gantt / expand a row"),
-    ("h l / ← →", "earlier / later bucket (Gantt)"),
-    ("[ ]", "a screen earlier / later (Gantt)"),
-    ("z Z", "zoom in / out: day, week, month"),
-    ("p", "group Gantt by person / project"),
+    ("/ Esc", "filter / clear filter"),
+    ("s S", "sort / reverse order"),
+    ("U", "show / hide unnamed"),
+    ("Enter", "open, expand, edit bar"),
+    ("Space", "expand; mark a bar"),
+    ("h l ← →", "earlier / later (Gantt)"),
+    ("[ ]", "screen earlier / later"),
+    ("z Z", "zoom: day, week, month"),
+    ("p", "group person / project"),
     ("t", "back to today"),
-    ("n e", "new allocation / edit the selected bar"),
-    ("< > { }", "move the bar / its end by a bucket"),
-    ("H s d", "hard↔soft / split at cursor / delete"),
-    ("Space", "expand a row; on a bar, mark it"),
+    ("n e", "new / edit allocation"),
+    ("< >", "move the bar a bucket"),
+    ("{ }", "move its end a bucket"),
+    ("H", "hard ↔ soft"),
+    ("s d", "split / delete the bar"),
     ("u Ctrl-r", "undo / redo"),
-    ("R", "refresh from the backend"),
-    ("Esc", "close / clear message"),
+    ("R", "reload from backend"),
+    ("Esc", "close, clear marks"),
     ("?", "this help"),
     ("q Ctrl-c", "quit"),
 ];
 
+const KEY_W: usize = 15;
+const DESC_W: usize = 23;
+
 pub fn render(theme: &Theme, f: &mut Frame, area: Rect) {
-    let width = 52.min(area.width);
-    let height = (KEYS.len() as u16 + 4).min(area.height);
+    let one_col = KEYS.len() as u16 + 3 <= area.height;
+    let columns = if one_col { 1 } else { 2 };
+    let rows = KEYS.len().div_ceil(columns);
+    let width = ((KEY_W + DESC_W) * columns + 2 + columns - 1).min(area.width as usize) as u16;
+    let height = (rows as u16 + 3).min(area.height);
     if width < 4 || height < 3 {
         return;
     }
@@ -44,13 +53,23 @@ pub fn render(theme: &Theme, f: &mut Frame, area: Rect) {
         width,
         height,
     };
-    let mut lines: Vec<Line> = KEYS
-        .iter()
-        .map(|(k, what)| {
-            Line::from(vec![
-                Span::styled(format!(" {k:<12} "), theme.header()),
-                Span::raw(*what),
-            ])
+    let entry = |i: usize| -> Vec<Span<'static>> {
+        match KEYS.get(i) {
+            Some((k, what)) => vec![
+                Span::styled(pad(&format!(" {k}"), KEY_W), theme.header()),
+                Span::raw(pad(what, DESC_W)),
+            ],
+            None => vec![],
+        }
+    };
+    let mut lines: Vec<Line> = (0..rows)
+        .map(|r| {
+            let mut spans = entry(r);
+            if columns == 2 {
+                spans.push(Span::raw(" "));
+                spans.extend(entry(r + rows));
+            }
+            Line::from(spans)
         })
         .collect();
     lines.push(Line::styled(" Esc or ? closes this help", theme.dim()));
