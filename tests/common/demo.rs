@@ -3,9 +3,10 @@
 //! A State loaded from the demo workspace through the real SQLite backend and effect runner.
 
 use allot::app::{Action, State, ThemeKind, update};
-use allot::client::BackendKind;
 use allot::client::local::{LocalBackend, demo};
+use allot::client::{Backend, BackendKind};
 use allot::domain::dates::parse_date;
+use allot::domain::{Allocation, DateRange};
 use allot::runtime::execute_effect;
 use chrono::NaiveDate;
 use ratatui::Terminal;
@@ -19,26 +20,72 @@ pub fn today() -> NaiveDate {
 
 /// The demo workspace seeded into a temporary database, loaded as the app would load it.
 pub fn demo_state(theme: ThemeKind) -> State {
-    let dir = tempfile::tempdir().unwrap();
-    let backend = LocalBackend::open(&dir.path().join("demo.db")).unwrap();
-    backend.seed(&demo::demo(today())).unwrap();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let mut state = State::new(today(), BackendKind::Local, "demo.db");
-    state.theme = theme;
-    let mut queue = update(&mut state, Action::Start);
-    while let Some(effect) = queue.pop() {
-        let action = rt.block_on(execute_effect(&backend, effect));
-        queue.extend(update(&mut state, action));
+    let mut app = DemoApp::new();
+    app.state.theme = theme;
+    app.state
+}
+
+/// The app's state wired to a real store: actions go through `update`, and every effect is run
+/// against the backend until nothing is left, as the runtime would.
+pub struct DemoApp {
+    pub dir: tempfile::TempDir,
+    pub backend: LocalBackend,
+    pub state: State,
+    rt: tokio::runtime::Runtime,
+}
+
+impl DemoApp {
+    pub fn new() -> DemoApp {
+        let dir = tempfile::tempdir().unwrap();
+        let backend = LocalBackend::open(&dir.path().join("demo.db")).unwrap();
+        backend.seed(&demo::demo(today())).unwrap();
+        let app = DemoApp::started(dir, backend);
+        assert!(
+            app.state.error.is_none(),
+            "demo loads cleanly: {:?}",
+            app.state.error
+        );
+        app
     }
-    assert!(
-        state.pending.is_empty() && state.error.is_none(),
-        "demo loads cleanly: {:?}",
-        state.error
-    );
-    state
+
+    /// An app on an existing store (a second process on the same file).
+    pub fn with_backend(backend: LocalBackend) -> DemoApp {
+        DemoApp::started(tempfile::tempdir().unwrap(), backend)
+    }
+
+    fn started(dir: tempfile::TempDir, backend: LocalBackend) -> DemoApp {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let state = State::new(today(), BackendKind::Local, "demo.db");
+        let mut app = DemoApp {
+            dir,
+            backend,
+            state,
+            rt,
+        };
+        app.act(Action::Start);
+        app
+    }
+
+    pub fn act(&mut self, action: Action) {
+        let mut queue = update(&mut self.state, action);
+        while !queue.is_empty() {
+            let effect = queue.remove(0);
+            let action = self.rt.block_on(execute_effect(&self.backend, effect));
+            queue.extend(update(&mut self.state, action));
+        }
+        assert!(self.state.pending.is_empty());
+    }
+
+    pub fn stored(&self) -> Vec<Allocation> {
+        let all = DateRange::new(
+            parse_date("1900-01-01").unwrap(),
+            parse_date("2999-12-31").unwrap(),
+        );
+        self.rt.block_on(self.backend.allocations(all)).unwrap()
+    }
 }
 
 pub fn draw(state: &State, width: u16, height: u16) -> Terminal<TestBackend> {

@@ -1,0 +1,171 @@
+//! Editing against the real store: any sequence of edits followed by as many undos leaves the
+//! store as it was, and the screen showing just that.
+
+mod common;
+
+use allot::app::form::FormInput;
+use allot::app::gantt::GanttRow;
+use allot::app::{Action, View};
+use allot::domain::{Allocation, Amount};
+use common::demo::DemoApp;
+use proptest::prelude::*;
+
+/// Allocations as content, ignoring ids and versions (a re-created allocation gets a new id).
+fn content(allocs: impl IntoIterator<Item = Allocation>) -> Vec<String> {
+    let mut v: Vec<String> = allocs
+        .into_iter()
+        .map(|a| {
+            format!(
+                "{}|{:?}|{:?}|{}|{}",
+                a.resource_id, a.range, a.amount, a.hard, a.notes
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// What is only in `a`, and what is only in `b`.
+fn diff(a: &[String], b: &[String]) -> (Vec<String>, Vec<String>) {
+    let only = |x: &[String], y: &[String]| x.iter().filter(|s| !y.contains(s)).cloned().collect();
+    (only(a, b), only(b, a))
+}
+
+#[derive(Clone, Debug)]
+enum Op {
+    Shift(i64),
+    Stretch(i64),
+    ToggleHard,
+    Split(usize),
+    Delete,
+    Create,
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        prop_oneof![Just(-1i64), Just(1)].prop_map(Op::Shift),
+        prop_oneof![Just(-1i64), Just(1)].prop_map(Op::Stretch),
+        Just(Op::ToggleHard),
+        (0usize..20).prop_map(Op::Split),
+        Just(Op::Delete),
+        Just(Op::Create),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    #[test]
+    fn any_edits_then_as_many_undos_restore_screen_and_store(
+        ops in prop::collection::vec((op(), 0usize..1000, prop_oneof![Just(Action::ZoomIn), Just(Action::ZoomOut), Just(Action::Right)]), 1..12),
+    ) {
+        let mut app = DemoApp::new();
+        let store_before = content(app.stored());
+        app.act(Action::Resize(120, 40));
+        app.act(Action::ShowView(View::Gantt));
+        for _ in 0..6 {
+            app.act(Action::Toggle);
+            app.act(Action::Down);
+            while matches!(app.state.selected_gantt_row(), Some(GanttRow::Alloc(_))) {
+                app.act(Action::Down);
+            }
+        }
+        for (op, pick, move_key) in ops {
+            app.act(move_key);
+            let bars: Vec<usize> = app.state.gantt.rows.iter().enumerate()
+                .filter(|(_, r)| matches!(r, GanttRow::Alloc(_))).map(|(i, _)| i).collect();
+            prop_assume!(!bars.is_empty());
+            app.state.gantt.selected = bars[pick % bars.len()];
+            match op {
+                Op::Shift(n) => app.act(Action::Shift(n)),
+                Op::Stretch(n) => app.act(Action::Stretch(n)),
+                Op::ToggleHard => app.act(Action::ToggleHard),
+                Op::Split(days) => {
+                    for _ in 0..days % 5 { app.act(Action::Right); }
+                    app.act(Action::Split);
+                }
+                Op::Delete => { app.act(Action::Delete); app.act(Action::ConfirmYes); }
+                Op::Create => { app.act(Action::NewAllocation); app.act(Action::Form(FormInput::Submit)); }
+            }
+            prop_assert!(app.state.form.is_none() || app.state.form.as_ref().is_some_and(|f| !f.errors.is_empty()));
+            app.state.form = None;
+            app.state.error = None;
+        }
+        let edits = app.state.edits.undo.len();
+        for _ in 0..edits {
+            app.act(Action::Undo);
+            prop_assert!(app.state.error.is_none(), "undo refused: {:?}", app.state.error);
+        }
+        let store = content(app.stored());
+        prop_assert!(store == store_before, "store differs: {:?}", diff(&store, &store_before));
+        // The screen shows exactly the store's allocations in the loaded window.
+        let window = app.state.window;
+        let screen = content(app.state.ws.allocations.values().cloned());
+        let expected = content(app.stored().into_iter().filter(|a| a.range.overlaps(&window)));
+        prop_assert!(screen == expected, "screen differs: {:?}", diff(&screen, &expected));
+    }
+}
+
+#[test]
+fn two_processes_see_each_others_edits_and_a_stale_edit_is_refused() {
+    let mut a = DemoApp::new();
+    let path = a.dir.path().join("demo.db");
+    // A second app on the same file.
+    let backend = allot::client::local::LocalBackend::open(&path).unwrap();
+    let mut b = DemoApp::with_backend(backend);
+    for app in [&mut a, &mut b] {
+        app.act(Action::Resize(120, 40));
+        app.act(Action::ShowView(View::Gantt));
+        app.act(Action::Toggle);
+        app.act(Action::Down);
+    }
+    let Some(GanttRow::Alloc(id)) = a.state.selected_gantt_row().cloned() else {
+        panic!("a bar")
+    };
+    assert_eq!(
+        b.state.selected_gantt_row(),
+        Some(&GanttRow::Alloc(id.clone()))
+    );
+    a.act(Action::Shift(1));
+    assert!(a.state.error.is_none());
+    // b has not reloaded: its edit of the same bar is stale and refused, nothing overwritten.
+    b.act(Action::ToggleHard);
+    let e = b.state.error.clone().expect("refused");
+    assert!(e.contains("changed elsewhere"), "{e}");
+    let moved = a.state.ws.allocations[&id].clone();
+    assert_eq!(
+        b.stored().into_iter().find(|x| x.id == id).unwrap().range,
+        moved.range
+    );
+    // The next idle check sees the other process's write and reloads.
+    b.act(Action::Tick);
+    b.state.sync_token = Some(-1);
+    b.act(Action::Tick);
+    assert_eq!(b.state.ws.allocations[&id].range, moved.range);
+    assert_eq!(
+        b.state.notice.as_deref(),
+        Some("Changed elsewhere: reloaded")
+    );
+}
+
+#[test]
+fn a_created_allocation_is_stored_with_minutes() {
+    let mut app = DemoApp::new();
+    app.act(Action::Resize(120, 40));
+    app.act(Action::ShowView(View::Gantt));
+    let before = app.stored().len();
+    app.act(Action::NewAllocation);
+    app.act(Action::Form(FormInput::Submit));
+    assert!(
+        app.state.form.is_none(),
+        "{:?}",
+        app.state.form.as_ref().map(|f| &f.errors)
+    );
+    let stored = app.stored();
+    assert_eq!(stored.len(), before + 1);
+    let new = stored.iter().max_by_key(|a| a.id.as_number()).unwrap();
+    assert!(matches!(new.amount, Amount::TotalMinutes(_)));
+    assert!(
+        app.state.ws.allocations.contains_key(&new.id),
+        "the screen knows the store's id"
+    );
+}
