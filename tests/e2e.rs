@@ -177,3 +177,48 @@ fn the_screen_follows_a_resize_down_to_tiny_and_back() {
     app.send("q");
     assert_eq!(app.wait_exit(), 0);
 }
+
+#[test]
+fn a_planner_creates_an_allocation_shifts_it_and_undoes_both() {
+    use allot::client::Backend;
+    let home = tempfile::tempdir().unwrap();
+    let mut app = PtyApp::demo(home.path(), 160, 40, &[("NO_COLOR", "1")]);
+    app.wait_for_text("● Aisha Rahman");
+    app.send("/hiroshi\r\r"); // filter, keep it, open the Gantt on Hiroshi Sato
+    app.wait_for_text("Hiroshi Sato · week 48");
+    app.send("n");
+    app.wait_for_text("New allocation");
+    app.send("\t\t\t"); // Amount → Unit → Type → Notes
+    app.send("pairing e2e\r");
+    let screen = app.wait_for("the new bar", |s| {
+        s.contains("2026-11-23 → 2026-11-29 · 6h/day · 18h total · hard · pairing e2e")
+    });
+    assert!(
+        !screen.contains("New allocation"),
+        "the form closed:\n{screen}"
+    );
+    app.send(">");
+    // Three working days (Thanksgiving took two), a week later.
+    app.wait_for("the shift", |s| {
+        s.contains("2026-11-30 → 2026-12-02 · 6h/day · 18h total · hard · pairing e2e")
+    });
+    app.send("u");
+    app.wait_for("the first undo", |s| {
+        s.contains("Undid: move") && s.contains("2026-11-23 → 2026-11-29 · 6h/day")
+    });
+    app.send("u");
+    let screen = app.wait_for("the second undo", |s| s.contains("Undid: create"));
+    assert!(!screen.contains("pairing e2e"), "{screen}");
+    app.send("q");
+    assert_eq!(app.wait_exit(), 0);
+
+    // The store agrees: no allocation with that note.
+    let backend = allot::client::local::LocalBackend::open(&home.path().join("demo.db")).unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let all = allot::domain::DateRange::new(
+        allot::domain::dates::parse_date("2000-01-01").unwrap(),
+        allot::domain::dates::parse_date("2100-01-01").unwrap(),
+    );
+    let stored = rt.block_on(backend.allocations(all)).unwrap();
+    assert!(stored.iter().all(|a| a.notes != "pairing e2e"));
+}

@@ -11,7 +11,7 @@ use super::gantt::GanttRow;
 use super::state::State;
 use crate::client::{Applied, BackendError, Change, NewAllocation};
 use crate::domain::{Allocation, Id, Workspace};
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum LocalChange {
@@ -120,6 +120,9 @@ pub struct Edits {
     pub in_flight: Option<u64>,
     pub next_seq: u64,
     pub next_temp: u64,
+    /// Versions the backend confirmed since the last load, looked up when a write is sent (an
+    /// allocation deleted on screen is no longer in the workspace to ask).
+    pub versions: HashMap<Id, i64>,
 }
 
 impl Edits {
@@ -226,7 +229,7 @@ fn send_next(state: &mut State) -> Vec<Effect> {
     let changes = front
         .changes
         .iter()
-        .map(|c| to_backend(&state.ws, c))
+        .map(|c| to_backend(&state.ws, &state.edits.versions, c))
         .collect();
     let effect = Effect::Apply {
         seq: front.seq,
@@ -237,15 +240,16 @@ fn send_next(state: &mut State) -> Vec<Effect> {
     vec![effect]
 }
 
-/// The version the backend last confirmed for `id` (what a stale check compares against).
-fn version_of(ws: &Workspace, a: &Allocation) -> i64 {
-    ws.allocations
+/// The version the backend last confirmed for `a` (what a stale check compares against).
+fn version_of(ws: &Workspace, versions: &HashMap<Id, i64>, a: &Allocation) -> i64 {
+    versions
         .get(&a.id)
-        .map(|x| x.version)
+        .copied()
+        .or_else(|| ws.allocations.get(&a.id).map(|x| x.version))
         .unwrap_or(a.version)
 }
 
-fn to_backend(ws: &Workspace, c: &LocalChange) -> Change {
+fn to_backend(ws: &Workspace, versions: &HashMap<Id, i64>, c: &LocalChange) -> Change {
     match c {
         LocalChange::Create(a) => Change::Create(NewAllocation {
             resource_id: a.resource_id.clone(),
@@ -255,18 +259,18 @@ fn to_backend(ws: &Workspace, c: &LocalChange) -> Change {
             notes: a.notes.clone(),
         }),
         LocalChange::Update { to, .. } => Change::Update(Allocation {
-            version: version_of(ws, to),
+            version: version_of(ws, versions, to),
             ..to.clone()
         }),
         LocalChange::Delete(a) => Change::Delete {
             id: a.id.clone(),
-            version: a.version,
+            version: version_of(ws, versions, a),
         },
         LocalChange::Split {
             original, second, ..
         } => Change::Split {
             id: original.id.clone(),
-            version: version_of(ws, original),
+            version: version_of(ws, versions, original),
             date: second.range.start,
         },
     }
@@ -310,7 +314,7 @@ fn learn(state: &mut State, change: &LocalChange, result: Applied) {
             x.version = a.version;
             x.server_total_minutes = a.server_total_minutes;
         }
-        patch_versions(state, &a.id, a.version);
+        state.edits.versions.insert(a.id.clone(), a.version);
     };
     match (change, result) {
         (LocalChange::Create(local), Applied::Created(real)) => {
@@ -341,6 +345,9 @@ fn rename(state: &mut State, old: &Id, new: &Id) {
             a.id = new.clone();
         }
     });
+    if let Some(v) = state.edits.versions.remove(old) {
+        state.edits.versions.insert(new.clone(), v);
+    }
     if state.marks.remove(old) {
         state.marks.insert(new.clone());
     }
@@ -349,16 +356,6 @@ fn rename(state: &mut State, old: &Id, new: &Id) {
             *row = GanttRow::Alloc(new.clone());
         }
     }
-}
-
-/// Keeps the versions recorded in the history and the queue in step with the store's, so undoing
-/// a delete or redoing an update names the version the store has.
-fn patch_versions(state: &mut State, id: &Id, version: i64) {
-    for_each_allocation(state, |a| {
-        if &a.id == id {
-            a.version = version;
-        }
-    });
 }
 
 fn for_each_allocation(state: &mut State, mut f: impl FnMut(&mut Allocation)) {

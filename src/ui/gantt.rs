@@ -564,13 +564,19 @@ pub fn allocation_detail(ws: &Workspace, a: &Allocation) -> String {
         .map(u64::from)
         .unwrap_or_else(|| daily.iter().map(|m| *m as u64).sum());
     let days = daily.iter().filter(|m| **m > 0).count().max(1) as u64;
+    // Rates are worth showing as entered; a total is already the total.
+    let entered = match a.amount {
+        crate::domain::Amount::TotalMinutes(_) | crate::domain::Amount::TotalHours(_) => {
+            String::new()
+        }
+        other => format!(" ({})", other.describe()),
+    };
     let mut s = format!(
-        "{} ({}) · {role} · {} → {} · {} · {}h/day · {}h total · {}",
+        "{} ({}) · {role} · {} → {} · {}h/day · {}h total{entered} · {}",
         project.map(|p| p.name.as_str()).unwrap_or("—"),
         project.map(|p| p.client.as_str()).unwrap_or(""),
         a.range.start.format("%Y-%m-%d"),
         a.range.end.format("%Y-%m-%d"),
-        a.amount.describe(),
         fmt_hours(total / days),
         fmt_hours(total),
         if a.hard { "hard" } else { "soft" },
