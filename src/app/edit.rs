@@ -173,6 +173,7 @@ pub fn commit(state: &mut State, label: String, forward: Vec<LocalChange>) -> Ve
     }
     let backward = inverse_all(&forward);
     apply_local(&mut state.ws, &forward);
+    state.notice = Some(format!("Done: {label} (u undoes)"));
     let cleared_redo = std::mem::take(&mut state.edits.redo);
     state.edits.undo.push(Edit {
         label: label.clone(),
