@@ -82,6 +82,9 @@ pub struct NewAllocation {
     pub notes: String,
 }
 
+/// The most allocations one bulk create may carry (Kantata's limit).
+pub const BULK_LIMIT: usize = 200;
+
 /// One write in a batch sent by [`Backend::apply`].
 #[derive(Clone, Debug, PartialEq)]
 pub enum Change {
@@ -173,25 +176,46 @@ pub trait Backend: Send + Sync {
     /// the store is left as it was.
     async fn apply(&self, changes: Vec<Change>) -> BackendResult<Vec<Applied>> {
         let mut done: Vec<Applied> = Vec::with_capacity(changes.len());
-        for change in changes {
+        let mut changes = changes.into_iter().peekable();
+        while let Some(change) = changes.next() {
             let result = match change {
-                Change::Create(n) => self.create_allocations(vec![n]).await.and_then(|mut v| {
-                    v.pop()
-                        .map(Applied::Created)
-                        .ok_or_else(|| BackendError::Other("the backend created nothing".into()))
-                }),
-                Change::Update(a) => self.update_allocation(a).await.map(Applied::Updated),
+                // Consecutive creates go as bulk requests of at most BULK_LIMIT.
+                Change::Create(first) => {
+                    let mut batch = vec![first];
+                    while batch.len() < BULK_LIMIT
+                        && let Some(Change::Create(_)) = changes.peek()
+                    {
+                        if let Some(Change::Create(n)) = changes.next() {
+                            batch.push(n);
+                        }
+                    }
+                    let asked = batch.len();
+                    self.create_allocations(batch).await.and_then(|created| {
+                        if created.len() == asked {
+                            Ok(created.into_iter().map(Applied::Created).collect())
+                        } else {
+                            Err(BackendError::Other(format!(
+                                "asked to create {asked} allocations, the backend created {}",
+                                created.len()
+                            )))
+                        }
+                    })
+                }
+                Change::Update(a) => self
+                    .update_allocation(a)
+                    .await
+                    .map(|a| vec![Applied::Updated(a)]),
                 Change::Delete { id, .. } => self
                     .delete_allocation(id.clone())
                     .await
-                    .map(|_| Applied::Deleted(id)),
+                    .map(|_| vec![Applied::Deleted(id)]),
                 Change::Split { id, date, .. } => self
                     .split_allocation(id, date)
                     .await
-                    .map(|(a, b)| Applied::Split(a, b)),
+                    .map(|(a, b)| vec![Applied::Split(a, b)]),
             };
             match result {
-                Ok(applied) => done.push(applied),
+                Ok(applied) => done.extend(applied),
                 Err(e) => {
                     self.compensate(done).await;
                     return Err(e);
@@ -232,5 +256,126 @@ pub trait Backend: Send + Sync {
             "the {} backend does not support {what} yet",
             self.kind().label()
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::dates::parse_date;
+    use std::sync::Mutex;
+
+    /// A backend that records its calls and creates whatever it is asked to.
+    #[derive(Default)]
+    struct Recorder {
+        creates: Mutex<Vec<usize>>,
+        fail_on_update: bool,
+        deleted: Mutex<Vec<Id>>,
+    }
+
+    #[async_trait]
+    impl Backend for Recorder {
+        fn kind(&self) -> BackendKind {
+            BackendKind::Kantata
+        }
+        async fn roster(&self) -> BackendResult<Roster> {
+            Ok(Roster::default())
+        }
+        async fn allocations(&self, _: DateRange) -> BackendResult<Vec<Allocation>> {
+            Ok(vec![])
+        }
+        async fn requests(&self) -> BackendResult<Vec<Request>> {
+            Ok(vec![])
+        }
+        async fn create_allocations(
+            &self,
+            new: Vec<NewAllocation>,
+        ) -> BackendResult<Vec<Allocation>> {
+            let mut creates = self.creates.lock().unwrap();
+            let base = creates.iter().sum::<usize>();
+            creates.push(new.len());
+            Ok(new
+                .into_iter()
+                .enumerate()
+                .map(|(i, n)| Allocation {
+                    id: Id::from((base + i) as u64),
+                    resource_id: n.resource_id,
+                    project_id: None,
+                    range: n.range,
+                    amount: n.amount,
+                    hard: n.hard,
+                    notes: n.notes,
+                    read_only: false,
+                    allocate_on_time_off: false,
+                    server_total_minutes: None,
+                    version: 1,
+                })
+                .collect())
+        }
+        async fn update_allocation(&self, a: Allocation) -> BackendResult<Allocation> {
+            if self.fail_on_update {
+                return Err(BackendError::Validation {
+                    field: Some("start_date".into()),
+                    message: "is locked".into(),
+                });
+            }
+            Ok(a)
+        }
+        async fn delete_allocation(&self, id: Id) -> BackendResult<()> {
+            self.deleted.lock().unwrap().push(id);
+            Ok(())
+        }
+    }
+
+    fn new(i: u64) -> Change {
+        let d = parse_date("2026-11-23").unwrap();
+        Change::Create(NewAllocation {
+            resource_id: Id::from(i),
+            range: DateRange::day(d),
+            amount: Amount::TotalMinutes(60),
+            hard: false,
+            notes: String::new(),
+        })
+    }
+
+    #[tokio::test]
+    async fn creates_go_in_bulk_requests_of_at_most_200() {
+        let b = Recorder::default();
+        let applied = b.apply((0..450).map(new).collect()).await.unwrap();
+        assert_eq!(applied.len(), 450);
+        assert_eq!(*b.creates.lock().unwrap(), vec![200, 200, 50]);
+        assert!(matches!(&applied[449], Applied::Created(a) if a.resource_id == Id::from(449)));
+    }
+
+    #[tokio::test]
+    async fn a_failure_midway_undoes_what_was_created() {
+        let b = Recorder {
+            fail_on_update: true,
+            ..Default::default()
+        };
+        let d = parse_date("2026-11-23").unwrap();
+        let a = Allocation {
+            id: Id::new("7"),
+            resource_id: Id::new("1"),
+            project_id: None,
+            range: DateRange::day(d),
+            amount: Amount::TotalMinutes(60),
+            hard: true,
+            notes: String::new(),
+            read_only: false,
+            allocate_on_time_off: false,
+            server_total_minutes: None,
+            version: 1,
+        };
+        let err = b
+            .apply(vec![new(1), new(2), Change::Update(a)])
+            .await
+            .unwrap_err();
+        assert_eq!(err.to_string(), "start_date: is locked");
+        assert_eq!(
+            *b.deleted.lock().unwrap(),
+            vec![Id::from(1), Id::from(0)],
+            "created ones deleted, newest first"
+        );
     }
 }
