@@ -4,7 +4,7 @@
 pub mod local;
 pub mod sanitize;
 
-use crate::domain::{Allocation, Amount, DateRange, Id, Request, RequestStatus, Roster};
+use crate::domain::{Allocation, Amount, DateRange, Id, Request, RequestStatus, Resource, Roster};
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use std::fmt;
@@ -110,6 +110,35 @@ pub enum Applied {
     Updated(Allocation),
     Deleted(Id),
     Split(Allocation, Allocation),
+}
+
+/// What a new staffing request asks for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RequestTarget {
+    /// An existing workspace resource.
+    Resource(Id),
+    /// A new unnamed resource with this role on this project (Kantata creates it with the request).
+    NewUnnamed { project_id: Id, role: String },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewRequest {
+    pub target: RequestTarget,
+    /// At least one.
+    pub approver_ids: Vec<Id>,
+    pub period: DateRange,
+    /// Percentage of capacity over the period (becomes a soft allocation on the resource).
+    pub percentage: u32,
+    pub notes: String,
+}
+
+/// What creating a request made: the request, the resource if one was created, and the
+/// allocation that holds the requested dates.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RequestCreated {
+    pub request: Request,
+    pub resource: Option<Resource>,
+    pub allocations: Vec<Allocation>,
 }
 
 /// How an approver resolves a request.
@@ -247,6 +276,19 @@ pub trait Backend: Send + Sync {
         Ok(None)
     }
 
+    /// Creates a staffing request (and, for a new unnamed resource, the resource), holding the
+    /// requested dates as a soft allocation on the resource, as Kantata does.
+    async fn create_request(&self, _new: NewRequest) -> BackendResult<RequestCreated> {
+        Err(self.unsupported("creating resource requests"))
+    }
+
+    /// Replaces a pending request's approvers (Kantata's `update_approver`).
+    async fn update_approver(&self, _id: Id, _approver_ids: Vec<Id>) -> BackendResult<Request> {
+        Err(self.unsupported("reassigning requests"))
+    }
+
+    /// Resolves a pending request. Approving an unnamed resource names it with `user_id` and
+    /// makes its allocations hard unless `soft`; resolving a request twice is refused.
     async fn resolve_request(&self, _id: Id, _how: Resolution) -> BackendResult<Request> {
         Err(self.unsupported("resolving requests"))
     }
