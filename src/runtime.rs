@@ -35,6 +35,14 @@ pub async fn execute_effect(backend: &dyn Backend, effect: Effect) -> Action {
             result: backend.apply(changes).await,
         },
         Effect::CheckChanges => Action::ChangesChecked(backend.change_token().await),
+        Effect::Resolve { id, how } => {
+            let result = backend.resolve_request(id.clone(), how).await;
+            Action::Resolved { id, result }
+        }
+        Effect::Reassign { id, approvers } => {
+            let result = backend.update_approver(id.clone(), approvers).await;
+            Action::Reassigned { id, result }
+        }
     }
 }
 

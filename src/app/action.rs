@@ -1,8 +1,11 @@
 //! What can happen: user intents from the keymap and results of IO from the runtime.
 
 use super::form::FormInput;
+use super::requests::PickInput;
 use super::state::View;
+use crate::client::Resolution;
 use crate::client::{Applied, BackendResult, Change};
+use crate::domain::Id;
 use crate::domain::{Allocation, DateRange, Request, Roster};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -73,6 +76,23 @@ pub enum Action {
     ConfirmYes,
     ConfirmNo,
     Form(FormInput),
+    /// Requests view: `m` mine/all, `f` status filter, `a` `r` `c` approve / reject / cancel,
+    /// `A` reassign to another approver.
+    ToggleMine,
+    CycleStatus,
+    Approve,
+    Reject,
+    CancelRequest,
+    Reassign,
+    Pick(PickInput),
+    Resolved {
+        id: Id,
+        result: BackendResult<Request>,
+    },
+    Reassigned {
+        id: Id,
+        result: BackendResult<Request>,
+    },
     /// The backend's answer to write `seq`.
     Applied {
         seq: u64,
@@ -102,6 +122,14 @@ pub enum Effect {
     },
     /// Ask the backend whether anyone else changed it.
     CheckChanges,
+    Resolve {
+        id: Id,
+        how: Resolution,
+    },
+    Reassign {
+        id: Id,
+        approvers: Vec<Id>,
+    },
 }
 
 impl Effect {
@@ -113,6 +141,8 @@ impl Effect {
             Effect::LoadRequests => "loading requests",
             Effect::Apply { .. } => "saving",
             Effect::CheckChanges => "checking for changes",
+            Effect::Resolve { .. } => "resolving requests",
+            Effect::Reassign { .. } => "reassigning",
         }
     }
 }

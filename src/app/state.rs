@@ -126,10 +126,7 @@ pub struct GanttView {
     pub selected: usize,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
-pub struct RequestsView {
-    pub selected: usize,
-}
+pub use super::requests::RequestsView;
 
 /// Everything the app knows. `update()` changes it; `ui::render()` reads it.
 #[derive(Clone, Debug)]
@@ -165,6 +162,10 @@ pub struct State {
     /// A y/n question waiting for an answer.
     pub confirm: Option<Confirm>,
     pub form: Option<AllocForm>,
+    /// A person being picked (to staff an unnamed resource, or as a new approver).
+    pub pick: Option<super::requests::PersonPick>,
+    /// Requests as they were before a resolution still in flight, to put back if refused.
+    pub before: std::collections::BTreeMap<Id, super::requests::Before>,
     /// The backend's change token when last seen (for refreshing when someone else writes).
     pub sync_token: Option<i64>,
     /// Set by `update` when an action changed nothing visible, so the runtime need not draw.
@@ -182,6 +183,8 @@ pub struct Confirm {
 #[derive(Clone, Debug, PartialEq)]
 pub enum OnYes {
     DeleteAllocations(Vec<Id>),
+    Resolve(Vec<(Id, crate::client::Resolution)>),
+    Reassign(Id, Id),
 }
 
 impl State {
@@ -219,6 +222,8 @@ impl State {
             marks: BTreeSet::new(),
             confirm: None,
             form: None,
+            pick: None,
+            before: Default::default(),
             sync_token: None,
             quiet: false,
         }

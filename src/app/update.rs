@@ -4,7 +4,7 @@ use super::action::{Action, Effect};
 use super::gantt::{GanttRow, Grouping, build_rows, parent_of};
 use super::geometry::{gantt_cols, gantt_rows, list_rows};
 use super::state::{OnYes, SortBy, State, View};
-use super::{edit, form, quick};
+use super::{edit, form, quick, requests};
 use crate::domain::dates::{DateRange, add_days, add_months, week_start};
 use crate::domain::stats::row_stats;
 use crate::domain::{RowKey, Workspace};
@@ -31,6 +31,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Back => {
             if state.help {
                 state.help = false;
+            } else if state.view == View::Requests && !state.requests.marks.is_empty() {
+                state.requests.marks.clear();
+                state.notice = Some("Marks cleared".into());
             } else if !state.marks.is_empty() {
                 state.marks.clear();
                 state.notice = Some("Marks cleared".into());
@@ -101,11 +104,20 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             View::Gantt => toggle_expand(state),
             View::Requests => {}
         },
-        Action::Toggle | Action::Mark => {
-            if state.view == View::Gantt {
-                quick::toggle_mark(state);
-            }
-        }
+        Action::Toggle | Action::Mark => match state.view {
+            View::Gantt => quick::toggle_mark(state),
+            View::Requests => requests::toggle_mark(state),
+            View::Resources => {}
+        },
+        Action::ToggleMine => requests::toggle_mine(state),
+        Action::CycleStatus => requests::cycle_status(state),
+        Action::Approve => requests::start_approve(state),
+        Action::Reject => requests::start_reject_or_cancel(state, false),
+        Action::CancelRequest => requests::start_reject_or_cancel(state, true),
+        Action::Reassign => requests::start_reassign(state),
+        Action::Pick(input) => requests::pick_input(state, input),
+        Action::Resolved { id, result } => requests::resolved(state, id, result, "resolve"),
+        Action::Reassigned { id, result } => requests::resolved(state, id, result, "reassign"),
         Action::NewAllocation => quick::open_new(state),
         Action::EditAllocation => {
             if state.view == View::Gantt {
@@ -129,6 +141,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::ConfirmYes => match state.confirm.take().map(|c| c.on_yes) {
             Some(OnYes::DeleteAllocations(ids)) => return quick::delete(state, &ids),
+            Some(OnYes::Resolve(items)) => return requests::resolve(state, items),
+            Some(OnYes::Reassign(id, person)) => return requests::reassign(state, id, person),
             None => {}
         },
         Action::ConfirmNo => {
@@ -199,6 +213,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             refresh_resources(state);
         }
         Action::FilterAccept => state.resources.editing = false,
+        Action::CycleSort if state.view == View::Requests => requests::cycle_sort(state),
         Action::CycleSort => {
             state.resources.sort = state.resources.sort.next();
             refresh_resources(state);
@@ -451,20 +466,13 @@ fn open_in_gantt(state: &mut State) {
     }
 }
 
-/// Pending requests, oldest first.
 fn rebuild_queue(state: &mut State) {
-    let mut pending: Vec<_> = state
-        .ws
-        .requests
-        .values()
-        .filter(|r| r.status.is_pending())
-        .collect();
-    pending.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
-    state.queue = pending.into_iter().map(|r| r.id.clone()).collect();
-    state.requests.selected = state
-        .requests
-        .selected
-        .min(state.queue.len().saturating_sub(1));
+    requests::rebuild_queue(state);
+}
+
+/// Rows change when resources are named or created.
+pub(crate) fn rebuild_rows_pub(state: &mut State) {
+    rebuild_rows(state);
 }
 
 fn move_selection(state: &mut State, by: i64) {

@@ -1,6 +1,7 @@
 //! Keys to actions: the default bindings in DESIGN.md.
 
 use crate::app::form::{Field, FormInput};
+use crate::app::requests::PickInput;
 use crate::app::{Action, State, View};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
@@ -19,6 +20,9 @@ pub fn action_for(state: &State, key: KeyEvent) -> Option<Action> {
             KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => Some(Action::ConfirmNo),
             _ => None,
         };
+    }
+    if state.pick.is_some() {
+        return pick_key(key).map(Action::Pick);
     }
     if let Some(form) = &state.form {
         return form_key(form.focus, key).map(Action::Form);
@@ -79,6 +83,12 @@ pub fn action_for(state: &State, key: KeyEvent) -> Option<Action> {
         KeyCode::Char(']') => Action::ScreenRight,
         KeyCode::Char('/') => Action::FilterStart,
         KeyCode::Char('s') if state.view == View::Gantt => Action::Split,
+        KeyCode::Char('m') if state.view == View::Requests => Action::ToggleMine,
+        KeyCode::Char('f') if state.view == View::Requests => Action::CycleStatus,
+        KeyCode::Char('a') if state.view == View::Requests => Action::Approve,
+        KeyCode::Char('r') if state.view == View::Requests => Action::Reject,
+        KeyCode::Char('c') if state.view == View::Requests => Action::CancelRequest,
+        KeyCode::Char('A') if state.view == View::Requests => Action::Reassign,
         KeyCode::Char('s') => Action::CycleSort,
         KeyCode::Char('n') => Action::NewAllocation,
         KeyCode::Char('e') => Action::EditAllocation,
@@ -110,6 +120,20 @@ fn form_key(focus: Field, key: KeyEvent) -> Option<FormInput> {
         KeyCode::Char(' ') if focus != Field::Resource => FormInput::Toggle,
         KeyCode::Char('*') if focus == Field::Resource => FormInput::Toggle,
         KeyCode::Char(c) if !c.is_control() => FormInput::Char(c),
+        _ => return None,
+    })
+}
+
+/// Keys while picking a person.
+fn pick_key(key: KeyEvent) -> Option<PickInput> {
+    Some(match key.code {
+        KeyCode::Esc => PickInput::Cancel,
+        KeyCode::Enter => PickInput::Choose,
+        KeyCode::Up => PickInput::Up,
+        KeyCode::Down => PickInput::Down,
+        KeyCode::Tab => PickInput::ToggleSoft,
+        KeyCode::Backspace => PickInput::Backspace,
+        KeyCode::Char(c) if !c.is_control() => PickInput::Char(c),
         _ => return None,
     })
 }

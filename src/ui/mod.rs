@@ -48,6 +48,9 @@ pub fn render(state: &State, f: &mut Frame) {
     if let Some(form) = &state.form {
         form::render_form(state, form, &theme, f, area);
     }
+    if let Some(pick) = &state.pick {
+        requests::render_pick(state, pick, &theme, f, area);
+    }
     if let Some(c) = &state.confirm {
         form::render_confirm(&c.question, &theme, f, area);
     }

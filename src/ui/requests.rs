@@ -1,14 +1,21 @@
-//! The Requests view: the pending staffing queue and a detail pane for the selected request.
+//! The Requests view: the staffing queue, and a detail pane with the request's impact on the
+//! person's load (or, for an unnamed resource, the best-placed people to staff it).
 
 use super::text::{cell, pad, pad_left, truncate};
-use super::theme::Theme;
+use super::theme::{Theme, level_glyph};
 use crate::app::State;
 use crate::app::geometry::scroll_offset;
-use crate::domain::{Request, Workspace};
+use crate::app::requests::{
+    ImpactWeek, PersonPick, PickPurpose, StatusFilter, candidates, impact, project_of,
+    requested_minutes,
+};
+use crate::domain::load::utilization_pct;
+use crate::domain::model::fmt_hours;
+use crate::domain::{Request, RequestStatus, Workspace};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 pub fn render(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
     if area.height == 0 || area.width == 0 {
@@ -16,23 +23,19 @@ pub fn render(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
     }
     if !state.backend.has_requests() {
         let msg = format!(
-            "The {} backend has no resource requests.",
+            "The {} backend has no resource requests: staffing there is done by editing allocations in the Gantt (2).",
             state.backend.label()
         );
-        f.render_widget(Paragraph::new(msg).style(theme.dim()), area);
+        f.render_widget(
+            Paragraph::new(msg)
+                .style(theme.dim())
+                .wrap(ratatui::widgets::Wrap { trim: true }),
+            area,
+        );
         return;
     }
-    if state.queue.is_empty() {
-        let msg = if state.loaded {
-            "No pending requests. The queue is clear."
-        } else {
-            "Loading…"
-        };
-        f.render_widget(Paragraph::new(msg).style(theme.dim()), area);
-        return;
-    }
-    let detail_h = if area.height >= 16 {
-        8
+    let detail_h = if area.height >= 18 {
+        area.height / 2
     } else if area.height >= 10 {
         5
     } else {
@@ -54,35 +57,90 @@ struct Columns {
     project: usize,
     resource: usize,
     requester: usize,
+    approvers: usize,
+    status: usize,
 }
 
+const AGE: usize = 5;
+const PERIOD: usize = 19;
+const AMOUNT: usize = 10;
+
 fn columns(width: usize) -> Columns {
-    // Fixed: age 5, period 23, percentage 5, gaps.
-    let flexible = width.saturating_sub(5 + 23 + 5 + 2);
+    let wide = width >= 120;
+    let (approvers, status) = if wide { (18, 10) } else { (0, 0) };
+    let flexible = width.saturating_sub(2 + AGE + PERIOD + AMOUNT + approvers + status);
     let project = flexible * 4 / 10;
     let resource = flexible * 3 / 10;
     Columns {
         project,
         resource,
         requester: flexible.saturating_sub(project + resource),
+        approvers,
+        status,
+    }
+}
+
+fn filter_line(state: &State, width: usize) -> String {
+    let v = &state.requests;
+    let whose = if v.all {
+        "all I can see"
+    } else {
+        "mine to approve"
+    };
+    let marks = if v.marks.is_empty() {
+        String::new()
+    } else {
+        format!(" · {} marked", v.marks.len())
+    };
+    let facts = format!(
+        "{} {} · {} · {} shown{marks}",
+        v.status.label(),
+        whose,
+        v.sort.label(),
+        state.queue.len()
+    );
+    let keys = "m mine/all · f status · s sort · a approve · r reject · c cancel · A reassign";
+    if facts.len() + keys.len() + 3 <= width {
+        format!("{facts}   {keys}")
+    } else {
+        truncate(&facts, width)
     }
 }
 
 fn render_list(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
-    let c = columns(area.width as usize);
-    let mut lines = vec![Line::styled(
-        format!(
-            "  {}{}{}{}{}{}",
-            pad("Age", 5),
-            pad("Project", c.project),
-            pad("Resource", c.resource),
-            pad("Period", 23),
-            pad_left("%", 4),
-            pad(" Requester", c.requester + 1),
-        ),
-        theme.header(),
-    )];
-    let visible = area.height.saturating_sub(1) as usize;
+    let w = area.width as usize;
+    let c = columns(w);
+    let mut lines = vec![Line::styled(filter_line(state, w), theme.dim())];
+    if state.queue.is_empty() {
+        let msg = if !state.loaded {
+            "Loading…".to_string()
+        } else if state.requests.status == StatusFilter::Pending && !state.requests.all {
+            "No pending requests for you: the queue is clear. (m shows everyone's, f other statuses)".to_string()
+        } else {
+            format!(
+                "No {} requests. (m and f change what is shown)",
+                state.requests.status.label()
+            )
+        };
+        lines.push(Line::styled(msg, theme.dim()));
+        f.render_widget(Paragraph::new(lines), area);
+        return;
+    }
+    let mut head = format!(
+        "  {}{}{}{}{}{}",
+        pad("Age", AGE),
+        cell("Project", c.project),
+        cell("Resource", c.resource),
+        pad("Period", PERIOD),
+        pad_left("Asked ", AMOUNT),
+        pad(" Requester", c.requester),
+    );
+    if c.approvers > 0 {
+        head.push_str(&cell("Approvers", c.approvers));
+        head.push_str(&pad("Status", c.status));
+    }
+    lines.push(Line::styled(head, theme.header()));
+    let visible = area.height.saturating_sub(2) as usize;
     let offset = scroll_offset(state.requests.selected, visible);
     for (i, id) in state.queue.iter().enumerate().skip(offset).take(visible) {
         let Some(r) = state.ws.requests.get(id) else {
@@ -93,21 +151,39 @@ fn render_list(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
         } else {
             theme.text()
         };
+        let mark = if state.requests.failures.contains_key(id) {
+            "✗ "
+        } else if state.requests.marks.contains(id) {
+            "◆ "
+        } else {
+            "  "
+        };
         let facts = facts(&state.ws, r);
-        lines.push(Line::from(vec![Span::styled(
-            format!(
-                "  {}{}{}{}{}{}",
-                pad(&format!("{}d", r.age_days(state.today)), 5),
-                cell(&facts.project, c.project),
-                cell(&facts.resource, c.resource),
-                pad(&period(r), 23),
-                pad_left(&format!("{}%", r.percentage), 4),
-                pad(&format!(" {}", facts.requester), c.requester + 1),
-            ),
-            style,
-        )]));
+        let amount = format!(
+            "{}% {}h ",
+            r.percentage,
+            (requested_minutes(&state.ws, r) + 30) / 60
+        );
+        let mut text = format!(
+            "{mark}{}{}{}{}{}{}",
+            pad(&format!("{}d", r.age_days(state.today)), AGE),
+            cell(&facts.project, c.project),
+            cell(&facts.resource, c.resource),
+            pad(&period(r), PERIOD),
+            pad_left(&amount, AMOUNT),
+            pad(&format!(" {}", facts.requester), c.requester),
+        );
+        if c.approvers > 0 {
+            text.push_str(&cell(&facts.approvers, c.approvers));
+            text.push_str(&pad(status_text(r.status), c.status));
+        }
+        lines.push(Line::styled(text, style));
     }
     f.render_widget(Paragraph::new(lines), area);
+}
+
+fn status_text(s: RequestStatus) -> &'static str {
+    s.as_str()
 }
 
 fn period(r: &Request) -> String {
@@ -132,13 +208,14 @@ fn facts(ws: &Workspace, r: &Request) -> Facts {
         .and_then(|x| x.project_id.as_ref())
         .and_then(|p| ws.projects.get(p));
     Facts {
-        project: project
-            .map(|p| p.name.clone())
-            .unwrap_or_else(|| "—".into()),
+        project: project_of(ws, r).to_string(),
         client: project.map(|p| p.client.clone()).unwrap_or_default(),
-        resource: res
-            .map(|x| ws.resource_name(x))
-            .unwrap_or_else(|| "(unknown resource)".into()),
+        // An unnamed resource is a role waiting for a person.
+        resource: match res {
+            Some(x) if x.is_unnamed() => format!("○ {}", x.role),
+            Some(x) => ws.resource_name(x),
+            None => "(unknown resource)".into(),
+        },
         requester: ws.person_name(&r.creator_id).to_string(),
         approvers: r
             .approver_ids
@@ -149,9 +226,30 @@ fn facts(ws: &Workspace, r: &Request) -> Facts {
     }
 }
 
+/// "W49 ▲112%" cells for each week of an impact, as many as fit.
+fn impact_spans(weeks: &[ImpactWeek], theme: &Theme, width: usize) -> Vec<Span<'static>> {
+    let mut spans = Vec::new();
+    let mut used = 0;
+    for w in weeks {
+        let pct = utilization_pct(w.load, w.capacity)
+            .map(|p| format!("{p}%"))
+            .unwrap_or_else(|| "off".into());
+        let text = format!("W{} {}{pct}", w.monday.format("%V"), level_glyph(w.level));
+        if used + text.chars().count() + 1 > width {
+            spans.push(Span::styled("…", theme.dim()));
+            break;
+        }
+        used += text.chars().count() + 1;
+        spans.push(Span::styled(text, theme.level(w.level)));
+        spans.push(Span::raw(" "));
+    }
+    spans
+}
+
 fn render_detail(state: &State, theme: &Theme, r: &Request, f: &mut Frame, area: Rect) {
-    let facts = facts(&state.ws, r);
-    let w = area.width.saturating_sub(2) as usize;
+    let ws = &state.ws;
+    let facts = facts(ws, r);
+    let w = area.width as usize;
     let label = |s: &'static str| Span::styled(s, theme.dim());
     let mut lines = vec![
         Line::from(vec![
@@ -162,40 +260,192 @@ fn render_detail(state: &State, theme: &Theme, r: &Request, f: &mut Frame, area:
             )),
         ]),
         Line::from(vec![
-            label("Resource  "),
-            Span::raw(truncate(&facts.resource, w)),
-        ]),
-        Line::from(vec![
-            label("Period    "),
-            Span::raw(format!(
-                "{} to {} at {}%",
-                r.period.start.format("%a %Y-%m-%d"),
-                r.period.end.format("%a %Y-%m-%d"),
-                r.percentage
+            label("Asks for  "),
+            Span::raw(truncate(
+                &format!(
+                    "{} · {} to {} at {}% · {}h",
+                    facts.resource,
+                    r.period.start.format("%a %Y-%m-%d"),
+                    r.period.end.format("%a %Y-%m-%d"),
+                    r.percentage,
+                    fmt_hours(requested_minutes(ws, r))
+                ),
+                w.saturating_sub(10),
             )),
         ]),
         Line::from(vec![
             label("Asked by  "),
-            Span::raw(format!(
-                "{} · {} days ago · {}",
-                facts.requester,
-                r.age_days(state.today),
-                r.status.as_str()
+            Span::raw(truncate(
+                &format!(
+                    "{} · {} days ago · {} · approvers: {}",
+                    facts.requester,
+                    r.age_days(state.today),
+                    r.status.as_str(),
+                    facts.approvers
+                ),
+                w.saturating_sub(10),
             )),
         ]),
-        Line::from(vec![label("Approvers "), Span::raw(facts.approvers)]),
     ];
     if !r.notes.is_empty() {
         lines.push(Line::from(vec![
             label("Notes     "),
-            Span::raw(r.notes.clone()),
+            Span::raw(truncate(&r.notes, w.saturating_sub(10))),
         ]));
+    }
+    if let Some(e) = state.requests.failures.get(&r.id) {
+        lines.push(Line::styled(
+            truncate(&format!("✗ Last attempt failed: {e}"), w),
+            theme.error(),
+        ));
+    }
+    let res = ws.resources.get(&r.resource_id);
+    match res.and_then(|x| x.person_id.clone()) {
+        Some(person) => {
+            let mut spans = vec![label("Load      ")];
+            spans.extend(impact_spans(
+                &impact(ws, r, &person),
+                theme,
+                w.saturating_sub(10),
+            ));
+            lines.push(Line::from(spans));
+        }
+        None if r.status.is_pending() => {
+            lines.push(Line::styled(
+                "Best placed to staff it (free hours over the period, peak week with it):",
+                theme.dim(),
+            ));
+            let room = (area.height as usize).saturating_sub(lines.len() + 1);
+            for (person, free) in candidates(ws, r).into_iter().take(room.min(5)) {
+                lines.push(candidate_line(ws, r, &person, free, theme, w));
+            }
+        }
+        None => {}
     }
     let block = Block::default()
         .borders(Borders::TOP)
         .title(Span::styled(format!(" Request #{} ", r.id), theme.header()));
-    f.render_widget(
-        Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
-        area,
+    f.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+fn candidate_line(
+    ws: &Workspace,
+    r: &Request,
+    person: &crate::domain::Id,
+    free: i64,
+    theme: &Theme,
+    width: usize,
+) -> Line<'static> {
+    let weeks = impact(ws, r, person);
+    let peak = weeks.iter().max_by_key(|w| {
+        (
+            w.level,
+            utilization_pct(w.load, w.capacity).unwrap_or(u64::MAX),
+        )
+    });
+    let (peak_text, style) = match peak {
+        Some(w) => (
+            format!(
+                "{}{}",
+                level_glyph(w.level),
+                utilization_pct(w.load, w.capacity)
+                    .map(|p| format!("{p}%"))
+                    .unwrap_or_else(|| "off".into())
+            ),
+            theme.level(w.level),
+        ),
+        None => (String::new(), theme.text()),
+    };
+    let role = ws.people.get(person).map(|p| p.role.as_str()).unwrap_or("");
+    let free_text = if free >= 0 {
+        format!("{}h free", fmt_hours(free as u64))
+    } else {
+        format!("{}h over", fmt_hours(free.unsigned_abs()))
+    };
+    let name = truncate(
+        &format!("  {} ({role})", ws.person_name(person)),
+        width.saturating_sub(24),
     );
+    Line::from(vec![
+        Span::raw(pad(&name, width.saturating_sub(24))),
+        Span::raw(pad_left(&free_text, 12)),
+        Span::raw("  peak "),
+        Span::styled(peak_text, style),
+    ])
+}
+
+/// The person picker overlay: candidates to staff an unnamed resource, or approvers.
+pub fn render_pick(state: &State, pick: &PersonPick, theme: &Theme, f: &mut Frame, area: Rect) {
+    let width = 72.min(area.width);
+    let height = 16.min(area.height);
+    if width < 20 || height < 6 {
+        return;
+    }
+    let rect = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    };
+    let inner = (width - 2) as usize;
+    let ws = &state.ws;
+    let (title, request, soft) = match &pick.purpose {
+        PickPurpose::Approve { request, soft, .. } => (" Who staffs it? ", request, Some(*soft)),
+        PickPurpose::Reassign { request } => (" New approver ", request, None),
+    };
+    let mut lines = Vec::new();
+    if let Some(r) = ws.requests.get(request) {
+        let f = facts(ws, r);
+        lines.push(Line::raw(truncate(
+            &format!("#{} {} · {} · {}", r.id, f.project, f.resource, period(r)),
+            inner,
+        )));
+    }
+    lines.push(Line::styled(
+        format!("Search: {}▏", pick.query),
+        theme.header(),
+    ));
+    let room = (height as usize).saturating_sub(lines.len() + 3);
+    let first = pick.highlight.saturating_sub(room.saturating_sub(1));
+    for (i, person) in pick.options.iter().enumerate().skip(first).take(room) {
+        let mut line = match (ws.requests.get(request), soft) {
+            (Some(r), Some(_)) => {
+                let free = {
+                    let key = crate::domain::RowKey::Person(person.clone());
+                    let v = ws.row_view(&key);
+                    v.capacity_in(r.period) as i64 - v.load_in(r.period) as i64
+                };
+                candidate_line(ws, r, person, free, theme, inner)
+            }
+            _ => Line::raw(format!(
+                "  {} ({})",
+                ws.person_name(person),
+                ws.people.get(person).map(|p| p.role.as_str()).unwrap_or("")
+            )),
+        };
+        if i == pick.highlight {
+            line = line.style(theme.selected());
+        }
+        lines.push(line);
+    }
+    if pick.options.is_empty() {
+        lines.push(Line::styled("  Nobody matches.", theme.dim()));
+    }
+    let hint = match soft {
+        Some(s) => format!(
+            " ↑↓ choose · Enter pick · Tab: {} · Esc cancel ",
+            if s {
+                "soft (Tab for hard)"
+            } else {
+                "hard (Tab for soft)"
+            }
+        ),
+        None => " ↑↓ choose · Enter pick · Esc cancel ".to_string(),
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(Span::styled(title, theme.header()))
+        .title_bottom(Span::styled(hint, theme.dim()));
+    f.render_widget(Clear, rect);
+    f.render_widget(Paragraph::new(lines).block(block), rect);
 }

@@ -1,0 +1,781 @@
+//! The request queue: filters, sort, the impact of a request on a person's load, candidates for
+//! an unnamed resource, and resolving requests (approve, reject, cancel, reassign) one by one or
+//! in bulk, each shown at once and rolled back alone if the backend refuses it.
+
+use super::action::Effect;
+use super::state::{Confirm, OnYes, State, View};
+use crate::client::{BackendError, Resolution};
+use crate::domain::dates::{add_days, week_start};
+use crate::domain::load::{LoadLevel, allocation_daily, load_level};
+use crate::domain::{
+    Allocation, DateRange, Id, Request, RequestStatus, Resource, RowKey, Workspace,
+};
+use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32Str};
+use std::collections::{BTreeMap, BTreeSet};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum StatusFilter {
+    #[default]
+    Pending,
+    Approved,
+    Rejected,
+    Cancelled,
+    All,
+}
+
+impl StatusFilter {
+    pub fn label(&self) -> &'static str {
+        match self {
+            StatusFilter::Pending => "pending",
+            StatusFilter::Approved => "approved",
+            StatusFilter::Rejected => "rejected",
+            StatusFilter::Cancelled => "cancelled",
+            StatusFilter::All => "all",
+        }
+    }
+
+    fn next(&self) -> StatusFilter {
+        match self {
+            StatusFilter::Pending => StatusFilter::Approved,
+            StatusFilter::Approved => StatusFilter::Rejected,
+            StatusFilter::Rejected => StatusFilter::Cancelled,
+            StatusFilter::Cancelled => StatusFilter::All,
+            StatusFilter::All => StatusFilter::Pending,
+        }
+    }
+
+    fn admits(&self, s: RequestStatus) -> bool {
+        match self {
+            StatusFilter::Pending => s == RequestStatus::New,
+            StatusFilter::Approved => s == RequestStatus::Approved,
+            StatusFilter::Rejected => s == RequestStatus::Rejected,
+            StatusFilter::Cancelled => s == RequestStatus::Cancelled,
+            StatusFilter::All => true,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum RequestSort {
+    /// Oldest first.
+    #[default]
+    Age,
+    Start,
+    Project,
+    Percentage,
+}
+
+impl RequestSort {
+    pub fn label(&self) -> &'static str {
+        match self {
+            RequestSort::Age => "oldest first",
+            RequestSort::Start => "starting soonest",
+            RequestSort::Project => "project",
+            RequestSort::Percentage => "largest first",
+        }
+    }
+
+    fn next(&self) -> RequestSort {
+        match self {
+            RequestSort::Age => RequestSort::Start,
+            RequestSort::Start => RequestSort::Project,
+            RequestSort::Project => RequestSort::Percentage,
+            RequestSort::Percentage => RequestSort::Age,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct RequestsView {
+    pub selected: usize,
+    /// Only requests where I am an approver (the default) or all I can see.
+    pub all: bool,
+    pub status: StatusFilter,
+    pub sort: RequestSort,
+    pub marks: BTreeSet<Id>,
+    /// The backend's words for requests whose last action failed.
+    pub failures: BTreeMap<Id, String>,
+}
+
+/// Picking a person: to staff an unnamed resource on approval, or as a new approver.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PersonPick {
+    pub purpose: PickPurpose,
+    pub query: String,
+    /// People in rank order (candidates by free capacity; approvers by name), filtered by query.
+    pub options: Vec<Id>,
+    ranked: Vec<Id>,
+    pub highlight: usize,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum PickPurpose {
+    /// Approving `request`; `rest` still to decide; `decided` so far; allocations soft if `soft`.
+    Approve {
+        request: Id,
+        rest: Vec<Id>,
+        decided: Vec<(Id, Option<Id>)>,
+        soft: bool,
+    },
+    Reassign {
+        request: Id,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PickInput {
+    Char(char),
+    Backspace,
+    Up,
+    Down,
+    /// Tab: hard ↔ soft when approving.
+    ToggleSoft,
+    Choose,
+    Cancel,
+}
+
+/// Rebuilds the visible queue from filters and sort, keeping the selection on the same request.
+pub fn rebuild_queue(state: &mut State) {
+    let keep = state.queue.get(state.requests.selected).cloned();
+    let me = state.ws.current_user.clone();
+    let view = &state.requests;
+    let ws = &state.ws;
+    let mut rows: Vec<&Request> = ws
+        .requests
+        .values()
+        .filter(|r| view.status.admits(r.status))
+        .filter(|r| view.all || me.as_ref().is_none_or(|me| r.approver_ids.contains(me)))
+        .collect();
+    rows.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
+    match view.sort {
+        RequestSort::Age => {}
+        RequestSort::Start => rows.sort_by_key(|r| r.period.start),
+        RequestSort::Project => rows.sort_by_cached_key(|r| project_of(ws, r).to_lowercase()),
+        RequestSort::Percentage => rows.sort_by_key(|r| std::cmp::Reverse(r.percentage)),
+    }
+    state.queue = rows.into_iter().map(|r| r.id.clone()).collect();
+    state.requests.selected = keep
+        .and_then(|k| state.queue.iter().position(|q| *q == k))
+        .unwrap_or(state.requests.selected)
+        .min(state.queue.len().saturating_sub(1));
+}
+
+pub fn project_of<'a>(ws: &'a Workspace, r: &Request) -> &'a str {
+    ws.project_name(
+        ws.resources
+            .get(&r.resource_id)
+            .and_then(|x| x.project_id.as_ref()),
+    )
+}
+
+/// The allocations that hold a request's dates: those of its resource that overlap the period.
+pub fn requested_allocations<'a>(ws: &'a Workspace, r: &Request) -> Vec<&'a Allocation> {
+    let Some(key) = ws.row_key(&r.resource_id) else {
+        return Vec::new();
+    };
+    ws.allocations_of(&key)
+        .into_iter()
+        .filter(|a| a.resource_id == r.resource_id && a.range.overlaps(&r.period))
+        .collect()
+}
+
+/// Requested hours (minutes), spread on the resource's own calendar.
+pub fn requested_minutes(ws: &Workspace, r: &Request) -> u64 {
+    let Some(key) = ws.row_key(&r.resource_id) else {
+        return 0;
+    };
+    let cal = ws.calendar_for(&key);
+    requested_allocations(ws, r)
+        .iter()
+        .map(|a| {
+            allocation_daily(a, &cal)
+                .iter()
+                .map(|m| *m as u64)
+                .sum::<u64>()
+        })
+        .sum()
+}
+
+/// One week of an impact preview.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImpactWeek {
+    pub monday: chrono::NaiveDate,
+    pub load: u64,
+    pub capacity: u64,
+    pub level: LoadLevel,
+}
+
+/// A person's weekly load over the request's period with the request applied: for an unnamed
+/// resource, its allocations moved onto `person`; for a named one, as it stands.
+pub fn impact(ws: &Workspace, r: &Request, person: &Id) -> Vec<ImpactWeek> {
+    let key = RowKey::Person(person.clone());
+    let view = ws.row_view(&key);
+    let unnamed = ws
+        .resources
+        .get(&r.resource_id)
+        .is_some_and(Resource::is_unnamed);
+    let cal = ws.calendar_for(&key);
+    let added: Vec<(DateRange, Vec<u32>)> = if unnamed {
+        requested_allocations(ws, r)
+            .iter()
+            .map(|a| (a.range, allocation_daily(a, &cal)))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut weeks = Vec::new();
+    let mut monday = week_start(r.period.start);
+    while monday <= r.period.end && weeks.len() < 60 {
+        let week = DateRange::new(monday, add_days(monday, 6));
+        let extra: u64 = added
+            .iter()
+            .map(|(span, daily)| {
+                span.days()
+                    .zip(daily)
+                    .filter(|(d, _)| week.contains(*d))
+                    .map(|(_, m)| *m as u64)
+                    .sum::<u64>()
+            })
+            .sum();
+        let load = view.load_in(week) + extra;
+        let capacity = view.capacity_in(week);
+        weeks.push(ImpactWeek {
+            monday,
+            load,
+            capacity,
+            level: load_level(load, capacity),
+        });
+        monday = add_days(monday, 7);
+    }
+    weeks
+}
+
+/// People to staff an unnamed resource with: those with its role first, then everyone, each
+/// group by most free capacity over the period (capacity minus load, before the request).
+pub fn candidates(ws: &Workspace, r: &Request) -> Vec<(Id, i64)> {
+    let role = ws
+        .resources
+        .get(&r.resource_id)
+        .map(|x| x.role.to_lowercase())
+        .unwrap_or_default();
+    let mut people: Vec<(bool, i64, String, Id)> = ws
+        .people
+        .values()
+        .map(|p| {
+            let key = RowKey::Person(p.id.clone());
+            let view = ws.row_view(&key);
+            let free = view.capacity_in(r.period) as i64 - view.load_in(r.period) as i64;
+            let same_role = !role.is_empty()
+                && (p.role.to_lowercase().contains(&role) || role.contains(&p.role.to_lowercase()));
+            (!same_role, -free, p.name.to_lowercase(), p.id.clone())
+        })
+        .collect();
+    people.sort();
+    people
+        .into_iter()
+        .map(|(_, free, _, id)| (id, -free))
+        .collect()
+}
+
+// ---- actions ----
+
+fn targets(state: &State) -> Vec<Id> {
+    if !state.requests.marks.is_empty() {
+        state.requests.marks.iter().cloned().collect()
+    } else {
+        state
+            .queue
+            .get(state.requests.selected)
+            .cloned()
+            .into_iter()
+            .collect()
+    }
+}
+
+fn describe(ws: &Workspace, id: &Id) -> String {
+    let Some(r) = ws.requests.get(id) else {
+        return format!("request #{id}");
+    };
+    let res = ws.resources.get(&r.resource_id);
+    let who = match res {
+        Some(x) if x.is_unnamed() => format!("unnamed {}", x.role),
+        Some(x) => ws.resource_name(x),
+        None => "?".into(),
+    };
+    format!("#{id} {} · {who}", project_of(ws, r))
+}
+
+/// Refuses requests that are not pending, naming them.
+fn pending_only(state: &mut State, ids: Vec<Id>) -> Option<Vec<Id>> {
+    if !state.backend.has_requests() {
+        state.notice = Some(format!(
+            "The {} backend has no resource requests",
+            state.backend.label()
+        ));
+        return None;
+    }
+    if ids.is_empty() {
+        state.notice = Some("No request selected".into());
+        return None;
+    }
+    let done: Vec<String> = ids
+        .iter()
+        .filter_map(|id| {
+            state
+                .ws
+                .requests
+                .get(id)
+                .filter(|r| !r.status.is_pending())
+                .map(|r| format!("#{id} is already {}", r.status.as_str()))
+        })
+        .collect();
+    if !done.is_empty() {
+        state.error = Some(format!(
+            "{}: a resolved request cannot be resolved again",
+            done.join(", ")
+        ));
+        return None;
+    }
+    Some(ids)
+}
+
+pub fn start_approve(state: &mut State) {
+    let ids = targets(state);
+    let Some(ids) = pending_only(state, ids) else {
+        return;
+    };
+    next_approval(state, ids, Vec::new(), false);
+}
+
+/// Asks for a person for the next unnamed request, or, when all are decided, for y/n.
+fn next_approval(
+    state: &mut State,
+    mut rest: Vec<Id>,
+    mut decided: Vec<(Id, Option<Id>)>,
+    soft: bool,
+) {
+    while let Some(id) = rest.first().cloned() {
+        let unnamed = state
+            .ws
+            .requests
+            .get(&id)
+            .and_then(|r| state.ws.resources.get(&r.resource_id))
+            .is_some_and(Resource::is_unnamed);
+        if unnamed {
+            rest.remove(0);
+            let ranked: Vec<Id> = state
+                .ws
+                .requests
+                .get(&id)
+                .map(|r| candidates(&state.ws, r))
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(p, _)| p)
+                .collect();
+            state.pick = Some(PersonPick {
+                purpose: PickPurpose::Approve {
+                    request: id,
+                    rest,
+                    decided,
+                    soft,
+                },
+                query: String::new(),
+                options: ranked.clone(),
+                ranked,
+                highlight: 0,
+            });
+            return;
+        }
+        decided.push((rest.remove(0), None));
+    }
+    let ws = &state.ws;
+    let kind = if soft { "soft" } else { "hard" };
+    let parts: Vec<String> = decided
+        .iter()
+        .map(|(id, user)| match user {
+            Some(u) => format!("{} → {} ({kind})", describe(ws, id), ws.person_name(u)),
+            None => describe(ws, id),
+        })
+        .collect();
+    let question = match parts.as_slice() {
+        [one] => format!("Approve {one}?"),
+        many => format!("Approve {} requests: {}?", many.len(), many.join("; ")),
+    };
+    state.confirm = Some(Confirm {
+        question,
+        on_yes: OnYes::Resolve(
+            decided
+                .into_iter()
+                .map(|(id, user)| {
+                    (
+                        id,
+                        Resolution::Approve {
+                            user_id: user,
+                            soft,
+                        },
+                    )
+                })
+                .collect(),
+        ),
+    });
+}
+
+pub fn start_reject_or_cancel(state: &mut State, cancel: bool) {
+    let ids = targets(state);
+    let Some(ids) = pending_only(state, ids) else {
+        return;
+    };
+    if cancel {
+        let me = state.ws.current_user.clone();
+        let not_mine: Vec<String> = ids
+            .iter()
+            .filter(|id| {
+                state
+                    .ws
+                    .requests
+                    .get(*id)
+                    .is_some_and(|r| Some(&r.creator_id) != me.as_ref())
+            })
+            .map(|id| format!("#{id}"))
+            .collect();
+        if !not_mine.is_empty() {
+            state.error = Some(format!(
+                "Only the requester can cancel a request: {} asked by someone else",
+                not_mine.join(", ")
+            ));
+            return;
+        }
+    }
+    let verb = if cancel { "Cancel" } else { "Reject" };
+    let parts: Vec<String> = ids.iter().map(|id| describe(&state.ws, id)).collect();
+    let question = match parts.as_slice() {
+        [one] => format!("{verb} {one}?"),
+        many => format!("{verb} {} requests: {}?", many.len(), many.join("; ")),
+    };
+    let how = if cancel {
+        Resolution::Cancel
+    } else {
+        Resolution::Reject
+    };
+    state.confirm = Some(Confirm {
+        question,
+        on_yes: OnYes::Resolve(ids.into_iter().map(|id| (id, how.clone())).collect()),
+    });
+}
+
+pub fn start_reassign(state: &mut State) {
+    let ids = targets(state);
+    let Some(ids) = pending_only(state, ids) else {
+        return;
+    };
+    let [id] = ids.as_slice() else {
+        state.notice = Some("Reassign one request at a time: unmark the others (Esc)".into());
+        return;
+    };
+    let mut people: Vec<(String, Id)> = state
+        .ws
+        .people
+        .values()
+        .map(|p| (p.name.to_lowercase(), p.id.clone()))
+        .collect();
+    people.sort();
+    let ranked: Vec<Id> = people.into_iter().map(|(_, id)| id).collect();
+    state.pick = Some(PersonPick {
+        purpose: PickPurpose::Reassign {
+            request: id.clone(),
+        },
+        query: String::new(),
+        options: ranked.clone(),
+        ranked,
+        highlight: 0,
+    });
+}
+
+pub fn pick_input(state: &mut State, key: PickInput) {
+    let Some(mut pick) = state.pick.take() else {
+        return;
+    };
+    match key {
+        PickInput::Cancel => {
+            state.notice = Some("Cancelled: nothing was changed".into());
+            return;
+        }
+        PickInput::Char(c) => {
+            pick.query.push(c);
+            refilter(&state.ws, &mut pick);
+        }
+        PickInput::Backspace => {
+            pick.query.pop();
+            refilter(&state.ws, &mut pick);
+        }
+        PickInput::Up => pick.highlight = pick.highlight.saturating_sub(1),
+        PickInput::Down => {
+            pick.highlight = (pick.highlight + 1).min(pick.options.len().saturating_sub(1))
+        }
+        PickInput::ToggleSoft => {
+            if let PickPurpose::Approve { soft, .. } = &mut pick.purpose {
+                *soft = !*soft;
+            }
+        }
+        PickInput::Choose => {
+            let Some(person) = pick.options.get(pick.highlight).cloned() else {
+                state.pick = Some(pick);
+                return;
+            };
+            match pick.purpose {
+                PickPurpose::Approve {
+                    request,
+                    rest,
+                    mut decided,
+                    soft,
+                } => {
+                    decided.push((request, Some(person)));
+                    next_approval(state, rest, decided, soft);
+                }
+                PickPurpose::Reassign { request } => {
+                    let from = state
+                        .ws
+                        .requests
+                        .get(&request)
+                        .map(|r| {
+                            r.approver_ids
+                                .iter()
+                                .map(|a| state.ws.person_name(a).to_string())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        })
+                        .unwrap_or_default();
+                    let question = format!(
+                        "Reassign {} from {from} to {}?",
+                        describe(&state.ws, &request),
+                        state.ws.person_name(&person)
+                    );
+                    state.confirm = Some(Confirm {
+                        question,
+                        on_yes: OnYes::Reassign(request, person),
+                    });
+                }
+            }
+            return;
+        }
+    }
+    state.pick = Some(pick);
+}
+
+fn refilter(ws: &Workspace, pick: &mut PersonPick) {
+    pick.highlight = 0;
+    if pick.query.trim().is_empty() {
+        pick.options = pick.ranked.clone();
+        return;
+    }
+    let pattern = Pattern::parse(&pick.query, CaseMatching::Ignore, Normalization::Smart);
+    let mut matcher = Matcher::new(Config::DEFAULT);
+    let mut buf = Vec::new();
+    pick.options = pick
+        .ranked
+        .iter()
+        .filter(|id| {
+            let p = ws.people.get(*id);
+            let text = p
+                .map(|p| format!("{} {}", p.name, p.role))
+                .unwrap_or_default();
+            pattern
+                .score(Utf32Str::new(&text, &mut buf), &mut matcher)
+                .is_some()
+        })
+        .cloned()
+        .collect();
+}
+
+/// What to put back if the backend refuses a resolution.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Before {
+    request: Request,
+    resource: Option<Resource>,
+    allocations: Vec<Allocation>,
+}
+
+/// Applies resolutions on screen at once and sends each on its own.
+pub fn resolve(state: &mut State, items: Vec<(Id, Resolution)>) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    for (id, how) in items {
+        let Some(request) = state.ws.requests.get(&id).cloned() else {
+            continue;
+        };
+        let resource = state.ws.resources.get(&request.resource_id).cloned();
+        let allocations: Vec<Allocation> = requested_or_all(&state.ws, &request)
+            .into_iter()
+            .cloned()
+            .collect();
+        state.before.insert(
+            id.clone(),
+            Before {
+                request: request.clone(),
+                resource: resource.clone(),
+                allocations: allocations.clone(),
+            },
+        );
+        if let Some(r) = state.ws.requests.get_mut(&id) {
+            r.status = how.status();
+        }
+        if let (
+            Resolution::Approve {
+                user_id: Some(user),
+                soft,
+            },
+            Some(res),
+        ) = (&how, &resource)
+        {
+            name_resource(state, &res.id, Some(user.clone()), Some(!*soft));
+        }
+        state.requests.failures.remove(&id);
+        let effect = Effect::Resolve { id, how };
+        state.pending.push(effect.clone());
+        effects.push(effect);
+    }
+    after_change(state);
+    effects
+}
+
+/// All allocations of the request's resource (naming moves them all).
+fn requested_or_all<'a>(ws: &'a Workspace, r: &Request) -> Vec<&'a Allocation> {
+    let Some(key) = ws.row_key(&r.resource_id) else {
+        return Vec::new();
+    };
+    ws.allocations_of(&key)
+        .into_iter()
+        .filter(|a| a.resource_id == r.resource_id)
+        .collect()
+}
+
+/// Names (or un-names) a resource, moving its allocations to the new row and, if `hard` is
+/// given, making them hard or soft.
+pub fn name_resource(state: &mut State, resource: &Id, person: Option<Id>, hard: Option<bool>) {
+    let Some(key) = state.ws.row_key(resource) else {
+        return;
+    };
+    let moving: Vec<Allocation> = state
+        .ws
+        .allocations_of(&key)
+        .into_iter()
+        .filter(|a| &a.resource_id == resource)
+        .cloned()
+        .collect();
+    for a in &moving {
+        state.ws.remove_allocation(&a.id);
+    }
+    if let Some(r) = state.ws.resources.get_mut(resource) {
+        r.person_id = person;
+    }
+    state.ws.reindex_resources();
+    for mut a in moving {
+        if let Some(h) = hard {
+            a.hard = h;
+        }
+        state.ws.put_allocation(a);
+    }
+}
+
+fn after_change(state: &mut State) {
+    super::update::rebuild_rows_pub(state);
+    rebuild_queue(state);
+}
+
+/// The backend's answer to one resolution.
+pub fn resolved(state: &mut State, id: Id, result: Result<Request, BackendError>, what: &str) {
+    if let Some(i) = state.pending.iter().position(
+        |p| matches!(p, Effect::Resolve { id: x, .. } | Effect::Reassign { id: x, .. } if *x == id),
+    ) {
+        state.pending.remove(i);
+    }
+    let before = state.before.remove(&id);
+    match result {
+        Ok(request) => {
+            state.requests.marks.remove(&id);
+            let status = request.status;
+            state.ws.requests.insert(id.clone(), request);
+            state.notice = Some(format!(
+                "Request #{id} {}",
+                if what == "reassign" {
+                    "reassigned".to_string()
+                } else {
+                    status.as_str().to_string()
+                }
+            ));
+        }
+        Err(e) => {
+            if let Some(b) = before {
+                state.ws.requests.insert(id.clone(), b.request);
+                if let Some(res) = b.resource {
+                    name_resource(state, &res.id, res.person_id.clone(), None);
+                    for a in b.allocations {
+                        state.ws.put_allocation(a);
+                    }
+                }
+            }
+            state.requests.marks.insert(id.clone());
+            state.requests.failures.insert(id.clone(), e.to_string());
+            state.error = Some(format!(
+                "Could not {what} request #{id}: {e}. It stays marked; nothing else changed."
+            ));
+        }
+    }
+    after_change(state);
+}
+
+/// Reassigning: shown at once, sent, rolled back if refused.
+pub fn reassign(state: &mut State, id: Id, person: Id) -> Vec<Effect> {
+    let Some(request) = state.ws.requests.get(&id).cloned() else {
+        return Vec::new();
+    };
+    state.before.insert(
+        id.clone(),
+        Before {
+            request,
+            resource: None,
+            allocations: Vec::new(),
+        },
+    );
+    if let Some(r) = state.ws.requests.get_mut(&id) {
+        r.approver_ids = vec![person.clone()];
+    }
+    let effect = Effect::Reassign {
+        id,
+        approvers: vec![person],
+    };
+    state.pending.push(effect.clone());
+    rebuild_queue(state);
+    vec![effect]
+}
+
+pub fn toggle_mark(state: &mut State) {
+    if let Some(id) = state.queue.get(state.requests.selected).cloned() {
+        if !state.requests.marks.remove(&id) {
+            state.requests.marks.insert(id);
+        }
+        state.notice = Some(format!(
+            "{} marked: a approves, r rejects them all; Esc clears",
+            state.requests.marks.len()
+        ));
+    }
+}
+
+pub fn cycle_status(state: &mut State) {
+    state.requests.status = state.requests.status.next();
+    rebuild_queue(state);
+}
+
+pub fn cycle_sort(state: &mut State) {
+    state.requests.sort = state.requests.sort.next();
+    rebuild_queue(state);
+}
+
+pub fn toggle_mine(state: &mut State) {
+    state.requests.all = !state.requests.all;
+    rebuild_queue(state);
+}
+
+pub fn is_requests(state: &State) -> bool {
+    state.view == View::Requests
+}
