@@ -189,3 +189,43 @@ fn light_theme_keeps_to_256_colours() {
         }
     }
 }
+
+#[test]
+fn request_queue_and_impact_80x24_no_color_and_colour() {
+    // The Lucas Martin request is on a named resource: its detail shows his weekly load.
+    let named = |state: allot::app::State| {
+        let at = state
+            .queue
+            .iter()
+            .position(|id| {
+                let r = &state.ws.requests[id];
+                state
+                    .ws
+                    .resources
+                    .get(&r.resource_id)
+                    .is_some_and(|x| !x.is_unnamed())
+            })
+            .expect("a request on a named resource");
+        let mut actions = vec![Action::ShowView(View::Requests)];
+        actions.extend(std::iter::repeat_n(Action::Down, at));
+        with(state, 80, 24, &actions)
+    };
+    let mono = named(demo_state(ThemeKind::Mono));
+    insta::assert_snapshot!("requests_impact_80x24_mono", draw(&mono, 80, 24).backend());
+    let colour = named(demo());
+    insta::assert_debug_snapshot!(
+        "requests_impact_80x24_styles",
+        draw(&colour, 80, 24).backend().buffer()
+    );
+}
+
+#[test]
+fn approve_picker_80x24() {
+    let state = with(
+        demo(),
+        80,
+        24,
+        &[Action::ShowView(View::Requests), Action::Approve],
+    );
+    insta::assert_snapshot!("requests_pick_80x24", draw(&state, 80, 24).backend());
+}

@@ -226,24 +226,41 @@ fn facts(ws: &Workspace, r: &Request) -> Facts {
     }
 }
 
-/// "W49 ▲112%" cells for each week of an impact, as many as fit.
-fn impact_spans(weeks: &[ImpactWeek], theme: &Theme, width: usize) -> Vec<Span<'static>> {
-    let mut spans = Vec::new();
+/// "W49 ▲112%" cells for each week of an impact, wrapped over at most `max_lines` lines.
+fn impact_lines(
+    weeks: &[ImpactWeek],
+    theme: &Theme,
+    width: usize,
+    max_lines: usize,
+) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    let mut spans: Vec<Span<'static>> = Vec::new();
     let mut used = 0;
-    for w in weeks {
+    for (i, w) in weeks.iter().enumerate() {
         let pct = utilization_pct(w.load, w.capacity)
             .map(|p| format!("{p}%"))
             .unwrap_or_else(|| "off".into());
         let text = format!("W{} {}{pct}", w.monday.format("%V"), level_glyph(w.level));
-        if used + text.chars().count() + 1 > width {
-            spans.push(Span::styled("…", theme.dim()));
-            break;
+        let len = text.chars().count() + 1;
+        if used + len > width {
+            if lines.len() + 1 == max_lines {
+                spans.push(Span::styled(
+                    format!("+{} weeks", weeks.len() - i),
+                    theme.dim(),
+                ));
+                break;
+            }
+            lines.push(Line::from(std::mem::take(&mut spans)));
+            used = 0;
         }
-        used += text.chars().count() + 1;
+        used += len;
         spans.push(Span::styled(text, theme.level(w.level)));
         spans.push(Span::raw(" "));
     }
-    spans
+    if !spans.is_empty() {
+        lines.push(Line::from(spans));
+    }
+    lines
 }
 
 fn render_detail(state: &State, theme: &Theme, r: &Request, f: &mut Frame, area: Rect) {
@@ -302,13 +319,17 @@ fn render_detail(state: &State, theme: &Theme, r: &Request, f: &mut Frame, area:
     let res = ws.resources.get(&r.resource_id);
     match res.and_then(|x| x.person_id.clone()) {
         Some(person) => {
-            let mut spans = vec![label("Load      ")];
-            spans.extend(impact_spans(
-                &impact(ws, r, &person),
-                theme,
-                w.saturating_sub(10),
+            lines.push(Line::styled(
+                format!(
+                    "{}'s weekly load with this request (▲ over capacity):",
+                    ws.person_name(&person)
+                ),
+                theme.dim(),
             ));
-            lines.push(Line::from(spans));
+            let room = (area.height as usize)
+                .saturating_sub(lines.len() + 1)
+                .max(1);
+            lines.extend(impact_lines(&impact(ws, r, &person), theme, w, room));
         }
         None if r.status.is_pending() => {
             lines.push(Line::styled(
