@@ -222,3 +222,60 @@ fn a_planner_creates_an_allocation_shifts_it_and_undoes_both() {
     let stored = rt.block_on(backend.allocations(all)).unwrap();
     assert!(stored.iter().all(|a| a.notes != "pairing e2e"));
 }
+
+#[test]
+fn an_approver_staffs_an_unnamed_request_and_sees_it_in_the_gantt() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = PtyApp::demo(
+        home.path(),
+        80,
+        24,
+        &[("NO_COLOR", "1"), ("TERM", "screen")],
+    );
+    app.wait_for_text("● Aisha Rahman");
+    app.send("3");
+    app.wait_for_text("Request #5008");
+    app.send("a");
+    app.wait_for_text("Who staffs it?");
+    app.send("sofia");
+    app.wait_for("the search to narrow", |s| {
+        s.contains("Sofia Hernández (Analyst)") && !s.contains("Aisha Rahman (Analyst)")
+    });
+    app.send("\r");
+    app.wait_for("a y/n naming request, person and project", |s| {
+        s.contains("Approve #5008 Grid Forecasting · unnamed Analyst → Sofia Hernández")
+            && s.contains("(hard)?")
+    });
+    app.send("y");
+    let screen = app.wait_for("the request to leave the queue", |s| {
+        s.contains("Request #5008 approved")
+    });
+    assert!(screen.contains("3 Requests (11)"), "{screen}");
+    assert!(!screen.contains("Request #5008 ─"), "{screen}");
+
+    // In the Gantt, Sofia's row holds the Grid Forecasting allocation from 2026-12-07.
+    app.send("1/sofia\r\r");
+    app.wait_for_text("Sofia Hernández · week 48");
+    app.send(" ");
+    app.wait_for_text("▾Sofia Hernández");
+    // Step down through her bars until the approved one is selected; each step waits for the
+    // detail line (the one above the status bar) to change.
+    let detail = |screen: &str| screen.lines().rev().nth(1).unwrap_or("").to_string();
+    let mut found = false;
+    let mut last = detail(&app.screen());
+    for _ in 0..20 {
+        app.send("j");
+        last = detail(&app.wait_for("the selection to move", |s| detail(s) != last));
+        if last.starts_with("Grid Forecasting (Lumen Energy) · Analyst · 2026-12-07") {
+            found = true;
+            break;
+        }
+    }
+    assert!(
+        found,
+        "the approved allocation is under Sofia:\n{}",
+        app.screen()
+    );
+    app.send("q");
+    assert_eq!(app.wait_exit(), 0);
+}

@@ -1048,7 +1048,11 @@ fn resolve_effects(effects: &[Effect]) -> Vec<(Id, Resolution)> {
 #[test]
 fn the_queue_filters_mine_and_by_status() {
     let mut s = queue_view();
-    assert_eq!(s.queue, vec![Id::new("q1"), Id::new("q2")], "mine, pending, oldest first");
+    assert_eq!(
+        s.queue,
+        vec![Id::new("q1"), Id::new("q2")],
+        "mine, pending, oldest first"
+    );
     s.ws.requests.get_mut(&Id::new("q2")).unwrap().approver_ids = vec![Id::new("2")];
     update(&mut s, Action::ToggleMine); // all
     update(&mut s, Action::ToggleMine); // mine again, rebuilt
@@ -1079,23 +1083,44 @@ fn approving_an_unnamed_request_picks_a_person_confirms_and_names_the_resource()
     update(&mut s, Action::Pick(PickInput::ToggleSoft));
     update(&mut s, Action::Pick(PickInput::Choose));
     let q = s.confirm.clone().expect("y/n").question;
-    assert_eq!(q, "Approve #q1 Apollo · unnamed Designer → Amy First (soft)?");
+    assert_eq!(
+        q,
+        "Approve #q1 Apollo · unnamed Designer → Amy First (soft)?"
+    );
     let effects = update(&mut s, Action::ConfirmYes);
     assert_eq!(
         resolve_effects(&effects),
-        vec![(Id::new("q1"), Resolution::Approve { user_id: Some(Id::new("2")), soft: true })]
+        vec![(
+            Id::new("q1"),
+            Resolution::Approve {
+                user_id: Some(Id::new("2")),
+                soft: true
+            }
+        )]
     );
     // Shown at once: the request is approved, the resource named, its allocation soft and on Amy's row.
-    assert_eq!(s.ws.requests[&Id::new("q1")].status, RequestStatus::Approved);
+    assert_eq!(
+        s.ws.requests[&Id::new("q1")].status,
+        RequestStatus::Approved
+    );
     assert_eq!(s.ws.resources[&Id::new("r2")].person_id, Some(Id::new("2")));
     assert!(!s.ws.allocations[&Id::new("a2")].hard);
     let week = DateRange::new(d("2026-11-23"), d("2026-11-29"));
     assert_eq!(s.ws.load_in(&RowKey::Person(Id::new("2")), week), 600);
-    assert!(!s.rows.contains(&RowKey::Unnamed(Id::new("r2"))), "no longer an unnamed row");
+    assert!(
+        !s.rows.contains(&RowKey::Unnamed(Id::new("r2"))),
+        "no longer an unnamed row"
+    );
     assert_eq!(s.queue, vec![Id::new("q2")]);
     let mut approved = s.ws.requests[&Id::new("q1")].clone();
     approved.status = RequestStatus::Approved;
-    update(&mut s, Action::Resolved { id: Id::new("q1"), result: Ok(approved) });
+    update(
+        &mut s,
+        Action::Resolved {
+            id: Id::new("q1"),
+            result: Ok(approved),
+        },
+    );
     assert_eq!(s.notice.as_deref(), Some("Request #q1 approved"));
     assert!(s.pending.is_empty());
 }
@@ -1107,14 +1132,26 @@ fn a_refused_approval_puts_everything_back_and_stays_marked_with_the_reason() {
     update(&mut s, Action::Approve);
     update(&mut s, Action::Pick(PickInput::Choose));
     update(&mut s, Action::ConfirmYes);
-    let err = BackendError::Validation { field: Some("user_id".into()), message: "is not a member of the project".into() };
-    update(&mut s, Action::Resolved { id: Id::new("q1"), result: Err(err) });
+    let err = BackendError::Validation {
+        field: Some("user_id".into()),
+        message: "is not a member of the project".into(),
+    };
+    update(
+        &mut s,
+        Action::Resolved {
+            id: Id::new("q1"),
+            result: Err(err),
+        },
+    );
     assert!(s.ws.requests[&Id::new("q1")].status.is_pending());
     assert_eq!(s.ws.resources[&Id::new("r2")].person_id, None);
     assert_eq!(s.ws.allocations[&Id::new("a2")], before_alloc);
     assert!(s.rows.contains(&RowKey::Unnamed(Id::new("r2"))));
     assert!(s.requests.marks.contains(&Id::new("q1")));
-    assert_eq!(s.requests.failures[&Id::new("q1")], "user_id: is not a member of the project");
+    assert_eq!(
+        s.requests.failures[&Id::new("q1")],
+        "user_id: is not a member of the project"
+    );
     assert!(s.queue.contains(&Id::new("q1")));
 }
 
@@ -1126,15 +1163,37 @@ fn bulk_reject_with_a_partial_failure_keeps_the_failure_marked() {
     update(&mut s, Action::Mark);
     update(&mut s, Action::Reject);
     let q = s.confirm.clone().unwrap().question;
-    assert!(q.starts_with("Reject 2 requests: #q1 Apollo · unnamed Designer; #q2"), "{q}");
+    assert!(
+        q.starts_with("Reject 2 requests: #q1 Apollo · unnamed Designer; #q2"),
+        "{q}"
+    );
     let effects = update(&mut s, Action::ConfirmYes);
     assert_eq!(resolve_effects(&effects).len(), 2);
     let mut ok = s.ws.requests[&Id::new("q1")].clone();
     ok.status = RequestStatus::Rejected;
-    update(&mut s, Action::Resolved { id: Id::new("q1"), result: Ok(ok) });
-    update(&mut s, Action::Resolved { id: Id::new("q2"), result: Err(BackendError::Other("timed out".into())) });
-    assert_eq!(s.queue, vec![Id::new("q2")], "the success left the queue, the failure stayed");
-    assert_eq!(s.requests.marks.iter().cloned().collect::<Vec<_>>(), vec![Id::new("q2")]);
+    update(
+        &mut s,
+        Action::Resolved {
+            id: Id::new("q1"),
+            result: Ok(ok),
+        },
+    );
+    update(
+        &mut s,
+        Action::Resolved {
+            id: Id::new("q2"),
+            result: Err(BackendError::Other("timed out".into())),
+        },
+    );
+    assert_eq!(
+        s.queue,
+        vec![Id::new("q2")],
+        "the success left the queue, the failure stayed"
+    );
+    assert_eq!(
+        s.requests.marks.iter().cloned().collect::<Vec<_>>(),
+        vec![Id::new("q2")]
+    );
     assert!(s.error.as_deref().unwrap().contains("#q2: timed out"));
 }
 
@@ -1143,11 +1202,26 @@ fn only_the_requester_cancels_and_resolved_requests_stay_resolved() {
     let mut s = queue_view();
     update(&mut s, Action::CancelRequest);
     assert!(s.confirm.is_none());
-    assert!(s.error.as_deref().unwrap().contains("Only the requester can cancel"));
+    assert!(
+        s.error
+            .as_deref()
+            .unwrap()
+            .contains("Only the requester can cancel")
+    );
     s.ws.current_user = Some(Id::new("2")); // Amy asked for both
-    s.ws.requests.get_mut(&Id::new("q1")).unwrap().approver_ids.push(Id::new("2"));
+    s.ws.requests
+        .get_mut(&Id::new("q1"))
+        .unwrap()
+        .approver_ids
+        .push(Id::new("2"));
     update(&mut s, Action::CancelRequest);
-    assert!(s.confirm.as_ref().unwrap().question.starts_with("Cancel #q1"));
+    assert!(
+        s.confirm
+            .as_ref()
+            .unwrap()
+            .question
+            .starts_with("Cancel #q1")
+    );
     update(&mut s, Action::ConfirmNo);
 
     let mut s = queue_view();
@@ -1155,7 +1229,12 @@ fn only_the_requester_cancels_and_resolved_requests_stay_resolved() {
     update(&mut s, Action::CycleStatus); // approved
     update(&mut s, Action::Approve);
     assert!(s.pick.is_none() && s.confirm.is_none());
-    assert!(s.error.as_deref().unwrap().contains("#q3 is already approved: a resolved request cannot be resolved again"));
+    assert!(
+        s.error
+            .as_deref()
+            .unwrap()
+            .contains("#q3 is already approved: a resolved request cannot be resolved again")
+    );
 }
 
 #[test]
@@ -1166,12 +1245,31 @@ fn reassigning_picks_an_approver_and_the_request_leaves_my_queue() {
         update(&mut s, Action::Pick(PickInput::Char(c)));
     }
     update(&mut s, Action::Pick(PickInput::Choose));
-    assert_eq!(s.confirm.as_ref().unwrap().question, "Reassign #q1 Apollo · unnamed Designer from zed Last to Amy First?");
+    assert_eq!(
+        s.confirm.as_ref().unwrap().question,
+        "Reassign #q1 Apollo · unnamed Designer from zed Last to Amy First?"
+    );
     let effects = update(&mut s, Action::ConfirmYes);
-    assert_eq!(effects, vec![Effect::Reassign { id: Id::new("q1"), approvers: vec![Id::new("2")] }]);
+    assert_eq!(
+        effects,
+        vec![Effect::Reassign {
+            id: Id::new("q1"),
+            approvers: vec![Id::new("2")]
+        }]
+    );
     assert_eq!(s.queue, vec![Id::new("q2")]);
-    update(&mut s, Action::Reassigned { id: Id::new("q1"), result: Err(BackendError::NotFound("no such user".into())) });
-    assert_eq!(s.ws.requests[&Id::new("q1")].approver_ids, vec![Id::new("1")], "rolled back");
+    update(
+        &mut s,
+        Action::Reassigned {
+            id: Id::new("q1"),
+            result: Err(BackendError::NotFound("no such user".into())),
+        },
+    );
+    assert_eq!(
+        s.ws.requests[&Id::new("q1")].approver_ids,
+        vec![Id::new("1")],
+        "rolled back"
+    );
     assert!(s.queue.contains(&Id::new("q1")));
 }
 
@@ -1180,6 +1278,9 @@ fn a_backend_without_requests_says_so() {
     let mut s = queue_view();
     s.backend = crate::client::BackendKind::Ruddr;
     update(&mut s, Action::Approve);
-    assert_eq!(s.notice.as_deref(), Some("The ruddr backend has no resource requests"));
+    assert_eq!(
+        s.notice.as_deref(),
+        Some("The ruddr backend has no resource requests")
+    );
     assert!(s.pick.is_none());
 }
