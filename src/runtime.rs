@@ -39,6 +39,7 @@ pub async fn execute_effect(backend: &dyn Backend, effect: Effect) -> Action {
             let result = backend.resolve_request(id.clone(), how).await;
             Action::Resolved { id, result }
         }
+        Effect::CreateRequest(new) => Action::RequestCreated(backend.create_request(new).await),
         Effect::Reassign { id, approvers } => {
             let result = backend.update_approver(id.clone(), approvers).await;
             Action::Reassigned { id, result }

@@ -4,7 +4,7 @@ use super::form::FormInput;
 use super::requests::PickInput;
 use super::state::View;
 use crate::client::Resolution;
-use crate::client::{Applied, BackendResult, Change};
+use crate::client::{Applied, BackendResult, Change, NewRequest, RequestCreated};
 use crate::domain::Id;
 use crate::domain::{Allocation, DateRange, Request, Roster};
 
@@ -85,6 +85,10 @@ pub enum Action {
     CancelRequest,
     Reassign,
     Pick(PickInput),
+    /// `N` from any view: a new staffing request.
+    NewRequest,
+    RequestForm(FormInput),
+    RequestCreated(BackendResult<RequestCreated>),
     Resolved {
         id: Id,
         result: BackendResult<Request>,
@@ -130,6 +134,7 @@ pub enum Effect {
         id: Id,
         approvers: Vec<Id>,
     },
+    CreateRequest(NewRequest),
 }
 
 impl Effect {
@@ -143,6 +148,7 @@ impl Effect {
             Effect::CheckChanges => "checking for changes",
             Effect::Resolve { .. } => "resolving requests",
             Effect::Reassign { .. } => "reassigning",
+            Effect::CreateRequest(_) => "creating the request",
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod form;
 pub mod gantt;
 pub mod geometry;
 pub mod quick;
+pub mod request_form;
 pub mod requests;
 pub mod state;
 pub mod update;

@@ -779,3 +779,64 @@ pub fn toggle_mine(state: &mut State) {
 pub fn is_requests(state: &State) -> bool {
     state.view == View::Requests
 }
+
+/// The backend's answer to a new request: shown in the queue and the Gantt, or the form back
+/// with the backend's words.
+pub fn created(state: &mut State, result: Result<crate::client::RequestCreated, BackendError>) {
+    if let Some(i) = state
+        .pending
+        .iter()
+        .position(|p| matches!(p, Effect::CreateRequest(_)))
+    {
+        state.pending.remove(i);
+    }
+    let form = state.request_form_sent.take();
+    match result {
+        Ok(made) => {
+            if let Some(r) = made.resource {
+                state.ws.resources.insert(r.id.clone(), r);
+                state.ws.reindex_resources();
+            }
+            for a in made.allocations {
+                state.ws.put_allocation(a);
+            }
+            let id = made.request.id.clone();
+            let approvers: Vec<&str> = made
+                .request
+                .approver_ids
+                .iter()
+                .map(|a| state.ws.person_name(a))
+                .collect();
+            state.notice = Some(format!(
+                "Request #{id} created; it waits for {}",
+                approvers.join(", ")
+            ));
+            state.ws.requests.insert(id, made.request);
+            after_change(state);
+        }
+        Err(e) => {
+            use super::request_form::RqField;
+            let field = match &e {
+                BackendError::Validation { field: Some(f), .. } => match f.as_str() {
+                    "approver_ids" => Some(RqField::Approvers),
+                    "role" => Some(RqField::Role),
+                    "percentage" => Some(RqField::Percent),
+                    "start_date" => Some(RqField::Start),
+                    "end_date" => Some(RqField::End),
+                    _ => None,
+                },
+                _ => None,
+            };
+            if let Some(mut form) = form {
+                if let Some(f) = field {
+                    form.errors.insert(f, e.to_string());
+                    form.focus = f;
+                }
+                state.request_form = Some(form);
+            }
+            state.error = Some(format!(
+                "Could not create the request: {e}. The form is as you left it."
+            ));
+        }
+    }
+}

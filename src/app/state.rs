@@ -162,6 +162,9 @@ pub struct State {
     /// A y/n question waiting for an answer.
     pub confirm: Option<Confirm>,
     pub form: Option<AllocForm>,
+    /// `N`: a new request being filled in, and one sent and waiting for the backend.
+    pub request_form: Option<super::request_form::RequestForm>,
+    pub request_form_sent: Option<super::request_form::RequestForm>,
     /// A person being picked (to staff an unnamed resource, or as a new approver).
     pub pick: Option<super::requests::PersonPick>,
     /// Requests as they were before a resolution still in flight, to put back if refused.
@@ -223,6 +226,8 @@ impl State {
             confirm: None,
             form: None,
             pick: None,
+            request_form: None,
+            request_form_sent: None,
             before: Default::default(),
             sync_token: None,
             quiet: false,

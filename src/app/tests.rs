@@ -1284,3 +1284,92 @@ fn a_backend_without_requests_says_so() {
     );
     assert!(s.pick.is_none());
 }
+
+#[test]
+fn a_new_request_for_a_role_is_sent_and_a_refusal_gives_the_form_back() {
+    use super::request_form::RqField;
+    use crate::client::{NewRequest, RequestCreated, RequestTarget};
+    let mut s = loaded();
+    update(&mut s, Action::NewRequest);
+    let typed = |s: &mut State, text: &str| {
+        for c in text.chars() {
+            update(s, Action::RequestForm(FormInput::Char(c)));
+        }
+    };
+    assert_eq!(s.request_form.as_ref().unwrap().focus, RqField::Project);
+    // Sending at once names every missing field.
+    update(&mut s, Action::RequestForm(FormInput::Submit));
+    let errors = s.request_form.as_ref().unwrap().errors.clone();
+    assert!(
+        errors.contains_key(&RqField::Project)
+            && errors.contains_key(&RqField::Role)
+            && errors.contains_key(&RqField::Approvers)
+    );
+    s.request_form.as_mut().unwrap().focus = RqField::Project;
+    typed(&mut s, "apol");
+    update(&mut s, Action::RequestForm(FormInput::Next)); // picks Apollo
+    typed(&mut s, "QA Engineer");
+    update(&mut s, Action::RequestForm(FormInput::Next));
+    typed(&mut s, "amy");
+    update(&mut s, Action::RequestForm(FormInput::Toggle));
+    let effects = update(&mut s, Action::RequestForm(FormInput::Submit));
+    let new = NewRequest {
+        target: RequestTarget::NewUnnamed {
+            project_id: Id::new("p1"),
+            role: "QA Engineer".into(),
+        },
+        approver_ids: vec![Id::new("2")],
+        period: DateRange::new(d("2026-11-30"), d("2026-12-27")),
+        percentage: 100,
+        notes: String::new(),
+    };
+    assert_eq!(effects, vec![Effect::CreateRequest(new)]);
+    assert!(s.request_form.is_none());
+    // Refused: the form comes back as it was, with the backend's words on the field.
+    let err = BackendError::Validation {
+        field: Some("approver_ids".into()),
+        message: "person 2 cannot approve".into(),
+    };
+    update(&mut s, Action::RequestCreated(Err(err)));
+    let form = s.request_form.clone().expect("the form is back");
+    assert_eq!(form.role, "QA Engineer");
+    assert_eq!(form.focus, RqField::Approvers);
+    assert!(form.errors[&RqField::Approvers].contains("person 2 cannot approve"));
+    // Accepted: the request, its resource and allocation are shown without a reload.
+    update(&mut s, Action::RequestForm(FormInput::Submit));
+    let made = RequestCreated {
+        request: Request {
+            id: Id::new("q9"),
+            resource_id: Id::new("r9"),
+            approver_ids: vec![Id::new("1")],
+            ..request("q9", "2026-11-23", RequestStatus::New)
+        },
+        resource: Some(Resource {
+            id: Id::new("r9"),
+            project_id: Some(Id::new("p1")),
+            person_id: None,
+            role: "QA Engineer".into(),
+            label: "QA Engineer".into(),
+        }),
+        allocations: vec![Allocation {
+            hard: false,
+            ..allocation("a9", "r9", "2026-11-30", "2026-12-04", 2400)
+        }],
+    };
+    update(&mut s, Action::RequestCreated(Ok(made)));
+    assert!(s.queue.contains(&Id::new("q9")));
+    assert!(s.rows.contains(&RowKey::Unnamed(Id::new("r9"))));
+    assert_eq!(
+        s.ws.load_in(
+            &RowKey::Unnamed(Id::new("r9")),
+            DateRange::new(d("2026-11-30"), d("2026-12-06"))
+        ),
+        2400
+    );
+    assert!(
+        s.notice
+            .as_deref()
+            .unwrap()
+            .starts_with("Request #q9 created")
+    );
+}

@@ -4,7 +4,7 @@ use super::action::{Action, Effect};
 use super::gantt::{GanttRow, Grouping, build_rows, parent_of};
 use super::geometry::{gantt_cols, gantt_rows, list_rows};
 use super::state::{OnYes, SortBy, State, View};
-use super::{edit, form, quick, requests};
+use super::{edit, form, quick, request_form, requests};
 use crate::domain::dates::{DateRange, add_days, add_months, week_start};
 use crate::domain::stats::row_stats;
 use crate::domain::{RowKey, Workspace};
@@ -116,6 +116,28 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::CancelRequest => requests::start_reject_or_cancel(state, true),
         Action::Reassign => requests::start_reassign(state),
         Action::Pick(input) => requests::pick_input(state, input),
+        Action::NewRequest => {
+            if state.backend.has_requests() {
+                state.request_form = Some(request_form::RequestForm::new(state));
+            } else {
+                state.notice = Some(format!(
+                    "The {} backend has no resource requests",
+                    state.backend.label()
+                ));
+            }
+        }
+        Action::RequestForm(input) => match request_form::input(state, input) {
+            request_form::RqOutcome::Stay => {}
+            request_form::RqOutcome::Cancel => {
+                state.notice = Some("Cancelled: no request was made".into())
+            }
+            request_form::RqOutcome::Submit(new) => {
+                let effect = Effect::CreateRequest(new);
+                state.pending.push(effect.clone());
+                return vec![effect];
+            }
+        },
+        Action::RequestCreated(result) => requests::created(state, result),
         Action::Resolved { id, result } => requests::resolved(state, id, result, "resolve"),
         Action::Reassigned { id, result } => requests::resolved(state, id, result, "reassign"),
         Action::NewAllocation => quick::open_new(state),

@@ -209,3 +209,105 @@ pub fn render_confirm(question: &str, theme: &Theme, f: &mut Frame, area: Rect) 
         rect,
     );
 }
+
+/// The `N` overlay: a new staffing request.
+pub fn render_request_form(
+    form: &crate::app::request_form::RequestForm,
+    theme: &Theme,
+    f: &mut Frame,
+    area: Rect,
+) {
+    use crate::app::request_form::RqField;
+    let width = 76.min(area.width);
+    if width < 10 || area.height < 5 {
+        return;
+    }
+    let inner = (width - 2) as usize;
+    let label_w = 10;
+    let value_w = inner.saturating_sub(label_w + 1);
+    let mut lines: Vec<Line> = Vec::new();
+    for field in form.fields() {
+        let focused = form.focus == field;
+        let value = match (field, form.choice(field)) {
+            (RqField::Target, _) => {
+                if form.new_role {
+                    "◂ a role on a project (new unnamed resource) ▸".into()
+                } else {
+                    "◂ an existing resource ▸".into()
+                }
+            }
+            (_, Some(c)) if focused => {
+                let chosen = c.chosen_text();
+                format!(
+                    "{}▏ {}",
+                    c.query,
+                    if chosen.is_empty() {
+                        String::new()
+                    } else {
+                        format!("[{chosen}]")
+                    }
+                )
+            }
+            (_, Some(c)) => {
+                let chosen = c.chosen_text();
+                if chosen.is_empty() {
+                    "(none: type to search)".into()
+                } else {
+                    chosen
+                }
+            }
+            (RqField::Role, _) => with_cursor(&form.role, focused),
+            (RqField::Start, _) => with_cursor(&form.start, focused),
+            (RqField::End, _) => with_cursor(&form.end, focused),
+            (RqField::Percent, _) => with_cursor(&form.percent, focused),
+            (RqField::Notes, _) => with_cursor(&form.notes, focused),
+            _ => String::new(),
+        };
+        let style = if focused {
+            theme.selected()
+        } else {
+            theme.text()
+        };
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("{:<label_w$} ", field.label()),
+                if focused { theme.header() } else { theme.dim() },
+            ),
+            Span::styled(truncate(&value, value_w), style),
+        ]));
+        if let Some(e) = form.errors.get(&field) {
+            lines.push(Line::styled(
+                truncate(&format!("{:label_w$} ✗ {}: {e}", "", field.label()), inner),
+                theme.error(),
+            ));
+        }
+        if let (true, Some(c)) = (focused, form.choice(field)) {
+            for (i, (id, label)) in c
+                .options
+                .iter()
+                .enumerate()
+                .skip(c.highlight.saturating_sub(2))
+                .take(4)
+            {
+                let mark = if c.chosen.contains(id) { "✓" } else { " " };
+                let style = if i == c.highlight {
+                    theme.selected()
+                } else {
+                    theme.dim()
+                };
+                lines.push(Line::styled(
+                    truncate(&format!("{:label_w$} {mark} {label}", ""), inner),
+                    style,
+                ));
+            }
+        }
+    }
+    let rect = centered(area, width, lines.len() as u16 + 2);
+    let hint = " Tab fields · type to search · Space picks · Enter send · Esc cancel ";
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(Span::styled(" New staffing request ", theme.header()))
+        .title_bottom(Span::styled(hint, theme.dim()));
+    f.render_widget(Clear, rect);
+    f.render_widget(Paragraph::new(lines).block(block), rect);
+}

@@ -24,6 +24,9 @@ pub fn action_for(state: &State, key: KeyEvent) -> Option<Action> {
     if state.pick.is_some() {
         return pick_key(key).map(Action::Pick);
     }
+    if state.request_form.is_some() {
+        return request_form_key(key).map(Action::RequestForm);
+    }
     if let Some(form) = &state.form {
         return form_key(form.focus, key).map(Action::Form);
     }
@@ -91,6 +94,7 @@ pub fn action_for(state: &State, key: KeyEvent) -> Option<Action> {
         KeyCode::Char('A') if state.view == View::Requests => Action::Reassign,
         KeyCode::Char('s') => Action::CycleSort,
         KeyCode::Char('n') => Action::NewAllocation,
+        KeyCode::Char('N') => Action::NewRequest,
         KeyCode::Char('e') => Action::EditAllocation,
         KeyCode::Char('<') => Action::Shift(-1),
         KeyCode::Char('>') => Action::Shift(1),
@@ -135,5 +139,13 @@ fn pick_key(key: KeyEvent) -> Option<PickInput> {
         KeyCode::Backspace => PickInput::Backspace,
         KeyCode::Char(c) if !c.is_control() => PickInput::Char(c),
         _ => return None,
+    })
+}
+
+/// Keys inside the request form: Space picks in a list (or types a space in text).
+fn request_form_key(key: KeyEvent) -> Option<FormInput> {
+    Some(match key.code {
+        KeyCode::Char(' ') => FormInput::Toggle,
+        _ => return form_key(Field::Start, key),
     })
 }

@@ -48,6 +48,9 @@ pub fn render(state: &State, f: &mut Frame) {
     if let Some(form) = &state.form {
         form::render_form(state, form, &theme, f, area);
     }
+    if let Some(rf) = &state.request_form {
+        form::render_request_form(rf, &theme, f, area);
+    }
     if let Some(pick) = &state.pick {
         requests::render_pick(state, pick, &theme, f, area);
     }

@@ -1,0 +1,397 @@
+//! `N`: a new staffing request, for an existing resource or for a role on a project (which
+//! creates an unnamed resource), with approvers, dates and a percentage.
+
+use super::state::State;
+use crate::client::{NewRequest, RequestTarget};
+use crate::domain::edit::parse_date_input;
+use crate::domain::{DateRange, Id, Workspace};
+use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32Str};
+use std::collections::BTreeMap;
+
+/// A fuzzy list to choose one or several things from.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Choice {
+    pub query: String,
+    all: Vec<(Id, String)>,
+    /// Indexes into the full list that match the query.
+    pub options: Vec<(Id, String)>,
+    pub highlight: usize,
+    pub chosen: Vec<Id>,
+}
+
+impl Choice {
+    pub fn new(mut all: Vec<(Id, String)>) -> Choice {
+        all.sort_by_cached_key(|(_, label)| label.to_lowercase());
+        Choice {
+            options: all.clone(),
+            all,
+            ..Default::default()
+        }
+    }
+
+    fn refilter(&mut self) {
+        self.highlight = 0;
+        if self.query.trim().is_empty() {
+            self.options = self.all.clone();
+            return;
+        }
+        let pattern = Pattern::parse(&self.query, CaseMatching::Ignore, Normalization::Smart);
+        let mut matcher = Matcher::new(Config::DEFAULT);
+        let mut buf = Vec::new();
+        self.options = self
+            .all
+            .iter()
+            .filter(|(_, label)| {
+                pattern
+                    .score(Utf32Str::new(label, &mut buf), &mut matcher)
+                    .is_some()
+            })
+            .cloned()
+            .collect();
+    }
+
+    pub fn label_of(&self, id: &Id) -> String {
+        self.all
+            .iter()
+            .find(|(x, _)| x == id)
+            .map(|(_, l)| l.clone())
+            .unwrap_or_else(|| id.to_string())
+    }
+
+    pub fn chosen_text(&self) -> String {
+        self.chosen
+            .iter()
+            .map(|id| self.label_of(id))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    /// Leaving with a query picks its highlighted match (adding it, where several are allowed),
+    /// unless it is already chosen.
+    fn pick_on_leave(&mut self, several: bool) {
+        if let Some((id, _)) = self.options.get(self.highlight).cloned()
+            && !self.chosen.contains(&id)
+        {
+            if several {
+                self.chosen.push(id);
+            } else {
+                self.chosen = vec![id];
+            }
+        }
+    }
+
+    /// Takes the highlighted option as the only choice, or (for several) adds or removes it.
+    fn take_highlighted(&mut self, add: bool) {
+        if let Some((id, _)) = self.options.get(self.highlight).cloned() {
+            if add {
+                if let Some(i) = self.chosen.iter().position(|c| *c == id) {
+                    self.chosen.remove(i);
+                } else {
+                    self.chosen.push(id);
+                }
+            } else {
+                self.chosen = vec![id];
+            }
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RqField {
+    Target,
+    Resource,
+    Project,
+    Role,
+    Approvers,
+    Start,
+    End,
+    Percent,
+    Notes,
+}
+
+impl RqField {
+    pub fn label(&self) -> &'static str {
+        match self {
+            RqField::Target => "For",
+            RqField::Resource => "Resource",
+            RqField::Project => "Project",
+            RqField::Role => "Role",
+            RqField::Approvers => "Approvers",
+            RqField::Start => "Start",
+            RqField::End => "End",
+            RqField::Percent => "Percent",
+            RqField::Notes => "Notes",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RequestForm {
+    /// An existing resource, or a role on a project (a new unnamed resource).
+    pub new_role: bool,
+    pub resource: Choice,
+    pub project: Choice,
+    pub role: String,
+    pub approvers: Choice,
+    pub start: String,
+    pub end: String,
+    pub percent: String,
+    pub notes: String,
+    pub focus: RqField,
+    pub errors: BTreeMap<RqField, String>,
+}
+
+impl RequestForm {
+    pub fn new(state: &State) -> RequestForm {
+        let ws = &state.ws;
+        let resources = ws
+            .resources
+            .keys()
+            .map(|id| (id.clone(), super::form::resource_label(ws, id)))
+            .collect();
+        let projects = ws
+            .projects
+            .values()
+            .map(|p| (p.id.clone(), format!("{} ({})", p.name, p.client)))
+            .collect();
+        let people = ws
+            .people
+            .values()
+            .map(|p| (p.id.clone(), format!("{} ({})", p.name, p.role)))
+            .collect();
+        let monday =
+            crate::domain::dates::week_start(crate::domain::dates::add_days(state.today, 7));
+        RequestForm {
+            new_role: true,
+            resource: Choice::new(resources),
+            project: Choice::new(projects),
+            role: String::new(),
+            approvers: Choice::new(people),
+            start: monday.format("%Y-%m-%d").to_string(),
+            end: crate::domain::dates::add_days(monday, 27)
+                .format("%Y-%m-%d")
+                .to_string(),
+            percent: "100".into(),
+            notes: String::new(),
+            focus: RqField::Project,
+            errors: BTreeMap::new(),
+        }
+    }
+
+    /// The fields shown, in order.
+    pub fn fields(&self) -> Vec<RqField> {
+        let mut f = vec![RqField::Target];
+        if self.new_role {
+            f.extend([RqField::Project, RqField::Role]);
+        } else {
+            f.push(RqField::Resource);
+        }
+        f.extend([
+            RqField::Approvers,
+            RqField::Start,
+            RqField::End,
+            RqField::Percent,
+            RqField::Notes,
+        ]);
+        f
+    }
+
+    pub fn choice(&self, field: RqField) -> Option<&Choice> {
+        match field {
+            RqField::Resource => Some(&self.resource),
+            RqField::Project => Some(&self.project),
+            RqField::Approvers => Some(&self.approvers),
+            _ => None,
+        }
+    }
+
+    fn choice_mut(&mut self) -> Option<&mut Choice> {
+        match self.focus {
+            RqField::Resource => Some(&mut self.resource),
+            RqField::Project => Some(&mut self.project),
+            RqField::Approvers => Some(&mut self.approvers),
+            _ => None,
+        }
+    }
+
+    fn text_mut(&mut self) -> Option<&mut String> {
+        match self.focus {
+            RqField::Role => Some(&mut self.role),
+            RqField::Start => Some(&mut self.start),
+            RqField::End => Some(&mut self.end),
+            RqField::Percent => Some(&mut self.percent),
+            RqField::Notes => Some(&mut self.notes),
+            _ => None,
+        }
+    }
+
+    fn move_focus(&mut self, by: i64) {
+        // Leaving a chooser with a query picks its highlighted match.
+        let several = self.focus == RqField::Approvers;
+        if let Some(c) = self.choice_mut()
+            && !c.query.is_empty()
+        {
+            c.pick_on_leave(several);
+            c.query.clear();
+            c.refilter();
+        }
+        let fields = self.fields();
+        let i = fields.iter().position(|f| *f == self.focus).unwrap_or(0) as i64;
+        self.focus = fields[(i + by).rem_euclid(fields.len() as i64) as usize];
+    }
+}
+
+pub enum RqOutcome {
+    Stay,
+    Cancel,
+    Submit(NewRequest),
+}
+
+/// Keys in the request form (the same [`super::form::FormInput`] as the allocation form).
+pub fn input(state: &mut State, key: super::form::FormInput) -> RqOutcome {
+    use super::form::FormInput as K;
+    let Some(mut form) = state.request_form.take() else {
+        return RqOutcome::Cancel;
+    };
+    match key {
+        K::Cancel => return RqOutcome::Cancel,
+        K::Next => form.move_focus(1),
+        K::Prev => form.move_focus(-1),
+        K::Down | K::Up if form.choice(form.focus).is_none() => {
+            form.move_focus(if key == K::Down { 1 } else { -1 })
+        }
+        K::Down | K::Up => {
+            if let Some(c) = form.choice_mut() {
+                let n = c.options.len();
+                c.highlight = if key == K::Down {
+                    (c.highlight + 1).min(n.saturating_sub(1))
+                } else {
+                    c.highlight.saturating_sub(1)
+                };
+            }
+        }
+        K::Left | K::Right | K::Toggle if form.focus == RqField::Target => {
+            form.new_role = !form.new_role;
+        }
+        K::Toggle => {
+            let several = form.focus == RqField::Approvers;
+            if let Some(c) = form.choice_mut() {
+                c.take_highlighted(several);
+            } else if let Some(t) = form.text_mut() {
+                t.push(' ');
+            }
+        }
+        K::Left | K::Right => {}
+        K::Char(c) => {
+            if let Some(ch) = form.choice_mut() {
+                ch.query.push(c);
+                ch.refilter();
+            } else if let Some(t) = form.text_mut() {
+                t.push(c);
+            }
+        }
+        K::Backspace => {
+            if let Some(ch) = form.choice_mut() {
+                ch.query.pop();
+                ch.refilter();
+            } else if let Some(t) = form.text_mut() {
+                t.pop();
+            }
+        }
+        K::Submit => {
+            let focus = form.focus;
+            form.move_focus(0);
+            form.focus = focus;
+            match validate(&state.ws, state.today, &form) {
+                Ok(new) => {
+                    state.request_form_sent = Some(form);
+                    return RqOutcome::Submit(new);
+                }
+                Err(errors) => {
+                    form.focus = *errors.keys().next().unwrap_or(&form.focus);
+                    form.errors = errors;
+                    state.request_form = Some(form);
+                    return RqOutcome::Stay;
+                }
+            }
+        }
+    }
+    form.errors.remove(&form.focus);
+    state.request_form = Some(form);
+    RqOutcome::Stay
+}
+
+fn validate(
+    ws: &Workspace,
+    today: chrono::NaiveDate,
+    f: &RequestForm,
+) -> Result<NewRequest, BTreeMap<RqField, String>> {
+    let mut errors = BTreeMap::new();
+    let target = if f.new_role {
+        let project = f.project.chosen.first().cloned();
+        if project.is_none() {
+            errors.insert(
+                RqField::Project,
+                "choose the project (type to search, Enter or Tab picks)".into(),
+            );
+        }
+        if f.role.trim().is_empty() {
+            errors.insert(
+                RqField::Role,
+                "name the role to staff, e.g. Engineer".into(),
+            );
+        }
+        project.map(|project_id| RequestTarget::NewUnnamed {
+            project_id,
+            role: f.role.trim().to_string(),
+        })
+    } else {
+        let r = f.resource.chosen.first().cloned();
+        if r.is_none() {
+            errors.insert(RqField::Resource, "choose the resource to staff".into());
+        }
+        r.map(RequestTarget::Resource)
+    };
+    if f.approvers.chosen.is_empty() {
+        errors.insert(
+            RqField::Approvers,
+            "at least one approver is required (Space adds one)".into(),
+        );
+    }
+    let start = parse_date_input(&f.start, today)
+        .map_err(|e| errors.insert(RqField::Start, e))
+        .ok();
+    let end = parse_date_input(&f.end, today)
+        .map_err(|e| errors.insert(RqField::End, e))
+        .ok();
+    if let (Some(s), Some(e)) = (start, end)
+        && e < s
+    {
+        errors.insert(RqField::End, format!("must be on or after the start ({s})"));
+    }
+    let percent = f
+        .percent
+        .trim()
+        .trim_end_matches('%')
+        .parse::<u32>()
+        .ok()
+        .filter(|p| (1..=1000).contains(p));
+    if percent.is_none() {
+        errors.insert(
+            RqField::Percent,
+            format!("'{}' is not a percentage from 1 to 1000", f.percent.trim()),
+        );
+    }
+    let _ = ws;
+    match (target, start, end, percent) {
+        (Some(target), Some(s), Some(e), Some(percentage)) if errors.is_empty() => Ok(NewRequest {
+            target,
+            approver_ids: f.approvers.chosen.clone(),
+            period: DateRange::new(s, e),
+            percentage,
+            notes: f.notes.trim().to_string(),
+        }),
+        _ => Err(errors),
+    }
+}
