@@ -343,9 +343,15 @@ fn render_detail(state: &State, theme: &Theme, r: &Request, f: &mut Frame, area:
         }
         None => {}
     }
+    let keys = if r.status.is_pending() {
+        " a approve · r reject · A reassign · Space mark "
+    } else {
+        " f shows other statuses "
+    };
     let block = Block::default()
         .borders(Borders::TOP)
-        .title(Span::styled(format!(" Request #{} ", r.id), theme.header()));
+        .title(Span::styled(format!(" Request #{} ", r.id), theme.header()))
+        .title(Line::from(Span::styled(keys, theme.dim())).right_aligned());
     f.render_widget(Paragraph::new(lines).block(block), area);
 }
 
