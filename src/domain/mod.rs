@@ -6,6 +6,7 @@ pub mod edit;
 pub mod ids;
 pub mod load;
 pub mod model;
+pub mod staffing;
 pub mod stats;
 pub mod timeline;
 pub mod workspace;
