@@ -18,13 +18,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Start | Action::Refresh => {
             state.error = None;
-            let effects = vec![
-                Effect::LoadRoster,
-                Effect::LoadAllocations(state.window),
-                Effect::LoadRequests,
-            ];
-            state.pending.extend(effects.iter().cloned());
-            return effects;
+            return reload(state);
         }
         Action::Quit => state.quit = true,
         Action::ToggleHelp => state.help = !state.help,
@@ -194,13 +188,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             Ok(Some(token)) if state.sync_token.is_some_and(|t| t != token) => {
                 state.sync_token = Some(token);
                 state.notice = Some("Changed elsewhere: reloaded".into());
-                let effects = vec![
-                    Effect::LoadRoster,
-                    Effect::LoadAllocations(state.window),
-                    Effect::LoadRequests,
-                ];
-                state.pending.extend(effects.iter().cloned());
-                return effects;
+                return reload(state);
             }
             Ok(token) => {
                 state.sync_token = token;
@@ -297,6 +285,17 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
     }
     Vec::new()
+}
+
+/// Everything loaded again: people, the allocation window, requests.
+fn reload(state: &mut State) -> Vec<Effect> {
+    let effects = vec![
+        Effect::LoadRoster,
+        Effect::LoadAllocations(state.window),
+        Effect::LoadRequests,
+    ];
+    state.pending.extend(effects.iter().cloned());
+    effects
 }
 
 fn finish(state: &mut State, effect: &Effect) {

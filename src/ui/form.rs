@@ -10,7 +10,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
+/// A `width` x `height` rectangle in the middle of `area` (clipped to it).
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let (w, h) = (width.min(area.width), height.min(area.height));
     Rect {
         x: area.x + (area.width - w) / 2,
@@ -26,8 +27,7 @@ pub fn render_form(state: &State, form: &AllocForm, theme: &Theme, f: &mut Frame
         return;
     }
     let inner = (width - 2) as usize;
-    let label_w = 10;
-    let value_w = inner.saturating_sub(label_w + 1);
+    let label_w = LABEL_W;
     let mut lines: Vec<Line> = Vec::new();
     for field in Field::ALL {
         let focused = form.focus == field;
@@ -67,24 +67,15 @@ pub fn render_form(state: &State, form: &AllocForm, theme: &Theme, f: &mut Frame
             }
             Field::Notes => with_cursor(&form.notes, focused),
         };
-        let style = if focused {
-            theme.selected()
-        } else {
-            theme.text()
-        };
-        lines.push(Line::from(vec![
-            Span::styled(
-                format!("{:<label_w$} ", field.label()),
-                if focused { theme.header() } else { theme.dim() },
-            ),
-            Span::styled(truncate(&value, value_w), style),
-        ]));
-        if let Some(e) = form.errors.get(&field) {
-            lines.push(Line::styled(
-                truncate(&format!("{:label_w$} ✗ {}: {e}", "", field.label()), inner),
-                theme.error(),
-            ));
-        }
+        field_lines(
+            &mut lines,
+            theme,
+            field.label(),
+            &value,
+            focused,
+            form.errors.get(&field),
+            inner,
+        );
         if field == Field::Resource && form.focus == Field::Resource {
             for (i, id) in form
                 .options
@@ -174,6 +165,41 @@ pub fn render_form(state: &State, form: &AllocForm, theme: &Theme, f: &mut Frame
     );
 }
 
+const LABEL_W: usize = 10;
+
+/// A form field's line, and under it the error that stops it, if any.
+fn field_lines(
+    lines: &mut Vec<Line<'static>>,
+    theme: &Theme,
+    label: &str,
+    value: &str,
+    focused: bool,
+    error: Option<&String>,
+    inner: usize,
+) {
+    let value_w = inner.saturating_sub(LABEL_W + 1);
+    lines.push(Line::from(vec![
+        Span::styled(
+            format!("{label:<LABEL_W$} "),
+            if focused { theme.header() } else { theme.dim() },
+        ),
+        Span::styled(
+            truncate(value, value_w),
+            if focused {
+                theme.selected()
+            } else {
+                theme.text()
+            },
+        ),
+    ]));
+    if let Some(e) = error {
+        lines.push(Line::styled(
+            truncate(&format!("{:LABEL_W$} ✗ {label}: {e}", ""), inner),
+            theme.error(),
+        ));
+    }
+}
+
 fn with_cursor(s: &str, focused: bool) -> String {
     if focused {
         format!("{s}▏")
@@ -223,8 +249,7 @@ pub fn render_request_form(
         return;
     }
     let inner = (width - 2) as usize;
-    let label_w = 10;
-    let value_w = inner.saturating_sub(label_w + 1);
+    let label_w = LABEL_W;
     let mut lines: Vec<Line> = Vec::new();
     for field in form.fields() {
         let focused = form.focus == field;
@@ -263,24 +288,15 @@ pub fn render_request_form(
             (RqField::Notes, _) => with_cursor(&form.notes, focused),
             _ => String::new(),
         };
-        let style = if focused {
-            theme.selected()
-        } else {
-            theme.text()
-        };
-        lines.push(Line::from(vec![
-            Span::styled(
-                format!("{:<label_w$} ", field.label()),
-                if focused { theme.header() } else { theme.dim() },
-            ),
-            Span::styled(truncate(&value, value_w), style),
-        ]));
-        if let Some(e) = form.errors.get(&field) {
-            lines.push(Line::styled(
-                truncate(&format!("{:label_w$} ✗ {}: {e}", "", field.label()), inner),
-                theme.error(),
-            ));
-        }
+        field_lines(
+            &mut lines,
+            theme,
+            field.label(),
+            &value,
+            focused,
+            form.errors.get(&field),
+            inner,
+        );
         if let (true, Some(c)) = (focused, form.choice(field)) {
             for (i, (id, label)) in c
                 .options

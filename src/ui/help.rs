@@ -51,12 +51,7 @@ pub fn render(theme: &Theme, f: &mut Frame, area: Rect) {
     if width < 4 || height < 3 {
         return;
     }
-    let rect = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    };
+    let rect = super::form::centered(area, width, height);
     let entry = |i: usize| -> Vec<Span<'static>> {
         match KEYS.get(i) {
             Some((k, what)) => vec![

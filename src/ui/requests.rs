@@ -408,12 +408,7 @@ pub fn render_pick(state: &State, pick: &PersonPick, theme: &Theme, f: &mut Fram
     if width < 20 || height < 6 {
         return;
     }
-    let rect = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    };
+    let rect = super::form::centered(area, width, height);
     let inner = (width - 2) as usize;
     let ws = &state.ws;
     let (title, request, soft) = match &pick.purpose {
