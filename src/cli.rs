@@ -1,37 +1,120 @@
-//! Command-line flags.
+//! Command-line flags and the headless subcommands.
+//!
+//! `allot` with no subcommand opens the planner; `allot requests …` works on the staffing-request
+//! queue without a terminal UI (see [`crate::headless`]).
 
 use crate::domain::dates::parse_date;
 use chrono::NaiveDate;
-use clap::{Parser, ValueEnum};
+use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
 #[command(
     name = "allot",
     version,
-    about = "A keyboard-first terminal resource planner"
+    about = "A keyboard-first terminal resource planner",
+    after_help = "Run without a subcommand to open the planner."
 )]
 pub struct Cli {
     /// Open a fresh demo workspace (in a temporary file unless --db is given).
-    #[arg(long)]
+    #[arg(long, global = true, help_heading = "Workspace")]
     pub demo: bool,
 
     /// Size of the demo workspace: `small` (the curated demo) or `large` (2,000 resources and
     /// 100,000 allocations, to feel the speed).
-    #[arg(long, value_enum, default_value_t = DemoSize::Small, requires = "demo")]
+    #[arg(
+        long,
+        value_enum,
+        default_value_t = DemoSize::Small,
+        requires = "demo",
+        help_heading = "Workspace"
+    )]
     pub demo_size: DemoSize,
 
     /// The workspace database file (default: workspace.db in the data directory).
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", global = true, help_heading = "Workspace")]
     pub db: Option<PathBuf>,
 
     /// Pretend today is this date (YYYY-MM-DD), for reproducible screens.
-    #[arg(long, env = "ALLOT_TODAY", value_name = "DATE", value_parser = parse_today)]
+    #[arg(
+        long,
+        env = "ALLOT_TODAY",
+        value_name = "DATE",
+        value_parser = parse_today,
+        global = true,
+        help_heading = "Workspace"
+    )]
     pub today: Option<NaiveDate>,
 
     /// Colour theme; NO_COLOR in the environment always wins.
     #[arg(long, value_enum, default_value_t = ThemeArg::Dark)]
     pub theme: ThemeArg,
+
+    /// Act as this person instead of the workspace's current user ("me" for --mine, the
+    /// requester of new requests, who resolves). Give it before the subcommand.
+    #[arg(long, value_name = "USER_ID", help_heading = "Workspace")]
+    pub user: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// Staffing requests: list them, or approve, reject or cancel them by id.
+    #[command(subcommand)]
+    Requests(RequestsCommand),
+}
+
+#[derive(Subcommand, Debug, Clone, PartialEq, Eq)]
+pub enum RequestsCommand {
+    /// List staffing requests, oldest first.
+    List {
+        /// Which requests to list.
+        #[arg(long, value_enum, default_value_t = StatusArg::Pending)]
+        status: StatusArg,
+        /// Only requests where I am an approver.
+        #[arg(long)]
+        mine: bool,
+        /// A JSON array instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Approve pending requests; an unnamed resource needs --user to name who staffs it.
+    Approve {
+        /// The requests to approve; each is done on its own.
+        #[arg(value_name = "ID", required = true)]
+        ids: Vec<String>,
+        /// The person to staff an unnamed resource with (who you are goes before the
+        /// subcommand: `allot --user ME requests approve …`).
+        #[arg(long, value_name = "USER_ID")]
+        user: Option<String>,
+        /// Keep the allocations soft (they become hard otherwise).
+        #[arg(long)]
+        soft: bool,
+    },
+    /// Reject pending requests.
+    Reject {
+        /// The requests to reject; each is done on its own.
+        #[arg(value_name = "ID", required = true)]
+        ids: Vec<String>,
+    },
+    /// Cancel pending requests you made.
+    Cancel {
+        /// The requests to cancel; each is done on its own.
+        #[arg(value_name = "ID", required = true)]
+        ids: Vec<String>,
+    },
+}
+
+/// `allot requests list --status`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum StatusArg {
+    Pending,
+    Approved,
+    Rejected,
+    Cancelled,
+    All,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -48,4 +131,86 @@ pub enum ThemeArg {
 
 fn parse_today(s: &str) -> Result<NaiveDate, String> {
     parse_date(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("allot").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn the_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn no_subcommand_is_the_planner_with_its_flags() {
+        let cli = parse(&["--demo", "--demo-size", "large", "--theme", "light"]).unwrap();
+        assert_eq!(cli.command, None);
+        assert!(cli.demo);
+        assert_eq!(cli.demo_size, DemoSize::Large);
+        assert_eq!(cli.theme, ThemeArg::Light);
+    }
+
+    #[test]
+    fn workspace_flags_go_before_or_after_the_subcommand() {
+        let cli = parse(&[
+            "--user",
+            "1007",
+            "requests",
+            "list",
+            "--db",
+            "w.db",
+            "--today",
+            "2026-11-23",
+            "--mine",
+        ])
+        .unwrap();
+        assert_eq!(cli.db, Some(PathBuf::from("w.db")));
+        assert_eq!(cli.today, parse_date("2026-11-23").ok());
+        assert_eq!(cli.user.as_deref(), Some("1007"));
+        assert_eq!(
+            cli.command,
+            Some(Command::Requests(RequestsCommand::List {
+                status: StatusArg::Pending,
+                mine: true,
+                json: false
+            }))
+        );
+    }
+
+    #[test]
+    fn approve_names_the_staff_apart_from_who_i_am() {
+        let cli = parse(&[
+            "--user", "1007", "requests", "approve", "5001", "5002", "--user", "1002", "--soft",
+        ])
+        .unwrap();
+        assert_eq!(cli.user.as_deref(), Some("1007"));
+        assert_eq!(
+            cli.command,
+            Some(Command::Requests(RequestsCommand::Approve {
+                ids: vec!["5001".into(), "5002".into()],
+                user: Some("1002".into()),
+                soft: true
+            }))
+        );
+    }
+
+    #[test]
+    fn usage_errors_are_refused() {
+        for args in [
+            &["requests", "list", "--status", "open"][..],
+            &["requests", "approve"],
+            &["requests", "reject"],
+            &["requests", "cancel"],
+            &["requests"],
+            &["requests", "list", "--today", "yesterday-ish"],
+        ] {
+            assert!(parse(args).is_err(), "{args:?}");
+        }
+    }
 }

@@ -4,6 +4,7 @@ pub mod app;
 pub mod cli;
 pub mod client;
 pub mod domain;
+pub mod headless;
 pub mod paths;
 pub mod runtime;
 pub mod ui;

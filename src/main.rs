@@ -1,8 +1,9 @@
 use allot::app::{State, ThemeKind};
-use allot::cli::{Cli, DemoSize, ThemeArg};
+use allot::cli::{Cli, Command, DemoSize, ThemeArg};
 use allot::client::local::{LocalBackend, demo};
 use allot::client::{Backend, BackendKind};
-use allot::{paths, runtime};
+use allot::domain::Id;
+use allot::{headless, paths, runtime};
 use chrono::NaiveDate;
 use clap::Parser;
 use std::path::{Path, PathBuf};
@@ -11,15 +12,60 @@ use std::sync::Arc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    match &cli.command {
+        Some(command) => run_headless(&cli, command),
+        None => run_tui(&cli),
+    }
+}
+
+/// `allot requests …`: no terminal setup, no panic hook that restores a terminal; data on stdout,
+/// problems on stderr, logs in the log file as always.
+fn run_headless(cli: &Cli, command: &Command) -> ExitCode {
+    let _log = init_logging();
+    let today = today(cli);
+    let opened = match open_workspace(cli, today) {
+        Ok(o) => o,
+        Err(msg) => {
+            eprintln!("allot: {msg}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(notice) = &opened.notice {
+        eprintln!("allot: {notice}");
+    }
+    let user = acting_user(cli);
+    opened.backend.act_as(user.clone());
+    let tokio = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("allot: could not start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let ctx = headless::Context { today, user };
+    let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr().lock());
+    let exit = tokio.block_on(headless::run(
+        &opened.backend,
+        &ctx,
+        command,
+        &mut out,
+        &mut err,
+    ));
+    drop(opened.temp);
+    ExitCode::from(exit.code())
+}
+
+fn run_tui(cli: &Cli) -> ExitCode {
     if let Err(e) = runtime::install_hooks() {
         eprintln!("allot: {e}");
         return ExitCode::FAILURE;
     }
     let _log = init_logging();
-    let today = cli
-        .today
-        .unwrap_or_else(|| chrono::Local::now().date_naive());
-    let opened = match open_workspace(&cli, today) {
+    let today = today(cli);
+    let opened = match open_workspace(cli, today) {
         Ok(o) => o,
         Err(msg) => {
             eprintln!("allot: {msg}");
@@ -27,7 +73,7 @@ fn main() -> ExitCode {
         }
     };
     let mut state = State::new(today, BackendKind::Local, opened.path.display().to_string());
-    state.theme = theme(&cli);
+    state.theme = theme(cli);
     state.notice = opened.notice;
     let tokio = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -39,6 +85,13 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let Some(user) = acting_user(cli) {
+        if let Err(msg) = tokio.block_on(headless::check_user(&opened.backend, &user)) {
+            eprintln!("allot: {msg}");
+            return ExitCode::from(2);
+        }
+        opened.backend.act_as(Some(user));
+    }
     let backend: Arc<dyn Backend> = Arc::new(opened.backend);
     let result = tokio.block_on(runtime::run(backend, state));
     drop(opened.temp);
@@ -49,6 +102,20 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn today(cli: &Cli) -> NaiveDate {
+    cli.today
+        .unwrap_or_else(|| chrono::Local::now().date_naive())
+}
+
+/// `--user`: who allot acts as instead of the workspace's current user.
+fn acting_user(cli: &Cli) -> Option<Id> {
+    cli.user
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+        .map(Id::new)
 }
 
 fn theme(cli: &Cli) -> ThemeKind {

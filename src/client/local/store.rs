@@ -3,7 +3,10 @@
 
 use super::demo::DemoData;
 use crate::client::sanitize::clean;
-use crate::client::{Applied, BackendError, BackendResult, Change, NewAllocation, Resolution};
+use crate::client::{
+    Applied, BackendError, BackendResult, Change, NewAllocation, NewRequest, RequestCreated,
+    RequestTarget, Resolution,
+};
 use crate::domain::{
     Allocation, Amount, Calendar, DateRange, Holidays, Id, Person, Project, Request, RequestStatus,
     Resource, Roster, WeeklyCapacity,
@@ -838,6 +841,221 @@ pub(crate) fn resolve_request(
     )
     .map_err(db_err)?;
     request(conn, id)?.ok_or_else(|| BackendError::NotFound(format!("request {id} does not exist")))
+}
+
+fn person_exists(conn: &Connection, id: &Id) -> BackendResult<bool> {
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM people WHERE id = ?1)",
+        [id.as_str()],
+        |r| r.get(0),
+    )
+    .map_err(db_err)
+}
+
+fn project_exists(conn: &Connection, id: &Id) -> BackendResult<bool> {
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM projects WHERE id = ?1)",
+        [id.as_str()],
+        |r| r.get(0),
+    )
+    .map_err(db_err)
+}
+
+/// The approvers in the order given, without repeats: at least one, each a known person.
+fn check_approvers(conn: &Connection, ids: &[Id]) -> BackendResult<Vec<Id>> {
+    if ids.is_empty() {
+        return Err(validation(
+            "approver_ids",
+            "at least one approver is required".into(),
+        ));
+    }
+    let mut out: Vec<Id> = Vec::with_capacity(ids.len());
+    for id in ids {
+        if out.contains(id) {
+            continue;
+        }
+        if !person_exists(conn, id)? {
+            return Err(validation(
+                "approver_ids",
+                format!("person {} does not exist", clean(id.as_str())),
+            ));
+        }
+        out.push(id.clone());
+    }
+    Ok(out)
+}
+
+fn write_approvers(conn: &Connection, request: &Id, approvers: &[Id]) -> BackendResult<()> {
+    conn.execute(
+        "DELETE FROM request_approvers WHERE request_id = ?1",
+        [request.as_str()],
+    )
+    .map_err(db_err)?;
+    let mut stmt = conn
+        .prepare_cached(
+            "INSERT INTO request_approvers (request_id, person_id, position) VALUES (?1, ?2, ?3)",
+        )
+        .map_err(db_err)?;
+    for (i, a) in approvers.iter().enumerate() {
+        stmt.execute(params![request.as_str(), a.as_str(), i as i64])
+            .map_err(db_err)?;
+    }
+    Ok(())
+}
+
+fn not_found_request(id: &Id) -> BackendError {
+    BackendError::NotFound(format!("request {} does not exist", clean(id.as_str())))
+}
+
+/// Creates a staffing request, as Kantata does: for a new unnamed resource the resource too, and
+/// in both cases a soft allocation holding the requested dates at the requested share of the
+/// resource's capacity. `creator` overrides the workspace's current user.
+pub(crate) fn create_request(
+    conn: &Connection,
+    new: &NewRequest,
+    creator: Option<&Id>,
+) -> BackendResult<RequestCreated> {
+    let creator = match creator {
+        Some(c) => Some(c.clone()),
+        None => current_user(conn)?,
+    }
+    .ok_or_else(|| BackendError::Validation {
+        field: None,
+        message: "this workspace has no current user to make the request as".into(),
+    })?;
+    if !person_exists(conn, &creator)? {
+        return Err(BackendError::Validation {
+            field: None,
+            message: format!(
+                "the current user {} is not a person in this workspace",
+                clean(creator.as_str())
+            ),
+        });
+    }
+    let approvers = check_approvers(conn, &new.approver_ids)?;
+    let period = new.period;
+    if period.start > period.end {
+        return Err(validation(
+            "end_date",
+            format!(
+                "the request ends on {} before it starts on {}",
+                period.end, period.start
+            ),
+        ));
+    }
+    if !(1..=1000).contains(&new.percentage) {
+        return Err(validation(
+            "percentage",
+            format!("{} is not a percentage from 1 to 1000", new.percentage),
+        ));
+    }
+
+    let request_id = Id::from(reserve_ids(conn, "requests", 1)?);
+    let (r, created) = match &new.target {
+        RequestTarget::Resource(id) => {
+            let r = resource(conn, id)?.ok_or_else(|| {
+                BackendError::NotFound(format!("resource {} does not exist", clean(id.as_str())))
+            })?;
+            (r, false)
+        }
+        RequestTarget::NewUnnamed { project_id, role } => {
+            let role = role.trim();
+            if role.is_empty() {
+                return Err(validation(
+                    "role",
+                    "name the role to staff, e.g. Engineer".into(),
+                ));
+            }
+            if !project_exists(conn, project_id)? {
+                return Err(BackendError::NotFound(format!(
+                    "project {} does not exist",
+                    clean(project_id.as_str())
+                )));
+            }
+            let id = Id::from(reserve_ids(conn, "resources", 1)?);
+            conn.execute(
+                "INSERT INTO resources (id, project_id, person_id, role, label)
+                 VALUES (?1, ?2, NULL, ?3, ?3)",
+                params![id.as_str(), project_id.as_str(), role],
+            )
+            .map_err(db_err)?;
+            let r = resource(conn, &id)?
+                .ok_or_else(|| BackendError::Other(format!("resource {id} was not stored")))?;
+            (r, true)
+        }
+    };
+
+    let capacity = calendar_of(conn, &r)?.capacity_in(period);
+    let minutes = u32::try_from((capacity * u64::from(new.percentage) + 50) / 100)
+        .map_err(|_| validation("end_date", "the requested period is too long".into()))?;
+    let allocation_id = Id::from(reserve_ids(conn, "allocations", 1)?);
+    insert_allocation(
+        conn,
+        &Allocation {
+            id: allocation_id.clone(),
+            resource_id: r.id.clone(),
+            project_id: r.project_id.clone(),
+            range: period,
+            amount: Amount::TotalMinutes(minutes),
+            hard: false,
+            notes: format!("Requested in #{request_id}"),
+            read_only: false,
+            allocate_on_time_off: false,
+            server_total_minutes: None,
+            version: 1,
+        },
+    )
+    .map_err(db_err)?;
+
+    conn.execute(
+        &format!(
+            "INSERT INTO requests ({REQUEST_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+        ),
+        params![
+            request_id.as_str(),
+            r.id.as_str(),
+            status_sql(RequestStatus::New),
+            creator.as_str(),
+            timestamp_sql(Utc::now()),
+            day_sql(period.start),
+            day_sql(period.end),
+            new.percentage,
+            new.notes
+        ],
+    )
+    .map_err(db_err)?;
+    write_approvers(conn, &request_id, &approvers)?;
+
+    Ok(RequestCreated {
+        request: request(conn, &request_id)?.ok_or_else(|| not_found_request(&request_id))?,
+        resource: created.then_some(r),
+        allocations: vec![
+            allocation(conn, &allocation_id)?
+                .ok_or_else(|| not_found_allocation(&allocation_id))?,
+        ],
+    })
+}
+
+/// Replaces a pending request's approvers (Kantata's `update_approver`).
+pub(crate) fn update_approver(
+    conn: &Connection,
+    id: &Id,
+    approver_ids: &[Id],
+) -> BackendResult<Request> {
+    let req = request(conn, id)?.ok_or_else(|| not_found_request(id))?;
+    if !req.status.is_pending() {
+        return Err(BackendError::Validation {
+            field: None,
+            message: format!(
+                "request {} is already {}; only pending requests can be reassigned",
+                req.id,
+                req.status.as_str()
+            ),
+        });
+    }
+    let approvers = check_approvers(conn, approver_ids)?;
+    write_approvers(conn, id, &approvers)?;
+    request(conn, id)?.ok_or_else(|| not_found_request(id))
 }
 
 /// Writes a whole workspace into an empty database (call inside one transaction).
