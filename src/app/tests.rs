@@ -54,6 +54,7 @@ fn roster() -> Roster {
             },
         ],
         holidays: Default::default(),
+        participations: Vec::new(),
     }
 }
 

@@ -4,7 +4,9 @@
 pub mod local;
 pub mod sanitize;
 
-use crate::domain::{Allocation, Amount, DateRange, Id, Request, RequestStatus, Resource, Roster};
+use crate::domain::{
+    Allocation, Amount, DateRange, Id, Request, RequestStatus, Resource, Roster, ScheduledWeek,
+};
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use std::fmt;
@@ -85,9 +87,31 @@ pub struct NewAllocation {
 /// The most allocations one bulk create may carry (Kantata's limit).
 pub const BULK_LIMIT: usize = 200;
 
+/// A new workspace resource. With no role, a named resource takes the person's primary role on
+/// the project (Kantata's rule); its label is generated from the role when not given.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewResource {
+    pub project_id: Id,
+    pub person_id: Option<Id>,
+    pub role: Option<String>,
+    pub label: Option<String>,
+}
+
 /// One write in a batch sent by [`Backend::apply`].
 #[derive(Clone, Debug, PartialEq)]
 pub enum Change {
+    /// A new resource; later changes in the same batch may name it by `temp_id` (as an
+    /// allocation's `resource_id`), and the backend puts the real id in their place.
+    CreateResource {
+        temp_id: Id,
+        new: NewResource,
+    },
+    /// Label, role or person of a resource (naming or un-naming it).
+    UpdateResource(Resource),
+    /// Deletes a resource; its allocations must have been deleted earlier in the batch.
+    DeleteResource {
+        id: Id,
+    },
     Create(NewAllocation),
     /// Writes the allocation over the stored one; its `version` is the one the edit was made to.
     Update(Allocation),
@@ -106,6 +130,9 @@ pub enum Change {
 /// What a [`Change`] became, in the same order.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Applied {
+    ResourceCreated { temp_id: Id, resource: Resource },
+    ResourceUpdated(Resource),
+    ResourceDeleted(Id),
     Created(Allocation),
     Updated(Allocation),
     Deleted(Id),
@@ -205,16 +232,52 @@ pub trait Backend: Send + Sync {
     /// the store is left as it was.
     async fn apply(&self, changes: Vec<Change>) -> BackendResult<Vec<Applied>> {
         let mut done: Vec<Applied> = Vec::with_capacity(changes.len());
+        // Resources created in this batch, by the temporary id later changes use.
+        let mut made: Vec<(Id, Id)> = Vec::new();
+        let real = |made: &[(Id, Id)], id: Id| {
+            made.iter()
+                .find(|(t, _)| *t == id)
+                .map(|(_, r)| r.clone())
+                .unwrap_or(id)
+        };
         let mut changes = changes.into_iter().peekable();
         while let Some(change) = changes.next() {
+            let change = match change {
+                Change::Create(mut n) => {
+                    n.resource_id = real(&made, n.resource_id);
+                    Change::Create(n)
+                }
+                other => other,
+            };
             let result = match change {
+                Change::CreateResource { temp_id, new } => self
+                    .create_resources(vec![new])
+                    .await
+                    .and_then(|mut v| match v.pop() {
+                        Some(resource) => {
+                            made.push((temp_id.clone(), resource.id.clone()));
+                            Ok(vec![Applied::ResourceCreated { temp_id, resource }])
+                        }
+                        None => Err(BackendError::Other(
+                            "the backend created no resource".into(),
+                        )),
+                    }),
+                Change::UpdateResource(r) => self
+                    .update_resource(r)
+                    .await
+                    .map(|r| vec![Applied::ResourceUpdated(r)]),
+                Change::DeleteResource { id } => self
+                    .delete_resource(id.clone())
+                    .await
+                    .map(|_| vec![Applied::ResourceDeleted(id)]),
                 // Consecutive creates go as bulk requests of at most BULK_LIMIT.
                 Change::Create(first) => {
                     let mut batch = vec![first];
                     while batch.len() < BULK_LIMIT
                         && let Some(Change::Create(_)) = changes.peek()
                     {
-                        if let Some(Change::Create(n)) = changes.next() {
+                        if let Some(Change::Create(mut n)) = changes.next() {
+                            n.resource_id = real(&made, n.resource_id);
                             batch.push(n);
                         }
                     }
@@ -254,15 +317,39 @@ pub trait Backend: Send + Sync {
         Ok(done)
     }
 
+    /// Creates workspace resources (Kantata: bulk, at most [`BULK_LIMIT`] per request).
+    async fn create_resources(&self, _new: Vec<NewResource>) -> BackendResult<Vec<Resource>> {
+        Err(self.unsupported("creating workspace resources"))
+    }
+
+    async fn update_resource(&self, _r: Resource) -> BackendResult<Resource> {
+        Err(self.unsupported("changing workspace resources"))
+    }
+
+    async fn delete_resource(&self, _id: Id) -> BackendResult<()> {
+        Err(self.unsupported("deleting workspace resources"))
+    }
+
+    /// Task-level scheduled hours per resource and week, for weeks starting in `window`.
+    async fn scheduled_hours(&self, _window: DateRange) -> BackendResult<Vec<ScheduledWeek>> {
+        Err(self.unsupported("scheduled hours"))
+    }
+
     /// Best-effort undo of changes already applied when a later one in the batch failed.
     async fn compensate(&self, done: Vec<Applied>) {
         for applied in done.into_iter().rev() {
             let undone = match applied {
                 Applied::Created(a) => self.delete_allocation(a.id).await,
                 Applied::Split(_, second) => self.delete_allocation(second.id).await,
+                Applied::ResourceCreated { resource, .. } => {
+                    self.delete_resource(resource.id).await
+                }
                 // Updates and deletes cannot be reversed without the old record; the caller
                 // rolls its screen back and reloads.
-                Applied::Updated(_) | Applied::Deleted(_) => Ok(()),
+                Applied::Updated(_)
+                | Applied::Deleted(_)
+                | Applied::ResourceUpdated(_)
+                | Applied::ResourceDeleted(_) => Ok(()),
             };
             if let Err(e) = undone {
                 tracing::warn!("could not undo part of a failed batch: {e}");

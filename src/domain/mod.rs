@@ -15,6 +15,9 @@ pub use calendar::{Calendar, Holidays, WeeklyCapacity};
 pub use dates::DateRange;
 pub use ids::Id;
 pub use load::{LoadLevel, allocation_daily, daily_load, load_level};
-pub use model::{Allocation, Amount, Person, Project, Request, RequestStatus, Resource};
+pub use model::{
+    Allocation, Amount, Participation, Person, Project, Request, RequestStatus, Resource,
+    ScheduledWeek,
+};
 pub use timeline::Zoom;
 pub use workspace::{LoadIndex, Roster, RowKey, RowView, Workspace};

@@ -111,6 +111,22 @@ pub struct Allocation {
     pub version: i64,
 }
 
+/// A person's membership of a project (Kantata's participation), with their role there if set.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Participation {
+    pub person_id: Id,
+    pub project_id: Id,
+    pub role: Option<String>,
+}
+
+/// Task-level scheduled hours of one workspace resource in one week (Monday first).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScheduledWeek {
+    pub resource_id: Id,
+    pub monday: NaiveDate,
+    pub minutes: u32,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RequestStatus {

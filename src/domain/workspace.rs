@@ -4,7 +4,7 @@ use super::calendar::{Calendar, Holidays, WeeklyCapacity};
 use super::dates::DateRange;
 use super::ids::Id;
 use super::load::allocation_daily;
-use super::model::{Allocation, Person, Project, Request, Resource};
+use super::model::{Allocation, Participation, Person, Project, Request, Resource};
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap};
 
@@ -26,6 +26,8 @@ pub struct Roster {
     pub projects: Vec<Project>,
     pub resources: Vec<Resource>,
     pub holidays: Holidays,
+    /// Who is on which project, with their role there (for a person's primary role).
+    pub participations: Vec<Participation>,
 }
 
 /// The workspace as the app holds it.
@@ -39,6 +41,9 @@ pub struct Workspace {
     pub allocations: BTreeMap<Id, Allocation>,
     pub requests: BTreeMap<Id, Request>,
     pub holidays: Holidays,
+    pub participations: Vec<Participation>,
+    /// Scheduled hours per resource, by week (loaded with the allocation window).
+    pub scheduled: HashMap<Id, Vec<(NaiveDate, u32)>>,
     pub index: LoadIndex,
     /// Allocation ids per row, so a row's bars are found without scanning every allocation.
     pub by_row: HashMap<RowKey, Vec<Id>>,
@@ -55,6 +60,7 @@ impl Workspace {
             projects: r.projects.into_iter().map(|p| (p.id.clone(), p)).collect(),
             resources: r.resources.into_iter().map(|x| (x.id.clone(), x)).collect(),
             holidays: r.holidays,
+            participations: r.participations,
             ..Default::default()
         };
         ws.reindex_resources();

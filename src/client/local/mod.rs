@@ -337,6 +337,7 @@ mod tests {
                     },
                 ],
                 holidays: Arc::new(holidays),
+                participations: Vec::new(),
             },
             allocations: vec![
                 // Mon 3 – Fri 14 March 2025: 10 weekdays, one holiday, two days off = 7 working.

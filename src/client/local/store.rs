@@ -299,6 +299,7 @@ pub(crate) fn roster(conn: &Connection) -> BackendResult<Roster> {
         projects,
         resources,
         holidays,
+        participations: Vec::new(),
     })
 }
 
@@ -725,6 +726,13 @@ pub(crate) fn apply(conn: &Connection, changes: &[Change]) -> BackendResult<Vec<
     let mut out = Vec::with_capacity(changes.len());
     for (i, change) in changes.iter().enumerate() {
         let applied = match change {
+            Change::CreateResource { .. }
+            | Change::UpdateResource(_)
+            | Change::DeleteResource { .. } => {
+                return Err(BackendError::Unsupported(
+                    "the local backend does not change workspace resources yet".into(),
+                ));
+            }
             Change::Create(n) => {
                 let mut v = create_allocations(conn, std::slice::from_ref(n))?;
                 Applied::Created(
