@@ -9,8 +9,8 @@
 use super::action::Effect;
 use super::gantt::GanttRow;
 use super::state::State;
-use crate::client::{Applied, BackendError, Change, NewAllocation};
-use crate::domain::{Allocation, Id, Workspace};
+use crate::client::{Applied, BackendError, Change, NewAllocation, NewResource};
+use crate::domain::{Allocation, Id, Resource, Workspace};
 use std::collections::{HashMap, VecDeque};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -27,6 +27,13 @@ pub enum LocalChange {
         first: Allocation,
         second: Allocation,
     },
+    /// A workspace resource (with a temporary id until the backend names it).
+    CreateResource(Resource),
+    UpdateResource {
+        from: Resource,
+        to: Resource,
+    },
+    DeleteResource(Resource),
 }
 
 impl LocalChange {
@@ -49,6 +56,14 @@ impl LocalChange {
                     to: original.clone(),
                 },
             ],
+            LocalChange::CreateResource(r) => vec![LocalChange::DeleteResource(r.clone())],
+            LocalChange::DeleteResource(r) => vec![LocalChange::CreateResource(r.clone())],
+            LocalChange::UpdateResource { from, to } => {
+                vec![LocalChange::UpdateResource {
+                    from: to.clone(),
+                    to: from.clone(),
+                }]
+            }
         }
     }
 
@@ -61,15 +76,25 @@ impl LocalChange {
                 first,
                 second,
             } => vec![original, first, second],
+            _ => vec![],
         }
     }
 
-    /// The allocations this change touches, as they will be afterwards (for messages).
-    pub fn subject(&self) -> &Allocation {
+    fn resources_mut(&mut self) -> Vec<&mut Resource> {
         match self {
-            LocalChange::Create(a) | LocalChange::Delete(a) => a,
-            LocalChange::Update { to, .. } => to,
-            LocalChange::Split { original, .. } => original,
+            LocalChange::CreateResource(r) | LocalChange::DeleteResource(r) => vec![r],
+            LocalChange::UpdateResource { from, to } => vec![from, to],
+            _ => vec![],
+        }
+    }
+
+    /// The allocation this change is about, if it is about one (for messages).
+    pub fn subject(&self) -> Option<&Allocation> {
+        match self {
+            LocalChange::Create(a) | LocalChange::Delete(a) => Some(a),
+            LocalChange::Update { to, .. } => Some(to),
+            LocalChange::Split { original, .. } => Some(original),
+            _ => None,
         }
     }
 }
@@ -161,6 +186,12 @@ pub fn apply_local(ws: &mut Workspace, changes: &[LocalChange]) {
                 let a = keep_version(ws, first);
                 ws.put_allocation(a);
                 ws.put_allocation(second.clone());
+            }
+            LocalChange::CreateResource(r) | LocalChange::UpdateResource { to: r, .. } => {
+                ws.put_resource(r.clone())
+            }
+            LocalChange::DeleteResource(r) => {
+                ws.remove_resource(&r.id);
             }
         }
     }
@@ -274,6 +305,17 @@ fn to_backend(ws: &Workspace, versions: &HashMap<Id, i64>, c: &LocalChange) -> C
             version: version_of(ws, versions, original),
             date: second.range.start,
         },
+        LocalChange::CreateResource(r) => Change::CreateResource {
+            temp_id: r.id.clone(),
+            new: NewResource {
+                project_id: r.project_id.clone().unwrap_or_else(|| Id::new("")),
+                person_id: r.person_id.clone(),
+                role: Some(r.role.clone()),
+                label: Some(r.label.clone()),
+            },
+        },
+        LocalChange::UpdateResource { to, .. } => Change::UpdateResource(to.clone()),
+        LocalChange::DeleteResource(r) => Change::DeleteResource { id: r.id.clone() },
     }
 }
 
@@ -328,6 +370,12 @@ fn learn(state: &mut State, change: &LocalChange, result: Applied) {
             confirm(state, &real_second);
         }
         (_, Applied::Updated(real)) => confirm(state, &real),
+        (LocalChange::CreateResource(local), Applied::ResourceCreated { resource, .. }) => {
+            rename_resource(state, &local.id, &resource.id);
+            // The backend's label and role (e.g. a generated label) replace the guess.
+            state.ws.put_resource(resource);
+        }
+        (_, Applied::ResourceUpdated(resource)) => state.ws.put_resource(resource),
         _ => {}
     }
 }
@@ -359,26 +407,51 @@ fn rename(state: &mut State, old: &Id, new: &Id) {
     }
 }
 
-fn for_each_allocation(state: &mut State, mut f: impl FnMut(&mut Allocation)) {
+/// Every change in the history and the queue (renames reach them all).
+fn for_each_change(state: &mut State, mut f: impl FnMut(&mut LocalChange)) {
     let edits = &mut state.edits;
-    let history = edits.undo.iter_mut().chain(edits.redo.iter_mut());
-    for e in history {
-        for c in e.forward.iter_mut().chain(e.backward.iter_mut()) {
-            c.allocations_mut().into_iter().for_each(&mut f);
-        }
+    for e in edits.undo.iter_mut().chain(edits.redo.iter_mut()) {
+        e.forward
+            .iter_mut()
+            .chain(e.backward.iter_mut())
+            .for_each(&mut f);
     }
     for w in edits.queue.iter_mut() {
-        for c in w.changes.iter_mut() {
-            c.allocations_mut().into_iter().for_each(&mut f);
-        }
+        w.changes.iter_mut().for_each(&mut f);
         if let Step::Do { cleared_redo } = &mut w.step {
             for e in cleared_redo {
-                for c in e.forward.iter_mut().chain(e.backward.iter_mut()) {
-                    c.allocations_mut().into_iter().for_each(&mut f);
-                }
+                e.forward
+                    .iter_mut()
+                    .chain(e.backward.iter_mut())
+                    .for_each(&mut f);
             }
         }
     }
+}
+
+fn for_each_allocation(state: &mut State, mut f: impl FnMut(&mut Allocation)) {
+    for_each_change(state, |c| c.allocations_mut().into_iter().for_each(&mut f));
+}
+
+/// Gives every mention of resource `old` the id the backend chose.
+fn rename_resource(state: &mut State, old: &Id, new: &Id) {
+    if old == new {
+        return;
+    }
+    state.ws.rename_resource(old, new);
+    for_each_change(state, |c| {
+        for r in c.resources_mut() {
+            if &r.id == old {
+                r.id = new.clone();
+            }
+        }
+        for a in c.allocations_mut() {
+            if &a.resource_id == old {
+                a.resource_id = new.clone();
+            }
+        }
+    });
+    super::update::rebuild_rows_pub(state);
 }
 
 /// Undoes, on screen and in the history, the refused write and every write queued after it.

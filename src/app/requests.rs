@@ -652,28 +652,25 @@ fn requested_or_all<'a>(ws: &'a Workspace, r: &Request) -> Vec<&'a Allocation> {
 /// Names (or un-names) a resource, moving its allocations to the new row and, if `hard` is
 /// given, making them hard or soft.
 pub fn name_resource(state: &mut State, resource: &Id, person: Option<Id>, hard: Option<bool>) {
-    let Some(key) = state.ws.row_key(resource) else {
+    let Some(mut r) = state.ws.resources.get(resource).cloned() else {
         return;
     };
-    let moving: Vec<Allocation> = state
-        .ws
-        .allocations_of(&key)
-        .into_iter()
-        .filter(|a| &a.resource_id == resource)
-        .cloned()
-        .collect();
-    for a in &moving {
-        state.ws.remove_allocation(&a.id);
-    }
-    if let Some(r) = state.ws.resources.get_mut(resource) {
-        r.person_id = person;
-    }
-    state.ws.reindex_resources();
-    for mut a in moving {
-        if let Some(h) = hard {
-            a.hard = h;
+    r.person_id = person;
+    state.ws.put_resource(r);
+    if let (Some(h), Some(key)) = (hard, state.ws.row_key(resource)) {
+        let changed: Vec<Allocation> = state
+            .ws
+            .allocations_of(&key)
+            .into_iter()
+            .filter(|a| &a.resource_id == resource && a.hard != h)
+            .map(|a| Allocation {
+                hard: h,
+                ..a.clone()
+            })
+            .collect();
+        for a in changed {
+            state.ws.put_allocation(a);
         }
-        state.ws.put_allocation(a);
     }
 }
 

@@ -768,7 +768,7 @@ fn the_form_creates_an_allocation_and_learns_its_real_id() {
     };
     assert_eq!(n.amount, Amount::TotalMinutes(480));
     assert!(n.hard);
-    let temp = s.edits.undo[0].forward[0].subject().id.clone();
+    let temp = s.edits.undo[0].forward[0].subject().unwrap().id.clone();
     assert!(s.ws.allocations.contains_key(&temp));
     assert_eq!(
         s.selected_gantt_row(),

@@ -443,6 +443,17 @@ fn rebuild_gantt(state: &mut State) {
 
 /// After allocations change: Gantt rows (expanded rows list bars) and a load-sorted list.
 pub(crate) fn after_data_change(state: &mut State) {
+    // Rows are people and unnamed resources: creating, deleting or naming a resource changes them.
+    let unnamed = state
+        .ws
+        .resources
+        .values()
+        .filter(|r| r.is_unnamed())
+        .count();
+    if state.rows.len() != state.ws.people.len() + unnamed {
+        rebuild_rows(state);
+        return;
+    }
     if !state.gantt.expanded.is_empty() {
         rebuild_gantt(state);
     }

@@ -190,6 +190,55 @@ impl Workspace {
         Some(old)
     }
 
+    /// Removes and returns a resource's allocations (to be put back on the row it moves to).
+    fn take_allocations_of(&mut self, resource: &Id) -> Vec<Allocation> {
+        let Some(key) = self.row_key(resource) else {
+            return Vec::new();
+        };
+        let ids: Vec<Id> = self
+            .allocations_of(&key)
+            .into_iter()
+            .filter(|a| &a.resource_id == resource)
+            .map(|a| a.id.clone())
+            .collect();
+        ids.iter()
+            .filter_map(|id| self.remove_allocation(id))
+            .collect()
+    }
+
+    /// Adds a resource or replaces the one with its id; its allocations move to the row it now
+    /// belongs to (a person's, once named; its own, when unnamed).
+    pub fn put_resource(&mut self, r: Resource) {
+        let moving = self.take_allocations_of(&r.id);
+        self.resources.insert(r.id.clone(), r);
+        self.reindex_resources();
+        for a in moving {
+            self.put_allocation(a);
+        }
+    }
+
+    /// Removes a resource with any allocations it still has.
+    pub fn remove_resource(&mut self, id: &Id) -> Option<Resource> {
+        self.take_allocations_of(id);
+        let r = self.resources.remove(id);
+        self.reindex_resources();
+        r
+    }
+
+    /// Gives a resource the id the backend chose, carrying its allocations along.
+    pub fn rename_resource(&mut self, old: &Id, new: &Id) {
+        let moving = self.take_allocations_of(old);
+        if let Some(mut r) = self.resources.remove(old) {
+            r.id = new.clone();
+            self.resources.insert(new.clone(), r);
+        }
+        self.reindex_resources();
+        for mut a in moving {
+            a.resource_id = new.clone();
+            self.put_allocation(a);
+        }
+    }
+
     /// The allocations drawn on a row, in start order.
     pub fn allocations_of(&self, key: &RowKey) -> Vec<&Allocation> {
         let mut v: Vec<&Allocation> = self
