@@ -94,8 +94,23 @@ pub struct ResourcesView {
     pub sort: SortBy,
     pub descending: bool,
     pub show_unnamed: bool,
-    /// The rows shown: filtered and sorted from `State::rows`.
+    /// The top-level rows shown: filtered and sorted from `State::rows`.
     pub visible: Vec<RowKey>,
+    /// People whose workspace resources are listed under them.
+    pub expanded: BTreeSet<Id>,
+    /// What is drawn, in order: `visible` with expanded people's resources under them.
+    /// `selected` indexes this.
+    pub lines: Vec<ListRow>,
+    /// People marked (Space) to add to a project together.
+    pub marks: BTreeSet<Id>,
+}
+
+/// One line of the Resources view.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ListRow {
+    Row(RowKey),
+    /// A workspace resource a person holds, listed under them.
+    Held(Id),
 }
 
 impl Default for ResourcesView {
@@ -108,6 +123,9 @@ impl Default for ResourcesView {
             descending: false,
             show_unnamed: true,
             visible: Vec::new(),
+            expanded: BTreeSet::new(),
+            lines: Vec::new(),
+            marks: BTreeSet::new(),
         }
     }
 }
@@ -239,7 +257,23 @@ impl State {
     }
 
     pub fn selected_resource(&self) -> Option<&RowKey> {
-        self.resources.visible.get(self.resources.selected)
+        match self.resources.lines.get(self.resources.selected)? {
+            ListRow::Row(key) => Some(key),
+            ListRow::Held(id) => {
+                let line = self.resources.lines[..self.resources.selected]
+                    .iter()
+                    .rev()
+                    .find_map(|l| {
+                        if let ListRow::Row(k) = l {
+                            Some(k)
+                        } else {
+                            None
+                        }
+                    });
+                let _ = id;
+                line
+            }
+        }
     }
 
     pub fn selected_gantt_row(&self) -> Option<&GanttRow> {

@@ -3,7 +3,7 @@
 use super::action::{Action, Effect};
 use super::gantt::{GanttRow, Grouping, build_rows, parent_of};
 use super::geometry::{gantt_cols, gantt_rows, list_rows};
-use super::state::{OnYes, SortBy, State, View};
+use super::state::{ListRow, OnYes, SortBy, State, View};
 use super::{edit, form, quick, request_form, requests};
 use crate::domain::dates::{DateRange, add_days, add_months, week_start};
 use crate::domain::stats::row_stats;
@@ -62,6 +62,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::HalfPageDown => move_selection(state, (page(state) / 2).max(1) as i64),
         Action::Top => move_selection(state, i64::MIN / 2),
         Action::Bottom => move_selection(state, i64::MAX / 2),
+        Action::Right if state.view == View::Resources => open_in_gantt(state),
         Action::Left => return scroll_time(state, -1),
         Action::Right => return scroll_time(state, 1),
         Action::ScreenLeft => {
@@ -91,7 +92,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
         }
         Action::Open => match state.view {
-            View::Resources => open_in_gantt(state),
+            View::Resources => {
+                if !toggle_person(state) {
+                    open_in_gantt(state)
+                }
+            }
             View::Gantt if matches!(state.selected_gantt_row(), Some(GanttRow::Alloc(_))) => {
                 quick::open_edit(state)
             }
@@ -365,7 +370,7 @@ fn filter_fields(ws: &Workspace, key: &RowKey) -> Vec<String> {
 
 /// Re-applies filter, unnamed toggle and sort, keeping the selection on the same row.
 fn refresh_resources(state: &mut State) {
-    let keep = state.selected_resource().cloned();
+    let keep = state.resources.lines.get(state.resources.selected).cloned();
     let view = &state.resources;
     let ws = &state.ws;
     let mut rows: Vec<RowKey> = state
@@ -391,10 +396,47 @@ fn refresh_resources(state: &mut State) {
         rows.reverse();
     }
     state.resources.visible = rows;
+    rebuild_lines(state);
     state.resources.selected = keep
-        .and_then(|k| state.resources.visible.iter().position(|r| *r == k))
+        .and_then(|k| state.resources.lines.iter().position(|r| *r == k))
         .unwrap_or(state.resources.selected)
-        .min(state.resources.visible.len().saturating_sub(1));
+        .min(state.resources.lines.len().saturating_sub(1));
+}
+
+/// `visible` with each expanded person's resources under them, by project.
+fn rebuild_lines(state: &mut State) {
+    let ws = &state.ws;
+    let mut lines = Vec::with_capacity(state.resources.visible.len());
+    for key in &state.resources.visible {
+        lines.push(ListRow::Row(key.clone()));
+        if let RowKey::Person(p) = key
+            && state.resources.expanded.contains(p)
+        {
+            let mut held: Vec<&crate::domain::Resource> = ws.resources_of(p).collect();
+            held.sort_by_cached_key(|r| {
+                (
+                    ws.project_name(r.project_id.as_ref()).to_lowercase(),
+                    r.role.clone(),
+                )
+            });
+            lines.extend(held.into_iter().map(|r| ListRow::Held(r.id.clone())));
+        }
+    }
+    state.resources.lines = lines;
+}
+
+/// Enter on a person: list their resources under them (or fold them away).
+fn toggle_person(state: &mut State) -> bool {
+    let Some(ListRow::Row(RowKey::Person(p))) =
+        state.resources.lines.get(state.resources.selected).cloned()
+    else {
+        return false;
+    };
+    if !state.resources.expanded.remove(&p) {
+        state.resources.expanded.insert(p);
+    }
+    rebuild_lines(state);
+    true
 }
 
 /// Stable sort of rows (already in name order) by a column.
@@ -509,7 +551,7 @@ pub(crate) fn rebuild_rows_pub(state: &mut State) {
 
 fn move_selection(state: &mut State, by: i64) {
     let (selected, len) = match state.view {
-        View::Resources => (&mut state.resources.selected, state.resources.visible.len()),
+        View::Resources => (&mut state.resources.selected, state.resources.lines.len()),
         View::Gantt => (&mut state.gantt.selected, state.gantt.rows.len()),
         View::Requests => (&mut state.requests.selected, state.queue.len()),
     };

@@ -7,8 +7,12 @@ use super::text::{pad, pad_left, truncate};
 use super::theme::{Theme, level_glyph};
 use crate::app::State;
 use crate::app::geometry::scroll_offset;
+use crate::app::state::ListRow;
+use crate::domain::dates::{add_days, week_of};
+use crate::domain::load::allocation_daily;
 use crate::domain::model::fmt_hours;
 use crate::domain::stats::{TREND_WEEKS, row_stats, sparkline};
+use crate::domain::{DateRange, Id, RowKey};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -24,7 +28,7 @@ pub fn render(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
     let w = area.width as usize;
     let mut lines = Vec::with_capacity(area.height as usize);
     lines.push(filter_line(state, theme, w));
-    if view.visible.is_empty() {
+    if view.lines.is_empty() {
         let msg = if !state.loaded {
             "Loading…"
         } else if view.filter.is_empty() {
@@ -70,14 +74,27 @@ pub fn render(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
     let offset = scroll_offset(view.selected, visible);
     let buf = f.buffer_mut();
     let mut text = String::with_capacity(16);
-    for (line, (i, key)) in view
-        .visible
+    for (line, (i, row)) in view
+        .lines
         .iter()
         .enumerate()
         .skip(offset)
         .take(visible)
         .enumerate()
     {
+        let style = if i == view.selected {
+            theme.selected()
+        } else {
+            theme.text()
+        };
+        let mut pen = Pen::new(buf, area, 2 + line as u16);
+        let key = match row {
+            ListRow::Row(key) => key,
+            ListRow::Held(id) => {
+                held_line(&mut pen, state, id, style, (name_w, role_w, proj_w));
+                continue;
+            }
+        };
         let info = row_info(&state.ws, key);
         let stats = row_stats(&state.ws, key, state.today);
         let style = if i == view.selected {
@@ -85,8 +102,17 @@ pub fn render(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
         } else {
             theme.text()
         };
-        let mut pen = Pen::new(buf, area, 2 + line as u16);
-        pen.raw(if info.unnamed { "○ " } else { "● " }, style);
+        let marked = matches!(key, RowKey::Person(p) if view.marks.contains(p));
+        let open = matches!(key, RowKey::Person(p) if view.expanded.contains(p));
+        pen.raw(
+            match (info.unnamed, marked, open) {
+                (true, _, _) => "○ ",
+                (_, true, _) => "◆ ",
+                (_, _, true) => "▾ ",
+                _ => "● ",
+            },
+            style,
+        );
         pen.cell(&info.name, name_w, style);
         pen.cell(info.role, role_w, style);
         pen.cell(&info.project, proj_w, style);
@@ -113,6 +139,55 @@ pub fn render(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
             pen.raw(&sparkline(&stats.trend), theme.dim());
         }
     }
+}
+
+/// A resource a person holds, under them: project, role, label and its own hours.
+fn held_line(
+    pen: &mut Pen,
+    state: &State,
+    id: &Id,
+    style: ratatui::style::Style,
+    widths: (usize, usize, usize),
+) {
+    let ws = &state.ws;
+    let Some(r) = ws.resources.get(id) else {
+        return;
+    };
+    let (name_w, role_w, proj_w) = widths;
+    let week = week_of(state.today);
+    let ahead = DateRange::new(add_days(week.end, 1), add_days(week.end, 28));
+    let (this_week, next) = ws
+        .row_key(id)
+        .map(|key| {
+            let cal = ws.calendar_for(&key);
+            let mut sums = (0u64, 0u64);
+            for a in ws
+                .allocations_of(&key)
+                .into_iter()
+                .filter(|a| &a.resource_id == id)
+            {
+                for (d, m) in a.range.days().zip(allocation_daily(a, &cal)) {
+                    if week.contains(d) {
+                        sums.0 += m as u64;
+                    } else if ahead.contains(d) {
+                        sums.1 += m as u64;
+                    }
+                }
+            }
+            sums
+        })
+        .unwrap_or_default();
+    pen.raw("  ", style);
+    pen.cell(
+        &format!("└ {}", ws.project_name(r.project_id.as_ref())),
+        name_w,
+        style,
+    );
+    pen.cell(&r.role, role_w, style);
+    pen.cell(if r.label == r.role { "" } else { &r.label }, proj_w, style);
+    pen.text_right("", 7, style);
+    pen.text_right(&format!("{}h", fmt_hours(this_week)), 8, style);
+    pen.text_right(&format!("{}h", fmt_hours(next)), 8, style);
 }
 
 /// "/ query▏  12 of 40 · sort: name ↑ · unnamed shown", or the keys to get there.
