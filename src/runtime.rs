@@ -30,6 +30,10 @@ pub async fn execute_effect(backend: &dyn Backend, effect: Effect) -> Action {
             result: backend.allocations(window).await,
         },
         Effect::LoadRequests => Action::RequestsLoaded(backend.requests().await),
+        Effect::LoadScheduled(window) => Action::ScheduledLoaded {
+            window,
+            result: backend.scheduled_hours(window).await,
+        },
         Effect::Apply { seq, changes } => Action::Applied {
             seq,
             result: backend.apply(changes).await,

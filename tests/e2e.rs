@@ -113,7 +113,7 @@ fn a_planner_filters_opens_the_gantt_zooms_and_expands_a_row() {
     let screen = app.wait_for("the filter to narrow the list", |s| s.contains(" 1 of 51"));
     assert!(screen.contains("Liam O'Connor"), "{screen}");
     app.send("\r"); // keep the filter
-    app.send("\r"); // open in the Gantt
+    app.send("l"); // open in the Gantt
     let screen = app.wait_for("the Gantt on Liam", |s| {
         s.contains("Liam O'Connor · week 48")
     });
@@ -184,7 +184,7 @@ fn a_planner_creates_an_allocation_shifts_it_and_undoes_both() {
     let home = tempfile::tempdir().unwrap();
     let mut app = PtyApp::demo(home.path(), 160, 40, &[("NO_COLOR", "1")]);
     app.wait_for_text("● Aisha Rahman");
-    app.send("/hiroshi\r\r"); // filter, keep it, open the Gantt on Hiroshi Sato
+    app.send("/hiroshi\rl"); // filter, keep it, open the Gantt on Hiroshi Sato
     app.wait_for_text("Hiroshi Sato · week 48");
     app.send("n");
     app.wait_for_text("New allocation");
@@ -254,7 +254,7 @@ fn an_approver_staffs_an_unnamed_request_and_sees_it_in_the_gantt() {
     assert!(!screen.contains("Request #5008 ─"), "{screen}");
 
     // In the Gantt, Sofia's row holds the Grid Forecasting allocation from 2026-12-07.
-    app.send("1/sofia\r\r");
+    app.send("1/sofia\rl");
     app.wait_for_text("Sofia Hernández · week 48");
     app.send(" ");
     app.wait_for_text("▾Sofia Hernández");

@@ -88,6 +88,16 @@ pub enum Action {
     /// `N` from any view: a new staffing request.
     NewRequest,
     RequestForm(FormInput),
+    ResourceForm(FormInput),
+    /// `v` in the Gantt: scheduled hours against allocations.
+    ToggleScheduled,
+    /// `M`: allocate from scheduled hours.
+    AllocateFromScheduled,
+    FromScheduled(super::scheduled::FsInput),
+    ScheduledLoaded {
+        window: DateRange,
+        result: BackendResult<Vec<crate::domain::ScheduledWeek>>,
+    },
     RequestCreated(BackendResult<RequestCreated>),
     Resolved {
         id: Id,
@@ -119,6 +129,7 @@ pub enum Effect {
     LoadRoster,
     LoadAllocations(DateRange),
     LoadRequests,
+    LoadScheduled(DateRange),
     /// Apply one write (a batch, all or nothing).
     Apply {
         seq: u64,
@@ -144,6 +155,7 @@ impl Effect {
             Effect::LoadRoster => "loading people",
             Effect::LoadAllocations(_) => "loading allocations",
             Effect::LoadRequests => "loading requests",
+            Effect::LoadScheduled(_) => "loading scheduled hours",
             Effect::Apply { .. } => "saving",
             Effect::CheckChanges => "checking for changes",
             Effect::Resolve { .. } => "resolving requests",

@@ -9,6 +9,8 @@ pub mod geometry;
 pub mod quick;
 pub mod request_form;
 pub mod requests;
+pub mod scheduled;
+pub mod staffing;
 pub mod state;
 pub mod update;
 

@@ -30,7 +30,7 @@ impl Choice {
         }
     }
 
-    fn refilter(&mut self) {
+    pub(crate) fn refilter(&mut self) {
         self.highlight = 0;
         if self.query.trim().is_empty() {
             self.options = self.all.clone();
@@ -69,7 +69,7 @@ impl Choice {
 
     /// Leaving with a query picks its highlighted match (adding it, where several are allowed),
     /// unless it is already chosen.
-    fn pick_on_leave(&mut self, several: bool) {
+    pub(crate) fn pick_on_leave(&mut self, several: bool) {
         if let Some((id, _)) = self.options.get(self.highlight).cloned()
             && !self.chosen.contains(&id)
         {
@@ -82,7 +82,7 @@ impl Choice {
     }
 
     /// Takes the highlighted option as the only choice, or (for several) adds or removes it.
-    fn take_highlighted(&mut self, add: bool) {
+    pub(crate) fn take_highlighted(&mut self, add: bool) {
         if let Some((id, _)) = self.options.get(self.highlight).cloned() {
             if add {
                 if let Some(i) = self.chosen.iter().position(|c| *c == id) {

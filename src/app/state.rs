@@ -142,6 +142,8 @@ pub struct GanttView {
     /// The rows shown, rebuilt when data, grouping or expansion change.
     pub rows: Vec<GanttRow>,
     pub selected: usize,
+    /// `v`: cells show scheduled hours against allocated ones.
+    pub show_scheduled: bool,
 }
 
 pub use super::requests::RequestsView;
@@ -183,6 +185,10 @@ pub struct State {
     /// `N`: a new request being filled in, and one sent and waiting for the backend.
     pub request_form: Option<super::request_form::RequestForm>,
     pub request_form_sent: Option<super::request_form::RequestForm>,
+    /// `n`/`e` in the Resources view: a workspace resource being added or edited.
+    pub resource_form: Option<super::staffing::ResourceForm>,
+    /// `M`: allocations from scheduled hours, being set up.
+    pub from_scheduled: Option<super::scheduled::FromScheduled>,
     /// A person being picked (to staff an unnamed resource, or as a new approver).
     pub pick: Option<super::requests::PersonPick>,
     /// Requests as they were before a resolution still in flight, to put back if refused.
@@ -206,6 +212,7 @@ pub enum OnYes {
     DeleteAllocations(Vec<Id>),
     Resolve(Vec<(Id, crate::client::Resolution)>),
     Reassign(Id, Id),
+    DeleteResource(Id),
 }
 
 impl State {
@@ -237,6 +244,7 @@ impl State {
                 expanded: BTreeSet::new(),
                 rows: Vec::new(),
                 selected: 0,
+                show_scheduled: false,
             },
             requests: RequestsView::default(),
             edits: Edits::default(),
@@ -244,6 +252,8 @@ impl State {
             confirm: None,
             form: None,
             pick: None,
+            from_scheduled: None,
+            resource_form: None,
             request_form: None,
             request_form_sent: None,
             before: Default::default(),

@@ -117,6 +117,13 @@ fn loaded() -> State {
             request("q3", "2026-11-01", RequestStatus::Approved),
         ])),
     );
+    update(
+        &mut s,
+        Action::ScheduledLoaded {
+            window,
+            result: Ok(vec![]),
+        },
+    );
     s
 }
 
@@ -129,7 +136,8 @@ fn start_asks_for_everything_and_shows_it_pending() {
         vec![
             Effect::LoadRoster,
             Effect::LoadAllocations(s.window),
-            Effect::LoadRequests
+            Effect::LoadRequests,
+            Effect::LoadScheduled(s.window)
         ]
     );
     assert_eq!(s.pending, effects);
@@ -202,7 +210,7 @@ fn a_failed_load_shows_the_backends_words_and_stops_pending() {
         Some("Could not load requests: database is locked")
     );
     assert!(!s.pending.contains(&Effect::LoadRequests));
-    assert_eq!(s.pending.len(), 2);
+    assert_eq!(s.pending.len(), 3);
 }
 
 #[test]
@@ -210,7 +218,7 @@ fn refresh_reloads_and_clears_the_last_error() {
     let mut s = loaded();
     s.error = Some("old".into());
     let effects = update(&mut s, Action::Refresh);
-    assert_eq!(effects.len(), 3);
+    assert_eq!(effects.len(), 4);
     assert_eq!(s.error, None);
     assert_eq!(
         s.rows.len(),
@@ -503,7 +511,12 @@ fn scrolling_past_the_loaded_window_asks_for_more_and_drops_stale_answers() {
     for _ in 0..8 {
         effects.extend(update(&mut s, Action::ScreenRight));
     }
-    let Some(Effect::LoadAllocations(w)) = effects.last().cloned() else {
+    let Some(Effect::LoadAllocations(w)) = effects
+        .iter()
+        .rev()
+        .find(|e| matches!(e, Effect::LoadAllocations(_)))
+        .cloned()
+    else {
         panic!("expected a load, got {effects:?}")
     };
     assert_eq!(w, s.window, "the newest load is the window now wanted");
@@ -1016,7 +1029,7 @@ fn idle_ticks_check_quietly_and_reload_when_someone_else_wrote() {
     assert!(s.quiet);
     assert!(update(&mut s, Action::ChangesChecked(Ok(Some(7)))).is_empty());
     let effects = update(&mut s, Action::ChangesChecked(Ok(Some(8))));
-    assert_eq!(effects.len(), 3);
+    assert_eq!(effects.len(), 4);
     assert_eq!(s.notice.as_deref(), Some("Changed elsewhere: reloaded"));
     // No checks while saving.
     let mut s = on_bar();
@@ -1372,5 +1385,212 @@ fn a_new_request_for_a_role_is_sent_and_a_refusal_gives_the_form_back() {
             .as_deref()
             .unwrap()
             .starts_with("Request #q9 created")
+    );
+}
+
+// ---- staffing (issue 6) ----
+
+use super::state::ListRow;
+use crate::client::NewResource;
+
+fn res_view() -> State {
+    let mut s = loaded();
+    sizes(&mut s);
+    s
+}
+
+fn res_type(s: &mut State, text: &str) {
+    for c in text.chars() {
+        update(s, Action::ResourceForm(FormInput::Char(c)));
+    }
+}
+
+#[test]
+fn adding_a_person_to_a_project_takes_their_primary_role_and_learns_the_real_id() {
+    let mut s = res_view(); // Amy selected
+    update(&mut s, Action::NewAllocation); // `n` in the Resources view
+    let form = s.resource_form.clone().expect("form");
+    assert_eq!(
+        form.person.chosen,
+        vec![Id::new("2")],
+        "prefilled with the selected person"
+    );
+    res_type(&mut s, "apol");
+    let effects = update(&mut s, Action::ResourceForm(FormInput::Submit));
+    let (seq, changes) = only_apply(&effects);
+    let Change::CreateResource { temp_id, new } = &changes[0] else {
+        panic!("{changes:?}")
+    };
+    assert_eq!(
+        new,
+        &NewResource {
+            project_id: Id::new("p1"),
+            person_id: Some(Id::new("2")),
+            role: Some("Engineer".into()),
+            label: Some("Engineer".into())
+        }
+    );
+    assert!(s.ws.resources.contains_key(temp_id), "shown at once");
+    assert_eq!(
+        s.edits.undo.last().unwrap().label,
+        "add Amy First to Apollo as Engineer"
+    );
+    let real = Resource {
+        id: Id::new("r9"),
+        project_id: Some(Id::new("p1")),
+        person_id: Some(Id::new("2")),
+        role: "Engineer".into(),
+        label: "Engineer".into(),
+    };
+    update(
+        &mut s,
+        Action::Applied {
+            seq,
+            result: Ok(vec![Applied::ResourceCreated {
+                temp_id: temp_id.clone(),
+                resource: real,
+            }]),
+        },
+    );
+    assert!(s.ws.resources.contains_key(&Id::new("r9")) && !s.ws.resources.contains_key(temp_id));
+    let (_, undo) = only_apply(&update(&mut s, Action::Undo));
+    assert_eq!(undo, vec![Change::DeleteResource { id: Id::new("r9") }]);
+}
+
+#[test]
+fn staffing_rules_are_refused_in_the_form_naming_the_field() {
+    use super::staffing::ResField;
+    let mut s = res_view();
+    update(&mut s, Action::Down); // zed, already an Engineer on Apollo
+    update(&mut s, Action::NewAllocation);
+    res_type(&mut s, "apol");
+    assert!(update(&mut s, Action::ResourceForm(FormInput::Submit)).is_empty());
+    let e = s.resource_form.as_ref().unwrap().errors[&ResField::Role].clone();
+    assert_eq!(e, "zed Last already is a Engineer on this project");
+    // Nobody chosen: an unnamed resource needs a role.
+    s.resource_form.as_mut().unwrap().focus = ResField::Person;
+    update(&mut s, Action::ResourceForm(FormInput::Backspace));
+    assert!(s.resource_form.as_ref().unwrap().person.chosen.is_empty());
+    update(&mut s, Action::ResourceForm(FormInput::Submit));
+    assert_eq!(
+        s.resource_form.as_ref().unwrap().errors[&ResField::Role],
+        "an unnamed resource needs a role"
+    );
+    update(&mut s, Action::ResourceForm(FormInput::Cancel));
+    assert!(s.edits.undo.is_empty());
+}
+
+#[test]
+fn marked_people_are_added_to_a_project_in_one_step() {
+    let mut s = res_view();
+    update(&mut s, Action::Mark);
+    update(&mut s, Action::Down);
+    update(&mut s, Action::Mark);
+    update(&mut s, Action::NewAllocation);
+    assert_eq!(s.resource_form.as_ref().unwrap().bulk.len(), 2);
+    res_type(&mut s, "apol");
+    update(&mut s, Action::ResourceForm(FormInput::Next));
+    res_type(&mut s, "QA");
+    let (_, changes) = only_apply(&update(&mut s, Action::ResourceForm(FormInput::Submit)));
+    assert_eq!(changes.len(), 2);
+    assert!(changes.iter().all(
+        |c| matches!(c, Change::CreateResource { new, .. } if new.role.as_deref() == Some("QA"))
+    ));
+    assert!(s.resources.marks.is_empty());
+    assert_eq!(s.edits.undo.last().unwrap().label, "add 2 people to Apollo");
+}
+
+#[test]
+fn naming_an_unnamed_resource_moves_its_row_under_the_person_and_undo_moves_it_back() {
+    let mut s = res_view();
+    s.ws.allocations.get_mut(&Id::new("a2")).unwrap().hard = false;
+    update(&mut s, Action::Bottom); // the unnamed Designer
+    update(&mut s, Action::EditAllocation); // `e`
+    res_type(&mut s, "amy");
+    let (_, changes) = only_apply(&update(&mut s, Action::ResourceForm(FormInput::Submit)));
+    assert!(matches!(&changes[0], Change::UpdateResource(r) if r.person_id == Some(Id::new("2"))));
+    assert!(
+        matches!(&changes[1], Change::Update(a) if a.id == Id::new("a2") && a.hard),
+        "its allocations become hard"
+    );
+    assert!(!s.rows.contains(&RowKey::Unnamed(Id::new("r2"))));
+    let week = DateRange::new(d("2026-11-23"), d("2026-11-29"));
+    assert_eq!(s.ws.load_in(&RowKey::Person(Id::new("2")), week), 600);
+    assert_eq!(
+        s.edits.undo.last().unwrap().label,
+        "name the Designer resource Amy First"
+    );
+    update(&mut s, Action::Undo);
+    assert!(s.rows.contains(&RowKey::Unnamed(Id::new("r2"))));
+    assert_eq!(s.ws.load_in(&RowKey::Person(Id::new("2")), week), 0);
+    assert!(!s.ws.allocations[&Id::new("a2")].hard);
+}
+
+#[test]
+fn deleting_asks_with_the_allocation_count_and_keeps_the_last_primary_role() {
+    let mut s = res_view();
+    // zed's only resource is his primary role (Engineer) on Apollo.
+    update(&mut s, Action::Down);
+    update(&mut s, Action::Open); // expand zed
+    assert_eq!(s.resources.lines[2], ListRow::Held(Id::new("r1")));
+    update(&mut s, Action::Down);
+    update(&mut s, Action::Delete);
+    assert!(s.confirm.is_none());
+    assert!(
+        s.error
+            .as_deref()
+            .unwrap()
+            .contains("zed Last's Engineer resource is their last in their primary role on Apollo")
+    );
+    // A second resource in another role may go, with its allocation.
+    let r3 = Resource {
+        id: Id::new("r3"),
+        project_id: Some(Id::new("p1")),
+        person_id: Some(Id::new("1")),
+        role: "Designer".into(),
+        label: "Designer".into(),
+    };
+    s.ws.put_resource(r3);
+    s.ws.put_allocation(allocation("a3", "r3", "2026-12-01", "2026-12-04", 600));
+    update(&mut s, Action::Refresh);
+    let resources = s.ws.resources.values().cloned().collect();
+    update(
+        &mut s,
+        Action::RosterLoaded(Ok(Roster {
+            resources,
+            ..roster()
+        })),
+    );
+    let at = s
+        .resources
+        .lines
+        .iter()
+        .position(|l| *l == ListRow::Held(Id::new("r3")))
+        .expect("listed under zed");
+    s.resources.selected = at;
+    update(&mut s, Action::Delete);
+    assert_eq!(
+        s.confirm.as_ref().unwrap().question,
+        "Delete zed Last's Designer resource on Apollo and its 1 allocation?"
+    );
+    let (_, changes) = only_apply(&update(&mut s, Action::ConfirmYes));
+    assert_eq!(
+        changes,
+        vec![
+            Change::Delete {
+                id: Id::new("a3"),
+                version: 1
+            },
+            Change::DeleteResource { id: Id::new("r3") }
+        ]
+    );
+    // The unnamed Designer has pending requests: refused, naming why.
+    update(&mut s, Action::Bottom);
+    update(&mut s, Action::Delete);
+    assert!(
+        s.error
+            .as_deref()
+            .unwrap()
+            .contains("a pending request is for it")
     );
 }

@@ -4,7 +4,7 @@ use super::action::{Action, Effect};
 use super::gantt::{GanttRow, Grouping, build_rows, parent_of};
 use super::geometry::{gantt_cols, gantt_rows, list_rows};
 use super::state::{ListRow, OnYes, SortBy, State, View};
-use super::{edit, form, quick, request_form, requests};
+use super::{edit, form, quick, request_form, requests, scheduled, staffing};
 use crate::domain::dates::{DateRange, add_days, add_months, week_start};
 use crate::domain::stats::row_stats;
 use crate::domain::{RowKey, Workspace};
@@ -25,6 +25,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Back => {
             if state.help {
                 state.help = false;
+            } else if state.view == View::Resources && !state.resources.marks.is_empty() {
+                state.resources.marks.clear();
+                state.notice = Some("Marks cleared".into());
             } else if state.view == View::Requests && !state.requests.marks.is_empty() {
                 state.requests.marks.clear();
                 state.notice = Some("Marks cleared".into());
@@ -106,7 +109,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Toggle | Action::Mark => match state.view {
             View::Gantt => quick::toggle_mark(state),
             View::Requests => requests::toggle_mark(state),
-            View::Resources => {}
+            View::Resources => staffing::toggle_mark(state),
         },
         Action::ToggleMine => requests::toggle_mine(state),
         Action::CycleStatus => requests::cycle_status(state),
@@ -139,12 +142,49 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::RequestCreated(result) => requests::created(state, result),
         Action::Resolved { id, result } => requests::resolved(state, id, result, "resolve"),
         Action::Reassigned { id, result } => requests::resolved(state, id, result, "reassign"),
+        Action::NewAllocation if state.view == View::Resources => staffing::open_new(state),
         Action::NewAllocation => quick::open_new(state),
-        Action::EditAllocation => {
+        Action::EditAllocation => match state.view {
+            View::Gantt => quick::open_edit(state),
+            View::Resources => staffing::open_edit(state),
+            View::Requests => {}
+        },
+        Action::Delete if state.view == View::Resources => staffing::ask_delete(state),
+        Action::ToggleScheduled => {
             if state.view == View::Gantt {
-                quick::open_edit(state);
+                state.gantt.show_scheduled = !state.gantt.show_scheduled;
+                state.notice = Some(if state.gantt.show_scheduled {
+                    "Showing scheduled hours (≠ where they differ from allocations); v for allocations".into()
+                } else {
+                    "Showing allocated hours".into()
+                });
             }
         }
+        Action::AllocateFromScheduled => scheduled::open(state),
+        Action::FromScheduled(input) => {
+            if let Some((label, changes)) = scheduled::input(state, input) {
+                return quick::after_edit(state, label, changes);
+            }
+        }
+        Action::ScheduledLoaded { window, result } => {
+            finish(state, &Effect::LoadScheduled(window));
+            match result {
+                Ok(weeks) if window == state.window => scheduled::set(&mut state.ws, weeks),
+                Ok(_) => {}
+                // A backend without scheduled hours simply has none to show.
+                Err(crate::client::BackendError::Unsupported(_)) => {}
+                Err(e) => state.error = Some(format!("Could not load scheduled hours: {e}")),
+            }
+        }
+        Action::ResourceForm(input) => match staffing::input(state, input) {
+            staffing::ResOutcome::Stay => {}
+            staffing::ResOutcome::Cancel => {
+                state.notice = Some("Cancelled: nothing was changed".into())
+            }
+            staffing::ResOutcome::Commit(label, changes) => {
+                return quick::after_edit(state, label, changes);
+            }
+        },
         Action::Shift(n) => return quick::shift_by(state, n),
         Action::Stretch(n) => return quick::stretch_by(state, n),
         Action::ToggleHard => return quick::toggle_hard(state),
@@ -164,6 +204,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             Some(OnYes::DeleteAllocations(ids)) => return quick::delete(state, &ids),
             Some(OnYes::Resolve(items)) => return requests::resolve(state, items),
             Some(OnYes::Reassign(id, person)) => return requests::reassign(state, id, person),
+            Some(OnYes::DeleteResource(id)) => return staffing::delete(state, &id),
             None => {}
         },
         Action::ConfirmNo => {
@@ -292,12 +333,13 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     Vec::new()
 }
 
-/// Everything loaded again: people, the allocation window, requests.
+/// Everything loaded again: people, the allocation window, requests, scheduled hours.
 fn reload(state: &mut State) -> Vec<Effect> {
     let effects = vec![
         Effect::LoadRoster,
         Effect::LoadAllocations(state.window),
         Effect::LoadRequests,
+        Effect::LoadScheduled(state.window),
     ];
     state.pending.extend(effects.iter().cloned());
     effects
@@ -601,7 +643,10 @@ fn ensure_window(state: &mut State) -> Vec<Effect> {
         add_days(week_start(add_months(visible.end, 6)), 6),
     );
     state.window = window;
-    let effect = Effect::LoadAllocations(window);
-    state.pending.push(effect.clone());
-    vec![effect]
+    let effects = vec![
+        Effect::LoadAllocations(window),
+        Effect::LoadScheduled(window),
+    ];
+    state.pending.extend(effects.iter().cloned());
+    effects
 }

@@ -327,3 +327,230 @@ pub fn render_request_form(
     f.render_widget(Clear, rect);
     f.render_widget(Paragraph::new(lines).block(block), rect);
 }
+
+/// `n` / `e` in the Resources view: a workspace resource.
+pub fn render_resource_form(
+    state: &State,
+    form: &crate::app::staffing::ResourceForm,
+    theme: &Theme,
+    f: &mut Frame,
+    area: Rect,
+) {
+    use crate::app::staffing::ResField;
+    let width = 72.min(area.width);
+    if width < 10 || area.height < 5 {
+        return;
+    }
+    let inner = (width - 2) as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    if !form.bulk.is_empty() {
+        let names: Vec<&str> = form.bulk.iter().map(|p| state.ws.person_name(p)).collect();
+        lines.push(Line::raw(truncate(
+            &format!("Adding {}: {}", names.len(), names.join(", ")),
+            inner,
+        )));
+    }
+    for field in form.fields() {
+        let focused = form.focus == field;
+        let value = match (field, form.choice(field)) {
+            (_, Some(c)) => {
+                let chosen = c.chosen_text();
+                let chosen = if chosen.is_empty() && field == ResField::Person {
+                    "nobody: an unnamed resource".to_string()
+                } else {
+                    chosen
+                };
+                if focused {
+                    format!("{}▏ [{chosen}]", c.query)
+                } else {
+                    chosen
+                }
+            }
+            (ResField::Role, _) => {
+                if form.role.is_empty() && !focused && form.editing.is_none() {
+                    "(the person's primary role)".into()
+                } else {
+                    with_cursor(&form.role, focused)
+                }
+            }
+            (ResField::Label, _) => {
+                if form.label.is_empty() && !focused {
+                    "(from the role)".into()
+                } else {
+                    with_cursor(&form.label, focused)
+                }
+            }
+            (ResField::Hard, _) => {
+                if form.make_hard {
+                    "◂ make them hard (booked) ▸".into()
+                } else {
+                    "◂ keep them soft ▸".into()
+                }
+            }
+            _ => String::new(),
+        };
+        field_lines(
+            &mut lines,
+            theme,
+            field.label(),
+            &value,
+            focused,
+            form.errors.get(&field),
+            inner,
+        );
+        if let (true, Some(c)) = (focused, form.choice(field)) {
+            for (i, (id, label)) in c
+                .options
+                .iter()
+                .enumerate()
+                .skip(c.highlight.saturating_sub(2))
+                .take(4)
+            {
+                let mark = if c.chosen.contains(id) { "✓" } else { " " };
+                let style = if i == c.highlight {
+                    theme.selected()
+                } else {
+                    theme.dim()
+                };
+                lines.push(Line::styled(
+                    truncate(&format!("{:LABEL_W$} {mark} {label}", ""), inner),
+                    style,
+                ));
+            }
+        }
+    }
+    let rect = centered(area, width, lines.len() as u16 + 2);
+    let title = if form.editing.is_some() {
+        " Edit workspace resource "
+    } else {
+        " Add to a project "
+    };
+    let hint = if form.focus == ResField::Person {
+        " type to search · Tab picks · Backspace on empty: nobody · Enter save · Esc "
+    } else {
+        " Tab fields · type to search · Enter save · Esc cancel "
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(Span::styled(title, theme.header()))
+        .title_bottom(Span::styled(hint, theme.dim()));
+    f.render_widget(Clear, rect);
+    f.render_widget(Paragraph::new(lines).block(block), rect);
+}
+
+/// `M`: allocations from scheduled hours, with the allocations it would make.
+pub fn render_from_scheduled(
+    state: &State,
+    fs: &crate::app::scheduled::FromScheduled,
+    theme: &Theme,
+    f: &mut Frame,
+    area: Rect,
+) {
+    let width = 72.min(area.width);
+    if width < 10 || area.height < 5 {
+        return;
+    }
+    let inner = (width - 2) as usize;
+    let ws = &state.ws;
+    let who: Vec<String> = fs
+        .resources
+        .iter()
+        .map(|r| crate::app::form::resource_label(ws, r))
+        .collect();
+    let mut lines = vec![Line::raw(truncate(
+        &format!("For {}", who.join("; ")),
+        inner,
+    ))];
+    let dates = match fs.when % 4 {
+        0 => String::new(),
+        3 => format!(": {} to {}", fs.from, fs.to),
+        _ => format!(": {}", fs.from),
+    };
+    field_lines(
+        &mut lines,
+        theme,
+        "When",
+        &format!("◂ {}{dates} ▸", fs.when_label()),
+        true,
+        None,
+        inner,
+    );
+    field_lines(
+        &mut lines,
+        theme,
+        "Type",
+        if fs.hard {
+            "hard (booked)"
+        } else {
+            "soft (tentative)"
+        },
+        false,
+        None,
+        inner,
+    );
+    if let Some(e) = &fs.error {
+        lines.push(Line::styled(
+            truncate(&format!("✗ {e}"), inner),
+            theme.error(),
+        ));
+    }
+    match crate::app::scheduled::preview(ws, fs) {
+        Ok(made) if !made.is_empty() => {
+            let total: u64 = made.iter().map(|m| m.2 as u64).sum();
+            lines.push(Line::styled(
+                format!(
+                    "Will create {} allocations, {}h in all:",
+                    made.len(),
+                    fmt_hours(total)
+                ),
+                theme.header(),
+            ));
+            let room = (area.height as usize)
+                .saturating_sub(lines.len() + 4)
+                .max(1);
+            for (r, range, minutes) in made.iter().take(room) {
+                let weeks = (range.len_days() / 7).max(1) as u64;
+                lines.push(Line::raw(truncate(
+                    &format!(
+                        "  {} · {} → {} · {}h a week",
+                        ws.resources
+                            .get(r)
+                            .map(|x| ws.resource_name(x))
+                            .unwrap_or_default(),
+                        range.start.format("%Y-%m-%d"),
+                        range.end.format("%m-%d"),
+                        fmt_hours(*minutes as u64 / weeks)
+                    ),
+                    inner,
+                )));
+            }
+            if made.len() > room {
+                lines.push(Line::styled(
+                    format!("  and {} more", made.len() - room),
+                    theme.dim(),
+                ));
+            }
+        }
+        Ok(_) => lines.push(Line::styled(
+            "No scheduled hours in that range.",
+            theme.dim(),
+        )),
+        Err(e) => lines.push(Line::styled(
+            truncate(&format!("Date: {e}"), inner),
+            theme.error(),
+        )),
+    }
+    let rect = centered(area, width, lines.len() as u16 + 2);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(Span::styled(
+            " Allocate from scheduled hours ",
+            theme.header(),
+        ))
+        .title_bottom(Span::styled(
+            " Tab when · type dates · h hard/soft · Enter apply · Esc ",
+            theme.dim(),
+        ));
+    f.render_widget(Clear, rect);
+    f.render_widget(Paragraph::new(lines).block(block), rect);
+}

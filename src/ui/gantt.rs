@@ -9,6 +9,7 @@ use super::theme::{Theme, level_glyph};
 use crate::app::State;
 use crate::app::gantt::{GanttRow, Grouping};
 use crate::app::geometry::{gantt_cols, gantt_name_width, scroll_offset};
+use crate::app::scheduled;
 use crate::domain::dates::add_days;
 use crate::domain::load::{allocation_daily, load_level, utilization_pct};
 use crate::domain::model::fmt_hours;
@@ -274,6 +275,27 @@ fn load_cells(
     let mut text = String::with_capacity(16);
     for (i, b) in buckets.iter().enumerate() {
         let load = view.load_in(*b);
+        if state.gantt.show_scheduled && with_capacity && zoom != Zoom::Day {
+            // Scheduled hours in place of allocated ones, ≠ where the two differ by over an hour.
+            let sched = scheduled::row_minutes(&state.ws, key, *b);
+            text.clear();
+            let differs = sched.abs_diff(load) > 60;
+            let _ = write!(
+                text,
+                "{}{}h",
+                if differs { '≠' } else { ' ' },
+                short_hours(sched, cw)
+            );
+            let style = if differs { theme.header() } else { theme.dim() };
+            let style = if cursor == Some(i) {
+                style.patch(theme.cursor())
+            } else {
+                style
+            };
+            pen.text_right(&text, cw - 1, style);
+            pen.repeat(' ', 1, style);
+            continue;
+        }
         let cap = if with_capacity {
             view.capacity_in(*b)
         } else {
@@ -475,8 +497,16 @@ fn detail(state: &State) -> String {
                 })
                 .collect();
             let sep = if parts.is_empty() { "" } else { " · " };
+            let sched = if state.gantt.show_scheduled {
+                format!(
+                    " · scheduled {}h",
+                    fmt_hours(scheduled::row_minutes(ws, key, bucket))
+                )
+            } else {
+                String::new()
+            };
             format!(
-                "{} · {when} · {}h of {}h{util}{sep}{}",
+                "{} · {when} · {}h of {}h{util}{sched}{sep}{}",
                 info.name,
                 fmt_hours(load),
                 fmt_hours(cap),

@@ -24,6 +24,21 @@ pub fn action_for(state: &State, key: KeyEvent) -> Option<Action> {
     if state.pick.is_some() {
         return pick_key(key).map(Action::Pick);
     }
+    if state.from_scheduled.is_some() {
+        use crate::app::scheduled::FsInput;
+        return Some(Action::FromScheduled(match key.code {
+            KeyCode::Esc => FsInput::Cancel,
+            KeyCode::Enter => FsInput::Apply,
+            KeyCode::Tab => FsInput::CycleWhen,
+            KeyCode::Backspace => FsInput::Backspace,
+            KeyCode::Char('h') | KeyCode::Char('s') => FsInput::ToggleHard,
+            KeyCode::Char(c) if c.is_ascii_digit() || c == '-' || c == ' ' => FsInput::Char(c),
+            _ => return None,
+        }));
+    }
+    if state.resource_form.is_some() {
+        return request_form_key(key).map(Action::ResourceForm);
+    }
     if state.request_form.is_some() {
         return request_form_key(key).map(Action::RequestForm);
     }
@@ -95,6 +110,8 @@ pub fn action_for(state: &State, key: KeyEvent) -> Option<Action> {
         KeyCode::Char('s') => Action::CycleSort,
         KeyCode::Char('n') => Action::NewAllocation,
         KeyCode::Char('N') => Action::NewRequest,
+        KeyCode::Char('v') => Action::ToggleScheduled,
+        KeyCode::Char('M') => Action::AllocateFromScheduled,
         KeyCode::Char('e') => Action::EditAllocation,
         KeyCode::Char('<') => Action::Shift(-1),
         KeyCode::Char('>') => Action::Shift(1),

@@ -48,6 +48,12 @@ pub fn render(state: &State, f: &mut Frame) {
     if let Some(form) = &state.form {
         form::render_form(state, form, &theme, f, area);
     }
+    if let Some(fs) = &state.from_scheduled {
+        form::render_from_scheduled(state, fs, &theme, f, area);
+    }
+    if let Some(rf) = &state.resource_form {
+        form::render_resource_form(state, rf, &theme, f, area);
+    }
     if let Some(rf) = &state.request_form {
         form::render_request_form(rf, &theme, f, area);
     }
