@@ -7,8 +7,8 @@
 
 use crate::domain::dates::{add_days, month_start, week_start};
 use crate::domain::{
-    Allocation, Amount, Calendar, DateRange, Holidays, Id, Person, Project, Request, RequestStatus,
-    Resource, Roster, WeeklyCapacity,
+    Allocation, Amount, Calendar, DateRange, Holidays, Id, Participation, Person, Project, Request,
+    RequestStatus, Resource, Roster, ScheduledWeek, WeeklyCapacity, allocation_daily,
 };
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Weekday};
 use serde::Deserialize;
@@ -23,6 +23,8 @@ pub struct DemoData {
     pub requests: Vec<Request>,
     /// Names for the dates in `roster.holidays` (dates missing here are stored unnamed).
     pub holiday_names: Vec<(NaiveDate, String)>,
+    /// Task-level scheduled hours per resource and week (Mondays).
+    pub scheduled: Vec<ScheduledWeek>,
 }
 
 const WORKSPACE_JSON: &str = include_str!("../../../assets/demo/workspace.json");
@@ -33,6 +35,8 @@ const ALLOCATIONS_JSON: &str = include_str!("../../../assets/demo/allocations.js
 const REQUESTS_JSON: &str = include_str!("../../../assets/demo/requests.json");
 const HOLIDAYS_JSON: &str = include_str!("../../../assets/demo/holidays.json");
 const NAMES_JSON: &str = include_str!("../../../assets/demo/names.json");
+const PARTICIPATIONS_JSON: &str = include_str!("../../../assets/demo/participations.json");
+const SCHEDULED_JSON: &str = include_str!("../../../assets/demo/scheduled.json");
 
 /// The demo reaches this many days either side of today.
 const DEMO_REACH: i64 = 183;
@@ -200,6 +204,41 @@ struct NamesFile {
     project_kinds: Vec<String>,
     clients: Vec<String>,
     notes: Vec<String>,
+}
+
+/// A person's role on a project, where it is set (everyone else on a project has none).
+#[derive(Deserialize)]
+struct ParticipationFile {
+    person: String,
+    project: String,
+    role: String,
+}
+
+/// How the demo's scheduled hours follow its allocations.
+#[derive(Deserialize)]
+struct ScheduledFile {
+    /// Weeks before and after this week that have scheduled hours.
+    weeks_before: i64,
+    weeks_after: i64,
+    /// Named resources with no scheduled hours at all.
+    without: Vec<String>,
+    /// Unnamed resources that have scheduled hours (others have none).
+    unnamed: Vec<String>,
+    /// Weeks where scheduled hours deliberately differ from the allocations.
+    off: Vec<OffFile>,
+}
+
+#[derive(Deserialize)]
+struct OffFile {
+    resource: String,
+    /// Weeks relative to this week, inclusive.
+    from: i64,
+    to: i64,
+    /// Scheduled = this percent of the allocated hours of the week...
+    percent: Option<f64>,
+    /// ...plus these hours (never below zero).
+    #[serde(default)]
+    add_hours: f64,
 }
 
 fn parse<T: for<'de> Deserialize<'de>>(name: &str, text: &str) -> T {
@@ -478,7 +517,7 @@ pub fn demo(today: NaiveDate) -> DemoData {
     drafts.sort_by(|a, b| {
         (a.range.start, a.resource_id.as_number()).cmp(&(b.range.start, b.resource_id.as_number()))
     });
-    let allocations = drafts
+    let allocations: Vec<Allocation> = drafts
         .into_iter()
         .enumerate()
         .map(|(i, d)| Allocation {
@@ -513,6 +552,19 @@ pub fn demo(today: NaiveDate) -> DemoData {
         })
         .collect();
 
+    let roles: Vec<ParticipationFile> = parse("participations.json", PARTICIPATIONS_JSON);
+    let participations = participations_of(&resources, &roles);
+    let scheduled = demo_scheduled(
+        today,
+        &parse("scheduled.json", SCHEDULED_JSON),
+        &resources,
+        &allocations,
+        |r: &Resource| match &r.person_id {
+            Some(p) => calendars.get(p.as_str()).unwrap_or(&unnamed_calendar),
+            None => &unnamed_calendar,
+        },
+    );
+
     DemoData {
         roster: Roster {
             name: ws.name,
@@ -521,12 +573,134 @@ pub fn demo(today: NaiveDate) -> DemoData {
             projects,
             resources,
             holidays,
-            participations: Vec::new(),
+            participations,
         },
         allocations,
         requests,
         holiday_names,
+        scheduled,
     }
+}
+
+/// The key participations are read back in: project, then person, numeric ids in numeric order.
+fn participation_key(p: &Participation) -> (usize, &str, usize, &str) {
+    (
+        p.project_id.as_str().len(),
+        p.project_id.as_str(),
+        p.person_id.as_str().len(),
+        p.person_id.as_str(),
+    )
+}
+
+/// One participation for every person on every project they hold a resource on, with the role
+/// `roles` sets for some of them.
+fn participations_of(resources: &[Resource], roles: &[ParticipationFile]) -> Vec<Participation> {
+    let mut out: Vec<Participation> = Vec::new();
+    let mut seen = BTreeSet::new();
+    for r in resources {
+        if let (Some(person), Some(project)) = (&r.person_id, &r.project_id)
+            && seen.insert((person.clone(), project.clone()))
+        {
+            out.push(Participation {
+                person_id: person.clone(),
+                project_id: project.clone(),
+                role: None,
+            });
+        }
+    }
+    for set in roles {
+        let p = out
+            .iter_mut()
+            .find(|p| p.person_id.as_str() == set.person && p.project_id.as_str() == set.project)
+            .unwrap_or_else(|| {
+                panic!(
+                    "assets/demo/participations.json: {} holds no resource on {}",
+                    set.person, set.project
+                )
+            });
+        p.role = Some(set.role.clone());
+    }
+    out.sort_by(|a, b| participation_key(a).cmp(&participation_key(b)));
+    out
+}
+
+/// Scheduled hours for the demo: for each named resource (but those `file.without` names) and
+/// the unnamed ones `file.unnamed` names, every week from `weeks_before` before this week to
+/// `weeks_after` after it, equal to the minutes its allocations put in that week, except the
+/// weeks `file.off` makes differ. Weeks with nothing scheduled have no entry.
+fn demo_scheduled<'c>(
+    today: NaiveDate,
+    file: &ScheduledFile,
+    resources: &[Resource],
+    allocations: &[Allocation],
+    calendar_of: impl Fn(&Resource) -> &'c Calendar,
+) -> Vec<ScheduledWeek> {
+    let this_week = week_start(today);
+    let first = add_days(this_week, -7 * file.weeks_before);
+    let last = add_days(this_week, 7 * file.weeks_after);
+    let span = DateRange::new(first, add_days(last, 6));
+    let wanted: BTreeMap<&str, &Resource> = resources
+        .iter()
+        .filter(|r| match r.person_id {
+            Some(_) => !file.without.iter().any(|w| *w == r.id.as_str()),
+            None => file.unnamed.iter().any(|u| *u == r.id.as_str()),
+        })
+        .map(|r| (r.id.as_str(), r))
+        .collect();
+    // Allocated minutes per resource and week, spread the way the views spread them.
+    let mut weekly: HashMap<&str, BTreeMap<NaiveDate, u64>> = HashMap::new();
+    for a in allocations.iter().filter(|a| a.range.overlaps(&span)) {
+        let Some(r) = wanted.get(a.resource_id.as_str()) else {
+            continue;
+        };
+        let weeks = weekly.entry(r.id.as_str()).or_default();
+        for (day, m) in a.range.days().zip(allocation_daily(a, calendar_of(r))) {
+            if span.contains(day) && m > 0 {
+                *weeks.entry(week_start(day)).or_default() += m as u64;
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for r in wanted.values() {
+        let allocated = weekly.get(r.id.as_str());
+        let mut monday = first;
+        while monday <= last {
+            let minutes = allocated.and_then(|w| w.get(&monday)).copied().unwrap_or(0) as f64;
+            let offset = (monday - this_week).num_days() / 7;
+            let minutes = match file
+                .off
+                .iter()
+                .find(|o| o.resource == r.id.as_str() && (o.from..=o.to).contains(&offset))
+            {
+                Some(o) => {
+                    let m = minutes * o.percent.unwrap_or(100.0) / 100.0 + o.add_hours * 60.0;
+                    ((m / 15.0).round() * 15.0).max(0.0)
+                }
+                None => minutes,
+            };
+            if minutes > 0.0 {
+                out.push(ScheduledWeek {
+                    resource_id: r.id.clone(),
+                    monday,
+                    minutes: minutes.min(u32::MAX as f64) as u32,
+                });
+            }
+            monday = add_days(monday, 7);
+        }
+    }
+    out.sort_by(|a, b| {
+        (
+            a.resource_id.as_str().len(),
+            a.resource_id.as_str(),
+            a.monday,
+        )
+            .cmp(&(
+                b.resource_id.as_str().len(),
+                b.resource_id.as_str(),
+                b.monday,
+            ))
+    });
+    out
 }
 
 /// A working-hours timestamp on `date`, spread by `n` so requests do not all share one minute.
@@ -799,13 +973,14 @@ pub fn synthetic(today: NaiveDate, resources: usize, allocations: usize) -> Demo
             current_user: Some(me),
             people,
             projects,
+            participations: participations_of(&all_resources, &[]),
             resources: all_resources,
             holidays,
-            participations: Vec::new(),
         },
         allocations: out,
         requests,
         holiday_names,
+        scheduled: Vec::new(),
     }
 }
 
@@ -1147,5 +1322,160 @@ mod tests {
             assert_eq!(data.allocations.len(), if r == 0 { 0 } else { a });
             assert!(!data.roster.people.is_empty());
         }
+    }
+
+    #[test]
+    fn everyone_participates_in_the_projects_they_hold_resources_on() {
+        let data = demo(d("2026-03-10"));
+        let r = &data.roster;
+        let held: BTreeSet<(&Id, &Id)> = r
+            .resources
+            .iter()
+            .filter_map(|x| Some((x.person_id.as_ref()?, x.project_id.as_ref()?)))
+            .collect();
+        let parts: Vec<(&Id, &Id)> = r
+            .participations
+            .iter()
+            .map(|p| (&p.person_id, &p.project_id))
+            .collect();
+        assert_eq!(
+            parts.len(),
+            held.len(),
+            "one participation per person and project"
+        );
+        assert_eq!(parts.iter().copied().collect::<BTreeSet<_>>(), held);
+
+        let with_role: Vec<&Participation> = r
+            .participations
+            .iter()
+            .filter(|p| p.role.is_some())
+            .collect();
+        assert!(with_role.len() >= 5, "some have a role on the project");
+        assert!(
+            with_role.len() * 4 < r.participations.len(),
+            "most have none"
+        );
+        let default_of = |id: &Id| r.people.iter().find(|p| &p.id == id).unwrap().role.clone();
+        let differs = with_role
+            .iter()
+            .filter(|p| p.role.as_deref() != Some(default_of(&p.person_id).as_str()))
+            .count();
+        assert!(
+            differs >= 3,
+            "a few primary roles differ from the default role"
+        );
+        for p in &with_role {
+            assert!(
+                r.resources
+                    .iter()
+                    .any(|x| x.person_id.as_ref() == Some(&p.person_id)
+                        && x.project_id.as_ref() == Some(&p.project_id)
+                        && Some(x.role.as_str()) == p.role.as_deref()),
+                "{p:?}: the role on the project is one of their resources there"
+            );
+        }
+    }
+
+    /// Allocated minutes per resource and week, spread as the views spread them.
+    fn allocated_weeks(data: &DemoData) -> HashMap<(Id, NaiveDate), u64> {
+        let ws = Workspace::from_roster(data.roster.clone());
+        let mut out = HashMap::new();
+        for a in &data.allocations {
+            let key = ws.row_key(&a.resource_id).unwrap();
+            let cal = ws.calendar_for(&key);
+            for (day, m) in a.range.days().zip(allocation_daily(a, &cal)) {
+                *out.entry((a.resource_id.clone(), week_start(day)))
+                    .or_default() += m as u64;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn scheduled_hours_follow_most_allocations_and_some_differ() {
+        for (today, exact) in [
+            ("2026-03-10", true),
+            ("2026-02-27", false),
+            ("2025-12-01", false),
+            ("2026-07-31", false),
+            ("2026-11-23", false),
+        ] {
+            let today = d(today);
+            let data = demo(today);
+            let this_week = week_start(today);
+            let (first, last) = (add_days(this_week, -56), add_days(this_week, 112));
+            for w in &data.scheduled {
+                assert_eq!(week_start(w.monday), w.monday, "{w:?} starts on a Monday");
+                assert!(w.monday >= first && w.monday <= last, "{w:?}");
+                assert!(w.minutes > 0, "{w:?}");
+            }
+            let with: BTreeSet<&Id> = data.scheduled.iter().map(|w| &w.resource_id).collect();
+            let named: Vec<&Resource> = data
+                .roster
+                .resources
+                .iter()
+                .filter(|r| r.person_id.is_some())
+                .collect();
+            let named_with = named.iter().filter(|r| with.contains(&r.id)).count();
+            assert!(
+                named_with * 10 >= named.len() * 8,
+                "most named resources: {named_with}"
+            );
+            assert!(named_with < named.len(), "some have none");
+
+            let allocated = allocated_weeks(&data);
+            let scheduled: HashMap<(Id, NaiveDate), u64> = data
+                .scheduled
+                .iter()
+                .map(|w| ((w.resource_id.clone(), w.monday), w.minutes as u64))
+                .collect();
+            let (mut same, mut above, mut below) = (0, 0, 0);
+            let mut differing: BTreeSet<&str> = BTreeSet::new();
+            for id in &with {
+                let mut monday = first;
+                while monday <= last {
+                    let key = ((*id).clone(), monday);
+                    let a = allocated.get(&key).copied().unwrap_or(0);
+                    let s = scheduled.get(&key).copied().unwrap_or(0);
+                    match s.cmp(&a) {
+                        std::cmp::Ordering::Equal => same += 1,
+                        std::cmp::Ordering::Greater => above += 1,
+                        std::cmp::Ordering::Less => below += 1,
+                    }
+                    if s != a {
+                        differing.insert(id.as_str());
+                    }
+                    monday = add_days(monday, 7);
+                }
+            }
+            assert!(
+                same > 10 * (above + below),
+                "{same} same, {above} above, {below} below"
+            );
+            assert!(above >= 5 && below >= 5, "{above} above, {below} below");
+            assert!(differing.len() >= 6, "{differing:?}");
+            if exact {
+                assert_eq!(
+                    differing.into_iter().collect::<Vec<_>>(),
+                    [
+                        "3004", "3009", "3016", "3021", "3023", "3024", "3036", "3045", "3053"
+                    ]
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn synthetic_participations_cover_every_named_resource() {
+        let data = synthetic(d("2026-03-10"), 300, 1_000);
+        let pairs: BTreeSet<(&Id, &Id)> = data
+            .roster
+            .resources
+            .iter()
+            .filter_map(|x| Some((x.person_id.as_ref()?, x.project_id.as_ref()?)))
+            .collect();
+        assert_eq!(data.roster.participations.len(), pairs.len());
+        assert!(data.roster.participations.iter().all(|p| p.role.is_none()));
+        assert!(data.scheduled.is_empty());
     }
 }

@@ -20,7 +20,7 @@ const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
 /// Migration `i` takes a database from `user_version` `i` to `i + 1`. Append only: never edit a
 /// migration that has shipped.
-pub const MIGRATIONS: &[&str] = &[MIGRATION_1];
+pub const MIGRATIONS: &[&str] = &[MIGRATION_1, MIGRATION_2];
 
 /// The schema version this build writes (`PRAGMA user_version`).
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -121,6 +121,33 @@ CREATE TABLE request_approvers (
     position   INTEGER NOT NULL,
     PRIMARY KEY (request_id, person_id)
 ) WITHOUT ROWID;
+"#;
+
+/// Participations (who is on which project, with their role there if set) and task-level
+/// scheduled hours per resource and week. Every person already holding a named resource on a
+/// project gets a participation with no role (their account's default role then applies).
+const MIGRATION_2: &str = r#"
+CREATE TABLE participations (
+    person_id  TEXT NOT NULL REFERENCES people (id) ON DELETE CASCADE,
+    project_id TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+    -- NULL: no role on the project (the person's default role is their primary role there)
+    role       TEXT,
+    PRIMARY KEY (person_id, project_id)
+) WITHOUT ROWID;
+CREATE INDEX participations_project ON participations (project_id);
+
+INSERT OR IGNORE INTO participations (person_id, project_id, role)
+SELECT DISTINCT person_id, project_id, NULL FROM resources
+WHERE person_id IS NOT NULL AND project_id IS NOT NULL;
+
+CREATE TABLE scheduled_hours (
+    resource_id TEXT NOT NULL REFERENCES resources (id) ON DELETE CASCADE,
+    -- the week's Monday, YYYY-MM-DD
+    week        TEXT NOT NULL CHECK (date(week) IS week AND strftime('%w', week) IS '1'),
+    minutes     INTEGER NOT NULL CHECK (minutes >= 0),
+    PRIMARY KEY (resource_id, week)
+) WITHOUT ROWID;
+CREATE INDEX scheduled_hours_week ON scheduled_hours (week);
 "#;
 
 /// Why a file could not be opened as an allot database.

@@ -4,12 +4,13 @@
 use super::demo::DemoData;
 use crate::client::sanitize::clean;
 use crate::client::{
-    Applied, BackendError, BackendResult, Change, NewAllocation, NewRequest, RequestCreated,
-    RequestTarget, Resolution,
+    Applied, BackendError, BackendResult, Change, NewAllocation, NewRequest, NewResource,
+    RequestCreated, RequestTarget, Resolution,
 };
+use crate::domain::staffing;
 use crate::domain::{
-    Allocation, Amount, Calendar, DateRange, Holidays, Id, Person, Project, Request, RequestStatus,
-    Resource, Roster, WeeklyCapacity,
+    Allocation, Amount, Calendar, DateRange, Holidays, Id, Participation, Person, Project, Request,
+    RequestStatus, Resource, Roster, ScheduledWeek, WeeklyCapacity,
 };
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -299,8 +300,67 @@ pub(crate) fn roster(conn: &Connection) -> BackendResult<Roster> {
         projects,
         resources,
         holidays,
-        participations: Vec::new(),
+        participations: participations(conn)?,
     })
+}
+
+/// A role as stored: blank means none.
+fn role_or_none(role: Option<String>) -> Option<String> {
+    role.filter(|r| !r.trim().is_empty())
+}
+
+/// Every participation, by project then person (numeric ids in numeric order).
+fn participations(conn: &Connection) -> BackendResult<Vec<Participation>> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT person_id, project_id, role FROM participations
+             ORDER BY length(project_id), project_id, length(person_id), person_id",
+        )
+        .map_err(db_err)?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(Participation {
+                person_id: Id::new(text(r, 0)?),
+                project_id: Id::new(text(r, 1)?),
+                role: role_or_none(opt_text(r, 2)?),
+            })
+        })
+        .map_err(db_err)?;
+    let mut out = Vec::new();
+    for row in rows {
+        out.push(row.map_err(db_err)?);
+    }
+    Ok(out)
+}
+
+/// Scheduled hours of the weeks whose Monday falls in `window`, by resource then week.
+pub(crate) fn scheduled_hours(
+    conn: &Connection,
+    window: DateRange,
+) -> BackendResult<Vec<ScheduledWeek>> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT resource_id, week, minutes FROM scheduled_hours
+             WHERE week >= ?1 AND week <= ?2
+             ORDER BY length(resource_id), resource_id, week",
+        )
+        .map_err(db_err)?;
+    let rows = stmt
+        .query_map(params![day_sql(window.start), day_sql(window.end)], |r| {
+            Ok((text(r, 0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?))
+        })
+        .map_err(db_err)?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (resource_id, week, minutes) = row.map_err(db_err)?;
+        let monday = parse_day(&week, "scheduled week of resource", &resource_id, "week")?;
+        out.push(ScheduledWeek {
+            resource_id: Id::new(resource_id),
+            monday,
+            minutes: minutes.clamp(0, u32::MAX as i64) as u32,
+        });
+    }
+    Ok(out)
 }
 
 fn resource_row(r: &Row<'_>) -> rusqlite::Result<Resource> {
@@ -721,26 +781,530 @@ fn check_version(conn: &Connection, id: &Id, version: i64) -> BackendResult<()> 
     Ok(())
 }
 
-/// Applies a batch of changes inside the caller's transaction: any failure fails them all.
-pub(crate) fn apply(conn: &Connection, changes: &[Change]) -> BackendResult<Vec<Applied>> {
-    let mut out = Vec::with_capacity(changes.len());
-    for (i, change) in changes.iter().enumerate() {
-        let applied = match change {
-            Change::CreateResource { .. }
-            | Change::UpdateResource(_)
-            | Change::DeleteResource { .. } => {
-                return Err(BackendError::Unsupported(
-                    "the local backend does not change workspace resources yet".into(),
+// ---- workspace resources --------------------------------------------------------------------
+
+fn not_found_resource(id: &Id) -> BackendError {
+    BackendError::NotFound(format!(
+        "resource {} does not exist (it may have been deleted)",
+        clean(id.as_str())
+    ))
+}
+
+/// A person's name and default role.
+fn person_of(conn: &Connection, id: &Id) -> BackendResult<Option<(String, String)>> {
+    conn.query_row(
+        "SELECT name, role FROM people WHERE id = ?1",
+        [id.as_str()],
+        |r| Ok((text(r, 0)?, text(r, 1)?)),
+    )
+    .optional()
+    .map_err(db_err)
+}
+
+fn project_name(conn: &Connection, id: &Id) -> BackendResult<Option<String>> {
+    conn.query_row(
+        "SELECT name FROM projects WHERE id = ?1",
+        [id.as_str()],
+        |r| text(r, 0),
+    )
+    .optional()
+    .map_err(db_err)
+}
+
+/// A project's name for messages ("project 12" when it has none or is missing).
+fn project_words(conn: &Connection, id: Option<&Id>) -> BackendResult<String> {
+    let Some(id) = id else {
+        return Ok("no project".into());
+    };
+    Ok(project_name(conn, id)?
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| format!("project {}", clean(id.as_str()))))
+}
+
+/// A person's name for messages ("person 12" when missing).
+fn person_words(conn: &Connection, id: &Id) -> BackendResult<String> {
+    Ok(person_of(conn, id)?
+        .map(|(name, _)| name)
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| format!("person {}", clean(id.as_str()))))
+}
+
+/// A resource in words: "Ada Lee's Engineer resource on Atlas" or "the unnamed Engineer resource
+/// 'iOS engineer' on Atlas".
+fn resource_words(conn: &Connection, r: &Resource) -> BackendResult<String> {
+    let project = project_words(conn, r.project_id.as_ref())?;
+    Ok(match &r.person_id {
+        Some(p) => format!(
+            "{}'s {} resource on {project}",
+            person_words(conn, p)?,
+            r.role
+        ),
+        None if !r.label.trim().is_empty() && r.label != r.role => {
+            format!("the unnamed {} resource '{}' on {project}", r.role, r.label)
+        }
+        None => format!("the unnamed {} resource {} on {project}", r.role, r.id),
+    })
+}
+
+/// The role on a person's participation in a project: `None` when they do not participate,
+/// `Some(None)` when they do with no role set.
+fn participation_role(
+    conn: &Connection,
+    person: &Id,
+    project: &Id,
+) -> BackendResult<Option<Option<String>>> {
+    conn.query_row(
+        "SELECT role FROM participations WHERE person_id = ?1 AND project_id = ?2",
+        [person.as_str(), project.as_str()],
+        |r| opt_text(r, 0),
+    )
+    .optional()
+    .map_err(db_err)
+    .map(|o| o.map(role_or_none))
+}
+
+/// A person's primary role on a project (Kantata's rule): the role on their participation if
+/// set, else their default role (a local workspace is one account, so it always counts).
+fn primary_role_of(conn: &Connection, person: &Id, project: &Id) -> BackendResult<Option<String>> {
+    let participation = participation_role(conn, person, project)?.flatten();
+    let default = person_of(conn, person)?.map(|(_, role)| role);
+    Ok(staffing::primary_role(
+        participation.as_deref(),
+        default.as_deref(),
+        true,
+    ))
+}
+
+/// Records that `person` is on `project` if nothing says so yet. The role is kept on the
+/// participation only when it differs from the person's default role, so the resource that
+/// brought them onto the project is in their primary role there.
+fn ensure_participation(
+    conn: &Connection,
+    person: &Id,
+    project: &Id,
+    role: &str,
+) -> BackendResult<()> {
+    let default = person_of(conn, person)?.map(|(_, role)| role);
+    let role = match default {
+        Some(d) if d.trim().eq_ignore_ascii_case(role.trim()) => None,
+        _ => Some(role.trim()).filter(|r| !r.is_empty()),
+    };
+    conn.execute(
+        "INSERT OR IGNORE INTO participations (person_id, project_id, role) VALUES (?1, ?2, ?3)",
+        params![person.as_str(), project.as_str(), role],
+    )
+    .map_err(db_err)?;
+    Ok(())
+}
+
+/// Another resource of `person` with `role` (any case) on `project`, other than `except`.
+fn same_role_resource(
+    conn: &Connection,
+    person: &Id,
+    project: &Id,
+    role: &str,
+    except: Option<&Id>,
+) -> BackendResult<Option<Resource>> {
+    conn.query_row(
+        "SELECT id, project_id, person_id, role, label FROM resources
+         WHERE person_id = ?1 AND project_id = ?2 AND trim(role) = trim(?3) COLLATE NOCASE
+           AND (?4 IS NULL OR id <> ?4)
+         ORDER BY length(id), id LIMIT 1",
+        params![
+            person.as_str(),
+            project.as_str(),
+            role,
+            except.map(Id::as_str)
+        ],
+        resource_row,
+    )
+    .optional()
+    .map_err(db_err)
+}
+
+/// The role a resource gets: the one given, else (named) the person's primary role on the
+/// project; refused when there is none.
+fn resolve_role(
+    conn: &Connection,
+    given: Option<&str>,
+    person: Option<&Id>,
+    project: &Id,
+) -> BackendResult<String> {
+    if let Some(role) = given.map(str::trim).filter(|r| !r.is_empty()) {
+        return Ok(role.to_string());
+    }
+    let project_name = project_words(conn, Some(project))?;
+    match person {
+        None => Err(validation(
+            "role",
+            format!(
+                "an unnamed resource needs a role; name the role to staff on {project_name}, e.g. Engineer"
+            ),
+        )),
+        Some(p) => match primary_role_of(conn, p, project)? {
+            Some(role) => Ok(role),
+            None => Err(validation(
+                "role",
+                format!(
+                    "{} has no role on {project_name} and no default role; choose the role for the resource",
+                    person_words(conn, p)?
+                ),
+            )),
+        },
+    }
+}
+
+fn duplicate_role(
+    conn: &Connection,
+    field: &str,
+    person: &Id,
+    project: &Id,
+    other: &Resource,
+) -> BackendResult<BackendError> {
+    Ok(validation(
+        field,
+        format!(
+            "{} already is the {} on {} (resource {}); a person holds each role once per project",
+            person_words(conn, person)?,
+            other.role,
+            project_words(conn, Some(project))?,
+            other.id
+        ),
+    ))
+}
+
+/// Creates one workspace resource (see [`create_resources`]).
+pub(crate) fn create_resource(conn: &Connection, new: &NewResource) -> BackendResult<Resource> {
+    let project = &new.project_id;
+    if !project_exists(conn, project)? {
+        return Err(BackendError::NotFound(format!(
+            "project {} does not exist",
+            clean(project.as_str())
+        )));
+    }
+    if let Some(p) = &new.person_id
+        && !person_exists(conn, p)?
+    {
+        return Err(validation(
+            "person_id",
+            format!("person {} does not exist", clean(p.as_str())),
+        ));
+    }
+    let role = resolve_role(conn, new.role.as_deref(), new.person_id.as_ref(), project)?;
+    if let Some(p) = &new.person_id
+        && let Some(other) = same_role_resource(conn, p, project, &role, None)?
+    {
+        return Err(duplicate_role(conn, "role", p, project, &other)?);
+    }
+    let label = new
+        .label
+        .as_deref()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .unwrap_or(&role)
+        .to_string();
+    let id = Id::from(reserve_ids(conn, "resources", 1)?);
+    conn.execute(
+        "INSERT INTO resources (id, project_id, person_id, role, label) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            id.as_str(),
+            project.as_str(),
+            new.person_id.as_ref().map(Id::as_str),
+            role,
+            label
+        ],
+    )
+    .map_err(db_err)?;
+    if let Some(p) = &new.person_id {
+        ensure_participation(conn, p, project, &role)?;
+    }
+    resource(conn, &id)?.ok_or_else(|| not_found_resource(&id))
+}
+
+/// Creates workspace resources, Kantata's way: a named resource with no role takes the person's
+/// primary role on the project; the label defaults to the role; a person holds each role at most
+/// once per project; a named resource also records the person's participation in the project.
+pub(crate) fn create_resources(
+    conn: &Connection,
+    new: &[NewResource],
+) -> BackendResult<Vec<Resource>> {
+    let mut out = Vec::with_capacity(new.len());
+    for (i, n) in new.iter().enumerate() {
+        let r = create_resource(conn, n).map_err(|e| match e {
+            BackendError::Validation { field, message } if new.len() > 1 => {
+                BackendError::Validation {
+                    field,
+                    message: format!("resource {} of {}: {message}", i + 1, new.len()),
+                }
+            }
+            e => e,
+        })?;
+        out.push(r);
+    }
+    Ok(out)
+}
+
+/// Writes a resource's label, role and person (naming or un-naming it). Returns the stored
+/// resource and, when this un-named it, the words for what it was (its allocations must then
+/// all be soft: see [`refuse_hard_on_unnamed`], which the caller runs once the rest of its batch
+/// is applied).
+fn update_resource_unchecked(
+    conn: &Connection,
+    r: &Resource,
+) -> BackendResult<(Resource, Option<String>)> {
+    let stored = resource(conn, &r.id)?.ok_or_else(|| not_found_resource(&r.id))?;
+    if r.project_id != stored.project_id {
+        return Err(validation(
+            "project_id",
+            format!(
+                "resource {} is on {}; a resource cannot move to another project",
+                stored.id,
+                project_words(conn, stored.project_id.as_ref())?
+            ),
+        ));
+    }
+    if let Some(p) = &r.person_id
+        && !person_exists(conn, p)?
+    {
+        return Err(validation(
+            "person_id",
+            format!("person {} does not exist", clean(p.as_str())),
+        ));
+    }
+    let project = stored.project_id.clone();
+    let role = match &project {
+        Some(project) => resolve_role(conn, Some(&r.role), r.person_id.as_ref(), project)?,
+        None => {
+            let role = r.role.trim();
+            if role.is_empty() && r.person_id.is_none() {
+                return Err(validation(
+                    "role",
+                    "an unnamed resource needs a role, e.g. Engineer".into(),
                 ));
             }
+            role.to_string()
+        }
+    };
+    let label = Some(r.label.trim())
+        .filter(|l| !l.is_empty())
+        .unwrap_or(&role)
+        .to_string();
+    if let Some(p) = &r.person_id {
+        // Naming a resource with the person it already has changes nothing: say so.
+        if stored.person_id.as_ref() == Some(p) && stored.role == role && stored.label == label {
+            return Err(validation(
+                "person_id",
+                format!(
+                    "{} already is this resource ({} on {})",
+                    person_words(conn, p)?,
+                    stored.role,
+                    project_words(conn, project.as_ref())?
+                ),
+            ));
+        }
+        if let Some(project) = &project
+            && let Some(other) = same_role_resource(conn, p, project, &role, Some(&stored.id))?
+        {
+            let field = if stored.person_id.as_ref() == Some(p) {
+                "role"
+            } else {
+                "person_id"
+            };
+            return Err(duplicate_role(conn, field, p, project, &other)?);
+        }
+    }
+    conn.execute(
+        "UPDATE resources SET person_id = ?1, role = ?2, label = ?3 WHERE id = ?4",
+        params![
+            r.person_id.as_ref().map(Id::as_str),
+            role,
+            label,
+            stored.id.as_str()
+        ],
+    )
+    .map_err(db_err)?;
+    if let (Some(p), Some(project)) = (&r.person_id, &project)
+        && stored.person_id.as_ref() != Some(p)
+    {
+        ensure_participation(conn, p, project, &role)?;
+    }
+    let saved = resource(conn, &stored.id)?.ok_or_else(|| not_found_resource(&stored.id))?;
+    let unnamed_now = if stored.person_id.is_some() && saved.person_id.is_none() {
+        Some(resource_words(conn, &stored)?)
+    } else {
+        None
+    };
+    Ok((saved, unnamed_now))
+}
+
+/// Refuses when a resource un-named by this write (`was` says what it was) still has hard
+/// allocations: unnamed resources are only soft allocated.
+fn refuse_hard_on_unnamed(conn: &Connection, id: &Id, was: &str) -> BackendResult<()> {
+    let Some(r) = resource(conn, id)? else {
+        return Ok(());
+    };
+    if r.person_id.is_some() {
+        return Ok(());
+    }
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT id FROM allocations WHERE resource_id = ?1 AND hard = 1
+             ORDER BY start_date, length(id), id",
+        )
+        .map_err(db_err)?;
+    let hard: Vec<String> = stmt
+        .query_map([id.as_str()], |row| text(row, 0))
+        .map_err(db_err)?
+        .collect::<Result<_, _>>()
+        .map_err(db_err)?;
+    if hard.is_empty() {
+        return Ok(());
+    }
+    let shown = hard.iter().take(5).cloned().collect::<Vec<_>>().join(", ");
+    let more = if hard.len() > 5 {
+        format!(" and {} more", hard.len() - 5)
+    } else {
+        String::new()
+    };
+    Err(validation(
+        "hard",
+        format!(
+            "un-naming {was} leaves hard allocations on it ({shown}{more}); unnamed resources can only be soft allocated, so make them soft in the same change"
+        ),
+    ))
+}
+
+/// Changes a resource's label, role or person (see [`update_resource_unchecked`]).
+pub(crate) fn update_resource(conn: &Connection, r: &Resource) -> BackendResult<Resource> {
+    let (saved, unnamed_now) = update_resource_unchecked(conn, r)?;
+    if let Some(was) = unnamed_now {
+        refuse_hard_on_unnamed(conn, &saved.id, &was)?;
+    }
+    Ok(saved)
+}
+
+/// Deletes a workspace resource. Refused while a staffing request is for it (requests keep their
+/// resource), and when it is its person's last resource in their primary role on the project
+/// (Kantata keeps one). Allocations it still has are deleted with it, as Kantata deletes a
+/// resource's assignments; its scheduled hours go too. The person's participation stays.
+pub(crate) fn delete_resource(conn: &Connection, id: &Id) -> BackendResult<()> {
+    let r = resource(conn, id)?.ok_or_else(|| not_found_resource(id))?;
+    let reqs: Vec<(String, String)> = {
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT id, status FROM requests WHERE resource_id = ?1
+                 ORDER BY status <> 'new', length(id), id",
+            )
+            .map_err(db_err)?;
+        stmt.query_map([id.as_str()], |row| Ok((text(row, 0)?, text(row, 1)?)))
+            .map_err(db_err)?
+            .collect::<Result<_, _>>()
+            .map_err(db_err)?
+    };
+    if let Some((first, status)) = reqs.first() {
+        let status = RequestStatus::parse(status).map_or("unknown", |s| s.as_str());
+        let others = match reqs.len() {
+            1 => String::new(),
+            2 => " and 1 other request".into(),
+            n => format!(" and {} other requests", n - 1),
+        };
+        return Err(validation(
+            "request",
+            format!(
+                "request #{first} ({status}){others} is for {}; a resource with staffing requests cannot be deleted",
+                resource_words(conn, &r)?
+            ),
+        ));
+    }
+    if let (Some(person), Some(project)) = (&r.person_id, &r.project_id) {
+        let siblings: Vec<Resource> = {
+            let mut stmt = conn
+                .prepare_cached(
+                    "SELECT id, project_id, person_id, role, label FROM resources
+                     WHERE person_id = ?1 AND project_id = ?2 ORDER BY length(id), id",
+                )
+                .map_err(db_err)?;
+            stmt.query_map([person.as_str(), project.as_str()], resource_row)
+                .map_err(db_err)?
+                .collect::<Result<_, _>>()
+                .map_err(db_err)?
+        };
+        let siblings: Vec<&Resource> = siblings.iter().collect();
+        let primary = primary_role_of(conn, person, project)?;
+        let names = (
+            person_words(conn, person)?,
+            project_words(conn, Some(project))?,
+        );
+        staffing::check_delete(&r, &siblings, primary.as_deref(), (&names.0, &names.1))
+            .map_err(|m| validation("role", m))?;
+    }
+    // The caller normally deleted the allocations earlier in the same batch; any left go too.
+    conn.execute(
+        "DELETE FROM allocations WHERE resource_id = ?1",
+        [id.as_str()],
+    )
+    .map_err(db_err)?;
+    conn.execute("DELETE FROM resources WHERE id = ?1", [id.as_str()])
+        .map_err(db_err)?;
+    Ok(())
+}
+
+/// Applies a batch of changes inside the caller's transaction: any failure fails them all.
+/// Resources created in the batch are named by their `temp_id` in later changes (an allocation's
+/// `resource_id`, or the id of a resource to change or delete); the real id is put in its place.
+/// A resource un-named in the batch must have no hard allocations once the whole batch is
+/// applied, so its allocations may be made soft before or after the un-naming.
+pub(crate) fn apply(conn: &Connection, changes: &[Change]) -> BackendResult<Vec<Applied>> {
+    let mut out = Vec::with_capacity(changes.len());
+    let mut made: HashMap<Id, Id> = HashMap::new();
+    let mut unnamed: Vec<(Id, String)> = Vec::new();
+    let real =
+        |made: &HashMap<Id, Id>, id: &Id| made.get(id).cloned().unwrap_or_else(|| id.clone());
+    for (i, change) in changes.iter().enumerate() {
+        let applied = match change {
+            Change::CreateResource { temp_id, new } => {
+                let resource = create_resource(conn, new)?;
+                made.insert(temp_id.clone(), resource.id.clone());
+                Applied::ResourceCreated {
+                    temp_id: temp_id.clone(),
+                    resource,
+                }
+            }
+            Change::UpdateResource(r) => {
+                let r = Resource {
+                    id: real(&made, &r.id),
+                    ..r.clone()
+                };
+                let (saved, unnamed_now) = update_resource_unchecked(conn, &r)?;
+                if let Some(was) = unnamed_now {
+                    unnamed.push((saved.id.clone(), was));
+                }
+                Applied::ResourceUpdated(saved)
+            }
+            Change::DeleteResource { id } => {
+                let id = real(&made, id);
+                delete_resource(conn, &id)?;
+                unnamed.retain(|(u, _)| *u != id);
+                Applied::ResourceDeleted(id)
+            }
             Change::Create(n) => {
-                let mut v = create_allocations(conn, std::slice::from_ref(n))?;
+                let n = NewAllocation {
+                    resource_id: real(&made, &n.resource_id),
+                    ..n.clone()
+                };
+                let mut v = create_allocations(conn, std::slice::from_ref(&n))?;
                 Applied::Created(
                     v.pop()
                         .ok_or_else(|| BackendError::Other("nothing created".into()))?,
                 )
             }
-            Change::Update(a) => Applied::Updated(update_allocation(conn, a)?),
+            Change::Update(a) => {
+                let a = Allocation {
+                    resource_id: real(&made, &a.resource_id),
+                    ..a.clone()
+                };
+                Applied::Updated(update_allocation(conn, &a)?)
+            }
             Change::Delete { id, version } => {
                 check_version(conn, id, *version)?;
                 delete_allocation(conn, id)?;
@@ -754,6 +1318,9 @@ pub(crate) fn apply(conn: &Connection, changes: &[Change]) -> BackendResult<Vec<
         };
         tracing::debug!(step = i, "applied");
         out.push(applied);
+    }
+    for (id, was) in &unnamed {
+        refuse_hard_on_unnamed(conn, id, was)?;
     }
     Ok(out)
 }
@@ -819,6 +1386,9 @@ pub(crate) fn resolve_request(
                     params![user.as_str(), r.id.as_str()],
                 )
                 .map_err(db_err)?;
+                if let Some(project) = &r.project_id {
+                    ensure_participation(conn, user, project, &r.role)?;
+                }
                 conn.execute(
                     "UPDATE allocations SET hard = ?1, version = version + 1
                      WHERE resource_id = ?2",
@@ -1164,8 +1734,39 @@ fn seed_rows(conn: &Connection, data: &DemoData) -> rusqlite::Result<()> {
         ])?;
     }
 
+    let mut participation = conn.prepare(
+        "INSERT INTO participations (person_id, project_id, role) VALUES (?1, ?2, ?3)
+         ON CONFLICT (person_id, project_id) DO UPDATE SET role = excluded.role",
+    )?;
+    for p in &r.participations {
+        participation.execute(params![
+            p.person_id.as_str(),
+            p.project_id.as_str(),
+            p.role.as_deref().filter(|x| !x.trim().is_empty())
+        ])?;
+    }
+    // Whoever holds a named resource on a project participates in it.
+    conn.execute(
+        "INSERT OR IGNORE INTO participations (person_id, project_id, role)
+         SELECT DISTINCT person_id, project_id, NULL FROM resources
+         WHERE person_id IS NOT NULL AND project_id IS NOT NULL",
+        [],
+    )?;
+
     for a in &data.allocations {
         insert_allocation(conn, a)?;
+    }
+
+    let mut scheduled = conn.prepare(
+        "INSERT INTO scheduled_hours (resource_id, week, minutes) VALUES (?1, ?2, ?3)
+         ON CONFLICT (resource_id, week) DO UPDATE SET minutes = excluded.minutes",
+    )?;
+    for w in &data.scheduled {
+        scheduled.execute(params![
+            w.resource_id.as_str(),
+            day_sql(w.monday),
+            w.minutes
+        ])?;
     }
 
     let mut request = conn.prepare(&format!(
