@@ -279,3 +279,53 @@ fn an_approver_staffs_an_unnamed_request_and_sees_it_in_the_gantt() {
     app.send("q");
     assert_eq!(app.wait_exit(), 0);
 }
+
+#[test]
+fn a_planner_names_an_unnamed_resource_and_its_row_moves_under_the_person() {
+    use allot::client::Backend;
+    let home = tempfile::tempdir().unwrap();
+    let mut app = PtyApp::demo(home.path(), 120, 40, &[("NO_COLOR", "1")]);
+    app.wait_for_text("● Aisha Rahman");
+    // The unnamed iOS engineer on Atlas Mobile App (resource 3101).
+    app.send("/ios engineer\r");
+    let screen = app.wait_for("the unnamed resource alone", |s| {
+        s.contains(" 1 of ") && s.contains("○ Unnamed")
+    });
+    assert!(screen.contains("Atlas Mobile App"), "{screen}");
+    app.send("e");
+    app.wait_for_text("Edit workspace resource");
+    app.send("ben carter\r");
+    // The unnamed row is gone (50 rows, not 51) and the filter now finds Ben, who holds it.
+    let screen = app.wait_for("the naming to apply", |s| {
+        s.contains("Done: name the Engineer resource Ben Carter") && s.contains("1 of 50")
+    });
+    assert!(
+        screen.contains("● Ben Carter") && !screen.contains("○ Unnamed"),
+        "{screen}"
+    );
+    app.send("\r"); // Enter lists Ben's resources under him
+    let screen = app.wait_for("Ben's resources", |s| {
+        s.contains("▾ Ben Carter") && s.contains("└ Atlas Mobile App")
+    });
+    assert!(
+        screen.contains("iOS engineer"),
+        "the label shows:\n{screen}"
+    );
+    app.send("q");
+    assert_eq!(app.wait_exit(), 0);
+
+    let backend = allot::client::local::LocalBackend::open(&home.path().join("demo.db")).unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let roster = rt.block_on(backend.roster()).unwrap();
+    let r = roster
+        .resources
+        .iter()
+        .find(|r| r.id.as_str() == "3101")
+        .unwrap();
+    let ben = roster
+        .people
+        .iter()
+        .find(|p| p.name == "Ben Carter")
+        .unwrap();
+    assert_eq!(r.person_id.as_ref(), Some(&ben.id), "stored named");
+}

@@ -206,14 +206,13 @@ pub fn ask_delete(state: &mut State) {
             return;
         }
     }
-    if ws
-        .requests
-        .values()
-        .any(|q| q.resource_id == id && q.status.is_pending())
-    {
+    // Deleting a resource would take its staffing requests with it, resolved or not.
+    if let Some(q) = ws.requests.values().find(|q| q.resource_id == id) {
         state.error = Some(format!(
-            "Cannot delete {who}'s {} resource on {project}: a pending request is for it; resolve it first",
-            r.role
+            "Cannot delete {who}'s {} resource on {project}: request #{} ({}) is for it, and a resource with staffing requests is kept",
+            r.role,
+            q.id,
+            q.status.as_str()
         ));
         return;
     }
@@ -366,6 +365,10 @@ pub fn input(state: &mut State, key: FormInput) -> ResOutcome {
                     state.resources.marks.clear();
                     ResOutcome::Commit(label, changes)
                 }
+                Err(errors) if errors.is_empty() => {
+                    state.notice = Some("Nothing changed".into());
+                    ResOutcome::Stay
+                }
                 Err(errors) => {
                     form.focus = *errors.keys().next().unwrap_or(&form.focus);
                     form.errors = errors;
@@ -422,6 +425,9 @@ fn validate(
                 label,
                 ..old.clone()
             };
+            if to == old {
+                return Err(BTreeMap::new());
+            }
             let mut changes = vec![LocalChange::UpdateResource {
                 from: old.clone(),
                 to: to.clone(),

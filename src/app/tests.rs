@@ -1591,6 +1591,8 @@ fn deleting_asks_with_the_allocation_count_and_keeps_the_last_primary_role() {
         s.error
             .as_deref()
             .unwrap()
-            .contains("a pending request is for it")
+            .contains("request #q1 (pending) is for it"),
+        "{:?}",
+        s.error
     );
 }

@@ -384,7 +384,7 @@ fn rebuild_rows(state: &mut State) {
     rebuild_gantt(state);
 }
 
-/// The fields a row is filtered on: name, role and each project. A pattern must match within
+/// The fields a row is filtered on: name, role, label and each project. A pattern must match within
 /// one field; matching across a concatenation lets short words match nearly everything.
 fn filter_fields(ws: &Workspace, key: &RowKey) -> Vec<String> {
     match key {
@@ -395,6 +395,7 @@ fn filter_fields(ws: &Workspace, key: &RowKey) -> Vec<String> {
             }
             for r in ws.resources_of(id) {
                 fields.push(r.role.clone());
+                fields.push(r.label.clone());
                 fields.push(ws.project_name(r.project_id.as_ref()).to_string());
             }
             fields
@@ -403,6 +404,7 @@ fn filter_fields(ws: &Workspace, key: &RowKey) -> Vec<String> {
             Some(r) => vec![
                 ws.resource_name(r),
                 r.role.clone(),
+                r.label.clone(),
                 ws.project_name(r.project_id.as_ref()).to_string(),
             ],
             None => Vec::new(),

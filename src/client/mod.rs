@@ -247,6 +247,17 @@ pub trait Backend: Send + Sync {
                     n.resource_id = real(&made, n.resource_id);
                     Change::Create(n)
                 }
+                Change::Update(mut a) => {
+                    a.resource_id = real(&made, a.resource_id);
+                    Change::Update(a)
+                }
+                Change::UpdateResource(mut r) => {
+                    r.id = real(&made, r.id);
+                    Change::UpdateResource(r)
+                }
+                Change::DeleteResource { id } => Change::DeleteResource {
+                    id: real(&made, id),
+                },
                 other => other,
             };
             let result = match change {
