@@ -94,6 +94,8 @@ pub struct ResourcesView {
     pub sort: SortBy,
     pub descending: bool,
     pub show_unnamed: bool,
+    /// `U` cycles: everyone, named only, unnamed only.
+    pub only_unnamed: bool,
     /// The top-level rows shown: filtered and sorted from `State::rows`.
     pub visible: Vec<RowKey>,
     /// People whose workspace resources are listed under them.
@@ -122,6 +124,7 @@ impl Default for ResourcesView {
             sort: SortBy::Name,
             descending: false,
             show_unnamed: true,
+            only_unnamed: false,
             visible: Vec::new(),
             expanded: BTreeSet::new(),
             lines: Vec::new(),

@@ -409,10 +409,10 @@ fn sorting_cycles_columns_reverses_and_follows_the_selected_row() {
 }
 
 #[test]
-fn unnamed_resources_can_be_hidden() {
+fn unnamed_resources_can_be_hidden_or_shown_alone() {
     let mut s = loaded();
     update(&mut s, Action::ToggleUnnamed);
-    assert_eq!(s.resources.visible.len(), 2);
+    assert_eq!(s.resources.visible.len(), 2, "named only");
     assert!(
         s.resources
             .visible
@@ -420,7 +420,48 @@ fn unnamed_resources_can_be_hidden() {
             .all(|k| matches!(k, RowKey::Person(_)))
     );
     update(&mut s, Action::ToggleUnnamed);
-    assert_eq!(s.resources.visible.len(), 3);
+    assert_eq!(
+        s.resources.visible,
+        vec![RowKey::Unnamed(Id::new("r2"))],
+        "unnamed only"
+    );
+    update(&mut s, Action::ToggleUnnamed);
+    assert_eq!(s.resources.visible.len(), 3, "everyone again");
+}
+
+#[test]
+fn filter_words_can_name_the_field_they_match() {
+    let mut s = loaded();
+    let filter = |s: &mut State, text: &str| {
+        update(s, Action::Back);
+        update(s, Action::FilterStart);
+        for c in text.chars() {
+            update(s, Action::FilterInput(c));
+        }
+        s.resources.visible.clone()
+    };
+    assert_eq!(
+        filter(&mut s, "role:design"),
+        vec![RowKey::Unnamed(Id::new("r2"))]
+    );
+    assert_eq!(
+        filter(&mut s, "project:apollo role:eng"),
+        vec![RowKey::Person(Id::new("1"))],
+        "Amy holds nothing on Apollo"
+    );
+    assert_eq!(
+        filter(&mut s, "role:eng"),
+        vec![RowKey::Person(Id::new("2")), RowKey::Person(Id::new("1"))]
+    );
+    assert_eq!(
+        filter(&mut s, "person:amy"),
+        vec![RowKey::Person(Id::new("2"))]
+    );
+    assert_eq!(
+        filter(&mut s, "project:apollo person:zed"),
+        vec![RowKey::Person(Id::new("1"))]
+    );
+    assert!(filter(&mut s, "project:nowhere").is_empty());
 }
 
 #[test]
@@ -1595,4 +1636,113 @@ fn deleting_asks_with_the_allocation_count_and_keeps_the_last_primary_role() {
         "{:?}",
         s.error
     );
+}
+
+#[test]
+fn allocating_from_scheduled_hours_previews_merged_weeks_and_applies_as_one_undoable_step() {
+    use super::scheduled::FsInput;
+    use crate::domain::ScheduledWeek;
+    let mut s = res_view();
+    let week = |m: &str, minutes| ScheduledWeek {
+        resource_id: Id::new("r1"),
+        monday: d(m),
+        minutes,
+    };
+    let window = s.window;
+    update(
+        &mut s,
+        Action::ScheduledLoaded {
+            window,
+            result: Ok(vec![
+                week("2026-11-30", 600),
+                week("2026-12-07", 600),
+                week("2026-12-14", 900),
+                week("2026-11-16", 300),
+            ]),
+        },
+    );
+    update(&mut s, Action::Down); // zed, whose one resource is r1
+    update(&mut s, Action::AllocateFromScheduled);
+    let fs = s.from_scheduled.clone().expect("dialog");
+    assert_eq!(fs.resources, vec![Id::new("r1")]);
+    assert!(fs.hard, "a named resource may be booked hard");
+    // Default: after this week's Monday, so the week of 11-16 is left out.
+    let made = super::scheduled::preview(&s.ws, &fs).unwrap();
+    assert_eq!(
+        made,
+        vec![
+            (
+                Id::new("r1"),
+                DateRange::new(d("2026-11-30"), d("2026-12-13")),
+                1200
+            ),
+            (
+                Id::new("r1"),
+                DateRange::new(d("2026-12-14"), d("2026-12-20")),
+                900
+            ),
+        ]
+    );
+    update(&mut s, Action::FromScheduled(FsInput::CycleWhen)); // before
+    update(&mut s, Action::FromScheduled(FsInput::CycleWhen)); // between
+    update(&mut s, Action::FromScheduled(FsInput::CycleWhen)); // any time
+    let (_, changes) = only_apply(&update(&mut s, Action::FromScheduled(FsInput::Apply)));
+    assert_eq!(changes.len(), 3);
+    assert_eq!(
+        s.edits.undo.last().unwrap().label,
+        "allocate 3 allocations from scheduled hours"
+    );
+    assert!(
+        update(&mut s, Action::Undo).is_empty(),
+        "queued behind the write in flight"
+    );
+    let undo = &s.edits.queue.back().unwrap().changes;
+    assert_eq!(undo.len(), 3, "one step undoes them all");
+    assert!(
+        undo.iter()
+            .all(|c| matches!(c, super::edit::LocalChange::Delete(_)))
+    );
+}
+
+#[test]
+fn unnamed_resources_get_soft_allocations_from_scheduled_hours_only() {
+    use super::scheduled::FsInput;
+    let mut s = res_view();
+    update(&mut s, Action::Bottom); // the unnamed Designer
+    update(&mut s, Action::AllocateFromScheduled);
+    assert!(!s.from_scheduled.as_ref().unwrap().hard);
+    update(&mut s, Action::FromScheduled(FsInput::ToggleHard));
+    let f = s.from_scheduled.clone().unwrap();
+    assert!(!f.hard);
+    assert!(f.error.unwrap().contains("only be soft-allocated"));
+    update(&mut s, Action::FromScheduled(FsInput::Apply));
+    assert!(
+        s.from_scheduled
+            .unwrap()
+            .error
+            .unwrap()
+            .contains("No scheduled hours"),
+        "nothing to allocate, nothing sent"
+    );
+}
+
+#[test]
+fn v_shows_scheduled_hours_in_the_gantt() {
+    let mut s = loaded();
+    update(&mut s, Action::ShowView(View::Gantt));
+    update(&mut s, Action::ToggleScheduled);
+    assert!(s.gantt.show_scheduled);
+    assert!(s.notice.as_deref().unwrap().contains("≠"));
+    update(&mut s, Action::ToggleScheduled);
+    assert!(!s.gantt.show_scheduled);
+    // A backend without scheduled hours shows none, quietly.
+    let window = s.window;
+    update(
+        &mut s,
+        Action::ScheduledLoaded {
+            window,
+            result: Err(BackendError::Unsupported("no".into())),
+        },
+    );
+    assert!(s.error.is_none());
 }

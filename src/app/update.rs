@@ -279,7 +279,12 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             refresh_resources(state);
         }
         Action::ToggleUnnamed => {
-            state.resources.show_unnamed = !state.resources.show_unnamed;
+            let v = &mut state.resources;
+            (v.show_unnamed, v.only_unnamed) = match (v.show_unnamed, v.only_unnamed) {
+                (true, false) => (false, false),
+                (false, _) => (true, true),
+                (true, true) => (true, false),
+            };
             refresh_resources(state);
         }
         Action::RosterLoaded(result) => {
@@ -412,6 +417,38 @@ fn filter_fields(ws: &Workspace, key: &RowKey) -> Vec<String> {
     }
 }
 
+#[derive(Clone, Copy)]
+enum Scope {
+    Project,
+    Role,
+    Person,
+}
+
+/// The fields one `scope:` filter word looks at.
+fn scoped_fields(ws: &Workspace, key: &RowKey, scope: Scope) -> Vec<String> {
+    let resources: Vec<&crate::domain::Resource> = match key {
+        RowKey::Person(p) => ws.resources_of(p).collect(),
+        RowKey::Unnamed(r) | RowKey::Project(r) => ws.resources.get(r).into_iter().collect(),
+    };
+    match scope {
+        Scope::Project => resources
+            .iter()
+            .map(|r| ws.project_name(r.project_id.as_ref()).to_string())
+            .collect(),
+        Scope::Role => {
+            let mut roles: Vec<String> = resources.iter().map(|r| r.role.clone()).collect();
+            if let RowKey::Person(p) = key {
+                roles.extend(ws.people.get(p).map(|x| x.role.clone()));
+            }
+            roles
+        }
+        Scope::Person => match key {
+            RowKey::Person(p) => vec![ws.person_name(p).to_string()],
+            _ => Vec::new(),
+        },
+    }
+}
+
 /// Re-applies filter, unnamed toggle and sort, keeping the selection on the same row.
 fn refresh_resources(state: &mut State) {
     let keep = state.resources.lines.get(state.resources.selected).cloned();
@@ -421,18 +458,37 @@ fn refresh_resources(state: &mut State) {
         .rows
         .iter()
         .filter(|k| view.show_unnamed || !matches!(k, RowKey::Unnamed(_)))
+        .filter(|k| !view.only_unnamed || matches!(k, RowKey::Unnamed(_)))
         .cloned()
         .collect();
     if !view.filter.trim().is_empty() {
-        let pattern = Pattern::parse(&view.filter, CaseMatching::Ignore, Normalization::Smart);
+        // `project:atlas role:qa person:ana` narrow by one field each; other words match any.
+        let mut scoped: Vec<(Scope, String)> = Vec::new();
+        let mut free = Vec::new();
+        for word in view.filter.split_whitespace() {
+            match word.split_once(':') {
+                Some(("project", q)) if !q.is_empty() => {
+                    scoped.push((Scope::Project, q.to_string()))
+                }
+                Some(("role", q)) if !q.is_empty() => scoped.push((Scope::Role, q.to_string())),
+                Some(("person", q)) if !q.is_empty() => scoped.push((Scope::Person, q.to_string())),
+                _ => free.push(word),
+            }
+        }
         let mut matcher = Matcher::new(Config::DEFAULT);
         let mut buf = Vec::new();
+        let mut matches = |text: &str, query: &str| {
+            let pattern = Pattern::parse(query, CaseMatching::Ignore, Normalization::Smart);
+            pattern
+                .score(Utf32Str::new(text, &mut buf), &mut matcher)
+                .is_some()
+        };
+        let free = free.join(" ");
         rows.retain(|k| {
-            filter_fields(ws, k).iter().any(|field| {
-                pattern
-                    .score(Utf32Str::new(field, &mut buf), &mut matcher)
-                    .is_some()
-            })
+            let scopes_ok = scoped
+                .iter()
+                .all(|(scope, q)| scoped_fields(ws, k, *scope).iter().any(|f| matches(f, q)));
+            scopes_ok && (free.is_empty() || filter_fields(ws, k).iter().any(|f| matches(f, &free)))
         });
     }
     sort_rows(ws, state.today, view.sort, &mut rows);

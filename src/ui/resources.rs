@@ -194,10 +194,10 @@ fn held_line(
 fn filter_line(state: &State, theme: &Theme, width: usize) -> Line<'static> {
     let v = &state.resources;
     let arrow = if v.descending { '↓' } else { '↑' };
-    let unnamed = if v.show_unnamed {
-        "unnamed shown"
-    } else {
-        "unnamed hidden"
+    let unnamed = match (v.show_unnamed, v.only_unnamed) {
+        (true, true) => "unnamed only",
+        (true, false) => "unnamed shown",
+        (false, _) => "named only",
     };
     let facts = format!(
         "{} of {} · sort: {} {arrow} · {unnamed}",
