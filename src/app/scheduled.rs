@@ -203,10 +203,17 @@ pub fn input(state: &mut State, key: FsInput) -> Option<(String, Vec<LocalChange
         }
         FsInput::Char(' ') if f.when % 4 == 3 => f.to.clear(),
         FsInput::Char(c) => {
-            if f.when % 4 == 3 && f.from.len() >= 10 {
-                f.to.push(c)
+            // A full date is replaced by typing, not appended to.
+            let between = f.when % 4 == 3;
+            if between && f.from.len() >= 10 && f.to.len() < 10 {
+                f.to.push(c);
+            } else if f.from.len() >= 10 {
+                f.from = c.to_string();
+                if between {
+                    f.to.clear();
+                }
             } else {
-                f.from.push(c)
+                f.from.push(c);
             }
         }
         FsInput::Backspace => {

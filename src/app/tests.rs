@@ -1746,3 +1746,40 @@ fn v_shows_scheduled_hours_in_the_gantt() {
     );
     assert!(s.error.is_none());
 }
+
+#[test]
+fn a_refused_resource_change_is_rolled_back_with_the_backends_words() {
+    let mut s = res_view();
+    update(&mut s, Action::Bottom);
+    update(&mut s, Action::EditAllocation);
+    res_type(&mut s, "amy");
+    let (seq, _) = only_apply(&update(&mut s, Action::ResourceForm(FormInput::Submit)));
+    assert!(!s.rows.contains(&RowKey::Unnamed(Id::new("r2"))));
+    let err = BackendError::Validation {
+        field: Some("role".into()),
+        message: "Amy First already is the Designer on Apollo".into(),
+    };
+    update(
+        &mut s,
+        Action::Applied {
+            seq,
+            result: Err(err),
+        },
+    );
+    assert_eq!(
+        s.ws.resources[&Id::new("r2")].person_id,
+        None,
+        "un-named again"
+    );
+    assert!(
+        s.rows.contains(&RowKey::Unnamed(Id::new("r2"))),
+        "its row is back"
+    );
+    assert!(s.edits.undo.is_empty());
+    assert!(
+        s.error
+            .as_deref()
+            .unwrap()
+            .contains("role: Amy First already is the Designer on Apollo")
+    );
+}
