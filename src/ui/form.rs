@@ -200,6 +200,33 @@ fn field_lines(
     }
 }
 
+/// The matches of a chooser under its field: ✓ on the chosen, the highlighted one selected.
+fn choice_lines(
+    lines: &mut Vec<Line<'static>>,
+    theme: &Theme,
+    c: &crate::app::request_form::Choice,
+    inner: usize,
+) {
+    for (i, (id, label)) in c
+        .options
+        .iter()
+        .enumerate()
+        .skip(c.highlight.saturating_sub(2))
+        .take(4)
+    {
+        let mark = if c.chosen.contains(id) { "✓" } else { " " };
+        let style = if i == c.highlight {
+            theme.selected()
+        } else {
+            theme.dim()
+        };
+        lines.push(Line::styled(
+            truncate(&format!("{:LABEL_W$} {mark} {label}", ""), inner),
+            style,
+        ));
+    }
+}
+
 fn with_cursor(s: &str, focused: bool) -> String {
     if focused {
         format!("{s}▏")
@@ -249,7 +276,6 @@ pub fn render_request_form(
         return;
     }
     let inner = (width - 2) as usize;
-    let label_w = LABEL_W;
     let mut lines: Vec<Line> = Vec::new();
     for field in form.fields() {
         let focused = form.focus == field;
@@ -298,24 +324,7 @@ pub fn render_request_form(
             inner,
         );
         if let (true, Some(c)) = (focused, form.choice(field)) {
-            for (i, (id, label)) in c
-                .options
-                .iter()
-                .enumerate()
-                .skip(c.highlight.saturating_sub(2))
-                .take(4)
-            {
-                let mark = if c.chosen.contains(id) { "✓" } else { " " };
-                let style = if i == c.highlight {
-                    theme.selected()
-                } else {
-                    theme.dim()
-                };
-                lines.push(Line::styled(
-                    truncate(&format!("{:label_w$} {mark} {label}", ""), inner),
-                    style,
-                ));
-            }
+            choice_lines(&mut lines, theme, c, inner);
         }
     }
     let rect = centered(area, width, lines.len() as u16 + 2);
@@ -399,24 +408,7 @@ pub fn render_resource_form(
             inner,
         );
         if let (true, Some(c)) = (focused, form.choice(field)) {
-            for (i, (id, label)) in c
-                .options
-                .iter()
-                .enumerate()
-                .skip(c.highlight.saturating_sub(2))
-                .take(4)
-            {
-                let mark = if c.chosen.contains(id) { "✓" } else { " " };
-                let style = if i == c.highlight {
-                    theme.selected()
-                } else {
-                    theme.dim()
-                };
-                lines.push(Line::styled(
-                    truncate(&format!("{:LABEL_W$} {mark} {label}", ""), inner),
-                    style,
-                ));
-            }
+            choice_lines(&mut lines, theme, c, inner);
         }
     }
     let rect = centered(area, width, lines.len() as u16 + 2);
