@@ -1,6 +1,7 @@
 //! Backends: the async [`Backend`] trait and its implementations (`local` SQLite today; Kantata
 //! and Ruddr later). Every string a backend returns has passed [`sanitize::clean`].
 
+pub mod kantata;
 pub mod local;
 pub mod sanitize;
 

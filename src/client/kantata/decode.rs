@@ -1,0 +1,1 @@
+//! Decoding Kantata's response format (placeholder; being written).
