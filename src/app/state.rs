@@ -200,6 +200,8 @@ pub struct State {
     pub sync_token: Option<i64>,
     /// Set by `update` when an action changed nothing visible, so the runtime need not draw.
     pub quiet: bool,
+    /// `q` while edits were still being saved: quit once they are.
+    pub quit_when_saved: bool,
 }
 
 /// A destructive action waiting for y/n.
@@ -262,6 +264,7 @@ impl State {
             before: Default::default(),
             sync_token: None,
             quiet: false,
+            quit_when_saved: false,
         }
     }
 

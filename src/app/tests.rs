@@ -1783,3 +1783,47 @@ fn a_refused_resource_change_is_rolled_back_with_the_backends_words() {
             .contains("role: Amy First already is the Designer on Apollo")
     );
 }
+
+#[test]
+fn quitting_while_saving_waits_for_the_writes_and_q_again_quits_anyway() {
+    let mut s = on_bar();
+    let (seq, _) = only_apply(&update(&mut s, Action::Shift(1)));
+    update(&mut s, Action::Quit);
+    assert!(!s.quit, "the write in flight would be lost");
+    assert!(
+        s.notice
+            .as_deref()
+            .unwrap()
+            .starts_with("Saving 1 edit(s), then quitting")
+    );
+    let confirmed = Allocation {
+        version: 2,
+        ..a1(&s)
+    };
+    update(
+        &mut s,
+        Action::Applied {
+            seq,
+            result: Ok(vec![Applied::Updated(confirmed)]),
+        },
+    );
+    assert!(s.quit, "saved, so it quits");
+
+    let mut s = on_bar();
+    update(&mut s, Action::Shift(1));
+    update(&mut s, Action::Quit);
+    update(&mut s, Action::Quit);
+    assert!(s.quit, "q twice does not wait");
+
+    let mut s = on_bar();
+    let (seq, _) = only_apply(&update(&mut s, Action::Shift(1)));
+    update(&mut s, Action::Quit);
+    update(
+        &mut s,
+        Action::Applied {
+            seq,
+            result: Err(BackendError::Other("disk full".into())),
+        },
+    );
+    assert!(!s.quit, "a refused write stays on screen to be read");
+}

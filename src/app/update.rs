@@ -20,6 +20,14 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.error = None;
             return reload(state);
         }
+        Action::Quit if state.edits.is_saving() && !state.quit_when_saved => {
+            // Quitting now would drop writes in flight: finish them first.
+            state.quit_when_saved = true;
+            state.notice = Some(format!(
+                "Saving {} edit(s), then quitting… (q again quits without waiting)",
+                state.edits.queue.len()
+            ));
+        }
         Action::Quit => state.quit = true,
         Action::ToggleHelp => state.help = !state.help,
         Action::Back => {
@@ -222,6 +230,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Applied { seq, result } => {
             let effects = edit::applied(state, seq, result);
             after_data_change(state);
+            if state.quit_when_saved && !state.edits.is_saving() {
+                // A refused write stops the quit so its message can be read.
+                state.quit = state.error.is_none();
+                state.quit_when_saved = false;
+            }
             return effects;
         }
         Action::Tick => {
