@@ -272,6 +272,21 @@ impl State {
         !self.pending.is_empty()
     }
 
+    /// Writes the backend has not answered yet (edits, resolutions, new requests).
+    pub fn writes_in_flight(&self) -> usize {
+        let others = self
+            .pending
+            .iter()
+            .filter(|e| {
+                matches!(
+                    e,
+                    Effect::Resolve { .. } | Effect::Reassign { .. } | Effect::CreateRequest(_)
+                )
+            })
+            .count();
+        self.edits.queue.len() + others
+    }
+
     pub fn selected_resource(&self) -> Option<&RowKey> {
         match self.resources.lines.get(self.resources.selected)? {
             ListRow::Row(key) => Some(key),

@@ -1827,3 +1827,22 @@ fn quitting_while_saving_waits_for_the_writes_and_q_again_quits_anyway() {
     );
     assert!(!s.quit, "a refused write stays on screen to be read");
 }
+
+#[test]
+fn quitting_waits_for_a_resolution_in_flight_too() {
+    let mut s = queue_view();
+    update(&mut s, Action::Reject);
+    update(&mut s, Action::ConfirmYes);
+    update(&mut s, Action::Quit);
+    assert!(!s.quit);
+    let mut rejected = s.ws.requests[&Id::new("q1")].clone();
+    rejected.status = RequestStatus::Rejected;
+    update(
+        &mut s,
+        Action::Resolved {
+            id: Id::new("q1"),
+            result: Ok(rejected),
+        },
+    );
+    assert!(s.quit);
+}

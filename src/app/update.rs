@@ -20,12 +20,12 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.error = None;
             return reload(state);
         }
-        Action::Quit if state.edits.is_saving() && !state.quit_when_saved => {
+        Action::Quit if state.writes_in_flight() > 0 && !state.quit_when_saved => {
             // Quitting now would drop writes in flight: finish them first.
             state.quit_when_saved = true;
             state.notice = Some(format!(
                 "Saving {} edit(s), then quitting… (q again quits without waiting)",
-                state.edits.queue.len()
+                state.writes_in_flight()
             ));
         }
         Action::Quit => state.quit = true,
@@ -147,9 +147,18 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 return vec![effect];
             }
         },
-        Action::RequestCreated(result) => requests::created(state, result),
-        Action::Resolved { id, result } => requests::resolved(state, id, result, "resolve"),
-        Action::Reassigned { id, result } => requests::resolved(state, id, result, "reassign"),
+        Action::RequestCreated(result) => {
+            requests::created(state, result);
+            quit_if_saved(state);
+        }
+        Action::Resolved { id, result } => {
+            requests::resolved(state, id, result, "resolve");
+            quit_if_saved(state);
+        }
+        Action::Reassigned { id, result } => {
+            requests::resolved(state, id, result, "reassign");
+            quit_if_saved(state);
+        }
         Action::NewAllocation if state.view == View::Resources => staffing::open_new(state),
         Action::NewAllocation => quick::open_new(state),
         Action::EditAllocation => match state.view {
@@ -230,11 +239,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Applied { seq, result } => {
             let effects = edit::applied(state, seq, result);
             after_data_change(state);
-            if state.quit_when_saved && !state.edits.is_saving() {
-                // A refused write stops the quit so its message can be read.
-                state.quit = state.error.is_none();
-                state.quit_when_saved = false;
-            }
+            quit_if_saved(state);
             return effects;
         }
         Action::Tick => {
@@ -349,6 +354,15 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
     }
     Vec::new()
+}
+
+/// After a write is answered: quit if the user asked to once saved. A refused write stops
+/// the quit so its message can be read.
+fn quit_if_saved(state: &mut State) {
+    if state.quit_when_saved && state.writes_in_flight() == 0 {
+        state.quit = state.error.is_none();
+        state.quit_when_saved = false;
+    }
 }
 
 /// Everything loaded again: people, the allocation window, requests, scheduled hours.
