@@ -1846,3 +1846,21 @@ fn quitting_waits_for_a_resolution_in_flight_too() {
     );
     assert!(s.quit);
 }
+
+#[test]
+fn requests_arriving_before_the_roster_are_filtered_once_i_am_known() {
+    let mut s = new_state();
+    update(&mut s, Action::Start);
+    let mut other = request("q5", "2026-11-01", RequestStatus::New);
+    other.approver_ids = vec![Id::new("2")];
+    update(
+        &mut s,
+        Action::RequestsLoaded(Ok(vec![
+            request("q1", "2026-11-02", RequestStatus::New),
+            other,
+        ])),
+    );
+    assert_eq!(s.queue.len(), 2, "nobody is known yet");
+    update(&mut s, Action::RosterLoaded(Ok(roster()))); // I am person 1
+    assert_eq!(s.queue, vec![Id::new("q1")], "only mine once I am known");
+}

@@ -318,6 +318,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                         .set_allocations(state.window, allocations.into_values().collect());
                     state.loaded = true;
                     rebuild_rows(state);
+                    // Requests may have come first, before we knew who "I" am.
+                    rebuild_queue(state);
                 }
                 Err(e) => state.error = Some(format!("Could not load people: {e}")),
             }
