@@ -2,3 +2,4 @@
 //! retries come with issue 7.
 
 pub mod decode;
+pub mod http;

@@ -1,0 +1,438 @@
+//! The HTTP side of the Kantata client: one shared `reqwest::Client`, the bearer token, plain HTTP
+//! refused off loopback, pages fetched concurrently (bounded) and returned in order, and retries
+//! with exponential backoff and jitter on 429/503 and dropped connections (`Retry-After` honoured).
+
+use super::decode::{Page, error_from};
+use crate::client::BackendError;
+use reqwest::StatusCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+use tokio::sync::Semaphore;
+
+/// Kantata's documented maximum page size.
+pub const PER_PAGE: u32 = 200;
+
+#[derive(Clone, Debug)]
+pub struct HttpConfig {
+    /// e.g. `https://api.mavenlink.com/api/v1`
+    pub base_url: String,
+    pub token: String,
+    /// Requests in flight at once.
+    pub concurrency: usize,
+    pub timeout: Duration,
+    /// Retries after the first attempt, for 429/503 and (for reads) dropped connections.
+    pub retries: u32,
+    /// The first backoff; it doubles each retry, with jitter, up to `max_backoff`.
+    pub backoff: Duration,
+    pub max_backoff: Duration,
+}
+
+impl HttpConfig {
+    pub fn new(base_url: impl Into<String>, token: impl Into<String>) -> Self {
+        HttpConfig {
+            base_url: base_url.into(),
+            token: token.into(),
+            concurrency: 4,
+            timeout: Duration::from_secs(30),
+            retries: 4,
+            backoff: Duration::from_millis(250),
+            max_backoff: Duration::from_secs(8),
+        }
+    }
+}
+
+/// Whether `url` may carry a token: HTTPS anywhere, plain HTTP only to this machine.
+pub fn check_url(url: &str) -> Result<reqwest::Url, BackendError> {
+    let parsed = reqwest::Url::parse(url)
+        .map_err(|e| BackendError::Other(format!("'{url}' is not a URL: {e}")))?;
+    match parsed.scheme() {
+        "https" => Ok(parsed),
+        "http" => {
+            let host = parsed.host_str().unwrap_or("").trim_matches(['[', ']']);
+            let loopback = host == "localhost"
+                || host
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback());
+            if loopback {
+                Ok(parsed)
+            } else {
+                Err(BackendError::Other(format!(
+                    "refusing to send the API token over plain http to {}: use https (plain http is allowed only to this machine)",
+                    parsed.host_str().unwrap_or("?")
+                )))
+            }
+        }
+        other => Err(BackendError::Other(format!(
+            "'{url}': the {other} scheme is not supported; use https"
+        ))),
+    }
+}
+
+pub struct Http {
+    client: reqwest::Client,
+    base: String,
+    token: String,
+    config: HttpConfig,
+    slots: Arc<Semaphore>,
+    /// Requests sent, retries included (for the status bar and tests).
+    pub sent: AtomicU64,
+    pub retried: AtomicU64,
+}
+
+impl Http {
+    pub fn new(config: HttpConfig) -> Result<Http, BackendError> {
+        check_url(&config.base_url)?;
+        // reqwest is built without a default TLS provider; rustls' ring one is ours.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let client = reqwest::Client::builder()
+            .timeout(config.timeout)
+            .user_agent(concat!("allot/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| BackendError::Other(format!("could not set up the HTTP client: {e}")))?;
+        Ok(Http {
+            client,
+            base: config.base_url.trim_end_matches('/').to_string(),
+            token: config.token.clone(),
+            slots: Arc::new(Semaphore::new(config.concurrency.max(1))),
+            config,
+            sent: AtomicU64::new(0),
+            retried: AtomicU64::new(0),
+        })
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}/{}.json", self.base, path.trim_start_matches('/'))
+    }
+
+    /// GETs one page, retrying what is worth retrying.
+    pub async fn get(&self, path: &str, query: &[(String, String)]) -> Result<Page, BackendError> {
+        let body = self
+            .send(reqwest::Method::GET, path, query, None, true)
+            .await?;
+        Page::parse(&body)
+    }
+
+    /// Sends a request with the token; returns the body of a 2xx answer. Non-idempotent requests
+    /// are not retried after a dropped connection (they may have landed).
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        query: &[(String, String)],
+        json: Option<&serde_json::Value>,
+        idempotent: bool,
+    ) -> Result<String, BackendError> {
+        let _slot = self
+            .slots
+            .acquire()
+            .await
+            .map_err(|_| BackendError::Other("the client is shutting down".into()))?;
+        let mut attempt = 0;
+        loop {
+            self.sent.fetch_add(1, Ordering::Relaxed);
+            let mut req = self
+                .client
+                .request(method.clone(), self.url(path))
+                .bearer_auth(&self.token)
+                .query(query);
+            if let Some(body) = json {
+                req = req.json(body);
+            }
+            let outcome = req.send().await;
+            let retry_after = match &outcome {
+                Ok(resp)
+                    if resp.status() == StatusCode::TOO_MANY_REQUESTS
+                        || resp.status() == StatusCode::SERVICE_UNAVAILABLE =>
+                {
+                    Some(retry_after(resp))
+                }
+                Err(e) if idempotent && (e.is_connect() || e.is_timeout() || e.is_request()) => {
+                    Some(None)
+                }
+                _ => None,
+            };
+            if let (Some(hint), true) = (retry_after, attempt < self.config.retries) {
+                attempt += 1;
+                self.retried.fetch_add(1, Ordering::Relaxed);
+                let wait = hint
+                    .unwrap_or_else(|| self.backoff(attempt))
+                    .min(self.config.max_backoff);
+                tracing::info!(path, attempt, ?wait, "retrying");
+                tokio::time::sleep(wait).await;
+                continue;
+            }
+            return match outcome {
+                Ok(resp) => {
+                    let status = resp.status();
+                    let body = resp.text().await.map_err(|e| {
+                        BackendError::Other(format!("the Kantata response was cut off: {e}"))
+                    })?;
+                    if status.is_success() {
+                        Ok(body)
+                    } else {
+                        Err(error_from(status.as_u16(), &body))
+                    }
+                }
+                Err(e) if e.is_timeout() => Err(BackendError::Other(format!(
+                    "Kantata did not answer within {}s ({path})",
+                    self.config.timeout.as_secs()
+                ))),
+                Err(e) => Err(BackendError::Other(format!(
+                    "could not reach Kantata ({path}): {e}"
+                ))),
+            };
+        }
+    }
+
+    /// Exponential backoff with jitter: base × 2^(attempt-1), ±25 %.
+    fn backoff(&self, attempt: u32) -> Duration {
+        let base = self
+            .config
+            .backoff
+            .saturating_mul(1 << (attempt - 1).min(10));
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let jitter = (nanos % 500) as f64 / 1000.0 - 0.25; // -0.25 ..= +0.25
+        base.mul_f64(1.0 + jitter)
+    }
+
+    /// Every page of a list, `per_page=200`: page 1 first for `page_count`, then the rest
+    /// concurrently (bounded by the configured concurrency), returned in page order.
+    pub async fn get_all(
+        &self,
+        path: &str,
+        query: &[(String, String)],
+    ) -> Result<Vec<Page>, BackendError> {
+        let with_page = |n: u64| {
+            let mut q = query.to_vec();
+            q.push(("per_page".into(), PER_PAGE.to_string()));
+            q.push(("page".into(), n.to_string()));
+            q
+        };
+        let first = self.get(path, &with_page(1)).await?;
+        let count = first.meta.page_count.max(1);
+        let rest = futures::future::try_join_all((2..=count).map(|n| {
+            let q = with_page(n);
+            async move { self.get(path, &q).await }
+        }))
+        .await?;
+        let mut pages = Vec::with_capacity(count as usize);
+        pages.push(first);
+        pages.extend(rest);
+        Ok(pages)
+    }
+}
+
+/// The `Retry-After` header in seconds, if given.
+fn retry_after(resp: &reqwest::Response) -> Option<Duration> {
+    resp.headers()
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .map(Duration::from_secs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::Router;
+    use axum::extract::{Query, State};
+    use axum::http::{HeaderMap, StatusCode as AxStatus};
+    use axum::routing::get;
+    use std::collections::HashMap;
+    use std::sync::atomic::AtomicUsize;
+
+    /// A Kantata-shaped list served on loopback: `pages` pages, optional latency, and the first
+    /// `fail` requests answered 429 (Retry-After 0) or with `fail_status`.
+    #[derive(Clone, Default)]
+    struct Server {
+        pages: u64,
+        latency_ms: u64,
+        fail: Arc<AtomicUsize>,
+        fail_status: u16,
+        in_flight: Arc<AtomicUsize>,
+        max_in_flight: Arc<AtomicUsize>,
+        tokens: Arc<std::sync::Mutex<Vec<String>>>,
+    }
+
+    async fn list(
+        State(s): State<Server>,
+        headers: HeaderMap,
+        Query(q): Query<HashMap<String, String>>,
+    ) -> (AxStatus, HeaderMap, String) {
+        let now = s.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        s.max_in_flight.fetch_max(now, Ordering::SeqCst);
+        if let Some(auth) = headers.get("authorization").and_then(|v| v.to_str().ok()) {
+            s.tokens.lock().unwrap().push(auth.to_string());
+        }
+        tokio::time::sleep(Duration::from_millis(s.latency_ms)).await;
+        s.in_flight.fetch_sub(1, Ordering::SeqCst);
+        let mut out = HeaderMap::new();
+        if s.fail.load(Ordering::SeqCst) > 0 {
+            s.fail.fetch_sub(1, Ordering::SeqCst);
+            out.insert("retry-after", "0".parse().unwrap());
+            let body = r#"{"errors":[{"type":"system","message":"slow down"}]}"#.to_string();
+            return (AxStatus::from_u16(s.fail_status).unwrap(), out, body);
+        }
+        let page: u64 = q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
+        let body = format!(
+            r#"{{"count":{n},"meta":{{"count":{n},"page_count":{pages},"page_number":{page},"page_size":200}},
+               "results":[{{"key":"workspace_allocations","id":"{page}"}}],
+               "workspace_allocations":{{"{page}":{{"id":"{page}","workspace_resource_id":"7","start_date":"2026-11-23","end_date":"2026-11-27","minutes":600,"hard":true}}}}}}"#,
+            n = s.pages,
+            pages = s.pages,
+        );
+        (AxStatus::OK, out, body)
+    }
+
+    async fn serve(s: Server) -> String {
+        let app = Router::new()
+            .route("/api/v1/workspace_allocations.json", get(list))
+            .with_state(s);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        format!("http://{addr}/api/v1")
+    }
+
+    fn config(base: String) -> HttpConfig {
+        HttpConfig {
+            backoff: Duration::from_millis(5),
+            max_backoff: Duration::from_millis(50),
+            ..HttpConfig::new(base, "t0ken")
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn pages_come_back_in_order_fetched_concurrently_within_the_bound() {
+        let server = Server {
+            pages: 9,
+            latency_ms: 30,
+            fail_status: 429,
+            ..Default::default()
+        };
+        let http = Http::new(config(serve(server.clone()).await)).unwrap();
+        let pages = http.get_all("workspace_allocations", &[]).await.unwrap();
+        let ids: Vec<String> = pages.iter().map(|p| p.results[0].1.to_string()).collect();
+        assert_eq!(ids, (1..=9).map(|n| n.to_string()).collect::<Vec<_>>());
+        let peak = server.max_in_flight.load(Ordering::SeqCst);
+        assert!(
+            peak > 1 && peak <= 4,
+            "bounded concurrency, got {peak} at once"
+        );
+        assert!(
+            server
+                .tokens
+                .lock()
+                .unwrap()
+                .iter()
+                .all(|t| t == "Bearer t0ken")
+        );
+        assert_eq!(http.sent.load(Ordering::Relaxed), 9);
+    }
+
+    #[tokio::test]
+    async fn a_429_storm_is_retried_and_a_longer_one_reports_the_backends_words() {
+        let server = Server {
+            pages: 1,
+            fail: Arc::new(AtomicUsize::new(3)),
+            fail_status: 429,
+            ..Default::default()
+        };
+        let http = Http::new(config(serve(server.clone()).await)).unwrap();
+        let pages = http.get_all("workspace_allocations", &[]).await.unwrap();
+        assert_eq!(pages.len(), 1);
+        assert_eq!(http.retried.load(Ordering::Relaxed), 3);
+
+        let server = Server {
+            pages: 1,
+            fail: Arc::new(AtomicUsize::new(10)),
+            fail_status: 503,
+            ..Default::default()
+        };
+        let http = Http::new(HttpConfig {
+            retries: 2,
+            ..config(serve(server).await)
+        })
+        .unwrap();
+        let err = http
+            .get_all("workspace_allocations", &[])
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("503") && err.contains("slow down"), "{err}");
+        assert_eq!(
+            http.sent.load(Ordering::Relaxed),
+            3,
+            "the first try and two retries"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_slow_answer_times_out_with_a_clear_message() {
+        let server = Server {
+            pages: 1,
+            latency_ms: 800,
+            ..Default::default()
+        };
+        let http = Http::new(HttpConfig {
+            timeout: Duration::from_millis(100),
+            retries: 0,
+            ..config(serve(server).await)
+        })
+        .unwrap();
+        let err = http
+            .get_all("workspace_allocations", &[])
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("did not answer"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn a_dropped_connection_is_retried_for_reads_then_named() {
+        // Nothing listens on this port (bound, then closed).
+        let addr = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .unwrap()
+            .local_addr()
+            .unwrap();
+        let http = Http::new(HttpConfig {
+            retries: 2,
+            ..config(format!("http://{addr}/api/v1"))
+        })
+        .unwrap();
+        let err = http
+            .get_all("workspace_allocations", &[])
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("could not reach Kantata"), "{err}");
+        assert_eq!(http.retried.load(Ordering::Relaxed), 2);
+    }
+
+    #[test]
+    fn tokens_travel_over_https_or_to_this_machine_only() {
+        assert!(check_url("https://api.mavenlink.com/api/v1").is_ok());
+        assert!(check_url("http://127.0.0.1:8080/api/v1").is_ok());
+        assert!(check_url("http://localhost:8080").is_ok());
+        assert!(check_url("http://[::1]:8080").is_ok());
+        let e = check_url("http://api.mavenlink.com/api/v1")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("refusing to send the API token over plain http"),
+            "{e}"
+        );
+        assert!(check_url("http://10.0.0.5/api").is_err());
+        assert!(check_url("ftp://x").is_err());
+        assert!(check_url("not a url").is_err());
+        assert!(Http::new(HttpConfig::new("http://example.com", "t")).is_err());
+    }
+}
