@@ -50,6 +50,15 @@ pub struct Cli {
     #[arg(long, value_enum, default_value_t = ThemeArg::Dark)]
     pub theme: ThemeArg,
 
+    /// Where the workspace lives: the embedded SQLite file (default) or Kantata OX. A Kantata
+    /// token comes from KANTATA_ACCESS_TOKEN.
+    #[arg(long, value_enum, default_value_t = BackendArg::Local, help_heading = "Workspace")]
+    pub backend: BackendArg,
+
+    /// The API base URL of a remote backend (Kantata default: https://api.mavenlink.com/api/v1).
+    #[arg(long, value_name = "URL", help_heading = "Workspace")]
+    pub url: Option<String>,
+
     /// Act as this person instead of the workspace's current user ("me" for --mine, the
     /// requester of new requests, who resolves). Give it before the subcommand.
     #[arg(long, value_name = "USER_ID", help_heading = "Workspace")]
@@ -121,6 +130,12 @@ pub enum StatusArg {
 pub enum DemoSize {
     Small,
     Large,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum BackendArg {
+    Local,
+    Kantata,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

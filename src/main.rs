@@ -65,6 +65,9 @@ fn run_tui(cli: &Cli) -> ExitCode {
     }
     let _log = init_logging();
     let today = today(cli);
+    if cli.backend == allot::cli::BackendArg::Kantata {
+        return run_kantata(cli, today);
+    }
     let opened = match open_workspace(cli, today) {
         Ok(o) => o,
         Err(msg) => {
@@ -96,6 +99,50 @@ fn run_tui(cli: &Cli) -> ExitCode {
     let result = tokio.block_on(runtime::run(backend, state));
     drop(opened.temp);
     match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("allot: {e:?}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `--backend kantata`: the planner over Kantata OX (reads today; edits come with issue 7).
+fn run_kantata(cli: &Cli, today: NaiveDate) -> ExitCode {
+    let url = cli
+        .url
+        .clone()
+        .unwrap_or_else(|| "https://api.mavenlink.com/api/v1".into());
+    // The token is read from the environment and never printed or logged.
+    let Some(token) = std::env::var("KANTATA_ACCESS_TOKEN")
+        .ok()
+        .filter(|t| !t.trim().is_empty())
+    else {
+        eprintln!("allot: --backend kantata needs an API token in KANTATA_ACCESS_TOKEN");
+        return ExitCode::from(2);
+    };
+    let backend = match allot::client::kantata::backend::KantataBackend::new(
+        allot::client::kantata::http::HttpConfig::new(url.clone(), token),
+    ) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("allot: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut state = State::new(today, BackendKind::Kantata, url);
+    state.theme = theme(cli);
+    let tokio = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("allot: could not start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match tokio.block_on(runtime::run(Arc::new(backend), state)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("allot: {e:?}");

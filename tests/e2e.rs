@@ -329,3 +329,31 @@ fn a_planner_names_an_unnamed_resource_and_its_row_moves_under_the_person() {
         .unwrap();
     assert_eq!(r.person_id.as_ref(), Some(&ben.id), "stored named");
 }
+
+#[test]
+fn kantata_needs_a_token_and_never_sends_it_over_plain_http() {
+    let home = tempfile::tempdir().unwrap();
+    let run = |token: Option<&str>, url: &str| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_allot"));
+        cmd.args(["--backend", "kantata", "--url", url])
+            .env("ALLOT_DATA_DIR", home.path().join("data"));
+        match token {
+            Some(t) => cmd.env("KANTATA_ACCESS_TOKEN", t),
+            None => cmd.env_remove("KANTATA_ACCESS_TOKEN"),
+        };
+        cmd.output().unwrap()
+    };
+    let out = run(None, "https://api.mavenlink.com/api/v1");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("needs an API token in KANTATA_ACCESS_TOKEN")
+    );
+    let out = run(Some("s3cret-token"), "http://api.example.com/api/v1");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("refusing to send the API token over plain http"),
+        "{err}"
+    );
+    assert!(!err.contains("s3cret-token"), "the token is never printed");
+}
