@@ -78,15 +78,9 @@ fn run_tui(cli: &Cli) -> ExitCode {
     let mut state = State::new(today, BackendKind::Local, opened.path.display().to_string());
     state.theme = theme(cli);
     state.notice = opened.notice;
-    let tokio = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let tokio = match planner_runtime() {
         Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("allot: could not start the async runtime: {e}");
-            return ExitCode::FAILURE;
-        }
+        Err(code) => return code,
     };
     if let Some(user) = acting_user(cli) {
         if let Err(msg) = tokio.block_on(headless::check_user(&opened.backend, &user)) {
@@ -98,6 +92,22 @@ fn run_tui(cli: &Cli) -> ExitCode {
     let backend: Arc<dyn Backend> = Arc::new(opened.backend);
     let result = tokio.block_on(runtime::run(backend, state));
     drop(opened.temp);
+    exit_code(result)
+}
+
+/// The multi-threaded runtime the planner runs on.
+fn planner_runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            eprintln!("allot: could not start the async runtime: {e}");
+            ExitCode::FAILURE
+        })
+}
+
+/// How the planner's run ends, as an exit status (the error reported after the terminal is back).
+fn exit_code(result: color_eyre::Result<()>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -132,23 +142,11 @@ fn run_kantata(cli: &Cli, today: NaiveDate) -> ExitCode {
     };
     let mut state = State::new(today, BackendKind::Kantata, url);
     state.theme = theme(cli);
-    let tokio = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let tokio = match planner_runtime() {
         Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("allot: could not start the async runtime: {e}");
-            return ExitCode::FAILURE;
-        }
+        Err(code) => return code,
     };
-    match tokio.block_on(runtime::run(Arc::new(backend), state)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("allot: {e:?}");
-            ExitCode::FAILURE
-        }
-    }
+    exit_code(tokio.block_on(runtime::run(Arc::new(backend), state)))
 }
 
 fn today(cli: &Cli) -> NaiveDate {

@@ -1,6 +1,6 @@
 //! What a Resources/Gantt row is called and how much it can take: shared by both views.
 
-use crate::domain::{Calendar, Id, RowKey, Workspace};
+use crate::domain::{Id, RowKey, Workspace};
 
 pub struct RowInfo<'a> {
     pub name: String,
@@ -8,11 +8,9 @@ pub struct RowInfo<'a> {
     /// The project for an unnamed resource; the number of projects for a person.
     pub project: String,
     pub unnamed: bool,
-    pub calendar: Calendar,
 }
 
 pub fn row_info<'a>(ws: &'a Workspace, key: &RowKey) -> RowInfo<'a> {
-    let calendar = ws.calendar_for(key);
     match key {
         RowKey::Person(id) => {
             let person = ws.people.get(id);
@@ -32,7 +30,6 @@ pub fn row_info<'a>(ws: &'a Workspace, key: &RowKey) -> RowInfo<'a> {
                     n => format!("{n} projects"),
                 },
                 unnamed: false,
-                calendar,
             }
         }
         RowKey::Project(id) => {
@@ -44,7 +41,6 @@ pub fn row_info<'a>(ws: &'a Workspace, key: &RowKey) -> RowInfo<'a> {
                 role: "",
                 project: p.map(|p| p.client.clone()).unwrap_or_default(),
                 unnamed: false,
-                calendar,
             }
         }
         RowKey::Unnamed(id) => {
@@ -58,7 +54,6 @@ pub fn row_info<'a>(ws: &'a Workspace, key: &RowKey) -> RowInfo<'a> {
                     .project_name(r.and_then(|r| r.project_id.as_ref()))
                     .to_string(),
                 unnamed: true,
-                calendar,
             }
         }
     }
