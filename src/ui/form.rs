@@ -141,7 +141,6 @@ pub fn render_form(state: &State, form: &AllocForm, theme: &Theme, f: &mut Frame
             theme.dim(),
         )),
     }
-    let rect = centered(area, width, lines.len() as u16 + 2);
     let title = if form.editing.is_some() {
         " Edit allocation "
     } else {
@@ -152,17 +151,7 @@ pub fn render_form(state: &State, form: &AllocForm, theme: &Theme, f: &mut Frame
     } else {
         " Tab/↑↓ fields · ←→ unit · Enter save · Esc cancel "
     };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(Span::styled(title, theme.header()))
-        .title_bottom(Span::styled(hint, theme.dim()));
-    f.render_widget(Clear, rect);
-    f.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        rect,
-    );
+    overlay(f, area, width, lines, title, hint, theme);
 }
 
 const LABEL_W: usize = 10;
@@ -225,6 +214,25 @@ fn choice_lines(
             style,
         ));
     }
+}
+
+/// A bordered overlay sized to its lines and centred in `area`, with a title and a key hint.
+fn overlay(
+    f: &mut Frame,
+    area: Rect,
+    width: u16,
+    lines: Vec<Line<'static>>,
+    title: &str,
+    hint: &str,
+    theme: &Theme,
+) {
+    let rect = centered(area, width, lines.len() as u16 + 2);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(Span::styled(title.to_string(), theme.header()))
+        .title_bottom(Span::styled(hint.to_string(), theme.dim()));
+    f.render_widget(Clear, rect);
+    f.render_widget(Paragraph::new(lines).block(block), rect);
 }
 
 fn with_cursor(s: &str, focused: bool) -> String {
@@ -327,14 +335,8 @@ pub fn render_request_form(
             choice_lines(&mut lines, theme, c, inner);
         }
     }
-    let rect = centered(area, width, lines.len() as u16 + 2);
     let hint = " Tab fields · type to search · Space picks · Enter send · Esc cancel ";
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(Span::styled(" New staffing request ", theme.header()))
-        .title_bottom(Span::styled(hint, theme.dim()));
-    f.render_widget(Clear, rect);
-    f.render_widget(Paragraph::new(lines).block(block), rect);
+    overlay(f, area, width, lines, " New staffing request ", hint, theme);
 }
 
 /// `n` / `e` in the Resources view: a workspace resource.
@@ -411,7 +413,6 @@ pub fn render_resource_form(
             choice_lines(&mut lines, theme, c, inner);
         }
     }
-    let rect = centered(area, width, lines.len() as u16 + 2);
     let title = if form.editing.is_some() {
         " Edit workspace resource "
     } else {
@@ -422,12 +423,7 @@ pub fn render_resource_form(
     } else {
         " Tab fields · type to search · Enter save · Esc cancel "
     };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(Span::styled(title, theme.header()))
-        .title_bottom(Span::styled(hint, theme.dim()));
-    f.render_widget(Clear, rect);
-    f.render_widget(Paragraph::new(lines).block(block), rect);
+    overlay(f, area, width, lines, title, hint, theme);
 }
 
 /// `M`: allocations from scheduled hours, with the allocations it would make.
@@ -532,17 +528,14 @@ pub fn render_from_scheduled(
             theme.error(),
         )),
     }
-    let rect = centered(area, width, lines.len() as u16 + 2);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(Span::styled(
-            " Allocate from scheduled hours ",
-            theme.header(),
-        ))
-        .title_bottom(Span::styled(
-            " Tab when · type dates · h hard/soft · Enter apply · Esc ",
-            theme.dim(),
-        ));
-    f.render_widget(Clear, rect);
-    f.render_widget(Paragraph::new(lines).block(block), rect);
+    let hint = " Tab when · type dates · h hard/soft · Enter apply · Esc ";
+    overlay(
+        f,
+        area,
+        width,
+        lines,
+        " Allocate from scheduled hours ",
+        hint,
+        theme,
+    );
 }
