@@ -7,4 +7,5 @@ pub mod domain;
 pub mod headless;
 pub mod paths;
 pub mod runtime;
+pub mod sandbox;
 pub mod ui;

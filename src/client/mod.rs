@@ -3,6 +3,7 @@
 
 pub mod kantata;
 pub mod local;
+pub mod ruddr;
 pub mod sanitize;
 
 use crate::domain::{

@@ -1,0 +1,1 @@
+//! Ruddr's workspace API (issue 8).
