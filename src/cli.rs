@@ -3,6 +3,7 @@
 //! `allot` with no subcommand opens the planner; `allot requests …` works on the staffing-request
 //! queue without a terminal UI (see [`crate::headless`]).
 
+pub use crate::config::BackendChoice;
 use crate::domain::dates::parse_date;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -50,14 +51,31 @@ pub struct Cli {
     #[arg(long, value_enum, default_value_t = ThemeArg::Dark)]
     pub theme: ThemeArg,
 
-    /// Where the workspace lives: the embedded SQLite file (default) or Kantata OX. A Kantata
-    /// token comes from KANTATA_ACCESS_TOKEN.
-    #[arg(long, value_enum, default_value_t = BackendArg::Local, help_heading = "Workspace")]
-    pub backend: BackendArg,
+    /// Where the workspace lives: the embedded SQLite file (the default), Kantata OX or Ruddr.
+    /// Tokens come from the profile, else KANTATA_ACCESS_TOKEN or RUDDR_API_KEY.
+    #[arg(long, value_enum, global = true, help_heading = "Workspace")]
+    pub backend: Option<BackendChoice>,
 
-    /// The API base URL of a remote backend (Kantata default: https://api.mavenlink.com/api/v1).
-    #[arg(long, value_name = "URL", help_heading = "Workspace")]
+    /// The API base URL of a remote backend (Kantata default: https://api.mavenlink.com/api/v1;
+    /// Ruddr: https://www.ruddr.io/api/workspace). Plain http only to this machine.
+    #[arg(long, value_name = "URL", global = true, help_heading = "Workspace")]
     pub url: Option<String>,
+
+    /// A named profile from the config file (backend, URL, token or the variable holding it,
+    /// user, concurrency).
+    #[arg(
+        long,
+        env = "ALLOT_PROFILE",
+        value_name = "NAME",
+        global = true,
+        help_heading = "Workspace"
+    )]
+    pub profile: Option<String>,
+
+    /// The config file (default: ALLOT_CONFIG, else config.toml in the platform config
+    /// directory; a missing default file is no config).
+    #[arg(long, value_name = "PATH", global = true, help_heading = "Workspace")]
+    pub config: Option<PathBuf>,
 
     /// Act as this person instead of the workspace's current user ("me" for --mine, the
     /// requester of new requests, who resolves). Give it before the subcommand.
@@ -73,6 +91,15 @@ pub enum Command {
     /// Staffing requests: list them, or approve, reject or cancel them by id.
     #[command(subcommand)]
     Requests(RequestsCommand),
+    /// The config file and its profiles.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Subcommand, Debug, Clone, PartialEq, Eq)]
+pub enum ConfigCommand {
+    /// Which file and profile apply, and whether the token works (asks the backend who I am).
+    Check,
 }
 
 #[derive(Subcommand, Debug, Clone, PartialEq, Eq)]
@@ -130,12 +157,6 @@ pub enum StatusArg {
 pub enum DemoSize {
     Small,
     Large,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum BackendArg {
-    Local,
-    Kantata,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -216,6 +237,14 @@ mod tests {
     }
 
     #[test]
+    fn profile_and_backend_flags_parse_anywhere() {
+        let cli = parse(&["config", "check", "--profile", "work", "--backend", "ruddr"]).unwrap();
+        assert_eq!(cli.profile.as_deref(), Some("work"));
+        assert_eq!(cli.backend, Some(BackendChoice::Ruddr));
+        assert_eq!(cli.command, Some(Command::Config(ConfigCommand::Check)));
+    }
+
+    #[test]
     fn usage_errors_are_refused() {
         for args in [
             &["requests", "list", "--status", "open"][..],
@@ -224,6 +253,8 @@ mod tests {
             &["requests", "cancel"],
             &["requests"],
             &["requests", "list", "--today", "yesterday-ish"],
+            &["--backend", "jira"],
+            &["config"],
         ] {
             assert!(parse(args).is_err(), "{args:?}");
         }

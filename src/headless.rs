@@ -102,7 +102,13 @@ pub async fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Exit {
-    let Command::Requests(command) = command;
+    let command = match command {
+        Command::Requests(c) => c,
+        Command::Config(_) => {
+            let _ = writeln!(err, "allot: `config` is not a requests command");
+            return Exit::Usage;
+        }
+    };
     match command {
         RequestsCommand::List { status, mine, json } => {
             let opts = ListOptions {

@@ -1,7 +1,10 @@
 use allot::app::{State, ThemeKind};
-use allot::cli::{Cli, Command, DemoSize, ThemeArg};
+use allot::cli::{Cli, Command, ConfigCommand, DemoSize, ThemeArg};
+use allot::client::kantata::backend::KantataBackend;
+use allot::client::kantata::http::HttpConfig;
 use allot::client::local::{LocalBackend, demo};
 use allot::client::{Backend, BackendKind};
+use allot::config::{self, Asked, BackendChoice, Settings};
 use allot::domain::Id;
 use allot::{headless, paths, runtime};
 use chrono::NaiveDate;
@@ -12,29 +15,52 @@ use std::sync::Arc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match &cli.command {
-        Some(command) => run_headless(&cli, command),
-        None => run_tui(&cli),
+    let tui = cli.command.is_none();
+    if tui && let Err(e) = runtime::install_hooks() {
+        eprintln!("allot: {e}");
+        return ExitCode::FAILURE;
     }
-}
-
-/// `allot requests …`: no terminal setup, no panic hook that restores a terminal; data on stdout,
-/// problems on stderr, logs in the log file as always.
-fn run_headless(cli: &Cli, command: &Command) -> ExitCode {
     let _log = init_logging();
-    let today = today(cli);
-    let opened = match open_workspace(cli, today) {
-        Ok(o) => o,
+    let (settings, loaded) = match settings(&cli) {
+        Ok(s) => s,
         Err(msg) => {
             eprintln!("allot: {msg}");
             return ExitCode::from(2);
         }
     };
-    if let Some(notice) = &opened.notice {
-        eprintln!("allot: {notice}");
+    let warning = loaded.as_ref().and_then(|l| l.warning.clone());
+    if let Some(w) = &warning {
+        eprintln!("allot: warning: {w}");
     }
-    let user = acting_user(cli);
-    opened.backend.act_as(user.clone());
+    match &cli.command {
+        Some(Command::Config(ConfigCommand::Check)) => config_check(&cli, &settings, loaded),
+        Some(command) => run_headless(&cli, &settings, command),
+        None => run_tui(&cli, &settings, warning),
+    }
+}
+
+/// The config file (if any) and the settings flags, profile and environment give together.
+fn settings(cli: &Cli) -> Result<(Settings, Option<config::Loaded>), String> {
+    let path = cli.config.clone().unwrap_or_else(config::default_path);
+    let loaded = config::load(&path)?;
+    if cli.config.is_some() && loaded.is_none() {
+        return Err(format!("{}: no such config file", path.display()));
+    }
+    let asked = Asked {
+        profile: cli.profile.clone(),
+        backend: cli.backend,
+        url: cli.url.clone(),
+        user: cli.user.clone(),
+        db: cli.db.clone(),
+    };
+    let settings = config::resolve(&asked, loaded.as_ref(), &|k| std::env::var(k).ok())?;
+    Ok((settings, loaded))
+}
+
+/// `allot requests …`: no terminal setup, no panic hook that restores a terminal; data on stdout,
+/// problems on stderr, logs in the log file as always.
+fn run_headless(cli: &Cli, settings: &Settings, command: &Command) -> ExitCode {
+    let today = today(cli);
     let tokio = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -45,10 +71,23 @@ fn run_headless(cli: &Cli, command: &Command) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let ctx = headless::Context { today, user };
+    let opened = match open(cli, settings, today) {
+        Ok(o) => o,
+        Err(msg) => {
+            eprintln!("allot: {msg}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(notice) = &opened.notice {
+        eprintln!("allot: {notice}");
+    }
+    let ctx = headless::Context {
+        today,
+        user: acting_user(settings),
+    };
     let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr().lock());
     let exit = tokio.block_on(headless::run(
-        &opened.backend,
+        opened.backend.as_ref(),
         &ctx,
         command,
         &mut out,
@@ -58,41 +97,91 @@ fn run_headless(cli: &Cli, command: &Command) -> ExitCode {
     ExitCode::from(exit.code())
 }
 
-fn run_tui(cli: &Cli) -> ExitCode {
-    if let Err(e) = runtime::install_hooks() {
-        eprintln!("allot: {e}");
-        return ExitCode::FAILURE;
-    }
-    let _log = init_logging();
+fn run_tui(cli: &Cli, settings: &Settings, warning: Option<String>) -> ExitCode {
     let today = today(cli);
-    if cli.backend == allot::cli::BackendArg::Kantata {
-        return run_kantata(cli, today);
-    }
-    let opened = match open_workspace(cli, today) {
+    let tokio = match planner_runtime() {
+        Ok(rt) => rt,
+        Err(code) => return code,
+    };
+    let opened = match open(cli, settings, today) {
         Ok(o) => o,
         Err(msg) => {
             eprintln!("allot: {msg}");
             return ExitCode::from(2);
         }
     };
-    let mut state = State::new(today, BackendKind::Local, opened.path.display().to_string());
-    state.theme = theme(cli);
-    state.notice = opened.notice;
-    let tokio = match planner_runtime() {
-        Ok(rt) => rt,
-        Err(code) => return code,
-    };
-    if let Some(user) = acting_user(cli) {
-        if let Err(msg) = tokio.block_on(headless::check_user(&opened.backend, &user)) {
-            eprintln!("allot: {msg}");
-            return ExitCode::from(2);
-        }
-        opened.backend.act_as(Some(user));
+    if opened.kind == BackendKind::Local
+        && let Some(user) = acting_user(settings)
+        && let Err(msg) = tokio.block_on(headless::check_user(opened.backend.as_ref(), &user))
+    {
+        eprintln!("allot: {msg}");
+        return ExitCode::from(2);
     }
-    let backend: Arc<dyn Backend> = Arc::new(opened.backend);
-    let result = tokio.block_on(runtime::run(backend, state));
+    let mut state = State::new(today, opened.kind, opened.label.clone());
+    state.theme = theme(cli);
+    state.notice = warning.or(opened.notice.clone());
+    let result = tokio.block_on(runtime::run(opened.backend.clone(), state));
     drop(opened.temp);
     exit_code(result)
+}
+
+/// `allot config check`: which file and profile apply, and whether the backend answers.
+fn config_check(cli: &Cli, settings: &Settings, loaded: Option<config::Loaded>) -> ExitCode {
+    let path = cli.config.clone().unwrap_or_else(config::default_path);
+    match &loaded {
+        Some(l) => println!("config file: {} (loaded)", l.path.display()),
+        None => println!(
+            "config file: {} (not there; using flags and the environment)",
+            path.display()
+        ),
+    }
+    println!(
+        "profile:     {}",
+        settings.profile.as_deref().unwrap_or("(none)")
+    );
+    println!("backend:     {}", settings.backend.label());
+    if let Some(url) = settings
+        .url
+        .as_deref()
+        .filter(|_| settings.backend != BackendChoice::Local)
+    {
+        println!("url:         {url}");
+    }
+    if settings.backend != BackendChoice::Local {
+        match (&settings.token, &settings.token_source) {
+            (Some(t), Some(src)) => println!("token:       {t}, from {src}"),
+            _ => println!("token:       none"),
+        }
+    }
+    let tokio = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("allot: could not start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let opened = match open(cli, settings, today(cli)) {
+        Ok(o) => o,
+        Err(msg) => {
+            println!("check:       FAILED: {msg}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = tokio.block_on(opened.backend.whoami());
+    drop(opened.temp);
+    match result {
+        Ok(me) => {
+            println!("check:       ok, signed in as {me}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            println!("check:       FAILED: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// The multi-threaded runtime the planner runs on.
@@ -117,36 +206,49 @@ fn exit_code(result: color_eyre::Result<()>) -> ExitCode {
     }
 }
 
-/// `--backend kantata`: the planner over Kantata OX (reads today; edits come with issue 7).
-fn run_kantata(cli: &Cli, today: NaiveDate) -> ExitCode {
-    let url = cli
-        .url
-        .clone()
-        .unwrap_or_else(|| "https://api.mavenlink.com/api/v1".into());
-    // The token is read from the environment and never printed or logged.
-    let Some(token) = std::env::var("KANTATA_ACCESS_TOKEN")
-        .ok()
-        .filter(|t| !t.trim().is_empty())
-    else {
-        eprintln!("allot: --backend kantata needs an API token in KANTATA_ACCESS_TOKEN");
-        return ExitCode::from(2);
-    };
-    let backend = match allot::client::kantata::backend::KantataBackend::new(
-        allot::client::kantata::http::HttpConfig::new(url.clone(), token),
-    ) {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("allot: {e}");
-            return ExitCode::from(2);
+/// A backend ready to use, whichever kind.
+struct Opened {
+    backend: Arc<dyn Backend>,
+    kind: BackendKind,
+    /// Where it lives, for the status bar (a file path or a URL; never a token).
+    label: String,
+    notice: Option<String>,
+    /// Keeps a demo's temporary directory alive until allot exits.
+    temp: Option<tempfile::TempDir>,
+}
+
+/// Opens the backend the settings name; an error is one line saying what is wrong.
+fn open(cli: &Cli, settings: &Settings, today: NaiveDate) -> Result<Opened, String> {
+    let user = acting_user(settings);
+    match settings.backend {
+        BackendChoice::Local => {
+            let w = open_workspace(cli, settings, today)?;
+            w.backend.act_as(user);
+            Ok(Opened {
+                label: w.path.display().to_string(),
+                backend: Arc::new(w.backend),
+                kind: BackendKind::Local,
+                notice: w.notice,
+                temp: w.temp,
+            })
         }
-    };
-    let mut state = State::new(today, BackendKind::Kantata, url);
-    state.theme = theme(cli);
-    let tokio = match planner_runtime() {
-        Ok(rt) => rt,
-        Err(code) => return code,
-    };
-    exit_code(tokio.block_on(runtime::run(Arc::new(backend), state)))
+        BackendChoice::Kantata => {
+            let url = settings.url.clone().unwrap_or_default();
+            let token = settings.require_token()?;
+            let mut http = HttpConfig::new(url.clone(), token.expose());
+            http.concurrency = settings.concurrency;
+            let mut backend = KantataBackend::new(http).map_err(|e| e.to_string())?;
+            backend.act_as(user);
+            Ok(Opened {
+                backend: Arc::new(backend),
+                kind: BackendKind::Kantata,
+                label: url,
+                notice: None,
+                temp: None,
+            })
+        }
+        BackendChoice::Ruddr => Err("the Ruddr backend is not built yet".into()),
+    }
 }
 
 fn today(cli: &Cli) -> NaiveDate {
@@ -154,9 +256,10 @@ fn today(cli: &Cli) -> NaiveDate {
         .unwrap_or_else(|| chrono::Local::now().date_naive())
 }
 
-/// `--user`: who allot acts as instead of the workspace's current user.
-fn acting_user(cli: &Cli) -> Option<Id> {
-    cli.user
+/// `--user` (or the profile's `user`): who allot acts as instead of the workspace's current user.
+fn acting_user(settings: &Settings) -> Option<Id> {
+    settings
+        .user
         .as_deref()
         .map(str::trim)
         .filter(|u| !u.is_empty())
@@ -173,17 +276,16 @@ fn theme(cli: &Cli) -> ThemeKind {
     }
 }
 
-struct Opened {
+struct Workspace {
     backend: LocalBackend,
     path: PathBuf,
     notice: Option<String>,
-    /// Keeps a demo's temporary directory alive until allot exits.
     temp: Option<tempfile::TempDir>,
 }
 
 /// Opens (or creates and seeds) the embedded workspace; an error is one line naming the path.
-fn open_workspace(cli: &Cli, today: NaiveDate) -> Result<Opened, String> {
-    let (path, temp) = match (&cli.db, cli.demo) {
+fn open_workspace(cli: &Cli, settings: &Settings, today: NaiveDate) -> Result<Workspace, String> {
+    let (path, temp) = match (&settings.db, cli.demo) {
         (Some(p), _) => (p.clone(), None),
         (None, true) => {
             let dir = tempfile::Builder::new()
@@ -222,7 +324,7 @@ fn open_workspace(cli: &Cli, today: NaiveDate) -> Result<Opened, String> {
             ));
         }
     }
-    Ok(Opened {
+    Ok(Workspace {
         backend,
         path,
         notice,

@@ -1,4 +1,5 @@
-//! The headless subcommands, run as the real binary: `allot requests list|approve|reject|cancel`.
+//! The headless subcommands, run as the real binary: `allot requests list|approve|reject|cancel`
+//! and `allot config check`.
 
 use allot::client::local::{LocalBackend, demo};
 use allot::client::{Backend, NewRequest, RequestTarget};
@@ -72,6 +73,8 @@ fn run_in(home: &Path, args: &[&str]) -> Run {
         .args(args)
         .current_dir(home)
         .env("ALLOT_DATA_DIR", home.join("data"))
+        .env("ALLOT_CONFIG", home.join("config.toml"))
+        .env_remove("ALLOT_PROFILE")
         .env_remove("ALLOT_TODAY")
         .env_remove("ALLOT_LOG")
         .output()
@@ -517,4 +520,99 @@ fn without_db_the_data_directory_workspace_is_used() {
     assert_eq!(reject.stderr, "", "no notice the second time");
     let after = run_in(dir.path(), &["--today", TODAY, "requests", "list"]);
     assert_eq!(after.lines().len(), first.lines().len() - 1);
+}
+
+#[test]
+fn config_check_names_the_file_the_profile_and_who_i_am() {
+    let ws = Workspace::demo();
+    let r = ws.run(&["config", "check"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let cfg = ws.dir.path().join("config.toml");
+    assert!(
+        r.stdout
+            .contains(&format!("config file: {} (not there", cfg.display())),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("profile:     (none)"), "{}", r.stdout);
+    assert!(r.stdout.contains("backend:     local"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("check:       ok, signed in as Morgan Lee (1001)"),
+        "{}",
+        r.stdout
+    );
+
+    // A profile acting as someone else.
+    std::fs::write(
+        &cfg,
+        "default_profile = \"me\"\n[profiles.me]\nbackend = \"local\"\nuser = \"1007\"\n",
+    )
+    .unwrap();
+    let r = ws.run(&["config", "check"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("(loaded)"), "{}", r.stdout);
+    assert!(r.stdout.contains("profile:     me"), "{}", r.stdout);
+    assert!(!r.stdout.contains("Morgan Lee (1001)"), "{}", r.stdout);
+}
+
+#[test]
+fn a_bad_config_file_is_refused_naming_the_file_and_the_line() {
+    let ws = Workspace::demo();
+    let cfg = ws.dir.path().join("config.toml");
+    std::fs::write(&cfg, "[profiles.work]\nbackend = \"jira\"\n").unwrap();
+    let r = ws.run(&["requests", "list"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains(&cfg.display().to_string()),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("jira") && r.stderr.contains("line 2"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.stdout, "", "nothing half done");
+
+    std::fs::write(&cfg, "[profiles.work]\nbackend = \"local\"\n").unwrap();
+    let r = ws.run(&["--profile", "home", "requests", "list"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("no profile 'home'") && r.stderr.contains("work"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_token_in_a_config_others_can_read_is_warned_about_and_never_printed() {
+    use std::os::unix::fs::PermissionsExt;
+    let ws = Workspace::demo();
+    let cfg = ws.dir.path().join("config.toml");
+    std::fs::write(
+        &cfg,
+        "[profiles.k]\nbackend = \"kantata\"\nurl = \"http://api.example.com/api/v1\"\ntoken = \"s3cret-token\"\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&cfg, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let r = ws.run(&["--profile", "k", "config", "check"]);
+    assert_eq!(r.code, 1, "the check fails: plain http off loopback");
+    assert!(
+        r.stderr.contains("warning") && r.stderr.contains("chmod 600"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stdout
+            .contains("token:       a token of 12 characters, from profile 'k'"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("refusing to send the API token over plain http"),
+        "{}",
+        r.stdout
+    );
+    for text in [&r.stdout, &r.stderr] {
+        assert!(!text.contains("s3cret-token"), "{text}");
+    }
 }

@@ -336,7 +336,8 @@ fn kantata_needs_a_token_and_never_sends_it_over_plain_http() {
     let run = |token: Option<&str>, url: &str| {
         let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_allot"));
         cmd.args(["--backend", "kantata", "--url", url])
-            .env("ALLOT_DATA_DIR", home.path().join("data"));
+            .env("ALLOT_DATA_DIR", home.path().join("data"))
+            .env("ALLOT_CONFIG", home.path().join("config.toml"));
         match token {
             Some(t) => cmd.env("KANTATA_ACCESS_TOKEN", t),
             None => cmd.env_remove("KANTATA_ACCESS_TOKEN"),
@@ -346,7 +347,8 @@ fn kantata_needs_a_token_and_never_sends_it_over_plain_http() {
     let out = run(None, "https://api.mavenlink.com/api/v1");
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("needs an API token in KANTATA_ACCESS_TOKEN")
+        String::from_utf8_lossy(&out.stderr)
+            .contains("needs an API token: set KANTATA_ACCESS_TOKEN")
     );
     let out = run(Some("s3cret-token"), "http://api.example.com/api/v1");
     assert_eq!(out.status.code(), Some(2));

@@ -348,6 +348,38 @@ pub trait Backend: Send + Sync {
         Err(self.unsupported("scheduled hours"))
     }
 
+    /// Asks the backend to make allocations from the resources' task-level scheduled hours in
+    /// `when` (Kantata does this server-side). Backends that can't say so; the embedded store
+    /// has allot compute them instead (see `app::scheduled`).
+    async fn allocations_from_scheduled(
+        &self,
+        _resources: Vec<Id>,
+        _hard: bool,
+        _when: crate::domain::staffing::When,
+    ) -> BackendResult<()> {
+        Err(self.unsupported("making allocations from scheduled hours"))
+    }
+
+    /// Who "I" am, in words ("Morgan Lee (1001)"), for `allot config check`: a cheap call that
+    /// proves the token works. The default reads the roster.
+    async fn whoami(&self) -> BackendResult<String> {
+        let roster = self.roster().await?;
+        let me = roster.current_user.as_ref().and_then(|id| {
+            roster
+                .people
+                .iter()
+                .find(|p| &p.id == id)
+                .map(|p| format!("{} ({id})", p.name))
+        });
+        Ok(me.unwrap_or_else(|| "nobody in particular".into()))
+    }
+
+    /// What the backend is waiting on that the user should see, such as a retry after the
+    /// server said it was busy; `None` when nothing is.
+    fn activity(&self) -> Option<String> {
+        None
+    }
+
     /// Best-effort undo of changes already applied when a later one in the batch failed.
     async fn compensate(&self, done: Vec<Applied>) {
         for applied in done.into_iter().rev() {

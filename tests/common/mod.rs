@@ -38,6 +38,8 @@ impl PtyApp {
         cmd.args(args);
         cmd.cwd(home);
         cmd.env("ALLOT_DATA_DIR", home.join("data"));
+        cmd.env("ALLOT_CONFIG", home.join("config.toml"));
+        cmd.env_remove("ALLOT_PROFILE");
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
         cmd.env_remove("ALLOT_TODAY");

@@ -1,22 +1,49 @@
-//! `allot --backend kantata`: the [`Backend`] reads over Kantata OX API v1. (Writes come next;
-//! until then the trait's defaults say they are not supported yet.)
+//! `allot --backend kantata`: the [`Backend`] over Kantata OX API v1, reads and writes.
+//!
+//! Kantata keeps no version on an allocation, so `updated_at` stands in for one: a write first
+//! reads the allocation back and refuses, as "changed elsewhere", if it moved on since allot
+//! read it. Roles are names in allot and ids in Kantata; the roster keeps the map.
 
-use super::decode::{self, Page, WireAllocation, WireResourceRequest};
+use super::decode::{self, Page, WireAllocation, WireResource, WireResourceRequest};
+use super::encode::{self, RequestResource};
 use super::http::{Http, HttpConfig};
-use crate::client::{Backend, BackendKind, BackendResult};
-use crate::domain::{Allocation, DateRange, Id, Request, Roster};
+use crate::client::{
+    Backend, BackendError, BackendKind, BackendResult, NewAllocation, NewRequest, NewResource,
+    RequestCreated, RequestTarget, Resolution,
+};
+use crate::domain::staffing::When;
+use crate::domain::{Allocation, DateRange, Id, Request, Resource, Roster};
 use async_trait::async_trait;
+use chrono::NaiveDate;
+use reqwest::Method;
+use serde_json::Value;
 use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
+
+const ALLOCATION_INCLUDES: &str = "workspace";
+const RESOURCE_INCLUDES: &str = "user,role,workspace";
+const REQUEST_INCLUDES: &str = "approvers,creator,resource";
 
 pub struct KantataBackend {
     http: Http,
+    /// Role ids by lower-cased name, from the last roster read.
+    roles: Mutex<HashMap<String, Id>>,
+    /// Who "I" am instead of the token's user (a profile's `user`, `--user`).
+    acting_as: Option<Id>,
 }
 
 impl KantataBackend {
     pub fn new(config: HttpConfig) -> BackendResult<KantataBackend> {
         Ok(KantataBackend {
             http: Http::new(config)?,
+            roles: Mutex::new(HashMap::new()),
+            acting_as: None,
         })
+    }
+
+    /// Names "I" (for "mine" in the queue) instead of the token's own user.
+    pub fn act_as(&mut self, user: Option<Id>) {
+        self.acting_as = user;
     }
 
     fn q(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -40,6 +67,185 @@ impl KantataBackend {
         }
         Ok(out)
     }
+
+    /// Sends a write and reads the answer as a page (`None` for an empty 204).
+    async fn write(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, &str)],
+        body: Option<&Value>,
+    ) -> BackendResult<Option<Page>> {
+        let idempotent = method != Method::POST;
+        let text = self
+            .http
+            .send(method, path, &Self::q(query), body, idempotent)
+            .await?;
+        if text.trim().is_empty() {
+            Ok(None)
+        } else {
+            Page::parse(&text).map(Some)
+        }
+    }
+
+    async fn write_page(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, &str)],
+        body: &Value,
+    ) -> BackendResult<Page> {
+        self.write(method, path, query, Some(body))
+            .await?
+            .ok_or_else(|| BackendError::Other(format!("Kantata sent an empty answer to {path}")))
+    }
+
+    fn role_id(&self, role: &str) -> BackendResult<Id> {
+        let roles = self.roles.lock().unwrap_or_else(PoisonError::into_inner);
+        roles
+            .get(&role.trim().to_lowercase())
+            .cloned()
+            .ok_or_else(|| BackendError::Validation {
+                field: Some("role".into()),
+                message: format!("Kantata has no role named '{role}'"),
+            })
+    }
+
+    /// One allocation as Kantata has it now.
+    async fn fetch_allocation(&self, id: &Id) -> BackendResult<Allocation> {
+        let page = self
+            .http
+            .get(
+                "workspace_allocations",
+                &Self::q(&[("only", id.as_str()), ("include", ALLOCATION_INCLUDES)]),
+            )
+            .await?;
+        decode::allocations(&page)?
+            .into_iter()
+            .next()
+            .ok_or_else(|| BackendError::NotFound(format!("allocation {id} is gone from Kantata")))
+    }
+
+    /// Refuses to write over an allocation that changed since `version` was read.
+    async fn check_fresh(&self, id: &Id, version: i64) -> BackendResult<()> {
+        let now = self.fetch_allocation(id).await?;
+        if now.version != version {
+            return Err(BackendError::Stale(format!(
+                "allocation {id} was changed in Kantata since allot read it; nothing was overwritten"
+            )));
+        }
+        Ok(())
+    }
+
+    async fn fetch_resource(&self, id: &Id) -> BackendResult<Resource> {
+        let page = self
+            .http
+            .get(
+                "workspace_resources",
+                &Self::q(&[
+                    ("only", id.as_str()),
+                    ("include_unnamed", "true"),
+                    ("include", RESOURCE_INCLUDES),
+                ]),
+            )
+            .await?;
+        decode::resources(&page)?
+            .into_iter()
+            .next()
+            .ok_or_else(|| BackendError::NotFound(format!("resource {id} is gone from Kantata")))
+    }
+
+    /// The wire allocations of the given resources (for requests' periods).
+    async fn allocations_of_resources(
+        &self,
+        ids: &[Id],
+    ) -> BackendResult<HashMap<Id, Vec<WireAllocation>>> {
+        let mut ids: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
+        ids.sort();
+        ids.dedup();
+        let mut by_resource: HashMap<Id, Vec<WireAllocation>> = HashMap::new();
+        // A chunk of ids at a time keeps the query string short.
+        for chunk in ids.chunks(100) {
+            let joined = chunk.join(",");
+            let pages = self
+                .http
+                .get_all(
+                    "workspace_allocations",
+                    &Self::q(&[("workspace_resource_ids", &joined)]),
+                )
+                .await?;
+            for p in &pages {
+                for a in p.canonical::<WireAllocation>("workspace_allocations")? {
+                    by_resource
+                        .entry(a.workspace_resource_id.clone())
+                        .or_default()
+                        .push(a);
+                }
+            }
+        }
+        Ok(by_resource)
+    }
+
+    /// Requests with their period and percentage taken from their resource's allocations
+    /// (Kantata keeps the requested dates there).
+    async fn with_periods(&self, wires: &[WireResourceRequest]) -> BackendResult<Vec<Request>> {
+        let resource_ids: Vec<Id> = wires.iter().filter_map(|w| w.resource_id.clone()).collect();
+        let by_resource = self.allocations_of_resources(&resource_ids).await?;
+        Ok(wires
+            .iter()
+            .map(|w| {
+                let allocs = w
+                    .resource_id
+                    .as_ref()
+                    .and_then(|r| by_resource.get(r))
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[]);
+                decode::request_from_wire(w, allocs)
+            })
+            .collect())
+    }
+
+    /// The one request a write answered with, with its period.
+    async fn request_from(&self, page: &Page, id: &Id) -> BackendResult<Request> {
+        let wires = page.canonical::<WireResourceRequest>("resource_requests")?;
+        let wire = wires.into_iter().find(|w| &w.id == id).ok_or_else(|| {
+            BackendError::Other(format!("Kantata did not send request {id} back"))
+        })?;
+        self.with_periods(&[wire])
+            .await?
+            .pop()
+            .ok_or_else(|| BackendError::Other(format!("Kantata did not send request {id} back")))
+    }
+
+    /// Asks Kantata to make allocations from the resources' scheduled hours (weekly, equal
+    /// consecutive weeks merged, on Kantata's side). Hard is refused for unnamed resources.
+    pub async fn allocations_from_scheduled(
+        &self,
+        resources: &[Id],
+        hard: bool,
+        when: When,
+    ) -> BackendResult<()> {
+        let body = encode::from_scheduled(resources, hard, when);
+        let path = match resources {
+            [one] => format!("workspace_resources/{one}/allocations_matching_scheduled_hours"),
+            _ => "workspace_resources/allocations_matching_scheduled_hours".to_string(),
+        };
+        let text = self
+            .http
+            .send(Method::POST, &path, &[], Some(&body), false)
+            .await?;
+        let ok = serde_json::from_str::<Value>(&text)
+            .ok()
+            .and_then(|v| v.get("success").and_then(Value::as_bool))
+            .unwrap_or(false);
+        if ok {
+            Ok(())
+        } else {
+            Err(BackendError::Other(
+                "Kantata did not confirm the allocations from scheduled hours".into(),
+            ))
+        }
+    }
 }
 
 #[async_trait]
@@ -50,16 +256,23 @@ impl Backend for KantataBackend {
 
     async fn roster(&self) -> BackendResult<Roster> {
         let me = self.http.get("users/me", &[]).await?;
-        let current_user = me.results.first().map(|(_, id)| id.clone());
-        let people = self.all("users", &[], decode::people).await?;
+        let current_user = self
+            .acting_as
+            .clone()
+            .or_else(|| me.results.first().map(|(_, id)| id.clone()));
+        let people = self
+            .all("users", &[("on_my_account", "true")], decode::people)
+            .await?;
         let projects = self.all("workspaces", &[], decode::projects).await?;
+        let roles = self.all("roles", &[], decode::roles).await?;
+        *self.roles.lock().unwrap_or_else(PoisonError::into_inner) = roles
+            .into_iter()
+            .map(|(id, name)| (name.trim().to_lowercase(), id))
+            .collect();
         let resources = self
             .all(
                 "workspace_resources",
-                &[
-                    ("include_unnamed", "true"),
-                    ("include", "user,role,workspace"),
-                ],
+                &[("include_unnamed", "true"), ("include", RESOURCE_INCLUDES)],
                 decode::resources,
             )
             .await?;
@@ -74,6 +287,15 @@ impl Backend for KantataBackend {
         })
     }
 
+    async fn whoami(&self) -> BackendResult<String> {
+        let page = self.http.get("users/me", &[]).await?;
+        let me = decode::people(&page)?
+            .into_iter()
+            .next()
+            .ok_or_else(|| BackendError::Other("Kantata's users/me named nobody".into()))?;
+        Ok(format!("{} ({})", me.name, me.id))
+    }
+
     async fn allocations(&self, window: DateRange) -> BackendResult<Vec<Allocation>> {
         let range = format!(
             "{}:{}",
@@ -84,66 +306,313 @@ impl Backend for KantataBackend {
             "workspace_allocations",
             &[
                 ("overlaps_with_date_range", &range),
-                ("include", "workspace"),
+                ("include", ALLOCATION_INCLUDES),
             ],
             decode::allocations,
         )
         .await
     }
 
-    /// Requests, with their period and percentage taken from their resource's allocations
-    /// (Kantata keeps the requested dates there).
     async fn requests(&self) -> BackendResult<Vec<Request>> {
         let pages = self
             .http
             .get_all(
                 "resource_requests",
-                &Self::q(&[("include", "approvers,creator,resource")]),
+                &Self::q(&[("include", REQUEST_INCLUDES)]),
             )
             .await?;
         let mut wires: Vec<WireResourceRequest> = Vec::new();
         for p in &pages {
             wires.extend(p.canonical::<WireResourceRequest>("resource_requests")?);
         }
-        let mut resource_ids: Vec<String> = wires
-            .iter()
-            .filter_map(|w| w.resource_id.as_ref())
-            .map(|id| id.to_string())
-            .collect();
-        resource_ids.sort();
-        resource_ids.dedup();
-        let mut by_resource: HashMap<Id, Vec<WireAllocation>> = HashMap::new();
-        // Ask for the requested resources' allocations a chunk of ids at a time.
-        for chunk in resource_ids.chunks(100) {
-            let ids = chunk.join(",");
-            let pages = self
-                .http
-                .get_all(
-                    "workspace_allocations",
-                    &Self::q(&[("workspace_resource_ids", &ids)]),
-                )
-                .await?;
-            for p in &pages {
-                for a in p.canonical::<WireAllocation>("workspace_allocations")? {
-                    by_resource
-                        .entry(a.workspace_resource_id.clone())
-                        .or_default()
-                        .push(a);
+        self.with_periods(&wires).await
+    }
+
+    /// One POST for all of them (the trait's `apply` keeps batches within [`crate::client::BULK_LIMIT`]).
+    /// The answer is matched back to the order asked by resource, dates and minutes.
+    async fn create_allocations(&self, new: Vec<NewAllocation>) -> BackendResult<Vec<Allocation>> {
+        if new.is_empty() {
+            return Ok(vec![]);
+        }
+        let body = encode::create_allocations(&new)?;
+        let page = self
+            .write_page(
+                Method::POST,
+                "workspace_allocations",
+                &[("include", ALLOCATION_INCLUDES)],
+                &body,
+            )
+            .await?;
+        let mut created: Vec<Option<Allocation>> =
+            decode::allocations(&page)?.into_iter().map(Some).collect();
+        new.iter()
+            .map(|n| {
+                let slot = created.iter_mut().find(|c| {
+                    c.as_ref().is_some_and(|a| {
+                        a.resource_id == n.resource_id && a.range == n.range && a.amount == n.amount
+                    })
+                });
+                slot.and_then(Option::take).ok_or_else(|| {
+                    BackendError::Other(format!(
+                        "Kantata's answer is missing the allocation for resource {} from {}",
+                        n.resource_id, n.range.start
+                    ))
+                })
+            })
+            .collect()
+    }
+
+    async fn update_allocation(&self, a: Allocation) -> BackendResult<Allocation> {
+        let body = encode::update_allocation(&a)?;
+        self.check_fresh(&a.id, a.version).await?;
+        let page = self
+            .write_page(
+                Method::PUT,
+                &format!("workspace_allocations/{}", a.id),
+                &[("include", ALLOCATION_INCLUDES)],
+                &body,
+            )
+            .await?;
+        decode::allocations(&page)?
+            .into_iter()
+            .find(|x| x.id == a.id)
+            .ok_or_else(|| {
+                BackendError::Other(format!("Kantata did not send allocation {} back", a.id))
+            })
+    }
+
+    async fn delete_allocation(&self, id: Id) -> BackendResult<()> {
+        self.write(
+            Method::DELETE,
+            &format!("workspace_allocations/{id}"),
+            &[],
+            None,
+        )
+        .await
+        .map(|_| ())
+    }
+
+    async fn split_allocation(
+        &self,
+        id: Id,
+        date: NaiveDate,
+    ) -> BackendResult<(Allocation, Allocation)> {
+        let day = date.format("%Y-%m-%d").to_string();
+        let page = self
+            .write(
+                Method::PUT,
+                "workspace_allocations/split",
+                &[
+                    ("workspace_allocation_id", id.as_str()),
+                    ("split_date", &day),
+                    ("include", ALLOCATION_INCLUDES),
+                ],
+                None,
+            )
+            .await?
+            .ok_or_else(|| BackendError::Other("Kantata sent an empty answer to a split".into()))?;
+        let mut parts = decode::allocations(&page)?;
+        parts.sort_by_key(|a| a.range.start);
+        match <[Allocation; 2]>::try_from(parts) {
+            Ok([a, b]) => Ok((a, b)),
+            Err(parts) => Err(BackendError::Other(format!(
+                "Kantata split allocation {id} into {} parts, not two",
+                parts.len()
+            ))),
+        }
+    }
+
+    async fn create_resources(&self, new: Vec<NewResource>) -> BackendResult<Vec<Resource>> {
+        if new.is_empty() {
+            return Ok(vec![]);
+        }
+        let mut items = Vec::with_capacity(new.len());
+        for n in &new {
+            let role_id = match (&n.role, &n.person_id) {
+                (Some(role), _) => Some(self.role_id(role)?),
+                (None, None) => {
+                    return Err(BackendError::Validation {
+                        field: Some("role".into()),
+                        message: "an unnamed resource needs a role".into(),
+                    });
                 }
+                (None, Some(_)) => None,
+            };
+            items.push(encode::new_resource(
+                &n.project_id,
+                n.person_id.as_ref(),
+                role_id.as_ref(),
+            ));
+        }
+        let page = self
+            .write_page(
+                Method::POST,
+                "workspace_resources",
+                &[("include", RESOURCE_INCLUDES)],
+                &encode::create_resources(items),
+            )
+            .await?;
+        let mut made = decode::resources(&page)?;
+        // A label of allot's choosing goes on afterwards (Kantata generates one on create).
+        for (r, n) in made.iter_mut().zip(&new) {
+            if let Some(label) = n.label.as_ref().filter(|l| **l != r.label) {
+                let mut wanted = r.clone();
+                wanted.label = label.clone();
+                *r = self.update_resource(wanted).await?;
             }
         }
-        Ok(wires
-            .iter()
-            .map(|w| {
-                let allocs = w
-                    .resource_id
-                    .as_ref()
-                    .and_then(|r| by_resource.get(r))
-                    .map(Vec::as_slice)
-                    .unwrap_or(&[]);
-                decode::request_from_wire(w, allocs)
+        Ok(made)
+    }
+
+    async fn update_resource(&self, r: Resource) -> BackendResult<Resource> {
+        let role_id = if r.role.trim().is_empty() {
+            None
+        } else {
+            Some(self.role_id(&r.role)?)
+        };
+        let body = encode::update_resource(&r.label, r.person_id.as_ref(), role_id.as_ref());
+        let page = self
+            .write_page(
+                Method::PUT,
+                &format!("workspace_resources/{}", r.id),
+                &[("include", RESOURCE_INCLUDES)],
+                &body,
+            )
+            .await?;
+        decode::resources(&page)?
+            .into_iter()
+            .find(|x| x.id == r.id)
+            .ok_or_else(|| {
+                BackendError::Other(format!("Kantata did not send resource {} back", r.id))
             })
-            .collect())
+    }
+
+    async fn delete_resource(&self, id: Id) -> BackendResult<()> {
+        self.write(
+            Method::DELETE,
+            &format!("workspace_resources/{id}"),
+            &[],
+            None,
+        )
+        .await
+        .map(|_| ())
+    }
+
+    async fn scheduled_hours(
+        &self,
+        _window: DateRange,
+    ) -> BackendResult<Vec<crate::domain::ScheduledWeek>> {
+        Err(BackendError::Unsupported(
+            "allot does not read Kantata's task-level scheduled hours yet; M still asks Kantata to make allocations from them".into(),
+        ))
+    }
+
+    async fn allocations_from_scheduled(
+        &self,
+        resources: Vec<Id>,
+        hard: bool,
+        when: When,
+    ) -> BackendResult<()> {
+        KantataBackend::allocations_from_scheduled(self, &resources, hard, when).await
+    }
+
+    async fn create_request(&self, new: NewRequest) -> BackendResult<RequestCreated> {
+        let role_id;
+        let resource = match &new.target {
+            RequestTarget::Resource(id) => RequestResource::Existing(id),
+            RequestTarget::NewUnnamed { project_id, role } => {
+                role_id = self.role_id(role)?;
+                RequestResource::New {
+                    project: project_id,
+                    role_id: &role_id,
+                }
+            }
+        };
+        let body = encode::create_request(
+            resource,
+            &new.approver_ids,
+            new.period.start,
+            new.period.end,
+            new.percentage,
+        );
+        let page = self
+            .write_page(
+                Method::POST,
+                "resource_requests",
+                &[("include", REQUEST_INCLUDES)],
+                &body,
+            )
+            .await?;
+        let wire = page
+            .canonical::<WireResourceRequest>("resource_requests")?
+            .into_iter()
+            .next()
+            .ok_or_else(|| {
+                BackendError::Other("Kantata did not send the new request back".into())
+            })?;
+        let resource_id = wire
+            .resource_id
+            .clone()
+            .ok_or_else(|| BackendError::Other("Kantata's new request names no resource".into()))?;
+        // The resource may have come along as an include; otherwise ask for it.
+        let resource = match page.get::<WireResource>("workspace_resources", &resource_id)? {
+            Some(w) if w.workspace_id.is_some() => decode::resource_from_wire(&w, &page),
+            _ => self.fetch_resource(&resource_id).await?,
+        };
+        let request = self
+            .with_periods(std::slice::from_ref(&wire))
+            .await?
+            .pop()
+            .ok_or_else(|| {
+                BackendError::Other("Kantata did not send the new request back".into())
+            })?;
+        let allocations = self
+            .all(
+                "workspace_allocations",
+                &[
+                    ("workspace_resource_ids", resource_id.as_str()),
+                    ("include", ALLOCATION_INCLUDES),
+                ],
+                decode::allocations,
+            )
+            .await?;
+        let created_resource = matches!(new.target, RequestTarget::NewUnnamed { .. });
+        Ok(RequestCreated {
+            request,
+            resource: created_resource.then_some(resource),
+            allocations,
+        })
+    }
+
+    async fn update_approver(&self, id: Id, approver_ids: Vec<Id>) -> BackendResult<Request> {
+        let page = self
+            .write_page(
+                Method::PUT,
+                &format!("resource_requests/{id}/update_approver"),
+                &[("include", REQUEST_INCLUDES)],
+                &encode::update_approver(&approver_ids),
+            )
+            .await?;
+        self.request_from(&page, &id).await
+    }
+
+    async fn resolve_request(&self, id: Id, how: Resolution) -> BackendResult<Request> {
+        let body = match &how {
+            Resolution::Approve { user_id, soft } => {
+                encode::resolve_request("approve", user_id.as_ref(), Some(!soft))
+            }
+            Resolution::Reject => encode::resolve_request("reject", None, None),
+            Resolution::Cancel => encode::resolve_request("cancel", None, None),
+        };
+        let page = self
+            .write_page(
+                Method::PUT,
+                &format!("resource_requests/{id}"),
+                &[("include", REQUEST_INCLUDES)],
+                &body,
+            )
+            .await?;
+        self.request_from(&page, &id).await
     }
 }
 
@@ -161,6 +630,7 @@ mod tests {
         let app = Router::new()
             .route("/api/v1/users/me.json", get(|| async { r#"{"count":1,"meta":{"page_count":1},"results":[{"key":"users","id":"5"}],"users":{"5":{"id":"5","full_name":"Morgan Lee"}}}"# }))
             .route("/api/v1/users.json", get(|| async { r#"{"count":2,"meta":{"page_count":1},"results":[{"key":"users","id":"6"},{"key":"users","id":5}],"users":{"5":{"id":5,"full_name":"Morgan Lee","headline":"Resource Manager"},"6":{"id":"6","full_name":"Ada \u001b[31mLovelace","headline":"Engineer"}}}"# }))
+            .route("/api/v1/roles.json", get(|| async { r#"{"count":1,"meta":{"page_count":1},"results":[{"key":"roles","id":"3"}],"roles":{"3":{"id":"3","name":"Designer"}}}"# }))
             .route("/api/v1/workspaces.json", get(|| async { r#"{"count":1,"meta":{"page_count":1},"results":[{"key":"workspaces","id":"10"}],"workspaces":{"10":{"id":"10","title":"Atlas"}}}"# }))
             .route(
                 "/api/v1/workspace_resources.json",

@@ -558,6 +558,15 @@ pub fn projects(page: &Page) -> Result<Vec<Project>, BackendError> {
         .collect())
 }
 
+/// The canonical `roles` of a page, as (id, name); roles without a name are left out.
+pub fn roles(page: &Page) -> Result<Vec<(Id, String)>, BackendError> {
+    Ok(page
+        .canonical::<WireRole>("roles")?
+        .iter()
+        .filter_map(|w| non_empty(&w.name).map(|name| (cid(&w.id), name)))
+        .collect())
+}
+
 fn role_name(page: &Page, role_id: Option<&Id>) -> Option<String> {
     let id = role_id?;
     page.get::<WireRole>("roles", id)

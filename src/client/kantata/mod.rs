@@ -1,6 +1,7 @@
-//! Kantata OX (formerly Mavenlink) API v1: response decoding today; the HTTP client, paging and
-//! retries come with issue 7.
+//! Kantata OX (formerly Mavenlink) API v1: response decoding, request bodies, the HTTP client
+//! (paging, retries) and the [`backend::KantataBackend`] over them.
 
 pub mod backend;
 pub mod decode;
+pub mod encode;
 pub mod http;
