@@ -44,6 +44,15 @@ pub async fn execute_effect(backend: &dyn Backend, effect: Effect) -> Action {
             Action::Resolved { id, result }
         }
         Effect::CreateRequest(new) => Action::RequestCreated(backend.create_request(new).await),
+        Effect::MakeFromScheduled {
+            resources,
+            hard,
+            when,
+        } => Action::MadeFromScheduled(
+            backend
+                .allocations_from_scheduled(resources, hard, when)
+                .await,
+        ),
         Effect::Reassign { id, approvers } => {
             let result = backend.update_approver(id.clone(), approvers).await;
             Action::Reassigned { id, result }
@@ -113,6 +122,9 @@ pub async fn run(backend: Arc<dyn Backend>, mut state: State) -> Result<()> {
     // Someone else may write to the same workspace: look for their changes every few seconds.
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(3));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // Retries under way (429/503) are shown as they happen, not only when a call ends.
+    let mut watch = tokio::time::interval(std::time::Duration::from_millis(250));
+    watch.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut dirty = true;
     loop {
         if dirty {
@@ -135,6 +147,10 @@ pub async fn run(backend: Arc<dyn Backend>, mut state: State) -> Result<()> {
             },
             Some(action) = rx.recv() => Some(action),
             _ = tick.tick() => Some(Action::Tick),
+            _ = watch.tick() => {
+                let now = backend.activity();
+                (now != state.activity).then_some(Action::Activity(now))
+            }
         };
         if let Some(action) = action {
             dispatch(&mut state, action);

@@ -107,6 +107,10 @@ pub enum Action {
         id: Id,
         result: BackendResult<Request>,
     },
+    /// The backend made allocations from scheduled hours itself (Kantata).
+    MadeFromScheduled(BackendResult<()>),
+    /// What the backend is waiting on (a retry), or `None` once it is not.
+    Activity(Option<String>),
     /// The backend's answer to write `seq`.
     Applied {
         seq: u64,
@@ -146,6 +150,12 @@ pub enum Effect {
         approvers: Vec<Id>,
     },
     CreateRequest(NewRequest),
+    /// Ask the backend to make allocations from these resources' scheduled hours.
+    MakeFromScheduled {
+        resources: Vec<Id>,
+        hard: bool,
+        when: crate::domain::staffing::When,
+    },
 }
 
 impl Effect {
@@ -161,6 +171,7 @@ impl Effect {
             Effect::Resolve { .. } => "resolving requests",
             Effect::Reassign { .. } => "reassigning",
             Effect::CreateRequest(_) => "creating the request",
+            Effect::MakeFromScheduled { .. } => "allocating from scheduled hours",
         }
     }
 }

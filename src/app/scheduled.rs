@@ -178,14 +178,26 @@ pub enum FsInput {
     Cancel,
 }
 
-/// Keys in the `M` dialog; `Apply` returns the edit to commit.
-pub fn input(state: &mut State, key: FsInput) -> Option<(String, Vec<LocalChange>)> {
-    let mut f = state.from_scheduled.take()?;
+/// What a key in the `M` dialog leads to.
+#[derive(Debug, PartialEq)]
+pub enum FsOutcome {
+    Stay,
+    /// An edit to commit (allot computed the allocations).
+    Commit(String, Vec<LocalChange>),
+    /// Ask the backend to make them (Kantata does it server-side).
+    Server(super::Effect),
+}
+
+/// Keys in the `M` dialog.
+pub fn input(state: &mut State, key: FsInput) -> FsOutcome {
+    let Some(mut f) = state.from_scheduled.take() else {
+        return FsOutcome::Stay;
+    };
     f.error = None;
     match key {
         FsInput::Cancel => {
             state.notice = Some("Cancelled: nothing was changed".into());
-            return None;
+            return FsOutcome::Stay;
         }
         FsInput::CycleWhen => f.when = (f.when + 1) % 4,
         FsInput::ToggleHard => {
@@ -223,6 +235,16 @@ pub fn input(state: &mut State, key: FsInput) -> Option<(String, Vec<LocalChange
                 f.from.pop();
             }
         }
+        FsInput::Apply if state.backend.makes_allocations_from_scheduled() => match f.when() {
+            Err(e) => f.error = Some(format!("Date: {e}")),
+            Ok(when) => {
+                return FsOutcome::Server(super::Effect::MakeFromScheduled {
+                    resources: f.resources,
+                    hard: f.hard,
+                    when,
+                });
+            }
+        },
         FsInput::Apply => match preview(&state.ws, &f) {
             Err(e) => f.error = Some(format!("Date: {e}")),
             Ok(made) if made.is_empty() => {
@@ -259,12 +281,12 @@ pub fn input(state: &mut State, key: FsInput) -> Option<(String, Vec<LocalChange
                         n => format!("{n} allocations"),
                     }
                 );
-                return Some((label, changes));
+                return FsOutcome::Commit(label, changes);
             }
         },
     }
     state.from_scheduled = Some(f);
-    None
+    FsOutcome::Stay
 }
 
 /// The first date of a typed range, for messages.

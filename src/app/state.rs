@@ -174,6 +174,8 @@ pub struct State {
     /// IO in flight, for the status bar.
     pub pending: Vec<Effect>,
     pub notice: Option<String>,
+    /// What the backend is waiting on right now (a retry after the server said it was busy).
+    pub activity: Option<String>,
     pub error: Option<String>,
     pub resources: ResourcesView,
     pub gantt: GanttView,
@@ -238,6 +240,7 @@ impl State {
             window: initial_window(today),
             loaded: false,
             pending: Vec::new(),
+            activity: None,
             notice: None,
             error: None,
             resources: ResourcesView::default(),
@@ -280,7 +283,10 @@ impl State {
             .filter(|e| {
                 matches!(
                     e,
-                    Effect::Resolve { .. } | Effect::Reassign { .. } | Effect::CreateRequest(_)
+                    Effect::Resolve { .. }
+                        | Effect::Reassign { .. }
+                        | Effect::CreateRequest(_)
+                        | Effect::MakeFromScheduled { .. }
                 )
             })
             .count();

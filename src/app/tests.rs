@@ -1727,6 +1727,73 @@ fn unnamed_resources_get_soft_allocations_from_scheduled_hours_only() {
 }
 
 #[test]
+fn on_kantata_m_asks_the_backend_and_reloads_what_it_made() {
+    use super::scheduled::FsInput;
+    use crate::client::BackendKind;
+    use crate::domain::staffing::When;
+    let mut s = res_view();
+    s.backend = BackendKind::Kantata;
+    update(&mut s, Action::Down); // zed, whose one resource is r1
+    update(&mut s, Action::AllocateFromScheduled);
+    for _ in 0..3 {
+        update(&mut s, Action::FromScheduled(FsInput::CycleWhen)); // → any time
+    }
+    let effects = update(&mut s, Action::FromScheduled(FsInput::Apply));
+    let asked = Effect::MakeFromScheduled {
+        resources: vec![Id::new("r1")],
+        hard: true,
+        when: When::Any,
+    };
+    assert_eq!(
+        effects,
+        vec![asked.clone()],
+        "no scheduled weeks needed locally"
+    );
+    assert!(s.from_scheduled.is_none());
+    assert!(s.pending.contains(&asked));
+    assert_eq!(s.writes_in_flight(), 1, "quit waits for it");
+    assert!(s.edits.undo.is_empty(), "not an undoable local edit");
+
+    let effects = update(&mut s, Action::MadeFromScheduled(Ok(())));
+    assert_eq!(effects, vec![Effect::LoadAllocations(s.window)]);
+    assert!(!s.pending.contains(&asked));
+    assert!(s.notice.as_deref().unwrap().contains("cannot undo"));
+
+    // A refusal is reported in the backend's words; nothing is reloaded.
+    update(&mut s, Action::AllocateFromScheduled);
+    update(&mut s, Action::FromScheduled(FsInput::Apply));
+    let effects = update(
+        &mut s,
+        Action::MadeFromScheduled(Err(crate::client::BackendError::Validation {
+            field: Some("hard".into()),
+            message: "must be false for unnamed resources".into(),
+        })),
+    );
+    assert!(effects.is_empty());
+    assert_eq!(s.writes_in_flight(), 0);
+    let e = s.error.clone().unwrap();
+    assert!(
+        e.contains("hard: must be false") && e.contains("Nothing was changed"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_retry_under_way_shows_until_it_is_over() {
+    let mut s = loaded();
+    update(
+        &mut s,
+        Action::Activity(Some("Kantata is busy (429); retrying in 2s".into())),
+    );
+    assert_eq!(
+        s.activity.as_deref(),
+        Some("Kantata is busy (429); retrying in 2s")
+    );
+    update(&mut s, Action::Activity(None));
+    assert_eq!(s.activity, None);
+}
+
+#[test]
 fn v_shows_scheduled_hours_in_the_gantt() {
     let mut s = loaded();
     update(&mut s, Action::ShowView(View::Gantt));

@@ -178,11 +178,45 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
         }
         Action::AllocateFromScheduled => scheduled::open(state),
-        Action::FromScheduled(input) => {
-            if let Some((label, changes)) = scheduled::input(state, input) {
+        Action::FromScheduled(input) => match scheduled::input(state, input) {
+            scheduled::FsOutcome::Stay => {}
+            scheduled::FsOutcome::Commit(label, changes) => {
                 return quick::after_edit(state, label, changes);
             }
+            scheduled::FsOutcome::Server(effect) => {
+                state.notice = Some(format!(
+                    "Asking {} to allocate from scheduled hours…",
+                    state.backend.label()
+                ));
+                state.pending.push(effect.clone());
+                return vec![effect];
+            }
+        },
+        Action::MadeFromScheduled(result) => {
+            if let Some(i) = state
+                .pending
+                .iter()
+                .position(|e| matches!(e, Effect::MakeFromScheduled { .. }))
+            {
+                state.pending.remove(i);
+            }
+            match result {
+                Ok(()) => {
+                    state.notice = Some(
+                        "Allocated from scheduled hours. The backend made them, so u cannot undo this; d deletes one".into(),
+                    );
+                    let effect = Effect::LoadAllocations(state.window);
+                    state.pending.push(effect.clone());
+                    return vec![effect];
+                }
+                Err(e) => {
+                    state.error = Some(format!(
+                        "Could not allocate from scheduled hours: {e}. Nothing was changed."
+                    ))
+                }
+            }
         }
+        Action::Activity(what) => state.activity = what,
         Action::ScheduledLoaded { window, result } => {
             finish(state, &Effect::LoadScheduled(window));
             match result {

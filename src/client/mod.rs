@@ -30,6 +30,12 @@ impl BackendKind {
         }
     }
 
+    /// Whether the backend makes allocations from scheduled hours itself (Kantata), rather
+    /// than allot computing them from the scheduled weeks it read.
+    pub fn makes_allocations_from_scheduled(&self) -> bool {
+        matches!(self, BackendKind::Kantata)
+    }
+
     /// Whether the backend has a staffing-request queue (Ruddr has none).
     pub fn has_requests(&self) -> bool {
         !matches!(self, BackendKind::Ruddr)
