@@ -148,6 +148,9 @@ pub struct Edits {
     /// Versions the backend confirmed since the last load, looked up when a write is sent (an
     /// allocation deleted on screen is no longer in the workspace to ask).
     pub versions: HashMap<Id, i64>,
+    /// The backend could not be reached (or was too busy): the queue is kept as it is and sent
+    /// again on the next tick.
+    pub stalled: bool,
 }
 
 impl Edits {
@@ -251,6 +254,15 @@ fn enqueue(state: &mut State, label: String, step: Step, changes: Vec<LocalChang
 }
 
 /// Sends the front of the queue if nothing is in flight.
+/// Sends the kept queue again after the backend was unavailable.
+pub fn resume(state: &mut State) -> Vec<Effect> {
+    if !state.edits.stalled {
+        return Vec::new();
+    }
+    state.edits.stalled = false;
+    send_next(state)
+}
+
 fn send_next(state: &mut State) -> Vec<Effect> {
     if state.edits.in_flight.is_some() {
         return Vec::new();
@@ -344,6 +356,20 @@ pub fn applied(
             for (change, result) in write.changes.iter().zip(results) {
                 learn(state, change, result);
             }
+        }
+        // Nothing reached the backend: keep every edit and try again shortly.
+        Err(BackendError::Unavailable(why)) => {
+            state.edits.stalled = true;
+            let n = state.edits.queue.len();
+            state.error = Some(format!(
+                "{why}. {} kept on screen and sent again in a few seconds.",
+                if n == 1 {
+                    "The edit is".to_string()
+                } else {
+                    format!("All {n} edits are")
+                }
+            ));
+            return Vec::new();
         }
         Err(e) => rollback(state, e),
     }

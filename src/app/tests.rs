@@ -738,6 +738,42 @@ fn a_refused_write_rolls_back_the_screen_and_the_history_with_the_backends_words
 }
 
 #[test]
+fn an_unreachable_backend_keeps_every_edit_and_sends_them_again_on_the_next_tick() {
+    let mut s = on_bar();
+    let before = a1(&s);
+    let (seq1, changes) = only_apply(&update(&mut s, Action::Shift(1)));
+    update(&mut s, Action::ToggleHard); // queued behind it
+    let shown = a1(&s);
+    update(
+        &mut s,
+        Action::Applied {
+            seq: seq1,
+            result: Err(BackendError::Unavailable(
+                "Kantata is unavailable (503): down for maintenance".into(),
+            )),
+        },
+    );
+    assert_eq!(a1(&s), shown, "the screen keeps both edits");
+    assert_ne!(a1(&s), before);
+    assert_eq!(s.edits.queue.len(), 2);
+    assert_eq!(s.edits.undo.len(), 2, "and the history");
+    assert_eq!(s.writes_in_flight(), 2, "quit still waits for them");
+    let e = s.error.clone().unwrap();
+    assert!(
+        e.contains("down for maintenance") && e.contains("All 2 edits are kept"),
+        "{e}"
+    );
+    // The next tick sends the same write again; nothing else goes out meanwhile.
+    let (seq, again) = only_apply(&update(&mut s, Action::Tick));
+    assert_eq!((seq, again), (seq1, changes));
+    assert!(
+        update(&mut s, Action::Tick).is_empty(),
+        "one write in flight at a time"
+    );
+    assert_eq!(s.edits.in_flight, Some(seq1));
+}
+
+#[test]
 fn writes_go_one_at_a_time_and_a_refusal_takes_back_the_later_ones_too() {
     let mut s = on_bar();
     let before = a1(&s);

@@ -276,6 +276,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             quit_if_saved(state);
             return effects;
         }
+        Action::Tick if state.edits.stalled => return edit::resume(state),
         Action::Tick => {
             state.quiet = true;
             if !state.edits.is_saving() && state.pending.is_empty() && state.form.is_none() {

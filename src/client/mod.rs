@@ -55,6 +55,9 @@ pub enum BackendError {
     Stale(String),
     /// The operation is not available on this backend.
     Unsupported(String),
+    /// Nothing was done: the backend could not be reached, or said it was too busy (429/503)
+    /// after allot's retries. Trying again later is safe.
+    Unavailable(String),
     /// Anything else: storage, network, decoding.
     Other(String),
 }
@@ -73,6 +76,7 @@ impl fmt::Display for BackendError {
             BackendError::NotFound(m)
             | BackendError::Stale(m)
             | BackendError::Unsupported(m)
+            | BackendError::Unavailable(m)
             | BackendError::Other(m) => f.write_str(m),
         }
     }

@@ -604,9 +604,10 @@ pub fn error_from(status: u16, body: &str) -> BackendError {
                 409 => BackendError::Stale(format!(
                     "the record changed on Kantata since it was read (409): {detail}"
                 )),
-                429 => BackendError::Other(format!(
+                429 => BackendError::Unavailable(format!(
                     "Kantata is rate limiting (429); try again in a moment: {detail}"
                 )),
+                503 => BackendError::Unavailable(format!("Kantata is unavailable (503): {detail}")),
                 _ => BackendError::Other(format!("Kantata answered {status}: {detail}")),
             }
         }
@@ -692,13 +693,17 @@ fn errors_to_backend(status: u16, errors: &Value) -> BackendError {
             &message,
             "the record changed on Kantata since it was read",
         )),
-        429 => BackendError::Other(format!(
+        429 => BackendError::Unavailable(format!(
             "Kantata is rate limiting (429); try again in a moment{}",
             if message.is_empty() {
                 String::new()
             } else {
                 format!(": {message}")
             }
+        )),
+        503 => BackendError::Unavailable(format!(
+            "Kantata is unavailable (503): {}",
+            or(&message, "no reason given")
         )),
         500..=599 => BackendError::Other(format!(
             "Kantata failed ({status}): {}",
@@ -1144,7 +1149,7 @@ mod tests {
             error_from(409, r#"{"errors":[{"type":"system","message":"changed"}]}"#),
             BackendError::Stale(m) if m == "changed"
         ));
-        let BackendError::Other(m) = error_from(429, "") else {
+        let BackendError::Unavailable(m) = error_from(429, "") else {
             panic!()
         };
         assert!(m.starts_with("Kantata is rate limiting (429)"), "{m}");
@@ -1170,10 +1175,10 @@ mod tests {
             "<html><title>\x1b[31mService Unavailable</title>{}</html>",
             "x".repeat(400)
         );
-        let BackendError::Other(m) = error_from(503, &html) else {
+        let BackendError::Unavailable(m) = error_from(503, &html) else {
             panic!()
         };
-        assert!(m.starts_with("Kantata answered 503: the body was not understood: <html><title>\u{FFFD}[31mService"), "{m}");
+        assert!(m.starts_with("Kantata is unavailable (503): the body was not understood: <html><title>\u{FFFD}[31mService"), "{m}");
         assert!(m.ends_with('…'), "{m}");
         let quoted = m.split_once("understood: ").unwrap().1;
         assert_eq!(
