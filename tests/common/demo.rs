@@ -1,10 +1,16 @@
 #![allow(dead_code)]
 
-//! A State loaded from the demo workspace through the real SQLite backend and effect runner.
+//! A State loaded from the demo workspace through the real SQLite backend and effect runner,
+//! directly or over HTTP through the Kantata sandbox.
 
 use allot::app::{Action, State, ThemeKind, update};
+use allot::client::kantata::backend::KantataBackend;
+use allot::client::kantata::http::HttpConfig;
 use allot::client::local::{LocalBackend, demo};
 use allot::client::{Backend, BackendKind};
+use allot::sandbox::{Dialect, Sandbox, SandboxConfig};
+use std::sync::Arc;
+use std::time::Duration;
 use allot::domain::dates::parse_date;
 use allot::domain::{Allocation, DateRange};
 use allot::runtime::execute_effect;
@@ -29,9 +35,13 @@ pub fn demo_state(theme: ThemeKind) -> State {
 /// against the backend until nothing is left, as the runtime would.
 pub struct DemoApp {
     pub dir: tempfile::TempDir,
+    /// The store: what is really saved.
     pub backend: LocalBackend,
+    /// What the app talks to: the store itself, or a Kantata client of the sandbox over it.
+    pub client: Arc<dyn Backend>,
+    pub sandbox: Option<Sandbox>,
     pub state: State,
-    rt: tokio::runtime::Runtime,
+    pub rt: tokio::runtime::Runtime,
 }
 
 impl DemoApp {
@@ -54,14 +64,13 @@ impl DemoApp {
     }
 
     fn started(dir: tempfile::TempDir, backend: LocalBackend) -> DemoApp {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
+        let rt = runtime();
         let state = State::new(today(), BackendKind::Local, "demo.db");
         let mut app = DemoApp {
             dir,
+            client: Arc::new(backend.clone()),
             backend,
+            sandbox: None,
             state,
             rt,
         };
@@ -69,11 +78,42 @@ impl DemoApp {
         app
     }
 
+    /// The demo workspace served by the Kantata sandbox, the app talking to it over HTTP.
+    pub fn kantata() -> DemoApp {
+        let rt = runtime();
+        let sandbox = rt
+            .block_on(Sandbox::start(SandboxConfig::new(Dialect::Kantata, today())))
+            .unwrap();
+        let client = Arc::new(KantataBackend::new(http_config(&sandbox)).unwrap());
+        let state = State::new(today(), BackendKind::Kantata, sandbox.url.clone());
+        let mut app = DemoApp {
+            dir: tempfile::tempdir().unwrap(),
+            backend: sandbox.backend().clone(),
+            client,
+            sandbox: Some(sandbox),
+            state,
+            rt,
+        };
+        app.act(Action::Start);
+        assert!(
+            app.state.error.is_none(),
+            "the sandbox loads cleanly: {:?}",
+            app.state.error
+        );
+        app
+    }
+
+    pub fn sandbox(&self) -> &Sandbox {
+        self.sandbox.as_ref().expect("a Kantata app")
+    }
+
     pub fn act(&mut self, action: Action) {
         let mut queue = update(&mut self.state, action);
         while !queue.is_empty() {
             let effect = queue.remove(0);
-            let action = self.rt.block_on(execute_effect(&self.backend, effect));
+            let action = self
+                .rt
+                .block_on(execute_effect(self.client.as_ref(), effect));
             queue.extend(update(&mut self.state, action));
         }
         assert!(self.state.pending.is_empty());
@@ -86,6 +126,22 @@ impl DemoApp {
         );
         self.rt.block_on(self.backend.allocations(all)).unwrap()
     }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// The client's settings for a sandbox: quick retries so fault tests don't wait for seconds.
+pub fn http_config(sandbox: &Sandbox) -> HttpConfig {
+    let mut c = HttpConfig::new(sandbox.url.clone(), sandbox.token.clone());
+    c.backoff = Duration::from_millis(5);
+    c.max_backoff = Duration::from_millis(20);
+    c.timeout = Duration::from_secs(10);
+    c
 }
 
 pub fn draw(state: &State, width: u16, height: u16) -> Terminal<TestBackend> {

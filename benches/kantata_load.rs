@@ -1,0 +1,80 @@
+//! Loading a large Kantata workspace over HTTP from the sandbox with 50 ms of latency on every
+//! request: 5,000 resources and 50,000 allocations, about 275 pages of 200. Issue 7's target is
+//! ≤ 4 s with the default concurrency (4); the sequential figure (concurrency 1) is measured in
+//! the same run for comparison.
+//!
+//! `cargo bench --bench kantata_load`
+//!
+//! Under `cargo test` (criterion's test mode) it loads a small workspace instead, so the suite
+//! checks that the benchmark runs without spending a minute on it.
+
+use allot::client::Backend;
+use allot::client::kantata::backend::KantataBackend;
+use allot::client::kantata::http::HttpConfig;
+use allot::domain::DateRange;
+use allot::domain::dates::parse_date;
+use allot::sandbox::{Dialect, FaultConfig, Sandbox, SandboxConfig, Seed};
+use criterion::{Criterion, criterion_group, criterion_main};
+use std::time::{Duration, Instant};
+
+fn load(c: &mut Criterion) {
+    let benching = std::env::args().any(|a| a == "--bench");
+    let (resources, allocations) = if benching {
+        (5_000, 50_000)
+    } else {
+        (200, 1_000)
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let today = parse_date("2026-11-23").unwrap();
+    let mut config = SandboxConfig::new(Dialect::Kantata, today);
+    config.seed = Seed::Synthetic {
+        resources,
+        allocations,
+    };
+    config.faults = FaultConfig {
+        latency: Duration::from_millis(50),
+        ..FaultConfig::none()
+    };
+    let sandbox = rt.block_on(Sandbox::start(config)).unwrap();
+    let everything = DateRange::new(
+        parse_date("2000-01-01").unwrap(),
+        parse_date("2099-12-31").unwrap(),
+    );
+
+    let mut group = c.benchmark_group("kantata_load_50ms");
+    group.sample_size(10);
+    for concurrency in [4, 1] {
+        let mut http = HttpConfig::new(sandbox.url.clone(), sandbox.token.clone());
+        http.concurrency = concurrency;
+        let client = KantataBackend::new(http).unwrap();
+        // Check once, outside the timing, that everything arrives.
+        let (roster, allocs) = rt.block_on(async {
+            (
+                client.roster().await.unwrap(),
+                client.allocations(everything).await.unwrap(),
+            )
+        });
+        assert_eq!(allocs.len(), allocations);
+        assert!(roster.resources.len() >= resources * 95 / 100);
+        let name = format!("{resources}_resources_{allocations}_allocations_concurrency_{concurrency}");
+        group.bench_function(name, |b| {
+            b.iter_custom(|iters| {
+                let start = Instant::now();
+                for _ in 0..iters {
+                    rt.block_on(async {
+                        client.roster().await.unwrap();
+                        client.allocations(everything).await.unwrap();
+                    });
+                }
+                start.elapsed()
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, load);
+criterion_main!(benches);

@@ -1,0 +1,508 @@
+//! allot's Kantata client against the Kantata sandbox: every endpoint allot uses, the app's
+//! edits over HTTP, and faults (429 storms, 503, timeouts, truncated JSON).
+
+mod common;
+
+use allot::app::gantt::GanttRow;
+use allot::app::{Action, View};
+use allot::client::kantata::backend::KantataBackend;
+use allot::client::{
+    Applied, Backend, BackendError, Change, NewAllocation, NewRequest, NewResource,
+    RequestTarget, Resolution,
+};
+use allot::domain::dates::parse_date;
+use allot::domain::staffing::When;
+use allot::domain::{Allocation, Amount, DateRange, Id, RequestStatus};
+use allot::sandbox::{Dialect, FaultConfig, Sandbox, SandboxConfig};
+use chrono::NaiveDate;
+use common::demo::{DemoApp, http_config, today};
+use std::time::Duration;
+
+fn d(s: &str) -> NaiveDate {
+    parse_date(s).unwrap()
+}
+
+fn ever() -> DateRange {
+    DateRange::new(d("1900-01-01"), d("2999-12-31"))
+}
+
+async fn sandbox() -> (Sandbox, KantataBackend) {
+    let sb = Sandbox::start(SandboxConfig::new(Dialect::Kantata, today()))
+        .await
+        .unwrap();
+    let client = KantataBackend::new(http_config(&sb)).unwrap();
+    (sb, client)
+}
+
+fn sorted<T: Ord>(mut v: Vec<T>) -> Vec<T> {
+    v.sort();
+    v
+}
+
+#[tokio::test]
+async fn the_planner_sees_through_kantata_what_the_store_holds() {
+    let (sb, k) = sandbox().await;
+    let store = sb.backend();
+    let (want, got) = (store.roster().await.unwrap(), k.roster().await.unwrap());
+    assert_eq!(got.current_user, want.current_user);
+    let people = |r: &allot::domain::Roster| {
+        sorted(
+            r.people
+                .iter()
+                .map(|p| format!("{}|{}|{}", p.id, p.name, p.email))
+                .collect(),
+        )
+    };
+    assert_eq!(people(&got), people(&want));
+    let projects = |r: &allot::domain::Roster| {
+        sorted(
+            r.projects
+                .iter()
+                .map(|p| format!("{}|{}", p.id, p.name))
+                .collect(),
+        )
+    };
+    assert_eq!(projects(&got), projects(&want));
+    let resources = |r: &allot::domain::Roster| {
+        sorted(
+            r.resources
+                .iter()
+                .map(|x| format!("{}|{:?}|{:?}|{}|{}", x.id, x.project_id, x.person_id, x.role, x.label))
+                .collect(),
+        )
+    };
+    assert_eq!(resources(&got), resources(&want), "named and unnamed");
+
+    let window = DateRange::new(d("2026-10-01"), d("2027-03-31"));
+    let allocs = |v: Vec<Allocation>| {
+        sorted(
+            v.into_iter()
+                .map(|a| {
+                    format!(
+                        "{}|{}|{:?}|{:?}|{:?}|{}",
+                        a.id, a.resource_id, a.project_id, a.range, a.amount, a.hard
+                    )
+                })
+                .collect(),
+        )
+    };
+    let (w, g) = (
+        store.allocations(window).await.unwrap(),
+        k.allocations(window).await.unwrap(),
+    );
+    assert!(w.len() > 200, "more than one page: {}", w.len());
+    assert_eq!(allocs(g), allocs(w));
+
+    let requests = |v: Vec<allot::domain::Request>| {
+        sorted(
+            v.into_iter()
+                .map(|r| {
+                    format!(
+                        "{}|{}|{:?}|{:?}|{}",
+                        r.id, r.resource_id, r.status, r.approver_ids, r.creator_id
+                    )
+                })
+                .collect(),
+        )
+    };
+    assert_eq!(
+        requests(k.requests().await.unwrap()),
+        requests(store.requests().await.unwrap())
+    );
+    assert_eq!(
+        k.whoami().await.unwrap(),
+        "Morgan Lee (1001)",
+        "config check's call"
+    );
+}
+
+fn new_alloc(resource: &str, from: &str, to: &str, minutes: u32) -> NewAllocation {
+    NewAllocation {
+        resource_id: Id::new(resource),
+        range: DateRange::new(d(from), d(to)),
+        amount: Amount::TotalMinutes(minutes),
+        hard: false,
+        notes: "contract".into(),
+    }
+}
+
+/// A named resource of the demo and an unnamed one.
+async fn named_and_unnamed(k: &KantataBackend) -> (Id, Id) {
+    let roster = k.roster().await.unwrap();
+    let named = roster
+        .resources
+        .iter()
+        .find(|r| !r.is_unnamed())
+        .unwrap()
+        .id
+        .clone();
+    (named, Id::new("3101"))
+}
+
+#[tokio::test]
+async fn allocations_are_created_one_or_in_bulk_changed_split_and_deleted() {
+    let (sb, k) = sandbox().await;
+    let (named, unnamed) = named_and_unnamed(&k).await;
+    let before = sb.backend().allocations(ever()).await.unwrap().len();
+
+    // One, then 450 through apply: bulk requests of at most 200.
+    let one = k
+        .create_allocations(vec![new_alloc(named.as_str(), "2027-01-04", "2027-01-08", 2100)])
+        .await
+        .unwrap();
+    assert_eq!(one.len(), 1);
+    assert_eq!(one[0].amount, Amount::TotalMinutes(2100));
+    assert!(one[0].project_id.is_some(), "include=workspace");
+    let many: Vec<Change> = (0..450)
+        .map(|i| {
+            let day = allot::domain::dates::add_days(d("2027-02-01"), i % 300);
+            Change::Create(new_alloc(
+                named.as_str(),
+                &day.to_string(),
+                &day.to_string(),
+                60 + i as u32,
+            ))
+        })
+        .collect();
+    let applied = k.apply(many).await.unwrap();
+    assert_eq!(applied.len(), 450);
+    assert!(
+        matches!(&applied[449], Applied::Created(a) if a.amount == Amount::TotalMinutes(509)),
+        "answers matched back to the order asked"
+    );
+    assert_eq!(
+        sb.backend().allocations(ever()).await.unwrap().len(),
+        before + 451
+    );
+
+    // Change it; a second change from the old version is refused as stale.
+    let a = one[0].clone();
+    let moved = Allocation {
+        range: DateRange::new(d("2027-01-11"), d("2027-01-15")),
+        hard: true,
+        ..a.clone()
+    };
+    let saved = k.update_allocation(moved.clone()).await.unwrap();
+    assert_eq!(saved.range, moved.range);
+    assert!(saved.hard);
+    let stale = k.update_allocation(a.clone()).await.unwrap_err();
+    assert!(matches!(stale, BackendError::Stale(_)), "{stale:?}");
+
+    // Split in two at a date.
+    let (first, second) = k
+        .split_allocation(a.id.clone(), d("2027-01-13"))
+        .await
+        .unwrap();
+    assert_eq!(first.range, DateRange::new(d("2027-01-11"), d("2027-01-12")));
+    assert_eq!(second.range.start, d("2027-01-13"));
+
+    // Delete: gone, and deleting again is "not found".
+    k.delete_allocation(second.id.clone()).await.unwrap();
+    let again = k.delete_allocation(second.id.clone()).await.unwrap_err();
+    assert!(matches!(again, BackendError::NotFound(_)), "{again:?}");
+
+    // Kantata's rules come back as field errors.
+    let mut hard = new_alloc(unnamed.as_str(), "2027-01-04", "2027-01-08", 600);
+    hard.hard = true;
+    let e = k.create_allocations(vec![hard]).await.unwrap_err();
+    assert!(
+        matches!(&e, BackendError::Validation { field: Some(f), .. } if f == "hard"),
+        "unnamed resources are soft only: {e:?}"
+    );
+    let e = k
+        .create_allocations(vec![new_alloc("999999", "2027-01-04", "2027-01-08", 600)])
+        .await
+        .unwrap_err();
+    assert!(!e.to_string().is_empty());
+}
+
+#[tokio::test]
+async fn resources_are_added_named_and_removed() {
+    let (sb, k) = sandbox().await;
+    let roster = k.roster().await.unwrap();
+    let project = roster.projects[0].id.clone();
+    let role = roster
+        .resources
+        .iter()
+        .find(|r| r.is_unnamed())
+        .unwrap()
+        .role
+        .clone();
+    let made = k
+        .create_resources(vec![NewResource {
+            project_id: project.clone(),
+            person_id: None,
+            role: Some(role.clone()),
+            label: Some("Second opinion".into()),
+        }])
+        .await
+        .unwrap();
+    let r = made[0].clone();
+    assert!(r.is_unnamed());
+    assert_eq!(r.role, role);
+    assert_eq!(r.label, "Second opinion", "allot's label, set after create");
+
+    // Name it, then un-name it.
+    let person = roster.people[3].id.clone();
+    let named = k
+        .update_resource(allot::domain::Resource {
+            person_id: Some(person.clone()),
+            ..r.clone()
+        })
+        .await
+        .unwrap();
+    assert_eq!(named.person_id, Some(person));
+    let stored = sb.backend().roster().await.unwrap();
+    assert!(stored.resources.iter().any(|x| x == &named), "in the store");
+
+    let unknown = k
+        .create_resources(vec![NewResource {
+            project_id: project,
+            person_id: None,
+            role: Some("Astronaut".into()),
+            label: None,
+        }])
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&unknown, BackendError::Validation { field: Some(f), .. } if f == "role"),
+        "{unknown:?}"
+    );
+
+    k.delete_resource(named.id.clone()).await.unwrap();
+    let stored = sb.backend().roster().await.unwrap();
+    assert!(!stored.resources.iter().any(|x| x.id == named.id));
+}
+
+#[tokio::test]
+async fn requests_are_created_reassigned_and_resolved_once() {
+    let (sb, k) = sandbox().await;
+    let roster = k.roster().await.unwrap();
+    let me = roster.current_user.clone().unwrap();
+    let project = roster.projects[1].id.clone();
+    let role = roster.resources.iter().find(|r| r.is_unnamed()).unwrap().role.clone();
+    let period = DateRange::new(d("2027-01-04"), d("2027-01-29"));
+    let made = k
+        .create_request(NewRequest {
+            target: RequestTarget::NewUnnamed {
+                project_id: project.clone(),
+                role: role.clone(),
+            },
+            approver_ids: vec![me.clone()],
+            period,
+            percentage: 50,
+            notes: String::new(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(made.request.status, RequestStatus::New);
+    assert_eq!(made.request.period, period, "from the soft allocation Kantata made");
+    let resource = made.resource.clone().expect("a new unnamed resource");
+    assert!(resource.is_unnamed() && resource.project_id == Some(project));
+    assert!(!made.allocations.is_empty() && made.allocations.iter().all(|a| !a.hard));
+
+    let other = roster.people.iter().find(|p| p.id != me).unwrap().id.clone();
+    let moved = k
+        .update_approver(made.request.id.clone(), vec![other.clone()])
+        .await
+        .unwrap();
+    assert_eq!(moved.approver_ids, vec![other]);
+
+    let staff = roster.people[5].id.clone();
+    let approved = k
+        .resolve_request(
+            made.request.id.clone(),
+            Resolution::Approve {
+                user_id: Some(staff.clone()),
+                soft: false,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(approved.status, RequestStatus::Approved);
+    let stored = sb.backend().roster().await.unwrap();
+    let named = stored.resources.iter().find(|r| r.id == resource.id).unwrap();
+    assert_eq!(named.person_id, Some(staff), "the unnamed resource is staffed");
+    let allocs = sb.backend().allocations(period).await.unwrap();
+    assert!(
+        allocs
+            .iter()
+            .filter(|a| a.resource_id == resource.id)
+            .all(|a| a.hard),
+        "hard unless asked soft"
+    );
+
+    let twice = k
+        .resolve_request(made.request.id.clone(), Resolution::Reject)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(twice, BackendError::Validation { .. }),
+        "resolved only once: {twice:?}"
+    );
+
+    // An existing resource's request, rejected.
+    let pending = k
+        .requests()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.status.is_pending())
+        .unwrap();
+    let rejected = k
+        .resolve_request(pending.id.clone(), Resolution::Reject)
+        .await
+        .unwrap();
+    assert_eq!(rejected.status, RequestStatus::Rejected);
+}
+
+#[tokio::test]
+async fn kantata_makes_allocations_from_scheduled_hours() {
+    let (sb, k) = sandbox().await;
+    let store = sb.backend();
+    let weeks = store.scheduled_hours(ever()).await.unwrap();
+    let resource = weeks.first().expect("the demo has scheduled hours").resource_id.clone();
+    let count = |v: &[Allocation]| v.iter().filter(|a| a.resource_id == resource).count();
+    let before = count(&store.allocations(ever()).await.unwrap());
+    k.allocations_from_scheduled(vec![resource.clone()], false, When::Any)
+        .await
+        .unwrap();
+    let after = count(&store.allocations(ever()).await.unwrap());
+    assert!(after > before, "{before} → {after}");
+    let unnamed = Id::new("3101");
+    let e = k
+        .allocations_from_scheduled(vec![unnamed], true, When::Any)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("hard"), "{e}");
+}
+
+#[tokio::test]
+async fn a_wrong_token_is_refused_in_plain_words() {
+    let (sb, _) = sandbox().await;
+    let mut c = http_config(&sb);
+    c.token = "not-the-token".into();
+    let k = KantataBackend::new(c).unwrap();
+    let e = k.whoami().await.unwrap_err().to_string();
+    assert!(e.contains("refused the token (401)"), "{e}");
+    assert!(!e.contains("not-the-token"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The app over HTTP
+// ---------------------------------------------------------------------------------------------
+
+/// Opens the Gantt with the first person expanded, the cursor on their first bar.
+fn on_a_bar(app: &mut DemoApp) -> Id {
+    app.act(Action::Resize(120, 40));
+    app.act(Action::ShowView(View::Gantt));
+    loop {
+        app.act(Action::Toggle);
+        app.act(Action::Down);
+        if let Some(GanttRow::Alloc(id)) = app.state.selected_gantt_row() {
+            return id.clone();
+        }
+    }
+}
+
+#[test]
+fn an_edit_and_its_undo_reach_kantata() {
+    let mut app = DemoApp::kantata();
+    let id = on_a_bar(&mut app);
+    let stored = |app: &DemoApp| {
+        app.rt
+            .block_on(app.backend.allocations(ever()))
+            .unwrap()
+            .into_iter()
+            .find(|a| a.id == id)
+            .unwrap()
+    };
+    let before = stored(&app);
+    app.act(Action::Shift(1));
+    assert!(app.state.error.is_none(), "{:?}", app.state.error);
+    assert_ne!(stored(&app).range, before.range, "saved over HTTP");
+    app.act(Action::Undo);
+    assert!(app.state.error.is_none(), "{:?}", app.state.error);
+    assert_eq!(stored(&app).range, before.range, "undone over HTTP");
+}
+
+#[test]
+fn while_kantata_is_down_edits_are_kept_and_land_once_it_is_back() {
+    let mut app = DemoApp::kantata();
+    let id = on_a_bar(&mut app);
+    let before = app.state.ws.allocations[&id].clone();
+    app.sandbox().faults().set(FaultConfig {
+        rate_503: 1.0,
+        ..FaultConfig::none()
+    });
+    app.act(Action::Shift(1));
+    let shown = app.state.ws.allocations[&id].clone();
+    assert_ne!(shown.range, before.range, "still on screen");
+    let e = app.state.error.clone().unwrap();
+    assert!(e.contains("503") && e.contains("kept"), "{e}");
+    assert_eq!(app.state.edits.queue.len(), 1);
+    // A tick while it is still down: kept again.
+    app.act(Action::Tick);
+    assert_eq!(app.state.edits.queue.len(), 1);
+
+    app.sandbox().faults().clear();
+    app.act(Action::Tick);
+    assert!(app.state.edits.queue.is_empty());
+    let stored = app
+        .rt
+        .block_on(app.backend.allocations(ever()))
+        .unwrap()
+        .into_iter()
+        .find(|a| a.id == id)
+        .unwrap();
+    assert_eq!(stored.range, shown.range, "landed");
+}
+
+#[test]
+fn a_429_storm_is_ridden_out_by_retries() {
+    let mut app = DemoApp::kantata();
+    let served = app.sandbox().requests_served();
+    app.sandbox().faults().set(FaultConfig {
+        rate_429: 0.5,
+        seed: 7,
+        ..FaultConfig::none()
+    });
+    app.act(Action::Refresh);
+    assert!(app.state.error.is_none(), "{:?}", app.state.error);
+    assert_eq!(app.state.ws.people.len(), 35);
+    assert!(
+        app.sandbox().requests_served() - served > 20,
+        "retried: {} requests",
+        app.sandbox().requests_served() - served
+    );
+}
+
+#[test]
+fn a_truncated_answer_or_a_timeout_is_reported_and_the_screen_keeps_what_it_had() {
+    let mut app = DemoApp::kantata();
+    let people = app.state.ws.people.len();
+    let allocations = app.state.ws.allocations.len();
+    app.sandbox().faults().set(FaultConfig {
+        truncate_rate: 1.0,
+        ..FaultConfig::none()
+    });
+    app.act(Action::Refresh);
+    let e = app.state.error.clone().unwrap();
+    assert!(e.contains("Kantata"), "names the backend: {e}");
+    assert_eq!(app.state.ws.people.len(), people);
+    assert_eq!(app.state.ws.allocations.len(), allocations);
+
+    // A server slower than the client's timeout.
+    app.sandbox().faults().set(FaultConfig {
+        latency: Duration::from_millis(400),
+        ..FaultConfig::none()
+    });
+    let mut c = http_config(app.sandbox());
+    c.timeout = Duration::from_millis(100);
+    c.retries = 1;
+    app.client = std::sync::Arc::new(KantataBackend::new(c).unwrap());
+    app.act(Action::Refresh);
+    let e = app.state.error.clone().unwrap();
+    assert!(e.contains("did not answer"), "{e}");
+    assert_eq!(app.state.ws.allocations.len(), allocations);
+}
