@@ -273,6 +273,8 @@ pub(crate) struct Cache {
     lock: tokio::sync::Mutex<()>,
     roles: Roles,
     pub stamps: Stamps,
+    /// Snapshots built (each one full read of the store).
+    pub builds: std::sync::atomic::AtomicU64,
 }
 
 impl Cache {
@@ -283,6 +285,7 @@ impl Cache {
             lock: tokio::sync::Mutex::new(()),
             roles: Roles::default(),
             stamps: Stamps::new(start),
+            builds: std::sync::atomic::AtomicU64::new(0),
         }
     }
 
@@ -322,6 +325,8 @@ impl Cache {
     }
 
     async fn build(&self) -> BackendResult<Snapshot> {
+        self.builds
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let roster = self.backend.roster().await?;
         let mut allocations = self.backend.allocations(everything()).await?;
         allocations.sort_by_cached_key(|a| id_order(&a.id));

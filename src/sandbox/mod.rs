@@ -278,6 +278,12 @@ impl Sandbox {
         self.core.served.load(Ordering::Relaxed)
     }
 
+    /// How many times the sandbox has read the whole store (once at start, then once after
+    /// each write that is followed by a read); paging through a listing does not add any.
+    pub fn store_reads(&self) -> u64 {
+        self.core.cache.builds.load(Ordering::Relaxed)
+    }
+
     pub fn dialect(&self) -> Dialect {
         self.core.dialect
     }
