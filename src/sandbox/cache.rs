@@ -1,0 +1,447 @@
+//! What the sandbox has read from its store, kept until the next write.
+//!
+//! A [`Snapshot`] holds the whole workspace as allot's domain types (roster, every allocation,
+//! every request) with lookup maps, and caches each filtered listing a dialect asks for (by a
+//! key the dialect builds from endpoint and filters), so paging through 250 pages reads SQLite
+//! once and filters once. Any write goes through a [`WriteGuard`]; dropping the guard throws the
+//! snapshot away. Building and writing share one lock, so a snapshot never mixes states.
+//!
+//! Records carry no timestamps in allot's model, so [`Stamps`] invents honest ones: a record's
+//! `created_at` is when the sandbox first saw it (the start time for seeded data) and its
+//! `updated_at` moves forward whenever its fingerprint (an allocation's version, a request's
+//! status and approvers, ...) differs from the last one seen.
+
+use crate::client::local::LocalBackend;
+use crate::client::{Backend, BackendResult};
+use crate::domain::load::allocation_daily;
+use crate::domain::{
+    Allocation, Amount, Calendar, DateRange, Id, Person, Project, Request, Resource, Roster,
+    WeeklyCapacity,
+};
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+
+/// How many filtered listings one snapshot keeps (arbitrary filters must not grow it forever).
+const MAX_VIEWS: usize = 512;
+
+/// Numeric ids in numeric order, then the rest as text: the order every listing uses.
+pub(crate) fn id_order(id: &Id) -> (u64, Id) {
+    (id.as_number().unwrap_or(u64::MAX), id.clone())
+}
+
+/// The whole workspace at one moment.
+pub(crate) struct Snapshot {
+    pub roster: Roster,
+    /// By id order.
+    pub allocations: Vec<Allocation>,
+    pub requests: Vec<Request>,
+    pub people_by_id: HashMap<Id, usize>,
+    pub projects_by_id: HashMap<Id, usize>,
+    pub resources_by_id: HashMap<Id, usize>,
+    pub allocations_by_id: HashMap<Id, usize>,
+    pub requests_by_id: HashMap<Id, usize>,
+    /// Role names by id (see [`Roles`]), as of this snapshot.
+    pub roles: Vec<(Id, String)>,
+    calendars: HashMap<Id, Calendar>,
+    unnamed_calendar: Calendar,
+    views: Mutex<HashMap<String, Arc<Vec<usize>>>>,
+}
+
+impl Snapshot {
+    pub fn person(&self, id: &Id) -> Option<&Person> {
+        self.people_by_id.get(id).map(|&i| &self.roster.people[i])
+    }
+
+    pub fn project(&self, id: &Id) -> Option<&Project> {
+        self.projects_by_id
+            .get(id)
+            .map(|&i| &self.roster.projects[i])
+    }
+
+    pub fn resource(&self, id: &Id) -> Option<&Resource> {
+        self.resources_by_id
+            .get(id)
+            .map(|&i| &self.roster.resources[i])
+    }
+
+    pub fn allocation(&self, id: &Id) -> Option<&Allocation> {
+        self.allocations_by_id
+            .get(id)
+            .map(|&i| &self.allocations[i])
+    }
+
+    pub fn role_id(&self, name: &str) -> Option<&Id> {
+        let name = name.trim();
+        self.roles
+            .iter()
+            .find(|(_, n)| n.eq_ignore_ascii_case(name))
+            .map(|(id, _)| id)
+    }
+
+    pub fn role_name(&self, id: &Id) -> Option<&str> {
+        self.roles
+            .iter()
+            .find(|(r, _)| r == id)
+            .map(|(_, n)| n.as_str())
+    }
+
+    /// The calendar a resource's allocations are spread over: its person's, else the default
+    /// workweek with the holidays (Kantata's rule for unnamed resources).
+    pub fn calendar_of(&self, resource: &Id) -> &Calendar {
+        self.resource(resource)
+            .and_then(|r| r.person_id.as_ref())
+            .and_then(|p| self.calendars.get(p))
+            .unwrap_or(&self.unnamed_calendar)
+    }
+
+    /// An allocation's total minutes, whatever unit it is stored in.
+    pub fn total_minutes(&self, a: &Allocation) -> u64 {
+        match a.amount {
+            Amount::TotalMinutes(m) => u64::from(m),
+            _ => allocation_daily(a, self.calendar_of(&a.resource_id))
+                .iter()
+                .map(|&m| u64::from(m))
+                .sum(),
+        }
+    }
+
+    /// Minutes of capacity of an allocation's resource over its range.
+    pub fn capacity_of(&self, a: &Allocation) -> u64 {
+        self.calendar_of(&a.resource_id).capacity_in(a.range)
+    }
+
+    /// The cached listing under `key`, or `make`'s (then cached).
+    pub fn view(&self, key: String, make: impl FnOnce(&Snapshot) -> Vec<usize>) -> Arc<Vec<usize>> {
+        if let Some(v) = self.views_lock().get(&key) {
+            return Arc::clone(v);
+        }
+        let v = Arc::new(make(self));
+        let mut views = self.views_lock();
+        if views.len() >= MAX_VIEWS {
+            views.clear();
+        }
+        views.insert(key, Arc::clone(&v));
+        v
+    }
+
+    fn views_lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<Vec<usize>>>> {
+        self.views.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Stable role ids: one per distinct role name (any case), numbered in the order first seen
+/// (names sorted within each batch), never renumbered while the sandbox runs.
+#[derive(Debug, Default)]
+pub(crate) struct Roles(Mutex<Vec<String>>);
+
+impl Roles {
+    fn register(&self, roster: &Roster) -> Vec<(Id, String)> {
+        let mut names: Vec<&str> = roster
+            .people
+            .iter()
+            .map(|p| p.role.as_str())
+            .chain(roster.resources.iter().map(|r| r.role.as_str()))
+            .chain(
+                roster
+                    .participations
+                    .iter()
+                    .filter_map(|p| p.role.as_deref()),
+            )
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .collect();
+        names.sort_by_key(|n| n.to_lowercase());
+        let mut known = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        for n in names {
+            if !known.iter().any(|k| k.eq_ignore_ascii_case(n)) {
+                known.push(n.to_string());
+            }
+        }
+        known
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (Id::from(i as u64 + 1), n.clone()))
+            .collect()
+    }
+}
+
+/// Invented `created_at` / `updated_at` times (see the module notes).
+#[derive(Debug)]
+pub(crate) struct Stamps {
+    start: DateTime<Utc>,
+    seen: Mutex<HashMap<(&'static str, Id), Stamp>>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Stamp {
+    fingerprint: u64,
+    created: DateTime<Utc>,
+    updated: DateTime<Utc>,
+}
+
+impl Stamps {
+    pub fn new(start: DateTime<Utc>) -> Stamps {
+        Stamps {
+            start,
+            seen: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Marks everything in `snapshot` as existing since the start (the seed).
+    pub fn adopt(&self, snapshot: &Snapshot) {
+        let mut seen = self.lock();
+        let stamp = |fingerprint| Stamp {
+            fingerprint,
+            created: self.start,
+            updated: self.start,
+        };
+        for a in &snapshot.allocations {
+            seen.insert(("allocation", a.id.clone()), stamp(allocation_print(a)));
+        }
+        for r in &snapshot.requests {
+            seen.insert(("request", r.id.clone()), stamp(request_print(r)));
+        }
+        for r in &snapshot.roster.resources {
+            seen.insert(("resource", r.id.clone()), stamp(resource_print(r)));
+        }
+    }
+
+    /// (created_at, updated_at) of a record of `kind` whose state hashes to `fingerprint`.
+    pub fn observe(
+        &self,
+        kind: &'static str,
+        id: &Id,
+        fingerprint: u64,
+    ) -> (DateTime<Utc>, DateTime<Utc>) {
+        let now = Utc::now();
+        let mut seen = self.lock();
+        let s = seen.entry((kind, id.clone())).or_insert_with(|| Stamp {
+            fingerprint,
+            created: now,
+            updated: now,
+        });
+        if s.fingerprint != fingerprint {
+            // Strictly later, so a client comparing updated_at (allot uses its milliseconds
+            // as a version) always sees a change as newer.
+            s.updated = now.max(s.updated + TimeDelta::milliseconds(1));
+            s.fingerprint = fingerprint;
+        }
+        (s.created, s.updated)
+    }
+
+    pub fn allocation(&self, a: &Allocation) -> (DateTime<Utc>, DateTime<Utc>) {
+        self.observe("allocation", &a.id, allocation_print(a))
+    }
+
+    pub fn request(&self, r: &Request) -> (DateTime<Utc>, DateTime<Utc>) {
+        self.observe("request", &r.id, request_print(r))
+    }
+
+    pub fn resource(&self, r: &Resource) -> (DateTime<Utc>, DateTime<Utc>) {
+        self.observe("resource", &r.id, resource_print(r))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(&'static str, Id), Stamp>> {
+        self.seen.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+fn print(h: impl Hash) -> u64 {
+    let mut s = DefaultHasher::new();
+    h.hash(&mut s);
+    s.finish()
+}
+
+fn allocation_print(a: &Allocation) -> u64 {
+    a.version as u64
+}
+
+fn request_print(r: &Request) -> u64 {
+    print((r.status, &r.approver_ids))
+}
+
+fn resource_print(r: &Resource) -> u64 {
+    print((&r.person_id, &r.role, &r.label))
+}
+
+/// The snapshot, its lock, and the bookkeeping that outlives snapshots.
+pub(crate) struct Cache {
+    backend: LocalBackend,
+    current: RwLock<Option<Arc<Snapshot>>>,
+    lock: tokio::sync::Mutex<()>,
+    roles: Roles,
+    pub stamps: Stamps,
+    /// Snapshots built (each one full read of the store).
+    pub builds: std::sync::atomic::AtomicU64,
+}
+
+impl Cache {
+    pub fn new(backend: LocalBackend, start: DateTime<Utc>) -> Cache {
+        Cache {
+            backend,
+            current: RwLock::new(None),
+            lock: tokio::sync::Mutex::new(()),
+            roles: Roles::default(),
+            stamps: Stamps::new(start),
+            builds: std::sync::atomic::AtomicU64::new(0),
+        }
+    }
+
+    /// The current snapshot, built if a write threw the last one away.
+    pub async fn read(&self) -> BackendResult<Arc<Snapshot>> {
+        if let Some(s) = self.cached() {
+            return Ok(s);
+        }
+        let _held = self.lock.lock().await;
+        self.snapshot_locked().await
+    }
+
+    /// Starts a write: no snapshot is built and no other write runs until the guard drops, and
+    /// dropping it throws the snapshot away.
+    pub async fn write(&self) -> WriteGuard<'_> {
+        WriteGuard {
+            cache: self,
+            _held: self.lock.lock().await,
+        }
+    }
+
+    fn cached(&self) -> Option<Arc<Snapshot>> {
+        self.current
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Call with `lock` held.
+    async fn snapshot_locked(&self) -> BackendResult<Arc<Snapshot>> {
+        if let Some(s) = self.cached() {
+            return Ok(s);
+        }
+        let s = Arc::new(self.build().await?);
+        *self.current.write().unwrap_or_else(PoisonError::into_inner) = Some(Arc::clone(&s));
+        Ok(s)
+    }
+
+    async fn build(&self) -> BackendResult<Snapshot> {
+        self.builds
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let roster = self.backend.roster().await?;
+        let mut allocations = self.backend.allocations(everything()).await?;
+        allocations.sort_by_cached_key(|a| id_order(&a.id));
+        let mut requests = self.backend.requests().await?;
+        requests.sort_by_cached_key(|r| id_order(&r.id));
+        let roles = self.roles.register(&roster);
+        let index = |ids: &mut dyn Iterator<Item = &Id>| -> HashMap<Id, usize> {
+            ids.enumerate().map(|(i, id)| (id.clone(), i)).collect()
+        };
+        let calendars = roster
+            .people
+            .iter()
+            .map(|p| {
+                (
+                    p.id.clone(),
+                    Calendar::new(p.weekly, roster.holidays.clone(), p.time_off.clone()),
+                )
+            })
+            .collect();
+        let unnamed_calendar =
+            Calendar::new(WeeklyCapacity::STANDARD, roster.holidays.clone(), vec![]);
+        Ok(Snapshot {
+            people_by_id: index(&mut roster.people.iter().map(|p| &p.id)),
+            projects_by_id: index(&mut roster.projects.iter().map(|p| &p.id)),
+            resources_by_id: index(&mut roster.resources.iter().map(|r| &r.id)),
+            allocations_by_id: index(&mut allocations.iter().map(|a| &a.id)),
+            requests_by_id: index(&mut requests.iter().map(|r| &r.id)),
+            roster,
+            allocations,
+            requests,
+            roles,
+            calendars,
+            unnamed_calendar,
+            views: Mutex::new(HashMap::new()),
+        })
+    }
+}
+
+/// Every date the store can hold (its dates compare as `YYYY-MM-DD` text).
+pub(crate) fn everything() -> DateRange {
+    let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default();
+    DateRange::new(d(1, 1, 1), d(9999, 12, 31))
+}
+
+/// Held while a write runs; see [`Cache::write`].
+pub(crate) struct WriteGuard<'a> {
+    cache: &'a Cache,
+    _held: tokio::sync::MutexGuard<'a, ()>,
+}
+
+impl WriteGuard<'_> {
+    /// The state before this write (for looking up what a write changes).
+    pub async fn snapshot(&self) -> BackendResult<Arc<Snapshot>> {
+        self.cache.snapshot_locked().await
+    }
+}
+
+impl Drop for WriteGuard<'_> {
+    fn drop(&mut self) {
+        *self
+            .cache
+            .current
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_changed_record_is_updated_later_and_keeps_its_creation_time() {
+        let start = Utc::now() - TimeDelta::hours(1);
+        let stamps = Stamps::new(start);
+        let id = Id::new("5");
+        let (c1, u1) = stamps.observe("allocation", &id, 1);
+        assert_eq!(c1, u1);
+        assert!(c1 > start, "first seen now, not at the start");
+        assert_eq!(stamps.observe("allocation", &id, 1), (c1, u1), "unchanged");
+        let (c2, u2) = stamps.observe("allocation", &id, 2);
+        assert_eq!(c2, c1);
+        assert!(u2 > u1, "strictly later even within the same millisecond");
+        let (c3, u3) = stamps.observe("allocation", &id, 3);
+        assert_eq!(c3, c1);
+        assert!(u3 > u2);
+        let (other, _) = stamps.observe("request", &id, 1);
+        assert!(other >= c1, "kinds are kept apart");
+    }
+
+    #[test]
+    fn role_ids_are_stable_as_roles_appear() {
+        let roles = Roles::default();
+        let mut roster = Roster::default();
+        let resource = |id: &str, role: &str| Resource {
+            id: Id::new(id),
+            project_id: None,
+            person_id: None,
+            role: role.into(),
+            label: role.into(),
+        };
+        roster.resources = vec![resource("1", "Engineer"), resource("2", "Designer")];
+        let first = roles.register(&roster);
+        assert_eq!(
+            first,
+            vec![
+                (Id::new("1"), "Designer".to_string()),
+                (Id::new("2"), "Engineer".to_string())
+            ]
+        );
+        roster.resources.push(resource("3", "Analyst"));
+        roster.resources.push(resource("4", "engineer"));
+        let second = roles.register(&roster);
+        assert_eq!(&second[..2], &first[..], "old ids keep their names");
+        assert_eq!(second[2], (Id::new("3"), "Analyst".to_string()));
+        assert_eq!(second.len(), 3, "names differing only in case are one role");
+    }
+}
