@@ -216,36 +216,6 @@ impl KantataBackend {
             .pop()
             .ok_or_else(|| BackendError::Other(format!("Kantata did not send request {id} back")))
     }
-
-    /// Asks Kantata to make allocations from the resources' scheduled hours (weekly, equal
-    /// consecutive weeks merged, on Kantata's side). Hard is refused for unnamed resources.
-    pub async fn allocations_from_scheduled(
-        &self,
-        resources: &[Id],
-        hard: bool,
-        when: When,
-    ) -> BackendResult<()> {
-        let body = encode::from_scheduled(resources, hard, when);
-        let path = match resources {
-            [one] => format!("workspace_resources/{one}/allocations_matching_scheduled_hours"),
-            _ => "workspace_resources/allocations_matching_scheduled_hours".to_string(),
-        };
-        let text = self
-            .http
-            .send(Method::POST, &path, &[], Some(&body), false)
-            .await?;
-        let ok = serde_json::from_str::<Value>(&text)
-            .ok()
-            .and_then(|v| v.get("success").and_then(Value::as_bool))
-            .unwrap_or(false);
-        if ok {
-            Ok(())
-        } else {
-            Err(BackendError::Other(
-                "Kantata did not confirm the allocations from scheduled hours".into(),
-            ))
-        }
-    }
 }
 
 #[async_trait]
@@ -507,13 +477,34 @@ impl Backend for KantataBackend {
         ))
     }
 
+    /// Asks Kantata to make allocations from the resources' scheduled hours (weekly, equal
+    /// consecutive weeks merged, on Kantata's side). Hard is refused for unnamed resources.
     async fn allocations_from_scheduled(
         &self,
         resources: Vec<Id>,
         hard: bool,
         when: When,
     ) -> BackendResult<()> {
-        KantataBackend::allocations_from_scheduled(self, &resources, hard, when).await
+        let body = encode::from_scheduled(&resources, hard, when);
+        let path = match resources.as_slice() {
+            [one] => format!("workspace_resources/{one}/allocations_matching_scheduled_hours"),
+            _ => "workspace_resources/allocations_matching_scheduled_hours".to_string(),
+        };
+        let text = self
+            .http
+            .send(Method::POST, &path, &[], Some(&body), false)
+            .await?;
+        let ok = serde_json::from_str::<Value>(&text)
+            .ok()
+            .and_then(|v| v.get("success").and_then(Value::as_bool))
+            .unwrap_or(false);
+        if ok {
+            Ok(())
+        } else {
+            Err(BackendError::Other(
+                "Kantata did not confirm the allocations from scheduled hours".into(),
+            ))
+        }
     }
 
     async fn create_request(&self, new: NewRequest) -> BackendResult<RequestCreated> {

@@ -394,10 +394,20 @@ pub struct WireResourceRequest {
 // Mappers into domain types
 // ---------------------------------------------------------------------------------------------
 
-/// A workspace allocation. `version` is `updated_at` in milliseconds (1 when absent), so a
-/// re-read that changed on the server compares newer.
+/// A workspace allocation. Kantata has no version field, so `version` is a fingerprint of
+/// `updated_at` and the content allot shows: `updated_at` alone has whole seconds, and two
+/// changes within one second must still differ.
 pub fn allocation_from_wire(w: &WireAllocation) -> Allocation {
     let minutes = w.minutes_u32();
+    let fingerprint = format!(
+        "{:?}|{}|{}|{}|{minutes}|{:?}|{}",
+        w.updated_at.map(|t| t.timestamp_millis()),
+        w.workspace_resource_id,
+        w.start_date,
+        w.end_date,
+        w.hard,
+        w.notes.as_deref().unwrap_or("")
+    );
     Allocation {
         id: cid(&w.id),
         resource_id: cid(&w.workspace_resource_id),
@@ -409,8 +419,18 @@ pub fn allocation_from_wire(w: &WireAllocation) -> Allocation {
         read_only: false,
         allocate_on_time_off: false,
         server_total_minutes: Some(minutes),
-        version: w.updated_at.map(|t| t.timestamp_millis()).unwrap_or(1),
+        version: fnv1a(&fingerprint),
     }
+}
+
+/// FNV-1a, 63 bits: stable across processes and builds (std's hasher is not).
+fn fnv1a(s: &str) -> i64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in s.bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    (h >> 1) as i64
 }
 
 /// A workspace resource. The role is the included `roles` object's name, else `role_name`,
@@ -791,20 +811,24 @@ mod tests {
         assert!(a.hard);
         assert_eq!(a.notes, "kick-off");
         assert!(!a.read_only);
-        assert_eq!(
-            a.version,
-            "2025-02-03T16:30:00Z"
-                .parse::<DateTime<Utc>>()
-                .unwrap()
-                .timestamp_millis()
-        );
+        // The version changes with updated_at, and with content changed within one second.
+        let mut wire: WireAllocation = page
+            .get("workspace_allocations", &a.id)
+            .unwrap()
+            .unwrap();
+        assert_eq!(allocation_from_wire(&wire).version, a.version, "stable");
+        wire.minutes = Some(2160.0);
+        assert_ne!(allocation_from_wire(&wire).version, a.version);
+        wire.minutes = Some(2100.0);
+        wire.updated_at = wire.updated_at.map(|t| t + chrono::Duration::seconds(1));
+        assert_ne!(allocation_from_wire(&wire).version, a.version);
+        assert!(a.version >= 0);
         // Numeric ids in the object decode to the same ids as strings.
         assert_eq!(all[2].resource_id, Id::new("123"));
         assert_eq!(all[2].project_id, Some(Id::new("55")));
         // Missing optional fields: no notes, no workspace, no updated_at.
         assert_eq!(all[2].notes, "");
         assert_eq!(all[0].project_id, None);
-        assert_eq!(all[0].version, 1);
         assert!(!all[0].hard);
 
         let ws: Option<WireWorkspace> = page.get("workspaces", &Id::from(55)).unwrap();

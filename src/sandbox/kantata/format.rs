@@ -84,7 +84,7 @@ impl ApiError {
                 message: m,
                 field: None,
             },
-            BackendError::Other(m) => ApiError {
+            BackendError::Other(m) | BackendError::Unavailable(m) => ApiError {
                 status: StatusCode::INTERNAL_SERVER_ERROR,
                 kind: "system",
                 message: m,
