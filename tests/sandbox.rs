@@ -606,6 +606,13 @@ async fn unnamed_resources_can_only_be_soft_allocated() {
         .await;
     assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(a.error(), ("validation".into(), Some("hard".into())));
+    let reads = api.sb.store_reads();
+    api.get("workspace_allocations.json").await;
+    assert_eq!(
+        api.sb.store_reads(),
+        reads,
+        "a refused write keeps the cache"
+    );
     let soft = api
         .ok(Method::POST, "workspace_allocations.json", Some(json!({"workspace_allocation": {
             "resource_id": unnamed["id"], "start_date": "2025-03-03", "end_date": "2025-03-07", "minutes": 600
@@ -1325,4 +1332,39 @@ async fn an_unsupported_dialect_or_bad_settings_are_refused_at_start() {
     config.faults = FaultConfig::none();
     config.token = " ".into();
     assert!(Sandbox::start(config).await.unwrap_err().contains("token"));
+}
+
+/// Timing only (run with `--ignored --nocapture`): cached pages of 200 from a large seed.
+#[tokio::test]
+#[ignore]
+async fn timing_cached_pages_of_a_large_seed() {
+    let t = Instant::now();
+    let api = Api::start(Seed::Synthetic {
+        resources: 2000,
+        allocations: 50_000,
+    })
+    .await;
+    eprintln!("started in {:?}", t.elapsed());
+    api.ok(Method::GET, "workspace_allocations.json?per_page=200", None)
+        .await;
+    let t = Instant::now();
+    for p in 1..=50 {
+        api.ok(
+            Method::GET,
+            &format!("workspace_allocations.json?per_page=200&page={p}&include=workspace"),
+            None,
+        )
+        .await;
+    }
+    eprintln!("a cached page of 200: {:?} on average", t.elapsed() / 50);
+    let t = Instant::now();
+    for p in 1..=50 {
+        api.ok(
+            Method::GET,
+            &format!("workspace_allocations.json?per_page=1&page={p}&include=workspace"),
+            None,
+        )
+        .await;
+    }
+    eprintln!("a cached page of 1: {:?} on average", t.elapsed() / 50);
 }
