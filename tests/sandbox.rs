@@ -606,6 +606,13 @@ async fn unnamed_resources_can_only_be_soft_allocated() {
         .await;
     assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(a.error(), ("validation".into(), Some("hard".into())));
+    let reads = api.sb.store_reads();
+    api.get("workspace_allocations.json").await;
+    assert_eq!(
+        api.sb.store_reads(),
+        reads,
+        "a refused write keeps the cache"
+    );
     let soft = api
         .ok(Method::POST, "workspace_allocations.json", Some(json!({"workspace_allocation": {
             "resource_id": unnamed["id"], "start_date": "2025-03-03", "end_date": "2025-03-07", "minutes": 600
@@ -1325,4 +1332,95 @@ async fn an_unsupported_dialect_or_bad_settings_are_refused_at_start() {
     config.faults = FaultConfig::none();
     config.token = " ".into();
     assert!(Sandbox::start(config).await.unwrap_err().contains("token"));
+}
+
+/// Timing only (run with `--ignored --nocapture`): cached pages of 200 from a large seed.
+#[tokio::test]
+#[ignore]
+async fn timing_cached_pages_of_a_large_seed() {
+    let t = Instant::now();
+    let api = Api::start(Seed::Synthetic {
+        resources: 2000,
+        allocations: 50_000,
+    })
+    .await;
+    eprintln!("started in {:?}", t.elapsed());
+    api.ok(Method::GET, "workspace_allocations.json?per_page=200", None)
+        .await;
+    let t = Instant::now();
+    for p in 1..=50 {
+        api.ok(
+            Method::GET,
+            &format!("workspace_allocations.json?per_page=200&page={p}&include=workspace"),
+            None,
+        )
+        .await;
+    }
+    eprintln!("a cached page of 200: {:?} on average", t.elapsed() / 50);
+    let t = Instant::now();
+    for p in 1..=50 {
+        api.ok(
+            Method::GET,
+            &format!("workspace_allocations.json?per_page=1&page={p}&include=workspace"),
+            None,
+        )
+        .await;
+    }
+    eprintln!("a cached page of 1: {:?} on average", t.elapsed() / 50);
+}
+
+/// allot's own Kantata client reads the sandbox like the store it sits on (a smoke test across
+/// the two independent halves; the contract tests above use raw HTTP).
+#[tokio::test]
+async fn allots_kantata_client_reads_what_the_store_holds() {
+    use allot::client::kantata::backend::KantataBackend;
+    use allot::client::kantata::http::HttpConfig;
+    let api = Api::demo().await;
+    let client =
+        KantataBackend::new(HttpConfig::new(api.sb.url.clone(), api.sb.token.clone())).unwrap();
+    let store = api.sb.backend();
+    let (theirs, ours) = (
+        client.roster().await.unwrap(),
+        store.roster().await.unwrap(),
+    );
+    assert_eq!(theirs.current_user, ours.current_user);
+    assert_eq!(theirs.people.len(), ours.people.len());
+    assert_eq!(theirs.projects, ours.projects);
+    let ids = |rs: &[allot::domain::Resource]| {
+        rs.iter()
+            .map(|r| (r.id.clone(), r.person_id.clone(), r.role.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&theirs.resources), ids(&ours.resources));
+    let window = allot::domain::DateRange::new(
+        NaiveDate::from_ymd_opt(2025, 2, 1).unwrap(),
+        NaiveDate::from_ymd_opt(2025, 5, 31).unwrap(),
+    );
+    let mut a = client.allocations(window).await.unwrap();
+    let mut b = store.allocations(window).await.unwrap();
+    a.sort_by(|x, y| x.id.cmp(&y.id));
+    b.sort_by(|x, y| x.id.cmp(&y.id));
+    assert_eq!(a.len(), b.len());
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(
+            (&x.id, &x.resource_id, &x.project_id),
+            (&y.id, &y.resource_id, &y.project_id)
+        );
+        assert_eq!((x.range, x.hard), (y.range, y.hard));
+        // Kantata speaks total minutes; the demo also stores other units (sent as their total).
+        if let allot::domain::Amount::TotalMinutes(_) = y.amount {
+            assert_eq!(x.amount, y.amount);
+        } else {
+            assert!(matches!(x.amount, allot::domain::Amount::TotalMinutes(_)));
+        }
+    }
+    let theirs = client.requests().await.unwrap();
+    let ours = store.requests().await.unwrap();
+    assert_eq!(theirs.len(), ours.len());
+    for (x, y) in theirs.iter().zip(&ours) {
+        assert_eq!(
+            (&x.id, x.status, &x.approver_ids, &x.resource_id),
+            (&y.id, y.status, &y.approver_ids, &y.resource_id)
+        );
+    }
 }

@@ -304,6 +304,7 @@ impl Cache {
         WriteGuard {
             cache: self,
             _held: self.lock.lock().await,
+            changed: true,
         }
     }
 
@@ -375,9 +376,18 @@ pub(crate) fn everything() -> DateRange {
 pub(crate) struct WriteGuard<'a> {
     cache: &'a Cache,
     _held: tokio::sync::MutexGuard<'a, ()>,
+    changed: bool,
 }
 
 impl WriteGuard<'_> {
+    /// Passes a store write's result through, keeping the snapshot when the store refused it
+    /// (a refused write is a rolled-back transaction: nothing changed). Anything else the
+    /// guard sees counts as a change.
+    pub fn outcome<T>(&mut self, r: BackendResult<T>) -> BackendResult<T> {
+        self.changed = r.is_ok();
+        r
+    }
+
     /// The state before this write (for looking up what a write changes).
     pub async fn snapshot(&self) -> BackendResult<Arc<Snapshot>> {
         self.cache.snapshot_locked().await
@@ -386,6 +396,9 @@ impl WriteGuard<'_> {
 
 impl Drop for WriteGuard<'_> {
     fn drop(&mut self) {
+        if !self.changed {
+            return;
+        }
         *self
             .cache
             .current

@@ -358,6 +358,11 @@ pub fn date_value(v: &Value) -> Option<NaiveDate> {
     if s.len() > 10 && !s[10..].starts_with(['T', 't', ' ']) {
         return None;
     }
+    // Strictly YYYY-MM-DD (chrono alone would take 2025-3-3).
+    let b = day.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
     NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()
 }
 

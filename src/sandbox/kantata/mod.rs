@@ -367,7 +367,7 @@ async fn allocations(State(core): Shared, params: Params) -> ApiResult {
 /// `A:B`, two ISO dates, A not after B.
 fn date_range(v: &str) -> Option<DateRange> {
     let (a, b) = v.split_once(':')?;
-    let d = |s: &str| chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
+    let d = |s: &str| format::date_value(&serde_json::Value::String(s.trim().to_string()));
     let (a, b) = (d(a)?, d(b)?);
     (a <= b).then(|| DateRange::new(a, b))
 }

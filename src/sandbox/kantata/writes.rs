@@ -60,10 +60,8 @@ pub async fn create_allocations(State(core): Shared, params: Params, body: Bytes
         .map(|(o, i)| new_allocation(o).map_err(|e| e.in_item("workspace_allocations", i)))
         .collect::<Result<Vec<_>, _>>()?;
     let created = {
-        let _w = core.cache.write().await;
-        core.backend
-            .create_allocations(news)
-            .await
+        let mut w = core.cache.write().await;
+        w.outcome(core.backend.create_allocations(news).await)
             .map_err(store_error)?
     };
     let snap = snapshot(&core).await?;
@@ -96,7 +94,7 @@ pub async fn update_allocation(
     let hard = opt_bool(o, "hard")?;
     let notes = opt_text(o, "notes")?;
     let updated = {
-        let w = core.cache.write().await;
+        let mut w = core.cache.write().await;
         let before = w.snapshot().await.map_err(store_error)?;
         let mut a: Allocation = before.allocation(&id).cloned().ok_or_else(|| {
             ApiError::not_found(format!("workspace allocation {id} does not exist"))
@@ -122,9 +120,7 @@ pub async fn update_allocation(
         if let Some(n) = notes {
             a.notes = n;
         }
-        core.backend
-            .update_allocation(a)
-            .await
+        w.outcome(core.backend.update_allocation(a).await)
             .map_err(store_error)?
     };
     let snap = snapshot(&core).await?;
@@ -136,10 +132,8 @@ pub async fn update_allocation(
 /// DELETE `/workspace_allocations/{id}`: 204 with no body.
 pub async fn delete_allocation(State(core): Shared, Path(raw): Path<String>) -> ApiResult {
     let id = path_id(&raw, "workspace allocation")?;
-    let _w = core.cache.write().await;
-    core.backend
-        .delete_allocation(id)
-        .await
+    let mut w = core.cache.write().await;
+    w.outcome(core.backend.delete_allocation(id).await)
         .map_err(store_error)?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
@@ -176,10 +170,8 @@ pub async fn split_allocation(State(core): Shared, params: Params) -> ApiResult 
         })?,
     };
     let (a, b) = {
-        let _w = core.cache.write().await;
-        core.backend
-            .split_allocation(id, date)
-            .await
+        let mut w = core.cache.write().await;
+        w.outcome(core.backend.split_allocation(id, date).await)
             .map_err(store_error)?
     };
     let snap = snapshot(&core).await?;
@@ -197,7 +189,7 @@ pub async fn create_resources(State(core): Shared, params: Params, body: Bytes) 
     let body = body_object(&body)?;
     let items = create_items(&body, "workspace_resource", "workspace_resources")?;
     let created = {
-        let w = core.cache.write().await;
+        let mut w = core.cache.write().await;
         let before = w.snapshot().await.map_err(store_error)?;
         let mut news = Vec::with_capacity(items.len());
         for (o, i) in items {
@@ -240,9 +232,7 @@ pub async fn create_resources(State(core): Shared, params: Params, body: Bytes) 
                 label,
             });
         }
-        core.backend
-            .create_resources(news)
-            .await
+        w.outcome(core.backend.create_resources(news).await)
             .map_err(store_error)?
     };
     let snap = snapshot(&core).await?;
@@ -267,7 +257,7 @@ pub async fn update_resource(
     let person = opt_id(o, "user_id")?;
     let role = opt_id(o, "role_id")?;
     let saved = {
-        let w = core.cache.write().await;
+        let mut w = core.cache.write().await;
         let before = w.snapshot().await.map_err(store_error)?;
         let mut r = before.resource(&id).cloned().ok_or_else(|| {
             ApiError::not_found(format!("workspace resource {id} does not exist"))
@@ -295,7 +285,8 @@ pub async fn update_resource(
             }
             None => {}
         }
-        core.backend.update_resource(r).await.map_err(store_error)?
+        w.outcome(core.backend.update_resource(r).await)
+            .map_err(store_error)?
     };
     let snap = snapshot(&core).await?;
     let mut env = Envelope::new(&snap, &core, &params);
@@ -307,10 +298,8 @@ pub async fn update_resource(
 /// resource in their primary role stays; so does a resource with requests).
 pub async fn delete_resource(State(core): Shared, Path(raw): Path<String>) -> ApiResult {
     let id = path_id(&raw, "workspace resource")?;
-    let _w = core.cache.write().await;
-    core.backend
-        .delete_resource(id)
-        .await
+    let mut w = core.cache.write().await;
+    w.outcome(core.backend.delete_resource(id).await)
         .map_err(store_error)?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
@@ -448,8 +437,8 @@ async fn allocate_scheduled(
     core: &crate::sandbox::Core,
     entries: Vec<FromScheduled>,
 ) -> Result<Response, ApiError> {
-    let _w = core.cache.write().await;
-    let before = _w.snapshot().await.map_err(store_error)?;
+    let mut w = core.cache.write().await;
+    let before = w.snapshot().await.map_err(store_error)?;
     for e in &entries {
         for r in &e.resources {
             let res = before.resource(r).ok_or_else(|| {
@@ -497,9 +486,7 @@ async fn allocate_scheduled(
         }
     }
     if !news.is_empty() {
-        core.backend
-            .create_allocations(news)
-            .await
+        w.outcome(core.backend.create_allocations(news).await)
             .map_err(store_error)?;
     }
     Ok(super::format::json_response(
@@ -550,7 +537,7 @@ pub async fn create_request(State(core): Shared, params: Params, body: Bytes) ->
         ));
     }
     let created = {
-        let w = core.cache.write().await;
+        let mut w = core.cache.write().await;
         let before = w.snapshot().await.map_err(store_error)?;
         let target = match opt_id(o, "resource_id")?.flatten() {
             Some(r) => {
@@ -608,16 +595,18 @@ pub async fn create_request(State(core): Shared, params: Params, body: Bytes) ->
                 }
             }
         };
-        core.backend
-            .create_request(NewRequest {
-                target,
-                approver_ids: approvers,
-                period: DateRange::new(start, end),
-                percentage,
-                notes: String::new(),
-            })
-            .await
-            .map_err(|e| ApiError::backend(e, request_field))?
+        w.outcome(
+            core.backend
+                .create_request(NewRequest {
+                    target,
+                    approver_ids: approvers,
+                    period: DateRange::new(start, end),
+                    percentage,
+                    notes: String::new(),
+                })
+                .await,
+        )
+        .map_err(|e| ApiError::backend(e, request_field))?
     };
     let snap = snapshot(&core).await?;
     let mut env = Envelope::new(&snap, &core, &params);
@@ -657,10 +646,8 @@ pub async fn resolve_request(
         }
     };
     let resolved = {
-        let _w = core.cache.write().await;
-        core.backend
-            .resolve_request(id, how)
-            .await
+        let mut w = core.cache.write().await;
+        w.outcome(core.backend.resolve_request(id, how).await)
             .map_err(|e| ApiError::backend(e, request_field))?
     };
     let snap = snapshot(&core).await?;
@@ -688,10 +675,8 @@ pub async fn update_approver(
             )
         })?;
     let updated = {
-        let _w = core.cache.write().await;
-        core.backend
-            .update_approver(id, approvers)
-            .await
+        let mut w = core.cache.write().await;
+        w.outcome(core.backend.update_approver(id, approvers).await)
             .map_err(|e| {
                 ApiError::backend(e, |f| {
                     if f == "approver_ids" {
