@@ -59,7 +59,8 @@ fn load(c: &mut Criterion) {
         });
         assert_eq!(allocs.len(), allocations);
         assert!(roster.resources.len() >= resources * 95 / 100);
-        let name = format!("{resources}_resources_{allocations}_allocations_concurrency_{concurrency}");
+        let name =
+            format!("{resources}_resources_{allocations}_allocations_concurrency_{concurrency}");
         group.bench_function(name, |b| {
             b.iter_custom(|iters| {
                 let start = Instant::now();

@@ -7,8 +7,8 @@ use allot::app::gantt::GanttRow;
 use allot::app::{Action, View};
 use allot::client::kantata::backend::KantataBackend;
 use allot::client::{
-    Applied, Backend, BackendError, Change, NewAllocation, NewRequest, NewResource,
-    RequestTarget, Resolution,
+    Applied, Backend, BackendError, Change, NewAllocation, NewRequest, NewResource, RequestTarget,
+    Resolution,
 };
 use allot::domain::dates::parse_date;
 use allot::domain::staffing::When;
@@ -69,8 +69,15 @@ async fn the_planner_sees_through_kantata_what_the_store_holds() {
                 .iter()
                 .map(|x| {
                     // Kantata always has a label; the store leaves the default one empty.
-                    let label = if x.label.is_empty() { &x.role } else { &x.label };
-                    format!("{}|{:?}|{:?}|{}|{label}", x.id, x.project_id, x.person_id, x.role)
+                    let label = if x.label.is_empty() {
+                        &x.role
+                    } else {
+                        &x.label
+                    };
+                    format!(
+                        "{}|{:?}|{:?}|{}|{label}",
+                        x.id, x.project_id, x.person_id, x.role
+                    )
                 })
                 .collect(),
         )
@@ -109,7 +116,11 @@ async fn the_planner_sees_through_kantata_what_the_store_holds() {
     assert!(w.len() > 200, "more than one page: {}", w.len());
     let (g, w) = (allocs(g), allocs(w));
     let only = |x: &[String], y: &[String]| -> Vec<String> {
-        x.iter().filter(|s| !y.contains(s)).take(3).cloned().collect()
+        x.iter()
+            .filter(|s| !y.contains(s))
+            .take(3)
+            .cloned()
+            .collect()
     };
     assert!(
         g == w,
@@ -172,7 +183,12 @@ async fn allocations_are_created_one_or_in_bulk_changed_split_and_deleted() {
 
     // One, then 450 through apply: bulk requests of at most 200.
     let one = k
-        .create_allocations(vec![new_alloc(named.as_str(), "2027-01-04", "2027-01-08", 2100)])
+        .create_allocations(vec![new_alloc(
+            named.as_str(),
+            "2027-01-04",
+            "2027-01-08",
+            2100,
+        )])
         .await
         .unwrap();
     assert_eq!(one.len(), 1);
@@ -218,7 +234,10 @@ async fn allocations_are_created_one_or_in_bulk_changed_split_and_deleted() {
         .split_allocation(a.id.clone(), d("2027-01-13"))
         .await
         .unwrap();
-    assert_eq!(first.range, DateRange::new(d("2027-01-11"), d("2027-01-12")));
+    assert_eq!(
+        first.range,
+        DateRange::new(d("2027-01-11"), d("2027-01-12"))
+    );
     assert_eq!(second.range.start, d("2027-01-13"));
 
     // Delete: gone, and deleting again is "not found".
@@ -305,7 +324,13 @@ async fn requests_are_created_reassigned_and_resolved_once() {
     let roster = k.roster().await.unwrap();
     let me = roster.current_user.clone().unwrap();
     let project = roster.projects[1].id.clone();
-    let role = roster.resources.iter().find(|r| r.is_unnamed()).unwrap().role.clone();
+    let role = roster
+        .resources
+        .iter()
+        .find(|r| r.is_unnamed())
+        .unwrap()
+        .role
+        .clone();
     let period = DateRange::new(d("2027-01-04"), d("2027-01-29"));
     let made = k
         .create_request(NewRequest {
@@ -321,12 +346,21 @@ async fn requests_are_created_reassigned_and_resolved_once() {
         .await
         .unwrap();
     assert_eq!(made.request.status, RequestStatus::New);
-    assert_eq!(made.request.period, period, "from the soft allocation Kantata made");
+    assert_eq!(
+        made.request.period, period,
+        "from the soft allocation Kantata made"
+    );
     let resource = made.resource.clone().expect("a new unnamed resource");
     assert!(resource.is_unnamed() && resource.project_id == Some(project));
     assert!(!made.allocations.is_empty() && made.allocations.iter().all(|a| !a.hard));
 
-    let other = roster.people.iter().find(|p| p.id != me).unwrap().id.clone();
+    let other = roster
+        .people
+        .iter()
+        .find(|p| p.id != me)
+        .unwrap()
+        .id
+        .clone();
     let moved = k
         .update_approver(made.request.id.clone(), vec![other.clone()])
         .await
@@ -346,8 +380,16 @@ async fn requests_are_created_reassigned_and_resolved_once() {
         .unwrap();
     assert_eq!(approved.status, RequestStatus::Approved);
     let stored = sb.backend().roster().await.unwrap();
-    let named = stored.resources.iter().find(|r| r.id == resource.id).unwrap();
-    assert_eq!(named.person_id, Some(staff), "the unnamed resource is staffed");
+    let named = stored
+        .resources
+        .iter()
+        .find(|r| r.id == resource.id)
+        .unwrap();
+    assert_eq!(
+        named.person_id,
+        Some(staff),
+        "the unnamed resource is staffed"
+    );
     let allocs = sb.backend().allocations(period).await.unwrap();
     assert!(
         allocs
@@ -386,7 +428,11 @@ async fn kantata_makes_allocations_from_scheduled_hours() {
     let (sb, k) = sandbox().await;
     let store = sb.backend();
     let weeks = store.scheduled_hours(ever()).await.unwrap();
-    let resource = weeks.first().expect("the demo has scheduled hours").resource_id.clone();
+    let resource = weeks
+        .first()
+        .expect("the demo has scheduled hours")
+        .resource_id
+        .clone();
     let count = |v: &[Allocation]| v.iter().filter(|a| a.resource_id == resource).count();
     let before = count(&store.allocations(ever()).await.unwrap());
     k.allocations_from_scheduled(vec![resource.clone()], false, When::Any)

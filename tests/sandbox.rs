@@ -1334,41 +1334,6 @@ async fn an_unsupported_dialect_or_bad_settings_are_refused_at_start() {
     assert!(Sandbox::start(config).await.unwrap_err().contains("token"));
 }
 
-/// Timing only (run with `--ignored --nocapture`): cached pages of 200 from a large seed.
-#[tokio::test]
-#[ignore]
-async fn timing_cached_pages_of_a_large_seed() {
-    let t = Instant::now();
-    let api = Api::start(Seed::Synthetic {
-        resources: 2000,
-        allocations: 50_000,
-    })
-    .await;
-    eprintln!("started in {:?}", t.elapsed());
-    api.ok(Method::GET, "workspace_allocations.json?per_page=200", None)
-        .await;
-    let t = Instant::now();
-    for p in 1..=50 {
-        api.ok(
-            Method::GET,
-            &format!("workspace_allocations.json?per_page=200&page={p}&include=workspace"),
-            None,
-        )
-        .await;
-    }
-    eprintln!("a cached page of 200: {:?} on average", t.elapsed() / 50);
-    let t = Instant::now();
-    for p in 1..=50 {
-        api.ok(
-            Method::GET,
-            &format!("workspace_allocations.json?per_page=1&page={p}&include=workspace"),
-            None,
-        )
-        .await;
-    }
-    eprintln!("a cached page of 1: {:?} on average", t.elapsed() / 50);
-}
-
 /// allot's own Kantata client reads the sandbox like the store it sits on (a smoke test across
 /// the two independent halves; the contract tests above use raw HTTP).
 #[tokio::test]

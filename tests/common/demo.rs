@@ -8,15 +8,15 @@ use allot::client::kantata::backend::KantataBackend;
 use allot::client::kantata::http::HttpConfig;
 use allot::client::local::{LocalBackend, demo};
 use allot::client::{Backend, BackendKind};
-use allot::sandbox::{Dialect, Sandbox, SandboxConfig};
-use std::sync::Arc;
-use std::time::Duration;
 use allot::domain::dates::parse_date;
 use allot::domain::{Allocation, DateRange};
 use allot::runtime::execute_effect;
+use allot::sandbox::{Dialect, Sandbox, SandboxConfig};
 use chrono::NaiveDate;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use std::sync::Arc;
+use std::time::Duration;
 
 pub const TODAY: &str = "2026-11-23";
 
@@ -82,7 +82,10 @@ impl DemoApp {
     pub fn kantata() -> DemoApp {
         let rt = runtime();
         let sandbox = rt
-            .block_on(Sandbox::start(SandboxConfig::new(Dialect::Kantata, today())))
+            .block_on(Sandbox::start(SandboxConfig::new(
+                Dialect::Kantata,
+                today(),
+            )))
             .unwrap();
         let client = Arc::new(KantataBackend::new(http_config(&sandbox)).unwrap());
         let state = State::new(today(), BackendKind::Kantata, sandbox.url.clone());

@@ -812,10 +812,7 @@ mod tests {
         assert_eq!(a.notes, "kick-off");
         assert!(!a.read_only);
         // The version changes with updated_at, and with content changed within one second.
-        let mut wire: WireAllocation = page
-            .get("workspace_allocations", &a.id)
-            .unwrap()
-            .unwrap();
+        let mut wire: WireAllocation = page.get("workspace_allocations", &a.id).unwrap().unwrap();
         assert_eq!(allocation_from_wire(&wire).version, a.version, "stable");
         wire.minutes = Some(2160.0);
         assert_ne!(allocation_from_wire(&wire).version, a.version);
