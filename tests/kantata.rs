@@ -583,3 +583,71 @@ fn a_truncated_answer_or_a_timeout_is_reported_and_the_screen_keeps_what_it_had(
     assert!(e.contains("did not answer"), "{e}");
     assert_eq!(app.state.ws.allocations.len(), allocations);
 }
+
+// ---------------------------------------------------------------------------------------------
+// The binary against the sandbox
+// ---------------------------------------------------------------------------------------------
+
+/// Runs `allot <args>` with the sandbox's token in the environment (and no config file).
+async fn allot(sb: &Sandbox, args: &[&str]) -> std::process::Output {
+    let home = tempfile::tempdir().unwrap();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_allot"));
+    cmd.args([
+        "--backend",
+        "kantata",
+        "--url",
+        &sb.url,
+        "--today",
+        "2026-11-23",
+    ])
+    .args(args)
+    .env("ALLOT_DATA_DIR", home.path().join("data"))
+    .env("ALLOT_CONFIG", home.path().join("config.toml"))
+    .env("KANTATA_ACCESS_TOKEN", &sb.token)
+    .env_remove("ALLOT_PROFILE");
+    // The sandbox serves on this runtime while the binary runs.
+    tokio::task::spawn_blocking(move || {
+        let out = cmd.output().unwrap();
+        drop(home);
+        out
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn config_check_and_the_headless_queue_work_against_kantata() {
+    let (sb, _) = sandbox().await;
+    let out = allot(&sb, &["config", "check"]).await;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("backend:     kantata"), "{stdout}");
+    assert!(
+        stdout.contains("from KANTATA_ACCESS_TOKEN"),
+        "says where the token came from: {stdout}"
+    );
+    assert!(
+        stdout.contains("check:       ok, signed in as Morgan Lee (1001)"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains(&sb.token), "never the token");
+
+    let out = allot(&sb, &["requests", "list", "--mine", "--json"]).await;
+    assert_eq!(out.status.code(), Some(0));
+    let listed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let first = listed.as_array().unwrap()[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    let out = allot(&sb, &["requests", "reject", &first]).await;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stored = sb.backend().requests().await.unwrap();
+    let r = stored.iter().find(|r| r.id.as_str() == first).unwrap();
+    assert_eq!(r.status, RequestStatus::Rejected, "rejected over HTTP");
+}
