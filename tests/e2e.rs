@@ -359,3 +359,64 @@ fn kantata_needs_a_token_and_never_sends_it_over_plain_http() {
     );
     assert!(!err.contains("s3cret-token"), "the token is never printed");
 }
+
+#[test]
+fn an_approver_staffs_a_request_on_kantata_through_the_sandbox() {
+    use allot::client::Backend;
+    use allot::sandbox::{Dialect, Sandbox, SandboxConfig};
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let today = allot::domain::dates::parse_date("2026-11-23").unwrap();
+    let sandbox = rt
+        .block_on(Sandbox::start(SandboxConfig::new(Dialect::Kantata, today)))
+        .unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let mut app = PtyApp::spawn(
+        &[
+            "--backend",
+            "kantata",
+            "--url",
+            &sandbox.url,
+            "--today",
+            "2026-11-23",
+        ],
+        100,
+        30,
+        home.path(),
+        &[("KANTATA_ACCESS_TOKEN", &sandbox.token), ("NO_COLOR", "1")],
+    );
+    let screen = app.wait_for_text("● Aisha Rahman");
+    assert!(screen.contains("kantata · Kantata OX"), "{screen}");
+    app.send("3");
+    app.wait_for_text("Request #5008");
+    app.send("a");
+    app.wait_for_text("Who staffs it?");
+    app.send("sofia");
+    app.wait_for_text("Sofia Hernández (Analyst)");
+    app.send("\r");
+    app.wait_for_text("(hard)?");
+    app.send("y");
+    app.wait_for_text("Request #5008 approved");
+    app.send("q");
+    assert_eq!(app.wait_exit(), 0);
+
+    // Saved in the store behind the sandbox: approved, and the resource staffed.
+    let requests = rt.block_on(sandbox.backend().requests()).unwrap();
+    let r = requests.iter().find(|r| r.id.as_str() == "5008").unwrap();
+    assert_eq!(r.status, allot::domain::RequestStatus::Approved);
+    let roster = rt.block_on(sandbox.backend().roster()).unwrap();
+    let sofia = roster
+        .people
+        .iter()
+        .find(|p| p.name == "Sofia Hernández")
+        .unwrap();
+    let staffed = roster
+        .resources
+        .iter()
+        .find(|x| x.id == r.resource_id)
+        .unwrap();
+    assert_eq!(staffed.person_id.as_ref(), Some(&sofia.id));
+}
