@@ -1,0 +1,568 @@
+//! `allot --backend ruddr`: the [`Backend`] over Ruddr's workspace API.
+//!
+//! Ruddr has no workspace resources, so allot's resources are made here: one per (member or
+//! placeholder, project) pair seen in the allocations the roster reads, plus one with no
+//! project for each member or placeholder with no allocations, so everyone shows. Time-off
+//! allocations become the member's days off, not bars.
+
+use super::RuddrConfig;
+use super::decode::{
+    self, Assignee, Body, WireAllocation, WireMember, WirePeriod, WirePlaceholder, WireProject,
+    allocation_body, parse_resource_id, resource_id,
+};
+use super::http::Http;
+use crate::client::transport::{Clock, TokioClock};
+use crate::client::{
+    Backend, BackendError, BackendKind, BackendResult, NewAllocation, NewRequest, NewResource,
+    RequestCreated, Resolution,
+};
+use crate::domain::dates::add_days;
+use crate::domain::{
+    Allocation, Calendar, DateRange, Id, Participation, Person, Request, Resource, Roster,
+    WeeklyCapacity,
+};
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use reqwest::Method;
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+const NO_REQUESTS: &str = "Ruddr has no resource requests";
+
+/// What the reads taught us that writes need.
+#[derive(Default)]
+struct Cache {
+    /// The project role last seen on each (assignee, project) resource, for new allocations
+    /// there (a project that uses roles may require one).
+    roles: HashMap<Id, Id>,
+    read_only: HashSet<Id>,
+    /// Each member's calendar, for sharing totals when splitting.
+    calendars: HashMap<Id, Calendar>,
+    /// Placeholders by name, for naming a new unnamed resource after its role.
+    placeholders: Vec<(String, Id)>,
+}
+
+pub struct RuddrBackend {
+    http: Http,
+    today: NaiveDate,
+    span: DateRange,
+    cache: Mutex<Cache>,
+}
+
+fn read_only_refusal() -> BackendError {
+    BackendError::Validation {
+        field: None,
+        message: "this allocation comes from a time entry/holiday in Ruddr and can't be edited here"
+            .into(),
+    }
+}
+
+impl RuddrBackend {
+    pub fn new(config: RuddrConfig) -> BackendResult<RuddrBackend> {
+        Self::with_clock(config, Arc::new(TokioClock))
+    }
+
+    /// With `clock` driving the rate limiter and the backoff (tests use a manual one).
+    pub fn with_clock(config: RuddrConfig, clock: Arc<dyn Clock>) -> BackendResult<RuddrBackend> {
+        let span = DateRange::new(
+            add_days(config.today, -(config.days_back as i64)),
+            add_days(config.today, config.days_ahead as i64),
+        );
+        Ok(RuddrBackend {
+            http: Http::with_clock(&config, clock)?,
+            today: config.today,
+            span,
+            cache: Mutex::new(Cache::default()),
+        })
+    }
+
+    /// The retry under way, if any, in words for the status bar.
+    pub fn activity(&self) -> Option<String> {
+        self.http.activity()
+    }
+
+    /// Requests sent so far, retries included.
+    pub fn sent(&self) -> u64 {
+        self.http.sent.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn cache(&self) -> std::sync::MutexGuard<'_, Cache> {
+        match self.cache.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+
+    async fn list<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        what: &str,
+        query: &[(&str, &str)],
+    ) -> BackendResult<Vec<T>> {
+        self.http
+            .list(path, query)
+            .await?
+            .iter()
+            .map(|v| decode::decode(what, v))
+            .collect()
+    }
+
+    /// Allocations of every kind overlapping `window`. The filters are the documented
+    /// date-range convention; the overlap is checked again here in case a server ignores them.
+    async fn wire_allocations(
+        &self,
+        window: DateRange,
+        only_projects: bool,
+    ) -> BackendResult<Vec<WireAllocation>> {
+        let (start, end) = (
+            window.start.format("%Y-%m-%d").to_string(),
+            window.end.format("%Y-%m-%d").to_string(),
+        );
+        let mut query = vec![("startOnBefore", end.as_str()), ("endOnAfter", start.as_str())];
+        if only_projects {
+            query.push(("assignmentTypeId", "project"));
+        }
+        let mut all: Vec<WireAllocation> = self.list("allocations", "allocation", &query).await?;
+        all.retain(|w| w.range().overlaps(&window));
+        let mut cache = self.cache();
+        for w in &all {
+            if let Some(a) = w.to_allocation() {
+                if a.read_only {
+                    cache.read_only.insert(a.id.clone());
+                }
+                if let Some(role) = &w.role {
+                    cache.roles.insert(a.resource_id.clone(), role.id.clone());
+                }
+            }
+        }
+        Ok(all)
+    }
+
+    async fn periods(&self, m: &WireMember) -> BackendResult<Vec<WirePeriod>> {
+        match &m.availability_periods {
+            Some(p) => Ok(p.clone()),
+            None => {
+                self.list(
+                    "availability-periods",
+                    "availability period",
+                    &[("memberId", m.id.as_str())],
+                )
+                .await
+            }
+        }
+    }
+
+    async fn one(&self, id: &Id) -> BackendResult<WireAllocation> {
+        let v = self.http.get(&format!("allocations/{id}"), &[]).await?;
+        decode::decode("allocation", &v)
+    }
+
+    /// The allocation a write's answer describes.
+    fn decoded(v: &Value) -> BackendResult<Allocation> {
+        decode::decode::<WireAllocation>("allocation", v)?
+            .to_allocation()
+            .ok_or_else(|| {
+                BackendError::Other("Ruddr answered with an allocation allot can't show".into())
+            })
+    }
+
+    /// The created allocation from a POST's answer (which must describe it).
+    fn created(v: Option<Value>) -> BackendResult<Allocation> {
+        let v = v.ok_or_else(|| {
+            BackendError::Other("Ruddr created an allocation but did not say which".into())
+        })?;
+        Self::decoded(&v)
+    }
+
+    async fn post(&self, body: &Value) -> BackendResult<Option<Value>> {
+        self.http
+            .write(Method::POST, "allocations", Some(body))
+            .await
+    }
+
+    async fn patch(&self, a: &Allocation, role: Option<&Id>) -> BackendResult<Allocation> {
+        let body = allocation_body(
+            &a.resource_id,
+            &Body {
+                range: a.range,
+                amount: a.amount,
+                notes: &a.notes,
+                allocate_on_time_off: a.allocate_on_time_off,
+                role_id: role,
+                task_id: None,
+            },
+        )?;
+        let v = self
+            .http
+            .write(Method::PATCH, &format!("allocations/{}", a.id), Some(&body))
+            .await?;
+        match v {
+            Some(v) => Self::decoded(&v),
+            // An empty answer (204): what was sent is what is stored.
+            None => Ok(Allocation {
+                server_total_minutes: None,
+                ..a.clone()
+            }),
+        }
+    }
+
+    async fn create_one(&self, n: &NewAllocation) -> BackendResult<Allocation> {
+        let role = self.cache().roles.get(&n.resource_id).cloned();
+        let body = allocation_body(
+            &n.resource_id,
+            &Body {
+                range: n.range,
+                amount: n.amount,
+                notes: &n.notes,
+                allocate_on_time_off: false,
+                role_id: role.as_ref(),
+                task_id: None,
+            },
+        )?;
+        Self::created(self.post(&body).await?)
+    }
+}
+
+#[async_trait]
+impl Backend for RuddrBackend {
+    fn kind(&self) -> BackendKind {
+        BackendKind::Ruddr
+    }
+
+    async fn roster(&self) -> BackendResult<Roster> {
+        // The workspace itself first: it proves the key before the lists go out.
+        let workspace = self.http.get("", &[]).await?;
+        let name = workspace
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or("Ruddr")
+            .to_string();
+        let (members, projects, placeholders, wires) = futures::try_join!(
+            self.list::<WireMember>("members", "member", &[]),
+            self.list::<WireProject>("projects", "project", &[]),
+            self.list::<WirePlaceholder>("resource-placeholders", "placeholder", &[]),
+            self.wire_allocations(self.span, false),
+        )?;
+
+        // Pairs seen, with the role each was last allocated under; and members' time off.
+        let mut pairs: BTreeMap<(Assignee, Id), String> = BTreeMap::new();
+        let mut time_off: HashMap<Id, Vec<DateRange>> = HashMap::new();
+        for w in &wires {
+            let Some(who) = w.assignee() else { continue };
+            if w.is_time_off() {
+                // A partial day off counts as a whole one: allot's time off is in days.
+                if let Assignee::Member(m) = &who {
+                    time_off.entry(m.clone()).or_default().push(w.range());
+                }
+            } else if let Some(p) = &w.project {
+                let role = w
+                    .role
+                    .as_ref()
+                    .and_then(|r| r.name.clone())
+                    .unwrap_or_default();
+                pairs.entry((who, p.id.clone())).or_insert(role);
+            }
+        }
+
+        // Active members, and inactive ones that still hold allocations in the span.
+        let on_something: HashSet<&Id> = pairs
+            .keys()
+            .filter_map(|(who, _)| match who {
+                Assignee::Member(m) => Some(m),
+                Assignee::Placeholder(_) => None,
+            })
+            .collect();
+        let members: Vec<WireMember> = members
+            .into_iter()
+            .filter(|m| m.is_active != Some(false) || on_something.contains(&m.id))
+            .collect();
+        let periods =
+            futures::future::try_join_all(members.iter().map(|m| self.periods(m))).await?;
+        let mut people: Vec<Person> = members
+            .iter()
+            .zip(&periods)
+            .map(|(m, p)| {
+                let off = decode::merge_ranges(time_off.remove(&m.id).unwrap_or_default());
+                decode::person(m, decode::weekly_capacity(p, self.today), off)
+            })
+            .collect();
+        people.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+
+        let placeholders: Vec<WirePlaceholder> = placeholders
+            .into_iter()
+            .filter(|p| {
+                p.is_active != Some(false)
+                    || pairs
+                        .keys()
+                        .any(|(w, _)| *w == Assignee::Placeholder(p.id.clone()))
+            })
+            .collect();
+        let placeholder_name = |id: &Id| {
+            placeholders
+                .iter()
+                .find(|p| &p.id == id)
+                .and_then(|p| p.name.clone())
+                .unwrap_or_default()
+        };
+
+        let mut resources: Vec<Resource> = Vec::new();
+        let mut participations: Vec<Participation> = Vec::new();
+        for ((who, project), role) in &pairs {
+            let id = resource_id(who, Some(project));
+            resources.push(match who {
+                Assignee::Member(m) => {
+                    participations.push(Participation {
+                        person_id: m.clone(),
+                        project_id: project.clone(),
+                        role: Some(role.clone()).filter(|r| !r.is_empty()),
+                    });
+                    let title = people
+                        .iter()
+                        .find(|p| &p.id == m)
+                        .map(|p| p.role.clone())
+                        .unwrap_or_default();
+                    let role = if role.is_empty() { title } else { role.clone() };
+                    Resource {
+                        id,
+                        project_id: Some(project.clone()),
+                        person_id: Some(m.clone()),
+                        label: role.clone(),
+                        role,
+                    }
+                }
+                Assignee::Placeholder(ph) => {
+                    let name = placeholder_name(ph);
+                    Resource {
+                        id,
+                        project_id: Some(project.clone()),
+                        person_id: None,
+                        role: name.clone(),
+                        label: name,
+                    }
+                }
+            });
+        }
+        // Everyone with nothing in the span still gets a row.
+        let busy: HashSet<&Assignee> = pairs.keys().map(|(w, _)| w).collect();
+        for p in &people {
+            let who = Assignee::Member(p.id.clone());
+            if !busy.contains(&who) {
+                resources.push(Resource {
+                    id: resource_id(&who, None),
+                    project_id: None,
+                    person_id: Some(p.id.clone()),
+                    role: p.role.clone(),
+                    label: p.role.clone(),
+                });
+            }
+        }
+        for ph in &placeholders {
+            let who = Assignee::Placeholder(ph.id.clone());
+            if !busy.contains(&who) {
+                let name = ph.name.clone().unwrap_or_default();
+                resources.push(Resource {
+                    id: resource_id(&who, None),
+                    project_id: None,
+                    person_id: None,
+                    role: name.clone(),
+                    label: name,
+                });
+            }
+        }
+
+        let mut projects: Vec<_> = projects.iter().map(decode::project).collect();
+        projects.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+
+        {
+            let mut cache = self.cache();
+            cache.calendars = people
+                .iter()
+                .map(|p| {
+                    let cal = Calendar::new(p.weekly, Default::default(), p.time_off.clone());
+                    (p.id.clone(), cal)
+                })
+                .collect();
+            cache.placeholders = placeholders
+                .iter()
+                .map(|p| (p.name.clone().unwrap_or_default(), p.id.clone()))
+                .collect();
+        }
+
+        Ok(Roster {
+            name,
+            // Ruddr keys belong to the workspace, not to a person.
+            current_user: None,
+            people,
+            projects,
+            resources,
+            holidays: Default::default(),
+            participations,
+        })
+    }
+
+    /// Project allocations overlapping `window`, sorted by start, end, id (Ruddr pages come
+    /// newest-created first, which would shuffle on every change).
+    async fn allocations(&self, window: DateRange) -> BackendResult<Vec<Allocation>> {
+        let mut out: Vec<Allocation> = self
+            .wire_allocations(window, true)
+            .await?
+            .iter()
+            .filter_map(WireAllocation::to_allocation)
+            .collect();
+        out.sort_by(|a, b| {
+            (a.range.start, a.range.end, &a.id).cmp(&(b.range.start, b.range.end, &b.id))
+        });
+        Ok(out)
+    }
+
+    async fn requests(&self) -> BackendResult<Vec<Request>> {
+        Ok(vec![])
+    }
+
+    /// One POST per allocation (Ruddr has no bulk create), all through the rate limiter. If one
+    /// fails, the ones this call made are deleted again and the failure is returned.
+    async fn create_allocations(&self, new: Vec<NewAllocation>) -> BackendResult<Vec<Allocation>> {
+        let results =
+            futures::future::join_all(new.iter().map(|n| self.create_one(n))).await;
+        let mut made = Vec::with_capacity(results.len());
+        let mut failed = None;
+        for r in results {
+            match r {
+                Ok(a) => made.push(a),
+                Err(e) => failed = failed.or(Some(e)),
+            }
+        }
+        match failed {
+            None => Ok(made),
+            Some(e) => {
+                for a in made {
+                    if let Err(undo) = self.delete_allocation(a.id).await {
+                        tracing::warn!("could not undo a Ruddr create: {undo}");
+                    }
+                }
+                Err(e)
+            }
+        }
+    }
+
+    async fn update_allocation(&self, a: Allocation) -> BackendResult<Allocation> {
+        if a.read_only || self.cache().read_only.contains(&a.id) {
+            return Err(read_only_refusal());
+        }
+        // Ruddr has no conditional writes, so the version is not checked; a PATCH without a
+        // role keeps the allocation's own.
+        self.patch(&a, None).await
+    }
+
+    async fn delete_allocation(&self, id: Id) -> BackendResult<()> {
+        if self.cache().read_only.contains(&id) {
+            return Err(read_only_refusal());
+        }
+        self.http
+            .write(Method::DELETE, &format!("allocations/{id}"), None)
+            .await
+            .map(|_| ())
+    }
+
+    /// PATCHes the first part to end the day before `date`, then POSTs the second with the
+    /// same role and task; if the POST fails the first part is put back as it was.
+    async fn split_allocation(
+        &self,
+        id: Id,
+        date: NaiveDate,
+    ) -> BackendResult<(Allocation, Allocation)> {
+        let wire = self.one(&id).await?;
+        let a = wire.to_allocation().ok_or_else(|| BackendError::Validation {
+            field: None,
+            message: "time off is not split here".into(),
+        })?;
+        if a.read_only {
+            return Err(read_only_refusal());
+        }
+        let cal = match wire.assignee() {
+            Some(Assignee::Member(m)) => self.cache().calendars.get(&m).cloned(),
+            _ => None,
+        }
+        .unwrap_or_else(|| Calendar::new(WeeklyCapacity::STANDARD, Default::default(), vec![]));
+        let (first, second) =
+            crate::domain::edit::split(&a, date, Id::new("new"), &cal).map_err(|message| {
+                BackendError::Validation {
+                    field: None,
+                    message,
+                }
+            })?;
+        let first = self.patch(&first, None).await?;
+        let body = allocation_body(
+            &second.resource_id,
+            &Body {
+                range: second.range,
+                amount: second.amount,
+                notes: &second.notes,
+                allocate_on_time_off: second.allocate_on_time_off,
+                role_id: wire.role.as_ref().map(|r| &r.id),
+                task_id: wire.task.as_ref().map(|t| &t.id),
+            },
+        )?;
+        let made = self.post(&body).await.and_then(Self::created);
+        match made {
+            Ok(second) => Ok((first, second)),
+            Err(e) => {
+                if let Err(undo) = self.patch(&a, None).await {
+                    tracing::warn!("could not put back the first part of a failed split: {undo}");
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Ruddr keeps no resources: a new one is only a pair allot names. An unnamed one takes the
+    /// placeholder named like its role.
+    async fn create_resources(&self, new: Vec<NewResource>) -> BackendResult<Vec<Resource>> {
+        let placeholders = self.cache().placeholders.clone();
+        new.into_iter()
+            .map(|n| {
+                let role = n.role.clone().unwrap_or_default();
+                let who = match &n.person_id {
+                    Some(p) => Assignee::Member(p.clone()),
+                    None => placeholders
+                        .iter()
+                        .find(|(name, _)| name.eq_ignore_ascii_case(role.trim()))
+                        .map(|(_, id)| Assignee::Placeholder(id.clone()))
+                        .ok_or_else(|| BackendError::Validation {
+                            field: Some("role".into()),
+                            message: format!(
+                                "Ruddr has no placeholder named '{role}'; add it in Ruddr first"
+                            ),
+                        })?,
+                };
+                Ok(Resource {
+                    id: resource_id(&who, Some(&n.project_id)),
+                    project_id: Some(n.project_id),
+                    person_id: n.person_id,
+                    label: n.label.unwrap_or_else(|| role.clone()),
+                    role,
+                })
+            })
+            .collect()
+    }
+
+    async fn delete_resource(&self, id: Id) -> BackendResult<()> {
+        match parse_resource_id(&id) {
+            Some(_) => Ok(()),
+            None => Err(BackendError::NotFound(format!("no Ruddr resource {id}"))),
+        }
+    }
+
+    async fn create_request(&self, _new: NewRequest) -> BackendResult<RequestCreated> {
+        Err(BackendError::Unsupported(NO_REQUESTS.into()))
+    }
+
+    async fn update_approver(&self, _id: Id, _approver_ids: Vec<Id>) -> BackendResult<Request> {
+        Err(BackendError::Unsupported(NO_REQUESTS.into()))
+    }
+
+    async fn resolve_request(&self, _id: Id, _how: Resolution) -> BackendResult<Request> {
+        Err(BackendError::Unsupported(NO_REQUESTS.into()))
+    }
+}
