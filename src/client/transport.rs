@@ -204,13 +204,15 @@ impl Transport {
         self.dialect.product
     }
 
+    /// `base/path` plus the dialect's suffix; an empty path is the base itself (Ruddr's
+    /// workspace, the key check).
     fn url(&self, path: &str) -> String {
-        format!(
-            "{}/{}{}",
-            self.base,
-            path.trim_start_matches('/'),
-            self.dialect.suffix
-        )
+        let path = path.trim_start_matches('/');
+        if path.is_empty() {
+            format!("{}{}", self.base, self.dialect.suffix)
+        } else {
+            format!("{}/{path}{}", self.base, self.dialect.suffix)
+        }
     }
 
     /// What the transport is waiting on, e.g. "Kantata is busy (429); retrying

@@ -53,8 +53,9 @@ pub struct RuddrBackend {
 fn read_only_refusal() -> BackendError {
     BackendError::Validation {
         field: None,
-        message: "this allocation comes from a time entry/holiday in Ruddr and can't be edited here"
-            .into(),
+        message:
+            "this allocation comes from a time entry/holiday in Ruddr and can't be edited here"
+                .into(),
     }
 }
 
@@ -119,7 +120,10 @@ impl RuddrBackend {
             window.start.format("%Y-%m-%d").to_string(),
             window.end.format("%Y-%m-%d").to_string(),
         );
-        let mut query = vec![("startOnBefore", end.as_str()), ("endOnAfter", start.as_str())];
+        let mut query = vec![
+            ("startOnBefore", end.as_str()),
+            ("endOnAfter", start.as_str()),
+        ];
         if only_projects {
             query.push(("assignmentTypeId", "project"));
         }
@@ -423,8 +427,7 @@ impl Backend for RuddrBackend {
     /// One POST per allocation (Ruddr has no bulk create), all through the rate limiter. If one
     /// fails, the ones this call made are deleted again and the failure is returned.
     async fn create_allocations(&self, new: Vec<NewAllocation>) -> BackendResult<Vec<Allocation>> {
-        let results =
-            futures::future::join_all(new.iter().map(|n| self.create_one(n))).await;
+        let results = futures::future::join_all(new.iter().map(|n| self.create_one(n))).await;
         let mut made = Vec::with_capacity(results.len());
         let mut failed = None;
         for r in results {
@@ -473,10 +476,12 @@ impl Backend for RuddrBackend {
         date: NaiveDate,
     ) -> BackendResult<(Allocation, Allocation)> {
         let wire = self.one(&id).await?;
-        let a = wire.to_allocation().ok_or_else(|| BackendError::Validation {
-            field: None,
-            message: "time off is not split here".into(),
-        })?;
+        let a = wire
+            .to_allocation()
+            .ok_or_else(|| BackendError::Validation {
+                field: None,
+                message: "time off is not split here".into(),
+            })?;
         if a.read_only {
             return Err(read_only_refusal());
         }
@@ -564,5 +569,505 @@ impl Backend for RuddrBackend {
 
     async fn resolve_request(&self, _id: Id, _how: Resolution) -> BackendResult<Request> {
         Err(BackendError::Unsupported(NO_REQUESTS.into()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::transport::manual::ManualClock;
+    use crate::domain::Amount;
+    use crate::domain::dates::parse_date;
+    use axum::Router;
+    use axum::extract::{Query, State};
+    use axum::http::{HeaderMap, Method as AxMethod, StatusCode, Uri};
+    use serde_json::json;
+
+    const ADA: &str = "a0000000-0000-4000-8000-000000000001";
+    const BO: &str = "b0000000-0000-4000-8000-000000000002";
+    const CY: &str = "c0000000-0000-4000-8000-000000000003";
+    const DI: &str = "d0000000-0000-4000-8000-000000000004";
+    const DESIGNER: &str = "e0000000-0000-4000-8000-000000000005";
+    const QA: &str = "f0000000-0000-4000-8000-000000000006";
+    const ATLAS: &str = "10000000-0000-4000-8000-000000000010";
+    const BOREALIS: &str = "20000000-0000-4000-8000-000000000020";
+    const ROLE: &str = "30000000-0000-4000-8000-000000000030";
+    const TASK: &str = "40000000-0000-4000-8000-000000000040";
+
+    type Logged = (String, String, HashMap<String, String>, Option<Value>);
+
+    /// A Ruddr-shaped workspace on loopback: cursor-paged lists, allocation writes, and knobs
+    /// for failures. Every request is logged.
+    #[derive(Default)]
+    struct Fake {
+        members: Vec<Value>,
+        periods: HashMap<String, Vec<Value>>,
+        projects: Vec<Value>,
+        placeholders: Vec<Value>,
+        /// Server order: newest first.
+        allocations: Vec<Value>,
+        log: Vec<Logged>,
+        /// Answer this many requests with 429 first.
+        busy: usize,
+        /// Answer requests of this method with this status and body.
+        fail: Option<(String, u16, Value)>,
+        next_id: u32,
+    }
+
+    type Shared = Arc<Mutex<Fake>>;
+
+    fn page(items: &[Value], q: &HashMap<String, String>) -> Value {
+        let limit: usize = q.get("limit").and_then(|l| l.parse().ok()).unwrap_or(10);
+        let from = match q.get("startingAfter") {
+            Some(id) => items
+                .iter()
+                .position(|v| v["id"] == id.as_str())
+                .map_or(items.len(), |i| i + 1),
+            None => 0,
+        };
+        let slice: Vec<Value> = items.iter().skip(from).take(limit).cloned().collect();
+        json!({"results": slice, "hasMore": from + limit < items.len()})
+    }
+
+    fn simple(id: Option<&Value>) -> Value {
+        match id {
+            Some(Value::String(id)) => json!({"id": id, "name": "?"}),
+            _ => Value::Null,
+        }
+    }
+
+    /// Writes a request body's fields onto a stored allocation, as Ruddr would.
+    fn apply_body(stored: &mut Value, body: &Value) {
+        if let Some(unit) = body.get("unit") {
+            stored["unit"] = unit.clone();
+            for f in [
+                "hoursPerDay",
+                "hoursPerWeek",
+                "hoursPerMonth",
+                "hoursPerAllocation",
+                "hoursRatioOfCapacity",
+            ] {
+                stored[f] = Value::Null;
+            }
+        }
+        for (k, v) in body.as_object().into_iter().flatten() {
+            match k.as_str() {
+                "memberId" => stored["member"] = simple(Some(v)),
+                "resourcePlaceholderId" => stored["placeholder"] = simple(Some(v)),
+                "projectId" => stored["project"] = simple(Some(v)),
+                "projectRoleId" => stored["role"] = simple(Some(v)),
+                "projectTaskId" => stored["task"] = simple(Some(v)),
+                "unit" => {}
+                _ => stored[k.as_str()] = v.clone(),
+            }
+        }
+    }
+
+    async fn any(
+        State(s): State<Shared>,
+        method: AxMethod,
+        uri: Uri,
+        headers: HeaderMap,
+        Query(q): Query<HashMap<String, String>>,
+        body: String,
+    ) -> (StatusCode, String) {
+        let mut f = s.lock().unwrap();
+        let path = uri.path().trim_start_matches("/api/workspace").to_string();
+        let json_body: Option<Value> = serde_json::from_str(&body).ok();
+        f.log.push((
+            method.to_string(),
+            path.clone(),
+            q.clone(),
+            json_body.clone(),
+        ));
+        let answer = |status: u16, v: Value| (StatusCode::from_u16(status).unwrap(), v.to_string());
+        if headers.get("authorization").and_then(|v| v.to_str().ok()) != Some("Bearer k3y") {
+            return answer(
+                401,
+                json!({"status": 401, "message": "The provided bearer token is missing or invalid."}),
+            );
+        }
+        if f.busy > 0 {
+            f.busy -= 1;
+            return answer(429, json!({"status": 429, "message": "Too many requests"}));
+        }
+        if let Some((m, status, v)) = &f.fail
+            && *m == method.as_str()
+        {
+            return answer(*status, v.clone());
+        }
+        let not_found = json!({"status": 404, "message": "Allocation not found."});
+        match (method.as_str(), path.as_str()) {
+            ("GET", "") => answer(200, json!({"id": "ws", "name": "Acme \u{1b}]0;Consulting"})),
+            ("GET", "/members") => answer(200, page(&f.members, &q)),
+            ("GET", "/projects") => answer(200, page(&f.projects, &q)),
+            ("GET", "/resource-placeholders") => answer(200, page(&f.placeholders, &q)),
+            ("GET", "/availability-periods") => {
+                let member = q.get("memberId").cloned().unwrap_or_default();
+                let periods = f.periods.get(&member).cloned().unwrap_or_default();
+                answer(200, page(&periods, &q))
+            }
+            ("GET", "/allocations") => {
+                let keep: Vec<Value> = f
+                    .allocations
+                    .iter()
+                    .filter(|a| {
+                        let s = a["start"].as_str().unwrap_or("");
+                        let e = a["end"].as_str().unwrap_or("");
+                        q.get("startOnBefore").is_none_or(|b| s <= b.as_str())
+                            && q.get("endOnAfter").is_none_or(|b| e >= b.as_str())
+                            && q.get("assignmentTypeId")
+                                .is_none_or(|t| a["assignmentTypeId"] == t.as_str())
+                    })
+                    .cloned()
+                    .collect();
+                answer(200, page(&keep, &q))
+            }
+            ("POST", "/allocations") => {
+                f.next_id += 1;
+                let mut a = json!({
+                    "id": format!("99999999-0000-4000-8000-{:012}", f.next_id),
+                    "totalHours": null, "isBillable": true, "readOnly": false,
+                    "entity": "allocation", "createdAt": "2026-11-20T10:00:00.000Z",
+                    "member": null, "placeholder": null, "project": null, "role": null,
+                    "task": null, "timeOffType": null,
+                });
+                apply_body(&mut a, json_body.as_ref().unwrap_or(&Value::Null));
+                f.allocations.insert(0, a.clone());
+                answer(200, a)
+            }
+            (m, p) if p.starts_with("/allocations/") => {
+                let id = p.trim_start_matches("/allocations/");
+                let Some(i) = f.allocations.iter().position(|a| a["id"] == id) else {
+                    return answer(404, not_found);
+                };
+                match m {
+                    "GET" => answer(200, f.allocations[i].clone()),
+                    "PATCH" => {
+                        let b = json_body.unwrap_or(Value::Null);
+                        apply_body(&mut f.allocations[i], &b);
+                        answer(200, f.allocations[i].clone())
+                    }
+                    "DELETE" => {
+                        f.allocations.remove(i);
+                        (StatusCode::NO_CONTENT, String::new())
+                    }
+                    _ => answer(405, json!({"status": 405, "message": "Method not allowed"})),
+                }
+            }
+            _ => answer(404, json!({"status": 404, "message": "Not found"})),
+        }
+    }
+
+    async fn serve(fake: Fake) -> (String, Shared) {
+        let shared: Shared = Arc::new(Mutex::new(fake));
+        let app = Router::new().fallback(any).with_state(shared.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        (format!("http://{addr}/api/workspace"), shared)
+    }
+
+    fn d(s: &str) -> NaiveDate {
+        parse_date(s).unwrap()
+    }
+
+    fn config(base: String) -> RuddrConfig {
+        RuddrConfig {
+            base_url: base,
+            ..RuddrConfig::new("k3y", d("2026-11-15"))
+        }
+    }
+
+    /// A project allocation for a member (or, with `placeholder`, a placeholder).
+    fn alloc(
+        id: &str,
+        who: &str,
+        placeholder: bool,
+        project: &str,
+        start: &str,
+        end: &str,
+    ) -> Value {
+        let whom = json!({"id": who, "name": "?"});
+        json!({
+            "id": id, "resourceTypeId": if placeholder { "placeholder" } else { "member" },
+            "assignmentTypeId": "project", "start": start, "end": end, "unit": "day",
+            "hoursPerDay": 6.5, "hoursPerWeek": null, "hoursPerMonth": null,
+            "hoursPerAllocation": null, "hoursRatioOfCapacity": null,
+            "allocateOnTimeOffDays": false, "totalHours": 422.5, "isBillable": true,
+            "notes": "", "readOnly": false, "entity": "allocation",
+            "createdAt": "2026-01-10T14:22:35.418Z",
+            "member": if placeholder { Value::Null } else { whom.clone() },
+            "placeholder": if placeholder { whom } else { Value::Null },
+            "project": {"id": project, "name": "?", "client": null},
+            "role": {"id": ROLE, "name": "Senior Engineer"},
+            "task": {"id": TASK, "name": "Backend"}, "timeOffType": null
+        })
+    }
+
+    fn uuid(n: usize) -> String {
+        format!("00000000-0000-4000-8000-{n:012}")
+    }
+
+    fn workspace() -> Fake {
+        let week = |h: f64| json!([h, h, h, h, h, 0, 0]);
+        let mut time_off = alloc(&uuid(3), ADA, false, ATLAS, "2026-12-24", "2026-12-28");
+        time_off["assignmentTypeId"] = json!("time_off");
+        time_off["project"] = Value::Null;
+        time_off["readOnly"] = json!(true);
+        time_off["entity"] = json!("holiday");
+        let mut weekly = alloc(
+            &uuid(2),
+            DESIGNER,
+            true,
+            BOREALIS,
+            "2026-11-02",
+            "2026-11-27",
+        );
+        weekly["unit"] = json!("week");
+        weekly["hoursPerDay"] = Value::Null;
+        weekly["hoursPerWeek"] = json!(20);
+        let mut entry = alloc(&uuid(4), ADA, false, ATLAS, "2026-11-30", "2026-11-30");
+        entry["readOnly"] = json!(true);
+        entry["entity"] = json!("time_entry");
+        Fake {
+            members: vec![
+                json!({"id": ADA, "name": "Ada \u{1b}[31mLovelace", "email": "ada@example.com", "isActive": true, "jobTitle": {"id": "j", "name": "Engineer"}}),
+                json!({"id": BO, "name": "Bo", "isActive": true, "jobTitle": null,
+                       "availabilityPeriods": [{"start": "2020-01-01", "end": null, "hoursPerDay": [10, 10, 10, 10, 0, 0, 0], "isDefault": true}]}),
+                json!({"id": CY, "name": "Cy", "isActive": false}),
+                json!({"id": DI, "name": "Di", "isActive": false}),
+            ],
+            periods: HashMap::from([(
+                ADA.to_string(),
+                vec![
+                    json!({"id": "p1", "start": "2025-01-01", "end": "2025-12-31", "hoursPerDay": week(6.0), "isDefault": false}),
+                    json!({"id": "p2", "start": "2026-01-01", "end": null, "hoursPerDay": week(8.0), "isDefault": true}),
+                ],
+            )]),
+            projects: vec![
+                json!({"id": BOREALIS, "name": "Borealis", "client": null}),
+                json!({"id": ATLAS, "name": "Atlas", "client": {"id": "c", "name": "Acme Corp"}}),
+            ],
+            placeholders: vec![
+                json!({"id": DESIGNER, "name": "Designer", "isActive": true}),
+                json!({"id": QA, "name": "QA", "isActive": true}),
+            ],
+            allocations: vec![
+                entry,
+                time_off,
+                alloc(&uuid(5), DI, false, ATLAS, "2026-10-01", "2026-10-30"),
+                weekly,
+                alloc(&uuid(1), ADA, false, ATLAS, "2026-11-02", "2026-11-13"),
+            ],
+            ..Default::default()
+        }
+    }
+
+    fn requests_to(shared: &Shared, path: &str) -> Vec<Logged> {
+        shared
+            .lock()
+            .unwrap()
+            .log
+            .iter()
+            .filter(|l| l.1 == path)
+            .cloned()
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn the_planner_reads_a_ruddr_workspace() {
+        let (base, shared) = serve(workspace()).await;
+        let b = RuddrBackend::new(config(base)).unwrap();
+        assert_eq!(b.kind(), BackendKind::Ruddr);
+        let roster = b.roster().await.unwrap();
+        assert_eq!(roster.name, "Acme \u{FFFD}]0;Consulting");
+        assert_eq!(roster.current_user, None);
+        let names: Vec<&str> = roster.people.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["Ada \u{FFFD}[31mLovelace", "Bo", "Di"],
+            "sorted, cleaned; inactive Cy left out, inactive Di kept for their allocation"
+        );
+        let ada = &roster.people[0];
+        assert_eq!(ada.role, "Engineer");
+        assert_eq!(
+            ada.weekly,
+            WeeklyCapacity::STANDARD,
+            "the period covering today"
+        );
+        assert_eq!(
+            ada.time_off,
+            vec![DateRange::new(d("2026-12-24"), d("2026-12-28"))]
+        );
+        assert_eq!(
+            roster.people[1].weekly,
+            WeeklyCapacity([600, 600, 600, 600, 0, 0, 0])
+        );
+        assert_eq!(
+            roster.people[2].weekly,
+            WeeklyCapacity([0; 7]),
+            "no period, no capacity"
+        );
+        let asked: Vec<String> = requests_to(&shared, "/availability-periods")
+            .iter()
+            .map(|l| l.2["memberId"].clone())
+            .collect();
+        assert!(asked.contains(&ADA.to_string()) && !asked.contains(&BO.to_string()));
+        assert_eq!(
+            roster
+                .projects
+                .iter()
+                .map(|p| (p.name.as_str(), p.client.as_str()))
+                .collect::<Vec<_>>(),
+            [("Atlas", "Acme Corp"), ("Borealis", "")]
+        );
+
+        let by_id: HashMap<String, &Resource> = roster
+            .resources
+            .iter()
+            .map(|r| (r.id.to_string(), r))
+            .collect();
+        let ada_atlas = by_id[&format!("m:{ADA}|p:{ATLAS}")];
+        assert_eq!(ada_atlas.person_id, Some(Id::new(ADA)));
+        assert_eq!(ada_atlas.role, "Senior Engineer");
+        let designer = by_id[&format!("ph:{DESIGNER}|p:{BOREALIS}")];
+        assert!(designer.is_unnamed());
+        assert_eq!(designer.label, "Designer");
+        assert_eq!(
+            by_id[&format!("m:{BO}")].project_id,
+            None,
+            "Bo shows with no project"
+        );
+        assert!(by_id[&format!("ph:{QA}")].is_unnamed());
+        assert!(
+            !by_id.contains_key(&format!("m:{ADA}")),
+            "Ada has a project row"
+        );
+        assert_eq!(roster.resources.len(), 5);
+
+        let window = DateRange::new(d("2026-11-01"), d("2026-12-31"));
+        let allocs = b.allocations(window).await.unwrap();
+        let last = requests_to(&shared, "/allocations").pop().unwrap().2;
+        assert_eq!(last["startOnBefore"], "2026-12-31");
+        assert_eq!(last["endOnAfter"], "2026-11-01");
+        assert_eq!(last["assignmentTypeId"], "project");
+        assert_eq!(last["limit"], "100");
+        let ids: Vec<String> = allocs.iter().map(|a| a.id.to_string()).collect();
+        assert_eq!(
+            ids,
+            [uuid(1), uuid(2), uuid(4)],
+            "by start, time off left out"
+        );
+        assert_eq!(allocs[1].amount, Amount::HoursPerWeek(20.0));
+        assert!(allocs[2].read_only);
+
+        assert_eq!(b.requests().await.unwrap(), vec![]);
+        let e = b
+            .resolve_request(Id::new("x"), Resolution::Reject)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            e,
+            BackendError::Unsupported("Ruddr has no resource requests".into())
+        );
+    }
+
+    #[tokio::test]
+    async fn pages_follow_the_cursor_across_three_pages() {
+        let mut fake = Fake::default();
+        // Newest first, as Ruddr sends them.
+        fake.allocations = (0..250)
+            .rev()
+            .map(|n| alloc(&uuid(n), ADA, false, ATLAS, "2026-11-02", "2026-11-06"))
+            .collect();
+        let (base, shared) = serve(fake).await;
+        let b = RuddrBackend::new(config(base)).unwrap();
+        let window = DateRange::new(d("2026-11-01"), d("2026-11-30"));
+        let allocs = b.allocations(window).await.unwrap();
+        assert_eq!(allocs.len(), 250);
+        let ids: Vec<String> = allocs.iter().map(|a| a.id.to_string()).collect();
+        assert_eq!(
+            ids,
+            (0..250).map(uuid).collect::<Vec<_>>(),
+            "sorted by start, then id"
+        );
+        let cursors: Vec<Option<String>> = requests_to(&shared, "/allocations")
+            .iter()
+            .map(|l| l.2.get("startingAfter").cloned())
+            .collect();
+        assert_eq!(cursors, [None, Some(uuid(150)), Some(uuid(50))]);
+    }
+
+    #[tokio::test]
+    async fn a_429_storm_backs_off_1_2_4_8_seconds_then_says_what_ruddr_said() {
+        let (base, shared) = serve(Fake {
+            busy: 100,
+            ..Default::default()
+        })
+        .await;
+        let clock = ManualClock::new();
+        let b = RuddrBackend::with_clock(config(base.clone()), clock.clone()).unwrap();
+        let window = DateRange::new(d("2026-11-01"), d("2026-11-30"));
+        let e = b.allocations(window).await.unwrap_err().to_string();
+        assert!(e.contains("429") && e.contains("Too many requests"), "{e}");
+        assert_eq!(
+            clock.sleeps(),
+            [1, 2, 4, 8].map(std::time::Duration::from_secs).to_vec()
+        );
+        assert_eq!(b.sent(), 5, "the first try and four retries");
+        assert_eq!(b.activity(), None);
+
+        // A shorter storm passes, after waiting 1 and 2 s.
+        shared.lock().unwrap().busy = 2;
+        let clock = ManualClock::new();
+        let b = RuddrBackend::with_clock(config(base), clock.clone()).unwrap();
+        assert_eq!(b.allocations(window).await.unwrap(), vec![]);
+        assert_eq!(
+            clock.sleeps(),
+            [1, 2].map(std::time::Duration::from_secs).to_vec()
+        );
+    }
+
+    #[tokio::test]
+    async fn locked_and_conflicting_workspaces_are_explained() {
+        let (base, shared) = serve(workspace()).await;
+        shared.lock().unwrap().fail = Some((
+            "GET".into(),
+            423,
+            json!({"status": 423, "message": "API access is disabled, please contact support for assistance."}),
+        ));
+        let b = RuddrBackend::new(config(base.clone())).unwrap();
+        let e = b.roster().await.unwrap_err().to_string();
+        assert!(
+            e.contains("API access is turned off") && e.contains("contact support"),
+            "{e}"
+        );
+
+        shared.lock().unwrap().fail = Some((
+            "DELETE".into(),
+            409,
+            json!({"status": 409, "message": "The allocation is read-only."}),
+        ));
+        let e = b.delete_allocation(Id::new(uuid(1))).await.unwrap_err();
+        assert!(matches!(&e, BackendError::Validation { .. }), "{e:?}");
+        assert!(e.to_string().contains("read-only"), "{e}");
+
+        let e = RuddrBackend::new(config("http://www.ruddr.io/api/workspace".into()))
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            e.contains("refusing to send the API token over plain http"),
+            "{e}"
+        );
+        shared.lock().unwrap().fail = None;
+        let wrong = RuddrBackend::new(RuddrConfig {
+            api_key: "nope".into(),
+            ..config(base)
+        })
+        .unwrap();
+        let e = wrong.roster().await.unwrap_err().to_string();
+        assert!(e.starts_with("the Ruddr API key was refused"), "{e}");
     }
 }

@@ -468,7 +468,10 @@ pub fn allocation_body(resource: &Id, b: &Body) -> Result<Value, BackendError> {
     o.insert(field.into(), json!(value));
     // Ruddr keeps this flag for member project allocations only.
     if matches!(who, Assignee::Member(_)) {
-        o.insert("allocateOnTimeOffDays".into(), json!(b.allocate_on_time_off));
+        o.insert(
+            "allocateOnTimeOffDays".into(),
+            json!(b.allocate_on_time_off),
+        );
     }
     o.insert("notes".into(), json!(b.notes));
     Ok(Value::Object(o))
@@ -681,11 +684,16 @@ mod tests {
             ))),
             "resourceTypeId decides when both objects are present"
         );
-        assert!(!w.is_time_off(), "assignmentTypeId decides, not timeOffType");
+        assert!(
+            !w.is_time_off(),
+            "assignmentTypeId decides, not timeOffType"
+        );
         let a = w.to_allocation().unwrap();
         assert_eq!(
             a.resource_id,
-            Id::new("ph:e804cd57-8b98-437d-86f4-90e920a41774|p:095e0780-48bf-472c-8deb-2fc3ebc7d90c")
+            Id::new(
+                "ph:e804cd57-8b98-437d-86f4-90e920a41774|p:095e0780-48bf-472c-8deb-2fc3ebc7d90c"
+            )
         );
         assert_eq!(a.amount, Amount::HoursPerDay(8.0));
         assert_eq!(a.server_total_minutes, Some(528 * 60));
@@ -719,35 +727,41 @@ mod tests {
 
     #[test]
     fn every_unit_reads_its_own_field_and_decimals_survive() {
-        let with = |unit: &str, field: &str, v: &str| {
-            wire(&SEED_CREATED.replace(
-                r#""unit": "day",
-      "hoursPerDay": 6.5,"#,
-                &format!(r#""unit": "{unit}", "hoursPerDay": null, "{field}": {v},"#),
-            ))
-            .amount()
+        let with = |unit: &str, field: &str, v: f64| {
+            let mut o = parse("allocation", SEED_CREATED).unwrap();
+            o["unit"] = json!(unit);
+            o["hoursPerDay"] = Value::Null;
+            o[field] = json!(v);
+            decode::<WireAllocation>("allocation", &o).unwrap().amount()
         };
-        assert_eq!(with("week", "hoursPerWeek", "22.5"), Amount::HoursPerWeek(22.5));
-        assert_eq!(with("month", "hoursPerMonth", "80"), Amount::HoursPerMonth(80.0));
         assert_eq!(
-            with("allocation", "hoursPerAllocation", "422.5"),
+            with("week", "hoursPerWeek", 22.5),
+            Amount::HoursPerWeek(22.5)
+        );
+        assert_eq!(
+            with("month", "hoursPerMonth", 80.0),
+            Amount::HoursPerMonth(80.0)
+        );
+        assert_eq!(
+            with("allocation", "hoursPerAllocation", 422.5),
             Amount::TotalHours(422.5)
         );
         assert_eq!(
-            with("ratio_of_capacity", "hoursRatioOfCapacity", "0.375"),
+            with("ratio_of_capacity", "hoursRatioOfCapacity", 0.375),
             Amount::RatioOfCapacity(0.375)
         );
     }
 
     #[test]
     fn time_off_is_not_a_bar_and_read_only_comes_from_the_flag_or_the_entity() {
-        let off = wire(
-            &SEED_CREATED
-                .replace(r#""assignmentTypeId": "project""#, r#""assignmentTypeId": "time_off""#),
-        );
+        let off = wire(&SEED_CREATED.replace(
+            r#""assignmentTypeId": "project""#,
+            r#""assignmentTypeId": "time_off""#,
+        ));
         assert!(off.is_time_off());
         assert_eq!(off.to_allocation(), None);
-        let entry = wire(&SEED_CREATED.replace(r#""entity": "allocation""#, r#""entity": "time_entry""#));
+        let entry =
+            wire(&SEED_CREATED.replace(r#""entity": "allocation""#, r#""entity": "time_entry""#));
         assert!(entry.to_allocation().unwrap().read_only);
     }
 
@@ -786,7 +800,10 @@ mod tests {
             480,
             "the next to start"
         );
-        assert_eq!(weekly_capacity(&[], d("2025-06-01")), WeeklyCapacity([0; 7]));
+        assert_eq!(
+            weekly_capacity(&[], d("2025-06-01")),
+            WeeklyCapacity([0; 7])
+        );
     }
 
     #[test]
@@ -807,13 +824,19 @@ mod tests {
             r#"{"status":409,"message":"The resource is read-only."}"#,
         )
         .to_string();
-        assert!(e.contains("read-only") && e.contains("time entry or holiday"), "{e}");
+        assert!(
+            e.contains("read-only") && e.contains("time entry or holiday"),
+            "{e}"
+        );
         let e = error_from(
             423,
             r#"{"status":423,"message":"API access is disabled, please contact support for assistance."}"#,
         )
         .to_string();
-        assert!(e.contains("API access is turned off for this Ruddr workspace"), "{e}");
+        assert!(
+            e.contains("API access is turned off for this Ruddr workspace"),
+            "{e}"
+        );
         assert!(e.contains("please contact support"), "{e}");
         let e = error_from(
             401,
@@ -870,10 +893,24 @@ mod tests {
         assert!(body.get("memberId").is_none());
         // Every key is one the create reference names.
         let known = [
-            "unit", "start", "end", "resourceTypeId", "assignmentTypeId", "hoursPerDay",
-            "hoursPerWeek", "hoursPerMonth", "hoursPerAllocation", "hoursRatioOfCapacity",
-            "allocateOnTimeOffDays", "notes", "memberId", "resourcePlaceholderId", "projectId",
-            "projectRoleId", "projectTaskId", "timeOffTypeId",
+            "unit",
+            "start",
+            "end",
+            "resourceTypeId",
+            "assignmentTypeId",
+            "hoursPerDay",
+            "hoursPerWeek",
+            "hoursPerMonth",
+            "hoursPerAllocation",
+            "hoursRatioOfCapacity",
+            "allocateOnTimeOffDays",
+            "notes",
+            "memberId",
+            "resourcePlaceholderId",
+            "projectId",
+            "projectRoleId",
+            "projectTaskId",
+            "timeOffTypeId",
         ];
         for key in body.as_object().unwrap().keys() {
             assert!(known.contains(&key.as_str()), "{key}");

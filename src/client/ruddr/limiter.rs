@@ -78,7 +78,10 @@ mod tests {
             limiter.acquire().await;
             went.push(clock.elapsed());
         }
-        assert!(went[..60].iter().all(|t| t.is_zero()), "the burst goes at once");
+        assert!(
+            went[..60].iter().all(|t| t.is_zero()),
+            "the burst goes at once"
+        );
         assert_eq!(went[60], Duration::from_millis(50), "then one every 50 ms");
         assert_eq!(busiest(&went, Duration::from_millis(1)), 60, "burst 60");
         assert!(
@@ -107,7 +110,11 @@ mod tests {
             went.push(clock.elapsed() - before);
         }
         assert!(went[..60].iter().all(|t| t.is_zero()));
-        assert_eq!(went[60], Duration::from_millis(50), "a minute idle is still 60");
+        assert_eq!(
+            went[60],
+            Duration::from_millis(50),
+            "a minute idle is still 60"
+        );
     }
 
     #[tokio::test]
