@@ -475,6 +475,9 @@ impl Backend for RuddrBackend {
         id: Id,
         date: NaiveDate,
     ) -> BackendResult<(Allocation, Allocation)> {
+        if self.cache().read_only.contains(&id) {
+            return Err(read_only_refusal());
+        }
         let wire = self.one(&id).await?;
         let a = wire
             .to_allocation()
@@ -975,12 +978,14 @@ mod tests {
 
     #[tokio::test]
     async fn pages_follow_the_cursor_across_three_pages() {
-        let mut fake = Fake::default();
-        // Newest first, as Ruddr sends them.
-        fake.allocations = (0..250)
-            .rev()
-            .map(|n| alloc(&uuid(n), ADA, false, ATLAS, "2026-11-02", "2026-11-06"))
-            .collect();
+        let fake = Fake {
+            // Newest first, as Ruddr sends them.
+            allocations: (0..250)
+                .rev()
+                .map(|n| alloc(&uuid(n), ADA, false, ATLAS, "2026-11-02", "2026-11-06"))
+                .collect(),
+            ..Default::default()
+        };
         let (base, shared) = serve(fake).await;
         let b = RuddrBackend::new(config(base)).unwrap();
         let window = DateRange::new(d("2026-11-01"), d("2026-11-30"));
@@ -1069,5 +1074,153 @@ mod tests {
         .unwrap();
         let e = wrong.roster().await.unwrap_err().to_string();
         assert!(e.starts_with("the Ruddr API key was refused"), "{e}");
+    }
+
+    fn bodies(shared: &Shared, method: &str) -> Vec<(String, Value)> {
+        shared
+            .lock()
+            .unwrap()
+            .log
+            .iter()
+            .filter(|l| l.0 == method)
+            .map(|l| (l.1.clone(), l.3.clone().unwrap_or(Value::Null)))
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn writes_send_the_seed_field_names_and_read_only_entries_stay_put() {
+        let (base, shared) = serve(workspace()).await;
+        let b = RuddrBackend::new(config(base)).unwrap();
+        b.roster().await.unwrap();
+        let window = DateRange::new(d("2026-11-01"), d("2026-12-31"));
+        let allocs = b.allocations(window).await.unwrap();
+
+        let pair = Id::new(format!("m:{ADA}|p:{ATLAS}"));
+        let made = b
+            .create_allocations(vec![NewAllocation {
+                resource_id: pair.clone(),
+                range: DateRange::new(d("2026-12-01"), d("2026-12-04")),
+                amount: Amount::HoursPerDay(6.5),
+                hard: true,
+                notes: "kick-off".into(),
+            }])
+            .await
+            .unwrap();
+        assert_eq!(made[0].resource_id, pair);
+        assert_eq!(made[0].amount, Amount::HoursPerDay(6.5));
+        let posted = bodies(&shared, "POST");
+        assert_eq!(posted[0].0, "/allocations");
+        assert_eq!(
+            posted[0].1,
+            json!({"resourceTypeId": "member", "memberId": ADA, "assignmentTypeId": "project",
+                   "projectId": ATLAS, "projectRoleId": ROLE, "start": "2026-12-01",
+                   "end": "2026-12-04", "unit": "day", "hoursPerDay": 6.5,
+                   "allocateOnTimeOffDays": false, "notes": "kick-off"}),
+            "the pair's role is reused"
+        );
+
+        let mut changed = made[0].clone();
+        changed.amount = Amount::RatioOfCapacity(0.5);
+        changed.range = DateRange::new(d("2026-12-01"), d("2026-12-11"));
+        let updated = b.update_allocation(changed).await.unwrap();
+        assert_eq!(updated.amount, Amount::RatioOfCapacity(0.5));
+        assert_eq!(updated.range.end, d("2026-12-11"));
+        let (path, body) = bodies(&shared, "PATCH").pop().unwrap();
+        assert_eq!(path, format!("/allocations/{}", made[0].id));
+        assert_eq!(body["unit"], "ratio_of_capacity");
+        assert_eq!(body["hoursRatioOfCapacity"], 0.5);
+
+        // A time entry is refused here, without asking Ruddr.
+        let entry = allocs.iter().find(|a| a.read_only).unwrap().clone();
+        let before = shared.lock().unwrap().log.len();
+        let e = b.update_allocation(entry.clone()).await.unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("comes from a time entry/holiday in Ruddr"),
+            "{e}"
+        );
+        assert!(b.delete_allocation(entry.id.clone()).await.is_err());
+        assert!(b.split_allocation(entry.id, d("2026-11-30")).await.is_err());
+        assert_eq!(shared.lock().unwrap().log.len(), before, "nothing sent");
+
+        b.delete_allocation(made[0].id.clone()).await.unwrap();
+        assert_eq!(bodies(&shared, "DELETE").len(), 1);
+        assert!(
+            b.create_allocations(vec![NewAllocation {
+                resource_id: Id::new(format!("m:{BO}")),
+                range: DateRange::day(d("2026-12-01")),
+                amount: Amount::HoursPerDay(1.0),
+                hard: true,
+                notes: String::new(),
+            }])
+            .await
+            .is_err(),
+            "no project, no allocation"
+        );
+
+        let r = b
+            .create_resources(vec![NewResource {
+                project_id: Id::new(ATLAS),
+                person_id: None,
+                role: Some("designer".into()),
+                label: None,
+            }])
+            .await
+            .unwrap();
+        assert_eq!(r[0].id, Id::new(format!("ph:{DESIGNER}|p:{ATLAS}")));
+    }
+
+    #[tokio::test]
+    async fn a_split_patches_the_first_part_and_posts_the_second() {
+        let (base, shared) = serve(workspace()).await;
+        let b = RuddrBackend::new(config(base)).unwrap();
+        b.roster().await.unwrap();
+        let (first, second) = b
+            .split_allocation(Id::new(uuid(1)), d("2026-11-09"))
+            .await
+            .unwrap();
+        assert_eq!(
+            first.range,
+            DateRange::new(d("2026-11-02"), d("2026-11-08"))
+        );
+        assert_eq!(
+            second.range,
+            DateRange::new(d("2026-11-09"), d("2026-11-13"))
+        );
+        assert_eq!(second.amount, Amount::HoursPerDay(6.5));
+        assert_ne!(second.id, first.id);
+        let (_, post) = bodies(&shared, "POST").pop().unwrap();
+        assert_eq!(post["projectRoleId"], ROLE);
+        assert_eq!(post["projectTaskId"], TASK, "role and task kept");
+
+        // When the second part is refused, the first is put back.
+        shared.lock().unwrap().fail = Some((
+            "POST".into(),
+            400,
+            json!({"status": 400, "message": "Validation failed.", "errors": ["'start' is in a locked period"]}),
+        ));
+        let e = b
+            .split_allocation(first.id.clone(), d("2026-11-05"))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            e,
+            BackendError::Validation {
+                field: Some("start".into()),
+                message: "is in a locked period".into()
+            }
+        );
+        let stored = shared
+            .lock()
+            .unwrap()
+            .allocations
+            .iter()
+            .find(|a| a["id"] == uuid(1))
+            .cloned()
+            .unwrap();
+        assert_eq!(
+            stored["end"], "2026-11-08",
+            "back as it was before this split"
+        );
     }
 }
