@@ -45,6 +45,8 @@ struct Cache {
 
 pub struct RuddrBackend {
     http: Http,
+    /// Who allot acts as (`--user`): Ruddr keys belong to the workspace, not to a person.
+    acting_as: Option<Id>,
     today: NaiveDate,
     span: DateRange,
     cache: Mutex<Cache>,
@@ -72,10 +74,23 @@ impl RuddrBackend {
         );
         Ok(RuddrBackend {
             http: Http::with_clock(&config, clock)?,
+            acting_as: None,
             today: config.today,
             span,
             cache: Mutex::new(Cache::default()),
         })
+    }
+
+    /// The member allot acts as; the roster's current user (Ruddr itself names nobody).
+    pub fn act_as(&mut self, user: Option<Id>) {
+        self.acting_as = user;
+    }
+
+    /// Proves the key with Ruddr's cheapest call: "workspace Acme Consulting (<id>)".
+    pub async fn check_key(&self) -> BackendResult<String> {
+        let ws = self.http.get("", &[]).await?;
+        let field = |k: &str| ws.get(k).and_then(Value::as_str).unwrap_or("?").to_string();
+        Ok(format!("workspace {} ({})", field("name"), field("id")))
     }
 
     /// The retry under way, if any, in words for the status bar.
@@ -130,7 +145,8 @@ impl RuddrBackend {
         let mut all: Vec<WireAllocation> = self.list("allocations", "allocation", &query).await?;
         all.retain(|w| w.range().overlaps(&window));
         let mut cache = self.cache();
-        for w in &all {
+        // Oldest first, so the newest allocation's role is the one remembered.
+        for w in all.iter().rev() {
             if let Some(a) = w.to_allocation() {
                 if a.read_only {
                     cache.read_only.insert(a.id.clone());
@@ -395,8 +411,7 @@ impl Backend for RuddrBackend {
 
         Ok(Roster {
             name,
-            // Ruddr keys belong to the workspace, not to a person.
-            current_user: None,
+            current_user: self.acting_as.clone(),
             people,
             projects,
             resources,
@@ -885,7 +900,14 @@ mod tests {
         assert_eq!(b.kind(), BackendKind::Ruddr);
         let roster = b.roster().await.unwrap();
         assert_eq!(roster.name, "Acme \u{FFFD}]0;Consulting");
-        assert_eq!(roster.current_user, None);
+        assert_eq!(
+            roster.current_user, None,
+            "a Ruddr key is nobody in particular"
+        );
+        assert_eq!(
+            b.check_key().await.unwrap(),
+            "workspace Acme \u{FFFD}]0;Consulting (ws)"
+        );
         let names: Vec<&str> = roster.people.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(
             names,
