@@ -6,6 +6,8 @@
 
 pub mod backend;
 pub mod decode;
+#[cfg(test)]
+mod fake;
 pub mod http;
 pub mod limiter;
 
