@@ -201,7 +201,8 @@ impl RuddrBackend {
             .await
     }
 
-    async fn patch(&self, a: &Allocation, role: Option<&Id>) -> BackendResult<Allocation> {
+    /// PATCHes `a` over the stored allocation. No role is sent, so the allocation keeps its own.
+    async fn patch(&self, a: &Allocation) -> BackendResult<Allocation> {
         let body = allocation_body(
             &a.resource_id,
             &Body {
@@ -209,7 +210,7 @@ impl RuddrBackend {
                 amount: a.amount,
                 notes: &a.notes,
                 allocate_on_time_off: a.allocate_on_time_off,
-                role_id: role,
+                role_id: None,
                 task_id: None,
             },
         )?;
@@ -468,9 +469,8 @@ impl Backend for RuddrBackend {
         if a.read_only || self.cache().read_only.contains(&a.id) {
             return Err(read_only_refusal());
         }
-        // Ruddr has no conditional writes, so the version is not checked; a PATCH without a
-        // role keeps the allocation's own.
-        self.patch(&a, None).await
+        // Ruddr has no conditional writes, so the version is not checked.
+        self.patch(&a).await
     }
 
     async fn delete_allocation(&self, id: Id) -> BackendResult<()> {
@@ -515,7 +515,7 @@ impl Backend for RuddrBackend {
                     message,
                 }
             })?;
-        let first = self.patch(&first, None).await?;
+        let first = self.patch(&first).await?;
         let body = allocation_body(
             &second.resource_id,
             &Body {
@@ -531,7 +531,7 @@ impl Backend for RuddrBackend {
         match made {
             Ok(second) => Ok((first, second)),
             Err(e) => {
-                if let Err(undo) = self.patch(&a, None).await {
+                if let Err(undo) = self.patch(&a).await {
                     tracing::warn!("could not put back the first part of a failed split: {undo}");
                 }
                 Err(e)
