@@ -5,6 +5,7 @@ pub mod kantata;
 pub mod local;
 pub mod ruddr;
 pub mod sanitize;
+pub mod transport;
 
 use crate::domain::{
     Allocation, Amount, DateRange, Id, Request, RequestStatus, Resource, Roster, ScheduledWeek,

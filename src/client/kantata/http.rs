@@ -1,17 +1,23 @@
-//! The HTTP side of the Kantata client: one shared `reqwest::Client`, the bearer token, plain HTTP
-//! refused off loopback, pages fetched concurrently (bounded) and returned in order, and retries
-//! with exponential backoff and jitter on 429/503 and dropped connections (`Retry-After` honoured).
+//! The HTTP side of the Kantata client: the shared [`Transport`] in Kantata's dialect (`.json`
+//! paths, Kantata's error bodies, exponential backoff with jitter), plus Kantata's page-numbered
+//! lists fetched concurrently (bounded) and returned in order.
 
 use super::decode::{Page, error_from};
 use crate::client::BackendError;
-use reqwest::StatusCode;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use crate::client::transport::{Backoff, Dialect, Transport, TransportConfig};
+use std::ops::Deref;
 use std::time::Duration;
-use tokio::sync::Semaphore;
+
+pub use crate::client::transport::check_url;
 
 /// Kantata's documented maximum page size.
 pub const PER_PAGE: u32 = 200;
+
+const KANTATA: Dialect = Dialect {
+    product: "Kantata",
+    suffix: ".json",
+    error_from,
+};
 
 #[derive(Clone, Debug)]
 pub struct HttpConfig {
@@ -42,67 +48,41 @@ impl HttpConfig {
     }
 }
 
-/// Whether `url` may carry a token: HTTPS anywhere, plain HTTP only to this machine.
-pub fn check_url(url: &str) -> Result<reqwest::Url, BackendError> {
-    let parsed = reqwest::Url::parse(url)
-        .map_err(|e| BackendError::Other(format!("'{url}' is not a URL: {e}")))?;
-    match parsed.scheme() {
-        "https" => Ok(parsed),
-        "http" => {
-            let host = parsed.host_str().unwrap_or("").trim_matches(['[', ']']);
-            let loopback = host == "localhost"
-                || host
-                    .parse::<std::net::IpAddr>()
-                    .is_ok_and(|ip| ip.is_loopback());
-            if loopback {
-                Ok(parsed)
-            } else {
-                Err(BackendError::Other(format!(
-                    "refusing to send the API token over plain http to {}: use https (plain http is allowed only to this machine)",
-                    parsed.host_str().unwrap_or("?")
-                )))
-            }
-        }
-        other => Err(BackendError::Other(format!(
-            "'{url}': the {other} scheme is not supported; use https"
-        ))),
-    }
+/// The Kantata transport. It derefs to [`Transport`] for `send`'s siblings and the `sent` and
+/// `retried` counters.
+pub struct Http {
+    transport: Transport,
 }
 
-pub struct Http {
-    client: reqwest::Client,
-    base: String,
-    token: String,
-    config: HttpConfig,
-    slots: Arc<Semaphore>,
-    /// Requests sent, retries included (for the status bar and tests).
-    pub sent: AtomicU64,
-    pub retried: AtomicU64,
+impl Deref for Http {
+    type Target = Transport;
+    fn deref(&self) -> &Transport {
+        &self.transport
+    }
 }
 
 impl Http {
     pub fn new(config: HttpConfig) -> Result<Http, BackendError> {
-        check_url(&config.base_url)?;
-        // reqwest is built without a default TLS provider; rustls' ring one is ours.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let client = reqwest::Client::builder()
-            .timeout(config.timeout)
-            .user_agent(concat!("allot/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| BackendError::Other(format!("could not set up the HTTP client: {e}")))?;
-        Ok(Http {
-            client,
-            base: config.base_url.trim_end_matches('/').to_string(),
-            token: config.token.clone(),
-            slots: Arc::new(Semaphore::new(config.concurrency.max(1))),
-            config,
-            sent: AtomicU64::new(0),
-            retried: AtomicU64::new(0),
-        })
+        let transport = Transport::new(
+            TransportConfig {
+                base_url: config.base_url,
+                token: config.token,
+                concurrency: config.concurrency,
+                timeout: config.timeout,
+                backoff: Backoff::Exponential {
+                    first: config.backoff,
+                    max: config.max_backoff,
+                    retries: config.retries,
+                },
+            },
+            KANTATA,
+        )?;
+        Ok(Http { transport })
     }
 
-    fn url(&self, path: &str) -> String {
-        format!("{}/{}.json", self.base, path.trim_start_matches('/'))
+    /// The retry under way, if any, in words (see [`Transport::activity`]).
+    pub fn activity(&self) -> Option<String> {
+        self.transport.activity()
     }
 
     /// GETs one page, retrying what is worth retrying.
@@ -123,80 +103,9 @@ impl Http {
         json: Option<&serde_json::Value>,
         idempotent: bool,
     ) -> Result<String, BackendError> {
-        let _slot = self
-            .slots
-            .acquire()
+        self.transport
+            .send(method, path, query, json, idempotent)
             .await
-            .map_err(|_| BackendError::Other("the client is shutting down".into()))?;
-        let mut attempt = 0;
-        loop {
-            self.sent.fetch_add(1, Ordering::Relaxed);
-            let mut req = self
-                .client
-                .request(method.clone(), self.url(path))
-                .bearer_auth(&self.token)
-                .query(query);
-            if let Some(body) = json {
-                req = req.json(body);
-            }
-            let outcome = req.send().await;
-            let retry_after = match &outcome {
-                Ok(resp)
-                    if resp.status() == StatusCode::TOO_MANY_REQUESTS
-                        || resp.status() == StatusCode::SERVICE_UNAVAILABLE =>
-                {
-                    Some(retry_after(resp))
-                }
-                Err(e) if idempotent && (e.is_connect() || e.is_timeout() || e.is_request()) => {
-                    Some(None)
-                }
-                _ => None,
-            };
-            if let (Some(hint), true) = (retry_after, attempt < self.config.retries) {
-                attempt += 1;
-                self.retried.fetch_add(1, Ordering::Relaxed);
-                let wait = hint
-                    .unwrap_or_else(|| self.backoff(attempt))
-                    .min(self.config.max_backoff);
-                tracing::info!(path, attempt, ?wait, "retrying");
-                tokio::time::sleep(wait).await;
-                continue;
-            }
-            return match outcome {
-                Ok(resp) => {
-                    let status = resp.status();
-                    let body = resp.text().await.map_err(|e| {
-                        BackendError::Other(format!("the Kantata response was cut off: {e}"))
-                    })?;
-                    if status.is_success() {
-                        Ok(body)
-                    } else {
-                        Err(error_from(status.as_u16(), &body))
-                    }
-                }
-                Err(e) if e.is_timeout() => Err(BackendError::Other(format!(
-                    "Kantata did not answer within {}s ({path})",
-                    self.config.timeout.as_secs()
-                ))),
-                Err(e) => Err(BackendError::Other(format!(
-                    "could not reach Kantata ({path}): {e}"
-                ))),
-            };
-        }
-    }
-
-    /// Exponential backoff with jitter: base × 2^(attempt-1), ±25 %.
-    fn backoff(&self, attempt: u32) -> Duration {
-        let base = self
-            .config
-            .backoff
-            .saturating_mul(1 << (attempt - 1).min(10));
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(0);
-        let jitter = (nanos % 500) as f64 / 1000.0 - 0.25; // -0.25 ..= +0.25
-        base.mul_f64(1.0 + jitter)
     }
 
     /// Every page of a list, `per_page=200`: page 1 first for `page_count`, then the rest
@@ -226,18 +135,6 @@ impl Http {
     }
 }
 
-/// The `Retry-After` header in seconds, if given.
-fn retry_after(resp: &reqwest::Response) -> Option<Duration> {
-    resp.headers()
-        .get(reqwest::header::RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse::<u64>()
-        .ok()
-        .map(Duration::from_secs)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -246,7 +143,8 @@ mod tests {
     use axum::http::{HeaderMap, StatusCode as AxStatus};
     use axum::routing::get;
     use std::collections::HashMap;
-    use std::sync::atomic::AtomicUsize;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
     /// A Kantata-shaped list served on loopback: `pages` pages, optional latency, and the first
     /// `fail` requests answered 429 (Retry-After 0) or with `fail_status`.

@@ -1,0 +1,942 @@
+//! `allot --backend ruddr`: the [`Backend`] over Ruddr's workspace API.
+//!
+//! Ruddr has no workspace resources, so allot's resources are made here: one per (member or
+//! placeholder, project) pair seen in the allocations the roster reads, plus one with no
+//! project for each member or placeholder with no allocations, so everyone shows. Time-off
+//! allocations become the member's days off, not bars.
+
+use super::RuddrConfig;
+use super::decode::{
+    self, Assignee, Body, WireAllocation, WireMember, WirePeriod, WirePlaceholder, WireProject,
+    allocation_body, parse_resource_id, resource_id,
+};
+use super::http::Http;
+use crate::client::transport::{Clock, TokioClock};
+use crate::client::{
+    Backend, BackendError, BackendKind, BackendResult, NewAllocation, NewRequest, NewResource,
+    RequestCreated, Resolution,
+};
+use crate::domain::dates::add_days;
+use crate::domain::{
+    Allocation, Calendar, DateRange, Id, Participation, Person, Request, Resource, Roster,
+    WeeklyCapacity,
+};
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use reqwest::Method;
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+const NO_REQUESTS: &str = "Ruddr has no resource requests";
+
+/// What the reads taught us that writes need.
+#[derive(Default)]
+struct Cache {
+    /// The project role last seen on each (assignee, project) resource, for new allocations
+    /// there (a project that uses roles may require one).
+    roles: HashMap<Id, Id>,
+    read_only: HashSet<Id>,
+    /// Each member's calendar, for sharing totals when splitting.
+    calendars: HashMap<Id, Calendar>,
+    /// Placeholders by name, for naming a new unnamed resource after its role.
+    placeholders: Vec<(String, Id)>,
+}
+
+pub struct RuddrBackend {
+    http: Http,
+    /// Who allot acts as (`--user`): Ruddr keys belong to the workspace, not to a person.
+    acting_as: Option<Id>,
+    today: NaiveDate,
+    span: DateRange,
+    cache: Mutex<Cache>,
+}
+
+fn read_only_refusal() -> BackendError {
+    BackendError::Validation {
+        field: None,
+        message:
+            "this allocation comes from a time entry/holiday in Ruddr and can't be edited here"
+                .into(),
+    }
+}
+
+impl RuddrBackend {
+    pub fn new(config: RuddrConfig) -> BackendResult<RuddrBackend> {
+        Self::with_clock(config, Arc::new(TokioClock))
+    }
+
+    /// With `clock` driving the rate limiter and the backoff (tests use a manual one).
+    pub fn with_clock(config: RuddrConfig, clock: Arc<dyn Clock>) -> BackendResult<RuddrBackend> {
+        let span = DateRange::new(
+            add_days(config.today, -(config.days_back as i64)),
+            add_days(config.today, config.days_ahead as i64),
+        );
+        Ok(RuddrBackend {
+            http: Http::with_clock(&config, clock)?,
+            acting_as: None,
+            today: config.today,
+            span,
+            cache: Mutex::new(Cache::default()),
+        })
+    }
+
+    /// The member allot acts as; the roster's current user (Ruddr itself names nobody).
+    pub fn act_as(&mut self, user: Option<Id>) {
+        self.acting_as = user;
+    }
+
+    /// Proves the key with Ruddr's cheapest call: "workspace Acme Consulting (<id>)".
+    pub async fn check_key(&self) -> BackendResult<String> {
+        let ws = self.http.get("", &[]).await?;
+        let field = |k: &str| ws.get(k).and_then(Value::as_str).unwrap_or("?").to_string();
+        Ok(format!("workspace {} ({})", field("name"), field("id")))
+    }
+
+    /// The retry under way, if any, in words for the status bar.
+    pub fn activity(&self) -> Option<String> {
+        self.http.activity()
+    }
+
+    /// Requests sent so far, retries included.
+    pub fn sent(&self) -> u64 {
+        self.http.sent.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn cache(&self) -> std::sync::MutexGuard<'_, Cache> {
+        match self.cache.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+
+    async fn list<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        what: &str,
+        query: &[(&str, &str)],
+    ) -> BackendResult<Vec<T>> {
+        self.http
+            .list(path, query)
+            .await?
+            .iter()
+            .map(|v| decode::decode(what, v))
+            .collect()
+    }
+
+    /// Allocations of every kind overlapping `window`. The filters are the documented
+    /// date-range convention; the overlap is checked again here in case a server ignores them.
+    async fn wire_allocations(
+        &self,
+        window: DateRange,
+        only_projects: bool,
+    ) -> BackendResult<Vec<WireAllocation>> {
+        let (start, end) = (
+            window.start.format("%Y-%m-%d").to_string(),
+            window.end.format("%Y-%m-%d").to_string(),
+        );
+        let mut query = vec![
+            ("startOnBefore", end.as_str()),
+            ("endOnAfter", start.as_str()),
+        ];
+        if only_projects {
+            query.push(("assignmentTypeId", "project"));
+        }
+        let mut all: Vec<WireAllocation> = self.list("allocations", "allocation", &query).await?;
+        all.retain(|w| w.range().overlaps(&window));
+        let mut cache = self.cache();
+        // Oldest first, so the newest allocation's role is the one remembered.
+        for w in all.iter().rev() {
+            if let Some(a) = w.to_allocation() {
+                if a.read_only {
+                    cache.read_only.insert(a.id.clone());
+                }
+                if let Some(role) = &w.role {
+                    cache.roles.insert(a.resource_id.clone(), role.id.clone());
+                }
+            }
+        }
+        Ok(all)
+    }
+
+    async fn periods(&self, m: &WireMember) -> BackendResult<Vec<WirePeriod>> {
+        match &m.availability_periods {
+            Some(p) => Ok(p.clone()),
+            None => {
+                self.list(
+                    "availability-periods",
+                    "availability period",
+                    &[("memberId", m.id.as_str())],
+                )
+                .await
+            }
+        }
+    }
+
+    async fn one(&self, id: &Id) -> BackendResult<WireAllocation> {
+        let v = self.http.get(&format!("allocations/{id}"), &[]).await?;
+        decode::decode("allocation", &v)
+    }
+
+    /// The allocation a write's answer describes.
+    fn decoded(v: &Value) -> BackendResult<Allocation> {
+        decode::decode::<WireAllocation>("allocation", v)?
+            .to_allocation()
+            .ok_or_else(|| {
+                BackendError::Other("Ruddr answered with an allocation allot can't show".into())
+            })
+    }
+
+    /// The created allocation from a POST's answer (which must describe it).
+    fn created(v: Option<Value>) -> BackendResult<Allocation> {
+        let v = v.ok_or_else(|| {
+            BackendError::Other("Ruddr created an allocation but did not say which".into())
+        })?;
+        Self::decoded(&v)
+    }
+
+    async fn post(&self, body: &Value) -> BackendResult<Option<Value>> {
+        self.http
+            .write(Method::POST, "allocations", Some(body))
+            .await
+    }
+
+    /// PATCHes `a` over the stored allocation. No role is sent, so the allocation keeps its own.
+    async fn patch(&self, a: &Allocation) -> BackendResult<Allocation> {
+        let body = allocation_body(
+            &a.resource_id,
+            &Body {
+                range: a.range,
+                amount: a.amount,
+                notes: &a.notes,
+                allocate_on_time_off: a.allocate_on_time_off,
+                role_id: None,
+                task_id: None,
+            },
+        )?;
+        let v = self
+            .http
+            .write(Method::PATCH, &format!("allocations/{}", a.id), Some(&body))
+            .await?;
+        match v {
+            Some(v) => Self::decoded(&v),
+            // An empty answer (204): what was sent is what is stored.
+            None => Ok(Allocation {
+                server_total_minutes: None,
+                ..a.clone()
+            }),
+        }
+    }
+
+    async fn create_one(&self, n: &NewAllocation) -> BackendResult<Allocation> {
+        let role = self.cache().roles.get(&n.resource_id).cloned();
+        let body = allocation_body(
+            &n.resource_id,
+            &Body {
+                range: n.range,
+                amount: n.amount,
+                notes: &n.notes,
+                allocate_on_time_off: false,
+                role_id: role.as_ref(),
+                task_id: None,
+            },
+        )?;
+        Self::created(self.post(&body).await?)
+    }
+}
+
+#[async_trait]
+impl Backend for RuddrBackend {
+    fn kind(&self) -> BackendKind {
+        BackendKind::Ruddr
+    }
+
+    async fn roster(&self) -> BackendResult<Roster> {
+        // The workspace itself first: it proves the key before the lists go out.
+        let workspace = self.http.get("", &[]).await?;
+        let name = workspace
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or("Ruddr")
+            .to_string();
+        let (members, projects, placeholders, wires) = futures::try_join!(
+            self.list::<WireMember>("members", "member", &[]),
+            self.list::<WireProject>("projects", "project", &[]),
+            self.list::<WirePlaceholder>("resource-placeholders", "placeholder", &[]),
+            self.wire_allocations(self.span, false),
+        )?;
+
+        // Pairs seen, with the role each was last allocated under; and members' time off.
+        let mut pairs: BTreeMap<(Assignee, Id), String> = BTreeMap::new();
+        let mut time_off: HashMap<Id, Vec<DateRange>> = HashMap::new();
+        for w in &wires {
+            let Some(who) = w.assignee() else { continue };
+            if w.is_time_off() {
+                // A partial day off counts as a whole one: allot's time off is in days.
+                if let Assignee::Member(m) = &who {
+                    time_off.entry(m.clone()).or_default().push(w.range());
+                }
+            } else if let Some(p) = &w.project {
+                let role = w
+                    .role
+                    .as_ref()
+                    .and_then(|r| r.name.clone())
+                    .unwrap_or_default();
+                pairs.entry((who, p.id.clone())).or_insert(role);
+            }
+        }
+
+        // Active members, and inactive ones that still hold allocations in the span.
+        let on_something: HashSet<&Id> = pairs
+            .keys()
+            .filter_map(|(who, _)| match who {
+                Assignee::Member(m) => Some(m),
+                Assignee::Placeholder(_) => None,
+            })
+            .collect();
+        let members: Vec<WireMember> = members
+            .into_iter()
+            .filter(|m| m.is_active != Some(false) || on_something.contains(&m.id))
+            .collect();
+        let periods =
+            futures::future::try_join_all(members.iter().map(|m| self.periods(m))).await?;
+        let mut people: Vec<Person> = members
+            .iter()
+            .zip(&periods)
+            .map(|(m, p)| {
+                let off = decode::merge_ranges(time_off.remove(&m.id).unwrap_or_default());
+                decode::person(m, decode::weekly_capacity(p, self.today), off)
+            })
+            .collect();
+        people.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+
+        let placeholders: Vec<WirePlaceholder> = placeholders
+            .into_iter()
+            .filter(|p| {
+                p.is_active != Some(false)
+                    || pairs
+                        .keys()
+                        .any(|(w, _)| *w == Assignee::Placeholder(p.id.clone()))
+            })
+            .collect();
+        let placeholder_name = |id: &Id| {
+            placeholders
+                .iter()
+                .find(|p| &p.id == id)
+                .and_then(|p| p.name.clone())
+                .unwrap_or_default()
+        };
+
+        let mut resources: Vec<Resource> = Vec::new();
+        let mut participations: Vec<Participation> = Vec::new();
+        for ((who, project), role) in &pairs {
+            let id = resource_id(who, Some(project));
+            resources.push(match who {
+                Assignee::Member(m) => {
+                    participations.push(Participation {
+                        person_id: m.clone(),
+                        project_id: project.clone(),
+                        role: Some(role.clone()).filter(|r| !r.is_empty()),
+                    });
+                    let title = people
+                        .iter()
+                        .find(|p| &p.id == m)
+                        .map(|p| p.role.clone())
+                        .unwrap_or_default();
+                    let role = if role.is_empty() { title } else { role.clone() };
+                    Resource {
+                        id,
+                        project_id: Some(project.clone()),
+                        person_id: Some(m.clone()),
+                        label: role.clone(),
+                        role,
+                    }
+                }
+                Assignee::Placeholder(ph) => {
+                    let name = placeholder_name(ph);
+                    Resource {
+                        id,
+                        project_id: Some(project.clone()),
+                        person_id: None,
+                        role: name.clone(),
+                        label: name,
+                    }
+                }
+            });
+        }
+        // Everyone with nothing in the span still gets a row.
+        let busy: HashSet<&Assignee> = pairs.keys().map(|(w, _)| w).collect();
+        for p in &people {
+            let who = Assignee::Member(p.id.clone());
+            if !busy.contains(&who) {
+                resources.push(Resource {
+                    id: resource_id(&who, None),
+                    project_id: None,
+                    person_id: Some(p.id.clone()),
+                    role: p.role.clone(),
+                    label: p.role.clone(),
+                });
+            }
+        }
+        for ph in &placeholders {
+            let who = Assignee::Placeholder(ph.id.clone());
+            if !busy.contains(&who) {
+                let name = ph.name.clone().unwrap_or_default();
+                resources.push(Resource {
+                    id: resource_id(&who, None),
+                    project_id: None,
+                    person_id: None,
+                    role: name.clone(),
+                    label: name,
+                });
+            }
+        }
+
+        let mut projects: Vec<_> = projects.iter().map(decode::project).collect();
+        projects.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+
+        {
+            let mut cache = self.cache();
+            cache.calendars = people
+                .iter()
+                .map(|p| {
+                    let cal = Calendar::new(p.weekly, Default::default(), p.time_off.clone());
+                    (p.id.clone(), cal)
+                })
+                .collect();
+            cache.placeholders = placeholders
+                .iter()
+                .map(|p| (p.name.clone().unwrap_or_default(), p.id.clone()))
+                .collect();
+        }
+
+        Ok(Roster {
+            name,
+            current_user: self.acting_as.clone(),
+            people,
+            projects,
+            resources,
+            holidays: Default::default(),
+            participations,
+        })
+    }
+
+    /// Project allocations overlapping `window`, sorted by start, end, id (Ruddr pages come
+    /// newest-created first, which would shuffle on every change).
+    async fn allocations(&self, window: DateRange) -> BackendResult<Vec<Allocation>> {
+        let mut out: Vec<Allocation> = self
+            .wire_allocations(window, true)
+            .await?
+            .iter()
+            .filter_map(WireAllocation::to_allocation)
+            .collect();
+        out.sort_by(|a, b| {
+            (a.range.start, a.range.end, &a.id).cmp(&(b.range.start, b.range.end, &b.id))
+        });
+        Ok(out)
+    }
+
+    async fn requests(&self) -> BackendResult<Vec<Request>> {
+        Ok(vec![])
+    }
+
+    /// One POST per allocation (Ruddr has no bulk create), all through the rate limiter. If one
+    /// fails, the ones this call made are deleted again and the failure is returned.
+    async fn create_allocations(&self, new: Vec<NewAllocation>) -> BackendResult<Vec<Allocation>> {
+        let results = futures::future::join_all(new.iter().map(|n| self.create_one(n))).await;
+        let mut made = Vec::with_capacity(results.len());
+        let mut failed = None;
+        for r in results {
+            match r {
+                Ok(a) => made.push(a),
+                Err(e) => failed = failed.or(Some(e)),
+            }
+        }
+        match failed {
+            None => Ok(made),
+            Some(e) => {
+                for a in made {
+                    if let Err(undo) = self.delete_allocation(a.id).await {
+                        tracing::warn!("could not undo a Ruddr create: {undo}");
+                    }
+                }
+                Err(e)
+            }
+        }
+    }
+
+    async fn update_allocation(&self, a: Allocation) -> BackendResult<Allocation> {
+        if a.read_only || self.cache().read_only.contains(&a.id) {
+            return Err(read_only_refusal());
+        }
+        // Ruddr has no conditional writes, so the version is not checked.
+        self.patch(&a).await
+    }
+
+    async fn delete_allocation(&self, id: Id) -> BackendResult<()> {
+        if self.cache().read_only.contains(&id) {
+            return Err(read_only_refusal());
+        }
+        self.http
+            .write(Method::DELETE, &format!("allocations/{id}"), None)
+            .await
+            .map(|_| ())
+    }
+
+    /// PATCHes the first part to end the day before `date`, then POSTs the second with the
+    /// same role and task; if the POST fails the first part is put back as it was.
+    async fn split_allocation(
+        &self,
+        id: Id,
+        date: NaiveDate,
+    ) -> BackendResult<(Allocation, Allocation)> {
+        if self.cache().read_only.contains(&id) {
+            return Err(read_only_refusal());
+        }
+        let wire = self.one(&id).await?;
+        let a = wire
+            .to_allocation()
+            .ok_or_else(|| BackendError::Validation {
+                field: None,
+                message: "time off is not split here".into(),
+            })?;
+        if a.read_only {
+            return Err(read_only_refusal());
+        }
+        let cal = match wire.assignee() {
+            Some(Assignee::Member(m)) => self.cache().calendars.get(&m).cloned(),
+            _ => None,
+        }
+        .unwrap_or_else(|| Calendar::new(WeeklyCapacity::STANDARD, Default::default(), vec![]));
+        let (first, second) =
+            crate::domain::edit::split(&a, date, Id::new("new"), &cal).map_err(|message| {
+                BackendError::Validation {
+                    field: None,
+                    message,
+                }
+            })?;
+        let first = self.patch(&first).await?;
+        let body = allocation_body(
+            &second.resource_id,
+            &Body {
+                range: second.range,
+                amount: second.amount,
+                notes: &second.notes,
+                allocate_on_time_off: second.allocate_on_time_off,
+                role_id: wire.role.as_ref().map(|r| &r.id),
+                task_id: wire.task.as_ref().map(|t| &t.id),
+            },
+        )?;
+        let made = self.post(&body).await.and_then(Self::created);
+        match made {
+            Ok(second) => Ok((first, second)),
+            Err(e) => {
+                if let Err(undo) = self.patch(&a).await {
+                    tracing::warn!("could not put back the first part of a failed split: {undo}");
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Ruddr keeps no resources: a new one is only a pair allot names. An unnamed one takes the
+    /// placeholder named like its role.
+    async fn create_resources(&self, new: Vec<NewResource>) -> BackendResult<Vec<Resource>> {
+        let placeholders = self.cache().placeholders.clone();
+        new.into_iter()
+            .map(|n| {
+                let role = n.role.clone().unwrap_or_default();
+                let who = match &n.person_id {
+                    Some(p) => Assignee::Member(p.clone()),
+                    None => placeholders
+                        .iter()
+                        .find(|(name, _)| name.eq_ignore_ascii_case(role.trim()))
+                        .map(|(_, id)| Assignee::Placeholder(id.clone()))
+                        .ok_or_else(|| BackendError::Validation {
+                            field: Some("role".into()),
+                            message: format!(
+                                "Ruddr has no placeholder named '{role}'; add it in Ruddr first"
+                            ),
+                        })?,
+                };
+                Ok(Resource {
+                    id: resource_id(&who, Some(&n.project_id)),
+                    project_id: Some(n.project_id),
+                    person_id: n.person_id,
+                    label: n.label.unwrap_or_else(|| role.clone()),
+                    role,
+                })
+            })
+            .collect()
+    }
+
+    async fn delete_resource(&self, id: Id) -> BackendResult<()> {
+        match parse_resource_id(&id) {
+            Some(_) => Ok(()),
+            None => Err(BackendError::NotFound(format!("no Ruddr resource {id}"))),
+        }
+    }
+
+    async fn create_request(&self, _new: NewRequest) -> BackendResult<RequestCreated> {
+        Err(BackendError::Unsupported(NO_REQUESTS.into()))
+    }
+
+    async fn update_approver(&self, _id: Id, _approver_ids: Vec<Id>) -> BackendResult<Request> {
+        Err(BackendError::Unsupported(NO_REQUESTS.into()))
+    }
+
+    async fn resolve_request(&self, _id: Id, _how: Resolution) -> BackendResult<Request> {
+        Err(BackendError::Unsupported(NO_REQUESTS.into()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fake::*;
+    use super::*;
+    use crate::client::transport::manual::ManualClock;
+    use crate::domain::Amount;
+    use serde_json::json;
+
+    #[tokio::test]
+    async fn the_planner_reads_a_ruddr_workspace() {
+        let (base, shared) = serve(workspace()).await;
+        let b = RuddrBackend::new(config(base)).unwrap();
+        assert_eq!(b.kind(), BackendKind::Ruddr);
+        let roster = b.roster().await.unwrap();
+        assert_eq!(roster.name, "Acme \u{FFFD}]0;Consulting");
+        assert_eq!(
+            roster.current_user, None,
+            "a Ruddr key is nobody in particular"
+        );
+        assert_eq!(
+            b.check_key().await.unwrap(),
+            "workspace Acme \u{FFFD}]0;Consulting (ws)"
+        );
+        let names: Vec<&str> = roster.people.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["Ada \u{FFFD}[31mLovelace", "Bo", "Di"],
+            "sorted, cleaned; inactive Cy left out, inactive Di kept for their allocation"
+        );
+        let ada = &roster.people[0];
+        assert_eq!(ada.role, "Engineer");
+        assert_eq!(
+            ada.weekly,
+            WeeklyCapacity::STANDARD,
+            "the period covering today"
+        );
+        assert_eq!(
+            ada.time_off,
+            vec![DateRange::new(d("2026-12-24"), d("2026-12-28"))]
+        );
+        assert_eq!(
+            roster.people[1].weekly,
+            WeeklyCapacity([600, 600, 600, 600, 0, 0, 0])
+        );
+        assert_eq!(
+            roster.people[2].weekly,
+            WeeklyCapacity([0; 7]),
+            "no period, no capacity"
+        );
+        let asked: Vec<String> = requests_to(&shared, "/availability-periods")
+            .iter()
+            .map(|l| l.2["memberId"].clone())
+            .collect();
+        assert!(asked.contains(&ADA.to_string()) && !asked.contains(&BO.to_string()));
+        assert_eq!(
+            roster
+                .projects
+                .iter()
+                .map(|p| (p.name.as_str(), p.client.as_str()))
+                .collect::<Vec<_>>(),
+            [("Atlas", "Acme Corp"), ("Borealis", "")]
+        );
+
+        let by_id: HashMap<String, &Resource> = roster
+            .resources
+            .iter()
+            .map(|r| (r.id.to_string(), r))
+            .collect();
+        let ada_atlas = by_id[&format!("m:{ADA}|p:{ATLAS}")];
+        assert_eq!(ada_atlas.person_id, Some(Id::new(ADA)));
+        assert_eq!(ada_atlas.role, "Senior Engineer");
+        let designer = by_id[&format!("ph:{DESIGNER}|p:{BOREALIS}")];
+        assert!(designer.is_unnamed());
+        assert_eq!(designer.label, "Designer");
+        assert_eq!(
+            by_id[&format!("m:{BO}")].project_id,
+            None,
+            "Bo shows with no project"
+        );
+        assert!(by_id[&format!("ph:{QA}")].is_unnamed());
+        assert!(
+            !by_id.contains_key(&format!("m:{ADA}")),
+            "Ada has a project row"
+        );
+        assert_eq!(roster.resources.len(), 5);
+
+        let window = DateRange::new(d("2026-11-01"), d("2026-12-31"));
+        let allocs = b.allocations(window).await.unwrap();
+        let last = requests_to(&shared, "/allocations").pop().unwrap().2;
+        assert_eq!(last["startOnBefore"], "2026-12-31");
+        assert_eq!(last["endOnAfter"], "2026-11-01");
+        assert_eq!(last["assignmentTypeId"], "project");
+        assert_eq!(last["limit"], "100");
+        let ids: Vec<String> = allocs.iter().map(|a| a.id.to_string()).collect();
+        assert_eq!(
+            ids,
+            [uuid(1), uuid(2), uuid(4)],
+            "by start, time off left out"
+        );
+        assert_eq!(allocs[1].amount, Amount::HoursPerWeek(20.0));
+        assert!(allocs[2].read_only);
+
+        assert_eq!(b.requests().await.unwrap(), vec![]);
+        let e = b
+            .resolve_request(Id::new("x"), Resolution::Reject)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            e,
+            BackendError::Unsupported("Ruddr has no resource requests".into())
+        );
+    }
+
+    #[tokio::test]
+    async fn pages_follow_the_cursor_across_three_pages() {
+        let fake = Fake {
+            // Newest first, as Ruddr sends them.
+            allocations: (0..250)
+                .rev()
+                .map(|n| alloc(&uuid(n), ADA, false, ATLAS, "2026-11-02", "2026-11-06"))
+                .collect(),
+            ..Default::default()
+        };
+        let (base, shared) = serve(fake).await;
+        let b = RuddrBackend::new(config(base)).unwrap();
+        let window = DateRange::new(d("2026-11-01"), d("2026-11-30"));
+        let allocs = b.allocations(window).await.unwrap();
+        assert_eq!(allocs.len(), 250);
+        let ids: Vec<String> = allocs.iter().map(|a| a.id.to_string()).collect();
+        assert_eq!(
+            ids,
+            (0..250).map(uuid).collect::<Vec<_>>(),
+            "sorted by start, then id"
+        );
+        let cursors: Vec<Option<String>> = requests_to(&shared, "/allocations")
+            .iter()
+            .map(|l| l.2.get("startingAfter").cloned())
+            .collect();
+        assert_eq!(cursors, [None, Some(uuid(150)), Some(uuid(50))]);
+    }
+
+    #[tokio::test]
+    async fn a_429_storm_backs_off_1_2_4_8_seconds_then_says_what_ruddr_said() {
+        let (base, shared) = serve(Fake {
+            busy: 100,
+            ..Default::default()
+        })
+        .await;
+        let clock = ManualClock::new();
+        let b = RuddrBackend::with_clock(config(base.clone()), clock.clone()).unwrap();
+        let window = DateRange::new(d("2026-11-01"), d("2026-11-30"));
+        let e = b.allocations(window).await.unwrap_err().to_string();
+        assert!(e.contains("429") && e.contains("Too many requests"), "{e}");
+        assert_eq!(
+            clock.sleeps(),
+            [1, 2, 4, 8].map(std::time::Duration::from_secs).to_vec()
+        );
+        assert_eq!(b.sent(), 5, "the first try and four retries");
+        assert_eq!(b.activity(), None);
+
+        // A shorter storm passes, after waiting 1 and 2 s.
+        shared.lock().unwrap().busy = 2;
+        let clock = ManualClock::new();
+        let b = RuddrBackend::with_clock(config(base), clock.clone()).unwrap();
+        assert_eq!(b.allocations(window).await.unwrap(), vec![]);
+        assert_eq!(
+            clock.sleeps(),
+            [1, 2].map(std::time::Duration::from_secs).to_vec()
+        );
+    }
+
+    #[tokio::test]
+    async fn locked_and_conflicting_workspaces_are_explained() {
+        let (base, shared) = serve(workspace()).await;
+        shared.lock().unwrap().fail = Some((
+            "GET".into(),
+            423,
+            json!({"status": 423, "message": "API access is disabled, please contact support for assistance."}),
+        ));
+        let b = RuddrBackend::new(config(base.clone())).unwrap();
+        let e = b.roster().await.unwrap_err().to_string();
+        assert!(
+            e.contains("API access is turned off") && e.contains("contact support"),
+            "{e}"
+        );
+
+        shared.lock().unwrap().fail = Some((
+            "DELETE".into(),
+            409,
+            json!({"status": 409, "message": "The allocation is read-only."}),
+        ));
+        let e = b.delete_allocation(Id::new(uuid(1))).await.unwrap_err();
+        assert!(matches!(&e, BackendError::Validation { .. }), "{e:?}");
+        assert!(e.to_string().contains("read-only"), "{e}");
+
+        let e = RuddrBackend::new(config("http://www.ruddr.io/api/workspace".into()))
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            e.contains("refusing to send the API token over plain http"),
+            "{e}"
+        );
+        shared.lock().unwrap().fail = None;
+        let wrong = RuddrBackend::new(RuddrConfig {
+            api_key: "nope".into(),
+            ..config(base)
+        })
+        .unwrap();
+        let e = wrong.roster().await.unwrap_err().to_string();
+        assert!(e.starts_with("the Ruddr API key was refused"), "{e}");
+    }
+
+    #[tokio::test]
+    async fn writes_send_the_seed_field_names_and_read_only_entries_stay_put() {
+        let (base, shared) = serve(workspace()).await;
+        let b = RuddrBackend::new(config(base)).unwrap();
+        b.roster().await.unwrap();
+        let window = DateRange::new(d("2026-11-01"), d("2026-12-31"));
+        let allocs = b.allocations(window).await.unwrap();
+
+        let pair = Id::new(format!("m:{ADA}|p:{ATLAS}"));
+        let made = b
+            .create_allocations(vec![NewAllocation {
+                resource_id: pair.clone(),
+                range: DateRange::new(d("2026-12-01"), d("2026-12-04")),
+                amount: Amount::HoursPerDay(6.5),
+                hard: true,
+                notes: "kick-off".into(),
+            }])
+            .await
+            .unwrap();
+        assert_eq!(made[0].resource_id, pair);
+        assert_eq!(made[0].amount, Amount::HoursPerDay(6.5));
+        let posted = bodies(&shared, "POST");
+        assert_eq!(posted[0].0, "/allocations");
+        assert_eq!(
+            posted[0].1,
+            json!({"resourceTypeId": "member", "memberId": ADA, "assignmentTypeId": "project",
+                   "projectId": ATLAS, "projectRoleId": ROLE, "start": "2026-12-01",
+                   "end": "2026-12-04", "unit": "day", "hoursPerDay": 6.5,
+                   "allocateOnTimeOffDays": false, "notes": "kick-off"}),
+            "the pair's role is reused"
+        );
+
+        let mut changed = made[0].clone();
+        changed.amount = Amount::RatioOfCapacity(0.5);
+        changed.range = DateRange::new(d("2026-12-01"), d("2026-12-11"));
+        let updated = b.update_allocation(changed).await.unwrap();
+        assert_eq!(updated.amount, Amount::RatioOfCapacity(0.5));
+        assert_eq!(updated.range.end, d("2026-12-11"));
+        let (path, body) = bodies(&shared, "PATCH").pop().unwrap();
+        assert_eq!(path, format!("/allocations/{}", made[0].id));
+        assert_eq!(body["unit"], "ratio_of_capacity");
+        assert_eq!(body["hoursRatioOfCapacity"], 0.5);
+
+        // A time entry is refused here, without asking Ruddr.
+        let entry = allocs.iter().find(|a| a.read_only).unwrap().clone();
+        let before = shared.lock().unwrap().log.len();
+        let e = b.update_allocation(entry.clone()).await.unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("comes from a time entry/holiday in Ruddr"),
+            "{e}"
+        );
+        assert!(b.delete_allocation(entry.id.clone()).await.is_err());
+        assert!(b.split_allocation(entry.id, d("2026-11-30")).await.is_err());
+        assert_eq!(shared.lock().unwrap().log.len(), before, "nothing sent");
+
+        b.delete_allocation(made[0].id.clone()).await.unwrap();
+        assert_eq!(bodies(&shared, "DELETE").len(), 1);
+        assert!(
+            b.create_allocations(vec![NewAllocation {
+                resource_id: Id::new(format!("m:{BO}")),
+                range: DateRange::day(d("2026-12-01")),
+                amount: Amount::HoursPerDay(1.0),
+                hard: true,
+                notes: String::new(),
+            }])
+            .await
+            .is_err(),
+            "no project, no allocation"
+        );
+
+        let r = b
+            .create_resources(vec![NewResource {
+                project_id: Id::new(ATLAS),
+                person_id: None,
+                role: Some("designer".into()),
+                label: None,
+            }])
+            .await
+            .unwrap();
+        assert_eq!(r[0].id, Id::new(format!("ph:{DESIGNER}|p:{ATLAS}")));
+    }
+
+    #[tokio::test]
+    async fn a_split_patches_the_first_part_and_posts_the_second() {
+        let (base, shared) = serve(workspace()).await;
+        let b = RuddrBackend::new(config(base)).unwrap();
+        b.roster().await.unwrap();
+        let (first, second) = b
+            .split_allocation(Id::new(uuid(1)), d("2026-11-09"))
+            .await
+            .unwrap();
+        assert_eq!(
+            first.range,
+            DateRange::new(d("2026-11-02"), d("2026-11-08"))
+        );
+        assert_eq!(
+            second.range,
+            DateRange::new(d("2026-11-09"), d("2026-11-13"))
+        );
+        assert_eq!(second.amount, Amount::HoursPerDay(6.5));
+        assert_ne!(second.id, first.id);
+        let (_, post) = bodies(&shared, "POST").pop().unwrap();
+        assert_eq!(post["projectRoleId"], ROLE);
+        assert_eq!(post["projectTaskId"], TASK, "role and task kept");
+
+        // When the second part is refused, the first is put back.
+        shared.lock().unwrap().fail = Some((
+            "POST".into(),
+            400,
+            json!({"status": 400, "message": "Validation failed.", "errors": ["'start' is in a locked period"]}),
+        ));
+        let e = b
+            .split_allocation(first.id.clone(), d("2026-11-05"))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            e,
+            BackendError::Validation {
+                field: Some("start".into()),
+                message: "is in a locked period".into()
+            }
+        );
+        let stored = shared
+            .lock()
+            .unwrap()
+            .allocations
+            .iter()
+            .find(|a| a["id"] == uuid(1))
+            .cloned()
+            .unwrap();
+        assert_eq!(
+            stored["end"], "2026-11-08",
+            "back as it was before this split"
+        );
+    }
+}
