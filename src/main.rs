@@ -3,6 +3,7 @@ use allot::cli::{Cli, Command, ConfigCommand, DemoSize, ThemeArg};
 use allot::client::kantata::backend::KantataBackend;
 use allot::client::kantata::http::HttpConfig;
 use allot::client::local::{LocalBackend, demo};
+use allot::client::ruddr::{RuddrBackend, RuddrConfig};
 use allot::client::{Backend, BackendKind};
 use allot::config::{self, Asked, BackendChoice, Settings};
 use allot::domain::Id;
@@ -247,7 +248,22 @@ fn open(cli: &Cli, settings: &Settings, today: NaiveDate) -> Result<Opened, Stri
                 temp: None,
             })
         }
-        BackendChoice::Ruddr => Err("the Ruddr backend is not built yet".into()),
+        BackendChoice::Ruddr => {
+            let url = settings.url.clone().unwrap_or_default();
+            let token = settings.require_token()?;
+            let mut config = RuddrConfig::new(token.expose(), today);
+            config.base_url = url.clone();
+            config.concurrency = settings.concurrency;
+            let mut backend = RuddrBackend::new(config).map_err(|e| e.to_string())?;
+            backend.act_as(user);
+            Ok(Opened {
+                backend: Arc::new(backend),
+                kind: BackendKind::Ruddr,
+                label: url,
+                notice: None,
+                temp: None,
+            })
+        }
     }
 }
 

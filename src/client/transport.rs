@@ -303,13 +303,27 @@ impl Transport {
                         Err((self.dialect.error_from)(status.as_u16(), &body))
                     }
                 }
-                Err(e) if e.is_timeout() => Err(BackendError::Other(format!(
-                    "{product} did not answer within {}s ({path})",
-                    self.config.timeout.as_secs()
-                ))),
-                Err(e) => Err(BackendError::Other(format!(
-                    "could not reach {product} ({path}): {e}"
-                ))),
+                // Unavailable means "safe to send again": the request never arrived, or sending
+                // it twice does no harm. A create that may have landed is not retried blindly.
+                Err(e) if e.is_timeout() => {
+                    let text = format!(
+                        "{product} did not answer within {}s ({path})",
+                        self.config.timeout.as_secs_f64()
+                    );
+                    Err(if idempotent {
+                        BackendError::Unavailable(text)
+                    } else {
+                        BackendError::Other(format!("{text}; it may or may not have been saved"))
+                    })
+                }
+                Err(e) => {
+                    let text = format!("could not reach {product} ({path}): {e}");
+                    Err(if idempotent || e.is_connect() {
+                        BackendError::Unavailable(text)
+                    } else {
+                        BackendError::Other(text)
+                    })
+                }
             };
         }
     }

@@ -224,6 +224,10 @@ impl Backend for KantataBackend {
         BackendKind::Kantata
     }
 
+    fn activity(&self) -> Option<String> {
+        self.http.activity()
+    }
+
     async fn roster(&self) -> BackendResult<Roster> {
         let me = self.http.get("users/me", &[]).await?;
         let current_user = self

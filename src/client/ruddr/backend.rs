@@ -86,18 +86,6 @@ impl RuddrBackend {
         self.acting_as = user;
     }
 
-    /// Proves the key with Ruddr's cheapest call: "workspace Acme Consulting (<id>)".
-    pub async fn check_key(&self) -> BackendResult<String> {
-        let ws = self.http.get("", &[]).await?;
-        let field = |k: &str| ws.get(k).and_then(Value::as_str).unwrap_or("?").to_string();
-        Ok(format!("workspace {} ({})", field("name"), field("id")))
-    }
-
-    /// The retry under way, if any, in words for the status bar.
-    pub fn activity(&self) -> Option<String> {
-        self.http.activity()
-    }
-
     /// Requests sent so far, retries included.
     pub fn sent(&self) -> u64 {
         self.http.sent.load(std::sync::atomic::Ordering::Relaxed)
@@ -249,6 +237,22 @@ impl RuddrBackend {
 impl Backend for RuddrBackend {
     fn kind(&self) -> BackendKind {
         BackendKind::Ruddr
+    }
+
+    /// Proves the key with Ruddr's cheapest call: "workspace Acme Consulting (<id>)".
+    async fn whoami(&self) -> BackendResult<String> {
+        let ws = self.http.get("", &[]).await?;
+        let field = |k: &str| {
+            ws.get(k)
+                .and_then(Value::as_str)
+                .map(crate::client::sanitize::clean)
+                .unwrap_or_else(|| "?".into())
+        };
+        Ok(format!("workspace {} ({})", field("name"), field("id")))
+    }
+
+    fn activity(&self) -> Option<String> {
+        self.http.activity()
     }
 
     async fn roster(&self) -> BackendResult<Roster> {
@@ -610,7 +614,7 @@ mod tests {
             "a Ruddr key is nobody in particular"
         );
         assert_eq!(
-            b.check_key().await.unwrap(),
+            b.whoami().await.unwrap(),
             "workspace Acme \u{FFFD}]0;Consulting (ws)"
         );
         let names: Vec<&str> = roster.people.iter().map(|p| p.name.as_str()).collect();

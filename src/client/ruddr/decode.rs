@@ -552,9 +552,10 @@ pub fn error_from(status: u16, body: &str) -> BackendError {
         423 => BackendError::Other(format!(
             "API access is turned off for this Ruddr workspace (423); a workspace administrator must ask Ruddr support to turn it on. Ruddr said: {said}"
         )),
-        429 => BackendError::Other(format!(
+        429 => BackendError::Unavailable(format!(
             "Ruddr is still rate limiting after backing off (429); try again in a moment. Ruddr said: {said}"
         )),
+        503 => BackendError::Unavailable(format!("Ruddr is unavailable (503): {said}")),
         500..=599 => BackendError::Other(format!("Ruddr failed ({status}): {said}")),
         _ => BackendError::Other(format!("Ruddr answered {status}: {said}")),
     }
