@@ -228,28 +228,28 @@ impl Backend for KantataBackend {
         self.http.activity()
     }
 
+    /// The five lists are independent, so they are read together; the in-flight bound keeps
+    /// the total at the configured concurrency.
     async fn roster(&self) -> BackendResult<Roster> {
-        let me = self.http.get("users/me", &[]).await?;
+        let (me, people, projects, roles, resources) = futures::try_join!(
+            self.http.get("users/me", &[]),
+            self.all("users", &[("on_my_account", "true")], decode::people),
+            self.all("workspaces", &[], decode::projects),
+            self.all("roles", &[], decode::roles),
+            self.all(
+                "workspace_resources",
+                &[("include_unnamed", "true"), ("include", RESOURCE_INCLUDES)],
+                decode::resources,
+            ),
+        )?;
         let current_user = self
             .acting_as
             .clone()
             .or_else(|| me.results.first().map(|(_, id)| id.clone()));
-        let people = self
-            .all("users", &[("on_my_account", "true")], decode::people)
-            .await?;
-        let projects = self.all("workspaces", &[], decode::projects).await?;
-        let roles = self.all("roles", &[], decode::roles).await?;
         *self.roles.lock().unwrap_or_else(PoisonError::into_inner) = roles
             .into_iter()
             .map(|(id, name)| (name.trim().to_lowercase(), id))
             .collect();
-        let resources = self
-            .all(
-                "workspace_resources",
-                &[("include_unnamed", "true"), ("include", RESOURCE_INCLUDES)],
-                decode::resources,
-            )
-            .await?;
         Ok(Roster {
             name: "Kantata OX".into(),
             current_user,
