@@ -80,32 +80,12 @@ impl Http {
         Ok(Http { transport })
     }
 
-    /// The retry under way, if any, in words (see [`Transport::activity`]).
-    pub fn activity(&self) -> Option<String> {
-        self.transport.activity()
-    }
-
     /// GETs one page, retrying what is worth retrying.
     pub async fn get(&self, path: &str, query: &[(String, String)]) -> Result<Page, BackendError> {
         let body = self
             .send(reqwest::Method::GET, path, query, None, true)
             .await?;
         Page::parse(&body)
-    }
-
-    /// Sends a request with the token; returns the body of a 2xx answer. Non-idempotent requests
-    /// are not retried after a dropped connection (they may have landed).
-    pub async fn send(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        query: &[(String, String)],
-        json: Option<&serde_json::Value>,
-        idempotent: bool,
-    ) -> Result<String, BackendError> {
-        self.transport
-            .send(method, path, query, json, idempotent)
-            .await
     }
 
     /// Every page of a list, `per_page=200`: page 1 first for `page_count`, then the rest
