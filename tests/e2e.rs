@@ -331,7 +331,7 @@ fn a_planner_names_an_unnamed_resource_and_its_row_moves_under_the_person() {
 }
 
 #[test]
-fn kantata_needs_a_token_and_never_sends_it_over_plain_http() {
+fn remote_backends_need_a_token_and_never_send_it_over_plain_http() {
     let home = tempfile::tempdir().unwrap();
     let run = |token: Option<&str>, url: &str| {
         let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_allot"));
@@ -358,6 +358,27 @@ fn kantata_needs_a_token_and_never_sends_it_over_plain_http() {
         "{err}"
     );
     assert!(!err.contains("s3cret-token"), "the token is never printed");
+
+    // Ruddr the same: a key is needed, and plain http goes nowhere but this machine.
+    let ruddr = |key: Option<&str>, url: &str| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_allot"));
+        cmd.args(["--backend", "ruddr", "--url", url])
+            .env("ALLOT_DATA_DIR", home.path().join("data"))
+            .env("ALLOT_CONFIG", home.path().join("config.toml"));
+        match key {
+            Some(k) => cmd.env("RUDDR_API_KEY", k),
+            None => cmd.env_remove("RUDDR_API_KEY"),
+        };
+        cmd.output().unwrap()
+    };
+    let out = ruddr(None, "https://www.ruddr.io/api/workspace");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("set RUDDR_API_KEY"));
+    let out = ruddr(Some("s3cret-key"), "http://ruddr.example.com/api/workspace");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("plain http"), "{err}");
+    assert!(!err.contains("s3cret-key"));
 }
 
 #[test]
