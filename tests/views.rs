@@ -229,3 +229,12 @@ fn approve_picker_80x24() {
     );
     insta::assert_snapshot!("requests_pick_80x24", draw(&state, 80, 24).backend());
 }
+
+#[test]
+fn requests_on_ruddr_say_there_are_none_80x24() {
+    let mut state = demo();
+    state.backend = allot::client::BackendKind::Ruddr;
+    let state = with(state, 80, 24, &[Action::ShowView(View::Requests)]);
+    let terminal = draw(&state, 80, 24);
+    insta::assert_snapshot!("requests_on_ruddr_80x24", terminal.backend());
+}

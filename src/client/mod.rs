@@ -31,6 +31,15 @@ impl BackendKind {
         }
     }
 
+    /// The product's name, for sentences.
+    pub fn name(&self) -> &'static str {
+        match self {
+            BackendKind::Local => "The embedded workspace",
+            BackendKind::Kantata => "Kantata OX",
+            BackendKind::Ruddr => "Ruddr",
+        }
+    }
+
     /// Whether the backend makes allocations from scheduled hours itself (Kantata), rather
     /// than allot computing them from the scheduled weeks it read.
     pub fn makes_allocations_from_scheduled(&self) -> bool {

@@ -23,8 +23,8 @@ pub fn render(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
     }
     if !state.backend.has_requests() {
         let msg = format!(
-            "The {} backend has no resource requests: staffing there is done by editing allocations in the Gantt (2).",
-            state.backend.label()
+            "{} has no staffing requests. Staff projects in the Gantt (2): add or edit allocations for a member or a placeholder there.",
+            state.backend.name()
         );
         f.render_widget(
             Paragraph::new(msg)
