@@ -530,7 +530,7 @@ fn while_kantata_is_down_edits_are_kept_and_land_once_it_is_back() {
 }
 
 #[test]
-fn a_429_storm_is_ridden_out_by_retries() {
+fn a_429_storm_and_dropped_connections_are_ridden_out_by_retries() {
     let mut app = DemoApp::kantata();
     let mut c = http_config(app.sandbox());
     c.retries = 8;
@@ -552,6 +552,18 @@ fn a_429_storm_is_ridden_out_by_retries() {
     assert!(app.state.error.is_none(), "{:?}", app.state.error);
     assert_eq!(app.state.ws.people.len(), 35);
     assert!(stormy > calm, "retried: {stormy} requests against {calm}");
+
+    // Dropped connections: reads are sent again too.
+    app.sandbox().faults().set(FaultConfig {
+        drop_rate: 0.3,
+        seed: 11,
+        ..FaultConfig::none()
+    });
+    let start = served(&app);
+    app.act(Action::Refresh);
+    let dropped = served(&app) - start;
+    assert!(app.state.error.is_none(), "{:?}", app.state.error);
+    assert!(dropped > calm, "retried: {dropped} requests against {calm}");
 }
 
 #[test]
@@ -650,4 +662,87 @@ async fn config_check_and_the_headless_queue_work_against_kantata() {
     let stored = sb.backend().requests().await.unwrap();
     let r = stored.iter().find(|r| r.id.as_str() == first).unwrap();
     assert_eq!(r.status, RequestStatus::Rejected, "rejected over HTTP");
+}
+
+#[test]
+fn a_cut_off_answer_to_a_write_ends_with_what_kantata_really_has() {
+    let mut app = DemoApp::kantata();
+    let id = on_a_bar(&mut app);
+    let stored = |app: &DemoApp, id: &Id| {
+        app.rt
+            .block_on(app.backend.allocations(ever()))
+            .unwrap()
+            .into_iter()
+            .find(|a| &a.id == id)
+    };
+    let cut = FaultConfig {
+        truncate_rate: 1.0,
+        ..FaultConfig::none()
+    };
+
+    // A change (PUT, after a GET to check it is fresh) gets cut-off answers: it is kept, and
+    // sent again on the next tick.
+    app.sandbox().faults().set(cut.clone());
+    app.act(Action::Shift(1));
+    let shown = app.state.ws.allocations[&id].clone();
+    assert_eq!(app.state.edits.queue.len(), 1, "{:?}", app.state.error);
+    app.sandbox().faults().clear();
+    app.act(Action::Tick);
+    assert!(app.state.edits.queue.is_empty());
+    assert!(
+        !app.state.error.as_deref().unwrap_or("").contains("changed"),
+        "{:?}",
+        app.state.error
+    );
+    assert_eq!(app.state.ws.allocations[&id].range, shown.range);
+    assert_eq!(stored(&app, &id).unwrap().range, shown.range, "saved");
+
+    // A new allocation (POST): with its answer lost it can't safely be sent again, so the
+    // screen is reloaded from Kantata, which shows what was really saved.
+    let before = app.state.ws.allocations.len();
+    app.sandbox().faults().set(cut);
+    app.act(Action::NewAllocation);
+    app.act(Action::Form(allot::app::form::FormInput::Submit));
+    app.sandbox().faults().clear();
+    // (The reload it asked for was cut off too, and says so.)
+    let e = app.state.error.clone().unwrap_or_default();
+    assert!(e.contains("cut off"), "{e}");
+    assert!(app.state.edits.queue.is_empty(), "not sent again blindly");
+    app.act(Action::Refresh);
+    assert!(app.state.error.is_none(), "{:?}", app.state.error);
+    let saved = app
+        .rt
+        .block_on(app.backend.allocations(app.state.window))
+        .unwrap();
+    assert_eq!(
+        app.state.ws.allocations.len(),
+        saved.len(),
+        "the screen matches Kantata"
+    );
+    assert_eq!(saved.len(), before + 1, "the create had landed, once");
+}
+
+#[tokio::test]
+async fn resending_a_change_kantata_already_holds_is_not_a_conflict() {
+    let (sb, k) = sandbox().await;
+    let window = DateRange::new(d("2026-11-01"), d("2026-12-31"));
+    let a = k.allocations(window).await.unwrap().remove(0);
+    let wanted = Allocation {
+        hard: !a.hard,
+        notes: "moved".into(),
+        ..a.clone()
+    };
+    // The first send landed, its answer was lost...
+    k.update_allocation(wanted.clone()).await.unwrap();
+    // ...so the same write comes again, naming the version it was made to.
+    let again = k.update_allocation(wanted.clone()).await.unwrap();
+    assert_eq!((again.hard, again.notes.as_str()), (wanted.hard, "moved"));
+    // A different change from that old version is still refused.
+    let other = Allocation {
+        notes: "something else".into(),
+        ..a.clone()
+    };
+    let e = k.update_allocation(other).await.unwrap_err();
+    assert!(matches!(e, BackendError::Stale(_)), "{e:?}");
+    drop(sb);
 }

@@ -371,6 +371,20 @@ pub fn applied(
             ));
             return Vec::new();
         }
+        // It may have landed: take it back on screen, then read the truth.
+        Err(BackendError::Unknown(why)) => {
+            rollback(state, BackendError::Unknown(why));
+            if let Some(e) = state.error.take() {
+                state.error = Some(e.replace(
+                    "Nothing was changed",
+                    "It may have been saved: reloading to see",
+                ));
+            }
+            let mut effects = vec![Effect::LoadAllocations(state.window)];
+            state.pending.push(effects[0].clone());
+            effects.extend(send_next(state));
+            return effects;
+        }
         Err(e) => rollback(state, e),
     }
     send_next(state)

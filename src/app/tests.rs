@@ -774,6 +774,34 @@ fn an_unreachable_backend_keeps_every_edit_and_sends_them_again_on_the_next_tick
 }
 
 #[test]
+fn a_write_whose_answer_was_lost_is_taken_back_and_the_truth_reloaded() {
+    let mut s = on_bar();
+    let before = a1(&s);
+    let (seq, _) = only_apply(&update(&mut s, Action::Shift(1)));
+    let effects = update(
+        &mut s,
+        Action::Applied {
+            seq,
+            result: Err(BackendError::Unknown(
+                "could not reach Kantata (workspace_allocations): connection closed".into(),
+            )),
+        },
+    );
+    assert_eq!(
+        a1(&s),
+        before,
+        "taken back until the backend says otherwise"
+    );
+    assert_eq!(effects, vec![Effect::LoadAllocations(s.window)]);
+    let e = s.error.clone().unwrap();
+    assert!(
+        e.contains("connection closed") && e.contains("may have been saved: reloading"),
+        "{e}"
+    );
+    assert!(!e.contains("Nothing was changed"), "{e}");
+}
+
+#[test]
 fn writes_go_one_at_a_time_and_a_refusal_takes_back_the_later_ones_too() {
     let mut s = on_bar();
     let before = a1(&s);

@@ -68,6 +68,9 @@ pub enum BackendError {
     /// Nothing was done: the backend could not be reached, or said it was too busy (429/503)
     /// after allot's retries. Trying again later is safe.
     Unavailable(String),
+    /// A write was sent but no answer came back (the connection dropped, or it timed out), so
+    /// whether it was saved is unknown; reading the backend again tells.
+    Unknown(String),
     /// Anything else: storage, network, decoding.
     Other(String),
 }
@@ -87,6 +90,7 @@ impl fmt::Display for BackendError {
             | BackendError::Stale(m)
             | BackendError::Unsupported(m)
             | BackendError::Unavailable(m)
+            | BackendError::Unknown(m)
             | BackendError::Other(m) => f.write_str(m),
         }
     }

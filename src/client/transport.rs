@@ -295,7 +295,12 @@ impl Transport {
                 Ok(resp) => {
                     let status = resp.status();
                     let body = resp.text().await.map_err(|e| {
-                        BackendError::Other(format!("the {product} response was cut off: {e}"))
+                        let text = format!("the {product} response was cut off ({path}): {e}");
+                        if idempotent {
+                            BackendError::Unavailable(text)
+                        } else {
+                            BackendError::Unknown(text)
+                        }
                     })?;
                     if status.is_success() {
                         Ok(body)
@@ -313,7 +318,7 @@ impl Transport {
                     Err(if idempotent {
                         BackendError::Unavailable(text)
                     } else {
-                        BackendError::Other(format!("{text}; it may or may not have been saved"))
+                        BackendError::Unknown(text)
                     })
                 }
                 Err(e) => {
@@ -321,7 +326,7 @@ impl Transport {
                     Err(if idempotent || e.is_connect() {
                         BackendError::Unavailable(text)
                     } else {
-                        BackendError::Other(text)
+                        BackendError::Unknown(text)
                     })
                 }
             };

@@ -126,15 +126,24 @@ impl KantataBackend {
             .ok_or_else(|| BackendError::NotFound(format!("allocation {id} is gone from Kantata")))
     }
 
-    /// Refuses to write over an allocation that changed since `version` was read.
-    async fn check_fresh(&self, id: &Id, version: i64) -> BackendResult<()> {
-        let now = self.fetch_allocation(id).await?;
-        if now.version != version {
+    /// Refuses to write over an allocation that changed since `a.version` was read. `Some` when
+    /// Kantata already holds exactly `a` (a resend of a write whose answer was lost).
+    async fn check_fresh(&self, a: &Allocation) -> BackendResult<Option<Allocation>> {
+        let now = self.fetch_allocation(&a.id).await?;
+        let same = now.range == a.range
+            && now.amount == a.amount
+            && now.hard == a.hard
+            && now.notes == a.notes;
+        if same {
+            return Ok(Some(now));
+        }
+        if now.version != a.version {
             return Err(BackendError::Stale(format!(
-                "allocation {id} was changed in Kantata since allot read it; nothing was overwritten"
+                "allocation {} was changed in Kantata since allot read it; nothing was overwritten",
+                a.id
             )));
         }
-        Ok(())
+        Ok(None)
     }
 
     async fn fetch_resource(&self, id: &Id) -> BackendResult<Resource> {
@@ -338,7 +347,9 @@ impl Backend for KantataBackend {
 
     async fn update_allocation(&self, a: Allocation) -> BackendResult<Allocation> {
         let body = encode::update_allocation(&a)?;
-        self.check_fresh(&a.id, a.version).await?;
+        if let Some(already) = self.check_fresh(&a).await? {
+            return Ok(already);
+        }
         let page = self
             .write_page(
                 Method::PUT,

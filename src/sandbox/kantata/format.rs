@@ -84,12 +84,14 @@ impl ApiError {
                 message: m,
                 field: None,
             },
-            BackendError::Other(m) | BackendError::Unavailable(m) => ApiError {
-                status: StatusCode::INTERNAL_SERVER_ERROR,
-                kind: "system",
-                message: m,
-                field: None,
-            },
+            BackendError::Other(m) | BackendError::Unavailable(m) | BackendError::Unknown(m) => {
+                ApiError {
+                    status: StatusCode::INTERNAL_SERVER_ERROR,
+                    kind: "system",
+                    message: m,
+                    field: None,
+                }
+            }
         }
     }
 
