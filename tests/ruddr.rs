@@ -1283,3 +1283,28 @@ async fn writes_are_refused_field_by_field_in_ruddrs_format() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn dropped_connections_on_reads_are_retried() {
+    let sb = sandbox_with(FaultConfig {
+        drop_rate: 0.2,
+        seed: 5,
+        ..FaultConfig::none()
+    })
+    .await;
+    let client = RuddrBackend::new(config(&sb)).unwrap();
+    let window = DateRange::new(d("2026-10-15"), d("2027-01-31"));
+    let got = client.allocations(window).await.unwrap();
+    let roster = client.roster().await.unwrap();
+    assert_eq!(roster.people.len(), 35);
+    sb.faults().clear();
+    let calm = RuddrBackend::new(config(&sb)).unwrap();
+    assert_eq!(calm.allocations(window).await.unwrap(), got);
+    assert_eq!(calm.roster().await.unwrap(), roster);
+    assert!(
+        client.sent() > calm.sent(),
+        "retried: {} vs {}",
+        client.sent(),
+        calm.sent()
+    );
+}

@@ -248,11 +248,11 @@ pub(super) fn time_offs(snap: &Snapshot) -> Vec<TimeOff> {
 }
 
 /// The time-off allocation a UUID names.
-pub(super) fn find_time_off<'a>(
-    snap: &'a Snapshot,
+pub(super) fn find_time_off(
+    snap: &Snapshot,
     index: u16,
     person: u64,
-) -> Option<(&'a Person, DateRange)> {
+) -> Option<(&Person, DateRange)> {
     let p = snap.person(&Id::from(person))?;
     let range = *p.time_off.get(usize::from(index))?;
     Some((p, range))
