@@ -1313,14 +1313,12 @@ async fn latency_is_concurrent_and_faults_are_deterministic_per_seed() {
 }
 
 #[tokio::test]
-async fn an_unsupported_dialect_or_bad_settings_are_refused_at_start() {
+async fn both_dialects_start_and_bad_settings_are_refused_at_start() {
     let mut config = SandboxConfig::new(Dialect::Ruddr, today());
-    assert!(
-        Sandbox::start(config.clone())
-            .await
-            .unwrap_err()
-            .contains("not yet supported")
-    );
+    let ruddr = Sandbox::start(config.clone()).await.unwrap();
+    assert!(ruddr.url.ends_with("/api/workspace"), "{}", ruddr.url);
+    assert_eq!(ruddr.dialect(), Dialect::Ruddr);
+    drop(ruddr);
     config.dialect = Dialect::Kantata;
     config.faults.rate_503 = 2.0;
     assert!(

@@ -1,5 +1,6 @@
-//! `allot-sandbox`: a Kantata-compatible API server over allot's demo (or a synthetic) workspace,
-//! on 127.0.0.1, for trying allot without an account and for tests. See `allot::sandbox`.
+//! `allot-sandbox`: a Kantata- or Ruddr-compatible API server over allot's demo (or a synthetic)
+//! workspace, on 127.0.0.1, for trying allot without an account and for tests. See
+//! `allot::sandbox`.
 
 use allot::sandbox::{Dialect, FaultConfig, Sandbox, SandboxConfig, Seed};
 use chrono::NaiveDate;
@@ -18,7 +19,7 @@ enum DialectArg {
 #[command(
     name = "allot-sandbox",
     version,
-    about = "A Kantata-compatible API server over allot's demo workspace, on 127.0.0.1"
+    about = "A Kantata- or Ruddr-compatible API server over allot's demo workspace, on 127.0.0.1"
 )]
 struct Args {
     /// Which API to speak.
@@ -87,12 +88,7 @@ async fn main() -> ExitCode {
     let args = Args::parse();
     let dialect = match args.dialect {
         DialectArg::Kantata => Dialect::Kantata,
-        DialectArg::Ruddr => {
-            eprintln!(
-                "allot-sandbox: the ruddr dialect is not yet supported; use --dialect kantata"
-            );
-            return ExitCode::from(2);
-        }
+        DialectArg::Ruddr => Dialect::Ruddr,
     };
     let seed = match (args.resources, args.allocations) {
         (Some(resources), Some(allocations)) => Seed::Synthetic {
@@ -133,9 +129,13 @@ async fn main() -> ExitCode {
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "url: {}", sandbox.url);
     let _ = writeln!(out, "token: {}", sandbox.token);
+    let (env, backend) = match dialect {
+        Dialect::Kantata => ("KANTATA_ACCESS_TOKEN", "kantata"),
+        Dialect::Ruddr => ("RUDDR_API_KEY", "ruddr"),
+    };
     let _ = writeln!(
         out,
-        "try: KANTATA_ACCESS_TOKEN={} allot --backend kantata --url {}",
+        "try: {env}={} allot --backend {backend} --url {}",
         sandbox.token, sandbox.url
     );
     let _ = out.flush();

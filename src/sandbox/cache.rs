@@ -96,6 +96,11 @@ impl Snapshot {
             .unwrap_or(&self.unnamed_calendar)
     }
 
+    /// A person's calendar (weekly pattern, holidays, their time off).
+    pub fn calendar_of_person(&self, person: &Id) -> Option<&Calendar> {
+        self.calendars.get(person)
+    }
+
     /// An allocation's total minutes, whatever unit it is stored in.
     pub fn total_minutes(&self, a: &Allocation) -> u64 {
         match a.amount {
@@ -187,6 +192,17 @@ impl Stamps {
             start,
             seen: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// When the sandbox started (the creation time of everything seeded).
+    pub fn start(&self) -> DateTime<Utc> {
+        self.start
+    }
+
+    /// The creation time recorded for a record of `kind`, if it was ever seen (deleted records
+    /// keep theirs, so a paging cursor naming one still has a place in the order).
+    pub fn created_at(&self, kind: &'static str, id: &Id) -> Option<DateTime<Utc>> {
+        self.lock().get(&(kind, id.clone())).map(|s| s.created)
     }
 
     /// Marks everything in `snapshot` as existing since the start (the seed).

@@ -24,7 +24,8 @@ use tokio::net::{TcpListener, TcpStream};
 pub struct FaultConfig {
     /// Slept (tokio) before every answer, faulted or not.
     pub latency: Duration,
-    /// Answer 429 with `Retry-After: 0` and the dialect's error body.
+    /// Answer 429 with the dialect's error body (and `Retry-After: 0` where the dialect has it:
+    /// Kantata, not Ruddr).
     pub rate_429: f64,
     /// Answer 503 with the dialect's error body.
     pub rate_503: f64,

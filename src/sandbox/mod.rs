@@ -1,4 +1,4 @@
-//! `allot-sandbox`: a Kantata- (and later Ruddr-) compatible HTTP server over allot's own data
+//! `allot-sandbox`: a Kantata- and Ruddr-compatible HTTP server over allot's own data
 //! model, for tests, benchmarks and trying allot without an account.
 //!
 //! The sandbox is a thin *dialect* over a [`LocalBackend`] on a temporary SQLite file, seeded
@@ -16,6 +16,7 @@
 mod cache;
 mod faults;
 mod kantata;
+mod ruddr;
 
 pub use faults::{FaultConfig, Faults};
 
@@ -36,7 +37,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 pub enum Dialect {
     /// Kantata OX (Mavenlink) API v1, under `/api/v1`.
     Kantata,
-    /// Ruddr's workspace API (not built yet).
+    /// Ruddr's workspace API, under `/api/workspace`.
     Ruddr,
 }
 
@@ -57,20 +58,28 @@ impl Dialect {
     }
 
     /// An error answer in the dialect's own format (`kind` is Kantata's error type, e.g.
-    /// `oauth`, `system`, `validation`).
+    /// `oauth`, `system`, `validation`; Ruddr's body has none, and words 401 and 429 its own
+    /// documented way).
     fn error(&self, status: StatusCode, kind: &str, message: &str) -> Response {
         match self {
-            Dialect::Kantata | Dialect::Ruddr => kantata::error(status, kind, message, None),
+            Dialect::Kantata => kantata::error(status, kind, message, None),
+            Dialect::Ruddr => ruddr::error(status, message),
         }
     }
 
-    fn router(&self) -> Result<Router<Arc<Core>>, String> {
+    /// Whether a 429 carries `Retry-After: 0`. Ruddr documents no such header (its clients
+    /// back off 1, 2, 4, 8 s), so its dialect sends none.
+    fn retry_after_on_429(&self) -> bool {
         match self {
-            Dialect::Kantata => Ok(kantata::router()),
-            Dialect::Ruddr => Err(
-                "the ruddr dialect is not yet supported by allot-sandbox; use --dialect kantata"
-                    .into(),
-            ),
+            Dialect::Kantata => true,
+            Dialect::Ruddr => false,
+        }
+    }
+
+    fn router(&self) -> Router<Arc<Core>> {
+        match self {
+            Dialect::Kantata => kantata::router(),
+            Dialect::Ruddr => ruddr::router(),
         }
     }
 }
@@ -179,13 +188,6 @@ impl Sandbox {
         if config.token.trim().is_empty() {
             return Err("the sandbox needs a non-empty token".into());
         }
-        // Refuse an unsupported dialect before doing any work.
-        if config.dialect == Dialect::Ruddr {
-            return Err(
-                "the ruddr dialect is not yet supported by allot-sandbox; use --dialect kantata"
-                    .into(),
-            );
-        }
         let dir = tempfile::Builder::new()
             .prefix("allot-sandbox-")
             .tempdir()
@@ -227,7 +229,7 @@ impl Sandbox {
             .map_err(|e| format!("could not read the seeded store: {e}"))?;
         core.cache.stamps.adopt(&first);
 
-        let api = config.dialect.router()?;
+        let api = config.dialect.router();
         let app = Router::new()
             .nest(config.dialect.base_path(), api)
             .fallback(not_found)
@@ -326,8 +328,10 @@ async fn gate(State(core): State<Arc<Core>>, req: Request, next: Next) -> Respon
                 "system",
                 "Too many requests; retry after a short delay (injected by allot-sandbox)",
             );
-            resp.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("0"));
+            if core.dialect.retry_after_on_429() {
+                resp.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("0"));
+            }
             return resp;
         }
         Some(Fault::Unavailable) => {
