@@ -193,7 +193,7 @@ impl ApiError {
             BackendError::NotFound(m) => ApiError::new(StatusCode::NOT_FOUND, m),
             BackendError::Stale(m) => ApiError::new(StatusCode::CONFLICT, m),
             BackendError::Unsupported(m) => ApiError::new(StatusCode::FORBIDDEN, m),
-            BackendError::Other(m) | BackendError::Unavailable(m) => {
+            BackendError::Other(m) | BackendError::Unavailable(m) | BackendError::Unknown(m) => {
                 ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, m)
             }
         }
