@@ -299,7 +299,7 @@ fn handle(state: &mut State, form: &mut AllocForm, key: FormInput) -> Outcome {
         }
         FormInput::Left | FormInput::Right => {}
         FormInput::Toggle => match form.focus {
-            Field::Kind => form.hard = !form.hard,
+            Field::Kind if state.backend.has_soft() => form.hard = !form.hard,
             Field::Unit => form.cycle_unit(1),
             Field::Resource if form.editing.is_none() => {
                 if let Some(id) = form.options.get(form.highlight).cloned() {

@@ -124,6 +124,13 @@ pub fn stretch_by(state: &mut State, n: i64) -> Vec<Effect> {
 }
 
 pub fn toggle_hard(state: &mut State) -> Vec<Effect> {
+    if !state.backend.has_soft() {
+        state.notice = Some(format!(
+            "{} has no tentative allocations: every allocation is booked",
+            state.backend.name()
+        ));
+        return Vec::new();
+    }
     let Some(targets) = targets(state) else {
         return Vec::new();
     };

@@ -1995,3 +1995,29 @@ fn requests_arriving_before_the_roster_are_filtered_once_i_am_known() {
     update(&mut s, Action::RosterLoaded(Ok(roster()))); // I am person 1
     assert_eq!(s.queue, vec![Id::new("q1")], "only mine once I am known");
 }
+
+#[test]
+fn on_ruddr_every_allocation_is_booked() {
+    use super::form::FormInput;
+    let mut s = on_bar();
+    s.backend = crate::client::BackendKind::Ruddr;
+    let before = a1(&s);
+    assert!(update(&mut s, Action::ToggleHard).is_empty());
+    assert_eq!(a1(&s), before);
+    assert!(
+        s.notice
+            .as_deref()
+            .unwrap()
+            .contains("no tentative allocations")
+    );
+    update(&mut s, Action::EditAllocation);
+    let form = s.form.as_mut().expect("the form");
+    form.focus = super::form::Field::Kind;
+    let hard = form.hard;
+    update(&mut s, Action::Form(FormInput::Toggle));
+    assert_eq!(
+        s.form.as_ref().unwrap().hard,
+        hard,
+        "Space does not make it soft"
+    );
+}

@@ -46,6 +46,11 @@ impl BackendKind {
         matches!(self, BackendKind::Kantata)
     }
 
+    /// Whether allocations can be soft (tentative); Ruddr's are all booked.
+    pub fn has_soft(&self) -> bool {
+        !matches!(self, BackendKind::Ruddr)
+    }
+
     /// Whether the backend has a staffing-request queue (Ruddr has none).
     pub fn has_requests(&self) -> bool {
         !matches!(self, BackendKind::Ruddr)

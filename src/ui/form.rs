@@ -59,7 +59,12 @@ pub fn render_form(state: &State, form: &AllocForm, theme: &Theme, f: &mut Frame
             Field::Amount => with_cursor(&form.amount, focused),
             Field::Unit => format!("◂ {} ▸", form.unit.label()),
             Field::Kind => {
-                if form.hard {
+                if !state.backend.has_soft() {
+                    format!(
+                        "booked ({} has no tentative allocations)",
+                        state.backend.name()
+                    )
+                } else if form.hard {
                     "hard (booked)  · Space: soft".into()
                 } else {
                     "soft (tentative) · Space: hard".into()
