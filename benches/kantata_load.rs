@@ -50,12 +50,19 @@ fn load(c: &mut Criterion) {
         let mut http = HttpConfig::new(sandbox.url.clone(), sandbox.token.clone());
         http.concurrency = concurrency;
         let client = KantataBackend::new(http).unwrap();
-        // Check once, outside the timing, that everything arrives.
+        // Check once, outside the timing, that everything arrives, and say how long each part
+        // takes on its own.
         let (roster, allocs) = rt.block_on(async {
-            (
-                client.roster().await.unwrap(),
-                client.allocations(everything).await.unwrap(),
-            )
+            let t = Instant::now();
+            let roster = client.roster().await.unwrap();
+            let r = t.elapsed();
+            let t = Instant::now();
+            let allocs = client.allocations(everything).await.unwrap();
+            eprintln!(
+                "concurrency {concurrency}: people and resources alone {r:.2?}, allocations alone {:.2?}",
+                t.elapsed()
+            );
+            (roster, allocs)
         });
         assert_eq!(allocs.len(), allocations);
         assert!(roster.resources.len() >= resources * 95 / 100);

@@ -310,8 +310,8 @@ fn describe(ws: &Workspace, id: &Id) -> String {
 fn pending_only(state: &mut State, ids: Vec<Id>) -> Option<Vec<Id>> {
     if !state.backend.has_requests() {
         state.notice = Some(format!(
-            "The {} backend has no resource requests",
-            state.backend.label()
+            "{} has no staffing requests: staff projects in the Gantt (2)",
+            state.backend.name()
         ));
         return None;
     }

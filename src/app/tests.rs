@@ -1399,7 +1399,7 @@ fn a_backend_without_requests_says_so() {
     update(&mut s, Action::Approve);
     assert_eq!(
         s.notice.as_deref(),
-        Some("The ruddr backend has no resource requests")
+        Some("Ruddr has no staffing requests: staff projects in the Gantt (2)")
     );
     assert!(s.pick.is_none());
 }

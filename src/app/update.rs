@@ -131,8 +131,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 state.request_form = Some(request_form::RequestForm::new(state));
             } else {
                 state.notice = Some(format!(
-                    "The {} backend has no resource requests",
-                    state.backend.label()
+                    "{} has no staffing requests: staff projects in the Gantt (2)",
+                    state.backend.name()
                 ));
             }
         }

@@ -18,14 +18,14 @@ use chrono::NaiveDate;
 use reqwest::Method;
 use serde_json::Value;
 use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 const ALLOCATION_INCLUDES: &str = "workspace";
 const RESOURCE_INCLUDES: &str = "user,role,workspace";
 const REQUEST_INCLUDES: &str = "approvers,creator,resource";
 
 pub struct KantataBackend {
-    http: Http,
+    http: Arc<Http>,
     /// Role ids by lower-cased name, from the last roster read.
     roles: Mutex<HashMap<String, Id>>,
     /// Who "I" am instead of the token's user (a profile's `user`, `--user`).
@@ -35,7 +35,7 @@ pub struct KantataBackend {
 impl KantataBackend {
     pub fn new(config: HttpConfig) -> BackendResult<KantataBackend> {
         Ok(KantataBackend {
-            http: Http::new(config)?,
+            http: Arc::new(Http::new(config)?),
             roles: Mutex::new(HashMap::new()),
             acting_as: None,
         })
@@ -59,13 +59,15 @@ impl KantataBackend {
         path: &str,
         query: &[(&str, &str)],
         map: fn(&Page) -> BackendResult<Vec<T>>,
-    ) -> BackendResult<Vec<T>> {
-        let pages = self.http.get_all(path, &Self::q(query)).await?;
-        let mut out = Vec::new();
-        for p in &pages {
-            out.extend(map(p)?);
-        }
-        Ok(out)
+    ) -> BackendResult<Vec<T>>
+    where
+        T: Send + 'static,
+    {
+        let pages = self
+            .http
+            .get_all_with(path, &Self::q(query), move |p| map(&p))
+            .await?;
+        Ok(pages.into_iter().flatten().collect())
     }
 
     /// Sends a write and reads the answer as a page (`None` for an empty 204).

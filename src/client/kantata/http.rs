@@ -6,6 +6,7 @@ use super::decode::{Page, error_from};
 use crate::client::BackendError;
 use crate::client::transport::{Backoff, Dialect, Transport, TransportConfig};
 use std::ops::Deref;
+use std::sync::Arc;
 use std::time::Duration;
 
 pub use crate::client::transport::check_url;
@@ -91,10 +92,26 @@ impl Http {
     /// Every page of a list, `per_page=200`: page 1 first for `page_count`, then the rest
     /// concurrently (bounded by the configured concurrency), returned in page order.
     pub async fn get_all(
-        &self,
+        self: &Arc<Self>,
         path: &str,
         query: &[(String, String)],
     ) -> Result<Vec<Page>, BackendError> {
+        self.get_all_with(path, query, Ok).await
+    }
+
+    /// [`Http::get_all`], each page turned into a `T` by `map` as soon as it arrives. Each page
+    /// is its own task, so decoding runs on any core and never holds up sending the next
+    /// request (one task decoding 250 pages in turn cost a tenth of the load time).
+    pub async fn get_all_with<T, F>(
+        self: &Arc<Self>,
+        path: &str,
+        query: &[(String, String)],
+        map: F,
+    ) -> Result<Vec<T>, BackendError>
+    where
+        T: Send + 'static,
+        F: Fn(Page) -> Result<T, BackendError> + Send + Sync + 'static,
+    {
         let with_page = |n: u64| {
             let mut q = query.to_vec();
             q.push(("per_page".into(), PER_PAGE.to_string()));
@@ -103,15 +120,41 @@ impl Http {
         };
         let first = self.get(path, &with_page(1)).await?;
         let count = first.meta.page_count.max(1);
-        let rest = futures::future::try_join_all((2..=count).map(|n| {
-            let q = with_page(n);
-            async move { self.get(path, &q).await }
-        }))
-        .await?;
-        let mut pages = Vec::with_capacity(count as usize);
-        pages.push(first);
-        pages.extend(rest);
-        Ok(pages)
+        let first = map(first)?;
+        let map = Arc::new(map);
+        let tasks: Vec<_> = (2..=count)
+            .map(|n| {
+                let (http, map, path, q) = (
+                    Arc::clone(self),
+                    Arc::clone(&map),
+                    path.to_string(),
+                    with_page(n),
+                );
+                tokio::spawn(async move { map(http.get(&path, &q).await?) })
+            })
+            .collect();
+        // Dropping this future (the user moved on) must not leave the pages loading.
+        let guard = AbortOnDrop(tasks.iter().map(|t| t.abort_handle()).collect());
+        let mut out = Vec::with_capacity(count as usize);
+        out.push(first);
+        for task in tasks {
+            out.push(task.await.map_err(|e| {
+                BackendError::Other(format!("reading page of {path} failed: {e}"))
+            })??);
+        }
+        drop(guard);
+        Ok(out)
+    }
+}
+
+/// Aborts the page tasks when a list read is dropped before it ends (or fails part-way).
+struct AbortOnDrop(Vec<tokio::task::AbortHandle>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        for t in &self.0 {
+            t.abort();
+        }
     }
 }
 
@@ -195,7 +238,7 @@ mod tests {
             fail_status: 429,
             ..Default::default()
         };
-        let http = Http::new(config(serve(server.clone()).await)).unwrap();
+        let http = Arc::new(Http::new(config(serve(server.clone()).await)).unwrap());
         let pages = http.get_all("workspace_allocations", &[]).await.unwrap();
         let ids: Vec<String> = pages.iter().map(|p| p.results[0].1.to_string()).collect();
         assert_eq!(ids, (1..=9).map(|n| n.to_string()).collect::<Vec<_>>());
@@ -223,7 +266,7 @@ mod tests {
             fail_status: 429,
             ..Default::default()
         };
-        let http = Http::new(config(serve(server.clone()).await)).unwrap();
+        let http = Arc::new(Http::new(config(serve(server.clone()).await)).unwrap());
         let pages = http.get_all("workspace_allocations", &[]).await.unwrap();
         assert_eq!(pages.len(), 1);
         assert_eq!(http.retried.load(Ordering::Relaxed), 3);
@@ -234,11 +277,13 @@ mod tests {
             fail_status: 503,
             ..Default::default()
         };
-        let http = Http::new(HttpConfig {
-            retries: 2,
-            ..config(serve(server).await)
-        })
-        .unwrap();
+        let http = Arc::new(
+            Http::new(HttpConfig {
+                retries: 2,
+                ..config(serve(server).await)
+            })
+            .unwrap(),
+        );
         let err = http
             .get_all("workspace_allocations", &[])
             .await
@@ -259,12 +304,14 @@ mod tests {
             latency_ms: 800,
             ..Default::default()
         };
-        let http = Http::new(HttpConfig {
-            timeout: Duration::from_millis(100),
-            retries: 0,
-            ..config(serve(server).await)
-        })
-        .unwrap();
+        let http = Arc::new(
+            Http::new(HttpConfig {
+                timeout: Duration::from_millis(100),
+                retries: 0,
+                ..config(serve(server).await)
+            })
+            .unwrap(),
+        );
         let err = http
             .get_all("workspace_allocations", &[])
             .await
@@ -281,11 +328,13 @@ mod tests {
             .unwrap()
             .local_addr()
             .unwrap();
-        let http = Http::new(HttpConfig {
-            retries: 2,
-            ..config(format!("http://{addr}/api/v1"))
-        })
-        .unwrap();
+        let http = Arc::new(
+            Http::new(HttpConfig {
+                retries: 2,
+                ..config(format!("http://{addr}/api/v1"))
+            })
+            .unwrap(),
+        );
         let err = http
             .get_all("workspace_allocations", &[])
             .await
