@@ -26,6 +26,9 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock};
 /// How many filtered listings one snapshot keeps (arbitrary filters must not grow it forever).
 const MAX_VIEWS: usize = 512;
 
+/// How many GET answers one snapshot keeps (a 50,000-allocation workspace is 250 pages).
+const MAX_ANSWERS: usize = 2048;
+
 /// Numeric ids in numeric order, then the rest as text: the order every listing uses.
 pub(crate) fn id_order(id: &Id) -> (u64, Id) {
     (id.as_number().unwrap_or(u64::MAX), id.clone())
@@ -47,6 +50,12 @@ pub(crate) struct Snapshot {
     calendars: HashMap<Id, Calendar>,
     unnamed_calendar: Calendar,
     views: Mutex<HashMap<String, Arc<Vec<usize>>>>,
+    /// (total minutes, capacity minutes) per allocation, worked out once per snapshot: walking
+    /// each allocation's days on every page was most of a page's cost.
+    figures: Mutex<HashMap<Id, (u64, u64)>>,
+    /// Bodies of successful GETs by URI: the same read gets the same bytes until a write, so
+    /// the sandbox's own rendering is not what a client's benchmark measures.
+    answers: Mutex<HashMap<String, axum::body::Bytes>>,
 }
 
 impl Snapshot {
@@ -115,6 +124,35 @@ impl Snapshot {
     /// Minutes of capacity of an allocation's resource over its range.
     pub fn capacity_of(&self, a: &Allocation) -> u64 {
         self.calendar_of(&a.resource_id).capacity_in(a.range)
+    }
+
+    /// The body an earlier GET of `uri` got from this snapshot.
+    pub fn answer(&self, uri: &str) -> Option<axum::body::Bytes> {
+        self.answers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(uri)
+            .cloned()
+    }
+
+    /// Keeps a GET's body for the next identical read (a bounded number of them).
+    pub fn keep_answer(&self, uri: String, body: axum::body::Bytes) {
+        let mut answers = self.answers.lock().unwrap_or_else(PoisonError::into_inner);
+        if answers.len() >= MAX_ANSWERS {
+            answers.clear();
+        }
+        answers.insert(uri, body);
+    }
+
+    /// [`Snapshot::total_minutes`] and [`Snapshot::capacity_of`], remembered per allocation.
+    pub fn figures_of(&self, a: &Allocation) -> (u64, u64) {
+        let lock = || self.figures.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(f) = lock().get(&a.id) {
+            return *f;
+        }
+        let f = (self.total_minutes(a), self.capacity_of(a));
+        lock().insert(a.id.clone(), f);
+        f
     }
 
     /// The cached listing under `key`, or `make`'s (then cached).
@@ -378,6 +416,8 @@ impl Cache {
             calendars,
             unnamed_calendar,
             views: Mutex::new(HashMap::new()),
+            figures: Mutex::new(HashMap::new()),
+            answers: Mutex::new(HashMap::new()),
         })
     }
 }

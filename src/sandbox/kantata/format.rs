@@ -637,8 +637,7 @@ impl<'a> Envelope<'a> {
 
     fn allocation_object(&self, a: &Allocation) -> Value {
         let (created, updated) = self.core.cache.stamps.allocation(a);
-        let minutes = self.snap.total_minutes(a);
-        let capacity = self.snap.capacity_of(a);
+        let (minutes, capacity) = self.snap.figures_of(a);
         let percentage = if capacity == 0 {
             0.0
         } else {
