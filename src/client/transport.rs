@@ -141,7 +141,10 @@ pub fn check_url(url: &str) -> Result<reqwest::Url, BackendError> {
 /// The retry wait under way, for [`Transport::activity`].
 struct Note {
     seq: u64,
+    /// Why ("Kantata is busy (429)").
     text: String,
+    /// Which request, last: a narrow status bar cuts it off first.
+    path: String,
     until: Instant,
     retry: u32,
     of: u32,
@@ -215,8 +218,8 @@ impl Transport {
         }
     }
 
-    /// What the transport is waiting on, e.g. "Kantata is busy (429); retrying
-    /// workspace_allocations in 2s (retry 2 of 4)"; `None` when no retry wait is under way.
+    /// What the transport is waiting on, e.g. "Kantata is busy (429): retry 2 of 4 in 2s
+    /// (workspace_allocations)"; `None` when no retry wait is under way.
     pub fn activity(&self) -> Option<String> {
         let note = self.note.lock().ok()?;
         let n = note.as_ref()?;
@@ -224,8 +227,8 @@ impl Transport {
         // Rounded up: "in 0s" would read as "now" while we are still waiting.
         let secs = left.as_millis().div_ceil(1000);
         Some(format!(
-            "{} in {secs}s (retry {} of {})",
-            n.text, n.retry, n.of
+            "{}: retry {} of {} in {secs}s ({})",
+            n.text, n.retry, n.of, n.path
         ))
     }
 
@@ -282,13 +285,7 @@ impl Transport {
                 self.retried.fetch_add(1, Ordering::Relaxed);
                 let wait = self.config.backoff.wait(attempt, hint);
                 tracing::info!(path, attempt, ?wait, "retrying");
-                self.wait(
-                    format!("{why}; retrying {}", clean(path)),
-                    wait,
-                    attempt,
-                    retries,
-                )
-                .await;
+                self.wait(why, clean(path), wait, attempt, retries).await;
                 continue;
             }
             return match outcome {
@@ -334,13 +331,14 @@ impl Transport {
     }
 
     /// Sleeps `wait`, showing `text` through [`Transport::activity`] meanwhile.
-    async fn wait(&self, text: String, wait: Duration, retry: u32, of: u32) {
+    async fn wait(&self, text: String, path: String, wait: Duration, retry: u32, of: u32) {
         let seq = self.notes.fetch_add(1, Ordering::Relaxed);
         let until = self.clock.now() + wait;
         if let Ok(mut note) = self.note.lock() {
             *note = Some(Note {
                 seq,
                 text,
+                path,
                 until,
                 retry,
                 of,
@@ -557,10 +555,7 @@ mod tests {
             }
             tokio::task::yield_now().await;
         };
-        assert_eq!(
-            note,
-            "Test is busy (429); retrying things in 1s (retry 1 of 4)"
-        );
+        assert_eq!(note, "Test is busy (429): retry 1 of 4 in 1s (things)");
         clock.gate.notify_one();
         assert_eq!(task.await.unwrap().unwrap(), "ok");
         assert_eq!(t.activity(), None, "cleared once the wait is over");

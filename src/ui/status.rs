@@ -50,8 +50,9 @@ pub fn render_status(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
     let mut spans = vec![Span::styled(truncate(&left, width), theme.status_bar())];
     let mut used = left.width();
     if let Some(a) = &state.activity {
-        // A retry under way says what it waits for, not just that something is loading.
-        let s = format!("⟳ {} ", truncate(a, width.saturating_sub(used) * 2 / 3));
+        // A retry under way says what it waits for, not just that something is loading; it
+        // matters more than the last notice, so it may take the whole line.
+        let s = format!("⟳ {} ", truncate(a, width.saturating_sub(used + 3)));
         used += s.width();
         spans.push(Span::styled(s, theme.notice()));
     } else if let Some(p) = state.pending.first() {
