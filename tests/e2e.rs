@@ -441,3 +441,70 @@ fn an_approver_staffs_a_request_on_kantata_through_the_sandbox() {
         .unwrap();
     assert_eq!(staffed.person_id.as_ref(), Some(&sofia.id));
 }
+
+#[test]
+fn a_planner_moves_a_bar_on_ruddr_through_the_sandbox() {
+    use allot::client::Backend;
+    use allot::sandbox::{Dialect, Sandbox, SandboxConfig};
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let today = allot::domain::dates::parse_date("2026-11-23").unwrap();
+    let sandbox = rt
+        .block_on(Sandbox::start(SandboxConfig::new(Dialect::Ruddr, today)))
+        .unwrap();
+    let everything = allot::domain::DateRange::new(
+        allot::domain::dates::parse_date("2000-01-01").unwrap(),
+        allot::domain::dates::parse_date("2099-12-31").unwrap(),
+    );
+    let before = rt
+        .block_on(sandbox.backend().allocations(everything))
+        .unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let mut app = PtyApp::spawn(
+        &[
+            "--backend",
+            "ruddr",
+            "--url",
+            &sandbox.url,
+            "--today",
+            "2026-11-23",
+        ],
+        100,
+        30,
+        home.path(),
+        &[("RUDDR_API_KEY", &sandbox.token), ("NO_COLOR", "1")],
+    );
+    let screen = app.wait_for_text("● Liam O'Connor");
+    assert!(screen.contains("ruddr · Northwind Studio"), "{screen}");
+    app.send("/liam\rl");
+    app.wait_for_text("Liam O'Connor · week 48");
+    app.send(" ");
+    app.wait_for_text("▾Liam O'Connor");
+    // Down onto Liam's first bar: the detail line (above the status bar) describes it.
+    let detail = |screen: &str| screen.lines().rev().nth(1).unwrap_or("").to_string();
+    app.send("j");
+    let last = detail(&app.wait_for("a bar to be selected", |s| {
+        detail(s).starts_with("Route Optimizer") && detail(s).contains("h/day")
+    }));
+    app.send(">");
+    app.wait_for_text("Done: move the allocation");
+    app.send("q");
+    assert_eq!(app.wait_exit(), 0);
+
+    // Saved through Ruddr's API: exactly one allocation moved a week later.
+    let after = rt
+        .block_on(sandbox.backend().allocations(everything))
+        .unwrap();
+    let moved: Vec<_> = after
+        .iter()
+        .filter(|a| !before.contains(a))
+        .map(|a| {
+            let old = before.iter().find(|b| b.id == a.id).expect("same id");
+            (a.range.start - old.range.start).num_days()
+        })
+        .collect();
+    assert_eq!(moved, vec![7], "{last}");
+}
