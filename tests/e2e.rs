@@ -384,16 +384,7 @@ fn remote_backends_need_a_token_and_never_send_it_over_plain_http() {
 #[test]
 fn an_approver_staffs_a_request_on_kantata_through_the_sandbox() {
     use allot::client::Backend;
-    use allot::sandbox::{Dialect, Sandbox, SandboxConfig};
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let today = allot::domain::dates::parse_date("2026-11-23").unwrap();
-    let sandbox = rt
-        .block_on(Sandbox::start(SandboxConfig::new(Dialect::Kantata, today)))
-        .unwrap();
+    let (rt, sandbox) = sandbox(allot::sandbox::Dialect::Kantata);
     let home = tempfile::tempdir().unwrap();
     let mut app = PtyApp::spawn(
         &[
@@ -447,16 +438,7 @@ fn an_approver_staffs_a_request_on_kantata_through_the_sandbox() {
 #[test]
 fn a_planner_moves_a_bar_on_ruddr_through_the_sandbox() {
     use allot::client::Backend;
-    use allot::sandbox::{Dialect, Sandbox, SandboxConfig};
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let today = allot::domain::dates::parse_date("2026-11-23").unwrap();
-    let sandbox = rt
-        .block_on(Sandbox::start(SandboxConfig::new(Dialect::Ruddr, today)))
-        .unwrap();
+    let (rt, sandbox) = sandbox(allot::sandbox::Dialect::Ruddr);
     let everything = allot::domain::DateRange::new(
         allot::domain::dates::parse_date("2000-01-01").unwrap(),
         allot::domain::dates::parse_date("2099-12-31").unwrap(),
@@ -510,4 +492,20 @@ fn a_planner_moves_a_bar_on_ruddr_through_the_sandbox() {
         })
         .collect();
     assert_eq!(moved, vec![7], "{last}");
+}
+
+/// The demo workspace served by `allot-sandbox` in `dialect`, on a runtime that keeps serving
+/// while the binary under test runs.
+fn sandbox(dialect: allot::sandbox::Dialect) -> (tokio::runtime::Runtime, allot::sandbox::Sandbox) {
+    use allot::sandbox::{Sandbox, SandboxConfig};
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let today = allot::domain::dates::parse_date("2026-11-23").unwrap();
+    let sandbox = rt
+        .block_on(Sandbox::start(SandboxConfig::new(dialect, today)))
+        .unwrap();
+    (rt, sandbox)
 }

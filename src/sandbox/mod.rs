@@ -306,6 +306,16 @@ impl Drop for Sandbox {
     }
 }
 
+/// A JSON answer (both dialects answer in JSON).
+pub(crate) fn json_response(status: StatusCode, body: &serde_json::Value) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
 async fn not_found(State(core): State<Arc<Core>>) -> Response {
     core.dialect
         .error(StatusCode::NOT_FOUND, "system", "no such endpoint")

@@ -617,7 +617,7 @@ pub fn error_from(status: u16, body: &str) -> BackendError {
     match serde_json::from_str::<Value>(body) {
         Ok(v) if v.get("errors").is_some() => errors_to_backend(status, &v["errors"]),
         _ => {
-            let detail = not_understood(body);
+            let detail = crate::client::transport::quote_body(body);
             match status {
                 401 => BackendError::Other(format!("Kantata refused the token (401): {detail}")),
                 404 => BackendError::NotFound(format!("not found (404): {detail}")),
@@ -632,18 +632,6 @@ pub fn error_from(status: u16, body: &str) -> BackendError {
             }
         }
     }
-}
-
-fn not_understood(body: &str) -> String {
-    let trimmed = body.trim();
-    if trimmed.is_empty() {
-        return "the body was empty".into();
-    }
-    let mut snippet: String = trimmed.chars().take(200).collect();
-    if trimmed.chars().nth(200).is_some() {
-        snippet.push('…');
-    }
-    format!("the body was not understood: {}", clean(&snippet))
 }
 
 struct WireError {

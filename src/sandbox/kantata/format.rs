@@ -130,17 +130,7 @@ pub fn error(status: StatusCode, kind: &str, message: &str, field: Option<&str>)
     json_response(status, &json!({"errors": [e]}))
 }
 
-pub fn json_response(status: StatusCode, body: &Value) -> Response {
-    (
-        status,
-        [(
-            axum::http::header::CONTENT_TYPE,
-            "application/json; charset=utf-8",
-        )],
-        body.to_string(),
-    )
-        .into_response()
-}
+pub(crate) use crate::sandbox::json_response;
 
 // ---- query parameters -----------------------------------------------------------------------
 

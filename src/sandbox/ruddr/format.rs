@@ -234,17 +234,7 @@ pub fn error(status: StatusCode, message: &str) -> Response {
     ApiError::new(status, message).into_response()
 }
 
-pub fn json_response(status: StatusCode, body: &Value) -> Response {
-    (
-        status,
-        [(
-            axum::http::header::CONTENT_TYPE,
-            "application/json; charset=utf-8",
-        )],
-        body.to_string(),
-    )
-        .into_response()
-}
+pub(crate) use crate::sandbox::json_response;
 
 // ---- query parameters and paging ----------------------------------------------------------------
 
