@@ -194,6 +194,8 @@ pub struct State {
     pub resource_form: Option<super::staffing::ResourceForm>,
     /// `M`: allocations from scheduled hours, being set up.
     pub from_scheduled: Option<super::scheduled::FromScheduled>,
+    /// Why the backend has no scheduled hours to show (`v` says so instead of showing none).
+    pub no_scheduled: Option<String>,
     /// A person being picked (to staff an unnamed resource, or as a new approver).
     pub pick: Option<super::requests::PersonPick>,
     /// Requests as they were before a resolution still in flight, to put back if refused.
@@ -240,6 +242,7 @@ impl State {
             window: initial_window(today),
             loaded: false,
             pending: Vec::new(),
+            no_scheduled: None,
             activity: None,
             notice: None,
             error: None,

@@ -1866,16 +1866,26 @@ fn v_shows_scheduled_hours_in_the_gantt() {
     assert!(s.notice.as_deref().unwrap().contains("≠"));
     update(&mut s, Action::ToggleScheduled);
     assert!(!s.gantt.show_scheduled);
-    // A backend without scheduled hours shows none, quietly.
+    // A backend without scheduled hours is no error; `v` then says why there are none.
     let window = s.window;
     update(
         &mut s,
         Action::ScheduledLoaded {
             window,
-            result: Err(BackendError::Unsupported("no".into())),
+            result: Err(BackendError::Unsupported(
+                "allot does not read Kantata's task-level scheduled hours yet".into(),
+            )),
         },
     );
     assert!(s.error.is_none());
+    update(&mut s, Action::ToggleScheduled);
+    assert!(!s.gantt.show_scheduled);
+    assert!(
+        s.notice
+            .as_deref()
+            .unwrap()
+            .contains("does not read Kantata's task-level scheduled hours")
+    );
 }
 
 #[test]

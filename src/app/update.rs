@@ -168,7 +168,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         },
         Action::Delete if state.view == View::Resources => staffing::ask_delete(state),
         Action::ToggleScheduled => {
-            if state.view == View::Gantt {
+            if let Some(why) = &state.no_scheduled {
+                state.notice = Some(why.clone());
+            } else if state.view == View::Gantt {
                 state.gantt.show_scheduled = !state.gantt.show_scheduled;
                 state.notice = Some(if state.gantt.show_scheduled {
                     "Showing scheduled hours (≠ where they differ from allocations); v for allocations".into()
@@ -222,8 +224,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             match result {
                 Ok(weeks) if window == state.window => scheduled::set(&mut state.ws, weeks),
                 Ok(_) => {}
-                // A backend without scheduled hours simply has none to show.
-                Err(crate::client::BackendError::Unsupported(_)) => {}
+                // A backend without scheduled hours has none to show; `v` says why.
+                Err(crate::client::BackendError::Unsupported(why)) => {
+                    state.no_scheduled = Some(why)
+                }
                 Err(e) => state.error = Some(format!("Could not load scheduled hours: {e}")),
             }
         }

@@ -456,8 +456,8 @@ pub trait Backend: Send + Sync {
 
     fn unsupported(&self, what: &str) -> BackendError {
         BackendError::Unsupported(format!(
-            "the {} backend does not support {what} yet",
-            self.kind().label()
+            "{} does not offer {what} to allot",
+            self.kind().name()
         ))
     }
 }
