@@ -280,8 +280,7 @@ fn send_next(state: &mut State) -> Vec<Effect> {
         changes,
     };
     state.edits.in_flight = Some(front.seq);
-    state.pending.push(effect.clone());
-    vec![effect]
+    vec![state.start(effect)]
 }
 
 /// The version the backend last confirmed for `a` (what a stale check compares against).
@@ -372,18 +371,9 @@ pub fn applied(
             return Vec::new();
         }
         // It may have landed: take it back on screen, then read the truth.
-        Err(BackendError::Unknown(why)) => {
-            rollback(state, BackendError::Unknown(why));
-            if let Some(e) = state.error.take() {
-                state.error = Some(e.replace(
-                    "Nothing was changed",
-                    "It may have been saved: reloading to see",
-                ));
-            }
-            let mut effects = vec![Effect::LoadAllocations(state.window)];
-            state.pending.push(effects[0].clone());
-            effects.extend(send_next(state));
-            return effects;
+        Err(e @ BackendError::Unknown(_)) => {
+            rollback(state, e);
+            return vec![state.start(Effect::LoadAllocations(state.window))];
         }
         Err(e) => rollback(state, e),
     }
@@ -525,9 +515,11 @@ fn rollback(state: &mut State, e: BackendError) {
         1 => " (the edit made after it was taken back too)".into(),
         n => format!(" (the {n} edits made after it were taken back too)"),
     };
-    state.error = Some(format!(
-        "Could not {label}: {e}. Nothing was changed{also}."
-    ));
+    let outcome = match e {
+        BackendError::Unknown(_) => "It may have been saved: reloading to see",
+        _ => "Nothing was changed",
+    };
+    state.error = Some(format!("Could not {label}: {e}. {outcome}{also}."));
     state
         .marks
         .retain(|id| state.ws.allocations.contains_key(id));

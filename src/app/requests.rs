@@ -630,9 +630,7 @@ pub fn resolve(state: &mut State, items: Vec<(Id, Resolution)>) -> Vec<Effect> {
             name_resource(state, &res.id, Some(user.clone()), Some(!*soft));
         }
         state.requests.failures.remove(&id);
-        let effect = Effect::Resolve { id, how };
-        state.pending.push(effect.clone());
-        effects.push(effect);
+        effects.push(state.start(Effect::Resolve { id, how }));
     }
     after_change(state);
     effects
@@ -737,11 +735,10 @@ pub fn reassign(state: &mut State, id: Id, person: Id) -> Vec<Effect> {
     if let Some(r) = state.ws.requests.get_mut(&id) {
         r.approver_ids = vec![person.clone()];
     }
-    let effect = Effect::Reassign {
+    let effect = state.start(Effect::Reassign {
         id,
         approvers: vec![person],
-    };
-    state.pending.push(effect.clone());
+    });
     rebuild_queue(state);
     vec![effect]
 }

@@ -278,6 +278,12 @@ impl State {
         !self.pending.is_empty()
     }
 
+    /// Records `effect` as under way (the status bar shows it) and hands it back to return.
+    pub fn start(&mut self, effect: Effect) -> Effect {
+        self.pending.push(effect.clone());
+        effect
+    }
+
     /// Writes the backend has not answered yet (edits, resolutions, new requests).
     pub fn writes_in_flight(&self) -> usize {
         let others = self

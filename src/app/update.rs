@@ -142,9 +142,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 state.notice = Some("Cancelled: no request was made".into())
             }
             request_form::RqOutcome::Submit(new) => {
-                let effect = Effect::CreateRequest(new);
-                state.pending.push(effect.clone());
-                return vec![effect];
+                return vec![state.start(Effect::CreateRequest(new))];
             }
         },
         Action::RequestCreated(result) => {
@@ -188,10 +186,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             scheduled::FsOutcome::Server(effect) => {
                 state.notice = Some(format!(
                     "Asking {} to allocate from scheduled hours…",
-                    state.backend.label()
+                    state.backend.name()
                 ));
-                state.pending.push(effect.clone());
-                return vec![effect];
+                return vec![state.start(effect)];
             }
         },
         Action::MadeFromScheduled(result) => {
@@ -207,9 +204,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                     state.notice = Some(
                         "Allocated from scheduled hours. The backend made them, so u cannot undo this; d deletes one".into(),
                     );
-                    let effect = Effect::LoadAllocations(state.window);
-                    state.pending.push(effect.clone());
-                    return vec![effect];
+                    return vec![state.start(Effect::LoadAllocations(state.window))];
                 }
                 Err(e) => {
                     state.error = Some(format!(
