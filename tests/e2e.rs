@@ -333,52 +333,50 @@ fn a_planner_names_an_unnamed_resource_and_its_row_moves_under_the_person() {
 #[test]
 fn remote_backends_need_a_token_and_never_send_it_over_plain_http() {
     let home = tempfile::tempdir().unwrap();
-    let run = |token: Option<&str>, url: &str| {
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_allot"));
-        cmd.args(["--backend", "kantata", "--url", url])
-            .env("ALLOT_DATA_DIR", home.path().join("data"))
-            .env("ALLOT_CONFIG", home.path().join("config.toml"));
-        match token {
-            Some(t) => cmd.env("KANTATA_ACCESS_TOKEN", t),
-            None => cmd.env_remove("KANTATA_ACCESS_TOKEN"),
+    // For each backend: no key is refused naming the variable; a key is never sent over plain
+    // http off this machine, and never printed.
+    for (backend, var, https, http) in [
+        (
+            "kantata",
+            "KANTATA_ACCESS_TOKEN",
+            "https://api.mavenlink.com/api/v1",
+            "http://api.example.com/api/v1",
+        ),
+        (
+            "ruddr",
+            "RUDDR_API_KEY",
+            "https://www.ruddr.io/api/workspace",
+            "http://ruddr.example.com/api/workspace",
+        ),
+    ] {
+        let run = |key: Option<&str>, url: &str| {
+            let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_allot"));
+            cmd.args(["--backend", backend, "--url", url])
+                .env("ALLOT_DATA_DIR", home.path().join("data"))
+                .env("ALLOT_CONFIG", home.path().join("config.toml"))
+                .env_remove("KANTATA_ACCESS_TOKEN")
+                .env_remove("RUDDR_API_KEY");
+            if let Some(k) = key {
+                cmd.env(var, k);
+            }
+            cmd.output().unwrap()
         };
-        cmd.output().unwrap()
-    };
-    let out = run(None, "https://api.mavenlink.com/api/v1");
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        String::from_utf8_lossy(&out.stderr)
-            .contains("needs an API token: set KANTATA_ACCESS_TOKEN")
-    );
-    let out = run(Some("s3cret-token"), "http://api.example.com/api/v1");
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("refusing to send the API token over plain http"),
-        "{err}"
-    );
-    assert!(!err.contains("s3cret-token"), "the token is never printed");
-
-    // Ruddr the same: a key is needed, and plain http goes nowhere but this machine.
-    let ruddr = |key: Option<&str>, url: &str| {
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_allot"));
-        cmd.args(["--backend", "ruddr", "--url", url])
-            .env("ALLOT_DATA_DIR", home.path().join("data"))
-            .env("ALLOT_CONFIG", home.path().join("config.toml"));
-        match key {
-            Some(k) => cmd.env("RUDDR_API_KEY", k),
-            None => cmd.env_remove("RUDDR_API_KEY"),
-        };
-        cmd.output().unwrap()
-    };
-    let out = ruddr(None, "https://www.ruddr.io/api/workspace");
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("set RUDDR_API_KEY"));
-    let out = ruddr(Some("s3cret-key"), "http://ruddr.example.com/api/workspace");
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("plain http"), "{err}");
-    assert!(!err.contains("s3cret-key"));
+        let out = run(None, https);
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(&format!("needs an API token: set {var}")),
+            "{err}"
+        );
+        let out = run(Some("s3cret-key"), http);
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("refusing to send the API token over plain http"),
+            "{err}"
+        );
+        assert!(!err.contains("s3cret-key"), "the key is never printed");
+    }
 }
 
 #[test]
@@ -386,20 +384,7 @@ fn an_approver_staffs_a_request_on_kantata_through_the_sandbox() {
     use allot::client::Backend;
     let (rt, sandbox) = sandbox(allot::sandbox::Dialect::Kantata);
     let home = tempfile::tempdir().unwrap();
-    let mut app = PtyApp::spawn(
-        &[
-            "--backend",
-            "kantata",
-            "--url",
-            &sandbox.url,
-            "--today",
-            "2026-11-23",
-        ],
-        100,
-        30,
-        home.path(),
-        &[("KANTATA_ACCESS_TOKEN", &sandbox.token), ("NO_COLOR", "1")],
-    );
+    let mut app = planner_on(&sandbox, home.path());
     // The whole frame, status bar included (a half-drawn frame can show the rows first).
     app.wait_for("the people and the backend's name", |s| {
         s.contains("● Aisha Rahman") && s.contains("kantata · Kantata OX")
@@ -447,20 +432,7 @@ fn a_planner_moves_a_bar_on_ruddr_through_the_sandbox() {
         .block_on(sandbox.backend().allocations(everything))
         .unwrap();
     let home = tempfile::tempdir().unwrap();
-    let mut app = PtyApp::spawn(
-        &[
-            "--backend",
-            "ruddr",
-            "--url",
-            &sandbox.url,
-            "--today",
-            "2026-11-23",
-        ],
-        100,
-        30,
-        home.path(),
-        &[("RUDDR_API_KEY", &sandbox.token), ("NO_COLOR", "1")],
-    );
+    let mut app = planner_on(&sandbox, home.path());
     app.wait_for("the people and the workspace's name", |s| {
         s.contains("● Liam O'Connor") && s.contains("ruddr · Northwind Studio")
     });
@@ -492,6 +464,30 @@ fn a_planner_moves_a_bar_on_ruddr_through_the_sandbox() {
         })
         .collect();
     assert_eq!(moved, vec![7], "{last}");
+}
+
+/// `allot --backend <dialect> --url <sandbox>` at 100x30 without colour, its key in the
+/// environment.
+fn planner_on(sandbox: &allot::sandbox::Sandbox, home: &std::path::Path) -> PtyApp {
+    let (backend, var) = match sandbox.dialect() {
+        allot::sandbox::Dialect::Kantata => ("kantata", "KANTATA_ACCESS_TOKEN"),
+        allot::sandbox::Dialect::Ruddr => ("ruddr", "RUDDR_API_KEY"),
+    };
+    let args = [
+        "--backend",
+        backend,
+        "--url",
+        &sandbox.url,
+        "--today",
+        "2026-11-23",
+    ];
+    PtyApp::spawn(
+        &args,
+        100,
+        30,
+        home,
+        &[(var, &sandbox.token), ("NO_COLOR", "1")],
+    )
 }
 
 /// The demo workspace served by `allot-sandbox` in `dialect`, on a runtime that keeps serving

@@ -535,34 +535,35 @@ fn a_429_storm_and_dropped_connections_are_ridden_out_by_retries() {
     let mut c = http_config(app.sandbox());
     c.retries = 8;
     app.client = std::sync::Arc::new(KantataBackend::new(c).unwrap());
-    let served = |app: &DemoApp| app.sandbox().requests_served();
-    let start = served(&app);
-    app.act(Action::Refresh);
-    let calm = served(&app) - start;
-
-    // About a third of the answers are 429 now; every one is retried.
-    app.sandbox().faults().set(FaultConfig {
-        rate_429: 0.3,
-        seed: 7,
-        ..FaultConfig::none()
-    });
-    let start = served(&app);
-    app.act(Action::Refresh);
-    let stormy = served(&app) - start;
-    assert!(app.state.error.is_none(), "{:?}", app.state.error);
-    assert_eq!(app.state.ws.people.len(), 35);
+    // Requests the sandbox answered for one refresh under `faults`; the load must still succeed.
+    let refresh_under = |app: &mut DemoApp, faults: FaultConfig| {
+        app.sandbox().faults().set(faults);
+        let start = app.sandbox().requests_served();
+        app.act(Action::Refresh);
+        assert!(app.state.error.is_none(), "{:?}", app.state.error);
+        assert_eq!(app.state.ws.people.len(), 35);
+        app.sandbox().requests_served() - start
+    };
+    let calm = refresh_under(&mut app, FaultConfig::none());
+    // About a third of the answers are 429, then a third of the connections drop: every one
+    // is retried.
+    let stormy = refresh_under(
+        &mut app,
+        FaultConfig {
+            rate_429: 0.3,
+            seed: 7,
+            ..FaultConfig::none()
+        },
+    );
     assert!(stormy > calm, "retried: {stormy} requests against {calm}");
-
-    // Dropped connections: reads are sent again too.
-    app.sandbox().faults().set(FaultConfig {
-        drop_rate: 0.3,
-        seed: 11,
-        ..FaultConfig::none()
-    });
-    let start = served(&app);
-    app.act(Action::Refresh);
-    let dropped = served(&app) - start;
-    assert!(app.state.error.is_none(), "{:?}", app.state.error);
+    let dropped = refresh_under(
+        &mut app,
+        FaultConfig {
+            drop_rate: 0.3,
+            seed: 11,
+            ..FaultConfig::none()
+        },
+    );
     assert!(dropped > calm, "retried: {dropped} requests against {calm}");
 }
 
