@@ -236,7 +236,7 @@ fn open(cli: &Cli, settings: &Settings, today: NaiveDate) -> Result<Opened, Stri
         BackendChoice::Kantata => {
             let url = settings.url.clone().unwrap_or_default();
             let token = settings.require_token()?;
-            let mut http = HttpConfig::new(url.clone(), token.expose());
+            let mut http = HttpConfig::new(url.clone(), token.clone());
             http.concurrency = settings.concurrency;
             let mut backend = KantataBackend::new(http).map_err(|e| e.to_string())?;
             backend.act_as(user);
@@ -251,7 +251,7 @@ fn open(cli: &Cli, settings: &Settings, today: NaiveDate) -> Result<Opened, Stri
         BackendChoice::Ruddr => {
             let url = settings.url.clone().unwrap_or_default();
             let token = settings.require_token()?;
-            let mut config = RuddrConfig::new(token.expose(), today);
+            let mut config = RuddrConfig::new(token.clone(), today);
             config.base_url = url.clone();
             config.concurrency = settings.concurrency;
             let mut backend = RuddrBackend::new(config).map_err(|e| e.to_string())?;

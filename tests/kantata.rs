@@ -747,3 +747,37 @@ async fn resending_a_change_kantata_already_holds_is_not_a_conflict() {
     assert!(matches!(e, BackendError::Stale(_)), "{e:?}");
     drop(sb);
 }
+
+#[tokio::test]
+async fn a_split_or_a_resolution_whose_answer_was_lost_is_not_sent_twice() {
+    let (sb, k) = sandbox().await;
+    let window = DateRange::new(d("2026-11-01"), d("2026-12-31"));
+    let a = k
+        .allocations(window)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.range.len_days() > 2)
+        .unwrap();
+    let pending = k
+        .requests()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.status.is_pending())
+        .unwrap();
+    sb.faults().set(FaultConfig {
+        drop_rate: 1.0,
+        ..FaultConfig::none()
+    });
+    let before = sb.requests_served();
+    let split = allot::domain::dates::add_days(a.range.start, 1);
+    let e = k.split_allocation(a.id.clone(), split).await.unwrap_err();
+    assert!(matches!(e, BackendError::Unknown(_)), "{e:?}");
+    let e = k
+        .resolve_request(pending.id.clone(), Resolution::Reject)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, BackendError::Unknown(_)), "{e:?}");
+    assert_eq!(sb.requests_served() - before, 2, "one try each");
+}

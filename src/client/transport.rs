@@ -8,6 +8,7 @@
 
 use crate::client::BackendError;
 use crate::client::sanitize::clean;
+use crate::config::Secret;
 use async_trait::async_trait;
 use reqwest::StatusCode;
 use std::future::Future;
@@ -17,6 +18,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::Semaphore;
 use tokio::time::Instant;
+
+/// The most pages one list may take: a server that keeps saying "more" (or claims a billion
+/// pages) is stopped rather than followed (10,000 pages is a million records or more).
+pub const MAX_PAGES: usize = 10_000;
 
 /// What one API does differently from another.
 #[derive(Clone, Copy, Debug)]
@@ -78,7 +83,8 @@ fn jittered(base: Duration) -> Duration {
 #[derive(Clone, Debug)]
 pub struct TransportConfig {
     pub base_url: String,
-    pub token: String,
+    /// Never shown by `Debug` (see [`Secret`]).
+    pub token: Secret,
     /// Requests in flight at once.
     pub concurrency: usize,
     /// Per request.
@@ -153,7 +159,6 @@ struct Note {
 pub struct Transport {
     client: reqwest::Client,
     base: String,
-    token: String,
     dialect: Dialect,
     config: TransportConfig,
     slots: Semaphore,
@@ -179,7 +184,6 @@ impl Transport {
         Ok(Transport {
             client,
             base: config.base_url.trim_end_matches('/').to_string(),
-            token: config.token.clone(),
             dialect,
             slots: Semaphore::new(config.concurrency.max(1)),
             config,
@@ -258,7 +262,7 @@ impl Transport {
             let mut req = self
                 .client
                 .request(method.clone(), self.url(path))
-                .bearer_auth(&self.token)
+                .bearer_auth(self.config.token.expose())
                 .query(query);
             if let Some(body) = json {
                 req = req.json(body);

@@ -71,14 +71,18 @@ impl KantataBackend {
     }
 
     /// Sends a write and reads the answer as a page (`None` for an empty 204).
+    /// `again`: whether the write may be sent again after a lost answer (a PUT that sets
+    /// fields, a DELETE). Creates, splits and resolutions may not: they would not do the same
+    /// thing twice.
     async fn write(
         &self,
         method: Method,
         path: &str,
         query: &[(&str, &str)],
         body: Option<&Value>,
+        again: bool,
     ) -> BackendResult<Option<Page>> {
-        let idempotent = method != Method::POST;
+        let idempotent = again && method != Method::POST;
         let text = self
             .http
             .send(method, path, &Self::q(query), body, idempotent)
@@ -96,8 +100,9 @@ impl KantataBackend {
         path: &str,
         query: &[(&str, &str)],
         body: &Value,
+        again: bool,
     ) -> BackendResult<Page> {
-        self.write(method, path, query, Some(body))
+        self.write(method, path, query, Some(body), again)
             .await?
             .ok_or_else(|| BackendError::Other(format!("Kantata sent an empty answer to {path}")))
     }
@@ -326,6 +331,7 @@ impl Backend for KantataBackend {
                 "workspace_allocations",
                 &[("include", ALLOCATION_INCLUDES)],
                 &body,
+                true,
             )
             .await?;
         let mut created: Vec<Option<Allocation>> =
@@ -358,6 +364,7 @@ impl Backend for KantataBackend {
                 &format!("workspace_allocations/{}", a.id),
                 &[("include", ALLOCATION_INCLUDES)],
                 &body,
+                true,
             )
             .await?;
         decode::allocations(&page)?
@@ -374,6 +381,7 @@ impl Backend for KantataBackend {
             &format!("workspace_allocations/{id}"),
             &[],
             None,
+            true,
         )
         .await
         .map(|_| ())
@@ -395,6 +403,7 @@ impl Backend for KantataBackend {
                     ("include", ALLOCATION_INCLUDES),
                 ],
                 None,
+                false,
             )
             .await?
             .ok_or_else(|| BackendError::Other("Kantata sent an empty answer to a split".into()))?;
@@ -437,6 +446,7 @@ impl Backend for KantataBackend {
                 "workspace_resources",
                 &[("include", RESOURCE_INCLUDES)],
                 &encode::create_resources(items),
+                true,
             )
             .await?;
         let mut made = decode::resources(&page)?;
@@ -464,6 +474,7 @@ impl Backend for KantataBackend {
                 &format!("workspace_resources/{}", r.id),
                 &[("include", RESOURCE_INCLUDES)],
                 &body,
+                true,
             )
             .await?;
         decode::resources(&page)?
@@ -480,6 +491,7 @@ impl Backend for KantataBackend {
             &format!("workspace_resources/{id}"),
             &[],
             None,
+            true,
         )
         .await
         .map(|_| ())
@@ -549,6 +561,7 @@ impl Backend for KantataBackend {
                 "resource_requests",
                 &[("include", REQUEST_INCLUDES)],
                 &body,
+                true,
             )
             .await?;
         let wire = page
@@ -599,6 +612,7 @@ impl Backend for KantataBackend {
                 &format!("resource_requests/{id}/update_approver"),
                 &[("include", REQUEST_INCLUDES)],
                 &encode::update_approver(&approver_ids),
+                true,
             )
             .await?;
         self.request_from(&page, &id).await
@@ -618,6 +632,7 @@ impl Backend for KantataBackend {
                 &format!("resource_requests/{id}"),
                 &[("include", REQUEST_INCLUDES)],
                 &body,
+                false,
             )
             .await?;
         self.request_from(&page, &id).await

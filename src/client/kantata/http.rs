@@ -5,6 +5,7 @@
 use super::decode::{Page, error_from};
 use crate::client::BackendError;
 use crate::client::transport::{Backoff, Dialect, Transport, TransportConfig};
+use crate::config::Secret;
 use std::ops::Deref;
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,7 +25,8 @@ const KANTATA: Dialect = Dialect {
 pub struct HttpConfig {
     /// e.g. `https://api.mavenlink.com/api/v1`
     pub base_url: String,
-    pub token: String,
+    /// Never shown by `Debug`.
+    pub token: Secret,
     /// Requests in flight at once.
     pub concurrency: usize,
     pub timeout: Duration,
@@ -36,7 +38,7 @@ pub struct HttpConfig {
 }
 
 impl HttpConfig {
-    pub fn new(base_url: impl Into<String>, token: impl Into<String>) -> Self {
+    pub fn new(base_url: impl Into<String>, token: impl Into<Secret>) -> Self {
         HttpConfig {
             base_url: base_url.into(),
             token: token.into(),
@@ -120,6 +122,11 @@ impl Http {
         };
         let first = self.get(path, &with_page(1)).await?;
         let count = first.meta.page_count.max(1);
+        if count > crate::client::transport::MAX_PAGES as u64 {
+            return Err(BackendError::Other(format!(
+                "Kantata claims {path} has {count} pages; stopped rather than ask for them all"
+            )));
+        }
         let first = map(first)?;
         let map = Arc::new(map);
         let tasks: Vec<_> = (2..=count)
@@ -236,6 +243,34 @@ mod tests {
             max_backoff: Duration::from_millis(50),
             ..HttpConfig::new(base, "t0ken")
         }
+    }
+
+    #[tokio::test]
+    async fn a_server_claiming_too_many_pages_is_not_followed() {
+        let server = Server {
+            pages: 1_000_000,
+            ..Default::default()
+        };
+        let http = Arc::new(Http::new(config(serve(server.clone()).await)).unwrap());
+        let err = http
+            .get_all("workspace_allocations", &[])
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("1000000 pages; stopped"), "{err}");
+        assert_eq!(
+            server.tokens.lock().unwrap().len(),
+            1,
+            "only the first page was asked for"
+        );
+    }
+
+    #[test]
+    fn the_token_never_shows_in_debug_output() {
+        let c = HttpConfig::new("https://api.mavenlink.com/api/v1", "s3cret-token");
+        assert!(!format!("{c:?}").contains("s3cret"), "{c:?}");
+        let r = crate::client::ruddr::RuddrConfig::new("s3cret-key", chrono::NaiveDate::MIN);
+        assert!(!format!("{r:?}").contains("s3cret"), "{r:?}");
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

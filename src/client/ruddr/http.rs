@@ -15,8 +15,7 @@ use std::sync::Arc;
 /// Ruddr's largest page.
 pub const LIMIT: u32 = 100;
 
-/// Stops a server that keeps saying "more" from keeping us forever (a million records).
-const MAX_PAGES: usize = 10_000;
+use crate::client::transport::MAX_PAGES;
 
 const RUDDR: Dialect = Dialect {
     product: "Ruddr",

@@ -13,18 +13,18 @@ pub mod limiter;
 
 pub use backend::RuddrBackend;
 
+use crate::config::Secret;
 use chrono::NaiveDate;
-use std::fmt;
 use std::time::Duration;
 
 pub const DEFAULT_BASE_URL: &str = "https://www.ruddr.io/api/workspace";
 
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct RuddrConfig {
     /// `https://www.ruddr.io/api/workspace` unless pointed elsewhere (a sandbox on loopback).
     pub base_url: String,
-    /// Workspace-wide bearer key (Settings → API Keys). Never logged; `Debug` hides it.
-    pub api_key: String,
+    /// Workspace-wide bearer key (Settings → API Keys); its `Debug` hides it.
+    pub api_key: Secret,
     /// Requests in flight at once.
     pub concurrency: usize,
     /// Per request.
@@ -45,7 +45,7 @@ pub struct RuddrConfig {
 }
 
 impl RuddrConfig {
-    pub fn new(api_key: impl Into<String>, today: NaiveDate) -> Self {
+    pub fn new(api_key: impl Into<Secret>, today: NaiveDate) -> Self {
         RuddrConfig {
             base_url: DEFAULT_BASE_URL.into(),
             api_key: api_key.into(),
@@ -59,20 +59,5 @@ impl RuddrConfig {
             days_back: 400,
             days_ahead: 800,
         }
-    }
-}
-
-impl fmt::Debug for RuddrConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RuddrConfig")
-            .field("base_url", &self.base_url)
-            .field("api_key", &"…")
-            .field("concurrency", &self.concurrency)
-            .field("timeout", &self.timeout)
-            .field("per_second", &self.per_second)
-            .field("burst", &self.burst)
-            .field("backoff", &self.backoff)
-            .field("today", &self.today)
-            .finish_non_exhaustive()
     }
 }
