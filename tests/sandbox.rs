@@ -613,6 +613,22 @@ async fn unnamed_resources_can_only_be_soft_allocated() {
         reads,
         "a refused write keeps the cache"
     );
+    // So does one the sandbox refuses itself while holding the write lock (a change to an
+    // allocation that does not exist).
+    let missing = api
+        .send(
+            Method::PUT,
+            "workspace_allocations/999999999.json",
+            Some(json!({"workspace_allocation": {"minutes": 600}})),
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    api.get("workspace_allocations.json").await;
+    assert_eq!(
+        api.sb.store_reads(),
+        reads,
+        "a refused request keeps the cache"
+    );
     let soft = api
         .ok(Method::POST, "workspace_allocations.json", Some(json!({"workspace_allocation": {
             "resource_id": unnamed["id"], "start_date": "2025-03-03", "end_date": "2025-03-07", "minutes": 600

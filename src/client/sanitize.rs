@@ -29,6 +29,26 @@ pub fn is_clean(s: &str) -> bool {
     !s.chars().any(|c| c.is_control() || is_bidi_control(c))
 }
 
+/// Cleans every string and object key in a JSON tree in place.
+pub fn clean_json(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::String(s) if !is_clean(s) => *s = clean(s),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(clean_json),
+        serde_json::Value::Object(map) => {
+            if map.keys().any(|k| !is_clean(k)) {
+                let old = std::mem::take(map);
+                for (k, mut val) in old {
+                    clean_json(&mut val);
+                    map.insert(clean(&k), val);
+                }
+            } else {
+                map.values_mut().for_each(clean_json);
+            }
+        }
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

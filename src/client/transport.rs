@@ -207,10 +207,6 @@ impl Transport {
         self
     }
 
-    pub fn product(&self) -> &'static str {
-        self.dialect.product
-    }
-
     /// `base/path` plus the dialect's suffix; an empty path is the base itself (Ruddr's
     /// workspace, the key check).
     fn url(&self, path: &str) -> String {

@@ -352,13 +352,14 @@ impl Cache {
         self.snapshot_locked().await
     }
 
-    /// Starts a write: no snapshot is built and no other write runs until the guard drops, and
-    /// dropping it throws the snapshot away.
+    /// Starts a write: no snapshot is built and no other write runs until the guard drops.
+    /// Dropping it throws the snapshot away if a store write went through it
+    /// ([`WriteGuard::outcome`]); a request refused before or by the store keeps the snapshot.
     pub async fn write(&self) -> WriteGuard<'_> {
         WriteGuard {
             cache: self,
             _held: self.lock.lock().await,
-            changed: true,
+            changed: false,
         }
     }
 
@@ -436,12 +437,16 @@ pub(crate) struct WriteGuard<'a> {
 }
 
 impl WriteGuard<'_> {
-    /// Passes a store write's result through, keeping the snapshot when the store refused it
-    /// (a refused write is a rolled-back transaction: nothing changed). Anything else the
-    /// guard sees counts as a change.
+    /// Passes a store write's result through; a write that went through marks the snapshot
+    /// stale (a refused one is a rolled-back transaction: nothing changed).
     pub fn outcome<T>(&mut self, r: BackendResult<T>) -> BackendResult<T> {
-        self.changed = r.is_ok();
+        self.changed |= r.is_ok();
         r
+    }
+
+    /// Marks the snapshot stale whatever happens (the store was changed behind the sandbox).
+    pub fn discard(&mut self) {
+        self.changed = true;
     }
 
     /// The state before this write (for looking up what a write changes).

@@ -276,7 +276,7 @@ impl Sandbox {
 
     /// Forgets cached reads (after writing to [`Sandbox::backend`] directly).
     pub async fn invalidate(&self) {
-        drop(self.core.cache.write().await);
+        self.core.cache.write().await.discard();
     }
 
     /// HTTP requests handled so far, faulted and refused ones included.
@@ -306,11 +306,14 @@ impl Drop for Sandbox {
     }
 }
 
-/// A JSON answer (both dialects answer in JSON).
+/// Both dialects answer in JSON; a replayed answer carries the same type as the first.
+const JSON: &str = "application/json; charset=utf-8";
+
+/// A JSON answer.
 pub(crate) fn json_response(status: StatusCode, body: &serde_json::Value) -> Response {
     (
         status,
-        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+        [(header::CONTENT_TYPE, HeaderValue::from_static(JSON))],
         body.to_string(),
     )
         .into_response()
@@ -321,10 +324,6 @@ async fn not_found(State(core): State<Arc<Core>>) -> Response {
         .error(StatusCode::NOT_FOUND, "system", "no such endpoint")
 }
 
-/// Every request passes here first: counted, delayed, perhaps faulted, then the token checked.
-/// Faults come before the token check, as a rate limiter in front of the API would; 429, 503
-/// and dropped connections happen before the request is handled (nothing is written), while a
-/// truncated answer is cut after the request was handled (a write did land).
 /// Answers a GET the current snapshot has answered before with the same bytes (after the gate:
 /// latency, faults and the token check still apply to every request).
 async fn reuse_reads(State(core): State<Arc<Core>>, req: Request, next: Next) -> Response {
@@ -337,10 +336,7 @@ async fn reuse_reads(State(core): State<Arc<Core>>, req: Request, next: Next) ->
     let uri = req.uri().to_string();
     if let Some(body) = snap.answer(&uri) {
         return (
-            [(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            )],
+            [(header::CONTENT_TYPE, HeaderValue::from_static(JSON))],
             body,
         )
             .into_response();
@@ -359,6 +355,10 @@ async fn reuse_reads(State(core): State<Arc<Core>>, req: Request, next: Next) ->
     }
 }
 
+/// Every request passes here first: counted, delayed, perhaps faulted, then the token checked.
+/// Faults come before the token check, as a rate limiter in front of the API would; 429, 503
+/// and dropped connections happen before the request is handled (nothing is written), while a
+/// truncated answer is cut after the request was handled (a write did land).
 async fn gate(State(core): State<Arc<Core>>, req: Request, next: Next) -> Response {
     core.served.fetch_add(1, Ordering::Relaxed);
     let tap = req

@@ -29,7 +29,7 @@ use serde_json::Value;
 use std::collections::HashMap;
 
 // Every outside string passes through these.
-use crate::client::sanitize::{clean, is_clean};
+use crate::client::sanitize::{clean, clean_json, is_clean};
 
 // ---------------------------------------------------------------------------------------------
 // The generic response format
@@ -71,7 +71,7 @@ impl Page {
         let mut root: Value = serde_json::from_str(body).map_err(|e| {
             BackendError::Other(format!("the Kantata response was not valid JSON ({e})"))
         })?;
-        clean_value(&mut root);
+        clean_json(&mut root);
         let Value::Object(mut top) = root else {
             return Err(BackendError::Other(
                 "the Kantata response was not a JSON object".into(),
@@ -194,26 +194,6 @@ impl Page {
 fn decode_one<T: DeserializeOwned>(key: &str, id: &Id, v: &Value) -> Result<T, BackendError> {
     T::deserialize(v)
         .map_err(|e| BackendError::Other(format!("could not read {key} {id} from Kantata: {e}")))
-}
-
-/// Cleans every string and object key in a JSON tree in place.
-fn clean_value(v: &mut Value) {
-    match v {
-        Value::String(s) if !is_clean(s) => *s = clean(s),
-        Value::Array(items) => items.iter_mut().for_each(clean_value),
-        Value::Object(map) => {
-            if map.keys().any(|k| !is_clean(k)) {
-                let old = std::mem::take(map);
-                for (k, mut val) in old {
-                    clean_value(&mut val);
-                    map.insert(clean(&k), val);
-                }
-            } else {
-                map.values_mut().for_each(clean_value);
-            }
-        }
-        _ => {}
-    }
 }
 
 fn id_of(v: &Value) -> Option<Id> {

@@ -13,13 +13,12 @@ use super::decode::{
 use super::http::Http;
 use crate::client::transport::{Clock, TokioClock};
 use crate::client::{
-    Backend, BackendError, BackendKind, BackendResult, NewAllocation, NewRequest, NewResource,
-    RequestCreated, Resolution,
+    Applied, Backend, BackendError, BackendKind, BackendResult, NewAllocation, NewRequest,
+    NewResource, RequestCreated, Resolution,
 };
 use crate::domain::dates::add_days;
 use crate::domain::{
     Allocation, Calendar, DateRange, Id, Participation, Person, Request, Resource, Roster,
-    WeeklyCapacity,
 };
 use async_trait::async_trait;
 use chrono::NaiveDate;
@@ -449,21 +448,22 @@ impl Backend for RuddrBackend {
     async fn create_allocations(&self, new: Vec<NewAllocation>) -> BackendResult<Vec<Allocation>> {
         let results = futures::future::join_all(new.iter().map(|n| self.create_one(n))).await;
         let mut made = Vec::with_capacity(results.len());
-        let mut failed = None;
+        let mut failed: Option<BackendError> = None;
         for r in results {
             match r {
                 Ok(a) => made.push(a),
-                Err(e) => failed = failed.or(Some(e)),
+                // A create that may have landed says more than a refusal: keep that one.
+                Err(e) if matches!(e, BackendError::Unknown(_)) || failed.is_none() => {
+                    failed = Some(e)
+                }
+                Err(_) => {}
             }
         }
         match failed {
             None => Ok(made),
             Some(e) => {
-                for a in made {
-                    if let Err(undo) = self.delete_allocation(a.id).await {
-                        tracing::warn!("could not undo a Ruddr create: {undo}");
-                    }
-                }
+                self.compensate(made.into_iter().map(Applied::Created).collect())
+                    .await;
                 Err(e)
             }
         }
@@ -511,7 +511,7 @@ impl Backend for RuddrBackend {
             Some(Assignee::Member(m)) => self.cache().calendars.get(&m).cloned(),
             _ => None,
         }
-        .unwrap_or_else(|| Calendar::new(WeeklyCapacity::STANDARD, Default::default(), vec![]));
+        .unwrap_or_default();
         let (first, second) =
             crate::domain::edit::split(&a, date, Id::new("new"), &cal).map_err(|message| {
                 BackendError::Validation {
@@ -599,7 +599,7 @@ mod tests {
     use super::super::fake::*;
     use super::*;
     use crate::client::transport::manual::ManualClock;
-    use crate::domain::Amount;
+    use crate::domain::{Amount, WeeklyCapacity};
     use serde_json::json;
 
     #[tokio::test]

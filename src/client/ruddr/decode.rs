@@ -1,36 +1,16 @@
 //! Ruddr's JSON in and out: wire records (camelCase, UUID ids, decimal hours, nulls where a
 //! field does not apply), their mapping onto allot's model, request bodies, and error bodies.
 //!
-//! Every string is cleaned (see [`clean_json`]) before a wire record is decoded from it.
+//! Every string is cleaned (see [`clean_json`](crate::client::sanitize::clean_json)) before a wire record is decoded from it.
 
 use crate::client::BackendError;
-use crate::client::sanitize::{clean, is_clean};
+use crate::client::sanitize::clean_json;
 use crate::client::transport::quote_body;
 use crate::domain::{Allocation, Amount, DateRange, Id, Person, Project, WeeklyCapacity};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
-
-/// Cleans every string and object key in a JSON tree in place.
-pub fn clean_json(v: &mut Value) {
-    match v {
-        Value::String(s) if !is_clean(s) => *s = clean(s),
-        Value::Array(items) => items.iter_mut().for_each(clean_json),
-        Value::Object(map) => {
-            if map.keys().any(|k| !is_clean(k)) {
-                let old = std::mem::take(map);
-                for (k, mut val) in old {
-                    clean_json(&mut val);
-                    map.insert(clean(&k), val);
-                }
-            } else {
-                map.values_mut().for_each(clean_json);
-            }
-        }
-        _ => {}
-    }
-}
 
 /// Parses a body and cleans it.
 pub fn parse(what: &str, body: &str) -> Result<Value, BackendError> {

@@ -6,7 +6,7 @@ use super::RuddrConfig;
 use super::decode::{self, Page, error_from};
 use super::limiter::Limiter;
 use crate::client::BackendError;
-use crate::client::transport::{Backoff, Clock, Dialect, TokioClock, Transport, TransportConfig};
+use crate::client::transport::{Backoff, Clock, Dialect, Transport, TransportConfig};
 use reqwest::Method;
 use serde_json::Value;
 use std::ops::Deref;
@@ -35,10 +35,6 @@ impl Deref for Http {
 }
 
 impl Http {
-    pub fn new(config: &RuddrConfig) -> Result<Http, BackendError> {
-        Self::with_clock(config, Arc::new(TokioClock))
-    }
-
     /// With `clock` for both the limiter and the backoff (tests use a manual one).
     pub fn with_clock(config: &RuddrConfig, clock: Arc<dyn Clock>) -> Result<Http, BackendError> {
         let limiter = Limiter::new(config.per_second, config.burst, clock.clone());

@@ -130,7 +130,7 @@ pub fn error(status: StatusCode, kind: &str, message: &str, field: Option<&str>)
     json_response(status, &json!({"errors": [e]}))
 }
 
-pub(crate) use crate::sandbox::json_response;
+use crate::sandbox::json_response;
 
 // ---- query parameters -----------------------------------------------------------------------
 

@@ -489,7 +489,7 @@ async fn allocate_scheduled(
         w.outcome(core.backend.create_allocations(news).await)
             .map_err(store_error)?;
     }
-    Ok(super::format::json_response(
+    Ok(crate::sandbox::json_response(
         StatusCode::OK,
         &json!({"success": true}),
     ))

@@ -234,7 +234,7 @@ pub fn error(status: StatusCode, message: &str) -> Response {
     ApiError::new(status, message).into_response()
 }
 
-pub(crate) use crate::sandbox::json_response;
+use crate::sandbox::json_response;
 
 // ---- query parameters and paging ----------------------------------------------------------------
 
@@ -655,10 +655,7 @@ impl<'a> Encoder<'a> {
                 Value::Null
             },
         );
-        o.insert(
-            "totalHours".into(),
-            json!(hours(self.snap.total_minutes(a))),
-        );
+        o.insert("totalHours".into(), json!(hours(self.snap.figures_of(a).0)));
         o.insert("isBillable".into(), json!(true));
         o.insert(
             "notes".into(),

@@ -26,6 +26,7 @@ pub(super) use format::error;
 use super::Core;
 use super::cache::Snapshot;
 use crate::domain::{DateRange, Id, Person};
+use crate::sandbox::json_response;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -33,8 +34,8 @@ use axum::response::Response;
 use axum::routing::get;
 use chrono::{DateTime, NaiveDate, Utc};
 use format::{
-    ApiError, ApiResult, Encoder, Kind, Paging, Params, Uuid, id_of, json_response, page,
-    parse_uuid, store_uuid, uuid_at,
+    ApiError, ApiResult, Encoder, Kind, Paging, Params, Uuid, id_of, page, parse_uuid, store_uuid,
+    uuid_at,
 };
 use serde_json::Value;
 use std::sync::Arc;
