@@ -117,6 +117,14 @@ pub trait Throttle: Send + Sync {
     async fn acquire(&self);
 }
 
+/// Query pairs as the transport takes them.
+pub fn query(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
 /// Whether `url` may carry a token: HTTPS anywhere, plain HTTP only to this machine.
 pub fn check_url(url: &str) -> Result<reqwest::Url, BackendError> {
     let parsed = reqwest::Url::parse(url)

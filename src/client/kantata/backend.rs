@@ -7,6 +7,7 @@
 use super::decode::{self, Page, WireAllocation, WireResource, WireResourceRequest};
 use super::encode::{self, RequestResource};
 use super::http::{Http, HttpConfig};
+use crate::client::transport;
 use crate::client::{
     Backend, BackendError, BackendKind, BackendResult, NewAllocation, NewRequest, NewResource,
     RequestCreated, RequestTarget, Resolution,
@@ -46,13 +47,6 @@ impl KantataBackend {
         self.acting_as = user;
     }
 
-    fn q(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
-
     /// Every page's canonical results, mapped.
     async fn all<T>(
         &self,
@@ -65,7 +59,7 @@ impl KantataBackend {
     {
         let pages = self
             .http
-            .get_all_with(path, &Self::q(query), move |p| map(&p))
+            .get_all_with(path, &transport::query(query), move |p| map(&p))
             .await?;
         Ok(pages.into_iter().flatten().collect())
     }
@@ -85,7 +79,7 @@ impl KantataBackend {
         let idempotent = again && method != Method::POST;
         let text = self
             .http
-            .send(method, path, &Self::q(query), body, idempotent)
+            .send(method, path, &transport::query(query), body, idempotent)
             .await?;
         if text.trim().is_empty() {
             Ok(None)
@@ -124,7 +118,7 @@ impl KantataBackend {
             .http
             .get(
                 "workspace_allocations",
-                &Self::q(&[("only", id.as_str()), ("include", ALLOCATION_INCLUDES)]),
+                &transport::query(&[("only", id.as_str()), ("include", ALLOCATION_INCLUDES)]),
             )
             .await?;
         decode::allocations(&page)?
@@ -158,7 +152,7 @@ impl KantataBackend {
             .http
             .get(
                 "workspace_resources",
-                &Self::q(&[
+                &transport::query(&[
                     ("only", id.as_str()),
                     ("include_unnamed", "true"),
                     ("include", RESOURCE_INCLUDES),
@@ -187,7 +181,7 @@ impl KantataBackend {
                 .http
                 .get_all(
                     "workspace_allocations",
-                    &Self::q(&[("workspace_resource_ids", &joined)]),
+                    &transport::query(&[("workspace_resource_ids", &joined)]),
                 )
                 .await?;
             for p in &pages {
@@ -308,7 +302,7 @@ impl Backend for KantataBackend {
             .http
             .get_all(
                 "resource_requests",
-                &Self::q(&[("include", REQUEST_INCLUDES)]),
+                &transport::query(&[("include", REQUEST_INCLUDES)]),
             )
             .await?;
         let mut wires: Vec<WireResourceRequest> = Vec::new();

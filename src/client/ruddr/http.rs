@@ -15,7 +15,7 @@ use std::sync::Arc;
 /// Ruddr's largest page.
 pub const LIMIT: u32 = 100;
 
-use crate::client::transport::MAX_PAGES;
+use crate::client::transport::{self, MAX_PAGES};
 
 const RUDDR: Dialect = Dialect {
     product: "Ruddr",
@@ -56,18 +56,11 @@ impl Http {
         Ok(Http { transport })
     }
 
-    fn q(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
-
     /// GETs one object (cleaned).
     pub async fn get(&self, path: &str, query: &[(&str, &str)]) -> Result<Value, BackendError> {
         let body = self
             .transport
-            .send(Method::GET, path, &Self::q(query), None, true)
+            .send(Method::GET, path, &transport::query(query), None, true)
             .await?;
         decode::parse(path, &body)
     }
@@ -104,7 +97,7 @@ impl Http {
         let mut out = Vec::new();
         let mut after: Option<String> = None;
         for _ in 0..MAX_PAGES {
-            let mut q = Self::q(query);
+            let mut q = transport::query(query);
             q.push(("limit".into(), LIMIT.to_string()));
             if let Some(id) = &after {
                 q.push(("startingAfter".into(), id.clone()));
