@@ -129,12 +129,31 @@ async fn the_planner_sees_through_kantata_what_the_store_holds() {
         only(&w, &g)
     );
 
+    let held: std::collections::HashSet<Id> = store
+        .roster()
+        .await
+        .unwrap()
+        .resources
+        .into_iter()
+        .filter(|r| r.is_unnamed())
+        .map(|r| r.id)
+        .collect();
     let requests = |v: Vec<allot::domain::Request>| {
         sorted(
             v.into_iter()
                 .map(|r| {
+                    // A pending request's dates and share live on the soft allocation made with
+                    // it. (The demo makes that allocation for requests on unnamed resources
+                    // only; a named person's request keeps its dates on the request alone,
+                    // which Kantata cannot, so those are left out here.)
+                    let held = held.contains(&r.resource_id);
+                    let asked = if r.status.is_pending() && held {
+                        format!("{:?} {}%", r.period, r.percentage)
+                    } else {
+                        String::new()
+                    };
                     format!(
-                        "{}|{}|{:?}|{:?}|{}",
+                        "{}|{}|{:?}|{:?}|{}|{asked}",
                         r.id, r.resource_id, r.status, r.approver_ids, r.creator_id
                     )
                 })

@@ -251,8 +251,19 @@ impl Stamps {
             created: self.start,
             updated: self.start,
         };
+        // The seed knows when each request was made; the allocation holding its dates (the
+        // store notes it "Requested in #id") was made with it, as Kantata does.
+        let asked: HashMap<String, DateTime<Utc>> = snapshot
+            .requests
+            .iter()
+            .map(|r| (format!("Requested in #{}", r.id), r.created_at))
+            .collect();
         for a in &snapshot.allocations {
-            seen.insert(("allocation", a.id.clone()), stamp(allocation_print(a)));
+            let mut s = stamp(allocation_print(a));
+            if let Some(&t) = asked.get(&a.notes) {
+                (s.created, s.updated) = (t, t);
+            }
+            seen.insert(("allocation", a.id.clone()), s);
         }
         for r in &snapshot.requests {
             seen.insert(("request", r.id.clone()), stamp(request_print(r)));

@@ -476,21 +476,43 @@ pub fn request_status(s: &str) -> RequestStatus {
 }
 
 /// A resource request. Kantata keeps the period and percentage on the resource's allocations,
-/// so they come from `allocations_of_resource` (the wire allocations of the request's resource):
-/// the period spans their earliest start to latest end (the creation day when there are none),
-/// and the percentage is the first allocation's `percentage`, rounded (0 when absent). A missing
+/// so they come from `allocations_of_resource` (the wire allocations of the request's resource).
+/// A named person's resource also carries their other work, so for a pending request the
+/// allocations made with it (created within a minute of it) count, else its soft ones, else
+/// all. The period spans the earliest start to the latest end (the creation day when there are
+/// none), and the percentage is the first one's `percentage`, rounded (0 when absent). A missing
 /// `resource_id` or `creator_id` (not included) reads as an empty id.
 pub fn request_from_wire(
     w: &WireResourceRequest,
     allocations_of_resource: &[WireAllocation],
 ) -> Request {
-    let start = allocations_of_resource.iter().map(|a| a.start_date).min();
-    let end = allocations_of_resource.iter().map(|a| a.end_date).max();
+    let soft = || {
+        allocations_of_resource
+            .iter()
+            .filter(|a| a.hard == Some(false))
+    };
+    let made_with = || {
+        soft().filter(|a| {
+            a.created_at
+                .is_some_and(|t| (t - w.created_at).num_seconds().abs() <= 60)
+        })
+    };
+    let held: Vec<&WireAllocation> = if !request_status(&w.status).is_pending() {
+        allocations_of_resource.iter().collect()
+    } else if made_with().next().is_some() {
+        made_with().collect()
+    } else if soft().next().is_some() {
+        soft().collect()
+    } else {
+        allocations_of_resource.iter().collect()
+    };
+    let start = held.iter().map(|a| a.start_date).min();
+    let end = held.iter().map(|a| a.end_date).max();
     let period = match (start, end) {
         (Some(s), Some(e)) => DateRange::new(s, e),
         _ => DateRange::day(w.created_at.date_naive()),
     };
-    let percentage = allocations_of_resource
+    let percentage = held
         .first()
         .and_then(|a| a.percentage)
         .map(|p| p.round().clamp(0.0, u32::MAX as f64) as u32)
@@ -904,7 +926,15 @@ mod tests {
             .cloned()
             .collect();
 
-        let r = request_from_wire(&wire[0], &of_123);
+        // All of the resource's allocations held by the request (soft): the period spans them.
+        let held: Vec<WireAllocation> = of_123
+            .iter()
+            .map(|a| WireAllocation {
+                hard: Some(false),
+                ..a.clone()
+            })
+            .collect();
+        let r = request_from_wire(&wire[0], &held);
         assert_eq!(r.id, Id::new("901"));
         assert_eq!(r.status, RequestStatus::New);
         assert_eq!(r.approver_ids, vec![Id::new("6")]);
@@ -917,6 +947,14 @@ mod tests {
         assert_eq!(r.period, DateRange::new(d("2025-03-03"), d("2025-07-11")));
         assert_eq!(r.percentage, 88, "87.5 rounds to 88");
         assert_eq!(r.notes, "");
+
+        // Booked work on the same resource is not the request's: a pending request's dates are
+        // its soft allocations only (resource 123 also has a hard one, 2025-03-03..07 at 87.5%).
+        let mut mixed = of_123.clone();
+        mixed[0].hard = Some(true);
+        let r = request_from_wire(&wire[0], &mixed);
+        assert_eq!(r.period, DateRange::new(d("2025-04-07"), d("2025-07-11")));
+        assert_eq!(r.percentage, 10);
 
         let r = request_from_wire(&wire[1], &[]);
         assert_eq!(r.status, RequestStatus::Approved);
