@@ -238,3 +238,37 @@ fn requests_on_ruddr_say_there_are_none_80x24() {
     let terminal = draw(&state, 80, 24);
     insta::assert_snapshot!("requests_on_ruddr_80x24", terminal.backend());
 }
+
+#[test]
+fn a_backend_that_cannot_be_reached_says_so_in_full_80x24() {
+    use allot::app::{State, update};
+    use allot::client::{BackendError, BackendKind};
+    let mut state = State::new(common::demo::today(), BackendKind::Kantata, "kantata");
+    update(&mut state, Action::Resize(80, 24));
+    update(&mut state, Action::Start);
+    let window = state.window;
+    let down = || {
+        BackendError::Unavailable(
+            "could not reach Kantata (users/me): error sending request for url (http://127.0.0.1:7321/api/v1/users/me.json)".into(),
+        )
+    };
+    update(&mut state, Action::RosterLoaded(Err(down())));
+    update(
+        &mut state,
+        Action::AllocationsLoaded {
+            window,
+            result: Err(down()),
+        },
+    );
+    update(&mut state, Action::RequestsLoaded(Err(down())));
+    update(
+        &mut state,
+        Action::ScheduledLoaded {
+            window,
+            result: Err(BackendError::Unsupported("no".into())),
+        },
+    );
+    assert!(state.pending.is_empty());
+    let terminal = draw(&state, 80, 24);
+    insta::assert_snapshot!("unreachable_80x24", terminal.backend());
+}

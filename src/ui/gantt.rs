@@ -32,11 +32,16 @@ pub fn render(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
     let g = &state.gantt;
     if g.rows.is_empty() {
         let msg = if state.loaded {
-            "No people or resources in this workspace."
+            "No people or resources in this workspace.".into()
         } else {
-            "Loading…"
+            super::text::not_loaded(state)
         };
-        f.render_widget(Paragraph::new(msg).style(theme.dim()), area);
+        f.render_widget(
+            Paragraph::new(msg)
+                .style(theme.dim())
+                .wrap(ratatui::widgets::Wrap { trim: true }),
+            area,
+        );
         return;
     }
     let name_w = gantt_name_width(area.width) as usize;

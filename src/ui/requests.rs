@@ -113,7 +113,7 @@ fn render_list(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
     let mut lines = vec![Line::styled(filter_line(state, w), theme.dim())];
     if state.queue.is_empty() {
         let msg = if !state.loaded {
-            "Loading…".to_string()
+            super::text::not_loaded(state)
         } else if state.requests.status == StatusFilter::Pending && !state.requests.all {
             "No pending requests for you: the queue is clear. (m shows everyone's, f other statuses)".to_string()
         } else {
@@ -123,7 +123,11 @@ fn render_list(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
             )
         };
         lines.push(Line::styled(msg, theme.dim()));
-        f.render_widget(Paragraph::new(lines), area);
+        // Wrapped: a failure's full words are longer than a line.
+        f.render_widget(
+            Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: true }),
+            area,
+        );
         return;
     }
     let mut head = format!(

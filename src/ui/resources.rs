@@ -30,14 +30,18 @@ pub fn render(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
     lines.push(filter_line(state, theme, w));
     if view.lines.is_empty() {
         let msg = if !state.loaded {
-            "Loading…"
+            super::text::not_loaded(state)
         } else if view.filter.is_empty() {
-            "No people or resources in this workspace."
+            "No people or resources in this workspace.".into()
         } else {
-            "Nothing matches the filter. Esc clears it."
+            "Nothing matches the filter. Esc clears it.".into()
         };
         lines.push(Line::styled(msg, theme.dim()));
-        f.render_widget(Paragraph::new(lines), area);
+        // Wrapped: a failure's full words are longer than a line.
+        f.render_widget(
+            Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: true }),
+            area,
+        );
         return;
     }
     // Numbers are fixed width; the trend shows from 80 columns; text columns share the rest.

@@ -2,6 +2,15 @@
 
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
+/// What a view shows before its data is in: "Loading…", or, once every load has ended in a
+/// failure, the backend's words in full (the status bar has room only for the start of them).
+pub fn not_loaded(state: &crate::app::State) -> String {
+    match &state.error {
+        Some(e) if state.pending.is_empty() => format!("Nothing loaded. {e}. R tries again."),
+        _ => "Loading…".to_string(),
+    }
+}
+
 /// `s` cut to at most `width` display columns, ending in '…' when cut.
 pub fn truncate(s: &str, width: usize) -> String {
     if s.width() <= width {
