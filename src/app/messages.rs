@@ -139,20 +139,11 @@ pub struct Shown {
     pub held: bool,
 }
 
-/// "changed in Kantata …" → "Changed in Kantata …".
-fn capitalized(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
-/// "{why}: {what}", the reason first.
+/// "{why}: {what}", the reason first. The backend's words are kept as they are (a name may
+/// start them), so callers writing their own reason start it with a capital.
 fn why_then_what(why: impl Display, what: impl Display) -> String {
     let why = why.to_string();
-    let why = why.trim_end_matches(['.', ' ']);
-    capitalized(&format!("{why}: {what}"))
+    format!("{}: {what}", why.trim_end_matches(['.', ' ']))
 }
 
 impl State {
@@ -252,7 +243,7 @@ mod tests {
     fn an_error_says_why_first() {
         let mut s = state();
         s.fail(
-            "changed in Kantata since it was read.",
+            "Changed in Kantata since it was read.",
             "could not move Ana. Nothing was changed.",
         );
         assert_eq!(
@@ -285,21 +276,18 @@ mod tests {
         assert_eq!(s.notice, None, "the Done it contradicts goes");
         s.say_held("Saving 1 edit(s), then quitting");
         s.fail("unreachable", "kept");
-        assert_eq!(
-            s.notice.as_deref(),
-            Some("Saving 1 edit(s), then quitting")
-        );
+        assert_eq!(s.notice.as_deref(), Some("Saving 1 edit(s), then quitting"));
     }
 
     #[test]
     fn the_log_keeps_everything_newest_first_bounded_and_counts_repeats() {
         let mut s = state();
-        s.fail("a", "b");
+        s.fail("A", "b");
         s.dismiss();
         assert_eq!(s.error, None);
         s.say("one");
-        s.fail_held("down", "kept");
-        s.fail_held("down", "kept");
+        s.fail_held("Down", "kept");
+        s.fail_held("Down", "kept");
         let texts: Vec<_> = s.log.newest_first().map(|m| m.text.as_str()).collect();
         assert_eq!(texts, ["Down: kept", "one", "A: b"]);
         assert_eq!(s.log.newest_first().next().map(|m| m.repeats), Some(1));
@@ -324,5 +312,210 @@ mod tests {
                 .newest_first()
                 .all(|m| crate::client::sanitize::is_clean(&m.text))
         );
+    }
+}
+
+/// The rules above, driven through `update()`: state and effects.
+#[cfg(test)]
+mod reducer_tests {
+    use super::LogInput;
+    use crate::app::tests::{a1, on_bar, only_apply};
+    use crate::app::{Action, Effect, update};
+    use crate::client::{Applied, BackendError};
+    use crate::domain::Allocation;
+
+    fn unavailable() -> BackendError {
+        BackendError::Unavailable("Kantata could not be reached (connection refused)".into())
+    }
+
+    #[test]
+    fn a_split_that_works_replaces_the_error_of_one_that_failed() {
+        let mut s = on_bar();
+        // The week bucket starts on the bar's first day: nothing to split there.
+        assert!(update(&mut s, Action::Split).is_empty());
+        let e = s.error.clone().unwrap_or_default();
+        assert!(e.starts_with("cannot split on 2026-11-23"), "{e}");
+        update(&mut s, Action::ZoomIn);
+        update(&mut s, Action::Right);
+        let (_, changes) = only_apply(&update(&mut s, Action::Split));
+        assert_eq!(changes.len(), 1);
+        assert_eq!(s.error, None, "the success replaced the error");
+        let n = s.notice.clone().unwrap_or_default();
+        assert!(n.starts_with("Done: split"), "{n}");
+        assert!(
+            s.log.newest_first().any(|m| m.text == e),
+            "the error stays in the log"
+        );
+    }
+
+    #[test]
+    fn a_notice_that_is_no_success_leaves_the_error() {
+        let mut s = on_bar();
+        update(&mut s, Action::Split);
+        assert!(s.error.is_some());
+        let effects = update(&mut s, Action::ZoomIn);
+        assert!(!effects.iter().any(|e| matches!(e, Effect::Apply { .. })));
+        assert_eq!(s.notice.as_deref(), Some("Zoom: day"));
+        assert!(s.error.is_some(), "zooming does not make the split work");
+    }
+
+    #[test]
+    fn the_unavailable_error_stays_until_the_save_lands_then_goes() {
+        let mut s = on_bar();
+        let (seq, _) = only_apply(&update(&mut s, Action::Shift(1)));
+        assert!(
+            update(
+                &mut s,
+                Action::Applied {
+                    seq,
+                    result: Err(unavailable())
+                }
+            )
+            .is_empty()
+        );
+        let e = s.error.clone().unwrap_or_default();
+        assert!(
+            e.starts_with("Kantata could not be reached (connection refused): the edit is kept"),
+            "{e}"
+        );
+        // Another edit works on screen (and sends the kept one again), but nothing answered
+        // yet: the error is still true and stays.
+        let (again, _) = only_apply(&update(&mut s, Action::ToggleHard));
+        assert_eq!(again, seq, "the kept write goes first");
+        assert!(s.notice.clone().unwrap_or_default().starts_with("Done: "));
+        assert_eq!(s.error.as_deref(), Some(e.as_str()));
+        // It lands: the error goes, with a word saying so.
+        let moved = a1(&s);
+        let effects = update(
+            &mut s,
+            Action::Applied {
+                seq,
+                result: Ok(vec![Applied::Updated(Allocation {
+                    version: 2,
+                    ..moved
+                })]),
+            },
+        );
+        let (next, _) = only_apply(&effects);
+        assert_ne!(next, seq, "the waiting edit goes next");
+        assert_eq!(s.error, None);
+        assert_eq!(
+            s.notice.as_deref(),
+            Some("The embedded workspace answered again: saving the 1 edit(s) still waiting")
+        );
+    }
+
+    #[test]
+    fn a_refusal_after_the_outage_replaces_the_held_error() {
+        let mut s = on_bar();
+        let (seq, _) = only_apply(&update(&mut s, Action::Shift(1)));
+        update(
+            &mut s,
+            Action::Applied {
+                seq,
+                result: Err(unavailable()),
+            },
+        );
+        only_apply(&update(&mut s, Action::Tick));
+        let effects = update(
+            &mut s,
+            Action::Applied {
+                seq,
+                result: Err(BackendError::Stale(
+                    "changed in Kantata since it was read".into(),
+                )),
+            },
+        );
+        assert!(effects.is_empty());
+        let e = s.error.clone().unwrap_or_default();
+        assert!(
+            e.starts_with("changed in Kantata since it was read: could not move"),
+            "{e}"
+        );
+        assert!(
+            !s.error_is_held(),
+            "nothing waits any more: a success may clear it"
+        );
+        only_apply(&update(&mut s, Action::Shift(1)));
+        assert_eq!(s.error, None);
+    }
+
+    #[test]
+    fn the_quit_notice_is_not_hidden_by_a_later_error() {
+        let mut s = on_bar();
+        let (seq, _) = only_apply(&update(&mut s, Action::Shift(1)));
+        assert!(update(&mut s, Action::Quit).is_empty());
+        assert!(!s.quit);
+        update(
+            &mut s,
+            Action::Applied {
+                seq,
+                result: Err(unavailable()),
+            },
+        );
+        assert!(s.error.is_some());
+        let n = s.notice.clone().unwrap_or_default();
+        assert!(n.starts_with("Saving 1 edit(s), then quitting"), "{n}");
+        // Once the write lands the quit goes ahead and the held words end.
+        only_apply(&update(&mut s, Action::Tick));
+        let moved = a1(&s);
+        update(
+            &mut s,
+            Action::Applied {
+                seq,
+                result: Ok(vec![Applied::Updated(moved)]),
+            },
+        );
+        assert!(s.quit);
+        assert_eq!(s.error, None);
+    }
+
+    #[test]
+    fn esc_still_clears_every_message_held_or_not() {
+        let mut s = on_bar();
+        let (seq, _) = only_apply(&update(&mut s, Action::Shift(1)));
+        update(
+            &mut s,
+            Action::Applied {
+                seq,
+                result: Err(unavailable()),
+            },
+        );
+        assert!(s.error_is_held());
+        assert!(update(&mut s, Action::Back).is_empty());
+        assert_eq!((s.error.clone(), s.notice.clone()), (None, None));
+        assert_eq!(s.log.len(), 2, "Done, then the error: both kept in the log");
+        assert!(s.edits.stalled, "Esc hides the words, not the edits");
+    }
+
+    #[test]
+    fn the_log_opens_scrolls_within_bounds_and_closes() {
+        let mut s = on_bar();
+        s.size = (40, 12);
+        for i in 0..30 {
+            s.fail(
+                format!("Reason {i}"),
+                "could not do the thing that was asked",
+            );
+        }
+        assert!(update(&mut s, Action::ToggleLog).is_empty());
+        assert_eq!(s.log_view, Some(0));
+        update(&mut s, Action::Log(LogInput::Up));
+        assert_eq!(s.log_view, Some(0), "not above the newest");
+        update(&mut s, Action::Log(LogInput::Down));
+        assert_eq!(s.log_view, Some(1));
+        update(&mut s, Action::Log(LogInput::Bottom));
+        let (max, page) = crate::ui::log::scroll_limits(&s.log, s.size);
+        assert!(max > 0 && page > 0);
+        assert_eq!(s.log_view, Some(max));
+        update(&mut s, Action::Log(LogInput::Down));
+        assert_eq!(s.log_view, Some(max), "not below the oldest");
+        update(&mut s, Action::Log(LogInput::PageUp));
+        assert_eq!(s.log_view, Some(max - page));
+        update(&mut s, Action::Log(LogInput::Top));
+        assert_eq!(s.log_view, Some(0));
+        let effects = update(&mut s, Action::Log(LogInput::Close));
+        assert!(effects.is_empty());
+        assert_eq!(s.log_view, None);
     }
 }

@@ -31,7 +31,7 @@ fn targets(state: &mut State) -> Option<Vec<Allocation>> {
         .collect();
     if let Some(ro) = found.iter().find(|a| a.read_only) {
         state.fail(
-            "read-only (it comes from a time entry or a holiday)",
+            "Read-only (it comes from a time entry or a holiday)",
             format!("{} cannot be changed", describe(state, ro)),
         );
         return None;
@@ -144,7 +144,7 @@ pub fn toggle_hard(state: &mut State) -> Vec<Effect> {
         });
         if let Some(a) = unnamed {
             state.fail(
-                "an unnamed resource can only be soft-allocated (Kantata's rule)",
+                "An unnamed resource can only be soft-allocated (Kantata's rule)",
                 format!("{} stays soft", describe(state, a)),
             );
             return Vec::new();
@@ -290,7 +290,7 @@ pub fn open_edit(state: &mut State) {
     };
     if a.read_only {
         state.fail(
-            "read-only (it comes from a time entry or a holiday)",
+            "Read-only (it comes from a time entry or a holiday)",
             format!("{} cannot be changed", describe(state, &a)),
         );
         return;

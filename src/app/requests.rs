@@ -332,7 +332,7 @@ fn pending_only(state: &mut State, ids: Vec<Id>) -> Option<Vec<Id>> {
         .collect();
     if !done.is_empty() {
         state.fail(
-            "a resolved request cannot be resolved again",
+            "A resolved request cannot be resolved again",
             done.join(", "),
         );
         return None;
@@ -441,7 +441,7 @@ pub fn start_reject_or_cancel(state: &mut State, cancel: bool) {
             .collect();
         if !not_mine.is_empty() {
             state.fail(
-                "only the requester can cancel a request",
+                "Only the requester can cancel a request",
                 format!("{} asked by someone else", not_mine.join(", ")),
             );
             return;

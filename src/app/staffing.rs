@@ -208,7 +208,7 @@ pub fn ask_delete(state: &mut State) {
     if let Some(q) = ws.requests.values().find(|q| q.resource_id == id) {
         state.fail(
             format!(
-                "request #{} ({}) is for it, and a resource with staffing requests is kept",
+                "Request #{} ({}) is for it, and a resource with staffing requests is kept",
                 q.id,
                 q.status.as_str()
             ),

@@ -31,7 +31,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Quit => state.quit = true,
         Action::ToggleHelp => state.help = !state.help,
         Action::ToggleLog => {
-            state.log_view = if state.log_view.is_some() { None } else { Some(0) };
+            state.log_view = if state.log_view.is_some() {
+                None
+            } else {
+                Some(0)
+            };
             state.help = false;
         }
         Action::Log(input) => super::messages::log_input(state, input),
@@ -142,9 +146,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::RequestForm(input) => match request_form::input(state, input) {
             request_form::RqOutcome::Stay => {}
-            request_form::RqOutcome::Cancel => {
-                state.say("Cancelled: no request was made")
-            }
+            request_form::RqOutcome::Cancel => state.say("Cancelled: no request was made"),
             request_form::RqOutcome::Submit(new) => {
                 return vec![state.start(Effect::CreateRequest(new))];
             }
@@ -211,12 +213,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                     );
                     return vec![state.start(Effect::LoadAllocations(state.window))];
                 }
-                Err(e) => {
-                    state.fail(
-                        e,
-                        "could not allocate from scheduled hours. Nothing was changed.",
-                    )
-                }
+                Err(e) => state.fail(
+                    e,
+                    "could not allocate from scheduled hours. Nothing was changed.",
+                ),
             }
         }
         Action::Activity(what) => state.activity = what,

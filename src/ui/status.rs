@@ -80,7 +80,12 @@ const CUT: &str = " (L log)";
 fn messages(state: &State, theme: &Theme, room: usize) -> Vec<Span<'static>> {
     let mut shown: Vec<(u64, bool, String, ratatui::style::Style)> = Vec::new();
     if let Some(e) = &state.error {
-        shown.push((state.error_shown.seq, false, format!("✗ {e}"), theme.error()));
+        shown.push((
+            state.error_shown.seq,
+            false,
+            format!("✗ {e}"),
+            theme.error(),
+        ));
     }
     if let Some(n) = &state.notice {
         let held = state.notice_shown.held;
