@@ -166,7 +166,7 @@ pub fn render(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
     f.render_widget(Paragraph::new(shown), l.body);
     if let Some(footer) = l.footer {
         let hint = format!(
-            "{}–{} of {} lines · j k PgUp PgDn g G scroll · Esc closes",
+            "Esc closes · j k PgUp PgDn g G scroll · lines {}–{} of {}",
             (top + 1).min(all.len()),
             (top + page).min(all.len()),
             all.len()
@@ -193,6 +193,80 @@ mod tests {
         assert_eq!(wrap("", 5), [""]);
         for l in wrap("Kantata could not be reached: could not move Ana", 10) {
             assert!(l.width() <= 10, "{l:?}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod snapshots {
+    use crate::app::messages::LogInput;
+    use crate::app::{Action, State, ThemeKind, update};
+    use crate::client::BackendKind;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    /// A session that said a few things, the log open at `w`×`h`.
+    fn session(theme: ThemeKind, w: u16, h: u16) -> State {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("a date");
+        let mut s = State::new(today, BackendKind::Kantata, "https://acme.mavenlink.com");
+        s.theme = theme;
+        update(&mut s, Action::Resize(w, h));
+        s.say("Zoom: day");
+        s.done("Done: move the allocation on Apollo a week later (u undoes)");
+        s.fail(
+            "Changed in Kantata since it was read",
+            "could not move Ana Lima on Apollo (Designer), 2026-11-23 → 2026-12-04, 64h. \
+             Nothing was changed.",
+        );
+        for _ in 0..3 {
+            s.fail_held(
+                "Kantata OX could not be reached (connection refused)",
+                "the edit is kept on screen and sent again in a few seconds.",
+            );
+        }
+        s.say("山田太郎 marked: < > { } H d act on all of them; Esc clears");
+        update(&mut s, Action::ToggleLog);
+        s
+    }
+
+    fn draw(state: &State, w: u16, h: u16) -> String {
+        let mut t = Terminal::new(TestBackend::new(w, h)).expect("a test terminal");
+        t.draw(|f| crate::ui::render(state, f)).expect("drawn");
+        format!("{}", t.backend())
+    }
+
+    #[test]
+    fn the_log_80x24() {
+        let s = session(ThemeKind::Dark, 80, 24);
+        insta::assert_snapshot!("log_80x24", draw(&s, 80, 24));
+    }
+
+    #[test]
+    fn the_log_40x12_scrolled() {
+        let mut s = session(ThemeKind::Dark, 40, 12);
+        insta::assert_snapshot!("log_40x12", draw(&s, 40, 12));
+        update(&mut s, Action::Log(LogInput::Bottom));
+        insta::assert_snapshot!("log_40x12_bottom", draw(&s, 40, 12));
+    }
+
+    #[test]
+    fn without_colour_errors_and_notices_differ_by_glyph() {
+        let s = session(ThemeKind::Mono, 80, 24);
+        let text = draw(&s, 80, 24);
+        assert!(text.contains("✗ #3 Changed in Kantata"), "{text}");
+        assert!(text.contains("· #2 Done: move"), "{text}");
+        assert!(text.contains("(×3)"), "repeats are counted: {text}");
+    }
+
+    #[test]
+    fn the_log_draws_at_every_small_size() {
+        // (A 0-wide test terminal cannot be printed; drawing into it is guarded in ui::render.)
+        for w in 1..30 {
+            for h in 1..10 {
+                let mut s = session(ThemeKind::Mono, w, h);
+                update(&mut s, Action::Log(LogInput::Bottom));
+                draw(&s, w, h);
+            }
         }
     }
 }

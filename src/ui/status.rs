@@ -112,22 +112,106 @@ fn messages(state: &State, theme: &Theme, room: usize) -> Vec<Span<'static>> {
         }
         return spans;
     }
-    let mut left = room - CUT.len();
+    // Two messages share the room: each gets half, or what the other leaves if it is short,
+    // so the start of both (their reasons) shows. Too narrow for two readable starts: one.
+    let avail = room - CUT.len();
+    let mut widths: Vec<usize> = shown.iter().map(|m| m.2.width()).collect();
+    if widths.len() == 2 && avail >= SEP.len() + 24 {
+        let avail = avail - SEP.len();
+        let half = avail / 2;
+        widths = match (widths[0], widths[1]) {
+            (a, _) if a <= half => vec![a, avail - a],
+            (_, b) if b <= half => vec![avail - b, b],
+            _ => vec![half, avail - half],
+        };
+    } else {
+        widths = vec![avail];
+    }
     let mut last_style = theme.notice();
-    for (i, (_, _, text, style)) in shown.into_iter().enumerate() {
-        // A second message gets a place only if a readable start of it fits.
-        let lead = if i > 0 { SEP.len() } else { 0 };
-        if i > 0 && left < lead + 12 {
-            break;
-        }
+    for (i, ((_, _, text, style), w)) in shown.into_iter().zip(widths).enumerate() {
         if i > 0 {
             spans.push(Span::raw(SEP));
         }
-        let t = truncate(&text, left - lead);
-        left -= lead + t.width();
-        spans.push(Span::styled(t, style));
+        spans.push(Span::styled(truncate(&text, w), style));
         last_style = style;
     }
     spans.push(Span::styled(CUT, last_style));
     spans
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::app::{Action, State, ThemeKind, update};
+    use crate::client::BackendKind;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    fn state() -> State {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("a date");
+        let mut s = State::new(today, BackendKind::Kantata, "https://acme.mavenlink.com");
+        s.ws.name = "Acme".into();
+        s
+    }
+
+    fn bar(state: &State, width: u16) -> String {
+        let mut t = Terminal::new(TestBackend::new(width, 1)).expect("a test terminal");
+        t.draw(|f| {
+            let theme = super::Theme::new(state.theme);
+            super::render_status(state, &theme, f, f.area())
+        })
+        .expect("drawn");
+        format!("{}", t.backend())
+    }
+
+    const WHY: &str = "Changed in Kantata since it was read";
+
+    #[test]
+    fn a_long_error_at_80_columns_keeps_its_reason_and_points_to_the_log() {
+        let mut s = state();
+        s.fail(
+            WHY,
+            "could not move Ana Lima on Apollo (Designer), 2026-11-23 → 2026-12-04, 64h. \
+             Nothing was changed.",
+        );
+        let text = bar(&s, 80);
+        assert!(text.contains(WHY), "{text}");
+        assert!(text.contains("(L log)"), "{text}");
+        insta::assert_snapshot!("status_long_error_80", text);
+    }
+
+    #[test]
+    fn a_held_notice_is_shown_beside_a_later_error() {
+        let mut s = state();
+        s.say_held("Saving 1 edit(s), then quitting… (q again quits without waiting)");
+        s.fail_held(
+            "Kantata OX could not be reached (connection refused)",
+            "the edit is kept on screen and sent again in a few seconds.",
+        );
+        let text = bar(&s, 80);
+        assert!(text.contains("Saving 1 edit(s)"), "{text}");
+        assert!(text.contains("✗ Kantata OX could"), "{text}");
+        insta::assert_snapshot!("status_notice_beside_error_80", text);
+        // Wide enough, both in full and no pointer to the log.
+        let wide = bar(&s, 300);
+        assert!(wide.contains("in a few seconds.") && !wide.contains("(L log)"));
+    }
+
+    #[test]
+    fn the_newer_message_comes_first_and_every_width_draws() {
+        let mut s = state();
+        s.theme = ThemeKind::Mono;
+        s.fail("Refused", "could not split");
+        s.say("Zoom: day");
+        let text = bar(&s, 120);
+        let (notice, error) = (text.find("Zoom: day"), text.find("✗ Refused"));
+        assert!(
+            notice.is_some() && error.is_some() && notice < error,
+            "{text}"
+        );
+        update(&mut s, Action::Resize(1, 1));
+        // (A 0-wide test terminal cannot be printed; drawing into it is guarded in ui::render.)
+        for w in 1..90 {
+            bar(&s, w);
+        }
+    }
 }
