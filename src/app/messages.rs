@@ -519,3 +519,50 @@ mod reducer_tests {
         assert_eq!(s.log_view, None);
     }
 }
+
+/// `L` and the keys inside the log, through the keymap.
+#[cfg(test)]
+mod key_tests {
+    use super::LogInput;
+    use crate::app::tests::on_bar;
+    use crate::app::{Action, View, update};
+    use crate::ui::keymap::action_for;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn l_opens_the_log_in_every_view_and_the_log_keeps_its_keys() {
+        let mut s = on_bar();
+        for v in View::ALL {
+            update(&mut s, Action::ShowView(v));
+            assert_eq!(
+                action_for(&s, key(KeyCode::Char('L'))),
+                Some(Action::ToggleLog)
+            );
+        }
+        update(&mut s, Action::ToggleLog);
+        for (code, input) in [
+            (KeyCode::Char('j'), LogInput::Down),
+            (KeyCode::Down, LogInput::Down),
+            (KeyCode::Char('k'), LogInput::Up),
+            (KeyCode::PageDown, LogInput::PageDown),
+            (KeyCode::PageUp, LogInput::PageUp),
+            (KeyCode::Char('g'), LogInput::Top),
+            (KeyCode::Char('G'), LogInput::Bottom),
+            (KeyCode::Esc, LogInput::Close),
+            (KeyCode::Char('L'), LogInput::Close),
+        ] {
+            assert_eq!(
+                action_for(&s, key(code)),
+                Some(Action::Log(input)),
+                "{code:?}"
+            );
+        }
+        // Keys of the view behind it do nothing while it is open.
+        assert_eq!(action_for(&s, key(KeyCode::Char('d'))), None);
+        assert_eq!(action_for(&s, key(KeyCode::Char('q'))), Some(Action::Quit));
+    }
+}
