@@ -288,12 +288,12 @@ fn time_keys_do_nothing_outside_the_gantt() {
 #[test]
 fn esc_closes_help_first_then_clears_messages() {
     let mut s = loaded();
-    s.error = Some("boom".into());
+    s.fail("Boom", "could not do it");
     update(&mut s, Action::ToggleHelp);
     assert!(s.help);
     update(&mut s, Action::Back);
     assert!(!s.help);
-    assert_eq!(s.error.as_deref(), Some("boom"));
+    assert_eq!(s.error.as_deref(), Some("Boom: could not do it"));
     update(&mut s, Action::Back);
     assert_eq!(s.error, None);
 }
