@@ -120,7 +120,9 @@ fn run_tui(cli: &Cli, settings: &Settings, warning: Option<String>) -> ExitCode 
     }
     let mut state = State::new(today, opened.kind, opened.label.clone());
     state.theme = theme(cli);
-    state.notice = warning.or(opened.notice.clone());
+    if let Some(notice) = warning.or(opened.notice.clone()) {
+        state.say(notice);
+    }
     let result = tokio.block_on(runtime::run(opened.backend.clone(), state));
     drop(opened.temp);
     exit_code(result)

@@ -505,3 +505,30 @@ fn sandbox(dialect: allot::sandbox::Dialect) -> (tokio::runtime::Runtime, allot:
         .unwrap();
     (rt, sandbox)
 }
+
+#[test]
+fn a_message_cut_in_the_status_bar_points_to_the_log_which_shows_it_in_full() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = PtyApp::demo(home.path(), 80, 24, &[("NO_COLOR", "1")]);
+    app.wait_for_text("● Aisha Rahman");
+    // A bar that does not span the cursor's week cannot be split there: a long refusal.
+    app.send("2");
+    app.wait_for_text("week 48 (2026-11-23)");
+    app.send("j\rjs");
+    let screen = app.wait_for("the refusal, cut, pointing to the log", |s| {
+        s.contains("✗ cannot split on 2026-11-23") && s.contains("(L log)")
+    });
+    assert!(!screen.contains("move the cursor with h/l"), "{screen}");
+    app.send("L");
+    let screen = app.wait_for_text("Messages, newest first");
+    assert!(
+        screen.contains("✗ #") && screen.contains("(move the cursor with h/l)"),
+        "the whole refusal, wrapped:\n{screen}"
+    );
+    app.send("\x1b");
+    app.wait_for("the log to close", |s| {
+        !s.contains("Messages, newest first")
+    });
+    app.send("q");
+    assert_eq!(app.wait_exit(), 0);
+}

@@ -29,6 +29,9 @@ pub enum Action {
     ZoomIn,
     ZoomOut,
     ToggleHelp,
+    /// `L`: the message log (every message of the session in full); keys inside it.
+    ToggleLog,
+    Log(super::messages::LogInput),
     /// Enter: open the selected row (Resources → Gantt) or expand/collapse it (Gantt).
     Open,
     /// Space: expand/collapse a Gantt row.

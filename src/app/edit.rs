@@ -207,7 +207,7 @@ pub fn commit(state: &mut State, label: String, forward: Vec<LocalChange>) -> Ve
     }
     let backward = inverse_all(&forward);
     apply_local(&mut state.ws, &forward);
-    state.notice = Some(format!("Done: {label} (u undoes)"));
+    state.done(format!("Done: {label} (u undoes)"));
     let cleared_redo = std::mem::take(&mut state.edits.redo);
     state.edits.undo.push(Edit {
         label: label.clone(),
@@ -219,24 +219,24 @@ pub fn commit(state: &mut State, label: String, forward: Vec<LocalChange>) -> Ve
 
 pub fn undo(state: &mut State) -> Vec<Effect> {
     let Some(edit) = state.edits.undo.pop() else {
-        state.notice = Some("Nothing to undo".into());
+        state.say("Nothing to undo");
         return Vec::new();
     };
     apply_local(&mut state.ws, &edit.backward);
     let (label, changes) = (format!("undo {}", edit.label), edit.backward.clone());
-    state.notice = Some(format!("Undid: {}", edit.label));
+    state.done(format!("Undid: {}", edit.label));
     state.edits.redo.push(edit);
     enqueue(state, label, Step::Undo, changes)
 }
 
 pub fn redo(state: &mut State) -> Vec<Effect> {
     let Some(edit) = state.edits.redo.pop() else {
-        state.notice = Some("Nothing to redo".into());
+        state.say("Nothing to redo");
         return Vec::new();
     };
     apply_local(&mut state.ws, &edit.forward);
     let (label, changes) = (format!("redo {}", edit.label), edit.forward.clone());
-    state.notice = Some(format!("Redid: {}", edit.label));
+    state.done(format!("Redid: {}", edit.label));
     state.edits.undo.push(edit);
     enqueue(state, label, Step::Redo, changes)
 }
@@ -360,14 +360,17 @@ pub fn applied(
         Err(BackendError::Unavailable(why)) => {
             state.edits.stalled = true;
             let n = state.edits.queue.len();
-            state.error = Some(format!(
-                "{why}. {} kept on screen and sent again in a few seconds.",
-                if n == 1 {
-                    "The edit is".to_string()
-                } else {
-                    format!("All {n} edits are")
-                }
-            ));
+            state.fail_held(
+                why,
+                format!(
+                    "{} kept on screen and sent again in a few seconds.",
+                    if n == 1 {
+                        "the edit is".to_string()
+                    } else {
+                        format!("all {n} edits are")
+                    }
+                ),
+            );
             return Vec::new();
         }
         // It may have landed: take it back on screen, then read the truth.
@@ -519,7 +522,7 @@ fn rollback(state: &mut State, e: BackendError) {
         BackendError::Unknown(_) => "It may have been saved: reloading to see",
         _ => "Nothing was changed",
     };
-    state.error = Some(format!("Could not {label}: {e}. {outcome}{also}."));
+    state.fail(&e, format!("could not {label}. {outcome}{also}."));
     state
         .marks
         .retain(|id| state.ws.allocations.contains_key(id));

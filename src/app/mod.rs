@@ -6,6 +6,7 @@ pub mod edit;
 pub mod form;
 pub mod gantt;
 pub mod geometry;
+pub mod messages;
 pub mod quick;
 pub mod request_form;
 pub mod requests;

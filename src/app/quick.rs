@@ -20,9 +20,8 @@ fn targets(state: &mut State) -> Option<Vec<Allocation>> {
     } else if let Some(GanttRow::Alloc(id)) = state.selected_gantt_row() {
         vec![id.clone()]
     } else {
-        state.notice = Some(
-            "Select a bar first: Enter expands a row into its allocations (Space marks several)"
-                .into(),
+        state.say(
+            "Select a bar first: Enter expands a row into its allocations (Space marks several)",
         );
         return None;
     };
@@ -31,10 +30,10 @@ fn targets(state: &mut State) -> Option<Vec<Allocation>> {
         .filter_map(|id| state.ws.allocations.get(id).cloned())
         .collect();
     if let Some(ro) = found.iter().find(|a| a.read_only) {
-        state.error = Some(format!(
-            "{} is read-only (it comes from a time entry or a holiday) and cannot be changed",
-            describe(state, ro)
-        ));
+        state.fail(
+            "Read-only (it comes from a time entry or a holiday)",
+            format!("{} cannot be changed", describe(state, ro)),
+        );
         return None;
     }
     (!found.is_empty()).then_some(found)
@@ -113,7 +112,7 @@ pub fn stretch_by(state: &mut State, n: i64) -> Vec<Effect> {
                 to,
             }),
             Err(e) => {
-                state.error = Some(format!("{}: {e}", describe(state, a)));
+                state.fail(e, format!("could not change {}", describe(state, a)));
                 return Vec::new();
             }
         }
@@ -125,7 +124,7 @@ pub fn stretch_by(state: &mut State, n: i64) -> Vec<Effect> {
 
 pub fn toggle_hard(state: &mut State) -> Vec<Effect> {
     if !state.backend.has_soft() {
-        state.notice = Some(format!(
+        state.say(format!(
             "{} has no tentative allocations: every allocation is booked",
             state.backend.name()
         ));
@@ -144,10 +143,10 @@ pub fn toggle_hard(state: &mut State) -> Vec<Effect> {
                 .is_some_and(|r| r.is_unnamed())
         });
         if let Some(a) = unnamed {
-            state.error = Some(format!(
-                "{} is on an unnamed resource, which can only be soft-allocated (Kantata's rule)",
-                describe(state, a)
-            ));
+            state.fail(
+                "An unnamed resource can only be soft-allocated (Kantata's rule)",
+                format!("{} stays soft", describe(state, a)),
+            );
             return Vec::new();
         }
     }
@@ -175,7 +174,7 @@ pub fn split_at_cursor(state: &mut State) -> Vec<Effect> {
         return Vec::new();
     };
     let [a] = targets.as_slice() else {
-        state.notice = Some("Split works on one bar at a time: unmark the others (Esc)".into());
+        state.say("Split works on one bar at a time: unmark the others (Esc)");
         return Vec::new();
     };
     let date = state.gantt.zoom.bucket_start(state.gantt.cursor);
@@ -194,10 +193,13 @@ pub fn split_at_cursor(state: &mut State) -> Vec<Effect> {
             )
         }
         Err(e) => {
-            state.error = Some(format!(
-                "{}: {e} (move the cursor with h/l)",
-                describe(state, a)
-            ));
+            state.fail(
+                e,
+                format!(
+                    "could not split {} (move the cursor with h/l)",
+                    describe(state, a)
+                ),
+            );
             Vec::new()
         }
     }
@@ -246,7 +248,7 @@ pub fn toggle_mark(state: &mut State) {
             if !state.marks.remove(&id) {
                 state.marks.insert(id);
             }
-            state.notice = Some(format!(
+            state.say(format!(
                 "{} marked: < > {{ }} H d act on all of them; Esc clears",
                 state.marks.len()
             ));
@@ -280,18 +282,17 @@ pub fn open_new(state: &mut State) {
 /// `e` or Enter on a bar: the form for that allocation.
 pub fn open_edit(state: &mut State) {
     let Some(GanttRow::Alloc(id)) = state.selected_gantt_row().cloned() else {
-        state.notice =
-            Some("Select a bar to edit: Enter expands a row into its allocations".into());
+        state.say("Select a bar to edit: Enter expands a row into its allocations");
         return;
     };
     let Some(a) = state.ws.allocations.get(&id).cloned() else {
         return;
     };
     if a.read_only {
-        state.error = Some(format!(
-            "{} is read-only (it comes from a time entry or a holiday) and cannot be changed",
-            describe(state, &a)
-        ));
+        state.fail(
+            "Read-only (it comes from a time entry or a holiday)",
+            format!("{} cannot be changed", describe(state, &a)),
+        );
         return;
     }
     state.form = Some(AllocForm::edit(state, &a));

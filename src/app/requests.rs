@@ -309,14 +309,14 @@ fn describe(ws: &Workspace, id: &Id) -> String {
 /// Refuses requests that are not pending, naming them.
 fn pending_only(state: &mut State, ids: Vec<Id>) -> Option<Vec<Id>> {
     if !state.backend.has_requests() {
-        state.notice = Some(format!(
+        state.say(format!(
             "{} has no staffing requests: staff projects in the Gantt (2)",
             state.backend.name()
         ));
         return None;
     }
     if ids.is_empty() {
-        state.notice = Some("No request selected".into());
+        state.say("No request selected");
         return None;
     }
     let done: Vec<String> = ids
@@ -331,10 +331,10 @@ fn pending_only(state: &mut State, ids: Vec<Id>) -> Option<Vec<Id>> {
         })
         .collect();
     if !done.is_empty() {
-        state.error = Some(format!(
-            "{}: a resolved request cannot be resolved again",
-            done.join(", ")
-        ));
+        state.fail(
+            "A resolved request cannot be resolved again",
+            done.join(", "),
+        );
         return None;
     }
     Some(ids)
@@ -440,10 +440,10 @@ pub fn start_reject_or_cancel(state: &mut State, cancel: bool) {
             .map(|id| format!("#{id}"))
             .collect();
         if !not_mine.is_empty() {
-            state.error = Some(format!(
-                "Only the requester can cancel a request: {} asked by someone else",
-                not_mine.join(", ")
-            ));
+            state.fail(
+                "Only the requester can cancel a request",
+                format!("{} asked by someone else", not_mine.join(", ")),
+            );
             return;
         }
     }
@@ -470,7 +470,7 @@ pub fn start_reassign(state: &mut State) {
         return;
     };
     let [id] = ids.as_slice() else {
-        state.notice = Some("Reassign one request at a time: unmark the others (Esc)".into());
+        state.say("Reassign one request at a time: unmark the others (Esc)");
         return;
     };
     let mut people: Vec<(String, Id)> = state
@@ -498,7 +498,7 @@ pub fn pick_input(state: &mut State, key: PickInput) {
     };
     match key {
         PickInput::Cancel => {
-            state.notice = Some("Cancelled: nothing was changed".into());
+            state.say("Cancelled: nothing was changed");
             return;
         }
         PickInput::Char(c) => {
@@ -690,7 +690,7 @@ pub fn resolved(state: &mut State, id: Id, result: Result<Request, BackendError>
             state.requests.marks.remove(&id);
             let status = request.status;
             state.ws.requests.insert(id.clone(), request);
-            state.notice = Some(format!(
+            state.done(format!(
                 "Request #{id} {}",
                 if what == "reassign" {
                     "reassigned".to_string()
@@ -711,9 +711,10 @@ pub fn resolved(state: &mut State, id: Id, result: Result<Request, BackendError>
             }
             state.requests.marks.insert(id.clone());
             state.requests.failures.insert(id.clone(), e.to_string());
-            state.error = Some(format!(
-                "Could not {what} request #{id}: {e}. It stays marked; nothing else changed."
-            ));
+            state.fail(
+                e,
+                format!("could not {what} request #{id}. It stays marked; nothing else changed."),
+            );
         }
     }
     after_change(state);
@@ -748,7 +749,7 @@ pub fn toggle_mark(state: &mut State) {
         if !state.requests.marks.remove(&id) {
             state.requests.marks.insert(id);
         }
-        state.notice = Some(format!(
+        state.say(format!(
             "{} marked: a approves, r rejects them all; Esc clears",
             state.requests.marks.len()
         ));
@@ -801,7 +802,7 @@ pub fn created(state: &mut State, result: Result<crate::client::RequestCreated, 
                 .iter()
                 .map(|a| state.ws.person_name(a))
                 .collect();
-            state.notice = Some(format!(
+            state.done(format!(
                 "Request #{id} created; it waits for {}",
                 approvers.join(", ")
             ));
@@ -828,9 +829,10 @@ pub fn created(state: &mut State, result: Result<crate::client::RequestCreated, 
                 }
                 state.request_form = Some(form);
             }
-            state.error = Some(format!(
-                "Could not create the request: {e}. The form is as you left it."
-            ));
+            state.fail(
+                e,
+                "could not create the request. The form is as you left it.",
+            );
         }
     }
 }

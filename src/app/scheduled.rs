@@ -143,9 +143,8 @@ fn targets(state: &State) -> Vec<Id> {
 pub fn open(state: &mut State) {
     let resources = targets(state);
     if resources.is_empty() {
-        state.notice = Some(
-            "Select a resource or a person (or mark people) to allocate from their scheduled hours"
-                .into(),
+        state.say(
+            "Select a resource or a person (or mark people) to allocate from their scheduled hours",
         );
         return;
     }
@@ -196,7 +195,7 @@ pub fn input(state: &mut State, key: FsInput) -> FsOutcome {
     f.error = None;
     match key {
         FsInput::Cancel => {
-            state.notice = Some("Cancelled: nothing was changed".into());
+            state.say("Cancelled: nothing was changed");
             return FsOutcome::Stay;
         }
         FsInput::CycleWhen => f.when = (f.when + 1) % 4,

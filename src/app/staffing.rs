@@ -146,8 +146,7 @@ pub fn open_new(state: &mut State) {
 
 pub fn open_edit(state: &mut State) {
     let Some(id) = selected_resource_id(state) else {
-        state.notice =
-            Some("Select a workspace resource: Enter lists a person's resources under them".into());
+        state.say("Select a workspace resource: Enter lists a person's resources under them");
         return;
     };
     let Some(r) = state.ws.resources.get(&id).cloned() else {
@@ -176,7 +175,7 @@ pub fn toggle_mark(state: &mut State) {
         if !state.resources.marks.remove(&p) {
             state.resources.marks.insert(p);
         }
-        state.notice = Some(format!(
+        state.say(format!(
             "{} marked: n adds them all to a project; Esc clears",
             state.resources.marks.len()
         ));
@@ -185,8 +184,7 @@ pub fn toggle_mark(state: &mut State) {
 
 pub fn ask_delete(state: &mut State) {
     let Some(id) = selected_resource_id(state) else {
-        state.notice =
-            Some("Select a workspace resource to delete: Enter lists a person's resources".into());
+        state.say("Select a workspace resource to delete: Enter lists a person's resources");
         return;
     };
     let ws = &state.ws;
@@ -202,18 +200,20 @@ pub fn ask_delete(state: &mut State) {
             .collect();
         let primary = primary_role_of(ws, person, project_id);
         if let Err(e) = check_delete(&r, &siblings, primary.as_deref(), (&who, &project)) {
-            state.error = Some(format!("Cannot delete: {e}"));
+            state.fail(e, "cannot delete it");
             return;
         }
     }
     // Deleting a resource would take its staffing requests with it, resolved or not.
     if let Some(q) = ws.requests.values().find(|q| q.resource_id == id) {
-        state.error = Some(format!(
-            "Cannot delete {who}'s {} resource on {project}: request #{} ({}) is for it, and a resource with staffing requests is kept",
-            r.role,
-            q.id,
-            q.status.as_str()
-        ));
+        state.fail(
+            format!(
+                "Request #{} ({}) is for it, and a resource with staffing requests is kept",
+                q.id,
+                q.status.as_str()
+            ),
+            format!("cannot delete {who}'s {} resource on {project}", r.role),
+        );
         return;
     }
     let n = allocations_of(ws, &id).len();
@@ -366,7 +366,7 @@ pub fn input(state: &mut State, key: FormInput) -> ResOutcome {
                     ResOutcome::Commit(label, changes)
                 }
                 Err(errors) if errors.is_empty() => {
-                    state.notice = Some("Nothing changed".into());
+                    state.say("Nothing changed");
                     ResOutcome::Stay
                 }
                 Err(errors) => {

@@ -206,6 +206,13 @@ pub struct State {
     pub quiet: bool,
     /// `q` while edits were still being saved: quit once they are.
     pub quit_when_saved: bool,
+    /// Every message of the session; `notice` and `error` are what the status bar shows of it.
+    /// Set through `say`/`done`/`fail` (app/messages.rs), never directly.
+    pub log: super::messages::MessageLog,
+    pub notice_shown: super::messages::Shown,
+    pub error_shown: super::messages::Shown,
+    /// `L`: the message log overlay, scrolled this many lines from its top (newest) line.
+    pub log_view: Option<usize>,
 }
 
 /// A destructive action waiting for y/n.
@@ -271,6 +278,10 @@ impl State {
             sync_token: None,
             quiet: false,
             quit_when_saved: false,
+            log: Default::default(),
+            notice_shown: Default::default(),
+            error_shown: Default::default(),
+            log_view: None,
         }
     }
 

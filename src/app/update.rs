@@ -14,34 +14,43 @@ use nucleo_matcher::{Config, Matcher, Utf32Str};
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::Refresh if state.edits.is_saving() => {
-            state.notice = Some("Saving your edits first; press R again in a moment".into());
+            state.say("Saving your edits first; press R again in a moment");
         }
         Action::Start | Action::Refresh => {
-            state.error = None;
+            state.clear_error();
             return reload(state);
         }
         Action::Quit if state.writes_in_flight() > 0 && !state.quit_when_saved => {
             // Quitting now would drop writes in flight: finish them first.
             state.quit_when_saved = true;
-            state.notice = Some(format!(
+            state.say_held(format!(
                 "Saving {} edit(s), then quitting… (q again quits without waiting)",
                 state.writes_in_flight()
             ));
         }
         Action::Quit => state.quit = true,
         Action::ToggleHelp => state.help = !state.help,
+        Action::ToggleLog => {
+            state.log_view = if state.log_view.is_some() {
+                None
+            } else {
+                Some(0)
+            };
+            state.help = false;
+        }
+        Action::Log(input) => super::messages::log_input(state, input),
         Action::Back => {
             if state.help {
                 state.help = false;
             } else if state.view == View::Resources && !state.resources.marks.is_empty() {
                 state.resources.marks.clear();
-                state.notice = Some("Marks cleared".into());
+                state.say("Marks cleared");
             } else if state.view == View::Requests && !state.requests.marks.is_empty() {
                 state.requests.marks.clear();
-                state.notice = Some("Marks cleared".into());
+                state.say("Marks cleared");
             } else if !state.marks.is_empty() {
                 state.marks.clear();
-                state.notice = Some("Marks cleared".into());
+                state.say("Marks cleared");
             } else if state.view == View::Resources
                 && (state.resources.editing || !state.resources.filter.is_empty())
             {
@@ -49,8 +58,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 state.resources.filter.clear();
                 refresh_resources(state);
             } else {
-                state.notice = None;
-                state.error = None;
+                state.dismiss();
             }
         }
         Action::ShowView(v) => {
@@ -98,7 +106,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                     z.zoom_out()
                 };
                 center_cursor(state);
-                state.notice = Some(format!("Zoom: {}", state.gantt.zoom.label()));
+                state.say(format!("Zoom: {}", state.gantt.zoom.label()));
                 return ensure_window(state);
             }
         }
@@ -130,7 +138,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             if state.backend.has_requests() {
                 state.request_form = Some(request_form::RequestForm::new(state));
             } else {
-                state.notice = Some(format!(
+                state.say(format!(
                     "{} has no staffing requests: staff projects in the Gantt (2)",
                     state.backend.name()
                 ));
@@ -138,9 +146,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::RequestForm(input) => match request_form::input(state, input) {
             request_form::RqOutcome::Stay => {}
-            request_form::RqOutcome::Cancel => {
-                state.notice = Some("Cancelled: no request was made".into())
-            }
+            request_form::RqOutcome::Cancel => state.say("Cancelled: no request was made"),
             request_form::RqOutcome::Submit(new) => {
                 return vec![state.start(Effect::CreateRequest(new))];
             }
@@ -167,13 +173,14 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Delete if state.view == View::Resources => staffing::ask_delete(state),
         Action::ToggleScheduled => {
             if let Some(why) = &state.no_scheduled {
-                state.notice = Some(why.clone());
+                let why = why.clone();
+                state.say(why);
             } else if state.view == View::Gantt {
                 state.gantt.show_scheduled = !state.gantt.show_scheduled;
-                state.notice = Some(if state.gantt.show_scheduled {
-                    "Showing scheduled hours (≠ where they differ from allocations); v for allocations".into()
+                state.say(if state.gantt.show_scheduled {
+                    "Showing scheduled hours (≠ where they differ from allocations); v for allocations"
                 } else {
-                    "Showing allocated hours".into()
+                    "Showing allocated hours"
                 });
             }
         }
@@ -184,7 +191,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 return quick::after_edit(state, label, changes);
             }
             scheduled::FsOutcome::Server(effect) => {
-                state.notice = Some(format!(
+                state.say(format!(
                     "Asking {} to allocate from scheduled hours…",
                     state.backend.name()
                 ));
@@ -201,16 +208,15 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
             match result {
                 Ok(()) => {
-                    state.notice = Some(
-                        "Allocated from scheduled hours. The backend made them, so u cannot undo this; d deletes one".into(),
+                    state.done(
+                        "Allocated from scheduled hours. The backend made them, so u cannot undo this; d deletes one",
                     );
                     return vec![state.start(Effect::LoadAllocations(state.window))];
                 }
-                Err(e) => {
-                    state.error = Some(format!(
-                        "Could not allocate from scheduled hours: {e}. Nothing was changed."
-                    ))
-                }
+                Err(e) => state.fail(
+                    e,
+                    "could not allocate from scheduled hours. Nothing was changed.",
+                ),
             }
         }
         Action::Activity(what) => state.activity = what,
@@ -223,14 +229,12 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 Err(crate::client::BackendError::Unsupported(why)) => {
                     state.no_scheduled = Some(why)
                 }
-                Err(e) => state.error = Some(format!("Could not load scheduled hours: {e}")),
+                Err(e) => state.fail(e, "could not load scheduled hours"),
             }
         }
         Action::ResourceForm(input) => match staffing::input(state, input) {
             staffing::ResOutcome::Stay => {}
-            staffing::ResOutcome::Cancel => {
-                state.notice = Some("Cancelled: nothing was changed".into())
-            }
+            staffing::ResOutcome::Cancel => state.say("Cancelled: nothing was changed"),
             staffing::ResOutcome::Commit(label, changes) => {
                 return quick::after_edit(state, label, changes);
             }
@@ -259,18 +263,20 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         },
         Action::ConfirmNo => {
             if state.confirm.take().is_some() {
-                state.notice = Some("Cancelled: nothing was changed".into());
+                state.say("Cancelled: nothing was changed");
             }
         }
         Action::Form(input) => match form::input(state, input) {
             form::Outcome::Stay => {}
-            form::Outcome::Cancel => state.notice = Some("Cancelled: nothing was changed".into()),
+            form::Outcome::Cancel => state.say("Cancelled: nothing was changed"),
             form::Outcome::Commit(label, changes) => {
                 return quick::after_edit(state, label, changes);
             }
         },
         Action::Applied { seq, result } => {
+            let saved_after_stall = result.is_ok() && state.error_is_held();
             let effects = edit::applied(state, seq, result);
+            settle_messages(state, saved_after_stall);
             after_data_change(state);
             quit_if_saved(state);
             return effects;
@@ -285,7 +291,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::ChangesChecked(result) => match result {
             Ok(Some(token)) if state.sync_token.is_some_and(|t| t != token) => {
                 state.sync_token = Some(token);
-                state.notice = Some("Changed elsewhere: reloaded".into());
+                state.say("Changed elsewhere: reloaded");
                 return reload(state);
             }
             Ok(token) => {
@@ -355,7 +361,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                     // Requests may have come first, before we knew who "I" am.
                     rebuild_queue(state);
                 }
-                Err(e) => state.error = Some(format!("Could not load people: {e}")),
+                Err(e) => state.fail(e, "could not load people"),
             }
         }
         Action::AllocationsLoaded { window, result } => {
@@ -374,7 +380,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                         refresh_resources(state);
                         rebuild_gantt(state);
                     }
-                    Err(e) => state.error = Some(format!("Could not load allocations: {e}")),
+                    Err(e) => state.fail(e, "could not load allocations"),
                 }
             }
         }
@@ -385,16 +391,40 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                     state.ws.requests = requests.into_iter().map(|r| (r.id.clone(), r)).collect();
                     rebuild_queue(state);
                 }
-                Err(e) => state.error = Some(format!("Could not load requests: {e}")),
+                Err(e) => state.fail(e, "could not load requests"),
             }
         }
     }
     Vec::new()
 }
 
+/// After a write is answered: a save landing after the backend was unavailable ends that
+/// error (and says so).
+fn settle_messages(state: &mut State, saved_after_stall: bool) {
+    if saved_after_stall {
+        state.release();
+        let left = state.edits.queue.len();
+        state.done(if left == 0 {
+            format!(
+                "{} answered again: every edit kept on screen is saved",
+                state.backend.name()
+            )
+        } else {
+            format!(
+                "{} answered again: saving the {left} edit(s) still waiting",
+                state.backend.name()
+            )
+        });
+    }
+}
+
 /// After a write is answered: quit if the user asked to once saved. A refused write stops
 /// the quit so its message can be read.
 fn quit_if_saved(state: &mut State) {
+    if state.writes_in_flight() == 0 {
+        // Messages held while writes waited are no longer true.
+        state.release();
+    }
     if state.quit_when_saved && state.writes_in_flight() == 0 {
         state.quit = state.error.is_none();
         state.quit_when_saved = false;

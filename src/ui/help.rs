@@ -37,6 +37,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("R", "reload from backend"),
     ("Esc", "close, clear marks"),
     ("?", "this help"),
+    ("L", "every message, in full"),
     ("q Ctrl-c", "quit"),
 ];
 

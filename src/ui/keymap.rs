@@ -13,6 +13,21 @@ pub fn action_for(state: &State, key: KeyEvent) -> Option<Action> {
     if ctrl && key.code == KeyCode::Char('c') {
         return Some(Action::Quit);
     }
+    if state.log_view.is_some() {
+        // The message log is modal: it scrolls, and closes on L or Esc.
+        use crate::app::messages::LogInput;
+        return Some(Action::Log(match key.code {
+            KeyCode::Char('j') | KeyCode::Down => LogInput::Down,
+            KeyCode::Char('k') | KeyCode::Up => LogInput::Up,
+            KeyCode::PageDown | KeyCode::Char(' ') => LogInput::PageDown,
+            KeyCode::PageUp => LogInput::PageUp,
+            KeyCode::Char('g') | KeyCode::Home => LogInput::Top,
+            KeyCode::Char('G') | KeyCode::End => LogInput::Bottom,
+            KeyCode::Esc | KeyCode::Char('L') => LogInput::Close,
+            KeyCode::Char('q') => return Some(Action::Quit),
+            _ => return None,
+        }));
+    }
     if state.confirm.is_some() {
         // A y/n question is modal: only an answer (or quitting) gets through.
         return match key.code {
@@ -76,6 +91,7 @@ pub fn action_for(state: &State, key: KeyEvent) -> Option<Action> {
     Some(match key.code {
         KeyCode::Char('q') => Action::Quit,
         KeyCode::Char('?') => Action::ToggleHelp,
+        KeyCode::Char('L') => Action::ToggleLog,
         KeyCode::Esc => Action::Back,
         KeyCode::Char('1') => Action::ShowView(View::Resources),
         KeyCode::Char('2') => Action::ShowView(View::Gantt),

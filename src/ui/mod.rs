@@ -4,6 +4,7 @@ pub mod form;
 pub mod gantt;
 pub mod help;
 pub mod keymap;
+pub mod log;
 pub mod pen;
 pub mod requests;
 pub mod resources;
@@ -66,4 +67,5 @@ pub fn render(state: &State, f: &mut Frame) {
     if state.help {
         help::render(&theme, f, area);
     }
+    log::render(state, &theme, f, area);
 }

@@ -6,7 +6,7 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 /// failure, the backend's words in full (the status bar has room only for the start of them).
 pub fn not_loaded(state: &crate::app::State) -> String {
     match &state.error {
-        Some(e) if state.pending.is_empty() => format!("Nothing loaded. {e}. R tries again."),
+        Some(e) if state.pending.is_empty() => format!("Nothing loaded: {e}. R tries again."),
         _ => "Loading…".to_string(),
     }
 }
