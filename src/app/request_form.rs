@@ -3,7 +3,7 @@
 
 use super::state::State;
 use crate::client::{NewRequest, RequestTarget};
-use crate::domain::edit::parse_date_input;
+use crate::domain::edit::{MAX_PERCENT, parse_date_input};
 use crate::domain::{DateRange, Id, Workspace};
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
@@ -376,11 +376,14 @@ fn validate(
         .trim_end_matches('%')
         .parse::<u32>()
         .ok()
-        .filter(|p| (1..=1000).contains(p));
+        .filter(|p| (1..=MAX_PERCENT).contains(p));
     if percent.is_none() {
         errors.insert(
             RqField::Percent,
-            format!("'{}' is not a percentage from 1 to 1000", f.percent.trim()),
+            format!(
+                "'{}' is not a percentage from 1 to {MAX_PERCENT}",
+                f.percent.trim()
+            ),
         );
     }
     let _ = ws;
