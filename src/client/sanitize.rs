@@ -24,6 +24,15 @@ pub fn clean(s: &str) -> String {
         .collect()
 }
 
+/// Like [`clean`] but keeps line breaks, for multi-line text printed to a terminal (usage and
+/// help from the flag parser, which quotes what was typed).
+pub fn clean_lines(s: &str) -> String {
+    s.split('\n')
+        .map(|line| clean(line.strip_suffix('\r').unwrap_or(line)))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// True when `s` needs no cleaning.
 pub fn is_clean(s: &str) -> bool {
     !s.chars().any(|c| c.is_control() || is_bidi_control(c))
@@ -83,6 +92,11 @@ mod tests {
             assert_eq!(clean(s), s);
         }
         assert_eq!(clean("two\nlines\tand tab"), "two lines and tab");
+    }
+
+    #[test]
+    fn lines_are_kept_and_each_is_cleaned() {
+        assert_eq!(clean_lines("a\x1b[1m\r\nb\tc\n"), "a\u{FFFD}[1m\nb c\n");
     }
 
     proptest! {
