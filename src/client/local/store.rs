@@ -7,6 +7,7 @@ use crate::client::{
     Applied, BackendError, BackendResult, Change, NewAllocation, NewRequest, NewResource,
     RequestCreated, RequestTarget, Resolution,
 };
+use crate::domain::dates::{check_supported, check_supported_range};
 use crate::domain::staffing;
 use crate::domain::{
     Allocation, Amount, Calendar, DateRange, Holidays, Id, Participation, Person, Project, Request,
@@ -48,9 +49,13 @@ fn day_sql(d: NaiveDate) -> String {
     }
 }
 
+/// A stored day, refused by name when it is not a date or lies outside the supported range
+/// (a hostile file's year -200000 would otherwise reach the load index).
 fn parse_day(s: &str, what: &str, id: &str, field: &str) -> BackendResult<NaiveDate> {
-    s.parse::<NaiveDate>()
-        .map_err(|_| corrupt(what, id, format!("has a bad {field} '{s}'")))
+    let d = s
+        .parse::<NaiveDate>()
+        .map_err(|_| corrupt(what, id, format!("has a bad {field} '{s}'")))?;
+    check_supported(d).map_err(|e| corrupt(what, id, format!("has a {field} {e}")))
 }
 
 fn text(row: &Row<'_>, i: usize) -> rusqlite::Result<String> {
@@ -603,6 +608,9 @@ fn check_allocation(
             format!("resource {resource_id} does not exist"),
         )
     })?;
+    if let Err(e) = check_supported_range(range) {
+        return Err(validation("start_date", e));
+    }
     if range.start > range.end {
         return Err(validation(
             "end_date",
