@@ -79,6 +79,13 @@ pub fn check_supported_range(r: DateRange) -> Result<DateRange, String> {
     Ok(r)
 }
 
+/// Serde: a `YYYY-MM-DD` date in the supported range, for dates in API answers (the error names
+/// the date and the range, and the decoder adds which object held it).
+pub fn de_supported<'de, D: serde::Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+    let d = NaiveDate::deserialize(d)?;
+    check_supported(d).map_err(serde::de::Error::custom)
+}
+
 /// Parses `YYYY-MM-DD` in the supported range, naming the problem otherwise.
 pub fn parse_supported_date(s: &str) -> Result<NaiveDate, String> {
     parse_date(s).and_then(check_supported)
