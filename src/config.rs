@@ -493,10 +493,16 @@ token = "s3cret"
         };
         let t = env(&[("KANTATA_ACCESS_TOKEN", "t")]);
         let e = resolve(&kantata("https://h.example/api?api_key=SECRET"), None, &t).unwrap_err();
-        assert!(e.starts_with("--url: ") && e.contains("must not hold a query"), "{e}");
+        assert!(
+            e.starts_with("--url: ") && e.contains("must not hold a query"),
+            "{e}"
+        );
         assert!(!e.contains("SECRET"), "{e}");
         let e = resolve(&kantata("http://u:PASSWORD@127.0.0.1:1/api"), None, &t).unwrap_err();
-        assert!(e.contains("user name or password") && !e.contains("PASSWORD"), "{e}");
+        assert!(
+            e.contains("user name or password") && !e.contains("PASSWORD"),
+            "{e}"
+        );
         let e = resolve(&kantata("https://h.example/api#top"), None, &t).unwrap_err();
         assert!(e.contains("fragment"), "{e}");
         let text = "[profiles.p]\nbackend = \"ruddr\"\nurl = \"https://h/x?k=SECRET\"\n";
@@ -506,7 +512,10 @@ token = "s3cret"
             ..Default::default()
         };
         let e = resolve(&asked, Some(&l), &env(&[("RUDDR_API_KEY", "k")])).unwrap_err();
-        assert!(e.starts_with("profile 'p' url: ") && !e.contains("SECRET"), "{e}");
+        assert!(
+            e.starts_with("profile 'p' url: ") && !e.contains("SECRET"),
+            "{e}"
+        );
         assert!(resolve(&kantata("http://127.0.0.1:9/api/v1"), None, &t).is_ok());
     }
 

@@ -8,7 +8,8 @@ use allot::client::sanitize::{clean, clean_lines};
 use allot::client::transport::redact_url;
 use allot::client::{Backend, BackendKind};
 use allot::config::{self, Asked, BackendChoice, Settings};
-use allot::domain::Id;
+use allot::domain::dates::{FIRST_SUPPORTED, LAST_SUPPORTED, add_months};
+use allot::domain::{DateRange, Id};
 use allot::{headless, paths, runtime};
 use chrono::NaiveDate;
 use clap::Parser;
@@ -135,7 +136,10 @@ fn run_tui(cli: &Cli, settings: &Settings, warning: Option<String>) -> ExitCode 
 fn config_check(cli: &Cli, settings: &Settings, loaded: Option<config::Loaded>) -> ExitCode {
     let path = cli.config.clone().unwrap_or_else(config::default_path);
     match &loaded {
-        Some(l) => println!("config file: {} (loaded)", clean(&l.path.display().to_string())),
+        Some(l) => println!(
+            "config file: {} (loaded)",
+            clean(&l.path.display().to_string())
+        ),
         None => println!(
             "config file: {} (not there; using flags and the environment)",
             clean(&path.display().to_string())
@@ -347,6 +351,17 @@ fn open_workspace(cli: &Cli, settings: &Settings, today: NaiveDate) -> Result<Wo
         .is_empty()
         .map_err(|e| format!("{}: {e}", path.display()))?;
     if empty && (cli.demo || fresh) {
+        // The demo's records reach up to three years either side of today.
+        let room = DateRange::new(
+            add_months(FIRST_SUPPORTED, 36),
+            add_months(LAST_SUPPORTED, -36),
+        );
+        if !room.contains(today) {
+            return Err(format!(
+                "the demo workspace spans three years either side of today: give --today from {} to {}",
+                room.start, room.end
+            ));
+        }
         let data = match cli.demo_size {
             DemoSize::Small => demo::demo(today),
             DemoSize::Large => demo::synthetic(today, 2_000, 100_000),

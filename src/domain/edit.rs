@@ -465,7 +465,10 @@ mod tests {
         let week = DateRange::new(d("2026-11-23"), d("2026-11-27"));
         assert_eq!(check_total_minutes(5 * 24 * 60, week, &cal()), Ok(()));
         let e = check_total_minutes(5 * 24 * 60 + 1, week, &cal()).unwrap_err();
-        assert!(e.contains("more than 24 h a day over the 5 working day(s)"), "{e}");
+        assert!(
+            e.contains("more than 24 h a day over the 5 working day(s)"),
+            "{e}"
+        );
         // A weekend has no working day: its calendar days bound it.
         let weekend = DateRange::new(d("2026-11-28"), d("2026-11-29"));
         assert!(check_total_minutes(48 * 60, weekend, &cal()).is_ok());
@@ -506,7 +509,11 @@ mod tests {
                 .contains("hours in total must be more than 0")
         );
         assert!(AmountUnit::PercentOfCapacity.parse("0%").is_err());
-        assert_eq!(AmountUnit::HoursPerDay.parse("0"), Ok(0.0), "Ruddr allows 0");
+        assert_eq!(
+            AmountUnit::HoursPerDay.parse("0"),
+            Ok(0.0),
+            "Ruddr allows 0"
+        );
         assert!(AmountUnit::HoursPerDay.parse("33333").is_err());
         assert!(
             AmountUnit::HoursPerDay

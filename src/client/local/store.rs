@@ -7,7 +7,9 @@ use crate::client::{
     Applied, BackendError, BackendResult, Change, NewAllocation, NewRequest, NewResource,
     RequestCreated, RequestTarget, Resolution,
 };
-use crate::domain::dates::{check_supported, check_supported_range};
+use crate::domain::dates::{
+    FIRST_SUPPORTED, LAST_SUPPORTED, check_supported, check_supported_range,
+};
 use crate::domain::staffing;
 use crate::domain::{
     Allocation, Amount, Calendar, DateRange, Holidays, Id, Participation, Person, Project, Request,
@@ -55,7 +57,13 @@ fn parse_day(s: &str, what: &str, id: &str, field: &str) -> BackendResult<NaiveD
     let d = s
         .parse::<NaiveDate>()
         .map_err(|_| corrupt(what, id, format!("has a bad {field} '{s}'")))?;
-    check_supported(d).map_err(|e| corrupt(what, id, format!("has a {field} {e}")))
+    check_supported(d).map_err(|_| {
+        corrupt(
+            what,
+            id,
+            format!("has a {field} ({d}) outside the supported dates {FIRST_SUPPORTED}..{LAST_SUPPORTED}"),
+        )
+    })
 }
 
 fn text(row: &Row<'_>, i: usize) -> rusqlite::Result<String> {
