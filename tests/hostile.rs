@@ -21,6 +21,12 @@ struct Run {
     stderr: String,
 }
 
+/// A character that must never reach a terminal as it is: a control character or a bidi control.
+fn raw(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
 /// Runs allot with `args` and extra environment; checks that no control character (but the line
 /// break) and no bidi override reached stdout or stderr.
 fn run(home: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
@@ -338,5 +344,292 @@ fn config_check_never_prints_userinfo_or_a_query() {
                 "{text}"
             );
         }
+    }
+}
+
+// ---- typing anything ----------------------------------------------------------------------------
+
+mod typing {
+    use allot::app::action::Action;
+    use allot::app::form::FormInput;
+    use allot::app::requests::PickInput;
+    use allot::app::scheduled::FsInput;
+    use allot::app::{State, ThemeKind, View, update};
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+
+    use crate::common::demo;
+
+    /// Wide, combining, control, bidi and plain characters, and any char at all.
+    fn typed() -> impl Strategy<Value = char> {
+        prop_oneof![
+            3 => any::<char>(),
+            3 => prop::sample::select(vec![
+                '日', '山', 'ä', '\u{301}', '\u{20DD}', '😀', '\u{1F1EF}', '\u{FEFF}', '\u{200B}',
+                '\u{1b}', '\u{7}', '\u{0}', '\n', '\r', '\t', '\u{7f}', '\u{9b}', '\u{85}',
+                '\u{202E}', '\u{202A}', '\u{2066}', '\u{2069}', '\u{200F}', '\u{061C}',
+            ]),
+            2 => prop::sample::select(vec!['+', '-', 'd', 'w', 'm', '2', '0', '.', '%', 'h', ' ', 't']),
+        ]
+    }
+
+    #[derive(Clone, Debug)]
+    enum Step {
+        Key(Key),
+        /// Characters typed one after another.
+        Text(Vec<char>),
+        /// Backspace until the field is empty (fields start with a value).
+        Clear,
+    }
+
+    #[derive(Clone, Copy, Debug)]
+    enum Key {
+        Char(char),
+        Backspace,
+        Next,
+        Prev,
+        Left,
+        Right,
+        Up,
+        Down,
+        Toggle,
+        Submit,
+    }
+
+    fn steps() -> impl Strategy<Value = Vec<Step>> {
+        let key = prop_oneof![
+            2 => Just(Key::Backspace),
+            3 => Just(Key::Next),
+            1 => Just(Key::Prev),
+            1 => Just(Key::Left),
+            1 => Just(Key::Right),
+            1 => Just(Key::Up),
+            1 => Just(Key::Down),
+            1 => Just(Key::Toggle),
+            2 => Just(Key::Submit),
+        ];
+        // An offset such as "+3d" whose last character is anything: the reported panic.
+        let offset = (
+            prop::sample::select(vec!['+', '-']),
+            prop::collection::vec(prop::sample::select(vec!['1', '2', '9', '0']), 0..3),
+            typed(),
+        )
+            .prop_map(|(sign, digits, last)| {
+                let mut v = vec![sign];
+                v.extend(digits);
+                v.push(last);
+                v
+            });
+        let step = prop_oneof![
+            4 => typed().prop_map(|c| Step::Key(Key::Char(c))),
+            4 => key.prop_map(Step::Key),
+            2 => prop::collection::vec(typed(), 1..6).prop_map(Step::Text),
+            2 => offset.prop_map(Step::Text),
+            2 => Just(Step::Clear),
+        ];
+        prop::collection::vec(step, 0..30)
+    }
+
+    fn form_input(k: Key) -> FormInput {
+        match k {
+            Key::Char(c) => FormInput::Char(c),
+            Key::Backspace => FormInput::Backspace,
+            Key::Next => FormInput::Next,
+            Key::Prev => FormInput::Prev,
+            Key::Left => FormInput::Left,
+            Key::Right => FormInput::Right,
+            Key::Up => FormInput::Up,
+            Key::Down => FormInput::Down,
+            Key::Toggle => FormInput::Toggle,
+            Key::Submit => FormInput::Submit,
+        }
+    }
+
+    fn pick_input(k: Key) -> PickInput {
+        match k {
+            Key::Char(c) => PickInput::Char(c),
+            Key::Backspace => PickInput::Backspace,
+            Key::Up | Key::Prev => PickInput::Up,
+            Key::Down | Key::Next => PickInput::Down,
+            Key::Left | Key::Right | Key::Toggle => PickInput::ToggleSoft,
+            // Choosing would close the picker; the typing is what is under test.
+            Key::Submit => PickInput::Backspace,
+        }
+    }
+
+    fn fs_input(k: Key) -> FsInput {
+        match k {
+            Key::Char(c) => FsInput::Char(c),
+            Key::Backspace => FsInput::Backspace,
+            Key::Next | Key::Prev | Key::Up | Key::Down => FsInput::CycleWhen,
+            Key::Left | Key::Right | Key::Toggle => FsInput::ToggleHard,
+            Key::Submit => FsInput::Backspace,
+        }
+    }
+
+    /// Where typing goes: each form, the pickers and the filter.
+    #[derive(Clone, Copy, Debug)]
+    enum Target {
+        AllocationForm,
+        EditAllocationForm,
+        RequestForm,
+        ResourceForm,
+        Picker,
+        Filter,
+        FromScheduled,
+    }
+
+    fn open(s: &mut State, t: Target) {
+        let go = |s: &mut State, a: Action| {
+            update(s, a);
+        };
+        match t {
+            Target::AllocationForm => {
+                go(s, Action::ShowView(View::Gantt));
+                go(s, Action::NewAllocation);
+                assert!(s.form.is_some(), "the allocation form opens");
+            }
+            Target::EditAllocationForm => {
+                go(s, Action::ShowView(View::Gantt));
+                go(s, Action::Right);
+                go(s, Action::EditAllocation);
+            }
+            Target::RequestForm => {
+                go(s, Action::NewRequest);
+                assert!(s.request_form.is_some(), "the request form opens");
+            }
+            Target::ResourceForm => {
+                go(s, Action::ShowView(View::Resources));
+                go(s, Action::NewAllocation);
+            }
+            Target::Picker => {
+                go(s, Action::ShowView(View::Requests));
+                go(s, Action::Reassign);
+                assert!(s.pick.is_some(), "the approver picker opens");
+            }
+            Target::Filter => {
+                go(s, Action::ShowView(View::Resources));
+                go(s, Action::FilterStart);
+            }
+            Target::FromScheduled => {
+                go(s, Action::ShowView(View::Gantt));
+                go(s, Action::AllocateFromScheduled);
+            }
+        }
+    }
+
+    fn press(s: &mut State, t: Target, key: Key) {
+        let action = match t {
+            Target::AllocationForm | Target::EditAllocationForm => Action::Form(form_input(key)),
+            Target::RequestForm => Action::RequestForm(form_input(key)),
+            Target::ResourceForm => Action::ResourceForm(form_input(key)),
+            Target::Picker => Action::Pick(pick_input(key)),
+            Target::FromScheduled => Action::FromScheduled(fs_input(key)),
+            Target::Filter => match key {
+                Key::Char(c) => Action::FilterInput(c),
+                Key::Backspace => Action::FilterBackspace,
+                _ => return,
+            },
+        };
+        update(s, action);
+    }
+
+    fn send(s: &mut State, t: Target, step: &Step) {
+        match step {
+            Step::Key(k) => press(s, t, *k),
+            Step::Text(cs) => cs.iter().for_each(|c| press(s, t, Key::Char(*c))),
+            Step::Clear => (0..24).for_each(|_| press(s, t, Key::Backspace)),
+        }
+    }
+
+    /// Every cell of the screen at `w`x`h`: no control character, no bidi override.
+    fn screen_is_clean(s: &State, w: u16, h: u16) -> Result<(), TestCaseError> {
+        let mut sized = s.clone();
+        update(&mut sized, Action::Resize(w, h));
+        let terminal = demo::draw(&sized, w, h);
+        for cell in terminal.backend().buffer().content() {
+            let sym = cell.symbol();
+            prop_assert!(!sym.chars().any(super::raw), "raw {sym:?} drawn at {w}x{h}");
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn anything_typed_anywhere_never_panics_and_never_reaches_the_screen_raw() {
+        let mut base = demo::demo_state(ThemeKind::Dark);
+        update(&mut base, Action::Resize(80, 24));
+        let targets = [
+            Target::AllocationForm,
+            Target::EditAllocationForm,
+            Target::RequestForm,
+            Target::ResourceForm,
+            Target::Picker,
+            Target::Filter,
+            Target::FromScheduled,
+        ];
+        // Each target on its own, so every one gets its share of cases; the focus starts on a
+        // chosen field (Tab n times) so every field gets typed into.
+        for target in targets {
+            let mut runner = TestRunner::new(Config {
+                cases: 40,
+                failure_persistence: None,
+                ..Config::default()
+            });
+            runner
+                .run(&(0usize..9, steps()), |(tabs, steps)| {
+                    let mut s = base.clone();
+                    open(&mut s, target);
+                    for _ in 0..tabs {
+                        press(&mut s, target, Key::Next);
+                    }
+                    for step in &steps {
+                        send(&mut s, target, step);
+                        // The form's preview and errors are drawn from what was typed.
+                        screen_is_clean(&s, 80, 24)?;
+                    }
+                    screen_is_clean(&s, 33, 12)?;
+                    Ok(())
+                })
+                .unwrap_or_else(|e| panic!("{target:?}: {e}"));
+        }
+    }
+
+    #[test]
+    fn the_reported_panics_are_refused_by_name() {
+        let mut s = demo::demo_state(ThemeKind::Dark);
+        update(&mut s, Action::Resize(80, 24));
+        open(&mut s, Target::AllocationForm);
+        // Focus the start date and type "+日", then "+2ä" into the end.
+        while s.form.as_ref().unwrap().focus != allot::app::form::Field::Start {
+            update(&mut s, Action::Form(FormInput::Next));
+        }
+        for _ in 0..20 {
+            update(&mut s, Action::Form(FormInput::Backspace));
+        }
+        for c in "+日".chars() {
+            update(&mut s, Action::Form(FormInput::Char(c)));
+        }
+        update(&mut s, Action::Form(FormInput::Submit));
+        let form = s.form.clone().expect("still open");
+        let e = &form.errors[&allot::app::form::Field::Start];
+        assert!(e.contains("'+日' is not a date"), "{e}");
+        screen_is_clean(&s, 80, 24).unwrap();
+
+        let mut s = demo::demo_state(ThemeKind::Dark);
+        update(&mut s, Action::Resize(80, 24));
+        open(&mut s, Target::RequestForm);
+        while s.request_form.as_ref().unwrap().focus != allot::app::request_form::RqField::Start {
+            update(&mut s, Action::RequestForm(FormInput::Next));
+        }
+        for _ in 0..20 {
+            update(&mut s, Action::RequestForm(FormInput::Backspace));
+        }
+        for c in "+2ä".chars() {
+            update(&mut s, Action::RequestForm(FormInput::Char(c)));
+        }
+        update(&mut s, Action::RequestForm(FormInput::Submit));
+        let form = s.request_form.clone().expect("still open");
+        let e = &form.errors[&allot::app::request_form::RqField::Start];
+        assert!(e.contains("'+2ä' is not a date"), "{e}");
     }
 }

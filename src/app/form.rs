@@ -4,6 +4,7 @@
 use super::edit::LocalChange;
 use super::state::State;
 use crate::client::BackendKind;
+use crate::client::sanitize::typable;
 use crate::domain::edit::{AmountUnit, check_total_minutes, parse_date_input, working_days};
 use crate::domain::load::{allocation_daily, load_level, utilization_pct};
 use crate::domain::{Allocation, Amount, DateRange, Id, LoadLevel, Workspace};
@@ -316,6 +317,7 @@ fn handle(state: &mut State, form: &mut AllocForm, key: FormInput) -> Outcome {
                 }
             }
         },
+        FormInput::Char(c) if !typable(c) => {}
         FormInput::Char(c) => match form.focus {
             Field::Kind if c == ' ' || c == 'h' || c == 's' => {
                 form.hard = c == 'h' || (c == ' ' && !form.hard)

@@ -2,6 +2,7 @@
 //! creates an unnamed resource), with approvers, dates and a percentage.
 
 use super::state::State;
+use crate::client::sanitize::typable;
 use crate::client::{NewRequest, RequestTarget};
 use crate::domain::edit::{MAX_PERCENT, parse_date_input};
 use crate::domain::{DateRange, Id, Workspace};
@@ -283,6 +284,7 @@ pub fn input(state: &mut State, key: super::form::FormInput) -> RqOutcome {
             }
         }
         K::Left | K::Right => {}
+        K::Char(c) if !typable(c) => {}
         K::Char(c) => {
             if let Some(ch) = form.choice_mut() {
                 ch.query.push(c);

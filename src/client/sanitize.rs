@@ -33,9 +33,16 @@ pub fn clean_lines(s: &str) -> String {
         .join("\n")
 }
 
+/// Whether a typed character may go into a text field: not a control character or a bidi
+/// override (the keymap passes neither, but a paste or a test could), so what was typed is what
+/// is drawn and sent.
+pub fn typable(c: char) -> bool {
+    !c.is_control() && !is_bidi_control(c)
+}
+
 /// True when `s` needs no cleaning.
 pub fn is_clean(s: &str) -> bool {
-    !s.chars().any(|c| c.is_control() || is_bidi_control(c))
+    s.chars().all(typable)
 }
 
 /// Cleans every string and object key in a JSON tree in place.

@@ -82,10 +82,12 @@ impl<V: Clone> Bounded<V> {
         self.map.insert(key, (value, weight));
     }
 
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.map.len()
     }
 
+    #[cfg(test)]
     pub fn weight(&self) -> usize {
         self.weight
     }
