@@ -347,6 +347,77 @@ fn config_check_never_prints_userinfo_or_a_query() {
     }
 }
 
+// ---- amounts ------------------------------------------------------------------------------------
+
+mod amounts {
+    use crate::common::demo::{DemoApp, with};
+    use allot::app::action::Action;
+    use allot::app::form::{Field, FormInput};
+    use allot::app::{State, View, update};
+    use allot::domain::edit::AmountUnit;
+
+    /// The new-allocation form from the Gantt, one day long, with `amount` in `unit`, submitted.
+    fn submit(base: &State, unit: AmountUnit, amount: &str) -> (State, Vec<allot::app::Effect>) {
+        let mut s = with(base.clone(), 100, 30, &[Action::ShowView(View::Gantt)]);
+        update(&mut s, Action::NewAllocation);
+        let type_into = |s: &mut State, field: Field, text: &str| {
+            s.form.as_mut().expect("the form is open").focus = field;
+            for _ in 0..30 {
+                update(s, Action::Form(FormInput::Backspace));
+            }
+            for c in text.chars() {
+                update(s, Action::Form(FormInput::Char(c)));
+            }
+        };
+        type_into(&mut s, Field::Start, "2026-11-24");
+        type_into(&mut s, Field::End, "2026-11-24");
+        s.form.as_mut().unwrap().unit = unit;
+        type_into(&mut s, Field::Amount, amount);
+        let effects = update(&mut s, Action::Form(FormInput::Submit));
+        (s, effects)
+    }
+
+    #[test]
+    fn amounts_past_their_bounds_are_refused_naming_the_field_and_the_bound() {
+        let app = DemoApp::new();
+        for (unit, amount, words) in [
+            (
+                AmountUnit::PercentOfCapacity,
+                "10000",
+                "% of capacity must be between 0 and 300",
+            ),
+            (
+                AmountUnit::TotalHours,
+                "0",
+                "hours in total must be more than 0",
+            ),
+            (
+                AmountUnit::TotalHours,
+                "33333",
+                "more than 24 h a day over the 1 working day(s) from 2026-11-24 to 2026-11-24 (at most 24 h)",
+            ),
+            (AmountUnit::TotalHours, "24.5", "more than 24 h a day"),
+        ] {
+            let (s, effects) = submit(&app.state, unit, amount);
+            assert!(effects.is_empty(), "{amount}: nothing is sent");
+            let form = s.form.as_ref().expect("the form stays open with the value");
+            assert_eq!(form.amount, amount);
+            let e = form.errors.get(&Field::Amount).cloned().unwrap_or_default();
+            assert!(e.contains(words), "{amount} {unit:?}: {e}");
+            assert!(s.edits.undo.is_empty(), "no edit was made");
+        }
+        // At the bounds the edit goes through.
+        for (unit, amount) in [
+            (AmountUnit::TotalHours, "24"),
+            (AmountUnit::PercentOfCapacity, "300"),
+        ] {
+            let (s, effects) = submit(&app.state, unit, amount);
+            assert!(s.form.is_none(), "{amount}: {:?}", s.form.map(|f| f.errors));
+            assert!(!effects.is_empty(), "{amount}: the edit is sent");
+        }
+    }
+}
+
 // ---- typing anything ----------------------------------------------------------------------------
 
 mod typing {
