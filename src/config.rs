@@ -156,11 +156,9 @@ pub fn load(path: &Path) -> Result<Option<Loaded>, String> {
     let file = parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     let holds_token = file.profiles.values().any(|p| p.token.is_some());
     let warning = (holds_token && readable_by_others(path)).then(|| {
-        format!(
-            "{} holds an API token and other users can read it; run: chmod 600 {}",
-            path.display(),
-            path.display()
-        )
+        // Shown in the status bar as well as on stderr: the path is cleaned here.
+        let shown = crate::client::sanitize::clean(&path.display().to_string());
+        format!("{shown} holds an API token and other users can read it; run: chmod 600 {shown}")
     });
     Ok(Some(Loaded {
         path: path.to_path_buf(),

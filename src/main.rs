@@ -251,7 +251,7 @@ fn open(cli: &Cli, settings: &Settings, today: NaiveDate) -> Result<Opened, Stri
             let w = open_workspace(cli, settings, today)?;
             w.backend.act_as(user);
             Ok(Opened {
-                label: w.path.display().to_string(),
+                label: clean(&w.path.display().to_string()),
                 backend: Arc::new(w.backend),
                 kind: BackendKind::Local,
                 notice: w.notice,
@@ -268,7 +268,7 @@ fn open(cli: &Cli, settings: &Settings, today: NaiveDate) -> Result<Opened, Stri
             Ok(Opened {
                 backend: Arc::new(backend),
                 kind: BackendKind::Kantata,
-                label: url,
+                label: redact_url(&url),
                 notice: None,
                 temp: None,
             })
@@ -284,7 +284,7 @@ fn open(cli: &Cli, settings: &Settings, today: NaiveDate) -> Result<Opened, Stri
             Ok(Opened {
                 backend: Arc::new(backend),
                 kind: BackendKind::Ruddr,
-                label: url,
+                label: redact_url(&url),
                 notice: None,
                 temp: None,
             })
@@ -372,7 +372,7 @@ fn open_workspace(cli: &Cli, settings: &Settings, today: NaiveDate) -> Result<Wo
         if !cli.demo {
             notice = Some(format!(
                 "No workspace yet: created a demo workspace at {}",
-                path.display()
+                clean(&path.display().to_string())
             ));
         }
     }

@@ -64,6 +64,7 @@ pub fn stretch(a: &Allocation, zoom: Zoom, n: i64, cal: &Calendar) -> Result<All
             a.range.start
         ));
     }
+    check_supported(end).map_err(|e| format!("cannot stretch further: {e}"))?;
     let range = DateRange::new(a.range.start, end);
     let (old, new) = (working_days(a.range, cal), working_days(range, cal));
     let amount = match a.amount {
@@ -393,6 +394,9 @@ mod tests {
             &cal(),
         );
         assert!(day.unwrap_err().contains("before it starts"));
+        let edge = alloc("2199-12-01", "2199-12-31", Amount::HoursPerDay(4.0));
+        let e = stretch(&edge, Zoom::Month, 1, &cal()).unwrap_err();
+        assert!(e.contains("outside the supported dates"), "{e}");
         let per_day = stretch(
             &alloc("2026-11-23", "2026-11-27", Amount::HoursPerDay(4.0)),
             Zoom::Week,
