@@ -315,7 +315,7 @@ pub fn resolve(
     // A base URL is checked here, before anything is sent or printed with it.
     if backend != BackendChoice::Local
         && let Some(u) = &url
-        && let Err(e) = crate::client::transport::check_url(u)
+        && let Err(e) = crate::client::transport::check_base_url(u)
     {
         let whence = if asked.url.is_some() {
             "--url".to_string()

@@ -148,10 +148,10 @@ pub fn redact_url(url: &str) -> String {
     clean(&format!("{scheme}{host}{path}"))
 }
 
-/// Whether `url` may carry a token: HTTPS anywhere, plain HTTP only to this machine, and nothing
-/// but scheme, host, port and path (paths are joined onto it, and a secret in userinfo or a
-/// query would be sent, and shown, with every request).
-pub fn check_url(url: &str) -> Result<reqwest::Url, BackendError> {
+/// Whether `url` can be a base URL: a URL of nothing but scheme, host, port and path (paths are
+/// joined onto it, and a secret in userinfo or a query would be sent, and shown, with every
+/// request). Checked when settings are resolved; [`check_url`] adds the scheme rule.
+pub fn check_base_url(url: &str) -> Result<reqwest::Url, BackendError> {
     let shown = redact_url(url);
     let parsed = reqwest::Url::parse(url)
         .map_err(|e| BackendError::Other(format!("'{shown}' is not a URL: {e}")))?;
@@ -169,6 +169,14 @@ pub fn check_url(url: &str) -> Result<reqwest::Url, BackendError> {
             "the base URL '{shown}' must not hold {what}"
         )));
     }
+    Ok(parsed)
+}
+
+/// Whether `url` may carry a token: a base URL ([`check_base_url`]) over HTTPS anywhere, plain
+/// HTTP only to this machine.
+pub fn check_url(url: &str) -> Result<reqwest::Url, BackendError> {
+    let shown = redact_url(url);
+    let parsed = check_base_url(url)?;
     match parsed.scheme() {
         "https" => Ok(parsed),
         "http" => {
