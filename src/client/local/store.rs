@@ -10,6 +10,7 @@ use crate::client::{
 use crate::domain::dates::{
     FIRST_SUPPORTED, LAST_SUPPORTED, check_supported, check_supported_range,
 };
+use crate::domain::edit::MAX_PERCENT;
 use crate::domain::staffing;
 use crate::domain::{
     Allocation, Amount, Calendar, DateRange, Holidays, Id, Participation, Person, Project, Request,
@@ -1537,10 +1538,16 @@ pub(crate) fn create_request(
             ),
         ));
     }
-    if !(1..=1000).contains(&new.percentage) {
+    if let Err(e) = check_supported_range(period) {
+        return Err(validation("start_date", e));
+    }
+    if !(1..=MAX_PERCENT).contains(&new.percentage) {
         return Err(validation(
             "percentage",
-            format!("{} is not a percentage from 1 to 1000", new.percentage),
+            format!(
+                "{} is not a percentage from 1 to {MAX_PERCENT}",
+                new.percentage
+            ),
         ));
     }
 
