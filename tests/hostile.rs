@@ -394,9 +394,9 @@ mod amounts {
             (
                 AmountUnit::TotalHours,
                 "33333",
-                "more than 24 h a day over the 1 working day(s) from 2026-11-24 to 2026-11-24 (at most 24 h)",
+                "at most 24 h (24 h on each of the 1 working day(s), 2026-11-24 to 2026-11-24)",
             ),
-            (AmountUnit::TotalHours, "24.5", "more than 24 h a day"),
+            (AmountUnit::TotalHours, "24.5", "at most 24 h"),
         ] {
             let (s, effects) = submit(&app.state, unit, amount);
             assert!(effects.is_empty(), "{amount}: nothing is sent");
