@@ -4,7 +4,7 @@
 //! queue without a terminal UI (see [`crate::headless`]).
 
 pub use crate::config::BackendChoice;
-use crate::domain::dates::parse_date;
+use crate::domain::dates::parse_supported_date;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -165,13 +165,16 @@ pub enum ThemeArg {
     Light,
 }
 
+/// `--today` / `ALLOT_TODAY`: a date in the supported range (clap quotes the value cleaned in
+/// main's flag_error).
 fn parse_today(s: &str) -> Result<NaiveDate, String> {
-    parse_date(s)
+    parse_supported_date(s)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::dates::parse_date;
     use clap::CommandFactory;
 
     fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
@@ -253,6 +256,9 @@ mod tests {
             &["requests", "cancel"],
             &["requests"],
             &["requests", "list", "--today", "yesterday-ish"],
+            &["--today", "9999-12-31"],
+            &["--today", "1899-12-31"],
+            &["--today", "2200-01-01"],
             &["--backend", "jira"],
             &["config"],
         ] {

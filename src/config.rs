@@ -156,11 +156,9 @@ pub fn load(path: &Path) -> Result<Option<Loaded>, String> {
     let file = parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     let holds_token = file.profiles.values().any(|p| p.token.is_some());
     let warning = (holds_token && readable_by_others(path)).then(|| {
-        format!(
-            "{} holds an API token and other users can read it; run: chmod 600 {}",
-            path.display(),
-            path.display()
-        )
+        // Shown in the status bar as well as on stderr: the path is cleaned here.
+        let shown = crate::client::sanitize::clean(&path.display().to_string());
+        format!("{shown} holds an API token and other users can read it; run: chmod 600 {shown}")
     });
     Ok(Some(Loaded {
         path: path.to_path_buf(),
@@ -172,8 +170,12 @@ pub fn load(path: &Path) -> Result<Option<Loaded>, String> {
 /// Parses config text; the error says where and what.
 pub fn parse(text: &str) -> Result<ConfigFile, String> {
     let file: ConfigFile = toml::from_str(text).map_err(|e| {
-        // toml's message is multi-line with a source excerpt; keep it, minus trailing space.
-        format!("not a valid config file: {}", e.to_string().trim_end())
+        // toml's message is multi-line with a source excerpt; keep it, minus trailing space, and
+        // minus any token it quotes.
+        format!(
+            "not a valid config file: {}",
+            redact_tokens(e.to_string().trim_end(), text)
+        )
     })?;
     for (name, p) in &file.profiles {
         if p.token.is_some() && p.token_env.is_some() {
@@ -194,6 +196,39 @@ pub fn parse(text: &str) -> Result<ConfigFile, String> {
         ));
     }
     Ok(file)
+}
+
+/// The value of a `token = …` line (any table, dotted keys too; not `token_env`), as written.
+fn token_value(line: &str) -> Option<&str> {
+    let (key, value) = line.split_once('=')?;
+    let key = key.trim().trim_matches(['"', '\'']);
+    let last = key.rsplit('.').next()?.trim().trim_matches(['"', '\'']);
+    (last == "token").then(|| value.trim())
+}
+
+/// `msg` (a parse error about `text`) with every token value in it replaced by `…`: the
+/// excerpt toml quotes may be the token's own line, and its words may quote the value.
+fn redact_tokens(msg: &str, text: &str) -> String {
+    let mut secrets: Vec<&str> = Vec::new();
+    for value in text.lines().filter_map(token_value) {
+        let inner = value.trim_matches(['"', '\'']);
+        secrets.extend([value, inner].into_iter().filter(|s| !s.is_empty()));
+    }
+    // Longest first, so a quoted value goes before the bare one inside it.
+    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    let lines: Vec<String> = msg
+        .lines()
+        .map(|line| match line.split_once(" | ") {
+            // An excerpt line "N | token = …" is replaced whole.
+            Some((n, code)) if token_value(code).is_some() => {
+                format!("{n} | token = \"…\" (hidden)")
+            }
+            _ => secrets
+                .iter()
+                .fold(line.to_string(), |l, s| l.replace(s, "…")),
+        })
+        .collect();
+    lines.join("\n")
 }
 
 fn names(file: &ConfigFile) -> String {
@@ -277,6 +312,20 @@ pub fn resolve(
         .clone()
         .or(profile.url.clone())
         .or_else(|| backend.default_url().map(String::from));
+    // A base URL is checked here, before anything is sent or printed with it.
+    if backend != BackendChoice::Local
+        && let Some(u) = &url
+        && let Err(e) = crate::client::transport::check_base_url(u)
+    {
+        let whence = if asked.url.is_some() {
+            "--url".to_string()
+        } else if profile.url.is_some() {
+            format!("profile '{}' url", name.clone().unwrap_or_default())
+        } else {
+            "the default url".to_string()
+        };
+        return Err(format!("{whence}: {e}"));
+    }
     let present = |v: Option<String>| v.filter(|t| !t.trim().is_empty());
     let (token, token_source) = if backend == BackendChoice::Local {
         (None, None)
@@ -431,6 +480,56 @@ token = "s3cret"
         assert!(e.contains("both token and token_env"), "{e}");
         let e = parse("[profiles.a]\nconcurrency = 0\n").unwrap_err();
         assert!(e.contains("at least 1"), "{e}");
+    }
+
+    #[test]
+    fn a_base_url_with_secrets_or_a_query_is_refused_by_name() {
+        let kantata = |url: &str| Asked {
+            backend: Some(BackendChoice::Kantata),
+            url: Some(url.into()),
+            ..Default::default()
+        };
+        let t = env(&[("KANTATA_ACCESS_TOKEN", "t")]);
+        let e = resolve(&kantata("https://h.example/api?api_key=SECRET"), None, &t).unwrap_err();
+        assert!(
+            e.starts_with("--url: ") && e.contains("must not hold a query"),
+            "{e}"
+        );
+        assert!(!e.contains("SECRET"), "{e}");
+        let e = resolve(&kantata("http://u:PASSWORD@127.0.0.1:1/api"), None, &t).unwrap_err();
+        assert!(
+            e.contains("user name or password") && !e.contains("PASSWORD"),
+            "{e}"
+        );
+        let e = resolve(&kantata("https://h.example/api#top"), None, &t).unwrap_err();
+        assert!(e.contains("fragment"), "{e}");
+        let text = "[profiles.p]\nbackend = \"ruddr\"\nurl = \"https://h/x?k=SECRET\"\n";
+        let l = loaded(text);
+        let asked = Asked {
+            profile: Some("p".into()),
+            ..Default::default()
+        };
+        let e = resolve(&asked, Some(&l), &env(&[("RUDDR_API_KEY", "k")])).unwrap_err();
+        assert!(
+            e.starts_with("profile 'p' url: ") && !e.contains("SECRET"),
+            "{e}"
+        );
+        assert!(resolve(&kantata("http://127.0.0.1:9/api/v1"), None, &t).is_ok());
+    }
+
+    #[test]
+    fn a_parse_error_never_quotes_a_token() {
+        for text in [
+            "[profiles.a]\nbackend = \"kantata\"\ntoken = \"abcSECRET\n",
+            "[profiles.a]\ntoken = 12345678SECRET\n",
+            "[profiles.a]\ntoken = 12345678\n",
+            "profiles.a.token = 'xSECRETx'\nprofiles.a.bogus = 1\n",
+            "[profiles.a]\ntoken = \"SECRET\"\nbackend = \"jira\"\n",
+        ] {
+            let e = parse(text).unwrap_err();
+            assert!(!e.contains("SECRET") && !e.contains("12345678"), "{e}");
+            assert!(e.contains("line"), "still says where: {e}");
+        }
     }
 
     #[test]

@@ -4,9 +4,12 @@ use allot::client::kantata::backend::KantataBackend;
 use allot::client::kantata::http::HttpConfig;
 use allot::client::local::{LocalBackend, demo};
 use allot::client::ruddr::{RuddrBackend, RuddrConfig};
+use allot::client::sanitize::{clean, clean_lines};
+use allot::client::transport::redact_url;
 use allot::client::{Backend, BackendKind};
 use allot::config::{self, Asked, BackendChoice, Settings};
-use allot::domain::Id;
+use allot::domain::dates::{FIRST_SUPPORTED, LAST_SUPPORTED, add_months};
+use allot::domain::{DateRange, Id};
 use allot::{headless, paths, runtime};
 use chrono::NaiveDate;
 use clap::Parser;
@@ -15,23 +18,26 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return flag_error(&e),
+    };
     let tui = cli.command.is_none();
     if tui && let Err(e) = runtime::install_hooks() {
-        eprintln!("allot: {e}");
+        say(&e.to_string());
         return ExitCode::FAILURE;
     }
     let _log = init_logging();
     let (settings, loaded) = match settings(&cli) {
         Ok(s) => s,
         Err(msg) => {
-            eprintln!("allot: {msg}");
+            say(&msg);
             return ExitCode::from(2);
         }
     };
     let warning = loaded.as_ref().and_then(|l| l.warning.clone());
     if let Some(w) = &warning {
-        eprintln!("allot: warning: {w}");
+        say(&format!("warning: {w}"));
     }
     match &cli.command {
         Some(Command::Config(ConfigCommand::Check)) => config_check(&cli, &settings, loaded),
@@ -68,19 +74,19 @@ fn run_headless(cli: &Cli, settings: &Settings, command: &Command) -> ExitCode {
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("allot: could not start the async runtime: {e}");
+            say(&format!("could not start the async runtime: {e}"));
             return ExitCode::FAILURE;
         }
     };
     let opened = match open(cli, settings, today) {
         Ok(o) => o,
         Err(msg) => {
-            eprintln!("allot: {msg}");
+            say(&msg);
             return ExitCode::from(2);
         }
     };
     if let Some(notice) = &opened.notice {
-        eprintln!("allot: {notice}");
+        say(notice);
     }
     let ctx = headless::Context {
         today,
@@ -107,7 +113,7 @@ fn run_tui(cli: &Cli, settings: &Settings, warning: Option<String>) -> ExitCode 
     let opened = match open(cli, settings, today) {
         Ok(o) => o,
         Err(msg) => {
-            eprintln!("allot: {msg}");
+            say(&msg);
             return ExitCode::from(2);
         }
     };
@@ -115,7 +121,7 @@ fn run_tui(cli: &Cli, settings: &Settings, warning: Option<String>) -> ExitCode 
         && let Some(user) = acting_user(settings)
         && let Err(msg) = tokio.block_on(headless::check_user(opened.backend.as_ref(), &user))
     {
-        eprintln!("allot: {msg}");
+        say(&msg);
         return ExitCode::from(2);
     }
     let mut state = State::new(today, opened.kind, opened.label.clone());
@@ -132,15 +138,18 @@ fn run_tui(cli: &Cli, settings: &Settings, warning: Option<String>) -> ExitCode 
 fn config_check(cli: &Cli, settings: &Settings, loaded: Option<config::Loaded>) -> ExitCode {
     let path = cli.config.clone().unwrap_or_else(config::default_path);
     match &loaded {
-        Some(l) => println!("config file: {} (loaded)", l.path.display()),
+        Some(l) => println!(
+            "config file: {} (loaded)",
+            clean(&l.path.display().to_string())
+        ),
         None => println!(
             "config file: {} (not there; using flags and the environment)",
-            path.display()
+            clean(&path.display().to_string())
         ),
     }
     println!(
         "profile:     {}",
-        settings.profile.as_deref().unwrap_or("(none)")
+        clean(settings.profile.as_deref().unwrap_or("(none)"))
     );
     println!("backend:     {}", settings.backend.label());
     if let Some(url) = settings
@@ -148,11 +157,11 @@ fn config_check(cli: &Cli, settings: &Settings, loaded: Option<config::Loaded>) 
         .as_deref()
         .filter(|_| settings.backend != BackendChoice::Local)
     {
-        println!("url:         {url}");
+        println!("url:         {}", clean(&redact_url(url)));
     }
     if settings.backend != BackendChoice::Local {
         match (&settings.token, &settings.token_source) {
-            (Some(t), Some(src)) => println!("token:       {t}, from {src}"),
+            (Some(t), Some(src)) => println!("token:       {t}, from {}", clean(src)),
             _ => println!("token:       none"),
         }
     }
@@ -162,14 +171,14 @@ fn config_check(cli: &Cli, settings: &Settings, loaded: Option<config::Loaded>) 
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("allot: could not start the async runtime: {e}");
+            say(&format!("could not start the async runtime: {e}"));
             return ExitCode::FAILURE;
         }
     };
     let opened = match open(cli, settings, today(cli)) {
         Ok(o) => o,
         Err(msg) => {
-            println!("check:       FAILED: {msg}");
+            println!("check:       FAILED: {}", clean(&msg));
             return ExitCode::FAILURE;
         }
     };
@@ -177,14 +186,30 @@ fn config_check(cli: &Cli, settings: &Settings, loaded: Option<config::Loaded>) 
     drop(opened.temp);
     match result {
         Ok(me) => {
-            println!("check:       ok, signed in as {me}");
+            println!("check:       ok, signed in as {}", clean(&me.to_string()));
             ExitCode::SUCCESS
         }
         Err(e) => {
-            println!("check:       FAILED: {e}");
+            println!("check:       FAILED: {}", clean(&e.to_string()));
             ExitCode::FAILURE
         }
     }
+}
+
+/// One line on stderr, cleaned: messages quote flags, config values, paths and server words.
+fn say(msg: &str) {
+    eprintln!("allot: {}", clean_lines(msg));
+}
+
+/// A flag the parser refused (or `--help`/`--version`), printed cleaned: it quotes what was typed.
+fn flag_error(e: &clap::Error) -> ExitCode {
+    let text = clean_lines(&e.render().to_string());
+    if e.use_stderr() {
+        eprint!("{text}");
+    } else {
+        print!("{text}");
+    }
+    ExitCode::from(e.exit_code().clamp(0, 255) as u8)
 }
 
 /// The multi-threaded runtime the planner runs on.
@@ -193,7 +218,7 @@ fn planner_runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
         .enable_all()
         .build()
         .map_err(|e| {
-            eprintln!("allot: could not start the async runtime: {e}");
+            say(&format!("could not start the async runtime: {e}"));
             ExitCode::FAILURE
         })
 }
@@ -203,7 +228,7 @@ fn exit_code(result: color_eyre::Result<()>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("allot: {e:?}");
+            eprintln!("allot: {}", clean_lines(&format!("{e:?}")));
             ExitCode::FAILURE
         }
     }
@@ -228,7 +253,7 @@ fn open(cli: &Cli, settings: &Settings, today: NaiveDate) -> Result<Opened, Stri
             let w = open_workspace(cli, settings, today)?;
             w.backend.act_as(user);
             Ok(Opened {
-                label: w.path.display().to_string(),
+                label: clean(&w.path.display().to_string()),
                 backend: Arc::new(w.backend),
                 kind: BackendKind::Local,
                 notice: w.notice,
@@ -245,7 +270,7 @@ fn open(cli: &Cli, settings: &Settings, today: NaiveDate) -> Result<Opened, Stri
             Ok(Opened {
                 backend: Arc::new(backend),
                 kind: BackendKind::Kantata,
-                label: url,
+                label: redact_url(&url),
                 notice: None,
                 temp: None,
             })
@@ -261,7 +286,7 @@ fn open(cli: &Cli, settings: &Settings, today: NaiveDate) -> Result<Opened, Stri
             Ok(Opened {
                 backend: Arc::new(backend),
                 kind: BackendKind::Ruddr,
-                label: url,
+                label: redact_url(&url),
                 notice: None,
                 temp: None,
             })
@@ -328,6 +353,17 @@ fn open_workspace(cli: &Cli, settings: &Settings, today: NaiveDate) -> Result<Wo
         .is_empty()
         .map_err(|e| format!("{}: {e}", path.display()))?;
     if empty && (cli.demo || fresh) {
+        // The demo's records reach up to three years either side of today.
+        let room = DateRange::new(
+            add_months(FIRST_SUPPORTED, 36),
+            add_months(LAST_SUPPORTED, -36),
+        );
+        if !room.contains(today) {
+            return Err(format!(
+                "the demo workspace spans three years either side of today: give --today from {} to {}",
+                room.start, room.end
+            ));
+        }
         let data = match cli.demo_size {
             DemoSize::Small => demo::demo(today),
             DemoSize::Large => demo::synthetic(today, 2_000, 100_000),
@@ -338,7 +374,7 @@ fn open_workspace(cli: &Cli, settings: &Settings, today: NaiveDate) -> Result<Wo
         if !cli.demo {
             notice = Some(format!(
                 "No workspace yet: created a demo workspace at {}",
-                path.display()
+                clean(&path.display().to_string())
             ));
         }
     }

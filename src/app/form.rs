@@ -4,9 +4,10 @@
 use super::edit::LocalChange;
 use super::state::State;
 use crate::client::BackendKind;
-use crate::domain::edit::{AmountUnit, parse_date_input, working_days};
+use crate::client::sanitize::typable;
+use crate::domain::edit::{AmountUnit, check_total_minutes, parse_date_input, working_days};
 use crate::domain::load::{allocation_daily, load_level, utilization_pct};
-use crate::domain::{Allocation, DateRange, Id, LoadLevel, Workspace};
+use crate::domain::{Allocation, Amount, DateRange, Id, LoadLevel, Workspace};
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 use std::collections::BTreeMap;
@@ -316,6 +317,7 @@ fn handle(state: &mut State, form: &mut AllocForm, key: FormInput) -> Outcome {
                 }
             }
         },
+        FormInput::Char(c) if !typable(c) => {}
         FormInput::Char(c) => match form.focus {
             Field::Kind if c == ' ' || c == 'h' || c == 's' => {
                 form.hard = c == 'h' || (c == ' ' && !form.hard)
@@ -408,6 +410,23 @@ fn validate(
         _ => return Err(errors),
     };
     let ws = &state.ws;
+    // No day may hold more than 24 h: a total (or a percentage, which becomes one) is bounded
+    // by the working days of each chosen resource.
+    for resource in &form.resources {
+        let cal = ws
+            .row_key(resource)
+            .map(|k| ws.calendar_for(&k))
+            .unwrap_or_default();
+        let minutes = match form.unit.amount(parsed.value, parsed.range, &cal) {
+            Amount::TotalMinutes(m) => Some(m as u64),
+            Amount::TotalHours(h) => Some((h * 60.0).round() as u64),
+            _ => None,
+        };
+        if let Some(Err(e)) = minutes.map(|m| check_total_minutes(m, parsed.range, &cal)) {
+            errors.insert(Field::Amount, e);
+            return Err(errors);
+        }
+    }
     let build = |resource: &Id, id: Id, base: Option<&Allocation>| -> Allocation {
         let r = ws.resources.get(resource);
         let cal = ws

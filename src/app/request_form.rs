@@ -2,8 +2,9 @@
 //! creates an unnamed resource), with approvers, dates and a percentage.
 
 use super::state::State;
+use crate::client::sanitize::typable;
 use crate::client::{NewRequest, RequestTarget};
-use crate::domain::edit::parse_date_input;
+use crate::domain::edit::{MAX_PERCENT, parse_date_input};
 use crate::domain::{DateRange, Id, Workspace};
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
@@ -283,6 +284,7 @@ pub fn input(state: &mut State, key: super::form::FormInput) -> RqOutcome {
             }
         }
         K::Left | K::Right => {}
+        K::Char(c) if !typable(c) => {}
         K::Char(c) => {
             if let Some(ch) = form.choice_mut() {
                 ch.query.push(c);
@@ -376,11 +378,14 @@ fn validate(
         .trim_end_matches('%')
         .parse::<u32>()
         .ok()
-        .filter(|p| (1..=1000).contains(p));
+        .filter(|p| (1..=MAX_PERCENT).contains(p));
     if percent.is_none() {
         errors.insert(
             RqField::Percent,
-            format!("'{}' is not a percentage from 1 to 1000", f.percent.trim()),
+            format!(
+                "'{}' is not a percentage from 1 to {MAX_PERCENT}",
+                f.percent.trim()
+            ),
         );
     }
     let _ = ws;

@@ -4,6 +4,7 @@
 
 use super::action::Effect;
 use super::state::{Confirm, OnYes, State, View};
+use crate::client::sanitize::typable;
 use crate::client::{BackendError, Resolution};
 use crate::domain::dates::{add_days, week_start};
 use crate::domain::load::{LoadLevel, allocation_daily, load_level};
@@ -501,6 +502,7 @@ pub fn pick_input(state: &mut State, key: PickInput) {
             state.say("Cancelled: nothing was changed");
             return;
         }
+        PickInput::Char(c) if !typable(c) => {}
         PickInput::Char(c) => {
             pick.query.push(c);
             refilter(&state.ws, &mut pick);

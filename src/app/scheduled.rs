@@ -216,9 +216,10 @@ pub fn input(state: &mut State, key: FsInput) -> FsOutcome {
         FsInput::Char(c) => {
             // A full date is replaced by typing, not appended to.
             let between = f.when % 4 == 3;
-            if between && f.from.len() >= 10 && f.to.len() < 10 {
+            let full = |t: &str| t.chars().count() >= 10;
+            if between && full(&f.from) && !full(&f.to) {
                 f.to.push(c);
-            } else if f.from.len() >= 10 {
+            } else if full(&f.from) {
                 f.from = c.to_string();
                 if between {
                     f.to.clear();

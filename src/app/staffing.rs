@@ -7,6 +7,7 @@ use super::edit::LocalChange;
 use super::form::FormInput;
 use super::request_form::Choice;
 use super::state::{Confirm, ListRow, OnYes, State, View};
+use crate::client::sanitize::typable;
 use crate::domain::staffing::{check_delete, primary_role};
 use crate::domain::{Allocation, Id, Resource, RowKey, Workspace};
 use std::collections::BTreeMap;
@@ -319,6 +320,7 @@ pub fn input(state: &mut State, key: FormInput) -> ResOutcome {
         K::Toggle if form.focus == ResField::Hard => form.make_hard = !form.make_hard,
         K::Left | K::Right if form.focus == ResField::Hard => form.make_hard = !form.make_hard,
         K::Left | K::Right => {}
+        K::Char(c) if !typable(c) => {}
         K::Toggle | K::Char(_) | K::Backspace => {
             let c = match key {
                 K::Char(c) => Some(c),

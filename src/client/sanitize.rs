@@ -24,9 +24,25 @@ pub fn clean(s: &str) -> String {
         .collect()
 }
 
+/// Like [`clean`] but keeps line breaks, for multi-line text printed to a terminal (usage and
+/// help from the flag parser, which quotes what was typed).
+pub fn clean_lines(s: &str) -> String {
+    s.split('\n')
+        .map(|line| clean(line.strip_suffix('\r').unwrap_or(line)))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Whether a typed character may go into a text field: not a control character or a bidi
+/// override (the keymap passes neither, but a paste or a test could), so what was typed is what
+/// is drawn and sent.
+pub fn typable(c: char) -> bool {
+    !c.is_control() && !is_bidi_control(c)
+}
+
 /// True when `s` needs no cleaning.
 pub fn is_clean(s: &str) -> bool {
-    !s.chars().any(|c| c.is_control() || is_bidi_control(c))
+    s.chars().all(typable)
 }
 
 /// Cleans every string and object key in a JSON tree in place.
@@ -83,6 +99,11 @@ mod tests {
             assert_eq!(clean(s), s);
         }
         assert_eq!(clean("two\nlines\tand tab"), "two lines and tab");
+    }
+
+    #[test]
+    fn lines_are_kept_and_each_is_cleaned() {
+        assert_eq!(clean_lines("a\x1b[1m\r\nb\tc\n"), "a\u{FFFD}[1m\nb c\n");
     }
 
     proptest! {

@@ -125,10 +125,58 @@ pub fn query(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Whether `url` may carry a token: HTTPS anywhere, plain HTTP only to this machine.
-pub fn check_url(url: &str) -> Result<reqwest::Url, BackendError> {
+/// `url` as it may appear in any message: no userinfo (`user:password@`), no query (`?api_key=`)
+/// and no fragment, control characters cleaned. Text that is not a URL is cut at the first `?`
+/// or `#` and loses anything before an `@` in its authority all the same.
+pub fn redact_url(url: &str) -> String {
+    if let Ok(mut u) = reqwest::Url::parse(url)
+        && u.has_host()
+    {
+        let _ = u.set_username("");
+        let _ = u.set_password(None);
+        u.set_query(None);
+        u.set_fragment(None);
+        return clean(u.as_str());
+    }
+    let cut = url.split(['?', '#']).next().unwrap_or("");
+    let (scheme, rest) = match cut.split_once("://") {
+        Some((s, r)) => (format!("{s}://"), r),
+        None => (String::new(), cut),
+    };
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let host = authority.rsplit('@').next().unwrap_or("");
+    clean(&format!("{scheme}{host}{path}"))
+}
+
+/// Whether `url` can be a base URL: a URL of nothing but scheme, host, port and path (paths are
+/// joined onto it, and a secret in userinfo or a query would be sent, and shown, with every
+/// request). Checked when settings are resolved; [`check_url`] adds the scheme rule.
+pub fn check_base_url(url: &str) -> Result<reqwest::Url, BackendError> {
+    let shown = redact_url(url);
     let parsed = reqwest::Url::parse(url)
-        .map_err(|e| BackendError::Other(format!("'{url}' is not a URL: {e}")))?;
+        .map_err(|e| BackendError::Other(format!("'{shown}' is not a URL: {e}")))?;
+    let extra = if !parsed.username().is_empty() || parsed.password().is_some() {
+        Some("a user name or password (give the token in the config instead)")
+    } else if parsed.query().is_some() {
+        Some("a query (?…): request paths are joined onto the base URL")
+    } else if parsed.fragment().is_some() {
+        Some("a fragment (#…)")
+    } else {
+        None
+    };
+    if let Some(what) = extra {
+        return Err(BackendError::Other(format!(
+            "the base URL '{shown}' must not hold {what}"
+        )));
+    }
+    Ok(parsed)
+}
+
+/// Whether `url` may carry a token: a base URL ([`check_base_url`]) over HTTPS anywhere, plain
+/// HTTP only to this machine.
+pub fn check_url(url: &str) -> Result<reqwest::Url, BackendError> {
+    let shown = redact_url(url);
+    let parsed = check_base_url(url)?;
     match parsed.scheme() {
         "https" => Ok(parsed),
         "http" => {
@@ -142,12 +190,13 @@ pub fn check_url(url: &str) -> Result<reqwest::Url, BackendError> {
             } else {
                 Err(BackendError::Other(format!(
                     "refusing to send the API token over plain http to {}: use https (plain http is allowed only to this machine)",
-                    parsed.host_str().unwrap_or("?")
+                    clean(parsed.host_str().unwrap_or("?"))
                 )))
             }
         }
         other => Err(BackendError::Other(format!(
-            "'{url}': the {other} scheme is not supported; use https"
+            "'{shown}': the {} scheme is not supported; use https",
+            clean(other)
         ))),
     }
 }
@@ -300,6 +349,8 @@ impl Transport {
                 Ok(resp) => {
                     let status = resp.status();
                     let body = resp.text().await.map_err(|e| {
+                        // Without the URL: it may hold a query the caller passed.
+                        let e = e.without_url();
                         let text = format!("the {product} response was cut off ({path}): {e}");
                         if idempotent {
                             BackendError::Unavailable(text)
@@ -327,8 +378,10 @@ impl Transport {
                     })
                 }
                 Err(e) => {
+                    let connect = e.is_connect();
+                    let e = e.without_url();
                     let text = format!("could not reach {product} ({path}): {e}");
-                    Err(if idempotent || e.is_connect() {
+                    Err(if idempotent || connect {
                         BackendError::Unavailable(text)
                     } else {
                         BackendError::Unknown(text)
@@ -539,6 +592,29 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_network_error_never_echoes_the_query() {
+        // A port nobody listens on: bind one, then close it.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        drop(listener);
+        let backoff = Backoff::Schedule {
+            waits: vec![],
+            max: Duration::ZERO,
+        };
+        let t = Transport::new(config(base, backoff), TEST).unwrap();
+        let query = query(&[("api_key", "SECRET"), ("page", "1")]);
+        for idempotent in [true, false] {
+            let e = t
+                .send(reqwest::Method::GET, "things", &query, None, idempotent)
+                .await
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("could not reach Test (things)"), "{e}");
+            assert!(!e.contains("SECRET") && !e.contains("api_key"), "{e}");
+        }
+    }
+
+    #[tokio::test]
     async fn the_activity_note_names_the_retry_while_it_waits() {
         let (base, _) = serve(1).await;
         let clock = Arc::new(GateClock {
@@ -591,6 +667,33 @@ mod tests {
         assert!(check_url("http://127.0.0.1:1/x").is_ok());
         assert!(check_url("http://www.ruddr.io/api/workspace").is_err());
         assert!(quote_body("").contains("empty"));
+    }
+
+    #[test]
+    fn urls_in_messages_drop_userinfo_query_and_fragment() {
+        assert_eq!(
+            redact_url("http://u:PASSWORD@127.0.0.1:8080/api/v1?api_key=SECRET#x"),
+            "http://127.0.0.1:8080/api/v1"
+        );
+        assert_eq!(
+            redact_url("not a url u:PASSWORD@host/x?api_key=SECRET"),
+            "host/x"
+        );
+        assert_eq!(redact_url("ht!tp://u:PW@h/p?k=S"), "ht!tp://h/p");
+        assert!(!redact_url("https://h/\x1b[31m").contains('\x1b'));
+        for bad in [
+            "https://u:PASSWORD@api.example.com/v1",
+            "https://api.example.com/v1?api_key=SECRET",
+            "https://api.example.com/v1#SECRET",
+            "::not a url?api_key=SECRET",
+        ] {
+            let e = check_url(bad).unwrap_err().to_string();
+            assert!(!e.contains("PASSWORD") && !e.contains("SECRET"), "{e}");
+        }
+        let e = check_url("https://api.example.com/v1?api_key=SECRET")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("must not hold a query"), "{e}");
         assert!(quote_body(&"x".repeat(300)).ends_with('…'));
     }
 }

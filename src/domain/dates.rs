@@ -25,8 +25,10 @@ impl DateRange {
     }
 
     pub fn days(&self) -> impl Iterator<Item = NaiveDate> + use<> {
+        // Not `iter_days()`: it stops one day short of chrono's last date.
         let end = self.end;
-        self.start.iter_days().take_while(move |d| *d <= end)
+        let first = (self.start <= end).then_some(self.start);
+        std::iter::successors(first, move |d| d.succ_opt().filter(|n| *n <= end))
     }
 
     pub fn len_days(&self) -> i64 {
@@ -46,6 +48,47 @@ impl DateRange {
         let end = self.end.min(other.end);
         (start <= end).then_some(DateRange { start, end })
     }
+}
+
+/// The first day allot accepts from any outside source (flags, forms, stores, API answers).
+pub const FIRST_SUPPORTED: NaiveDate = NaiveDate::from_ymd_opt(1900, 1, 1).expect("valid date");
+/// The last day allot accepts. Four-digit years also keep text dates sorting as dates in SQLite.
+pub const LAST_SUPPORTED: NaiveDate = NaiveDate::from_ymd_opt(2199, 12, 31).expect("valid date");
+
+/// The supported range, `FIRST_SUPPORTED..=LAST_SUPPORTED`.
+pub const SUPPORTED: DateRange = DateRange {
+    start: FIRST_SUPPORTED,
+    end: LAST_SUPPORTED,
+};
+
+/// `d` if it lies in the supported range, else a message naming the date and the range.
+pub fn check_supported(d: NaiveDate) -> Result<NaiveDate, String> {
+    if SUPPORTED.contains(d) {
+        Ok(d)
+    } else {
+        Err(format!(
+            "{d} is outside the supported dates ({FIRST_SUPPORTED} to {LAST_SUPPORTED})"
+        ))
+    }
+}
+
+/// Both ends of `r` in the supported range (see [`check_supported`]).
+pub fn check_supported_range(r: DateRange) -> Result<DateRange, String> {
+    check_supported(r.start)?;
+    check_supported(r.end)?;
+    Ok(r)
+}
+
+/// Serde: a `YYYY-MM-DD` date in the supported range, for dates in API answers (the error names
+/// the date and the range, and the decoder adds which object held it).
+pub fn de_supported<'de, D: serde::Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+    let d = NaiveDate::deserialize(d)?;
+    check_supported(d).map_err(serde::de::Error::custom)
+}
+
+/// Parses `YYYY-MM-DD` in the supported range, naming the problem otherwise.
+pub fn parse_supported_date(s: &str) -> Result<NaiveDate, String> {
+    parse_date(s).and_then(check_supported)
 }
 
 pub fn add_days(d: NaiveDate, n: i64) -> NaiveDate {
@@ -147,6 +190,28 @@ mod tests {
         assert_eq!(week_start(d("2026-11-23")), d("2026-11-23"));
         assert_eq!(week_start(d("2026-11-29")), d("2026-11-23"));
         assert_eq!(week_of(d("2026-11-25")).end, d("2026-11-29"));
+    }
+
+    #[test]
+    fn the_last_day_chrono_knows_is_in_its_own_range() {
+        let last = DateRange::day(NaiveDate::MAX);
+        assert_eq!(last.days().collect::<Vec<_>>(), vec![NaiveDate::MAX]);
+        let two = DateRange::new(NaiveDate::MAX.pred_opt().unwrap(), NaiveDate::MAX);
+        assert_eq!(two.days().count(), 2);
+        assert_eq!(DateRange::day(NaiveDate::MIN).days().count(), 1);
+    }
+
+    #[test]
+    fn dates_outside_the_supported_range_are_named() {
+        assert_eq!(check_supported(d("1900-01-01")), Ok(d("1900-01-01")));
+        assert_eq!(check_supported(d("2199-12-31")), Ok(d("2199-12-31")));
+        assert_eq!(
+            check_supported(d("9999-12-31")).unwrap_err(),
+            "9999-12-31 is outside the supported dates (1900-01-01 to 2199-12-31)"
+        );
+        assert!(check_supported(d("1899-12-31")).is_err());
+        assert!(parse_supported_date("2200-01-01").is_err());
+        assert!(check_supported_range(DateRange::new(d("1800-01-01"), d("2026-01-01"))).is_err());
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! bounds of what a user types. Shared by the reducer (optimistic edits) and the stores.
 
 use super::calendar::Calendar;
-use super::dates::{DateRange, add_days, add_months, parse_date};
+use super::dates::{DateRange, add_days, add_months, check_supported, parse_date};
 use super::model::{Allocation, Amount};
 use super::timeline::Zoom;
 use chrono::NaiveDate;
@@ -64,6 +64,7 @@ pub fn stretch(a: &Allocation, zoom: Zoom, n: i64, cal: &Calendar) -> Result<All
             a.range.start
         ));
     }
+    check_supported(end).map_err(|e| format!("cannot stretch further: {e}"))?;
     let range = DateRange::new(a.range.start, end);
     let (old, new) = (working_days(a.range, cal), working_days(range, cal));
     let amount = match a.amount {
@@ -140,41 +141,69 @@ pub fn split(
 }
 
 /// A date as typed: `YYYY-MM-DD`, `today`, or an offset from today such as `+3d`, `+2w`, `-1m`.
+/// The result must lie in the supported range ([`check_supported`]).
 pub fn parse_date_input(s: &str, today: NaiveDate) -> Result<NaiveDate, String> {
-    let t = s.trim().to_lowercase();
-    if t == "today" || t == "t" {
-        return Ok(today);
-    }
-    if let Some(rest) = t
-        .strip_prefix('+')
-        .map(|r| (1, r))
-        .or_else(|| t.strip_prefix('-').map(|r| (-1, r)))
-    {
-        let (sign, body) = rest;
-        let (num, unit) = body.split_at(body.len().saturating_sub(1));
-        if let Ok(n) = num.parse::<i64>() {
-            let n = sign * n.min(100_000);
-            return match unit {
-                "d" => Ok(add_days(today, n)),
-                "w" => Ok(add_days(today, 7 * n)),
-                "m" => Ok(add_months(today, n as i32)),
-                _ => Err(format!(
-                    "'{}' is not a date: use YYYY-MM-DD, today, or +3d / +2w / +1m",
-                    s.trim()
-                )),
-            };
-        }
-        return Err(format!(
-            "'{}' is not a date: use YYYY-MM-DD, today, or +3d / +2w / +1m",
-            s.trim()
-        ));
-    }
-    parse_date(&t).map_err(|_| {
+    let not_a_date = || {
         format!(
             "'{}' is not a date: use YYYY-MM-DD, today, or +3d / +2w / +1m",
             s.trim()
         )
-    })
+    };
+    let t = s.trim().to_lowercase();
+    if t == "today" || t == "t" {
+        return check_supported(today);
+    }
+    let signed = t
+        .strip_prefix('+')
+        .map(|r| (1, r))
+        .or_else(|| t.strip_prefix('-').map(|r| (-1, r)));
+    let date = if let Some((sign, body)) = signed {
+        // Split off the last character, not the last byte: the unit may be any typed character.
+        let mut chars = body.chars();
+        let unit = chars.next_back();
+        let n = chars
+            .as_str()
+            .parse::<i64>()
+            .map_err(|_| not_a_date())?
+            .min(1_000_000);
+        let n = sign * n;
+        match unit {
+            Some('d') => add_days(today, n),
+            Some('w') => add_days(today, 7 * n),
+            Some('m') => add_months(today, n as i32),
+            _ => return Err(not_a_date()),
+        }
+    } else {
+        parse_date(&t).map_err(|_| not_a_date())?
+    };
+    check_supported(date)
+}
+
+/// The most a percentage of capacity may be (in the allocation and request forms): three
+/// people's worth of one person's time is already far past any plan; more is a typo.
+pub const MAX_PERCENT: u32 = 300;
+
+/// The most anyone can work in a day, the bound on every amount's hours per day.
+pub const MAX_MINUTES_PER_DAY: u64 = 24 * 60;
+
+/// Refuses a total that would need more than 24 h on some working day of `range` (on calendar
+/// days when it has none): `minutes` over `range` of a resource with calendar `cal`.
+pub fn check_total_minutes(minutes: u64, range: DateRange, cal: &Calendar) -> Result<(), String> {
+    let days = match working_days(range, cal) {
+        0 => range.len_days().max(1) as u64,
+        n => n,
+    };
+    let most = days * MAX_MINUTES_PER_DAY;
+    if minutes > most {
+        // The bound first: a narrow form cuts the end of the line.
+        return Err(format!(
+            "at most {} h (24 h on each of the {days} working day(s), {} to {})",
+            most / 60,
+            range.start,
+            range.end
+        ));
+    }
+    Ok(())
 }
 
 /// How an amount is entered. Kantata stores total minutes (entered as hours or % of capacity);
@@ -211,19 +240,39 @@ impl AmountUnit {
         }
     }
 
-    /// The inclusive bounds a value must lie in, with the rule's words.
+    /// The inclusive bounds a value must lie in. Ruddr's come from its allocation document
+    /// (seeds/ruddr-allocations-create.txt: "between 0 and 24" hours a day, 168 a week, 744 a
+    /// month, 99999 in total, a ratio 0 to 1). Kantata documents only integer `minutes`
+    /// (seeds/kantata-workspace-allocations-create.txt), so allot's own bounds apply: at most
+    /// [`MAX_PERCENT`] of capacity, and hours in total bounded by the range (see
+    /// [`check_total_minutes`]).
     pub fn bounds(&self) -> (f64, f64) {
         match self {
             AmountUnit::HoursPerDay => (0.0, 24.0),
             AmountUnit::HoursPerWeek => (0.0, 168.0),
             AmountUnit::HoursPerMonth => (0.0, 744.0),
             AmountUnit::TotalHours | AmountUnit::RuddrTotalHours => (0.0, 99_999.0),
-            AmountUnit::PercentOfCapacity => (0.0, 100_000.0),
+            AmountUnit::PercentOfCapacity => (0.0, MAX_PERCENT as f64),
             AmountUnit::Ratio => (0.0, 1.0),
         }
     }
 
-    /// Parses and bounds-checks a typed value.
+    /// Decimal places the backend keeps: Ruddr's document allows 2 (4 for a ratio).
+    fn decimals(&self) -> Option<i32> {
+        match self {
+            AmountUnit::TotalHours | AmountUnit::PercentOfCapacity => None,
+            AmountUnit::Ratio => Some(4),
+            _ => Some(2),
+        }
+    }
+
+    /// Whether 0 may be saved. Ruddr documents its ranges as starting at 0; Kantata documents
+    /// no zero allocation, so the strictest reading applies and 0 is refused there.
+    fn zero_allowed(&self) -> bool {
+        !matches!(self, AmountUnit::TotalHours | AmountUnit::PercentOfCapacity)
+    }
+
+    /// Parses and bounds-checks a typed value; the message names the unit and the bound.
     pub fn parse(&self, s: &str) -> Result<f64, String> {
         let t = s.trim().trim_end_matches(['%', 'h']);
         let v: f64 = t
@@ -234,6 +283,21 @@ impl AmountUnit {
         let (lo, hi) = self.bounds();
         if v < lo || v > hi {
             return Err(format!("{} must be between {lo} and {hi}", self.label()));
+        }
+        if v == 0.0 && !self.zero_allowed() {
+            return Err(format!(
+                "{} must be more than 0 (a zero allocation is not saved)",
+                self.label()
+            ));
+        }
+        if let Some(places) = self.decimals() {
+            let scale = 10f64.powi(places);
+            if ((v * scale).round() - v * scale).abs() > 1e-6 {
+                return Err(format!(
+                    "{} takes at most {places} decimal places (Ruddr's rule)",
+                    self.label()
+                ));
+            }
         }
         Ok(v)
     }
@@ -330,6 +394,9 @@ mod tests {
             &cal(),
         );
         assert!(day.unwrap_err().contains("before it starts"));
+        let edge = alloc("2199-12-01", "2199-12-31", Amount::HoursPerDay(4.0));
+        let e = stretch(&edge, Zoom::Month, 1, &cal()).unwrap_err();
+        assert!(e.contains("outside the supported dates"), "{e}");
         let per_day = stretch(
             &alloc("2026-11-23", "2026-11-27", Amount::HoursPerDay(4.0)),
             Zoom::Week,
@@ -378,6 +445,41 @@ mod tests {
     }
 
     #[test]
+    fn any_typed_unit_is_refused_by_name_not_by_a_panic() {
+        let t = d("2026-11-23");
+        for typed in ["+日", "+2ä", "-3😀", "+", "-", "+ä", "+2\u{301}"] {
+            let e = parse_date_input(typed, t).unwrap_err();
+            assert!(e.contains("is not a date"), "{typed}: {e}");
+        }
+    }
+
+    #[test]
+    fn typed_dates_stay_in_the_supported_range() {
+        let t = d("2026-11-23");
+        let e = parse_date_input("+100000d", t).unwrap_err();
+        assert!(e.contains("outside the supported dates"), "{e}");
+        assert!(parse_date_input("9999-12-31", t).is_err());
+        assert!(parse_date_input("1899-12-31", t).is_err());
+        assert!(parse_date_input("-2000m", t).is_err());
+        assert_eq!(parse_date_input("2199-12-31", t), Ok(d("2199-12-31")));
+    }
+
+    #[test]
+    fn totals_are_bounded_by_24_hours_a_working_day() {
+        let week = DateRange::new(d("2026-11-23"), d("2026-11-27"));
+        assert_eq!(check_total_minutes(5 * 24 * 60, week, &cal()), Ok(()));
+        let e = check_total_minutes(5 * 24 * 60 + 1, week, &cal()).unwrap_err();
+        assert_eq!(
+            e,
+            "at most 120 h (24 h on each of the 5 working day(s), 2026-11-23 to 2026-11-27)"
+        );
+        // A weekend has no working day: its calendar days bound it.
+        let weekend = DateRange::new(d("2026-11-28"), d("2026-11-29"));
+        assert!(check_total_minutes(48 * 60, weekend, &cal()).is_ok());
+        assert!(check_total_minutes(48 * 60 + 1, weekend, &cal()).is_err());
+    }
+
+    #[test]
     fn amounts_are_bounded_per_unit() {
         assert_eq!(AmountUnit::HoursPerDay.parse("6.5"), Ok(6.5));
         assert!(
@@ -398,6 +500,32 @@ mod tests {
                 .contains("not a number")
         );
         assert_eq!(AmountUnit::PercentOfCapacity.parse("50%"), Ok(50.0));
+        assert!(
+            AmountUnit::PercentOfCapacity
+                .parse("10000")
+                .unwrap_err()
+                .contains("% of capacity must be between 0 and 300")
+        );
+        assert!(
+            AmountUnit::TotalHours
+                .parse("0")
+                .unwrap_err()
+                .contains("hours in total must be more than 0")
+        );
+        assert!(AmountUnit::PercentOfCapacity.parse("0%").is_err());
+        assert_eq!(
+            AmountUnit::HoursPerDay.parse("0"),
+            Ok(0.0),
+            "Ruddr allows 0"
+        );
+        assert!(AmountUnit::HoursPerDay.parse("33333").is_err());
+        assert!(
+            AmountUnit::HoursPerDay
+                .parse("6.555")
+                .unwrap_err()
+                .contains("at most 2 decimal places")
+        );
+        assert_eq!(AmountUnit::Ratio.parse("0.1234"), Ok(0.1234));
         let week = DateRange::new(d("2026-11-23"), d("2026-11-27"));
         assert_eq!(
             AmountUnit::PercentOfCapacity.amount(50.0, week, &cal()),

@@ -4,13 +4,50 @@
 //! days of an allocation always add up to exactly its total: nothing is lost or counted twice.
 
 use super::calendar::Calendar;
-use super::dates::{DateRange, month_of, week_of};
+use super::dates::{DateRange, SUPPORTED, month_of, week_of};
 use super::model::{Allocation, Amount};
 use chrono::NaiveDate;
 
 /// Minutes per day over `alloc.range`, index 0 being `alloc.range.start`.
 pub fn allocation_daily(alloc: &Allocation, cal: &Calendar) -> Vec<u32> {
     daily_load(alloc.range, alloc.amount, alloc.allocate_on_time_off, cal)
+}
+
+/// The days whose capacity must be read to know `alloc`'s load inside `window`: only the window
+/// for per-day units, the whole weeks or months touching it for per-period units, and the whole
+/// range for totals (each day's share depends on every day), but never beyond the supported
+/// dates: a range reaching year -200000 (refused at every boundary, so only a bug brings one)
+/// must not make the screen walk 73 million days. `None` when `alloc` misses the window.
+pub fn load_span(alloc: &Allocation, window: DateRange) -> Option<DateRange> {
+    let part = alloc.range.intersect(&window)?;
+    let span = match alloc.amount {
+        Amount::HoursPerDay(_) | Amount::RatioOfCapacity(_) => part,
+        Amount::HoursPerWeek(_) => DateRange::new(week_of(part.start).start, week_of(part.end).end),
+        Amount::HoursPerMonth(_) => {
+            DateRange::new(month_of(part.start).start, month_of(part.end).end)
+        }
+        Amount::TotalMinutes(_) | Amount::TotalHours(_) => alloc.range.intersect(&SUPPORTED)?,
+    };
+    span.intersect(&alloc.range)
+}
+
+/// `alloc`'s minutes per day inside `window`: the first day, and one entry per day from it to
+/// the end of the overlap. Only the days of [`load_span`] are computed.
+pub fn allocation_daily_in(
+    alloc: &Allocation,
+    cal: &Calendar,
+    window: DateRange,
+) -> Option<(NaiveDate, Vec<u32>)> {
+    let part = alloc.range.intersect(&window)?;
+    let span = load_span(alloc, window)?;
+    let part = part.intersect(&span)?;
+    let daily = daily_load(span, alloc.amount, alloc.allocate_on_time_off, cal);
+    let skip = (part.start - span.start).num_days() as usize;
+    let take = part.len_days() as usize;
+    Some((
+        part.start,
+        daily.into_iter().skip(skip).take(take).collect(),
+    ))
 }
 
 /// Minutes per day over `range` for an amount in any unit, as DESIGN.md defines it.
@@ -328,7 +365,93 @@ mod tests {
         assert_eq!(utilization_pct(0, 0), None);
     }
 
+    fn alloc(range: DateRange, amount: Amount) -> Allocation {
+        Allocation {
+            id: crate::domain::Id::new("a"),
+            resource_id: crate::domain::Id::new("r"),
+            project_id: None,
+            range,
+            amount,
+            hard: true,
+            notes: String::new(),
+            read_only: false,
+            allocate_on_time_off: false,
+            server_total_minutes: None,
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn a_range_from_year_minus_200000_is_walked_only_near_the_window() {
+        let far = NaiveDate::from_ymd_opt(-200_000, 1, 1).unwrap();
+        let window = r("2026-11-02", "2027-01-31");
+        let range = DateRange::new(far, d("2027-06-30"));
+        for amount in [
+            Amount::HoursPerDay(4.0),
+            Amount::RatioOfCapacity(0.5),
+            Amount::HoursPerWeek(20.0),
+            Amount::HoursPerMonth(80.0),
+        ] {
+            let span = load_span(&alloc(range, amount), window).unwrap();
+            assert!(
+                span.len_days() <= window.len_days() + 62,
+                "{amount:?}: {span:?}"
+            );
+        }
+        let span = load_span(&alloc(range, Amount::TotalMinutes(60)), window).unwrap();
+        assert_eq!(
+            span,
+            r("1900-01-01", "2027-06-30"),
+            "never before the supported dates"
+        );
+        let (start, days) =
+            allocation_daily_in(&alloc(range, Amount::HoursPerDay(4.0)), &standard(), window)
+                .unwrap();
+        assert_eq!(start, window.start);
+        assert_eq!(days.len() as i64, window.len_days());
+        assert_eq!(total(&days), 65 * 240, "65 weekdays in the window at 4 h");
+        assert_eq!(
+            load_span(
+                &alloc(r("2025-01-01", "2025-02-01"), Amount::HoursPerDay(1.0)),
+                window
+            ),
+            None
+        );
+    }
+
     proptest! {
+        #[test]
+        fn the_window_part_equals_the_whole_computed_then_cut(
+            start in 0i64..700, len in 0i64..300, w0 in 0i64..700, wlen in 0i64..200,
+            unit in 0usize..6, value in 1u32..5000,
+        ) {
+            let base = d("2025-01-01");
+            let add = crate::domain::dates::add_days;
+            let range = DateRange::new(add(base, start), add(base, start + len));
+            let window = DateRange::new(add(base, w0), add(base, w0 + wlen));
+            let v = value as f64 / 100.0;
+            let amount = [
+                Amount::TotalMinutes(value * 10),
+                Amount::TotalHours(v * 10.0),
+                Amount::HoursPerDay(v.min(24.0)),
+                Amount::HoursPerWeek(v),
+                Amount::HoursPerMonth(v * 4.0),
+                Amount::RatioOfCapacity((v / 50.0).min(1.0)),
+            ][unit];
+            let a = alloc(range, amount);
+            let whole = allocation_daily(&a, &standard());
+            let got = allocation_daily_in(&a, &standard(), window);
+            match range.intersect(&window) {
+                None => prop_assert!(got.is_none()),
+                Some(part) => {
+                    let (s, days) = got.unwrap();
+                    let skip = (part.start - range.start).num_days() as usize;
+                    prop_assert_eq!(s, part.start);
+                    prop_assert_eq!(&days[..], &whole[skip..skip + part.len_days() as usize]);
+                }
+            }
+        }
+
         #[test]
         fn distribute_preserves_the_total(total in 0u64..1_000_000, weights in prop::collection::vec(0u64..1000, 1..60)) {
             let v = distribute(total, &weights);

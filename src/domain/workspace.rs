@@ -3,7 +3,7 @@
 use super::calendar::{Calendar, Holidays, WeeklyCapacity};
 use super::dates::DateRange;
 use super::ids::Id;
-use super::load::allocation_daily;
+use super::load::allocation_daily_in;
 use super::model::{Allocation, Participation, Person, Project, Request, Resource};
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap};
@@ -125,12 +125,10 @@ impl Workspace {
             let cal = calendars
                 .entry(key.clone())
                 .or_insert_with(|| self.calendar_for(&key));
-            if let Some(part) = a.range.intersect(&window) {
-                let daily = allocation_daily(a, cal);
-                let skip = (part.start - a.range.start).num_days() as usize;
-                index.add(&key, part.start, &daily[skip..]);
+            if let Some((start, daily)) = allocation_daily_in(a, cal, window) {
+                index.add(&key, start, &daily);
                 if let Some(p) = &a.project_id {
-                    index.add(&RowKey::Project(p.clone()), part.start, &daily[skip..]);
+                    index.add(&RowKey::Project(p.clone()), start, &daily);
                 }
             }
             by_row.entry(key).or_default().push(a.id.clone());
@@ -160,28 +158,33 @@ impl Workspace {
     pub fn put_allocation(&mut self, a: Allocation) {
         self.remove_allocation(&a.id);
         if let Some(key) = self.row_key(&a.resource_id) {
-            let cal = self.calendar_for(&key);
-            let daily = allocation_daily(&a, &cal);
-            self.index.add(&key, a.range.start, &daily);
-            if let Some(p) = &a.project_id {
-                self.index
-                    .add(&RowKey::Project(p.clone()), a.range.start, &daily);
+            if let Some((start, daily)) = self.daily_in_window(&key, &a) {
+                self.index.add(&key, start, &daily);
+                if let Some(p) = &a.project_id {
+                    self.index.add(&RowKey::Project(p.clone()), start, &daily);
+                }
             }
             self.by_row.entry(key).or_default().push(a.id.clone());
         }
         self.allocations.insert(a.id.clone(), a);
     }
 
+    /// An allocation's load inside the index window (only those days are computed).
+    fn daily_in_window(&self, key: &RowKey, a: &Allocation) -> Option<(NaiveDate, Vec<u32>)> {
+        let window = self.index.window()?;
+        allocation_daily_in(a, &self.calendar_for(key), window)
+    }
+
     /// Removes one allocation and its load; returns it if it was there.
     pub fn remove_allocation(&mut self, id: &Id) -> Option<Allocation> {
         let old = self.allocations.remove(id)?;
         if let Some(key) = self.row_key(&old.resource_id) {
-            let cal = self.calendar_for(&key);
-            let daily = allocation_daily(&old, &cal);
-            self.index.remove(&key, old.range.start, &daily);
-            if let Some(p) = &old.project_id {
-                self.index
-                    .remove(&RowKey::Project(p.clone()), old.range.start, &daily);
+            if let Some((start, daily)) = self.daily_in_window(&key, &old) {
+                self.index.remove(&key, start, &daily);
+                if let Some(p) = &old.project_id {
+                    self.index
+                        .remove(&RowKey::Project(p.clone()), start, &daily);
+                }
             }
             if let Some(ids) = self.by_row.get_mut(&key) {
                 ids.retain(|x| x != id);
@@ -502,6 +505,26 @@ mod tests {
         assert_eq!(w.allocations_of(&key).len(), 2);
         w.remove_allocation(&Id::new("b"));
         assert_eq!(w.load_in(&key, window), 1200);
+    }
+
+    #[test]
+    fn an_allocation_from_year_minus_200000_loads_only_its_window_days() {
+        let mut w = ws();
+        let key = RowKey::Person(Id::new("u1"));
+        let far = NaiveDate::from_ymd_opt(-200_000, 1, 1).unwrap();
+        let hostile = Allocation {
+            range: DateRange::new(far, d("2026-11-06")),
+            amount: Amount::HoursPerDay(2.0),
+            ..alloc("h", "2026-11-02", "2026-11-06", 0)
+        };
+        w.put_allocation(hostile.clone());
+        let window = w.index.window().unwrap();
+        // Weekdays of the window up to Friday 6 November: the 2nd to the 6th.
+        assert_eq!(w.load_in(&key, window), 5 * 120);
+        w.set_allocations(window, vec![hostile]);
+        assert_eq!(w.load_in(&key, window), 5 * 120);
+        w.remove_allocation(&Id::new("h"));
+        assert_eq!(w.load_in(&key, window), 0);
     }
 
     #[test]

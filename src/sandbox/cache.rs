@@ -19,7 +19,7 @@ use crate::domain::{
     WeeklyCapacity,
 };
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
@@ -28,6 +28,70 @@ const MAX_VIEWS: usize = 512;
 
 /// How many GET answers one snapshot keeps (a 50,000-allocation workspace is 250 pages).
 const MAX_ANSWERS: usize = 2048;
+
+/// How many bytes of GET answers one snapshot keeps: the key is the full URI, so a client adding
+/// a random parameter to every request must not grow the sandbox's memory without end.
+const MAX_ANSWER_BYTES: usize = 64 << 20;
+
+/// A map that keeps at most `max_entries` values of at most `max_weight` in total, dropping the
+/// oldest first (the answers a client pages through are read in order, once).
+pub(crate) struct Bounded<V> {
+    map: HashMap<String, (V, usize)>,
+    order: VecDeque<String>,
+    weight: usize,
+    max_entries: usize,
+    max_weight: usize,
+}
+
+impl<V: Clone> Bounded<V> {
+    pub fn new(max_entries: usize, max_weight: usize) -> Self {
+        Bounded {
+            map: HashMap::new(),
+            order: VecDeque::new(),
+            weight: 0,
+            max_entries: max_entries.max(1),
+            max_weight,
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<V> {
+        self.map.get(key).map(|(v, _)| v.clone())
+    }
+
+    /// Keeps `value` (weighing `weight`), unless it alone is over the weight bound.
+    pub fn insert(&mut self, key: String, value: V, weight: usize) {
+        if weight > self.max_weight {
+            return;
+        }
+        if let Some((_, w)) = self.map.remove(&key) {
+            self.weight -= w;
+            self.order.retain(|k| k != &key);
+        }
+        while self.map.len() >= self.max_entries
+            || self.weight.saturating_add(weight) > self.max_weight
+        {
+            let Some(oldest) = self.order.pop_front() else {
+                break;
+            };
+            if let Some((_, w)) = self.map.remove(&oldest) {
+                self.weight -= w;
+            }
+        }
+        self.weight = self.weight.saturating_add(weight);
+        self.order.push_back(key.clone());
+        self.map.insert(key, (value, weight));
+    }
+
+    #[cfg(test)]
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    #[cfg(test)]
+    pub fn weight(&self) -> usize {
+        self.weight
+    }
+}
 
 /// Numeric ids in numeric order, then the rest as text: the order every listing uses.
 pub(crate) fn id_order(id: &Id) -> (u64, Id) {
@@ -49,13 +113,13 @@ pub(crate) struct Snapshot {
     pub roles: Vec<(Id, String)>,
     calendars: HashMap<Id, Calendar>,
     unnamed_calendar: Calendar,
-    views: Mutex<HashMap<String, Arc<Vec<usize>>>>,
+    views: Mutex<Bounded<Arc<Vec<usize>>>>,
     /// (total minutes, capacity minutes) per allocation, worked out once per snapshot: walking
     /// each allocation's days on every page was most of a page's cost.
     figures: Mutex<HashMap<Id, (u64, u64)>>,
     /// Bodies of successful GETs by URI: the same read gets the same bytes until a write, so
     /// the sandbox's own rendering is not what a client's benchmark measures.
-    answers: Mutex<HashMap<String, axum::body::Bytes>>,
+    answers: Mutex<Bounded<axum::body::Bytes>>,
 }
 
 impl Snapshot {
@@ -132,16 +196,15 @@ impl Snapshot {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .get(uri)
-            .cloned()
     }
 
     /// Keeps a GET's body for the next identical read (a bounded number of them).
     pub fn keep_answer(&self, uri: String, body: axum::body::Bytes) {
-        let mut answers = self.answers.lock().unwrap_or_else(PoisonError::into_inner);
-        if answers.len() >= MAX_ANSWERS {
-            answers.clear();
-        }
-        answers.insert(uri, body);
+        let weight = uri.len() + body.len();
+        self.answers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(uri, body, weight);
     }
 
     /// [`Snapshot::total_minutes`] and [`Snapshot::capacity_of`], remembered per allocation.
@@ -158,18 +221,15 @@ impl Snapshot {
     /// The cached listing under `key`, or `make`'s (then cached).
     pub fn view(&self, key: String, make: impl FnOnce(&Snapshot) -> Vec<usize>) -> Arc<Vec<usize>> {
         if let Some(v) = self.views_lock().get(&key) {
-            return Arc::clone(v);
+            return v;
         }
         let v = Arc::new(make(self));
-        let mut views = self.views_lock();
-        if views.len() >= MAX_VIEWS {
-            views.clear();
-        }
-        views.insert(key, Arc::clone(&v));
+        let weight = key.len() + v.len() * std::mem::size_of::<usize>();
+        self.views_lock().insert(key, Arc::clone(&v), weight);
         v
     }
 
-    fn views_lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<Vec<usize>>>> {
+    fn views_lock(&self) -> std::sync::MutexGuard<'_, Bounded<Arc<Vec<usize>>>> {
         self.views.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
@@ -427,9 +487,9 @@ impl Cache {
             roles,
             calendars,
             unnamed_calendar,
-            views: Mutex::new(HashMap::new()),
+            views: Mutex::new(Bounded::new(MAX_VIEWS, usize::MAX)),
             figures: Mutex::new(HashMap::new()),
-            answers: Mutex::new(HashMap::new()),
+            answers: Mutex::new(Bounded::new(MAX_ANSWERS, MAX_ANSWER_BYTES)),
         })
     }
 }
@@ -500,6 +560,36 @@ mod tests {
         assert!(u3 > u2);
         let (other, _) = stamps.observe("request", &id, 1);
         assert!(other >= c1, "kinds are kept apart");
+    }
+
+    #[test]
+    fn many_distinct_uris_keep_the_answers_at_their_bounds() {
+        let mut answers: Bounded<axum::body::Bytes> = Bounded::new(100, 10_000);
+        for i in 0..5_000 {
+            let uri = format!("/api/v1/workspace_allocations.json?page=1&junk={i}");
+            let weight = uri.len() + 20;
+            answers.insert(uri, axum::body::Bytes::from(vec![b'x'; 20]), weight);
+            assert!(answers.len() <= 100 && answers.weight() <= 10_000);
+        }
+        assert_eq!(answers.len(), 100, "full, not cleared");
+        let newest = "/api/v1/workspace_allocations.json?page=1&junk=4999";
+        assert!(answers.get(newest).is_some(), "the newest answer is kept");
+        assert!(
+            answers
+                .get("/api/v1/workspace_allocations.json?page=1&junk=0")
+                .is_none()
+        );
+        // By weight: big answers push the old ones out; one over the whole bound is not kept.
+        let mut big: Bounded<u8> = Bounded::new(1_000, 100);
+        for i in 0..10 {
+            big.insert(format!("k{i}"), 0, 30);
+        }
+        assert_eq!((big.len(), big.weight()), (3, 90));
+        big.insert("huge".into(), 0, 101);
+        assert!(big.get("huge").is_none() && big.len() == 3);
+        // The same key again replaces its value and weight.
+        big.insert("k9".into(), 1, 10);
+        assert_eq!((big.len(), big.weight(), big.get("k9")), (3, 70, Some(1)));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use crate::app::form::{Field, FormInput};
 use crate::app::requests::PickInput;
 use crate::app::{Action, State, View};
+use crate::client::sanitize::typable;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 pub fn action_for(state: &State, key: KeyEvent) -> Option<Action> {
@@ -76,7 +77,7 @@ pub fn action_for(state: &State, key: KeyEvent) -> Option<Action> {
             KeyCode::Backspace => Some(Action::FilterBackspace),
             KeyCode::Down => Some(Action::Down),
             KeyCode::Up => Some(Action::Up),
-            KeyCode::Char(c) if !c.is_control() => Some(Action::FilterInput(c)),
+            KeyCode::Char(c) if typable(c) => Some(Action::FilterInput(c)),
             _ => None,
         };
     }
@@ -156,7 +157,7 @@ fn form_key(focus: Field, key: KeyEvent) -> Option<FormInput> {
         KeyCode::Backspace => FormInput::Backspace,
         KeyCode::Char(' ') if focus != Field::Resource => FormInput::Toggle,
         KeyCode::Char('*') if focus == Field::Resource => FormInput::Toggle,
-        KeyCode::Char(c) if !c.is_control() => FormInput::Char(c),
+        KeyCode::Char(c) if typable(c) => FormInput::Char(c),
         _ => return None,
     })
 }
@@ -170,7 +171,7 @@ fn pick_key(key: KeyEvent) -> Option<PickInput> {
         KeyCode::Down => PickInput::Down,
         KeyCode::Tab => PickInput::ToggleSoft,
         KeyCode::Backspace => PickInput::Backspace,
-        KeyCode::Char(c) if !c.is_control() => PickInput::Char(c),
+        KeyCode::Char(c) if typable(c) => PickInput::Char(c),
         _ => return None,
     })
 }

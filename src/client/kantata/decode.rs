@@ -253,7 +253,9 @@ pub struct WireAllocation {
     /// Only with `include=workspace`.
     #[serde(default)]
     pub workspace_id: Option<Id>,
+    #[serde(deserialize_with = "crate::domain::dates::de_supported")]
     pub start_date: NaiveDate,
+    #[serde(deserialize_with = "crate::domain::dates::de_supported")]
     pub end_date: NaiveDate,
     #[serde(default, deserialize_with = "lenient_f64")]
     pub minutes: Option<f64>,
@@ -853,6 +855,21 @@ mod tests {
             "{m}"
         );
         assert!(m.contains("start_date"), "{m}");
+    }
+
+    #[test]
+    fn an_allocation_outside_the_supported_dates_is_refused_by_name() {
+        let body = r#"{"count":1,"results":[{"key":"workspace_allocations","id":"4"}],
+            "workspace_allocations":{"4":{"id":"4","start_date":"-200000-01-01",
+            "end_date":"2026-11-27","workspace_resource_id":"1","minutes":60}}}"#;
+        let e = allocations(&Page::parse(body).unwrap())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("could not read workspace_allocations 4 from Kantata")
+                && e.contains("-200000-01-01 is outside the supported dates"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -243,6 +243,9 @@ pub(crate) fn open_connection(path: &Path) -> Result<(Connection, bool), OpenErr
         )
     })?;
     conn.busy_timeout(Duration::from_secs(5)).map_err(db)?;
+    // A hostile file's views and triggers must not call functions with side effects.
+    conn.pragma_update(None, "trusted_schema", false)
+        .map_err(db)?;
 
     if !fresh {
         // The header was read raw above; ask SQLite too (a write-ahead log may hold newer pages).
@@ -404,6 +407,10 @@ mod tests {
             .pragma_query_value(None, "foreign_keys", |r| r.get(0))
             .unwrap();
         assert_eq!(fk, 1);
+        let trusted: i64 = conn
+            .pragma_query_value(None, "trusted_schema", |r| r.get(0))
+            .unwrap();
+        assert_eq!(trusted, 0, "schema functions are not trusted");
         drop(conn);
 
         let (conn, fresh) = open_connection(&path).unwrap();

@@ -7,6 +7,10 @@ use crate::client::{
     Applied, BackendError, BackendResult, Change, NewAllocation, NewRequest, NewResource,
     RequestCreated, RequestTarget, Resolution,
 };
+use crate::domain::dates::{
+    FIRST_SUPPORTED, LAST_SUPPORTED, check_supported, check_supported_range,
+};
+use crate::domain::edit::MAX_PERCENT;
 use crate::domain::staffing;
 use crate::domain::{
     Allocation, Amount, Calendar, DateRange, Holidays, Id, Participation, Person, Project, Request,
@@ -48,9 +52,19 @@ fn day_sql(d: NaiveDate) -> String {
     }
 }
 
+/// A stored day, refused by name when it is not a date or lies outside the supported range
+/// (a hostile file's year -200000 would otherwise reach the load index).
 fn parse_day(s: &str, what: &str, id: &str, field: &str) -> BackendResult<NaiveDate> {
-    s.parse::<NaiveDate>()
-        .map_err(|_| corrupt(what, id, format!("has a bad {field} '{s}'")))
+    let d = s
+        .parse::<NaiveDate>()
+        .map_err(|_| corrupt(what, id, format!("has a bad {field} '{s}'")))?;
+    check_supported(d).map_err(|_| {
+        corrupt(
+            what,
+            id,
+            format!("has a {field} ({d}) outside the supported dates {FIRST_SUPPORTED}..{LAST_SUPPORTED}"),
+        )
+    })
 }
 
 fn text(row: &Row<'_>, i: usize) -> rusqlite::Result<String> {
@@ -603,6 +617,9 @@ fn check_allocation(
             format!("resource {resource_id} does not exist"),
         )
     })?;
+    if let Err(e) = check_supported_range(range) {
+        return Err(validation("start_date", e));
+    }
     if range.start > range.end {
         return Err(validation(
             "end_date",
@@ -1521,10 +1538,16 @@ pub(crate) fn create_request(
             ),
         ));
     }
-    if !(1..=1000).contains(&new.percentage) {
+    if let Err(e) = check_supported_range(period) {
+        return Err(validation("start_date", e));
+    }
+    if !(1..=MAX_PERCENT).contains(&new.percentage) {
         return Err(validation(
             "percentage",
-            format!("{} is not a percentage from 1 to 1000", new.percentage),
+            format!(
+                "{} is not a percentage from 1 to {MAX_PERCENT}",
+                new.percentage
+            ),
         ));
     }
 

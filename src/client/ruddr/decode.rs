@@ -88,7 +88,9 @@ pub struct WireAllocation {
     pub resource_type_id: Option<String>,
     #[serde(default)]
     pub assignment_type_id: Option<String>,
+    #[serde(deserialize_with = "crate::domain::dates::de_supported")]
     pub start: NaiveDate,
+    #[serde(deserialize_with = "crate::domain::dates::de_supported")]
     pub end: NaiveDate,
     #[serde(default)]
     pub unit: Option<String>,
@@ -652,6 +654,20 @@ mod tests {
         assert_eq!(
             w.project.unwrap().client.unwrap().name.as_deref(),
             Some("Acme Corp")
+        );
+    }
+
+    #[test]
+    fn an_allocation_outside_the_supported_dates_is_refused_by_name() {
+        let mut v: Value = serde_json::from_str(SEED_CREATED).unwrap();
+        v["start"] = Value::String("-200000-01-01".into());
+        let e = decode::<WireAllocation>("allocation", &v)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("could not read allocation 3f8a1d2e")
+                && e.contains("outside the supported dates (1900-01-01 to 2199-12-31)"),
+            "{e}"
         );
     }
 
