@@ -206,6 +206,10 @@ pub struct State {
     pub quiet: bool,
     /// `q` while edits were still being saved: quit once they are.
     pub quit_when_saved: bool,
+    /// `q` with edits unsaved: the dialog asking whether to wait, keep or discard them.
+    pub quit_dialog: bool,
+    /// Edits kept in hand (from the last session, or whose answer was lost), offered back.
+    pub offer: Option<crate::journal::Offer>,
 }
 
 /// A destructive action waiting for y/n.
@@ -271,6 +275,8 @@ impl State {
             sync_token: None,
             quiet: false,
             quit_when_saved: false,
+            quit_dialog: false,
+            offer: None,
         }
     }
 

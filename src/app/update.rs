@@ -8,6 +8,7 @@ use super::{edit, form, quick, request_form, requests, scheduled, staffing};
 use crate::domain::dates::{DateRange, add_days, add_months, week_start};
 use crate::domain::stats::row_stats;
 use crate::domain::{RowKey, Workspace};
+use crate::journal;
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 
@@ -20,15 +21,14 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.error = None;
             return reload(state);
         }
-        Action::Quit if state.writes_in_flight() > 0 && !state.quit_when_saved => {
-            // Quitting now would drop writes in flight: finish them first.
-            state.quit_when_saved = true;
-            state.notice = Some(format!(
-                "Saving {} edit(s), then quitting… (q again quits without waiting)",
-                state.writes_in_flight()
-            ));
+        Action::Quit => journal::offer::quit(state),
+        Action::QuitDialog(choice) => journal::offer::choose_quit(state, choice),
+        Action::Offer(choice) => return journal::offer::choose(state, choice),
+        Action::JournalFailed(why) => {
+            state.error = Some(format!(
+                "{why}. Edits are still sent, but not kept if allot stops before they are saved"
+            ))
         }
-        Action::Quit => state.quit = true,
         Action::ToggleHelp => state.help = !state.help,
         Action::Back => {
             if state.help {
@@ -354,6 +354,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                     rebuild_rows(state);
                     // Requests may have come first, before we knew who "I" am.
                     rebuild_queue(state);
+                    return journal::offer::loaded(state);
                 }
                 Err(e) => state.error = Some(format!("Could not load people: {e}")),
             }
@@ -373,6 +374,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                             .retain(|id| state.ws.allocations.contains_key(id));
                         refresh_resources(state);
                         rebuild_gantt(state);
+                        return journal::offer::loaded(state);
                     }
                     Err(e) => state.error = Some(format!("Could not load allocations: {e}")),
                 }

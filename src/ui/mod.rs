@@ -5,6 +5,7 @@ pub mod gantt;
 pub mod help;
 pub mod keymap;
 pub mod pen;
+pub mod quit;
 pub mod requests;
 pub mod resources;
 pub mod rows;
@@ -65,5 +66,11 @@ pub fn render(state: &State, f: &mut Frame) {
     }
     if state.help {
         help::render(&theme, f, area);
+    }
+    if let Some(offer) = &state.offer {
+        quit::render_offer(state, offer, &theme, f, area);
+    }
+    if state.quit_dialog {
+        quit::render_quit(state, &theme, f, area);
     }
 }
