@@ -276,6 +276,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             return effects;
         }
         Action::Tick if state.edits.stalled => return edit::resume(state),
+        Action::Tick if state.offer.is_some() => {
+            return journal::offer::retry_load(state).unwrap_or_default();
+        }
         Action::Tick => {
             state.quiet = true;
             if !state.edits.is_saving() && state.pending.is_empty() && state.form.is_none() {

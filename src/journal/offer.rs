@@ -183,6 +183,23 @@ pub fn loaded(state: &mut State) -> Vec<Effect> {
     Vec::new()
 }
 
+/// Kept edits wait for data that did not load: ask again (on the tick) until it does.
+pub fn retry_load(state: &mut State) -> Option<Vec<Effect>> {
+    let loading = state
+        .pending
+        .iter()
+        .any(|e| matches!(e, Effect::LoadRoster | Effect::LoadAllocations(_)));
+    if state.offer.as_ref()?.ready || loading {
+        return None;
+    }
+    let mut effects = Vec::new();
+    if !state.loaded {
+        effects.push(state.start(Effect::LoadRoster));
+    }
+    effects.push(state.start(Effect::LoadAllocations(state.window)));
+    Some(effects)
+}
+
 pub fn choose(state: &mut State, choice: OfferChoice) -> Vec<Effect> {
     let Some(offer) = state.offer.as_mut() else {
         return Vec::new();

@@ -77,10 +77,10 @@ pub fn render_quit(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
 
 pub fn render_offer(state: &State, offer: &Offer, theme: &Theme, f: &mut Frame, area: Rect) {
     let n = offer.writes.len();
-    let what = if n == 1 {
-        "1 edit".to_string()
+    let (what, were) = if n == 1 {
+        ("1 edit".to_string(), "was")
     } else {
-        format!("{n} edits")
+        (format!("{n} edits"), "were")
     };
     let why = offer
         .writes
