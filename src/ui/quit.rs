@@ -89,7 +89,7 @@ pub fn render_offer(state: &State, offer: &Offer, theme: &Theme, f: &mut Frame, 
         .unwrap_or_else(|| "allot stopped while they were being sent".into());
     let head = if offer.from_last_session {
         format!(
-            "{what} from your last session were not saved: {}.",
+            "{what} from your last session {were} not saved: {}.",
             clean(&why)
         )
     } else {
