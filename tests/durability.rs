@@ -1,0 +1,274 @@
+//! Nothing lost: the journal of unsent edits, the quit dialog, and what happens to unsaved edits
+//! when allot stops (a quit, a signal, kill -9) and starts again.
+
+mod common;
+
+use allot::app::gantt::GanttRow;
+use allot::app::{Action, Effect, State, View, update};
+use allot::client::BackendError;
+use allot::journal::{Journal, OfferChoice, QuitChoice, offer, workspace_key};
+use allot::runtime::{execute_effect, sync_journal};
+use common::demo::{DemoApp, draw};
+
+/// A loaded demo in the Gantt with the first bar selected.
+fn on_a_bar() -> DemoApp {
+    let mut app = DemoApp::new();
+    app.act(Action::Resize(120, 40));
+    app.act(Action::ShowView(View::Gantt));
+    app.act(Action::Toggle);
+    app.act(Action::Down);
+    assert!(matches!(
+        app.state.selected_gantt_row(),
+        Some(GanttRow::Alloc(_))
+    ));
+    app
+}
+
+fn screen(state: &State) -> String {
+    let t = draw(state, 100, 30);
+    let buf = t.backend().buffer();
+    (0..buf.area.height)
+        .map(|y| {
+            (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn quit_with_nothing_unsaved_quits_at_once() {
+    let mut app = on_a_bar();
+    let effects = update(&mut app.state, Action::Quit);
+    assert!(effects.is_empty());
+    assert!(app.state.quit && !app.state.quit_dialog);
+}
+
+#[test]
+fn quit_with_an_edit_in_flight_asks_counting_it_and_enter_keeps_it() {
+    let mut app = on_a_bar();
+    let sent = update(&mut app.state, Action::Shift(1));
+    assert!(matches!(sent.as_slice(), [Effect::Apply { .. }]));
+    let effects = update(&mut app.state, Action::Quit);
+    assert!(effects.is_empty(), "asking sends nothing");
+    assert!(!app.state.quit && app.state.quit_dialog);
+    let s = screen(&app.state);
+    assert!(s.contains("1 unsaved edit: still being sent."), "{s}");
+    assert!(s.contains("· move the allocation"), "names it:\n{s}");
+    assert!(s.contains("Enter  quit, keep them for next start"), "{s}");
+    update(&mut app.state, Action::QuitDialog(QuitChoice::Keep));
+    assert!(app.state.quit);
+    assert_eq!(app.state.edits.queue.len(), 1, "kept for the journal");
+}
+
+#[test]
+fn the_quit_dialog_gives_the_backends_reason_and_discard_drops_them() {
+    let mut app = on_a_bar();
+    let sent = update(&mut app.state, Action::Shift(1));
+    let Some(Effect::Apply { seq, .. }) = sent.first().cloned() else {
+        panic!("a write")
+    };
+    update(
+        &mut app.state,
+        Action::Applied {
+            seq,
+            result: Err(BackendError::Unavailable("could not reach Kantata".into())),
+        },
+    );
+    // A second edit while the first waits; nothing is answered.
+    update(&mut app.state, Action::ToggleHard);
+    update(&mut app.state, Action::Quit);
+    let s = screen(&app.state);
+    assert!(
+        s.contains("2 unsaved edits: could not reach Kantata."),
+        "{s}"
+    );
+    update(&mut app.state, Action::QuitDialog(QuitChoice::Discard));
+    assert!(app.state.quit && app.state.edits.queue.is_empty());
+}
+
+#[test]
+fn wait_stays_and_quits_by_itself_once_saved_and_esc_stays() {
+    let mut app = on_a_bar();
+    let sent = update(&mut app.state, Action::Shift(1));
+    update(&mut app.state, Action::Quit);
+    update(&mut app.state, Action::QuitDialog(QuitChoice::Back));
+    assert!(!app.state.quit && !app.state.quit_dialog);
+    update(&mut app.state, Action::Quit);
+    update(&mut app.state, Action::QuitDialog(QuitChoice::Wait));
+    assert!(!app.state.quit && !app.state.quit_dialog && app.state.quit_when_saved);
+    for effect in sent {
+        let answer = app.rt.block_on(execute_effect(app.client.as_ref(), effect));
+        update(&mut app.state, answer);
+    }
+    assert!(app.state.quit, "saved, so it quit: {:?}", app.state.error);
+}
+
+fn journal_in(dir: &std::path::Path) -> Journal {
+    Journal::open(
+        &dir.join("journal.db"),
+        &workspace_key("local", "demo.db", None),
+    )
+    .unwrap()
+}
+
+#[test]
+fn an_edit_is_in_the_journal_before_it_is_applied_and_leaves_once_confirmed() {
+    let mut app = on_a_bar();
+    let jdir = tempfile::tempdir().unwrap();
+    let mut journal = journal_in(jdir.path());
+    let before = app.stored();
+    // What the runtime does: update, sync the journal, then run the effects.
+    let effects = update(&mut app.state, Action::Shift(1));
+    assert_eq!(sync_journal(Some(&mut journal), &app.state), None);
+    assert_eq!(app.stored(), before, "not applied yet");
+    assert_eq!(journal.count().unwrap(), 1, "but journaled");
+    // Another process reading the journal now (allot was killed) finds it, outcome unknown.
+    let left = journal_in(jdir.path()).leftovers().unwrap();
+    assert_eq!(left.len(), 1);
+    assert!(left[0].unknown && left[0].label.starts_with("move the allocation"));
+    for effect in effects {
+        let answer = app.rt.block_on(execute_effect(app.client.as_ref(), effect));
+        update(&mut app.state, answer);
+        sync_journal(Some(&mut journal), &app.state);
+    }
+    assert_ne!(app.stored(), before, "applied");
+    assert_eq!(journal.count().unwrap(), 0, "confirmed, so gone");
+}
+
+/// An edit made in one session, kept in the journal when allot stopped with it in flight.
+fn kept_from_a_session(jdir: &std::path::Path, app: &mut DemoApp) -> Vec<Effect> {
+    let mut journal = journal_in(jdir);
+    let effects = update(&mut app.state, Action::Shift(1));
+    sync_journal(Some(&mut journal), &app.state);
+    effects
+}
+
+/// A second session on the same store, offered the leftovers, loaded.
+fn next_session(jdir: &std::path::Path, app: &DemoApp) -> (DemoApp, Journal) {
+    let backend =
+        allot::client::local::LocalBackend::open(&app.dir.path().join("demo.db")).unwrap();
+    let mut next = DemoApp::with_backend(backend);
+    let mut journal = journal_in(jdir);
+    let left = journal.leftovers().unwrap();
+    offer::offer_leftovers(&mut next.state, left);
+    next.act(Action::Refresh);
+    sync_journal(Some(&mut journal), &next.state);
+    (next, journal)
+}
+
+#[test]
+fn a_leftover_that_never_landed_is_sent_once_on_enter() {
+    let mut first = on_a_bar();
+    let Some(GanttRow::Alloc(id)) = first.state.selected_gantt_row().cloned() else {
+        panic!()
+    };
+    let was = first.stored().into_iter().find(|a| a.id == id).unwrap();
+    let jdir = tempfile::tempdir().unwrap();
+    let _lost = kept_from_a_session(jdir.path(), &mut first); // never run: allot died
+    let (mut next, mut journal) = next_session(jdir.path(), &first);
+    let s = screen(&next.state);
+    assert!(
+        s.contains("1 edit from your last session was not saved: allot stopped while"),
+        "{s}"
+    );
+    assert_eq!(journal.count().unwrap(), 1, "still kept while offered");
+    next.act(Action::Offer(OfferChoice::Send));
+    sync_journal(Some(&mut journal), &next.state);
+    let now = next.stored().into_iter().find(|a| a.id == id).unwrap();
+    assert_eq!(
+        (now.range.start - was.range.start).num_days(),
+        7,
+        "moved once"
+    );
+    assert_eq!(journal.count().unwrap(), 0);
+    assert!(next.state.offer.is_none() && next.state.error.is_none());
+}
+
+#[test]
+fn a_leftover_whose_answer_was_lost_but_landed_is_not_sent_again() {
+    let mut first = on_a_bar();
+    let Some(GanttRow::Alloc(id)) = first.state.selected_gantt_row().cloned() else {
+        panic!()
+    };
+    let was = first.stored().into_iter().find(|a| a.id == id).unwrap();
+    let jdir = tempfile::tempdir().unwrap();
+    // It reached the store, but allot died before it heard so.
+    for effect in kept_from_a_session(jdir.path(), &mut first) {
+        first
+            .rt
+            .block_on(execute_effect(first.client.as_ref(), effect));
+    }
+    let (mut next, mut journal) = next_session(jdir.path(), &first);
+    next.act(Action::Offer(OfferChoice::Send));
+    sync_journal(Some(&mut journal), &next.state);
+    let now = next.stored().into_iter().find(|a| a.id == id).unwrap();
+    assert_eq!(
+        (now.range.start - was.range.start).num_days(),
+        7,
+        "not twice"
+    );
+    assert!(
+        next.state
+            .notice
+            .as_deref()
+            .is_some_and(|n| n.contains("had already been saved")),
+        "{:?}",
+        next.state.notice
+    );
+    assert_eq!(journal.count().unwrap(), 0);
+}
+
+#[test]
+fn a_stale_leftover_is_refused_by_the_backend_instead_of_overwriting() {
+    let mut first = on_a_bar();
+    let Some(GanttRow::Alloc(id)) = first.state.selected_gantt_row().cloned() else {
+        panic!()
+    };
+    let jdir = tempfile::tempdir().unwrap();
+    let _lost = kept_from_a_session(jdir.path(), &mut first);
+    // Meanwhile someone else changes the same allocation.
+    let backend =
+        allot::client::local::LocalBackend::open(&first.dir.path().join("demo.db")).unwrap();
+    let mut other = DemoApp::with_backend(backend);
+    other.act(Action::Resize(120, 40));
+    other.act(Action::ShowView(View::Gantt));
+    other.act(Action::Toggle);
+    other.act(Action::Down);
+    other.act(Action::ToggleHard);
+    assert!(other.state.error.is_none());
+    let theirs = other.stored().into_iter().find(|a| a.id == id).unwrap();
+    let (mut next, _journal) = next_session(jdir.path(), &first);
+    next.act(Action::Offer(OfferChoice::Send));
+    let e = next.state.error.clone().expect("refused");
+    assert!(e.contains("changed elsewhere"), "{e}");
+    let now = next.stored().into_iter().find(|a| a.id == id).unwrap();
+    assert_eq!(now, theirs, "their change stands");
+}
+
+#[test]
+fn discarding_leftovers_is_explicit_and_names_them() {
+    let mut first = on_a_bar();
+    let jdir = tempfile::tempdir().unwrap();
+    let _lost = kept_from_a_session(jdir.path(), &mut first);
+    let (mut next, mut journal) = next_session(jdir.path(), &first);
+    next.act(Action::Offer(OfferChoice::Discard));
+    sync_journal(Some(&mut journal), &next.state);
+    let n = next.state.notice.clone().unwrap_or_default();
+    assert!(
+        n.starts_with("Discarded 1 edit: move the allocation"),
+        "{n}"
+    );
+    assert_eq!(journal.count().unwrap(), 0);
+}
+
+#[test]
+fn the_journal_key_never_holds_a_password_or_query() {
+    let key = workspace_key(
+        "kantata",
+        "https://me:hunter2@api.example.com/api/v1?api_key=s3cret#x",
+        Some("42"),
+    );
+    assert_eq!(key, "kantata https://api.example.com/api/v1 42");
+}
