@@ -272,3 +272,197 @@ fn the_journal_key_never_holds_a_password_or_query() {
     );
     assert_eq!(key, "kantata https://api.example.com/api/v1 42");
 }
+
+// ---- End to end: the real binary in a PTY against the in-process sandbox. ----
+
+use allot::client::Backend;
+use allot::domain::{Allocation, DateRange};
+use allot::sandbox::{Dialect, FaultConfig, Sandbox};
+use common::PtyApp;
+use common::sandbox::{planner_on, sandbox};
+use std::time::{Duration, Instant};
+
+fn everything() -> DateRange {
+    DateRange::new(
+        allot::domain::dates::parse_date("2000-01-01").unwrap(),
+        allot::domain::dates::parse_date("2099-12-31").unwrap(),
+    )
+}
+
+fn server(rt: &tokio::runtime::Runtime, sandbox: &Sandbox) -> Vec<Allocation> {
+    rt.block_on(sandbox.backend().allocations(everything()))
+        .unwrap()
+}
+
+/// Waits (with a deadline) until the server's records satisfy `pred`.
+fn wait_server(
+    rt: &tokio::runtime::Runtime,
+    sandbox: &Sandbox,
+    what: &str,
+    pred: impl Fn(&[Allocation]) -> bool,
+) -> Vec<Allocation> {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let now = server(rt, sandbox);
+        if pred(&now) {
+            return now;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// How far (in days) each allocation that changed moved, against `before`.
+fn moves(before: &[Allocation], after: &[Allocation]) -> Vec<i64> {
+    after
+        .iter()
+        .filter(|a| !before.contains(a))
+        .map(|a| {
+            let old = before.iter().find(|b| b.id == a.id).expect("same id");
+            (a.range.start - old.range.start).num_days()
+        })
+        .collect()
+}
+
+/// Opens the Gantt on Liam's first bar (the detail line names it).
+fn select_a_bar(app: &mut PtyApp) {
+    app.wait_for("the people and the backend", |s| {
+        s.contains("● Liam O'Connor") && s.contains("kantata · Kantata OX")
+    });
+    app.send("/liam\rl");
+    app.wait_for_text("Liam O'Connor · week 48");
+    app.send(" ");
+    app.wait_for_text("▾Liam O'Connor");
+    app.send("j");
+    let detail = |screen: &str| screen.lines().rev().nth(1).unwrap_or("").to_string();
+    app.wait_for("a bar to be selected", |s| detail(s).contains("h/day"));
+}
+
+fn down() -> FaultConfig {
+    // Every connection closed unanswered and nothing handled: as good as gone.
+    FaultConfig {
+        drop_rate: 1.0,
+        ..FaultConfig::none()
+    }
+}
+
+/// Starts allot again on the same store: the edit is offered back, Enter sends it, and allot
+/// quits at once afterwards (nothing unsaved).
+fn restart_and_send(
+    rt: &tokio::runtime::Runtime,
+    sandbox: &Sandbox,
+    home: &std::path::Path,
+    before: &[Allocation],
+) {
+    let mut again = planner_on(sandbox, home);
+    again.wait_for_text("1 edit from your last session was not saved");
+    again.send("\r");
+    wait_server(rt, sandbox, "the edit to land", |now| {
+        !moves(before, now).is_empty()
+    });
+    again.wait_for("the offer to close", |s| !s.contains("Unsaved edits"));
+    again.send("q");
+    assert_eq!(again.wait_exit(), 0, "{}", again.screen());
+    assert_eq!(moves(before, &server(rt, sandbox)), vec![7], "landed once");
+}
+
+#[test]
+fn with_the_sandbox_down_quit_asks_keep_keeps_and_the_next_start_lands_it_once() {
+    let (rt, sandbox) = sandbox(Dialect::Kantata);
+    let before = server(&rt, &sandbox);
+    let home = tempfile::tempdir().unwrap();
+    let mut app = planner_on(&sandbox, home.path());
+    select_a_bar(&mut app);
+    sandbox.faults().set(down());
+    app.send(">");
+    app.wait_for_text("Done: move the allocation");
+    app.send("q");
+    let screen = app.wait_for_text("1 unsaved edit:");
+    assert!(screen.contains("· move the allocation on"), "{screen}");
+    app.send("\r");
+    assert_eq!(app.wait_exit(), 0);
+    assert_eq!(server(&rt, &sandbox), before, "nothing reached the server");
+
+    sandbox.faults().clear();
+    restart_and_send(&rt, &sandbox, home.path(), &before);
+}
+
+#[test]
+fn sighup_or_kill_9_with_a_write_in_flight_keeps_it_and_the_next_start_lands_it_once() {
+    for (signal, code) in [("HUP", Some(129)), ("KILL", None)] {
+        let (rt, sandbox) = sandbox(Dialect::Kantata);
+        let before = server(&rt, &sandbox);
+        let home = tempfile::tempdir().unwrap();
+        let mut app = planner_on(&sandbox, home.path());
+        select_a_bar(&mut app);
+        sandbox.faults().set(FaultConfig {
+            latency: Duration::from_secs(5),
+            ..FaultConfig::none()
+        });
+        app.send(">");
+        app.wait_for_text("⟳ saving");
+        app.signal(signal);
+        let exit = app.wait_exit();
+        if let Some(code) = code {
+            assert_eq!(exit, code, "SIGHUP exits non-zero");
+        }
+        sandbox.faults().clear();
+        // The write may or may not have landed after allot went: the next start tells.
+        let landed = moves(&before, &server(&rt, &sandbox));
+        restart_and_send_or_skip(&rt, &sandbox, home.path(), &before, landed.is_empty());
+    }
+}
+
+/// Like [`restart_and_send`], but when the write already landed the offer must say so and
+/// send nothing (the server keeps exactly one move).
+fn restart_and_send_or_skip(
+    rt: &tokio::runtime::Runtime,
+    sandbox: &Sandbox,
+    home: &std::path::Path,
+    before: &[Allocation],
+    not_landed: bool,
+) {
+    if not_landed {
+        return restart_and_send(rt, sandbox, home, before);
+    }
+    let mut again = planner_on(sandbox, home);
+    again.wait_for_text("1 edit from your last session was not saved");
+    again.send("\r");
+    again.wait_for_text("had already been saved");
+    again.send("q");
+    assert_eq!(again.wait_exit(), 0, "{}", again.screen());
+    assert_eq!(moves(before, &server(rt, sandbox)), vec![7], "landed once");
+}
+
+#[test]
+fn a_create_whose_answer_is_lost_lands_exactly_once() {
+    // Dropped: the request was never handled. Truncated: handled, the answer cut off.
+    for fault in ["drop", "truncate"] {
+        let (rt, sandbox) = sandbox(Dialect::Kantata);
+        let home = tempfile::tempdir().unwrap();
+        let mut app = planner_on(&sandbox, home.path());
+        select_a_bar(&mut app);
+        let note = format!("lost answer {fault}");
+        app.send("n");
+        app.wait_for_text("New allocation");
+        app.send("\t\t\t");
+        app.send(&note);
+        sandbox.faults().set(FaultConfig {
+            drop_rate: if fault == "drop" { 1.0 } else { 0.0 },
+            truncate_rate: if fault == "truncate" { 1.0 } else { 0.0 },
+            ..FaultConfig::none()
+        });
+        app.send("\r");
+        app.wait_for_text("1 edit may not have been saved");
+        sandbox.faults().clear();
+        app.send("\r");
+        let count = |now: &[Allocation]| now.iter().filter(|a| a.notes == note).count();
+        wait_server(&rt, &sandbox, "the create", |now| count(now) >= 1);
+        app.wait_for("the offer to close and the write to be answered", |s| {
+            !s.contains("Unsaved edits") && !s.contains("⟳ saving")
+        });
+        app.send("q");
+        assert_eq!(app.wait_exit(), 0, "{}", app.screen());
+        assert_eq!(count(&server(&rt, &sandbox)), 1, "{fault}: exactly once");
+    }
+}

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod demo;
+pub mod sandbox;
 
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 use std::io::{Read, Write};
@@ -130,6 +131,20 @@ impl PtyApp {
             .write_all(keys.as_bytes())
             .expect("write to pty");
         self.writer.flush().expect("flush pty");
+    }
+
+    /// The process id, to send it signals.
+    pub fn pid(&self) -> u32 {
+        self.child.process_id().expect("a running child")
+    }
+
+    /// Sends signal `name` (HUP, TERM, KILL…) to allot, as a dropped connection or `kill` would.
+    pub fn signal(&self, name: &str) {
+        let status = std::process::Command::new("kill")
+            .args([format!("-{name}"), self.pid().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill -{name} failed");
     }
 
     /// Waits for the process to exit and returns its exit code.
