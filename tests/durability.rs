@@ -466,3 +466,15 @@ fn a_create_whose_answer_is_lost_lands_exactly_once() {
         assert_eq!(count(&server(&rt, &sandbox)), 1, "{fault}: exactly once");
     }
 }
+
+#[test]
+fn q_on_the_offer_quits_at_once_and_keeps_the_leftovers() {
+    let mut first = on_a_bar();
+    let jdir = tempfile::tempdir().unwrap();
+    let _lost = kept_from_a_session(jdir.path(), &mut first);
+    let (mut next, mut journal) = next_session(jdir.path(), &first);
+    update(&mut next.state, Action::Quit);
+    assert!(next.state.quit && !next.state.quit_dialog);
+    sync_journal(Some(&mut journal), &next.state);
+    assert_eq!(journal.count().unwrap(), 1, "kept for the next start");
+}

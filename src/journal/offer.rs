@@ -122,7 +122,8 @@ pub fn quit(state: &mut State) {
     if state.quit_dialog {
         return choose_quit(state, QuitChoice::Keep);
     }
-    if unsaved(state) == 0 {
+    // Edits only offered back are in the journal already, and their dialog says q keeps them.
+    if state.writes_in_flight() == 0 {
         state.quit = true;
     } else {
         state.quit_dialog = true;
