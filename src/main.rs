@@ -125,6 +125,8 @@ fn run_tui(cli: &Cli, settings: &Settings, warning: Option<String>) -> ExitCode 
     state.notice = warning.or(opened.notice.clone());
     let journal = open_journal(&opened, settings, &mut state);
     let result = tokio.block_on(runtime::run(opened.backend.clone(), state, journal));
+    // A write still in flight (a signal, keep on quit) is in the journal: do not wait for it.
+    tokio.shutdown_timeout(std::time::Duration::from_millis(500));
     drop(opened.temp);
     exit_code(result)
 }

@@ -400,6 +400,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
 /// After a write is answered: quit if the user asked to once saved. A refused write stops
 /// the quit so its message can be read.
 fn quit_if_saved(state: &mut State) {
+    // Asked to quit, and everything got saved while the dialog was open: quit as asked.
+    if state.quit_dialog && journal::offer::unsaved(state) == 0 {
+        state.quit_dialog = false;
+        state.quit = state.error.is_none();
+    }
     if state.quit_when_saved && state.writes_in_flight() == 0 {
         state.quit = state.error.is_none();
         state.quit_when_saved = false;

@@ -21,6 +21,57 @@ pub struct Journal {
     written: Option<Vec<Kept>>,
     /// When each of this run's writes was first journaled, by sequence number.
     first_seen: HashMap<u64, String>,
+    /// Held for the whole run: while it is, other runs know this one is alive and leave its rows
+    /// alone (two allot processes may share a workspace).
+    _alive: Alive,
+}
+
+/// A lock that says "this run is alive": an SQLite file kept in an open exclusive transaction.
+/// The operating system drops the lock when the process ends, however it ends (kill -9 too).
+struct Alive {
+    _conn: Connection,
+    path: PathBuf,
+}
+
+impl Drop for Alive {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+fn lock_path(journal: &Path, session: &str) -> PathBuf {
+    let dir = journal.with_extension("locks");
+    dir.join(format!("{session}.lock"))
+}
+
+impl Alive {
+    fn take(path: PathBuf) -> rusqlite::Result<Alive> {
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let conn = Connection::open(&path)?;
+        conn.execute_batch("PRAGMA trusted_schema = OFF; BEGIN EXCLUSIVE;")?;
+        Ok(Alive { _conn: conn, path })
+    }
+
+    /// Whether the run whose lock is at `path` is still going (its lock is held).
+    fn held(path: &Path) -> bool {
+        if !path.exists() {
+            return false;
+        }
+        let Ok(conn) = Connection::open(path) else {
+            return false;
+        };
+        let _ = conn.busy_timeout(std::time::Duration::ZERO);
+        match conn.execute_batch("BEGIN EXCLUSIVE; ROLLBACK;") {
+            Ok(()) => {
+                drop(conn);
+                let _ = std::fs::remove_file(path);
+                false
+            }
+            Err(_) => true,
+        }
+    }
 }
 
 const SCHEMA: &str = "
@@ -54,7 +105,9 @@ impl Journal {
             std::process::id(),
             Utc::now().timestamp_nanos_opt().unwrap_or_default()
         );
+        let alive = Alive::take(lock_path(path, &session)).map_err(|e| fail(&e))?;
         Ok(Journal {
+            _alive: alive,
             conn,
             path: path.to_path_buf(),
             workspace: workspace.to_string(),
@@ -89,7 +142,16 @@ impl Journal {
             .collect::<Result<Vec<_>, _>>()
             .map_err(fail)?;
         let mut kept = Vec::new();
+        let mut live = Vec::new();
         for (session, body) in rows {
+            if live.contains(&session) {
+                continue;
+            }
+            // Another allot still running on this workspace: its edits are its own.
+            if !self.adopted.contains(&session) && Alive::held(&lock_path(&self.path, &session)) {
+                live.push(session);
+                continue;
+            }
             if !self.adopted.contains(&session) {
                 self.adopted.push(session);
             }
