@@ -94,6 +94,8 @@ fn the_dialog_quits_by_itself_when_everything_is_saved_while_it_is_open() {
     let sent = update(&mut app.state, Action::Shift(1));
     update(&mut app.state, Action::Quit);
     assert!(app.state.quit_dialog && !app.state.quit);
+    // An older message on screen is no reason to stay: only a refusal of these writes is.
+    app.state.error = Some("Could not load scheduled hours: busy".into());
     for effect in sent {
         let answer = app.rt.block_on(execute_effect(app.client.as_ref(), effect));
         update(&mut app.state, answer);

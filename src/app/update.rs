@@ -146,16 +146,19 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
         },
         Action::RequestCreated(result) => {
+            let refused = result.is_err();
             requests::created(state, result);
-            quit_if_saved(state);
+            quit_if_saved(state, refused);
         }
         Action::Resolved { id, result } => {
+            let refused = result.is_err();
             requests::resolved(state, id, result, "resolve");
-            quit_if_saved(state);
+            quit_if_saved(state, refused);
         }
         Action::Reassigned { id, result } => {
+            let refused = result.is_err();
             requests::resolved(state, id, result, "reassign");
-            quit_if_saved(state);
+            quit_if_saved(state, refused);
         }
         Action::NewAllocation if state.view == View::Resources => staffing::open_new(state),
         Action::NewAllocation => quick::open_new(state),
@@ -270,9 +273,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
         },
         Action::Applied { seq, result } => {
+            let refused = result.is_err();
             let effects = edit::applied(state, seq, result);
             after_data_change(state);
-            quit_if_saved(state);
+            quit_if_saved(state, refused);
             return effects;
         }
         Action::Tick if state.edits.stalled => return edit::resume(state),
@@ -397,16 +401,16 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     Vec::new()
 }
 
-/// After a write is answered: quit if the user asked to once saved. A refused write stops
-/// the quit so its message can be read.
-fn quit_if_saved(state: &mut State) {
+/// After a write is answered: quit if the user asked to and everything is saved. A refused
+/// write stops the quit so its message can be read (an older message does not).
+fn quit_if_saved(state: &mut State, refused: bool) {
     // Asked to quit, and everything got saved while the dialog was open: quit as asked.
     if state.quit_dialog && journal::offer::unsaved(state) == 0 {
         state.quit_dialog = false;
-        state.quit = state.error.is_none();
+        state.quit = !refused;
     }
     if state.quit_when_saved && state.writes_in_flight() == 0 {
-        state.quit = state.error.is_none();
+        state.quit = !refused;
         state.quit_when_saved = false;
     }
 }
