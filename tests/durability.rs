@@ -407,8 +407,8 @@ fn with_the_sandbox_down_quit_asks_keep_keeps_and_the_next_start_lands_it_once()
 }
 
 #[test]
-fn sighup_or_kill_9_with_a_write_in_flight_keeps_it_and_the_next_start_lands_it_once() {
-    for (signal, code) in [("HUP", Some(129)), ("KILL", None)] {
+fn sighup_sigterm_or_kill_9_with_a_write_in_flight_keeps_it_and_the_next_start_lands_it_once() {
+    for (signal, code) in [("HUP", Some(129)), ("TERM", Some(143)), ("KILL", None)] {
         let (rt, sandbox) = sandbox(Dialect::Kantata);
         let before = server(&rt, &sandbox);
         let home = tempfile::tempdir().unwrap();
@@ -423,7 +423,7 @@ fn sighup_or_kill_9_with_a_write_in_flight_keeps_it_and_the_next_start_lands_it_
         app.signal(signal);
         let exit = app.wait_exit();
         if let Some(code) = code {
-            assert_eq!(exit, code, "SIGHUP exits non-zero");
+            assert_eq!(exit, code, "SIG{signal} exits non-zero");
         }
         sandbox.faults().clear();
         // The write may or may not have landed after allot went: the next start tells.
@@ -496,4 +496,21 @@ fn q_on_the_offer_quits_at_once_and_keeps_the_leftovers() {
     assert!(next.state.quit && !next.state.quit_dialog);
     sync_journal(Some(&mut journal), &next.state);
     assert_eq!(journal.count().unwrap(), 1, "kept for the next start");
+}
+
+#[test]
+fn a_journal_that_cannot_be_opened_names_its_path_and_a_failed_sync_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("not-a-dir");
+    std::fs::write(&file, "x").unwrap();
+    let path = file.join("journal.db");
+    let e = Journal::open(&path, "k").err().expect("refused");
+    assert!(e.contains(path.to_str().unwrap()), "{e}");
+    let mut s = on_a_bar();
+    update(&mut s.state, Action::JournalFailed(e.clone()));
+    let shown = s.state.error.clone().unwrap();
+    assert!(
+        shown.starts_with(&e) && shown.contains("not kept if allot stops"),
+        "{shown}"
+    );
 }

@@ -26,7 +26,12 @@ pub struct Kept {
 }
 
 /// The queue as the journal keeps it, front first, with each write's sequence number.
-pub fn queue(state: &State) -> Vec<(u64, Kept)> {
+/// `baseline` gives a write's [`Kept::alike_before`]; the journal computes it once per write
+/// (when first seen) rather than scanning the workspace on every sync.
+pub fn queue(
+    state: &State,
+    mut baseline: impl FnMut(u64, &[LocalChange]) -> Vec<usize>,
+) -> Vec<(u64, Kept)> {
     state
         .edits
         .queue
@@ -39,15 +44,16 @@ pub fn queue(state: &State) -> Vec<(u64, Kept)> {
                 reason: state.edits.failure.clone(),
                 // In flight: if allot stops now, nobody knows whether it landed.
                 unknown: state.edits.in_flight == Some(w.seq),
-                alike_before: w
-                    .changes
-                    .iter()
-                    .map(|c| queue_baseline(&state.ws, c))
-                    .collect(),
+                alike_before: baseline(w.seq, &w.changes),
             };
             (w.seq, kept)
         })
         .collect()
+}
+
+/// [`Kept::alike_before`] for `changes`, counted in `ws` now.
+pub fn baselines(ws: &Workspace, changes: &[LocalChange]) -> Vec<usize> {
+    changes.iter().map(|c| queue_baseline(ws, c)).collect()
 }
 
 /// The changes with every allocation's version set to the one the backend would be sent.

@@ -66,11 +66,7 @@ pub fn hold_unknown(state: &mut State, why: &str) {
             at: None,
             reason: Some(why.to_string()),
             unknown: i == 0,
-            alike_before: w
-                .changes
-                .iter()
-                .map(|c| kept::queue_baseline(&state.ws, c))
-                .collect(),
+            alike_before: kept::baselines(&state.ws, &w.changes),
         })
         .collect();
     if held.is_empty() {

@@ -19,8 +19,9 @@ pub struct Journal {
     adopted: Vec<String>,
     /// What was last written, to skip a sync that would change nothing.
     written: Option<Vec<Kept>>,
-    /// When each of this run's writes was first journaled, by sequence number.
-    first_seen: HashMap<u64, String>,
+    /// When each of this run's writes was first journaled, and its baseline then (see
+    /// [`Kept::alike_before`]), by sequence number.
+    first_seen: HashMap<u64, (String, Vec<usize>)>,
     /// Held for the whole run: while it is, other runs know this one is alive and leave its rows
     /// alone (two allot processes may share a workspace).
     _alive: Alive,
@@ -166,14 +167,20 @@ impl Journal {
     /// Makes the journal hold exactly what `state` has unsaved: the queue and the edits kept
     /// in hand. Returns whether anything was written.
     pub fn sync(&mut self, state: &State) -> Result<bool, String> {
-        let queue = super::kept::queue(state);
         let now = Utc::now().to_rfc3339();
-        let live: Vec<u64> = queue.iter().map(|(seq, _)| *seq).collect();
+        let live: Vec<u64> = state.edits.queue.iter().map(|w| w.seq).collect();
         self.first_seen.retain(|seq, _| live.contains(seq));
+        let seen = &mut self.first_seen;
+        let queue = super::kept::queue(state, |seq, changes| {
+            let (_, alike) = seen
+                .entry(seq)
+                .or_insert_with(|| (now.clone(), super::kept::baselines(&state.ws, changes)));
+            alike.clone()
+        });
         let mut rows: Vec<Kept> = queue
             .into_iter()
             .map(|(seq, mut k)| {
-                k.at = Some(self.first_seen.entry(seq).or_insert(now.clone()).clone());
+                k.at = self.first_seen.get(&seq).map(|(at, _)| at.clone());
                 k
             })
             .collect();
