@@ -185,7 +185,7 @@ fn a_leftover_that_never_landed_is_sent_once_on_enter() {
     assert!(kept.len() == 1 && kept[0].unknown, "in flight, so unknown");
     let s = screen(&next.state);
     assert!(
-        s.contains("1 edit from your last session was not saved: allot stopped while"),
+        s.contains("1 edit from your last session was not saved: allot stopped while it was"),
         "{s}"
     );
     assert_eq!(journal.count().unwrap(), 1, "still kept while offered");
@@ -513,4 +513,48 @@ fn a_journal_that_cannot_be_opened_names_its_path_and_a_failed_sync_is_said() {
         shown.starts_with(&e) && shown.contains("not kept if allot stops"),
         "{shown}"
     );
+}
+
+/// Just the dialog, drawn on an empty 80x24 screen (the views under it have their own tests).
+fn dialog(state: &State, offer: bool) -> ratatui::Terminal<ratatui::backend::TestBackend> {
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    let theme = allot::ui::theme::Theme::new(allot::app::ThemeKind::Mono);
+    t.draw(|f| {
+        let area = f.area();
+        match (&state.offer, offer) {
+            (Some(o), true) => allot::ui::quit::render_offer(state, o, &theme, f, area),
+            _ => allot::ui::quit::render_quit(state, &theme, f, area),
+        }
+    })
+    .unwrap();
+    t
+}
+
+#[test]
+fn quit_dialog_80x24() {
+    let mut app = on_a_bar();
+    let sent = update(&mut app.state, Action::Shift(1));
+    let Some(Effect::Apply { seq, .. }) = sent.first().cloned() else {
+        panic!("a write")
+    };
+    let why = "could not reach Kantata (workspace_allocations): connection refused";
+    update(
+        &mut app.state,
+        Action::Applied {
+            seq,
+            result: Err(BackendError::Unavailable(why.into())),
+        },
+    );
+    update(&mut app.state, Action::ToggleHard);
+    update(&mut app.state, Action::Quit);
+    insta::assert_snapshot!("quit_dialog_80x24", dialog(&app.state, false).backend());
+}
+
+#[test]
+fn offer_dialog_80x24() {
+    let mut first = on_a_bar();
+    let jdir = tempfile::tempdir().unwrap();
+    let _lost = kept_from_a_session(jdir.path(), &mut first);
+    let (next, _journal) = next_session(jdir.path(), &first);
+    insta::assert_snapshot!("offer_dialog_80x24", dialog(&next.state, true).backend());
 }

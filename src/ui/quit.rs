@@ -86,7 +86,10 @@ pub fn render_offer(state: &State, offer: &Offer, theme: &Theme, f: &mut Frame, 
         .writes
         .iter()
         .find_map(|k| k.reason.clone())
-        .unwrap_or_else(|| "allot stopped while they were being sent".into());
+        .unwrap_or_else(|| {
+            let it = if n == 1 { "it was" } else { "they were" };
+            format!("allot stopped while {it} being sent")
+        });
     let head = if offer.from_last_session {
         format!(
             "{what} from your last session {were} not saved: {}.",
