@@ -185,7 +185,7 @@ fn a_leftover_that_never_landed_is_sent_once_on_enter() {
     assert!(kept.len() == 1 && kept[0].unknown, "in flight, so unknown");
     let s = screen(&next.state);
     assert!(
-        s.contains("1 edit from your last session was not saved: allot stopped while it was"),
+        s.contains("1 edit from your last session was not saved: allot stopped while it"),
         "{s}"
     );
     assert_eq!(journal.count().unwrap(), 1, "still kept while offered");
