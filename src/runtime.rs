@@ -133,6 +133,23 @@ pub fn sync_journal(journal: Option<&mut Journal>, state: &State) -> Option<Stri
     }
 }
 
+/// One dispatch: the reducer, then the journal, then the effects (handed to `spawn`), in that
+/// order, so an edit is on disk before it is on the wire. Returns why the journal failed, if it
+/// did (the effects are spawned anyway: the edit is still sent).
+pub fn dispatch_journaled(
+    state: &mut State,
+    action: Action,
+    journal: Option<&mut Journal>,
+    mut spawn: impl FnMut(Effect),
+) -> Option<String> {
+    let effects = update(state, action);
+    let failed = sync_journal(journal, state);
+    for effect in effects {
+        spawn(effect);
+    }
+    failed
+}
+
 /// The terminal signals that end allot, as one future per wait. Without them (a platform
 /// without Unix signals, or one that refused) the future never resolves.
 struct Signals {
@@ -211,9 +228,7 @@ pub async fn run(
     // The journal failed once already: said once, not after every key.
     let mut journal_failed = false;
     let mut dispatch = |state: &mut State, action: Action| -> Option<String> {
-        let effects = update(state, action);
-        let failed = sync_journal(journal.as_mut(), state);
-        for effect in effects {
+        dispatch_journaled(state, action, journal.as_mut(), |effect| {
             tracing::debug!(?effect, "effect");
             let backend = backend.clone();
             let tx = tx.clone();
@@ -221,8 +236,7 @@ pub async fn run(
                 let action = execute_effect(backend.as_ref(), effect).await;
                 let _ = tx.send(action);
             });
-        }
-        failed
+        })
     };
     let mut step = |state: &mut State, action: Action| {
         if let Some(why) = dispatch(state, action)

@@ -7,7 +7,7 @@ use allot::app::gantt::GanttRow;
 use allot::app::{Action, Effect, State, View, update};
 use allot::client::BackendError;
 use allot::journal::{Journal, OfferChoice, QuitChoice, offer, workspace_key};
-use allot::runtime::{execute_effect, sync_journal};
+use allot::runtime::{dispatch_journaled, execute_effect, sync_journal};
 use common::demo::{DemoApp, draw};
 
 /// A loaded demo in the Gantt with the first bar selected.
@@ -134,11 +134,16 @@ fn an_edit_is_in_the_journal_before_it_is_applied_and_leaves_once_confirmed() {
     let jdir = tempfile::tempdir().unwrap();
     let mut journal = journal_in(jdir.path());
     let before = app.stored();
-    // What the runtime does: update, sync the journal, then run the effects.
-    let effects = update(&mut app.state, Action::Shift(1));
-    assert_eq!(sync_journal(Some(&mut journal), &app.state), None);
+    // The runtime's dispatch: each effect is handed over only once the journal holds the edit.
+    let mut effects = Vec::new();
+    let watcher = journal_in(jdir.path());
+    let failed = dispatch_journaled(&mut app.state, Action::Shift(1), Some(&mut journal), |e| {
+        assert_eq!(watcher.count().unwrap(), 1, "journaled before it is sent");
+        effects.push(e);
+    });
+    assert_eq!(failed, None);
+    assert_eq!(effects.len(), 1);
     assert_eq!(app.stored(), before, "not applied yet");
-    assert_eq!(journal.count().unwrap(), 1, "but journaled");
     // Another allot on the same workspace leaves a live run's edits alone.
     assert!(journal_in(jdir.path()).leftovers().unwrap().is_empty());
     for effect in effects {
