@@ -16,7 +16,7 @@ pub fn action_for(state: &State, key: KeyEvent) -> Option<Action> {
     if state.quit_dialog {
         use crate::journal::QuitChoice;
         return Some(Action::QuitDialog(match key.code {
-            KeyCode::Enter | KeyCode::Char('k') => QuitChoice::Keep,
+            KeyCode::Enter => QuitChoice::Keep,
             KeyCode::Char('q') => return Some(Action::Quit),
             KeyCode::Char('w') => QuitChoice::Wait,
             KeyCode::Char('d') => QuitChoice::Discard,
