@@ -169,3 +169,101 @@ pub fn allocations(c: &LocalChange) -> Vec<&Allocation> {
         _ => vec![],
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Amount;
+    use crate::domain::dates::parse_date;
+
+    fn d(s: &str) -> chrono::NaiveDate {
+        parse_date(s).unwrap()
+    }
+
+    fn alloc(id: &str, start: &str, end: &str) -> Allocation {
+        Allocation {
+            id: Id::new(id),
+            resource_id: Id::new("r1"),
+            project_id: Some(Id::new("p1")),
+            range: DateRange::new(d(start), d(end)),
+            amount: Amount::TotalMinutes(600),
+            hard: true,
+            notes: "n".into(),
+            read_only: false,
+            allocate_on_time_off: false,
+            server_total_minutes: None,
+            version: 1,
+        }
+    }
+
+    fn ws(allocs: &[Allocation]) -> Workspace {
+        let mut ws = Workspace::default();
+        for a in allocs {
+            ws.allocations.insert(a.id.clone(), a.clone());
+        }
+        ws
+    }
+
+    fn window() -> DateRange {
+        DateRange::new(d("2026-06-01"), d("2027-06-01"))
+    }
+
+    #[test]
+    fn a_create_has_landed_only_when_one_more_look_alike_is_there() {
+        let new = alloc("new-1", "2026-12-01", "2026-12-05");
+        let twin = alloc("7", "2026-12-01", "2026-12-05");
+        let c = LocalChange::Create(new.clone());
+        // One look-alike was there before it was made: a second one means it landed.
+        assert_eq!(queue_baseline(&ws(&[twin.clone(), new.clone()]), &c), 1);
+        assert!(!landed(&ws(&[twin.clone()]), window(), &c, 1));
+        let landed_twin = alloc("8", "2026-12-01", "2026-12-05");
+        assert!(landed(&ws(&[twin, landed_twin]), window(), &c, 1));
+        // Outside the loaded window nothing can be told: never taken as landed.
+        let far = LocalChange::Create(alloc("new-2", "2030-01-01", "2030-01-05"));
+        assert!(!landed(
+            &ws(&[alloc("9", "2030-01-01", "2030-01-05")]),
+            window(),
+            &far,
+            0
+        ));
+    }
+
+    #[test]
+    fn an_update_has_landed_when_the_record_equals_it_and_a_delete_when_it_is_gone() {
+        let from = alloc("7", "2026-12-01", "2026-12-05");
+        let to = alloc("7", "2026-12-08", "2026-12-12");
+        let up = LocalChange::Update {
+            from: from.clone(),
+            to: to.clone(),
+        };
+        assert!(!landed(&ws(std::slice::from_ref(&from)), window(), &up, 0));
+        assert!(landed(
+            &ws(&[Allocation { version: 2, ..to }]),
+            window(),
+            &up,
+            0
+        ));
+        let del = LocalChange::Delete(from.clone());
+        assert!(!landed(&ws(std::slice::from_ref(&from)), window(), &del, 0));
+        assert!(landed(&ws(&[]), window(), &del, 0));
+    }
+
+    #[test]
+    fn a_split_has_landed_when_the_first_part_is_cut_and_the_second_exists() {
+        let original = alloc("7", "2026-12-01", "2026-12-12");
+        let first = alloc("7", "2026-12-01", "2026-12-05");
+        let second = alloc("new-1", "2026-12-08", "2026-12-12");
+        let c = LocalChange::Split {
+            original: original.clone(),
+            first: first.clone(),
+            second: second.clone(),
+        };
+        assert!(!landed(&ws(&[original]), window(), &c, 0));
+        assert!(!landed(&ws(std::slice::from_ref(&first)), window(), &c, 0));
+        let real_second = Allocation {
+            id: Id::new("8"),
+            ..second
+        };
+        assert!(landed(&ws(&[first, real_second]), window(), &c, 0));
+    }
+}
