@@ -215,7 +215,7 @@ mod tests {
         let c = LocalChange::Create(new.clone());
         // One look-alike was there before it was made: a second one means it landed.
         assert_eq!(queue_baseline(&ws(&[twin.clone(), new.clone()]), &c), 1);
-        assert!(!landed(&ws(&[twin.clone()]), window(), &c, 1));
+        assert!(!landed(&ws(std::slice::from_ref(&twin)), window(), &c, 1));
         let landed_twin = alloc("8", "2026-12-01", "2026-12-05");
         assert!(landed(&ws(&[twin, landed_twin]), window(), &c, 1));
         // Outside the loaded window nothing can be told: never taken as landed.
