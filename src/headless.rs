@@ -490,13 +490,24 @@ pub async fn resolve(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Exit {
+    // Nothing could be tried: say which ids were not done, not only why.
+    let not_done = |err: &mut dyn Write| {
+        let ids: Vec<String> = ids.iter().map(|i| clean(i.trim())).collect();
+        let _ = writeln!(err, "allot: not done: {}", ids.join(", "));
+    };
     let lookup = match load(backend, ctx, err).await {
         Ok(l) => l,
-        Err(exit) => return exit,
+        Err(exit) => {
+            not_done(err);
+            return exit;
+        }
     };
     let requests: HashMap<Id, Request> = match load_requests(backend, err).await {
         Ok(r) => r.into_iter().map(|q| (q.id.clone(), q)).collect(),
-        Err(exit) => return exit,
+        Err(exit) => {
+            not_done(err);
+            return exit;
+        }
     };
     let mut failed = false;
     for raw in ids {
@@ -822,6 +833,23 @@ mod tests {
         let (exit, out, _) = act(&b, &ctx(Some("1005")), Act::Cancel, &["5003"]).await;
         assert_eq!(exit, Exit::Success);
         assert!(out.starts_with("cancelled request 5003 ("), "{out}");
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_backend_fails_naming_every_id_not_done() {
+        use crate::client::kantata::backend::KantataBackend;
+        use crate::client::kantata::http::HttpConfig;
+        // Nothing listens on port 1 of this machine: the connection is refused at once.
+        let mut http = HttpConfig::new("http://127.0.0.1:1/api/v1", "t");
+        http.retries = 0;
+        let b = KantataBackend::new(http).unwrap();
+        let ids = vec!["5001".to_string(), "5014".to_string()];
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let exit = resolve(&b, &ctx(None), &Act::Reject, &ids, &mut out, &mut err).await;
+        let err = String::from_utf8(err).unwrap();
+        assert_eq!(exit, Exit::Failed);
+        assert!(out.is_empty());
+        assert!(err.ends_with("allot: not done: 5001, 5014\n"), "{err}");
     }
 
     #[tokio::test]

@@ -6,6 +6,7 @@ pub mod client;
 pub mod config;
 pub mod domain;
 pub mod headless;
+pub mod journal;
 pub mod paths;
 pub mod runtime;
 pub mod sandbox;

@@ -10,6 +10,7 @@ use allot::client::{Backend, BackendKind};
 use allot::config::{self, Asked, BackendChoice, Settings};
 use allot::domain::dates::{FIRST_SUPPORTED, LAST_SUPPORTED, add_months};
 use allot::domain::{DateRange, Id};
+use allot::journal::{Journal, workspace_key};
 use allot::{headless, paths, runtime};
 use chrono::NaiveDate;
 use clap::Parser;
@@ -129,9 +130,48 @@ fn run_tui(cli: &Cli, settings: &Settings, warning: Option<String>) -> ExitCode 
     if let Some(notice) = warning.or(opened.notice.clone()) {
         state.say(notice);
     }
-    let result = tokio.block_on(runtime::run(opened.backend.clone(), state));
+    let journal = open_journal(&opened, settings, &mut state);
+    let result = tokio.block_on(runtime::run(opened.backend.clone(), state, journal));
+    // A write still in flight (a signal, keep on quit) is in the journal: do not wait for it.
+    tokio.shutdown_timeout(std::time::Duration::from_millis(500));
     drop(opened.temp);
     exit_code(result)
+}
+
+/// The journal of unsent edits for this workspace, with what the last session left offered back.
+/// A demo in a temporary directory has none (its workspace goes when allot exits). Without a
+/// journal allot still runs, and says edits are not kept if it stops.
+fn open_journal(opened: &Opened, settings: &Settings, state: &mut State) -> Option<Journal> {
+    if opened.temp.is_some() {
+        return None;
+    }
+    let user = acting_user(settings);
+    let key = workspace_key(
+        opened.kind.label(),
+        &opened.label,
+        user.as_ref().map(|u| u.as_str()),
+    );
+    let opened = Journal::open(&paths::journal(), &key).and_then(|mut j| {
+        let left = j.leftovers()?;
+        Ok((j, left))
+    });
+    match opened {
+        Ok((journal, left)) => {
+            if !left.is_empty() {
+                tracing::info!("journal: {} edit(s) left from the last session", left.len());
+            }
+            allot::journal::offer::offer_leftovers(state, left);
+            Some(journal)
+        }
+        Err(e) => {
+            tracing::error!("{e}");
+            state.fail(
+                e,
+                "edits are still sent, but not kept if allot stops before they are saved",
+            );
+            None
+        }
+    }
 }
 
 /// `allot config check`: which file and profile apply, and whether the backend answers.
@@ -223,10 +263,29 @@ fn planner_runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
         })
 }
 
-/// How the planner's run ends, as an exit status (the error reported after the terminal is back).
-fn exit_code(result: color_eyre::Result<()>) -> ExitCode {
+/// How the planner's run ends, as an exit status (said after the terminal is back). After a
+/// signal or the end of input, stderr may be gone: writing to it is tried, never required.
+fn exit_code(result: color_eyre::Result<runtime::Outcome>) -> ExitCode {
+    use std::io::Write;
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(outcome) => {
+            let why = match &outcome.ended {
+                runtime::Ended::Quit => None,
+                runtime::Ended::EndOfInput => Some("the terminal's input ended".to_string()),
+                runtime::Ended::Signal(name, _) => Some(format!("stopped by {name}")),
+            };
+            if !outcome.kept.is_empty() {
+                let labels: Vec<String> = outcome.kept.iter().map(|l| clean(l)).collect();
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "allot: {}{}; kept for the next start: {}",
+                    why.map(|w| format!("{w}: ")).unwrap_or_default(),
+                    allot::journal::offer::count(labels.len()),
+                    labels.join("; ")
+                );
+            }
+            ExitCode::from(outcome.code())
+        }
         Err(e) => {
             eprintln!("allot: {}", clean_lines(&format!("{e:?}")));
             ExitCode::FAILURE

@@ -18,3 +18,8 @@ pub fn default_db() -> PathBuf {
 pub fn log_dir() -> PathBuf {
     data_dir().join("logs")
 }
+
+/// The journal of unsent edits (all workspaces; rows are keyed by workspace).
+pub fn journal() -> PathBuf {
+    data_dir().join("journal.db")
+}

@@ -6,6 +6,7 @@
 
 use crate::app::{Action, Effect, State, update};
 use crate::client::Backend;
+use crate::journal::Journal;
 use crate::ui;
 use color_eyre::eyre::Result;
 use crossterm::event::{Event, EventStream};
@@ -89,7 +90,125 @@ pub fn install_hooks() -> Result<()> {
     Ok(())
 }
 
-pub async fn run(backend: Arc<dyn Backend>, mut state: State) -> Result<()> {
+/// How the planner's run ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Ended {
+    /// The user quit.
+    Quit,
+    /// The terminal's input ended (the terminal went away).
+    EndOfInput,
+    /// A signal (SIGHUP: a dropped connection; SIGTERM; SIGINT), with the exit status it gives.
+    Signal(&'static str, u8),
+}
+
+/// The end of a run and what was still unsaved then (kept in the journal for the next start).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    pub ended: Ended,
+    pub kept: Vec<String>,
+}
+
+impl Outcome {
+    /// The exit status: signals give 128 + their number; input ending with edits kept gives 1.
+    pub fn code(&self) -> u8 {
+        match &self.ended {
+            Ended::Quit => 0,
+            Ended::EndOfInput if self.kept.is_empty() => 0,
+            Ended::EndOfInput => 1,
+            Ended::Signal(_, code) => *code,
+        }
+    }
+}
+
+/// Makes the journal equal to what `state` holds unsaved. Called after every dispatch and
+/// before the effects it returned are spawned, so an edit is on disk before it is on the wire.
+pub fn sync_journal(journal: Option<&mut Journal>, state: &State) -> Option<String> {
+    let journal = journal?;
+    match journal.sync(state) {
+        Ok(_) => None,
+        Err(e) => {
+            tracing::error!("journal: {e}");
+            Some(e)
+        }
+    }
+}
+
+/// One dispatch: the reducer, then the journal, then the effects (handed to `spawn`), in that
+/// order, so an edit is on disk before it is on the wire. Returns why the journal failed, if it
+/// did (the effects are spawned anyway: the edit is still sent).
+pub fn dispatch_journaled(
+    state: &mut State,
+    action: Action,
+    journal: Option<&mut Journal>,
+    mut spawn: impl FnMut(Effect),
+) -> Option<String> {
+    let effects = update(state, action);
+    let failed = sync_journal(journal, state);
+    for effect in effects {
+        spawn(effect);
+    }
+    failed
+}
+
+/// The terminal signals that end allot, as one future per wait. Without them (a platform
+/// without Unix signals, or one that refused) the future never resolves.
+struct Signals {
+    #[cfg(unix)]
+    streams: Vec<(tokio::signal::unix::Signal, &'static str, u8)>,
+}
+
+impl Signals {
+    fn new() -> Signals {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let kinds = [
+                (SignalKind::hangup(), "SIGHUP", 129),
+                (SignalKind::terminate(), "SIGTERM", 143),
+                (SignalKind::interrupt(), "SIGINT", 130),
+            ];
+            let streams = kinds
+                .into_iter()
+                .filter_map(|(kind, name, code)| match signal(kind) {
+                    Ok(s) => Some((s, name, code)),
+                    Err(e) => {
+                        tracing::warn!("cannot watch {name}: {e}");
+                        None
+                    }
+                })
+                .collect();
+            Signals { streams }
+        }
+        #[cfg(not(unix))]
+        Signals {}
+    }
+
+    async fn next(&mut self) -> (&'static str, u8) {
+        #[cfg(unix)]
+        {
+            let waits = self.streams.iter_mut().map(|(s, name, code)| {
+                let (name, code) = (*name, *code);
+                Box::pin(async move {
+                    s.recv().await;
+                    (name, code)
+                })
+            });
+            let waits: Vec<_> = waits.collect();
+            if waits.is_empty() {
+                return std::future::pending().await;
+            }
+            futures::future::select_all(waits).await.0
+        }
+        #[cfg(not(unix))]
+        std::future::pending().await
+    }
+}
+
+pub async fn run(
+    backend: Arc<dyn Backend>,
+    mut state: State,
+    mut journal: Option<Journal>,
+) -> Result<Outcome> {
     enable_raw_mode()?;
     let _guard = TerminalGuard;
     // Clear directly: ratatui's Terminal::clear asks the terminal for the cursor position,
@@ -104,9 +223,12 @@ pub async fn run(backend: Arc<dyn Backend>, mut state: State) -> Result<()> {
 
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
     let mut events = EventStream::new();
+    let mut signals = Signals::new();
     let size = terminal.size()?;
-    let dispatch = |state: &mut State, action: Action| {
-        for effect in update(state, action) {
+    // The journal failed once already: said once, not after every key.
+    let mut journal_failed = false;
+    let mut dispatch = |state: &mut State, action: Action| -> Option<String> {
+        dispatch_journaled(state, action, journal.as_mut(), |effect| {
             tracing::debug!(?effect, "effect");
             let backend = backend.clone();
             let tx = tx.clone();
@@ -114,10 +236,17 @@ pub async fn run(backend: Arc<dyn Backend>, mut state: State) -> Result<()> {
                 let action = execute_effect(backend.as_ref(), effect).await;
                 let _ = tx.send(action);
             });
+        })
+    };
+    let mut step = |state: &mut State, action: Action| {
+        if let Some(why) = dispatch(state, action)
+            && !std::mem::replace(&mut journal_failed, true)
+        {
+            dispatch(state, Action::JournalFailed(why));
         }
     };
-    dispatch(&mut state, Action::Resize(size.width, size.height));
-    dispatch(&mut state, Action::Start);
+    step(&mut state, Action::Resize(size.width, size.height));
+    step(&mut state, Action::Start);
 
     // Someone else may write to the same workspace: look for their changes every few seconds.
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(3));
@@ -126,13 +255,13 @@ pub async fn run(backend: Arc<dyn Backend>, mut state: State) -> Result<()> {
     let mut watch = tokio::time::interval(std::time::Duration::from_millis(250));
     watch.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut dirty = true;
-    loop {
+    let ended = loop {
         if dirty {
             draw(&mut terminal, &state)?;
             dirty = false;
         }
         if state.quit {
-            break;
+            break Ended::Quit;
         }
         let action = tokio::select! {
             event = events.next() => match event {
@@ -141,10 +270,12 @@ pub async fn run(backend: Arc<dyn Backend>, mut state: State) -> Result<()> {
                 Some(Ok(_)) => None,
                 Some(Err(e)) => {
                     tracing::error!("terminal input failed: {e}");
+                    log_kept(&state, "terminal input failed");
                     return Err(e.into());
                 }
-                None => break,
+                None => break Ended::EndOfInput,
             },
+            (name, code) = signals.next() => break Ended::Signal(name, code),
             Some(action) = rx.recv() => Some(action),
             _ = tick.tick() => Some(Action::Tick),
             _ = watch.tick() => {
@@ -153,12 +284,35 @@ pub async fn run(backend: Arc<dyn Backend>, mut state: State) -> Result<()> {
             }
         };
         if let Some(action) = action {
-            dispatch(&mut state, action);
+            step(&mut state, action);
             // An action that changed nothing visible (a quiet check) does not redraw.
             dirty |= !std::mem::take(&mut state.quiet);
         }
+    };
+    let how = match &ended {
+        Ended::Quit => "quit",
+        Ended::EndOfInput => "the terminal's input ended",
+        Ended::Signal(name, _) => name,
+    };
+    Ok(Outcome {
+        kept: log_kept(&state, how),
+        ended,
+    })
+}
+
+/// Logs which edits the journal keeps for the next start (the journal is already written).
+fn log_kept(state: &State, how: &str) -> Vec<String> {
+    let kept = crate::journal::offer::unsaved_labels(state);
+    if kept.is_empty() {
+        tracing::info!("stopping ({how}); nothing unsaved");
+    } else {
+        tracing::warn!(
+            "stopping ({how}); {} kept in the journal for the next start: {}",
+            crate::journal::offer::count(kept.len()),
+            kept.join("; ")
+        );
     }
-    Ok(())
+    kept
 }
 
 fn draw(terminal: &mut Terminal<CrosstermBackend<Stdout>>, state: &State) -> Result<()> {

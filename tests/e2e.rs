@@ -3,6 +3,7 @@
 mod common;
 
 use common::PtyApp;
+use common::sandbox::{planner_on, sandbox};
 
 #[test]
 fn demo_opens_shows_three_views_with_data_and_quits_cleanly() {
@@ -464,46 +465,6 @@ fn a_planner_moves_a_bar_on_ruddr_through_the_sandbox() {
         })
         .collect();
     assert_eq!(moved, vec![7], "{last}");
-}
-
-/// `allot --backend <dialect> --url <sandbox>` at 100x30 without colour, its key in the
-/// environment.
-fn planner_on(sandbox: &allot::sandbox::Sandbox, home: &std::path::Path) -> PtyApp {
-    let (backend, var) = match sandbox.dialect() {
-        allot::sandbox::Dialect::Kantata => ("kantata", "KANTATA_ACCESS_TOKEN"),
-        allot::sandbox::Dialect::Ruddr => ("ruddr", "RUDDR_API_KEY"),
-    };
-    let args = [
-        "--backend",
-        backend,
-        "--url",
-        &sandbox.url,
-        "--today",
-        "2026-11-23",
-    ];
-    PtyApp::spawn(
-        &args,
-        100,
-        30,
-        home,
-        &[(var, &sandbox.token), ("NO_COLOR", "1")],
-    )
-}
-
-/// The demo workspace served by `allot-sandbox` in `dialect`, on a runtime that keeps serving
-/// while the binary under test runs.
-fn sandbox(dialect: allot::sandbox::Dialect) -> (tokio::runtime::Runtime, allot::sandbox::Sandbox) {
-    use allot::sandbox::{Sandbox, SandboxConfig};
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let today = allot::domain::dates::parse_date("2026-11-23").unwrap();
-    let sandbox = rt
-        .block_on(Sandbox::start(SandboxConfig::new(dialect, today)))
-        .unwrap();
-    (rt, sandbox)
 }
 
 #[test]

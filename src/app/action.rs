@@ -12,7 +12,14 @@ use crate::domain::{Allocation, DateRange, Request, Roster};
 pub enum Action {
     /// First action: ask for the data.
     Start,
+    /// `q` / Ctrl-c: quits at once when nothing is unsaved, else opens the quit dialog.
     Quit,
+    /// An answer in the quit dialog.
+    QuitDialog(crate::journal::QuitChoice),
+    /// An answer to the offer of kept edits.
+    Offer(crate::journal::OfferChoice),
+    /// The journal could not be written: say so (once).
+    JournalFailed(String),
     ShowView(View),
     NextView,
     PrevView,

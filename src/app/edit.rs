@@ -13,7 +13,8 @@ use crate::client::{Applied, BackendError, Change, NewAllocation, NewResource};
 use crate::domain::{Allocation, Id, Resource, Workspace};
 use std::collections::{HashMap, VecDeque};
 
-#[derive(Clone, Debug, PartialEq)]
+/// Serializable so the journal can keep unsent changes across a restart.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum LocalChange {
     Create(Allocation),
     Update {
@@ -151,6 +152,9 @@ pub struct Edits {
     /// The backend could not be reached (or was too busy): the queue is kept as it is and sent
     /// again on the next tick.
     pub stalled: bool,
+    /// Why the queue is not saved yet, in the backend's words (for the quit dialog and the
+    /// journal); `None` while it is simply being sent.
+    pub failure: Option<String>,
 }
 
 impl Edits {
@@ -284,7 +288,7 @@ fn send_next(state: &mut State) -> Vec<Effect> {
 }
 
 /// The version the backend last confirmed for `a` (what a stale check compares against).
-fn version_of(ws: &Workspace, versions: &HashMap<Id, i64>, a: &Allocation) -> i64 {
+pub(crate) fn version_of(ws: &Workspace, versions: &HashMap<Id, i64>, a: &Allocation) -> i64 {
     versions
         .get(&a.id)
         .copied()
@@ -349,6 +353,7 @@ pub fn applied(
     state.edits.in_flight = None;
     match result {
         Ok(results) => {
+            state.edits.failure = None;
             let Some(write) = state.edits.queue.pop_front() else {
                 return Vec::new();
             };
@@ -359,6 +364,7 @@ pub fn applied(
         // Nothing reached the backend: keep every edit and try again shortly.
         Err(BackendError::Unavailable(why)) => {
             state.edits.stalled = true;
+            state.edits.failure = Some(why.clone());
             let n = state.edits.queue.len();
             state.fail_held(
                 why,
@@ -375,6 +381,8 @@ pub fn applied(
         }
         // It may have landed: take it back on screen, then read the truth.
         Err(e @ BackendError::Unknown(_)) => {
+            // Kept in hand, marked unknown: once reloaded, what landed is told from what did not.
+            crate::journal::offer::hold_unknown(state, &e.to_string());
             rollback(state, e);
             return vec![state.start(Effect::LoadAllocations(state.window))];
         }

@@ -213,6 +213,10 @@ pub struct State {
     pub error_shown: super::messages::Shown,
     /// `L`: the message log overlay, scrolled this many lines from its top (newest) line.
     pub log_view: Option<usize>,
+    /// `q` with edits unsaved: the dialog asking whether to wait, keep or discard them.
+    pub quit_dialog: bool,
+    /// Edits kept in hand (from the last session, or whose answer was lost), offered back.
+    pub offer: Option<crate::journal::Offer>,
 }
 
 /// A destructive action waiting for y/n.
@@ -282,6 +286,8 @@ impl State {
             notice_shown: Default::default(),
             error_shown: Default::default(),
             log_view: None,
+            quit_dialog: false,
+            offer: None,
         }
     }
 

@@ -8,6 +8,7 @@ use crate::domain::{
     Allocation, Amount, DateRange, Id, Person, Project, Request, RequestStatus, Resource, Roster,
     RowKey, WeeklyCapacity,
 };
+use crate::journal::QuitChoice;
 use chrono::{NaiveDate, TimeZone, Utc};
 
 fn d(s: &str) -> NaiveDate {
@@ -1931,16 +1932,20 @@ fn a_refused_resource_change_is_rolled_back_with_the_backends_words() {
 }
 
 #[test]
-fn quitting_while_saving_waits_for_the_writes_and_q_again_quits_anyway() {
+fn quitting_while_saving_asks_and_wait_quits_once_saved_and_q_again_keeps() {
     let mut s = on_bar();
     let (seq, _) = only_apply(&update(&mut s, Action::Shift(1)));
     update(&mut s, Action::Quit);
-    assert!(!s.quit, "the write in flight would be lost");
+    assert!(
+        !s.quit && s.quit_dialog,
+        "the write in flight is asked about"
+    );
+    update(&mut s, Action::QuitDialog(QuitChoice::Wait));
     assert!(
         s.notice
             .as_deref()
             .unwrap()
-            .starts_with("Saving 1 edit(s), then quitting")
+            .starts_with("Waiting for 1 unsaved edit to be saved, then quitting")
     );
     let confirmed = Allocation {
         version: 2,
@@ -1959,11 +1964,13 @@ fn quitting_while_saving_waits_for_the_writes_and_q_again_quits_anyway() {
     update(&mut s, Action::Shift(1));
     update(&mut s, Action::Quit);
     update(&mut s, Action::Quit);
-    assert!(s.quit, "q twice does not wait");
+    assert!(s.quit, "q twice does not wait: the journal keeps the edit");
+    assert_eq!(s.edits.queue.len(), 1);
 
     let mut s = on_bar();
     let (seq, _) = only_apply(&update(&mut s, Action::Shift(1)));
     update(&mut s, Action::Quit);
+    update(&mut s, Action::QuitDialog(QuitChoice::Wait));
     update(
         &mut s,
         Action::Applied {
@@ -1980,7 +1987,8 @@ fn quitting_waits_for_a_resolution_in_flight_too() {
     update(&mut s, Action::Reject);
     update(&mut s, Action::ConfirmYes);
     update(&mut s, Action::Quit);
-    assert!(!s.quit);
+    assert!(!s.quit && s.quit_dialog);
+    update(&mut s, Action::QuitDialog(QuitChoice::Wait));
     let mut rejected = s.ws.requests[&Id::new("q1")].clone();
     rejected.status = RequestStatus::Rejected;
     update(

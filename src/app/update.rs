@@ -8,6 +8,7 @@ use super::{edit, form, quick, request_form, requests, scheduled, staffing};
 use crate::domain::dates::{DateRange, add_days, add_months, week_start};
 use crate::domain::stats::row_stats;
 use crate::domain::{RowKey, Workspace};
+use crate::journal;
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 
@@ -20,15 +21,13 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.clear_error();
             return reload(state);
         }
-        Action::Quit if state.writes_in_flight() > 0 && !state.quit_when_saved => {
-            // Quitting now would drop writes in flight: finish them first.
-            state.quit_when_saved = true;
-            state.say_held(format!(
-                "Saving {} edit(s), then quitting… (q again quits without waiting)",
-                state.writes_in_flight()
-            ));
-        }
-        Action::Quit => state.quit = true,
+        Action::Quit => journal::offer::quit(state),
+        Action::QuitDialog(choice) => journal::offer::choose_quit(state, choice),
+        Action::Offer(choice) => return journal::offer::choose(state, choice),
+        Action::JournalFailed(why) => state.fail(
+            why,
+            "edits are still sent, but not kept if allot stops before they are saved",
+        ),
         Action::ToggleHelp => state.help = !state.help,
         Action::ToggleLog => {
             state.log_view = if state.log_view.is_some() {
@@ -152,16 +151,19 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
         },
         Action::RequestCreated(result) => {
+            let refused = result.is_err();
             requests::created(state, result);
-            quit_if_saved(state);
+            quit_if_saved(state, refused);
         }
         Action::Resolved { id, result } => {
+            let refused = result.is_err();
             requests::resolved(state, id, result, "resolve");
-            quit_if_saved(state);
+            quit_if_saved(state, refused);
         }
         Action::Reassigned { id, result } => {
+            let refused = result.is_err();
             requests::resolved(state, id, result, "reassign");
-            quit_if_saved(state);
+            quit_if_saved(state, refused);
         }
         Action::NewAllocation if state.view == View::Resources => staffing::open_new(state),
         Action::NewAllocation => quick::open_new(state),
@@ -275,13 +277,17 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         },
         Action::Applied { seq, result } => {
             let saved_after_stall = result.is_ok() && state.error_is_held();
+            let refused = result.is_err();
             let effects = edit::applied(state, seq, result);
             settle_messages(state, saved_after_stall);
             after_data_change(state);
-            quit_if_saved(state);
+            quit_if_saved(state, refused);
             return effects;
         }
         Action::Tick if state.edits.stalled => return edit::resume(state),
+        Action::Tick if state.offer.is_some() => {
+            return journal::offer::retry_load(state).unwrap_or_default();
+        }
         Action::Tick => {
             state.quiet = true;
             if !state.edits.is_saving() && state.pending.is_empty() && state.form.is_none() {
@@ -360,6 +366,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                     rebuild_rows(state);
                     // Requests may have come first, before we knew who "I" am.
                     rebuild_queue(state);
+                    return journal::offer::loaded(state);
                 }
                 Err(e) => state.fail(e, "could not load people"),
             }
@@ -379,6 +386,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                             .retain(|id| state.ws.allocations.contains_key(id));
                         refresh_resources(state);
                         rebuild_gantt(state);
+                        return journal::offer::loaded(state);
                     }
                     Err(e) => state.fail(e, "could not load allocations"),
                 }
@@ -418,15 +426,20 @@ fn settle_messages(state: &mut State, saved_after_stall: bool) {
     }
 }
 
-/// After a write is answered: quit if the user asked to once saved. A refused write stops
-/// the quit so its message can be read.
-fn quit_if_saved(state: &mut State) {
+/// After a write is answered: quit if the user asked to and everything is saved. A refused
+/// write stops the quit so its message can be read (an older message does not).
+fn quit_if_saved(state: &mut State, refused: bool) {
     if state.writes_in_flight() == 0 {
         // Messages held while writes waited are no longer true.
         state.release();
     }
+    // Asked to quit, and everything got saved while the dialog was open: quit as asked.
+    if state.quit_dialog && journal::offer::unsaved(state) == 0 {
+        state.quit_dialog = false;
+        state.quit = !refused;
+    }
     if state.quit_when_saved && state.writes_in_flight() == 0 {
-        state.quit = state.error.is_none();
+        state.quit = !refused;
         state.quit_when_saved = false;
     }
 }

@@ -27,7 +27,7 @@ pub struct Project {
 
 /// A workspace resource: who (or, when unnamed, which role) is on a project.
 /// Kantata's workspace resource; a Ruddr member or placeholder has no project.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Resource {
     pub id: Id,
     pub project_id: Option<Id>,
@@ -91,7 +91,7 @@ pub fn fmt_hours(minutes: u64) -> String {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Allocation {
     pub id: Id,
     pub resource_id: Id,

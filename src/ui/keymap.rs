@@ -14,6 +14,27 @@ pub fn action_for(state: &State, key: KeyEvent) -> Option<Action> {
     if ctrl && key.code == KeyCode::Char('c') {
         return Some(Action::Quit);
     }
+    if state.quit_dialog {
+        use crate::journal::QuitChoice;
+        return Some(Action::QuitDialog(match key.code {
+            KeyCode::Enter => QuitChoice::Keep,
+            KeyCode::Char('q') => return Some(Action::Quit),
+            KeyCode::Char('w') => QuitChoice::Wait,
+            KeyCode::Char('d') => QuitChoice::Discard,
+            KeyCode::Esc => QuitChoice::Back,
+            _ => return None,
+        }));
+    }
+    if state.offer.is_some() {
+        // Kept edits are modal until the user chooses (q quits and keeps them for next time).
+        use crate::journal::OfferChoice;
+        return match key.code {
+            KeyCode::Enter => Some(Action::Offer(OfferChoice::Send)),
+            KeyCode::Char('d') => Some(Action::Offer(OfferChoice::Discard)),
+            KeyCode::Char('q') => Some(Action::Quit),
+            _ => None,
+        };
+    }
     if state.log_view.is_some() {
         // The message log is modal: it scrolls, and closes on L or Esc.
         use crate::app::messages::LogInput;

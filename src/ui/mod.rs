@@ -6,6 +6,7 @@ pub mod help;
 pub mod keymap;
 pub mod log;
 pub mod pen;
+pub mod quit;
 pub mod requests;
 pub mod resources;
 pub mod rows;
@@ -68,4 +69,10 @@ pub fn render(state: &State, f: &mut Frame) {
         help::render(&theme, f, area);
     }
     log::render(state, &theme, f, area);
+    if let Some(offer) = &state.offer {
+        quit::render_offer(state, offer, &theme, f, area);
+    }
+    if state.quit_dialog {
+        quit::render_quit(state, &theme, f, area);
+    }
 }

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod demo;
+pub mod sandbox;
 
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 use std::io::{Read, Write};
@@ -132,6 +133,47 @@ impl PtyApp {
         self.writer.flush().expect("flush pty");
     }
 
+    /// The process id, to send it signals.
+    pub fn pid(&self) -> u32 {
+        self.child.process_id().expect("a running child")
+    }
+
+    /// Sends signal `name` (HUP, TERM, KILL…) to allot, as a dropped connection or `kill` would.
+    pub fn signal(&self, name: &str) {
+        let status = std::process::Command::new("kill")
+            .args([format!("-{name}"), self.pid().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill -{name} failed");
+    }
+
+    /// Each thread's name and what it waits on in the kernel (Linux), to tell where a process
+    /// that will not exit is stuck.
+    fn threads(&self) -> String {
+        let Ok(tasks) = std::fs::read_dir(format!("/proc/{}/task", self.pid())) else {
+            return "(no /proc entry)".into();
+        };
+        tasks
+            .flatten()
+            .map(|t| {
+                let read = |f: &str| std::fs::read_to_string(t.path().join(f)).unwrap_or_default();
+                format!("{} {}", read("comm").trim(), read("wchan"))
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+            + &std::process::Command::new("gdb")
+                .args([
+                    "-p",
+                    &self.pid().to_string(),
+                    "-batch",
+                    "-ex",
+                    "thread apply all bt 25",
+                ])
+                .output()
+                .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+                .unwrap_or_default()
+    }
+
     /// Waits for the process to exit and returns its exit code.
     pub fn wait_exit(&mut self) -> u32 {
         let deadline = Instant::now() + WAIT;
@@ -140,8 +182,11 @@ impl PtyApp {
                 return status.exit_code();
             }
             if Instant::now() > deadline {
+                // The screen first: killing it restores the terminal (a blank screen).
+                let screen = self.screen();
+                let threads = self.threads();
                 let _ = self.child.kill();
-                panic!("allot did not exit; screen was:\n{}", self.screen());
+                panic!("allot did not exit; its threads were:\n{threads}\nscreen was:\n{screen}");
             }
             std::thread::sleep(Duration::from_millis(25));
         }

@@ -1,0 +1,45 @@
+//! The sandbox served in-process for PTY tests, and `allot` started against it.
+
+use super::PtyApp;
+
+/// `allot --backend <dialect> --url <sandbox>` at 100x30 without colour, its key in the
+/// environment.
+pub fn planner_on(sandbox: &allot::sandbox::Sandbox, home: &std::path::Path) -> PtyApp {
+    let (backend, var) = match sandbox.dialect() {
+        allot::sandbox::Dialect::Kantata => ("kantata", "KANTATA_ACCESS_TOKEN"),
+        allot::sandbox::Dialect::Ruddr => ("ruddr", "RUDDR_API_KEY"),
+    };
+    let args = [
+        "--backend",
+        backend,
+        "--url",
+        &sandbox.url,
+        "--today",
+        "2026-11-23",
+    ];
+    PtyApp::spawn(
+        &args,
+        100,
+        30,
+        home,
+        &[(var, &sandbox.token), ("NO_COLOR", "1")],
+    )
+}
+
+/// The demo workspace served by `allot-sandbox` in `dialect`, on a runtime that keeps serving
+/// while the binary under test runs.
+pub fn sandbox(
+    dialect: allot::sandbox::Dialect,
+) -> (tokio::runtime::Runtime, allot::sandbox::Sandbox) {
+    use allot::sandbox::{Sandbox, SandboxConfig};
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let today = allot::domain::dates::parse_date("2026-11-23").unwrap();
+    let sandbox = rt
+        .block_on(Sandbox::start(SandboxConfig::new(dialect, today)))
+        .unwrap();
+    (rt, sandbox)
+}
