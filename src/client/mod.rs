@@ -78,6 +78,22 @@ pub enum BackendError {
     Unknown(String),
     /// Anything else: storage, network, decoding.
     Other(String),
+    /// A batch sent change by change stopped part-way: `done` went through (one per change, in
+    /// order), the next change failed with `cause`, and the ones after it were not sent.
+    Partial {
+        done: Vec<Applied>,
+        cause: Box<BackendError>,
+    },
+}
+
+impl BackendError {
+    /// The failure itself, under any partial batch it ended.
+    pub fn cause(&self) -> &BackendError {
+        match self {
+            BackendError::Partial { cause, .. } => cause.cause(),
+            other => other,
+        }
+    }
 }
 
 impl fmt::Display for BackendError {
@@ -97,6 +113,7 @@ impl fmt::Display for BackendError {
             | BackendError::Unavailable(m)
             | BackendError::Unknown(m)
             | BackendError::Other(m) => f.write_str(m),
+            BackendError::Partial { cause, .. } => cause.fmt(f),
         }
     }
 }
@@ -104,6 +121,17 @@ impl fmt::Display for BackendError {
 impl std::error::Error for BackendError {}
 
 pub type BackendResult<T> = Result<T, BackendError>;
+
+/// A version for a record whose backend keeps none: FNV-1a of `s` (the fields that matter),
+/// 63 bits, stable across processes and builds (std's hasher is not).
+pub fn fingerprint(s: &str) -> i64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in s.bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    (h >> 1) as i64
+}
 
 /// A new allocation, before the backend gives it an id.
 #[derive(Clone, Debug, PartialEq)]
@@ -259,8 +287,10 @@ pub trait Backend: Send + Sync {
     }
 
     /// Applies `changes` in order. Backends that can (the embedded store) do it all or nothing;
-    /// this default runs them one by one and, when one fails, undoes the ones already done so
-    /// the store is left as it was.
+    /// this default runs them one by one and, when one fails after others went through, says
+    /// which with [`BackendError::Partial`]. Nothing is undone behind the caller's back: an
+    /// undo can fail too (or overwrite someone else's change), so the caller keeps what went
+    /// through and reads the backend again.
     async fn apply(&self, changes: Vec<Change>) -> BackendResult<Vec<Applied>> {
         let mut done: Vec<Applied> = Vec::with_capacity(changes.len());
         // Resources created in this batch, by the temporary id later changes use.
@@ -339,24 +369,42 @@ pub trait Backend: Send + Sync {
                     .update_allocation(a)
                     .await
                     .map(|a| vec![Applied::Updated(a)]),
-                Change::Delete { id, .. } => self
-                    .delete_allocation(id.clone())
-                    .await
-                    .map(|_| vec![Applied::Deleted(id)]),
-                Change::Split { id, date, .. } => self
-                    .split_allocation(id, date)
-                    .await
-                    .map(|(a, b)| vec![Applied::Split(a, b)]),
+                Change::Delete { id, version } => match self.check_unchanged(&id, version).await {
+                    Ok(()) => self
+                        .delete_allocation(id.clone())
+                        .await
+                        .map(|_| vec![Applied::Deleted(id)]),
+                    Err(e) => Err(e),
+                },
+                Change::Split { id, version, date } => {
+                    match self.check_unchanged(&id, version).await {
+                        Ok(()) => self
+                            .split_allocation(id, date)
+                            .await
+                            .map(|(a, b)| vec![Applied::Split(a, b)]),
+                        Err(e) => Err(e),
+                    }
+                }
             };
             match result {
                 Ok(applied) => done.extend(applied),
+                Err(e) if done.is_empty() => return Err(e),
                 Err(e) => {
-                    self.compensate(done).await;
-                    return Err(e);
+                    return Err(BackendError::Partial {
+                        done,
+                        cause: Box::new(e),
+                    });
                 }
             }
         }
         Ok(done)
+    }
+
+    /// Refuses, as [`BackendError::Stale`], when allocation `id` changed since `version` was
+    /// read. The default trusts the caller: backends whose delete and split can't check for
+    /// themselves (Kantata, Ruddr) read the record here first.
+    async fn check_unchanged(&self, _id: &Id, _version: i64) -> BackendResult<()> {
+        Ok(())
     }
 
     /// Creates workspace resources (Kantata: bulk, at most [`BULK_LIMIT`] per request).
@@ -409,7 +457,8 @@ pub trait Backend: Send + Sync {
         None
     }
 
-    /// Best-effort undo of changes already applied when a later one in the batch failed.
+    /// Best-effort undo of changes a backend made itself inside one call that then failed
+    /// (Ruddr's one-POST-each bulk create); a batch's partial failure is not undone.
     async fn compensate(&self, done: Vec<Applied>) {
         for applied in done.into_iter().rev() {
             let undone = match applied {
@@ -474,6 +523,8 @@ mod tests {
         creates: Mutex<Vec<usize>>,
         fail_on_update: bool,
         deleted: Mutex<Vec<Id>>,
+        /// An allocation that changed since it was read.
+        stale: Option<Id>,
     }
 
     #[async_trait]
@@ -528,6 +579,12 @@ mod tests {
             self.deleted.lock().unwrap().push(id);
             Ok(())
         }
+        async fn check_unchanged(&self, id: &Id, _version: i64) -> BackendResult<()> {
+            match &self.stale {
+                Some(s) if s == id => Err(BackendError::Stale(format!("{id} changed"))),
+                _ => Ok(()),
+            }
+        }
     }
 
     fn new(i: u64) -> Change {
@@ -551,7 +608,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_failure_midway_undoes_what_was_created() {
+    async fn a_failure_midway_says_what_went_through_and_undoes_nothing() {
         let b = Recorder {
             fail_on_update: true,
             ..Default::default()
@@ -571,14 +628,74 @@ mod tests {
             version: 1,
         };
         let err = b
-            .apply(vec![new(1), new(2), Change::Update(a)])
+            .apply(vec![new(1), new(2), Change::Update(a.clone()), new(3)])
             .await
             .unwrap_err();
-        assert_eq!(err.to_string(), "start_date: is locked");
+        assert_eq!(
+            err.to_string(),
+            "start_date: is locked",
+            "the cause's words"
+        );
+        let BackendError::Partial { done, cause } = &err else {
+            panic!("a partial failure: {err:?}")
+        };
+        assert_eq!(done.len(), 2, "the two creates went through");
+        assert!(matches!(&done[1], Applied::Created(x) if x.resource_id == Id::from(2)));
+        assert!(matches!(**cause, BackendError::Validation { .. }));
+        assert_eq!(err.cause(), &**cause);
+        assert!(
+            b.deleted.lock().unwrap().is_empty(),
+            "nothing undone behind the caller"
+        );
+        assert_eq!(
+            *b.creates.lock().unwrap(),
+            vec![2],
+            "nothing sent after the failure"
+        );
+
+        // Failing at the first change is a plain failure: nothing went through.
+        let err = b.apply(vec![Change::Update(a), new(4)]).await.unwrap_err();
+        assert!(matches!(err, BackendError::Validation { .. }), "{err:?}");
+    }
+
+    #[tokio::test]
+    async fn deletes_and_splits_are_checked_before_they_are_sent() {
+        let b = Recorder {
+            stale: Some(Id::new("9")),
+            ..Default::default()
+        };
+        let d = parse_date("2026-11-23").unwrap();
+        let err = b
+            .apply(vec![
+                Change::Delete {
+                    id: Id::new("8"),
+                    version: 3,
+                },
+                Change::Split {
+                    id: Id::new("9"),
+                    version: 3,
+                    date: d,
+                },
+            ])
+            .await
+            .unwrap_err();
+        let BackendError::Partial { done, cause } = err else {
+            panic!("partial")
+        };
+        assert_eq!(done, vec![Applied::Deleted(Id::new("8"))]);
+        assert!(matches!(*cause, BackendError::Stale(_)));
+        let err = b
+            .apply(vec![Change::Delete {
+                id: Id::new("9"),
+                version: 3,
+            }])
+            .await
+            .unwrap_err();
+        assert!(matches!(err, BackendError::Stale(_)));
         assert_eq!(
             *b.deleted.lock().unwrap(),
-            vec![Id::from(1), Id::from(0)],
-            "created ones deleted, newest first"
+            vec![Id::new("8")],
+            "9 never deleted"
         );
     }
 }

@@ -138,12 +138,7 @@ impl KantataBackend {
         if same {
             return Ok(Some(now));
         }
-        if now.version != a.version {
-            return Err(BackendError::Stale(format!(
-                "allocation {} was changed in Kantata since allot read it; nothing was overwritten",
-                a.id
-            )));
-        }
+        refuse_if_moved(&now, a.version)?;
         Ok(None)
     }
 
@@ -226,6 +221,17 @@ impl KantataBackend {
             .pop()
             .ok_or_else(|| BackendError::Other(format!("Kantata did not send request {id} back")))
     }
+}
+
+/// The one staleness check of every write: Kantata's record `now` against the version read.
+fn refuse_if_moved(now: &Allocation, version: i64) -> BackendResult<()> {
+    if now.version == version {
+        return Ok(());
+    }
+    Err(BackendError::Stale(format!(
+        "allocation {} was changed in Kantata since allot read it; nothing was overwritten",
+        now.id
+    )))
 }
 
 #[async_trait]
@@ -367,6 +373,12 @@ impl Backend for KantataBackend {
             .ok_or_else(|| {
                 BackendError::Other(format!("Kantata did not send allocation {} back", a.id))
             })
+    }
+
+    /// Kantata's delete and split take no version, so the record is read back first, as an
+    /// update's is (`apply` calls this before each).
+    async fn check_unchanged(&self, id: &Id, version: i64) -> BackendResult<()> {
+        refuse_if_moved(&self.fetch_allocation(id).await?, version)
     }
 
     async fn delete_allocation(&self, id: Id) -> BackendResult<()> {

@@ -60,6 +60,18 @@ fn read_only_refusal() -> BackendError {
     }
 }
 
+/// The one staleness check of every write: Ruddr's record `now` against the version (the
+/// fingerprint of the fields) the edit was made to.
+fn refuse_if_moved(now: &Allocation, version: i64) -> BackendResult<()> {
+    if now.version == version {
+        return Ok(());
+    }
+    Err(BackendError::Stale(format!(
+        "allocation {} was changed in Ruddr since it was read; nothing was overwritten",
+        now.id
+    )))
+}
+
 impl RuddrBackend {
     pub fn new(config: RuddrConfig) -> BackendResult<RuddrBackend> {
         Self::with_clock(config, Arc::new(TokioClock))
@@ -165,6 +177,17 @@ impl RuddrBackend {
         decode::decode("allocation", &v)
     }
 
+    /// Allocation `id` as Ruddr has it now.
+    async fn current(&self, id: &Id) -> BackendResult<Allocation> {
+        self.one(id)
+            .await?
+            .to_allocation()
+            .ok_or_else(|| BackendError::Validation {
+                field: None,
+                message: "time off is not changed here".into(),
+            })
+    }
+
     /// The allocation a write's answer describes.
     fn decoded(v: &Value) -> BackendResult<Allocation> {
         decode::decode::<WireAllocation>("allocation", v)?
@@ -207,11 +230,8 @@ impl RuddrBackend {
             .await?;
         match v {
             Some(v) => Self::decoded(&v),
-            // An empty answer (204): what was sent is what is stored.
-            None => Ok(Allocation {
-                server_total_minutes: None,
-                ..a.clone()
-            }),
+            // An empty answer (204): read it back for its new version.
+            None => self.current(&a.id).await,
         }
     }
 
@@ -473,8 +493,25 @@ impl Backend for RuddrBackend {
         if a.read_only || self.cache().read_only.contains(&a.id) {
             return Err(read_only_refusal());
         }
-        // Ruddr has no conditional writes, so the version is not checked.
+        // Ruddr has no conditional writes: the record is read first and compared.
+        let now = self.current(&a.id).await?;
+        let same = now.resource_id == a.resource_id
+            && now.range == a.range
+            && now.amount == a.amount
+            && now.notes == a.notes
+            && now.allocate_on_time_off == a.allocate_on_time_off;
+        if same {
+            // A resend of a write whose answer was lost: Ruddr already holds it.
+            return Ok(now);
+        }
+        refuse_if_moved(&now, a.version)?;
         self.patch(&a).await
+    }
+
+    /// Ruddr's delete and split take no version: the fields last read are compared with the
+    /// record's current ones first (`apply` calls this before each).
+    async fn check_unchanged(&self, id: &Id, version: i64) -> BackendResult<()> {
+        refuse_if_moved(&self.current(id).await?, version)
     }
 
     async fn delete_allocation(&self, id: Id) -> BackendResult<()> {
