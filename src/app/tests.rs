@@ -1044,16 +1044,213 @@ fn split_at_the_cursor_and_learn_the_second_parts_id() {
         },
     );
     assert!(s.ws.allocations.contains_key(&Id::new("901")));
+    // The undo merges back first and deletes the second part only then, so a failure half-way
+    // never leaves the first part alone.
     let (_, undo) = only_apply(&update(&mut s, Action::Undo));
+    assert!(
+        matches!(&undo[0], Change::Update(a) if a.id == Id::new("a1") && a.version == 2 && a.range.end == d("2026-11-27"))
+    );
     assert_eq!(
-        undo[0],
+        undo[1],
         Change::Delete {
             id: Id::new("901"),
             version: 1
         }
     );
+}
+
+/// Both bars marked (a2 on the Designer, then a1), moved a week earlier as one batch.
+fn two_marked_and_moved(s: &mut State) -> (u64, Vec<Change>) {
+    update(s, Action::ShowView(View::Gantt));
+    update(s, Action::Down);
+    update(s, Action::Toggle);
+    update(s, Action::Bottom);
+    update(s, Action::Toggle);
+    update(s, Action::Down);
+    update(s, Action::Mark);
+    update(s, Action::Top);
+    update(s, Action::Down);
+    update(s, Action::Down);
+    update(s, Action::Mark);
+    only_apply(&update(s, Action::Shift(-1)))
+}
+
+#[test]
+fn a_batch_that_fails_part_way_keeps_what_went_through_reloads_and_says_which() {
+    let mut s = loaded();
+    sizes(&mut s);
+    let before: Vec<Allocation> = ["a1", "a2"]
+        .iter()
+        .map(|id| s.ws.allocations[&Id::new(*id)].clone())
+        .collect();
+    let (seq, changes) = two_marked_and_moved(&mut s);
+    let [Change::Update(went), Change::Update(refused)] = &changes[..] else {
+        panic!("{changes:?}")
+    };
+    let effects = update(
+        &mut s,
+        Action::Applied {
+            seq,
+            result: Err(BackendError::Partial {
+                done: vec![Applied::Updated(Allocation {
+                    version: 7,
+                    ..went.clone()
+                })],
+                cause: Box::new(BackendError::Stale(
+                    "allocation a2 was changed in Kantata since allot read it".into(),
+                )),
+            }),
+        },
+    );
+    // What went through stays, the rest is taken back, and the truth is read again.
+    assert_eq!(effects, vec![Effect::LoadAllocations(s.window)]);
+    assert_eq!(s.pending, effects);
+    assert_eq!(s.ws.allocations[&went.id].range, went.range);
+    assert_eq!(s.ws.allocations[&went.id].version, 7, "learned");
+    let was = before.iter().find(|a| a.id == refused.id).unwrap();
+    assert_eq!(&s.ws.allocations[&refused.id], was, "taken back");
+    assert!(s.edits.queue.is_empty() && s.edits.in_flight.is_none());
+    let e = s.error.clone().unwrap();
     assert!(
-        matches!(&undo[1], Change::Update(a) if a.id == Id::new("a1") && a.version == 2 && a.range.end == d("2026-11-27"))
+        e.starts_with("allocation a2 was changed in Kantata since allot read it: 1 of 2 changes"),
+        "why first: {e}"
+    );
+    assert!(
+        e.contains("went through (zed Last · Apollo 11-16 → 11-20)"),
+        "{e}"
+    );
+    assert!(
+        e.contains("Unnamed Designer · Apollo 11-23 → 11-24 was not changed"),
+        "{e}"
+    );
+    assert!(!e.contains("Nothing was changed"), "{e}");
+    // The history holds what the backend holds: undo takes back the one that went through.
+    assert_eq!(s.edits.undo.len(), 1);
+    assert_eq!(s.edits.undo[0].forward.len(), 1);
+    let (_, undo) = only_apply(&update(&mut s, Action::Undo));
+    assert!(
+        matches!(&undo[..], [Change::Update(a)] if a.id == went.id && a.version == 7 && a.range == before.iter().find(|b| b.id == went.id).unwrap().range),
+        "{undo:?}"
+    );
+}
+
+#[test]
+fn a_batch_cut_off_part_way_by_an_outage_keeps_the_rest_and_sends_only_the_rest() {
+    let mut s = loaded();
+    sizes(&mut s);
+    let (seq, changes) = two_marked_and_moved(&mut s);
+    let shown: Vec<Allocation> = s.ws.allocations.values().cloned().collect();
+    let Change::Update(went) = &changes[0] else {
+        panic!("{changes:?}")
+    };
+    update(
+        &mut s,
+        Action::Applied {
+            seq,
+            result: Err(BackendError::Partial {
+                done: vec![Applied::Updated(Allocation {
+                    version: 7,
+                    ..went.clone()
+                })],
+                cause: Box::new(BackendError::Unavailable(
+                    "Kantata is unavailable (503)".into(),
+                )),
+            }),
+        },
+    );
+    assert!(s.edits.stalled);
+    let mut now: Vec<Allocation> = s.ws.allocations.values().cloned().collect();
+    now.iter_mut().for_each(|a| a.version = 1);
+    let mut shown = shown;
+    shown.iter_mut().for_each(|a| a.version = 1);
+    now.sort_by(|a, b| a.id.cmp(&b.id));
+    shown.sort_by(|a, b| a.id.cmp(&b.id));
+    assert_eq!(now, shown, "both still on screen");
+    let (again, rest) = only_apply(&update(&mut s, Action::Tick));
+    assert_eq!(again, seq);
+    assert_eq!(
+        rest,
+        changes[1..].to_vec(),
+        "the one that went through is not sent twice"
+    );
+    // The rest is refused later: what went through stays in the history.
+    update(
+        &mut s,
+        Action::Applied {
+            seq,
+            result: Err(BackendError::Stale("changed elsewhere".into())),
+        },
+    );
+    assert_eq!(s.edits.undo.len(), 1);
+    assert_eq!(s.edits.undo[0].forward.len(), 1);
+    assert_eq!(s.ws.allocations[&went.id].range, went.range);
+    assert!(s.error.clone().unwrap().contains("1 of 2 changes"));
+}
+
+#[test]
+fn undoing_a_split_that_fails_half_way_loses_neither_half() {
+    let mut s = on_bar();
+    update(&mut s, Action::ZoomIn);
+    update(&mut s, Action::Right);
+    update(&mut s, Action::Right);
+    let original = a1(&s);
+    let (seq, _) = only_apply(&update(&mut s, Action::Split));
+    let second =
+        s.ws.allocations
+            .values()
+            .find(|a| a.range.start == d("2026-11-25"))
+            .unwrap()
+            .clone();
+    let real_second = Allocation {
+        id: Id::new("901"),
+        ..second
+    };
+    let first = Allocation {
+        version: 2,
+        ..a1(&s)
+    };
+    update(
+        &mut s,
+        Action::Applied {
+            seq,
+            result: Ok(vec![Applied::Split(first, real_second.clone())]),
+        },
+    );
+    let (seq, undo) = only_apply(&update(&mut s, Action::Undo));
+    let Change::Update(merged) = &undo[0] else {
+        panic!("{undo:?}")
+    };
+    // The merge lands; the delete of the second half fails.
+    let effects = update(
+        &mut s,
+        Action::Applied {
+            seq,
+            result: Err(BackendError::Partial {
+                done: vec![Applied::Updated(Allocation {
+                    version: 3,
+                    ..merged.clone()
+                })],
+                cause: Box::new(BackendError::Other("database is locked".into())),
+            }),
+        },
+    );
+    assert_eq!(effects, vec![Effect::LoadAllocations(s.window)]);
+    assert_eq!(a1(&s).range, original.range, "merged back");
+    assert!(
+        s.ws.allocations.contains_key(&Id::new("901")),
+        "the second half is still there"
+    );
+    let e = s.error.clone().unwrap();
+    assert!(e.starts_with("database is locked: 1 of 2 changes"), "{e}");
+    // What is left of the undo is still to undo, and undo sends just that.
+    assert!(s.edits.redo.is_empty());
+    let (_, rest) = only_apply(&update(&mut s, Action::Undo));
+    assert_eq!(
+        rest,
+        vec![Change::Delete {
+            id: Id::new("901"),
+            version: 1
+        }]
     );
 }
 
