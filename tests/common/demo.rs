@@ -3,10 +3,11 @@
 //! A State loaded from the demo workspace through the real SQLite backend and effect runner,
 //! directly or over HTTP through the Kantata sandbox.
 
-use allot::app::{Action, State, ThemeKind, update};
+use allot::app::{Action, Effect, State, ThemeKind, update};
 use allot::client::kantata::backend::KantataBackend;
 use allot::client::kantata::http::HttpConfig;
 use allot::client::local::{LocalBackend, demo};
+use allot::client::ruddr::{RuddrBackend, RuddrConfig};
 use allot::client::{Backend, BackendKind};
 use allot::domain::dates::parse_date;
 use allot::domain::{Allocation, DateRange};
@@ -106,12 +107,51 @@ impl DemoApp {
         app
     }
 
+    /// The demo workspace served by the Ruddr sandbox, the app talking to it over HTTP.
+    pub fn ruddr() -> DemoApp {
+        let rt = runtime();
+        let sandbox = rt
+            .block_on(Sandbox::start(SandboxConfig::new(Dialect::Ruddr, today())))
+            .unwrap();
+        let config = RuddrConfig {
+            base_url: sandbox.url.clone(),
+            per_second: 10_000,
+            burst: 10_000,
+            backoff: vec![Duration::from_millis(1); 10],
+            timeout: Duration::from_secs(10),
+            ..RuddrConfig::new(sandbox.token.clone(), today())
+        };
+        let client = Arc::new(RuddrBackend::new(config).unwrap());
+        let state = State::new(today(), BackendKind::Ruddr, sandbox.url.clone());
+        let mut app = DemoApp {
+            dir: tempfile::tempdir().unwrap(),
+            backend: sandbox.backend().clone(),
+            client,
+            sandbox: Some(sandbox),
+            state,
+            rt,
+        };
+        app.act(Action::Start);
+        assert!(
+            app.state.error.is_none(),
+            "the sandbox loads cleanly: {:?}",
+            app.state.error
+        );
+        app
+    }
+
     pub fn sandbox(&self) -> &Sandbox {
         self.sandbox.as_ref().expect("a Kantata app")
     }
 
     pub fn act(&mut self, action: Action) {
-        let mut queue = update(&mut self.state, action);
+        let effects = update(&mut self.state, action);
+        self.run(effects);
+    }
+
+    /// Runs `effects` (from an `update` the test made itself) and every effect they lead to.
+    pub fn run(&mut self, effects: Vec<Effect>) {
+        let mut queue = effects;
         while !queue.is_empty() {
             let effect = queue.remove(0);
             let action = self
