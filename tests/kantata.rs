@@ -805,51 +805,10 @@ async fn a_split_or_a_resolution_whose_answer_was_lost_is_not_sent_twice() {
 // Partial batches and staleness
 // ---------------------------------------------------------------------------------------------
 
-/// Marks the bar under the cursor and the next one down: two bars for one batch.
-pub fn two_marked(app: &mut DemoApp) -> (Id, Id) {
-    let first = on_a_bar(app);
-    app.act(Action::Mark);
-    loop {
-        app.act(Action::Down);
-        match app.state.selected_gantt_row() {
-            Some(GanttRow::Alloc(id)) if *id != first => {
-                let id = id.clone();
-                app.act(Action::Mark);
-                return (first, id);
-            }
-            _ => {}
-        }
-    }
-}
-
-/// The batch `effects` send, with the allocations each change writes over.
-fn batch(effects: &[allot::app::Effect]) -> Vec<Change> {
-    match effects {
-        [allot::app::Effect::Apply { changes, .. }] => changes.clone(),
-        other => panic!("one write expected: {other:?}"),
-    }
-}
-
-/// Allocations as content with ids, for comparing the screen with the server.
-fn shown(allocs: impl IntoIterator<Item = Allocation>, window: DateRange) -> Vec<String> {
-    sorted(
-        allocs
-            .into_iter()
-            .filter(|a| a.range.overlaps(&window))
-            .map(|a| {
-                format!(
-                    "{}|{}|{:?}|{:?}|{}|{}",
-                    a.id, a.resource_id, a.range, a.amount, a.hard, a.notes
-                )
-            })
-            .collect(),
-    )
-}
-
 #[test]
 fn a_batch_failing_part_way_in_kantata_says_what_went_through_and_the_screen_equals_kantata() {
     let mut app = DemoApp::kantata();
-    two_marked(&mut app);
+    common::demo::two_marked(&mut app);
     let stored = |app: &DemoApp, id: &Id| {
         app.rt
             .block_on(app.backend.allocations(ever()))
@@ -859,7 +818,7 @@ fn a_batch_failing_part_way_in_kantata_says_what_went_through_and_the_screen_equ
             .unwrap()
     };
     let effects = allot::app::update(&mut app.state, Action::Shift(1));
-    let changes = batch(&effects);
+    let changes = common::demo::batch(&effects);
     let [Change::Update(went), Change::Update(last)] = &changes[..] else {
         panic!("two updates: {changes:?}")
     };
@@ -901,8 +860,8 @@ fn a_batch_failing_part_way_in_kantata_says_what_went_through_and_the_screen_equ
     let window = app.state.window;
     let server = app.rt.block_on(app.client.allocations(window)).unwrap();
     assert_eq!(
-        shown(app.state.ws.allocations.values().cloned(), window),
-        shown(server, window)
+        common::demo::shown(app.state.ws.allocations.values().cloned(), window),
+        common::demo::shown(server, window)
     );
     assert_eq!(
         app.state.ws.allocations[&last.id].notes,

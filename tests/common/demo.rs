@@ -3,14 +3,15 @@
 //! A State loaded from the demo workspace through the real SQLite backend and effect runner,
 //! directly or over HTTP through the Kantata sandbox.
 
-use allot::app::{Action, Effect, State, ThemeKind, update};
+use allot::app::gantt::GanttRow;
+use allot::app::{Action, Effect, State, ThemeKind, View, update};
 use allot::client::kantata::backend::KantataBackend;
 use allot::client::kantata::http::HttpConfig;
 use allot::client::local::{LocalBackend, demo};
 use allot::client::ruddr::{RuddrBackend, RuddrConfig};
-use allot::client::{Backend, BackendKind};
+use allot::client::{Backend, BackendKind, Change};
 use allot::domain::dates::parse_date;
-use allot::domain::{Allocation, DateRange};
+use allot::domain::{Allocation, DateRange, Id};
 use allot::runtime::execute_effect;
 use allot::sandbox::{Dialect, Sandbox, SandboxConfig};
 use chrono::NaiveDate;
@@ -169,6 +170,55 @@ impl DemoApp {
         );
         self.rt.block_on(self.backend.allocations(all)).unwrap()
     }
+}
+
+/// Opens the Gantt, expands people until the cursor is on a bar, marks it and the next bar
+/// down: two bars for one batch.
+pub fn two_marked(app: &mut DemoApp) -> (Id, Id) {
+    app.act(Action::Resize(120, 40));
+    app.act(Action::ShowView(View::Gantt));
+    let first = loop {
+        app.act(Action::Toggle);
+        app.act(Action::Down);
+        if let Some(GanttRow::Alloc(id)) = app.state.selected_gantt_row() {
+            break id.clone();
+        }
+    };
+    app.act(Action::Mark);
+    loop {
+        app.act(Action::Down);
+        if let Some(GanttRow::Alloc(id)) = app.state.selected_gantt_row()
+            && *id != first
+        {
+            let id = id.clone();
+            app.act(Action::Mark);
+            return (first, id);
+        }
+    }
+}
+
+/// The changes of the one write `effects` send.
+pub fn batch(effects: &[Effect]) -> Vec<Change> {
+    match effects {
+        [Effect::Apply { changes, .. }] => changes.clone(),
+        other => panic!("one write expected: {other:?}"),
+    }
+}
+
+/// Allocations in `window` as sorted content with ids, for comparing the screen with a server.
+pub fn shown(allocs: impl IntoIterator<Item = Allocation>, window: DateRange) -> Vec<String> {
+    let mut v: Vec<String> = allocs
+        .into_iter()
+        .filter(|a| a.range.overlaps(&window))
+        .map(|a| {
+            format!(
+                "{}|{}|{:?}|{:?}|{}|{}",
+                a.id, a.resource_id, a.range, a.amount, a.hard, a.notes
+            )
+        })
+        .collect();
+    v.sort();
+    v
 }
 
 fn runtime() -> tokio::runtime::Runtime {

@@ -177,15 +177,10 @@ impl RuddrBackend {
         decode::decode("allocation", &v)
     }
 
-    /// Allocation `id` as Ruddr has it now.
-    async fn current(&self, id: &Id) -> BackendResult<Allocation> {
-        self.one(id)
-            .await?
-            .to_allocation()
-            .ok_or_else(|| BackendError::Validation {
-                field: None,
-                message: "time off is not changed here".into(),
-            })
+    /// Allocation `id` as Ruddr has it now; `None` for time off, which Ruddr itself refuses
+    /// to change (in its own words).
+    async fn current(&self, id: &Id) -> BackendResult<Option<Allocation>> {
+        Ok(self.one(id).await?.to_allocation())
     }
 
     /// The allocation a write's answer describes.
@@ -231,7 +226,9 @@ impl RuddrBackend {
         match v {
             Some(v) => Self::decoded(&v),
             // An empty answer (204): read it back for its new version.
-            None => self.current(&a.id).await,
+            None => self.current(&a.id).await?.ok_or_else(|| {
+                BackendError::Other("Ruddr answered with an allocation allot can't show".into())
+            }),
         }
     }
 
@@ -494,7 +491,9 @@ impl Backend for RuddrBackend {
             return Err(read_only_refusal());
         }
         // Ruddr has no conditional writes: the record is read first and compared.
-        let now = self.current(&a.id).await?;
+        let Some(now) = self.current(&a.id).await? else {
+            return self.patch(&a).await;
+        };
         let same = now.resource_id == a.resource_id
             && now.range == a.range
             && now.amount == a.amount
@@ -511,7 +510,10 @@ impl Backend for RuddrBackend {
     /// Ruddr's delete and split take no version: the fields last read are compared with the
     /// record's current ones first (`apply` calls this before each).
     async fn check_unchanged(&self, id: &Id, version: i64) -> BackendResult<()> {
-        refuse_if_moved(&self.current(id).await?, version)
+        match self.current(id).await? {
+            Some(now) => refuse_if_moved(&now, version),
+            None => Ok(()),
+        }
     }
 
     async fn delete_allocation(&self, id: Id) -> BackendResult<()> {
