@@ -6,6 +6,7 @@ mod common;
 use allot::app::form::FormInput;
 use allot::app::gantt::GanttRow;
 use allot::app::{Action, View};
+use allot::client::Backend;
 use allot::domain::{Allocation, Amount};
 use common::demo::DemoApp;
 use proptest::prelude::*;
@@ -90,6 +91,14 @@ proptest! {
             app.state.form = None;
             app.state.error = None;
         }
+        // The edits reached the store before they are undone: what it holds is what the
+        // screen shows (a pipeline that saved nothing would fail here).
+        let window = app.state.window;
+        let on_screen = |app: &DemoApp| content(app.state.ws.allocations.values().filter(|a| a.range.overlaps(&window)).cloned());
+        let in_store = |app: &DemoApp| content(app.stored().into_iter().filter(|a| a.range.overlaps(&window)));
+        prop_assert!(app.state.edits.queue.is_empty(), "every write answered");
+        let (screen, store) = (on_screen(&app), in_store(&app));
+        prop_assert!(screen == store, "edits not in the store: {:?}", diff(&screen, &store));
         let edits = app.state.edits.undo.len();
         for _ in 0..edits {
             app.act(Action::Undo);
@@ -99,9 +108,7 @@ proptest! {
         prop_assert!(store == store_before, "store differs: {:?}", diff(&store, &store_before));
         // In the loaded window, the screen shows exactly the store's allocations. (A bar moved
         // out of the window stays in memory for the history, but is not drawn.)
-        let window = app.state.window;
-        let screen = content(app.state.ws.allocations.values().filter(|a| a.range.overlaps(&window)).cloned());
-        let expected = content(app.stored().into_iter().filter(|a| a.range.overlaps(&window)));
+        let (screen, expected) = (on_screen(&app), in_store(&app));
         prop_assert!(screen == expected, "screen differs: {:?}", diff(&screen, &expected));
     }
 }
@@ -139,13 +146,40 @@ fn two_processes_see_each_others_edits_and_a_stale_edit_is_refused() {
     );
     // The next idle check sees the other process's write and reloads.
     b.act(Action::Tick);
-    b.state.sync_token = Some(-1);
-    b.act(Action::Tick);
     assert_eq!(b.state.ws.allocations[&id].range, moved.range);
     assert_eq!(
         b.state.notice.as_deref(),
         Some("Changed elsewhere: reloaded")
     );
+}
+
+#[test]
+fn a_write_by_another_process_right_after_start_up_is_noticed() {
+    let a = DemoApp::new();
+    let path = a.dir.path().join("demo.db");
+    let mut b = DemoApp::with_backend(allot::client::local::LocalBackend::open(&path).unwrap());
+    b.act(Action::Resize(120, 40));
+    b.act(Action::ShowView(View::Gantt));
+    b.act(Action::Toggle);
+    b.act(Action::Down);
+    let Some(GanttRow::Alloc(id)) = b.state.selected_gantt_row().cloned() else {
+        panic!("a bar")
+    };
+    // Before b's first idle check, the other process changes that bar.
+    let mine = a.stored().into_iter().find(|x| x.id == id).unwrap();
+    let theirs =
+        a.rt.block_on(a.backend.update_allocation(Allocation {
+            notes: "written by the other process".into(),
+            ..mine
+        }))
+        .unwrap();
+    b.act(Action::Tick);
+    assert_eq!(
+        b.state.notice.as_deref(),
+        Some("Changed elsewhere: reloaded")
+    );
+    assert_eq!(b.state.ws.allocations[&id].notes, theirs.notes);
+    assert_eq!(b.state.ws.allocations[&id].version, theirs.version);
 }
 
 #[test]

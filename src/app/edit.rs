@@ -151,8 +151,9 @@ pub struct Edits {
     pub in_flight: Option<u64>,
     pub next_seq: u64,
     pub next_temp: u64,
-    /// Versions the backend confirmed since the last load, looked up when a write is sent (an
-    /// allocation deleted on screen is no longer in the workspace to ask).
+    /// The version last known from the backend (confirmed by a write, or read by a load),
+    /// looked up when a write is sent: an allocation deleted on screen or scrolled out of the
+    /// window is no longer in the workspace to ask.
     pub versions: HashMap<Id, i64>,
     /// The backend could not be reached (or was too busy): the queue is kept as it is and sent
     /// again on the next tick.

@@ -134,13 +134,22 @@ fn start_asks_for_everything_and_shows_it_pending() {
     assert_eq!(
         effects,
         vec![
+            Effect::CheckChanges,
             Effect::LoadRoster,
             Effect::LoadAllocations(s.window),
             Effect::LoadRequests,
             Effect::LoadScheduled(s.window)
-        ]
+        ],
+        "the change token first, with the loads"
     );
-    assert_eq!(s.pending, effects);
+    assert_eq!(
+        s.pending,
+        effects[1..],
+        "the quiet check is not shown as pending"
+    );
+    // The token comes back: the next idle check compares against it.
+    update(&mut s, Action::ChangesChecked(Ok(Some(5))));
+    assert_eq!(s.sync_token, Some(5));
     assert!(s.window.contains(d(TODAY)));
     assert!(s.window.start <= add_days(d(TODAY), -180) && s.window.end >= add_days(d(TODAY), 180));
 }
@@ -218,7 +227,7 @@ fn refresh_reloads_and_clears_the_last_error() {
     let mut s = loaded();
     s.error = Some("old".into());
     let effects = update(&mut s, Action::Refresh);
-    assert_eq!(effects.len(), 4);
+    assert_eq!(effects.len(), 5, "the change token and four loads");
     assert_eq!(s.error, None);
     assert_eq!(
         s.rows.len(),
@@ -1135,6 +1144,42 @@ fn a_batch_that_fails_part_way_keeps_what_went_through_reloads_and_says_which() 
 }
 
 #[test]
+fn after_a_reload_an_edit_names_the_version_read_not_one_confirmed_before() {
+    let mut s = on_bar();
+    let (seq, _) = only_apply(&update(&mut s, Action::Shift(1)));
+    let confirmed = Allocation {
+        version: 2,
+        ..a1(&s)
+    };
+    update(
+        &mut s,
+        Action::Applied {
+            seq,
+            result: Ok(vec![Applied::Updated(confirmed)]),
+        },
+    );
+    // Someone else changed it since (version 5); a reload shows theirs.
+    let window = s.window;
+    let theirs = Allocation {
+        version: 5,
+        notes: "theirs".into(),
+        ..a1(&s)
+    };
+    update(
+        &mut s,
+        Action::AllocationsLoaded {
+            window,
+            result: Ok(vec![theirs]),
+        },
+    );
+    let (_, changes) = only_apply(&update(&mut s, Action::ToggleHard));
+    assert!(
+        matches!(&changes[..], [Change::Update(a)] if a.version == 5),
+        "{changes:?}"
+    );
+}
+
+#[test]
 fn a_batch_cut_off_part_way_by_an_outage_keeps_the_rest_and_sends_only_the_rest() {
     let mut s = loaded();
     sizes(&mut s);
@@ -1331,7 +1376,12 @@ fn idle_ticks_check_quietly_and_reload_when_someone_else_wrote() {
     assert!(s.quiet);
     assert!(update(&mut s, Action::ChangesChecked(Ok(Some(7)))).is_empty());
     let effects = update(&mut s, Action::ChangesChecked(Ok(Some(8))));
-    assert_eq!(effects.len(), 4);
+    assert_eq!(effects.len(), 5);
+    assert_eq!(
+        effects[0],
+        Effect::CheckChanges,
+        "the token is taken again with the load"
+    );
     assert_eq!(s.notice.as_deref(), Some("Changed elsewhere: reloaded"));
     // No checks while saving.
     let mut s = on_bar();

@@ -367,6 +367,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             } else if window == state.window {
                 match result {
                     Ok(allocations) => {
+                        // What was read is newer than any version confirmed before (and
+                        // outlives the window, for edits in the history).
+                        for a in &allocations {
+                            state.edits.versions.insert(a.id.clone(), a.version);
+                        }
                         state.ws.set_allocations(window, allocations);
                         state
                             .marks
@@ -401,8 +406,12 @@ fn quit_if_saved(state: &mut State) {
     }
 }
 
-/// Everything loaded again: people, the allocation window, requests, scheduled hours.
+/// Everything loaded again: people, the allocation window, requests, scheduled hours. The
+/// change token is asked for first, with the loads, and taken as it comes back: a write by
+/// someone else after that is seen by the next idle check (one just before it only reloads
+/// once more).
 fn reload(state: &mut State) -> Vec<Effect> {
+    state.sync_token = None;
     let effects = vec![
         Effect::LoadRoster,
         Effect::LoadAllocations(state.window),
@@ -410,7 +419,9 @@ fn reload(state: &mut State) -> Vec<Effect> {
         Effect::LoadScheduled(state.window),
     ];
     state.pending.extend(effects.iter().cloned());
-    effects
+    std::iter::once(Effect::CheckChanges)
+        .chain(effects)
+        .collect()
 }
 
 fn finish(state: &mut State, effect: &Effect) {
