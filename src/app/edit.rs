@@ -9,7 +9,7 @@
 use super::action::Effect;
 use super::gantt::GanttRow;
 use super::state::State;
-use crate::client::{Applied, BackendError, Change, NewAllocation, NewResource};
+use crate::client::{Applied, BackendError, Change, NewAllocation, NewResource, resource_version};
 use crate::domain::{Allocation, Id, Resource, Workspace};
 use std::collections::{HashMap, VecDeque};
 
@@ -155,6 +155,9 @@ pub struct Edits {
     /// looked up when a write is sent: an allocation deleted on screen or scrolled out of the
     /// window is no longer in the workspace to ask.
     pub versions: HashMap<Id, i64>,
+    /// The same for workspace resources ([`resource_version`] of the resource last read or
+    /// confirmed), so an undo names what the backend holds, not what the edit asked for.
+    pub resource_versions: HashMap<Id, i64>,
     /// The backend could not be reached (or was too busy): the queue is kept as it is and sent
     /// again on the next tick.
     pub stalled: bool,
@@ -281,7 +284,7 @@ fn send_next(state: &mut State) -> Vec<Effect> {
     let changes = front
         .changes
         .iter()
-        .map(|c| to_backend(&state.ws, &state.edits.versions, c))
+        .map(|c| to_backend(&state.ws, &state.edits, c))
         .collect();
     let effect = Effect::Apply {
         seq: front.seq,
@@ -300,7 +303,15 @@ fn version_of(ws: &Workspace, versions: &HashMap<Id, i64>, a: &Allocation) -> i6
         .unwrap_or(a.version)
 }
 
-fn to_backend(ws: &Workspace, versions: &HashMap<Id, i64>, c: &LocalChange) -> Change {
+fn to_backend(ws: &Workspace, edits: &Edits, c: &LocalChange) -> Change {
+    let versions = &edits.versions;
+    let resource_version_of = |r: &Resource| {
+        edits
+            .resource_versions
+            .get(&r.id)
+            .copied()
+            .unwrap_or_else(|| resource_version(r))
+    };
     match c {
         LocalChange::Create(a) => Change::Create(NewAllocation {
             resource_id: a.resource_id.clone(),
@@ -333,8 +344,14 @@ fn to_backend(ws: &Workspace, versions: &HashMap<Id, i64>, c: &LocalChange) -> C
                 label: Some(r.label.clone()),
             },
         },
-        LocalChange::UpdateResource { to, .. } => Change::UpdateResource(to.clone()),
-        LocalChange::DeleteResource(r) => Change::DeleteResource { id: r.id.clone() },
+        LocalChange::UpdateResource { from, to } => Change::UpdateResource {
+            resource: to.clone(),
+            version: resource_version_of(from),
+        },
+        LocalChange::DeleteResource(r) => Change::DeleteResource {
+            id: r.id.clone(),
+            version: resource_version_of(r),
+        },
     }
 }
 
@@ -449,11 +466,19 @@ fn learn(state: &mut State, change: &LocalChange, result: Applied) {
         (LocalChange::CreateResource(local), Applied::ResourceCreated { resource, .. }) => {
             rename_resource(state, &local.id, &resource.id);
             // The backend's label and role (e.g. a generated label) replace the guess.
-            state.ws.put_resource(resource);
+            confirm_resource(state, resource);
         }
-        (_, Applied::ResourceUpdated(resource)) => state.ws.put_resource(resource),
+        (_, Applied::ResourceUpdated(resource)) => confirm_resource(state, resource),
         _ => {}
     }
+}
+
+fn confirm_resource(state: &mut State, resource: Resource) {
+    state
+        .edits
+        .resource_versions
+        .insert(resource.id.clone(), resource_version(&resource));
+    state.ws.put_resource(resource);
 }
 
 /// Gives every mention of `old` the id the backend chose.

@@ -1800,13 +1800,20 @@ fn adding_a_person_to_a_project_takes_their_primary_role_and_learns_the_real_id(
             seq,
             result: Ok(vec![Applied::ResourceCreated {
                 temp_id: temp_id.clone(),
-                resource: real,
+                resource: real.clone(),
             }]),
         },
     );
     assert!(s.ws.resources.contains_key(&Id::new("r9")) && !s.ws.resources.contains_key(temp_id));
     let (_, undo) = only_apply(&update(&mut s, Action::Undo));
-    assert_eq!(undo, vec![Change::DeleteResource { id: Id::new("r9") }]);
+    assert_eq!(
+        undo,
+        vec![Change::DeleteResource {
+            id: Id::new("r9"),
+            version: crate::client::resource_version(&real)
+        }],
+        "naming the resource as the backend made it"
+    );
 }
 
 #[test]
@@ -1860,7 +1867,9 @@ fn naming_an_unnamed_resource_moves_its_row_under_the_person_and_undo_moves_it_b
     update(&mut s, Action::EditAllocation); // `e`
     res_type(&mut s, "amy");
     let (_, changes) = only_apply(&update(&mut s, Action::ResourceForm(FormInput::Submit)));
-    assert!(matches!(&changes[0], Change::UpdateResource(r) if r.person_id == Some(Id::new("2"))));
+    assert!(
+        matches!(&changes[0], Change::UpdateResource { resource: r, .. } if r.person_id == Some(Id::new("2")))
+    );
     assert!(
         matches!(&changes[1], Change::Update(a) if a.id == Id::new("a2") && a.hard),
         "its allocations become hard"
@@ -1902,6 +1911,7 @@ fn deleting_asks_with_the_allocation_count_and_keeps_the_last_primary_role() {
         role: "Designer".into(),
         label: "Designer".into(),
     };
+    let r3_version = crate::client::resource_version(&r3);
     s.ws.put_resource(r3);
     s.ws.put_allocation(allocation("a3", "r3", "2026-12-01", "2026-12-04", 600));
     update(&mut s, Action::Refresh);
@@ -1933,7 +1943,10 @@ fn deleting_asks_with_the_allocation_count_and_keeps_the_last_primary_role() {
                 id: Id::new("a3"),
                 version: 1
             },
-            Change::DeleteResource { id: Id::new("r3") }
+            Change::DeleteResource {
+                id: Id::new("r3"),
+                version: r3_version
+            }
         ]
     );
     // The unnamed Designer has pending requests: refused, naming why.

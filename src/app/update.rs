@@ -343,6 +343,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             finish(state, &Effect::LoadRoster);
             match result {
                 Ok(roster) => {
+                    state.edits.resource_versions = roster
+                        .resources
+                        .iter()
+                        .map(|r| (r.id.clone(), crate::client::resource_version(r)))
+                        .collect();
                     let allocations = std::mem::take(&mut state.ws.allocations);
                     let requests = std::mem::take(&mut state.ws.requests);
                     state.ws = Workspace::from_roster(roster);

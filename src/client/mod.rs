@@ -122,6 +122,16 @@ impl std::error::Error for BackendError {}
 
 pub type BackendResult<T> = Result<T, BackendError>;
 
+/// A workspace resource's version: a fingerprint of its fields, so a resource changed by
+/// someone else since it was read (renamed, named, un-named) is told apart without a column
+/// for it (existing workspace files need no migration).
+pub fn resource_version(r: &Resource) -> i64 {
+    fingerprint(&format!(
+        "{:?}|{:?}|{}|{}",
+        r.project_id, r.person_id, r.role, r.label
+    ))
+}
+
 /// A version for a record whose backend keeps none: FNV-1a of `s` (the fields that matter),
 /// 63 bits, stable across processes and builds (std's hasher is not).
 pub fn fingerprint(s: &str) -> i64 {
@@ -165,11 +175,16 @@ pub enum Change {
         temp_id: Id,
         new: NewResource,
     },
-    /// Label, role or person of a resource (naming or un-naming it).
-    UpdateResource(Resource),
+    /// Label, role or person of a resource (naming or un-naming it); `version` is
+    /// [`resource_version`] of the resource as read (not checked for one made in the batch).
+    UpdateResource {
+        resource: Resource,
+        version: i64,
+    },
     /// Deletes a resource; its allocations must have been deleted earlier in the batch.
     DeleteResource {
         id: Id,
+        version: i64,
     },
     Create(NewAllocation),
     /// Writes the allocation over the stored one; its `version` is the one the edit was made to.
@@ -312,12 +327,16 @@ pub trait Backend: Send + Sync {
                     a.resource_id = real(&made, a.resource_id);
                     Change::Update(a)
                 }
-                Change::UpdateResource(mut r) => {
-                    r.id = real(&made, r.id);
-                    Change::UpdateResource(r)
+                Change::UpdateResource {
+                    mut resource,
+                    version,
+                } => {
+                    resource.id = real(&made, resource.id);
+                    Change::UpdateResource { resource, version }
                 }
-                Change::DeleteResource { id } => Change::DeleteResource {
+                Change::DeleteResource { id, version } => Change::DeleteResource {
                     id: real(&made, id),
+                    version,
                 },
                 other => other,
             };
@@ -334,11 +353,12 @@ pub trait Backend: Send + Sync {
                             "the backend created no resource".into(),
                         )),
                     }),
-                Change::UpdateResource(r) => self
-                    .update_resource(r)
+                // Only the embedded store keeps resource versions (its `apply` checks them).
+                Change::UpdateResource { resource, .. } => self
+                    .update_resource(resource)
                     .await
                     .map(|r| vec![Applied::ResourceUpdated(r)]),
-                Change::DeleteResource { id } => self
+                Change::DeleteResource { id, .. } => self
                     .delete_resource(id.clone())
                     .await
                     .map(|_| vec![Applied::ResourceDeleted(id)]),
