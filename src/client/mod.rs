@@ -408,6 +408,11 @@ pub trait Backend: Send + Sync {
             };
             match result {
                 Ok(applied) => done.extend(applied),
+                // A step that itself went part-way (a bulk create) adds what it did.
+                Err(BackendError::Partial { done: more, cause }) => {
+                    done.extend(more);
+                    return Err(BackendError::Partial { done, cause });
+                }
                 Err(e) if done.is_empty() => return Err(e),
                 Err(e) => {
                     return Err(BackendError::Partial {
@@ -475,29 +480,6 @@ pub trait Backend: Send + Sync {
     /// server said it was busy; `None` when nothing is.
     fn activity(&self) -> Option<String> {
         None
-    }
-
-    /// Best-effort undo of changes a backend made itself inside one call that then failed
-    /// (Ruddr's one-POST-each bulk create); a batch's partial failure is not undone.
-    async fn compensate(&self, done: Vec<Applied>) {
-        for applied in done.into_iter().rev() {
-            let undone = match applied {
-                Applied::Created(a) => self.delete_allocation(a.id).await,
-                Applied::Split(_, second) => self.delete_allocation(second.id).await,
-                Applied::ResourceCreated { resource, .. } => {
-                    self.delete_resource(resource.id).await
-                }
-                // Updates and deletes cannot be reversed without the old record; the caller
-                // rolls its screen back and reloads.
-                Applied::Updated(_)
-                | Applied::Deleted(_)
-                | Applied::ResourceUpdated(_)
-                | Applied::ResourceDeleted(_) => Ok(()),
-            };
-            if let Err(e) = undone {
-                tracing::warn!("could not undo part of a failed batch: {e}");
-            }
-        }
     }
 
     /// A token that changes when someone else changes the store, for cheap polling; `None`
