@@ -951,3 +951,70 @@ async fn a_stale_delete_or_split_is_refused_by_kantata_and_nothing_is_lost() {
     .await
     .unwrap();
 }
+
+#[tokio::test]
+async fn a_resource_renamed_in_kantata_since_it_was_read_is_not_overwritten() {
+    let (sb, k) = sandbox().await;
+    let read = k
+        .roster()
+        .await
+        .unwrap()
+        .resources
+        .into_iter()
+        .find(|r| !r.is_unnamed())
+        .unwrap();
+    let version = allot::client::resource_version(&read);
+    // Someone renames it in Kantata.
+    let stored = sb
+        .backend()
+        .roster()
+        .await
+        .unwrap()
+        .resources
+        .into_iter()
+        .find(|r| r.id == read.id)
+        .unwrap();
+    sb.backend()
+        .update_resource(allot::domain::Resource {
+            label: "Theirs".into(),
+            ..stored
+        })
+        .await
+        .unwrap();
+    sb.invalidate().await;
+    let mine = allot::domain::Resource {
+        label: "Mine".into(),
+        ..read.clone()
+    };
+    let e = k
+        .apply(vec![Change::UpdateResource {
+            resource: mine.clone(),
+            version,
+        }])
+        .await
+        .unwrap_err();
+    assert!(matches!(e, BackendError::Stale(_)), "{e:?}");
+    assert!(
+        e.to_string()
+            .contains("changed in Kantata since allot read it"),
+        "{e}"
+    );
+    let e = k
+        .apply(vec![Change::DeleteResource {
+            id: read.id.clone(),
+            version,
+        }])
+        .await
+        .unwrap_err();
+    assert!(matches!(e, BackendError::Stale(_)), "{e:?}");
+    let now = k.roster().await.unwrap();
+    let now = now.resources.iter().find(|r| r.id == read.id).unwrap();
+    assert_eq!(now.label, "Theirs");
+    // From what is there now, the rename goes through.
+    k.apply(vec![Change::UpdateResource {
+        resource: mine,
+        version: allot::client::resource_version(now),
+    }])
+    .await
+    .unwrap();
+}

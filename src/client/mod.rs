@@ -353,15 +353,29 @@ pub trait Backend: Send + Sync {
                             "the backend created no resource".into(),
                         )),
                     }),
-                // Only the embedded store keeps resource versions (its `apply` checks them).
-                Change::UpdateResource { resource, .. } => self
-                    .update_resource(resource)
-                    .await
-                    .map(|r| vec![Applied::ResourceUpdated(r)]),
-                Change::DeleteResource { id, .. } => self
-                    .delete_resource(id.clone())
-                    .await
-                    .map(|_| vec![Applied::ResourceDeleted(id)]),
+                Change::UpdateResource { resource, version } => {
+                    let fresh = made.iter().any(|(_, r)| *r == resource.id);
+                    match self
+                        .check_resource_unchanged(&resource.id, version, fresh)
+                        .await
+                    {
+                        Ok(()) => self
+                            .update_resource(resource)
+                            .await
+                            .map(|r| vec![Applied::ResourceUpdated(r)]),
+                        Err(e) => Err(e),
+                    }
+                }
+                Change::DeleteResource { id, version } => {
+                    let fresh = made.iter().any(|(_, r)| *r == id);
+                    match self.check_resource_unchanged(&id, version, fresh).await {
+                        Ok(()) => self
+                            .delete_resource(id.clone())
+                            .await
+                            .map(|_| vec![Applied::ResourceDeleted(id)]),
+                        Err(e) => Err(e),
+                    }
+                }
                 // Consecutive creates go as bulk requests of at most BULK_LIMIT.
                 Change::Create(first) => {
                     let mut batch = vec![first];
@@ -429,6 +443,17 @@ pub trait Backend: Send + Sync {
     /// read. The default trusts the caller: backends whose delete and split can't check for
     /// themselves (Kantata, Ruddr) read the record here first.
     async fn check_unchanged(&self, _id: &Id, _version: i64) -> BackendResult<()> {
+        Ok(())
+    }
+
+    /// The same for workspace resource `id` against its [`resource_version`]; `fresh` when the
+    /// batch made it (nothing to compare). The default trusts the caller.
+    async fn check_resource_unchanged(
+        &self,
+        _id: &Id,
+        _version: i64,
+        _fresh: bool,
+    ) -> BackendResult<()> {
         Ok(())
     }
 

@@ -1,8 +1,8 @@
 //! `allot --backend kantata`: the [`Backend`] over Kantata OX API v1, reads and writes.
 //!
-//! Kantata keeps no version on an allocation, so `updated_at` stands in for one: a write first
-//! reads the allocation back and refuses, as "changed elsewhere", if it moved on since allot
-//! read it. Roles are names in allot and ids in Kantata; the roster keeps the map.
+//! Kantata keeps no version on an allocation, so `updated_at` stands in for one: every write
+//! (change, delete, split) first reads the allocation back and refuses, as "changed elsewhere",
+//! if it moved on since allot read it; a resource's write compares its fields the same way. Roles are names in allot and ids in Kantata; the roster keeps the map.
 
 use super::decode::{self, Page, WireAllocation, WireResource, WireResourceRequest};
 use super::encode::{self, RequestResource};
@@ -379,6 +379,25 @@ impl Backend for KantataBackend {
     /// update's is (`apply` calls this before each).
     async fn check_unchanged(&self, id: &Id, version: i64) -> BackendResult<()> {
         refuse_if_moved(&self.fetch_allocation(id).await?, version)
+    }
+
+    async fn check_resource_unchanged(
+        &self,
+        id: &Id,
+        version: i64,
+        fresh: bool,
+    ) -> BackendResult<()> {
+        if fresh {
+            return Ok(());
+        }
+        let now = self.fetch_resource(id).await?;
+        if crate::client::resource_version(&now) == version {
+            return Ok(());
+        }
+        Err(BackendError::Stale(format!(
+            "resource {id} ({}) was changed in Kantata since allot read it; nothing was overwritten",
+            now.label
+        )))
     }
 
     async fn delete_allocation(&self, id: Id) -> BackendResult<()> {
