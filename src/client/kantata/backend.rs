@@ -229,7 +229,7 @@ fn refuse_if_moved(now: &Allocation, version: i64) -> BackendResult<()> {
         return Ok(());
     }
     Err(BackendError::Stale(format!(
-        "allocation {} was changed in Kantata since allot read it; nothing was overwritten",
+        "allocation {} was changed in Kantata since allot read it",
         now.id
     )))
 }
@@ -395,7 +395,7 @@ impl Backend for KantataBackend {
             return Ok(());
         }
         Err(BackendError::Stale(format!(
-            "resource {id} ({}) was changed in Kantata since allot read it; nothing was overwritten",
+            "resource {id} ({}) was changed in Kantata since allot read it",
             now.label
         )))
     }

@@ -67,7 +67,7 @@ fn refuse_if_moved(now: &Allocation, version: i64) -> BackendResult<()> {
         return Ok(());
     }
     Err(BackendError::Stale(format!(
-        "allocation {} was changed in Ruddr since it was read; nothing was overwritten",
+        "allocation {} was changed in Ruddr since it was read",
         now.id
     )))
 }
