@@ -1180,6 +1180,33 @@ fn after_a_reload_an_edit_names_the_version_read_not_one_confirmed_before() {
 }
 
 #[test]
+fn a_batch_whose_answer_was_lost_part_way_says_which_one_is_in_doubt_and_reloads() {
+    let mut s = loaded();
+    sizes(&mut s);
+    let (seq, changes) = two_marked_and_moved(&mut s);
+    let Change::Update(went) = &changes[0] else {
+        panic!("{changes:?}")
+    };
+    let effects = update(
+        &mut s,
+        Action::Applied {
+            seq,
+            result: Err(BackendError::Partial {
+                done: vec![Applied::Updated(went.clone())],
+                cause: Box::new(BackendError::Unknown("connection closed".into())),
+            }),
+        },
+    );
+    assert_eq!(effects, vec![Effect::LoadAllocations(s.window)]);
+    let e = s.error.clone().unwrap();
+    assert!(e.starts_with("connection closed: 1 of 2 changes"), "{e}");
+    assert!(
+        e.contains("whether Unnamed Designer · Apollo 11-23 → 11-24 was saved is not known"),
+        "{e}"
+    );
+}
+
+#[test]
 fn a_batch_cut_off_part_way_by_an_outage_keeps_the_rest_and_sends_only_the_rest() {
     let mut s = loaded();
     sizes(&mut s);

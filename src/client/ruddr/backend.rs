@@ -1049,5 +1049,25 @@ mod tests {
             stored["end"], "2026-11-08",
             "back as it was before this split"
         );
+
+        // When putting it back fails too, the failure says so, as one whose outcome is not
+        // known (the app then reads Ruddr again).
+        shared.lock().unwrap().fail_later = Some((
+            "PATCH".into(),
+            1,
+            500,
+            json!({"status": 500, "message": "Internal error"}),
+        ));
+        let e = b
+            .split_allocation(first.id.clone(), d("2026-11-05"))
+            .await
+            .unwrap_err();
+        assert!(matches!(e, BackendError::Unknown(_)), "{e:?}");
+        assert!(
+            e.to_string().starts_with(
+                "start: is in a locked period; allot could not put back the first part"
+            ),
+            "{e}"
+        );
     }
 }
