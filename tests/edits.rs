@@ -204,3 +204,64 @@ fn a_created_allocation_is_stored_with_minutes() {
         "the screen knows the store's id"
     );
 }
+
+#[test]
+fn two_processes_renaming_one_resource_do_not_overwrite_each_other() {
+    use allot::app::edit::{LocalChange, commit};
+    let mut a = DemoApp::new();
+    let path = a.dir.path().join("demo.db");
+    let mut b = DemoApp::with_backend(allot::client::local::LocalBackend::open(&path).unwrap());
+    let id = a
+        .state
+        .ws
+        .resources
+        .values()
+        .filter(|r| !r.is_unnamed())
+        .map(|r| r.id.clone())
+        .min()
+        .unwrap();
+    let rename = |app: &mut DemoApp, label: &str| {
+        let from = app.state.ws.resources[&id].clone();
+        let to = allot::domain::Resource {
+            label: label.into(),
+            ..from.clone()
+        };
+        let effects = commit(
+            &mut app.state,
+            format!("rename to {label}"),
+            vec![LocalChange::UpdateResource { from, to }],
+        );
+        app.run(effects);
+    };
+    let stored = |app: &DemoApp| {
+        app.rt
+            .block_on(app.backend.roster())
+            .unwrap()
+            .resources
+            .into_iter()
+            .find(|r| r.id == id)
+            .unwrap()
+            .label
+    };
+    rename(&mut a, "Mine");
+    assert!(a.state.error.is_none(), "{:?}", a.state.error);
+    assert_eq!(stored(&a), "Mine");
+    // b read the resource before a's rename: its rename is refused, nothing overwritten.
+    rename(&mut b, "Theirs");
+    let e = b.state.error.clone().expect("refused");
+    assert!(e.contains("was changed elsewhere since it was read"), "{e}");
+    assert!(e.contains("Nothing was changed"), "{e}");
+    assert_eq!(stored(&b), "Mine");
+    assert!(b.state.edits.undo.is_empty(), "taken back");
+    // Once b has reloaded, its rename goes through; and a's undo is refused in turn.
+    b.act(Action::Refresh);
+    rename(&mut b, "Theirs");
+    assert!(b.state.error.is_none(), "{:?}", b.state.error);
+    assert_eq!(stored(&a), "Theirs");
+    a.act(Action::Undo);
+    assert!(
+        a.state.error.is_some(),
+        "a's undo would overwrite b's rename"
+    );
+    assert_eq!(stored(&a), "Theirs");
+}
