@@ -4,7 +4,9 @@
 //! history with its inverse, and queued as a write. Writes go to the backend one at a time, in
 //! order, each as one atomic batch. A confirmed write teaches the app the ids and versions the
 //! backend gave; a refused one rolls back itself and every write queued after it — screen and
-//! history both — so the screen, the history and the store always agree.
+//! history both — so the screen, the history and the store always agree. A remote backend may
+//! refuse a write part-way ([`BackendError::Partial`]): what went through then stays, on screen
+//! and in the history, the rest is rolled back, and what it touched is read again.
 
 use super::action::Effect;
 use super::gantt::GanttRow;
