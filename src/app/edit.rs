@@ -2,7 +2,7 @@
 //!
 //! An edit is a list of [`LocalChange`]s. It is applied to the screen at once, recorded in the
 //! history with its inverse, and queued as a write. Writes go to the backend one at a time, in
-//! order, each as one atomic batch. A confirmed write teaches the app the ids and versions the
+//! order, each as one batch. A confirmed write teaches the app the ids and versions the
 //! backend gave; a refused one rolls back itself and every write queued after it — screen and
 //! history both — so the screen, the history and the store always agree. A remote backend may
 //! refuse a write part-way ([`BackendError::Partial`]): what went through then stays, on screen
