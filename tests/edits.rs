@@ -6,6 +6,7 @@ mod common;
 use allot::app::form::FormInput;
 use allot::app::gantt::GanttRow;
 use allot::app::{Action, View};
+use allot::client::Backend;
 use allot::domain::{Allocation, Amount};
 use common::demo::DemoApp;
 use proptest::prelude::*;
@@ -90,6 +91,14 @@ proptest! {
             app.state.form = None;
             app.state.error = None;
         }
+        // The edits reached the store before they are undone: what it holds is what the
+        // screen shows (a pipeline that saved nothing would fail here).
+        let window = app.state.window;
+        let on_screen = |app: &DemoApp| content(app.state.ws.allocations.values().filter(|a| a.range.overlaps(&window)).cloned());
+        let in_store = |app: &DemoApp| content(app.stored().into_iter().filter(|a| a.range.overlaps(&window)));
+        prop_assert!(app.state.edits.queue.is_empty(), "every write answered");
+        let (screen, store) = (on_screen(&app), in_store(&app));
+        prop_assert!(screen == store, "edits not in the store: {:?}", diff(&screen, &store));
         let edits = app.state.edits.undo.len();
         for _ in 0..edits {
             app.act(Action::Undo);
@@ -99,9 +108,7 @@ proptest! {
         prop_assert!(store == store_before, "store differs: {:?}", diff(&store, &store_before));
         // In the loaded window, the screen shows exactly the store's allocations. (A bar moved
         // out of the window stays in memory for the history, but is not drawn.)
-        let window = app.state.window;
-        let screen = content(app.state.ws.allocations.values().filter(|a| a.range.overlaps(&window)).cloned());
-        let expected = content(app.stored().into_iter().filter(|a| a.range.overlaps(&window)));
+        let (screen, expected) = (on_screen(&app), in_store(&app));
         prop_assert!(screen == expected, "screen differs: {:?}", diff(&screen, &expected));
     }
 }
@@ -139,13 +146,40 @@ fn two_processes_see_each_others_edits_and_a_stale_edit_is_refused() {
     );
     // The next idle check sees the other process's write and reloads.
     b.act(Action::Tick);
-    b.state.sync_token = Some(-1);
-    b.act(Action::Tick);
     assert_eq!(b.state.ws.allocations[&id].range, moved.range);
     assert_eq!(
         b.state.notice.as_deref(),
         Some("Changed elsewhere: reloaded")
     );
+}
+
+#[test]
+fn a_write_by_another_process_right_after_start_up_is_noticed() {
+    let a = DemoApp::new();
+    let path = a.dir.path().join("demo.db");
+    let mut b = DemoApp::with_backend(allot::client::local::LocalBackend::open(&path).unwrap());
+    b.act(Action::Resize(120, 40));
+    b.act(Action::ShowView(View::Gantt));
+    b.act(Action::Toggle);
+    b.act(Action::Down);
+    let Some(GanttRow::Alloc(id)) = b.state.selected_gantt_row().cloned() else {
+        panic!("a bar")
+    };
+    // Before b's first idle check, the other process changes that bar.
+    let mine = a.stored().into_iter().find(|x| x.id == id).unwrap();
+    let theirs =
+        a.rt.block_on(a.backend.update_allocation(Allocation {
+            notes: "written by the other process".into(),
+            ..mine
+        }))
+        .unwrap();
+    b.act(Action::Tick);
+    assert_eq!(
+        b.state.notice.as_deref(),
+        Some("Changed elsewhere: reloaded")
+    );
+    assert_eq!(b.state.ws.allocations[&id].notes, theirs.notes);
+    assert_eq!(b.state.ws.allocations[&id].version, theirs.version);
 }
 
 #[test]
@@ -169,4 +203,65 @@ fn a_created_allocation_is_stored_with_minutes() {
         app.state.ws.allocations.contains_key(&new.id),
         "the screen knows the store's id"
     );
+}
+
+#[test]
+fn two_processes_renaming_one_resource_do_not_overwrite_each_other() {
+    use allot::app::edit::{LocalChange, commit};
+    let mut a = DemoApp::new();
+    let path = a.dir.path().join("demo.db");
+    let mut b = DemoApp::with_backend(allot::client::local::LocalBackend::open(&path).unwrap());
+    let id = a
+        .state
+        .ws
+        .resources
+        .values()
+        .filter(|r| !r.is_unnamed())
+        .map(|r| r.id.clone())
+        .min()
+        .unwrap();
+    let rename = |app: &mut DemoApp, label: &str| {
+        let from = app.state.ws.resources[&id].clone();
+        let to = allot::domain::Resource {
+            label: label.into(),
+            ..from.clone()
+        };
+        let effects = commit(
+            &mut app.state,
+            format!("rename to {label}"),
+            vec![LocalChange::UpdateResource { from, to }],
+        );
+        app.run(effects);
+    };
+    let stored = |app: &DemoApp| {
+        app.rt
+            .block_on(app.backend.roster())
+            .unwrap()
+            .resources
+            .into_iter()
+            .find(|r| r.id == id)
+            .unwrap()
+            .label
+    };
+    rename(&mut a, "Mine");
+    assert!(a.state.error.is_none(), "{:?}", a.state.error);
+    assert_eq!(stored(&a), "Mine");
+    // b read the resource before a's rename: its rename is refused, nothing overwritten.
+    rename(&mut b, "Theirs");
+    let e = b.state.error.clone().expect("refused");
+    assert!(e.contains("was changed elsewhere since it was read"), "{e}");
+    assert!(e.contains("Nothing was changed"), "{e}");
+    assert_eq!(stored(&b), "Mine");
+    assert!(b.state.edits.undo.is_empty(), "taken back");
+    // Once b has reloaded, its rename goes through; and a's undo is refused in turn.
+    b.act(Action::Refresh);
+    rename(&mut b, "Theirs");
+    assert!(b.state.error.is_none(), "{:?}", b.state.error);
+    assert_eq!(stored(&a), "Theirs");
+    a.act(Action::Undo);
+    assert!(
+        a.state.error.is_some(),
+        "a's undo would overwrite b's rename"
+    );
+    assert_eq!(stored(&a), "Theirs");
 }

@@ -800,3 +800,221 @@ async fn a_split_or_a_resolution_whose_answer_was_lost_is_not_sent_twice() {
     assert!(matches!(e, BackendError::Unknown(_)), "{e:?}");
     assert_eq!(sb.requests_served() - before, 2, "one try each");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Partial batches and staleness
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_batch_failing_part_way_in_kantata_says_what_went_through_and_the_screen_equals_kantata() {
+    let mut app = DemoApp::kantata();
+    common::demo::two_marked(&mut app);
+    let stored = |app: &DemoApp, id: &Id| {
+        app.rt
+            .block_on(app.backend.allocations(ever()))
+            .unwrap()
+            .into_iter()
+            .find(|a| &a.id == id)
+            .unwrap()
+    };
+    let effects = allot::app::update(&mut app.state, Action::Shift(1));
+    let changes = common::demo::batch(&effects);
+    let [Change::Update(went), Change::Update(last)] = &changes[..] else {
+        panic!("two updates: {changes:?}")
+    };
+    let before = stored(&app, &went.id);
+    // Someone changes the second bar in Kantata between allot's read and its write.
+    let theirs = stored(&app, &last.id);
+    app.rt
+        .block_on(app.backend.update_allocation(Allocation {
+            notes: "changed in Kantata".into(),
+            ..theirs.clone()
+        }))
+        .unwrap();
+    app.rt.block_on(app.sandbox().invalidate());
+    app.run(effects);
+
+    assert_eq!(
+        stored(&app, &went.id).range,
+        went.range,
+        "the first went through"
+    );
+    let kept = stored(&app, &last.id);
+    assert_eq!(
+        (kept.range, kept.notes.as_str()),
+        (theirs.range, "changed in Kantata"),
+        "theirs is not overwritten"
+    );
+    let e = app.state.error.clone().expect("said");
+    assert!(
+        e.starts_with(&format!(
+            "allocation {} was changed in Kantata since allot read it",
+            last.id
+        )),
+        "why first: {e}"
+    );
+    assert!(e.contains("1 of 2 changes to 'move 2 allocations"), "{e}");
+    assert!(e.contains("was not changed"), "{e}");
+    assert!(!e.contains("Nothing was changed"), "{e}");
+    // Reloaded: the screen shows what Kantata holds, their change included.
+    let window = app.state.window;
+    let server = app.rt.block_on(app.client.allocations(window)).unwrap();
+    assert_eq!(
+        common::demo::shown(app.state.ws.allocations.values().cloned(), window),
+        common::demo::shown(server, window)
+    );
+    assert_eq!(
+        app.state.ws.allocations[&last.id].notes,
+        "changed in Kantata"
+    );
+    // The history holds the one that went through: undo puts it back, and only it.
+    assert_eq!(app.state.edits.undo.len(), 1);
+    app.state.error = None;
+    app.act(Action::Undo);
+    assert!(app.state.error.is_none(), "{:?}", app.state.error);
+    assert_eq!(
+        stored(&app, &went.id).range,
+        before.range,
+        "undone in Kantata"
+    );
+    assert_eq!(stored(&app, &last.id).notes, "changed in Kantata");
+}
+
+#[tokio::test]
+async fn a_stale_delete_or_split_is_refused_by_kantata_and_nothing_is_lost() {
+    let (sb, k) = sandbox().await;
+    let window = DateRange::new(d("2026-11-01"), d("2026-12-31"));
+    let mut read = k
+        .allocations(window)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.range.len_days() > 2);
+    let (one, two) = (read.next().unwrap(), read.next().unwrap());
+    // Both change in Kantata after allot read them.
+    for a in [&one, &two] {
+        let now = sb
+            .backend()
+            .allocations(ever())
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|x| x.id == a.id)
+            .unwrap();
+        sb.backend()
+            .update_allocation(Allocation {
+                notes: "theirs".into(),
+                ..now
+            })
+            .await
+            .unwrap();
+    }
+    sb.invalidate().await;
+    let e = k
+        .apply(vec![Change::Delete {
+            id: one.id.clone(),
+            version: one.version,
+        }])
+        .await
+        .unwrap_err();
+    assert!(matches!(e, BackendError::Stale(_)), "{e:?}");
+    let e = k
+        .apply(vec![Change::Split {
+            id: two.id.clone(),
+            version: two.version,
+            date: allot::domain::dates::add_days(two.range.start, 1),
+        }])
+        .await
+        .unwrap_err();
+    assert!(matches!(e, BackendError::Stale(_)), "{e:?}");
+    assert!(
+        e.to_string()
+            .contains("changed in Kantata since allot read it"),
+        "{e}"
+    );
+    let now = sb.backend().allocations(ever()).await.unwrap();
+    for a in [&one, &two] {
+        let x = now.iter().find(|x| x.id == a.id).expect("not deleted");
+        assert_eq!(
+            (x.range, x.notes.as_str()),
+            (a.range, "theirs"),
+            "not split"
+        );
+    }
+    // Read again, the same delete goes through.
+    let fresh = k.allocations(window).await.unwrap();
+    let one = fresh.iter().find(|a| a.id == one.id).unwrap();
+    k.apply(vec![Change::Delete {
+        id: one.id.clone(),
+        version: one.version,
+    }])
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn a_resource_renamed_in_kantata_since_it_was_read_is_not_overwritten() {
+    let (sb, k) = sandbox().await;
+    let read = k
+        .roster()
+        .await
+        .unwrap()
+        .resources
+        .into_iter()
+        .find(|r| !r.is_unnamed())
+        .unwrap();
+    let version = allot::client::resource_version(&read);
+    // Someone renames it in Kantata.
+    let stored = sb
+        .backend()
+        .roster()
+        .await
+        .unwrap()
+        .resources
+        .into_iter()
+        .find(|r| r.id == read.id)
+        .unwrap();
+    sb.backend()
+        .update_resource(allot::domain::Resource {
+            label: "Theirs".into(),
+            ..stored
+        })
+        .await
+        .unwrap();
+    sb.invalidate().await;
+    let mine = allot::domain::Resource {
+        label: "Mine".into(),
+        ..read.clone()
+    };
+    let e = k
+        .apply(vec![Change::UpdateResource {
+            resource: mine.clone(),
+            version,
+        }])
+        .await
+        .unwrap_err();
+    assert!(matches!(e, BackendError::Stale(_)), "{e:?}");
+    assert!(
+        e.to_string()
+            .contains("changed in Kantata since allot read it"),
+        "{e}"
+    );
+    let e = k
+        .apply(vec![Change::DeleteResource {
+            id: read.id.clone(),
+            version,
+        }])
+        .await
+        .unwrap_err();
+    assert!(matches!(e, BackendError::Stale(_)), "{e:?}");
+    let now = k.roster().await.unwrap();
+    let now = now.resources.iter().find(|r| r.id == read.id).unwrap();
+    assert_eq!(now.label, "Theirs");
+    // From what is there now, the rename goes through.
+    k.apply(vec![Change::UpdateResource {
+        resource: mine,
+        version: allot::client::resource_version(now),
+    }])
+    .await
+    .unwrap();
+}

@@ -6,6 +6,8 @@
 //! `0000000K-IIII-4000-8000-NNNNNNNNNNNN`, K the kind, N the store id. The tests build them from
 //! that description, not from the sandbox's code.
 
+mod common;
+
 use allot::client::ruddr::decode::{error_from, merge_ranges};
 use allot::client::ruddr::{RuddrBackend, RuddrConfig};
 use allot::client::{Backend, BackendError, NewAllocation};
@@ -1307,4 +1309,153 @@ async fn dropped_connections_on_reads_are_retried() {
         client.sent(),
         calm.sent()
     );
+}
+
+// ---- staleness: Ruddr keeps no version, so the fields read are the version ----------------------
+
+/// Changes allocation `id` (a client id) in the store behind the sandbox, as Ruddr's own UI
+/// would, and returns it as stored.
+async fn change_in_ruddr(sb: &Sandbox, id: &Id) -> Allocation {
+    let now = stored(sb, id).await.expect("stored");
+    let theirs = sb
+        .backend()
+        .update_allocation(Allocation {
+            notes: "changed in Ruddr's UI".into(),
+            ..now
+        })
+        .await
+        .unwrap();
+    sb.invalidate().await;
+    theirs
+}
+
+#[tokio::test]
+async fn a_record_changed_in_ruddr_since_it_was_read_is_not_overwritten_deleted_or_split() {
+    let (sb, client) = start().await;
+    let window = DateRange::new(d("2026-11-01"), d("2026-12-31"));
+    let read = client.allocations(window).await.unwrap();
+    let mut long = read
+        .iter()
+        .filter(|a| !a.read_only && a.range.len_days() > 2);
+    let (one, two, three) = (
+        long.next().unwrap().clone(),
+        long.next().unwrap().clone(),
+        long.next().unwrap().clone(),
+    );
+    for a in [&one, &two, &three] {
+        change_in_ruddr(&sb, &a.id).await;
+    }
+    let stale = |e: BackendError| {
+        assert!(matches!(e, BackendError::Stale(_)), "{e:?}");
+        assert!(
+            e.to_string().contains("changed in Ruddr since it was read"),
+            "{e}"
+        );
+    };
+    stale(
+        client
+            .update_allocation(Allocation {
+                notes: "mine".into(),
+                ..one.clone()
+            })
+            .await
+            .unwrap_err(),
+    );
+    stale(
+        client
+            .apply(vec![allot::client::Change::Delete {
+                id: two.id.clone(),
+                version: two.version,
+            }])
+            .await
+            .unwrap_err(),
+    );
+    stale(
+        client
+            .apply(vec![allot::client::Change::Split {
+                id: three.id.clone(),
+                version: three.version,
+                date: allot::domain::dates::add_days(three.range.start, 1),
+            }])
+            .await
+            .unwrap_err(),
+    );
+    for a in [&one, &two, &three] {
+        let s = stored(&sb, &a.id).await.expect("not deleted");
+        assert_eq!(
+            (s.range, s.notes.as_str()),
+            (a.range, "changed in Ruddr's UI"),
+            "theirs kept, nothing split"
+        );
+    }
+    // Read again, the same edit goes through; sending it again is no conflict (a resend
+    // after a lost answer).
+    let fresh = client
+        .allocations(window)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.id == one.id)
+        .unwrap();
+    let mine = Allocation {
+        notes: "mine".into(),
+        ..fresh
+    };
+    client.update_allocation(mine.clone()).await.unwrap();
+    let again = client.update_allocation(mine).await.unwrap();
+    assert_eq!(again.notes, "mine");
+    assert_eq!(stored(&sb, &one.id).await.unwrap().notes, "mine");
+}
+
+#[test]
+fn a_batch_failing_part_way_in_ruddr_says_what_went_through_and_the_screen_equals_ruddr() {
+    let mut app = common::demo::DemoApp::ruddr();
+    common::demo::two_marked(&mut app);
+    let effects = allot::app::update(&mut app.state, allot::app::Action::Shift(1));
+    let changes = common::demo::batch(&effects);
+    let [
+        allot::client::Change::Update(went),
+        allot::client::Change::Update(last),
+    ] = &changes[..]
+    else {
+        panic!("two updates: {changes:?}")
+    };
+    let sb = app.sandbox.take().unwrap();
+    let theirs = app.rt.block_on(change_in_ruddr(&sb, &last.id));
+    app.sandbox = Some(sb);
+    app.run(effects);
+
+    let stored = |app: &common::demo::DemoApp, id: &Id| {
+        app.rt.block_on(stored(app.sandbox(), id)).expect("stored")
+    };
+    assert_eq!(
+        stored(&app, &went.id).range,
+        went.range,
+        "the first went through"
+    );
+    let kept = stored(&app, &last.id);
+    assert_eq!(
+        (kept.range, kept.notes.as_str()),
+        (theirs.range, "changed in Ruddr's UI")
+    );
+    let e = app.state.error.clone().expect("said");
+    assert!(
+        e.starts_with(&format!(
+            "allocation {} was changed in Ruddr since it was read",
+            last.id
+        )),
+        "why first: {e}"
+    );
+    assert!(
+        e.contains("1 of 2 changes") && e.contains("was not changed"),
+        "{e}"
+    );
+    assert!(!e.contains("Nothing was changed"), "{e}");
+    let window = app.state.window;
+    let server = app.rt.block_on(app.client.allocations(window)).unwrap();
+    assert_eq!(
+        common::demo::shown(app.state.ws.allocations.values().cloned(), window),
+        common::demo::shown(server, window)
+    );
+    assert_eq!(app.state.edits.undo.len(), 1, "only what went through");
 }

@@ -2,14 +2,16 @@
 //!
 //! An edit is a list of [`LocalChange`]s. It is applied to the screen at once, recorded in the
 //! history with its inverse, and queued as a write. Writes go to the backend one at a time, in
-//! order, each as one atomic batch. A confirmed write teaches the app the ids and versions the
+//! order, each as one batch. A confirmed write teaches the app the ids and versions the
 //! backend gave; a refused one rolls back itself and every write queued after it — screen and
-//! history both — so the screen, the history and the store always agree.
+//! history both — so the screen, the history and the store always agree. A remote backend may
+//! refuse a write part-way ([`BackendError::Partial`]): what went through then stays, on screen
+//! and in the history, the rest is rolled back, and what it touched is read again.
 
 use super::action::Effect;
 use super::gantt::GanttRow;
 use super::state::State;
-use crate::client::{Applied, BackendError, Change, NewAllocation, NewResource};
+use crate::client::{Applied, BackendError, Change, NewAllocation, NewResource, resource_version};
 use crate::domain::{Allocation, Id, Resource, Workspace};
 use std::collections::{HashMap, VecDeque};
 
@@ -51,11 +53,13 @@ impl LocalChange {
                 first,
                 second,
             } => vec![
-                LocalChange::Delete(second.clone()),
+                // The merge first: if the delete then fails, both halves are still there
+                // (the second overlapping), never the first alone.
                 LocalChange::Update {
                     from: first.clone(),
                     to: original.clone(),
                 },
+                LocalChange::Delete(second.clone()),
             ],
             LocalChange::CreateResource(r) => vec![LocalChange::DeleteResource(r.clone())],
             LocalChange::DeleteResource(r) => vec![LocalChange::CreateResource(r.clone())],
@@ -133,7 +137,11 @@ pub struct Write {
     pub seq: u64,
     pub label: String,
     pub step: Step,
+    /// What is left to send.
     pub changes: Vec<LocalChange>,
+    /// The first changes of the edit, already on the backend: a batch that stopped part-way
+    /// keeps them here while the rest waits (they are not sent again).
+    pub sent: Vec<LocalChange>,
 }
 
 /// The history and the write queue.
@@ -146,9 +154,13 @@ pub struct Edits {
     pub in_flight: Option<u64>,
     pub next_seq: u64,
     pub next_temp: u64,
-    /// Versions the backend confirmed since the last load, looked up when a write is sent (an
-    /// allocation deleted on screen is no longer in the workspace to ask).
+    /// The version last known from the backend (confirmed by a write, or read by a load),
+    /// looked up when a write is sent: an allocation deleted on screen or scrolled out of the
+    /// window is no longer in the workspace to ask.
     pub versions: HashMap<Id, i64>,
+    /// The same for workspace resources ([`resource_version`] of the resource last read or
+    /// confirmed), so an undo names what the backend holds, not what the edit asked for.
+    pub resource_versions: HashMap<Id, i64>,
     /// The backend could not be reached (or was too busy): the queue is kept as it is and sent
     /// again on the next tick.
     pub stalled: bool,
@@ -253,6 +265,7 @@ fn enqueue(state: &mut State, label: String, step: Step, changes: Vec<LocalChang
         label,
         step,
         changes,
+        sent: Vec::new(),
     });
     send_next(state)
 }
@@ -277,7 +290,7 @@ fn send_next(state: &mut State) -> Vec<Effect> {
     let changes = front
         .changes
         .iter()
-        .map(|c| to_backend(&state.ws, &state.edits.versions, c))
+        .map(|c| to_backend(&state.ws, &state.edits, c))
         .collect();
     let effect = Effect::Apply {
         seq: front.seq,
@@ -296,7 +309,15 @@ pub(crate) fn version_of(ws: &Workspace, versions: &HashMap<Id, i64>, a: &Alloca
         .unwrap_or(a.version)
 }
 
-fn to_backend(ws: &Workspace, versions: &HashMap<Id, i64>, c: &LocalChange) -> Change {
+fn to_backend(ws: &Workspace, edits: &Edits, c: &LocalChange) -> Change {
+    let versions = &edits.versions;
+    let resource_version_of = |r: &Resource| {
+        edits
+            .resource_versions
+            .get(&r.id)
+            .copied()
+            .unwrap_or_else(|| resource_version(r))
+    };
     match c {
         LocalChange::Create(a) => Change::Create(NewAllocation {
             resource_id: a.resource_id.clone(),
@@ -329,8 +350,14 @@ fn to_backend(ws: &Workspace, versions: &HashMap<Id, i64>, c: &LocalChange) -> C
                 label: Some(r.label.clone()),
             },
         },
-        LocalChange::UpdateResource { to, .. } => Change::UpdateResource(to.clone()),
-        LocalChange::DeleteResource(r) => Change::DeleteResource { id: r.id.clone() },
+        LocalChange::UpdateResource { from, to } => Change::UpdateResource {
+            resource: to.clone(),
+            version: resource_version_of(from),
+        },
+        LocalChange::DeleteResource(r) => Change::DeleteResource {
+            id: r.id.clone(),
+            version: resource_version_of(r),
+        },
     }
 }
 
@@ -351,6 +378,13 @@ pub fn applied(
         return Vec::new();
     }
     state.edits.in_flight = None;
+    let result = match result {
+        Err(BackendError::Partial { done, cause }) => {
+            keep_sent(state, done);
+            Err(*cause)
+        }
+        other => other,
+    };
     match result {
         Ok(results) => {
             state.edits.failure = None;
@@ -361,7 +395,7 @@ pub fn applied(
                 learn(state, change, result);
             }
         }
-        // Nothing reached the backend: keep every edit and try again shortly.
+        // Nothing (more) reached the backend: keep every edit and try again shortly.
         Err(BackendError::Unavailable(why)) => {
             state.edits.stalled = true;
             state.edits.failure = Some(why.clone());
@@ -379,16 +413,50 @@ pub fn applied(
             );
             return Vec::new();
         }
-        // It may have landed: take it back on screen, then read the truth.
-        Err(e @ BackendError::Unknown(_)) => {
-            // Kept in hand, marked unknown: once reloaded, what landed is told from what did not.
-            crate::journal::offer::hold_unknown(state, &e.to_string());
-            rollback(state, e);
-            return vec![state.start(Effect::LoadAllocations(state.window))];
+        Err(e) => {
+            if matches!(e, BackendError::Unknown(_)) {
+                // Kept in hand, marked unknown: once reloaded, what landed is told from what
+                // did not (only the changes not known to have gone through are held).
+                crate::journal::offer::hold_unknown(state, &e.to_string());
+            }
+            let touched = rollback(state, e);
+            return reload_touched(state, touched);
         }
-        Err(e) => rollback(state, e),
     }
     send_next(state)
+}
+
+/// A batch stopped part-way: the changes that went through leave the front write for its
+/// `sent`, teaching the app their ids and versions; the rest stays to be sent or taken back.
+fn keep_sent(state: &mut State, done: Vec<Applied>) {
+    let Some(front) = state.edits.queue.front_mut() else {
+        return;
+    };
+    let k = done.len().min(front.changes.len());
+    let rest = front.changes.split_off(k);
+    let went = std::mem::replace(&mut front.changes, rest);
+    front.sent.extend(went.iter().cloned());
+    for (change, result) in went.iter().zip(done) {
+        learn(state, change, result);
+    }
+}
+
+/// What a refusal leaves to read again so the screen equals the backend.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+struct Touched {
+    allocations: bool,
+    resources: bool,
+}
+
+fn reload_touched(state: &mut State, touched: Touched) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    if touched.resources {
+        effects.push(state.start(Effect::LoadRoster));
+    }
+    if touched.allocations || touched.resources {
+        effects.push(state.start(Effect::LoadAllocations(state.window)));
+    }
+    effects
 }
 
 /// Takes the ids and versions the backend gave.
@@ -414,11 +482,19 @@ fn learn(state: &mut State, change: &LocalChange, result: Applied) {
         (LocalChange::CreateResource(local), Applied::ResourceCreated { resource, .. }) => {
             rename_resource(state, &local.id, &resource.id);
             // The backend's label and role (e.g. a generated label) replace the guess.
-            state.ws.put_resource(resource);
+            confirm_resource(state, resource);
         }
-        (_, Applied::ResourceUpdated(resource)) => state.ws.put_resource(resource),
+        (_, Applied::ResourceUpdated(resource)) => confirm_resource(state, resource),
         _ => {}
     }
+}
+
+fn confirm_resource(state: &mut State, resource: Resource) {
+    state
+        .edits
+        .resource_versions
+        .insert(resource.id.clone(), resource_version(&resource));
+    state.ws.put_resource(resource);
 }
 
 /// Gives every mention of `old` the id the backend chose.
@@ -458,7 +534,10 @@ fn for_each_change(state: &mut State, mut f: impl FnMut(&mut LocalChange)) {
             .for_each(&mut f);
     }
     for w in edits.queue.iter_mut() {
-        w.changes.iter_mut().for_each(&mut f);
+        w.changes
+            .iter_mut()
+            .chain(w.sent.iter_mut())
+            .for_each(&mut f);
         if let Step::Do { cleared_redo } = &mut w.step {
             for e in cleared_redo {
                 e.forward
@@ -496,42 +575,191 @@ fn rename_resource(state: &mut State, old: &Id, new: &Id) {
 }
 
 /// Undoes, on screen and in the history, the refused write and every write queued after it.
-fn rollback(state: &mut State, e: BackendError) {
+/// Of a write that went through part-way, only the rest is undone: what went through stays, on
+/// screen and in the history, as the backend holds it. Says what is to be read again: nothing
+/// when nothing was changed, else what the backend may hold that the screen does not.
+fn rollback(state: &mut State, e: BackendError) -> Touched {
     let writes: Vec<Write> = state.edits.queue.drain(..).collect();
-    let Some(label) = writes.first().map(|w| w.label.clone()) else {
-        return;
+    let Some(first) = writes.first() else {
+        return Touched::default();
     };
+    let label = first.label.clone();
+    let (sent, unsent) = (first.sent.clone(), first.changes.clone());
     let later = writes.len() - 1;
+    let unknown = matches!(e, BackendError::Unknown(_));
+    // What the backend may hold that the screen will not: what went through, and the change
+    // whose answer was lost.
+    let lost: &[LocalChange] = if unknown {
+        &unsent[..unsent.len().min(1)]
+    } else {
+        &[]
+    };
+    let mut touched = Touched::default();
+    for c in sent.iter().chain(lost) {
+        match c {
+            LocalChange::CreateResource(_)
+            | LocalChange::UpdateResource { .. }
+            | LocalChange::DeleteResource(_) => touched.resources = true,
+            _ => touched.allocations = true,
+        }
+    }
     for w in writes.into_iter().rev() {
         apply_local(&mut state.ws, &inverse_all(&w.changes));
-        match w.step {
-            Step::Do { cleared_redo } => {
-                state.edits.undo.pop();
-                state.edits.redo = cleared_redo;
-            }
-            Step::Undo => {
-                if let Some(edit) = state.edits.redo.pop() {
-                    state.edits.undo.push(edit);
-                }
-            }
-            Step::Redo => {
-                if let Some(edit) = state.edits.undo.pop() {
-                    state.edits.redo.push(edit);
-                }
-            }
-        }
+        take_back_history(state, w);
     }
     let also = match later {
         0 => String::new(),
         1 => " (the edit made after it was taken back too)".into(),
         n => format!(" (the {n} edits made after it were taken back too)"),
     };
-    let outcome = match e {
-        BackendError::Unknown(_) => "It may have been saved: reloading to see",
-        _ => "Nothing was changed",
+    let what = if sent.is_empty() {
+        match e {
+            BackendError::Unknown(_) => {
+                format!("could not confirm {label}. It may have been saved: reloading to see{also}.")
+            }
+            _ => format!("could not {label}. Nothing was changed{also}."),
+        }
+    } else {
+        partial_message(state, &e, &label, &sent, &unsent, &also)
     };
-    state.fail(&e, format!("could not {label}. {outcome}{also}."));
+    state.fail(&e, what);
     state
         .marks
         .retain(|id| state.ws.allocations.contains_key(id));
+    touched
+}
+
+/// Moves the history back for a refused write: all of it when nothing went through; else the
+/// history keeps exactly what went through, so undo and redo act on what the backend holds.
+fn take_back_history(state: &mut State, w: Write) {
+    let edits = &mut state.edits;
+    if w.sent.is_empty() {
+        match w.step {
+            Step::Do { cleared_redo } => {
+                edits.undo.pop();
+                edits.redo = cleared_redo;
+            }
+            Step::Undo => {
+                if let Some(edit) = edits.redo.pop() {
+                    edits.undo.push(edit);
+                }
+            }
+            Step::Redo => {
+                if let Some(edit) = edits.undo.pop() {
+                    edits.redo.push(edit);
+                }
+            }
+        }
+        return;
+    }
+    let went = |label: String| Edit {
+        label,
+        backward: inverse_all(&w.sent),
+        forward: w.sent.clone(),
+    };
+    match w.step {
+        // The edit (or its redo) is in the history as far as it went.
+        Step::Do { .. } | Step::Redo => {
+            if let Some(edit) = edits.undo.pop() {
+                edits.undo.push(went(edit.label));
+            }
+        }
+        // Part of an undo went through: what is left of it is still to undo.
+        Step::Undo => {
+            if let Some(edit) = edits.redo.pop() {
+                edits.undo.push(Edit {
+                    label: edit.label,
+                    forward: inverse_all(&w.changes),
+                    backward: w.changes,
+                });
+            }
+        }
+    }
+}
+
+/// "Changed in Kantata since it was read: 1 of 2 changes to 'hard ↔ soft' went through (Ana ·
+/// Apollo 11-23 → 12-04); Ben · Apollo 11-30 → 12-11 was not changed. Reloading …": the
+/// backend's words first, then exactly what went through and what did not.
+fn partial_message(
+    state: &State,
+    e: &BackendError,
+    label: &str,
+    sent: &[LocalChange],
+    unsent: &[LocalChange],
+    also: &str,
+) -> String {
+    let list = |cs: &[LocalChange], before: bool| {
+        cs.iter()
+            .map(|c| brief(&state.ws, c, before))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let total = sent.len() + unsent.len();
+    let went = format!(
+        "{} of {total} changes to '{label}' went through ({})",
+        sent.len(),
+        list(sent, false)
+    );
+    let rest = match (e, unsent) {
+        (BackendError::Unknown(_), [failed, others @ ..]) => {
+            let mut s = format!(
+                "whether {} was saved is not known",
+                brief(&state.ws, failed, true)
+            );
+            if !others.is_empty() {
+                s.push_str(&format!(
+                    " and {} {} not changed",
+                    list(others, true),
+                    if others.len() == 1 { "was" } else { "were" }
+                ));
+            }
+            s
+        }
+        _ => format!(
+            "{} {} not changed",
+            list(unsent, true),
+            if unsent.len() == 1 { "was" } else { "were" }
+        ),
+    };
+    format!(
+        "{went}; {rest}{also}. Reloading to show what {} holds.",
+        state.backend.name()
+    )
+}
+
+/// "Ana Silva · Apollo 11-23 → 12-04": whose bar a change is about, where and when; `before`
+/// describes it as it was, else as the change made it.
+fn brief(ws: &Workspace, c: &LocalChange, before: bool) -> String {
+    let a = match c {
+        LocalChange::Create(a) | LocalChange::Delete(a) => a,
+        LocalChange::Update { from, to } => {
+            if before {
+                from
+            } else {
+                to
+            }
+        }
+        LocalChange::Split { original, .. } => original,
+        LocalChange::CreateResource(r)
+        | LocalChange::DeleteResource(r)
+        | LocalChange::UpdateResource { to: r, .. } => {
+            return format!(
+                "resource {} · {}",
+                ws.resource_name(r),
+                ws.project_name(r.project_id.as_ref())
+            );
+        }
+    };
+    let resource = ws.resources.get(&a.resource_id);
+    let who = resource.map_or_else(|| "?".to_string(), |r| ws.resource_name(r));
+    let project = a
+        .project_id
+        .as_ref()
+        .or(resource.and_then(|r| r.project_id.as_ref()));
+    format!(
+        "{who} · {} {} → {}",
+        ws.project_name(project),
+        a.range.start.format("%m-%d"),
+        a.range.end.format("%m-%d")
+    )
 }

@@ -135,13 +135,22 @@ fn start_asks_for_everything_and_shows_it_pending() {
     assert_eq!(
         effects,
         vec![
+            Effect::CheckChanges,
             Effect::LoadRoster,
             Effect::LoadAllocations(s.window),
             Effect::LoadRequests,
             Effect::LoadScheduled(s.window)
-        ]
+        ],
+        "the change token first, with the loads"
     );
-    assert_eq!(s.pending, effects);
+    assert_eq!(
+        s.pending,
+        effects[1..],
+        "the quiet check is not shown as pending"
+    );
+    // The token comes back: the next idle check compares against it.
+    update(&mut s, Action::ChangesChecked(Ok(Some(5))));
+    assert_eq!(s.sync_token, Some(5));
     assert!(s.window.contains(d(TODAY)));
     assert!(s.window.start <= add_days(d(TODAY), -180) && s.window.end >= add_days(d(TODAY), 180));
 }
@@ -219,7 +228,7 @@ fn refresh_reloads_and_clears_the_last_error() {
     let mut s = loaded();
     s.error = Some("old".into());
     let effects = update(&mut s, Action::Refresh);
-    assert_eq!(effects.len(), 4);
+    assert_eq!(effects.len(), 5, "the change token and four loads");
     assert_eq!(s.error, None);
     assert_eq!(
         s.rows.len(),
@@ -1045,16 +1054,276 @@ fn split_at_the_cursor_and_learn_the_second_parts_id() {
         },
     );
     assert!(s.ws.allocations.contains_key(&Id::new("901")));
+    // The undo merges back first and deletes the second part only then, so a failure half-way
+    // never leaves the first part alone.
     let (_, undo) = only_apply(&update(&mut s, Action::Undo));
+    assert!(
+        matches!(&undo[0], Change::Update(a) if a.id == Id::new("a1") && a.version == 2 && a.range.end == d("2026-11-27"))
+    );
     assert_eq!(
-        undo[0],
+        undo[1],
         Change::Delete {
             id: Id::new("901"),
             version: 1
         }
     );
+}
+
+/// Both bars marked (a2 on the Designer, then a1), moved a week earlier as one batch.
+fn two_marked_and_moved(s: &mut State) -> (u64, Vec<Change>) {
+    update(s, Action::ShowView(View::Gantt));
+    update(s, Action::Down);
+    update(s, Action::Toggle);
+    update(s, Action::Bottom);
+    update(s, Action::Toggle);
+    update(s, Action::Down);
+    update(s, Action::Mark);
+    update(s, Action::Top);
+    update(s, Action::Down);
+    update(s, Action::Down);
+    update(s, Action::Mark);
+    only_apply(&update(s, Action::Shift(-1)))
+}
+
+#[test]
+fn a_batch_that_fails_part_way_keeps_what_went_through_reloads_and_says_which() {
+    let mut s = loaded();
+    sizes(&mut s);
+    let before: Vec<Allocation> = ["a1", "a2"]
+        .iter()
+        .map(|id| s.ws.allocations[&Id::new(*id)].clone())
+        .collect();
+    let (seq, changes) = two_marked_and_moved(&mut s);
+    let [Change::Update(went), Change::Update(refused)] = &changes[..] else {
+        panic!("{changes:?}")
+    };
+    let effects = update(
+        &mut s,
+        Action::Applied {
+            seq,
+            result: Err(BackendError::Partial {
+                done: vec![Applied::Updated(Allocation {
+                    version: 7,
+                    ..went.clone()
+                })],
+                cause: Box::new(BackendError::Stale(
+                    "allocation a2 was changed in Kantata since allot read it".into(),
+                )),
+            }),
+        },
+    );
+    // What went through stays, the rest is taken back, and the truth is read again.
+    assert_eq!(effects, vec![Effect::LoadAllocations(s.window)]);
+    assert_eq!(s.pending, effects);
+    assert_eq!(s.ws.allocations[&went.id].range, went.range);
+    assert_eq!(s.ws.allocations[&went.id].version, 7, "learned");
+    let was = before.iter().find(|a| a.id == refused.id).unwrap();
+    assert_eq!(&s.ws.allocations[&refused.id], was, "taken back");
+    assert!(s.edits.queue.is_empty() && s.edits.in_flight.is_none());
+    let e = s.error.clone().unwrap();
     assert!(
-        matches!(&undo[1], Change::Update(a) if a.id == Id::new("a1") && a.version == 2 && a.range.end == d("2026-11-27"))
+        e.starts_with("allocation a2 was changed in Kantata since allot read it: 1 of 2 changes"),
+        "why first: {e}"
+    );
+    assert!(
+        e.contains("went through (zed Last · Apollo 11-16 → 11-20)"),
+        "{e}"
+    );
+    assert!(
+        e.contains("Unnamed Designer · Apollo 11-23 → 11-24 was not changed"),
+        "{e}"
+    );
+    assert!(!e.contains("Nothing was changed"), "{e}");
+    // The history holds what the backend holds: undo takes back the one that went through.
+    assert_eq!(s.edits.undo.len(), 1);
+    assert_eq!(s.edits.undo[0].forward.len(), 1);
+    let (_, undo) = only_apply(&update(&mut s, Action::Undo));
+    assert!(
+        matches!(&undo[..], [Change::Update(a)] if a.id == went.id && a.version == 7 && a.range == before.iter().find(|b| b.id == went.id).unwrap().range),
+        "{undo:?}"
+    );
+}
+
+#[test]
+fn after_a_reload_an_edit_names_the_version_read_not_one_confirmed_before() {
+    let mut s = on_bar();
+    let (seq, _) = only_apply(&update(&mut s, Action::Shift(1)));
+    let confirmed = Allocation {
+        version: 2,
+        ..a1(&s)
+    };
+    update(
+        &mut s,
+        Action::Applied {
+            seq,
+            result: Ok(vec![Applied::Updated(confirmed)]),
+        },
+    );
+    // Someone else changed it since (version 5); a reload shows theirs.
+    let window = s.window;
+    let theirs = Allocation {
+        version: 5,
+        notes: "theirs".into(),
+        ..a1(&s)
+    };
+    update(
+        &mut s,
+        Action::AllocationsLoaded {
+            window,
+            result: Ok(vec![theirs]),
+        },
+    );
+    let (_, changes) = only_apply(&update(&mut s, Action::ToggleHard));
+    assert!(
+        matches!(&changes[..], [Change::Update(a)] if a.version == 5),
+        "{changes:?}"
+    );
+}
+
+#[test]
+fn a_batch_whose_answer_was_lost_part_way_says_which_one_is_in_doubt_and_reloads() {
+    let mut s = loaded();
+    sizes(&mut s);
+    let (seq, changes) = two_marked_and_moved(&mut s);
+    let Change::Update(went) = &changes[0] else {
+        panic!("{changes:?}")
+    };
+    let effects = update(
+        &mut s,
+        Action::Applied {
+            seq,
+            result: Err(BackendError::Partial {
+                done: vec![Applied::Updated(went.clone())],
+                cause: Box::new(BackendError::Unknown("connection closed".into())),
+            }),
+        },
+    );
+    assert_eq!(effects, vec![Effect::LoadAllocations(s.window)]);
+    let e = s.error.clone().unwrap();
+    assert!(e.starts_with("connection closed: 1 of 2 changes"), "{e}");
+    assert!(
+        e.contains("whether Unnamed Designer · Apollo 11-23 → 11-24 was saved is not known"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_batch_cut_off_part_way_by_an_outage_keeps_the_rest_and_sends_only_the_rest() {
+    let mut s = loaded();
+    sizes(&mut s);
+    let (seq, changes) = two_marked_and_moved(&mut s);
+    let shown: Vec<Allocation> = s.ws.allocations.values().cloned().collect();
+    let Change::Update(went) = &changes[0] else {
+        panic!("{changes:?}")
+    };
+    update(
+        &mut s,
+        Action::Applied {
+            seq,
+            result: Err(BackendError::Partial {
+                done: vec![Applied::Updated(Allocation {
+                    version: 7,
+                    ..went.clone()
+                })],
+                cause: Box::new(BackendError::Unavailable(
+                    "Kantata is unavailable (503)".into(),
+                )),
+            }),
+        },
+    );
+    assert!(s.edits.stalled);
+    let mut now: Vec<Allocation> = s.ws.allocations.values().cloned().collect();
+    now.iter_mut().for_each(|a| a.version = 1);
+    let mut shown = shown;
+    shown.iter_mut().for_each(|a| a.version = 1);
+    now.sort_by(|a, b| a.id.cmp(&b.id));
+    shown.sort_by(|a, b| a.id.cmp(&b.id));
+    assert_eq!(now, shown, "both still on screen");
+    let (again, rest) = only_apply(&update(&mut s, Action::Tick));
+    assert_eq!(again, seq);
+    assert_eq!(
+        rest,
+        changes[1..].to_vec(),
+        "the one that went through is not sent twice"
+    );
+    // The rest is refused later: what went through stays in the history.
+    update(
+        &mut s,
+        Action::Applied {
+            seq,
+            result: Err(BackendError::Stale("changed elsewhere".into())),
+        },
+    );
+    assert_eq!(s.edits.undo.len(), 1);
+    assert_eq!(s.edits.undo[0].forward.len(), 1);
+    assert_eq!(s.ws.allocations[&went.id].range, went.range);
+    assert!(s.error.clone().unwrap().contains("1 of 2 changes"));
+}
+
+#[test]
+fn undoing_a_split_that_fails_half_way_loses_neither_half() {
+    let mut s = on_bar();
+    update(&mut s, Action::ZoomIn);
+    update(&mut s, Action::Right);
+    update(&mut s, Action::Right);
+    let original = a1(&s);
+    let (seq, _) = only_apply(&update(&mut s, Action::Split));
+    let second =
+        s.ws.allocations
+            .values()
+            .find(|a| a.range.start == d("2026-11-25"))
+            .unwrap()
+            .clone();
+    let real_second = Allocation {
+        id: Id::new("901"),
+        ..second
+    };
+    let first = Allocation {
+        version: 2,
+        ..a1(&s)
+    };
+    update(
+        &mut s,
+        Action::Applied {
+            seq,
+            result: Ok(vec![Applied::Split(first, real_second.clone())]),
+        },
+    );
+    let (seq, undo) = only_apply(&update(&mut s, Action::Undo));
+    let Change::Update(merged) = &undo[0] else {
+        panic!("{undo:?}")
+    };
+    // The merge lands; the delete of the second half fails.
+    let effects = update(
+        &mut s,
+        Action::Applied {
+            seq,
+            result: Err(BackendError::Partial {
+                done: vec![Applied::Updated(Allocation {
+                    version: 3,
+                    ..merged.clone()
+                })],
+                cause: Box::new(BackendError::Other("database is locked".into())),
+            }),
+        },
+    );
+    assert_eq!(effects, vec![Effect::LoadAllocations(s.window)]);
+    assert_eq!(a1(&s).range, original.range, "merged back");
+    assert!(
+        s.ws.allocations.contains_key(&Id::new("901")),
+        "the second half is still there"
+    );
+    let e = s.error.clone().unwrap();
+    assert!(e.starts_with("database is locked: 1 of 2 changes"), "{e}");
+    // What is left of the undo is still to undo, and undo sends just that.
+    assert!(s.edits.redo.is_empty());
+    let (_, rest) = only_apply(&update(&mut s, Action::Undo));
+    assert_eq!(
+        rest,
+        vec![Change::Delete {
+            id: Id::new("901"),
+            version: 1
+        }]
     );
 }
 
@@ -1135,7 +1404,12 @@ fn idle_ticks_check_quietly_and_reload_when_someone_else_wrote() {
     assert!(s.quiet);
     assert!(update(&mut s, Action::ChangesChecked(Ok(Some(7)))).is_empty());
     let effects = update(&mut s, Action::ChangesChecked(Ok(Some(8))));
-    assert_eq!(effects.len(), 4);
+    assert_eq!(effects.len(), 5);
+    assert_eq!(
+        effects[0],
+        Effect::CheckChanges,
+        "the token is taken again with the load"
+    );
     assert_eq!(s.notice.as_deref(), Some("Changed elsewhere: reloaded"));
     // No checks while saving.
     let mut s = on_bar();
@@ -1559,13 +1833,20 @@ fn adding_a_person_to_a_project_takes_their_primary_role_and_learns_the_real_id(
             seq,
             result: Ok(vec![Applied::ResourceCreated {
                 temp_id: temp_id.clone(),
-                resource: real,
+                resource: real.clone(),
             }]),
         },
     );
     assert!(s.ws.resources.contains_key(&Id::new("r9")) && !s.ws.resources.contains_key(temp_id));
     let (_, undo) = only_apply(&update(&mut s, Action::Undo));
-    assert_eq!(undo, vec![Change::DeleteResource { id: Id::new("r9") }]);
+    assert_eq!(
+        undo,
+        vec![Change::DeleteResource {
+            id: Id::new("r9"),
+            version: crate::client::resource_version(&real)
+        }],
+        "naming the resource as the backend made it"
+    );
 }
 
 #[test]
@@ -1619,7 +1900,9 @@ fn naming_an_unnamed_resource_moves_its_row_under_the_person_and_undo_moves_it_b
     update(&mut s, Action::EditAllocation); // `e`
     res_type(&mut s, "amy");
     let (_, changes) = only_apply(&update(&mut s, Action::ResourceForm(FormInput::Submit)));
-    assert!(matches!(&changes[0], Change::UpdateResource(r) if r.person_id == Some(Id::new("2"))));
+    assert!(
+        matches!(&changes[0], Change::UpdateResource { resource: r, .. } if r.person_id == Some(Id::new("2")))
+    );
     assert!(
         matches!(&changes[1], Change::Update(a) if a.id == Id::new("a2") && a.hard),
         "its allocations become hard"
@@ -1661,6 +1944,7 @@ fn deleting_asks_with_the_allocation_count_and_keeps_the_last_primary_role() {
         role: "Designer".into(),
         label: "Designer".into(),
     };
+    let r3_version = crate::client::resource_version(&r3);
     s.ws.put_resource(r3);
     s.ws.put_allocation(allocation("a3", "r3", "2026-12-01", "2026-12-04", 600));
     update(&mut s, Action::Refresh);
@@ -1692,7 +1976,10 @@ fn deleting_asks_with_the_allocation_count_and_keeps_the_last_primary_role() {
                 id: Id::new("a3"),
                 version: 1
             },
-            Change::DeleteResource { id: Id::new("r3") }
+            Change::DeleteResource {
+                id: Id::new("r3"),
+                version: r3_version
+            }
         ]
     );
     // The unnamed Designer has pending requests: refused, naming why.

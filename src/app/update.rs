@@ -355,6 +355,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             finish(state, &Effect::LoadRoster);
             match result {
                 Ok(roster) => {
+                    state.edits.resource_versions = roster
+                        .resources
+                        .iter()
+                        .map(|r| (r.id.clone(), crate::client::resource_version(r)))
+                        .collect();
                     let allocations = std::mem::take(&mut state.ws.allocations);
                     let requests = std::mem::take(&mut state.ws.requests);
                     state.ws = Workspace::from_roster(roster);
@@ -380,6 +385,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             } else if window == state.window {
                 match result {
                     Ok(allocations) => {
+                        // What was read is newer than any version confirmed before (and
+                        // outlives the window, for edits in the history).
+                        for a in &allocations {
+                            state.edits.versions.insert(a.id.clone(), a.version);
+                        }
                         state.ws.set_allocations(window, allocations);
                         state
                             .marks
@@ -444,8 +454,12 @@ fn quit_if_saved(state: &mut State, refused: bool) {
     }
 }
 
-/// Everything loaded again: people, the allocation window, requests, scheduled hours.
+/// Everything loaded again: people, the allocation window, requests, scheduled hours. The
+/// change token is asked for first, with the loads, and taken as it comes back: a write by
+/// someone else after that is seen by the next idle check (one just before it only reloads
+/// once more).
 fn reload(state: &mut State) -> Vec<Effect> {
+    state.sync_token = None;
     let effects = vec![
         Effect::LoadRoster,
         Effect::LoadAllocations(state.window),
@@ -453,7 +467,9 @@ fn reload(state: &mut State) -> Vec<Effect> {
         Effect::LoadScheduled(state.window),
     ];
     state.pending.extend(effects.iter().cloned());
-    effects
+    std::iter::once(Effect::CheckChanges)
+        .chain(effects)
+        .collect()
 }
 
 fn finish(state: &mut State, effect: &Effect) {

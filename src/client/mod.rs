@@ -78,6 +78,22 @@ pub enum BackendError {
     Unknown(String),
     /// Anything else: storage, network, decoding.
     Other(String),
+    /// A batch sent change by change stopped part-way: `done` went through (one per change, in
+    /// order), the next change failed with `cause`, and the ones after it were not sent.
+    Partial {
+        done: Vec<Applied>,
+        cause: Box<BackendError>,
+    },
+}
+
+impl BackendError {
+    /// The failure itself, under any partial batch it ended.
+    pub fn cause(&self) -> &BackendError {
+        match self {
+            BackendError::Partial { cause, .. } => cause.cause(),
+            other => other,
+        }
+    }
 }
 
 impl fmt::Display for BackendError {
@@ -97,6 +113,7 @@ impl fmt::Display for BackendError {
             | BackendError::Unavailable(m)
             | BackendError::Unknown(m)
             | BackendError::Other(m) => f.write_str(m),
+            BackendError::Partial { cause, .. } => cause.fmt(f),
         }
     }
 }
@@ -104,6 +121,27 @@ impl fmt::Display for BackendError {
 impl std::error::Error for BackendError {}
 
 pub type BackendResult<T> = Result<T, BackendError>;
+
+/// A workspace resource's version: a fingerprint of its fields, so a resource changed by
+/// someone else since it was read (renamed, named, un-named) is told apart without a column
+/// for it (existing workspace files need no migration).
+pub fn resource_version(r: &Resource) -> i64 {
+    fingerprint(&format!(
+        "{:?}|{:?}|{}|{}",
+        r.project_id, r.person_id, r.role, r.label
+    ))
+}
+
+/// A version for a record whose backend keeps none: FNV-1a of `s` (the fields that matter),
+/// 63 bits, stable across processes and builds (std's hasher is not).
+pub fn fingerprint(s: &str) -> i64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in s.bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    (h >> 1) as i64
+}
 
 /// A new allocation, before the backend gives it an id.
 #[derive(Clone, Debug, PartialEq)]
@@ -137,11 +175,16 @@ pub enum Change {
         temp_id: Id,
         new: NewResource,
     },
-    /// Label, role or person of a resource (naming or un-naming it).
-    UpdateResource(Resource),
+    /// Label, role or person of a resource (naming or un-naming it); `version` is
+    /// [`resource_version`] of the resource as read (not checked for one made in the batch).
+    UpdateResource {
+        resource: Resource,
+        version: i64,
+    },
     /// Deletes a resource; its allocations must have been deleted earlier in the batch.
     DeleteResource {
         id: Id,
+        version: i64,
     },
     Create(NewAllocation),
     /// Writes the allocation over the stored one; its `version` is the one the edit was made to.
@@ -259,8 +302,10 @@ pub trait Backend: Send + Sync {
     }
 
     /// Applies `changes` in order. Backends that can (the embedded store) do it all or nothing;
-    /// this default runs them one by one and, when one fails, undoes the ones already done so
-    /// the store is left as it was.
+    /// this default runs them one by one and, when one fails after others went through, says
+    /// which with [`BackendError::Partial`]. Nothing is undone behind the caller's back: an
+    /// undo can fail too (or overwrite someone else's change), so the caller keeps what went
+    /// through and reads the backend again.
     async fn apply(&self, changes: Vec<Change>) -> BackendResult<Vec<Applied>> {
         let mut done: Vec<Applied> = Vec::with_capacity(changes.len());
         // Resources created in this batch, by the temporary id later changes use.
@@ -282,12 +327,16 @@ pub trait Backend: Send + Sync {
                     a.resource_id = real(&made, a.resource_id);
                     Change::Update(a)
                 }
-                Change::UpdateResource(mut r) => {
-                    r.id = real(&made, r.id);
-                    Change::UpdateResource(r)
+                Change::UpdateResource {
+                    mut resource,
+                    version,
+                } => {
+                    resource.id = real(&made, resource.id);
+                    Change::UpdateResource { resource, version }
                 }
-                Change::DeleteResource { id } => Change::DeleteResource {
+                Change::DeleteResource { id, version } => Change::DeleteResource {
                     id: real(&made, id),
+                    version,
                 },
                 other => other,
             };
@@ -304,14 +353,29 @@ pub trait Backend: Send + Sync {
                             "the backend created no resource".into(),
                         )),
                     }),
-                Change::UpdateResource(r) => self
-                    .update_resource(r)
-                    .await
-                    .map(|r| vec![Applied::ResourceUpdated(r)]),
-                Change::DeleteResource { id } => self
-                    .delete_resource(id.clone())
-                    .await
-                    .map(|_| vec![Applied::ResourceDeleted(id)]),
+                Change::UpdateResource { resource, version } => {
+                    let fresh = made.iter().any(|(_, r)| *r == resource.id);
+                    match self
+                        .check_resource_unchanged(&resource.id, version, fresh)
+                        .await
+                    {
+                        Ok(()) => self
+                            .update_resource(resource)
+                            .await
+                            .map(|r| vec![Applied::ResourceUpdated(r)]),
+                        Err(e) => Err(e),
+                    }
+                }
+                Change::DeleteResource { id, version } => {
+                    let fresh = made.iter().any(|(_, r)| *r == id);
+                    match self.check_resource_unchanged(&id, version, fresh).await {
+                        Ok(()) => self
+                            .delete_resource(id.clone())
+                            .await
+                            .map(|_| vec![Applied::ResourceDeleted(id)]),
+                        Err(e) => Err(e),
+                    }
+                }
                 // Consecutive creates go as bulk requests of at most BULK_LIMIT.
                 Change::Create(first) => {
                     let mut batch = vec![first];
@@ -339,24 +403,58 @@ pub trait Backend: Send + Sync {
                     .update_allocation(a)
                     .await
                     .map(|a| vec![Applied::Updated(a)]),
-                Change::Delete { id, .. } => self
-                    .delete_allocation(id.clone())
-                    .await
-                    .map(|_| vec![Applied::Deleted(id)]),
-                Change::Split { id, date, .. } => self
-                    .split_allocation(id, date)
-                    .await
-                    .map(|(a, b)| vec![Applied::Split(a, b)]),
+                Change::Delete { id, version } => match self.check_unchanged(&id, version).await {
+                    Ok(()) => self
+                        .delete_allocation(id.clone())
+                        .await
+                        .map(|_| vec![Applied::Deleted(id)]),
+                    Err(e) => Err(e),
+                },
+                Change::Split { id, version, date } => {
+                    match self.check_unchanged(&id, version).await {
+                        Ok(()) => self
+                            .split_allocation(id, date)
+                            .await
+                            .map(|(a, b)| vec![Applied::Split(a, b)]),
+                        Err(e) => Err(e),
+                    }
+                }
             };
             match result {
                 Ok(applied) => done.extend(applied),
+                // A step that itself went part-way (a bulk create) adds what it did.
+                Err(BackendError::Partial { done: more, cause }) => {
+                    done.extend(more);
+                    return Err(BackendError::Partial { done, cause });
+                }
+                Err(e) if done.is_empty() => return Err(e),
                 Err(e) => {
-                    self.compensate(done).await;
-                    return Err(e);
+                    return Err(BackendError::Partial {
+                        done,
+                        cause: Box::new(e),
+                    });
                 }
             }
         }
         Ok(done)
+    }
+
+    /// Refuses, as [`BackendError::Stale`], when allocation `id` changed since `version` was
+    /// read. The default trusts the caller: backends whose delete and split can't check for
+    /// themselves (Kantata, Ruddr) read the record here first.
+    async fn check_unchanged(&self, _id: &Id, _version: i64) -> BackendResult<()> {
+        Ok(())
+    }
+
+    /// The same for workspace resource `id` against its [`resource_version`]; `fresh` when the
+    /// batch made it (nothing to compare). The default trusts the caller.
+    async fn check_resource_unchanged(
+        &self,
+        _id: &Id,
+        _version: i64,
+        _fresh: bool,
+    ) -> BackendResult<()> {
+        Ok(())
     }
 
     /// Creates workspace resources (Kantata: bulk, at most [`BULK_LIMIT`] per request).
@@ -409,28 +507,6 @@ pub trait Backend: Send + Sync {
         None
     }
 
-    /// Best-effort undo of changes already applied when a later one in the batch failed.
-    async fn compensate(&self, done: Vec<Applied>) {
-        for applied in done.into_iter().rev() {
-            let undone = match applied {
-                Applied::Created(a) => self.delete_allocation(a.id).await,
-                Applied::Split(_, second) => self.delete_allocation(second.id).await,
-                Applied::ResourceCreated { resource, .. } => {
-                    self.delete_resource(resource.id).await
-                }
-                // Updates and deletes cannot be reversed without the old record; the caller
-                // rolls its screen back and reloads.
-                Applied::Updated(_)
-                | Applied::Deleted(_)
-                | Applied::ResourceUpdated(_)
-                | Applied::ResourceDeleted(_) => Ok(()),
-            };
-            if let Err(e) = undone {
-                tracing::warn!("could not undo part of a failed batch: {e}");
-            }
-        }
-    }
-
     /// A token that changes when someone else changes the store, for cheap polling; `None`
     /// where the backend has no such thing (then allot refreshes only when asked).
     async fn change_token(&self) -> BackendResult<Option<i64>> {
@@ -474,6 +550,8 @@ mod tests {
         creates: Mutex<Vec<usize>>,
         fail_on_update: bool,
         deleted: Mutex<Vec<Id>>,
+        /// An allocation that changed since it was read.
+        stale: Option<Id>,
     }
 
     #[async_trait]
@@ -528,6 +606,12 @@ mod tests {
             self.deleted.lock().unwrap().push(id);
             Ok(())
         }
+        async fn check_unchanged(&self, id: &Id, _version: i64) -> BackendResult<()> {
+            match &self.stale {
+                Some(s) if s == id => Err(BackendError::Stale(format!("{id} changed"))),
+                _ => Ok(()),
+            }
+        }
     }
 
     fn new(i: u64) -> Change {
@@ -551,7 +635,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_failure_midway_undoes_what_was_created() {
+    async fn a_failure_midway_says_what_went_through_and_undoes_nothing() {
         let b = Recorder {
             fail_on_update: true,
             ..Default::default()
@@ -571,14 +655,74 @@ mod tests {
             version: 1,
         };
         let err = b
-            .apply(vec![new(1), new(2), Change::Update(a)])
+            .apply(vec![new(1), new(2), Change::Update(a.clone()), new(3)])
             .await
             .unwrap_err();
-        assert_eq!(err.to_string(), "start_date: is locked");
+        assert_eq!(
+            err.to_string(),
+            "start_date: is locked",
+            "the cause's words"
+        );
+        let BackendError::Partial { done, cause } = &err else {
+            panic!("a partial failure: {err:?}")
+        };
+        assert_eq!(done.len(), 2, "the two creates went through");
+        assert!(matches!(&done[1], Applied::Created(x) if x.resource_id == Id::from(2)));
+        assert!(matches!(**cause, BackendError::Validation { .. }));
+        assert_eq!(err.cause(), &**cause);
+        assert!(
+            b.deleted.lock().unwrap().is_empty(),
+            "nothing undone behind the caller"
+        );
+        assert_eq!(
+            *b.creates.lock().unwrap(),
+            vec![2],
+            "nothing sent after the failure"
+        );
+
+        // Failing at the first change is a plain failure: nothing went through.
+        let err = b.apply(vec![Change::Update(a), new(4)]).await.unwrap_err();
+        assert!(matches!(err, BackendError::Validation { .. }), "{err:?}");
+    }
+
+    #[tokio::test]
+    async fn deletes_and_splits_are_checked_before_they_are_sent() {
+        let b = Recorder {
+            stale: Some(Id::new("9")),
+            ..Default::default()
+        };
+        let d = parse_date("2026-11-23").unwrap();
+        let err = b
+            .apply(vec![
+                Change::Delete {
+                    id: Id::new("8"),
+                    version: 3,
+                },
+                Change::Split {
+                    id: Id::new("9"),
+                    version: 3,
+                    date: d,
+                },
+            ])
+            .await
+            .unwrap_err();
+        let BackendError::Partial { done, cause } = err else {
+            panic!("partial")
+        };
+        assert_eq!(done, vec![Applied::Deleted(Id::new("8"))]);
+        assert!(matches!(*cause, BackendError::Stale(_)));
+        let err = b
+            .apply(vec![Change::Delete {
+                id: Id::new("9"),
+                version: 3,
+            }])
+            .await
+            .unwrap_err();
+        assert!(matches!(err, BackendError::Stale(_)));
         assert_eq!(
             *b.deleted.lock().unwrap(),
-            vec![Id::from(1), Id::from(0)],
-            "created ones deleted, newest first"
+            vec![Id::new("8")],
+            "9 never deleted"
         );
     }
 }

@@ -3,13 +3,15 @@
 //! A State loaded from the demo workspace through the real SQLite backend and effect runner,
 //! directly or over HTTP through the Kantata sandbox.
 
-use allot::app::{Action, State, ThemeKind, update};
+use allot::app::gantt::GanttRow;
+use allot::app::{Action, Effect, State, ThemeKind, View, update};
 use allot::client::kantata::backend::KantataBackend;
 use allot::client::kantata::http::HttpConfig;
 use allot::client::local::{LocalBackend, demo};
-use allot::client::{Backend, BackendKind};
+use allot::client::ruddr::{RuddrBackend, RuddrConfig};
+use allot::client::{Backend, BackendKind, Change};
 use allot::domain::dates::parse_date;
-use allot::domain::{Allocation, DateRange};
+use allot::domain::{Allocation, DateRange, Id};
 use allot::runtime::execute_effect;
 use allot::sandbox::{Dialect, Sandbox, SandboxConfig};
 use chrono::NaiveDate;
@@ -106,12 +108,51 @@ impl DemoApp {
         app
     }
 
+    /// The demo workspace served by the Ruddr sandbox, the app talking to it over HTTP.
+    pub fn ruddr() -> DemoApp {
+        let rt = runtime();
+        let sandbox = rt
+            .block_on(Sandbox::start(SandboxConfig::new(Dialect::Ruddr, today())))
+            .unwrap();
+        let config = RuddrConfig {
+            base_url: sandbox.url.clone(),
+            per_second: 10_000,
+            burst: 10_000,
+            backoff: vec![Duration::from_millis(1); 10],
+            timeout: Duration::from_secs(10),
+            ..RuddrConfig::new(sandbox.token.clone(), today())
+        };
+        let client = Arc::new(RuddrBackend::new(config).unwrap());
+        let state = State::new(today(), BackendKind::Ruddr, sandbox.url.clone());
+        let mut app = DemoApp {
+            dir: tempfile::tempdir().unwrap(),
+            backend: sandbox.backend().clone(),
+            client,
+            sandbox: Some(sandbox),
+            state,
+            rt,
+        };
+        app.act(Action::Start);
+        assert!(
+            app.state.error.is_none(),
+            "the sandbox loads cleanly: {:?}",
+            app.state.error
+        );
+        app
+    }
+
     pub fn sandbox(&self) -> &Sandbox {
         self.sandbox.as_ref().expect("a Kantata app")
     }
 
     pub fn act(&mut self, action: Action) {
-        let mut queue = update(&mut self.state, action);
+        let effects = update(&mut self.state, action);
+        self.run(effects);
+    }
+
+    /// Runs `effects` (from an `update` the test made itself) and every effect they lead to.
+    pub fn run(&mut self, effects: Vec<Effect>) {
+        let mut queue = effects;
         while !queue.is_empty() {
             let effect = queue.remove(0);
             let action = self
@@ -129,6 +170,55 @@ impl DemoApp {
         );
         self.rt.block_on(self.backend.allocations(all)).unwrap()
     }
+}
+
+/// Opens the Gantt, expands people until the cursor is on a bar, marks it and the next bar
+/// down: two bars for one batch.
+pub fn two_marked(app: &mut DemoApp) -> (Id, Id) {
+    app.act(Action::Resize(120, 40));
+    app.act(Action::ShowView(View::Gantt));
+    let first = loop {
+        app.act(Action::Toggle);
+        app.act(Action::Down);
+        if let Some(GanttRow::Alloc(id)) = app.state.selected_gantt_row() {
+            break id.clone();
+        }
+    };
+    app.act(Action::Mark);
+    loop {
+        app.act(Action::Down);
+        if let Some(GanttRow::Alloc(id)) = app.state.selected_gantt_row()
+            && *id != first
+        {
+            let id = id.clone();
+            app.act(Action::Mark);
+            return (first, id);
+        }
+    }
+}
+
+/// The changes of the one write `effects` send.
+pub fn batch(effects: &[Effect]) -> Vec<Change> {
+    match effects {
+        [Effect::Apply { changes, .. }] => changes.clone(),
+        other => panic!("one write expected: {other:?}"),
+    }
+}
+
+/// Allocations in `window` as sorted content with ids, for comparing the screen with a server.
+pub fn shown(allocs: impl IntoIterator<Item = Allocation>, window: DateRange) -> Vec<String> {
+    let mut v: Vec<String> = allocs
+        .into_iter()
+        .filter(|a| a.range.overlaps(&window))
+        .map(|a| {
+            format!(
+                "{}|{}|{:?}|{:?}|{}|{}",
+                a.id, a.resource_id, a.range, a.amount, a.hard, a.notes
+            )
+        })
+        .collect();
+    v.sort();
+    v
 }
 
 fn runtime() -> tokio::runtime::Runtime {

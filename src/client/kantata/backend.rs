@@ -1,8 +1,8 @@
 //! `allot --backend kantata`: the [`Backend`] over Kantata OX API v1, reads and writes.
 //!
-//! Kantata keeps no version on an allocation, so `updated_at` stands in for one: a write first
-//! reads the allocation back and refuses, as "changed elsewhere", if it moved on since allot
-//! read it. Roles are names in allot and ids in Kantata; the roster keeps the map.
+//! Kantata keeps no version on an allocation, so `updated_at` stands in for one: every write
+//! (change, delete, split) first reads the allocation back and refuses, as "changed elsewhere",
+//! if it moved on since allot read it; a resource's write compares its fields the same way. Roles are names in allot and ids in Kantata; the roster keeps the map.
 
 use super::decode::{self, Page, WireAllocation, WireResource, WireResourceRequest};
 use super::encode::{self, RequestResource};
@@ -138,12 +138,7 @@ impl KantataBackend {
         if same {
             return Ok(Some(now));
         }
-        if now.version != a.version {
-            return Err(BackendError::Stale(format!(
-                "allocation {} was changed in Kantata since allot read it; nothing was overwritten",
-                a.id
-            )));
-        }
+        refuse_if_moved(&now, a.version)?;
         Ok(None)
     }
 
@@ -226,6 +221,17 @@ impl KantataBackend {
             .pop()
             .ok_or_else(|| BackendError::Other(format!("Kantata did not send request {id} back")))
     }
+}
+
+/// The one staleness check of every write: Kantata's record `now` against the version read.
+fn refuse_if_moved(now: &Allocation, version: i64) -> BackendResult<()> {
+    if now.version == version {
+        return Ok(());
+    }
+    Err(BackendError::Stale(format!(
+        "allocation {} was changed in Kantata since allot read it",
+        now.id
+    )))
 }
 
 #[async_trait]
@@ -367,6 +373,31 @@ impl Backend for KantataBackend {
             .ok_or_else(|| {
                 BackendError::Other(format!("Kantata did not send allocation {} back", a.id))
             })
+    }
+
+    /// Kantata's delete and split take no version, so the record is read back first, as an
+    /// update's is (`apply` calls this before each).
+    async fn check_unchanged(&self, id: &Id, version: i64) -> BackendResult<()> {
+        refuse_if_moved(&self.fetch_allocation(id).await?, version)
+    }
+
+    async fn check_resource_unchanged(
+        &self,
+        id: &Id,
+        version: i64,
+        fresh: bool,
+    ) -> BackendResult<()> {
+        if fresh {
+            return Ok(());
+        }
+        let now = self.fetch_resource(id).await?;
+        if crate::client::resource_version(&now) == version {
+            return Ok(());
+        }
+        Err(BackendError::Stale(format!(
+            "resource {id} ({}) was changed in Kantata since allot read it",
+            now.label
+        )))
     }
 
     async fn delete_allocation(&self, id: Id) -> BackendResult<()> {

@@ -401,18 +401,8 @@ pub fn allocation_from_wire(w: &WireAllocation) -> Allocation {
         read_only: false,
         allocate_on_time_off: false,
         server_total_minutes: Some(minutes),
-        version: fnv1a(&fingerprint),
+        version: crate::client::fingerprint(&fingerprint),
     }
-}
-
-/// FNV-1a, 63 bits: stable across processes and builds (std's hasher is not).
-fn fnv1a(s: &str) -> i64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in s.bytes() {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    (h >> 1) as i64
 }
 
 /// A workspace resource. The role is the included `roles` object's name, else `role_name`,

@@ -1229,6 +1229,52 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn two_processes_renaming_one_resource_do_not_overwrite_each_other() {
+        let (dir, a, _) = small_backend();
+        let b = LocalBackend::open(&dir.path().join("allot.db")).unwrap();
+        // Both read resource 31; the first renames it.
+        let read = resource_of(&b, "31").await.unwrap();
+        let version = crate::client::resource_version(&read);
+        let renamed = |label: &str| Resource {
+            label: label.into(),
+            ..read.clone()
+        };
+        a.apply(vec![Change::UpdateResource {
+            resource: renamed("Mine"),
+            version,
+        }])
+        .await
+        .unwrap();
+        // The second, from what it read before, is refused: nothing overwritten.
+        let e = b
+            .apply(vec![Change::UpdateResource {
+                resource: renamed("Theirs"),
+                version,
+            }])
+            .await
+            .unwrap_err();
+        assert!(matches!(e, BackendError::Stale(_)), "{e:?}");
+        assert!(
+            e.to_string()
+                .contains("was changed elsewhere since it was read"),
+            "{e}"
+        );
+        let e = b
+            .apply(vec![Change::DeleteResource {
+                id: read.id.clone(),
+                version,
+            }])
+            .await
+            .unwrap_err();
+        assert!(matches!(e, BackendError::Stale(_)), "{e:?}");
+        assert_eq!(resource_of(&a, "31").await.unwrap().label, "Mine");
+        // Read again, the second's rename goes through.
+        let change = update_of(&b, renamed("Theirs")).await;
+        b.apply(vec![change]).await.unwrap();
+        assert_eq!(resource_of(&a, "31").await.unwrap().label, "Theirs");
+    }
+
+    #[tokio::test]
     async fn the_change_token_moves_when_another_process_writes() {
         let (dir, b, _) = small_backend();
         let first = b.change_token().await.unwrap();
@@ -1821,6 +1867,23 @@ mod tests {
         }
     }
 
+    /// A change of resource `r`, naming the version the store holds now.
+    async fn update_of(b: &LocalBackend, r: Resource) -> Change {
+        let read = resource_of(b, r.id.as_str()).await.expect("stored");
+        Change::UpdateResource {
+            version: crate::client::resource_version(&read),
+            resource: r,
+        }
+    }
+
+    async fn delete_of(b: &LocalBackend, id: &str) -> Change {
+        let read = resource_of(b, id).await.expect("stored");
+        Change::DeleteResource {
+            id: read.id.clone(),
+            version: crate::client::resource_version(&read),
+        }
+    }
+
     async fn resource_of(b: &LocalBackend, id: &str) -> Option<Resource> {
         b.roster()
             .await
@@ -2140,11 +2203,7 @@ mod tests {
         let a42 = get(&b, "42").await.unwrap();
         // The resource first, then its allocations: checked once the batch is through.
         let done = b
-            .apply(vec![
-                Change::UpdateResource(r30.clone()),
-                soft(a40),
-                soft(a42),
-            ])
+            .apply(vec![update_of(&b, r30.clone()).await, soft(a40), soft(a42)])
             .await
             .unwrap();
         assert!(matches!(&done[0], Applied::ResourceUpdated(r) if r.is_unnamed()));
@@ -2160,7 +2219,7 @@ mod tests {
         named.person_id = Some(Id::new("1"));
         let mut a40 = get(&b, "40").await.unwrap();
         a40.hard = true;
-        b.apply(vec![Change::UpdateResource(named), Change::Update(a40)])
+        b.apply(vec![update_of(&b, named).await, Change::Update(a40)])
             .await
             .unwrap();
         assert!(get(&b, "40").await.unwrap().hard);
@@ -2309,14 +2368,21 @@ mod tests {
                     temp_id: temp2.clone(),
                     new: new_resource("20", None, Some("Analyst")),
                 },
-                Change::UpdateResource(Resource {
-                    id: temp2.clone(),
-                    project_id: Some(Id::new("20")),
-                    person_id: None,
-                    role: "Analyst".into(),
-                    label: "BI".into(),
-                }),
-                Change::DeleteResource { id: temp2 },
+                // Made in this batch: no version to compare.
+                Change::UpdateResource {
+                    resource: Resource {
+                        id: temp2.clone(),
+                        project_id: Some(Id::new("20")),
+                        person_id: None,
+                        role: "Analyst".into(),
+                        label: "BI".into(),
+                    },
+                    version: 0,
+                },
+                Change::DeleteResource {
+                    id: temp2,
+                    version: 0,
+                },
             ])
             .await
             .unwrap();
@@ -2345,13 +2411,13 @@ mod tests {
                     hard: false,
                     notes: String::new(),
                 }),
-                Change::UpdateResource(r31),
+                update_of(&b, r31).await,
                 Change::Delete {
                     id: Id::new("42"),
                     version: 1,
                 },
                 // Morgan's last Engineer resource: refused.
-                Change::DeleteResource { id: Id::new("30") },
+                delete_of(&b, "30").await,
             ])
             .await
             .unwrap_err();

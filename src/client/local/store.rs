@@ -789,6 +789,23 @@ fn stale(id: &Id, stored: i64, edited: i64) -> BackendError {
     ))
 }
 
+/// Fails with `Stale` unless the stored resource is the one read at `version` (see
+/// [`crate::client::resource_version`]): another process may have renamed it meanwhile.
+fn check_resource_version(conn: &Connection, id: &Id, version: i64) -> BackendResult<()> {
+    let stored = resource(conn, id)?.ok_or_else(|| not_found_resource(id))?;
+    if crate::client::resource_version(&stored) != version {
+        let name = if stored.label.is_empty() {
+            &stored.role
+        } else {
+            &stored.label
+        };
+        return Err(BackendError::Stale(format!(
+            "resource {id} ({name}) was changed elsewhere since it was read; press R to reload"
+        )));
+    }
+    Ok(())
+}
+
 /// Fails with `Stale` unless the stored allocation is at `version`.
 fn check_version(conn: &Connection, id: &Id, version: i64) -> BackendResult<()> {
     let stored = allocation(conn, id)?.ok_or_else(|| not_found_allocation(id))?;
@@ -1287,19 +1304,28 @@ pub(crate) fn apply(conn: &Connection, changes: &[Change]) -> BackendResult<Vec<
                     resource,
                 }
             }
-            Change::UpdateResource(r) => {
+            Change::UpdateResource {
+                resource: r,
+                version,
+            } => {
                 let r = Resource {
                     id: real(&made, &r.id),
                     ..r.clone()
                 };
+                if !made.values().any(|m| *m == r.id) {
+                    check_resource_version(conn, &r.id, *version)?;
+                }
                 let (saved, unnamed_now) = update_resource_unchecked(conn, &r)?;
                 if let Some(was) = unnamed_now {
                     unnamed.push((saved.id.clone(), was));
                 }
                 Applied::ResourceUpdated(saved)
             }
-            Change::DeleteResource { id } => {
+            Change::DeleteResource { id, version } => {
                 let id = real(&made, id);
+                if !made.values().any(|m| *m == id) {
+                    check_resource_version(conn, &id, *version)?;
+                }
                 delete_resource(conn, &id)?;
                 unnamed.retain(|(u, _)| *u != id);
                 Applied::ResourceDeleted(id)

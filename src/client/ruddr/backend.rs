@@ -60,6 +60,18 @@ fn read_only_refusal() -> BackendError {
     }
 }
 
+/// The one staleness check of every write: Ruddr's record `now` against the version (the
+/// fingerprint of the fields) the edit was made to.
+fn refuse_if_moved(now: &Allocation, version: i64) -> BackendResult<()> {
+    if now.version == version {
+        return Ok(());
+    }
+    Err(BackendError::Stale(format!(
+        "allocation {} was changed in Ruddr since it was read",
+        now.id
+    )))
+}
+
 impl RuddrBackend {
     pub fn new(config: RuddrConfig) -> BackendResult<RuddrBackend> {
         Self::with_clock(config, Arc::new(TokioClock))
@@ -165,6 +177,12 @@ impl RuddrBackend {
         decode::decode("allocation", &v)
     }
 
+    /// Allocation `id` as Ruddr has it now; `None` for time off, which Ruddr itself refuses
+    /// to change (in its own words).
+    async fn current(&self, id: &Id) -> BackendResult<Option<Allocation>> {
+        Ok(self.one(id).await?.to_allocation())
+    }
+
     /// The allocation a write's answer describes.
     fn decoded(v: &Value) -> BackendResult<Allocation> {
         decode::decode::<WireAllocation>("allocation", v)?
@@ -207,10 +225,9 @@ impl RuddrBackend {
             .await?;
         match v {
             Some(v) => Self::decoded(&v),
-            // An empty answer (204): what was sent is what is stored.
-            None => Ok(Allocation {
-                server_total_minutes: None,
-                ..a.clone()
+            // An empty answer (204): read it back for its new version.
+            None => self.current(&a.id).await?.ok_or_else(|| {
+                BackendError::Other("Ruddr answered with an allocation allot can't show".into())
             }),
         }
     }
@@ -444,37 +461,78 @@ impl Backend for RuddrBackend {
     }
 
     /// One POST per allocation (Ruddr has no bulk create), all through the rate limiter. If one
-    /// fails, the ones this call made are deleted again and the failure is returned.
+    /// fails, the ones before it stand (a [`BackendError::Partial`] says which); ones after it
+    /// that were made anyway are deleted again, and if that fails too the failure says so as
+    /// [`BackendError::Unknown`], so the caller reads Ruddr again.
     async fn create_allocations(&self, new: Vec<NewAllocation>) -> BackendResult<Vec<Allocation>> {
         let results = futures::future::join_all(new.iter().map(|n| self.create_one(n))).await;
-        let mut made = Vec::with_capacity(results.len());
-        let mut failed: Option<BackendError> = None;
+        let mut done = Vec::with_capacity(results.len());
+        let mut results = results.into_iter();
+        let mut cause = loop {
+            match results.next() {
+                None => return Ok(done),
+                Some(Ok(a)) => done.push(a),
+                Some(Err(e)) => break e,
+            }
+        };
+        let mut not_undone = Vec::new();
         for r in results {
             match r {
-                Ok(a) => made.push(a),
-                // A create that may have landed says more than a refusal: keep that one.
-                Err(e) if matches!(e, BackendError::Unknown(_)) || failed.is_none() => {
-                    failed = Some(e)
+                Ok(extra) => {
+                    if let Err(undo) = self.delete_allocation(extra.id.clone()).await {
+                        not_undone.push(format!("{} ({undo})", extra.id));
+                    }
+                }
+                // A create that may have landed says more than a refusal.
+                Err(e @ BackendError::Unknown(_)) if !matches!(cause, BackendError::Unknown(_)) => {
+                    cause = e
                 }
                 Err(_) => {}
             }
         }
-        match failed {
-            None => Ok(made),
-            Some(e) => {
-                self.compensate(made.into_iter().map(Applied::Created).collect())
-                    .await;
-                Err(e)
-            }
+        if !not_undone.is_empty() {
+            cause = BackendError::Unknown(format!(
+                "{cause}; allot could not delete again the allocations it made after that: {}",
+                not_undone.join(", ")
+            ));
         }
+        if done.is_empty() {
+            return Err(cause);
+        }
+        Err(BackendError::Partial {
+            done: done.into_iter().map(Applied::Created).collect(),
+            cause: Box::new(cause),
+        })
     }
 
     async fn update_allocation(&self, a: Allocation) -> BackendResult<Allocation> {
         if a.read_only || self.cache().read_only.contains(&a.id) {
             return Err(read_only_refusal());
         }
-        // Ruddr has no conditional writes, so the version is not checked.
+        // Ruddr has no conditional writes: the record is read first and compared.
+        let Some(now) = self.current(&a.id).await? else {
+            return self.patch(&a).await;
+        };
+        let same = now.resource_id == a.resource_id
+            && now.range == a.range
+            && now.amount == a.amount
+            && now.notes == a.notes
+            && now.allocate_on_time_off == a.allocate_on_time_off;
+        if same {
+            // A resend of a write whose answer was lost: Ruddr already holds it.
+            return Ok(now);
+        }
+        refuse_if_moved(&now, a.version)?;
         self.patch(&a).await
+    }
+
+    /// Ruddr's delete and split take no version: the fields last read are compared with the
+    /// record's current ones first (`apply` calls this before each).
+    async fn check_unchanged(&self, id: &Id, version: i64) -> BackendResult<()> {
+        match self.current(id).await? {
+            Some(now) => refuse_if_moved(&now, version),
+            None => Ok(()),
+        }
     }
 
     async fn delete_allocation(&self, id: Id) -> BackendResult<()> {
@@ -534,12 +592,14 @@ impl Backend for RuddrBackend {
         let made = self.post(&body).await.and_then(Self::created);
         match made {
             Ok(second) => Ok((first, second)),
-            Err(e) => {
-                if let Err(undo) = self.patch(&a).await {
-                    tracing::warn!("could not put back the first part of a failed split: {undo}");
-                }
-                Err(e)
-            }
+            Err(e) => match self.patch(&a).await {
+                Ok(_) => Err(e),
+                // The first part stays shortened: say so, and have the caller read Ruddr.
+                Err(undo) => Err(BackendError::Unknown(format!(
+                    "{e}; allot could not put back the first part of allocation {} ({undo})",
+                    a.id
+                ))),
+            },
         }
     }
 
@@ -891,6 +951,53 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_bulk_create_failing_part_way_keeps_the_ones_before_and_takes_back_the_ones_after() {
+        let (base, shared) = serve(workspace()).await;
+        let b = RuddrBackend::new(config(base)).unwrap();
+        b.roster().await.unwrap();
+        let on = |resource: String, day: &str| NewAllocation {
+            resource_id: Id::new(resource),
+            range: DateRange::day(d(day)),
+            amount: Amount::HoursPerDay(1.0),
+            hard: true,
+            notes: String::new(),
+        };
+        let pair = format!("m:{ADA}|p:{ATLAS}");
+        let e = b
+            .create_allocations(vec![
+                on(pair.clone(), "2026-12-01"),
+                on(format!("m:{BO}"), "2026-12-02"), // no project: refused
+                on(pair, "2026-12-03"),
+            ])
+            .await
+            .unwrap_err();
+        let BackendError::Partial { done, cause } = &e else {
+            panic!("partial: {e:?}")
+        };
+        assert!(
+            matches!(&done[..], [Applied::Created(a)] if a.range.start == d("2026-12-01")),
+            "{done:?}"
+        );
+        assert!(
+            matches!(**cause, BackendError::Validation { .. }),
+            "{cause:?}"
+        );
+        // The third was made anyway (the POSTs go together) and is deleted again.
+        assert_eq!(bodies(&shared, "POST").len(), 2);
+        assert_eq!(bodies(&shared, "DELETE").len(), 1);
+        let starts: Vec<String> = shared
+            .lock()
+            .unwrap()
+            .allocations
+            .iter()
+            .filter_map(|v| v["start"].as_str().map(String::from))
+            .filter(|s| s.starts_with("2026-12-0"))
+            .collect();
+        assert!(starts.contains(&"2026-12-01".to_string()), "{starts:?}");
+        assert!(!starts.contains(&"2026-12-03".to_string()), "{starts:?}");
+    }
+
+    #[tokio::test]
     async fn a_split_patches_the_first_part_and_posts_the_second() {
         let (base, shared) = serve(workspace()).await;
         let b = RuddrBackend::new(config(base)).unwrap();
@@ -941,6 +1048,26 @@ mod tests {
         assert_eq!(
             stored["end"], "2026-11-08",
             "back as it was before this split"
+        );
+
+        // When putting it back fails too, the failure says so, as one whose outcome is not
+        // known (the app then reads Ruddr again).
+        shared.lock().unwrap().fail_later = Some((
+            "PATCH".into(),
+            1,
+            500,
+            json!({"status": 500, "message": "Internal error"}),
+        ));
+        let e = b
+            .split_allocation(first.id.clone(), d("2026-11-05"))
+            .await
+            .unwrap_err();
+        assert!(matches!(e, BackendError::Unknown(_)), "{e:?}");
+        assert!(
+            e.to_string().starts_with(
+                "start: is in a locked period; allot could not put back the first part"
+            ),
+            "{e}"
         );
     }
 }

@@ -299,8 +299,39 @@ impl WireAllocation {
                 .total_hours
                 .filter(|h| h.is_finite() && *h >= 0.0)
                 .map(|h| (h * 60.0).round().min(u32::MAX as f64) as u32),
-            version: self.updated_at.map_or(1, |t| t.timestamp_millis()),
+            version: self.fingerprint(),
         })
+    }
+
+    /// Ruddr documents no version and no `updatedAt`, so the version is a fingerprint of every
+    /// field a user can change (and a server's `updatedAt` when it sends one): a change made in
+    /// Ruddr's own UI moves it. Names and computed totals are left out, so a rename of the
+    /// project or a change of capacity is not a conflict.
+    pub fn fingerprint(&self) -> i64 {
+        let id = |r: &Option<Ref>| r.as_ref().map(|r| r.id.to_string());
+        crate::client::fingerprint(&format!(
+            "{:?}",
+            (
+                (&self.resource_type_id, &self.assignment_type_id),
+                (self.start, self.end, &self.unit),
+                (
+                    self.hours_per_day,
+                    self.hours_per_week,
+                    self.hours_per_month,
+                    self.hours_per_allocation,
+                    self.hours_ratio_of_capacity,
+                ),
+                (&self.allocate_on_time_off_days, &self.notes, self.read_only),
+                (
+                    id(&self.member),
+                    id(&self.placeholder),
+                    id(&self.role),
+                    id(&self.task)
+                ),
+                self.project.as_ref().map(|p| p.id.to_string()),
+                self.updated_at.map(|t| t.timestamp_millis()),
+            )
+        ))
     }
 }
 
@@ -647,10 +678,13 @@ mod tests {
                 read_only: false,
                 allocate_on_time_off: false,
                 server_total_minutes: Some(25_350),
-                version: 1,
+                version: w.fingerprint(),
             }
         );
-        assert_eq!(w.role.unwrap().name.as_deref(), Some("Senior Engineer"));
+        assert_eq!(
+            w.role.clone().unwrap().name.as_deref(),
+            Some("Senior Engineer")
+        );
         assert_eq!(
             w.project.unwrap().client.unwrap().name.as_deref(),
             Some("Acme Corp")
@@ -668,6 +702,36 @@ mod tests {
             e.contains("could not read allocation 3f8a1d2e")
                 && e.contains("outside the supported dates (1900-01-01 to 2199-12-31)"),
             "{e}"
+        );
+    }
+
+    #[test]
+    fn the_version_moves_with_what_a_user_can_change_and_only_that() {
+        let w = wire(SEED_CREATED);
+        let v = w.to_allocation().unwrap().version;
+        assert_eq!(
+            wire(SEED_CREATED).to_allocation().unwrap().version,
+            v,
+            "stable"
+        );
+        let changed = |f: fn(&mut WireAllocation)| {
+            let mut x = w.clone();
+            f(&mut x);
+            x.to_allocation().unwrap().version
+        };
+        assert_ne!(changed(|x| x.notes = Some("other".into())), v);
+        assert_ne!(changed(|x| x.hours_per_day = Some(6.0)), v);
+        assert_ne!(changed(|x| x.end = x.start), v);
+        assert_ne!(changed(|x| x.role = None), v);
+        assert_eq!(
+            changed(|x| x.total_hours = Some(1.0)),
+            v,
+            "computed by Ruddr"
+        );
+        assert_eq!(
+            changed(|x| x.project.as_mut().unwrap().name = Some("Renamed".into())),
+            v,
+            "a name is not the allocation's"
         );
     }
 

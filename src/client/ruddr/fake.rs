@@ -40,6 +40,9 @@ pub struct Fake {
     pub busy: usize,
     /// Answer requests of this method with this status and body.
     pub fail: Option<(String, u16, Value)>,
+    /// Answer requests of this method, once this many more went through, with this status and
+    /// body (a second failure later on, e.g. while a failed write is being put back).
+    pub fail_later: Option<(String, usize, u16, Value)>,
     pub next_id: u32,
 }
 
@@ -124,6 +127,14 @@ async fn any(
         && *m == method.as_str()
     {
         return answer(*status, v.clone());
+    }
+    if let Some((m, skip, status, v)) = &mut f.fail_later
+        && *m == method.as_str()
+    {
+        if *skip == 0 {
+            return answer(*status, v.clone());
+        }
+        *skip -= 1;
     }
     let not_found = json!({"status": 404, "message": "Allocation not found."});
     match (method.as_str(), path.as_str()) {

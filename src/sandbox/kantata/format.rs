@@ -92,6 +92,8 @@ impl ApiError {
                     field: None,
                 }
             }
+            // The store's batches are atomic; a partial one is answered as its cause.
+            BackendError::Partial { cause, .. } => ApiError::backend(*cause, rename),
         }
     }
 

@@ -196,6 +196,8 @@ impl ApiError {
             BackendError::Other(m) | BackendError::Unavailable(m) | BackendError::Unknown(m) => {
                 ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, m)
             }
+            // The store's batches are atomic; a partial one is answered as its cause.
+            BackendError::Partial { cause, .. } => ApiError::backend(*cause),
         }
     }
 }
