@@ -445,7 +445,10 @@ mod reducer_tests {
         let mut s = on_bar();
         let (seq, _) = only_apply(&update(&mut s, Action::Shift(1)));
         assert!(update(&mut s, Action::Quit).is_empty());
-        assert!(!s.quit);
+        assert!(s.quit_dialog && !s.quit);
+        // w in the quit dialog: wait for the save, then quit.
+        let choice = crate::journal::QuitChoice::Wait;
+        assert!(update(&mut s, Action::QuitDialog(choice)).is_empty());
         update(
             &mut s,
             Action::Applied {
@@ -455,7 +458,10 @@ mod reducer_tests {
         );
         assert!(s.error.is_some());
         let n = s.notice.clone().unwrap_or_default();
-        assert!(n.starts_with("Saving 1 edit(s), then quitting"), "{n}");
+        assert!(
+            n.starts_with("Waiting for 1 unsaved edit to be saved, then quitting"),
+            "{n}"
+        );
         // Once the write lands the quit goes ahead and the held words end.
         only_apply(&update(&mut s, Action::Tick));
         let moved = a1(&s);
