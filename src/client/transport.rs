@@ -770,6 +770,105 @@ mod tests {
         }
     }
 
+    #[tokio::test]
+    async fn a_timed_out_read_is_retried_and_unavailable_a_timed_out_create_is_neither() {
+        let app = Router::new().route(
+            "/slow",
+            get(|| async {
+                tokio::time::sleep(Duration::from_secs(30)).await;
+                "late"
+            })
+            .post(|| async {
+                tokio::time::sleep(Duration::from_secs(30)).await;
+                "late"
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        let one_retry = Backoff::Schedule {
+            waits: vec![Duration::from_secs(1)],
+            max: Duration::from_secs(30),
+        };
+        for (method, idempotent, sent) in [
+            (reqwest::Method::GET, true, 2),
+            (reqwest::Method::POST, false, 1),
+        ] {
+            let clock = ManualClock::new();
+            let t = Transport::new(
+                TransportConfig {
+                    timeout: Duration::from_millis(100),
+                    ..config(base.clone(), one_retry.clone())
+                },
+                TEST,
+            )
+            .unwrap()
+            .with_clock(clock.clone());
+            let err = t
+                .send(method, "slow", &[], None, idempotent)
+                .await
+                .unwrap_err();
+            assert_eq!(
+                t.sent.load(Ordering::Relaxed),
+                sent,
+                "idempotent: {idempotent}"
+            );
+            assert_eq!(
+                matches!(err, BackendError::Unavailable(_)),
+                idempotent,
+                "a create that may have landed is Unknown: {err:?}"
+            );
+            assert!(
+                err.to_string()
+                    .contains("did not answer within 0.1s (slow)"),
+                "{err}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn the_note_counts_the_retries_and_follows_the_schedule() {
+        let (base, _) = serve(2).await;
+        let clock = Arc::new(GateClock {
+            gate: tokio::sync::Notify::new(),
+        });
+        let t = Arc::new(
+            Transport::new(config(base, ruddr_like()), TEST)
+                .unwrap()
+                .with_clock(clock.clone()),
+        );
+        let task = tokio::spawn({
+            let t = t.clone();
+            async move {
+                t.send(reqwest::Method::GET, "things", &[], None, true)
+                    .await
+            }
+        });
+        for expected in [
+            "Test is busy (429): retry 1 of 4 in 1s (things)",
+            "Test is busy (429): retry 2 of 4 in 2s (things)",
+        ] {
+            let shown = tokio::time::timeout(Duration::from_secs(10), async {
+                loop {
+                    match t.activity() {
+                        Some(note) if note == expected => break,
+                        _ => tokio::task::yield_now().await,
+                    }
+                }
+            })
+            .await;
+            assert!(
+                shown.is_ok(),
+                "never showed {expected:?}: {:?}",
+                t.activity()
+            );
+            clock.gate.notify_one();
+        }
+        assert_eq!(task.await.unwrap().unwrap(), "ok");
+        assert_eq!(t.activity(), None);
+        assert_eq!(t.retried.load(Ordering::Relaxed), 2);
+    }
+
     #[test]
     fn tokens_travel_over_https_or_to_this_machine_only() {
         assert!(check_url("https://www.ruddr.io/api/workspace").is_ok());
