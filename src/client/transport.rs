@@ -1,6 +1,8 @@
 //! The HTTP transport every remote backend shares: one `reqwest::Client`, the bearer token, plain
 //! HTTP refused off loopback, a bound on requests in flight, an optional rate limiter, and retries
 //! on 429/503 (and, for idempotent requests, dropped connections) with `Retry-After` honoured.
+//! The retry loop and its schedules are the `backon` crate's, sleeping on this transport's
+//! [`Clock`]; the note the status bar shows is put up from backon's `notify`.
 //!
 //! What differs between APIs is a [`Dialect`] (product name, URL suffix, error mapping) and a
 //! [`Backoff`] schedule. While a retry wait is under way, [`Transport::activity`] says so in words
