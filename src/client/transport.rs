@@ -1,6 +1,8 @@
 //! The HTTP transport every remote backend shares: one `reqwest::Client`, the bearer token, plain
 //! HTTP refused off loopback, a bound on requests in flight, an optional rate limiter, and retries
 //! on 429/503 (and, for idempotent requests, dropped connections) with `Retry-After` honoured.
+//! The retry loop and its schedules are the `backon` crate's, sleeping on this transport's
+//! [`Clock`]; the note the status bar shows is put up from backon's `notify`.
 //!
 //! What differs between APIs is a [`Dialect`] (product name, URL suffix, error mapping) and a
 //! [`Backoff`] schedule. While a retry wait is under way, [`Transport::activity`] says so in words
@@ -10,10 +12,11 @@ use crate::client::BackendError;
 use crate::client::sanitize::clean;
 use crate::config::Secret;
 use async_trait::async_trait;
+use backon::{BackoffBuilder, ExponentialBuilder, Retryable, Sleeper};
 use reqwest::StatusCode;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::Semaphore;
@@ -34,17 +37,19 @@ pub struct Dialect {
     pub error_from: fn(u16, &str) -> BackendError,
 }
 
-/// How long to wait before each retry.
+/// How long to wait before each retry. The schedules themselves are backon's: an
+/// [`ExponentialBuilder`] with jitter, or the API's own list of waits (any iterator of
+/// durations is a backon backoff).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Backoff {
-    /// `first` × 2^(n-1) with ±25 % jitter, at most `max`, for up to `retries` retries.
+    /// `first` × 2^(n-1) plus backon's jitter (a random 0-100 % of the wait, so clients that
+    /// failed together do not retry together), at most `max`, for up to `retries` retries.
     Exponential {
         first: Duration,
         max: Duration,
         retries: u32,
     },
-    /// One fixed wait per retry, as an API documents it (Ruddr: 1, 2, 4, 8 s). A `Retry-After`
-    /// from the server wins but is capped at `max`, so a hostile header cannot stall us.
+    /// One fixed wait per retry, as an API documents it (Ruddr: 1, 2, 4, 8 s).
     Schedule { waits: Vec<Duration>, max: Duration },
 }
 
@@ -56,28 +61,38 @@ impl Backoff {
         }
     }
 
-    /// The wait before retry `n` (1-based), given the server's `Retry-After` if it sent one.
-    pub fn wait(&self, n: u32, hint: Option<Duration>) -> Duration {
+    /// The longest wait, the server's `Retry-After` included: a hostile header cannot stall us.
+    fn max(&self) -> Duration {
         match self {
-            Backoff::Exponential { first, max, .. } => hint
-                .unwrap_or_else(|| jittered(first.saturating_mul(1 << (n.max(1) - 1).min(10))))
-                .min(*max),
-            Backoff::Schedule { waits, max } => hint
-                .or_else(|| waits.get(n as usize - 1).or(waits.last()).copied())
-                .unwrap_or_default()
-                .min(*max),
+            Backoff::Exponential { max, .. } | Backoff::Schedule { max, .. } => *max,
         }
     }
-}
 
-/// ±25 % jitter, so clients that failed together do not retry together.
-fn jittered(base: Duration) -> Duration {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    let jitter = (nanos % 500) as f64 / 1000.0 - 0.25; // -0.25 ..= +0.25
-    base.mul_f64(1.0 + jitter)
+    /// backon's schedule for one request's retries.
+    fn schedule(&self) -> Box<dyn backon::Backoff> {
+        match self {
+            Backoff::Exponential {
+                first,
+                max,
+                retries,
+            } => Box::new(
+                ExponentialBuilder::default()
+                    .with_min_delay(*first)
+                    .with_max_delay(*max)
+                    .with_max_times(*retries as usize)
+                    .with_jitter()
+                    .build(),
+            ),
+            Backoff::Schedule { waits, .. } => Box::new(waits.clone().into_iter()),
+        }
+    }
+
+    /// The wait before the next retry: the schedule's (`planned`, `None` once it is spent),
+    /// replaced by the server's `Retry-After` when it sent one, and capped at `max` either way
+    /// (backon adds its jitter after its own cap).
+    fn adjust(&self, planned: Option<Duration>, hint: Option<Duration>) -> Option<Duration> {
+        planned.map(|wait| hint.unwrap_or(wait).min(self.max()))
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -247,7 +262,8 @@ impl Transport {
             limiter: None,
             clock: Arc::new(TokioClock),
             note: Mutex::new(None),
-            notes: AtomicU64::new(0),
+            // Note numbers start at 1: 0 means "no note" in `send`.
+            notes: AtomicU64::new(1),
             sent: AtomicU64::new(0),
             retried: AtomicU64::new(0),
         })
@@ -289,8 +305,10 @@ impl Transport {
         ))
     }
 
-    /// Sends a request with the token; returns the body of a 2xx answer. Non-idempotent requests
-    /// are not retried after a dropped connection (they may have landed).
+    /// Sends a request with the token; returns the body of a 2xx answer. 429 and 503 are
+    /// retried on the [`Backoff`] schedule (through backon, sleeping on this transport's
+    /// [`Clock`]); non-idempotent requests are not retried after a dropped connection (they may
+    /// have landed).
     pub async fn send(
         &self,
         method: reqwest::Method,
@@ -299,100 +317,126 @@ impl Transport {
         json: Option<&serde_json::Value>,
         idempotent: bool,
     ) -> Result<String, BackendError> {
-        let product = self.dialect.product;
         let _slot = self
             .slots
             .acquire()
             .await
             .map_err(|_| BackendError::Other("the client is shutting down".into()))?;
-        let retries = self.config.backoff.retries();
-        let mut attempt = 0;
-        loop {
-            if let Some(limiter) = &self.limiter {
-                limiter.acquire().await;
-            }
-            self.sent.fetch_add(1, Ordering::Relaxed);
-            let mut req = self
-                .client
-                .request(method.clone(), self.url(path))
-                .bearer_auth(self.config.token.expose())
-                .query(query);
-            if let Some(body) = json {
-                req = req.json(body);
-            }
-            let outcome = req.send().await;
-            // Why a retry is worth it, and the server's hint when it gave one.
-            let retry: Option<(String, Option<Duration>)> = match &outcome {
-                Ok(resp)
-                    if resp.status() == StatusCode::TOO_MANY_REQUESTS
-                        || resp.status() == StatusCode::SERVICE_UNAVAILABLE =>
-                {
-                    Some((
-                        format!("{product} is busy ({})", resp.status().as_u16()),
-                        retry_after(resp),
-                    ))
-                }
-                Err(e) if idempotent && (e.is_connect() || e.is_timeout() || e.is_request()) => {
-                    Some((format!("{product} did not answer"), None))
-                }
-                _ => None,
-            };
-            if let (Some((why, hint)), true) = (retry, attempt < retries) {
-                attempt += 1;
-                self.retried.fetch_add(1, Ordering::Relaxed);
-                let wait = self.config.backoff.wait(attempt, hint);
-                tracing::info!(path, attempt, ?wait, "retrying");
-                self.wait(why, clean(path), wait, attempt, retries).await;
-                continue;
-            }
-            return match outcome {
-                Ok(resp) => {
-                    let status = resp.status();
-                    let body = resp.text().await.map_err(|e| {
-                        // Without the URL: it may hold a query the caller passed.
-                        let e = e.without_url();
-                        let text = format!("the {product} response was cut off ({path}): {e}");
-                        if idempotent {
+        let backoff = &self.config.backoff;
+        let of = backoff.retries();
+        // The note this request put up (0: none) and the retries made so far.
+        let (mine, done) = (&AtomicU64::new(0), &AtomicU32::new(0));
+        let method = &method;
+        let result = (move || async move {
+            self.clear_note(mine.load(Ordering::Relaxed));
+            self.attempt(method, path, query, json, idempotent).await
+        })
+        .retry(backoff.schedule())
+        .sleep(ClockSleeper(self.clock.clone()))
+        .when(|f: &Failed| f.retry.is_some())
+        .adjust(|f, planned| backoff.adjust(planned, f.retry.as_ref().and_then(|r| r.1)))
+        .notify(|f, wait| {
+            let retry = done.fetch_add(1, Ordering::Relaxed) + 1;
+            self.retried.fetch_add(1, Ordering::Relaxed);
+            tracing::info!(path, attempt = retry, ?wait, "retrying");
+            let why = f.retry.as_ref().map_or_else(String::new, |r| r.0.clone());
+            let seq = self.show_note(why, clean(path), wait, retry, of);
+            mine.store(seq, Ordering::Relaxed);
+        })
+        .await;
+        self.clear_note(mine.load(Ordering::Relaxed));
+        result.map_err(|f| f.error)
+    }
+
+    /// One attempt: the limiter asked, the request sent, the answer read.
+    async fn attempt(
+        &self,
+        method: &reqwest::Method,
+        path: &str,
+        query: &[(String, String)],
+        json: Option<&serde_json::Value>,
+        idempotent: bool,
+    ) -> Result<String, Failed> {
+        let product = self.dialect.product;
+        if let Some(limiter) = &self.limiter {
+            limiter.acquire().await;
+        }
+        self.sent.fetch_add(1, Ordering::Relaxed);
+        let mut req = self
+            .client
+            .request(method.clone(), self.url(path))
+            .bearer_auth(self.config.token.expose())
+            .query(query);
+        if let Some(body) = json {
+            req = req.json(body);
+        }
+        match req.send().await {
+            Ok(resp) => {
+                let status = resp.status();
+                let retry = (status == StatusCode::TOO_MANY_REQUESTS
+                    || status == StatusCode::SERVICE_UNAVAILABLE)
+                    .then(|| {
+                        (
+                            format!("{product} is busy ({})", status.as_u16()),
+                            retry_after(&resp),
+                        )
+                    });
+                let body = resp.text().await.map_err(|e| {
+                    // Without the URL: it may hold a query the caller passed.
+                    let e = e.without_url();
+                    let text = format!("the {product} response was cut off ({path}): {e}");
+                    Failed {
+                        error: if idempotent {
                             BackendError::Unavailable(text)
                         } else {
                             BackendError::Unknown(text)
-                        }
-                    })?;
-                    if status.is_success() {
-                        Ok(body)
-                    } else {
-                        Err((self.dialect.error_from)(status.as_u16(), &body))
+                        },
+                        retry: retry.clone(),
                     }
+                })?;
+                if status.is_success() {
+                    Ok(body)
+                } else {
+                    Err(Failed {
+                        error: (self.dialect.error_from)(status.as_u16(), &body),
+                        retry,
+                    })
                 }
+            }
+            Err(e) => {
+                let retry = (idempotent && (e.is_connect() || e.is_timeout() || e.is_request()))
+                    .then(|| (format!("{product} did not answer"), None));
                 // Unavailable means "safe to send again": the request never arrived, or sending
                 // it twice does no harm. A create that may have landed is not retried blindly.
-                Err(e) if e.is_timeout() => {
+                let error = if e.is_timeout() {
                     let text = format!(
                         "{product} did not answer within {}s ({path})",
                         self.config.timeout.as_secs_f64()
                     );
-                    Err(if idempotent {
+                    if idempotent {
                         BackendError::Unavailable(text)
                     } else {
                         BackendError::Unknown(text)
-                    })
-                }
-                Err(e) => {
+                    }
+                } else {
                     let connect = e.is_connect();
+                    // Without the URL: it may hold a query the caller passed.
                     let e = e.without_url();
                     let text = format!("could not reach {product} ({path}): {e}");
-                    Err(if idempotent || connect {
+                    if idempotent || connect {
                         BackendError::Unavailable(text)
                     } else {
                         BackendError::Unknown(text)
-                    })
-                }
-            };
+                    }
+                };
+                Err(Failed { error, retry })
+            }
         }
     }
 
-    /// Sleeps `wait`, showing `text` through [`Transport::activity`] meanwhile.
-    async fn wait(&self, text: String, path: String, wait: Duration, retry: u32, of: u32) {
+    /// Puts up the note for a retry wait of `wait`, for [`Transport::activity`]; returns its
+    /// number for [`Transport::clear_note`].
+    fn show_note(&self, text: String, path: String, wait: Duration, retry: u32, of: u32) -> u64 {
         let seq = self.notes.fetch_add(1, Ordering::Relaxed);
         let until = self.clock.now() + wait;
         if let Ok(mut note) = self.note.lock() {
@@ -405,13 +449,41 @@ impl Transport {
                 of,
             });
         }
-        self.clock.sleep_until(until).await;
-        // Another request's newer note stays up.
+        seq
+    }
+
+    /// Takes note `seq` down once its wait is over; another request's newer note stays up.
+    fn clear_note(&self, seq: u64) {
+        if seq == 0 {
+            return;
+        }
         if let Ok(mut note) = self.note.lock()
             && note.as_ref().is_some_and(|n| n.seq == seq)
         {
             *note = None;
         }
+    }
+}
+
+/// One failed attempt: what to report if it is the last, and, when a retry is worth it, why
+/// ("Kantata is busy (429)") with the server's `Retry-After` if it gave one.
+struct Failed {
+    error: BackendError,
+    retry: Option<(String, Option<Duration>)>,
+}
+
+/// backon's sleeper on the transport's [`Clock`], so tests drive retry waits by hand.
+struct ClockSleeper(Arc<dyn Clock>);
+
+impl Sleeper for ClockSleeper {
+    type Sleep = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+    fn sleep(&self, wait: Duration) -> Self::Sleep {
+        let clock = self.0.clone();
+        Box::pin(async move {
+            let until = clock.now() + wait;
+            clock.sleep_until(until).await;
+        })
     }
 }
 
@@ -511,6 +583,14 @@ mod tests {
 
     /// Answers 429 `busy` times, then 200.
     async fn serve(busy: usize) -> (String, Arc<AtomicUsize>) {
+        serve_with(busy, None).await
+    }
+
+    /// Answers 429 `busy` times (with `Retry-After: retry_after` when given), then 200.
+    async fn serve_with(
+        busy: usize,
+        retry_after: Option<&'static str>,
+    ) -> (String, Arc<AtomicUsize>) {
         let left = Arc::new(AtomicUsize::new(busy));
         let l = left.clone();
         let app = Router::new().route(
@@ -518,11 +598,15 @@ mod tests {
             get(move || {
                 let l = l.clone();
                 async move {
+                    let mut headers = axum::http::HeaderMap::new();
                     if l.load(Ordering::SeqCst) > 0 {
                         l.fetch_sub(1, Ordering::SeqCst);
-                        (AxStatus::TOO_MANY_REQUESTS, "slow down")
+                        if let Some(secs) = retry_after {
+                            headers.insert("retry-after", secs.parse().unwrap());
+                        }
+                        (AxStatus::TOO_MANY_REQUESTS, headers, "slow down")
                     } else {
-                        (AxStatus::OK, "ok")
+                        (AxStatus::OK, headers, "ok")
                     }
                 }
             }),
@@ -543,31 +627,52 @@ mod tests {
         }
     }
 
+    fn kantata_like(first_ms: u64, max_ms: u64, retries: u32) -> Backoff {
+        Backoff::Exponential {
+            first: Duration::from_millis(first_ms),
+            max: Duration::from_millis(max_ms),
+            retries,
+        }
+    }
+
     #[test]
     fn backoff_schedules() {
-        let s = Backoff::Schedule {
-            waits: [1, 2, 4, 8].map(Duration::from_secs).to_vec(),
-            max: Duration::from_secs(30),
-        };
+        let s = ruddr_like();
         assert_eq!(s.retries(), 4);
-        assert_eq!(s.wait(3, None), Duration::from_secs(4));
         assert_eq!(
-            s.wait(1, Some(Duration::from_secs(5))),
-            Duration::from_secs(5)
+            s.schedule().collect::<Vec<_>>(),
+            [1, 2, 4, 8].map(Duration::from_secs).to_vec(),
+            "Ruddr's documented waits, then no more"
         );
+        let secs = |n| Some(Duration::from_secs(n));
+        assert_eq!(s.adjust(secs(4), None), secs(4));
+        assert_eq!(s.adjust(secs(1), secs(5)), secs(5), "Retry-After wins");
+        assert_eq!(s.adjust(secs(1), secs(9999)), secs(30), "but is capped");
         assert_eq!(
-            s.wait(1, Some(Duration::from_secs(9999))),
-            Duration::from_secs(30),
-            "Retry-After is capped"
+            s.adjust(None, secs(5)),
+            None,
+            "a spent schedule stays spent"
         );
-        let e = Backoff::Exponential {
-            first: Duration::from_millis(100),
-            max: Duration::from_millis(300),
-            retries: 4,
-        };
-        let w = e.wait(2, None);
-        assert!(w >= Duration::from_millis(150) && w <= Duration::from_millis(250));
-        assert_eq!(e.wait(4, None), Duration::from_millis(300), "capped");
+        let e = kantata_like(100, 300, 4);
+        let waits: Vec<Duration> = e.schedule().collect();
+        assert_eq!(waits.len(), 4);
+        // backon's jitter adds up to the whole wait again: [w, 2w).
+        let (w0, w1) = (waits[0], waits[1]);
+        assert!(
+            w0 >= Duration::from_millis(100) && w0 < Duration::from_millis(200),
+            "{w0:?}"
+        );
+        assert!(
+            w1 >= Duration::from_millis(200) && w1 < Duration::from_millis(400),
+            "{w1:?}"
+        );
+        for w in waits {
+            let capped = e.adjust(Some(w), None).unwrap();
+            assert!(
+                capped <= Duration::from_millis(300),
+                "capped at max: {capped:?}"
+            );
+        }
     }
 
     /// A clock whose sleeps wait until the test opens the gate, so a retry can be watched.
@@ -659,6 +764,188 @@ mod tests {
             .unwrap();
         assert_eq!(body, "ok");
         assert_eq!(clock.sleeps(), [1, 2, 4].map(Duration::from_secs).to_vec());
+    }
+
+    async fn sleeps_for(
+        busy: usize,
+        retry_after: Option<&'static str>,
+        backoff: Backoff,
+    ) -> (Result<String, BackendError>, Vec<Duration>, u64) {
+        let (base, _) = serve_with(busy, retry_after).await;
+        let clock = ManualClock::new();
+        let t = Transport::new(config(base, backoff), TEST)
+            .unwrap()
+            .with_clock(clock.clone());
+        let out = t
+            .send(reqwest::Method::GET, "things", &[], None, true)
+            .await;
+        (out, clock.sleeps(), t.sent.load(Ordering::Relaxed))
+    }
+
+    #[tokio::test]
+    async fn a_retry_after_replaces_the_schedule_and_is_capped() {
+        let secs = |n: u64| Duration::from_secs(n);
+        let (out, sleeps, _) = sleeps_for(2, Some("3"), ruddr_like()).await;
+        assert_eq!(out.unwrap(), "ok");
+        assert_eq!(sleeps, [secs(3), secs(3)]);
+        let (out, sleeps, _) = sleeps_for(1, Some("9999"), ruddr_like()).await;
+        assert_eq!(out.unwrap(), "ok");
+        assert_eq!(sleeps, [secs(30)], "a hostile header cannot stall us");
+        // Kantata's schedule, with and without the header it does not document.
+        let (out, sleeps, _) = sleeps_for(3, Some("0"), kantata_like(1000, 8000, 4)).await;
+        assert_eq!(out.unwrap(), "ok");
+        assert!(sleeps.is_empty(), "Retry-After: 0 means now: {sleeps:?}");
+        let (out, sleeps, _) = sleeps_for(3, None, kantata_like(1000, 8000, 4)).await;
+        assert_eq!(out.unwrap(), "ok");
+        assert_eq!(sleeps.len(), 3, "{sleeps:?}");
+        for (n, wait) in sleeps.iter().enumerate() {
+            let base = secs(1 << n);
+            assert!(
+                *wait >= base && *wait < base * 2,
+                "retry {}: {wait:?}",
+                n + 1
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn a_spent_schedule_reports_the_last_answer_in_the_apis_words() {
+        let (out, sleeps, sent) = sleeps_for(10, None, kantata_like(100, 300, 2)).await;
+        assert_eq!(out.unwrap_err().to_string(), "Test answered 429: slow down");
+        assert_eq!(sent, 3, "the first attempt and 2 retries");
+        assert_eq!(sleeps.len(), 2);
+        assert!(
+            sleeps.iter().all(|w| *w <= Duration::from_millis(300)),
+            "{sleeps:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_dropped_connection_is_retried_only_when_sending_twice_is_harmless() {
+        // Nothing listens on this port once the listener is gone: every connect is refused.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        drop(listener);
+        for (idempotent, sent) in [(true, 5), (false, 1)] {
+            let clock = ManualClock::new();
+            let t = Transport::new(config(base.clone(), ruddr_like()), TEST)
+                .unwrap()
+                .with_clock(clock.clone());
+            let err = t
+                .send(reqwest::Method::POST, "things", &[], None, idempotent)
+                .await
+                .unwrap_err();
+            assert_eq!(
+                t.sent.load(Ordering::Relaxed),
+                sent,
+                "idempotent: {idempotent}"
+            );
+            // Refused at connect: the request never arrived, so it is safe to send again.
+            assert!(matches!(err, BackendError::Unavailable(_)), "{err:?}");
+            assert!(
+                err.to_string().contains("could not reach Test (things)"),
+                "{err}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn a_timed_out_read_is_retried_and_unavailable_a_timed_out_create_is_neither() {
+        let app = Router::new().route(
+            "/slow",
+            get(|| async {
+                tokio::time::sleep(Duration::from_secs(30)).await;
+                "late"
+            })
+            .post(|| async {
+                tokio::time::sleep(Duration::from_secs(30)).await;
+                "late"
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        let one_retry = Backoff::Schedule {
+            waits: vec![Duration::from_secs(1)],
+            max: Duration::from_secs(30),
+        };
+        for (method, idempotent, sent) in [
+            (reqwest::Method::GET, true, 2),
+            (reqwest::Method::POST, false, 1),
+        ] {
+            let clock = ManualClock::new();
+            let t = Transport::new(
+                TransportConfig {
+                    timeout: Duration::from_millis(100),
+                    ..config(base.clone(), one_retry.clone())
+                },
+                TEST,
+            )
+            .unwrap()
+            .with_clock(clock.clone());
+            let err = t
+                .send(method, "slow", &[], None, idempotent)
+                .await
+                .unwrap_err();
+            assert_eq!(
+                t.sent.load(Ordering::Relaxed),
+                sent,
+                "idempotent: {idempotent}"
+            );
+            assert_eq!(
+                matches!(err, BackendError::Unavailable(_)),
+                idempotent,
+                "a create that may have landed is Unknown: {err:?}"
+            );
+            assert!(
+                err.to_string()
+                    .contains("did not answer within 0.1s (slow)"),
+                "{err}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn the_note_counts_the_retries_and_follows_the_schedule() {
+        let (base, _) = serve(2).await;
+        let clock = Arc::new(GateClock {
+            gate: tokio::sync::Notify::new(),
+        });
+        let t = Arc::new(
+            Transport::new(config(base, ruddr_like()), TEST)
+                .unwrap()
+                .with_clock(clock.clone()),
+        );
+        let task = tokio::spawn({
+            let t = t.clone();
+            async move {
+                t.send(reqwest::Method::GET, "things", &[], None, true)
+                    .await
+            }
+        });
+        for expected in [
+            "Test is busy (429): retry 1 of 4 in 1s (things)",
+            "Test is busy (429): retry 2 of 4 in 2s (things)",
+        ] {
+            let shown = tokio::time::timeout(Duration::from_secs(10), async {
+                loop {
+                    match t.activity() {
+                        Some(note) if note == expected => break,
+                        _ => tokio::task::yield_now().await,
+                    }
+                }
+            })
+            .await;
+            assert!(
+                shown.is_ok(),
+                "never showed {expected:?}: {:?}",
+                t.activity()
+            );
+            clock.gate.notify_one();
+        }
+        assert_eq!(task.await.unwrap().unwrap(), "ok");
+        assert_eq!(t.activity(), None);
+        assert_eq!(t.retried.load(Ordering::Relaxed), 2);
     }
 
     #[test]

@@ -24,8 +24,13 @@ use tokio::net::{TcpListener, TcpStream};
 pub struct FaultConfig {
     /// Slept (tokio) before every answer, faulted or not.
     pub latency: Duration,
-    /// Answer 429 with the dialect's error body (and `Retry-After: 0` where the dialect has it:
-    /// Kantata, not Ruddr).
+    /// Answer 429 with the dialect's error body and no `Retry-After`, in either dialect, because
+    /// neither vendor documents one. Kantata's swagger ("Rate Limits" in `info.description`,
+    /// api-notes.md A.6) says only "the API may reply with the HTTP code 429 Too Many Requests.
+    /// In that case, simply retry your request after a small delay"; the OpenAPI files in
+    /// reference/kantata-openapi/ declare no 429 response or header at all. Ruddr's request-limits
+    /// page gives the body `{"status":429,"message":"Too many requests"}` and a 1, 2, 4, 8 s
+    /// backoff, and no header (api-notes.md B.4). So clients must cope on their own schedule.
     pub rate_429: f64,
     /// Answer 503 with the dialect's error body.
     pub rate_503: f64,

@@ -67,15 +67,6 @@ impl Dialect {
         }
     }
 
-    /// Whether a 429 carries `Retry-After: 0`. Ruddr documents no such header (its clients
-    /// back off 1, 2, 4, 8 s), so its dialect sends none.
-    fn retry_after_on_429(&self) -> bool {
-        match self {
-            Dialect::Kantata => true,
-            Dialect::Ruddr => false,
-        }
-    }
-
     fn router(&self) -> Router<Arc<Core>> {
         match self {
             Dialect::Kantata => kantata::router(),
@@ -371,16 +362,12 @@ async fn gate(State(core): State<Arc<Core>>, req: Request, next: Next) -> Respon
     }
     match fault {
         Some(Fault::TooManyRequests) => {
-            let mut resp = core.dialect.error(
+            // No `Retry-After` in either dialect: neither vendor documents one (see faults.rs).
+            return core.dialect.error(
                 StatusCode::TOO_MANY_REQUESTS,
                 "system",
                 "Too many requests; retry after a short delay (injected by allot-sandbox)",
             );
-            if core.dialect.retry_after_on_429() {
-                resp.headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from_static("0"));
-            }
-            return resp;
         }
         Some(Fault::Unavailable) => {
             return core.dialect.error(

@@ -4,7 +4,7 @@
 
 use super::decode::{Page, error_from};
 use crate::client::BackendError;
-use crate::client::transport::{Backoff, Dialect, Transport, TransportConfig};
+use crate::client::transport::{Backoff, Clock, Dialect, TokioClock, Transport, TransportConfig};
 use crate::config::Secret;
 use std::ops::Deref;
 use std::sync::Arc;
@@ -64,6 +64,11 @@ impl Deref for Http {
 
 impl Http {
     pub fn new(config: HttpConfig) -> Result<Http, BackendError> {
+        Http::with_clock(config, Arc::new(TokioClock))
+    }
+
+    /// With `clock` for the backoff (tests use a manual one).
+    pub fn with_clock(config: HttpConfig, clock: Arc<dyn Clock>) -> Result<Http, BackendError> {
         let transport = Transport::new(
             TransportConfig {
                 base_url: config.base_url,
@@ -77,7 +82,8 @@ impl Http {
                 },
             },
             KANTATA,
-        )?;
+        )?
+        .with_clock(clock);
         Ok(Http { transport })
     }
 

@@ -1,56 +1,66 @@
-//! Ruddr's documented limit as a client-side token bucket: 20 requests a second, bursts of 60,
+//! Ruddr's documented limit as a client-side rate limiter: 20 requests a second, bursts of 60,
 //! shared by every request this client sends (retries included), so allot stays under the limit
 //! instead of learning it from 429s.
 //!
-//! Kept as a reservation schedule (GCRA): each caller is given the instant it may go and sleeps
-//! until then, so concurrent callers never race for the same token.
+//! The bookkeeping is governor's (GCRA, decided atomically, so concurrent callers never both
+//! take the last cell). Its own waiting (`until_ready`) sleeps on real time, so a caller that is
+//! refused sleeps on the transport's [`Clock`] until the instant governor names and asks again;
+//! governor reads the same clock through [`Ticks`], and tests move it by hand.
 
 use crate::client::transport::{Clock, Throttle};
 use async_trait::async_trait;
-use std::sync::{Arc, Mutex};
+use governor::clock::Clock as GovernorClock;
+use governor::middleware::NoOpMiddleware;
+use governor::state::{InMemoryState, NotKeyed};
+use governor::{Quota, RateLimiter};
+use std::num::NonZeroU32;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::Instant;
 
-pub struct Limiter {
-    /// Time one token takes to come back (50 ms at 20/s).
-    interval: Duration,
-    /// How far ahead of the steady rate a burst may run: (burst - 1) intervals.
-    tolerance: Duration,
-    /// When the next request would go if the bucket were always empty ("theoretical arrival").
-    next: Mutex<Option<Instant>>,
+/// The transport's clock as governor sees it: time since the limiter was made.
+#[derive(Clone)]
+struct Ticks {
     clock: Arc<dyn Clock>,
+    start: Instant,
+}
+
+impl GovernorClock for Ticks {
+    type Instant = Duration;
+
+    fn now(&self) -> Duration {
+        self.clock.now().saturating_duration_since(self.start)
+    }
+}
+
+pub struct Limiter {
+    cells: RateLimiter<NotKeyed, InMemoryState, Ticks, NoOpMiddleware<Duration>>,
+    ticks: Ticks,
 }
 
 impl Limiter {
+    /// `per_second` requests a second on average, `burst` at once (both at least 1).
     pub fn new(per_second: u32, burst: u32, clock: Arc<dyn Clock>) -> Limiter {
-        let interval = Duration::from_secs(1) / per_second.max(1);
-        Limiter {
-            interval,
-            tolerance: interval * burst.max(1).saturating_sub(1),
-            next: Mutex::new(None),
+        let quota = Quota::per_second(NonZeroU32::new(per_second).unwrap_or(NonZeroU32::MIN))
+            .allow_burst(NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN));
+        let ticks = Ticks {
+            start: clock.now(),
             clock,
-        }
-    }
-
-    /// Books the next slot for a request asking at `now` and returns when it may go.
-    pub fn reserve(&self, now: Instant) -> Instant {
-        let mut next = match self.next.lock() {
-            Ok(g) => g,
-            Err(poisoned) => poisoned.into_inner(),
         };
-        let tat = next.map_or(now, |t| t.max(now));
-        let go = tat.checked_sub(self.tolerance).map_or(now, |t| t.max(now));
-        *next = Some(tat + self.interval);
-        go
+        Limiter {
+            cells: RateLimiter::direct_with_clock(quota, ticks.clone()),
+            ticks,
+        }
     }
 }
 
 #[async_trait]
 impl Throttle for Limiter {
     async fn acquire(&self) {
-        let go = self.reserve(self.clock.now());
-        if go > self.clock.now() {
-            self.clock.sleep_until(go).await;
+        while let Err(not_until) = self.cells.check() {
+            let wait = not_until.wait_time_from(self.ticks.now());
+            let clock = &self.ticks.clock;
+            clock.sleep_until(clock.now() + wait).await;
         }
     }
 }
@@ -118,17 +128,27 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn concurrent_callers_get_distinct_slots() {
+    async fn concurrent_callers_share_the_limit() {
         let clock = ManualClock::new();
-        let limiter = Limiter::new(20, 60, clock.clone());
-        let now = clock.now();
-        let mut slots: Vec<Duration> = (0..100)
-            .map(|_| limiter.reserve(now).duration_since(now))
-            .collect();
-        slots.sort();
-        assert_eq!(slots.iter().filter(|s| s.is_zero()).count(), 60);
-        assert_eq!(slots[99], Duration::from_millis(40 * 50));
-        slots.dedup();
-        assert_eq!(slots.len(), 41, "one instant for the burst, then one each");
+        let limiter = Arc::new(Limiter::new(20, 60, clock.clone()));
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..100 {
+            let (limiter, clock) = (limiter.clone(), clock.clone());
+            tasks.spawn(async move {
+                limiter.acquire().await;
+                clock.elapsed()
+            });
+        }
+        let mut went = tasks.join_all().await;
+        went.sort();
+        assert_eq!(went.iter().filter(|t| t.is_zero()).count(), 60);
+        assert_eq!(busiest(&went, Duration::from_millis(1)), 60, "burst 60");
+        let steady: Vec<Duration> = went[60..].to_vec();
+        assert_eq!(
+            busiest(&steady, Duration::from_millis(50)),
+            1,
+            "one each 50 ms"
+        );
+        assert_eq!(went[99], Duration::from_millis(40 * 50));
     }
 }
