@@ -87,13 +87,19 @@ pub fn shift_by(state: &mut State, n: i64) -> Vec<Effect> {
         return Vec::new();
     };
     let zoom = state.gantt.zoom;
-    let changes = targets
-        .iter()
-        .map(|a| LocalChange::Update {
+    let mut changes = Vec::new();
+    for a in &targets {
+        let to = shift(a, zoom, n, &calendar(state, a));
+        // A bar moved past the supported dates would be refused by every backend's next read.
+        if let Err(e) = crate::domain::dates::check_supported_range(to.range) {
+            state.fail(e, format!("could not move {}", describe(state, a)));
+            return Vec::new();
+        }
+        changes.push(LocalChange::Update {
             from: a.clone(),
-            to: shift(a, zoom, n, &calendar(state, a)),
-        })
-        .collect();
+            to,
+        });
+    }
     let dir = if n < 0 { "earlier" } else { "later" };
     let label = format!("move {} a {} {dir}", what(state, &targets), zoom.label());
     after_edit(state, label, changes)

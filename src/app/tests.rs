@@ -2331,3 +2331,21 @@ fn on_ruddr_every_allocation_is_booked() {
         "Space does not make it soft"
     );
 }
+
+#[test]
+fn moving_a_bar_past_the_last_supported_day_is_refused_by_name_and_sends_nothing() {
+    let mut s = on_bar();
+    // a1 as if it ended on 2199-12-31: a week later would be outside the supported dates.
+    let mut edge = a1(&s);
+    edge.range = DateRange::new(d("2199-12-21"), d("2199-12-31"));
+    s.ws.put_allocation(edge.clone());
+    assert!(update(&mut s, Action::Shift(1)).is_empty());
+    assert_eq!(a1(&s), edge, "nothing moved on screen");
+    assert!(s.edits.undo.is_empty(), "nothing to undo");
+    let e = s.error.clone().unwrap_or_default();
+    assert!(
+        e.contains("outside the supported dates (1900-01-01 to 2199-12-31)")
+            && e.contains("could not move"),
+        "{e}"
+    );
+}
