@@ -150,6 +150,38 @@ pub fn dispatch_journaled(
     failed
 }
 
+/// Runs one effect on its own task; its result comes back through `tx`.
+fn spawn_one(backend: &Arc<dyn Backend>, tx: &mpsc::UnboundedSender<Action>, effect: Effect) {
+    tracing::debug!(?effect, "effect");
+    let (backend, tx) = (backend.clone(), tx.clone());
+    tokio::spawn(async move {
+        let _ = tx.send(execute_effect(backend.as_ref(), effect).await);
+    });
+}
+
+/// Spawns what one dispatch asked for, concurrently, except that a change check asked for
+/// together with loads is answered first: the token it reads then predates the data, so a write
+/// by another process in between is noticed at the next check instead of taken as seen.
+fn spawn_batch(backend: &Arc<dyn Backend>, tx: &mpsc::UnboundedSender<Action>, batch: Vec<Effect>) {
+    let (checks, rest): (Vec<Effect>, Vec<Effect>) = batch
+        .into_iter()
+        .partition(|e| matches!(e, Effect::CheckChanges));
+    if checks.is_empty() || rest.is_empty() {
+        checks
+            .into_iter()
+            .chain(rest)
+            .for_each(|e| spawn_one(backend, tx, e));
+        return;
+    }
+    let (backend, tx) = (backend.clone(), tx.clone());
+    tokio::spawn(async move {
+        for check in checks {
+            let _ = tx.send(execute_effect(backend.as_ref(), check).await);
+        }
+        rest.into_iter().for_each(|e| spawn_one(&backend, &tx, e));
+    });
+}
+
 /// The terminal signals that end allot, as one future per wait. Without them (a platform
 /// without Unix signals, or one that refused) the future never resolves.
 struct Signals {
@@ -228,15 +260,10 @@ pub async fn run(
     // The journal failed once already: said once, not after every key.
     let mut journal_failed = false;
     let mut dispatch = |state: &mut State, action: Action| -> Option<String> {
-        dispatch_journaled(state, action, journal.as_mut(), |effect| {
-            tracing::debug!(?effect, "effect");
-            let backend = backend.clone();
-            let tx = tx.clone();
-            tokio::spawn(async move {
-                let action = execute_effect(backend.as_ref(), effect).await;
-                let _ = tx.send(action);
-            });
-        })
+        let mut batch = Vec::new();
+        let failed = dispatch_journaled(state, action, journal.as_mut(), |e| batch.push(e));
+        spawn_batch(&backend, &tx, batch);
+        failed
     };
     let mut step = |state: &mut State, action: Action| {
         if let Some(why) = dispatch(state, action)
@@ -321,4 +348,80 @@ fn draw(terminal: &mut Terminal<CrosstermBackend<Stdout>>, state: &State) -> Res
     execute!(io::stdout(), EndSynchronizedUpdate)?;
     drawn?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::{BackendKind, BackendResult};
+    use crate::domain::{Allocation, DateRange, Request, Roster};
+    use async_trait::async_trait;
+    use std::sync::Mutex;
+
+    /// Records when each call starts and ends; the change check yields midway, so anything
+    /// running beside it would start in between.
+    #[derive(Default)]
+    struct Order(Mutex<Vec<&'static str>>);
+
+    impl Order {
+        fn push(&self, what: &'static str) {
+            self.0.lock().unwrap().push(what);
+        }
+    }
+
+    #[async_trait]
+    impl Backend for Order {
+        fn kind(&self) -> BackendKind {
+            BackendKind::Local
+        }
+        async fn roster(&self) -> BackendResult<Roster> {
+            self.push("roster");
+            Ok(Roster::default())
+        }
+        async fn allocations(&self, _: DateRange) -> BackendResult<Vec<Allocation>> {
+            self.push("allocations");
+            Ok(vec![])
+        }
+        async fn requests(&self) -> BackendResult<Vec<Request>> {
+            Ok(vec![])
+        }
+        async fn change_token(&self) -> BackendResult<Option<i64>> {
+            self.push("token asked");
+            for _ in 0..10 {
+                tokio::task::yield_now().await;
+            }
+            self.push("token read");
+            Ok(Some(1))
+        }
+    }
+
+    #[tokio::test]
+    async fn a_change_check_sent_with_loads_is_answered_before_the_loads_begin() {
+        let order = Arc::new(Order::default());
+        let backend: Arc<dyn Backend> = order.clone();
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let window = crate::app::state::initial_window(
+            crate::domain::dates::parse_date("2026-11-23").unwrap(),
+        );
+        spawn_batch(
+            &backend,
+            &tx,
+            vec![
+                Effect::CheckChanges,
+                Effect::LoadRoster,
+                Effect::LoadAllocations(window),
+            ],
+        );
+        let first = rx.recv().await;
+        assert!(
+            matches!(first, Some(Action::ChangesChecked(Ok(Some(1))))),
+            "{first:?}"
+        );
+        for _ in 0..2 {
+            rx.recv().await;
+        }
+        let seen = order.0.lock().unwrap().clone();
+        assert_eq!(&seen[..2], ["token asked", "token read"], "{seen:?}");
+        assert_eq!(seen.len(), 4, "{seen:?}");
+    }
 }
