@@ -90,22 +90,7 @@ impl DemoApp {
             )))
             .unwrap();
         let client = Arc::new(KantataBackend::new(http_config(&sandbox)).unwrap());
-        let state = State::new(today(), BackendKind::Kantata, sandbox.url.clone());
-        let mut app = DemoApp {
-            dir: tempfile::tempdir().unwrap(),
-            backend: sandbox.backend().clone(),
-            client,
-            sandbox: Some(sandbox),
-            state,
-            rt,
-        };
-        app.act(Action::Start);
-        assert!(
-            app.state.error.is_none(),
-            "the sandbox loads cleanly: {:?}",
-            app.state.error
-        );
-        app
+        DemoApp::served(rt, sandbox, client, BackendKind::Kantata)
     }
 
     /// The demo workspace served by the Ruddr sandbox, the app talking to it over HTTP.
@@ -123,7 +108,17 @@ impl DemoApp {
             ..RuddrConfig::new(sandbox.token.clone(), today())
         };
         let client = Arc::new(RuddrBackend::new(config).unwrap());
-        let state = State::new(today(), BackendKind::Ruddr, sandbox.url.clone());
+        DemoApp::served(rt, sandbox, client, BackendKind::Ruddr)
+    }
+
+    /// The app on `client`, a client of `sandbox`, started and loaded.
+    fn served(
+        rt: tokio::runtime::Runtime,
+        sandbox: Sandbox,
+        client: Arc<dyn Backend>,
+        kind: BackendKind,
+    ) -> DemoApp {
+        let state = State::new(today(), kind, sandbox.url.clone());
         let mut app = DemoApp {
             dir: tempfile::tempdir().unwrap(),
             backend: sandbox.backend().clone(),
