@@ -24,6 +24,11 @@ use std::sync::{Arc, Mutex, PoisonError};
 const ALLOCATION_INCLUDES: &str = "workspace";
 const RESOURCE_INCLUDES: &str = "user,role,workspace";
 const REQUEST_INCLUDES: &str = "approvers,creator,resource";
+/// A user's account role comes only as `include=role` (K-users `include`); `headline` is free text.
+const USER_INCLUDES: &str = "role";
+/// The client company is the project's primary workspace group (K-ws `include`:
+/// `primary_workspace_group`), not `client_role_name` (the client team).
+const WORKSPACE_INCLUDES: &str = "primary_workspace_group";
 
 pub struct KantataBackend {
     http: Arc<Http>,
@@ -249,8 +254,16 @@ impl Backend for KantataBackend {
     async fn roster(&self) -> BackendResult<Roster> {
         let (me, people, projects, roles, resources) = futures::try_join!(
             self.http.get("users/me", &[]),
-            self.all("users", &[("on_my_account", "true")], decode::people),
-            self.all("workspaces", &[], decode::projects),
+            self.all(
+                "users",
+                &[("on_my_account", "true"), ("include", USER_INCLUDES)],
+                decode::people
+            ),
+            self.all(
+                "workspaces",
+                &[("include", WORKSPACE_INCLUDES)],
+                decode::projects
+            ),
             self.all("roles", &[], decode::roles),
             self.all(
                 "workspace_resources",
@@ -548,17 +561,7 @@ impl Backend for KantataBackend {
             .http
             .send(Method::POST, &path, &[], Some(&body), false)
             .await?;
-        let ok = serde_json::from_str::<Value>(&text)
-            .ok()
-            .and_then(|v| v.get("success").and_then(Value::as_bool))
-            .unwrap_or(false);
-        if ok {
-            Ok(())
-        } else {
-            Err(BackendError::Other(
-                "Kantata did not confirm the allocations from scheduled hours".into(),
-            ))
-        }
+        decode::scheduled_answer(&text)
     }
 
     async fn create_request(&self, new: NewRequest) -> BackendResult<RequestCreated> {

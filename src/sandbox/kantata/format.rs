@@ -727,8 +727,23 @@ impl<'a> Envelope<'a> {
         self.result("users", &p.id, v);
     }
 
+    /// With `include=primary_workspace_group`, the client company as the project's primary
+    /// workspace group (K-ws `include`: "`primary_workspace_group_id`, which references the data
+    /// in the `workspace_groups` top-level key"; WorkspaceGroup `company`: "Whether the group
+    /// represents a company"). Without it the company is not in the answer at all.
     pub fn workspace(&mut self, p: &Project) {
-        self.result("workspaces", &p.id, workspace_object(p));
+        let mut v = workspace_object(p);
+        if self.wants("primary_workspace_group") && !p.client.trim().is_empty() {
+            let group = company_group_id(&p.client);
+            v["primary_workspace_group_id"] = json!(group.as_str());
+            let name = p.client.clone();
+            self.include(
+                "workspace_groups",
+                &group,
+                |_| json!({"id": group.as_str(), "name": name, "company": true}),
+            );
+        }
+        self.result("workspaces", &p.id, v);
     }
 
     pub fn role(&mut self, id: &Id, name: &str) {
@@ -776,7 +791,10 @@ impl<'a> Envelope<'a> {
             "id": p.id.as_str(),
             "full_name": p.name,
             "email_address": p.email,
-            "headline": p.role,
+            // "A short description of the user" (K-users): free text, not the account role,
+            // which comes only with `include=role`. The documents say nothing of its content;
+            // an empty one is what an account that never filled it in has.
+            "headline": "",
             "photo_path": Value::Null,
         })
     }
@@ -786,9 +804,21 @@ fn workspace_object(p: &Project) -> Value {
     json!({
         "id": p.id.as_str(),
         "title": p.name,
-        "client_role_name": p.client,
+        // "The label for the client team (i.e. the team paying for the service)" (K-ws): a team
+        // label, not the company. The documents give no default; "Client" is a plausible one.
+        "client_role_name": "Client",
         "archived": false,
     })
+}
+
+/// The id of the workspace group standing for client company `name`: the store keeps the
+/// company as a name only, so the id is derived from it (stable across snapshots).
+fn company_group_id(name: &str) -> Id {
+    Id::new(
+        crate::client::fingerprint(name.trim())
+            .rem_euclid(1_000_000_000)
+            .to_string(),
+    )
 }
 
 fn role_object(id: &Id, name: &str) -> Value {
