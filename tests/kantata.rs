@@ -49,20 +49,24 @@ async fn the_planner_sees_through_kantata_what_the_store_holds() {
         sorted(
             r.people
                 .iter()
-                .map(|p| format!("{}|{}|{}", p.id, p.name, p.email))
+                .map(|p| format!("{}|{}|{}|{}", p.id, p.name, p.email, p.role))
                 .collect(),
         )
     };
+    // The role is the account role, served only through `include=role`.
     assert_eq!(people(&got), people(&want));
+    assert!(want.people.iter().any(|p| !p.role.is_empty()));
     let projects = |r: &allot::domain::Roster| {
         sorted(
             r.projects
                 .iter()
-                .map(|p| format!("{}|{}", p.id, p.name))
+                .map(|p| format!("{}|{}|{}", p.id, p.name, p.client))
                 .collect(),
         )
     };
+    // The client company is the primary workspace group, not `client_role_name`.
     assert_eq!(projects(&got), projects(&want));
+    assert!(want.projects.iter().any(|p| !p.client.is_empty()));
     let resources = |r: &allot::domain::Roster| {
         sorted(
             r.resources
@@ -465,6 +469,56 @@ async fn kantata_makes_allocations_from_scheduled_hours() {
         .await
         .unwrap_err();
     assert!(e.to_string().contains("hard"), "{e}");
+}
+
+/// The sandbox answers the scheduled-hours POST in each documented shape (`{"success": true}`,
+/// or Workspace Resource objects when `include` is asked for); the client's reader takes both.
+#[tokio::test]
+async fn both_documented_answers_to_allocations_from_scheduled_hours_are_read() {
+    let (sb, _) = sandbox().await;
+    let weeks = sb.backend().scheduled_hours(ever()).await.unwrap();
+    let resource = weeks.first().expect("scheduled hours").resource_id.clone();
+    let http = reqwest::Client::new();
+    let body = serde_json::json!({"data": [{"resource_ids": [resource.as_str()], "hard": false,
+        "occurrence": {"type": "anytime"}}]});
+    let mut shapes = Vec::new();
+    for query in [vec![], vec![("include", "role")]] {
+        let url = format!(
+            "{}/workspace_resources/{resource}/allocations_matching_scheduled_hours",
+            sb.url
+        );
+        let resp = http
+            .post(url)
+            .bearer_auth(&sb.token)
+            .query(&query)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert!(resp.status().is_success(), "{}", resp.status());
+        let text = resp.text().await.unwrap();
+        allot::client::kantata::decode::scheduled_answer(&text)
+            .unwrap_or_else(|e| panic!("{e}: {text}"));
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        shapes.push(if v.get("success").is_some() {
+            "success".to_string()
+        } else {
+            let ids: Vec<&str> = v["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["id"].as_str().unwrap())
+                .collect();
+            format!("resources {ids:?}")
+        });
+    }
+    assert_eq!(
+        shapes,
+        [
+            "success".to_string(),
+            format!("resources [{:?}]", resource.as_str())
+        ]
+    );
 }
 
 #[tokio::test]
