@@ -471,6 +471,89 @@ async fn kantata_makes_allocations_from_scheduled_hours() {
     assert!(e.to_string().contains("hard"), "{e}");
 }
 
+/// Kantata's listings leave out archived projects and disabled users; the demo's archived project
+/// and disabled user are still referred to by resources and allocations, and show their names.
+#[tokio::test]
+async fn an_archived_project_and_a_disabled_user_that_allocations_refer_to_show_their_names() {
+    use allot::client::local::demo::{ARCHIVED_PROJECTS, DISABLED_PEOPLE};
+    let (sb, k) = sandbox().await;
+    let (project, person) = (Id::new(ARCHIVED_PROJECTS[0]), Id::new(DISABLED_PEOPLE[0]));
+    let http = reqwest::Client::new();
+    let ids = |path: &'static str, query: Vec<(&'static str, &'static str)>| {
+        let req = http
+            .get(format!("{}/{path}.json", sb.url))
+            .bearer_auth(&sb.token)
+            .query(&[("per_page", "200")])
+            .query(&query);
+        async move {
+            let v: serde_json::Value = req.send().await.unwrap().json().await.unwrap();
+            v["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| Id::new(r["id"].as_str().unwrap()))
+                .collect::<Vec<_>>()
+        }
+    };
+    assert!(
+        !ids("workspaces", vec![]).await.contains(&project),
+        "hidden by default"
+    );
+    assert!(
+        ids("workspaces", vec![("include_archived", "true")])
+            .await
+            .contains(&project)
+    );
+    assert!(
+        !ids("users", vec![]).await.contains(&person),
+        "hidden by default"
+    );
+    assert!(
+        ids("users", vec![("show_disabled", "true")])
+            .await
+            .contains(&person)
+    );
+
+    let store = sb.backend();
+    let want = store.roster().await.unwrap();
+    let got = k.roster().await.unwrap();
+    let name_of = |r: &allot::domain::Roster| {
+        let p = r
+            .projects
+            .iter()
+            .find(|p| p.id == project)
+            .map(|p| (p.name.clone(), p.client.clone()));
+        let u = r
+            .people
+            .iter()
+            .find(|u| u.id == person)
+            .map(|u| (u.name.clone(), u.role.clone()));
+        (p, u)
+    };
+    assert!(name_of(&want).0.is_some() && name_of(&want).1.is_some());
+    assert_eq!(name_of(&got), name_of(&want));
+    let allocations = k.allocations(ever()).await.unwrap();
+    let on_archived = allocations
+        .iter()
+        .filter(|a| a.project_id.as_ref() == Some(&project))
+        .count();
+    assert!(
+        on_archived > 0,
+        "allocations still refer to the archived project"
+    );
+    let of_disabled: Vec<&Id> = got
+        .resources
+        .iter()
+        .filter(|r| r.person_id.as_ref() == Some(&person))
+        .map(|r| &r.id)
+        .collect();
+    assert!(
+        allocations
+            .iter()
+            .any(|a| of_disabled.contains(&&a.resource_id))
+    );
+}
+
 /// The sandbox answers the scheduled-hours POST in each documented shape (`{"success": true}`,
 /// or Workspace Resource objects when `include` is asked for); the client's reader takes both.
 #[tokio::test]

@@ -220,6 +220,26 @@ impl Params {
     }
 }
 
+/// Whether the demo's archived project `id` stays out of this request's answer: K-ws "By
+/// default, archived projects are not returned in the response. Use the `include_archived=true`
+/// filter" (and "By default, you will receive a 404 status if you try to retrieve an archived
+/// project"); `archived=include|only` lets them through too.
+pub fn hides_project(params: &Params, id: &Id) -> bool {
+    let archived = crate::client::local::demo::ARCHIVED_PROJECTS.contains(&id.as_str());
+    archived
+        && !params.flag("include_archived")
+        && !matches!(params.get("archived"), Some("include" | "only"))
+}
+
+/// Whether the demo's disabled user `id` stays out of this request's answer: K-users
+/// `show_disabled` (default false), "Includes users with an inactive account membership and
+/// users who have been disabled". The documents do not say whether a disabled user is still
+/// included beside other objects; the strictest reading leaves them out there too.
+pub fn hides_user(params: &Params, id: &Id) -> bool {
+    crate::client::local::demo::DISABLED_PEOPLE.contains(&id.as_str())
+        && !params.flag("show_disabled")
+}
+
 /// Which slice of a listing a request asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Paging {
@@ -559,10 +579,19 @@ impl<'a> Envelope<'a> {
 
     /// An included object; a canonical one of the same key and id wins.
     fn include(&mut self, key: &'static str, id: &Id, make: impl FnOnce(&Self) -> Value) {
-        if self
-            .objects
-            .get(key)
-            .is_some_and(|m| m.contains_key(id.as_str()))
+        // Archived projects and disabled users are hidden beside other objects too (see
+        // `hides_project`, `hides_user`): the id stays, the object is left out.
+        let no_flags = Params(Vec::new());
+        let hidden = match key {
+            "workspaces" => hides_project(&no_flags, id),
+            "users" => hides_user(&no_flags, id),
+            _ => false,
+        };
+        if hidden
+            || self
+                .objects
+                .get(key)
+                .is_some_and(|m| m.contains_key(id.as_str()))
         {
             return;
         }
@@ -807,7 +836,7 @@ fn workspace_object(p: &Project) -> Value {
         // "The label for the client team (i.e. the team paying for the service)" (K-ws): a team
         // label, not the company. The documents give no default; "Client" is a plausible one.
         "client_role_name": "Client",
-        "archived": false,
+        "archived": crate::client::local::demo::ARCHIVED_PROJECTS.contains(&p.id.as_str()),
     })
 }
 
