@@ -615,9 +615,7 @@ fn rollback(state: &mut State, e: BackendError) -> Touched {
     let what = if sent.is_empty() {
         match e {
             BackendError::Unknown(_) => {
-                format!(
-                    "could not confirm {label}. It may have been saved: reloading to see{also}."
-                )
+                format!("could not confirm {label}. It may have been saved: reloading to see{also}.")
             }
             _ => format!("could not {label}. Nothing was changed{also}."),
         }
