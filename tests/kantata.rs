@@ -49,20 +49,24 @@ async fn the_planner_sees_through_kantata_what_the_store_holds() {
         sorted(
             r.people
                 .iter()
-                .map(|p| format!("{}|{}|{}", p.id, p.name, p.email))
+                .map(|p| format!("{}|{}|{}|{}", p.id, p.name, p.email, p.role))
                 .collect(),
         )
     };
+    // The role is the account role, served only through `include=role`.
     assert_eq!(people(&got), people(&want));
+    assert!(want.people.iter().any(|p| !p.role.is_empty()));
     let projects = |r: &allot::domain::Roster| {
         sorted(
             r.projects
                 .iter()
-                .map(|p| format!("{}|{}", p.id, p.name))
+                .map(|p| format!("{}|{}|{}", p.id, p.name, p.client))
                 .collect(),
         )
     };
+    // The client company is the primary workspace group, not `client_role_name`.
     assert_eq!(projects(&got), projects(&want));
+    assert!(want.projects.iter().any(|p| !p.client.is_empty()));
     let resources = |r: &allot::domain::Roster| {
         sorted(
             r.resources
@@ -465,6 +469,139 @@ async fn kantata_makes_allocations_from_scheduled_hours() {
         .await
         .unwrap_err();
     assert!(e.to_string().contains("hard"), "{e}");
+}
+
+/// Kantata's listings leave out archived projects and disabled users; the demo's archived project
+/// and disabled user are still referred to by resources and allocations, and show their names.
+#[tokio::test]
+async fn an_archived_project_and_a_disabled_user_that_allocations_refer_to_show_their_names() {
+    use allot::client::local::demo::{ARCHIVED_PROJECTS, DISABLED_PEOPLE};
+    let (sb, k) = sandbox().await;
+    let (project, person) = (Id::new(ARCHIVED_PROJECTS[0]), Id::new(DISABLED_PEOPLE[0]));
+    let http = reqwest::Client::new();
+    let ids = |path: &'static str, query: Vec<(&'static str, &'static str)>| {
+        let req = http
+            .get(format!("{}/{path}.json", sb.url))
+            .bearer_auth(&sb.token)
+            .query(&[("per_page", "200")])
+            .query(&query);
+        async move {
+            let v: serde_json::Value = req.send().await.unwrap().json().await.unwrap();
+            v["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| Id::new(r["id"].as_str().unwrap()))
+                .collect::<Vec<_>>()
+        }
+    };
+    assert!(
+        !ids("workspaces", vec![]).await.contains(&project),
+        "hidden by default"
+    );
+    assert!(
+        ids("workspaces", vec![("include_archived", "true")])
+            .await
+            .contains(&project)
+    );
+    assert!(
+        !ids("users", vec![]).await.contains(&person),
+        "hidden by default"
+    );
+    assert!(
+        ids("users", vec![("show_disabled", "true")])
+            .await
+            .contains(&person)
+    );
+
+    let store = sb.backend();
+    let want = store.roster().await.unwrap();
+    let got = k.roster().await.unwrap();
+    let name_of = |r: &allot::domain::Roster| {
+        let p = r
+            .projects
+            .iter()
+            .find(|p| p.id == project)
+            .map(|p| (p.name.clone(), p.client.clone()));
+        let u = r
+            .people
+            .iter()
+            .find(|u| u.id == person)
+            .map(|u| (u.name.clone(), u.role.clone()));
+        (p, u)
+    };
+    assert!(name_of(&want).0.is_some() && name_of(&want).1.is_some());
+    assert_eq!(name_of(&got), name_of(&want));
+    let allocations = k.allocations(ever()).await.unwrap();
+    let on_archived = allocations
+        .iter()
+        .filter(|a| a.project_id.as_ref() == Some(&project))
+        .count();
+    assert!(
+        on_archived > 0,
+        "allocations still refer to the archived project"
+    );
+    let of_disabled: Vec<&Id> = got
+        .resources
+        .iter()
+        .filter(|r| r.person_id.as_ref() == Some(&person))
+        .map(|r| &r.id)
+        .collect();
+    assert!(
+        allocations
+            .iter()
+            .any(|a| of_disabled.contains(&&a.resource_id))
+    );
+}
+
+/// The sandbox answers the scheduled-hours POST in each documented shape (`{"success": true}`,
+/// or Workspace Resource objects when `include` is asked for); the client's reader takes both.
+#[tokio::test]
+async fn both_documented_answers_to_allocations_from_scheduled_hours_are_read() {
+    let (sb, _) = sandbox().await;
+    let weeks = sb.backend().scheduled_hours(ever()).await.unwrap();
+    let resource = weeks.first().expect("scheduled hours").resource_id.clone();
+    let http = reqwest::Client::new();
+    let body = serde_json::json!({"data": [{"resource_ids": [resource.as_str()], "hard": false,
+        "occurrence": {"type": "anytime"}}]});
+    let mut shapes = Vec::new();
+    for query in [vec![], vec![("include", "role")]] {
+        let url = format!(
+            "{}/workspace_resources/{resource}/allocations_matching_scheduled_hours",
+            sb.url
+        );
+        let resp = http
+            .post(url)
+            .bearer_auth(&sb.token)
+            .query(&query)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert!(resp.status().is_success(), "{}", resp.status());
+        let text = resp.text().await.unwrap();
+        allot::client::kantata::decode::scheduled_answer(&text)
+            .unwrap_or_else(|e| panic!("{e}: {text}"));
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        shapes.push(if v.get("success").is_some() {
+            "success".to_string()
+        } else {
+            let ids: Vec<&str> = v["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["id"].as_str().unwrap())
+                .collect();
+            format!("resources {ids:?}")
+        });
+    }
+    assert_eq!(
+        shapes,
+        [
+            "success".to_string(),
+            format!("resources [{:?}]", resource.as_str())
+        ]
+    );
 }
 
 #[tokio::test]

@@ -24,6 +24,11 @@ use std::sync::{Arc, Mutex, PoisonError};
 const ALLOCATION_INCLUDES: &str = "workspace";
 const RESOURCE_INCLUDES: &str = "user,role,workspace";
 const REQUEST_INCLUDES: &str = "approvers,creator,resource";
+/// A user's account role comes only as `include=role` (K-users `include`); `headline` is free text.
+const USER_INCLUDES: &str = "role";
+/// The client company is the project's primary workspace group (K-ws `include`:
+/// `primary_workspace_group`), not `client_role_name` (the client team).
+const WORKSPACE_INCLUDES: &str = "primary_workspace_group";
 
 pub struct KantataBackend {
     http: Arc<Http>,
@@ -110,6 +115,37 @@ impl KantataBackend {
                 field: Some("role".into()),
                 message: format!("Kantata has no role named '{role}'"),
             })
+    }
+
+    /// Records that something refers to but the default listing left out (archived projects:
+    /// K-ws "By default, archived projects are not returned … Use the `include_archived=true`
+    /// filter"; disabled users: K-users `show_disabled`, "Includes users with an inactive
+    /// account membership and users who have been disabled"), read by id with `only` and the
+    /// parameter that lets them through, in one bounded request.
+    async fn missing_by_id<T>(
+        &self,
+        path: &str,
+        mut ids: Vec<Id>,
+        params: &[(&str, &str)],
+        map: fn(&Page) -> BackendResult<Vec<T>>,
+    ) -> BackendResult<Vec<T>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        if ids.len() > BY_ID_MAX {
+            tracing::warn!(
+                path,
+                missing = ids.len(),
+                "more referred records than one page; the rest stay unnamed"
+            );
+            ids.truncate(BY_ID_MAX);
+        }
+        let only = ids.iter().map(Id::as_str).collect::<Vec<_>>().join(",");
+        let per_page = BY_ID_MAX.to_string();
+        let mut query = vec![("only", only.as_str()), ("per_page", per_page.as_str())];
+        query.extend_from_slice(params);
+        let page = self.http.get(path, &transport::query(&query)).await?;
+        map(&page)
     }
 
     /// One allocation as Kantata has it now.
@@ -223,6 +259,29 @@ impl KantataBackend {
     }
 }
 
+/// Ids that `refs` point at through `to` but `have` lacks (sorted, each once).
+fn referred<R, T>(
+    refs: &[R],
+    have: &[T],
+    to: impl Fn(&R) -> Option<&Id>,
+    id: impl Fn(&T) -> &Id,
+) -> Vec<Id> {
+    let known: std::collections::HashSet<&Id> = have.iter().map(id).collect();
+    let mut missing: Vec<Id> = refs
+        .iter()
+        .filter_map(to)
+        .filter(|i| !known.contains(i))
+        .cloned()
+        .collect();
+    missing.sort();
+    missing.dedup();
+    missing
+}
+
+/// The most ids one by-id read asks for: Kantata's largest page (`per_page` ≤ 200, K-spec
+/// "Pagination"), so the read is one request.
+const BY_ID_MAX: usize = 200;
+
 /// The one staleness check of every write: Kantata's record `now` against the version read.
 fn refuse_if_moved(now: &Allocation, version: i64) -> BackendResult<()> {
     if now.version == version {
@@ -247,10 +306,18 @@ impl Backend for KantataBackend {
     /// The five lists are independent, so they are read together; the in-flight bound keeps
     /// the total at the configured concurrency.
     async fn roster(&self) -> BackendResult<Roster> {
-        let (me, people, projects, roles, resources) = futures::try_join!(
+        let (me, mut people, mut projects, roles, resources) = futures::try_join!(
             self.http.get("users/me", &[]),
-            self.all("users", &[("on_my_account", "true")], decode::people),
-            self.all("workspaces", &[], decode::projects),
+            self.all(
+                "users",
+                &[("on_my_account", "true"), ("include", USER_INCLUDES)],
+                decode::people
+            ),
+            self.all(
+                "workspaces",
+                &[("include", WORKSPACE_INCLUDES)],
+                decode::projects
+            ),
             self.all("roles", &[], decode::roles),
             self.all(
                 "workspace_resources",
@@ -262,6 +329,25 @@ impl Backend for KantataBackend {
             .acting_as
             .clone()
             .or_else(|| me.results.first().map(|(_, id)| id.clone()));
+        let (archived, disabled) = futures::try_join!(
+            self.missing_by_id(
+                "workspaces",
+                referred(&resources, &projects, |r| r.project_id.as_ref(), |p| &p.id),
+                &[
+                    ("include_archived", "true"),
+                    ("include", WORKSPACE_INCLUDES)
+                ],
+                decode::projects,
+            ),
+            self.missing_by_id(
+                "users",
+                referred(&resources, &people, |r| r.person_id.as_ref(), |p| &p.id),
+                &[("show_disabled", "true"), ("include", USER_INCLUDES)],
+                decode::people,
+            ),
+        )?;
+        projects.extend(archived);
+        people.extend(disabled);
         *self.roles.lock().unwrap_or_else(PoisonError::into_inner) = roles
             .into_iter()
             .map(|(id, name)| (name.trim().to_lowercase(), id))
@@ -548,17 +634,7 @@ impl Backend for KantataBackend {
             .http
             .send(Method::POST, &path, &[], Some(&body), false)
             .await?;
-        let ok = serde_json::from_str::<Value>(&text)
-            .ok()
-            .and_then(|v| v.get("success").and_then(Value::as_bool))
-            .unwrap_or(false);
-        if ok {
-            Ok(())
-        } else {
-            Err(BackendError::Other(
-                "Kantata did not confirm the allocations from scheduled hours".into(),
-            ))
-        }
+        decode::scheduled_answer(&text)
     }
 
     async fn create_request(&self, new: NewRequest) -> BackendResult<RequestCreated> {
@@ -748,5 +824,71 @@ mod tests {
         assert_eq!(requests[0].percentage, 50);
         assert!(requests[0].status.is_pending());
         assert_eq!(requests[0].approver_ids, vec![Id::new("5")]);
+    }
+
+    /// Kantata leaves archived projects and disabled users out of its listings by default; a
+    /// resource that refers to them gets their names from one by-id read per list.
+    #[tokio::test]
+    async fn archived_projects_and_disabled_users_that_resources_refer_to_are_read_by_id() {
+        let asked = Arc::new(Mutex::new(Vec::<Map<String, String>>::new()));
+        let (ws, us) = (Arc::clone(&asked), Arc::clone(&asked));
+        let app = Router::new()
+            .route("/api/v1/users/me.json", get(|| async { r#"{"count":1,"results":[{"key":"users","id":"6"}],"users":{"6":{"id":"6","full_name":"Ada"}}}"# }))
+            .route("/api/v1/users.json", get(move |Query(q): Query<Map<String, String>>| async move {
+                us.lock().unwrap().push(q.clone());
+                if q.get("show_disabled").map(String::as_str) == Some("true") {
+                    assert_eq!(q.get("only").map(String::as_str), Some("7"));
+                    r#"{"count":1,"meta":{"count":1,"page_count":1,"page_number":1,"page_size":200},"results":[{"key":"users","id":"7"}],"users":{"7":{"id":"7","full_name":"Former Colleague","role_id":"3"}},"roles":{"3":{"id":"3","name":"Designer"}}}"#
+                } else {
+                    r#"{"count":1,"meta":{"page_count":1},"results":[{"key":"users","id":"6"}],"users":{"6":{"id":"6","full_name":"Ada"}}}"#
+                }
+            }))
+            .route("/api/v1/roles.json", get(|| async { r#"{"count":0,"results":[]}"# }))
+            .route("/api/v1/workspaces.json", get(move |Query(q): Query<Map<String, String>>| async move {
+                ws.lock().unwrap().push(q.clone());
+                if q.get("include_archived").map(String::as_str) == Some("true") {
+                    assert_eq!(q.get("only").map(String::as_str), Some("11"));
+                    r#"{"count":1,"meta":{"count":1,"page_count":1,"page_number":1,"page_size":200},"results":[{"key":"workspaces","id":"11"}],"workspaces":{"11":{"id":"11","title":"Old Site","archived":true,"primary_workspace_group_id":"4"}},"workspace_groups":{"4":{"id":"4","name":"Globex","company":true}}}"#
+                } else {
+                    r#"{"count":1,"meta":{"page_count":1},"results":[{"key":"workspaces","id":"10"}],"workspaces":{"10":{"id":"10","title":"Atlas"}}}"#
+                }
+            }))
+            .route("/api/v1/workspace_resources.json", get(|| async {
+                r#"{"count":2,"meta":{"page_count":1},"results":[{"key":"workspace_resources","id":"30"},{"key":"workspace_resources","id":"31"}],
+                    "workspace_resources":{"30":{"id":"30","workspace_id":10,"user_id":"6","role_name":"Engineer"},
+                                           "31":{"id":"31","workspace_id":11,"user_id":"7","role_name":"Designer"}}}"#
+            }));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        let b = KantataBackend::new(HttpConfig::new(format!("http://{addr}/api/v1"), "t")).unwrap();
+        let roster = b.roster().await.unwrap();
+        let project = roster
+            .projects
+            .iter()
+            .find(|p| p.id == Id::new("11"))
+            .expect("archived project");
+        assert_eq!(
+            (project.name.as_str(), project.client.as_str()),
+            ("Old Site", "Globex")
+        );
+        let person = roster
+            .people
+            .iter()
+            .find(|p| p.id == Id::new("7"))
+            .expect("disabled user");
+        assert_eq!(
+            (person.name.as_str(), person.role.as_str()),
+            ("Former Colleague", "Designer")
+        );
+        assert_eq!(roster.projects.len(), 2);
+        assert_eq!(roster.people.len(), 2);
+        let by_id = asked
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|q| q.contains_key("only"))
+            .count();
+        assert_eq!(by_id, 2, "one by-id read per list");
     }
 }

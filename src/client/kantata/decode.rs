@@ -312,9 +312,9 @@ pub struct WireUser {
     pub full_name: Option<String>,
     #[serde(default)]
     pub email_address: Option<String>,
-    #[serde(default)]
-    pub headline: Option<String>,
-    /// Only with `include=role`.
+    /// Only with `include=role` (the account role, K-users `include`: "Retrieves the user's
+    /// account role ... `role_id`, which references the data in the `roles` top-level key").
+    /// `headline` is free text the user writes about themselves, so it is not read.
     #[serde(default)]
     pub role_id: Option<Id>,
 }
@@ -333,10 +333,10 @@ pub struct WireWorkspace {
     pub id: Id,
     #[serde(default)]
     pub title: Option<String>,
-    /// The client team's name.
-    #[serde(default)]
-    pub client_role_name: Option<String>,
-    /// Only with `include=primary_workspace_group`.
+    /// Only with `include=primary_workspace_group` (K-ws `include`: "Retrieves the primary group
+    /// associated with the project ... `primary_workspace_group_id`, which references the data
+    /// in the `workspace_groups` top-level key"). `client_role_name` is the client *team*'s
+    /// name, not the company, so it is not read.
     #[serde(default)]
     pub primary_workspace_group_id: Option<Id>,
     #[serde(default)]
@@ -424,22 +424,20 @@ pub fn resource_from_wire(w: &WireResource, page: &Page) -> Resource {
     }
 }
 
-/// A user. The default role is the included role's name, else `headline`, else empty.
+/// A user. The default role is the included account role's name, else empty.
 pub fn person_from_wire(w: &WireUser, page: &Page) -> Person {
     Person {
         id: cid(&w.id),
         name: cstr(&w.full_name),
         email: cstr(&w.email_address),
-        role: role_name(page, w.role_id.as_ref())
-            .or_else(|| non_empty(&w.headline))
-            .unwrap_or_default(),
+        role: role_name(page, w.role_id.as_ref()).unwrap_or_default(),
         weekly: WeeklyCapacity::STANDARD,
         time_off: vec![],
     }
 }
 
 /// A workspace (project). The client is the included primary group's name when that group is a
-/// company, else `client_role_name`, else empty.
+/// company (WorkspaceGroup `company`: "Whether the group represents a company"), else empty.
 pub fn project_from_wire(w: &WireWorkspace, page: &Page) -> Project {
     let group = w.primary_workspace_group_id.as_ref().and_then(|id| {
         page.get::<WireWorkspaceGroup>("workspace_groups", id)
@@ -449,7 +447,6 @@ pub fn project_from_wire(w: &WireWorkspace, page: &Page) -> Project {
     let client = group
         .filter(|g| g.company.unwrap_or(false))
         .and_then(|g| non_empty(&g.name))
-        .or_else(|| non_empty(&w.client_role_name))
         .unwrap_or_default();
     Project {
         id: cid(&w.id),
@@ -579,6 +576,33 @@ pub fn roles(page: &Page) -> Result<Vec<(Id, String)>, BackendError> {
         .iter()
         .filter_map(|w| non_empty(&w.name).map(|name| (cid(&w.id), name)))
         .collect())
+}
+
+/// The answer to `allocations_matching_scheduled_hours`, read in both documented shapes: the
+/// response schema's `{"success": true}` (K-wr 200, "Indicates if workspace allocations were
+/// created"; seed kantata-workspace-resources.txt), and the description's "This endpoint returns
+/// structured Workspace Resource objects … indexed by ID in the `workspace_resources`
+/// top-level JSON key" (the standard envelope). `success: false`, or anything else, is a refusal.
+pub fn scheduled_answer(body: &str) -> Result<(), BackendError> {
+    let refused = || {
+        BackendError::Other("Kantata did not confirm the allocations from scheduled hours".into())
+    };
+    let Ok(v) = serde_json::from_str::<Value>(body) else {
+        return Err(refused());
+    };
+    if let Some(ok) = v.get("success") {
+        return if ok.as_bool() == Some(true) {
+            Ok(())
+        } else {
+            Err(refused())
+        };
+    }
+    if v.get("results").is_some() || v.get("errors").is_some() {
+        let page = Page::parse(body)?;
+        page.canonical::<WireResource>("workspace_resources")?;
+        return Ok(());
+    }
+    Err(refused())
 }
 
 fn role_name(page: &Page, role_id: Option<&Id>) -> Option<String> {
@@ -1001,7 +1025,10 @@ mod tests {
         assert_eq!(everyone.len(), 2, "the manager is included, not a result");
         assert_eq!(everyone[0].id, Id::new("6"));
         assert_eq!(everyone[0].name, "Chaz");
-        assert_eq!(everyone[0].role, "Director", "headline when no role");
+        assert_eq!(
+            everyone[0].role, "",
+            "a headline is free text, not the role"
+        );
         assert_eq!(everyone[1].id, Id::new("2"));
         assert_eq!(everyone[1].email, "bob@example.com");
         assert_eq!(everyone[1].role, "Engineer", "the included role's name");
@@ -1100,17 +1127,44 @@ mod tests {
                 .collect::<Vec<_>>(),
             [
                 ("10", "some project", "Acme Corp"),
-                ("11", "another project", "Globex"),
+                ("11", "another project", ""),
                 ("12", "Solo", ""),
             ]
         );
     }
 
     #[test]
+    fn the_scheduled_hours_answer_reads_in_both_documented_shapes() {
+        // The response schema's example (seed kantata-workspace-resources.txt).
+        assert_eq!(scheduled_answer(r#"{ "success": true }"#), Ok(()));
+        // The description's shape: Workspace Resource objects in the standard envelope.
+        let resources = r#"{"count": 1, "meta": {"count": 1, "page_count": 1, "page_number": 1, "page_size": 20},
+          "results": [{"key": "workspace_resources", "id": "6"}],
+          "workspace_resources": {"6": {"id": "6", "created_at": "2026-01-05T10:00:00-08:00",
+            "updated_at": "2026-01-05T10:00:00-08:00", "display_label": "Developer", "label": "Developer",
+            "full_name": "Ada", "photo_path": null, "role_name": "Developer", "role_initials": "D",
+            "workspace_id": 12, "workspace_title": "Site"}}}"#;
+        assert_eq!(scheduled_answer(resources), Ok(()));
+        assert_eq!(
+            scheduled_answer(r#"{"count":0,"results":[]}"#),
+            Ok(()),
+            "no resources needed allocating"
+        );
+        for refused in [r#"{"success": false}"#, "", "{}", "not json"] {
+            assert!(scheduled_answer(refused).is_err(), "{refused:?}");
+        }
+        let e = scheduled_answer(
+            r#"{"errors":[{"type":"validation","message":"hard must be false","field":"hard"}]}"#,
+        );
+        assert!(matches!(e, Err(BackendError::Validation { .. })), "{e:?}");
+    }
+
+    #[test]
     fn escape_sequences_in_names_are_defused() {
         let body = "{\"count\":1,\"results\":[{\"key\":\"users\",\"id\":\"1\"}],\
             \"users\":{\"1\":{\"id\":\"1\",\"full_name\":\"Eve \\u001b]0;pwned\\u0007\\u001b[31mRed\",\
-            \"email_address\":\"eve@example.com\\u202e\",\"headline\":\"two\\nlines\"}}}";
+            \"email_address\":\"eve@example.com\\u202e\",\"role_id\":\"4\"}},\
+            \"roles\":{\"4\":{\"id\":\"4\",\"name\":\"two\\nlines\"}}}";
         let page = Page::parse(body).unwrap();
         let p = &people(&page).unwrap()[0];
         assert_eq!(p.name, "Eve \u{FFFD}]0;pwned\u{FFFD}\u{FFFD}[31mRed");

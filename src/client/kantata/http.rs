@@ -19,6 +19,9 @@ const KANTATA: Dialect = Dialect {
     error_from,
 };
 
+/// "All API requests will timeout after 3 minutes." (K-spec "Timeouts", api-notes.md A.5.)
+pub const KANTATA_TIMEOUT: Duration = Duration::from_secs(180);
+
 #[derive(Clone, Debug)]
 pub struct HttpConfig {
     /// e.g. `https://api.mavenlink.com/api/v1`
@@ -27,6 +30,9 @@ pub struct HttpConfig {
     pub token: Secret,
     /// Requests in flight at once.
     pub concurrency: usize,
+    /// Per request, reads and writes alike: at least [`KANTATA_TIMEOUT`], so a write Kantata
+    /// is still carrying out (a 200-item bulk create) is never reported lost and sent again.
+    /// One transport carries one timeout, so reads wait as long; Kantata may be serving them too.
     pub timeout: Duration,
     /// Retries after the first attempt, for 429/503 and (for reads) dropped connections.
     pub retries: u32,
@@ -41,7 +47,7 @@ impl HttpConfig {
             base_url: base_url.into(),
             token: token.into(),
             concurrency: 4,
-            timeout: Duration::from_secs(30),
+            timeout: KANTATA_TIMEOUT + Duration::from_secs(10),
             retries: 4,
             backoff: Duration::from_millis(250),
             max_backoff: Duration::from_secs(8),
@@ -342,6 +348,12 @@ mod tests {
             3,
             "the first try and two retries"
         );
+    }
+
+    #[test]
+    fn the_default_timeout_outlasts_kantatas_own() {
+        let c = HttpConfig::new("https://api.mavenlink.com/api/v1", "t");
+        assert!(c.timeout > KANTATA_TIMEOUT, "{:?}", c.timeout);
     }
 
     #[tokio::test]

@@ -27,6 +27,13 @@ pub struct DemoData {
     pub scheduled: Vec<ScheduledWeek>,
 }
 
+/// The demo project a vendor account would have archived (it ended three weeks ago) and the
+/// person whose account was disabled. The embedded store has no such states; the sandbox serves
+/// these as Kantata does (left out of listings unless asked for), while their resources and
+/// allocations still refer to them.
+pub const ARCHIVED_PROJECTS: [&str; 1] = ["2007"];
+pub const DISABLED_PEOPLE: [&str; 1] = ["1034"];
+
 const WORKSPACE_JSON: &str = include_str!("../../../assets/demo/workspace.json");
 const PEOPLE_JSON: &str = include_str!("../../../assets/demo/people.json");
 const PROJECTS_JSON: &str = include_str!("../../../assets/demo/projects.json");

@@ -220,6 +220,26 @@ impl Params {
     }
 }
 
+/// Whether the demo's archived project `id` stays out of this request's answer: K-ws "By
+/// default, archived projects are not returned in the response. Use the `include_archived=true`
+/// filter" (and "By default, you will receive a 404 status if you try to retrieve an archived
+/// project"); `archived=include|only` lets them through too.
+pub fn hides_project(params: &Params, id: &Id) -> bool {
+    let archived = crate::client::local::demo::ARCHIVED_PROJECTS.contains(&id.as_str());
+    archived
+        && !params.flag("include_archived")
+        && !matches!(params.get("archived"), Some("include" | "only"))
+}
+
+/// Whether the demo's disabled user `id` stays out of this request's answer: K-users
+/// `show_disabled` (default false), "Includes users with an inactive account membership and
+/// users who have been disabled". The documents do not say whether a disabled user is still
+/// included beside other objects; the strictest reading leaves them out there too.
+pub fn hides_user(params: &Params, id: &Id) -> bool {
+    crate::client::local::demo::DISABLED_PEOPLE.contains(&id.as_str())
+        && !params.flag("show_disabled")
+}
+
 /// Which slice of a listing a request asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Paging {
@@ -559,10 +579,19 @@ impl<'a> Envelope<'a> {
 
     /// An included object; a canonical one of the same key and id wins.
     fn include(&mut self, key: &'static str, id: &Id, make: impl FnOnce(&Self) -> Value) {
-        if self
-            .objects
-            .get(key)
-            .is_some_and(|m| m.contains_key(id.as_str()))
+        // Archived projects and disabled users are hidden beside other objects too (see
+        // `hides_project`, `hides_user`): the id stays, the object is left out.
+        let no_flags = Params(Vec::new());
+        let hidden = match key {
+            "workspaces" => hides_project(&no_flags, id),
+            "users" => hides_user(&no_flags, id),
+            _ => false,
+        };
+        if hidden
+            || self
+                .objects
+                .get(key)
+                .is_some_and(|m| m.contains_key(id.as_str()))
         {
             return;
         }
@@ -727,8 +756,23 @@ impl<'a> Envelope<'a> {
         self.result("users", &p.id, v);
     }
 
+    /// With `include=primary_workspace_group`, the client company as the project's primary
+    /// workspace group (K-ws `include`: "`primary_workspace_group_id`, which references the data
+    /// in the `workspace_groups` top-level key"; WorkspaceGroup `company`: "Whether the group
+    /// represents a company"). Without it the company is not in the answer at all.
     pub fn workspace(&mut self, p: &Project) {
-        self.result("workspaces", &p.id, workspace_object(p));
+        let mut v = workspace_object(p);
+        if self.wants("primary_workspace_group") && !p.client.trim().is_empty() {
+            let group = company_group_id(&p.client);
+            v["primary_workspace_group_id"] = json!(group.as_str());
+            let name = p.client.clone();
+            self.include(
+                "workspace_groups",
+                &group,
+                |_| json!({"id": group.as_str(), "name": name, "company": true}),
+            );
+        }
+        self.result("workspaces", &p.id, v);
     }
 
     pub fn role(&mut self, id: &Id, name: &str) {
@@ -776,7 +820,10 @@ impl<'a> Envelope<'a> {
             "id": p.id.as_str(),
             "full_name": p.name,
             "email_address": p.email,
-            "headline": p.role,
+            // "A short description of the user" (K-users): free text, not the account role,
+            // which comes only with `include=role`. The documents say nothing of its content;
+            // an empty one is what an account that never filled it in has.
+            "headline": "",
             "photo_path": Value::Null,
         })
     }
@@ -786,9 +833,21 @@ fn workspace_object(p: &Project) -> Value {
     json!({
         "id": p.id.as_str(),
         "title": p.name,
-        "client_role_name": p.client,
-        "archived": false,
+        // "The label for the client team (i.e. the team paying for the service)" (K-ws): a team
+        // label, not the company. The documents give no default; "Client" is a plausible one.
+        "client_role_name": "Client",
+        "archived": crate::client::local::demo::ARCHIVED_PROJECTS.contains(&p.id.as_str()),
     })
+}
+
+/// The id of the workspace group standing for client company `name`: the store keeps the
+/// company as a name only, so the id is derived from it (stable across snapshots).
+fn company_group_id(name: &str) -> Id {
+    Id::new(
+        crate::client::fingerprint(name.trim())
+            .rem_euclid(1_000_000_000)
+            .to_string(),
+    )
 }
 
 fn role_object(id: &Id, name: &str) -> Value {

@@ -185,6 +185,7 @@ async fn users(State(core): Shared, params: Params) -> ApiResult {
             .iter()
             .enumerate()
             .filter(|(_, p)| only_ok(&only, &p.id))
+            .filter(|(_, p)| !format::hides_user(&params, &p.id))
             .filter(|(_, p)| email.as_ref().is_none_or(|e| p.email.to_lowercase() == *e))
             .filter(|(_, p)| participants.as_ref().is_none_or(|s| s.contains(&p.id)))
             .map(|(i, _)| i)
@@ -198,7 +199,9 @@ async fn users(State(core): Shared, params: Params) -> ApiResult {
 async fn user(State(core): Shared, Path(raw): Path<String>, params: Params) -> ApiResult {
     let id = path_id(&raw, "user")?;
     let snap = snapshot(&core).await?;
-    let found = snap.people_by_id.get(&id).copied();
+    let found = (!format::hides_user(&params, &id))
+        .then(|| snap.people_by_id.get(&id).copied())
+        .flatten();
     one(&snap, &core, &params, found, "user", &id, |e, i| {
         e.user(&snap.roster.people[i])
     })
@@ -212,6 +215,7 @@ async fn workspaces(State(core): Shared, params: Params) -> ApiResult {
         let only = params.ids("only");
         (0..s.roster.projects.len())
             .filter(|&i| only_ok(&only, &s.roster.projects[i].id))
+            .filter(|&i| !format::hides_project(&params, &s.roster.projects[i].id))
             .collect()
     });
     Ok(page(&snap, &core, &params, &view, |e, i| {
@@ -222,7 +226,9 @@ async fn workspaces(State(core): Shared, params: Params) -> ApiResult {
 async fn workspace(State(core): Shared, Path(raw): Path<String>, params: Params) -> ApiResult {
     let id = path_id(&raw, "workspace")?;
     let snap = snapshot(&core).await?;
-    let found = snap.projects_by_id.get(&id).copied();
+    let found = (!format::hides_project(&params, &id))
+        .then(|| snap.projects_by_id.get(&id).copied())
+        .flatten();
     one(&snap, &core, &params, found, "workspace", &id, |e, i| {
         e.workspace(&snap.roster.projects[i])
     })

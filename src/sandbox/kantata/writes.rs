@@ -405,16 +405,21 @@ fn scheduled_entries(
 }
 
 /// POST `/workspace_resources/allocations_matching_scheduled_hours`.
-pub async fn from_scheduled_hours(State(core): Shared, body: Bytes) -> Result<Response, ApiError> {
+pub async fn from_scheduled_hours(
+    State(core): Shared,
+    params: Params,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let body = body_object(&body)?;
     let entries = scheduled_entries(&body, None)?;
-    allocate_scheduled(&core, entries).await
+    allocate_scheduled(&core, &params, entries).await
 }
 
 /// POST `/workspace_resources/{id}/allocations_matching_scheduled_hours`.
 pub async fn from_scheduled_hours_of(
     State(core): Shared,
     Path(raw): Path<String>,
+    params: Params,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let id = path_id(&raw, "workspace resource")?;
@@ -428,13 +433,22 @@ pub async fn from_scheduled_hours_of(
             )));
         }
     }
-    allocate_scheduled(&core, entries).await
+    allocate_scheduled(&core, &params, entries).await
 }
 
 /// One allocation per week of scheduled hours, equal consecutive weeks merged (the domain's
-/// rule), created in one transaction. Answers `{"success": true}`.
+/// rule), created in one transaction.
+///
+/// K-wr documents two answers for this endpoint: the 200 schema `{"success": true}` ("Indicates
+/// if workspace allocations were created"; seed kantata-workspace-resources.txt), and the
+/// description "This endpoint returns structured Workspace Resource objects … indexed by ID in
+/// the `workspace_resources` top-level JSON key", with an `include` parameter for their
+/// associations. The documents do not say which comes when; since associations can only be
+/// included beside objects, a request naming `include` gets the resources in the listing
+/// format, and one without gets the schema's `{"success": true}`.
 async fn allocate_scheduled(
     core: &crate::sandbox::Core,
+    params: &Params,
     entries: Vec<FromScheduled>,
 ) -> Result<Response, ApiError> {
     let mut w = core.cache.write().await;
@@ -488,6 +502,20 @@ async fn allocate_scheduled(
     if !news.is_empty() {
         w.outcome(core.backend.create_allocations(news).await)
             .map_err(store_error)?;
+    }
+    drop(w);
+    if params.get("include").is_some() {
+        let snap = snapshot(core).await?;
+        let mut env = Envelope::new(&snap, core, params);
+        let mut seen = std::collections::HashSet::new();
+        for r in entries.iter().flat_map(|e| &e.resources) {
+            if seen.insert(r)
+                && let Some(res) = snap.resource(r)
+            {
+                env.resource(&res.clone());
+            }
+        }
+        return Ok(env.finish_all());
     }
     Ok(crate::sandbox::json_response(
         StatusCode::OK,
