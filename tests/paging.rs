@@ -174,3 +174,45 @@ async fn a_record_created_between_page_reads_is_seen_with_all_the_others_once() 
     let missing: Vec<_> = now.iter().filter(|id| !seen.contains_key(*id)).collect();
     assert!(missing.is_empty(), "never read: {missing:?}");
 }
+
+/// The ids of one page of `/workspace_allocations` with `query` added.
+async fn listed(http: &reqwest::Client, sb: &Sandbox, query: &str) -> Vec<String> {
+    let body: serde_json::Value = http
+        .get(format!(
+            "{}/workspace_allocations.json?per_page=200{query}",
+            sb.url
+        ))
+        .bearer_auth(&sb.token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    body["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_sandbox_lists_newest_edits_first_unless_a_documented_order_says_otherwise() {
+    let (sb, _) = sandbox().await;
+    let http = raw_client();
+    let ids = store_ids(&sb).await;
+    let first: Vec<String> = ids[..3].iter().map(Id::to_string).collect();
+    // Untouched, everything was updated at the same moment: ties go by id, ascending.
+    assert_eq!(listed(&http, &sb, "").await[..3], first[..]);
+    let edited = &ids[500];
+    touch(&http, &sb.url, &sb.token, edited, "just now").await;
+    let default = listed(&http, &sb, "").await;
+    assert_eq!(default[0], edited.to_string(), "updated_at:desc by default");
+    assert_eq!(default[1..3], first[..2]);
+    // `id:asc` is not a documented value for this list: ignored, as Brainstem ignores it.
+    assert_eq!(listed(&http, &sb, "&order=id:asc").await, default);
+    let asc = listed(&http, &sb, "&order=updated_at:asc").await;
+    assert_eq!(asc[..3], first[..], "the edit went to the end");
+    assert!(!asc.contains(&edited.to_string()), "and off page 1");
+}
