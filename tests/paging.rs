@@ -83,7 +83,8 @@ fn once_before_page_2(
         let first = at.contains("workspace_allocations")
             && at.split(['?', '&']).any(|kv| kv == "page=2")
             && !flag.swap(true, Ordering::SeqCst);
-        let (edit, http, url, token) = (Arc::clone(&edit), http.clone(), url.clone(), token.clone());
+        let (edit, http, url, token) =
+            (Arc::clone(&edit), http.clone(), url.clone(), token.clone());
         Box::pin(async move {
             if first {
                 edit(http, url, token).await;

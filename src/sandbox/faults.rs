@@ -125,7 +125,11 @@ impl Faults {
     /// hook sends is not held up, only reads are). While a hook is set, GETs wait for each
     /// other, so what one hook call changed is in place before the next GET is answered.
     pub fn before_reads(&self, hook: Option<ReadHook>) {
-        *self.hook.hook.lock().unwrap_or_else(PoisonError::into_inner) = hook;
+        *self
+            .hook
+            .hook
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = hook;
     }
 
     /// Runs the read hook for a GET of `path_and_query`, if one is set; the returned guard

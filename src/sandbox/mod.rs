@@ -391,7 +391,11 @@ async fn gate(State(core): State<Arc<Core>>, req: Request, next: Next) -> Respon
     }
     // A test's read hook (faults.rs), held until this read is answered.
     let hooked = if req.method() == axum::http::Method::GET {
-        let at = req.uri().path_and_query().map_or("", |p| p.as_str()).to_string();
+        let at = req
+            .uri()
+            .path_and_query()
+            .map_or("", |p| p.as_str())
+            .to_string();
         core.faults.hook_read(&at).await
     } else {
         None

@@ -3,11 +3,11 @@
 //! lists fetched concurrently (bounded) and returned in order.
 
 use super::decode::{Page, error_from};
-use crate::domain::Id;
-use std::collections::HashSet;
 use crate::client::BackendError;
 use crate::client::transport::{Backoff, Clock, Dialect, TokioClock, Transport, TransportConfig};
 use crate::config::Secret;
+use crate::domain::Id;
+use std::collections::HashSet;
 use std::ops::Deref;
 use std::sync::Arc;
 use std::time::Duration;
@@ -655,7 +655,10 @@ mod tests {
         );
         assert_eq!(q, [("order".to_string(), "created_at:desc".to_string())]);
         assert!(with_stable_order("resource_requests", &[]).is_empty());
-        assert_eq!(stable_order("/workspace_allocations.json"), Some("updated_at:asc"));
+        assert_eq!(
+            stable_order("/workspace_allocations.json"),
+            Some("updated_at:asc")
+        );
     }
 
     fn page_of(count: u64, ids: &[&str]) -> Page {

@@ -172,8 +172,16 @@ mod tests {
     async fn overlapping(Query(q): Query<HashMap<String, String>>) -> String {
         let row = |id: &str| format!(r#"{{"id":"{id}","createdAt":"2026-11-23T10:00:00.000Z"}}"#);
         match q.get("startingAfter").map(String::as_str) {
-            None => format!(r#"{{"results":[{},{}],"hasMore":true}}"#, row("a"), row("b")),
-            _ => format!(r#"{{"results":[{},{}],"hasMore":false}}"#, row("b"), row("c")),
+            None => format!(
+                r#"{{"results":[{},{}],"hasMore":true}}"#,
+                row("a"),
+                row("b")
+            ),
+            _ => format!(
+                r#"{{"results":[{},{}],"hasMore":false}}"#,
+                row("b"),
+                row("c")
+            ),
         }
     }
 

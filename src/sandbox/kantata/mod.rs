@@ -286,8 +286,17 @@ async fn resources(State(core): Shared, params: Params) -> ApiResult {
         order::sort(&mut view, order::RESOURCES.pick(&params), |i| {
             let r = &s.roster.resources[i];
             let (created, updated) = core.cache.stamps.resource(r);
-            let name = if r.label.trim().is_empty() { &r.role } else { &r.label };
-            order::Keys { id: &r.id, created, updated, name }
+            let name = if r.label.trim().is_empty() {
+                &r.role
+            } else {
+                &r.label
+            };
+            order::Keys {
+                id: &r.id,
+                created,
+                updated,
+                name,
+            }
         });
         view
     });
@@ -372,7 +381,12 @@ async fn allocations(State(core): Shared, params: Params) -> ApiResult {
         order::sort(&mut view, order::ALLOCATIONS.pick(&params), |i| {
             let a = &s.allocations[i];
             let (created, updated) = core.cache.stamps.allocation(a);
-            order::Keys { id: &a.id, created, updated, name: "" }
+            order::Keys {
+                id: &a.id,
+                created,
+                updated,
+                name: "",
+            }
         });
         view
     });
@@ -429,7 +443,12 @@ async fn requests(State(core): Shared, params: Params) -> ApiResult {
             // As the request object shows it (format.rs): never before its creation.
             let (_, updated) = core.cache.stamps.request(r);
             let (created, updated) = (r.created_at, updated.max(r.created_at));
-            order::Keys { id: &r.id, created, updated, name: "" }
+            order::Keys {
+                id: &r.id,
+                created,
+                updated,
+                name: "",
+            }
         });
         view
     });
