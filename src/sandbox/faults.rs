@@ -81,10 +81,34 @@ pub(crate) enum Fault {
     Truncate,
 }
 
+/// A test hook run before a read is handled (see [`Faults::before_reads`]); it gets the
+/// request's path and query string.
+pub type ReadHook =
+    Arc<dyn Fn(String) -> Pin<Box<dyn std::future::Future<Output = ()> + Send>> + Send + Sync>;
+
 /// The running fault settings; change them at any time with [`Faults::set`] or [`Faults::clear`].
 #[derive(Debug)]
 pub struct Faults {
     state: Mutex<(FaultConfig, Rng)>,
+    hook: ReadHooks,
+}
+
+/// The installed [`ReadHook`] and the lock that runs hooked reads one at a time.
+#[derive(Default)]
+struct ReadHooks {
+    hook: Mutex<Option<ReadHook>>,
+    one_at_a_time: tokio::sync::Mutex<()>,
+}
+
+impl std::fmt::Debug for ReadHooks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let set = self
+            .hook
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .is_some();
+        f.debug_struct("ReadHooks").field("set", &set).finish()
+    }
 }
 
 impl Faults {
@@ -92,7 +116,37 @@ impl Faults {
         let rng = Rng::new(config.seed);
         Faults {
             state: Mutex::new((config, rng)),
+            hook: ReadHooks::default(),
         }
+    }
+
+    /// Runs `hook` before every GET is handled, one GET at a time, until it is replaced or
+    /// removed (`None`): a test can edit records between the pages of a list read (a write the
+    /// hook sends is not held up, only reads are). While a hook is set, GETs wait for each
+    /// other, so what one hook call changed is in place before the next GET is answered.
+    pub fn before_reads(&self, hook: Option<ReadHook>) {
+        *self
+            .hook
+            .hook
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = hook;
+    }
+
+    /// Runs the read hook for a GET of `path_and_query`, if one is set; the returned guard
+    /// holds other hooked reads back until the read is answered.
+    pub(crate) async fn hook_read(
+        &self,
+        path_and_query: &str,
+    ) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        let hook = self
+            .hook
+            .hook
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()?;
+        let held = self.hook.one_at_a_time.lock().await;
+        hook(path_and_query.to_string()).await;
+        Some(held)
     }
 
     /// Replaces the settings and reseeds the RNG from `config.seed`. Rates are clamped to

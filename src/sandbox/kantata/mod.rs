@@ -1,11 +1,13 @@
 //! The Kantata OX API v1 dialect: reads here, writes in `writes.rs`, the wire format in
 //! `format.rs`.
 //!
-//! Every path is served with and without the `.json` suffix. Listings come in id order (stable
-//! across pages); `only`, the documented filters allot uses and the documented includes are
+//! Every path is served with and without the `.json` suffix. Listings come in the documented
+//! default order or the documented `order` asked for (`order.rs`), so edits move rows between
+//! pages as on a real account; `only`, the documented filters allot uses and the documented includes are
 //! honoured; unknown filters and includes are ignored, as Kantata ignores them.
 
 mod format;
+mod order;
 mod writes;
 
 pub(super) use format::error;
@@ -269,7 +271,8 @@ async fn resources(State(core): Shared, params: Params) -> ApiResult {
         let role_name = role.as_ref().map(|r| s.role_name(r).unwrap_or("\u{0}"));
         let only_unnamed = params.flag("only_unnamed");
         let with_unnamed = only_unnamed || params.flag("include_unnamed");
-        s.roster
+        let mut view = s
+            .roster
             .resources
             .iter()
             .enumerate()
@@ -285,7 +288,23 @@ async fn resources(State(core): Shared, params: Params) -> ApiResult {
             .filter(|(_, r)| user.is_none() || r.person_id == user)
             .filter(|(_, r)| role_name.is_none_or(|n| r.role.trim().eq_ignore_ascii_case(n)))
             .map(|(i, _)| i)
-            .collect()
+            .collect::<Vec<_>>();
+        order::sort(&mut view, order::RESOURCES.pick(&params), |i| {
+            let r = &s.roster.resources[i];
+            let (created, updated) = core.cache.stamps.resource(r);
+            let name = if r.label.trim().is_empty() {
+                &r.role
+            } else {
+                &r.label
+            };
+            order::Keys {
+                id: &r.id,
+                created,
+                updated,
+                name,
+            }
+        });
+        view
     });
     Ok(page(&snap, &core, &params, &view, |e, i| {
         e.resource(&snap.roster.resources[i])
@@ -341,7 +360,8 @@ async fn allocations(State(core): Shared, params: Params) -> ApiResult {
         let users = params.ids("user_ids");
         let named_only = params.flag("named_resources_only");
         let unnamed_only = params.flag("unnamed_resources_only");
-        s.allocations
+        let mut view = s
+            .allocations
             .iter()
             .enumerate()
             .filter(|(_, a)| only_ok(&only, &a.id))
@@ -363,7 +383,18 @@ async fn allocations(State(core): Shared, params: Params) -> ApiResult {
                     && (!unnamed_only || person.is_none())
             })
             .map(|(i, _)| i)
-            .collect()
+            .collect::<Vec<_>>();
+        order::sort(&mut view, order::ALLOCATIONS.pick(&params), |i| {
+            let a = &s.allocations[i];
+            let (created, updated) = core.cache.stamps.allocation(a);
+            order::Keys {
+                id: &a.id,
+                created,
+                updated,
+                name: "",
+            }
+        });
+        view
     });
     Ok(page(&snap, &core, &params, &view, |e, i| {
         e.allocation(&snap.allocations[i])
@@ -404,14 +435,28 @@ async fn requests(State(core): Shared, params: Params) -> ApiResult {
         let approver = params
             .get("requests_for_approver")
             .map(|v| Id::new(v.trim()));
-        s.requests
+        let mut view = s
+            .requests
             .iter()
             .enumerate()
             .filter(|(_, r)| only_ok(&only, &r.id))
             .filter(|(_, r)| !pending || r.status.is_pending())
             .filter(|(_, r)| approver.as_ref().is_none_or(|a| r.approver_ids.contains(a)))
             .map(|(i, _)| i)
-            .collect()
+            .collect::<Vec<_>>();
+        order::sort(&mut view, order::REQUESTS.pick(&params), |i| {
+            let r = &s.requests[i];
+            // As the request object shows it (format.rs): never before its creation.
+            let (_, updated) = core.cache.stamps.request(r);
+            let (created, updated) = (r.created_at, updated.max(r.created_at));
+            order::Keys {
+                id: &r.id,
+                created,
+                updated,
+                name: "",
+            }
+        });
+        view
     });
     Ok(page(&snap, &core, &params, &view, |e, i| {
         e.request(&snap.requests[i])
