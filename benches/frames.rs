@@ -108,5 +108,49 @@ fn edits(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, frames, edits);
+/// The same edit through the runtime's dispatch with the journal of unsent edits: the write is
+/// committed to disk before it is sent, and removed once confirmed (two SQLite commits with
+/// `synchronous=FULL`, so this measures the disk as much as allot).
+fn journaled_edits(c: &mut Criterion) {
+    use allot::app::gantt::GanttRow;
+    use allot::app::{Effect, View};
+    use allot::client::Applied;
+    use allot::journal::Journal;
+    use allot::runtime::dispatch_journaled;
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let mut journal = Journal::open(&dir.path().join("journal.db"), "bench").expect("a journal");
+    let mut state = large_state();
+    update(&mut state, Action::ShowView(View::Gantt));
+    update(&mut state, Action::Toggle);
+    update(&mut state, Action::Down);
+    let Some(GanttRow::Alloc(id)) = state.selected_gantt_row().cloned() else {
+        panic!("a bar to edit")
+    };
+    let mut right = true;
+    c.bench_function("edit_shift_journaled_100k", |b| {
+        b.iter(|| {
+            let mut effects = Vec::new();
+            let shift = Action::Shift(if right { 1 } else { -1 });
+            dispatch_journaled(&mut state, shift, Some(&mut journal), |e| effects.push(e));
+            right = !right;
+            let Some(Effect::Apply { seq, .. }) = effects.first() else {
+                panic!("a write")
+            };
+            let mut confirmed = state.ws.allocations[&id].clone();
+            confirmed.version += 1;
+            let applied = Action::Applied {
+                seq: *seq,
+                result: Ok(vec![Applied::Updated(confirmed)]),
+            };
+            dispatch_journaled(&mut state, applied, Some(&mut journal), |_| {});
+        })
+    });
+    assert_eq!(
+        journal.count().ok(),
+        Some(0),
+        "every confirmed edit left the journal"
+    );
+}
+
+criterion_group!(benches, frames, edits, journaled_edits);
 criterion_main!(benches);
