@@ -286,15 +286,15 @@ impl Backend for RuddrBackend {
             self.wire_allocations(self.span, false),
         )?;
 
-        // Pairs seen, with the role each was last allocated under; and members' time off.
+        // Pairs seen, with the role each was last allocated under; and members' time off and
+        // holiday rows, read into their calendars below.
         let mut pairs: BTreeMap<(Assignee, Id), String> = BTreeMap::new();
-        let mut time_off: HashMap<Id, Vec<DateRange>> = HashMap::new();
+        let mut days_off: HashMap<Id, Vec<&WireAllocation>> = HashMap::new();
         for w in &wires {
             let Some(who) = w.assignee() else { continue };
             if w.is_time_off() {
-                // A partial day off counts as a whole one: allot's time off is in days.
                 if let Assignee::Member(m) = &who {
-                    time_off.entry(m.clone()).or_default().push(w.range());
+                    days_off.entry(m.clone()).or_default().push(w);
                 }
             } else if let Some(p) = &w.project {
                 let role = w
@@ -320,12 +320,28 @@ impl Backend for RuddrBackend {
             .collect();
         let periods =
             futures::future::try_join_all(members.iter().map(|m| self.periods(m))).await?;
+        let calendars: HashMap<Id, Calendar> = members
+            .iter()
+            .zip(&periods)
+            .map(|(m, p)| {
+                let rows = days_off.remove(&m.id).unwrap_or_default();
+                (m.id.clone(), decode::member_calendar(p, &rows))
+            })
+            .collect();
         let mut people: Vec<Person> = members
             .iter()
             .zip(&periods)
             .map(|(m, p)| {
-                let off = decode::merge_ranges(time_off.remove(&m.id).unwrap_or_default());
-                decode::person(m, decode::weekly_capacity(p, self.today), off)
+                // The person's one pattern and whole days off (their holidays among them, as
+                // Ruddr's holidays are per member); the calendar above keeps the rest.
+                let cal = &calendars[&m.id];
+                let mut off = cal.time_off.clone();
+                off.extend(cal.holidays.iter().map(|d| DateRange::new(*d, *d)));
+                decode::person(
+                    m,
+                    decode::weekly_capacity(p, self.today),
+                    decode::merge_ranges(off),
+                )
             })
             .collect();
         people.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
@@ -417,13 +433,7 @@ impl Backend for RuddrBackend {
 
         {
             let mut cache = self.cache();
-            cache.calendars = people
-                .iter()
-                .map(|p| {
-                    let cal = Calendar::new(p.weekly, Default::default(), p.time_off.clone());
-                    (p.id.clone(), cal)
-                })
-                .collect();
+            cache.calendars = calendars;
             cache.placeholders = placeholders
                 .iter()
                 .map(|p| (p.name.clone().unwrap_or_default(), p.id.clone()))
