@@ -433,7 +433,7 @@ impl Backend for RuddrBackend {
 
         {
             let mut cache = self.cache();
-            cache.calendars = calendars;
+            cache.calendars = calendars.clone();
             cache.placeholders = placeholders
                 .iter()
                 .map(|p| (p.name.clone().unwrap_or_default(), p.id.clone()))
@@ -446,8 +446,11 @@ impl Backend for RuddrBackend {
             people,
             projects,
             resources,
+            // Ruddr's holidays are per member (holiday schedules): they live in each
+            // member's calendar rather than in one workspace set.
             holidays: Default::default(),
             participations,
+            calendars: calendars.into_iter().collect(),
         })
     }
 
@@ -671,6 +674,56 @@ mod tests {
     use crate::client::transport::manual::ManualClock;
     use crate::domain::{Amount, WeeklyCapacity};
     use serde_json::json;
+
+    /// Ada's availability drops from 8 h to 4 h a day on Tuesday 2026-12-01, she takes 2.5 h
+    /// off on 2026-11-17, and her holiday rows cover 2026-12-24..28: the week totals the app
+    /// measures load against follow all three.
+    #[tokio::test]
+    async fn capacity_follows_availability_changes_partial_days_and_holidays() {
+        let mut fake = workspace();
+        let week = |h: f64| json!([h, h, h, h, h, 0, 0]);
+        fake.periods.insert(
+            ADA.to_string(),
+            vec![
+                json!({"id": "p2", "start": "2026-01-01", "end": "2026-11-30", "hoursPerDay": week(8.0), "isDefault": false}),
+                json!({"id": "p3", "start": "2026-12-01", "end": null, "hoursPerDay": week(4.0), "isDefault": true}),
+            ],
+        );
+        let mut partial = alloc(&uuid(6), ADA, false, ATLAS, "2026-11-17", "2026-11-17");
+        partial["assignmentTypeId"] = json!("time_off");
+        partial["project"] = Value::Null;
+        partial["role"] = Value::Null;
+        partial["task"] = Value::Null;
+        partial["hoursPerDay"] = json!(2.5);
+        partial["readOnly"] = json!(true);
+        partial["entity"] = json!("time_entry");
+        fake.allocations.insert(0, partial);
+        let (base, _shared) = serve(fake).await;
+        let b = RuddrBackend::new(config(base)).unwrap();
+        let ws = crate::domain::Workspace::from_roster(b.roster().await.unwrap());
+        let ada = crate::domain::RowKey::Person(Id::new(ADA));
+        let week_of = |monday: &str| {
+            let m = d(monday);
+            ws.capacity_in(&ada, DateRange::new(m, add_days(m, 6)))
+        };
+        assert_eq!(week_of("2026-11-09"), 5 * 480);
+        assert_eq!(
+            week_of("2026-11-16"),
+            5 * 480 - 150,
+            "2.5 h off, not the day"
+        );
+        assert_eq!(
+            week_of("2026-11-30"),
+            480 + 4 * 240,
+            "4 h days from Tuesday"
+        );
+        assert_eq!(
+            week_of("2026-12-21"),
+            3 * 240,
+            "holidays Thursday and Friday"
+        );
+        assert_eq!(week_of("2027-01-04"), 5 * 240, "the open period goes on");
+    }
 
     #[tokio::test]
     async fn the_planner_reads_a_ruddr_workspace() {
