@@ -24,7 +24,7 @@ use async_trait::async_trait;
 use chrono::NaiveDate;
 use reqwest::Method;
 use serde_json::Value;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 const NO_REQUESTS: &str = "Ruddr has no resource requests";
@@ -40,6 +40,18 @@ struct Cache {
     calendars: HashMap<Id, Calendar>,
     /// Placeholders by name, for naming a new unnamed resource after its role.
     placeholders: Vec<(String, Id)>,
+}
+
+/// The days that are a holiday in every calendar (none when there are no calendars).
+fn common_holidays<'a>(mut cals: impl Iterator<Item = &'a Calendar>) -> BTreeSet<NaiveDate> {
+    let Some(first) = cals.next() else {
+        return BTreeSet::new();
+    };
+    let mut common: BTreeSet<NaiveDate> = (*first.holidays).clone();
+    for c in cals {
+        common.retain(|d| c.holidays.contains(d));
+    }
+    common
 }
 
 pub struct RuddrBackend {
@@ -332,16 +344,9 @@ impl Backend for RuddrBackend {
             .iter()
             .zip(&periods)
             .map(|(m, p)| {
-                // The person's one pattern and whole days off (their holidays among them, as
-                // Ruddr's holidays are per member); the calendar above keeps the rest.
-                let cal = &calendars[&m.id];
-                let mut off = cal.time_off.clone();
-                off.extend(cal.holidays.iter().map(|d| DateRange::new(*d, *d)));
-                decode::person(
-                    m,
-                    decode::weekly_capacity(p, self.today),
-                    decode::merge_ranges(off),
-                )
+                // The person's one pattern and whole days off; their calendar keeps the rest.
+                let off = calendars[&m.id].time_off.clone();
+                decode::person(m, decode::weekly_capacity(p, self.today), off)
             })
             .collect();
         people.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
@@ -446,9 +451,9 @@ impl Backend for RuddrBackend {
             people,
             projects,
             resources,
-            // Ruddr's holidays are per member (holiday schedules): they live in each
-            // member's calendar rather than in one workspace set.
-            holidays: Default::default(),
+            // Ruddr's holidays are per member (holiday schedules): each member's calendar has
+            // their own; the workspace's are the days that are a holiday for everyone.
+            holidays: Arc::new(common_holidays(calendars.values())),
             participations,
             calendars: calendars.into_iter().collect(),
         })
@@ -755,7 +760,14 @@ mod tests {
         );
         assert_eq!(
             ada.time_off,
-            vec![DateRange::new(d("2026-12-24"), d("2026-12-28"))]
+            vec![],
+            "her only day-off row is a holiday row"
+        );
+        let ada_cal = &roster.calendars[&Id::new(ADA)];
+        assert!(ada_cal.is_holiday(d("2026-12-24")) && ada_cal.is_holiday(d("2026-12-28")));
+        assert!(
+            roster.holidays.is_empty(),
+            "Bo has no holidays, so none is everyone's"
         );
         assert_eq!(
             roster.people[1].weekly,
