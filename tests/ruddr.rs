@@ -238,6 +238,43 @@ async fn the_roster_through_ruddr_is_the_stores() {
     }
 }
 
+/// Every person's capacity, week by week over the span the client reads, is the embedded
+/// store's: weekly pattern (part-timers and 7.5 h days), time off and holidays, all read from
+/// availability periods and holiday and time-off rows.
+#[tokio::test]
+async fn every_persons_weekly_capacity_through_ruddr_is_the_stores() {
+    use allot::domain::{RowKey, Workspace};
+    let (sb, client) = start().await;
+    let want = Workspace::from_roster(sb.backend().roster().await.unwrap());
+    let got = Workspace::from_roster(client.roster().await.unwrap());
+    assert!(!want.holidays.is_empty(), "the demo has holidays");
+    let first = allot::domain::dates::add_days(span().start, 7);
+    let monday = allot::domain::dates::add_days(
+        first,
+        -i64::from(chrono::Datelike::weekday(&first).num_days_from_monday()),
+    );
+    let mut weeks = 0;
+    let mut holiday_weeks = 0;
+    let mut m = monday;
+    while allot::domain::dates::add_days(m, 6) < span().end {
+        let week = DateRange::new(m, allot::domain::dates::add_days(m, 6));
+        if want.holidays.iter().any(|d| week.contains(*d)) {
+            holiday_weeks += 1;
+        }
+        for p in want.people.values() {
+            let ours = want.capacity_in(&RowKey::Person(p.id.clone()), week);
+            let theirs = got.capacity_in(&RowKey::Person(uid(MEMBER, p.id.as_str())), week);
+            assert_eq!(theirs, ours, "{} in the week of {m}", p.name);
+        }
+        weeks += 1;
+        m = allot::domain::dates::add_days(m, 7);
+    }
+    assert!(
+        weeks > 100 && holiday_weeks > 5,
+        "{weeks} weeks, {holiday_weeks} with holidays"
+    );
+}
+
 #[tokio::test]
 async fn allocations_over_a_window_are_the_stores_with_amounts_per_unit_and_allots_totals() {
     let (sb, client) = start().await;
