@@ -13,7 +13,10 @@
 //! - **allocations** are the store's (all `assignmentTypeId: project`, `entity: allocation`),
 //!   each unit in its own field, Kantata-style total minutes as unit `allocation`; `totalHours`
 //!   is allot's own per-day math over the assignee's calendar. Each member's time off is served
-//!   too, as read-only time-off allocations (`entity: time_entry`, ratio 1 of capacity).
+//!   too, as read-only time-off allocations (`entity: time_entry`, ratio 1 of capacity), and
+//!   each store holiday as a one-day read-only row per member (`entity: holiday`). The store
+//!   holds one weekly pattern and whole days off per person, so one open-ended period each and
+//!   no partial days are served.
 //! - **lists** are cursor-paged (`limit` 1..=100, default 10, out of range refused;
 //!   `startingAfter` / `endingBefore`), newest `createdAt` first, ties by id descending, so a
 //!   walk is stable; a cursor naming a deleted allocation keeps its place.
