@@ -337,7 +337,10 @@ impl Backend for RuddrBackend {
             .zip(&periods)
             .map(|(m, p)| {
                 let rows = days_off.remove(&m.id).unwrap_or_default();
-                (m.id.clone(), decode::member_calendar(p, &rows))
+                (
+                    m.id.clone(),
+                    decode::member_calendar(p, (m.active_start_date, m.active_end_date), &rows),
+                )
             })
             .collect();
         let mut people: Vec<Person> = members

@@ -161,6 +161,11 @@ pub struct WireMember {
     /// Embedded by older API versions; fetched per member when absent.
     #[serde(default)]
     pub availability_periods: Option<Vec<WirePeriod>>,
+    /// The member's active range (R-docs/list-members L27–28); no capacity outside it.
+    #[serde(default)]
+    pub active_start_date: Option<NaiveDate>,
+    #[serde(default)]
+    pub active_end_date: Option<NaiveDate>,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -427,11 +432,47 @@ pub fn weekly_changes(periods: &[WirePeriod]) -> Vec<(NaiveDate, WeeklyCapacity)
     out
 }
 
+/// `changes` cut to the active range: nothing before its start or after its end.
+fn active_only(
+    changes: Vec<(NaiveDate, WeeklyCapacity)>,
+    (start, end): (Option<NaiveDate>, Option<NaiveDate>),
+) -> Vec<(NaiveDate, WeeklyCapacity)> {
+    let none = WeeklyCapacity([0; 7]);
+    let on = |d: NaiveDate| {
+        changes
+            .iter()
+            .rev()
+            .find(|(from, _)| *from <= d)
+            .map_or(none, |(_, w)| *w)
+    };
+    let mut out: Vec<(NaiveDate, WeeklyCapacity)> = Vec::with_capacity(changes.len() + 2);
+    if let Some(s) = start {
+        out.push((s, on(s)));
+    }
+    out.extend(
+        changes
+            .iter()
+            .filter(|(from, _)| start.is_none_or(|s| *from > s))
+            .filter(|(from, _)| end.is_none_or(|e| *from <= e))
+            .copied(),
+    );
+    if let Some(after) = end.and_then(|e| e.succ_opt()) {
+        out.push((after, none));
+    }
+    out
+}
+
 /// A member's calendar from their periods, holiday rows and time-off rows. A time-off row's
 /// `hoursPerDay` below the day's capacity takes those hours off that day; at or above it the
 /// day is off entirely (Ruddr help, "Time Off and Resource Allocations"; capacity-apis §13).
 /// Time off in other units has no per-day figure, so its days count as whole days off.
-pub fn member_calendar(periods: &[WirePeriod], rows: &[&WireAllocation]) -> Calendar {
+/// Outside `active` (the member's `activeStartDate`..`activeEndDate`) there is no capacity
+/// (capacity-apis §14: a documented cause of zero-hour allocations).
+pub fn member_calendar(
+    periods: &[WirePeriod],
+    active: (Option<NaiveDate>, Option<NaiveDate>),
+    rows: &[&WireAllocation],
+) -> Calendar {
     let holidays: BTreeSet<NaiveDate> = rows
         .iter()
         .filter(|w| w.is_holiday())
@@ -439,7 +480,7 @@ pub fn member_calendar(periods: &[WirePeriod], rows: &[&WireAllocation]) -> Cale
         .collect();
     let holidays: Holidays = Arc::new(holidays);
     let base = Calendar::new(WeeklyCapacity([0; 7]), holidays, vec![])
-        .with_changes(weekly_changes(periods));
+        .with_changes(active_only(weekly_changes(periods), active));
     let mut whole = Vec::new();
     let mut minutes_off: BTreeMap<NaiveDate, u32> = BTreeMap::new();
     for w in rows.iter().filter(|w| !w.is_holiday() && w.is_time_off()) {
@@ -957,7 +998,7 @@ mod tests {
 
     #[test]
     fn availability_periods_apply_from_their_start_to_their_end() {
-        let cal = member_calendar(&periods_page(), &[]);
+        let cal = member_calendar(&periods_page(), (None, None), &[]);
         assert_eq!(cal.capacity(d("2024-01-12")), 0, "before the first period");
         assert_eq!(cal.capacity(d("2024-01-15")), 480);
         assert_eq!(cal.capacity(d("2024-06-28")), 480);
@@ -974,13 +1015,24 @@ mod tests {
     }
 
     #[test]
+    fn no_capacity_outside_the_members_active_range() {
+        let active = (Some(d("2024-02-01")), Some(d("2024-09-10")));
+        let cal = member_calendar(&periods_page(), active, &[]);
+        assert_eq!(cal.capacity(d("2024-01-31")), 0, "not active yet");
+        assert_eq!(cal.capacity(d("2024-02-01")), 480);
+        assert_eq!(cal.capacity(d("2024-07-01")), 0, "between the periods");
+        assert_eq!(cal.capacity(d("2024-09-10")), 240);
+        assert_eq!(cal.capacity(d("2024-09-11")), 0, "no longer active");
+    }
+
+    #[test]
     fn a_partial_day_off_takes_its_hours_and_a_full_one_the_day() {
         let half = time_off_row("2024-02-06", "2024-02-06", 3.5, "allocation");
         let full = time_off_row("2024-02-08", "2024-02-09", 8.0, "allocation");
         let holiday = time_off_row("2024-02-12", "2024-02-12", 8.0, "holiday");
         assert!(holiday.is_holiday() && holiday.is_time_off());
         assert_eq!(holiday.to_allocation(), None, "a holiday row is no bar");
-        let cal = member_calendar(&periods_page(), &[&half, &full, &holiday]);
+        let cal = member_calendar(&periods_page(), (None, None), &[&half, &full, &holiday]);
         assert_eq!(cal.capacity(d("2024-02-05")), 480);
         assert_eq!(cal.capacity(d("2024-02-06")), 270, "8 h less 3.5 h");
         assert_eq!(cal.base_capacity(d("2024-02-06")), 480);
@@ -995,7 +1047,7 @@ mod tests {
         // Two partial rows filling a day take it off entirely.
         let a = time_off_row("2024-02-13", "2024-02-13", 4.0, "allocation");
         let b = time_off_row("2024-02-13", "2024-02-13", 4.0, "time_entry");
-        let cal = member_calendar(&periods_page(), &[&a, &b]);
+        let cal = member_calendar(&periods_page(), (None, None), &[&a, &b]);
         assert!(cal.is_time_off(d("2024-02-13")));
         assert!(cal.minutes_off.is_empty());
     }
