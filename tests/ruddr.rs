@@ -238,6 +238,43 @@ async fn the_roster_through_ruddr_is_the_stores() {
     }
 }
 
+/// Every person's capacity, week by week over the span the client reads, is the embedded
+/// store's: weekly pattern (part-timers and 7.5 h days), time off and holidays, all read from
+/// availability periods and holiday and time-off rows.
+#[tokio::test]
+async fn every_persons_weekly_capacity_through_ruddr_is_the_stores() {
+    use allot::domain::{RowKey, Workspace};
+    let (sb, client) = start().await;
+    let want = Workspace::from_roster(sb.backend().roster().await.unwrap());
+    let got = Workspace::from_roster(client.roster().await.unwrap());
+    assert!(!want.holidays.is_empty(), "the demo has holidays");
+    let first = allot::domain::dates::add_days(span().start, 7);
+    let monday = allot::domain::dates::add_days(
+        first,
+        -i64::from(chrono::Datelike::weekday(&first).num_days_from_monday()),
+    );
+    let mut weeks = 0;
+    let mut holiday_weeks = 0;
+    let mut m = monday;
+    while allot::domain::dates::add_days(m, 6) < span().end {
+        let week = DateRange::new(m, allot::domain::dates::add_days(m, 6));
+        if want.holidays.iter().any(|d| week.contains(*d)) {
+            holiday_weeks += 1;
+        }
+        for p in want.people.values() {
+            let ours = want.capacity_in(&RowKey::Person(p.id.clone()), week);
+            let theirs = got.capacity_in(&RowKey::Person(uid(MEMBER, p.id.as_str())), week);
+            assert_eq!(theirs, ours, "{} in the week of {m}", p.name);
+        }
+        weeks += 1;
+        m = allot::domain::dates::add_days(m, 7);
+    }
+    assert!(
+        weeks > 100 && holiday_weeks > 5,
+        "{weeks} weeks, {holiday_weeks} with holidays"
+    );
+}
+
 #[tokio::test]
 async fn allocations_over_a_window_are_the_stores_with_amounts_per_unit_and_allots_totals() {
     let (sb, client) = start().await;
@@ -824,10 +861,12 @@ async fn lists_are_cursor_pages_newest_first_and_a_walk_survives_writes() {
     // the page's cursor deleted: the walk still sees every original exactly once.
     let store = api.sb.backend().allocations(ever()).await.unwrap();
     let people = api.sb.backend().roster().await.unwrap().people;
-    let time_off: usize = people.iter().map(|p| p.time_off.len()).sum();
+    let holidays = api.sb.backend().roster().await.unwrap().holidays.len();
+    let time_off: usize = people.iter().map(|p| p.time_off.len() + holidays).sum();
     let mut seen: Vec<Value> = Vec::new();
     let mut after: Option<String> = None;
     let mut pages = 0;
+    let mut changed = false;
     loop {
         let q = match &after {
             Some(id) => format!("/allocations?limit=100&startingAfter={id}"),
@@ -841,11 +880,15 @@ async fn lists_are_cursor_pages_newest_first_and_a_walk_survives_writes() {
         let last = results
             .last()
             .map(|r| r["id"].as_str().unwrap().to_string());
+        // Time off and holidays are read-only: change things at the first later page that
+        // ends on an allocation that can be deleted.
+        let deletable = results.last().is_some_and(|r| r["entity"] == "allocation");
         seen.extend(results);
         if page.body["hasMore"] == false {
             break;
         }
-        if pages == 2 {
+        if pages >= 2 && deletable && !changed {
+            changed = true;
             let made = api
                 .send(
                     Method::POST,
@@ -873,6 +916,7 @@ async fn lists_are_cursor_pages_newest_first_and_a_walk_survives_writes() {
     let ids: Vec<&str> = seen.iter().map(|r| r["id"].as_str().unwrap()).collect();
     let distinct: BTreeSet<&str> = ids.iter().copied().collect();
     assert_eq!(distinct.len(), ids.len(), "nothing twice");
+    assert!(changed, "the walk was changed under it");
     assert_eq!(ids.len(), store.len() + time_off, "everything once");
     assert_eq!(pages, ids.len().div_ceil(100));
     // Newest first, ties by id descending.
@@ -983,10 +1027,34 @@ async fn allocations_have_the_seeds_fields_and_filters_pick_by_date_member_proje
                 && r["end"].as_str().unwrap() >= "2026-12-01"
         );
     }
-    let off: Vec<&Value> = hers
+    let (holidays, off): (Vec<&Value>, Vec<&Value>) = hers
         .iter()
         .filter(|r| r["assignmentTypeId"] == "time_off")
+        .partition(|r| r["entity"] == "holiday");
+    // Her holidays are one read-only row a day, the store's December holidays.
+    let want: Vec<String> = api
+        .sb
+        .backend()
+        .roster()
+        .await
+        .unwrap()
+        .holidays
+        .iter()
+        .filter(|d| d.format("%Y-%m").to_string() == "2026-12")
+        .map(|d| d.to_string())
         .collect();
+    assert!(!want.is_empty(), "the demo has December holidays");
+    let got: Vec<String> = holidays
+        .iter()
+        .map(|r| {
+            assert_eq!(r["start"], r["end"]);
+            assert_eq!(r["readOnly"], true);
+            assert_eq!(r["project"], Value::Null);
+            r["start"].as_str().unwrap().to_string()
+        })
+        .collect();
+    let got: BTreeSet<String> = got.into_iter().collect();
+    assert_eq!(got, want.into_iter().collect::<BTreeSet<_>>());
     assert_eq!(off.len(), 1, "Zoë's time off in December");
     assert_eq!(off[0]["readOnly"], true);
     assert_eq!(off[0]["project"], Value::Null);

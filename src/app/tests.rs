@@ -30,6 +30,7 @@ fn person(id: &str, name: &str) -> Person {
 
 fn roster() -> Roster {
     Roster {
+        calendars: Default::default(),
         name: "Test".into(),
         current_user: Some(Id::new("1")),
         people: vec![person("1", "zed Last"), person("2", "Amy First")],
@@ -1952,6 +1953,7 @@ fn deleting_asks_with_the_allocation_count_and_keeps_the_last_primary_role() {
     update(
         &mut s,
         Action::RosterLoaded(Ok(Roster {
+            calendars: Default::default(),
             resources,
             ..roster()
         })),

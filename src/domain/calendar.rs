@@ -3,7 +3,7 @@
 use super::dates::{DateRange, weekday_index};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// Minutes of capacity on each weekday, Monday first (Ruddr's `hoursPerDay[7]` order).
@@ -48,6 +48,11 @@ pub struct Calendar {
     pub weekly: WeeklyCapacity,
     pub holidays: Holidays,
     pub time_off: Vec<DateRange>,
+    /// Patterns that apply from a date on, sorted by date (Ruddr's availability periods);
+    /// before the first one, `weekly` applies. Empty for one pattern throughout.
+    pub changes: Vec<(NaiveDate, WeeklyCapacity)>,
+    /// Partial days off: minutes off on a day, taken from that day's capacity.
+    pub minutes_off: BTreeMap<NaiveDate, u32>,
 }
 
 impl Calendar {
@@ -56,6 +61,30 @@ impl Calendar {
             weekly,
             holidays,
             time_off,
+            changes: vec![],
+            minutes_off: BTreeMap::new(),
+        }
+    }
+
+    /// The same calendar with patterns changing over time (see `changes`).
+    pub fn with_changes(mut self, mut changes: Vec<(NaiveDate, WeeklyCapacity)>) -> Self {
+        changes.sort_by_key(|(from, _)| *from);
+        self.changes = changes;
+        self
+    }
+
+    /// The same calendar with partial days off (see `minutes_off`).
+    pub fn with_minutes_off(mut self, minutes_off: BTreeMap<NaiveDate, u32>) -> Self {
+        self.minutes_off = minutes_off;
+        self
+    }
+
+    /// The weekly pattern in force on `d`.
+    pub fn weekly_on(&self, d: NaiveDate) -> WeeklyCapacity {
+        let i = self.changes.partition_point(|(from, _)| *from <= d);
+        match i {
+            0 => self.weekly,
+            _ => self.changes[i - 1].1,
         }
     }
 
@@ -73,7 +102,7 @@ impl Calendar {
         if self.is_holiday(d) {
             0
         } else {
-            self.weekly.on(d)
+            self.weekly_on(d).on(d)
         }
     }
 
@@ -82,7 +111,8 @@ impl Calendar {
         if self.is_time_off(d) {
             0
         } else {
-            self.base_capacity(d)
+            let off = self.minutes_off.get(&d).copied().unwrap_or(0);
+            self.base_capacity(d).saturating_sub(off)
         }
     }
 
@@ -115,6 +145,31 @@ mod tests {
         assert_eq!(cal.capacity(d("2025-12-27")), 0, "Saturday");
         let week = DateRange::new(d("2025-12-22"), d("2025-12-28"));
         assert_eq!(cal.capacity_in(week), 2 * 480);
+    }
+
+    #[test]
+    fn patterns_change_over_time_and_partial_days_take_their_hours() {
+        let cal = Calendar::new(WeeklyCapacity([0; 7]), Default::default(), vec![])
+            .with_changes(vec![
+                (d("2026-01-05"), WeeklyCapacity::STANDARD),
+                (d("2026-01-12"), WeeklyCapacity([240; 7])),
+            ])
+            .with_minutes_off([(d("2026-01-06"), 180), (d("2026-01-13"), 600)].into());
+        assert_eq!(cal.capacity(d("2026-01-02")), 0, "before the first change");
+        assert_eq!(cal.capacity(d("2026-01-05")), 480);
+        assert_eq!(cal.capacity(d("2026-01-06")), 300, "3 h off an 8 h day");
+        assert_eq!(
+            cal.capacity(d("2026-01-11")),
+            0,
+            "Sunday in the standard week"
+        );
+        assert_eq!(cal.capacity(d("2026-01-12")), 240);
+        assert_eq!(
+            cal.capacity(d("2026-01-13")),
+            0,
+            "more off than the day holds"
+        );
+        assert_eq!(cal.base_capacity(d("2026-01-13")), 240);
     }
 
     #[test]

@@ -28,6 +28,10 @@ pub struct Roster {
     pub holidays: Holidays,
     /// Who is on which project, with their role there (for a person's primary role).
     pub participations: Vec<Participation>,
+    /// A person's full calendar where the backend knows more than one weekly pattern and
+    /// whole days off (Ruddr's availability periods, partial days, per-member holidays);
+    /// people not here get one from their `weekly` and `time_off` and the holidays.
+    pub calendars: BTreeMap<Id, Calendar>,
 }
 
 /// The workspace as the app holds it.
@@ -42,6 +46,8 @@ pub struct Workspace {
     pub requests: BTreeMap<Id, Request>,
     pub holidays: Holidays,
     pub participations: Vec<Participation>,
+    /// See [`Roster::calendars`].
+    pub calendars: BTreeMap<Id, Calendar>,
     /// Scheduled hours per resource, by week (loaded with the allocation window).
     pub scheduled: HashMap<Id, Vec<(NaiveDate, u32)>>,
     pub index: LoadIndex,
@@ -61,6 +67,7 @@ impl Workspace {
             resources: r.resources.into_iter().map(|x| (x.id.clone(), x)).collect(),
             holidays: r.holidays,
             participations: r.participations,
+            calendars: r.calendars,
             ..Default::default()
         };
         ws.reindex_resources();
@@ -269,6 +276,7 @@ impl Workspace {
     /// and holidays for an unnamed resource (as Kantata does).
     pub fn calendar_for(&self, key: &RowKey) -> Calendar {
         match key {
+            RowKey::Person(id) if self.calendars.contains_key(id) => self.calendars[id].clone(),
             RowKey::Person(id) => match self.people.get(id) {
                 Some(p) => Calendar::new(p.weekly, self.holidays.clone(), p.time_off.clone()),
                 None => Calendar::new(WeeklyCapacity::STANDARD, self.holidays.clone(), vec![]),
@@ -451,6 +459,7 @@ mod tests {
 
     fn ws() -> Workspace {
         let mut ws = Workspace::from_roster(Roster {
+            calendars: Default::default(),
             people: vec![Person {
                 id: Id::new("u1"),
                 name: "Ada".into(),
@@ -596,6 +605,7 @@ mod bucket_props {
                 time_off: off.map(|(s, l)| vec![DateRange::new(add_days(origin, s), add_days(origin, s + l))]).unwrap_or_default(),
             };
             let mut ws = Workspace::from_roster(Roster {
+                calendars: Default::default(),
                 people: vec![person],
                 resources: vec![Resource { id: Id::new("r"), project_id: Some(Id::new("p")), person_id: Some(Id::new("u")), role: "R".into(), label: "R".into() }],
                 holidays: std::sync::Arc::new(holidays),

@@ -353,6 +353,7 @@ impl Backend for KantataBackend {
             .map(|(id, name)| (name.trim().to_lowercase(), id))
             .collect();
         Ok(Roster {
+            calendars: Default::default(),
             name: "Kantata OX".into(),
             current_user,
             people,

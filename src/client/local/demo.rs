@@ -574,6 +574,7 @@ pub fn demo(today: NaiveDate) -> DemoData {
 
     DemoData {
         roster: Roster {
+            calendars: Default::default(),
             name: ws.name,
             current_user: Some(Id::new(&ws.current_user)),
             people,
@@ -976,6 +977,7 @@ pub fn synthetic(today: NaiveDate, resources: usize, allocations: usize) -> Demo
 
     DemoData {
         roster: Roster {
+            calendars: Default::default(),
             name: format!("Synthetic workspace ({resources} resources)"),
             current_user: Some(me),
             people,

@@ -318,6 +318,7 @@ mod tests {
         };
         DemoData {
             roster: Roster {
+                calendars: Default::default(),
                 name: "Small".into(),
                 current_user: Some(Id::new("1")),
                 people: vec![

@@ -24,7 +24,7 @@ use async_trait::async_trait;
 use chrono::NaiveDate;
 use reqwest::Method;
 use serde_json::Value;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 const NO_REQUESTS: &str = "Ruddr has no resource requests";
@@ -40,6 +40,18 @@ struct Cache {
     calendars: HashMap<Id, Calendar>,
     /// Placeholders by name, for naming a new unnamed resource after its role.
     placeholders: Vec<(String, Id)>,
+}
+
+/// The days that are a holiday in every calendar (none when there are no calendars).
+fn common_holidays<'a>(mut cals: impl Iterator<Item = &'a Calendar>) -> BTreeSet<NaiveDate> {
+    let Some(first) = cals.next() else {
+        return BTreeSet::new();
+    };
+    let mut common: BTreeSet<NaiveDate> = (*first.holidays).clone();
+    for c in cals {
+        common.retain(|d| c.holidays.contains(d));
+    }
+    common
 }
 
 pub struct RuddrBackend {
@@ -286,15 +298,15 @@ impl Backend for RuddrBackend {
             self.wire_allocations(self.span, false),
         )?;
 
-        // Pairs seen, with the role each was last allocated under; and members' time off.
+        // Pairs seen, with the role each was last allocated under; and members' time off and
+        // holiday rows, read into their calendars below.
         let mut pairs: BTreeMap<(Assignee, Id), String> = BTreeMap::new();
-        let mut time_off: HashMap<Id, Vec<DateRange>> = HashMap::new();
+        let mut days_off: HashMap<Id, Vec<&WireAllocation>> = HashMap::new();
         for w in &wires {
             let Some(who) = w.assignee() else { continue };
             if w.is_time_off() {
-                // A partial day off counts as a whole one: allot's time off is in days.
                 if let Assignee::Member(m) = &who {
-                    time_off.entry(m.clone()).or_default().push(w.range());
+                    days_off.entry(m.clone()).or_default().push(w);
                 }
             } else if let Some(p) = &w.project {
                 let role = w
@@ -320,11 +332,23 @@ impl Backend for RuddrBackend {
             .collect();
         let periods =
             futures::future::try_join_all(members.iter().map(|m| self.periods(m))).await?;
+        let calendars: HashMap<Id, Calendar> = members
+            .iter()
+            .zip(&periods)
+            .map(|(m, p)| {
+                let rows = days_off.remove(&m.id).unwrap_or_default();
+                (
+                    m.id.clone(),
+                    decode::member_calendar(p, (m.active_start_date, m.active_end_date), &rows),
+                )
+            })
+            .collect();
         let mut people: Vec<Person> = members
             .iter()
             .zip(&periods)
             .map(|(m, p)| {
-                let off = decode::merge_ranges(time_off.remove(&m.id).unwrap_or_default());
+                // The person's one pattern and whole days off; their calendar keeps the rest.
+                let off = calendars[&m.id].time_off.clone();
                 decode::person(m, decode::weekly_capacity(p, self.today), off)
             })
             .collect();
@@ -417,13 +441,7 @@ impl Backend for RuddrBackend {
 
         {
             let mut cache = self.cache();
-            cache.calendars = people
-                .iter()
-                .map(|p| {
-                    let cal = Calendar::new(p.weekly, Default::default(), p.time_off.clone());
-                    (p.id.clone(), cal)
-                })
-                .collect();
+            cache.calendars = calendars.clone();
             cache.placeholders = placeholders
                 .iter()
                 .map(|p| (p.name.clone().unwrap_or_default(), p.id.clone()))
@@ -436,8 +454,11 @@ impl Backend for RuddrBackend {
             people,
             projects,
             resources,
-            holidays: Default::default(),
+            // Ruddr's holidays are per member (holiday schedules): each member's calendar has
+            // their own; the workspace's are the days that are a holiday for everyone.
+            holidays: Arc::new(common_holidays(calendars.values())),
             participations,
+            calendars: calendars.into_iter().collect(),
         })
     }
 
@@ -662,6 +683,56 @@ mod tests {
     use crate::domain::{Amount, WeeklyCapacity};
     use serde_json::json;
 
+    /// Ada's availability drops from 8 h to 4 h a day on Tuesday 2026-12-01, she takes 2.5 h
+    /// off on 2026-11-17, and her holiday rows cover 2026-12-24..28: the week totals the app
+    /// measures load against follow all three.
+    #[tokio::test]
+    async fn capacity_follows_availability_changes_partial_days_and_holidays() {
+        let mut fake = workspace();
+        let week = |h: f64| json!([h, h, h, h, h, 0, 0]);
+        fake.periods.insert(
+            ADA.to_string(),
+            vec![
+                json!({"id": "p2", "start": "2026-01-01", "end": "2026-11-30", "hoursPerDay": week(8.0), "isDefault": false}),
+                json!({"id": "p3", "start": "2026-12-01", "end": null, "hoursPerDay": week(4.0), "isDefault": true}),
+            ],
+        );
+        let mut partial = alloc(&uuid(6), ADA, false, ATLAS, "2026-11-17", "2026-11-17");
+        partial["assignmentTypeId"] = json!("time_off");
+        partial["project"] = Value::Null;
+        partial["role"] = Value::Null;
+        partial["task"] = Value::Null;
+        partial["hoursPerDay"] = json!(2.5);
+        partial["readOnly"] = json!(true);
+        partial["entity"] = json!("time_entry");
+        fake.allocations.insert(0, partial);
+        let (base, _shared) = serve(fake).await;
+        let b = RuddrBackend::new(config(base)).unwrap();
+        let ws = crate::domain::Workspace::from_roster(b.roster().await.unwrap());
+        let ada = crate::domain::RowKey::Person(Id::new(ADA));
+        let week_of = |monday: &str| {
+            let m = d(monday);
+            ws.capacity_in(&ada, DateRange::new(m, add_days(m, 6)))
+        };
+        assert_eq!(week_of("2026-11-09"), 5 * 480);
+        assert_eq!(
+            week_of("2026-11-16"),
+            5 * 480 - 150,
+            "2.5 h off, not the day"
+        );
+        assert_eq!(
+            week_of("2026-11-30"),
+            480 + 4 * 240,
+            "4 h days from Tuesday"
+        );
+        assert_eq!(
+            week_of("2026-12-21"),
+            3 * 240,
+            "holidays Thursday and Friday"
+        );
+        assert_eq!(week_of("2027-01-04"), 5 * 240, "the open period goes on");
+    }
+
     #[tokio::test]
     async fn the_planner_reads_a_ruddr_workspace() {
         let (base, shared) = serve(workspace()).await;
@@ -692,7 +763,14 @@ mod tests {
         );
         assert_eq!(
             ada.time_off,
-            vec![DateRange::new(d("2026-12-24"), d("2026-12-28"))]
+            vec![],
+            "her only day-off row is a holiday row"
+        );
+        let ada_cal = &roster.calendars[&Id::new(ADA)];
+        assert!(ada_cal.is_holiday(d("2026-12-24")) && ada_cal.is_holiday(d("2026-12-28")));
+        assert!(
+            roster.holidays.is_empty(),
+            "Bo has no holidays, so none is everyone's"
         );
         assert_eq!(
             roster.people[1].weekly,

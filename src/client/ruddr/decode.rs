@@ -6,11 +6,15 @@
 use crate::client::BackendError;
 use crate::client::sanitize::clean_json;
 use crate::client::transport::quote_body;
-use crate::domain::{Allocation, Amount, DateRange, Id, Person, Project, WeeklyCapacity};
+use crate::domain::{
+    Allocation, Amount, Calendar, DateRange, Holidays, Id, Person, Project, WeeklyCapacity,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// Parses a body and cleans it.
 pub fn parse(what: &str, body: &str) -> Result<Value, BackendError> {
@@ -157,6 +161,11 @@ pub struct WireMember {
     /// Embedded by older API versions; fetched per member when absent.
     #[serde(default)]
     pub availability_periods: Option<Vec<WirePeriod>>,
+    /// The member's active range (R-docs/list-members L27–28); no capacity outside it.
+    #[serde(default)]
+    pub active_start_date: Option<NaiveDate>,
+    #[serde(default)]
+    pub active_end_date: Option<NaiveDate>,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -239,7 +248,15 @@ impl WireAllocation {
         }
     }
 
+    /// A holiday row: read-only, `entity: "holiday"` (R-seed-obj L67–68; capacity-apis §12).
+    pub fn is_holiday(&self) -> bool {
+        self.entity.as_deref() == Some("holiday")
+    }
+
     pub fn is_time_off(&self) -> bool {
+        if self.is_holiday() {
+            return true;
+        }
         match self.assignment_type_id.as_deref() {
             Some("time_off") => true,
             Some("project") => false,
@@ -387,6 +404,112 @@ pub fn project(p: &WireProject) -> Project {
 }
 
 /// Sorted, with overlapping or touching ranges merged.
+fn pattern(p: &WirePeriod) -> WeeklyCapacity {
+    let mut hours = [0.0; 7];
+    for (slot, h) in hours.iter_mut().zip(&p.hours_per_day) {
+        *slot = if h.is_finite() { *h } else { 0.0 };
+    }
+    WeeklyCapacity::from_hours(hours)
+}
+
+/// A member's availability over time, as calendar changes: each period applies from its
+/// start to the next one's start or its own end, whichever comes first; outside every period
+/// the member has no capacity (capacity-apis §14: no covering period means 0 h).
+pub fn weekly_changes(periods: &[WirePeriod]) -> Vec<(NaiveDate, WeeklyCapacity)> {
+    let none = WeeklyCapacity([0; 7]);
+    let mut sorted: Vec<&WirePeriod> = periods.iter().collect();
+    sorted.sort_by_key(|p| p.start);
+    let mut out = Vec::with_capacity(sorted.len() * 2);
+    for (i, p) in sorted.iter().enumerate() {
+        out.push((p.start, pattern(p)));
+        let next = sorted.get(i + 1).map(|n| n.start);
+        if let Some(after) = p.end.and_then(|e| e.succ_opt())
+            && next.is_none_or(|n| after < n)
+        {
+            out.push((after, none));
+        }
+    }
+    out
+}
+
+/// `changes` cut to the active range: nothing before its start or after its end.
+fn active_only(
+    changes: Vec<(NaiveDate, WeeklyCapacity)>,
+    (start, end): (Option<NaiveDate>, Option<NaiveDate>),
+) -> Vec<(NaiveDate, WeeklyCapacity)> {
+    let none = WeeklyCapacity([0; 7]);
+    let on = |d: NaiveDate| {
+        changes
+            .iter()
+            .rev()
+            .find(|(from, _)| *from <= d)
+            .map_or(none, |(_, w)| *w)
+    };
+    let mut out: Vec<(NaiveDate, WeeklyCapacity)> = Vec::with_capacity(changes.len() + 2);
+    if let Some(s) = start {
+        out.push((s, on(s)));
+    }
+    out.extend(
+        changes
+            .iter()
+            .filter(|(from, _)| start.is_none_or(|s| *from > s))
+            .filter(|(from, _)| end.is_none_or(|e| *from <= e))
+            .copied(),
+    );
+    if let Some(after) = end.and_then(|e| e.succ_opt()) {
+        out.push((after, none));
+    }
+    out
+}
+
+/// A member's calendar from their periods, holiday rows and time-off rows. A time-off row's
+/// `hoursPerDay` below the day's capacity takes those hours off that day; at or above it the
+/// day is off entirely (Ruddr help, "Time Off and Resource Allocations"; capacity-apis §13).
+/// Time off in other units has no per-day figure, so its days count as whole days off.
+/// Outside `active` (the member's `activeStartDate`..`activeEndDate`) there is no capacity
+/// (capacity-apis §14: a documented cause of zero-hour allocations).
+pub fn member_calendar(
+    periods: &[WirePeriod],
+    active: (Option<NaiveDate>, Option<NaiveDate>),
+    rows: &[&WireAllocation],
+) -> Calendar {
+    let holidays: BTreeSet<NaiveDate> = rows
+        .iter()
+        .filter(|w| w.is_holiday())
+        .flat_map(|w| w.range().days())
+        .collect();
+    let holidays: Holidays = Arc::new(holidays);
+    let base = Calendar::new(WeeklyCapacity([0; 7]), holidays, vec![])
+        .with_changes(active_only(weekly_changes(periods), active));
+    let mut whole = Vec::new();
+    let mut minutes_off: BTreeMap<NaiveDate, u32> = BTreeMap::new();
+    for w in rows.iter().filter(|w| !w.is_holiday() && w.is_time_off()) {
+        let per_day = match w.amount() {
+            Amount::HoursPerDay(h) if h.is_finite() && h >= 0.0 => Some((h * 60.0).round() as u32),
+            _ => None,
+        };
+        for d in w.range().days() {
+            let cap = base.base_capacity(d);
+            match per_day {
+                Some(m) if m < cap => {
+                    let off = minutes_off.entry(d).or_default();
+                    *off = off.saturating_add(m);
+                }
+                _ => whole.push(DateRange::new(d, d)),
+            }
+        }
+    }
+    // Several partial rows on one day that add up to the day take it off entirely.
+    let (full, partial): (Vec<_>, Vec<_>) = minutes_off
+        .into_iter()
+        .partition(|(d, m)| *m >= base.base_capacity(*d));
+    whole.extend(full.into_iter().map(|(d, _)| DateRange::new(d, d)));
+    Calendar {
+        time_off: merge_ranges(whole),
+        ..base.with_minutes_off(partial.into_iter().collect())
+    }
+}
+
 pub fn merge_ranges(mut ranges: Vec<DateRange>) -> Vec<DateRange> {
     ranges.sort();
     let mut out: Vec<DateRange> = Vec::with_capacity(ranges.len());
@@ -837,6 +960,96 @@ mod tests {
         let ph = Assignee::Placeholder(Id::new("c"));
         assert_eq!(parse_resource_id(&resource_id(&ph, None)), Some((ph, None)));
         assert_eq!(parse_resource_id(&Id::new("42")), None);
+    }
+
+    /// The list-availability-periods example (R-docs/list-availability-periods L13–33) with a
+    /// second, later period of the same shape: 8 h weekdays to June, then 4 h from September.
+    const PERIODS_PAGE: &str = r#"{
+      "results": [
+        { "id": "9b1d2c3e-0000-4000-8000-000000000002", "start": "2024-09-01", "end": null,
+          "hoursPerDay": [4, 4, 4, 4, 4, 0, 0], "isDefault": false,
+          "createdAt": "2024-08-20T09:23:14.512Z" },
+        { "id": "3a7c1f82-e5d4-4b09-8c2e-f1a6d7b0e934", "start": "2024-01-15", "end": "2024-06-30",
+          "hoursPerDay": [8, 8, 8, 8, 8, 0, 0], "isDefault": false,
+          "createdAt": "2024-01-10T09:23:14.512Z" }
+      ],
+      "hasMore": false
+    }"#;
+
+    fn periods_page() -> Vec<WirePeriod> {
+        let v = parse("availability periods", PERIODS_PAGE).unwrap();
+        decode("availability periods", &v["results"]).unwrap()
+    }
+
+    /// A time-off allocation in the object seed's shape (R-seed-obj): member, no project.
+    fn time_off_row(start: &str, end: &str, hours: f64, entity: &str) -> WireAllocation {
+        wire(&format!(
+            r#"{{ "id": "c0ffee00-0000-4000-8000-00000000000{n}", "resourceTypeId": "member",
+              "assignmentTypeId": "time_off", "start": "{start}", "end": "{end}",
+              "unit": "day", "hoursPerDay": {hours}, "hoursPerWeek": null,
+              "hoursPerMonth": null, "totalHours": null, "readOnly": true,
+              "entity": "{entity}", "createdAt": "2024-03-02T17:40:03.633Z",
+              "member": {{ "id": "ec5543de-3b0f-47a0-b8ef-a6e18dc4b885", "name": "John Smith" }},
+              "project": null, "role": null, "task": null,
+              "timeOffType": {{ "id": "8fc28b3d-e179-4193-bbdd-09387be8a1e9", "name": "Vacation" }} }}"#,
+            n = start.len() % 10,
+        ))
+    }
+
+    #[test]
+    fn availability_periods_apply_from_their_start_to_their_end() {
+        let cal = member_calendar(&periods_page(), (None, None), &[]);
+        assert_eq!(cal.capacity(d("2024-01-12")), 0, "before the first period");
+        assert_eq!(cal.capacity(d("2024-01-15")), 480);
+        assert_eq!(cal.capacity(d("2024-06-28")), 480);
+        assert_eq!(cal.capacity(d("2024-07-01")), 0, "between the periods");
+        assert_eq!(
+            cal.capacity(d("2024-09-02")),
+            240,
+            "the later period, open-ended"
+        );
+        assert_eq!(cal.capacity(d("2030-01-07")), 240);
+        // A week across the change: Mon–Fri 2024-06-24..28 at 8 h, then nothing.
+        let june = DateRange::new(d("2024-06-24"), d("2024-07-05"));
+        assert_eq!(cal.capacity_in(june), 5 * 480);
+    }
+
+    #[test]
+    fn no_capacity_outside_the_members_active_range() {
+        let active = (Some(d("2024-02-01")), Some(d("2024-09-10")));
+        let cal = member_calendar(&periods_page(), active, &[]);
+        assert_eq!(cal.capacity(d("2024-01-31")), 0, "not active yet");
+        assert_eq!(cal.capacity(d("2024-02-01")), 480);
+        assert_eq!(cal.capacity(d("2024-07-01")), 0, "between the periods");
+        assert_eq!(cal.capacity(d("2024-09-10")), 240);
+        assert_eq!(cal.capacity(d("2024-09-11")), 0, "no longer active");
+    }
+
+    #[test]
+    fn a_partial_day_off_takes_its_hours_and_a_full_one_the_day() {
+        let half = time_off_row("2024-02-06", "2024-02-06", 3.5, "allocation");
+        let full = time_off_row("2024-02-08", "2024-02-09", 8.0, "allocation");
+        let holiday = time_off_row("2024-02-12", "2024-02-12", 8.0, "holiday");
+        assert!(holiday.is_holiday() && holiday.is_time_off());
+        assert_eq!(holiday.to_allocation(), None, "a holiday row is no bar");
+        let cal = member_calendar(&periods_page(), (None, None), &[&half, &full, &holiday]);
+        assert_eq!(cal.capacity(d("2024-02-05")), 480);
+        assert_eq!(cal.capacity(d("2024-02-06")), 270, "8 h less 3.5 h");
+        assert_eq!(cal.base_capacity(d("2024-02-06")), 480);
+        assert_eq!(cal.capacity(d("2024-02-08")), 0);
+        assert_eq!(cal.capacity(d("2024-02-09")), 0);
+        assert!(cal.is_holiday(d("2024-02-12")));
+        assert_eq!(cal.capacity(d("2024-02-12")), 0);
+        assert_eq!(
+            cal.time_off,
+            vec![DateRange::new(d("2024-02-08"), d("2024-02-09"))]
+        );
+        // Two partial rows filling a day take it off entirely.
+        let a = time_off_row("2024-02-13", "2024-02-13", 4.0, "allocation");
+        let b = time_off_row("2024-02-13", "2024-02-13", 4.0, "time_entry");
+        let cal = member_calendar(&periods_page(), (None, None), &[&a, &b]);
+        assert!(cal.is_time_off(d("2024-02-13")));
+        assert!(cal.minutes_off.is_empty());
     }
 
     #[test]

@@ -703,12 +703,22 @@ impl<'a> Encoder<'a> {
 
     /// The `index`-th time off of a member, as Ruddr's read-only time-off allocation: the whole
     /// of each working day (ratio 1 of capacity), its total the member's usual hours on those
-    /// days.
+    /// days. Past their time-off ranges the index names a holiday: the same row with
+    /// `entity: "holiday"` (R-seed-obj L67–68).
     pub fn time_off(&self, p: &Person, index: u16, range: DateRange) -> Value {
+        let holiday = usize::from(index) >= p.time_off.len();
         let minutes: u64 = self
             .snap
             .calendar_of_person(&p.id)
-            .map(|cal| range.days().map(|d| u64::from(cal.base_capacity(d))).sum())
+            .map(|cal| {
+                range
+                    .days()
+                    .map(|d| match holiday {
+                        true => u64::from(cal.weekly_on(d).on(d)),
+                        false => u64::from(cal.base_capacity(d)),
+                    })
+                    .sum()
+            })
             .unwrap_or(0);
         let mut o = serde_json::Map::new();
         let n = p.id.as_number().unwrap_or(0);
@@ -723,7 +733,8 @@ impl<'a> Encoder<'a> {
         o.insert("isBillable".into(), json!(false));
         o.insert("notes".into(), Value::Null);
         o.insert("readOnly".into(), json!(true));
-        o.insert("entity".into(), json!("time_entry"));
+        let entity = if holiday { "holiday" } else { "time_entry" };
+        o.insert("entity".into(), json!(entity));
         o.insert("createdAt".into(), json!(self.start()));
         o.insert("updatedAt".into(), json!(self.start()));
         o.insert(

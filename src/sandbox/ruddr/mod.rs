@@ -13,7 +13,10 @@
 //! - **allocations** are the store's (all `assignmentTypeId: project`, `entity: allocation`),
 //!   each unit in its own field, Kantata-style total minutes as unit `allocation`; `totalHours`
 //!   is allot's own per-day math over the assignee's calendar. Each member's time off is served
-//!   too, as read-only time-off allocations (`entity: time_entry`, ratio 1 of capacity).
+//!   too, as read-only time-off allocations (`entity: time_entry`, ratio 1 of capacity), and
+//!   each store holiday as a one-day read-only row per member (`entity: holiday`). The store
+//!   holds one weekly pattern and whole days off per person, so one open-ended period each and
+//!   no partial days are served.
 //! - **lists** are cursor-paged (`limit` 1..=100, default 10, out of range refused;
 //!   `startingAfter` / `endingBefore`), newest `createdAt` first, ties by id descending, so a
 //!   walk is stable; a cursor naming a deleted allocation keeps its place.
@@ -230,32 +233,43 @@ pub(super) struct TimeOff {
     pub range: DateRange,
 }
 
-/// Every member's time off, in roster order.
+/// Every member's time off, then their holidays, in roster order. A holiday is a read-only
+/// one-day row per member with `entity: "holiday"` (R-seed-obj L67–68; capacity-apis §12:
+/// per-member holiday days come as allocation rows, no holiday-schedule endpoint is
+/// documented). Its index follows the member's time-off ranges.
 pub(super) fn time_offs(snap: &Snapshot) -> Vec<TimeOff> {
     snap.roster
         .people
         .iter()
         .enumerate()
         .flat_map(|(person, p)| {
-            p.time_off.iter().enumerate().filter_map(move |(i, range)| {
+            days_off(snap, p).enumerate().filter_map(move |(i, range)| {
                 Some(TimeOff {
                     person,
                     index: u16::try_from(i).ok()?,
-                    range: *range,
+                    range,
                 })
             })
         })
         .collect()
 }
 
-/// The time-off allocation a UUID names.
+/// A member's time-off ranges, then each workspace holiday as a one-day range.
+fn days_off<'a>(snap: &'a Snapshot, p: &'a Person) -> impl Iterator<Item = DateRange> + 'a {
+    p.time_off
+        .iter()
+        .copied()
+        .chain(snap.roster.holidays.iter().map(|d| DateRange::new(*d, *d)))
+}
+
+/// The time-off (or holiday) allocation a UUID names.
 pub(super) fn find_time_off(
     snap: &Snapshot,
     index: u16,
     person: u64,
 ) -> Option<(&Person, DateRange)> {
     let p = snap.person(&Id::from(person))?;
-    let range = *p.time_off.get(usize::from(index))?;
+    let range = days_off(snap, p).nth(usize::from(index))?;
     Some((p, range))
 }
 

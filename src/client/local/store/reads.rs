@@ -144,6 +144,7 @@ pub(crate) fn roster(conn: &Connection) -> BackendResult<Roster> {
     }
 
     Ok(Roster {
+        calendars: Default::default(),
         name,
         current_user,
         people,
