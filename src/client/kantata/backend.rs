@@ -827,6 +827,34 @@ mod tests {
     use axum::routing::get;
     use std::collections::HashMap as Map;
 
+    fn wire_request(id: &str, status: &str, updated: &str) -> WireResourceRequest {
+        serde_json::from_value(serde_json::json!({
+            "id": id, "status": status, "created_at": "2026-11-01T09:00:00Z", "updated_at": updated,
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn two_request_listings_merge_into_each_request_once_as_last_updated() {
+        let pending = vec![
+            wire_request("12", "new", "2026-11-02T09:00:00Z"),
+            wire_request("9", "new", "2026-11-01T09:00:00Z"),
+        ];
+        // 12 was rejected between the two reads; 30 was resolved recently.
+        let recent = vec![
+            wire_request("30", "approved", "2026-11-20T09:00:00Z"),
+            wire_request("12", "rejected", "2026-11-21T09:00:00Z"),
+        ];
+        let merged = merge_requests(pending.clone(), recent.clone());
+        let got: Vec<(&str, &str)> = merged
+            .iter()
+            .map(|w| (w.id.as_str(), w.status.as_str()))
+            .collect();
+        assert_eq!(got, [("9", "new"), ("12", "rejected"), ("30", "approved")]);
+        // Whichever listing came first, the later copy wins.
+        assert_eq!(merge_requests(recent, pending), merged);
+    }
+
     /// Canned spec-shaped answers, one per path, checking the filters allot sends.
     async fn serve() -> String {
         let app = Router::new()
