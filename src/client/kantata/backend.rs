@@ -44,7 +44,7 @@ pub struct KantataBackend {
 }
 
 /// Resolved requests older than this (by `updated_at`) are history, not read.
-pub const RESOLVED_DAYS: i64 = 90;
+const RESOLVED_DAYS: i64 = 90;
 
 impl KantataBackend {
     pub fn new(config: HttpConfig) -> BackendResult<KantataBackend> {
