@@ -326,6 +326,7 @@ fn open(cli: &Cli, settings: &Settings, today: NaiveDate) -> Result<Opened, Stri
             http.concurrency = settings.concurrency;
             let mut backend = KantataBackend::new(http).map_err(|e| e.to_string())?;
             backend.act_as(user);
+            backend.set_today(today);
             Ok(Opened {
                 backend: Arc::new(backend),
                 kind: BackendKind::Kantata,

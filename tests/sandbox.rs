@@ -504,6 +504,122 @@ async fn includes_fill_foreign_keys_and_sit_beside_the_results() {
     );
 }
 
+#[tokio::test]
+async fn requests_are_filtered_by_when_they_were_made_and_last_changed() {
+    let api = Api::demo().await;
+    let all = api.all("resource_requests.json", "resource_requests").await;
+    let at = |r: &Value, field: &str| {
+        chrono::DateTime::parse_from_rfc3339(r[field].as_str().unwrap())
+            .unwrap()
+            .with_timezone(&chrono::Utc)
+    };
+    let ids =
+        |v: &[Value]| -> BTreeSet<String> { v.iter().map(|r| s(&r["id"]).to_string()).collect() };
+    // A seeded request was last changed when it was made; the resolved ones are the oldest.
+    assert!(
+        all.iter()
+            .all(|r| at(r, "updated_at") == at(r, "created_at"))
+    );
+    let resolved: Vec<&Value> = all.iter().filter(|r| r["status"] != "new").collect();
+    assert!(!resolved.is_empty());
+    let cut = resolved.iter().map(|r| at(r, "updated_at")).max().unwrap();
+    let q = cut.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let want = |keep: &dyn Fn(&Value) -> bool| -> BTreeSet<String> {
+        all.iter()
+            .filter(|r| keep(r))
+            .map(|r| s(&r["id"]).to_string())
+            .collect()
+    };
+    for (filter, keep) in [
+        (
+            "updated_after",
+            &(|r: &Value| at(r, "updated_at") > cut) as &dyn Fn(&Value) -> bool,
+        ),
+        ("updated_before", &|r: &Value| at(r, "updated_at") < cut),
+        ("created_after", &|r: &Value| at(r, "created_at") > cut),
+        ("created_before", &|r: &Value| at(r, "created_at") < cut),
+    ] {
+        let got = api
+            .all(
+                &format!("resource_requests.json?{filter}={q}"),
+                "resource_requests",
+            )
+            .await;
+        let expected = want(keep);
+        assert_eq!(ids(&got), expected, "{filter}={q}, strictly");
+        assert!(
+            !expected.is_empty() && expected.len() < all.len(),
+            "{filter} splits the list"
+        );
+        let first = api
+            .ok(
+                Method::GET,
+                &format!("resource_requests.json?{filter}={q}"),
+                None,
+            )
+            .await;
+        assert_eq!(
+            first.json()["count"],
+            expected.len(),
+            "count follows the filter"
+        );
+    }
+    // Nothing resolved was changed after the last resolution (it is at the cut, left out).
+    let recent = api
+        .all(
+            &format!("resource_requests.json?updated_after={q}"),
+            "resource_requests",
+        )
+        .await;
+    assert!(recent.iter().all(|r| r["status"] == "new"));
+
+    // A resolution made now is recent.
+    let pending = all.iter().find(|r| r["status"] == "new").unwrap();
+    let id = s(&pending["id"]).to_string();
+    let now = chrono::Utc::now() - chrono::TimeDelta::minutes(1);
+    api.ok(
+        Method::PUT,
+        &format!("resource_requests/{id}.json"),
+        Some(json!({"resource_request": {"request_resolution_status": "reject"}})),
+    )
+    .await;
+    let since = now.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let got = api
+        .all(
+            &format!("resource_requests.json?updated_after={since}"),
+            "resource_requests",
+        )
+        .await;
+    assert_eq!(
+        ids(&got),
+        BTreeSet::from([id.clone()]),
+        "only the one just changed"
+    );
+    assert_eq!(got[0]["status"], "rejected");
+
+    for bad in ["2025-02-01", "yesterday", "2025-02-01T10:00:00"] {
+        let a = api
+            .get(&format!("resource_requests.json?updated_after={bad}"))
+            .await;
+        assert_eq!(
+            a.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{bad}: {}",
+            a.text
+        );
+        assert_eq!(
+            a.error(),
+            ("validation".into(), Some("updated_after".into())),
+            "{bad}"
+        );
+        assert!(
+            a.text.contains(bad),
+            "the message names the value: {}",
+            a.text
+        );
+    }
+}
+
 // ---- allocation writes -------------------------------------------------------------------------
 
 #[tokio::test]
@@ -1373,8 +1489,10 @@ async fn allots_kantata_client_reads_what_the_store_holds() {
     use allot::client::kantata::backend::KantataBackend;
     use allot::client::kantata::http::HttpConfig;
     let api = Api::demo().await;
-    let client =
+    let mut client =
         KantataBackend::new(HttpConfig::new(api.sb.url.clone(), api.sb.token.clone())).unwrap();
+    // Requests resolved in the 90 days before the demo's today are read; all of its are.
+    client.set_today(today());
     let store = api.sb.backend();
     let (theirs, ours) = (
         client.roster().await.unwrap(),

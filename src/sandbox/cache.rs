@@ -325,8 +325,12 @@ impl Stamps {
             }
             seen.insert(("allocation", a.id.clone()), s);
         }
+        // A seeded request was last changed when it was made, as far as the seed knows: so
+        // `updated_after` can tell a months-old resolution from a recent one.
         for r in &snapshot.requests {
-            seen.insert(("request", r.id.clone()), stamp(request_print(r)));
+            let mut s = stamp(request_print(r));
+            (s.created, s.updated) = (r.created_at, r.created_at);
+            seen.insert(("request", r.id.clone()), s);
         }
         for r in &snapshot.roster.resources {
             seen.insert(("resource", r.id.clone()), stamp(resource_print(r)));

@@ -89,8 +89,9 @@ impl DemoApp {
                 today(),
             )))
             .unwrap();
-        let client = Arc::new(KantataBackend::new(http_config(&sandbox)).unwrap());
-        DemoApp::served(rt, sandbox, client, BackendKind::Kantata)
+        let mut client = KantataBackend::new(http_config(&sandbox)).unwrap();
+        client.set_today(today());
+        DemoApp::served(rt, sandbox, Arc::new(client), BackendKind::Kantata)
     }
 
     /// The demo workspace served by the Ruddr sandbox, the app talking to it over HTTP.

@@ -36,7 +36,15 @@ pub struct KantataBackend {
     roles: Mutex<HashMap<String, Id>>,
     /// Who "I" am instead of the token's user (a profile's `user`, `--user`).
     acting_as: Option<Id>,
+    /// The day requests resolved in the last [`RESOLVED_DAYS`] count back from.
+    today: NaiveDate,
+    /// The window the last allocations read covered: requests read their resources'
+    /// allocations inside it only.
+    window: Mutex<Option<DateRange>>,
 }
+
+/// Resolved requests older than this (by `updated_at`) are history, not read.
+const RESOLVED_DAYS: i64 = 90;
 
 impl KantataBackend {
     pub fn new(config: HttpConfig) -> BackendResult<KantataBackend> {
@@ -44,7 +52,22 @@ impl KantataBackend {
             http: Arc::new(Http::new(config)?),
             roles: Mutex::new(HashMap::new()),
             acting_as: None,
+            today: chrono::Utc::now().date_naive(),
+            window: Mutex::new(None),
         })
+    }
+
+    /// The day "recently resolved" counts back from (`--today`; the clock's day by default).
+    pub fn set_today(&mut self, today: NaiveDate) {
+        self.today = today;
+    }
+
+    /// The allocations window requests look in: the one last loaded, else the app's first.
+    fn loaded_window(&self) -> DateRange {
+        self.window
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .unwrap_or_else(|| crate::app::state::initial_window(self.today))
     }
 
     /// Names "I" (for "mine" in the queue) instead of the token's own user.
@@ -196,7 +219,10 @@ impl KantataBackend {
             .ok_or_else(|| BackendError::NotFound(format!("resource {id} is gone from Kantata")))
     }
 
-    /// The wire allocations of the given resources (for requests' periods).
+    /// The wire allocations of the given resources inside the loaded window (for requests'
+    /// periods): K-wa's `workspace_resource_ids` and `overlaps_with_date_range`
+    /// (mavenlink-workspace-allocations-api-openapi.yml L185, L130), so an old account's
+    /// history is not read.
     async fn allocations_of_resources(
         &self,
         ids: &[Id],
@@ -204,6 +230,7 @@ impl KantataBackend {
         let mut ids: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
         ids.sort();
         ids.dedup();
+        let range = date_range(self.loaded_window());
         let mut by_resource: HashMap<Id, Vec<WireAllocation>> = HashMap::new();
         // A chunk of ids at a time keeps the query string short.
         for chunk in ids.chunks(100) {
@@ -212,7 +239,10 @@ impl KantataBackend {
                 .http
                 .get_all(
                     "workspace_allocations",
-                    &transport::query(&[("workspace_resource_ids", &joined)]),
+                    &transport::query(&[
+                        ("workspace_resource_ids", &joined),
+                        ("overlaps_with_date_range", &range),
+                    ]),
                 )
                 .await?;
             for p in &pages {
@@ -246,6 +276,25 @@ impl KantataBackend {
             .collect())
     }
 
+    /// One listing of requests with `filter` (each page's canonical results).
+    async fn requests_where(
+        &self,
+        filter: (&str, &str),
+    ) -> BackendResult<Vec<WireResourceRequest>> {
+        let pages = self
+            .http
+            .get_all(
+                "resource_requests",
+                &transport::query(&[filter, ("include", REQUEST_INCLUDES)]),
+            )
+            .await?;
+        let mut wires = Vec::new();
+        for p in &pages {
+            wires.extend(p.canonical::<WireResourceRequest>("resource_requests")?);
+        }
+        Ok(wires)
+    }
+
     /// The one request a write answered with, with its period.
     async fn request_from(&self, page: &Page, id: &Id) -> BackendResult<Request> {
         let wires = page.canonical::<WireResourceRequest>("resource_requests")?;
@@ -257,6 +306,35 @@ impl KantataBackend {
             .pop()
             .ok_or_else(|| BackendError::Other(format!("Kantata did not send request {id} back")))
     }
+}
+
+/// `overlaps_with_date_range`'s value: "two dates separated by a colon" (K-wa L130).
+fn date_range(window: DateRange) -> String {
+    format!(
+        "{}:{}",
+        window.start.format("%Y-%m-%d"),
+        window.end.format("%Y-%m-%d")
+    )
+}
+
+/// Two listings of requests as one, each request once: where both hold it (it changed between
+/// the reads) the copy updated last wins. In id order, as the store lists them.
+fn merge_requests(
+    a: Vec<WireResourceRequest>,
+    b: Vec<WireResourceRequest>,
+) -> Vec<WireResourceRequest> {
+    let mut by_id: HashMap<Id, WireResourceRequest> = HashMap::new();
+    for w in a.into_iter().chain(b) {
+        match by_id.get(&w.id) {
+            Some(kept) if kept.updated_at >= w.updated_at => {}
+            _ => {
+                by_id.insert(w.id.clone(), w);
+            }
+        }
+    }
+    let mut out: Vec<WireResourceRequest> = by_id.into_values().collect();
+    out.sort_by_cached_key(|w| (w.id.as_str().parse::<u64>().ok(), w.id.to_string()));
+    out
 }
 
 /// Ids that `refs` point at through `to` but `have` lacks (sorted, each once).
@@ -374,11 +452,8 @@ impl Backend for KantataBackend {
     }
 
     async fn allocations(&self, window: DateRange) -> BackendResult<Vec<Allocation>> {
-        let range = format!(
-            "{}:{}",
-            window.start.format("%Y-%m-%d"),
-            window.end.format("%Y-%m-%d")
-        );
+        *self.window.lock().unwrap_or_else(PoisonError::into_inner) = Some(window);
+        let range = date_range(window);
         self.all(
             "workspace_allocations",
             &[
@@ -390,18 +465,21 @@ impl Backend for KantataBackend {
         .await
     }
 
+    /// The pending queue plus what was resolved in the last [`RESOLVED_DAYS`], never the whole
+    /// history: K-rr's `pending_requests_only` and `updated_after` (an ISO 8601 datetime;
+    /// mavenlink-resource-requests-api-openapi.yml L82, L99; api-notes.md "ResourceRequest").
+    /// Kantata has no "resolved after" filter; resolving a request updates it, so
+    /// `updated_after` finds every recent resolution (and some pending ones again, kept once).
     async fn requests(&self) -> BackendResult<Vec<Request>> {
-        let pages = self
-            .http
-            .get_all(
-                "resource_requests",
-                &transport::query(&[("include", REQUEST_INCLUDES)]),
-            )
-            .await?;
-        let mut wires: Vec<WireResourceRequest> = Vec::new();
-        for p in &pages {
-            wires.extend(p.canonical::<WireResourceRequest>("resource_requests")?);
-        }
+        let since = (self.today - chrono::Days::new(RESOLVED_DAYS as u64))
+            .and_hms_opt(0, 0, 0)
+            .map(|t| t.and_utc().format("%Y-%m-%dT%H:%M:%SZ").to_string())
+            .unwrap_or_default();
+        let (pending, recent) = tokio::try_join!(
+            self.requests_where(("pending_requests_only", "true")),
+            self.requests_where(("updated_after", &since)),
+        )?;
+        let wires = merge_requests(pending, recent);
         self.with_periods(&wires).await
     }
 
@@ -749,6 +827,34 @@ mod tests {
     use axum::extract::Query;
     use axum::routing::get;
     use std::collections::HashMap as Map;
+
+    fn wire_request(id: &str, status: &str, updated: &str) -> WireResourceRequest {
+        serde_json::from_value(serde_json::json!({
+            "id": id, "status": status, "created_at": "2026-11-01T09:00:00Z", "updated_at": updated,
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn two_request_listings_merge_into_each_request_once_as_last_updated() {
+        let pending = vec![
+            wire_request("12", "new", "2026-11-02T09:00:00Z"),
+            wire_request("9", "new", "2026-11-01T09:00:00Z"),
+        ];
+        // 12 was rejected between the two reads; 30 was resolved recently.
+        let recent = vec![
+            wire_request("30", "approved", "2026-11-20T09:00:00Z"),
+            wire_request("12", "rejected", "2026-11-21T09:00:00Z"),
+        ];
+        let merged = merge_requests(pending.clone(), recent.clone());
+        let got: Vec<(&str, &str)> = merged
+            .iter()
+            .map(|w| (w.id.as_str(), w.status.as_str()))
+            .collect();
+        assert_eq!(got, [("9", "new"), ("12", "rejected"), ("30", "approved")]);
+        // Whichever listing came first, the later copy wins.
+        assert_eq!(merge_requests(recent, pending), merged);
+    }
 
     /// Canned spec-shaped answers, one per path, checking the filters allot sends.
     async fn serve() -> String {

@@ -19,6 +19,7 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::{MethodRouter, get, post, put};
+use chrono::{DateTime, Utc};
 use format::{ApiError, ApiResult, Envelope, Paging, Params, path_id};
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -426,8 +427,33 @@ async fn allocation(State(core): Shared, Path(raw): Path<String>, params: Params
 
 // ---- resource requests ---------------------------------------------------------------------------
 
-/// Filters: `only`, `pending_requests_only`, `requests_for_approver` (a user id).
+/// Filters: `only`, `pending_requests_only`, `requests_for_approver` (a user id), and
+/// `created_after`/`created_before`/`updated_after`/`updated_before`: "records created/updated
+/// after/before a specified datetime … in ISO 8601 format" (mavenlink-resource-requests-api-
+/// openapi.yml L46–58, L99–110; seeds/kantata-resource-requests.txt). The documents do not say
+/// whether the bound itself is in or how a bad value is answered; strictest plausible: strictly
+/// after/before, and anything but a full datetime with an offset is refused with a 422.
 async fn requests(State(core): Shared, params: Params) -> ApiResult {
+    let bound = |name: &str| -> Result<Option<DateTime<Utc>>, ApiError> {
+        params
+            .get(name)
+            .map(|v| {
+                DateTime::parse_from_rfc3339(v.trim())
+                    .map(|t| t.with_timezone(&Utc))
+                    .map_err(|_| {
+                        ApiError::invalid(
+                            name,
+                            format!("{name} takes an ISO 8601 datetime, like 2026-08-25T00:00:00Z, not '{v}'"),
+                        )
+                    })
+            })
+            .transpose()
+    };
+    let (created_after, created_before) = (bound("created_after")?, bound("created_before")?);
+    let (updated_after, updated_before) = (bound("updated_after")?, bound("updated_before")?);
+    let inside = |t: DateTime<Utc>, after: Option<DateTime<Utc>>, before: Option<DateTime<Utc>>| {
+        after.is_none_or(|a| t > a) && before.is_none_or(|b| t < b)
+    };
     let snap = snapshot(&core).await?;
     let view = snap.view(params.view_key("resource_requests"), |s| {
         let only = params.ids("only");
@@ -435,6 +461,11 @@ async fn requests(State(core): Shared, params: Params) -> ApiResult {
         let approver = params
             .get("requests_for_approver")
             .map(|v| Id::new(v.trim()));
+        // As the request object shows them (format.rs): never updated before its creation.
+        let stamps = |r: &crate::domain::Request| {
+            let (_, updated) = core.cache.stamps.request(r);
+            (r.created_at, updated.max(r.created_at))
+        };
         let mut view = s
             .requests
             .iter()
@@ -442,13 +473,16 @@ async fn requests(State(core): Shared, params: Params) -> ApiResult {
             .filter(|(_, r)| only_ok(&only, &r.id))
             .filter(|(_, r)| !pending || r.status.is_pending())
             .filter(|(_, r)| approver.as_ref().is_none_or(|a| r.approver_ids.contains(a)))
+            .filter(|(_, r)| {
+                let (created, updated) = stamps(r);
+                inside(created, created_after, created_before)
+                    && inside(updated, updated_after, updated_before)
+            })
             .map(|(i, _)| i)
             .collect::<Vec<_>>();
         order::sort(&mut view, order::REQUESTS.pick(&params), |i| {
             let r = &s.requests[i];
-            // As the request object shows it (format.rs): never before its creation.
-            let (_, updated) = core.cache.stamps.request(r);
-            let (created, updated) = (r.created_at, updated.max(r.created_at));
+            let (created, updated) = stamps(r);
             order::Keys {
                 id: &r.id,
                 created,
