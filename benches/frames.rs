@@ -76,10 +76,9 @@ fn frames(c: &mut Criterion) {
 
 /// One edit through `update()`: the optimistic change, the incremental load-index update, the
 /// history, and the backend's confirmation. Budget: ≤ 200 µs at 100,000 allocations.
-fn edits(c: &mut Criterion) {
+/// The large workspace in the Gantt with the first person's first bar selected.
+fn on_a_bar() -> (State, allot::domain::Id) {
     use allot::app::gantt::GanttRow;
-    use allot::app::{Effect, View};
-    use allot::client::Applied;
     let mut state = large_state();
     update(&mut state, Action::ShowView(View::Gantt));
     update(&mut state, Action::Toggle);
@@ -87,6 +86,13 @@ fn edits(c: &mut Criterion) {
     let Some(GanttRow::Alloc(id)) = state.selected_gantt_row().cloned() else {
         panic!("a bar to edit")
     };
+    (state, id)
+}
+
+fn edits(c: &mut Criterion) {
+    use allot::app::Effect;
+    use allot::client::Applied;
+    let (mut state, id) = on_a_bar();
     let mut right = true;
     c.bench_function("edit_shift_through_update_100k", |b| {
         b.iter(|| {
@@ -112,20 +118,13 @@ fn edits(c: &mut Criterion) {
 /// committed to disk before it is sent, and removed once confirmed (two SQLite commits with
 /// `synchronous=FULL`, so this measures the disk as much as allot).
 fn journaled_edits(c: &mut Criterion) {
-    use allot::app::gantt::GanttRow;
-    use allot::app::{Effect, View};
+    use allot::app::Effect;
     use allot::client::Applied;
     use allot::journal::Journal;
     use allot::runtime::dispatch_journaled;
     let dir = tempfile::tempdir().expect("a temporary directory");
     let mut journal = Journal::open(&dir.path().join("journal.db"), "bench").expect("a journal");
-    let mut state = large_state();
-    update(&mut state, Action::ShowView(View::Gantt));
-    update(&mut state, Action::Toggle);
-    update(&mut state, Action::Down);
-    let Some(GanttRow::Alloc(id)) = state.selected_gantt_row().cloned() else {
-        panic!("a bar to edit")
-    };
+    let (mut state, id) = on_a_bar();
     let mut right = true;
     c.bench_function("edit_shift_journaled_100k", |b| {
         b.iter(|| {
