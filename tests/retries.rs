@@ -6,52 +6,11 @@ use allot::client::BackendError;
 use allot::client::kantata::http::{Http as KantataHttp, HttpConfig};
 use allot::client::ruddr::RuddrConfig;
 use allot::client::ruddr::http::Http as RuddrHttp;
-use allot::client::transport::Clock;
+use allot::client::transport::manual::ManualClock;
 use allot::sandbox::{Dialect, FaultConfig, Sandbox, SandboxConfig};
 use chrono::NaiveDate;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::atomic::Ordering;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::time::Instant;
-
-/// A clock whose sleeps jump time forward at once and are recorded.
-struct Manual {
-    start: Instant,
-    /// Time passed, and every wait that moved it.
-    state: Mutex<(Duration, Vec<Duration>)>,
-}
-
-impl Manual {
-    fn new() -> Arc<Manual> {
-        Arc::new(Manual {
-            start: Instant::now(),
-            state: Mutex::new((Duration::ZERO, Vec::new())),
-        })
-    }
-
-    fn sleeps(&self) -> Vec<Duration> {
-        self.state.lock().unwrap().1.clone()
-    }
-}
-
-impl Clock for Manual {
-    fn now(&self) -> Instant {
-        self.start + self.state.lock().unwrap().0
-    }
-
-    fn sleep_until(&self, deadline: Instant) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
-        let mut s = self.state.lock().unwrap();
-        let target = deadline.saturating_duration_since(self.start);
-        if target > s.0 {
-            let step = target - s.0;
-            s.1.push(step);
-            s.0 = target;
-        }
-        Box::pin(tokio::task::yield_now())
-    }
-}
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
@@ -69,7 +28,7 @@ async fn busy_sandbox(dialect: Dialect) -> Sandbox {
 #[tokio::test]
 async fn kantata_backs_off_exponentially_when_429s_name_no_wait() {
     let sb = busy_sandbox(Dialect::Kantata).await;
-    let clock = Manual::new();
+    let clock = ManualClock::new();
     let config = HttpConfig {
         retries: 3,
         backoff: Duration::from_secs(1),
@@ -107,7 +66,7 @@ async fn kantata_backs_off_exponentially_when_429s_name_no_wait() {
 #[tokio::test]
 async fn ruddr_follows_its_documented_1_2_4_8_second_schedule() {
     let sb = busy_sandbox(Dialect::Ruddr).await;
-    let clock = Manual::new();
+    let clock = ManualClock::new();
     let config = RuddrConfig {
         base_url: sb.url.clone(),
         ..RuddrConfig::new(sb.token.clone(), today())

@@ -513,8 +513,8 @@ pub fn quote_body(body: &str) -> String {
 }
 
 /// A clock tests move by hand: `sleep_until` jumps time forward at once and records the wait.
-#[cfg(test)]
-pub(crate) mod manual {
+/// Public so the contract tests in `tests/` use the same one as the unit tests.
+pub mod manual {
     use super::*;
 
     pub struct ManualClock {
