@@ -160,7 +160,7 @@ fn open_journal(opened: &Opened, settings: &Settings, state: &mut State) -> Opti
             if !left.is_empty() {
                 tracing::info!("journal: {} edit(s) left from the last session", left.len());
             }
-            allot::journal::offer::offer_leftovers(state, left);
+            allot::app::offer::offer_leftovers(state, left);
             Some(journal)
         }
         Err(e) => {
@@ -280,7 +280,7 @@ fn exit_code(result: color_eyre::Result<runtime::Outcome>) -> ExitCode {
                     std::io::stderr(),
                     "allot: {}{}; kept for the next start: {}",
                     why.map(|w| format!("{w}: ")).unwrap_or_default(),
-                    allot::journal::offer::count(labels.len()),
+                    allot::app::offer::count(labels.len()),
                     labels.join("; ")
                 );
             }

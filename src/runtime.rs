@@ -329,13 +329,13 @@ pub async fn run(
 
 /// Logs which edits the journal keeps for the next start (the journal is already written).
 fn log_kept(state: &State, how: &str) -> Vec<String> {
-    let kept = crate::journal::offer::unsaved_labels(state);
+    let kept = crate::app::offer::unsaved_labels(state);
     if kept.is_empty() {
         tracing::info!("stopping ({how}); nothing unsaved");
     } else {
         tracing::warn!(
             "stopping ({how}); {} kept in the journal for the next start: {}",
-            crate::journal::offer::count(kept.len()),
+            crate::app::offer::count(kept.len()),
             kept.join("; ")
         );
     }

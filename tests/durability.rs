@@ -4,9 +4,11 @@
 mod common;
 
 use allot::app::gantt::GanttRow;
+use allot::app::offer;
+use allot::app::offer::{OfferChoice, QuitChoice};
 use allot::app::{Action, Effect, State, View, update};
 use allot::client::BackendError;
-use allot::journal::{Journal, OfferChoice, QuitChoice, offer, workspace_key};
+use allot::journal::{Journal, workspace_key};
 use allot::runtime::{dispatch_journaled, execute_effect, sync_journal};
 use common::demo::{DemoApp, draw};
 

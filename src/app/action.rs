@@ -15,9 +15,9 @@ pub enum Action {
     /// `q` / Ctrl-c: quits at once when nothing is unsaved, else opens the quit dialog.
     Quit,
     /// An answer in the quit dialog.
-    QuitDialog(crate::journal::QuitChoice),
+    QuitDialog(crate::app::offer::QuitChoice),
     /// An answer to the offer of kept edits.
-    Offer(crate::journal::OfferChoice),
+    Offer(crate::app::offer::OfferChoice),
     /// The journal could not be written: say so (once).
     JournalFailed(String),
     ShowView(View),

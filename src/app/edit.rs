@@ -417,7 +417,7 @@ pub fn applied(
             if matches!(e, BackendError::Unknown(_)) {
                 // Kept in hand, marked unknown: once reloaded, what landed is told from what
                 // did not (only the changes not known to have gone through are held).
-                crate::journal::offer::hold_unknown(state, &e.to_string());
+                crate::app::offer::hold_unknown(state, &e.to_string());
             }
             let touched = rollback(state, e);
             return reload_touched(state, touched);

@@ -447,7 +447,7 @@ mod reducer_tests {
         assert!(update(&mut s, Action::Quit).is_empty());
         assert!(s.quit_dialog && !s.quit);
         // w in the quit dialog: wait for the save, then quit.
-        let choice = crate::journal::QuitChoice::Wait;
+        let choice = crate::app::offer::QuitChoice::Wait;
         assert!(update(&mut s, Action::QuitDialog(choice)).is_empty());
         update(
             &mut s,

@@ -7,6 +7,7 @@ pub mod form;
 pub mod gantt;
 pub mod geometry;
 pub mod messages;
+pub mod offer;
 pub mod quick;
 pub mod request_form;
 pub mod requests;

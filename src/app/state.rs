@@ -216,7 +216,7 @@ pub struct State {
     /// `q` with edits unsaved: the dialog asking whether to wait, keep or discard them.
     pub quit_dialog: bool,
     /// Edits kept in hand (from the last session, or whose answer was lost), offered back.
-    pub offer: Option<crate::journal::Offer>,
+    pub offer: Option<crate::app::offer::Offer>,
 }
 
 /// A destructive action waiting for y/n.

@@ -2,13 +2,13 @@
 
 use super::state::SortBy;
 use super::*;
+use crate::app::offer::QuitChoice;
 use crate::client::{BackendError, BackendKind};
 use crate::domain::dates::{add_days, parse_date, week_start};
 use crate::domain::{
     Allocation, Amount, DateRange, Id, Person, Project, Request, RequestStatus, Resource, Roster,
     RowKey, WeeklyCapacity,
 };
-use crate::journal::QuitChoice;
 use chrono::{NaiveDate, TimeZone, Utc};
 
 fn d(s: &str) -> NaiveDate {

@@ -8,7 +8,6 @@ use super::{edit, form, quick, request_form, requests, scheduled, staffing};
 use crate::domain::dates::{DateRange, add_days, add_months, week_start};
 use crate::domain::stats::row_stats;
 use crate::domain::{RowKey, Workspace};
-use crate::journal;
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 
@@ -21,9 +20,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.clear_error();
             return reload(state);
         }
-        Action::Quit => journal::offer::quit(state),
-        Action::QuitDialog(choice) => journal::offer::choose_quit(state, choice),
-        Action::Offer(choice) => return journal::offer::choose(state, choice),
+        Action::Quit => super::offer::quit(state),
+        Action::QuitDialog(choice) => super::offer::choose_quit(state, choice),
+        Action::Offer(choice) => return super::offer::choose(state, choice),
         Action::JournalFailed(why) => state.fail(
             why,
             "edits are still sent, but not kept if allot stops before they are saved",
@@ -286,7 +285,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Tick if state.edits.stalled => return edit::resume(state),
         Action::Tick if state.offer.is_some() => {
-            return journal::offer::retry_load(state).unwrap_or_default();
+            return super::offer::retry_load(state).unwrap_or_default();
         }
         Action::Tick => {
             state.quiet = true;
@@ -371,7 +370,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                     rebuild_rows(state);
                     // Requests may have come first, before we knew who "I" am.
                     rebuild_queue(state);
-                    return journal::offer::loaded(state);
+                    return super::offer::loaded(state);
                 }
                 Err(e) => state.fail(e, "could not load people"),
             }
@@ -396,7 +395,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                             .retain(|id| state.ws.allocations.contains_key(id));
                         refresh_resources(state);
                         rebuild_gantt(state);
-                        return journal::offer::loaded(state);
+                        return super::offer::loaded(state);
                     }
                     Err(e) => state.fail(e, "could not load allocations"),
                 }
@@ -444,7 +443,7 @@ fn quit_if_saved(state: &mut State, refused: bool) {
         state.release();
     }
     // Asked to quit, and everything got saved while the dialog was open: quit as asked.
-    if state.quit_dialog && journal::offer::unsaved(state) == 0 {
+    if state.quit_dialog && super::offer::unsaved(state) == 0 {
         state.quit_dialog = false;
         state.quit = !refused;
     }

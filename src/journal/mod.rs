@@ -5,12 +5,10 @@
 //! spawned, the runtime makes the journal equal to the queue plus the edits kept in hand
 //! ([`store::Journal::sync`]), so an edit is on disk before it is on the wire and leaves the
 //! journal once the backend confirmed it. The next start offers leftovers back
-//! ([`offer`]); one whose answer was lost is checked against the backend first ([`kept::landed`]).
+//! ([`crate::app::offer`]); one whose answer was lost is checked against the backend first ([`kept::landed`]).
 
 pub mod kept;
-pub mod offer;
 pub mod store;
 
 pub use kept::Kept;
-pub use offer::{Offer, OfferChoice, QuitChoice};
 pub use store::{Journal, workspace_key};

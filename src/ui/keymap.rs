@@ -15,7 +15,7 @@ pub fn action_for(state: &State, key: KeyEvent) -> Option<Action> {
         return Some(Action::Quit);
     }
     if state.quit_dialog {
-        use crate::journal::QuitChoice;
+        use crate::app::offer::QuitChoice;
         return Some(Action::QuitDialog(match key.code {
             KeyCode::Enter => QuitChoice::Keep,
             KeyCode::Char('q') => return Some(Action::Quit),
@@ -27,7 +27,7 @@ pub fn action_for(state: &State, key: KeyEvent) -> Option<Action> {
     }
     if state.offer.is_some() {
         // Kept edits are modal until the user chooses (q quits and keeps them for next time).
-        use crate::journal::OfferChoice;
+        use crate::app::offer::OfferChoice;
         return match key.code {
             KeyCode::Enter => Some(Action::Offer(OfferChoice::Send)),
             KeyCode::Char('d') => Some(Action::Offer(OfferChoice::Discard)),

@@ -4,9 +4,9 @@
 use super::form::centered;
 use super::theme::Theme;
 use crate::app::State;
+use crate::app::offer::Offer;
+use crate::app::offer::{count, reason, unsaved, unsaved_labels};
 use crate::client::sanitize::clean;
-use crate::journal::Offer;
-use crate::journal::offer::{count, reason, unsaved, unsaved_labels};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};

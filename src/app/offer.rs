@@ -1,10 +1,10 @@
-//! The reducer's side of the journal: edits kept in hand (from the last session, or whose answer
+//! The reducer's side of the journal (`crate::journal` holds the file): edits kept in hand (from the last session, or whose answer
 //! was lost) offered back, and the quit dialog that never drops an edit silently. Pure.
 
-use super::kept::{self, Kept};
 use crate::app::action::Effect;
 use crate::app::state::State;
 use crate::app::{edit, update::after_data_change};
+use crate::journal::kept::{self, Kept};
 use std::collections::HashSet;
 
 /// Edits kept in hand, offered back once the backend has answered.
