@@ -860,9 +860,14 @@ async fn lists_are_cursor_pages_newest_first_and_a_walk_survives_writes() {
     // Walk every allocation (time off included) 100 at a time; between pages, one is made and
     // the page's cursor deleted: the walk still sees every original exactly once.
     let store = api.sb.backend().allocations(ever()).await.unwrap();
-    let people = api.sb.backend().roster().await.unwrap().people;
-    let holidays = api.sb.backend().roster().await.unwrap().holidays.len();
-    let time_off: usize = people.iter().map(|p| p.time_off.len() + holidays).sum();
+    let roster = api.sb.backend().roster().await.unwrap();
+    let holidays = roster.holidays.len();
+    // Whole-day ranges, one row per partial day, and every holiday, per member.
+    let time_off: usize = roster
+        .people
+        .iter()
+        .map(|p| p.time_off.len() + roster.calendar_of(p).minutes_off.len() + holidays)
+        .sum();
     let mut seen: Vec<Value> = Vec::new();
     let mut after: Option<String> = None;
     let mut pages = 0;

@@ -34,6 +34,26 @@ pub struct Roster {
     pub calendars: BTreeMap<Id, Calendar>,
 }
 
+/// A person's calendar: the full one where the backend gave it (`calendars`), else their weekly
+/// pattern and whole days off with the workspace holidays. The one rule every reader uses.
+pub fn person_calendar(
+    calendars: &BTreeMap<Id, Calendar>,
+    holidays: &Holidays,
+    p: &Person,
+) -> Calendar {
+    match calendars.get(&p.id) {
+        Some(c) => c.clone(),
+        None => Calendar::new(p.weekly, holidays.clone(), p.time_off.clone()),
+    }
+}
+
+impl Roster {
+    /// See [`person_calendar`].
+    pub fn calendar_of(&self, p: &Person) -> Calendar {
+        person_calendar(&self.calendars, &self.holidays, p)
+    }
+}
+
 /// The workspace as the app holds it.
 #[derive(Clone, Debug, Default)]
 pub struct Workspace {
@@ -276,10 +296,12 @@ impl Workspace {
     /// and holidays for an unnamed resource (as Kantata does).
     pub fn calendar_for(&self, key: &RowKey) -> Calendar {
         match key {
-            RowKey::Person(id) if self.calendars.contains_key(id) => self.calendars[id].clone(),
             RowKey::Person(id) => match self.people.get(id) {
-                Some(p) => Calendar::new(p.weekly, self.holidays.clone(), p.time_off.clone()),
-                None => Calendar::new(WeeklyCapacity::STANDARD, self.holidays.clone(), vec![]),
+                Some(p) => person_calendar(&self.calendars, &self.holidays, p),
+                None => match self.calendars.get(id) {
+                    Some(c) => c.clone(),
+                    None => Calendar::new(WeeklyCapacity::STANDARD, self.holidays.clone(), vec![]),
+                },
             },
             RowKey::Unnamed(_) | RowKey::Project(_) => {
                 Calendar::new(WeeklyCapacity::STANDARD, self.holidays.clone(), vec![])

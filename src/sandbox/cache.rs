@@ -470,12 +470,7 @@ impl Cache {
         let calendars = roster
             .people
             .iter()
-            .map(|p| {
-                (
-                    p.id.clone(),
-                    Calendar::new(p.weekly, roster.holidays.clone(), p.time_off.clone()),
-                )
-            })
+            .map(|p| (p.id.clone(), roster.calendar_of(p)))
             .collect();
         let unnamed_calendar =
             Calendar::new(WeeklyCapacity::STANDARD, roster.holidays.clone(), vec![]);

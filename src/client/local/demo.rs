@@ -6,6 +6,7 @@
 //! randomness is [`Rng`], a fixed-seed SplitMix64.
 
 use crate::domain::dates::{add_days, month_start, week_start};
+use crate::domain::workspace::person_calendar;
 use crate::domain::{
     Allocation, Amount, Calendar, DateRange, Holidays, Id, Participation, Person, Project, Request,
     RequestStatus, Resource, Roster, ScheduledWeek, WeeklyCapacity, allocation_daily,
@@ -109,6 +110,14 @@ struct PersonFile {
     hours: Option<[f64; 7]>,
     #[serde(default)]
     time_off: Vec<(i64, i64)>,
+    /// Weekly patterns from a day on: (offset, hours Monday first). The day is moved back to
+    /// the Sunday on or before it, because Kantata's workweek memberships start on a Sunday
+    /// (AE:workweek-memberships), so the demo means the same on every backend.
+    #[serde(default)]
+    patterns: Vec<(i64, [f64; 7])>,
+    /// Partial days off: (offset, hours off that day).
+    #[serde(default)]
+    partial_off: Vec<(i64, f64)>,
 }
 
 #[derive(Deserialize)]
@@ -297,6 +306,11 @@ impl HolidayRule {
     }
 }
 
+/// The Sunday on or before `d`.
+fn sunday_on_or_before(d: NaiveDate) -> NaiveDate {
+    add_days(d, -i64::from(d.weekday().num_days_from_sunday()))
+}
+
 /// The public holidays in `span`, by date (one name per date).
 fn holidays_in(span: DateRange) -> Vec<(NaiveDate, String)> {
     let rules: Vec<HolidayRule> = parse("holidays.json", HOLIDAYS_JSON);
@@ -367,12 +381,39 @@ pub fn demo(today: NaiveDate) -> DemoData {
                 .collect(),
         })
         .collect();
+    // People with more than one pattern or partial days off carry a full calendar.
+    let full_calendars: BTreeMap<Id, Calendar> = people_file
+        .iter()
+        .zip(&people)
+        .filter(|(f, _)| !f.patterns.is_empty() || !f.partial_off.is_empty())
+        .map(|(f, p)| {
+            let changes = f
+                .patterns
+                .iter()
+                .map(|(at, hours)| {
+                    (
+                        sunday_on_or_before(day(*at)),
+                        WeeklyCapacity::from_hours(*hours),
+                    )
+                })
+                .collect();
+            let minutes_off = f
+                .partial_off
+                .iter()
+                .map(|(at, hours)| (day(*at), (hours.max(0.0) * 60.0).round() as u32))
+                .collect();
+            let cal = Calendar::new(p.weekly, holidays.clone(), p.time_off.clone())
+                .with_changes(changes)
+                .with_minutes_off(minutes_off);
+            (p.id.clone(), cal)
+        })
+        .collect();
     let calendars: HashMap<&str, Calendar> = people
         .iter()
         .map(|p| {
             (
                 p.id.as_str(),
-                Calendar::new(p.weekly, holidays.clone(), p.time_off.clone()),
+                person_calendar(&full_calendars, &holidays, p),
             )
         })
         .collect();
@@ -574,7 +615,7 @@ pub fn demo(today: NaiveDate) -> DemoData {
 
     DemoData {
         roster: Roster {
-            calendars: Default::default(),
+            calendars: full_calendars,
             name: ws.name,
             current_user: Some(Id::new(&ws.current_user)),
             people,

@@ -20,7 +20,7 @@ const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
 /// Migration `i` takes a database from `user_version` `i` to `i + 1`. Append only: never edit a
 /// migration that has shipped.
-pub const MIGRATIONS: &[&str] = &[MIGRATION_1, MIGRATION_2];
+pub const MIGRATIONS: &[&str] = &[MIGRATION_1, MIGRATION_2, MIGRATION_3];
 
 /// The schema version this build writes (`PRAGMA user_version`).
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -148,6 +148,30 @@ CREATE TABLE scheduled_hours (
     PRIMARY KEY (resource_id, week)
 ) WITHOUT ROWID;
 CREATE INDEX scheduled_hours_week ON scheduled_hours (week);
+"#;
+
+/// Capacity that changes over time and partial days off, so the embedded store holds what
+/// Kantata (dated workweek memberships, time off in hours) and Ruddr (availability periods,
+/// `hoursPerDay` time off) do. Existing rows keep their meaning: a person with no
+/// `work_patterns` row has their `people.cap_*` week throughout, and a `time_off` row with no
+/// `minutes` is whole days.
+const MIGRATION_3: &str = r#"
+CREATE TABLE work_patterns (
+    person_id  TEXT NOT NULL REFERENCES people (id) ON DELETE CASCADE,
+    -- the pattern applies from this day on, until the next row's start_date
+    start_date TEXT NOT NULL,
+    cap_mon INTEGER NOT NULL CHECK (cap_mon BETWEEN 0 AND 1440),
+    cap_tue INTEGER NOT NULL CHECK (cap_tue BETWEEN 0 AND 1440),
+    cap_wed INTEGER NOT NULL CHECK (cap_wed BETWEEN 0 AND 1440),
+    cap_thu INTEGER NOT NULL CHECK (cap_thu BETWEEN 0 AND 1440),
+    cap_fri INTEGER NOT NULL CHECK (cap_fri BETWEEN 0 AND 1440),
+    cap_sat INTEGER NOT NULL CHECK (cap_sat BETWEEN 0 AND 1440),
+    cap_sun INTEGER NOT NULL CHECK (cap_sun BETWEEN 0 AND 1440),
+    PRIMARY KEY (person_id, start_date)
+) WITHOUT ROWID;
+
+-- NULL: the whole of each day; otherwise minutes off each day of the range (a partial day)
+ALTER TABLE time_off ADD COLUMN minutes INTEGER CHECK (minutes IS NULL OR minutes BETWEEN 1 AND 1440);
 "#;
 
 /// Why a file could not be opened as an allot database.

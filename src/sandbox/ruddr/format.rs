@@ -4,7 +4,9 @@
 //! query parameters, and each object's fields (camelCase, decimal hours, null where a field does
 //! not apply).
 
+use super::Off;
 use crate::client::BackendError;
+use crate::domain::WeeklyCapacity;
 use crate::domain::{Allocation, Amount, DateRange, Id, Person, Project};
 use crate::sandbox::Core;
 use crate::sandbox::cache::Snapshot;
@@ -551,17 +553,39 @@ impl<'a> Encoder<'a> {
         })
     }
 
-    /// A member's one availability period: their weekly pattern, open-ended.
-    pub fn period(&self, p: &Person) -> Value {
-        let hours: Vec<f64> = p.weekly.0.iter().map(|m| hours(u64::from(*m))).collect();
-        json!({
-            "id": store_uuid(Kind::Period, &p.id),
-            "start": "2000-01-01",
-            "end": Value::Null,
-            "hoursPerDay": hours,
-            "isDefault": true,
-            "createdAt": self.start(),
-        })
+    /// A member's availability periods, oldest first, from the store's calendar of them: the
+    /// first pattern from 2000-01-01, then one period per change, each ending the day before
+    /// the next starts and the last open-ended (`end: null` = no end, R-docs/
+    /// list-availability-periods L62–65). Ids carry the period's place as the sub-index.
+    pub fn periods(&self, p: &Person) -> Vec<Value> {
+        let n = p.id.as_number().unwrap_or(0);
+        let (first, changes) = match self.snap.calendar_of_person(&p.id) {
+            Some(c) => (c.weekly, c.changes.clone()),
+            None => (p.weekly, vec![]),
+        };
+        let first_day = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default();
+        let starts: Vec<(NaiveDate, WeeklyCapacity)> = std::iter::once((first_day, first))
+            .chain(changes.into_iter().filter(|(d, _)| *d > first_day))
+            .collect();
+        starts
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (start, w))| {
+                let end = match starts.get(i + 1) {
+                    Some((next, _)) => json!(day(next.pred_opt()?)),
+                    None => Value::Null,
+                };
+                let hours: Vec<f64> = w.0.iter().map(|m| hours(u64::from(*m))).collect();
+                Some(json!({
+                    "id": uuid_at(Kind::Period, u16::try_from(i).ok()?, n),
+                    "start": day(*start),
+                    "end": end,
+                    "hoursPerDay": hours,
+                    "isDefault": i == 0,
+                    "createdAt": self.start(),
+                }))
+            })
+            .collect()
     }
 
     pub fn project(&self, p: &Project) -> Value {
@@ -701,25 +725,32 @@ impl<'a> Encoder<'a> {
         Value::Object(o)
     }
 
-    /// The `index`-th time off of a member, as Ruddr's read-only time-off allocation: the whole
-    /// of each working day (ratio 1 of capacity), its total the member's usual hours on those
-    /// days. Past their time-off ranges the index names a holiday: the same row with
-    /// `entity: "holiday"` (R-seed-obj L67–68).
-    pub fn time_off(&self, p: &Person, index: u16, range: DateRange) -> Value {
-        let holiday = usize::from(index) >= p.time_off.len();
-        let minutes: u64 = self
-            .snap
-            .calendar_of_person(&p.id)
-            .map(|cal| {
-                range
-                    .days()
-                    .map(|d| match holiday {
-                        true => u64::from(cal.weekly_on(d).on(d)),
-                        false => u64::from(cal.base_capacity(d)),
-                    })
-                    .sum()
-            })
-            .unwrap_or(0);
+    /// The `index`-th time off of a member, as Ruddr's read-only time-off allocation. Whole
+    /// days are the whole of each working day (ratio 1 of capacity), their total the member's
+    /// usual hours on those days; a partial day is `hoursPerDay` of its hours off (R-seed-create
+    /// L130–133: 0–24 with two decimals). A holiday is the same row with `entity: "holiday"`
+    /// (R-seed-obj L67–68).
+    pub fn time_off(&self, p: &Person, index: u16, range: DateRange, off: Off) -> Value {
+        let cal = self.snap.calendar_of_person(&p.id);
+        let minutes: u64 = match off {
+            Off::Partial(m) => u64::from(m),
+            _ => cal
+                .map(|cal| {
+                    range
+                        .days()
+                        .map(|d| match off {
+                            Off::Holiday => u64::from(cal.weekly_on(d).on(d)),
+                            _ => u64::from(cal.base_capacity(d)),
+                        })
+                        .sum()
+                })
+                .unwrap_or(0),
+        };
+        let holiday = off == Off::Holiday;
+        let amount = match off {
+            Off::Partial(m) => Amount::HoursPerDay(f64::from(m) / 60.0),
+            _ => Amount::RatioOfCapacity(1.0),
+        };
         let mut o = serde_json::Map::new();
         let n = p.id.as_number().unwrap_or(0);
         o.insert("id".into(), json!(uuid_at(Kind::TimeOff, index, n)));
@@ -727,7 +758,7 @@ impl<'a> Encoder<'a> {
         o.insert("assignmentTypeId".into(), json!("time_off"));
         o.insert("start".into(), json!(day(range.start)));
         o.insert("end".into(), json!(day(range.end)));
-        Self::unit_fields(&mut o, Amount::RatioOfCapacity(1.0));
+        Self::unit_fields(&mut o, amount);
         o.insert("allocateOnTimeOffDays".into(), Value::Null);
         o.insert("totalHours".into(), json!(hours(minutes)));
         o.insert("isBillable".into(), json!(false));
@@ -735,8 +766,8 @@ impl<'a> Encoder<'a> {
         o.insert("readOnly".into(), json!(true));
         let entity = if holiday { "holiday" } else { "time_entry" };
         o.insert("entity".into(), json!(entity));
+        // No `updatedAt`: Ruddr objects carry only `createdAt` (capacity-apis §15).
         o.insert("createdAt".into(), json!(self.start()));
-        o.insert("updatedAt".into(), json!(self.start()));
         o.insert(
             "member".into(),
             simple(store_uuid(Kind::Member, &p.id), &p.name),

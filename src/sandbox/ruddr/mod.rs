@@ -146,21 +146,32 @@ async fn periods(State(core): Shared, params: Params) -> ApiResult {
         .people
         .iter()
         .filter(|p| member.as_ref().is_none_or(|m| m.as_ref() == Some(&p.id)))
-        .map(|p| (store_uuid(Kind::Period, &p.id), p))
+        .flat_map(|p| {
+            let n = p.id.as_number().unwrap_or(0);
+            enc.periods(p)
+                .into_iter()
+                .enumerate()
+                .filter_map(move |(i, period)| {
+                    let i = u16::try_from(i).ok()?;
+                    Some((uuid_at(Kind::Period, i, n), period))
+                })
+        })
         .collect();
-    simple_page(&params, items, |p| enc.period(p))
+    simple_page(&params, items, |v| v.clone())
 }
 
 async fn period(State(core): Shared, Path(raw): Path<String>) -> ApiResult {
-    let id = path_id(&raw, Kind::Period, "Availability period")?;
+    let (index, person) = match parse_uuid(&raw) {
+        None => return Err(ApiError::not_uuid("id")),
+        Some(Uuid::Ours(Kind::Period, i, n)) => (usize::from(i), n),
+        Some(_) => return Err(ApiError::not_found("Availability period")),
+    };
     let snap = snapshot(&core).await?;
-    let p = snap
-        .person(&id)
-        .ok_or_else(|| ApiError::not_found("Availability period"))?;
-    Ok(json_response(
-        StatusCode::OK,
-        &Encoder::new(&snap, &core).period(p),
-    ))
+    let found = snap
+        .person(&Id::from(person))
+        .and_then(|p| Encoder::new(&snap, &core).periods(p).into_iter().nth(index));
+    let v = found.ok_or_else(|| ApiError::not_found("Availability period"))?;
+    Ok(json_response(StatusCode::OK, &v))
 }
 
 async fn projects(State(core): Shared, params: Params) -> ApiResult {
@@ -231,35 +242,69 @@ pub(super) struct TimeOff {
     pub person: usize,
     pub index: u16,
     pub range: DateRange,
+    pub off: Off,
+}
+
+/// What a member's time-off row stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Off {
+    /// Whole days off (a `time_entry` row, the day's capacity).
+    Whole,
+    /// A partial day: this many minutes off (`hoursPerDay` below the day's capacity, which
+    /// takes those hours off that day: Ruddr help "Time Off and Resource Allocations",
+    /// capacity-apis §13).
+    Partial(u32),
+    /// A workspace holiday (`entity: "holiday"`).
+    Holiday,
 }
 
 /// Every member's time off, then their holidays, in roster order. A holiday is a read-only
 /// one-day row per member with `entity: "holiday"` (R-seed-obj L67–68; capacity-apis §12:
 /// per-member holiday days come as allocation rows, no holiday-schedule endpoint is
-/// documented). Its index follows the member's time-off ranges.
+/// documented). Its index follows the member's time-off rows.
 pub(super) fn time_offs(snap: &Snapshot) -> Vec<TimeOff> {
     snap.roster
         .people
         .iter()
         .enumerate()
         .flat_map(|(person, p)| {
-            days_off(snap, p).enumerate().filter_map(move |(i, range)| {
-                Some(TimeOff {
-                    person,
-                    index: u16::try_from(i).ok()?,
-                    range,
+            days_off(snap, p)
+                .into_iter()
+                .enumerate()
+                .filter_map(move |(i, (range, off))| {
+                    Some(TimeOff {
+                        person,
+                        index: u16::try_from(i).ok()?,
+                        range,
+                        off,
+                    })
                 })
-            })
         })
         .collect()
 }
 
-/// A member's time-off ranges, then each workspace holiday as a one-day range.
-fn days_off<'a>(snap: &'a Snapshot, p: &'a Person) -> impl Iterator<Item = DateRange> + 'a {
+/// A member's whole days off, then their partial days (one row a day), then each workspace
+/// holiday as a one-day range, from the store's calendar of them.
+fn days_off(snap: &Snapshot, p: &Person) -> Vec<(DateRange, Off)> {
+    let partial: Vec<(NaiveDate, u32)> = snap
+        .calendar_of_person(&p.id)
+        .map(|c| c.minutes_off.iter().map(|(d, m)| (*d, *m)).collect())
+        .unwrap_or_default();
     p.time_off
         .iter()
-        .copied()
-        .chain(snap.roster.holidays.iter().map(|d| DateRange::new(*d, *d)))
+        .map(|r| (*r, Off::Whole))
+        .chain(
+            partial
+                .into_iter()
+                .map(|(d, m)| (DateRange::day(d), Off::Partial(m))),
+        )
+        .chain(
+            snap.roster
+                .holidays
+                .iter()
+                .map(|d| (DateRange::day(*d), Off::Holiday)),
+        )
+        .collect()
 }
 
 /// The time-off (or holiday) allocation a UUID names.
@@ -267,10 +312,10 @@ pub(super) fn find_time_off(
     snap: &Snapshot,
     index: u16,
     person: u64,
-) -> Option<(&Person, DateRange)> {
+) -> Option<(&Person, DateRange, Off)> {
     let p = snap.person(&Id::from(person))?;
-    let range = days_off(snap, p).nth(usize::from(index))?;
-    Some((p, range))
+    let (range, off) = days_off(snap, p).into_iter().nth(usize::from(index))?;
+    Some((p, range, off))
 }
 
 /// One date field's filters, by Ruddr's convention: `field`, `fieldBefore`, `fieldOnBefore`,
@@ -412,7 +457,7 @@ impl Universe<'_> {
             enc.allocation(&self.snap.allocations[u])
         } else {
             let t = &self.time_offs[u - n];
-            enc.time_off(&self.snap.roster.people[t.person], t.index, t.range)
+            enc.time_off(&self.snap.roster.people[t.person], t.index, t.range, t.off)
         }
     }
 
@@ -492,7 +537,7 @@ async fn allocation(State(core): Shared, Path(raw): Path<String>) -> ApiResult {
             snap.allocation(&Id::from(n)).map(|a| enc.allocation(a))
         }
         Some(Uuid::Ours(Kind::TimeOff, index, person)) => {
-            find_time_off(&snap, index, person).map(|(p, r)| enc.time_off(p, index, r))
+            find_time_off(&snap, index, person).map(|(p, r, off)| enc.time_off(p, index, r, off))
         }
         Some(_) => None,
     };

@@ -28,7 +28,8 @@ pub(super) fn holidays(conn: &Connection) -> BackendResult<Holidays> {
     Ok(Arc::new(set))
 }
 
-/// Time off by raw person id, in the order it was written.
+/// Whole days off by raw person id, in the order they were written (partial days are in
+/// [`extras`]).
 pub(super) fn time_off(
     conn: &Connection,
     person: Option<&str>,
@@ -36,7 +37,7 @@ pub(super) fn time_off(
     let mut stmt = conn
         .prepare_cached(
             "SELECT person_id, start_date, end_date FROM time_off
-             WHERE ?1 IS NULL OR person_id = ?1 ORDER BY id",
+             WHERE (?1 IS NULL OR person_id = ?1) AND minutes IS NULL ORDER BY id",
         )
         .map_err(db_err)?;
     let rows = stmt
@@ -60,6 +61,88 @@ pub(super) fn time_off(
     Ok(out)
 }
 
+/// What a person's calendar holds beyond one weekly pattern and whole days off.
+#[derive(Default)]
+pub(super) struct Extras {
+    /// Patterns from a date on (`work_patterns`).
+    changes: Vec<(NaiveDate, WeeklyCapacity)>,
+    /// Minutes off on a day (`time_off` rows with `minutes`); two rows on one day add up.
+    minutes_off: BTreeMap<NaiveDate, u32>,
+}
+
+impl Extras {
+    /// `weekly`, whole days off and the holidays, with these extras laid over them.
+    pub(super) fn calendar(
+        self,
+        weekly: WeeklyCapacity,
+        holidays: Holidays,
+        time_off: Vec<DateRange>,
+    ) -> Calendar {
+        Calendar::new(weekly, holidays, time_off)
+            .with_changes(self.changes)
+            .with_minutes_off(self.minutes_off)
+    }
+}
+
+/// Dated patterns and partial days off by raw person id (everyone's, or one person's).
+pub(super) fn extras(
+    conn: &Connection,
+    person: Option<&str>,
+) -> BackendResult<HashMap<String, Extras>> {
+    let mut out: HashMap<String, Extras> = HashMap::new();
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT person_id, start_date, cap_mon, cap_tue, cap_wed, cap_thu, cap_fri, cap_sat,
+                    cap_sun
+             FROM work_patterns WHERE ?1 IS NULL OR person_id = ?1 ORDER BY start_date",
+        )
+        .map_err(db_err)?;
+    let rows = stmt
+        .query_map([person], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                weekly_from(r, 2)?,
+            ))
+        })
+        .map_err(db_err)?;
+    for row in rows {
+        let (p, from, weekly) = row.map_err(db_err)?;
+        let from = parse_day(&from, "work pattern of person", &p, "start date")?;
+        out.entry(p).or_default().changes.push((from, weekly));
+    }
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT person_id, start_date, end_date, minutes FROM time_off
+             WHERE (?1 IS NULL OR person_id = ?1) AND minutes IS NOT NULL ORDER BY id",
+        )
+        .map_err(db_err)?;
+    let rows = stmt
+        .query_map([person], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+            ))
+        })
+        .map_err(db_err)?;
+    for row in rows {
+        let (p, s, e, minutes) = row.map_err(db_err)?;
+        let range = DateRange::new(
+            parse_day(&s, "time off of person", &p, "start date")?,
+            parse_day(&e, "time off of person", &p, "end date")?,
+        );
+        let minutes = minutes.clamp(0, 24 * 60) as u32;
+        let entry = out.entry(p).or_default();
+        for d in range.days() {
+            let m = entry.minutes_off.entry(d).or_default();
+            *m = (*m + minutes).min(24 * 60);
+        }
+    }
+    Ok(out)
+}
+
 pub(super) fn weekly_from(row: &Row<'_>, first: usize) -> rusqlite::Result<WeeklyCapacity> {
     let mut w = [0u32; 7];
     for (i, m) in w.iter_mut().enumerate() {
@@ -75,6 +158,8 @@ pub(crate) fn roster(conn: &Connection) -> BackendResult<Roster> {
     let current_user = current_user(conn)?;
     let holidays = holidays(conn)?;
     let mut time_off = time_off(conn, None)?;
+    let mut extras = extras(conn, None)?;
+    let mut calendars = BTreeMap::new();
 
     let mut people = Vec::new();
     {
@@ -99,13 +184,22 @@ pub(crate) fn roster(conn: &Connection) -> BackendResult<Roster> {
             .map_err(db_err)?;
         for row in rows {
             let (raw_id, name, email, role, weekly) = row.map_err(db_err)?;
+            let id = Id::new(clean(&raw_id));
+            let time_off = time_off.remove(&raw_id).unwrap_or_default();
+            // Only people with more than one pattern or partial days need a full calendar.
+            if let Some(x) = extras.remove(&raw_id) {
+                calendars.insert(
+                    id.clone(),
+                    x.calendar(weekly, holidays.clone(), time_off.clone()),
+                );
+            }
             people.push(Person {
-                id: Id::new(clean(&raw_id)),
+                id,
                 name,
                 email,
                 role,
                 weekly,
-                time_off: time_off.remove(&raw_id).unwrap_or_default(),
+                time_off,
             });
         }
     }
@@ -144,7 +238,7 @@ pub(crate) fn roster(conn: &Connection) -> BackendResult<Roster> {
     }
 
     Ok(Roster {
-        calendars: Default::default(),
+        calendars,
         name,
         current_user,
         people,
@@ -392,7 +486,7 @@ pub(super) fn request(conn: &Connection, id: &Id) -> BackendResult<Option<Reques
 
 /// The calendar a resource's allocations are spread over: its person's, or the default
 /// workweek with the holidays for an unnamed resource.
-pub(super) fn calendar_of(conn: &Connection, r: &Resource) -> BackendResult<Calendar> {
+pub(crate) fn calendar_of(conn: &Connection, r: &Resource) -> BackendResult<Calendar> {
     let holidays = holidays(conn)?;
     let Some(person) = &r.person_id else {
         return Ok(Calendar::new(WeeklyCapacity::STANDARD, holidays, vec![]));
@@ -411,5 +505,9 @@ pub(super) fn calendar_of(conn: &Connection, r: &Resource) -> BackendResult<Cale
         .into_values()
         .next()
         .unwrap_or_default();
-    Ok(Calendar::new(weekly, holidays, time_off))
+    let extras = extras(conn, Some(person.as_str()))?
+        .into_values()
+        .next()
+        .unwrap_or_default();
+    Ok(extras.calendar(weekly, holidays, time_off))
 }

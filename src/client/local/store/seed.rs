@@ -80,6 +80,33 @@ pub(super) fn seed_rows(conn: &Connection, data: &DemoData) -> rusqlite::Result<
             off.execute(params![p.id.as_str(), day_sql(t.start), day_sql(t.end)])?;
         }
     }
+    let mut pattern = conn.prepare(
+        "INSERT INTO work_patterns (person_id, start_date, cap_mon, cap_tue, cap_wed, cap_thu,
+                                    cap_fri, cap_sat, cap_sun)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    let mut partial = conn.prepare(
+        "INSERT INTO time_off (person_id, start_date, end_date, minutes) VALUES (?1, ?2, ?2, ?3)",
+    )?;
+    for (id, cal) in &r.calendars {
+        for (from, w) in &cal.changes {
+            let w = w.0;
+            pattern.execute(params![
+                id.as_str(),
+                day_sql(*from),
+                w[0],
+                w[1],
+                w[2],
+                w[3],
+                w[4],
+                w[5],
+                w[6]
+            ])?;
+        }
+        for (d, minutes) in &cal.minutes_off {
+            partial.execute(params![id.as_str(), day_sql(*d), minutes])?;
+        }
+    }
 
     let mut project =
         conn.prepare("INSERT INTO projects (id, name, client) VALUES (?1, ?2, ?3)")?;
