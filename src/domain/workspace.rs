@@ -612,7 +612,10 @@ mod bucket_props {
             holidays in prop::collection::btree_set(0i64..500, 0..8),
             off in prop::option::of((0i64..500, 0i64..20)),
             zoom in zoom(),
-            hours in prop::array::uniform7(0u32..12),
+            // Quarter hours up to 12 h a day: 7.5 h days (the demo's, Ruddr's decimals) included.
+            quarters in prop::array::uniform7(0u32..48),
+            change in prop::option::of((0i64..500, prop::array::uniform7(0u32..48))),
+            partial in prop::collection::btree_map(0i64..500, 1u32..600, 0..6),
         ) {
             // Starts in 2027 so the window holds the 2028 leap day.
             let origin = d("2027-11-01");
@@ -623,14 +626,20 @@ mod bucket_props {
                 name: "P".into(),
                 email: String::new(),
                 role: "R".into(),
-                weekly: WeeklyCapacity(hours.map(|h| h * 60)),
+                weekly: WeeklyCapacity(quarters.map(|q| q * 15)),
                 time_off: off.map(|(s, l)| vec![DateRange::new(add_days(origin, s), add_days(origin, s + l))]).unwrap_or_default(),
             };
+            let holidays: Holidays = std::sync::Arc::new(holidays);
+            // A pattern that changes inside the window and partial days off, as Kantata's dated
+            // workweeks and Ruddr's availability periods and hours off give them.
+            let full = Calendar::new(person.weekly, holidays.clone(), person.time_off.clone())
+                .with_changes(change.map(|(at, q)| vec![(add_days(origin, at), WeeklyCapacity(q.map(|q| q * 15)))]).unwrap_or_default())
+                .with_minutes_off(partial.into_iter().map(|(at, m)| (add_days(origin, at), m)).collect());
             let mut ws = Workspace::from_roster(Roster {
-                calendars: Default::default(),
+                calendars: [(person.id.clone(), full)].into(),
                 people: vec![person],
                 resources: vec![Resource { id: Id::new("r"), project_id: Some(Id::new("p")), person_id: Some(Id::new("u")), role: "R".into(), label: "R".into() }],
-                holidays: std::sync::Arc::new(holidays),
+                holidays,
                 ..Default::default()
             });
             let allocations: Vec<Allocation> = allocs.iter().enumerate().map(|(i, (s, l, amount, on_off))| Allocation {
