@@ -594,10 +594,11 @@ pub fn allocation_detail(ws: &Workspace, a: &Allocation) -> String {
     let daily = key
         .map(|k| allocation_daily(a, &ws.calendar_for(&k)))
         .unwrap_or_default();
-    let total: u64 = a
-        .server_total_minutes
-        .map(u64::from)
-        .unwrap_or_else(|| daily.iter().map(|m| *m as u64).sum());
+    let spread: u64 = daily.iter().map(|m| *m as u64).sum();
+    // The backend's own total where it gives one (DESIGN.md); Ruddr's need not follow allot's
+    // calendar (it counts holidays as workdays), so a difference is shown, not hidden.
+    let total: u64 = a.server_total_minutes.map(u64::from).unwrap_or(spread);
+    let differs = (total != spread).then(|| format!(" (allot's calendar: {}h)", fmt_hours(spread)));
     let days = daily.iter().filter(|m| **m > 0).count().max(1) as u64;
     // Rates are worth showing as entered; a total is already the total.
     let entered = match a.amount {
@@ -607,13 +608,14 @@ pub fn allocation_detail(ws: &Workspace, a: &Allocation) -> String {
         other => format!(" ({})", other.describe()),
     };
     let mut s = format!(
-        "{} ({}) · {role} · {} → {} · {}h/day · {}h total{entered} · {}",
+        "{} ({}) · {role} · {} → {} · {}h/day · {}h total{}{entered} · {}",
         project.map(|p| p.name.as_str()).unwrap_or("—"),
         project.map(|p| p.client.as_str()).unwrap_or(""),
         a.range.start.format("%Y-%m-%d"),
         a.range.end.format("%Y-%m-%d"),
         fmt_hours(total / days),
         fmt_hours(total),
+        differs.unwrap_or_default(),
         if a.hard { "hard" } else { "soft" },
     );
     if a.read_only {
@@ -624,4 +626,63 @@ pub fn allocation_detail(ws: &Workspace, a: &Allocation) -> String {
         s.push_str(&a.notes);
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::dates::parse_date;
+    use crate::domain::{Amount, DateRange, Id, Person, Resource, Roster, WeeklyCapacity};
+
+    fn one_allocation(server_total_minutes: Option<u32>) -> String {
+        let d = |s: &str| parse_date(s).unwrap();
+        let ws = Workspace::from_roster(Roster {
+            people: vec![Person {
+                id: Id::new("u"),
+                name: "Ada".into(),
+                email: String::new(),
+                role: "Engineer".into(),
+                weekly: WeeklyCapacity::STANDARD,
+                time_off: vec![],
+            }],
+            resources: vec![Resource {
+                id: Id::new("r"),
+                project_id: None,
+                person_id: Some(Id::new("u")),
+                role: "Engineer".into(),
+                label: String::new(),
+            }],
+            holidays: std::sync::Arc::new([d("2022-07-04")].into()),
+            ..Default::default()
+        });
+        let a = Allocation {
+            id: Id::new("a"),
+            resource_id: Id::new("r"),
+            project_id: None,
+            range: DateRange::new(d("2022-07-04"), d("2022-07-08")),
+            amount: Amount::HoursPerDay(8.0),
+            hard: true,
+            notes: String::new(),
+            read_only: false,
+            allocate_on_time_off: false,
+            server_total_minutes,
+            version: 1,
+        };
+        allocation_detail(&ws, &a)
+    }
+
+    #[test]
+    fn the_backends_total_is_shown_and_a_different_spread_is_marked() {
+        // Ruddr counts 4 July as a workday (the seed's 528 h for 66 weekdays); allot does not.
+        let s = one_allocation(Some(40 * 60));
+        assert!(s.contains("40h total (allot's calendar: 32h)"), "{s}");
+        let s = one_allocation(Some(32 * 60));
+        assert!(
+            s.contains("32h total (8h/day)") || s.contains("32h total ·"),
+            "{s}"
+        );
+        assert!(!s.contains("allot's calendar"), "{s}");
+        let s = one_allocation(None);
+        assert!(!s.contains("allot's calendar"), "{s}");
+    }
 }
