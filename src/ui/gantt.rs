@@ -115,29 +115,12 @@ fn header(
         Span::styled(pad(title, name_w), theme.header()),
         Span::raw("│"),
     ];
-    let mut carry = 0usize; // columns a long label already took
-    for (i, b) in buckets.iter().enumerate() {
+    top.extend(month_labels(zoom, buckets).into_iter().map(|(text, width)| match text {
+        Some(l) => Span::styled(pad(&l, width), theme.header()),
+        None => Span::raw(" ".repeat(width)),
+    }));
+    for b in buckets {
         let s = b.start;
-        let label = match zoom {
-            Zoom::Day | Zoom::Week
-                if i == 0
-                    || s.month() != add_days(s, -(b.len_days())).month()
-                    || (zoom == Zoom::Day && s.day() == 1) =>
-            {
-                Some(s.format("%b %Y").to_string())
-            }
-            Zoom::Month if i == 0 || s.month() == 1 => Some(s.format("%Y").to_string()),
-            _ => None,
-        };
-        match label {
-            Some(l) if carry == 0 => {
-                let span = l.len().div_ceil(cw) * cw;
-                carry = span / cw - 1;
-                top.push(Span::styled(pad(&l, span), theme.header()));
-            }
-            _ if carry > 0 => carry -= 1,
-            _ => top.push(Span::raw(" ".repeat(cw))),
-        }
         let text = match zoom {
             Zoom::Day => format!("{:>2}", s.day()),
             Zoom::Week => format!("W{:02}", s.iso_week().week()),
@@ -163,6 +146,51 @@ fn header(
         bottom.push(Span::styled(pad(&text, cw), style));
     }
     [Line::from(top), Line::from(bottom)]
+}
+
+/// The top header line as (label, columns) runs: a label where the month (the year at month
+/// zoom) changes, each cut to the columns before the next one, so a later month's name is never
+/// dropped for an earlier one's (a week belongs to the month of its Thursday, as ISO weeks do).
+fn month_labels(zoom: Zoom, buckets: &[DateRange]) -> Vec<(Option<String>, usize)> {
+    let cw = zoom.col_width() as usize;
+    let month_of = |b: &DateRange| match zoom {
+        Zoom::Week => add_days(b.start, 3),
+        Zoom::Day | Zoom::Month => b.start,
+    };
+    let starts: Vec<(usize, String)> = buckets
+        .iter()
+        .enumerate()
+        .filter_map(|(i, b)| {
+            let m = month_of(b);
+            let changed = |prev: &DateRange| match zoom {
+                Zoom::Month => month_of(prev).year() != m.year(),
+                _ => month_of(prev).month() != m.month(),
+            };
+            let new = i == 0 || changed(&buckets[i - 1]);
+            new.then(|| match zoom {
+                Zoom::Month => m.format("%Y").to_string(),
+                _ => m.format("%b %Y").to_string(),
+            })
+            .map(|l| (i, l))
+        })
+        .collect();
+    let mut out = Vec::new();
+    if let Some((first, _)) = starts.first() {
+        out.push((None, first * cw));
+    }
+    for (k, (i, label)) in starts.iter().enumerate() {
+        let end = starts.get(k + 1).map_or(buckets.len(), |(j, _)| *j);
+        let width = (end - i) * cw;
+        let fits = if label.chars().count() < width {
+            Some(label.clone())
+        } else {
+            // "Nov 2026" cut to "Nov" before the next month starts; nothing if even that won't fit.
+            let short: String = label.chars().take(3).collect();
+            (short.chars().count() < width).then_some(short)
+        };
+        out.push((fits, width));
+    }
+    out
 }
 
 fn draw_row(
@@ -632,7 +660,7 @@ pub fn allocation_detail(ws: &Workspace, a: &Allocation) -> String {
 mod tests {
     use super::*;
     use crate::domain::dates::parse_date;
-    use crate::domain::{Amount, DateRange, Id, Person, Resource, Roster, WeeklyCapacity};
+    use crate::domain::{Amount, DateRange, Id, Person, Resource, Roster, WeeklyCapacity, Zoom};
 
     fn one_allocation(server_total_minutes: Option<u32>) -> String {
         let d = |s: &str| parse_date(s).unwrap();
@@ -669,6 +697,46 @@ mod tests {
             version: 1,
         };
         allocation_detail(&ws, &a)
+    }
+
+    fn buckets(zoom: Zoom, from: &str, n: usize) -> Vec<DateRange> {
+        let mut b = zoom.bucket(parse_date(from).unwrap());
+        let mut out = vec![];
+        for _ in 0..n {
+            out.push(b);
+            b = zoom.bucket(crate::domain::dates::add_days(b.end, 1));
+        }
+        out
+    }
+
+    #[test]
+    fn every_month_that_starts_on_screen_is_named() {
+        // W49 (Nov 30 – Dec 6) is December's by its Thursday; W50–W53 were under "Nov 2026".
+        let got = month_labels(Zoom::Week, &buckets(Zoom::Week, "2026-11-30", 8));
+        assert_eq!(
+            got,
+            [
+                (None, 0),
+                (Some("Dec 2026".to_string()), 5 * 6),
+                (Some("Jan 2027".to_string()), 3 * 6)
+            ]
+        );
+        // A month with one week on screen keeps its short name; the next is not dropped.
+        let got = month_labels(Zoom::Week, &buckets(Zoom::Week, "2026-11-23", 3));
+        assert_eq!(got[1], (Some("Nov".to_string()), 6));
+        assert_eq!(got[2], (Some("Dec 2026".to_string()), 12));
+        // Day zoom: two days of November, then December.
+        let got = month_labels(Zoom::Day, &buckets(Zoom::Day, "2026-11-29", 10));
+        assert_eq!(got[1], (Some("Nov".to_string()), 6));
+        assert_eq!(got[2], (Some("Dec 2026".to_string()), 24));
+        // One day is too narrow for even "Nov": blank, and December still named.
+        let got = month_labels(Zoom::Day, &buckets(Zoom::Day, "2026-11-30", 10));
+        assert_eq!(got[1], (None, 3));
+        assert_eq!(got[2].0.as_deref(), Some("Dec 2026"));
+        // Month zoom names years.
+        let got = month_labels(Zoom::Month, &buckets(Zoom::Month, "2026-11-01", 4));
+        assert_eq!(got[1], (Some("2026".to_string()), 16));
+        assert_eq!(got[2], (Some("2027".to_string()), 16));
     }
 
     #[test]
