@@ -360,6 +360,11 @@ fn load_cells(
         };
         if shaded {
             pen.repeat('░', cw - 1, style);
+        } else if text.chars().count() == cw {
+            // "▲10" in a 3-column day cell: the spacer column is used rather than cutting the
+            // figure to "▲…" (the glyph carries the level where there is no colour).
+            pen.text_right(&text, cw, style);
+            continue;
         } else {
             pen.text_right(&text, cw - 1, style);
         }
