@@ -92,6 +92,16 @@ pub fn build_rows(
 }
 
 /// The parent row of `row`, if it is a child.
+/// The row of the other grouping that shows the same thing as `row`: a bar's project, or a
+/// project resource's person (or unnamed resource).
+pub fn counterpart(ws: &Workspace, row: &GanttRow) -> Option<GanttRow> {
+    match row {
+        GanttRow::Alloc(id) => ws.allocations.get(id)?.project_id.clone().map(GanttRow::Project),
+        GanttRow::Resource(id) => ws.row_key(id).map(GanttRow::Load),
+        GanttRow::Load(_) | GanttRow::Project(_) => None,
+    }
+}
+
 pub fn parent_of(ws: &Workspace, row: &GanttRow) -> Option<GanttRow> {
     match row {
         GanttRow::Alloc(id) => {

@@ -145,6 +145,8 @@ pub struct GanttView {
     /// The rows shown, rebuilt when data, grouping or expansion change.
     pub rows: Vec<GanttRow>,
     pub selected: usize,
+    /// The row that was selected in the other grouping, so `p` and back returns to it.
+    pub away: Option<GanttRow>,
     /// `v`: cells show scheduled hours against allocated ones.
     pub show_scheduled: bool,
 }
@@ -266,6 +268,7 @@ impl State {
                 expanded: BTreeSet::new(),
                 rows: Vec::new(),
                 selected: 0,
+                away: None,
                 show_scheduled: false,
             },
             requests: RequestsView::default(),

@@ -537,6 +537,28 @@ fn grouping_by_project_lists_projects_that_expand_into_resources() {
 }
 
 #[test]
+fn grouping_and_back_returns_to_the_row_and_a_bar_leads_to_its_project() {
+    let mut s = loaded();
+    update(&mut s, Action::ShowView(View::Gantt));
+    update(&mut s, Action::Down);
+    update(&mut s, Action::Open);
+    update(&mut s, Action::Down);
+    let bar = s.selected_gantt_row().cloned();
+    assert!(matches!(bar, Some(GanttRow::Alloc(_))), "{bar:?}");
+    let at = s.gantt.selected;
+    assert!(at > 0);
+    update(&mut s, Action::ToggleGrouping);
+    assert_eq!(
+        s.selected_gantt_row(),
+        Some(&GanttRow::Project(Id::new("p1"))),
+        "the bar's project"
+    );
+    update(&mut s, Action::ToggleGrouping);
+    assert_eq!(s.gantt.selected, at, "back where it was, not the top");
+    assert_eq!(s.selected_gantt_row().cloned(), bar);
+}
+
+#[test]
 fn zoom_steps_through_day_week_month_and_keeps_the_cursor_on_screen() {
     let mut s = loaded();
     sizes(&mut s);

@@ -314,8 +314,17 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                     Grouping::Person => Grouping::Project,
                     Grouping::Project => Grouping::Person,
                 };
-                state.gantt.selected = 0;
+                let here = state.selected_gantt_row().cloned();
+                let back = std::mem::replace(&mut state.gantt.away, here.clone());
                 rebuild_gantt(state);
+                // Where this grouping was left, else what shows the same thing, else the top.
+                let counterpart = here.and_then(|r| super::gantt::counterpart(&state.ws, &r));
+                let rows = &state.gantt.rows;
+                state.gantt.selected = [back, counterpart]
+                    .into_iter()
+                    .flatten()
+                    .find_map(|want| rows.iter().position(|r| *r == want))
+                    .unwrap_or(0);
             }
         }
         Action::FilterStart => {
