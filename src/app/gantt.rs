@@ -96,7 +96,12 @@ pub fn build_rows(
 /// project resource's person (or unnamed resource).
 pub fn counterpart(ws: &Workspace, row: &GanttRow) -> Option<GanttRow> {
     match row {
-        GanttRow::Alloc(id) => ws.allocations.get(id)?.project_id.clone().map(GanttRow::Project),
+        GanttRow::Alloc(id) => ws
+            .allocations
+            .get(id)?
+            .project_id
+            .clone()
+            .map(GanttRow::Project),
         GanttRow::Resource(id) => ws.row_key(id).map(GanttRow::Load),
         GanttRow::Load(_) | GanttRow::Project(_) => None,
     }

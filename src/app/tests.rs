@@ -559,6 +559,29 @@ fn grouping_and_back_returns_to_the_row_and_a_bar_leads_to_its_project() {
 }
 
 #[test]
+fn a_resize_through_a_narrow_size_keeps_weeks_before_the_cursor() {
+    let mut s = loaded();
+    sizes(&mut s);
+    update(&mut s, Action::ShowView(View::Gantt));
+    let (first, cursor) = (s.gantt.first, s.gantt.cursor);
+    assert!(first < cursor, "the demo opens with weeks before today");
+    update(&mut s, Action::Resize(30, 24));
+    update(&mut s, Action::Resize(80, 24));
+    assert_eq!(s.gantt.cursor, cursor);
+    assert_eq!(
+        s.gantt.first, first,
+        "the same context as before the resize"
+    );
+    update(&mut s, Action::Resize(160, 48));
+    let cols = geometry::gantt_cols(160, s.gantt.zoom) as i64;
+    assert_eq!(
+        s.gantt.zoom.index_of(s.gantt.first, s.gantt.cursor),
+        cols / 4,
+        "a quarter in at the new width"
+    );
+}
+
+#[test]
 fn zoom_steps_through_day_week_month_and_keeps_the_cursor_on_screen() {
     let mut s = loaded();
     sizes(&mut s);

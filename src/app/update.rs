@@ -69,6 +69,14 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Resize(w, h) => {
             state.size = (w, h);
+            // A resize (a window dragged through narrow sizes on its way) never leaves the
+            // cursor at the left edge with no weeks before it: it goes back a quarter in.
+            let g = &state.gantt;
+            let cols = gantt_cols(w, g.zoom) as i64;
+            let at = g.zoom.index_of(g.zoom.bucket_start(g.first), g.cursor);
+            if at < cols / 4 || at >= cols {
+                center_cursor(state);
+            }
             return scroll_time(state, 0);
         }
         Action::Up => move_selection(state, -1),

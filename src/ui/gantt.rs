@@ -115,10 +115,14 @@ fn header(
         Span::styled(pad(title, name_w), theme.header()),
         Span::raw("│"),
     ];
-    top.extend(month_labels(zoom, buckets).into_iter().map(|(text, width)| match text {
-        Some(l) => Span::styled(pad(&l, width), theme.header()),
-        None => Span::raw(" ".repeat(width)),
-    }));
+    top.extend(
+        month_labels(zoom, buckets)
+            .into_iter()
+            .map(|(text, width)| match text {
+                Some(l) => Span::styled(pad(&l, width), theme.header()),
+                None => Span::raw(" ".repeat(width)),
+            }),
+    );
     for b in buckets {
         let s = b.start;
         let text = match zoom {
