@@ -259,8 +259,16 @@ fn row_name(ws: &Workspace, row: &GanttRow, expanded: bool) -> String {
             let info = row_info(ws, key);
             let has_children = ws.by_row.get(key).is_some_and(|v| !v.is_empty());
             let fold = if has_children { fold } else { ' ' };
-            let unnamed = if info.unnamed { "○ " } else { "" };
-            format!("{fold}{unnamed}{}", info.name)
+            if info.unnamed {
+                // Two unnamed Engineers are told apart by their project (issue 16).
+                let role = if info.role.trim().is_empty() {
+                    "Unnamed"
+                } else {
+                    info.role
+                };
+                return format!("{fold}○ {role} · {}", info.project);
+            }
+            format!("{fold}{}", info.name)
         }
         GanttRow::Project(id) => {
             let p = ws.projects.get(id);
@@ -669,7 +677,9 @@ pub fn allocation_detail(ws: &Workspace, a: &Allocation) -> String {
 mod tests {
     use super::*;
     use crate::domain::dates::parse_date;
-    use crate::domain::{Amount, DateRange, Id, Person, Resource, Roster, WeeklyCapacity, Zoom};
+    use crate::domain::{
+        Amount, DateRange, Id, Person, Resource, Roster, RowKey, WeeklyCapacity, Zoom,
+    };
 
     fn one_allocation(server_total_minutes: Option<u32>) -> String {
         let d = |s: &str| parse_date(s).unwrap();
@@ -746,6 +756,30 @@ mod tests {
         let got = month_labels(Zoom::Month, &buckets(Zoom::Month, "2026-11-01", 4));
         assert_eq!(got[1], (Some("2026".to_string()), 16));
         assert_eq!(got[2], (Some("2027".to_string()), 16));
+    }
+
+    #[test]
+    fn unnamed_rows_name_their_role_and_project() {
+        let resource = |id: &str, project: &str| Resource {
+            id: Id::new(id),
+            project_id: Some(Id::new(project)),
+            person_id: None,
+            role: "Engineer".into(),
+            label: String::new(),
+        };
+        let project = |id: &str, name: &str| crate::domain::Project {
+            id: Id::new(id),
+            name: name.into(),
+            client: String::new(),
+        };
+        let ws = Workspace::from_roster(Roster {
+            projects: vec![project("p1", "Atlas"), project("p2", "Borealis")],
+            resources: vec![resource("r1", "p1"), resource("r2", "p2")],
+            ..Default::default()
+        });
+        let name = |id: &str| row_name(&ws, &GanttRow::Load(RowKey::Unnamed(Id::new(id))), false);
+        assert_eq!(name("r1").trim(), "○ Engineer · Atlas");
+        assert_eq!(name("r2").trim(), "○ Engineer · Borealis");
     }
 
     #[test]
