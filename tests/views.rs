@@ -4,7 +4,7 @@
 mod common;
 
 use allot::app::{Action, ThemeKind, View};
-use common::demo::{demo_state, draw, with};
+use common::demo::{DemoApp, demo_state, draw, with};
 use proptest::prelude::*;
 use std::sync::OnceLock;
 
@@ -105,11 +105,18 @@ fn gantt_at(
     w: u16,
     h: u16,
 ) -> ratatui::Terminal<ratatui::backend::TestBackend> {
-    let mut actions = vec![Action::ShowView(View::Gantt)];
-    actions.extend_from_slice(zoom_keys);
-    actions.extend([Action::Down, Action::Open]);
-    let state = with(demo(), w, h, &actions);
-    draw(&state, w, h)
+    // Through the store, so the allocations a zoom asks for are loaded (the screen shows
+    // loaded data, not "loading").
+    let mut app = DemoApp::new();
+    app.act(Action::Resize(w, h));
+    app.act(Action::ShowView(View::Gantt));
+    for a in zoom_keys {
+        app.act(a.clone());
+    }
+    app.act(Action::Down);
+    app.act(Action::Open);
+    assert!(app.state.pending.is_empty());
+    draw(&app.state, w, h)
 }
 
 const DAY: &[Action] = &[Action::ZoomIn];
@@ -271,4 +278,47 @@ fn a_backend_that_cannot_be_reached_says_so_in_full_80x24() {
     assert!(state.pending.is_empty());
     let terminal = draw(&state, 80, 24);
     insta::assert_snapshot!("unreachable_80x24", terminal.backend());
+}
+
+#[test]
+fn months_not_yet_loaded_are_marked_unknown_never_free() {
+    // Zoomed out with the wider load still on its way: the months past what is loaded show
+    // "?", and the status bar says what is loading.
+    let state = with(
+        demo(),
+        160,
+        48,
+        &[Action::ShowView(View::Gantt), Action::ZoomOut],
+    );
+    let loaded = state.ws.index.window().unwrap();
+    assert!(!state.pending.is_empty(), "a wider window is being loaded");
+    let screen = format!("{:?}", draw(&state, 160, 48).backend());
+    let aisha = screen
+        .lines()
+        .find(|l| l.contains("Aisha Rahman"))
+        .unwrap()
+        .to_string();
+    let cells: Vec<&str> = aisha
+        .split('│')
+        .nth(1)
+        .unwrap()
+        .trim_end_matches(',')
+        .trim_end_matches('"')
+        .split_whitespace()
+        .collect();
+    assert!(cells.contains(&"?"), "{aisha}");
+    assert!(screen.contains("loading allocations"), "{screen}");
+    // Every "?" lies outside the loaded window, and no cell outside it reads as free.
+    let first = state.gantt.first;
+    for (i, cell) in cells.iter().enumerate() {
+        let bucket =
+            allot::domain::Zoom::Month.bucket(allot::domain::dates::add_months(first, i as i32));
+        let inside = loaded.start <= bucket.start && bucket.end <= loaded.end;
+        assert_eq!(
+            *cell == "?",
+            !inside,
+            "month {} ({cell}) in {aisha}",
+            bucket.start
+        );
+    }
 }

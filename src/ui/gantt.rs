@@ -318,7 +318,20 @@ fn load_cells(
     let view = state.ws.row_view(key);
     let unit = if zoom == Zoom::Day { "" } else { "h" };
     let mut text = String::with_capacity(16);
+    // Outside the loaded window nothing is known: "?", never a free "·".
+    let loaded = state.ws.index.window();
+    let known = |b: &DateRange| loaded.is_some_and(|w| w.start <= b.start && b.end <= w.end);
     for (i, b) in buckets.iter().enumerate() {
+        if !known(b) {
+            let style = if cursor == Some(i) {
+                theme.dim().patch(theme.cursor())
+            } else {
+                theme.dim()
+            };
+            pen.text_right("?", cw - 1, style);
+            pen.repeat(' ', 1, style);
+            continue;
+        }
         let load = view.load_in(*b);
         if state.gantt.show_scheduled && with_capacity && zoom != Zoom::Day {
             // Scheduled hours in place of allocated ones, ≠ where the two differ by over an hour.
