@@ -31,7 +31,19 @@ fn demo_opens_shows_three_views_with_data_and_quits_cleanly() {
         screen.contains("Nov 2026") && screen.contains("▼W48"),
         "month and ISO week header with today marked:\n{screen}"
     );
-    assert!(screen.contains('h'), "load cells with hours:\n{screen}");
+    // A person's row holds load cells in hours ("28h", "•36h", "▲44h"), not only "·".
+    let hours_cell = |w: &str| {
+        w.trim_start_matches(['•', '▲', '≠'])
+            .strip_suffix('h')
+            .is_some_and(|n| n.parse::<f64>().is_ok())
+    };
+    assert!(
+        screen.lines().filter(|l| l.starts_with('▸')).any(|l| l
+            .split('│')
+            .nth(1)
+            .is_some_and(|cells| cells.split_whitespace().any(hours_cell))),
+        "load cells with hours:\n{screen}"
+    );
 
     app.send("3");
     let screen = app.wait_for("the request queue", |s| {

@@ -364,7 +364,11 @@ async fn allocations_are_created_one_or_in_bulk_changed_split_and_deleted() {
         .create_allocations(vec![new_alloc("999999", "2027-01-04", "2027-01-08", 600)])
         .await
         .unwrap_err();
-    assert!(!e.to_string().is_empty());
+    assert!(
+        matches!(&e, BackendError::Validation { field: Some(f), message }
+            if f == "resource_id" && message.contains("999999")),
+        "an unknown resource is refused naming the field and the id: {e:?}"
+    );
 }
 
 #[tokio::test]
@@ -405,6 +409,23 @@ async fn resources_are_added_named_and_removed() {
     assert_eq!(named.person_id, Some(person));
     let stored = sb.backend().roster().await.unwrap();
     assert!(stored.resources.iter().any(|x| x == &named), "in the store");
+    let unnamed = k
+        .update_resource(allot::domain::Resource {
+            person_id: None,
+            ..named.clone()
+        })
+        .await
+        .unwrap();
+    assert!(unnamed.is_unnamed(), "{unnamed:?}");
+    assert_eq!(unnamed.role, role, "the role stays");
+    let stored = sb.backend().roster().await.unwrap();
+    assert!(
+        stored
+            .resources
+            .iter()
+            .any(|x| x.id == named.id && x.is_unnamed()),
+        "un-named in the store"
+    );
 
     let unknown = k
         .create_resources(vec![NewResource {

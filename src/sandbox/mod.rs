@@ -123,6 +123,9 @@ pub(crate) struct Core {
     pub today: NaiveDate,
     pub faults: Faults,
     pub served: AtomicU64,
+    /// Requests being handled right now, and the most there have been at once.
+    in_flight: AtomicU64,
+    peak_in_flight: AtomicU64,
     pub cache: cache::Cache,
     /// Keeps the store's directory until the sandbox is gone.
     _dir: tempfile::TempDir,
@@ -210,6 +213,8 @@ impl Sandbox {
             today: config.today,
             faults: Faults::new(config.faults.clone()),
             served: AtomicU64::new(0),
+            in_flight: AtomicU64::new(0),
+            peak_in_flight: AtomicU64::new(0),
             _dir: dir,
         });
         // Read once now: seeded records date from the start, and the first request is quick.
@@ -273,6 +278,12 @@ impl Sandbox {
     /// HTTP requests handled so far, faulted and refused ones included.
     pub fn requests_served(&self) -> u64 {
         self.core.served.load(Ordering::Relaxed)
+    }
+
+    /// The most requests that were being handled at the same time, so a test can check how
+    /// concurrent a client really is.
+    pub fn peak_in_flight(&self) -> u64 {
+        self.core.peak_in_flight.load(Ordering::Relaxed)
     }
 
     /// How many times the sandbox has read the whole store (once at start, then once after
@@ -350,8 +361,26 @@ async fn reuse_reads(State(core): State<Arc<Core>>, req: Request, next: Next) ->
 /// Faults come before the token check, as a rate limiter in front of the API would; 429, 503
 /// and dropped connections happen before the request is handled (nothing is written), while a
 /// truncated answer is cut after the request was handled (a write did land).
+/// Counts a request in flight for as long as it lives.
+struct InFlight<'a>(&'a Core);
+
+impl<'a> InFlight<'a> {
+    fn enter(core: &'a Core) -> Self {
+        let now = core.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        core.peak_in_flight.fetch_max(now, Ordering::SeqCst);
+        InFlight(core)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 async fn gate(State(core): State<Arc<Core>>, req: Request, next: Next) -> Response {
     core.served.fetch_add(1, Ordering::Relaxed);
+    let _counted = InFlight::enter(&core);
     let tap = req
         .extensions()
         .get::<ConnectInfo<ConnTap>>()

@@ -2550,21 +2550,14 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn the_large_synthetic_workspace_still_seeds_quickly() {
+    async fn the_large_synthetic_workspace_seeds_whole() {
+        // How long it takes is a benchmark (`cargo bench --bench frames -- store`).
         let (_dir, b) = fresh();
         let data = synthetic(d(TODAY), 2_000, 100_000);
-        let started = std::time::Instant::now();
         b.seed(&data).unwrap();
-        let took = started.elapsed();
         let roster = b.roster().await.unwrap();
         assert_eq!(roster.resources.len(), 2_000);
         assert_eq!(roster.participations, data.roster.participations);
         assert_eq!(b.allocations(everything()).await.unwrap().len(), 100_000);
-        // Generous: a release build takes about a second, a debug build a few.
-        assert!(
-            took < std::time::Duration::from_secs(60),
-            "seeding took {took:?}"
-        );
-        eprintln!("seeding 2,000 resources and 100,000 allocations took {took:?}");
     }
 }
