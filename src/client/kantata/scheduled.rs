@@ -100,6 +100,10 @@ pub fn date_between(span: DateRange) -> String {
 ///   Assignments, by default. To filter these out, use the `current` parameter" (SAD GET);
 /// - `include_unnamed=true`: days of unnamed resources are left out otherwise ("Set to `False`
 ///   by default"), and allot plans unnamed resources too;
+/// - `in_unarchived_workspaces=false`: days in archived projects are left out otherwise
+///   ("default: true"), yet allot reads those projects' resources and allocations (the roster
+///   fetches archived projects that resources refer to), so their scheduled hours belong beside
+///   them. `in_unarchived_stories` keeps its default: an archived task's hours are not planned;
 /// - `order=id:asc`, documented here only among Kantata's lists (SAD `order`; capacity-apis.md
 ///   §7): an edit during the read does not move a day between pages, a new day lands last.
 pub fn query(span: DateRange) -> Vec<(&'static str, String)> {
@@ -107,6 +111,7 @@ pub fn query(span: DateRange) -> Vec<(&'static str, String)> {
         ("date_between", date_between(span)),
         ("current", "true".into()),
         ("include_unnamed", "true".into()),
+        ("in_unarchived_workspaces", "false".into()),
         ("include", INCLUDES.into()),
         ("order", "id:asc".into()),
     ]
@@ -319,11 +324,13 @@ mod tests {
     }
 
     #[test]
-    fn the_query_asks_for_active_assignments_unnamed_resources_and_the_assignment() {
+    fn the_query_asks_for_active_assignments_unnamed_resources_archived_projects_and_the_assignment()
+     {
         let q = query(DateRange::new(d("2026-11-23"), d("2026-11-29")));
         let get = |k| q.iter().find(|(n, _)| *n == k).map(|(_, v)| v.as_str());
         assert_eq!(get("current"), Some("true"));
         assert_eq!(get("include_unnamed"), Some("true"));
+        assert_eq!(get("in_unarchived_workspaces"), Some("false"));
         assert_eq!(get("include"), Some("assignment,workspace"));
         assert_eq!(get("date_between"), Some("2026-11-23:2026-11-29"));
         assert_eq!(get("order"), Some("id:asc"));
