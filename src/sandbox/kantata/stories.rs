@@ -37,6 +37,7 @@ use crate::sandbox::cache::{Snapshot, everything};
 use axum::extract::{Path, State};
 use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc};
 use serde_json::{Value, json};
+use std::sync::{Arc, Mutex, PoisonError, Weak};
 
 const KEY: &str = "story_allocation_days";
 
@@ -155,13 +156,33 @@ fn build(snap: &Snapshot, start: DateTime<Utc>, weeks: Vec<crate::domain::Schedu
     Days { assignments, days }
 }
 
-async fn days_of(core: &Core, snap: &Snapshot) -> Result<Days, ApiError> {
+/// The days built for each live snapshot: building them reads the store and walks every week
+/// (most of a page's cost), and a client pages through one listing of one snapshot. A
+/// snapshot's days never change (the store's scheduled hours have no writes); a dead
+/// snapshot's entry goes with the next build.
+static BUILT: Mutex<Vec<(Weak<Snapshot>, Arc<Days>)>> = Mutex::new(Vec::new());
+
+async fn days_of(core: &Core, snap: &Arc<Snapshot>) -> Result<Arc<Days>, ApiError> {
+    let lock = || BUILT.lock().unwrap_or_else(PoisonError::into_inner);
+    let of = |built: &[(Weak<Snapshot>, Arc<Days>)]| {
+        built
+            .iter()
+            .find(|(w, _)| w.upgrade().is_some_and(|s| Arc::ptr_eq(&s, snap)))
+            .map(|(_, d)| Arc::clone(d))
+    };
+    if let Some(days) = of(&lock()) {
+        return Ok(days);
+    }
     let weeks = core
         .backend
         .scheduled_hours(everything())
         .await
         .map_err(|e| ApiError::backend(e, format::kantata_field))?;
-    Ok(build(snap, core.cache.stamps.start(), weeks))
+    let days = Arc::new(build(snap, core.cache.stamps.start(), weeks));
+    let mut built = lock();
+    built.retain(|(w, _)| w.strong_count() > 0);
+    built.push((Arc::downgrade(snap), Arc::clone(&days)));
+    Ok(days)
 }
 
 // ---- filters ----------------------------------------------------------------------------------
@@ -211,12 +232,13 @@ fn flag_or(params: &Params, key: &str, default: bool) -> bool {
     }
 }
 
-/// Indices of the days `params` selects, in the order asked for.
-fn select(days: &Days, params: &Params) -> Result<Vec<usize>, ApiError> {
-    let (from, to) = match params.get("date_between") {
-        Some(v) => date_between(v)?,
-        None => (None, None),
-    };
+/// Indices of the days `params` selects (between `from` and `to`, its `date_between`), in the
+/// order asked for.
+fn select(
+    days: &Days,
+    params: &Params,
+    (from, to): (Option<NaiveDate>, Option<NaiveDate>),
+) -> Vec<usize> {
     let only = params.ids("only");
     let (assignee, assignment, story, workspace) = (
         one_id(params, "assignee_id"),
@@ -264,7 +286,7 @@ fn select(days: &Days, params: &Params) -> Result<Vec<usize>, ApiError> {
         .map(|(i, _)| i)
         .collect();
     sort(&mut view, &days.days, pick_order(params));
-    Ok(view)
+    view
 }
 
 // ---- order ------------------------------------------------------------------------------------
@@ -371,9 +393,13 @@ fn put(env: &mut Envelope<'_>, snap: &Snapshot, days: &Days, d: &StoryDay) {
 /// GET `/story_allocation_days`: paged at `per_page` ≤ 200 (SAD `per_page`, default 20,
 /// maximum 200; [`Paging`]).
 pub(super) async fn list(State(core): Shared, params: Params) -> ApiResult {
+    let between = match params.get("date_between") {
+        Some(v) => date_between(v)?,
+        None => (None, None),
+    };
     let snap = snapshot(&core).await?;
     let days = days_of(&core, &snap).await?;
-    let view = select(&days, &params)?;
+    let view = snap.view(params.view_key(KEY), |_| select(&days, &params, between));
     let paging = Paging::of(&params);
     debug_assert!(paging.per_page <= MAX_PER_PAGE);
     let mut env = Envelope::new(&snap, &core, &params);
