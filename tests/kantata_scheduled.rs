@@ -543,3 +543,56 @@ async fn pages_are_at_most_200_and_count_the_whole_listing() {
     let ids: BTreeSet<u64> = every.iter().map(id_of).collect();
     assert_eq!(ids.len(), every.len(), "each day once");
 }
+
+#[tokio::test]
+async fn a_day_by_id_and_the_assignment_story_and_only_filters() {
+    let (sb, _) = sandbox().await;
+    let api = Api::new(&sb);
+    let v = api
+        .get("date_between=2026-11-30:2026-11-30&include=assignment,story&per_page=1")
+        .await;
+    let day = days(&v).pop().unwrap();
+    let (id, assignment, story) = (
+        field(&day, "id"),
+        field(&day, "assignment_id"),
+        field(&day, "story_id"),
+    );
+    for filter in [
+        format!("assignment_id={assignment}"),
+        format!("story_id={story}"),
+    ] {
+        let (of, _) = api.all(&format!("{filter}&include=assignment,story")).await;
+        assert!(of.len() > 1, "{filter}");
+        assert!(of.iter().any(|x| field(x, "id") == id), "{filter}");
+        assert!(
+            of.iter()
+                .all(|x| field(x, "assignment_id") == assignment && field(x, "story_id") == story),
+            "{filter}"
+        );
+    }
+    let only = api.get(&format!("only={id}")).await;
+    assert_eq!(days(&only).len(), 1);
+    assert_eq!(field(&days(&only)[0], "id"), id);
+
+    let one = |path: String| {
+        let (http, token) = (api.http.clone(), api.token.clone());
+        async move {
+            let r = http.get(path).bearer_auth(token).send().await.unwrap();
+            let status = r.status();
+            (
+                status,
+                serde_json::from_str::<Value>(&r.text().await.unwrap()).unwrap(),
+            )
+        }
+    };
+    let (status, shown) = one(format!("{}/story_allocation_days/{id}.json", api.url)).await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    let shown = days(&shown).pop().unwrap();
+    assert_eq!(
+        (field(&shown, "id"), &shown["minutes"]),
+        (id, &day["minutes"])
+    );
+    assert!(shown.get("assignment_id").is_none(), "only with include");
+    let (status, v) = one(format!("{}/story_allocation_days/9.json", api.url)).await;
+    assert_eq!(status, reqwest::StatusCode::NOT_FOUND, "{v}");
+}

@@ -115,7 +115,7 @@ fn build(snap: &Snapshot, start: DateTime<Utc>, weeks: Vec<crate::domain::Schedu
                 assignments.len() - 1
             };
             let active = add(1, true);
-            let former = (n % 5 == 0).then(|| add(2, false));
+            let former = n.is_multiple_of(5).then(|| add(2, false));
             (active, former)
         });
         let calendar = snap.calendar_of(&resource.id);
