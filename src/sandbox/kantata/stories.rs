@@ -49,6 +49,8 @@ struct Assignment {
     current: bool,
     /// "The calculated sum of the assignment's Story Allocation Day minutes" (SAD `Assignment`).
     allocated: u64,
+    created: DateTime<Utc>,
+    updated: DateTime<Utc>,
 }
 
 struct StoryDay {
@@ -69,11 +71,15 @@ struct Days {
 
 /// Ids: the resource's number with a digit for the assignment (1 active, 2 former) and its
 /// task (3, 4); a day's is its assignment's followed by its date (six digits of days from the
-/// Common Era). A resource id that is not a number gets a stable number from its text.
+/// Common Era). A resource id that is not a number below 10⁹ gets a stable number from its
+/// text (so a day's id stays within a u64).
 fn number_of(resource: &Id) -> u64 {
-    resource.as_number().unwrap_or_else(|| {
-        crate::client::fingerprint(resource.as_str()).rem_euclid(1_000_000_000) as u64
-    })
+    resource
+        .as_number()
+        .filter(|&n| n < 1_000_000_000)
+        .unwrap_or_else(|| {
+            crate::client::fingerprint(resource.as_str()).rem_euclid(1_000_000_000) as u64
+        })
 }
 
 fn day_id(assignment: u64, date: NaiveDate) -> u64 {
@@ -105,12 +111,16 @@ fn build(snap: &Snapshot, start: DateTime<Utc>, weeks: Vec<crate::domain::Schedu
         let n = number_of(&resource.id);
         let &mut (active, former) = of_resource.entry(resource.id.clone()).or_insert_with(|| {
             let mut add = |digit: u64, current: bool| {
+                let id = n * 10 + digit;
+                let (created, updated) = stamp(id);
                 assignments.push(Assignment {
-                    id: Id::from(n * 10 + digit),
-                    story: Id::from(n * 10 + digit + 2),
+                    id: Id::from(id),
+                    story: Id::from(id + 2),
                     resource: resource.clone(),
                     current,
                     allocated: 0,
+                    created,
+                    updated,
                 });
                 assignments.len() - 1
             };
@@ -119,10 +129,8 @@ fn build(snap: &Snapshot, start: DateTime<Utc>, weeks: Vec<crate::domain::Schedu
             (active, former)
         });
         let calendar = snap.calendar_of(&resource.id);
-        let week: Vec<NaiveDate> = (0..7).map(|i| add_days(w.monday, i)).collect();
-        let mut working: Vec<NaiveDate> = week
-            .iter()
-            .copied()
+        let mut working: Vec<NaiveDate> = (0..7)
+            .map(|i| add_days(w.monday, i))
             .filter(|d| calendar.capacity(*d) > 0)
             .collect();
         if working.is_empty() {
@@ -226,9 +234,9 @@ fn one_id(params: &Params, key: &str) -> Option<Id> {
 
 /// A boolean filter with a documented default (`include_unnamed` false, `in_unarchived_*` true).
 fn flag_or(params: &Params, key: &str, default: bool) -> bool {
-    match params.get(key).map(|v| v.trim().to_ascii_lowercase()) {
+    match params.get(key) {
         None => default,
-        Some(v) => matches!(v.as_str(), "true" | "1" | "yes" | "t"),
+        Some(_) => params.flag(key),
     }
 }
 
@@ -359,8 +367,8 @@ fn put(env: &mut Envelope<'_>, snap: &Snapshot, days: &Days, d: &StoryDay) {
             "resource_id": int_id(&a.resource.id),
             "current": a.current,
             "allocated_minutes": a.allocated,
-            "created_at": time(d.created.min(d.updated)),
-            "updated_at": time(d.updated),
+            "created_at": time(a.created),
+            "updated_at": time(a.updated),
         });
         env.include("assignments", &a.id, |_| object);
     }
