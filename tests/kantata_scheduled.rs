@@ -272,6 +272,53 @@ fn scheduled_hours_that_arrive_before_the_people_are_kept() {
     assert_eq!(got, want);
 }
 
+/// The real binary on the sandbox: `v` in the Gantt shows the first person's scheduled hours
+/// for this week as the store has them, with `≠` marks, however the first loads interleave.
+#[test]
+fn v_in_the_planner_on_kantata_shows_the_stores_scheduled_hours() {
+    use allot::domain::model::fmt_hours;
+    let (rt, sb) = common::sandbox::sandbox(Dialect::Kantata);
+    let store = sb.backend().clone();
+    let roster = rt.block_on(store.roster()).unwrap();
+    let aisha = roster
+        .people
+        .iter()
+        .find(|p| p.name == "Aisha Rahman")
+        .unwrap();
+    let hers: BTreeSet<&Id> = roster
+        .resources
+        .iter()
+        .filter(|r| r.person_id.as_ref() == Some(&aisha.id))
+        .map(|r| &r.id)
+        .collect();
+    let week = DateRange::day(today());
+    let minutes: u64 = rt
+        .block_on(store.scheduled_hours(week))
+        .unwrap()
+        .iter()
+        .filter(|w| hers.contains(&w.resource_id))
+        .map(|w| u64::from(w.minutes))
+        .sum();
+    assert!(minutes > 0, "the demo schedules her this week");
+    let want = "Aisha Rahman · week 48 (2026-11-23) · ";
+    let scheduled = format!(" · scheduled {}h", fmt_hours(minutes));
+
+    let home = tempfile::tempdir().unwrap();
+    let mut app = common::sandbox::planner_on(&sb, home.path());
+    app.wait_for("the people and the backend's name", |s| {
+        s.contains("● Aisha Rahman") && s.contains("kantata · Kantata OX")
+    });
+    app.send("2");
+    app.wait_for_text(want);
+    app.send("v");
+    let screen = app.wait_for("her scheduled hours", |s| {
+        s.contains("Showing scheduled hours") && s.contains(&scheduled)
+    });
+    assert!(screen.contains('≠'), "{screen}");
+    app.send("q");
+    assert_eq!(app.wait_exit(), 0);
+}
+
 // ---- the sandbox's /story_allocation_days ----------------------------------------------------
 
 struct Api {
