@@ -351,6 +351,9 @@ fn select_a_bar(app: &mut PtyApp) {
     app.wait_for("the people and the backend", |s| {
         s.contains("● Liam O'Connor") && s.contains("kantata · Kantata OX")
     });
+    // Every first load over (scheduled hours take a few pages), so the status bar shows the
+    // write the test sends, not a load still under way.
+    app.wait_for("the first loads to finish", |s| !s.contains("⟳ loading"));
     app.send("/liam\rl");
     app.wait_for_text("Liam O'Connor · week 48");
     app.send(" ");

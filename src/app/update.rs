@@ -378,8 +378,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                         .collect();
                     let allocations = std::mem::take(&mut state.ws.allocations);
                     let requests = std::mem::take(&mut state.ws.requests);
+                    // Scheduled hours may have come first (the loads run at once).
+                    let scheduled = std::mem::take(&mut state.ws.scheduled);
                     state.ws = Workspace::from_roster(roster);
                     state.ws.requests = requests;
+                    state.ws.scheduled = scheduled;
                     state
                         .ws
                         .set_allocations(state.window, allocations.into_values().collect());

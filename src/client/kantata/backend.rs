@@ -7,6 +7,7 @@
 use super::decode::{self, Page, WireAllocation, WireResource, WireResourceRequest};
 use super::encode::{self, RequestResource};
 use super::http::{Http, HttpConfig};
+use super::scheduled;
 use crate::client::transport;
 use crate::client::{
     Backend, BackendError, BackendKind, BackendResult, NewAllocation, NewRequest, NewResource,
@@ -687,13 +688,19 @@ impl Backend for KantataBackend {
         .map(|_| ())
     }
 
+    /// Story allocation days of the weeks starting in `window`, per workspace resource
+    /// (`scheduled.rs`).
     async fn scheduled_hours(
         &self,
-        _window: DateRange,
+        window: DateRange,
     ) -> BackendResult<Vec<crate::domain::ScheduledWeek>> {
-        Err(BackendError::Unsupported(
-            "allot does not read Kantata's task-level scheduled hours yet; M still asks Kantata to make allocations from them".into(),
-        ))
+        let Some(span) = scheduled::span(window) else {
+            return Ok(Vec::new());
+        };
+        let query = scheduled::query(span);
+        let query: Vec<(&str, &str)> = query.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let days = self.all(scheduled::PATH, &query, scheduled::days).await?;
+        Ok(scheduled::weeks(days, window))
     }
 
     /// Asks Kantata to make allocations from the resources' scheduled hours (weekly, equal

@@ -1,7 +1,8 @@
 //! Kantata OX (formerly Mavenlink) API v1: response decoding, request bodies, the HTTP client
-//! (paging, retries) and the [`backend::KantataBackend`] over them.
+//! (paging, retries), scheduled hours from story allocation days and the [`backend::KantataBackend`] over them.
 
 pub mod backend;
 pub mod decode;
 pub mod encode;
 pub mod http;
+pub mod scheduled;

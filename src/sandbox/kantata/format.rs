@@ -529,16 +529,16 @@ pub fn path_id(raw: &str, what: &str) -> Result<Id, ApiError> {
 
 // ---- the envelope and the objects -----------------------------------------------------------
 
-fn time(t: DateTime<Utc>) -> String {
+pub(super) fn time(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-fn day(d: NaiveDate) -> String {
+pub(super) fn day(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
 /// An id Kantata types as an integer (`workspace_id` on a workspace resource).
-fn int_id(id: &Id) -> Value {
+pub(super) fn int_id(id: &Id) -> Value {
     id.as_number()
         .map(Value::from)
         .unwrap_or_else(|| Value::String(id.to_string()))
@@ -565,11 +565,11 @@ impl<'a> Envelope<'a> {
         }
     }
 
-    fn wants(&self, include: &str) -> bool {
+    pub(super) fn wants(&self, include: &str) -> bool {
         self.includes.contains(include)
     }
 
-    fn result(&mut self, key: &'static str, id: &Id, object: Value) {
+    pub(super) fn result(&mut self, key: &'static str, id: &Id, object: Value) {
         self.results.push(json!({"key": key, "id": id.as_str()}));
         self.objects
             .entry(key)
@@ -578,7 +578,12 @@ impl<'a> Envelope<'a> {
     }
 
     /// An included object; a canonical one of the same key and id wins.
-    fn include(&mut self, key: &'static str, id: &Id, make: impl FnOnce(&Self) -> Value) {
+    pub(super) fn include(
+        &mut self,
+        key: &'static str,
+        id: &Id,
+        make: impl FnOnce(&Self) -> Value,
+    ) {
         // Archived projects and disabled users are hidden beside other objects too (see
         // `hides_project`, `hides_user`): the id stays, the object is left out.
         let no_flags = Params(Vec::new());
@@ -829,7 +834,7 @@ impl<'a> Envelope<'a> {
     }
 }
 
-fn workspace_object(p: &Project) -> Value {
+pub(super) fn workspace_object(p: &Project) -> Value {
     json!({
         "id": p.id.as_str(),
         "title": p.name,

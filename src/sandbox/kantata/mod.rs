@@ -8,6 +8,7 @@
 
 mod format;
 mod order;
+mod stories;
 mod writes;
 
 pub(super) use format::error;
@@ -80,6 +81,8 @@ pub(super) fn router() -> Router<Arc<Core>> {
             "/resource_requests/{id}/update_approver",
             put(writes::update_approver),
         ),
+        ("/story_allocation_days", get(stories::list)),
+        ("/story_allocation_days/{id}", get(stories::one)),
     ];
     let mut router = Router::new();
     for (path, methods) in routes {
