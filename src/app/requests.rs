@@ -8,6 +8,8 @@ use crate::client::sanitize::typable;
 use crate::client::{BackendError, Resolution};
 use crate::domain::dates::{add_days, week_start};
 use crate::domain::load::{LoadLevel, allocation_daily, load_level};
+use crate::domain::impact::{approval_hardens, impact_span};
+use crate::domain::model::fmt_hours;
 use crate::domain::{
     Allocation, DateRange, Id, Request, RequestStatus, Resource, RowKey, Workspace,
 };
@@ -151,8 +153,13 @@ pub fn rebuild_queue(state: &mut State) {
     rows.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
     match view.sort {
         RequestSort::Age => {}
-        RequestSort::Start => rows.sort_by_key(|r| r.period.start),
+        // Requests with no dates at all (nothing to harden, no period) come last.
+        RequestSort::Start => rows.sort_by_cached_key(|r| {
+            let span = impact_span(ws, r);
+            (span.is_none(), span.map(|s| s.start))
+        }),
         RequestSort::Project => rows.sort_by_cached_key(|r| project_of(ws, r).to_lowercase()),
+        // Kantata's requests state no share; they come after those that do.
         RequestSort::Percentage => rows.sort_by_key(|r| std::cmp::Reverse(r.percentage)),
     }
     state.queue = rows.into_iter().map(|r| r.id.clone()).collect();
@@ -170,34 +177,6 @@ pub fn project_of<'a>(ws: &'a Workspace, r: &Request) -> &'a str {
     )
 }
 
-/// The allocations that hold a request's dates: those of its resource that overlap the period.
-pub fn requested_allocations<'a>(ws: &'a Workspace, r: &Request) -> Vec<&'a Allocation> {
-    let Some(key) = ws.row_key(&r.resource_id) else {
-        return Vec::new();
-    };
-    ws.allocations_of(&key)
-        .into_iter()
-        .filter(|a| a.resource_id == r.resource_id && a.range.overlaps(&r.period))
-        .collect()
-}
-
-/// Requested hours (minutes), spread on the resource's own calendar.
-pub fn requested_minutes(ws: &Workspace, r: &Request) -> u64 {
-    let Some(key) = ws.row_key(&r.resource_id) else {
-        return 0;
-    };
-    let cal = ws.calendar_for(&key);
-    requested_allocations(ws, r)
-        .iter()
-        .map(|a| {
-            allocation_daily(a, &cal)
-                .iter()
-                .map(|m| *m as u64)
-                .sum::<u64>()
-        })
-        .sum()
-}
-
 /// One week of an impact preview.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ImpactWeek {
@@ -207,9 +186,14 @@ pub struct ImpactWeek {
     pub level: LoadLevel,
 }
 
-/// A person's weekly load over the request's period with the request applied: for an unnamed
-/// resource, its allocations moved onto `person`; for a named one, as it stands.
+/// A person's weekly load over the request's impact span (its period, else the allocations
+/// approval hardens) once approved: for an unnamed resource, its allocations moved onto
+/// `person` (naming moves them all); for a named one, as it stands (soft and hard count alike
+/// in the load, so hardening changes no figure). Empty when there is no span.
 pub fn impact(ws: &Workspace, r: &Request, person: &Id) -> Vec<ImpactWeek> {
+    let Some(span) = impact_span(ws, r) else {
+        return Vec::new();
+    };
     let key = RowKey::Person(person.clone());
     let view = ws.row_view(&key);
     let unnamed = ws
@@ -218,7 +202,7 @@ pub fn impact(ws: &Workspace, r: &Request, person: &Id) -> Vec<ImpactWeek> {
         .is_some_and(Resource::is_unnamed);
     let cal = ws.calendar_for(&key);
     let added: Vec<(DateRange, Vec<u32>)> = if unnamed {
-        requested_allocations(ws, r)
+        requested_or_all(ws, r)
             .iter()
             .map(|a| (a.range, allocation_daily(a, &cal)))
             .collect()
@@ -226,8 +210,8 @@ pub fn impact(ws: &Workspace, r: &Request, person: &Id) -> Vec<ImpactWeek> {
         Vec::new()
     };
     let mut weeks = Vec::new();
-    let mut monday = week_start(r.period.start);
-    while monday <= r.period.end && weeks.len() < 60 {
+    let mut monday = week_start(span.start);
+    while monday <= span.end && weeks.len() < 60 {
         let week = DateRange::new(monday, add_days(monday, 6));
         let extra: u64 = added
             .iter()
@@ -252,8 +236,19 @@ pub fn impact(ws: &Workspace, r: &Request, person: &Id) -> Vec<ImpactWeek> {
     weeks
 }
 
+/// A person's free minutes (capacity minus load, before the request) over the request's impact
+/// span; 0 when it has none.
+pub fn free_for(ws: &Workspace, r: &Request, person: &Id) -> i64 {
+    let Some(span) = impact_span(ws, r) else {
+        return 0;
+    };
+    let key = RowKey::Person(person.clone());
+    let view = ws.row_view(&key);
+    view.capacity_in(span) as i64 - view.load_in(span) as i64
+}
+
 /// People to staff an unnamed resource with: those with its role first, then everyone, each
-/// group by most free capacity over the period (capacity minus load, before the request).
+/// group by most free capacity over the impact span ([`free_for`]).
 pub fn candidates(ws: &Workspace, r: &Request) -> Vec<(Id, i64)> {
     let role = ws
         .resources
@@ -264,9 +259,7 @@ pub fn candidates(ws: &Workspace, r: &Request) -> Vec<(Id, i64)> {
         .people
         .values()
         .map(|p| {
-            let key = RowKey::Person(p.id.clone());
-            let view = ws.row_view(&key);
-            let free = view.capacity_in(r.period) as i64 - view.load_in(r.period) as i64;
+            let free = free_for(ws, r, &p.id);
             let same_role = !role.is_empty()
                 && (p.role.to_lowercase().contains(&role) || role.contains(&p.role.to_lowercase()));
             (!same_role, -free, p.name.to_lowercase(), p.id.clone())
@@ -305,6 +298,24 @@ fn describe(ws: &Workspace, id: &Id) -> String {
         None => "?".into(),
     };
     format!("#{id} {} · {who}", project_of(ws, r))
+}
+
+/// What approving `id` does to allocations, for the confirmation: " · makes 2 allocations
+/// hard (84h)", or " · changes no allocation" (only those in the loaded window are known).
+fn hardens_note(ws: &Workspace, id: &Id, soft: bool) -> String {
+    let Some(r) = ws.requests.get(id) else {
+        return String::new();
+    };
+    let hardened = approval_hardens(ws, r);
+    match hardened.len() {
+        _ if soft => String::new(),
+        0 => " · changes no allocation".into(),
+        n => format!(
+            " · makes {n} allocation{} hard ({}h)",
+            if n == 1 { "" } else { "s" },
+            fmt_hours(hardened.iter().map(|h| h.minutes).sum())
+        ),
+    }
 }
 
 /// Refuses requests that are not pending, naming them.
@@ -395,8 +406,13 @@ fn next_approval(
     let parts: Vec<String> = decided
         .iter()
         .map(|(id, user)| match user {
-            Some(u) => format!("{} → {} ({kind})", describe(ws, id), ws.person_name(u)),
-            None => describe(ws, id),
+            Some(u) => format!(
+                "{} → {} ({kind}){}",
+                describe(ws, id),
+                ws.person_name(u),
+                hardens_note(ws, id, soft)
+            ),
+            None => format!("{}{}", describe(ws, id), hardens_note(ws, id, soft)),
         })
         .collect();
     let question = match parts.as_slice() {
@@ -621,15 +637,25 @@ pub fn resolve(state: &mut State, items: Vec<(Id, Resolution)>) -> Vec<Effect> {
         if let Some(r) = state.ws.requests.get_mut(&id) {
             r.status = how.status();
         }
-        if let (
-            Resolution::Approve {
-                user_id: Some(user),
-                soft,
-            },
-            Some(res),
-        ) = (&how, &resource)
-        {
-            name_resource(state, &res.id, Some(user.clone()), Some(!*soft));
+        // Shown as the backend will store it: naming moves the allocations and sets them
+        // hard or soft; approving a named resource's request hardens its soft ones
+        // (`domain::impact`).
+        match (&how, &resource) {
+            (
+                Resolution::Approve {
+                    user_id: Some(user),
+                    soft,
+                },
+                Some(res),
+            ) => name_resource(state, &res.id, Some(user.clone()), Some(!*soft)),
+            (
+                Resolution::Approve {
+                    user_id: None,
+                    soft: false,
+                },
+                Some(res),
+            ) => name_resource(state, &res.id, res.person_id.clone(), Some(true)),
+            _ => {}
         }
         state.requests.failures.remove(&id);
         effects.push(state.start(Effect::Resolve { id, how }));
