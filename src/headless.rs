@@ -340,7 +340,8 @@ fn period(q: &Request) -> String {
         .unwrap_or_else(|| "-".into())
 }
 
-/// "2 (83.8h) 2026-12-28..2027-01-22", or "none".
+/// What approving hardens: "2 (83.8h) 2026-12-28..2027-01-22" (how many allocations, their
+/// hours, their span), or "none".
 fn hardens_text(hardened: &[Hardened]) -> String {
     match span_of(hardened) {
         Some(span) => format!(
@@ -380,7 +381,7 @@ fn write_table(
         "RESOURCE",
         "PERIOD",
         "PCT",
-        "APPROVAL HARDENS",
+        "HARDENS",
         "REQUESTER",
         "APPROVERS",
         "STATUS",
