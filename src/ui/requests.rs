@@ -62,7 +62,8 @@ struct Columns {
 }
 
 const AGE: usize = 5;
-const PERIOD: usize = 19;
+/// "2026-12-07 → 02-05" or "hardens 12-07→02-05", and a space.
+const PERIOD: usize = 20;
 const AMOUNT: usize = 10;
 
 fn columns(width: usize) -> Columns {
@@ -273,8 +274,15 @@ fn impact_lines(
             .unwrap_or_else(|| "off".into());
         let text = format!("W{} {}{pct}", w.monday.format("%V"), level_glyph(w.level));
         let len = text.chars().count() + 1;
-        if used + len > width {
-            if lines.len() + 1 == max_lines {
+        let last_line = lines.len() + 1 == max_lines;
+        // On the last line, room is kept for "+N weeks" while weeks remain after this one.
+        let tag = if last_line && i + 1 < weeks.len() {
+            10
+        } else {
+            0
+        };
+        if used + len + tag > width {
+            if last_line {
                 spans.push(Span::styled(
                     format!("+{} weeks", weeks.len() - i),
                     theme.dim(),
@@ -366,7 +374,10 @@ fn render_detail(state: &State, theme: &Theme, r: &Request, f: &mut Frame, area:
             .into_iter()
             .for_each(|l| lines.push(l));
     }
+    let weeks = person.as_ref().map(|p| impact(ws, r, p)).unwrap_or_default();
     match person {
+        // No weeks: neither a period nor anything to harden, so no load to show.
+        Some(_) if weeks.is_empty() => {}
         Some(person) if room(&lines) > 1 => {
             let when = if r.status.is_pending() {
                 "after approval"
@@ -384,7 +395,7 @@ fn render_detail(state: &State, theme: &Theme, r: &Request, f: &mut Frame, area:
                 theme.dim(),
             ));
             let room = room(&lines).max(1);
-            lines.extend(impact_lines(&impact(ws, r, &person), theme, w, room));
+            lines.extend(impact_lines(&weeks, theme, w, room));
         }
         None if r.status.is_pending() && room(&lines) > 1 => {
             lines.push(Line::styled(
@@ -432,21 +443,26 @@ fn hardens_lines(
         .window()
         .map(|d| format!("{}..{}", d.start, d.end))
         .unwrap_or_else(|| "the loaded window".into());
-    let head = match (r.period, hardened.is_empty()) {
-        (None, false) => format!(
-            "{} requests carry no period; approving makes these allocations hard:",
-            state.backend.name()
+    let head = match r.period {
+        None => format!(
+            "{} requests carry no period; approving makes {} hard:",
+            state.backend.name(),
+            if hardened.is_empty() {
+                "no allocation"
+            } else {
+                "these allocations"
+            }
         ),
-        (None, true) => format!(
-            "{} requests carry no period; approving makes no allocation hard: this resource has no soft allocation in {window}.",
-            state.backend.name()
-        ),
-        (Some(_), false) => "Approving makes these allocations hard:".into(),
-        (Some(_), true) => format!(
-            "Approving changes no allocation: this resource has no soft allocation in {window}."
-        ),
+        Some(_) if hardened.is_empty() => "Approving makes no allocation hard:".into(),
+        Some(_) => "Approving makes these allocations hard:".into(),
     };
     let mut lines = vec![Line::styled(truncate(&head, w), theme.dim())];
+    if hardened.is_empty() {
+        lines.push(Line::raw(truncate(
+            &format!("  none: this resource has no soft allocation in {window}"),
+            w,
+        )));
+    }
     let total: u64 = hardened.iter().map(|h| h.minutes).sum();
     for (i, h) in hardened.iter().enumerate() {
         if lines.len() + 1 == max && i + 1 < hardened.len() {
