@@ -139,7 +139,10 @@ mod tests {
             resources: vec![res("1", Some("u")), res("2", Some("u")), res("3", None)],
             ..Default::default()
         });
-        ws.set_allocations(DateRange::new(d("2026-11-02"), d("2027-03-28")), allocations);
+        ws.set_allocations(
+            DateRange::new(d("2026-11-02"), d("2027-03-28")),
+            allocations,
+        );
         ws
     }
 
@@ -170,7 +173,14 @@ mod tests {
 
     #[test]
     fn a_request_with_nothing_soft_hardens_nothing_and_has_no_span() {
-        let ws = workspace(vec![alloc("h", "1", "2026-11-30", "2026-12-27", 4800, true)]);
+        let ws = workspace(vec![alloc(
+            "h",
+            "1",
+            "2026-11-30",
+            "2026-12-27",
+            4800,
+            true,
+        )]);
         let r = request("1", None, None);
         assert!(approval_hardens(&ws, &r).is_empty());
         assert_eq!(impact_span(&ws, &r), None, "never a guessed period");
@@ -178,7 +188,14 @@ mod tests {
 
     #[test]
     fn a_stated_period_is_the_span_and_asks_its_share_of_capacity() {
-        let ws = workspace(vec![alloc("a", "3", "2026-12-07", "2026-12-18", 2400, false)]);
+        let ws = workspace(vec![alloc(
+            "a",
+            "3",
+            "2026-12-07",
+            "2026-12-18",
+            2400,
+            false,
+        )]);
         // Two weeks of 8 h weekdays at 60%: 0.6 × 80 h = 48 h.
         let period = DateRange::new(d("2026-12-07"), d("2026-12-20"));
         let r = request("3", Some(period), Some(60));

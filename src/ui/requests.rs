@@ -191,11 +191,7 @@ fn status_text(s: RequestStatus) -> &'static str {
 /// approving hardens, marked as such, else "—". Never a guessed period.
 fn period_cell(r: &Request, hardened: &[Hardened]) -> String {
     match (r.period, span_of(hardened)) {
-        (Some(p), _) => format!(
-            "{} → {}",
-            p.start.format("%Y-%m-%d"),
-            p.end.format("%m-%d")
-        ),
+        (Some(p), _) => format!("{} → {}", p.start.format("%Y-%m-%d"), p.end.format("%m-%d")),
         (None, Some(span)) => format!(
             "hardens {}→{}",
             span.start.format("%m-%d"),
@@ -370,11 +366,21 @@ fn render_detail(state: &State, theme: &Theme, r: &Request, f: &mut Frame, area:
         let hardened = approval_hardens(ws, r);
         // Keep two lines for the load (or candidates) under the allocations.
         let keep = if hardened.is_empty() { 0 } else { 2 };
-        hardens_lines(state, r, &hardened, theme, w, room(&lines).saturating_sub(keep))
-            .into_iter()
-            .for_each(|l| lines.push(l));
+        hardens_lines(
+            state,
+            r,
+            &hardened,
+            theme,
+            w,
+            room(&lines).saturating_sub(keep),
+        )
+        .into_iter()
+        .for_each(|l| lines.push(l));
     }
-    let weeks = person.as_ref().map(|p| impact(ws, r, p)).unwrap_or_default();
+    let weeks = person
+        .as_ref()
+        .map(|p| impact(ws, r, p))
+        .unwrap_or_default();
     match person {
         // No weeks: neither a period nor anything to harden, so no load to show.
         Some(_) if weeks.is_empty() => {}
@@ -565,7 +571,13 @@ pub fn render_pick(state: &State, pick: &PersonPick, theme: &Theme, f: &mut Fram
     if let Some(r) = ws.requests.get(request) {
         let f = facts(ws, r);
         lines.push(Line::raw(truncate(
-            &format!("#{} {} · {} · {}", r.id, f.project, f.resource, period_text(r)),
+            &format!(
+                "#{} {} · {} · {}",
+                r.id,
+                f.project,
+                f.resource,
+                period_text(r)
+            ),
             inner,
         )));
     }
