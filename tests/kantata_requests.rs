@@ -156,10 +156,7 @@ async fn an_unnamed_request_hardens_the_allocation_the_store_made_with_its_perio
             .iter()
             .map(|h| (h.allocation.id.clone(), h.minutes))
             .collect::<Vec<_>>(),
-        [(
-            hardened[0].allocation.id.clone(),
-            hardened[0].minutes
-        )]
+        [(hardened[0].allocation.id.clone(), hardened[0].minutes)]
     );
     assert_eq!(impact_span(&store, embedded), Some(period));
 }
@@ -210,10 +207,7 @@ fn the_kantata_request_list_and_pane_say_there_is_no_period_and_list_what_approv
             "the list marks the span as what approval hardens"
         );
         assert!(!screen.contains("2026-05-25"), "never a guessed period");
-        insta::assert_snapshot!(
-            format!("kantata_request_5014_{w}x{h}"),
-            terminal.backend()
-        );
+        insta::assert_snapshot!(format!("kantata_request_5014_{w}x{h}"), terminal.backend());
     }
 }
 
@@ -222,7 +216,10 @@ fn a_kantata_request_with_nothing_soft_says_approving_hardens_nothing() {
     let mut app = DemoApp::kantata();
     select(&mut app.state, 80, 24, REQUEST);
     let terminal = draw(&app.state, 80, 24);
-    insta::assert_snapshot!("kantata_request_5014_nothing_soft_80x24", terminal.backend());
+    insta::assert_snapshot!(
+        "kantata_request_5014_nothing_soft_80x24",
+        terminal.backend()
+    );
 }
 
 #[test]
