@@ -264,3 +264,57 @@ fn approving_the_kantata_request_in_the_app_hardens_what_it_showed() {
     assert!(stored.hard, "and Kantata (the sandbox) made it hard");
     assert_eq!(app.state.notice.as_deref(), Some("Request #5014 approved"));
 }
+
+#[tokio::test]
+async fn headless_lists_a_null_period_and_what_approving_hardens() {
+    use allot::headless::{Context, Exit, ListOptions, StatusFilter, list};
+    let (_sb, k) = sandbox().await;
+    let made = k.create_allocations(vec![penciled()]).await.unwrap();
+    let ctx = Context {
+        today: today(),
+        user: None,
+    };
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let opts = ListOptions {
+        status: StatusFilter::Only(RequestStatus::New),
+        mine: false,
+        json: true,
+    };
+    assert_eq!(
+        list(&k, &ctx, &opts, &mut out, &mut err).await,
+        Exit::Success
+    );
+    assert_eq!(String::from_utf8_lossy(&err), "");
+    let items: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let q = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["id"] == REQUEST)
+        .unwrap();
+    assert!(q["period"].is_null() && q["percentage"].is_null(), "{q}");
+    assert_eq!(
+        q["approval_hardens"],
+        serde_json::json!([{"allocation_id": made[0].id.as_str(), "start": "2027-01-25",
+                            "end": "2027-02-05", "hours": 40.0}])
+    );
+    let window = initial_window(today());
+    assert_eq!(
+        q["approval_hardens_within"],
+        serde_json::json!({"start": window.start.to_string(), "end": window.end.to_string()})
+    );
+
+    let mut table = Vec::new();
+    let opts = ListOptions {
+        json: false,
+        ..opts
+    };
+    assert_eq!(
+        list(&k, &ctx, &opts, &mut table, &mut err).await,
+        Exit::Success
+    );
+    let table = String::from_utf8(table).unwrap();
+    let row = table.lines().find(|l| l.starts_with("5014 ")).unwrap();
+    assert!(row.contains("1 (40h) 2027-01-25..2027-02-05"), "{row}");
+    assert!(!row.contains("2026-05-25"), "never a guessed period: {row}");
+}
