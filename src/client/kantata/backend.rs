@@ -693,11 +693,15 @@ impl Backend for KantataBackend {
             _ => self.fetch_resource(&resource_id).await?,
         };
         let request = decode::request_from_wire(&wire);
+        // The allocation made with the request spans the requested dates: read those only, not
+        // the resource's whole history (K-wa `overlaps_with_date_range`).
+        let asked = date_range(new.period);
         let allocations = self
             .all(
                 "workspace_allocations",
                 &[
                     ("workspace_resource_ids", resource_id.as_str()),
+                    ("overlaps_with_date_range", asked.as_str()),
                     ("include", ALLOCATION_INCLUDES),
                 ],
                 decode::allocations,
