@@ -77,6 +77,7 @@ mod tests {
     use crate::domain::model::{Amount, Person, Project, RequestStatus, Resource};
     use crate::domain::{Id, Roster, WeeklyCapacity};
     use chrono::{NaiveDate, TimeZone, Utc};
+    use proptest::prelude::*;
 
     fn d(s: &str) -> NaiveDate {
         parse_date(s).unwrap()
@@ -211,5 +212,50 @@ mod tests {
         let ws = workspace(vec![a]);
         let h = approval_hardens(&ws, &request("1", None, None));
         assert_eq!(h[0].minutes, 2390);
+    }
+
+    proptest! {
+        /// Whatever the allocations, approval hardens exactly the request's resource's soft
+        /// ones, each once, in start order, and their span is first start to last end.
+        #[test]
+        fn approval_hardens_exactly_the_soft_allocations_of_the_resource(
+            raw in prop::collection::vec((0u8..3, any::<bool>(), 0i64..120, 0i64..40, 1u32..5000), 0..30)
+        ) {
+            let base = d("2026-11-02");
+            let allocations: Vec<Allocation> = raw
+                .iter()
+                .enumerate()
+                .map(|(i, (res, hard, start, len, minutes))| {
+                    let a = crate::domain::dates::add_days(base, *start);
+                    let z = crate::domain::dates::add_days(a, *len);
+                    let mut x = alloc(&format!("a{i}"), &format!("{}", res + 1), "2026-11-02", "2026-11-02", *minutes, *hard);
+                    x.range = DateRange::new(a, z);
+                    x.server_total_minutes = Some(*minutes);
+                    x
+                })
+                .collect();
+            let ws = workspace(allocations.clone());
+            let r = request("1", None, None);
+            let got = approval_hardens(&ws, &r);
+            let mut want: Vec<&Allocation> = allocations
+                .iter()
+                .filter(|a| a.resource_id.as_str() == "1" && !a.hard)
+                .collect();
+            want.sort_by(|a, b| a.range.start.cmp(&b.range.start).then(a.id.cmp(&b.id)));
+            prop_assert_eq!(got.iter().map(|h| &h.allocation.id).collect::<Vec<_>>(),
+                            want.iter().map(|a| &a.id).collect::<Vec<_>>());
+            for h in &got {
+                prop_assert_eq!(Some(h.minutes), h.allocation.server_total_minutes.map(u64::from));
+            }
+            match span_of(&got) {
+                None => prop_assert!(got.is_empty()),
+                Some(span) => {
+                    prop_assert!(got.iter().all(|h| span.start <= h.allocation.range.start && h.allocation.range.end <= span.end));
+                    prop_assert!(got.iter().any(|h| h.allocation.range.start == span.start));
+                    prop_assert!(got.iter().any(|h| h.allocation.range.end == span.end));
+                }
+            }
+            prop_assert_eq!(impact_span(&ws, &r), span_of(&got), "no period: the span of what hardens");
+        }
     }
 }
