@@ -300,15 +300,27 @@ fn describe(ws: &Workspace, id: &Id) -> String {
     format!("#{id} {} · {who}", project_of(ws, r))
 }
 
+/// Whether the allocations approval is judged on are in: the shown window's are loaded and
+/// no read of them is under way. Until then "nothing to harden" would be a guess.
+pub fn allocations_known(state: &State) -> bool {
+    state.ws.index.window() == Some(state.window)
+        && !state
+            .pending
+            .iter()
+            .any(|p| matches!(p, Effect::LoadAllocations(_)))
+}
+
 /// What approving `id` does to allocations, for the confirmation: " · makes 2 allocations
 /// hard (84h)", or " · changes no allocation" (only those in the loaded window are known).
-fn hardens_note(ws: &Workspace, id: &Id, soft: bool) -> String {
+fn hardens_note(state: &State, id: &Id, soft: bool) -> String {
+    let ws = &state.ws;
     let Some(r) = ws.requests.get(id) else {
         return String::new();
     };
     let hardened = approval_hardens(ws, r);
     match hardened.len() {
         _ if soft => String::new(),
+        _ if !allocations_known(state) => " · its allocations are still loading".into(),
         0 => " · changes no allocation".into(),
         n => format!(
             " · makes {n} allocation{} hard ({}h)",
@@ -403,6 +415,7 @@ fn next_approval(
     }
     let ws = &state.ws;
     let kind = if soft { "soft" } else { "hard" };
+    let note = |id: &Id| hardens_note(state, id, soft);
     let parts: Vec<String> = decided
         .iter()
         .map(|(id, user)| match user {
@@ -410,9 +423,9 @@ fn next_approval(
                 "{} → {} ({kind}){}",
                 describe(ws, id),
                 ws.person_name(u),
-                hardens_note(ws, id, soft)
+                note(id)
             ),
-            None => format!("{}{}", describe(ws, id), hardens_note(ws, id, soft)),
+            None => format!("{}{}", describe(ws, id), note(id)),
         })
         .collect();
     let question = match parts.as_slice() {
@@ -1067,5 +1080,51 @@ mod tests {
         let q = s.confirm.clone().unwrap().question;
         assert_eq!(q, "Approve #q5 Evergreen · Chloé · changes no allocation?");
         assert!(impact(&s.ws, &s.ws.requests[&Id::new("q5")], &Id::new("2")).is_empty());
+    }
+
+    #[test]
+    fn before_the_allocations_are_in_nothing_is_claimed_about_what_approving_hardens() {
+        let mut s = State::new(
+            d("2026-11-23"),
+            BackendKind::Kantata,
+            "http://127.0.0.1/api/v1",
+        );
+        update(&mut s, Action::Start);
+        let window = s.window;
+        let ready = kantata_queue();
+        // Roster and requests are in; the allocations are still being read.
+        update(
+            &mut s,
+            Action::RosterLoaded(Ok(Roster {
+                name: "Test".into(),
+                current_user: ready.ws.current_user.clone(),
+                people: ready.ws.people.values().cloned().collect(),
+                projects: ready.ws.projects.values().cloned().collect(),
+                resources: ready.ws.resources.values().cloned().collect(),
+                ..Default::default()
+            })),
+        );
+        update(
+            &mut s,
+            Action::RequestsLoaded(Ok(ready.ws.requests.values().cloned().collect())),
+        );
+        update(&mut s, Action::ShowView(View::Requests));
+        assert!(!allocations_known(&s));
+        update(&mut s, Action::Approve);
+        assert_eq!(
+            s.confirm.clone().unwrap().question,
+            "Approve #q5 Evergreen · Chloé · its allocations are still loading?"
+        );
+        update(&mut s, Action::ConfirmNo);
+        let loaded: Vec<Allocation> = ready.ws.allocations.values().cloned().collect();
+        update(
+            &mut s,
+            Action::AllocationsLoaded {
+                window,
+                result: Ok(loaded),
+            },
+        );
+        assert!(allocations_known(&s));
+        approve(&mut s);
     }
 }

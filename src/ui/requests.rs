@@ -6,7 +6,8 @@ use super::theme::{Theme, level_glyph};
 use crate::app::State;
 use crate::app::geometry::scroll_offset;
 use crate::app::requests::{
-    ImpactWeek, PersonPick, PickPurpose, StatusFilter, candidates, free_for, impact, project_of,
+    ImpactWeek, PersonPick, PickPurpose, StatusFilter, allocations_known, candidates, free_for,
+    impact, project_of,
 };
 use crate::domain::impact::{Hardened, approval_hardens, asked_minutes, span_of};
 use crate::domain::load::utilization_pct;
@@ -442,6 +443,12 @@ fn hardens_lines(
 ) -> Vec<Line<'static>> {
     if max == 0 {
         return Vec::new();
+    }
+    if !allocations_known(state) {
+        return vec![Line::styled(
+            truncate("Loading the allocations approving would make hard…", w),
+            theme.dim(),
+        )];
     }
     let window = state
         .ws
