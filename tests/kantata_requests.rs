@@ -7,6 +7,7 @@
 
 mod common;
 
+use allot::app::requests::PickInput;
 use allot::app::state::initial_window;
 use allot::app::{Action, State, ThemeKind, View};
 use allot::client::kantata::backend::KantataBackend;
@@ -317,4 +318,44 @@ async fn headless_lists_a_null_period_and_what_approving_hardens() {
     let row = table.lines().find(|l| l.starts_with("5014 ")).unwrap();
     assert!(row.contains("1 (40h) 2027-01-25..2027-02-05"), "{row}");
     assert!(!row.contains("2026-05-25"), "never a guessed period: {row}");
+}
+
+fn screen_of(state: &State, w: u16, h: u16) -> String {
+    draw(state, w, h)
+        .backend()
+        .buffer()
+        .content()
+        .chunks(w as usize)
+        .map(|row| row.iter().map(|c| c.symbol()).collect::<String>() + "\n")
+        .collect()
+}
+
+#[test]
+fn the_picker_and_a_resolved_kantata_request_name_no_period_either() {
+    let mut app = DemoApp::kantata();
+    // The picker for an unnamed request heads with what approving hardens.
+    select(&mut app.state, 80, 24, "5008");
+    app.act(Action::Approve);
+    let screen = screen_of(&app.state, 80, 24);
+    assert!(
+        screen.contains("#5008 Grid Forecasting · ○ Analyst · hardens 12-07→02-05"),
+        "{screen}"
+    );
+    app.act(Action::Pick(PickInput::Cancel));
+    // Approved, it has nothing left to harden and still no period.
+    let app = {
+        let mut app = kantata_app_on_the_request(80, 24);
+        app.act(Action::Approve);
+        app.act(Action::ConfirmYes);
+        app.act(Action::CycleStatus); // approved
+        app
+    };
+    let mut state = app.state.clone();
+    select(&mut state, 80, 24, REQUEST);
+    let screen = screen_of(&state, 80, 24);
+    assert!(
+        screen.contains("Kantata OX requests carry no period; this one is approved."),
+        "{screen}"
+    );
+    assert!(!screen.contains("2026-05-25"), "{screen}");
 }

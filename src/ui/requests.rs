@@ -215,14 +215,6 @@ fn asked_cell(ws: &Workspace, r: &Request, hardened: &[Hardened]) -> String {
     }
 }
 
-/// The period for one-line summaries: the request's own, else "no period".
-fn period_text(r: &Request) -> String {
-    match r.period {
-        Some(p) => format!("{} → {}", p.start.format("%Y-%m-%d"), p.end.format("%m-%d")),
-        None => "no period".into(),
-    }
-}
-
 struct Facts {
     project: String,
     client: String,
@@ -363,6 +355,19 @@ fn render_detail(state: &State, theme: &Theme, r: &Request, f: &mut Frame, area:
         .and_then(|x| x.person_id.clone());
     // Room left inside the top border, kept for the load (or candidates) below the list.
     let room = |lines: &Vec<Line>| height.saturating_sub(lines.len() + 1);
+    if !r.status.is_pending() && r.period.is_none() {
+        lines.push(Line::styled(
+            truncate(
+                &format!(
+                    "{} requests carry no period; this one is {}.",
+                    state.backend.name(),
+                    r.status.as_str()
+                ),
+                w,
+            ),
+            theme.dim(),
+        ));
+    }
     if r.status.is_pending() {
         let hardened = approval_hardens(ws, r);
         // Keep two lines for the load (or candidates) under the allocations.
@@ -583,7 +588,7 @@ pub fn render_pick(state: &State, pick: &PersonPick, theme: &Theme, f: &mut Fram
                 r.id,
                 f.project,
                 f.resource,
-                period_text(r)
+                period_cell(r, &approval_hardens(ws, r))
             ),
             inner,
         )));
