@@ -9,7 +9,11 @@
 use crate::cli::{Command, RequestsCommand, StatusArg};
 use crate::client::sanitize::clean;
 use crate::client::{Backend, Resolution};
-use crate::domain::{Id, Person, Project, Request, RequestStatus, Resource, Roster};
+use crate::domain::impact::{Hardened, approval_hardens, span_of};
+use crate::domain::model::fmt_hours;
+use crate::domain::{
+    DateRange, Id, Person, Project, Request, RequestStatus, Resource, Roster, Workspace,
+};
 use chrono::{NaiveDate, SecondsFormat};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -289,10 +293,28 @@ pub async fn list(
     requests.sort_by(|a, b| {
         (a.created_at, a.id.as_number(), &a.id).cmp(&(b.created_at, b.id.as_number(), &b.id))
     });
+    // What approving changes is read from the allocations in the window the app loads first
+    // (a Kantata request has no period of its own; `domain::impact`).
+    let window = crate::app::state::initial_window(ctx.today);
+    let mut ws = Workspace::from_roster(lookup.roster.clone());
+    if !requests.is_empty() {
+        match backend.allocations(window).await {
+            Ok(a) => ws.set_allocations(window, a),
+            Err(e) => {
+                let _ = writeln!(
+                    err,
+                    "allot: cannot read the allocations approving would change: {}",
+                    clean(&e.to_string())
+                );
+                return Exit::Failed;
+            }
+        }
+    }
+    let approval = Approval { ws: &ws, window };
     let written = if opts.json {
-        write_json(&lookup, &requests, ctx.today, out)
+        write_json(&lookup, &approval, &requests, ctx.today, out)
     } else {
-        write_table(&lookup, &requests, opts, ctx.today, out)
+        write_table(&lookup, &approval, &requests, opts, ctx.today, out)
     };
     match written.and_then(|_| out.flush()) {
         Ok(()) => Exit::Success,
@@ -305,12 +327,37 @@ pub async fn list(
     }
 }
 
+/// The workspace approvals are judged against, and the window its allocations cover.
+struct Approval<'a> {
+    ws: &'a Workspace,
+    window: DateRange,
+}
+
+/// The request's own period, or "-" where the backend keeps none (Kantata).
 fn period(q: &Request) -> String {
-    format!("{}..{}", q.period.start, q.period.end)
+    q.period
+        .map(|p| format!("{}..{}", p.start, p.end))
+        .unwrap_or_else(|| "-".into())
+}
+
+/// What approving hardens: "2 (83.8h) 2026-12-28..2027-01-22" (how many allocations, their
+/// hours, their span), or "none".
+fn hardens_text(hardened: &[Hardened]) -> String {
+    match span_of(hardened) {
+        Some(span) => format!(
+            "{} ({}h) {}..{}",
+            hardened.len(),
+            fmt_hours(hardened.iter().map(|h| h.minutes).sum()),
+            span.start,
+            span.end
+        ),
+        None => "none".into(),
+    }
 }
 
 fn write_table(
     lookup: &Lookup,
+    approval: &Approval,
     requests: &[Request],
     opts: &ListOptions,
     today: NaiveDate,
@@ -327,20 +374,23 @@ fn write_table(
         };
         return writeln!(out, "No {which}{whose}.");
     }
-    const HEADER: [&str; 9] = [
+    const HEADER: [&str; 10] = [
         "ID",
         "AGE",
         "PROJECT",
         "RESOURCE",
         "PERIOD",
         "PCT",
+        "HARDENS",
         "REQUESTER",
         "APPROVERS",
         "STATUS",
     ];
     /// Columns of numbers, aligned right.
-    const RIGHT: [bool; 9] = [false, true, false, false, false, true, false, false, false];
-    let mut rows: Vec<[String; 9]> = Vec::with_capacity(requests.len() + 1);
+    const RIGHT: [bool; 10] = [
+        false, true, false, false, false, true, false, false, false, false,
+    ];
+    let mut rows: Vec<[String; 10]> = Vec::with_capacity(requests.len() + 1);
     rows.push(HEADER.map(String::from));
     for q in requests {
         let r = lookup.resource(&q.resource_id);
@@ -358,13 +408,20 @@ fn write_table(
                 .unwrap_or_else(|| "-".into()),
             lookup.resource_name(r, &q.resource_id),
             period(q),
-            format!("{}%", q.percentage),
+            q.percentage
+                .map(|p| format!("{p}%"))
+                .unwrap_or_else(|| "-".into()),
+            if q.status.is_pending() {
+                hardens_text(&approval_hardens(approval.ws, q))
+            } else {
+                "-".into()
+            },
             lookup.person_name(&q.creator_id),
             approvers.join(", "),
             q.status.as_str().to_string(),
         ]);
     }
-    let mut widths = [0usize; 9];
+    let mut widths = [0usize; 10];
     for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.width());
@@ -400,8 +457,14 @@ struct JsonRequest {
     age_days: i64,
     project: Option<JsonProject>,
     resource: JsonResource,
-    period: JsonPeriod,
-    percentage: u32,
+    /// `null` where the backend keeps no period (Kantata).
+    period: Option<JsonPeriod>,
+    /// `null` where the backend keeps no share (Kantata).
+    percentage: Option<u32>,
+    /// What approving changes: the resource's soft allocations that become hard, among those
+    /// in `approval_hardens_within` (empty for a resolved request).
+    approval_hardens: Vec<JsonHardened>,
+    approval_hardens_within: JsonPeriod,
     requester: JsonPerson,
     approvers: Vec<JsonPerson>,
 }
@@ -429,6 +492,14 @@ struct JsonPeriod {
 }
 
 #[derive(Serialize)]
+struct JsonHardened {
+    allocation_id: String,
+    start: String,
+    end: String,
+    hours: f64,
+}
+
+#[derive(Serialize)]
 struct JsonPerson {
     id: String,
     name: String,
@@ -436,6 +507,7 @@ struct JsonPerson {
 
 fn write_json(
     lookup: &Lookup,
+    approval: &Approval,
     requests: &[Request],
     today: NaiveDate,
     out: &mut dyn Write,
@@ -464,11 +536,29 @@ fn write_json(
                     role: r.map(|r| clean(&r.role)).unwrap_or_default(),
                     unnamed: r.is_some_and(Resource::is_unnamed),
                 },
-                period: JsonPeriod {
-                    start: q.period.start.to_string(),
-                    end: q.period.end.to_string(),
-                },
+                period: q.period.map(|p| JsonPeriod {
+                    start: p.start.to_string(),
+                    end: p.end.to_string(),
+                }),
                 percentage: q.percentage,
+                approval_hardens: if q.status.is_pending() {
+                    approval_hardens(approval.ws, q)
+                        .iter()
+                        .map(|h| JsonHardened {
+                            allocation_id: clean(h.allocation.id.as_str()),
+                            start: h.allocation.range.start.to_string(),
+                            end: h.allocation.range.end.to_string(),
+                            // Hours to two decimals: minutes are whole.
+                            hours: (h.minutes as f64 / 60.0 * 100.0).round() / 100.0,
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                },
+                approval_hardens_within: JsonPeriod {
+                    start: approval.window.start.to_string(),
+                    end: approval.window.end.to_string(),
+                },
                 requester: person(&q.creator_id),
                 approvers: q.approver_ids.iter().map(person).collect(),
             }

@@ -149,6 +149,7 @@ fn pending_requests_list_as_an_aligned_table_oldest_first() {
             "RESOURCE",
             "PERIOD",
             "PCT",
+            "HARDENS",
             "REQUESTER",
             "APPROVERS",
             "STATUS"
@@ -259,6 +260,8 @@ fn json_is_an_array_of_objects_of_the_documented_shape() {
             "resource",
             "period",
             "percentage",
+            "approval_hardens",
+            "approval_hardens_within",
             "requester",
             "approvers"
         ])
@@ -304,6 +307,19 @@ fn json_is_an_array_of_objects_of_the_documented_shape() {
     let first = find(&items, "5001");
     assert_eq!(first["age_days"], 3);
     assert_eq!(first["period"]["start"], "2026-12-07");
+    // What approving changes: the unnamed resource's soft allocation, with its dates and hours.
+    let hardens = first["approval_hardens"].as_array().unwrap();
+    assert_eq!(hardens.len(), 1, "{hardens:?}");
+    assert_eq!(
+        keys(&hardens[0]),
+        set(&["allocation_id", "start", "end", "hours"])
+    );
+    assert_eq!(hardens[0]["start"], "2026-12-07");
+    assert!(hardens[0]["hours"].as_f64().unwrap() > 0.0);
+    assert_eq!(
+        keys(&first["approval_hardens_within"]),
+        set(&["start", "end"])
+    );
 }
 
 #[test]

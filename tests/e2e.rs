@@ -248,16 +248,19 @@ fn an_approver_staffs_an_unnamed_request_and_sees_it_in_the_gantt() {
     app.wait_for_text("● Aisha Rahman");
     app.send("3");
     app.wait_for_text("Request #5008");
+    // The pane lists what approving hardens once the allocations are in.
+    app.wait_for_text("soft → hard · Requested in #5008");
     app.send("a");
     app.wait_for_text("Who staffs it?");
     app.send("sofia");
+    // Inside the picker's box (the pane behind it lists candidates too).
     app.wait_for("the search to narrow", |s| {
-        s.contains("Sofia Hernández (Analyst)") && !s.contains("Aisha Rahman (Analyst)")
+        s.contains("│  Sofia Hernández (Analyst)") && !s.contains("│  Aisha Rahman (Analyst)")
     });
     app.send("\r");
     app.wait_for("a y/n naming request, person and project", |s| {
         s.contains("Approve #5008 Grid Forecasting · unnamed Analyst → Sofia Hernández")
-            && s.contains("(hard)?")
+            && s.contains("(hard) · makes 1 allocation hard (131.3h)?")
     });
     app.send("y");
     let screen = app.wait_for("the request to leave the queue", |s| {
@@ -404,12 +407,13 @@ fn an_approver_staffs_a_request_on_kantata_through_the_sandbox() {
     });
     app.send("3");
     app.wait_for_text("Request #5008");
+    app.wait_for_text("soft → hard · Requested in #5008");
     app.send("a");
     app.wait_for_text("Who staffs it?");
     app.send("sofia");
     app.wait_for_text("Sofia Hernández (Analyst)");
     app.send("\r");
-    app.wait_for_text("(hard)?");
+    app.wait_for_text("(hard) · makes 1 allocation hard (131.3h)?");
     app.send("y");
     app.wait_for_text("Request #5008 approved");
     app.send("q");

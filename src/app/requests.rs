@@ -7,7 +7,9 @@ use super::state::{Confirm, OnYes, State, View};
 use crate::client::sanitize::typable;
 use crate::client::{BackendError, Resolution};
 use crate::domain::dates::{add_days, week_start};
+use crate::domain::impact::{approval_hardens, impact_span};
 use crate::domain::load::{LoadLevel, allocation_daily, load_level};
+use crate::domain::model::fmt_hours;
 use crate::domain::{
     Allocation, DateRange, Id, Request, RequestStatus, Resource, RowKey, Workspace,
 };
@@ -151,8 +153,13 @@ pub fn rebuild_queue(state: &mut State) {
     rows.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
     match view.sort {
         RequestSort::Age => {}
-        RequestSort::Start => rows.sort_by_key(|r| r.period.start),
+        // Requests with no dates at all (nothing to harden, no period) come last.
+        RequestSort::Start => rows.sort_by_cached_key(|r| {
+            let span = impact_span(ws, r);
+            (span.is_none(), span.map(|s| s.start))
+        }),
         RequestSort::Project => rows.sort_by_cached_key(|r| project_of(ws, r).to_lowercase()),
+        // Kantata's requests state no share; they come after those that do.
         RequestSort::Percentage => rows.sort_by_key(|r| std::cmp::Reverse(r.percentage)),
     }
     state.queue = rows.into_iter().map(|r| r.id.clone()).collect();
@@ -170,34 +177,6 @@ pub fn project_of<'a>(ws: &'a Workspace, r: &Request) -> &'a str {
     )
 }
 
-/// The allocations that hold a request's dates: those of its resource that overlap the period.
-pub fn requested_allocations<'a>(ws: &'a Workspace, r: &Request) -> Vec<&'a Allocation> {
-    let Some(key) = ws.row_key(&r.resource_id) else {
-        return Vec::new();
-    };
-    ws.allocations_of(&key)
-        .into_iter()
-        .filter(|a| a.resource_id == r.resource_id && a.range.overlaps(&r.period))
-        .collect()
-}
-
-/// Requested hours (minutes), spread on the resource's own calendar.
-pub fn requested_minutes(ws: &Workspace, r: &Request) -> u64 {
-    let Some(key) = ws.row_key(&r.resource_id) else {
-        return 0;
-    };
-    let cal = ws.calendar_for(&key);
-    requested_allocations(ws, r)
-        .iter()
-        .map(|a| {
-            allocation_daily(a, &cal)
-                .iter()
-                .map(|m| *m as u64)
-                .sum::<u64>()
-        })
-        .sum()
-}
-
 /// One week of an impact preview.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ImpactWeek {
@@ -207,9 +186,14 @@ pub struct ImpactWeek {
     pub level: LoadLevel,
 }
 
-/// A person's weekly load over the request's period with the request applied: for an unnamed
-/// resource, its allocations moved onto `person`; for a named one, as it stands.
+/// A person's weekly load over the request's impact span (its period, else the allocations
+/// approval hardens) once approved: for an unnamed resource, its allocations moved onto
+/// `person` (naming moves them all); for a named one, as it stands (soft and hard count alike
+/// in the load, so hardening changes no figure). Empty when there is no span.
 pub fn impact(ws: &Workspace, r: &Request, person: &Id) -> Vec<ImpactWeek> {
+    let Some(span) = impact_span(ws, r) else {
+        return Vec::new();
+    };
     let key = RowKey::Person(person.clone());
     let view = ws.row_view(&key);
     let unnamed = ws
@@ -218,7 +202,7 @@ pub fn impact(ws: &Workspace, r: &Request, person: &Id) -> Vec<ImpactWeek> {
         .is_some_and(Resource::is_unnamed);
     let cal = ws.calendar_for(&key);
     let added: Vec<(DateRange, Vec<u32>)> = if unnamed {
-        requested_allocations(ws, r)
+        requested_or_all(ws, r)
             .iter()
             .map(|a| (a.range, allocation_daily(a, &cal)))
             .collect()
@@ -226,8 +210,8 @@ pub fn impact(ws: &Workspace, r: &Request, person: &Id) -> Vec<ImpactWeek> {
         Vec::new()
     };
     let mut weeks = Vec::new();
-    let mut monday = week_start(r.period.start);
-    while monday <= r.period.end && weeks.len() < 60 {
+    let mut monday = week_start(span.start);
+    while monday <= span.end && weeks.len() < 60 {
         let week = DateRange::new(monday, add_days(monday, 6));
         let extra: u64 = added
             .iter()
@@ -252,8 +236,19 @@ pub fn impact(ws: &Workspace, r: &Request, person: &Id) -> Vec<ImpactWeek> {
     weeks
 }
 
+/// A person's free minutes (capacity minus load, before the request) over the request's impact
+/// span; 0 when it has none.
+pub fn free_for(ws: &Workspace, r: &Request, person: &Id) -> i64 {
+    let Some(span) = impact_span(ws, r) else {
+        return 0;
+    };
+    let key = RowKey::Person(person.clone());
+    let view = ws.row_view(&key);
+    view.capacity_in(span) as i64 - view.load_in(span) as i64
+}
+
 /// People to staff an unnamed resource with: those with its role first, then everyone, each
-/// group by most free capacity over the period (capacity minus load, before the request).
+/// group by most free capacity over the impact span ([`free_for`]).
 pub fn candidates(ws: &Workspace, r: &Request) -> Vec<(Id, i64)> {
     let role = ws
         .resources
@@ -264,9 +259,7 @@ pub fn candidates(ws: &Workspace, r: &Request) -> Vec<(Id, i64)> {
         .people
         .values()
         .map(|p| {
-            let key = RowKey::Person(p.id.clone());
-            let view = ws.row_view(&key);
-            let free = view.capacity_in(r.period) as i64 - view.load_in(r.period) as i64;
+            let free = free_for(ws, r, &p.id);
             let same_role = !role.is_empty()
                 && (p.role.to_lowercase().contains(&role) || role.contains(&p.role.to_lowercase()));
             (!same_role, -free, p.name.to_lowercase(), p.id.clone())
@@ -305,6 +298,36 @@ fn describe(ws: &Workspace, id: &Id) -> String {
         None => "?".into(),
     };
     format!("#{id} {} · {who}", project_of(ws, r))
+}
+
+/// Whether the allocations approval is judged on are in: the shown window's are loaded and
+/// no read of them is under way. Until then "nothing to harden" would be a guess.
+pub fn allocations_known(state: &State) -> bool {
+    state.ws.index.window() == Some(state.window)
+        && !state
+            .pending
+            .iter()
+            .any(|p| matches!(p, Effect::LoadAllocations(_)))
+}
+
+/// What approving `id` does to allocations, for the confirmation: " · makes 2 allocations
+/// hard (84h)", or " · changes no allocation" (only those in the loaded window are known).
+fn hardens_note(state: &State, id: &Id, soft: bool) -> String {
+    let ws = &state.ws;
+    let Some(r) = ws.requests.get(id) else {
+        return String::new();
+    };
+    let hardened = approval_hardens(ws, r);
+    match hardened.len() {
+        _ if soft => String::new(),
+        _ if !allocations_known(state) => " · its allocations are still loading".into(),
+        0 => " · changes no allocation".into(),
+        n => format!(
+            " · makes {n} allocation{} hard ({}h)",
+            if n == 1 { "" } else { "s" },
+            fmt_hours(hardened.iter().map(|h| h.minutes).sum())
+        ),
+    }
 }
 
 /// Refuses requests that are not pending, naming them.
@@ -392,11 +415,17 @@ fn next_approval(
     }
     let ws = &state.ws;
     let kind = if soft { "soft" } else { "hard" };
+    let note = |id: &Id| hardens_note(state, id, soft);
     let parts: Vec<String> = decided
         .iter()
         .map(|(id, user)| match user {
-            Some(u) => format!("{} → {} ({kind})", describe(ws, id), ws.person_name(u)),
-            None => describe(ws, id),
+            Some(u) => format!(
+                "{} → {} ({kind}){}",
+                describe(ws, id),
+                ws.person_name(u),
+                note(id)
+            ),
+            None => format!("{}{}", describe(ws, id), note(id)),
         })
         .collect();
     let question = match parts.as_slice() {
@@ -621,15 +650,25 @@ pub fn resolve(state: &mut State, items: Vec<(Id, Resolution)>) -> Vec<Effect> {
         if let Some(r) = state.ws.requests.get_mut(&id) {
             r.status = how.status();
         }
-        if let (
-            Resolution::Approve {
-                user_id: Some(user),
-                soft,
-            },
-            Some(res),
-        ) = (&how, &resource)
-        {
-            name_resource(state, &res.id, Some(user.clone()), Some(!*soft));
+        // Shown as the backend will store it: naming moves the allocations and sets them
+        // hard or soft; approving a named resource's request hardens its soft ones
+        // (`domain::impact`).
+        match (&how, &resource) {
+            (
+                Resolution::Approve {
+                    user_id: Some(user),
+                    soft,
+                },
+                Some(res),
+            ) => name_resource(state, &res.id, Some(user.clone()), Some(!*soft)),
+            (
+                Resolution::Approve {
+                    user_id: None,
+                    soft: false,
+                },
+                Some(res),
+            ) => name_resource(state, &res.id, res.person_id.clone(), Some(true)),
+            _ => {}
         }
         state.requests.failures.remove(&id);
         effects.push(state.start(Effect::Resolve { id, how }));
@@ -836,5 +875,256 @@ pub fn created(state: &mut State, result: Result<crate::client::RequestCreated, 
                 "could not create the request. The form is as you left it.",
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Approving where the backend keeps no period (Kantata): what the reducer shows and sends.
+
+    use super::*;
+    use crate::app::{Action, update};
+    use crate::client::BackendKind;
+    use crate::domain::dates::parse_date;
+    use crate::domain::{Amount, Person, Project, Roster, WeeklyCapacity};
+    use chrono::{NaiveDate, TimeZone, Utc};
+
+    fn d(s: &str) -> NaiveDate {
+        parse_date(s).unwrap()
+    }
+
+    fn alloc(id: &str, start: &str, end: &str, minutes: u32, hard: bool) -> Allocation {
+        Allocation {
+            id: Id::new(id),
+            resource_id: Id::new("r1"),
+            project_id: Some(Id::new("p1")),
+            range: DateRange::new(d(start), d(end)),
+            amount: Amount::TotalMinutes(minutes),
+            hard,
+            notes: String::new(),
+            read_only: false,
+            allocate_on_time_off: false,
+            server_total_minutes: Some(minutes),
+            version: 1,
+        }
+    }
+
+    /// A Kantata-shaped workspace: Chloé (named resource r1) with booked work and penciled-in
+    /// work, and her request #q5 with no period, waiting for me.
+    fn kantata_queue() -> State {
+        let mut s = State::new(
+            d("2026-11-23"),
+            BackendKind::Kantata,
+            "http://127.0.0.1/api/v1",
+        );
+        update(&mut s, Action::Start);
+        let window = s.window;
+        let person = |id: &str, name: &str| Person {
+            id: Id::new(id),
+            name: name.into(),
+            email: String::new(),
+            role: "Designer".into(),
+            weekly: WeeklyCapacity::STANDARD,
+            time_off: vec![],
+        };
+        update(
+            &mut s,
+            Action::RosterLoaded(Ok(Roster {
+                name: "Test".into(),
+                current_user: Some(Id::new("1")),
+                people: vec![person("1", "Morgan"), person("2", "Chloé")],
+                projects: vec![Project {
+                    id: Id::new("p1"),
+                    name: "Evergreen".into(),
+                    client: String::new(),
+                }],
+                resources: vec![Resource {
+                    id: Id::new("r1"),
+                    project_id: Some(Id::new("p1")),
+                    person_id: Some(Id::new("2")),
+                    role: "Designer".into(),
+                    label: "Designer".into(),
+                }],
+                ..Default::default()
+            })),
+        );
+        update(
+            &mut s,
+            Action::AllocationsLoaded {
+                window,
+                result: Ok(vec![
+                    alloc("booked", "2026-11-30", "2026-12-11", 4800, true),
+                    alloc("pencil", "2027-01-25", "2027-02-05", 2400, false),
+                ]),
+            },
+        );
+        update(
+            &mut s,
+            Action::RequestsLoaded(Ok(vec![Request {
+                id: Id::new("q5"),
+                resource_id: Id::new("r1"),
+                status: RequestStatus::New,
+                approver_ids: vec![Id::new("1")],
+                creator_id: Id::new("2"),
+                created_at: Utc.with_ymd_and_hms(2026, 11, 17, 12, 29, 0).unwrap(),
+                period: None,
+                percentage: None,
+                notes: String::new(),
+            }])),
+        );
+        update(
+            &mut s,
+            Action::ScheduledLoaded {
+                window,
+                result: Ok(vec![]),
+            },
+        );
+        update(&mut s, Action::Resize(80, 24));
+        update(&mut s, Action::ShowView(View::Requests));
+        s
+    }
+
+    fn approve(s: &mut State) -> Vec<Effect> {
+        update(s, Action::Approve);
+        assert!(s.pick.is_none(), "a named resource needs nobody picked");
+        let q = s.confirm.clone().expect("y/n").question;
+        assert_eq!(
+            q,
+            "Approve #q5 Evergreen · Chloé · makes 1 allocation hard (40h)?"
+        );
+        update(s, Action::ConfirmYes)
+    }
+
+    #[test]
+    fn approving_a_request_without_a_period_hardens_its_soft_allocations_at_once() {
+        let mut s = kantata_queue();
+        assert_eq!(s.queue, vec![Id::new("q5")]);
+        let effects = approve(&mut s);
+        assert_eq!(
+            effects,
+            vec![Effect::Resolve {
+                id: Id::new("q5"),
+                how: Resolution::Approve {
+                    user_id: None,
+                    soft: false
+                }
+            }]
+        );
+        // Shown as Kantata will store it: the penciled-in work hard, the booked work as it was.
+        assert!(s.ws.allocations[&Id::new("pencil")].hard);
+        assert_eq!(s.ws.allocations[&Id::new("booked")].version, 1);
+        assert_eq!(
+            s.ws.requests[&Id::new("q5")].status,
+            RequestStatus::Approved
+        );
+        assert!(s.queue.is_empty(), "no longer pending");
+        let mut answer = s.ws.requests[&Id::new("q5")].clone();
+        answer.status = RequestStatus::Approved;
+        update(
+            &mut s,
+            Action::Resolved {
+                id: Id::new("q5"),
+                result: Ok(answer),
+            },
+        );
+        assert_eq!(s.notice.as_deref(), Some("Request #q5 approved"));
+        assert!(s.ws.allocations[&Id::new("pencil")].hard);
+        assert!(s.pending.is_empty());
+    }
+
+    #[test]
+    fn a_refused_approval_puts_the_soft_allocations_back() {
+        let mut s = kantata_queue();
+        let before = s.ws.allocations[&Id::new("pencil")].clone();
+        approve(&mut s);
+        update(
+            &mut s,
+            Action::Resolved {
+                id: Id::new("q5"),
+                result: Err(BackendError::Other(
+                    "Kantata refused: not an approver".into(),
+                )),
+            },
+        );
+        assert_eq!(s.ws.allocations[&Id::new("pencil")], before, "soft again");
+        assert!(s.ws.requests[&Id::new("q5")].status.is_pending());
+        assert_eq!(s.queue, vec![Id::new("q5")]);
+        assert!(s.requests.marks.contains(&Id::new("q5")));
+        assert!(
+            s.error
+                .as_deref()
+                .is_some_and(|e| e.contains("could not resolve request #q5. It stays marked")),
+            "{:?}",
+            s.error
+        );
+    }
+
+    #[test]
+    fn a_request_with_nothing_to_harden_says_so_and_sorts_last_by_start() {
+        let mut s = kantata_queue();
+        s.ws.remove_allocation(&Id::new("pencil"));
+        let mut other = s.ws.requests[&Id::new("q5")].clone();
+        other.id = Id::new("q6");
+        other.period = Some(DateRange::new(d("2027-03-01"), d("2027-03-05")));
+        s.ws.requests.insert(other.id.clone(), other);
+        update(&mut s, Action::CycleSort); // starting soonest
+        assert_eq!(s.requests.sort, RequestSort::Start);
+        assert_eq!(
+            s.queue,
+            vec![Id::new("q6"), Id::new("q5")],
+            "no dates, last"
+        );
+        let at = s.queue.iter().position(|q| q.as_str() == "q5").unwrap();
+        s.requests.selected = at;
+        update(&mut s, Action::Approve);
+        let q = s.confirm.clone().unwrap().question;
+        assert_eq!(q, "Approve #q5 Evergreen · Chloé · changes no allocation?");
+        assert!(impact(&s.ws, &s.ws.requests[&Id::new("q5")], &Id::new("2")).is_empty());
+    }
+
+    #[test]
+    fn before_the_allocations_are_in_nothing_is_claimed_about_what_approving_hardens() {
+        let mut s = State::new(
+            d("2026-11-23"),
+            BackendKind::Kantata,
+            "http://127.0.0.1/api/v1",
+        );
+        update(&mut s, Action::Start);
+        let window = s.window;
+        let ready = kantata_queue();
+        // Roster and requests are in; the allocations are still being read.
+        update(
+            &mut s,
+            Action::RosterLoaded(Ok(Roster {
+                name: "Test".into(),
+                current_user: ready.ws.current_user.clone(),
+                people: ready.ws.people.values().cloned().collect(),
+                projects: ready.ws.projects.values().cloned().collect(),
+                resources: ready.ws.resources.values().cloned().collect(),
+                ..Default::default()
+            })),
+        );
+        update(
+            &mut s,
+            Action::RequestsLoaded(Ok(ready.ws.requests.values().cloned().collect())),
+        );
+        update(&mut s, Action::ShowView(View::Requests));
+        assert!(!allocations_known(&s));
+        update(&mut s, Action::Approve);
+        assert_eq!(
+            s.confirm.clone().unwrap().question,
+            "Approve #q5 Evergreen · Chloé · its allocations are still loading?"
+        );
+        update(&mut s, Action::ConfirmNo);
+        let loaded: Vec<Allocation> = ready.ws.allocations.values().cloned().collect();
+        update(
+            &mut s,
+            Action::AllocationsLoaded {
+                window,
+                result: Ok(loaded),
+            },
+        );
+        assert!(allocations_known(&s));
+        approve(&mut s);
     }
 }

@@ -85,8 +85,8 @@ fn request(id: &str, created: &str, status: RequestStatus) -> Request {
         approver_ids: vec![Id::new("1")],
         creator_id: Id::new("2"),
         created_at: Utc.from_utc_datetime(&c),
-        period: DateRange::new(d("2026-12-01"), d("2026-12-31")),
-        percentage: 50,
+        period: Some(DateRange::new(d("2026-12-01"), d("2026-12-31"))),
+        percentage: Some(50),
         notes: String::new(),
     }
 }

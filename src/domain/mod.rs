@@ -4,6 +4,7 @@ pub mod calendar;
 pub mod dates;
 pub mod edit;
 pub mod ids;
+pub mod impact;
 pub mod load;
 pub mod model;
 pub mod staffing;

@@ -171,8 +171,12 @@ pub struct Request {
     pub approver_ids: Vec<Id>,
     pub creator_id: Id,
     pub created_at: DateTime<Utc>,
-    pub period: DateRange,
-    pub percentage: u32,
+    /// The dates asked for, where the backend keeps them (the embedded store). A Kantata
+    /// request has none: what approving it changes is its resource's soft allocations
+    /// (`domain::impact`), never a period guessed from them.
+    pub period: Option<DateRange>,
+    /// The share of capacity asked for, where the backend keeps it (as `period`).
+    pub percentage: Option<u32>,
     pub notes: String,
 }
 

@@ -6,9 +6,10 @@ use super::theme::{Theme, level_glyph};
 use crate::app::State;
 use crate::app::geometry::scroll_offset;
 use crate::app::requests::{
-    ImpactWeek, PersonPick, PickPurpose, StatusFilter, candidates, impact, project_of,
-    requested_minutes,
+    ImpactWeek, PersonPick, PickPurpose, StatusFilter, allocations_known, candidates, free_for,
+    impact, project_of,
 };
+use crate::domain::impact::{Hardened, approval_hardens, asked_minutes, span_of};
 use crate::domain::load::utilization_pct;
 use crate::domain::model::fmt_hours;
 use crate::domain::{Request, RequestStatus, Workspace};
@@ -62,7 +63,8 @@ struct Columns {
 }
 
 const AGE: usize = 5;
-const PERIOD: usize = 19;
+/// "2026-12-07 → 02-05" or "hardens 12-07→02-05", and a space.
+const PERIOD: usize = 20;
 const AMOUNT: usize = 10;
 
 fn columns(width: usize) -> Columns {
@@ -163,18 +165,14 @@ fn render_list(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
             "  "
         };
         let facts = facts(&state.ws, r);
-        let amount = format!(
-            "{}% {}h ",
-            r.percentage,
-            (requested_minutes(&state.ws, r) + 30) / 60
-        );
+        let hardened = approval_hardens(&state.ws, r);
         let mut text = format!(
             "{mark}{}{}{}{}{}{}",
             pad(&format!("{}d", r.age_days(state.today)), AGE),
             cell(&facts.project, c.project),
             cell(&facts.resource, c.resource),
-            pad(&period(r), PERIOD),
-            pad_left(&amount, AMOUNT),
+            pad(&period_cell(r, &hardened), PERIOD),
+            pad_left(&asked_cell(&state.ws, r, &hardened), AMOUNT),
             pad(&format!(" {}", facts.requester), c.requester),
         );
         if c.approvers > 0 {
@@ -190,12 +188,31 @@ fn status_text(s: RequestStatus) -> &'static str {
     s.as_str()
 }
 
-fn period(r: &Request) -> String {
-    format!(
-        "{} → {}",
-        r.period.start.format("%Y-%m-%d"),
-        r.period.end.format("%m-%d")
-    )
+/// The request's own period; where it has none (Kantata), the span of the allocations
+/// approving hardens, marked as such, else "—". Never a guessed period.
+fn period_cell(r: &Request, hardened: &[Hardened]) -> String {
+    match (r.period, span_of(hardened)) {
+        (Some(p), _) => format!("{} → {}", p.start.format("%Y-%m-%d"), p.end.format("%m-%d")),
+        (None, Some(span)) => format!(
+            "hardens {}→{}",
+            span.start.format("%m-%d"),
+            span.end.format("%m-%d")
+        ),
+        (None, None) => "—".into(),
+    }
+}
+
+/// The share and hours asked; where the request states none, the hours approving hardens
+/// ("84h hard"), else "—".
+fn asked_cell(ws: &Workspace, r: &Request, hardened: &[Hardened]) -> String {
+    match (r.percentage, asked_minutes(ws, r)) {
+        (Some(pct), Some(m)) => format!("{pct}% {}h ", (m + 30) / 60),
+        _ if hardened.is_empty() => "— ".into(),
+        _ => format!(
+            "{}h hard ",
+            (hardened.iter().map(|h| h.minutes).sum::<u64>() + 30) / 60
+        ),
+    }
 }
 
 struct Facts {
@@ -246,8 +263,15 @@ fn impact_lines(
             .unwrap_or_else(|| "off".into());
         let text = format!("W{} {}{pct}", w.monday.format("%V"), level_glyph(w.level));
         let len = text.chars().count() + 1;
-        if used + len > width {
-            if lines.len() + 1 == max_lines {
+        let last_line = lines.len() + 1 == max_lines;
+        // On the last line, room is kept for "+N weeks" while weeks remain after this one.
+        let tag = if last_line && i + 1 < weeks.len() {
+            10
+        } else {
+            0
+        };
+        if used + len + tag > width {
+            if last_line {
                 spans.push(Span::styled(
                     format!("+{} weeks", weeks.len() - i),
                     theme.dim(),
@@ -271,7 +295,18 @@ fn render_detail(state: &State, theme: &Theme, r: &Request, f: &mut Frame, area:
     let ws = &state.ws;
     let facts = facts(ws, r);
     let w = area.width as usize;
+    let height = area.height as usize;
     let label = |s: &'static str| Span::styled(s, theme.dim());
+    let asks = match (r.period, r.percentage) {
+        (Some(p), Some(pct)) => format!(
+            "{} · {} to {} at {pct}% · {}h",
+            facts.resource,
+            p.start.format("%a %Y-%m-%d"),
+            p.end.format("%a %Y-%m-%d"),
+            fmt_hours(asked_minutes(ws, r).unwrap_or(0))
+        ),
+        _ => facts.resource.clone(),
+    };
     let mut lines = vec![
         Line::from(vec![
             label("Project   "),
@@ -281,18 +316,12 @@ fn render_detail(state: &State, theme: &Theme, r: &Request, f: &mut Frame, area:
             )),
         ]),
         Line::from(vec![
-            label("Asks for  "),
-            Span::raw(truncate(
-                &format!(
-                    "{} · {} to {} at {}% · {}h",
-                    facts.resource,
-                    r.period.start.format("%a %Y-%m-%d"),
-                    r.period.end.format("%a %Y-%m-%d"),
-                    r.percentage,
-                    fmt_hours(requested_minutes(ws, r))
-                ),
-                w.saturating_sub(10),
-            )),
+            label(if r.period.is_some() {
+                "Asks for  "
+            } else {
+                "Resource  "
+            }),
+            Span::raw(truncate(&asks, w.saturating_sub(10))),
         ]),
         Line::from(vec![
             label("Asked by  "),
@@ -320,32 +349,79 @@ fn render_detail(state: &State, theme: &Theme, r: &Request, f: &mut Frame, area:
             theme.error(),
         ));
     }
-    let res = ws.resources.get(&r.resource_id);
-    match res.and_then(|x| x.person_id.clone()) {
-        Some(person) => {
+    let person = ws
+        .resources
+        .get(&r.resource_id)
+        .and_then(|x| x.person_id.clone());
+    // Room left inside the top border, kept for the load (or candidates) below the list.
+    let room = |lines: &Vec<Line>| height.saturating_sub(lines.len() + 1);
+    if !r.status.is_pending() && r.period.is_none() {
+        lines.push(Line::styled(
+            truncate(
+                &format!(
+                    "{} requests carry no period; this one is {}.",
+                    state.backend.name(),
+                    r.status.as_str()
+                ),
+                w,
+            ),
+            theme.dim(),
+        ));
+    }
+    if r.status.is_pending() {
+        let hardened = approval_hardens(ws, r);
+        // Keep two lines for the load (or candidates) under the allocations.
+        let keep = if hardened.is_empty() { 0 } else { 2 };
+        hardens_lines(
+            state,
+            r,
+            &hardened,
+            theme,
+            w,
+            room(&lines).saturating_sub(keep),
+        )
+        .into_iter()
+        .for_each(|l| lines.push(l));
+    }
+    let weeks = person
+        .as_ref()
+        .map(|p| impact(ws, r, p))
+        .unwrap_or_default();
+    match person {
+        // No weeks: neither a period nor anything to harden, so no load to show.
+        Some(_) if weeks.is_empty() => {}
+        Some(person) if room(&lines) > 1 => {
+            let when = if r.status.is_pending() {
+                "after approval"
+            } else {
+                "with this request"
+            };
             lines.push(Line::styled(
-                format!(
-                    "{}'s weekly load with this request (▲ over capacity):",
-                    ws.person_name(&person)
+                truncate(
+                    &format!(
+                        "{}'s weekly load {when} (▲ over capacity):",
+                        ws.person_name(&person)
+                    ),
+                    w,
                 ),
                 theme.dim(),
             ));
-            let room = (area.height as usize)
-                .saturating_sub(lines.len() + 1)
-                .max(1);
-            lines.extend(impact_lines(&impact(ws, r, &person), theme, w, room));
+            let room = room(&lines).max(1);
+            lines.extend(impact_lines(&weeks, theme, w, room));
         }
-        None if r.status.is_pending() => {
+        None if r.status.is_pending() && room(&lines) > 1 => {
             lines.push(Line::styled(
-                "Best placed to staff it (free hours over the period, peak week with it):",
+                truncate(
+                    "Best placed to staff it (free hours over those dates, peak week with it):",
+                    w,
+                ),
                 theme.dim(),
             ));
-            let room = (area.height as usize).saturating_sub(lines.len() + 1);
-            for (person, free) in candidates(ws, r).into_iter().take(room.min(5)) {
+            for (person, free) in candidates(ws, r).into_iter().take(room(&lines).min(5)) {
                 lines.push(candidate_line(ws, r, &person, free, theme, w));
             }
         }
-        None => {}
+        _ => {}
     }
     let keys = if r.status.is_pending() {
         " a approve · r reject · A reassign · Space mark "
@@ -357,6 +433,90 @@ fn render_detail(state: &State, theme: &Theme, r: &Request, f: &mut Frame, area:
         .title(Span::styled(format!(" Request #{} ", r.id), theme.header()))
         .title(Line::from(Span::styled(keys, theme.dim())).right_aligned());
     f.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// What approving changes, in at most `max` lines: a heading (saying so plainly where the
+/// backend keeps no period), then each allocation approving makes hard with its dates and
+/// hours, or why there is none. Only the loaded window is known.
+fn hardens_lines(
+    state: &State,
+    r: &Request,
+    hardened: &[Hardened],
+    theme: &Theme,
+    w: usize,
+    max: usize,
+) -> Vec<Line<'static>> {
+    if max == 0 {
+        return Vec::new();
+    }
+    if !allocations_known(state) {
+        return vec![Line::styled(
+            truncate("Loading the allocations approving would make hard…", w),
+            theme.dim(),
+        )];
+    }
+    let window = state
+        .ws
+        .index
+        .window()
+        .map(|d| format!("{}..{}", d.start, d.end))
+        .unwrap_or_else(|| "the loaded window".into());
+    let head = match r.period {
+        None => format!(
+            "{} requests carry no period; approving makes {} hard:",
+            state.backend.name(),
+            if hardened.is_empty() {
+                "no allocation"
+            } else {
+                "these allocations"
+            }
+        ),
+        Some(_) if hardened.is_empty() => "Approving makes no allocation hard:".into(),
+        Some(_) => "Approving makes these allocations hard:".into(),
+    };
+    let mut lines = vec![Line::styled(truncate(&head, w), theme.dim())];
+    if hardened.is_empty() {
+        lines.push(Line::raw(truncate(
+            &format!("  none: this resource has no soft allocation in {window}"),
+            w,
+        )));
+    }
+    let total: u64 = hardened.iter().map(|h| h.minutes).sum();
+    for (i, h) in hardened.iter().enumerate() {
+        if lines.len() + 1 == max && i + 1 < hardened.len() {
+            let rest = &hardened[i..];
+            lines.push(Line::styled(
+                truncate(
+                    &format!(
+                        "  +{} more, {}h ({}h in all)",
+                        rest.len(),
+                        fmt_hours(rest.iter().map(|h| h.minutes).sum()),
+                        fmt_hours(total)
+                    ),
+                    w,
+                ),
+                theme.dim(),
+            ));
+            break;
+        }
+        let a = h.allocation;
+        let notes = if a.notes.is_empty() {
+            String::new()
+        } else {
+            format!(" · {}", a.notes)
+        };
+        lines.push(Line::raw(truncate(
+            &format!(
+                "  {} to {} · {}h soft → hard{notes}",
+                a.range.start.format("%a %Y-%m-%d"),
+                a.range.end.format("%a %Y-%m-%d"),
+                fmt_hours(h.minutes)
+            ),
+            w,
+        )));
+    }
+    lines.truncate(max);
+    lines
 }
 
 fn candidate_line(
@@ -423,7 +583,13 @@ pub fn render_pick(state: &State, pick: &PersonPick, theme: &Theme, f: &mut Fram
     if let Some(r) = ws.requests.get(request) {
         let f = facts(ws, r);
         lines.push(Line::raw(truncate(
-            &format!("#{} {} · {} · {}", r.id, f.project, f.resource, period(r)),
+            &format!(
+                "#{} {} · {} · {}",
+                r.id,
+                f.project,
+                f.resource,
+                period_cell(r, &approval_hardens(ws, r))
+            ),
             inner,
         )));
     }
@@ -436,12 +602,7 @@ pub fn render_pick(state: &State, pick: &PersonPick, theme: &Theme, f: &mut Fram
     for (i, person) in pick.options.iter().enumerate().skip(first).take(room) {
         let mut line = match (ws.requests.get(request), soft) {
             (Some(r), Some(_)) => {
-                let free = {
-                    let key = crate::domain::RowKey::Person(person.clone());
-                    let v = ws.row_view(&key);
-                    v.capacity_in(r.period) as i64 - v.load_in(r.period) as i64
-                };
-                candidate_line(ws, r, person, free, theme, inner)
+                candidate_line(ws, r, person, free_for(ws, r, person), theme, inner)
             }
             _ => Line::raw(format!(
                 "  {} ({})",

@@ -4,7 +4,7 @@
 //! (change, delete, split) first reads the allocation back and refuses, as "changed elsewhere",
 //! if it moved on since allot read it; a resource's write compares its fields the same way. Roles are names in allot and ids in Kantata; the roster keeps the map.
 
-use super::decode::{self, Page, WireAllocation, WireResource, WireResourceRequest};
+use super::decode::{self, Page, WireResource, WireResourceRequest};
 use super::encode::{self, RequestResource};
 use super::http::{Http, HttpConfig};
 use super::scheduled;
@@ -39,9 +39,6 @@ pub struct KantataBackend {
     acting_as: Option<Id>,
     /// The day requests resolved in the last [`RESOLVED_DAYS`] count back from.
     today: NaiveDate,
-    /// The window the last allocations read covered: requests read their resources'
-    /// allocations inside it only.
-    window: Mutex<Option<DateRange>>,
 }
 
 /// Resolved requests older than this (by `updated_at`) are history, not read.
@@ -54,21 +51,12 @@ impl KantataBackend {
             roles: Mutex::new(HashMap::new()),
             acting_as: None,
             today: chrono::Utc::now().date_naive(),
-            window: Mutex::new(None),
         })
     }
 
     /// The day "recently resolved" counts back from (`--today`; the clock's day by default).
     pub fn set_today(&mut self, today: NaiveDate) {
         self.today = today;
-    }
-
-    /// The allocations window requests look in: the one last loaded, else the app's first.
-    fn loaded_window(&self) -> DateRange {
-        self.window
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .unwrap_or_else(|| crate::app::state::initial_window(self.today))
     }
 
     /// Names "I" (for "mine" in the queue) instead of the token's own user.
@@ -220,63 +208,6 @@ impl KantataBackend {
             .ok_or_else(|| BackendError::NotFound(format!("resource {id} is gone from Kantata")))
     }
 
-    /// The wire allocations of the given resources inside the loaded window (for requests'
-    /// periods): K-wa's `workspace_resource_ids` and `overlaps_with_date_range`
-    /// (mavenlink-workspace-allocations-api-openapi.yml L185, L130), so an old account's
-    /// history is not read.
-    async fn allocations_of_resources(
-        &self,
-        ids: &[Id],
-    ) -> BackendResult<HashMap<Id, Vec<WireAllocation>>> {
-        let mut ids: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
-        ids.sort();
-        ids.dedup();
-        let range = date_range(self.loaded_window());
-        let mut by_resource: HashMap<Id, Vec<WireAllocation>> = HashMap::new();
-        // A chunk of ids at a time keeps the query string short.
-        for chunk in ids.chunks(100) {
-            let joined = chunk.join(",");
-            let pages = self
-                .http
-                .get_all(
-                    "workspace_allocations",
-                    &transport::query(&[
-                        ("workspace_resource_ids", &joined),
-                        ("overlaps_with_date_range", &range),
-                    ]),
-                )
-                .await?;
-            for p in &pages {
-                for a in p.canonical::<WireAllocation>("workspace_allocations")? {
-                    by_resource
-                        .entry(a.workspace_resource_id.clone())
-                        .or_default()
-                        .push(a);
-                }
-            }
-        }
-        Ok(by_resource)
-    }
-
-    /// Requests with their period and percentage taken from their resource's allocations
-    /// (Kantata keeps the requested dates there).
-    async fn with_periods(&self, wires: &[WireResourceRequest]) -> BackendResult<Vec<Request>> {
-        let resource_ids: Vec<Id> = wires.iter().filter_map(|w| w.resource_id.clone()).collect();
-        let by_resource = self.allocations_of_resources(&resource_ids).await?;
-        Ok(wires
-            .iter()
-            .map(|w| {
-                let allocs = w
-                    .resource_id
-                    .as_ref()
-                    .and_then(|r| by_resource.get(r))
-                    .map(Vec::as_slice)
-                    .unwrap_or(&[]);
-                decode::request_from_wire(w, allocs)
-            })
-            .collect())
-    }
-
     /// One listing of requests with `filter` (each page's canonical results).
     async fn requests_where(
         &self,
@@ -296,15 +227,13 @@ impl KantataBackend {
         Ok(wires)
     }
 
-    /// The one request a write answered with, with its period.
-    async fn request_from(&self, page: &Page, id: &Id) -> BackendResult<Request> {
+    /// The one request a write answered with.
+    fn request_from(page: &Page, id: &Id) -> BackendResult<Request> {
         let wires = page.canonical::<WireResourceRequest>("resource_requests")?;
-        let wire = wires.into_iter().find(|w| &w.id == id).ok_or_else(|| {
-            BackendError::Other(format!("Kantata did not send request {id} back"))
-        })?;
-        self.with_periods(&[wire])
-            .await?
-            .pop()
+        wires
+            .iter()
+            .find(|w| &w.id == id)
+            .map(decode::request_from_wire)
             .ok_or_else(|| BackendError::Other(format!("Kantata did not send request {id} back")))
     }
 }
@@ -453,7 +382,6 @@ impl Backend for KantataBackend {
     }
 
     async fn allocations(&self, window: DateRange) -> BackendResult<Vec<Allocation>> {
-        *self.window.lock().unwrap_or_else(PoisonError::into_inner) = Some(window);
         let range = date_range(window);
         self.all(
             "workspace_allocations",
@@ -480,8 +408,12 @@ impl Backend for KantataBackend {
             self.requests_where(("pending_requests_only", "true")),
             self.requests_where(("updated_after", &since)),
         )?;
-        let wires = merge_requests(pending, recent);
-        self.with_periods(&wires).await
+        // A request carries no period: what approving changes is read from the loaded
+        // allocations (`domain::impact`), so no allocation is read for requests here.
+        Ok(merge_requests(pending, recent)
+            .iter()
+            .map(decode::request_from_wire)
+            .collect())
     }
 
     /// One POST for all of them (the trait's `apply` keeps batches within [`crate::client::BULK_LIMIT`]).
@@ -767,18 +699,16 @@ impl Backend for KantataBackend {
             Some(w) if w.workspace_id.is_some() => decode::resource_from_wire(&w, &page),
             _ => self.fetch_resource(&resource_id).await?,
         };
-        let request = self
-            .with_periods(std::slice::from_ref(&wire))
-            .await?
-            .pop()
-            .ok_or_else(|| {
-                BackendError::Other("Kantata did not send the new request back".into())
-            })?;
+        let request = decode::request_from_wire(&wire);
+        // The allocation made with the request spans the requested dates: read those only, not
+        // the resource's whole history (K-wa `overlaps_with_date_range`).
+        let asked = date_range(new.period);
         let allocations = self
             .all(
                 "workspace_allocations",
                 &[
                     ("workspace_resource_ids", resource_id.as_str()),
+                    ("overlaps_with_date_range", asked.as_str()),
                     ("include", ALLOCATION_INCLUDES),
                 ],
                 decode::allocations,
@@ -802,7 +732,7 @@ impl Backend for KantataBackend {
                 true,
             )
             .await?;
-        self.request_from(&page, &id).await
+        Self::request_from(&page, &id)
     }
 
     async fn resolve_request(&self, id: Id, how: Resolution) -> BackendResult<Request> {
@@ -822,7 +752,7 @@ impl Backend for KantataBackend {
                 false,
             )
             .await?;
-        self.request_from(&page, &id).await
+        Self::request_from(&page, &id)
     }
 }
 
@@ -931,11 +861,10 @@ mod tests {
 
         let requests = b.requests().await.unwrap();
         assert_eq!(
-            requests[0].period,
-            DateRange::new(d("2026-12-01"), d("2026-12-11")),
-            "from the resource's allocations"
+            (requests[0].period, requests[0].percentage),
+            (None, None),
+            "a Kantata request has no period, and none is guessed from its resource's allocations"
         );
-        assert_eq!(requests[0].percentage, 50);
         assert!(requests[0].status.is_pending());
         assert_eq!(requests[0].approver_ids, vec![Id::new("5")]);
     }

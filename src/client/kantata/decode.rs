@@ -464,48 +464,13 @@ pub fn request_status(s: &str) -> RequestStatus {
     })
 }
 
-/// A resource request. Kantata keeps the period and percentage on the resource's allocations,
-/// so they come from `allocations_of_resource` (the wire allocations of the request's resource).
-/// A named person's resource also carries their other work, so for a pending request the
-/// allocations made with it (created within a minute of it) count, else its soft ones, else
-/// all. The period spans the earliest start to the latest end (the creation day when there are
-/// none), and the percentage is the first one's `percentage`, rounded (0 when absent). A missing
-/// `resource_id` or `creator_id` (not included) reads as an empty id.
-pub fn request_from_wire(
-    w: &WireResourceRequest,
-    allocations_of_resource: &[WireAllocation],
-) -> Request {
-    let soft = || {
-        allocations_of_resource
-            .iter()
-            .filter(|a| a.hard == Some(false))
-    };
-    let made_with = || {
-        soft().filter(|a| {
-            a.created_at
-                .is_some_and(|t| (t - w.created_at).num_seconds().abs() <= 60)
-        })
-    };
-    let held: Vec<&WireAllocation> = if !request_status(&w.status).is_pending() {
-        allocations_of_resource.iter().collect()
-    } else if made_with().next().is_some() {
-        made_with().collect()
-    } else if soft().next().is_some() {
-        soft().collect()
-    } else {
-        allocations_of_resource.iter().collect()
-    };
-    let start = held.iter().map(|a| a.start_date).min();
-    let end = held.iter().map(|a| a.end_date).max();
-    let period = match (start, end) {
-        (Some(s), Some(e)) => DateRange::new(s, e),
-        _ => DateRange::day(w.created_at.date_naive()),
-    };
-    let percentage = held
-        .first()
-        .and_then(|a| a.percentage)
-        .map(|p| p.round().clamp(0.0, u32::MAX as f64) as u32)
-        .unwrap_or(0);
+/// A resource request. Kantata keeps no period, share or notes on it (ResourceRequest: id,
+/// timestamps, status, approver_ids, creator_id, resource_id; K-rr, seed 003): the
+/// `workspace_allocation_*` fields on create only seed a new resource's allocation. So the
+/// period and percentage are `None`, and what approving changes is read from the resource's
+/// allocations by `domain::impact`, never guessed here. A missing `resource_id` or
+/// `creator_id` (not included) reads as an empty id.
+pub fn request_from_wire(w: &WireResourceRequest) -> Request {
     Request {
         id: cid(&w.id),
         resource_id: w
@@ -527,8 +492,8 @@ pub fn request_from_wire(
             .map(cid)
             .unwrap_or_else(|| Id::new("")),
         created_at: w.created_at,
-        period,
-        percentage,
+        period: None,
+        percentage: None,
         notes: String::new(),
     }
 }
@@ -941,31 +906,13 @@ mod tests {
     }"#;
 
     #[test]
-    fn requests_take_their_period_and_percentage_from_the_resource_allocations() {
+    fn requests_carry_no_period_or_share_only_what_kantata_sends() {
         let page = Page::parse(REQUESTS).unwrap();
         let wire = page
             .canonical::<WireResourceRequest>("resource_requests")
             .unwrap();
         assert_eq!(wire.len(), 2);
-        let allocs = Page::parse(ALLOCATIONS).unwrap();
-        let allocs = allocs
-            .canonical::<WireAllocation>("workspace_allocations")
-            .unwrap();
-        let of_123: Vec<WireAllocation> = allocs
-            .iter()
-            .filter(|a| a.workspace_resource_id == Id::new("123"))
-            .cloned()
-            .collect();
-
-        // All of the resource's allocations held by the request (soft): the period spans them.
-        let held: Vec<WireAllocation> = of_123
-            .iter()
-            .map(|a| WireAllocation {
-                hard: Some(false),
-                ..a.clone()
-            })
-            .collect();
-        let r = request_from_wire(&wire[0], &held);
+        let r = request_from_wire(&wire[0]);
         assert_eq!(r.id, Id::new("901"));
         assert_eq!(r.status, RequestStatus::New);
         assert_eq!(r.approver_ids, vec![Id::new("6")]);
@@ -975,25 +922,38 @@ mod tests {
             r.created_at,
             "2025-02-12T16:48:48Z".parse::<DateTime<Utc>>().unwrap()
         );
-        assert_eq!(r.period, DateRange::new(d("2025-03-03"), d("2025-07-11")));
-        assert_eq!(r.percentage, 88, "87.5 rounds to 88");
+        // ResourceRequest has no dates or share (K-rr schema): none is made up, neither from
+        // the creation day nor from the resource's allocations (that was the fault: a named
+        // person's request read as the span of all their work on the project).
+        assert_eq!(r.period, None);
+        assert_eq!(r.percentage, None);
         assert_eq!(r.notes, "");
 
-        // Booked work on the same resource is not the request's: a pending request's dates are
-        // its soft allocations only (resource 123 also has a hard one, 2025-03-03..07 at 87.5%).
-        let mut mixed = of_123.clone();
-        mixed[0].hard = Some(true);
-        let r = request_from_wire(&wire[0], &mixed);
-        assert_eq!(r.period, DateRange::new(d("2025-04-07"), d("2025-07-11")));
-        assert_eq!(r.percentage, 10);
-
-        let r = request_from_wire(&wire[1], &[]);
+        let r = request_from_wire(&wire[1]);
         assert_eq!(r.status, RequestStatus::Approved);
         assert_eq!(r.approver_ids, vec![Id::new("2"), Id::new("6")]);
         assert_eq!(r.creator_id, Id::new("8"));
         assert_eq!(r.created_at.to_rfc3339(), "2025-02-10T13:00:00+00:00");
-        assert_eq!(r.period, DateRange::day(d("2025-02-10")));
-        assert_eq!(r.percentage, 0);
+        assert_eq!((r.period, r.percentage), (None, None));
+    }
+
+    /// The schema's own fields and nothing else (mavenlink-resource-requests-api-openapi.yml,
+    /// `ResourceRequest`), without the includes: the foreign keys are absent.
+    #[test]
+    fn a_request_shaped_like_the_schema_without_includes_decodes() {
+        let body = r#"{"count": 1, "meta": {"count": 1, "page_count": 1, "page_number": 1, "page_size": 20},
+          "results": [{"key": "resource_requests", "id": "7"}],
+          "resource_requests": {"7": {"id": "7", "created_at": "2019-08-24T14:15:22Z",
+            "updated_at": "2019-08-24T14:15:22Z", "status": "new"}}}"#;
+        let page = Page::parse(body).unwrap();
+        let wire = page
+            .canonical::<WireResourceRequest>("resource_requests")
+            .unwrap();
+        let r = request_from_wire(&wire[0]);
+        assert_eq!(r.resource_id, Id::new(""));
+        assert_eq!(r.creator_id, Id::new(""));
+        assert!(r.approver_ids.is_empty());
+        assert_eq!((r.period, r.percentage), (None, None));
     }
 
     #[test]

@@ -594,8 +594,8 @@ pub fn demo(today: NaiveDate) -> DemoData {
             approver_ids: q.approvers.iter().map(Id::new).collect(),
             creator_id: Id::new(&q.creator),
             created_at: created_at(day(-q.created_days_ago), i as i64),
-            period: DateRange::new(day(q.start), day(q.end)),
-            percentage: q.percentage,
+            period: Some(DateRange::new(day(q.start), day(q.end))),
+            percentage: Some(q.percentage),
             notes: q.notes.clone(),
         })
         .collect();
@@ -1010,8 +1010,11 @@ pub fn synthetic(today: NaiveDate, resources: usize, allocations: usize) -> Demo
             },
             creator_id: rng.pick(&managers).clone(),
             created_at: created_at(add_days(today, -1 - rng.below(30) as i64), n),
-            period: DateRange::new(start, add_days(start, 30 + rng.below(120) as i64)),
-            percentage: 25 * (1 + rng.below(4) as u32),
+            period: Some(DateRange::new(
+                start,
+                add_days(start, 30 + rng.below(120) as i64),
+            )),
+            percentage: Some(25 * (1 + rng.below(4) as u32)),
             notes: format!("{} needed", r.role),
         });
     }
@@ -1223,7 +1226,7 @@ mod tests {
         for q in &pending {
             let age = q.age_days(today);
             assert!((1..=30).contains(&age), "{:?} is {age} days old", q.id);
-            assert!(q.percentage > 0);
+            assert!(q.percentage > Some(0));
         }
         for s in [
             RequestStatus::Approved,

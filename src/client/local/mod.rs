@@ -312,8 +312,8 @@ mod tests {
             approver_ids: vec![Id::new("1"), Id::new("2")],
             creator_id: Id::new("2"),
             created_at: chrono::Utc.with_ymd_and_hms(2025, 2, 20, 9, 30, 0).unwrap(),
-            period: DateRange::new(d("2025-03-03"), d("2025-03-28")),
-            percentage: 50,
+            period: Some(DateRange::new(d("2025-03-03"), d("2025-03-28"))),
+            percentage: Some(50),
             notes: "needs a designer".into(),
         };
         DemoData {
@@ -1343,9 +1343,12 @@ mod tests {
         assert_eq!(q.status, RequestStatus::New);
         assert_eq!(q.creator_id, Id::new("1"), "the workspace's current user");
         assert_eq!(q.approver_ids, vec![Id::new("2")]);
-        assert_eq!(q.percentage, 50);
+        assert_eq!(q.percentage, Some(50));
         assert_eq!(q.notes, "for the spring push");
-        assert_eq!(q.period, DateRange::new(d("2025-03-03"), d("2025-03-14")));
+        assert_eq!(
+            q.period,
+            Some(DateRange::new(d("2025-03-03"), d("2025-03-14")))
+        );
         assert!(q.created_at >= before - chrono::Duration::seconds(1));
         assert!(q.created_at <= chrono::Utc::now() + chrono::Duration::seconds(1));
 
@@ -1361,7 +1364,7 @@ mod tests {
         let a = &made.allocations[0];
         assert_eq!(a.resource_id, r.id);
         assert_eq!(a.project_id, Some(Id::new("20")));
-        assert_eq!(a.range, q.period);
+        assert_eq!(Some(a.range), q.period);
         assert_eq!(a.amount, Amount::TotalMinutes(2160));
         assert!(!a.hard);
         assert_eq!(a.notes, "Requested in #52");
@@ -1398,7 +1401,7 @@ mod tests {
         );
         let cal =
             Workspace::from_roster(data.roster.clone()).calendar_for(&RowKey::Person(Id::new("1")));
-        assert_eq!(cal.capacity_in(made.request.period), 7 * 480);
+        assert_eq!(cal.capacity_in(made.request.period.unwrap()), 7 * 480);
         assert_eq!(
             made.allocations[0].amount,
             Amount::TotalMinutes(7 * 480 * 3 / 2)

@@ -472,8 +472,8 @@ pub(crate) fn requests(conn: &Connection, only: Option<&str>) -> BackendResult<V
             status,
             creator_id: Id::new(creator_id),
             created_at,
-            period,
-            percentage: pct.clamp(0, u32::MAX as i64) as u32,
+            period: Some(period),
+            percentage: Some(pct.clamp(0, u32::MAX as i64) as u32),
             notes,
         });
     }

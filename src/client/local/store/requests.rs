@@ -76,6 +76,17 @@ pub(crate) fn resolve_request(
                     ),
                 ));
             }
+            // Approving a named resource's request books what was penciled in, as Kantata does
+            // (`allocations_state`, hard when absent): its soft allocations become hard, and
+            // that is what allot shows before approval (`domain::impact`).
+            (Some(_), _) if !soft => {
+                conn.execute(
+                    "UPDATE allocations SET hard = 1, version = version + 1
+                     WHERE resource_id = ?1 AND hard = 0",
+                    params![r.id.as_str()],
+                )
+                .map_err(db_err)?;
+            }
             (Some(_), _) => {}
         }
     }

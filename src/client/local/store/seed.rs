@@ -176,8 +176,9 @@ pub(super) fn seed_rows(conn: &Connection, data: &DemoData) -> rusqlite::Result<
             status_sql(q.status),
             q.creator_id.as_str(),
             timestamp_sql(q.created_at),
-            day_sql(q.period.start),
-            day_sql(q.period.end),
+            // The store keeps every request's period; one without is refused (NOT NULL).
+            q.period.map(|p| day_sql(p.start)),
+            q.period.map(|p| day_sql(p.end)),
             q.percentage,
             q.notes
         ])?;
