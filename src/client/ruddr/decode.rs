@@ -169,12 +169,28 @@ pub struct WireMember {
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
 pub struct WireProject {
     pub id: Id,
     #[serde(default)]
     pub name: Option<String>,
     #[serde(default)]
     pub client: Option<Ref>,
+    /// R-docs/list-projects L33; a project that uses roles may require `projectRoleId` on
+    /// allocations (R-seed-create L180–183, capacity-apis §11).
+    #[serde(default)]
+    pub use_roles: Option<bool>,
+}
+
+/// A project role (`GET /project-roles?projectId=`, capacity-apis §11): only what allot needs.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct WireRole {
+    pub id: Id,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub is_active: Option<bool>,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -395,11 +411,27 @@ pub fn person(m: &WireMember, weekly: WeeklyCapacity, time_off: Vec<DateRange>) 
     }
 }
 
-pub fn project(p: &WireProject) -> Project {
+/// `roles`: the project's roles when it uses them (read only for those); the inactive ones are
+/// left out, as a new allocation can't take them.
+pub fn project(p: &WireProject, roles: Option<&[WireRole]>) -> Project {
+    let roles = roles.filter(|_| p.use_roles == Some(true)).map(|rs| {
+        let mut active: Vec<(Id, String)> = rs
+            .iter()
+            .filter(|r| r.is_active != Some(false))
+            .map(|r| (r.id.clone(), text(&r.name)))
+            .collect();
+        active.sort_by(|a, b| {
+            a.1.to_lowercase()
+                .cmp(&b.1.to_lowercase())
+                .then(a.0.cmp(&b.0))
+        });
+        active
+    });
     Project {
         id: p.id.clone(),
         name: text(&p.name),
         client: ref_name(&p.client),
+        roles,
     }
 }
 
@@ -611,6 +643,86 @@ pub fn allocation_body(resource: &Id, b: &Body) -> Result<Value, BackendError> {
     }
     o.insert("notes".into(), json!(b.notes));
     Ok(Value::Object(o))
+}
+
+/// A PATCH body with only what differs between `before` (Ruddr's record as last read) and
+/// `after` (the edit), with the create reference's field names. Ruddr documents no PATCH for
+/// allocations; its other PATCH bodies are all-optional and "null unsets a field"
+/// (capacity-apis §9), so fields left out stay as they are and cleared notes go as null.
+/// `role`: the `projectRoleId` to send when the allocation moves to another project (its role
+/// belongs to the old one); `None` sends none. An empty body means nothing changed.
+pub fn patch_body(
+    before: &Allocation,
+    after: &Allocation,
+    role: Option<&Id>,
+) -> Result<Map<String, Value>, BackendError> {
+    let refuse = |id: &Id| BackendError::Validation {
+        field: None,
+        message: format!("'{id}' is not a Ruddr resource"),
+    };
+    let (was, was_project) =
+        parse_resource_id(&before.resource_id).ok_or_else(|| refuse(&before.resource_id))?;
+    let (who, project) =
+        parse_resource_id(&after.resource_id).ok_or_else(|| refuse(&after.resource_id))?;
+    let project = project.ok_or_else(|| BackendError::Validation {
+        field: None,
+        message: "Ruddr allocations need a project: put the allocation on a project row".into(),
+    })?;
+    let mut o = Map::new();
+    let member = matches!(who, Assignee::Member(_));
+    if who != was {
+        match &who {
+            Assignee::Member(id) => {
+                o.insert("resourceTypeId".into(), json!("member"));
+                o.insert("memberId".into(), json!(id.as_str()));
+            }
+            Assignee::Placeholder(id) => {
+                o.insert("resourceTypeId".into(), json!("placeholder"));
+                o.insert("resourcePlaceholderId".into(), json!(id.as_str()));
+            }
+        }
+    }
+    if was_project.as_ref() != Some(&project) {
+        o.insert("projectId".into(), json!(project.as_str()));
+        if let Some(role) = role {
+            o.insert("projectRoleId".into(), json!(role.as_str()));
+        }
+    }
+    if before.range != after.range {
+        // Both ends, so the pair is checked together (start on or before end).
+        o.insert(
+            "start".into(),
+            json!(after.range.start.format("%Y-%m-%d").to_string()),
+        );
+        o.insert(
+            "end".into(),
+            json!(after.range.end.format("%Y-%m-%d").to_string()),
+        );
+    }
+    if unit_field(before.amount) != unit_field(after.amount) {
+        let (unit, field, value) = unit_field(after.amount);
+        o.insert("unit".into(), json!(unit));
+        o.insert(field.into(), json!(value));
+    }
+    // Ruddr keeps this flag for member project allocations only.
+    if member && (before.allocate_on_time_off != after.allocate_on_time_off || who != was) {
+        o.insert(
+            "allocateOnTimeOffDays".into(),
+            json!(after.allocate_on_time_off),
+        );
+    }
+    if before.notes.trim() != after.notes.trim() {
+        let notes = after.notes.trim();
+        o.insert(
+            "notes".into(),
+            if notes.is_empty() {
+                Value::Null
+            } else {
+                json!(notes)
+            },
+        );
+    }
+    Ok(o)
 }
 
 // ---------------------------------------------------------------------------------------------
