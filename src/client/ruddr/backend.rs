@@ -622,7 +622,7 @@ impl Backend for RuddrBackend {
         let Some(now) = self.current(&a.id).await? else {
             return Err(BackendError::Validation {
                 field: None,
-                message: "time off is not edited here".into(),
+                message: format!("allocation {} is time off in Ruddr, read-only here", a.id),
             });
         };
         let same = now.resource_id == a.resource_id

@@ -22,6 +22,7 @@
 //!   walk is stable; a cursor naming a deleted allocation keeps its place.
 
 mod format;
+mod roles;
 mod writes;
 
 pub(super) use format::error;
@@ -55,6 +56,8 @@ pub(super) fn router() -> Router<Arc<Core>> {
         .route("/availability-periods/{id}", get(period))
         .route("/projects", get(projects))
         .route("/projects/{id}", get(project))
+        .route("/project-roles", get(roles::list))
+        .route("/project-roles/{id}", get(roles::one))
         .route("/resource-placeholders", get(placeholders))
         .route("/resource-placeholders/{id}", get(placeholder))
         .route(
