@@ -7,7 +7,7 @@ use crate::client::BackendKind;
 use crate::client::sanitize::typable;
 use crate::domain::edit::{AmountUnit, check_total_minutes, parse_date_input, working_days};
 use crate::domain::load::{allocation_daily, load_level, utilization_pct};
-use crate::domain::{Allocation, Amount, DateRange, Id, LoadLevel, Workspace};
+use crate::domain::{Allocation, Amount, DateRange, Id, LoadLevel, Resource, Workspace};
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 use std::collections::BTreeMap;
@@ -15,6 +15,8 @@ use std::collections::BTreeMap;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Field {
     Resource,
+    /// The project role, on a project that requires one (a Ruddr project with `useRoles`).
+    Role,
     Start,
     End,
     Amount,
@@ -24,8 +26,9 @@ pub enum Field {
 }
 
 impl Field {
-    pub const ALL: [Field; 7] = [
+    pub const ALL: [Field; 8] = [
         Field::Resource,
+        Field::Role,
         Field::Start,
         Field::End,
         Field::Amount,
@@ -37,6 +40,7 @@ impl Field {
     pub fn label(&self) -> &'static str {
         match self {
             Field::Resource => "Resource",
+            Field::Role => "Role",
             Field::Start => "Start",
             Field::End => "End",
             Field::Amount => "Amount",
@@ -81,6 +85,11 @@ pub struct AllocForm {
     pub units: Vec<AmountUnit>,
     pub hard: bool,
     pub notes: String,
+    /// The roles of the (first) chosen resource's project when it requires one; `None` hides
+    /// the role field (other projects, other backends, and edits: an allocation keeps its own).
+    pub roles: Option<Vec<(Id, String)>>,
+    /// Which of `roles` is chosen.
+    pub role: Option<usize>,
     pub focus: Field,
     pub errors: BTreeMap<Field, String>,
 }
@@ -147,10 +156,13 @@ impl AllocForm {
             units,
             hard: !unnamed,
             notes: String::new(),
+            roles: None,
+            role: None,
             focus: Field::Amount,
             errors: BTreeMap::new(),
         };
         form.refresh_options(&state.ws);
+        form.refresh_roles(&state.ws);
         form
     }
 
@@ -173,6 +185,8 @@ impl AllocForm {
             units,
             hard: a.hard,
             notes: a.notes.clone(),
+            roles: None,
+            role: None,
             focus: Field::Amount,
             errors: BTreeMap::new(),
         };
@@ -202,6 +216,68 @@ impl AllocForm {
         self.highlight = self.highlight.min(self.options.len().saturating_sub(1));
     }
 
+    /// The fields shown, in order (the role only where it is asked for).
+    pub fn fields(&self) -> Vec<Field> {
+        Field::ALL
+            .into_iter()
+            .filter(|f| *f != Field::Role || self.roles.is_some())
+            .collect()
+    }
+
+    /// The chosen role's name.
+    pub fn role_name(&self) -> Option<&str> {
+        let roles = self.roles.as_ref()?;
+        roles.get(self.role?).map(|(_, n)| n.as_str())
+    }
+
+    /// Follows the chosen resources: the first one's project's roles when it requires one,
+    /// the choice kept while the project stays, else defaulting to the resource's own role.
+    fn refresh_roles(&mut self, ws: &Workspace) {
+        if self.editing.is_some() {
+            return;
+        }
+        let first = self.resources.first().and_then(|r| ws.resources.get(r));
+        let roles = first
+            .and_then(|r| r.project_id.as_ref())
+            .and_then(|p| ws.projects.get(p))
+            .and_then(|p| p.roles.clone());
+        if roles == self.roles {
+            return;
+        }
+        self.role = match (&roles, first) {
+            (Some(list), Some(r)) => role_index(list, &r.role),
+            _ => None,
+        };
+        self.roles = roles;
+        if self.roles.is_none() && self.focus == Field::Role {
+            self.focus = Field::Start;
+        }
+    }
+
+    fn cycle_role(&mut self, by: i64) {
+        let Some(n) = self.roles.as_ref().map(Vec::len).filter(|n| *n > 0) else {
+            return;
+        };
+        let n = n as i64;
+        self.role = Some(match self.role {
+            Some(i) => (i as i64 + by).rem_euclid(n) as usize,
+            None if by < 0 => (n - 1) as usize,
+            None => 0,
+        });
+    }
+
+    /// The next role after the chosen one whose name starts with `c`.
+    fn role_by_letter(&mut self, c: char) {
+        let Some(roles) = &self.roles else { return };
+        let n = roles.len();
+        let from = self.role.map_or(0, |i| i + 1);
+        let c = c.to_lowercase().to_string();
+        self.role = (0..n)
+            .map(|k| (from + k) % n)
+            .find(|&i| roles[i].1.to_lowercase().starts_with(&c))
+            .or(self.role);
+    }
+
     fn text_mut(&mut self) -> Option<&mut String> {
         match self.focus {
             Field::Resource => Some(&mut self.query),
@@ -209,17 +285,15 @@ impl AllocForm {
             Field::End => Some(&mut self.end),
             Field::Amount => Some(&mut self.amount),
             Field::Notes => Some(&mut self.notes),
-            Field::Unit | Field::Kind => None,
+            Field::Unit | Field::Kind | Field::Role => None,
         }
     }
 
     fn move_focus(&mut self, by: i64) {
-        let i = Field::ALL
-            .iter()
-            .position(|f| *f == self.focus)
-            .unwrap_or(0) as i64;
-        let n = Field::ALL.len() as i64;
-        self.focus = Field::ALL[(i + by).rem_euclid(n) as usize];
+        let fields = self.fields();
+        let i = fields.iter().position(|f| *f == self.focus).unwrap_or(0) as i64;
+        let n = fields.len() as i64;
+        self.focus = fields[(i + by).rem_euclid(n) as usize];
     }
 
     fn cycle_unit(&mut self, by: i64) {
@@ -237,6 +311,13 @@ impl AllocForm {
     }
 }
 
+/// The role named like `name` among `roles` (case and spaces aside).
+fn role_index(roles: &[(Id, String)], name: &str) -> Option<usize> {
+    roles
+        .iter()
+        .position(|(_, n)| n.trim().eq_ignore_ascii_case(name.trim()))
+}
+
 /// What the form says to do after a key.
 pub enum Outcome {
     Stay,
@@ -250,6 +331,7 @@ pub fn input(state: &mut State, key: FormInput) -> Outcome {
         return Outcome::Cancel;
     };
     let outcome = handle(state, &mut form, key);
+    form.refresh_roles(&state.ws);
     if matches!(outcome, Outcome::Stay) {
         state.form = Some(form);
     }
@@ -265,6 +347,7 @@ fn handle(state: &mut State, form: &mut AllocForm, key: FormInput) -> Outcome {
                 form.pick_highlighted(true);
                 form.query.clear();
                 form.refresh_options(&state.ws);
+                form.refresh_roles(&state.ws);
             }
             return match validate(state, form) {
                 Ok((label, changes)) => Outcome::Commit(label, changes),
@@ -280,6 +363,7 @@ fn handle(state: &mut State, form: &mut AllocForm, key: FormInput) -> Outcome {
                 form.pick_highlighted(true);
                 form.query.clear();
                 form.refresh_options(&state.ws);
+                form.refresh_roles(&state.ws);
             }
             form.move_focus(if key == FormInput::Next { 1 } else { -1 });
         }
@@ -298,10 +382,14 @@ fn handle(state: &mut State, form: &mut AllocForm, key: FormInput) -> Outcome {
         FormInput::Left | FormInput::Right if form.focus == Field::Unit => {
             form.cycle_unit(if key == FormInput::Right { 1 } else { -1 })
         }
+        FormInput::Left | FormInput::Right if form.focus == Field::Role => {
+            form.cycle_role(if key == FormInput::Right { 1 } else { -1 })
+        }
         FormInput::Left | FormInput::Right => {}
         FormInput::Toggle => match form.focus {
             Field::Kind if state.backend.has_soft() => form.hard = !form.hard,
             Field::Unit => form.cycle_unit(1),
+            Field::Role => form.cycle_role(1),
             Field::Resource if form.editing.is_none() => {
                 if let Some(id) = form.options.get(form.highlight).cloned() {
                     if let Some(i) = form.resources.iter().position(|r| *r == id) {
@@ -323,6 +411,8 @@ fn handle(state: &mut State, form: &mut AllocForm, key: FormInput) -> Outcome {
                 form.hard = c == 'h' || (c == ' ' && !form.hard)
             }
             Field::Unit if c == ' ' => form.cycle_unit(1),
+            Field::Role if c == ' ' => form.cycle_role(1),
+            Field::Role => form.role_by_letter(c),
             _ => {
                 if let Some(t) = form.text_mut() {
                     t.push(c);
@@ -405,6 +495,13 @@ fn validate(
             "an unnamed resource can only be soft-allocated (Kantata's rule)".into(),
         );
     }
+    let role_changes = match roles_to_set(state, form) {
+        Ok(changes) => changes,
+        Err(e) => {
+            errors.insert(Field::Role, e);
+            Vec::new()
+        }
+    };
     let parsed = match parse(state, form) {
         Ok(p) if errors.is_empty() => p,
         _ => return Err(errors),
@@ -464,12 +561,13 @@ fn validate(
         }
         None => {
             let resources = form.resources.clone();
-            let changes: Vec<LocalChange> = resources
-                .iter()
-                .map(|r| {
+            // The roles first: each resource's is the one its new allocations take.
+            let changes: Vec<LocalChange> = role_changes
+                .into_iter()
+                .chain(resources.iter().map(|r| {
                     let id = state.edits.temp_id();
                     LocalChange::Create(build(r, id, None))
-                })
+                }))
                 .collect();
             let label = match changes.len() {
                 1 => format!(
@@ -481,6 +579,75 @@ fn validate(
             Ok((label, changes))
         }
     }
+}
+
+/// For a new allocation, the role of each chosen resource on a project that requires one, as
+/// the change that sets it (sent even when unchanged, so the backend knows it for sure): the
+/// form's choice on the form's project, the resource's own role on any other. Refused, naming
+/// the project, where there is none.
+fn roles_to_set(state: &State, form: &AllocForm) -> Result<Vec<LocalChange>, String> {
+    if form.editing.is_some() {
+        return Ok(Vec::new());
+    }
+    let ws = &state.ws;
+    let form_project = form
+        .resources
+        .first()
+        .and_then(|r| ws.resources.get(r))
+        .and_then(|r| r.project_id.clone());
+    let mut changes = Vec::new();
+    for r in form.resources.iter().filter_map(|id| ws.resources.get(id)) {
+        let Some(project) = r.project_id.as_ref().and_then(|p| ws.projects.get(p)) else {
+            continue;
+        };
+        let Some(roles) = &project.roles else {
+            continue;
+        };
+        if roles.is_empty() {
+            return Err(format!(
+                "{} uses roles but has no active role: add one in {} first",
+                project.name,
+                state.backend.name()
+            ));
+        }
+        let name = if form_project.as_ref() == Some(&project.id) {
+            form.role_name().map(str::to_string)
+        } else {
+            role_index(roles, &r.role).map(|i| roles[i].1.clone())
+        };
+        let Some(name) = name else {
+            return Err(match form_project.as_ref() == Some(&project.id) {
+                true => format!(
+                    "{} uses roles: choose one with ←/→ ({})",
+                    project.name,
+                    roles
+                        .iter()
+                        .map(|(_, n)| n.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                false => format!(
+                    "{} uses roles and {} has none of them yet: allocate it on its own",
+                    project.name,
+                    ws.resource_name(r)
+                ),
+            });
+        };
+        let label = if r.label == r.role {
+            name.clone()
+        } else {
+            r.label.clone()
+        };
+        changes.push(LocalChange::UpdateResource {
+            from: r.clone(),
+            to: Resource {
+                role: name,
+                label,
+                ..r.clone()
+            },
+        });
+    }
+    Ok(changes)
 }
 
 /// The live preview: total hours, working days, and each week's load of the (first) resource's
