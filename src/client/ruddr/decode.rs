@@ -1239,6 +1239,91 @@ mod tests {
     }
 
     #[test]
+    fn a_patch_carries_only_the_fields_that_changed() {
+        let before = Allocation {
+            id: Id::new("a1"),
+            resource_id: Id::new("m:9b7e|p:c2d3"),
+            project_id: Some(Id::new("c2d3")),
+            range: DateRange::new(d("2025-03-03"), d("2025-03-07")),
+            amount: Amount::HoursPerDay(6.5),
+            hard: true,
+            notes: "Q2".into(),
+            read_only: false,
+            allocate_on_time_off: false,
+            server_total_minutes: Some(1950),
+            version: 7,
+        };
+        let body = |after: &Allocation, role: Option<&Id>| {
+            Value::Object(patch_body(&before, after, role).unwrap())
+        };
+        assert_eq!(
+            body(&before, None),
+            json!({}),
+            "nothing changed, nothing sent"
+        );
+        let moved = Allocation {
+            range: DateRange::new(d("2025-03-10"), d("2025-03-14")),
+            ..before.clone()
+        };
+        assert_eq!(
+            body(&moved, None),
+            json!({"start": "2025-03-10", "end": "2025-03-14"}),
+            "a move sends its dates and nothing else"
+        );
+        let longer = Allocation {
+            range: DateRange::new(d("2025-03-03"), d("2025-03-14")),
+            amount: Amount::HoursPerDay(4.0),
+            ..before.clone()
+        };
+        assert_eq!(
+            body(&longer, None),
+            json!({"start": "2025-03-03", "end": "2025-03-14", "unit": "day", "hoursPerDay": 4.0})
+        );
+        let weekly = Allocation {
+            amount: Amount::HoursPerWeek(20.0),
+            ..before.clone()
+        };
+        assert_eq!(
+            body(&weekly, None),
+            json!({"unit": "week", "hoursPerWeek": 20.0})
+        );
+        let cleared = Allocation {
+            notes: "  ".into(),
+            ..before.clone()
+        };
+        assert_eq!(body(&cleared, None), json!({"notes": null}), "null unsets");
+        let flag = Allocation {
+            allocate_on_time_off: true,
+            notes: "Q3".into(),
+            ..before.clone()
+        };
+        assert_eq!(
+            body(&flag, None),
+            json!({"allocateOnTimeOffDays": true, "notes": "Q3"})
+        );
+        let role = Id::new("r2");
+        let elsewhere = Allocation {
+            resource_id: Id::new("ph:e804|p:0957"),
+            ..before.clone()
+        };
+        assert_eq!(
+            body(&elsewhere, Some(&role)),
+            json!({"resourceTypeId": "placeholder", "resourcePlaceholderId": "e804",
+                   "projectId": "0957", "projectRoleId": "r2"}),
+            "another assignee and project, with the new project's role"
+        );
+        let same_project = Allocation {
+            resource_id: Id::new("m:aaaa|p:c2d3"),
+            ..before.clone()
+        };
+        assert_eq!(
+            body(&same_project, Some(&role)),
+            json!({"resourceTypeId": "member", "memberId": "aaaa", "allocateOnTimeOffDays": false}),
+            "the role goes only with a move to another project"
+        );
+    }
+
+    #[test]
     fn write_bodies_use_the_seed_field_names() {
         let role = Id::new("d4e5f6a7-b8c9-4d0e-af1b-2c3d4e5f6a7b");
         let body = allocation_body(
