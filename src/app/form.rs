@@ -569,7 +569,7 @@ fn validate(
                     LocalChange::Create(build(r, id, None))
                 }))
                 .collect();
-            let label = match changes.len() {
+            let label = match resources.len() {
                 1 => format!(
                     "create an allocation for {}",
                     resource_label(&state.ws, &resources[0])
@@ -865,6 +865,10 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+        assert_eq!(
+            s.edits.undo[0].label, "create an allocation for Ada · Atlas · Engineer",
+            "one allocation, said so"
+        );
         assert_eq!(
             s.ws.resources[&id("ada-atlas")].role,
             "Designer",
