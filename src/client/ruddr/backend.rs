@@ -313,7 +313,7 @@ impl RuddrBackend {
             .get(&after.resource_id)
             .cloned()
             .map(Some)
-            .ok_or_else(|| missing_role())
+            .ok_or_else(missing_role)
     }
 
     async fn create_one(&self, n: &NewAllocation) -> BackendResult<Allocation> {
