@@ -334,12 +334,68 @@ async fn the_first_allocation_on_a_role_project_needs_a_role_and_sends_the_chose
         .client
         .update_resource(Resource {
             label: "Lead".into(),
-            ..resource
+            ..resource.clone()
         })
         .await
         .unwrap_err();
     assert!(matches!(e, BackendError::Unsupported(_)), "{e:?}");
     assert_eq!(s.seen.lock().unwrap().len(), before);
+
+    // Undoing the choice puts back what the pair showed before, its member's job title (José's
+    // is one of Kite's roles, so that role is kept for him).
+    s.client
+        .update_resource(Resource {
+            role: "Engineer".into(),
+            label: "Engineer".into(),
+            ..resource.clone()
+        })
+        .await
+        .unwrap();
+    // A member whose title is no role of the project has no role again after the undo, and a
+    // new allocation there needs one.
+    let (member, project) = roster
+        .projects
+        .iter()
+        .filter_map(|p| Some((p, p.roles.as_ref()?)))
+        .find_map(|(p, roles)| {
+            let person = roster.people.iter().find(|m| {
+                !roles.iter().any(|(_, n)| n.eq_ignore_ascii_case(&m.role))
+                    && !roster.resources.iter().any(|r| {
+                        r.person_id.as_ref() == Some(&m.id) && r.project_id.as_ref() == Some(&p.id)
+                    })
+            })?;
+            Some((person, p))
+        })
+        .expect("a member whose job title is no role of some project they are not on");
+    let roles = project.roles.clone().unwrap();
+    let pair = Id::new(format!("m:{}|p:{}", member.id, project.id));
+    let theirs = Resource {
+        id: pair.clone(),
+        project_id: Some(project.id.clone()),
+        person_id: Some(member.id.clone()),
+        role: roles[0].1.clone(),
+        label: roles[0].1.clone(),
+    };
+    s.client.update_resource(theirs.clone()).await.unwrap();
+    s.client
+        .update_resource(Resource {
+            role: member.role.clone(),
+            label: member.role.clone(),
+            ..theirs
+        })
+        .await
+        .unwrap();
+    s.forget();
+    let e = s
+        .client
+        .create_allocations(vec![new_on(&pair, "2027-03-01")])
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, BackendError::Validation { field: Some(f), .. } if f == "role"),
+        "{e:?}"
+    );
+    assert!(s.seen("POST", "/allocations").is_empty(), "nothing sent");
 }
 
 #[tokio::test]

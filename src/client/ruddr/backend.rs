@@ -42,6 +42,8 @@ struct Cache {
     placeholders: Vec<(String, Id)>,
     /// The active roles of each project that uses roles (as the roster read them).
     project_roles: HashMap<Id, Vec<(Id, String)>>,
+    /// Each member's job title: the role a pair shows while it has no project role.
+    titles: HashMap<Id, String>,
 }
 
 /// The days that are a holiday in every calendar (none when there are no calendars).
@@ -530,6 +532,10 @@ impl Backend for RuddrBackend {
                 .iter()
                 .map(|p| (p.name.clone().unwrap_or_default(), p.id.clone()))
                 .collect();
+            cache.titles = people
+                .iter()
+                .map(|p| (p.id.clone(), p.role.clone()))
+                .collect();
             cache.project_roles = projects
                 .iter()
                 .filter_map(|p| Some((p.id.clone(), p.roles.clone()?)))
@@ -780,7 +786,25 @@ impl Backend for RuddrBackend {
         let Some(roles) = roles else {
             return Err(unsupported());
         };
+        // Back to what the pair showed before it had a project role (an undo of the form's
+        // choice): its member's job title, or its placeholder's name. It then has none.
+        let untitled = {
+            let cache = self.cache();
+            let before = match &who {
+                Assignee::Member(m) => cache.titles.get(m).cloned(),
+                Assignee::Placeholder(ph) => cache
+                    .placeholders
+                    .iter()
+                    .find(|(_, id)| id == ph)
+                    .map(|(name, _)| name.clone()),
+            };
+            before.is_some_and(|t| t.trim().eq_ignore_ascii_case(r.role.trim()))
+        };
         if !self.remember_role(&r.id, &project, &r.role) {
+            if untitled {
+                self.cache().roles.remove(&r.id);
+                return Ok(r);
+            }
             return Err(BackendError::Validation {
                 field: Some("role".into()),
                 message: format!(
