@@ -44,7 +44,7 @@ pub enum Kind {
     Period = 7,
     /// A member's job title (by role id).
     JobTitle = 8,
-    /// A project role (by role id).
+    /// A project role: the sub-index is the store's role id, N the project (see `roles.rs`).
     Role = 9,
     /// A client (by its place among the workspace's client names).
     Client = 10,
