@@ -1239,6 +1239,43 @@ mod tests {
     }
 
     #[test]
+    fn a_project_that_uses_roles_keeps_its_active_ones_and_others_none() {
+        let p: WireProject = serde_json::from_value(json!({
+            "id": "572e66b1-60a6-4935-853f-b59b053112e6", "name": "Website Redesign",
+            "useRoles": true, "client": {"id": "9b57", "name": "Acme Corp"}
+        }))
+        .unwrap();
+        let roles: Vec<WireRole> = serde_json::from_value(json!([
+            {"id": "r1", "name": "Senior Engineer", "isActive": true, "isBillable": true,
+             "rate": 150, "createdAt": "2025-01-15T20:47:03.284Z",
+             "project": {"id": "572e66b1-60a6-4935-853f-b59b053112e6", "name": "Website Redesign"}},
+            {"id": "r2", "name": "Old role", "isActive": false},
+            {"id": "r3", "name": "analyst"}
+        ]))
+        .unwrap();
+        let got = project(&p, Some(&roles));
+        assert_eq!(
+            got.roles,
+            Some(vec![
+                (Id::new("r3"), "analyst".into()),
+                (Id::new("r1"), "Senior Engineer".into())
+            ]),
+            "active ones, by name"
+        );
+        assert_eq!(project(&p, None).roles, None, "not read: none known");
+        let plain = WireProject {
+            use_roles: Some(false),
+            ..p.clone()
+        };
+        assert_eq!(project(&plain, Some(&roles)).roles, None);
+        let unsaid = WireProject {
+            use_roles: None,
+            ..p
+        };
+        assert_eq!(project(&unsaid, Some(&roles)).roles, None);
+    }
+
+    #[test]
     fn a_patch_carries_only_the_fields_that_changed() {
         let before = Allocation {
             id: Id::new("a1"),
