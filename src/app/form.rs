@@ -904,6 +904,45 @@ mod tests {
     }
 
     #[test]
+    fn a_bulk_create_on_one_project_gives_each_resource_the_chosen_role() {
+        let mut s = ruddr_state();
+        open(&mut s, "ada-atlas");
+        let form = s.form.as_mut().unwrap();
+        form.focus = Field::Resource;
+        for c in "Atlas Bo".chars() {
+            key(&mut s, FormInput::Char(c));
+        }
+        key(&mut s, FormInput::Toggle);
+        for _ in "Atlas Bo".chars() {
+            key(&mut s, FormInput::Backspace);
+        }
+        let form = s.form.as_ref().unwrap();
+        assert_eq!(form.resources, vec![id("ada-atlas"), id("bo-atlas")]);
+        assert_eq!(form.role_name(), Some("Engineer"), "the first one's role");
+        let changes = sent(&key(&mut s, FormInput::Submit));
+        let roles: Vec<(&str, &str)> = changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::UpdateResource { resource, .. } => {
+                    Some((resource.id.as_str(), resource.role.as_str()))
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            roles,
+            [("ada-atlas", "Engineer"), ("bo-atlas", "Engineer")],
+            "{changes:#?}"
+        );
+        assert!(matches!(
+            &changes[2..],
+            [Change::Create(a), Change::Create(b)]
+                if a.resource_id == id("ada-atlas") && b.resource_id == id("bo-atlas")
+        ));
+        assert_eq!(s.edits.undo[0].label, "create 2 allocations");
+    }
+
+    #[test]
     fn a_project_with_roles_and_none_active_is_refused_by_name() {
         let mut s = ruddr_state();
         s.ws.projects.get_mut(&id("atlas")).unwrap().roles = Some(vec![]);
