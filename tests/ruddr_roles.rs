@@ -465,6 +465,51 @@ async fn an_edit_patches_only_what_changed_and_the_rest_stays() {
 
     // The staleness check still reads the record before writing.
     assert_eq!(s.seen("GET", "/allocations/").len(), 1);
+
+    // A move to another project that uses roles: the project and the role chosen there (the
+    // form sets the new pair's role first), nothing else.
+    let roster = s.client.roster().await.unwrap();
+    let (_, project) = parse_pair(&cleared.resource_id);
+    let other = roster
+        .projects
+        .iter()
+        .find(|p| p.id != project && p.roles.as_ref().is_some_and(|r| !r.is_empty()))
+        .unwrap();
+    let (role_id, role_name) = other.roles.clone().unwrap()[0].clone();
+    let (member, _) = parse_pair(&cleared.resource_id);
+    let there = Id::new(format!("{member}|p:{}", other.id));
+    s.client
+        .update_resource(Resource {
+            id: there.clone(),
+            project_id: Some(other.id.clone()),
+            person_id: Some(Id::new(member.trim_start_matches("m:"))),
+            role: role_name.clone(),
+            label: role_name.clone(),
+        })
+        .await
+        .unwrap();
+    s.forget();
+    let moved = s
+        .client
+        .update_allocation(allot::domain::Allocation {
+            resource_id: there.clone(),
+            project_id: Some(other.id.clone()),
+            ..cleared.clone()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        s.seen("PATCH", "/allocations/")[0].body,
+        Some(json!({"projectId": other.id.as_str(), "projectRoleId": role_id.as_str()}))
+    );
+    assert_eq!(moved.resource_id, there);
+    assert_eq!((moved.range, moved.amount), (cleared.range, cleared.amount));
+}
+
+/// (`m:<member>`, project) of a pair id.
+fn parse_pair(id: &Id) -> (String, Id) {
+    let (m, p) = id.as_str().split_once("|p:").unwrap();
+    (m.to_string(), Id::new(p))
 }
 
 #[tokio::test]

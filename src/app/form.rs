@@ -86,7 +86,8 @@ pub struct AllocForm {
     pub hard: bool,
     pub notes: String,
     /// The roles of the (first) chosen resource's project when it requires one; `None` hides
-    /// the role field (other projects, other backends, and edits: an allocation keeps its own).
+    /// the role field (other projects, other backends, and edits that stay on their project:
+    /// an allocation keeps its own role there).
     pub roles: Option<Vec<(Id, String)>>,
     /// Which of `roles` is chosen.
     pub role: Option<usize>,
@@ -233,12 +234,10 @@ impl AllocForm {
     /// Follows the chosen resources: the first one's project's roles when it requires one,
     /// the choice kept while the project stays, else defaulting to the resource's own role.
     fn refresh_roles(&mut self, ws: &Workspace) {
-        if self.editing.is_some() {
-            return;
-        }
         let first = self.resources.first().and_then(|r| ws.resources.get(r));
         let roles = first
             .and_then(|r| r.project_id.as_ref())
+            .filter(|p| self.needs_role_on(ws, p))
             .and_then(|p| ws.projects.get(p))
             .and_then(|p| p.roles.clone());
         if roles == self.roles {
@@ -251,6 +250,18 @@ impl AllocForm {
         self.roles = roles;
         if self.roles.is_none() && self.focus == Field::Role {
             self.focus = Field::Start;
+        }
+    }
+
+    /// Whether an allocation going onto `project` takes a role from this form: a new one does;
+    /// an edit keeps its own role unless it moves to another project.
+    fn needs_role_on(&self, ws: &Workspace, project: &Id) -> bool {
+        match &self.editing {
+            None => true,
+            Some(id) => ws
+                .allocations
+                .get(id)
+                .is_some_and(|a| a.project_id.as_ref() != Some(project)),
         }
     }
 
@@ -557,7 +568,10 @@ fn validate(
                 "edit the allocation on {}",
                 ws.project_name(old.project_id.as_ref())
             );
-            Ok((label, vec![LocalChange::Update { from: old, to: new }]))
+            // A move to a project that uses roles sets the role there first.
+            let mut changes = role_changes;
+            changes.push(LocalChange::Update { from: old, to: new });
+            Ok((label, changes))
         }
         None => {
             let resources = form.resources.clone();
@@ -581,14 +595,11 @@ fn validate(
     }
 }
 
-/// For a new allocation, the role of each chosen resource on a project that requires one, as
-/// the change that sets it (sent even when unchanged, so the backend knows it for sure): the
-/// form's choice on the form's project, the resource's own role on any other. Refused, naming
-/// the project, where there is none.
+/// For a new allocation (or one moving to another project), the role of each chosen resource
+/// on a project that requires one, as the change that sets it (sent even when unchanged, so
+/// the backend knows it for sure): the form's choice on the form's project, the resource's own
+/// role on any other. Refused, naming the project, where there is none.
 fn roles_to_set(state: &State, form: &AllocForm) -> Result<Vec<LocalChange>, String> {
-    if form.editing.is_some() {
-        return Ok(Vec::new());
-    }
     let ws = &state.ws;
     let form_project = form
         .resources
@@ -597,7 +608,12 @@ fn roles_to_set(state: &State, form: &AllocForm) -> Result<Vec<LocalChange>, Str
         .and_then(|r| r.project_id.clone());
     let mut changes = Vec::new();
     for r in form.resources.iter().filter_map(|id| ws.resources.get(id)) {
-        let Some(project) = r.project_id.as_ref().and_then(|p| ws.projects.get(p)) else {
+        let Some(project) = r
+            .project_id
+            .as_ref()
+            .filter(|p| form.needs_role_on(ws, p))
+            .and_then(|p| ws.projects.get(p))
+        else {
             continue;
         };
         let Some(roles) = &project.roles else {
@@ -953,7 +969,7 @@ mod tests {
     }
 
     #[test]
-    fn other_projects_and_edits_show_no_role_field() {
+    fn the_role_field_shows_only_where_the_allocation_takes_a_role() {
         let mut s = ruddr_state();
         open(&mut s, "ada-borealis");
         let form = s.form.clone().unwrap();
@@ -991,6 +1007,37 @@ mod tests {
         };
         let form = AllocForm::edit(&s, &a);
         assert_eq!(form.roles, None);
+
+        // An edit moving it to a project that uses roles asks for the role there, and sets it
+        // before the update.
+        let mut s = ruddr_state();
+        let on_borealis = Allocation {
+            resource_id: id("ada-borealis"),
+            project_id: Some(id("borealis")),
+            ..a
+        };
+        s.ws.put_allocation(on_borealis.clone());
+        s.form = Some(AllocForm::edit(&s, &on_borealis));
+        assert_eq!(s.form.as_ref().unwrap().roles, None);
+        s.form.as_mut().unwrap().focus = Field::Resource;
+        for c in "Atlas Bo".chars() {
+            key(&mut s, FormInput::Char(c));
+        }
+        key(&mut s, FormInput::Next);
+        let form = s.form.as_ref().unwrap();
+        assert_eq!(form.resources, vec![id("bo-atlas")]);
+        assert_eq!((form.focus, form.role), (Field::Role, None));
+        assert!(
+            key(&mut s, FormInput::Submit).is_empty(),
+            "no role, nothing sent"
+        );
+        key(&mut s, FormInput::Char('q'));
+        let changes = sent(&key(&mut s, FormInput::Submit));
+        assert!(
+            matches!(&changes[..], [Change::UpdateResource { resource, .. }, Change::Update(to)]
+                if resource.role == "QA" && to.resource_id == id("bo-atlas")),
+            "{changes:?}"
+        );
     }
 
     #[test]
