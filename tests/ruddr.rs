@@ -485,6 +485,24 @@ async fn every_unit_is_created_updated_and_deleted_through_the_store() {
     // A pair the store has no resource for gets one: José on Kite Loyalty Program (2011).
     let fresh = member_pair("1003", "2011");
     let before = sb.backend().roster().await.unwrap().resources.len();
+    // Kite Loyalty Program uses roles: the new pair takes one of its roles.
+    let kite_role = roster
+        .projects
+        .iter()
+        .find(|p| p.id == uid(PROJECT, "2011"))
+        .and_then(|p| p.roles.clone())
+        .expect("Kite Loyalty Program uses roles")[0]
+        .1
+        .clone();
+    client
+        .create_resources(vec![allot::client::NewResource {
+            project_id: uid(PROJECT, "2011"),
+            person_id: Some(uid(MEMBER, "1003")),
+            role: Some(kite_role),
+            label: None,
+        }])
+        .await
+        .unwrap();
     let made = client
         .create_allocations(vec![new(&fresh, Amount::HoursPerDay(2.0))])
         .await
@@ -526,6 +544,8 @@ async fn every_unit_is_created_updated_and_deleted_through_the_store() {
 #[tokio::test]
 async fn each_unit_bound_is_refused_naming_its_field_and_the_bound_itself_is_taken() {
     let (sb, client) = start().await;
+    // The roster teaches the client the pair's project role (the project uses roles).
+    client.roster().await.unwrap();
     let jose = member_pair("1003", "2001");
     let refused = [
         (
@@ -747,6 +767,22 @@ impl Raw {
         }
     }
 
+    /// The UUID of `project`'s role named `name` (`GET /project-roles?projectId=`).
+    async fn role(&self, project: &str, name: &str) -> Value {
+        let path = format!(
+            "/project-roles?limit=100&projectId={}",
+            uuid(PROJECT, &Id::new(project))
+        );
+        let list = self.get(&path).await.body;
+        list["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == name)
+            .unwrap_or_else(|| panic!("no role {name} on {project}: {list}"))["id"]
+            .clone()
+    }
+
     async fn get(&self, path: &str) -> Answer {
         self.call(Method::GET, path, Some(&self.sb.token.clone()), None)
             .await
@@ -902,7 +938,8 @@ async fn lists_are_cursor_pages_newest_first_and_a_walk_survives_writes() {
                            "end": "2027-01-08", "resourceTypeId": "member",
                            "assignmentTypeId": "project",
                            "memberId": uuid(MEMBER, &Id::new("1003")),
-                           "projectId": uuid(PROJECT, &Id::new("2001"))}),
+                           "projectId": uuid(PROJECT, &Id::new("2001")),
+                           "projectRoleId": api.role("2001", "Engineer").await}),
                 )
                 .await;
             assert_eq!(made.status, StatusCode::OK, "{}", made.body);
@@ -987,7 +1024,8 @@ async fn allocations_have_the_seeds_fields_and_filters_pick_by_date_member_proje
     .collect();
     assert_eq!(
         keys.difference(&seed).copied().collect::<Vec<_>>(),
-        ["updatedAt"]
+        Vec::<&str>::new(),
+        "no updatedAt: Ruddr documents none (capacity-apis §15)"
     );
     assert!(seed.is_subset(&keys));
     for r in page.body["results"].as_array().unwrap() {
@@ -1172,7 +1210,8 @@ async fn writes_are_refused_field_by_field_in_ruddrs_format() {
     };
     let good = json!({"unit": "day", "hoursPerDay": 4, "start": "2027-01-04", "end": "2027-01-08",
                       "resourceTypeId": "member", "assignmentTypeId": "project",
-                      "memberId": member, "projectId": project});
+                      "memberId": member, "projectId": project,
+                      "projectRoleId": api.role("2001", "Engineer").await});
     let with = |changes: Value| {
         let mut b = good.clone();
         for (k, v) in changes.as_object().unwrap() {
@@ -1235,10 +1274,13 @@ async fn writes_are_refused_field_by_field_in_ruddrs_format() {
         ),
         (json!({"notes": 5}), "notes"),
         (
-            json!({"assignmentTypeId": "time_off", "projectId": null}),
+            json!({"assignmentTypeId": "time_off", "projectId": null, "projectRoleId": null}),
             "timeOffTypeId",
         ),
-        (json!({"assignmentTypeId": "time_off"}), "projectId"),
+        (
+            json!({"assignmentTypeId": "time_off", "projectRoleId": null}),
+            "projectId",
+        ),
     ];
     for (change, field) in cases {
         api.send(Method::POST, "/allocations", with(change.clone()))
@@ -1249,8 +1291,10 @@ async fn writes_are_refused_field_by_field_in_ruddrs_format() {
         .send(
             Method::POST,
             "/allocations",
-            with(json!({"assignmentTypeId": "time_off", "projectId": null,
-                        "timeOffTypeId": "0000000b-0000-4000-8000-000000000001"})),
+            with(
+                json!({"assignmentTypeId": "time_off", "projectId": null, "projectRoleId": null,
+                        "timeOffTypeId": "0000000b-0000-4000-8000-000000000001"}),
+            ),
         )
         .await;
     assert_eq!(off.status, StatusCode::FORBIDDEN, "{}", off.body);

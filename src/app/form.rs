@@ -7,7 +7,7 @@ use crate::client::BackendKind;
 use crate::client::sanitize::typable;
 use crate::domain::edit::{AmountUnit, check_total_minutes, parse_date_input, working_days};
 use crate::domain::load::{allocation_daily, load_level, utilization_pct};
-use crate::domain::{Allocation, Amount, DateRange, Id, LoadLevel, Workspace};
+use crate::domain::{Allocation, Amount, DateRange, Id, LoadLevel, Resource, Workspace};
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 use std::collections::BTreeMap;
@@ -15,6 +15,8 @@ use std::collections::BTreeMap;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Field {
     Resource,
+    /// The project role, on a project that requires one (a Ruddr project with `useRoles`).
+    Role,
     Start,
     End,
     Amount,
@@ -24,8 +26,9 @@ pub enum Field {
 }
 
 impl Field {
-    pub const ALL: [Field; 7] = [
+    pub const ALL: [Field; 8] = [
         Field::Resource,
+        Field::Role,
         Field::Start,
         Field::End,
         Field::Amount,
@@ -37,6 +40,7 @@ impl Field {
     pub fn label(&self) -> &'static str {
         match self {
             Field::Resource => "Resource",
+            Field::Role => "Role",
             Field::Start => "Start",
             Field::End => "End",
             Field::Amount => "Amount",
@@ -81,6 +85,12 @@ pub struct AllocForm {
     pub units: Vec<AmountUnit>,
     pub hard: bool,
     pub notes: String,
+    /// The roles of the (first) chosen resource's project when it requires one; `None` hides
+    /// the role field (other projects, other backends, and edits that stay on their project:
+    /// an allocation keeps its own role there).
+    pub roles: Option<Vec<(Id, String)>>,
+    /// Which of `roles` is chosen.
+    pub role: Option<usize>,
     pub focus: Field,
     pub errors: BTreeMap<Field, String>,
 }
@@ -147,10 +157,13 @@ impl AllocForm {
             units,
             hard: !unnamed,
             notes: String::new(),
+            roles: None,
+            role: None,
             focus: Field::Amount,
             errors: BTreeMap::new(),
         };
         form.refresh_options(&state.ws);
+        form.refresh_roles(&state.ws);
         form
     }
 
@@ -173,6 +186,8 @@ impl AllocForm {
             units,
             hard: a.hard,
             notes: a.notes.clone(),
+            roles: None,
+            role: None,
             focus: Field::Amount,
             errors: BTreeMap::new(),
         };
@@ -202,6 +217,78 @@ impl AllocForm {
         self.highlight = self.highlight.min(self.options.len().saturating_sub(1));
     }
 
+    /// The fields shown, in order (the role only where it is asked for).
+    pub fn fields(&self) -> Vec<Field> {
+        Field::ALL
+            .into_iter()
+            .filter(|f| *f != Field::Role || self.roles.is_some())
+            .collect()
+    }
+
+    /// The chosen role's name.
+    pub fn role_name(&self) -> Option<&str> {
+        let roles = self.roles.as_ref()?;
+        roles.get(self.role?).map(|(_, n)| n.as_str())
+    }
+
+    /// Follows the chosen resources: the first one's project's roles when it requires one,
+    /// the choice kept while the project stays, else defaulting to the resource's own role.
+    fn refresh_roles(&mut self, ws: &Workspace) {
+        let first = self.resources.first().and_then(|r| ws.resources.get(r));
+        let roles = first
+            .and_then(|r| r.project_id.as_ref())
+            .filter(|p| self.needs_role_on(ws, p))
+            .and_then(|p| ws.projects.get(p))
+            .and_then(|p| p.roles.clone());
+        if roles == self.roles {
+            return;
+        }
+        self.role = match (&roles, first) {
+            (Some(list), Some(r)) => role_index(list, &r.role),
+            _ => None,
+        };
+        self.roles = roles;
+        if self.roles.is_none() && self.focus == Field::Role {
+            self.focus = Field::Start;
+        }
+    }
+
+    /// Whether an allocation going onto `project` takes a role from this form: a new one does;
+    /// an edit keeps its own role unless it moves to another project.
+    fn needs_role_on(&self, ws: &Workspace, project: &Id) -> bool {
+        match &self.editing {
+            None => true,
+            Some(id) => ws
+                .allocations
+                .get(id)
+                .is_some_and(|a| a.project_id.as_ref() != Some(project)),
+        }
+    }
+
+    fn cycle_role(&mut self, by: i64) {
+        let Some(n) = self.roles.as_ref().map(Vec::len).filter(|n| *n > 0) else {
+            return;
+        };
+        let n = n as i64;
+        self.role = Some(match self.role {
+            Some(i) => (i as i64 + by).rem_euclid(n) as usize,
+            None if by < 0 => (n - 1) as usize,
+            None => 0,
+        });
+    }
+
+    /// The next role after the chosen one whose name starts with `c`.
+    fn role_by_letter(&mut self, c: char) {
+        let Some(roles) = &self.roles else { return };
+        let n = roles.len();
+        let from = self.role.map_or(0, |i| i + 1);
+        let c = c.to_lowercase().to_string();
+        self.role = (0..n)
+            .map(|k| (from + k) % n)
+            .find(|&i| roles[i].1.to_lowercase().starts_with(&c))
+            .or(self.role);
+    }
+
     fn text_mut(&mut self) -> Option<&mut String> {
         match self.focus {
             Field::Resource => Some(&mut self.query),
@@ -209,17 +296,15 @@ impl AllocForm {
             Field::End => Some(&mut self.end),
             Field::Amount => Some(&mut self.amount),
             Field::Notes => Some(&mut self.notes),
-            Field::Unit | Field::Kind => None,
+            Field::Unit | Field::Kind | Field::Role => None,
         }
     }
 
     fn move_focus(&mut self, by: i64) {
-        let i = Field::ALL
-            .iter()
-            .position(|f| *f == self.focus)
-            .unwrap_or(0) as i64;
-        let n = Field::ALL.len() as i64;
-        self.focus = Field::ALL[(i + by).rem_euclid(n) as usize];
+        let fields = self.fields();
+        let i = fields.iter().position(|f| *f == self.focus).unwrap_or(0) as i64;
+        let n = fields.len() as i64;
+        self.focus = fields[(i + by).rem_euclid(n) as usize];
     }
 
     fn cycle_unit(&mut self, by: i64) {
@@ -237,6 +322,13 @@ impl AllocForm {
     }
 }
 
+/// The role named like `name` among `roles` (case and spaces aside).
+fn role_index(roles: &[(Id, String)], name: &str) -> Option<usize> {
+    roles
+        .iter()
+        .position(|(_, n)| n.trim().eq_ignore_ascii_case(name.trim()))
+}
+
 /// What the form says to do after a key.
 pub enum Outcome {
     Stay,
@@ -250,6 +342,7 @@ pub fn input(state: &mut State, key: FormInput) -> Outcome {
         return Outcome::Cancel;
     };
     let outcome = handle(state, &mut form, key);
+    form.refresh_roles(&state.ws);
     if matches!(outcome, Outcome::Stay) {
         state.form = Some(form);
     }
@@ -265,6 +358,7 @@ fn handle(state: &mut State, form: &mut AllocForm, key: FormInput) -> Outcome {
                 form.pick_highlighted(true);
                 form.query.clear();
                 form.refresh_options(&state.ws);
+                form.refresh_roles(&state.ws);
             }
             return match validate(state, form) {
                 Ok((label, changes)) => Outcome::Commit(label, changes),
@@ -280,6 +374,7 @@ fn handle(state: &mut State, form: &mut AllocForm, key: FormInput) -> Outcome {
                 form.pick_highlighted(true);
                 form.query.clear();
                 form.refresh_options(&state.ws);
+                form.refresh_roles(&state.ws);
             }
             form.move_focus(if key == FormInput::Next { 1 } else { -1 });
         }
@@ -298,10 +393,14 @@ fn handle(state: &mut State, form: &mut AllocForm, key: FormInput) -> Outcome {
         FormInput::Left | FormInput::Right if form.focus == Field::Unit => {
             form.cycle_unit(if key == FormInput::Right { 1 } else { -1 })
         }
+        FormInput::Left | FormInput::Right if form.focus == Field::Role => {
+            form.cycle_role(if key == FormInput::Right { 1 } else { -1 })
+        }
         FormInput::Left | FormInput::Right => {}
         FormInput::Toggle => match form.focus {
             Field::Kind if state.backend.has_soft() => form.hard = !form.hard,
             Field::Unit => form.cycle_unit(1),
+            Field::Role => form.cycle_role(1),
             Field::Resource if form.editing.is_none() => {
                 if let Some(id) = form.options.get(form.highlight).cloned() {
                     if let Some(i) = form.resources.iter().position(|r| *r == id) {
@@ -323,6 +422,8 @@ fn handle(state: &mut State, form: &mut AllocForm, key: FormInput) -> Outcome {
                 form.hard = c == 'h' || (c == ' ' && !form.hard)
             }
             Field::Unit if c == ' ' => form.cycle_unit(1),
+            Field::Role if c == ' ' => form.cycle_role(1),
+            Field::Role => form.role_by_letter(c),
             _ => {
                 if let Some(t) = form.text_mut() {
                     t.push(c);
@@ -405,6 +506,13 @@ fn validate(
             "an unnamed resource can only be soft-allocated (Kantata's rule)".into(),
         );
     }
+    let role_changes = match roles_to_set(state, form) {
+        Ok(changes) => changes,
+        Err(e) => {
+            errors.insert(Field::Role, e);
+            Vec::new()
+        }
+    };
     let parsed = match parse(state, form) {
         Ok(p) if errors.is_empty() => p,
         _ => return Err(errors),
@@ -460,18 +568,22 @@ fn validate(
                 "edit the allocation on {}",
                 ws.project_name(old.project_id.as_ref())
             );
-            Ok((label, vec![LocalChange::Update { from: old, to: new }]))
+            // A move to a project that uses roles sets the role there first.
+            let mut changes = role_changes;
+            changes.push(LocalChange::Update { from: old, to: new });
+            Ok((label, changes))
         }
         None => {
             let resources = form.resources.clone();
-            let changes: Vec<LocalChange> = resources
-                .iter()
-                .map(|r| {
+            // The roles first: each resource's is the one its new allocations take.
+            let changes: Vec<LocalChange> = role_changes
+                .into_iter()
+                .chain(resources.iter().map(|r| {
                     let id = state.edits.temp_id();
                     LocalChange::Create(build(r, id, None))
-                })
+                }))
                 .collect();
-            let label = match changes.len() {
+            let label = match resources.len() {
                 1 => format!(
                     "create an allocation for {}",
                     resource_label(&state.ws, &resources[0])
@@ -481,6 +593,77 @@ fn validate(
             Ok((label, changes))
         }
     }
+}
+
+/// For a new allocation (or one moving to another project), the role of each chosen resource
+/// on a project that requires one, as the change that sets it (sent even when unchanged, so
+/// the backend knows it for sure): the form's choice on the form's project, the resource's own
+/// role on any other. Refused, naming the project, where there is none.
+fn roles_to_set(state: &State, form: &AllocForm) -> Result<Vec<LocalChange>, String> {
+    let ws = &state.ws;
+    let form_project = form
+        .resources
+        .first()
+        .and_then(|r| ws.resources.get(r))
+        .and_then(|r| r.project_id.clone());
+    let mut changes = Vec::new();
+    for r in form.resources.iter().filter_map(|id| ws.resources.get(id)) {
+        let Some(project) = r
+            .project_id
+            .as_ref()
+            .filter(|p| form.needs_role_on(ws, p))
+            .and_then(|p| ws.projects.get(p))
+        else {
+            continue;
+        };
+        let Some(roles) = &project.roles else {
+            continue;
+        };
+        if roles.is_empty() {
+            return Err(format!(
+                "{} uses roles but has no active role: add one in {} first",
+                project.name,
+                state.backend.name()
+            ));
+        }
+        let name = if form_project.as_ref() == Some(&project.id) {
+            form.role_name().map(str::to_string)
+        } else {
+            role_index(roles, &r.role).map(|i| roles[i].1.clone())
+        };
+        let Some(name) = name else {
+            return Err(match form_project.as_ref() == Some(&project.id) {
+                true => format!(
+                    "{} needs a role: {} (←/→)",
+                    project.name,
+                    roles
+                        .iter()
+                        .map(|(_, n)| n.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                false => format!(
+                    "{} uses roles and {} has none of them yet: allocate it on its own",
+                    project.name,
+                    ws.resource_name(r)
+                ),
+            });
+        };
+        let label = if r.label == r.role {
+            name.clone()
+        } else {
+            r.label.clone()
+        };
+        changes.push(LocalChange::UpdateResource {
+            from: r.clone(),
+            to: Resource {
+                role: name,
+                label,
+                ..r.clone()
+            },
+        });
+    }
+    Ok(changes)
 }
 
 /// The live preview: total hours, working days, and each week's load of the (first) resource's
@@ -567,4 +750,304 @@ pub fn week_text(load: u64, cap: u64) -> String {
                 "—".into()
             }
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::{Action, Effect, update};
+    use crate::client::Change;
+    use crate::domain::dates::parse_date;
+    use crate::domain::{Person, Project, Roster, WeeklyCapacity};
+
+    fn d(s: &str) -> chrono::NaiveDate {
+        parse_date(s).unwrap()
+    }
+
+    fn id(s: &str) -> Id {
+        Id::new(s)
+    }
+
+    /// A Ruddr workspace: Atlas uses roles (Designer, Engineer, QA), Borealis doesn't. Ada is
+    /// an Engineer on Atlas, Bo an Intern there (a role Atlas lacks), and Ada is on Borealis.
+    fn ruddr_state() -> State {
+        let person = |i: &str, name: &str| Person {
+            id: id(i),
+            name: name.into(),
+            email: String::new(),
+            role: "Engineer".into(),
+            weekly: WeeklyCapacity::STANDARD,
+            time_off: vec![],
+        };
+        let resource = |i: &str, project: &str, person: &str, role: &str| Resource {
+            id: id(i),
+            project_id: Some(id(project)),
+            person_id: Some(id(person)),
+            role: role.into(),
+            label: role.into(),
+        };
+        let roles = ["Designer", "Engineer", "QA"]
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (id(&format!("role{i}")), n.to_string()))
+            .collect();
+        let roster = Roster {
+            calendars: Default::default(),
+            name: "Acme".into(),
+            current_user: None,
+            people: vec![person("ada", "Ada"), person("bo", "Bo")],
+            projects: vec![
+                Project {
+                    id: id("atlas"),
+                    name: "Atlas".into(),
+                    client: String::new(),
+                    roles: Some(roles),
+                },
+                Project {
+                    id: id("borealis"),
+                    name: "Borealis".into(),
+                    client: String::new(),
+                    roles: None,
+                },
+            ],
+            resources: vec![
+                resource("ada-atlas", "atlas", "ada", "Engineer"),
+                resource("bo-atlas", "atlas", "bo", "Intern"),
+                resource("ada-borealis", "borealis", "ada", "Engineer"),
+            ],
+            holidays: Default::default(),
+            participations: Vec::new(),
+        };
+        let mut s = State::new(d("2026-11-23"), BackendKind::Ruddr, "ruddr");
+        update(&mut s, Action::Start);
+        update(&mut s, Action::RosterLoaded(Ok(roster)));
+        let window = s.window;
+        update(
+            &mut s,
+            Action::AllocationsLoaded {
+                window,
+                result: Ok(vec![]),
+            },
+        );
+        update(&mut s, Action::RequestsLoaded(Ok(vec![])));
+        s
+    }
+
+    fn open(s: &mut State, resource: &str) {
+        let week = DateRange::new(d("2026-11-30"), d("2026-12-04"));
+        s.form = Some(AllocForm::new_for(s, Some(id(resource)), week));
+    }
+
+    fn key(s: &mut State, k: FormInput) -> Vec<Effect> {
+        update(s, Action::Form(k))
+    }
+
+    fn sent(effects: &[Effect]) -> Vec<Change> {
+        match effects {
+            [Effect::Apply { changes, .. }] => changes.clone(),
+            other => panic!("expected one write, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_project_that_uses_roles_offers_them_defaulting_to_the_resources_own() {
+        let mut s = ruddr_state();
+        open(&mut s, "ada-atlas");
+        let form = s.form.clone().unwrap();
+        assert_eq!(form.fields()[1], Field::Role);
+        assert_eq!(form.role_name(), Some("Engineer"), "Ada's own role there");
+        // Tab back from Amount: End, Start, Role.
+        for _ in 0..3 {
+            key(&mut s, FormInput::Prev);
+        }
+        assert_eq!(s.form.as_ref().unwrap().focus, Field::Role);
+        key(&mut s, FormInput::Right);
+        assert_eq!(s.form.as_ref().unwrap().role_name(), Some("QA"));
+        key(&mut s, FormInput::Right);
+        assert_eq!(s.form.as_ref().unwrap().role_name(), Some("Designer"));
+        key(&mut s, FormInput::Char('e'));
+        assert_eq!(s.form.as_ref().unwrap().role_name(), Some("Engineer"));
+        key(&mut s, FormInput::Left);
+        let changes = sent(&key(&mut s, FormInput::Submit));
+        assert!(s.form.is_none());
+        match &changes[..] {
+            [Change::UpdateResource { resource, .. }, Change::Create(n)] => {
+                assert_eq!(resource.id, id("ada-atlas"));
+                assert_eq!(
+                    (resource.role.as_str(), resource.label.as_str()),
+                    ("Designer", "Designer")
+                );
+                assert_eq!(n.resource_id, id("ada-atlas"));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            s.edits.undo[0].label, "create an allocation for Ada · Atlas · Engineer",
+            "one allocation, said so"
+        );
+        assert_eq!(
+            s.ws.resources[&id("ada-atlas")].role,
+            "Designer",
+            "on screen at once"
+        );
+    }
+
+    #[test]
+    fn with_no_role_chosen_nothing_is_sent_and_the_field_says_why() {
+        let mut s = ruddr_state();
+        open(&mut s, "bo-atlas");
+        assert_eq!(
+            s.form.as_ref().unwrap().role,
+            None,
+            "Intern is no Atlas role"
+        );
+        assert!(key(&mut s, FormInput::Submit).is_empty(), "nothing sent");
+        let form = s.form.clone().expect("the form stays");
+        assert_eq!(form.focus, Field::Role);
+        let e = &form.errors[&Field::Role];
+        assert!(
+            e.contains("Atlas needs a role: Designer, Engineer, QA"),
+            "{e}"
+        );
+        assert!(s.edits.undo.is_empty());
+        // Choosing one clears the error and lets it through.
+        key(&mut s, FormInput::Toggle);
+        assert!(!s.form.as_ref().unwrap().errors.contains_key(&Field::Role));
+        let changes = sent(&key(&mut s, FormInput::Submit));
+        assert!(
+            matches!(&changes[0], Change::UpdateResource { resource, .. } if resource.role == "Designer")
+        );
+    }
+
+    #[test]
+    fn a_bulk_create_on_one_project_gives_each_resource_the_chosen_role() {
+        let mut s = ruddr_state();
+        open(&mut s, "ada-atlas");
+        let form = s.form.as_mut().unwrap();
+        form.focus = Field::Resource;
+        for c in "Atlas Bo".chars() {
+            key(&mut s, FormInput::Char(c));
+        }
+        key(&mut s, FormInput::Toggle);
+        for _ in "Atlas Bo".chars() {
+            key(&mut s, FormInput::Backspace);
+        }
+        let form = s.form.as_ref().unwrap();
+        assert_eq!(form.resources, vec![id("ada-atlas"), id("bo-atlas")]);
+        assert_eq!(form.role_name(), Some("Engineer"), "the first one's role");
+        let changes = sent(&key(&mut s, FormInput::Submit));
+        let roles: Vec<(&str, &str)> = changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::UpdateResource { resource, .. } => {
+                    Some((resource.id.as_str(), resource.role.as_str()))
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            roles,
+            [("ada-atlas", "Engineer"), ("bo-atlas", "Engineer")],
+            "{changes:#?}"
+        );
+        assert!(matches!(
+            &changes[2..],
+            [Change::Create(a), Change::Create(b)]
+                if a.resource_id == id("ada-atlas") && b.resource_id == id("bo-atlas")
+        ));
+        assert_eq!(s.edits.undo[0].label, "create 2 allocations");
+    }
+
+    #[test]
+    fn a_project_with_roles_and_none_active_is_refused_by_name() {
+        let mut s = ruddr_state();
+        s.ws.projects.get_mut(&id("atlas")).unwrap().roles = Some(vec![]);
+        open(&mut s, "ada-atlas");
+        assert!(key(&mut s, FormInput::Submit).is_empty());
+        let e = &s.form.as_ref().unwrap().errors[&Field::Role];
+        assert!(e.contains("Atlas uses roles but has no active role"), "{e}");
+    }
+
+    #[test]
+    fn the_role_field_shows_only_where_the_allocation_takes_a_role() {
+        let mut s = ruddr_state();
+        open(&mut s, "ada-borealis");
+        let form = s.form.clone().unwrap();
+        assert_eq!(form.roles, None);
+        assert!(!form.fields().contains(&Field::Role));
+        let changes = sent(&key(&mut s, FormInput::Submit));
+        assert!(matches!(&changes[..], [Change::Create(_)]), "{changes:?}");
+
+        // Picking a resource on Atlas brings the field in.
+        open(&mut s, "ada-borealis");
+        let form = s.form.as_mut().unwrap();
+        form.focus = Field::Resource;
+        for c in "Atlas Ada".chars() {
+            key(&mut s, FormInput::Char(c));
+        }
+        key(&mut s, FormInput::Next);
+        let form = s.form.as_ref().unwrap();
+        assert_eq!(form.resources, vec![id("ada-atlas")]);
+        assert_eq!(form.focus, Field::Role, "the next field is the role");
+        assert_eq!(form.role_name(), Some("Engineer"));
+
+        // An edit keeps the allocation's own role: no field.
+        let a = Allocation {
+            id: id("a1"),
+            resource_id: id("ada-atlas"),
+            project_id: Some(id("atlas")),
+            range: DateRange::new(d("2026-11-23"), d("2026-11-27")),
+            amount: Amount::HoursPerDay(4.0),
+            hard: true,
+            notes: String::new(),
+            read_only: false,
+            allocate_on_time_off: false,
+            server_total_minutes: None,
+            version: 1,
+        };
+        let form = AllocForm::edit(&s, &a);
+        assert_eq!(form.roles, None);
+
+        // An edit moving it to a project that uses roles asks for the role there, and sets it
+        // before the update.
+        let mut s = ruddr_state();
+        let on_borealis = Allocation {
+            resource_id: id("ada-borealis"),
+            project_id: Some(id("borealis")),
+            ..a
+        };
+        s.ws.put_allocation(on_borealis.clone());
+        s.form = Some(AllocForm::edit(&s, &on_borealis));
+        assert_eq!(s.form.as_ref().unwrap().roles, None);
+        s.form.as_mut().unwrap().focus = Field::Resource;
+        for c in "Atlas Bo".chars() {
+            key(&mut s, FormInput::Char(c));
+        }
+        key(&mut s, FormInput::Next);
+        let form = s.form.as_ref().unwrap();
+        assert_eq!(form.resources, vec![id("bo-atlas")]);
+        assert_eq!((form.focus, form.role), (Field::Role, None));
+        assert!(
+            key(&mut s, FormInput::Submit).is_empty(),
+            "no role, nothing sent"
+        );
+        key(&mut s, FormInput::Char('q'));
+        let changes = sent(&key(&mut s, FormInput::Submit));
+        assert!(
+            matches!(&changes[..], [Change::UpdateResource { resource, .. }, Change::Update(to)]
+                if resource.role == "QA" && to.resource_id == id("bo-atlas")),
+            "{changes:?}"
+        );
+    }
+
+    #[test]
+    fn the_role_field_80x24() {
+        use ratatui::{Terminal, backend::TestBackend};
+        let mut s = ruddr_state();
+        open(&mut s, "bo-atlas");
+        key(&mut s, FormInput::Submit);
+        let mut t = Terminal::new(TestBackend::new(80, 24)).expect("a test terminal");
+        t.draw(|f| crate::ui::render(&s, f)).expect("drawn");
+        insta::assert_snapshot!("form_role_80x24", t.backend());
+    }
 }

@@ -38,6 +38,7 @@ fn roster() -> Roster {
             id: Id::new("p1"),
             name: "Apollo".into(),
             client: "ACME".into(),
+            roles: None,
         }],
         resources: vec![
             Resource {

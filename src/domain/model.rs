@@ -23,6 +23,9 @@ pub struct Project {
     pub id: Id,
     pub name: String,
     pub client: String,
+    /// The active roles an allocation here must name one of, as (id, name): `Some` only where
+    /// the backend requires one (a Ruddr project with `useRoles`), `None` everywhere else.
+    pub roles: Option<Vec<(Id, String)>>,
 }
 
 /// A workspace resource: who (or, when unnamed, which role) is on a project.

@@ -29,9 +29,14 @@ pub fn render_form(state: &State, form: &AllocForm, theme: &Theme, f: &mut Frame
     let inner = (width - 2) as usize;
     let label_w = LABEL_W;
     let mut lines: Vec<Line> = Vec::new();
-    for field in Field::ALL {
+    for field in form.fields() {
         let focused = form.focus == field;
         let value = match field {
+            Field::Role => match (form.role_name(), form.roles.as_ref().map(Vec::len)) {
+                (_, Some(0)) => "(the project has no active role)".into(),
+                (Some(name), Some(n)) => format!("◂ {name} ▸  ({n} roles)"),
+                _ => "(choose: ←/→)".into(),
+            },
             Field::Resource => {
                 let chosen: Vec<String> = form
                     .resources
@@ -153,6 +158,8 @@ pub fn render_form(state: &State, form: &AllocForm, theme: &Theme, f: &mut Frame
     };
     let hint = if form.focus == Field::Resource {
         " ↑↓ choose · * add another · Tab next · Enter save · Esc cancel "
+    } else if form.focus == Field::Role {
+        " ←→ role · Tab/↑↓ fields · Enter save · Esc cancel "
     } else {
         " Tab/↑↓ fields · ←→ unit · Enter save · Esc cancel "
     };

@@ -452,6 +452,7 @@ pub fn project_from_wire(w: &WireWorkspace, page: &Page) -> Project {
         id: cid(&w.id),
         name: cstr(&w.title),
         client,
+        roles: None,
     }
 }
 

@@ -429,6 +429,7 @@ pub fn demo(today: NaiveDate) -> DemoData {
             id: Id::new(&p.id),
             name: p.name.clone(),
             client: p.client.clone(),
+            roles: None,
         })
         .collect();
     let project_window: HashMap<&str, (i64, i64)> = projects_file
@@ -883,6 +884,7 @@ pub fn synthetic(today: NaiveDate, resources: usize, allocations: usize) -> Demo
                 id: Id::from(100_001 + i as u64),
                 name,
                 client,
+                roles: None,
             }
         })
         .collect();

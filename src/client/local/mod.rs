@@ -343,6 +343,7 @@ mod tests {
                     id: Id::new("20"),
                     name: "Atlas".into(),
                     client: "Contoso".into(),
+                    roles: None,
                 }],
                 resources: vec![
                     Resource {

@@ -8,7 +8,7 @@
 use super::RuddrConfig;
 use super::decode::{
     self, Assignee, Body, WireAllocation, WireMember, WirePeriod, WirePlaceholder, WireProject,
-    allocation_body, parse_resource_id, resource_id,
+    WireRole, allocation_body, parse_resource_id, resource_id,
 };
 use super::http::Http;
 use crate::client::transport::{Clock, TokioClock};
@@ -40,6 +40,10 @@ struct Cache {
     calendars: HashMap<Id, Calendar>,
     /// Placeholders by name, for naming a new unnamed resource after its role.
     placeholders: Vec<(String, Id)>,
+    /// The active roles of each project that uses roles (as the roster read them).
+    project_roles: HashMap<Id, Vec<(Id, String)>>,
+    /// Each member's job title: the role a pair shows while it has no project role.
+    titles: HashMap<Id, String>,
 }
 
 /// The days that are a holiday in every calendar (none when there are no calendars).
@@ -61,6 +65,14 @@ pub struct RuddrBackend {
     today: NaiveDate,
     span: DateRange,
     cache: Mutex<Cache>,
+}
+
+/// A project that uses roles and no role chosen for the allocation.
+fn missing_role() -> BackendError {
+    BackendError::Validation {
+        field: Some("role".into()),
+        message: "this Ruddr project uses roles: choose the project role for the allocation".into(),
+    }
 }
 
 fn read_only_refusal() -> BackendError {
@@ -184,6 +196,47 @@ impl RuddrBackend {
         }
     }
 
+    /// The roles of each project that uses them, read together (each within the limiter);
+    /// projects that don't use roles are not asked about.
+    async fn roles_of(
+        &self,
+        projects: &[WireProject],
+    ) -> BackendResult<HashMap<Id, Vec<WireRole>>> {
+        let using: Vec<&WireProject> = projects
+            .iter()
+            .filter(|p| p.use_roles == Some(true))
+            .collect();
+        let lists = futures::future::try_join_all(using.iter().map(|p| async move {
+            self.list::<WireRole>(
+                "project-roles",
+                "project role",
+                &[("projectId", p.id.as_str())],
+            )
+            .await
+        }))
+        .await?;
+        Ok(using.into_iter().map(|p| p.id.clone()).zip(lists).collect())
+    }
+
+    /// Remembers the project role named `name` (among `project`'s active ones) as the role of
+    /// pair `id`; false when the project has no such role.
+    fn remember_role(&self, id: &Id, project: &Id, name: &str) -> bool {
+        let mut cache = self.cache();
+        let found = cache.project_roles.get(project).and_then(|roles| {
+            roles
+                .iter()
+                .find(|(_, n)| n.trim().eq_ignore_ascii_case(name.trim()))
+                .map(|(rid, _)| rid.clone())
+        });
+        match found {
+            Some(rid) => {
+                cache.roles.insert(id.clone(), rid);
+                true
+            }
+            None => false,
+        }
+    }
+
     async fn one(&self, id: &Id) -> BackendResult<WireAllocation> {
         let v = self.http.get(&format!("allocations/{id}"), &[]).await?;
         decode::decode("allocation", &v)
@@ -218,34 +271,62 @@ impl RuddrBackend {
             .await
     }
 
-    /// PATCHes `a` over the stored allocation. No role is sent, so the allocation keeps its own.
-    async fn patch(&self, a: &Allocation) -> BackendResult<Allocation> {
-        let body = allocation_body(
-            &a.resource_id,
-            &Body {
-                range: a.range,
-                amount: a.amount,
-                notes: &a.notes,
-                allocate_on_time_off: a.allocate_on_time_off,
-                role_id: None,
-                task_id: None,
-            },
-        )?;
+    /// PATCHes what `after` changes of `before` (Ruddr's record as last read), and nothing
+    /// else: a field left out keeps its value (capacity-apis §9). A role goes only with a move
+    /// to another project, where the old one can't stay; otherwise the allocation keeps its own.
+    async fn patch(&self, before: &Allocation, after: &Allocation) -> BackendResult<Allocation> {
+        let role = self.role_for_move(before, after)?;
+        let body = decode::patch_body(before, after, role.as_ref())?;
+        if body.is_empty() {
+            return Ok(before.clone());
+        }
         let v = self
             .http
-            .write(Method::PATCH, &format!("allocations/{}", a.id), Some(&body))
+            .write(
+                Method::PATCH,
+                &format!("allocations/{}", after.id),
+                Some(&Value::Object(body)),
+            )
             .await?;
         match v {
             Some(v) => Self::decoded(&v),
             // An empty answer (204): read it back for its new version.
-            None => self.current(&a.id).await?.ok_or_else(|| {
+            None => self.current(&after.id).await?.ok_or_else(|| {
                 BackendError::Other("Ruddr answered with an allocation allot can't show".into())
             }),
         }
     }
 
+    /// The role a move to another project must name: the new pair's, when that project uses
+    /// roles (refused, naming the field, when allot knows none for it).
+    fn role_for_move(&self, before: &Allocation, after: &Allocation) -> BackendResult<Option<Id>> {
+        let Some((_, Some(project))) = parse_resource_id(&after.resource_id) else {
+            return Ok(None);
+        };
+        if before.project_id.as_ref() == Some(&project) {
+            return Ok(None);
+        }
+        let cache = self.cache();
+        if !cache.project_roles.contains_key(&project) {
+            return Ok(None);
+        }
+        cache
+            .roles
+            .get(&after.resource_id)
+            .cloned()
+            .map(Some)
+            .ok_or_else(missing_role)
+    }
+
     async fn create_one(&self, n: &NewAllocation) -> BackendResult<Allocation> {
         let role = self.cache().roles.get(&n.resource_id).cloned();
+        let uses_roles = parse_resource_id(&n.resource_id)
+            .and_then(|(_, p)| p)
+            .is_some_and(|p| self.cache().project_roles.contains_key(&p));
+        if uses_roles && role.is_none() {
+            // Nothing sent: Ruddr would refuse it (R-seed-create L180–183).
+            return Err(missing_role());
+        }
         let body = allocation_body(
             &n.resource_id,
             &Body {
@@ -330,8 +411,10 @@ impl Backend for RuddrBackend {
             .into_iter()
             .filter(|m| m.is_active != Some(false) || on_something.contains(&m.id))
             .collect();
-        let periods =
-            futures::future::try_join_all(members.iter().map(|m| self.periods(m))).await?;
+        let (periods, roles) = futures::try_join!(
+            futures::future::try_join_all(members.iter().map(|m| self.periods(m))),
+            self.roles_of(&projects),
+        )?;
         let calendars: HashMap<Id, Calendar> = members
             .iter()
             .zip(&periods)
@@ -436,7 +519,10 @@ impl Backend for RuddrBackend {
             }
         }
 
-        let mut projects: Vec<_> = projects.iter().map(decode::project).collect();
+        let mut projects: Vec<_> = projects
+            .iter()
+            .map(|p| decode::project(p, roles.get(&p.id).map(Vec::as_slice)))
+            .collect();
         projects.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
 
         {
@@ -445,6 +531,14 @@ impl Backend for RuddrBackend {
             cache.placeholders = placeholders
                 .iter()
                 .map(|p| (p.name.clone().unwrap_or_default(), p.id.clone()))
+                .collect();
+            cache.titles = people
+                .iter()
+                .map(|p| (p.id.clone(), p.role.clone()))
+                .collect();
+            cache.project_roles = projects
+                .iter()
+                .filter_map(|p| Some((p.id.clone(), p.roles.clone()?)))
                 .collect();
         }
 
@@ -532,7 +626,10 @@ impl Backend for RuddrBackend {
         }
         // Ruddr has no conditional writes: the record is read first and compared.
         let Some(now) = self.current(&a.id).await? else {
-            return self.patch(&a).await;
+            return Err(BackendError::Validation {
+                field: None,
+                message: format!("allocation {} is time off in Ruddr, read-only here", a.id),
+            });
         };
         let same = now.resource_id == a.resource_id
             && now.range == a.range
@@ -544,7 +641,7 @@ impl Backend for RuddrBackend {
             return Ok(now);
         }
         refuse_if_moved(&now, a.version)?;
-        self.patch(&a).await
+        self.patch(&now, &a).await
     }
 
     /// Ruddr's delete and split take no version: the fields last read are compared with the
@@ -598,7 +695,7 @@ impl Backend for RuddrBackend {
                     message,
                 }
             })?;
-        let first = self.patch(&first).await?;
+        let first = self.patch(&a, &first).await?;
         let body = allocation_body(
             &second.resource_id,
             &Body {
@@ -613,7 +710,7 @@ impl Backend for RuddrBackend {
         let made = self.post(&body).await.and_then(Self::created);
         match made {
             Ok(second) => Ok((first, second)),
-            Err(e) => match self.patch(&a).await {
+            Err(e) => match self.patch(&first, &a).await {
                 Ok(_) => Err(e),
                 // The first part stays shortened: say so, and have the caller read Ruddr.
                 Err(undo) => Err(BackendError::Unknown(format!(
@@ -644,8 +741,12 @@ impl Backend for RuddrBackend {
                             ),
                         })?,
                 };
+                let id = resource_id(&who, Some(&n.project_id));
+                // On a project that uses roles, a role named like one of its own is the one
+                // the pair's allocations take.
+                self.remember_role(&id, &n.project_id, &role);
                 Ok(Resource {
-                    id: resource_id(&who, Some(&n.project_id)),
+                    id,
                     project_id: Some(n.project_id),
                     person_id: n.person_id,
                     label: n.label.unwrap_or_else(|| role.clone()),
@@ -653,6 +754,71 @@ impl Backend for RuddrBackend {
                 })
             })
             .collect()
+    }
+
+    /// Ruddr keeps no resources, so the one change a pair takes is its role on a project that
+    /// uses roles: the role its new allocations are made under (an allocation made already
+    /// keeps its own). Anything else would be lost on the next read, so it is refused.
+    async fn update_resource(&self, r: Resource) -> BackendResult<Resource> {
+        let Some((who, Some(project))) = parse_resource_id(&r.id) else {
+            return Err(BackendError::NotFound(format!(
+                "no Ruddr resource {}",
+                r.id
+            )));
+        };
+        let person = match &who {
+            Assignee::Member(m) => Some(m),
+            Assignee::Placeholder(_) => None,
+        };
+        let unsupported = || {
+            BackendError::Unsupported(
+                "Ruddr keeps no resources: only the project role of a pair can change here, on a project that uses roles"
+                    .into(),
+            )
+        };
+        if r.project_id.as_ref() != Some(&project)
+            || r.person_id.as_ref() != person
+            || (person.is_some() && r.label.trim() != r.role.trim())
+        {
+            return Err(unsupported());
+        }
+        let roles = self.cache().project_roles.get(&project).cloned();
+        let Some(roles) = roles else {
+            return Err(unsupported());
+        };
+        // Back to what the pair showed before it had a project role (an undo of the form's
+        // choice): its member's job title, or its placeholder's name. It then has none.
+        let untitled = {
+            let cache = self.cache();
+            let before = match &who {
+                Assignee::Member(m) => cache.titles.get(m).cloned(),
+                Assignee::Placeholder(ph) => cache
+                    .placeholders
+                    .iter()
+                    .find(|(_, id)| id == ph)
+                    .map(|(name, _)| name.clone()),
+            };
+            before.is_some_and(|t| t.trim().eq_ignore_ascii_case(r.role.trim()))
+        };
+        if !self.remember_role(&r.id, &project, &r.role) {
+            if untitled {
+                self.cache().roles.remove(&r.id);
+                return Ok(r);
+            }
+            return Err(BackendError::Validation {
+                field: Some("role".into()),
+                message: format!(
+                    "the project has no active role named '{}' (its roles: {})",
+                    r.role.trim(),
+                    roles
+                        .iter()
+                        .map(|(_, n)| n.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            });
+        }
+        Ok(r)
     }
 
     async fn delete_resource(&self, id: Id) -> BackendResult<()> {

@@ -169,12 +169,28 @@ pub struct WireMember {
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
 pub struct WireProject {
     pub id: Id,
     #[serde(default)]
     pub name: Option<String>,
     #[serde(default)]
     pub client: Option<Ref>,
+    /// R-docs/list-projects L33; a project that uses roles may require `projectRoleId` on
+    /// allocations (R-seed-create L180–183, capacity-apis §11).
+    #[serde(default)]
+    pub use_roles: Option<bool>,
+}
+
+/// A project role (`GET /project-roles?projectId=`, capacity-apis §11): only what allot needs.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct WireRole {
+    pub id: Id,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub is_active: Option<bool>,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -395,11 +411,27 @@ pub fn person(m: &WireMember, weekly: WeeklyCapacity, time_off: Vec<DateRange>) 
     }
 }
 
-pub fn project(p: &WireProject) -> Project {
+/// `roles`: the project's roles when it uses them (read only for those); the inactive ones are
+/// left out, as a new allocation can't take them.
+pub fn project(p: &WireProject, roles: Option<&[WireRole]>) -> Project {
+    let roles = roles.filter(|_| p.use_roles == Some(true)).map(|rs| {
+        let mut active: Vec<(Id, String)> = rs
+            .iter()
+            .filter(|r| r.is_active != Some(false))
+            .map(|r| (r.id.clone(), text(&r.name)))
+            .collect();
+        active.sort_by(|a, b| {
+            a.1.to_lowercase()
+                .cmp(&b.1.to_lowercase())
+                .then(a.0.cmp(&b.0))
+        });
+        active
+    });
     Project {
         id: p.id.clone(),
         name: text(&p.name),
         client: ref_name(&p.client),
+        roles,
     }
 }
 
@@ -611,6 +643,86 @@ pub fn allocation_body(resource: &Id, b: &Body) -> Result<Value, BackendError> {
     }
     o.insert("notes".into(), json!(b.notes));
     Ok(Value::Object(o))
+}
+
+/// A PATCH body with only what differs between `before` (Ruddr's record as last read) and
+/// `after` (the edit), with the create reference's field names. Ruddr documents no PATCH for
+/// allocations; its other PATCH bodies are all-optional and "null unsets a field"
+/// (capacity-apis §9), so fields left out stay as they are and cleared notes go as null.
+/// `role`: the `projectRoleId` to send when the allocation moves to another project (its role
+/// belongs to the old one); `None` sends none. An empty body means nothing changed.
+pub fn patch_body(
+    before: &Allocation,
+    after: &Allocation,
+    role: Option<&Id>,
+) -> Result<Map<String, Value>, BackendError> {
+    let refuse = |id: &Id| BackendError::Validation {
+        field: None,
+        message: format!("'{id}' is not a Ruddr resource"),
+    };
+    let (was, was_project) =
+        parse_resource_id(&before.resource_id).ok_or_else(|| refuse(&before.resource_id))?;
+    let (who, project) =
+        parse_resource_id(&after.resource_id).ok_or_else(|| refuse(&after.resource_id))?;
+    let project = project.ok_or_else(|| BackendError::Validation {
+        field: None,
+        message: "Ruddr allocations need a project: put the allocation on a project row".into(),
+    })?;
+    let mut o = Map::new();
+    let member = matches!(who, Assignee::Member(_));
+    if who != was {
+        match &who {
+            Assignee::Member(id) => {
+                o.insert("resourceTypeId".into(), json!("member"));
+                o.insert("memberId".into(), json!(id.as_str()));
+            }
+            Assignee::Placeholder(id) => {
+                o.insert("resourceTypeId".into(), json!("placeholder"));
+                o.insert("resourcePlaceholderId".into(), json!(id.as_str()));
+            }
+        }
+    }
+    if was_project.as_ref() != Some(&project) {
+        o.insert("projectId".into(), json!(project.as_str()));
+        if let Some(role) = role {
+            o.insert("projectRoleId".into(), json!(role.as_str()));
+        }
+    }
+    if before.range != after.range {
+        // Both ends, so the pair is checked together (start on or before end).
+        o.insert(
+            "start".into(),
+            json!(after.range.start.format("%Y-%m-%d").to_string()),
+        );
+        o.insert(
+            "end".into(),
+            json!(after.range.end.format("%Y-%m-%d").to_string()),
+        );
+    }
+    if unit_field(before.amount) != unit_field(after.amount) {
+        let (unit, field, value) = unit_field(after.amount);
+        o.insert("unit".into(), json!(unit));
+        o.insert(field.into(), json!(value));
+    }
+    // Ruddr keeps this flag for member project allocations only.
+    if member && (before.allocate_on_time_off != after.allocate_on_time_off || who != was) {
+        o.insert(
+            "allocateOnTimeOffDays".into(),
+            json!(after.allocate_on_time_off),
+        );
+    }
+    if before.notes.trim() != after.notes.trim() {
+        let notes = after.notes.trim();
+        o.insert(
+            "notes".into(),
+            if notes.is_empty() {
+                Value::Null
+            } else {
+                json!(notes)
+            },
+        );
+    }
+    Ok(o)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1124,6 +1236,128 @@ mod tests {
         ));
         let e = error_from(502, "<html>\x1b[31m</html>").to_string();
         assert!(e.contains("502") && e.contains('\u{FFFD}'), "{e}");
+    }
+
+    #[test]
+    fn a_project_that_uses_roles_keeps_its_active_ones_and_others_none() {
+        let p: WireProject = serde_json::from_value(json!({
+            "id": "572e66b1-60a6-4935-853f-b59b053112e6", "name": "Website Redesign",
+            "useRoles": true, "client": {"id": "9b57", "name": "Acme Corp"}
+        }))
+        .unwrap();
+        let roles: Vec<WireRole> = serde_json::from_value(json!([
+            {"id": "r1", "name": "Senior Engineer", "isActive": true, "isBillable": true,
+             "rate": 150, "createdAt": "2025-01-15T20:47:03.284Z",
+             "project": {"id": "572e66b1-60a6-4935-853f-b59b053112e6", "name": "Website Redesign"}},
+            {"id": "r2", "name": "Old role", "isActive": false},
+            {"id": "r3", "name": "analyst"}
+        ]))
+        .unwrap();
+        let got = project(&p, Some(&roles));
+        assert_eq!(
+            got.roles,
+            Some(vec![
+                (Id::new("r3"), "analyst".into()),
+                (Id::new("r1"), "Senior Engineer".into())
+            ]),
+            "active ones, by name"
+        );
+        assert_eq!(project(&p, None).roles, None, "not read: none known");
+        let plain = WireProject {
+            use_roles: Some(false),
+            ..p.clone()
+        };
+        assert_eq!(project(&plain, Some(&roles)).roles, None);
+        let unsaid = WireProject {
+            use_roles: None,
+            ..p
+        };
+        assert_eq!(project(&unsaid, Some(&roles)).roles, None);
+    }
+
+    #[test]
+    fn a_patch_carries_only_the_fields_that_changed() {
+        let before = Allocation {
+            id: Id::new("a1"),
+            resource_id: Id::new("m:9b7e|p:c2d3"),
+            project_id: Some(Id::new("c2d3")),
+            range: DateRange::new(d("2025-03-03"), d("2025-03-07")),
+            amount: Amount::HoursPerDay(6.5),
+            hard: true,
+            notes: "Q2".into(),
+            read_only: false,
+            allocate_on_time_off: false,
+            server_total_minutes: Some(1950),
+            version: 7,
+        };
+        let body = |after: &Allocation, role: Option<&Id>| {
+            Value::Object(patch_body(&before, after, role).unwrap())
+        };
+        assert_eq!(
+            body(&before, None),
+            json!({}),
+            "nothing changed, nothing sent"
+        );
+        let moved = Allocation {
+            range: DateRange::new(d("2025-03-10"), d("2025-03-14")),
+            ..before.clone()
+        };
+        assert_eq!(
+            body(&moved, None),
+            json!({"start": "2025-03-10", "end": "2025-03-14"}),
+            "a move sends its dates and nothing else"
+        );
+        let longer = Allocation {
+            range: DateRange::new(d("2025-03-03"), d("2025-03-14")),
+            amount: Amount::HoursPerDay(4.0),
+            ..before.clone()
+        };
+        assert_eq!(
+            body(&longer, None),
+            json!({"start": "2025-03-03", "end": "2025-03-14", "unit": "day", "hoursPerDay": 4.0})
+        );
+        let weekly = Allocation {
+            amount: Amount::HoursPerWeek(20.0),
+            ..before.clone()
+        };
+        assert_eq!(
+            body(&weekly, None),
+            json!({"unit": "week", "hoursPerWeek": 20.0})
+        );
+        let cleared = Allocation {
+            notes: "  ".into(),
+            ..before.clone()
+        };
+        assert_eq!(body(&cleared, None), json!({"notes": null}), "null unsets");
+        let flag = Allocation {
+            allocate_on_time_off: true,
+            notes: "Q3".into(),
+            ..before.clone()
+        };
+        assert_eq!(
+            body(&flag, None),
+            json!({"allocateOnTimeOffDays": true, "notes": "Q3"})
+        );
+        let role = Id::new("r2");
+        let elsewhere = Allocation {
+            resource_id: Id::new("ph:e804|p:0957"),
+            ..before.clone()
+        };
+        assert_eq!(
+            body(&elsewhere, Some(&role)),
+            json!({"resourceTypeId": "placeholder", "resourcePlaceholderId": "e804",
+                   "projectId": "0957", "projectRoleId": "r2"}),
+            "another assignee and project, with the new project's role"
+        );
+        let same_project = Allocation {
+            resource_id: Id::new("m:aaaa|p:c2d3"),
+            ..before.clone()
+        };
+        assert_eq!(
+            body(&same_project, Some(&role)),
+            json!({"resourceTypeId": "member", "memberId": "aaaa", "allocateOnTimeOffDays": false}),
+            "the role goes only with a move to another project"
+        );
     }
 
     #[test]

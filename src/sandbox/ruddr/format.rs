@@ -16,7 +16,7 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use serde_json::{Value, json};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// Ruddr's page sizes: `limit` is 1 to 100, 10 when not given.
 pub const MAX_LIMIT: usize = 100;
@@ -46,7 +46,7 @@ pub enum Kind {
     Period = 7,
     /// A member's job title (by role id).
     JobTitle = 8,
-    /// A project role (by role id).
+    /// A project role: the sub-index is the store's role id, N the project (see `roles.rs`).
     Role = 9,
     /// A client (by its place among the workspace's client names).
     Client = 10,
@@ -486,6 +486,8 @@ pub struct Encoder<'a> {
     pub core: &'a Core,
     /// The workspace's client names, sorted (a client's id is its place here).
     clients: Vec<String>,
+    /// Each project's roles (see `roles.rs`).
+    roles: HashMap<Id, Vec<(Id, String)>>,
 }
 
 impl<'a> Encoder<'a> {
@@ -501,7 +503,18 @@ impl<'a> Encoder<'a> {
             snap,
             core,
             clients: clients.into_iter().map(str::to_string).collect(),
+            roles: super::roles::by_project(snap),
         }
+    }
+
+    /// The roles of `project` (none when it does not use roles).
+    pub fn roles_of(&self, project: &Id) -> &[(Id, String)] {
+        self.roles.get(project).map_or(&[], Vec::as_slice)
+    }
+
+    /// `useRoles`: the project has roles (the sandbox's rule; see `roles.rs`).
+    pub fn uses_roles(&self, project: &Id) -> bool {
+        !self.roles_of(project).is_empty()
     }
 
     fn start(&self) -> String {
@@ -588,6 +601,11 @@ impl<'a> Encoder<'a> {
             .collect()
     }
 
+    /// The allocation object's simple project: `{id, name, client}` (R-seed-obj).
+    pub fn project_ref(&self, p: &Project) -> Value {
+        json!({"id": store_uuid(Kind::Project, &p.id), "name": p.name, "client": self.client(p)})
+    }
+
     pub fn project(&self, p: &Project) -> Value {
         let key: String = p
             .name
@@ -606,7 +624,8 @@ impl<'a> Encoder<'a> {
             "code": Value::Null,
             "billingTypeId": "tm",
             "isBillable": true,
-            "useRoles": true,
+            // The sandbox's rule for which projects use roles: see `roles.rs`.
+            "useRoles": self.uses_roles(&p.id),
             "requiresTasks": false,
             "recordStatusId": "active",
             "createdAt": self.start(),
@@ -645,7 +664,7 @@ impl<'a> Encoder<'a> {
 
     /// A project allocation from the store.
     pub fn allocation(&self, a: &Allocation) -> Value {
-        let (created, updated) = self.core.cache.stamps.allocation(a);
+        let (created, _) = self.core.cache.stamps.allocation(a);
         let resource = self.snap.resource(&a.resource_id);
         let person = resource
             .and_then(|r| r.person_id.as_ref())
@@ -700,9 +719,8 @@ impl<'a> Encoder<'a> {
                 "allocation"
             }),
         );
+        // Only `createdAt`: Ruddr documents no `updatedAt` on any object (capacity-apis §15).
         o.insert("createdAt".into(), json!(time(created)));
-        // Not in Ruddr's documented object: a sandbox extension a client may use as a version.
-        o.insert("updatedAt".into(), json!(time(updated)));
         o.insert(
             "member".into(),
             person.map_or(Value::Null, |p| {
@@ -712,14 +730,17 @@ impl<'a> Encoder<'a> {
         o.insert("placeholder".into(), placeholder);
         o.insert(
             "project".into(),
-            project.map_or(Value::Null, |p| {
-                json!({"id": store_uuid(Kind::Project, &p.id), "name": p.name, "client": self.client(p)})
-            }),
+            project.map_or(Value::Null, |p| self.project_ref(p)),
         );
-        o.insert(
-            "role".into(),
-            resource.map_or(Value::Null, |r| self.role_ref(Kind::Role, &r.role)),
-        );
+        // "Only available if ... the project set is using roles" (R-seed-obj L74).
+        let role = match (resource, project) {
+            (Some(r), Some(p)) if self.uses_roles(&p.id) => self
+                .snap
+                .role_id(&r.role)
+                .map_or(Value::Null, |id| super::roles::role_ref(id, &p.id, &r.role)),
+            _ => Value::Null,
+        };
+        o.insert("role".into(), role);
         o.insert("task".into(), Value::Null);
         o.insert("timeOffType".into(), Value::Null);
         Value::Object(o)

@@ -8,6 +8,8 @@
 //! - **members** are the people; each has one open-ended **availability period** with their
 //!   weekly pattern (`hoursPerDay[7]`, Monday first), served by `/availability-periods`
 //!   (not embedded in the member, as in the current docs).
+//! - **project roles** are the role names a project's resources carry (`/project-roles`); a
+//!   project with any uses roles, and then every allocation on it names one (see `roles.rs`).
 //! - **resource placeholders** are the roles that unnamed resources carry, one per distinct role
 //!   name; an unnamed resource's allocations come back as that placeholder on its project.
 //! - **allocations** are the store's (all `assignmentTypeId: project`, `entity: allocation`),
@@ -22,6 +24,7 @@
 //!   walk is stable; a cursor naming a deleted allocation keeps its place.
 
 mod format;
+mod roles;
 mod writes;
 
 pub(super) use format::error;
@@ -55,6 +58,8 @@ pub(super) fn router() -> Router<Arc<Core>> {
         .route("/availability-periods/{id}", get(period))
         .route("/projects", get(projects))
         .route("/projects/{id}", get(project))
+        .route("/project-roles", get(roles::list))
+        .route("/project-roles/{id}", get(roles::one))
         .route("/resource-placeholders", get(placeholders))
         .route("/resource-placeholders/{id}", get(placeholder))
         .route(

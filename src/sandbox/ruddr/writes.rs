@@ -4,8 +4,12 @@
 //! `'field' ...` line in `errors` (the create reference's rules: `unit`, `start`, `end`,
 //! `resourceTypeId`, `assignmentTypeId` required; `memberId` or `resourcePlaceholderId` as the
 //! resource type says, never both; `projectId` for project assignments, `timeOffTypeId` for time
-//! off; the unit's own field required, the others refused, each in its range and decimals). A
-//! PATCH is the stored allocation with the body laid over it, checked by the same rules.
+//! off; the unit's own field required, the others refused, each in its range and decimals;
+//! `projectRoleId` on a project that uses roles, one of its own). A PATCH is the stored
+//! allocation with the body laid over it, checked by the same rules: Ruddr documents no PATCH
+//! for allocations, its other PATCH bodies are all-optional, and on writes null unsets a field
+//! and an empty string is null (capacity-apis §9, docs.ruddr.io/guides/conventions), so a field
+//! left out keeps its value and a null one is unset (refused where it is required).
 //!
 //! Ruddr has no workspace resources, so a write picks the store resource for its
 //! (member or placeholder, project, role) and makes one when there is none, in the same
@@ -17,6 +21,7 @@ use super::format::{
     ApiError, ApiResult, Kind, UNIT_FIELDS, Uuid, id_of, parse_uuid, store_uuid, strict_date,
     unit_of,
 };
+use super::roles::{find_role, project_roles, role_uuid};
 use super::{Shared, find_time_off, one_allocation, placeholder_roles, snapshot};
 use crate::client::{Applied, Backend, Change, NewAllocation, NewResource};
 use crate::domain::{Allocation, Amount, DateRange, Id, Resource};
@@ -259,16 +264,39 @@ fn check(o: &Body, snap: &Snapshot) -> Result<Plan, ApiError> {
         ));
     }
 
+    // "May be required depending on the project configuration" (R-seed-create L180–183): the
+    // strictest reading, required on every project that uses roles (see `roles.rs`), and only
+    // one of that project's own roles. An unnamed resource keeps its placeholder's role in the
+    // store (it holds one role per unnamed resource).
+    let uses_roles = project
+        .as_ref()
+        .is_some_and(|p| !project_roles(snap, p).is_empty());
     let role = match present(o, "projectRoleId") {
+        None if uses_roles => {
+            return Err(ApiError::invalid(
+                "projectRoleId",
+                "is required because the project uses roles",
+            ));
+        }
         None => None,
         Some(_) => {
-            let id = uuid_field(o, "projectRoleId", Kind::Role, "is required")?;
-            Some(
-                id.and_then(|id| snap.role_name(&id).map(str::to_string))
-                    .ok_or_else(|| {
-                        ApiError::invalid("projectRoleId", "does not match a project role")
-                    })?,
-            )
+            let raw = req_str(o, "projectRoleId", "is required")?;
+            match find_role(snap, raw) {
+                Err(()) => return Err(ApiError::invalid("projectRoleId", "is not a valid UUID")),
+                Ok(Some((_, of, name))) if project.as_ref() == Some(&of) => Some(name),
+                Ok(Some(_)) => {
+                    return Err(ApiError::invalid(
+                        "projectRoleId",
+                        "is a role of another project",
+                    ));
+                }
+                Ok(None) => {
+                    return Err(ApiError::invalid(
+                        "projectRoleId",
+                        "does not match a project role",
+                    ));
+                }
+            }
         }
     };
     if present(o, "projectTaskId").is_some() {
@@ -345,6 +373,14 @@ fn as_body(snap: &Snapshot, a: &Allocation) -> Body {
     }
     if let Some(p) = &a.project_id {
         o.insert("projectId".into(), json!(store_uuid(Kind::Project, p)));
+        // Its role, on a project that uses roles (what the allocation object's `role` says).
+        let role = resource
+            .and_then(|r| snap.role_id(&r.role))
+            .filter(|_| !project_roles(snap, p).is_empty())
+            .and_then(|id| role_uuid(id, p));
+        if let Some(role) = role {
+            o.insert("projectRoleId".into(), json!(role));
+        }
     }
     o.insert("notes".into(), json!(a.notes));
     o

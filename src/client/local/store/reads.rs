@@ -215,6 +215,7 @@ pub(crate) fn roster(conn: &Connection) -> BackendResult<Roster> {
                     id: Id::new(text(r, 0)?),
                     name: text(r, 1)?,
                     client: text(r, 2)?,
+                    roles: None,
                 })
             })
             .map_err(db_err)?;
