@@ -937,6 +937,7 @@ mod tests {
                     id: Id::new("p1"),
                     name: "Evergreen".into(),
                     client: String::new(),
+                    roles: None,
                 }],
                 resources: vec![Resource {
                     id: Id::new("r1"),

@@ -136,6 +136,7 @@ mod tests {
                 id: Id::new("p"),
                 name: "Evergreen".into(),
                 client: String::new(),
+                roles: None,
             }],
             resources: vec![res("1", Some("u")), res("2", Some("u")), res("3", None)],
             ..Default::default()

@@ -784,6 +784,7 @@ mod tests {
             id: Id::new(id),
             name: name.into(),
             client: String::new(),
+            roles: None,
         };
         let ws = Workspace::from_roster(Roster {
             projects: vec![project("p1", "Atlas"), project("p2", "Borealis")],
