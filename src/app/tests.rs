@@ -2231,7 +2231,7 @@ fn v_shows_scheduled_hours_in_the_gantt() {
         Action::ScheduledLoaded {
             window,
             result: Err(BackendError::Unsupported(
-                "allot does not read Kantata's task-level scheduled hours yet".into(),
+                "Ruddr does not offer scheduled hours to allot".into(),
             )),
         },
     );
@@ -2242,7 +2242,7 @@ fn v_shows_scheduled_hours_in_the_gantt() {
         s.notice
             .as_deref()
             .unwrap()
-            .contains("does not read Kantata's task-level scheduled hours")
+            .contains("Ruddr does not offer scheduled hours to allot")
     );
 }
 
