@@ -1,5 +1,6 @@
-//! Backends: the async [`Backend`] trait and its implementations (`local` SQLite today; Kantata
-//! and Ruddr later). Every string a backend returns has passed [`sanitize::clean`].
+//! Backends: the async [`Backend`] trait and its implementations (`local`, the embedded SQLite
+//! store; `kantata`, Kantata OX API v1; `ruddr`, Ruddr's workspace API), with the HTTP
+//! transport they share. Every string a backend returns has passed [`sanitize::clean`].
 
 pub mod kantata;
 pub mod local;

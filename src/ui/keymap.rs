@@ -1,4 +1,4 @@
-//! Keys to actions: the default bindings in DESIGN.md.
+//! Keys to actions: the default bindings, as the README's key table lists them.
 
 use crate::app::form::{Field, FormInput};
 use crate::app::requests::PickInput;
