@@ -4,6 +4,7 @@
 //! (change, delete, split) first reads the allocation back and refuses, as "changed elsewhere",
 //! if it moved on since allot read it; a resource's write compares its fields the same way. Roles are names in allot and ids in Kantata; the roster keeps the map.
 
+use super::capacity::{self, Capacity};
 use super::decode::{self, Page, WireAllocation, WireResource, WireResourceRequest};
 use super::encode::{self, RequestResource};
 use super::http::{Http, HttpConfig};
@@ -169,6 +170,67 @@ impl KantataBackend {
         query.extend_from_slice(params);
         let page = self.http.get(path, &transport::query(&query)).await?;
         map(&page)
+    }
+
+    /// The days time off is read for: the allocations window last loaded (the roster's second
+    /// round of reads starts after the app has asked for it), else the app's first.
+    fn capacity_window(&self) -> DateRange {
+        self.loaded_window()
+    }
+
+    /// Workweeks, holiday calendars and time off for `users` (see `capacity.rs`): the account
+    /// lists once each, the per-user lists in batches of [`capacity::USER_BATCH`] ids, all at
+    /// once under the same in-flight bound as every other read.
+    async fn capacity(&self, users: &[Id], window: DateRange) -> BackendResult<Capacity> {
+        let batches: Vec<String> = users
+            .chunks(capacity::USER_BATCH)
+            .map(|c| c.iter().map(Id::as_str).collect::<Vec<_>>().join(","))
+            .collect();
+        let (from, to) = capacity::time_off_bounds(window);
+        let (from, to) = (from.as_str(), to.as_str());
+        let weeks = futures::future::try_join_all(batches.iter().map(|ids| async move {
+            self.all(
+                "workweek_memberships",
+                &[("user_ids", ids), ("include", "workweek")],
+                capacity::workweek_memberships,
+            )
+            .await
+        }));
+        let off = futures::future::try_join_all(batches.iter().map(|ids| async move {
+            self.all(
+                "time_off_entries",
+                &[
+                    ("user_ids", ids),
+                    ("start_date", from),
+                    ("end_date", to),
+                    ("include", "user"),
+                ],
+                capacity::time_off,
+            )
+            .await
+        }));
+        let (defaults, weeks, holiday_memberships, holidays, off) = futures::try_join!(
+            self.all("workweeks", &[], capacity::default_workweeks),
+            weeks,
+            self.all(
+                "holiday_calendar_memberships",
+                &[("include", "holiday_calendar")],
+                capacity::holiday_memberships
+            ),
+            self.all(
+                "holiday_calendar_associations",
+                &[("include", "holiday,holiday_calendar")],
+                capacity::holiday_associations
+            ),
+            off,
+        )?;
+        Ok(Capacity {
+            defaults,
+            workweeks: weeks.into_iter().flatten().collect(),
+            holiday_memberships,
+            holidays,
+            time_off: off.into_iter().flatten().collect(),
+        })
     }
 
     /// One allocation as Kantata has it now.
@@ -407,7 +469,14 @@ impl Backend for KantataBackend {
             .acting_as
             .clone()
             .or_else(|| me.results.first().map(|(_, id)| id.clone()));
-        let (archived, disabled) = futures::try_join!(
+        let disabled_ids = referred(&resources, &people, |r| r.person_id.as_ref(), |p| &p.id);
+        let users: Vec<Id> = people
+            .iter()
+            .map(|p| p.id.clone())
+            .chain(disabled_ids.iter().cloned())
+            .collect();
+        let window = self.capacity_window();
+        let (archived, disabled, capacity) = futures::try_join!(
             self.missing_by_id(
                 "workspaces",
                 referred(&resources, &projects, |r| r.project_id.as_ref(), |p| &p.id),
@@ -419,25 +488,34 @@ impl Backend for KantataBackend {
             ),
             self.missing_by_id(
                 "users",
-                referred(&resources, &people, |r| r.person_id.as_ref(), |p| &p.id),
+                disabled_ids,
                 &[("show_disabled", "true"), ("include", USER_INCLUDES)],
                 decode::people,
             ),
+            self.capacity(&users, window),
         )?;
         projects.extend(archived);
         people.extend(disabled);
+        let calendars = capacity.calendars(&users, window);
+        for p in &mut people {
+            // The person's one pattern (today's) and whole days off; the calendar keeps the rest.
+            if let Some(cal) = calendars.get(&p.id) {
+                p.weekly = cal.weekly_on(self.today);
+                p.time_off = cal.time_off.clone();
+            }
+        }
         *self.roles.lock().unwrap_or_else(PoisonError::into_inner) = roles
             .into_iter()
             .map(|(id, name)| (name.trim().to_lowercase(), id))
             .collect();
         Ok(Roster {
-            calendars: Default::default(),
+            holidays: capacity.default_holidays(),
+            calendars,
             name: "Kantata OX".into(),
             current_user,
             people,
             projects,
             resources,
-            holidays: Default::default(),
             participations: Vec::new(),
         })
     }
