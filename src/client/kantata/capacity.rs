@@ -244,9 +244,7 @@ pub fn default_workweeks(page: &Page) -> Result<Vec<Span<WeeklyCapacity>>, Backe
 }
 
 /// Each membership on a `/workweek_memberships?include=workweek` page as (user, its week).
-pub fn workweek_memberships(
-    page: &Page,
-) -> Result<Vec<(Id, Span<WeeklyCapacity>)>, BackendError> {
+pub fn workweek_memberships(page: &Page) -> Result<Vec<(Id, Span<WeeklyCapacity>)>, BackendError> {
     page.canonical::<WireWorkweekMembership>("workweek_memberships")?
         .into_iter()
         .map(|m| {
@@ -331,7 +329,10 @@ pub fn time_off(page: &Page) -> Result<Vec<TimeOff>, BackendError> {
                 .user_id
                 .clone()
                 .ok_or_else(|| missing("time off entry", &t.id, "user"))?;
-            let hours = t.hours.filter(|h| h.is_finite() && *h >= 0.0).unwrap_or(0.0);
+            let hours = t
+                .hours
+                .filter(|h| h.is_finite() && *h >= 0.0)
+                .unwrap_or(0.0);
             Ok(TimeOff {
                 user,
                 date: t.requested_date,
@@ -388,7 +389,11 @@ impl Capacity {
             // Entries for one day are combined (AE:time-off-entries POST); add any that are not.
             *off.entry(&t.user).or_default().entry(t.date).or_default() += t.hours;
         }
-        let default_calendar = self.holidays.iter().find(|h| h.default).map(|h| &h.calendar);
+        let default_calendar = self
+            .holidays
+            .iter()
+            .find(|h| h.default)
+            .map(|h| &h.calendar);
         let mut by_calendar: HashMap<&Id, Vec<DateRange>> = HashMap::new();
         for h in &self.holidays {
             by_calendar.entry(&h.calendar).or_default().push(h.days);
@@ -408,9 +413,7 @@ impl Capacity {
                     .collect();
                 let holidays = shared
                     .entry(key)
-                    .or_insert_with(|| {
-                        Arc::new(holidays_of(spans, &by_calendar, default_calendar))
-                    })
+                    .or_insert_with(|| Arc::new(holidays_of(spans, &by_calendar, default_calendar)))
                     .clone();
                 let base = Calendar::new(weekly, holidays, vec![]).with_changes(changes);
                 let cal = with_time_off(base, off.get(u));
@@ -551,7 +554,10 @@ mod tests {
     fn workweeks_are_minutes_sunday_first_and_memberships_dated_changes() {
         let defaults = default_workweeks(&page(WORKWEEKS)).unwrap();
         assert_eq!(defaults.len(), 1);
-        assert_eq!(defaults[0].value, WeeklyCapacity([450, 450, 450, 450, 450, 0, 0]));
+        assert_eq!(
+            defaults[0].value,
+            WeeklyCapacity([450, 450, 450, 450, 450, 0, 0])
+        );
         let own = workweek_memberships(&page(MEMBERSHIPS)).unwrap();
         assert_eq!(own[0].0, Id::new("1004"));
         let cap = Capacity {
@@ -565,12 +571,23 @@ mod tests {
         assert_eq!(zoe.weekly, WeeklyCapacity([480, 480, 480, 480, 0, 0, 0]));
         assert_eq!(
             zoe.changes,
-            vec![(d("2026-03-08"), WeeklyCapacity([360, 360, 360, 360, 360, 0, 0]))]
+            vec![(
+                d("2026-03-08"),
+                WeeklyCapacity([360, 360, 360, 360, 360, 0, 0])
+            )]
         );
-        assert_eq!(zoe.capacity(d("2026-03-06")), 0, "Friday off before the change");
+        assert_eq!(
+            zoe.capacity(d("2026-03-06")),
+            0,
+            "Friday off before the change"
+        );
         assert_eq!(zoe.capacity(d("2026-03-13")), 360, "a 6 h Friday after it");
         let other = &cals[&Id::new("1005")];
-        assert_eq!(other.capacity(d("2026-03-13")), 450, "no membership: the default");
+        assert_eq!(
+            other.capacity(d("2026-03-13")),
+            450,
+            "no membership: the default"
+        );
     }
 
     #[test]
@@ -690,7 +707,10 @@ mod tests {
 
     #[test]
     fn time_off_without_its_user_is_an_error() {
-        let body = TIME_OFF.replace(r#""user_id": 1010, "requested_date": "2026-12-02""#, r#""requested_date": "2026-12-02""#);
+        let body = TIME_OFF.replace(
+            r#""user_id": 1010, "requested_date": "2026-12-02""#,
+            r#""requested_date": "2026-12-02""#,
+        );
         let err = time_off(&page(&body)).unwrap_err().to_string();
         assert!(err.contains("time off entry 901"), "{err}");
     }

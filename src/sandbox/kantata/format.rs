@@ -547,7 +547,7 @@ fn int_id(id: &Id) -> Value {
 /// Builds one answer: canonical results in order, every object under its key by id, and the
 /// included associations beside them.
 pub struct Envelope<'a> {
-    snap: &'a Snapshot,
+    pub(super) snap: &'a Snapshot,
     core: &'a Core,
     includes: HashSet<String>,
     results: Vec<Value>,
@@ -565,11 +565,11 @@ impl<'a> Envelope<'a> {
         }
     }
 
-    fn wants(&self, include: &str) -> bool {
+    pub(super) fn wants(&self, include: &str) -> bool {
         self.includes.contains(include)
     }
 
-    fn result(&mut self, key: &'static str, id: &Id, object: Value) {
+    pub(super) fn result(&mut self, key: &'static str, id: &Id, object: Value) {
         self.results.push(json!({"key": key, "id": id.as_str()}));
         self.objects
             .entry(key)
@@ -578,7 +578,12 @@ impl<'a> Envelope<'a> {
     }
 
     /// An included object; a canonical one of the same key and id wins.
-    fn include(&mut self, key: &'static str, id: &Id, make: impl FnOnce(&Self) -> Value) {
+    pub(super) fn include(
+        &mut self,
+        key: &'static str,
+        id: &Id,
+        make: impl FnOnce(&Self) -> Value,
+    ) {
         // Archived projects and disabled users are hidden beside other objects too (see
         // `hides_project`, `hides_user`): the id stays, the object is left out.
         let no_flags = Params(Vec::new());
@@ -815,7 +820,7 @@ impl<'a> Envelope<'a> {
         self.result("resource_requests", &r.id, v);
     }
 
-    fn user_object_plain(&self, p: &Person) -> Value {
+    pub(super) fn user_object_plain(&self, p: &Person) -> Value {
         json!({
             "id": p.id.as_str(),
             "full_name": p.name,
