@@ -179,7 +179,7 @@ pub struct WireTimeOff {
 // ---- decoded pieces -----------------------------------------------------------------------
 
 /// Something in force from `start` (None: the beginning of time) to `end` (None: open).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Span<T> {
     pub start: Option<NaiveDate>,
     pub end: Option<NaiveDate>,
@@ -399,18 +399,14 @@ impl Capacity {
             by_calendar.entry(&h.calendar).or_default().push(h.days);
         }
         // Users with the same memberships share one holiday set.
-        let mut shared: HashMap<Vec<(Option<NaiveDate>, Option<NaiveDate>, Id)>, Holidays> =
-            HashMap::new();
+        let mut shared: HashMap<Vec<Span<Id>>, Holidays> = HashMap::new();
         users
             .iter()
             .map(|u| {
                 let (weekly, changes) =
                     weekly_changes(&self.defaults, weeks.get(u).map_or(&[][..], Vec::as_slice));
                 let spans = member_of.get(u).map_or(&[][..], Vec::as_slice);
-                let key = spans
-                    .iter()
-                    .map(|s| (s.start, s.end, s.value.clone()))
-                    .collect();
+                let key = spans.iter().map(|s| (*s).clone()).collect();
                 let holidays = shared
                     .entry(key)
                     .or_insert_with(|| Arc::new(holidays_of(spans, &by_calendar, default_calendar)))
