@@ -107,22 +107,44 @@ async fn every_persons_daily_capacity_equals_the_embedded_store() {
 async fn partial_days_and_mid_week_pattern_changes_come_through_exactly() {
     let (sb, client) = sandbox().await;
     let store = embedded(&sb).await;
-    // What the embedded store cannot hold yet: Chloé takes 2.5 h off a 6 h day, and from a
-    // Wednesday she moves to 7.5 h on Monday to Thursday.
+    // What the embedded store cannot hold yet: Chloé takes 2.5 h off a 6 h day, from a
+    // Wednesday she moves to 7.5 h on Monday to Thursday, and she is on a holiday calendar of
+    // her own (the account's holidays but one, and one more day).
     let base = store.calendar_for(&person("1010"));
     let partial = first_weekday_from(add_days(today(), 3), Weekday::Tue);
     let change = first_weekday_from(add_days(today(), 30), Weekday::Wed);
-    let cal = base
-        .clone()
-        .with_changes(vec![(
-            change,
-            WeeklyCapacity([450, 450, 450, 450, 0, 0, 0]),
-        )])
-        .with_minutes_off([(partial, 150)].into());
+    let dropped = store
+        .holidays
+        .iter()
+        .copied()
+        .find(|h| window().contains(*h) && h.weekday().num_days_from_monday() < 4)
+        .unwrap();
+    let added = first_weekday_from(add_days(today(), 45), Weekday::Mon);
+    let mut own: std::collections::BTreeSet<_> = (*store.holidays).clone();
+    own.remove(&dropped);
+    own.insert(added);
+    let cal = Calendar {
+        holidays: std::sync::Arc::new(own),
+        ..base.clone()
+    }
+    .with_changes(vec![(
+        change,
+        WeeklyCapacity([450, 450, 450, 450, 0, 0, 0]),
+    )])
+    .with_minutes_off([(partial, 150)].into());
     sb.set_calendar(Id::new("1010"), cal.clone()).await;
 
     let ws = over_kantata(client.roster().await.unwrap());
     let got = ws.calendar_for(&person("1010"));
+    assert!(
+        !got.is_holiday(dropped) && got.is_holiday(added),
+        "her own calendar"
+    );
+    let zoe = differences(
+        &ws.calendar_for(&person("1004")),
+        &store.calendar_for(&person("1004")),
+    );
+    assert!(zoe.is_empty(), "the others stay on the default: {zoe:?}");
     assert_eq!(got.capacity(partial), 210, "2.5 h off a 6 h day");
     assert_eq!(got.minutes_off.get(&partial), Some(&150));
     assert_eq!(
@@ -194,8 +216,9 @@ async fn the_capacity_read_takes_five_more_requests_on_the_demo() {
     let taken = sb.requests_served() - before;
     // users/me, users, workspaces, roles, workspace_resources, then archived projects and
     // disabled users by id: 7. Capacity adds workweeks, workweek memberships (one batch),
-    // holiday calendar memberships, holiday calendar associations and time off entries (one
-    // batch), one page each on the demo.
+    // holiday calendars, holiday calendar associations and time off entries (one
+    // batch), one page each on the demo; with the default the only holiday calendar, the
+    // holiday calendars list stands in for the memberships (one per member).
     assert_eq!(taken, 7 + 5, "requests for the roster");
 }
 

@@ -180,7 +180,8 @@ impl KantataBackend {
 
     /// Workweeks, holiday calendars and time off for `users` (see `capacity.rs`): the account
     /// lists once each, the per-user lists in batches of [`capacity::USER_BATCH`] ids, all at
-    /// once under the same in-flight bound as every other read.
+    /// once under the same in-flight bound as every other read. Holiday calendar memberships
+    /// (one per member) are read only when the account has more than its default calendar.
     async fn capacity(&self, users: &[Id], window: DateRange) -> BackendResult<Capacity> {
         let batches: Vec<String> = users
             .chunks(capacity::USER_BATCH)
@@ -212,11 +213,20 @@ impl KantataBackend {
         let (defaults, weeks, holiday_memberships, holidays, off) = futures::try_join!(
             self.all("workweeks", &[], capacity::default_workweeks),
             weeks,
-            self.all(
-                "holiday_calendar_memberships",
-                &[("include", "holiday_calendar")],
-                capacity::holiday_memberships
-            ),
+            async {
+                let calendars = self
+                    .all("holiday_calendars", &[], capacity::holiday_calendars)
+                    .await?;
+                if capacity::only_the_default(&calendars) {
+                    return Ok(vec![]);
+                }
+                self.all(
+                    "holiday_calendar_memberships",
+                    &[("include", "holiday_calendar")],
+                    capacity::holiday_memberships,
+                )
+                .await
+            },
             self.all(
                 "holiday_calendar_associations",
                 &[("include", "holiday,holiday_calendar")],

@@ -289,6 +289,22 @@ pub fn holiday_memberships(page: &Page) -> Result<Vec<(Id, Span<Id>)>, BackendEr
         .collect()
 }
 
+/// The calendars on a `/holiday_calendars` page as (id, whether it is the account default).
+pub fn holiday_calendars(page: &Page) -> Result<Vec<(Id, bool)>, BackendError> {
+    Ok(page
+        .canonical::<WireHolidayCalendar>("holiday_calendars")?
+        .into_iter()
+        .map(|c| (c.id, c.default == Some(true)))
+        .collect())
+}
+
+/// Whether the account's only holiday calendar is its default: then every member is on it
+/// (a membership can name no other, and no membership means the default), so the memberships,
+/// one per member (KB 230142467), need not be read.
+pub fn only_the_default(calendars: &[(Id, bool)]) -> bool {
+    matches!(calendars, [(_, true)])
+}
+
 /// Each association on a `/holiday_calendar_associations?include=holiday,holiday_calendar`
 /// page as the holiday's days in its calendar.
 pub fn holiday_associations(page: &Page) -> Result<Vec<CalendarHoliday>, BackendError> {
@@ -641,6 +657,24 @@ mod tests {
         "1": {"id": "1", "name": "Account Default", "default": true},
         "2": {"id": "2", "name": "France", "default": false}}
     }"#;
+
+    #[test]
+    fn memberships_are_read_unless_the_default_is_the_only_calendar() {
+        let one = holiday_calendars(&page(
+            r#"{"count": 1, "meta": {"count": 1, "page_count": 1, "page_number": 1},
+                "results": [{"key": "holiday_calendars", "id": "1"}],
+                "holiday_calendars": {"1": {"id": "1", "name": "Account Default", "default": true}}}"#,
+        ))
+        .unwrap();
+        assert!(only_the_default(&one));
+        let two = [(Id::new("1"), true), (Id::new("2"), false)];
+        assert!(!only_the_default(&two));
+        assert!(
+            !only_the_default(&[(Id::new("2"), false)]),
+            "not the default"
+        );
+        assert!(!only_the_default(&[]), "no calendar: nothing to skip by");
+    }
 
     #[test]
     fn holidays_follow_the_calendar_in_force_else_the_default() {
