@@ -944,6 +944,24 @@ mod tests {
         assert_eq!(merge_requests(recent, pending), merged);
     }
 
+    /// The scheduling lists the roster reads (capacity.rs), empty: everyone on the default
+    /// workweek with no holidays or time off.
+    fn no_capacity(app: Router) -> Router {
+        let empty = || async { r#"{"count":0,"meta":{"count":0,"page_count":0},"results":[]}"# };
+        [
+            "workweeks",
+            "workweek_memberships",
+            "holiday_calendars",
+            "holiday_calendar_memberships",
+            "holiday_calendar_associations",
+            "time_off_entries",
+        ]
+        .into_iter()
+        .fold(app, |app, path| {
+            app.route(&format!("/api/v1/{path}.json"), get(empty))
+        })
+    }
+
     /// Canned spec-shaped answers, one per path, checking the filters allot sends.
     async fn serve() -> String {
         let app = Router::new()
@@ -973,6 +991,7 @@ mod tests {
                 }),
             )
             .route("/api/v1/resource_requests.json", get(|| async { r#"{"count":1,"meta":{"page_count":1},"results":[{"key":"resource_requests","id":"50"}],"resource_requests":{"50":{"id":"50","status":"new","created_at":"2026-11-20T10:00:00Z","approver_ids":["5"],"creator_id":"6","resource_id":"31"}}}"# }));
+        let app = no_capacity(app);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
@@ -1053,6 +1072,7 @@ mod tests {
                     "workspace_resources":{"30":{"id":"30","workspace_id":10,"user_id":"6","role_name":"Engineer"},
                                            "31":{"id":"31","workspace_id":11,"user_id":"7","role_name":"Designer"}}}"#
             }));
+        let app = no_capacity(app);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
