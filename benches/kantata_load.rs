@@ -98,6 +98,20 @@ fn load(c: &mut Criterion) {
                 start.elapsed()
             })
         });
+        // One more load as the app does it, counted: the roster now reads time off for the
+        // whole window the allocations read asked for.
+        let served = sandbox.requests_served();
+        let t = Instant::now();
+        rt.block_on(async {
+            let (roster, allocs) = tokio::join!(client.roster(), client.allocations(everything));
+            roster.unwrap();
+            allocs.unwrap();
+        });
+        eprintln!(
+            "concurrency {concurrency}: people and allocations at once {:.2?}, {} requests",
+            t.elapsed(),
+            sandbox.requests_served() - served
+        );
     }
     group.finish();
 }
