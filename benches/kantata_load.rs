@@ -1,7 +1,8 @@
 //! Loading a large Kantata workspace over HTTP from the sandbox with 50 ms of latency on every
-//! request: 5,000 resources and 50,000 allocations, about 275 pages of 200. Issue 7's target is
-//! ≤ 4 s with the default concurrency (4); the sequential figure (concurrency 1) is measured in
-//! the same run for comparison.
+//! request: 5,000 resources and 50,000 allocations, about 275 pages of 200, with each person's
+//! workweek, holidays and time off (issue 13). Issue 7's target is ≤ 4 s with the default
+//! concurrency (4); the sequential figure (concurrency 1) is measured in the same run for
+//! comparison. The check before timing prints how many requests a load takes.
 //!
 //! `cargo bench --bench kantata_load`
 //!
@@ -53,19 +54,33 @@ fn load(c: &mut Criterion) {
         // Check once, outside the timing, that everything arrives, and say how long each part
         // takes on its own.
         let (roster, allocs) = rt.block_on(async {
-            let t = Instant::now();
+            let (t, served) = (Instant::now(), sandbox.requests_served());
             let roster = client.roster().await.unwrap();
-            let r = t.elapsed();
-            let t = Instant::now();
+            let (r, roster_requests) = (t.elapsed(), sandbox.requests_served() - served);
+            let (t, served) = (Instant::now(), sandbox.requests_served());
             let allocs = client.allocations(everything).await.unwrap();
+            let allocation_requests = sandbox.requests_served() - served;
             eprintln!(
-                "concurrency {concurrency}: people and resources alone {r:.2?}, allocations alone {:.2?}",
-                t.elapsed()
+                "concurrency {concurrency}: people, resources and capacity alone {r:.2?} \
+                 ({roster_requests} requests), allocations alone {:.2?} ({allocation_requests} \
+                 requests); {} requests in all",
+                t.elapsed(),
+                roster_requests + allocation_requests
             );
             (roster, allocs)
         });
         assert_eq!(allocs.len(), allocations);
         assert!(roster.resources.len() >= resources * 95 / 100);
+        // Capacity, holidays and time off came with the people.
+        assert_eq!(roster.calendars.len(), roster.people.len());
+        assert!(!roster.holidays.is_empty());
+        assert!(roster.calendars.values().any(|c| !c.time_off.is_empty()));
+        assert!(
+            roster
+                .calendars
+                .values()
+                .any(|c| c.weekly != allot::domain::WeeklyCapacity::STANDARD)
+        );
         let name =
             format!("{resources}_resources_{allocations}_allocations_concurrency_{concurrency}");
         group.bench_function(name, |b| {
@@ -83,6 +98,20 @@ fn load(c: &mut Criterion) {
                 start.elapsed()
             })
         });
+        // One more load as the app does it, counted: the roster now reads time off for the
+        // whole window the allocations read asked for.
+        let served = sandbox.requests_served();
+        let t = Instant::now();
+        rt.block_on(async {
+            let (roster, allocs) = tokio::join!(client.roster(), client.allocations(everything));
+            roster.unwrap();
+            allocs.unwrap();
+        });
+        eprintln!(
+            "concurrency {concurrency}: people and allocations at once {:.2?}, {} requests",
+            t.elapsed(),
+            sandbox.requests_served() - served
+        );
     }
     group.finish();
 }

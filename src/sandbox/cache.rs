@@ -19,6 +19,7 @@ use crate::domain::{
     WeeklyCapacity,
 };
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use std::any::{Any, TypeId};
 use std::collections::{HashMap, VecDeque};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
@@ -113,6 +114,8 @@ pub(crate) struct Snapshot {
     pub roles: Vec<(Id, String)>,
     calendars: HashMap<Id, Calendar>,
     unnamed_calendar: Calendar,
+    /// Tables a dialect derives from the whole snapshot once (see [`Snapshot::memo`]).
+    derived: Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
     views: Mutex<Bounded<Arc<Vec<usize>>>>,
     /// (total minutes, capacity minutes) per allocation, worked out once per snapshot: walking
     /// each allocation's days on every page was most of a page's cost.
@@ -216,6 +219,20 @@ impl Snapshot {
         let f = (self.total_minutes(a), self.capacity_of(a));
         lock().insert(a.id.clone(), f);
         f
+    }
+
+    /// The one `T` made from this snapshot: `make`'s the first time, shared afterwards (a
+    /// dialect's tables that every page of a listing reads).
+    pub fn memo<T: Any + Send + Sync>(&self, make: impl FnOnce(&Snapshot) -> T) -> Arc<T> {
+        let lock = || self.derived.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(t) = lock().get(&TypeId::of::<T>()).cloned()
+            && let Ok(t) = t.downcast::<T>()
+        {
+            return t;
+        }
+        let t = Arc::new(make(self));
+        lock().insert(TypeId::of::<T>(), t.clone());
+        t
     }
 
     /// The cached listing under `key`, or `make`'s (then cached).
@@ -404,6 +421,9 @@ pub(crate) struct Cache {
     pub stamps: Stamps,
     /// Snapshots built (each one full read of the store).
     pub builds: std::sync::atomic::AtomicU64,
+    /// Calendars served instead of the store's, by person (tests: what the store cannot hold
+    /// yet, such as partial days off).
+    pub overrides: Mutex<HashMap<Id, Calendar>>,
 }
 
 impl Cache {
@@ -415,6 +435,7 @@ impl Cache {
             roles: Roles::default(),
             stamps: Stamps::new(start),
             builds: std::sync::atomic::AtomicU64::new(0),
+            overrides: Mutex::new(HashMap::new()),
         }
     }
 
@@ -467,10 +488,23 @@ impl Cache {
         let index = |ids: &mut dyn Iterator<Item = &Id>| -> HashMap<Id, usize> {
             ids.enumerate().map(|(i, id)| (id.clone(), i)).collect()
         };
+        // The store's own calendars where it keeps more than one pattern or partial days,
+        // else the person's pattern and days off; then any a test put in their place.
+        let overrides = self
+            .overrides
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
         let calendars = roster
             .people
             .iter()
-            .map(|p| (p.id.clone(), roster.calendar_of(p)))
+            .map(|p| {
+                let cal = overrides
+                    .get(&p.id)
+                    .cloned()
+                    .unwrap_or_else(|| roster.calendar_of(p));
+                (p.id.clone(), cal)
+            })
             .collect();
         let unnamed_calendar =
             Calendar::new(WeeklyCapacity::STANDARD, roster.holidays.clone(), vec![]);
@@ -486,6 +520,7 @@ impl Cache {
             roles,
             calendars,
             unnamed_calendar,
+            derived: Mutex::new(HashMap::new()),
             views: Mutex::new(Bounded::new(MAX_VIEWS, usize::MAX)),
             figures: Mutex::new(HashMap::new()),
             answers: Mutex::new(Bounded::new(MAX_ANSWERS, MAX_ANSWER_BYTES)),

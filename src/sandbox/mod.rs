@@ -275,6 +275,18 @@ impl Sandbox {
         self.core.cache.write().await.discard();
     }
 
+    /// Serves `calendar` as `person`'s from now on, in place of the store's (for what the
+    /// store cannot hold, such as partial days off).
+    pub async fn set_calendar(&self, person: crate::domain::Id, calendar: crate::domain::Calendar) {
+        self.core
+            .cache
+            .overrides
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(person, calendar);
+        self.invalidate().await;
+    }
+
     /// HTTP requests handled so far, faulted and refused ones included.
     pub fn requests_served(&self) -> u64 {
         self.core.served.load(Ordering::Relaxed)

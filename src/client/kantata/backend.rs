@@ -4,6 +4,7 @@
 //! (change, delete, split) first reads the allocation back and refuses, as "changed elsewhere",
 //! if it moved on since allot read it; a resource's write compares its fields the same way. Roles are names in allot and ids in Kantata; the roster keeps the map.
 
+use super::capacity::{self, Capacity};
 use super::decode::{self, Page, WireResource, WireResourceRequest};
 use super::encode::{self, RequestResource};
 use super::http::{Http, HttpConfig};
@@ -39,6 +40,8 @@ pub struct KantataBackend {
     acting_as: Option<Id>,
     /// The day requests resolved in the last [`RESOLVED_DAYS`] count back from.
     today: NaiveDate,
+    /// The window the last allocations read covered: time off is read inside it.
+    window: Mutex<Option<DateRange>>,
 }
 
 /// Resolved requests older than this (by `updated_at`) are history, not read.
@@ -51,12 +54,21 @@ impl KantataBackend {
             roles: Mutex::new(HashMap::new()),
             acting_as: None,
             today: chrono::Utc::now().date_naive(),
+            window: Mutex::new(None),
         })
     }
 
     /// The day "recently resolved" counts back from (`--today`; the clock's day by default).
     pub fn set_today(&mut self, today: NaiveDate) {
         self.today = today;
+    }
+
+    /// The allocations window last loaded, else the app's first.
+    fn loaded_window(&self) -> DateRange {
+        self.window
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .unwrap_or_else(|| crate::app::state::initial_window(self.today))
     }
 
     /// Names "I" (for "mine" in the queue) instead of the token's own user.
@@ -158,6 +170,77 @@ impl KantataBackend {
         query.extend_from_slice(params);
         let page = self.http.get(path, &transport::query(&query)).await?;
         map(&page)
+    }
+
+    /// The days time off is read for: the allocations window last loaded (the roster's second
+    /// round of reads starts after the app has asked for it), else the app's first.
+    fn capacity_window(&self) -> DateRange {
+        self.loaded_window()
+    }
+
+    /// Workweeks, holiday calendars and time off for `users` (see `capacity.rs`): the account
+    /// lists once each, the per-user lists in batches of [`capacity::USER_BATCH`] ids, all at
+    /// once under the same in-flight bound as every other read. Holiday calendar memberships
+    /// (one per member) are read only when the account has more than its default calendar.
+    async fn capacity(&self, users: &[Id], window: DateRange) -> BackendResult<Capacity> {
+        let batches: Vec<String> = users
+            .chunks(capacity::USER_BATCH)
+            .map(|c| c.iter().map(Id::as_str).collect::<Vec<_>>().join(","))
+            .collect();
+        let (from, to) = capacity::time_off_bounds(window);
+        let (from, to) = (from.as_str(), to.as_str());
+        let weeks = futures::future::try_join_all(batches.iter().map(|ids| async move {
+            self.all(
+                "workweek_memberships",
+                &[("user_ids", ids), ("include", "workweek")],
+                capacity::workweek_memberships,
+            )
+            .await
+        }));
+        let off = futures::future::try_join_all(batches.iter().map(|ids| async move {
+            self.all(
+                "time_off_entries",
+                &[
+                    ("user_ids", ids),
+                    ("start_date", from),
+                    ("end_date", to),
+                    ("include", "user"),
+                ],
+                capacity::time_off,
+            )
+            .await
+        }));
+        let (defaults, weeks, holiday_memberships, holidays, off) = futures::try_join!(
+            self.all("workweeks", &[], capacity::default_workweeks),
+            weeks,
+            async {
+                let calendars = self
+                    .all("holiday_calendars", &[], capacity::holiday_calendars)
+                    .await?;
+                if capacity::only_the_default(&calendars) {
+                    return Ok(vec![]);
+                }
+                self.all(
+                    "holiday_calendar_memberships",
+                    &[("include", "holiday_calendar")],
+                    capacity::holiday_memberships,
+                )
+                .await
+            },
+            self.all(
+                "holiday_calendar_associations",
+                &[("include", "holiday,holiday_calendar")],
+                capacity::holiday_associations
+            ),
+            off,
+        )?;
+        Ok(Capacity {
+            defaults,
+            workweeks: weeks.into_iter().flatten().collect(),
+            holiday_memberships,
+            holidays,
+            time_off: off.into_iter().flatten().collect(),
+        })
     }
 
     /// One allocation as Kantata has it now.
@@ -337,7 +420,14 @@ impl Backend for KantataBackend {
             .acting_as
             .clone()
             .or_else(|| me.results.first().map(|(_, id)| id.clone()));
-        let (archived, disabled) = futures::try_join!(
+        let disabled_ids = referred(&resources, &people, |r| r.person_id.as_ref(), |p| &p.id);
+        let users: Vec<Id> = people
+            .iter()
+            .map(|p| p.id.clone())
+            .chain(disabled_ids.iter().cloned())
+            .collect();
+        let window = self.capacity_window();
+        let (archived, disabled, capacity) = futures::try_join!(
             self.missing_by_id(
                 "workspaces",
                 referred(&resources, &projects, |r| r.project_id.as_ref(), |p| &p.id),
@@ -349,25 +439,34 @@ impl Backend for KantataBackend {
             ),
             self.missing_by_id(
                 "users",
-                referred(&resources, &people, |r| r.person_id.as_ref(), |p| &p.id),
+                disabled_ids,
                 &[("show_disabled", "true"), ("include", USER_INCLUDES)],
                 decode::people,
             ),
+            self.capacity(&users, window),
         )?;
         projects.extend(archived);
         people.extend(disabled);
+        let calendars = capacity.calendars(&users, window);
+        for p in &mut people {
+            // The person's one pattern (today's) and whole days off; the calendar keeps the rest.
+            if let Some(cal) = calendars.get(&p.id) {
+                p.weekly = cal.weekly_on(self.today);
+                p.time_off = cal.time_off.clone();
+            }
+        }
         *self.roles.lock().unwrap_or_else(PoisonError::into_inner) = roles
             .into_iter()
             .map(|(id, name)| (name.trim().to_lowercase(), id))
             .collect();
         Ok(Roster {
-            calendars: Default::default(),
+            holidays: capacity.default_holidays(),
+            calendars,
             name: "Kantata OX".into(),
             current_user,
             people,
             projects,
             resources,
-            holidays: Default::default(),
             participations: Vec::new(),
         })
     }
@@ -382,6 +481,7 @@ impl Backend for KantataBackend {
     }
 
     async fn allocations(&self, window: DateRange) -> BackendResult<Vec<Allocation>> {
+        *self.window.lock().unwrap_or_else(PoisonError::into_inner) = Some(window);
         let range = date_range(window);
         self.all(
             "workspace_allocations",
@@ -793,6 +893,24 @@ mod tests {
         assert_eq!(merge_requests(recent, pending), merged);
     }
 
+    /// The scheduling lists the roster reads (capacity.rs), empty: everyone on the default
+    /// workweek with no holidays or time off.
+    fn no_capacity(app: Router) -> Router {
+        let empty = || async { r#"{"count":0,"meta":{"count":0,"page_count":0},"results":[]}"# };
+        [
+            "workweeks",
+            "workweek_memberships",
+            "holiday_calendars",
+            "holiday_calendar_memberships",
+            "holiday_calendar_associations",
+            "time_off_entries",
+        ]
+        .into_iter()
+        .fold(app, |app, path| {
+            app.route(&format!("/api/v1/{path}.json"), get(empty))
+        })
+    }
+
     /// Canned spec-shaped answers, one per path, checking the filters allot sends.
     async fn serve() -> String {
         let app = Router::new()
@@ -822,6 +940,7 @@ mod tests {
                 }),
             )
             .route("/api/v1/resource_requests.json", get(|| async { r#"{"count":1,"meta":{"page_count":1},"results":[{"key":"resource_requests","id":"50"}],"resource_requests":{"50":{"id":"50","status":"new","created_at":"2026-11-20T10:00:00Z","approver_ids":["5"],"creator_id":"6","resource_id":"31"}}}"# }));
+        let app = no_capacity(app);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
@@ -901,6 +1020,7 @@ mod tests {
                     "workspace_resources":{"30":{"id":"30","workspace_id":10,"user_id":"6","role_name":"Engineer"},
                                            "31":{"id":"31","workspace_id":11,"user_id":"7","role_name":"Designer"}}}"#
             }));
+        let app = no_capacity(app);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });

@@ -424,7 +424,9 @@ pub fn resource_from_wire(w: &WireResource, page: &Page) -> Resource {
     }
 }
 
-/// A user. The default role is the included account role's name, else empty.
+/// A user. The default role is the included account role's name, else empty. The weekly
+/// pattern and days off are placeholders here: the roster read fills them from the user's
+/// workweek and time off (`capacity.rs`).
 pub fn person_from_wire(w: &WireUser, page: &Page) -> Person {
     Person {
         id: cid(&w.id),

@@ -2,6 +2,7 @@
 //! (paging, retries), scheduled hours from story allocation days and the [`backend::KantataBackend`] over them.
 
 pub mod backend;
+pub mod capacity;
 pub mod decode;
 pub mod encode;
 pub mod http;

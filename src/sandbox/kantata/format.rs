@@ -547,7 +547,7 @@ pub(super) fn int_id(id: &Id) -> Value {
 /// Builds one answer: canonical results in order, every object under its key by id, and the
 /// included associations beside them.
 pub struct Envelope<'a> {
-    snap: &'a Snapshot,
+    pub(super) snap: &'a Snapshot,
     core: &'a Core,
     includes: HashSet<String>,
     results: Vec<Value>,
@@ -820,7 +820,7 @@ impl<'a> Envelope<'a> {
         self.result("resource_requests", &r.id, v);
     }
 
-    fn user_object_plain(&self, p: &Person) -> Value {
+    pub(super) fn user_object_plain(&self, p: &Person) -> Value {
         json!({
             "id": p.id.as_str(),
             "full_name": p.name,

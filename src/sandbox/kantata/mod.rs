@@ -6,6 +6,7 @@
 //! pages as on a real account; `only`, the documented filters allot uses and the documented includes are
 //! honoured; unknown filters and includes are ignored, as Kantata ignores them.
 
+mod calendar;
 mod format;
 mod order;
 mod stories;
@@ -83,6 +84,20 @@ pub(super) fn router() -> Router<Arc<Core>> {
         ),
         ("/story_allocation_days", get(stories::list)),
         ("/story_allocation_days/{id}", get(stories::one)),
+        // Scheduling: workweeks, holiday calendars, time off (calendar.rs).
+        ("/workweeks", get(calendar::workweeks)),
+        ("/workweek_memberships", get(calendar::workweek_memberships)),
+        ("/holiday_calendars", get(calendar::holiday_calendars)),
+        ("/holidays", get(calendar::holidays)),
+        (
+            "/holiday_calendar_memberships",
+            get(calendar::holiday_calendar_memberships),
+        ),
+        (
+            "/holiday_calendar_associations",
+            get(calendar::holiday_calendar_associations),
+        ),
+        ("/time_off_entries", get(calendar::time_off_entries)),
     ];
     let mut router = Router::new();
     for (path, methods) in routes {
