@@ -178,38 +178,22 @@ impl KantataBackend {
         self.loaded_window()
     }
 
-    /// Workweeks, holiday calendars and time off for `users` (see `capacity.rs`): the account
-    /// lists once each, the per-user lists in batches of [`capacity::USER_BATCH`] ids, all at
-    /// once under the same in-flight bound as every other read. Holiday calendar memberships
+    /// Workweeks, holiday calendars and time off (see `capacity.rs`): each list once, paged,
+    /// all at once under the same in-flight bound as every other read. Holiday calendar memberships
     /// (one per member) are read only when the account has more than its default calendar.
-    async fn capacity(&self, users: &[Id], window: DateRange) -> BackendResult<Capacity> {
-        let batches: Vec<String> = users
-            .chunks(capacity::USER_BATCH)
-            .map(|c| c.iter().map(Id::as_str).collect::<Vec<_>>().join(","))
-            .collect();
+    async fn capacity(&self, window: DateRange) -> BackendResult<Capacity> {
         let (from, to) = capacity::time_off_bounds(window);
         let (from, to) = (from.as_str(), to.as_str());
-        let weeks = futures::future::try_join_all(batches.iter().map(|ids| async move {
-            self.all(
-                "workweek_memberships",
-                &[("user_ids", ids), ("include", "workweek")],
-                capacity::workweek_memberships,
-            )
-            .await
-        }));
-        let off = futures::future::try_join_all(batches.iter().map(|ids| async move {
-            self.all(
-                "time_off_entries",
-                &[
-                    ("user_ids", ids),
-                    ("start_date", from),
-                    ("end_date", to),
-                    ("include", "user"),
-                ],
-                capacity::time_off,
-            )
-            .await
-        }));
+        // The account's lists whole, not by `user_ids` batches: the roster reads every account
+        // user anyway, and one paged list is the fewest requests (a batch costs a part-filled
+        // page each). Entries of users allot does not show are ignored when calendars are built.
+        let weeks = self.all(
+            "workweek_memberships",
+            &[("include", "workweek")],
+            capacity::workweek_memberships,
+        );
+        let off_query = [("start_date", from), ("end_date", to), ("include", "user")];
+        let off = self.all("time_off_entries", &off_query, capacity::time_off);
         let (defaults, weeks, holiday_memberships, holidays, off) = futures::try_join!(
             self.all("workweeks", &[], capacity::default_workweeks),
             weeks,
@@ -236,10 +220,10 @@ impl KantataBackend {
         )?;
         Ok(Capacity {
             defaults,
-            workweeks: weeks.into_iter().flatten().collect(),
+            workweeks: weeks,
             holiday_memberships,
             holidays,
-            time_off: off.into_iter().flatten().collect(),
+            time_off: off,
         })
     }
 
@@ -443,7 +427,7 @@ impl Backend for KantataBackend {
                 &[("show_disabled", "true"), ("include", USER_INCLUDES)],
                 decode::people,
             ),
-            self.capacity(&users, window),
+            self.capacity(window),
         )?;
         projects.extend(archived);
         people.extend(disabled);

@@ -5,7 +5,7 @@
 //! `shared/reference/capacity-apis.md` §1–3):
 //! - AE:workweeks: `GET /workweeks`, the account's default workweeks, `start_date`/`end_date`
 //!   (null = open) and `sunday_minutes` … `saturday_minutes` (minutes, not hours).
-//! - AE:workweek-memberships: `GET /workweek_memberships?user_ids=…&include=workweek`; a
+//! - AE:workweek-memberships: `GET /workweek_memberships?include=workweek`; a
 //!   membership's `workweek_id` comes only with `include=workweek`, its `start_date` is a Sunday.
 //!   A user-level workweek overrides the account default; a blank start applies "from the
 //!   beginning of time" and a new workweek's start closes the previous one (Kantata KB
@@ -15,7 +15,7 @@
 //!   `holiday_calendar_id`), AE:holidays (`start_date`..`end_date`, no hours per day: every
 //!   day of the range is off), AE:holiday-calendars (`default`). A user no membership covers
 //!   falls back to the calendar with `default: true` (KB 230142467, "Holiday Calendars").
-//! - AE:time-off-entries: `GET /time_off_entries?user_ids=…&start_date&end_date&include=user`,
+//! - AE:time-off-entries: `GET /time_off_entries?start_date&end_date&include=user`,
 //!   one entry per user per `requested_date` holding `hours` (partial days exist); `user_id`
 //!   only with `include=user`; whether the date bounds are inclusive is not said, so the
 //!   window is widened by a day each side and entries are filtered on `requested_date`.
@@ -33,11 +33,6 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
-
-/// How many user ids one `user_ids=` read names: about 3 KB of query at Kantata's id sizes,
-/// well inside the 8 KB request lines common servers accept, and few enough reads that the
-/// page count stays what the records need (a batch costs at most one part-filled page).
-pub const USER_BATCH: usize = 500;
 
 // ---- wire types ---------------------------------------------------------------------------
 
