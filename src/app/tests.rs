@@ -225,23 +225,24 @@ fn a_failed_load_shows_the_backends_words_and_stops_pending() {
     assert_eq!(s.pending.len(), 3);
 }
 
+/// What a reload sends: the change token first, then the four loads over window `w`.
+fn reload(w: DateRange) -> Vec<Effect> {
+    vec![
+        Effect::CheckChanges,
+        Effect::LoadRoster,
+        Effect::LoadAllocations(w),
+        Effect::LoadRequests,
+        Effect::LoadScheduled(w),
+    ]
+}
+
 #[test]
 fn refresh_reloads_and_clears_the_last_error() {
     let mut s = loaded();
     s.error = Some("old".into());
     let effects = update(&mut s, Action::Refresh);
     let w = s.window;
-    assert_eq!(
-        effects,
-        vec![
-            Effect::CheckChanges,
-            Effect::LoadRoster,
-            Effect::LoadAllocations(w),
-            Effect::LoadRequests,
-            Effect::LoadScheduled(w)
-        ],
-        "the change token, then the four loads"
-    );
+    assert_eq!(effects, reload(w), "the change token, then the four loads");
     assert_eq!(s.error, None);
     assert_eq!(
         s.rows.len(),
@@ -1463,17 +1464,7 @@ fn idle_ticks_check_quietly_and_reload_when_someone_else_wrote() {
     assert!(update(&mut s, Action::ChangesChecked(Ok(Some(7)))).is_empty());
     let effects = update(&mut s, Action::ChangesChecked(Ok(Some(8))));
     let w = s.window;
-    assert_eq!(
-        effects,
-        vec![
-            Effect::CheckChanges,
-            Effect::LoadRoster,
-            Effect::LoadAllocations(w),
-            Effect::LoadRequests,
-            Effect::LoadScheduled(w)
-        ],
-        "the token is taken again with the load"
-    );
+    assert_eq!(effects, reload(w), "the token is taken again with the load");
     assert_eq!(s.notice.as_deref(), Some("Changed elsewhere: reloaded"));
     // No checks while saving.
     let mut s = on_bar();
