@@ -792,6 +792,7 @@ mod tests {
             .map(|(i, n)| (id(&format!("role{i}")), n.to_string()))
             .collect();
         let roster = Roster {
+            unnamed_calendar: None,
             calendars: Default::default(),
             name: "Acme".into(),
             current_user: None,

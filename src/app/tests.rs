@@ -30,6 +30,7 @@ fn person(id: &str, name: &str) -> Person {
 
 fn roster() -> Roster {
     Roster {
+        unnamed_calendar: None,
         calendars: Default::default(),
         name: "Test".into(),
         current_user: Some(Id::new("1")),

@@ -32,6 +32,9 @@ pub struct Roster {
     /// whole days off (Ruddr's availability periods, partial days, per-member holidays);
     /// people not here get one from their `weekly` and `time_off` and the holidays.
     pub calendars: BTreeMap<Id, Calendar>,
+    /// What an unnamed resource's capacity follows where the backend says (Kantata's account
+    /// default workweek and holiday calendar); `None`: the standard week with `holidays`.
+    pub unnamed_calendar: Option<Calendar>,
 }
 
 /// A person's calendar: the full one where the backend gave it (`calendars`), else their weekly
@@ -68,6 +71,8 @@ pub struct Workspace {
     pub participations: Vec<Participation>,
     /// See [`Roster::calendars`].
     pub calendars: BTreeMap<Id, Calendar>,
+    /// See [`Roster::unnamed_calendar`].
+    pub unnamed_calendar: Option<Calendar>,
     /// Scheduled hours per resource, by week (loaded with the allocation window).
     pub scheduled: HashMap<Id, Vec<(NaiveDate, u32)>>,
     pub index: LoadIndex,
@@ -88,6 +93,7 @@ impl Workspace {
             holidays: r.holidays,
             participations: r.participations,
             calendars: r.calendars,
+            unnamed_calendar: r.unnamed_calendar,
             ..Default::default()
         };
         ws.reindex_resources();
@@ -303,9 +309,10 @@ impl Workspace {
                     None => Calendar::new(WeeklyCapacity::STANDARD, self.holidays.clone(), vec![]),
                 },
             },
-            RowKey::Unnamed(_) | RowKey::Project(_) => {
-                Calendar::new(WeeklyCapacity::STANDARD, self.holidays.clone(), vec![])
-            }
+            RowKey::Unnamed(_) | RowKey::Project(_) => match &self.unnamed_calendar {
+                Some(c) => c.clone(),
+                None => Calendar::new(WeeklyCapacity::STANDARD, self.holidays.clone(), vec![]),
+            },
         }
     }
 

@@ -445,6 +445,7 @@ impl Backend for KantataBackend {
             .collect();
         Ok(Roster {
             holidays: capacity.default_holidays(),
+            unnamed_calendar: Some(capacity.account_default()),
             calendars,
             name: "Kantata OX".into(),
             current_user,

@@ -385,6 +385,14 @@ impl Capacity {
         )
     }
 
+    /// The account's own calendar: its default workweeks over time and its default holiday
+    /// calendar, no one's time off. An unnamed resource belongs to no user, so this is its
+    /// capacity (capacity-apis.md §1–2 [inferred]: the default applies to all members).
+    pub fn account_default(&self) -> Calendar {
+        let (weekly, changes) = weekly_changes(&self.defaults, &[]);
+        Calendar::new(weekly, self.default_holidays(), vec![]).with_changes(changes)
+    }
+
     /// One calendar per user in `users`; time off counts inside `window` only.
     pub fn calendars(&self, users: &[Id], window: DateRange) -> BTreeMap<Id, Calendar> {
         let mut weeks: HashMap<&Id, Vec<&Span<WeeklyCapacity>>> = HashMap::new();
@@ -690,6 +698,36 @@ mod tests {
         let other = &cals[&Id::new("1001")];
         assert!(other.is_holiday(d("2026-12-25")));
         assert!(!other.is_holiday(d("2026-07-14")));
+    }
+
+    #[test]
+    fn an_unnamed_resource_gets_the_accounts_default_week_and_holidays_not_anyones_time_off() {
+        let cap = Capacity {
+            defaults: default_workweeks(&page(WORKWEEKS)).unwrap(),
+            workweeks: workweek_memberships(&page(MEMBERSHIPS)).unwrap(),
+            holidays: holiday_associations(&page(ASSOCIATIONS)).unwrap(),
+            time_off: time_off(&page(TIME_OFF)).unwrap(),
+            ..Capacity::default()
+        };
+        let cal = cap.account_default();
+        assert_eq!(
+            cal.capacity(d("2026-12-01")),
+            450,
+            "the account's 7.5 h default, not 8 h"
+        );
+        assert_eq!(
+            cal.capacity(d("2026-12-25")),
+            0,
+            "the default calendar's holiday"
+        );
+        assert!(cal.time_off.is_empty() && cal.minutes_off.is_empty());
+        // And the workspace measures unnamed rows against it.
+        let ws = crate::domain::Workspace::from_roster(crate::domain::Roster {
+            unnamed_calendar: Some(cal.clone()),
+            ..Default::default()
+        });
+        let key = crate::domain::RowKey::Unnamed(Id::new("3101"));
+        assert_eq!(ws.calendar_for(&key), cal);
     }
 
     /// AE:time-off-entries with `include=user`: hours per requested date, partial days too.

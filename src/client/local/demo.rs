@@ -616,6 +616,7 @@ pub fn demo(today: NaiveDate) -> DemoData {
 
     DemoData {
         roster: Roster {
+            unnamed_calendar: None,
             calendars: full_calendars,
             name: ws.name,
             current_user: Some(Id::new(&ws.current_user)),
@@ -1023,6 +1024,7 @@ pub fn synthetic(today: NaiveDate, resources: usize, allocations: usize) -> Demo
 
     DemoData {
         roster: Roster {
+            unnamed_calendar: None,
             calendars: Default::default(),
             name: format!("Synthetic workspace ({resources} resources)"),
             current_user: Some(me),

@@ -318,6 +318,7 @@ mod tests {
         };
         DemoData {
             roster: Roster {
+                unnamed_calendar: None,
                 calendars: Default::default(),
                 name: "Small".into(),
                 current_user: Some(Id::new("1")),

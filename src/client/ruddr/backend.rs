@@ -543,6 +543,7 @@ impl Backend for RuddrBackend {
         }
 
         Ok(Roster {
+            unnamed_calendar: None,
             name,
             current_user: self.acting_as.clone(),
             people,

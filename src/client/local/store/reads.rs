@@ -239,6 +239,7 @@ pub(crate) fn roster(conn: &Connection) -> BackendResult<Roster> {
     }
 
     Ok(Roster {
+        unnamed_calendar: None,
         calendars,
         name,
         current_user,
