@@ -14,7 +14,10 @@ use std::path::PathBuf;
     name = "allot",
     version,
     about = "A keyboard-first terminal resource planner",
-    after_help = "Run without a subcommand to open the planner."
+    after_help = "Run without a subcommand to open the planner. It has three views: 1 Resources \
+                  (who is free), 2 Gantt (who does what, when) and 3 Requests (staffing \
+                  requests to approve). Inside, ? lists the keys and q quits. \
+                  Try: allot --demo"
 )]
 pub struct Cli {
     /// Open a fresh demo workspace (in a temporary file unless --db is given).

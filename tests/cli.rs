@@ -632,3 +632,23 @@ fn a_token_in_a_config_others_can_read_is_warned_about_and_never_printed() {
         assert!(!text.contains("s3cret-token"), "{text}");
     }
 }
+
+#[test]
+fn help_names_the_three_views_and_the_help_key() {
+    let home = tempfile::tempdir().unwrap();
+    let run = run_in(home.path(), &["--help"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for text in [
+        "1 Resources",
+        "2 Gantt",
+        "3 Requests",
+        "? lists the keys",
+        "allot --demo",
+    ] {
+        assert!(
+            run.stdout.contains(text),
+            "--help says {text:?}:\n{}",
+            run.stdout
+        );
+    }
+}
