@@ -86,6 +86,16 @@ pub fn de_supported<'de, D: serde::Deserializer<'de>>(d: D) -> Result<NaiveDate,
     check_supported(d).map_err(serde::de::Error::custom)
 }
 
+/// Serde: as [`de_supported`], for a date that may be null or absent (an open end, a blank
+/// start).
+pub fn de_supported_opt<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<NaiveDate>, D::Error> {
+    Option::<NaiveDate>::deserialize(d)?
+        .map(|d| check_supported(d).map_err(serde::de::Error::custom))
+        .transpose()
+}
+
 /// Parses `YYYY-MM-DD` in the supported range, naming the problem otherwise.
 pub fn parse_supported_date(s: &str) -> Result<NaiveDate, String> {
     parse_date(s).and_then(check_supported)

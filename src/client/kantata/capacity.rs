@@ -25,38 +25,17 @@
 //! here from the bulk lists, so it is not used.
 
 use super::decode::Page;
+use super::decode::lenient_f64;
 use crate::client::BackendError;
 use crate::client::ruddr::decode::merge_ranges;
-use crate::domain::dates::{add_days, check_supported};
+use crate::domain::dates::{add_days, de_supported_opt};
 use crate::domain::{Calendar, DateRange, Holidays, Id, WeeklyCapacity};
 use chrono::NaiveDate;
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 // ---- wire types ---------------------------------------------------------------------------
-
-/// A date that may be null or absent (an open end, a blank start).
-fn opt_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
-    Option::<NaiveDate>::deserialize(d)?
-        .map(|d| check_supported(d).map_err(serde::de::Error::custom))
-        .transpose()
-}
-
-/// A number that may come as a JSON number or a numeric string (Kantata's floats do both).
-fn lenient_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Raw {
-        N(f64),
-        S(String),
-    }
-    Ok(match Option::<Raw>::deserialize(d)? {
-        Some(Raw::N(n)) => Some(n),
-        Some(Raw::S(s)) => s.trim().parse().ok(),
-        None => None,
-    })
-}
 
 /// A `workweeks` object (AE:workweeks "Workweek").
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -64,9 +43,9 @@ pub struct WireWorkweek {
     pub id: Id,
     #[serde(default)]
     pub default: Option<bool>,
-    #[serde(default, deserialize_with = "opt_date")]
+    #[serde(default, deserialize_with = "de_supported_opt")]
     pub start_date: Option<NaiveDate>,
-    #[serde(default, deserialize_with = "opt_date")]
+    #[serde(default, deserialize_with = "de_supported_opt")]
     pub end_date: Option<NaiveDate>,
     #[serde(default)]
     pub sunday_minutes: Option<i64>,
@@ -108,9 +87,9 @@ pub struct WireWorkweekMembership {
     /// Only with `include=workweek`.
     #[serde(default)]
     pub workweek_id: Option<Id>,
-    #[serde(default, deserialize_with = "opt_date")]
+    #[serde(default, deserialize_with = "de_supported_opt")]
     pub start_date: Option<NaiveDate>,
-    #[serde(default, deserialize_with = "opt_date")]
+    #[serde(default, deserialize_with = "de_supported_opt")]
     pub end_date: Option<NaiveDate>,
 }
 
@@ -122,9 +101,9 @@ pub struct WireHolidayMembership {
     /// Only with `include=holiday_calendar`.
     #[serde(default)]
     pub holiday_calendar_id: Option<Id>,
-    #[serde(default, deserialize_with = "opt_date")]
+    #[serde(default, deserialize_with = "de_supported_opt")]
     pub start_date: Option<NaiveDate>,
-    #[serde(default, deserialize_with = "opt_date")]
+    #[serde(default, deserialize_with = "de_supported_opt")]
     pub end_date: Option<NaiveDate>,
 }
 
@@ -146,7 +125,7 @@ pub struct WireHoliday {
     pub id: Id,
     #[serde(deserialize_with = "crate::domain::dates::de_supported")]
     pub start_date: NaiveDate,
-    #[serde(default, deserialize_with = "opt_date")]
+    #[serde(default, deserialize_with = "de_supported_opt")]
     pub end_date: Option<NaiveDate>,
 }
 

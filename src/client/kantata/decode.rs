@@ -226,8 +226,9 @@ fn cstr(s: &Option<String>) -> String {
     s.as_deref().map(clean).unwrap_or_default()
 }
 
-/// A number that may arrive as a JSON number, a numeric string or null.
-fn lenient_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+/// A number that may arrive as a JSON number, a numeric string or null (Kantata's floats do
+/// both).
+pub(super) fn lenient_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum Raw {
