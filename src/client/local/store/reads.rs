@@ -28,16 +28,16 @@ pub(super) fn holidays(conn: &Connection) -> BackendResult<Holidays> {
     Ok(Arc::new(set))
 }
 
-/// Whole days off by raw person id, in the order they were written (partial days are in
-/// [`extras`]).
-pub(super) fn time_off(
+/// Every `time_off` row (everyone's, or one person's) in the order written: raw person id, the
+/// days, and the minutes off each day for a partial day (`None`: whole days).
+fn time_off_rows(
     conn: &Connection,
     person: Option<&str>,
-) -> BackendResult<HashMap<String, Vec<DateRange>>> {
+) -> BackendResult<Vec<(String, DateRange, Option<u32>)>> {
     let mut stmt = conn
         .prepare_cached(
-            "SELECT person_id, start_date, end_date FROM time_off
-             WHERE (?1 IS NULL OR person_id = ?1) AND minutes IS NULL ORDER BY id",
+            "SELECT person_id, start_date, end_date, minutes FROM time_off
+             WHERE ?1 IS NULL OR person_id = ?1 ORDER BY id",
         )
         .map_err(db_err)?;
     let rows = stmt
@@ -46,17 +46,33 @@ pub(super) fn time_off(
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
+                r.get::<_, Option<i64>>(3)?,
             ))
         })
         .map_err(db_err)?;
-    let mut out: HashMap<String, Vec<DateRange>> = HashMap::new();
+    let mut out = Vec::new();
     for row in rows {
-        let (p, s, e) = row.map_err(db_err)?;
+        let (p, s, e, minutes) = row.map_err(db_err)?;
         let range = DateRange::new(
             parse_day(&s, "time off of person", &p, "start date")?,
             parse_day(&e, "time off of person", &p, "end date")?,
         );
-        out.entry(p).or_default().push(range);
+        out.push((p, range, minutes.map(|m| m.clamp(0, 24 * 60) as u32)));
+    }
+    Ok(out)
+}
+
+/// Whole days off by raw person id, in the order they were written (partial days are in
+/// [`extras`]).
+pub(super) fn time_off(
+    conn: &Connection,
+    person: Option<&str>,
+) -> BackendResult<HashMap<String, Vec<DateRange>>> {
+    let mut out: HashMap<String, Vec<DateRange>> = HashMap::new();
+    for (p, range, minutes) in time_off_rows(conn, person)? {
+        if minutes.is_none() {
+            out.entry(p).or_default().push(range);
+        }
     }
     Ok(out)
 }
@@ -111,29 +127,8 @@ pub(super) fn extras(
         let from = parse_day(&from, "work pattern of person", &p, "start date")?;
         out.entry(p).or_default().changes.push((from, weekly));
     }
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT person_id, start_date, end_date, minutes FROM time_off
-             WHERE (?1 IS NULL OR person_id = ?1) AND minutes IS NOT NULL ORDER BY id",
-        )
-        .map_err(db_err)?;
-    let rows = stmt
-        .query_map([person], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, i64>(3)?,
-            ))
-        })
-        .map_err(db_err)?;
-    for row in rows {
-        let (p, s, e, minutes) = row.map_err(db_err)?;
-        let range = DateRange::new(
-            parse_day(&s, "time off of person", &p, "start date")?,
-            parse_day(&e, "time off of person", &p, "end date")?,
-        );
-        let minutes = minutes.clamp(0, 24 * 60) as u32;
+    for (p, range, minutes) in time_off_rows(conn, person)? {
+        let Some(minutes) = minutes else { continue };
         let entry = out.entry(p).or_default();
         for d in range.days() {
             let m = entry.minutes_off.entry(d).or_default();
