@@ -13,9 +13,9 @@ use allot::client::{
 use allot::domain::dates::parse_date;
 use allot::domain::staffing::When;
 use allot::domain::{Allocation, Amount, DateRange, Id, RequestStatus};
-use allot::sandbox::{Dialect, FaultConfig, Sandbox, SandboxConfig};
+use allot::sandbox::{FaultConfig, Sandbox};
 use chrono::NaiveDate;
-use common::demo::{DemoApp, http_config, today};
+use common::demo::{DemoApp, http_config, kantata_sandbox, today};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -25,16 +25,6 @@ fn d(s: &str) -> NaiveDate {
 
 fn ever() -> DateRange {
     DateRange::new(d("1900-01-01"), d("2999-12-31"))
-}
-
-async fn sandbox() -> (Sandbox, KantataBackend) {
-    let sb = Sandbox::start(SandboxConfig::new(Dialect::Kantata, today()))
-        .await
-        .unwrap();
-    let mut client = KantataBackend::new(http_config(&sb)).unwrap();
-    // "Recently resolved" counts back from the demo's day, not the clock's.
-    client.set_today(today());
-    (sb, client)
 }
 
 /// A front for the sandbox that notes every method, path and (decoded) query allot sends, then
@@ -125,7 +115,7 @@ fn sorted<T: Ord>(mut v: Vec<T>) -> Vec<T> {
 
 #[tokio::test]
 async fn the_planner_sees_through_kantata_what_the_store_holds() {
-    let (sb, k) = sandbox().await;
+    let (sb, k) = kantata_sandbox().await;
     let store = sb.backend();
     let (want, got) = (store.roster().await.unwrap(), k.roster().await.unwrap());
     assert_eq!(got.current_user, want.current_user);
@@ -267,7 +257,7 @@ async fn named_and_unnamed(k: &KantataBackend) -> (Id, Id) {
 
 #[tokio::test]
 async fn allocations_are_created_one_or_in_bulk_changed_split_and_deleted() {
-    let (sb, k) = sandbox().await;
+    let (sb, k) = kantata_sandbox().await;
     let (named, unnamed) = named_and_unnamed(&k).await;
     let before = sb.backend().allocations(ever()).await.unwrap().len();
 
@@ -356,7 +346,7 @@ async fn allocations_are_created_one_or_in_bulk_changed_split_and_deleted() {
 
 #[tokio::test]
 async fn resources_are_added_named_and_removed() {
-    let (sb, k) = sandbox().await;
+    let (sb, k) = kantata_sandbox().await;
     let roster = k.roster().await.unwrap();
     let project = roster.projects[0].id.clone();
     let role = roster
@@ -431,7 +421,7 @@ async fn resources_are_added_named_and_removed() {
 
 #[tokio::test]
 async fn requests_are_created_reassigned_and_resolved_once() {
-    let (sb, k) = sandbox().await;
+    let (sb, k) = kantata_sandbox().await;
     let roster = k.roster().await.unwrap();
     let me = roster.current_user.clone().unwrap();
     let project = roster.projects[1].id.clone();
@@ -537,7 +527,7 @@ async fn requests_are_created_reassigned_and_resolved_once() {
 
 #[tokio::test]
 async fn kantata_makes_allocations_from_scheduled_hours() {
-    let (sb, k) = sandbox().await;
+    let (sb, k) = kantata_sandbox().await;
     let store = sb.backend();
     let weeks = store.scheduled_hours(ever()).await.unwrap();
     let resource = weeks
@@ -565,7 +555,7 @@ async fn kantata_makes_allocations_from_scheduled_hours() {
 #[tokio::test]
 async fn an_archived_project_and_a_disabled_user_that_allocations_refer_to_show_their_names() {
     use allot::client::local::demo::{ARCHIVED_PROJECTS, DISABLED_PEOPLE};
-    let (sb, k) = sandbox().await;
+    let (sb, k) = kantata_sandbox().await;
     let (project, person) = (Id::new(ARCHIVED_PROJECTS[0]), Id::new(DISABLED_PEOPLE[0]));
     let http = reqwest::Client::new();
     let ids = |path: &'static str, query: Vec<(&'static str, &'static str)>| {
@@ -647,7 +637,7 @@ async fn an_archived_project_and_a_disabled_user_that_allocations_refer_to_show_
 /// or Workspace Resource objects when `include` is asked for); the client's reader takes both.
 #[tokio::test]
 async fn both_documented_answers_to_allocations_from_scheduled_hours_are_read() {
-    let (sb, _) = sandbox().await;
+    let (sb, _) = kantata_sandbox().await;
     let weeks = sb.backend().scheduled_hours(ever()).await.unwrap();
     let resource = weeks.first().expect("scheduled hours").resource_id.clone();
     let http = reqwest::Client::new();
@@ -695,7 +685,7 @@ async fn both_documented_answers_to_allocations_from_scheduled_hours_are_read() 
 
 #[tokio::test]
 async fn a_wrong_token_is_refused_in_plain_words() {
-    let (sb, _) = sandbox().await;
+    let (sb, _) = kantata_sandbox().await;
     let mut c = http_config(&sb);
     c.token = "not-the-token".into();
     let k = KantataBackend::new(c).unwrap();
@@ -875,7 +865,7 @@ async fn allot(sb: &Sandbox, args: &[&str]) -> std::process::Output {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn config_check_and_the_headless_queue_work_against_kantata() {
-    let (sb, _) = sandbox().await;
+    let (sb, _) = kantata_sandbox().await;
     let out = allot(&sb, &["config", "check"]).await;
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}");
@@ -970,7 +960,7 @@ fn a_cut_off_answer_to_a_write_ends_with_what_kantata_really_has() {
 
 #[tokio::test]
 async fn resending_a_change_kantata_already_holds_is_not_a_conflict() {
-    let (sb, k) = sandbox().await;
+    let (sb, k) = kantata_sandbox().await;
     let window = DateRange::new(d("2026-11-01"), d("2026-12-31"));
     // The lowest id: a named resource's, so it may be hard (the list's order is Kantata's).
     let mut all = k.allocations(window).await.unwrap();
@@ -998,7 +988,7 @@ async fn resending_a_change_kantata_already_holds_is_not_a_conflict() {
 
 #[tokio::test]
 async fn a_split_or_a_resolution_whose_answer_was_lost_is_not_sent_twice() {
-    let (sb, k) = sandbox().await;
+    let (sb, k) = kantata_sandbox().await;
     let window = DateRange::new(d("2026-11-01"), d("2026-12-31"));
     let a = k
         .allocations(window)
@@ -1111,7 +1101,7 @@ fn a_batch_failing_part_way_in_kantata_says_what_went_through_and_the_screen_equ
 
 #[tokio::test]
 async fn a_stale_delete_or_split_is_refused_by_kantata_and_nothing_is_lost() {
-    let (sb, k) = sandbox().await;
+    let (sb, k) = kantata_sandbox().await;
     let window = DateRange::new(d("2026-11-01"), d("2026-12-31"));
     let mut read = k
         .allocations(window)
@@ -1183,7 +1173,7 @@ async fn a_stale_delete_or_split_is_refused_by_kantata_and_nothing_is_lost() {
 
 #[tokio::test]
 async fn a_resource_renamed_in_kantata_since_it_was_read_is_not_overwritten() {
-    let (sb, k) = sandbox().await;
+    let (sb, k) = kantata_sandbox().await;
     let read = k
         .roster()
         .await
@@ -1250,7 +1240,7 @@ async fn a_resource_renamed_in_kantata_since_it_was_read_is_not_overwritten() {
 
 #[tokio::test]
 async fn requests_read_the_pending_queue_and_recent_resolutions_only() {
-    let (sb, _) = sandbox().await;
+    let (sb, _) = kantata_sandbox().await;
     let rec = Recorder::start(&sb).await;
     // 75 days on, "recent" starts 15 days before the demo's today: every seeded resolution
     // (20 to 60 days old) is history, and five pending requests were last touched before it.
@@ -1322,7 +1312,7 @@ async fn requests_read_the_pending_queue_and_recent_resolutions_only() {
 
 #[tokio::test]
 async fn requests_read_no_allocations_of_their_own() {
-    let (sb, _) = sandbox().await;
+    let (sb, _) = kantata_sandbox().await;
     let rec = Recorder::start(&sb).await;
     let k = recorded_client(&sb, &rec, today());
     let window = DateRange::new(d("2026-11-02"), d("2026-11-29"));

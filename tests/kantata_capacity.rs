@@ -5,23 +5,13 @@
 
 mod common;
 
-use allot::client::kantata::backend::KantataBackend;
 use allot::client::{Backend, NewAllocation};
 use allot::domain::dates::add_days;
 use allot::domain::edit::AmountUnit;
 use allot::domain::{Amount, Calendar, DateRange, Id, Roster, RowKey, WeeklyCapacity, Workspace};
-use allot::sandbox::{Dialect, Sandbox, SandboxConfig};
+use allot::sandbox::Sandbox;
 use chrono::{Datelike, NaiveDate, Weekday};
-use common::demo::{http_config, today};
-
-async fn sandbox() -> (Sandbox, KantataBackend) {
-    let sb = Sandbox::start(SandboxConfig::new(Dialect::Kantata, today()))
-        .await
-        .unwrap();
-    let mut client = KantataBackend::new(http_config(&sb)).unwrap();
-    client.set_today(today());
-    (sb, client)
-}
+use common::demo::{kantata_sandbox, today};
 
 /// The window the app loads first (and the Kantata client reads time off for).
 fn window() -> DateRange {
@@ -59,7 +49,7 @@ fn first_weekday_from(from: NaiveDate, day: Weekday) -> NaiveDate {
 
 #[tokio::test]
 async fn every_persons_daily_capacity_equals_the_embedded_store() {
-    let (sb, client) = sandbox().await;
+    let (sb, client) = kantata_sandbox().await;
     let store = embedded(&sb).await;
     let ws = over_kantata(client.roster().await.unwrap());
     assert!(!store.people.is_empty());
@@ -105,7 +95,7 @@ async fn every_persons_daily_capacity_equals_the_embedded_store() {
 
 #[tokio::test]
 async fn partial_days_and_mid_week_pattern_changes_come_through_exactly() {
-    let (sb, client) = sandbox().await;
+    let (sb, client) = kantata_sandbox().await;
     let store = embedded(&sb).await;
     // What the embedded store cannot hold yet: Chloé takes 2.5 h off a 6 h day, from a
     // Wednesday she moves to 7.5 h on Monday to Thursday, and she is on a holiday calendar of
@@ -160,7 +150,7 @@ async fn partial_days_and_mid_week_pattern_changes_come_through_exactly() {
 
 #[tokio::test]
 async fn percentages_written_for_a_part_timer_come_from_their_kantata_calendar() {
-    let (sb, client) = sandbox().await;
+    let (sb, client) = kantata_sandbox().await;
     let ws = over_kantata(client.roster().await.unwrap());
     // Zoë's resource on a project, and a week that holds a Friday and no holiday or time off.
     let resource = ws
@@ -210,7 +200,7 @@ async fn percentages_written_for_a_part_timer_come_from_their_kantata_calendar()
 
 #[tokio::test]
 async fn the_capacity_read_takes_five_more_requests_on_the_demo() {
-    let (sb, client) = sandbox().await;
+    let (sb, client) = kantata_sandbox().await;
     let before = sb.requests_served();
     client.roster().await.unwrap();
     let taken = sb.requests_served() - before;
@@ -224,7 +214,7 @@ async fn the_capacity_read_takes_five_more_requests_on_the_demo() {
 
 #[tokio::test]
 async fn the_sandbox_serves_the_documented_shapes_and_include_rules() {
-    let (sb, _) = sandbox().await;
+    let (sb, _) = kantata_sandbox().await;
     let http = reqwest::Client::new();
     let get = |path: &str| {
         let req = http

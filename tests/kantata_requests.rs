@@ -10,14 +10,12 @@ mod common;
 use allot::app::requests::PickInput;
 use allot::app::state::initial_window;
 use allot::app::{Action, State, ThemeKind, View};
-use allot::client::kantata::backend::KantataBackend;
 use allot::client::{Backend, NewAllocation, Resolution};
 use allot::domain::dates::parse_date;
 use allot::domain::impact::{approval_hardens, asked_minutes, impact_span};
 use allot::domain::{Allocation, Amount, DateRange, Id, RequestStatus, Workspace};
-use allot::sandbox::{Dialect, Sandbox, SandboxConfig};
 use chrono::NaiveDate;
-use common::demo::{DemoApp, demo_state, draw, http_config, today, with};
+use common::demo::{DemoApp, demo_state, draw, kantata_sandbox, today, with};
 
 fn d(s: &str) -> NaiveDate {
     parse_date(s).unwrap()
@@ -35,15 +33,6 @@ fn penciled() -> NewAllocation {
         hard: false,
         notes: "Phase 3 design".into(),
     }
-}
-
-async fn sandbox() -> (Sandbox, KantataBackend) {
-    let sb = Sandbox::start(SandboxConfig::new(Dialect::Kantata, today()))
-        .await
-        .unwrap();
-    let mut client = KantataBackend::new(http_config(&sb)).unwrap();
-    client.set_today(today());
-    (sb, client)
 }
 
 /// The workspace as the app loads it from `b`: roster, the first window's allocations, requests.
@@ -74,7 +63,7 @@ fn of_resource(all: &[Allocation]) -> Vec<(Id, DateRange, Amount, bool)> {
 
 #[tokio::test]
 async fn a_named_persons_request_shows_what_approving_hardens_never_a_guessed_period() {
-    let (sb, k) = sandbox().await;
+    let (sb, k) = kantata_sandbox().await;
     let window = initial_window(today());
 
     // As served: all of Chloé's work on Evergreen is booked (hard), so approving changes none.
@@ -138,7 +127,7 @@ async fn a_named_persons_request_shows_what_approving_hardens_never_a_guessed_pe
 async fn an_unnamed_request_hardens_the_allocation_the_store_made_with_its_period() {
     // The embedded store keeps the request's period and made a soft allocation with it; over
     // Kantata the request has no period, and what approving hardens is that allocation.
-    let (sb, k) = sandbox().await;
+    let (sb, k) = kantata_sandbox().await;
     let ws = loaded(&k).await;
     let store = loaded(sb.backend()).await;
     let id = Id::new("5001");
@@ -269,7 +258,7 @@ fn approving_the_kantata_request_in_the_app_hardens_what_it_showed() {
 #[tokio::test]
 async fn headless_lists_a_null_period_and_what_approving_hardens() {
     use allot::headless::{Context, Exit, ListOptions, StatusFilter, list};
-    let (_sb, k) = sandbox().await;
+    let (_sb, k) = kantata_sandbox().await;
     let made = k.create_allocations(vec![penciled()]).await.unwrap();
     let ctx = Context {
         today: today(),

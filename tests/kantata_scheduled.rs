@@ -7,14 +7,13 @@
 mod common;
 
 use allot::app::{Action, Effect, State, View, update};
-use allot::client::kantata::backend::KantataBackend;
 use allot::client::{Backend, BackendKind};
 use allot::domain::dates::parse_date;
 use allot::domain::{DateRange, Id, ScheduledWeek};
 use allot::runtime::execute_effect;
-use allot::sandbox::{Dialect, ReadHook, Sandbox, SandboxConfig};
+use allot::sandbox::{Dialect, ReadHook, Sandbox};
 use chrono::NaiveDate;
-use common::demo::{DemoApp, draw, http_config, today};
+use common::demo::{DemoApp, draw, kantata_sandbox, today};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
@@ -27,15 +26,6 @@ fn ever() -> DateRange {
     DateRange::new(d("1900-01-01"), d("2999-12-31"))
 }
 
-async fn sandbox() -> (Sandbox, KantataBackend) {
-    let sb = Sandbox::start(SandboxConfig::new(Dialect::Kantata, today()))
-        .await
-        .unwrap();
-    let mut client = KantataBackend::new(http_config(&sb)).unwrap();
-    client.set_today(today());
-    (sb, client)
-}
-
 fn minutes_by_resource(weeks: &[ScheduledWeek]) -> BTreeMap<&str, u64> {
     let mut out = BTreeMap::new();
     for w in weeks {
@@ -46,7 +36,7 @@ fn minutes_by_resource(weeks: &[ScheduledWeek]) -> BTreeMap<&str, u64> {
 
 #[tokio::test]
 async fn kantata_scheduled_hours_equal_the_stores_for_each_resource_and_week() {
-    let (sb, client) = sandbox().await;
+    let (sb, client) = kantata_sandbox().await;
     let store = sb.backend();
     for window in [allot::app::state::initial_window(today()), ever()] {
         let want = store.scheduled_hours(window).await.unwrap();
@@ -71,7 +61,7 @@ async fn kantata_scheduled_hours_equal_the_stores_for_each_resource_and_week() {
 /// Monday is inside it, active assignments only, and counts nothing else.
 #[tokio::test]
 async fn a_story_day_outside_the_window_is_not_read() {
-    let (sb, client) = sandbox().await;
+    let (sb, client) = kantata_sandbox().await;
     let asked: Arc<Mutex<Vec<String>>> = Arc::default();
     let log = Arc::clone(&asked);
     let hook: ReadHook = Arc::new(move |pq: String| {
@@ -241,7 +231,7 @@ fn scheduled_hours_that_arrive_before_the_people_are_kept() {
         .enable_all()
         .build()
         .unwrap();
-    let (sb, client) = rt.block_on(sandbox());
+    let (sb, client) = rt.block_on(kantata_sandbox());
     let mut state = State::new(today(), BackendKind::Kantata, sb.url.clone());
     let mut effects = update(&mut state, Action::Start);
     // Scheduled hours first, then everything else in the order asked.
@@ -394,7 +384,7 @@ fn field<'a>(day: &'a Value, key: &str) -> &'a str {
 
 #[tokio::test]
 async fn days_come_newest_first_by_default_and_in_any_documented_order() {
-    let (sb, _) = sandbox().await;
+    let (sb, _) = kantata_sandbox().await;
     let api = Api::new(&sb);
     let q = "date_between=2026-11-23:2026-11-29&include_unnamed=true";
     let (by_default, _) = api.all(q).await;
@@ -429,7 +419,7 @@ fn id_of(day: &Value) -> u64 {
 
 #[tokio::test]
 async fn date_between_is_inclusive_and_either_side_may_be_empty() {
-    let (sb, _) = sandbox().await;
+    let (sb, _) = kantata_sandbox().await;
     let api = Api::new(&sb);
     let (one_day, _) = api.all("date_between=2026-11-24:2026-11-24").await;
     assert!(!one_day.is_empty());
@@ -460,7 +450,7 @@ async fn date_between_is_inclusive_and_either_side_may_be_empty() {
 
 #[tokio::test]
 async fn inactive_assignments_days_are_listed_unless_current_is_asked_for() {
-    let (sb, _) = sandbox().await;
+    let (sb, _) = kantata_sandbox().await;
     let api = Api::new(&sb);
     let q = "date_between=2026-11-23:2026-12-06";
     let count = |v: &Value| v["meta"]["count"].as_u64().unwrap();
@@ -481,7 +471,7 @@ async fn inactive_assignments_days_are_listed_unless_current_is_asked_for() {
 
 #[tokio::test]
 async fn includes_bring_the_ids_and_objects_only_when_asked_for() {
-    let (sb, _) = sandbox().await;
+    let (sb, _) = kantata_sandbox().await;
     let api = Api::new(&sb);
     let q = "date_between=2026-11-23:2026-11-23&per_page=5";
     let plain = api.get(q).await;
@@ -528,7 +518,7 @@ async fn owners(api: &Api, query: &str) -> (BTreeSet<u64>, BTreeSet<String>) {
 
 #[tokio::test]
 async fn unnamed_resources_and_archived_projects_are_left_out_by_default() {
-    let (sb, _) = sandbox().await;
+    let (sb, _) = kantata_sandbox().await;
     let api = Api::new(&sb);
     let q = "include=assignment,workspace&current=true";
     let (default, ws_default) = owners(&api, q).await;
@@ -543,7 +533,7 @@ async fn unnamed_resources_and_archived_projects_are_left_out_by_default() {
 
 #[tokio::test]
 async fn assignee_and_workspace_filters_choose_their_days() {
-    let (sb, _) = sandbox().await;
+    let (sb, _) = kantata_sandbox().await;
     let api = Api::new(&sb);
     let roster = sb.backend().roster().await.unwrap();
     // Resource 3023's person and project pick out their days.
@@ -575,7 +565,7 @@ async fn assignee_and_workspace_filters_choose_their_days() {
 
 #[tokio::test]
 async fn pages_are_at_most_200_and_count_the_whole_listing() {
-    let (sb, _) = sandbox().await;
+    let (sb, _) = kantata_sandbox().await;
     let api = Api::new(&sb);
     let big = api.get("per_page=500").await;
     assert_eq!(big["meta"]["page_size"], 200);
@@ -593,7 +583,7 @@ async fn pages_are_at_most_200_and_count_the_whole_listing() {
 
 #[tokio::test]
 async fn a_day_by_id_and_the_assignment_story_and_only_filters() {
-    let (sb, _) = sandbox().await;
+    let (sb, _) = kantata_sandbox().await;
     let api = Api::new(&sb);
     let v = api
         .get("date_between=2026-11-30:2026-11-30&include=assignment,story&per_page=1")

@@ -233,6 +233,17 @@ pub fn http_config(sandbox: &Sandbox) -> HttpConfig {
     c
 }
 
+/// The demo served by the Kantata sandbox, and a Kantata client of it whose "recently
+/// resolved" counts back from the demo's day, not the clock's.
+pub async fn kantata_sandbox() -> (Sandbox, KantataBackend) {
+    let sb = Sandbox::start(SandboxConfig::new(Dialect::Kantata, today()))
+        .await
+        .unwrap();
+    let mut client = KantataBackend::new(http_config(&sb)).unwrap();
+    client.set_today(today());
+    (sb, client)
+}
+
 pub fn draw(state: &State, width: u16, height: u16) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal.draw(|f| allot::ui::render(state, f)).unwrap();
