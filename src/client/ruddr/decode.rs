@@ -592,20 +592,26 @@ pub fn unit_field(a: Amount) -> (&'static str, &'static str, f64) {
     }
 }
 
-/// A create (POST) or full update (PATCH) body for a project allocation, with the field names
-/// of Ruddr's create-an-allocation reference.
-pub fn allocation_body(resource: &Id, b: &Body) -> Result<Value, BackendError> {
-    let refuse = |message: String| BackendError::Validation {
+fn not_a_resource(id: &Id) -> BackendError {
+    BackendError::Validation {
         field: None,
-        message,
-    };
-    let (who, project) = parse_resource_id(resource)
-        .ok_or_else(|| refuse(format!("'{resource}' is not a Ruddr resource")))?;
-    let project = project.ok_or_else(|| {
-        refuse("Ruddr allocations need a project: put the allocation on a project row".into())
+        message: format!("'{id}' is not a Ruddr resource"),
+    }
+}
+
+/// Who a resource id names and its project, which every Ruddr allocation needs.
+fn on_a_project(resource: &Id) -> Result<(Assignee, Id), BackendError> {
+    let (who, project) = parse_resource_id(resource).ok_or_else(|| not_a_resource(resource))?;
+    let project = project.ok_or_else(|| BackendError::Validation {
+        field: None,
+        message: "Ruddr allocations need a project: put the allocation on a project row".into(),
     })?;
-    let mut o = Map::new();
-    match &who {
+    Ok((who, project))
+}
+
+/// The member or placeholder fields of an allocation body (R-seed-create).
+fn put_assignee(o: &mut Map<String, Value>, who: &Assignee) {
+    match who {
         Assignee::Member(id) => {
             o.insert("resourceTypeId".into(), json!("member"));
             o.insert("memberId".into(), json!(id.as_str()));
@@ -615,6 +621,14 @@ pub fn allocation_body(resource: &Id, b: &Body) -> Result<Value, BackendError> {
             o.insert("resourcePlaceholderId".into(), json!(id.as_str()));
         }
     }
+}
+
+/// A create (POST) body for a project allocation, with the field names of Ruddr's
+/// create-an-allocation reference (edits send [`patch_body`]).
+pub fn allocation_body(resource: &Id, b: &Body) -> Result<Value, BackendError> {
+    let (who, project) = on_a_project(resource)?;
+    let mut o = Map::new();
+    put_assignee(&mut o, &who);
     o.insert("assignmentTypeId".into(), json!("project"));
     o.insert("projectId".into(), json!(project.as_str()));
     if let Some(role) = b.role_id {
@@ -656,31 +670,13 @@ pub fn patch_body(
     after: &Allocation,
     role: Option<&Id>,
 ) -> Result<Map<String, Value>, BackendError> {
-    let refuse = |id: &Id| BackendError::Validation {
-        field: None,
-        message: format!("'{id}' is not a Ruddr resource"),
-    };
-    let (was, was_project) =
-        parse_resource_id(&before.resource_id).ok_or_else(|| refuse(&before.resource_id))?;
-    let (who, project) =
-        parse_resource_id(&after.resource_id).ok_or_else(|| refuse(&after.resource_id))?;
-    let project = project.ok_or_else(|| BackendError::Validation {
-        field: None,
-        message: "Ruddr allocations need a project: put the allocation on a project row".into(),
-    })?;
+    let (was, was_project) = parse_resource_id(&before.resource_id)
+        .ok_or_else(|| not_a_resource(&before.resource_id))?;
+    let (who, project) = on_a_project(&after.resource_id)?;
     let mut o = Map::new();
     let member = matches!(who, Assignee::Member(_));
     if who != was {
-        match &who {
-            Assignee::Member(id) => {
-                o.insert("resourceTypeId".into(), json!("member"));
-                o.insert("memberId".into(), json!(id.as_str()));
-            }
-            Assignee::Placeholder(id) => {
-                o.insert("resourceTypeId".into(), json!("placeholder"));
-                o.insert("resourcePlaceholderId".into(), json!(id.as_str()));
-            }
-        }
+        put_assignee(&mut o, &who);
     }
     if was_project.as_ref() != Some(&project) {
         o.insert("projectId".into(), json!(project.as_str()));
