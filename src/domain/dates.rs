@@ -101,6 +101,11 @@ pub fn parse_supported_date(s: &str) -> Result<NaiveDate, String> {
     parse_date(s).and_then(check_supported)
 }
 
+/// The Sunday on or before `d` (Kantata's workweeks start on a Sunday).
+pub fn sunday_on_or_before(d: NaiveDate) -> NaiveDate {
+    add_days(d, -i64::from(d.weekday().num_days_from_sunday()))
+}
+
 pub fn add_days(d: NaiveDate, n: i64) -> NaiveDate {
     if n >= 0 {
         d.checked_add_days(Days::new(n as u64))

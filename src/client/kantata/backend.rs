@@ -172,12 +172,6 @@ impl KantataBackend {
         map(&page)
     }
 
-    /// The days time off is read for: the allocations window last loaded (the roster's second
-    /// round of reads starts after the app has asked for it), else the app's first.
-    fn capacity_window(&self) -> DateRange {
-        self.loaded_window()
-    }
-
     /// Workweeks, holiday calendars and time off (see `capacity.rs`): each list once, paged,
     /// all at once under the same in-flight bound as every other read. Holiday calendar memberships
     /// (one per member) are read only when the account has more than its default calendar.
@@ -410,7 +404,9 @@ impl Backend for KantataBackend {
             .map(|p| p.id.clone())
             .chain(disabled_ids.iter().cloned())
             .collect();
-        let window = self.capacity_window();
+        // Time off is read for the allocations window last loaded (the roster's second round
+        // of reads starts after the app has asked for it), else the app's first.
+        let window = self.loaded_window();
         let (archived, disabled, capacity) = futures::try_join!(
             self.missing_by_id(
                 "workspaces",

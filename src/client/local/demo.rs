@@ -5,7 +5,7 @@
 //! a large generated one for `--demo-size large` and benchmarks. Both are deterministic: the only
 //! randomness is [`Rng`], a fixed-seed SplitMix64.
 
-use crate::domain::dates::{add_days, month_start, week_start};
+use crate::domain::dates::{add_days, month_start, sunday_on_or_before, week_start};
 use crate::domain::workspace::person_calendar;
 use crate::domain::{
     Allocation, Amount, Calendar, DateRange, Holidays, Id, Participation, Person, Project, Request,
@@ -304,11 +304,6 @@ impl HolidayRule {
         };
         Some(add_days(date, self.shift))
     }
-}
-
-/// The Sunday on or before `d`.
-fn sunday_on_or_before(d: NaiveDate) -> NaiveDate {
-    add_days(d, -i64::from(d.weekday().num_days_from_sunday()))
 }
 
 /// The public holidays in `span`, by date (one name per date).

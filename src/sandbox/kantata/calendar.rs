@@ -14,10 +14,10 @@
 
 use super::format::{ApiError, ApiResult, Envelope, Params};
 use super::{Shared, only_ok, page, snapshot};
-use crate::domain::dates::{add_days, parse_date, weekday_index};
+use crate::domain::dates::{add_days, parse_date, sunday_on_or_before, weekday_index};
 use crate::domain::{Calendar, Id, WeeklyCapacity};
 use axum::extract::State;
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -218,11 +218,6 @@ impl Tables {
     }
 }
 
-/// The Sunday on or before `d`.
-fn sunday_of(d: NaiveDate) -> NaiveDate {
-    add_days(d, -(d.weekday().num_days_from_sunday() as i64))
-}
-
 /// A person's patterns as workweek memberships, each starting on a Sunday (AE:workweek-
 /// memberships: `start_date` "must be a Sunday"); none when the default applies throughout.
 ///
@@ -242,7 +237,7 @@ fn sunday_weeks(cal: &Calendar) -> Vec<(Option<NaiveDate>, Option<NaiveDate>, We
     }
     let mut starts: BTreeSet<NaiveDate> = BTreeSet::new();
     for (from, _) in &cal.changes {
-        let sunday = sunday_of(*from);
+        let sunday = sunday_on_or_before(*from);
         starts.insert(sunday);
         if sunday != *from {
             starts.insert(add_days(sunday, 7));
@@ -638,7 +633,7 @@ pub(super) async fn time_off_entries(State(core): Shared, params: Params) -> Api
 mod tests {
     use super::*;
     use crate::domain::Holidays;
-    use chrono::Weekday;
+    use chrono::{Datelike, Weekday};
 
     fn d(s: &str) -> NaiveDate {
         parse_date(s).unwrap()
