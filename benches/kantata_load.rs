@@ -1,7 +1,7 @@
 //! Loading a large Kantata workspace over HTTP from the sandbox with 50 ms of latency on every
 //! request: 5,000 resources and 50,000 allocations, about 275 pages of 200, with each person's
 //! workweek, holidays and time off (issue 13). Issue 7's target is ≤ 4 s with the default
-//! concurrency (4); the sequential figure (concurrency 1) is measured in the same run for
+//! concurrency (`DEFAULT_CONCURRENCY`, 5); the sequential figure (concurrency 1) is measured in the same run for
 //! comparison. The check before timing prints how many requests a load takes.
 //!
 //! `cargo bench --bench kantata_load`
@@ -11,7 +11,7 @@
 
 use allot::client::Backend;
 use allot::client::kantata::backend::KantataBackend;
-use allot::client::kantata::http::HttpConfig;
+use allot::client::kantata::http::{DEFAULT_CONCURRENCY, HttpConfig};
 use allot::domain::DateRange;
 use allot::domain::dates::parse_date;
 use allot::sandbox::{Dialect, FaultConfig, Sandbox, SandboxConfig, Seed};
@@ -47,7 +47,7 @@ fn load(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("kantata_load_50ms");
     group.sample_size(10);
-    for concurrency in [4, 1] {
+    for concurrency in [DEFAULT_CONCURRENCY, 1] {
         let mut http = HttpConfig::new(sandbox.url.clone(), sandbox.token.clone());
         http.concurrency = concurrency;
         let client = KantataBackend::new(http).unwrap();

@@ -8,7 +8,7 @@
 //! url = "https://api.mavenlink.com/api/v1"
 //! token_env = "KANTATA_ACCESS_TOKEN"          # or: token = "…" (then keep the file private)
 //! user = "1001"                               # act as this person
-//! concurrency = 4                             # requests in flight at once
+//! concurrency = 5                             # requests in flight at once (Kantata 5, Ruddr 4)
 //! ```
 //!
 //! Flags win over the profile, and the profile over the environment. The token is held in a
@@ -270,7 +270,8 @@ pub struct Settings {
     /// Where the token came from, in words ("the profile", "KANTATA_ACCESS_TOKEN").
     pub token_source: Option<String>,
     pub user: Option<String>,
-    pub concurrency: usize,
+    /// Requests in flight at once; `None` leaves each backend's own default.
+    pub concurrency: Option<usize>,
     pub db: Option<PathBuf>,
 }
 
@@ -358,7 +359,7 @@ pub fn resolve(
         token,
         token_source,
         user: asked.user.clone().or(profile.user),
-        concurrency: profile.concurrency.unwrap_or(4),
+        concurrency: profile.concurrency,
         db: asked.db.clone().or(profile.db),
     })
 }
@@ -421,7 +422,7 @@ token = "s3cret"
         assert_eq!(s.url.as_deref(), Some("https://kantata.example/api/v1"));
         assert_eq!(s.token, Some(Secret::new("abc")));
         assert_eq!(s.token_source.as_deref(), Some("WORK_TOKEN"));
-        assert_eq!(s.concurrency, 8);
+        assert_eq!(s.concurrency, Some(8));
         assert_eq!(s.user.as_deref(), Some("5"));
 
         let asked = Asked {
@@ -432,7 +433,7 @@ token = "s3cret"
         let s = resolve(&asked, Some(&l), &env(&[])).unwrap();
         assert_eq!(s.url.as_deref(), Some("http://localhost:9/api/v1"));
         assert_eq!(s.token.as_ref().map(Secret::expose), Some("s3cret"));
-        assert_eq!(s.concurrency, 4, "the default");
+        assert_eq!(s.concurrency, None, "each backend keeps its own default");
     }
 
     #[test]

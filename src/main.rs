@@ -323,7 +323,9 @@ fn open(cli: &Cli, settings: &Settings, today: NaiveDate) -> Result<Opened, Stri
             let url = settings.url.clone().unwrap_or_default();
             let token = settings.require_token()?;
             let mut http = HttpConfig::new(url.clone(), token.clone());
-            http.concurrency = settings.concurrency;
+            if let Some(n) = settings.concurrency {
+                http.concurrency = n;
+            }
             let mut backend = KantataBackend::new(http).map_err(|e| e.to_string())?;
             backend.act_as(user);
             backend.set_today(today);
@@ -340,7 +342,9 @@ fn open(cli: &Cli, settings: &Settings, today: NaiveDate) -> Result<Opened, Stri
             let token = settings.require_token()?;
             let mut config = RuddrConfig::new(token.clone(), today);
             config.base_url = url.clone();
-            config.concurrency = settings.concurrency;
+            if let Some(n) = settings.concurrency {
+                config.concurrency = n;
+            }
             let mut backend = RuddrBackend::new(config).map_err(|e| e.to_string())?;
             backend.act_as(user);
             Ok(Opened {

@@ -21,6 +21,14 @@ const KANTATA: Dialect = Dialect {
     error_from,
 };
 
+/// Requests in flight at once unless the profile says otherwise. Kantata publishes no number
+/// for its general rate limit (K-spec "Rate Limits"; api-notes.md A.6) and asks that a 429 be
+/// retried after a small delay, which the transport does. Five stays under the six connections
+/// a browser opens to one host, so it asks no more of Kantata than its own web app in a tab
+/// does; four could not load a 5,000-resource account with its capacity in 4 s at 50 ms a
+/// request (318 requests ÷ 4 × 50 ms = 3.98 s before any work; `benches/kantata_load.rs`).
+pub const DEFAULT_CONCURRENCY: usize = 5;
+
 /// "All API requests will timeout after 3 minutes." (K-spec "Timeouts", api-notes.md A.5.)
 pub const KANTATA_TIMEOUT: Duration = Duration::from_secs(180);
 
@@ -48,7 +56,7 @@ impl HttpConfig {
         HttpConfig {
             base_url: base_url.into(),
             token: token.into(),
-            concurrency: 4,
+            concurrency: DEFAULT_CONCURRENCY,
             timeout: KANTATA_TIMEOUT + Duration::from_secs(10),
             retries: 4,
             backoff: Duration::from_millis(250),
@@ -443,7 +451,7 @@ mod tests {
         assert_eq!(ids, (1..=9).map(|n| n.to_string()).collect::<Vec<_>>());
         let peak = server.max_in_flight.load(Ordering::SeqCst);
         assert!(
-            peak > 1 && peak <= 4,
+            peak > 1 && peak <= DEFAULT_CONCURRENCY,
             "bounded concurrency, got {peak} at once"
         );
         assert!(
