@@ -352,6 +352,21 @@ impl Stamps {
         for r in &snapshot.roster.resources {
             seen.insert(("resource", r.id.clone()), stamp(resource_print(r)));
         }
+        for p in &snapshot.roster.people {
+            seen.insert(("person", p.id.clone()), stamp(person_print(p)));
+        }
+        for p in &snapshot.roster.projects {
+            seen.insert(("project", p.id.clone()), stamp(project_print(p)));
+        }
+    }
+
+    /// Records a seeded record of `kind` as existing since the start, unless already seen.
+    pub fn seed(&self, kind: &'static str, id: &Id, fingerprint: u64) {
+        self.lock().entry((kind, id.clone())).or_insert(Stamp {
+            fingerprint,
+            created: self.start,
+            updated: self.start,
+        });
     }
 
     /// (created_at, updated_at) of a record of `kind` whose state hashes to `fingerprint`.
@@ -389,6 +404,14 @@ impl Stamps {
         self.observe("resource", &r.id, resource_print(r))
     }
 
+    pub fn person(&self, p: &Person) -> (DateTime<Utc>, DateTime<Utc>) {
+        self.observe("person", &p.id, person_print(p))
+    }
+
+    pub fn project(&self, p: &Project) -> (DateTime<Utc>, DateTime<Utc>) {
+        self.observe("project", &p.id, project_print(p))
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(&'static str, Id), Stamp>> {
         self.seen.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -410,6 +433,15 @@ fn request_print(r: &Request) -> u64 {
 
 fn resource_print(r: &Resource) -> u64 {
     print((&r.person_id, &r.role, &r.label))
+}
+
+/// What a user object shows (its capacity is served by the calendar lists, stamped apart).
+fn person_print(p: &Person) -> u64 {
+    print((&p.name, &p.email, &p.role))
+}
+
+fn project_print(p: &Project) -> u64 {
+    print((&p.name, &p.client, &p.roles))
 }
 
 /// The snapshot, its lock, and the bookkeeping that outlives snapshots.

@@ -224,6 +224,9 @@ impl Sandbox {
             .await
             .map_err(|e| format!("could not read the seeded store: {e}"))?;
         core.cache.stamps.adopt(&first);
+        if config.dialect == Dialect::Kantata {
+            kantata::adopt(&core, &first);
+        }
 
         let api = config.dialect.router();
         let app = Router::new()

@@ -13,6 +13,7 @@
 //! said so beside it.
 
 use super::format::{ApiError, ApiResult, Envelope, Params};
+use super::since::Since;
 use super::{Shared, only_ok, page, snapshot};
 use crate::domain::dates::{add_days, parse_date, sunday_on_or_before, weekday_index};
 use crate::domain::{Calendar, Id, WeeklyCapacity};
@@ -111,15 +112,16 @@ impl Tables {
         let mut memberships = Vec::new();
         for (user, cal) in &cals {
             for (start, end, week) in sunday_weeks(cal) {
+                let key = format!("{user}:{}", day_key(start));
                 workweeks.push(Workweek {
-                    id: workweeks.len() as u64 + 1,
+                    id: stable_id("workweek", &key),
                     default: false,
                     start,
                     end,
                     week,
                 });
                 memberships.push(WorkweekMembership {
-                    id: memberships.len() as u64 + 1,
+                    id: stable_id("workweek_membership", &key),
                     user: (*user).clone(),
                     workweek: workweeks.len() - 1,
                     start,
@@ -142,7 +144,7 @@ impl Tables {
                 }
             };
             calendar_memberships.push(CalendarMembership {
-                id: calendar_memberships.len() as u64 + 1,
+                id: stable_id("holiday_calendar_membership", user.as_str()),
                 user: (*user).clone(),
                 calendar: i,
             });
@@ -199,7 +201,7 @@ impl Tables {
             }
             for (date, minutes) in off.into_iter().filter(|(_, m)| *m > 0) {
                 entries.push(TimeOffEntry {
-                    id: entries.len() as u64 + 1,
+                    id: stable_id("time_off_entry", &format!("{user}:{date}")),
                     user: (*user).clone(),
                     date,
                     minutes,
@@ -328,6 +330,75 @@ fn num(id: u64) -> Id {
     Id::from(id)
 }
 
+/// The id of a derived record, from what it stands for (a user and a date, say) rather than its
+/// place in a list: a record keeps its id when others come and go, as a stored one does, so a
+/// client reading only what changed can tell an edit from a new record. Above 1,000 and below
+/// 10^9 (the default workweek and the calendars keep their small ids).
+fn stable_id(kind: &str, key: &str) -> u64 {
+    1_000 + (crate::client::fingerprint(&format!("{kind}:{key}")) as u64) % 999_000_000
+}
+
+fn day_key(d: Option<NaiveDate>) -> String {
+    d.map_or_else(|| "open".to_string(), |d| d.to_string())
+}
+
+/// What each kind's `updated_at` follows (see [`stamped`]).
+fn workweek_print(w: &Workweek) -> u64 {
+    crate::client::fingerprint(&format!("{:?}{:?}{:?}", w.start, w.end, w.week.0)) as u64
+}
+
+fn membership_print(m: &WorkweekMembership, t: &Tables) -> u64 {
+    let w = &t.workweeks[m.workweek];
+    crate::client::fingerprint(&format!("{:?}{:?}{}", m.end, w.week.0, w.id)) as u64
+}
+
+fn calendar_membership_print(m: &CalendarMembership, t: &Tables) -> u64 {
+    t.calendars[m.calendar].id
+}
+
+fn entry_print(x: &TimeOffEntry) -> u64 {
+    x.minutes as u64
+}
+
+/// Marks every derived record of the seeded workspace as made when the sandbox started, so a
+/// client's first `updated_after` read finds nothing that has not changed.
+pub(super) fn adopt(core: &crate::sandbox::Core, snap: &Snapshot) {
+    let t = tables(snap);
+    let stamps = &core.cache.stamps;
+    for w in &t.workweeks {
+        stamps.seed("workweek", &num(w.id), workweek_print(w));
+    }
+    for m in &t.memberships {
+        stamps.seed("workweek_membership", &num(m.id), membership_print(m, &t));
+    }
+    for m in &t.calendar_memberships {
+        stamps.seed(
+            "holiday_calendar_membership",
+            &num(m.id),
+            calendar_membership_print(m, &t),
+        );
+    }
+    for x in &t.entries {
+        stamps.seed("time_off_entry", &num(x.id), entry_print(x));
+    }
+}
+
+/// Whether a derived record passes the list's time bounds: its stamps move when what it shows
+/// changes, as a stored record's `updated_at` does. Looked up only when a bound was asked.
+fn stamped(
+    core: &crate::sandbox::Core,
+    since: &Since,
+    kind: &'static str,
+    id: u64,
+    print: u64,
+) -> bool {
+    if !since.any() {
+        return true;
+    }
+    let (created, updated) = core.cache.stamps.observe(kind, &num(id), print);
+    since.admits(created, updated)
+}
+
 fn minutes_object(w: &WeeklyCapacity) -> Value {
     // Monday first in allot; Kantata names each day.
     let m = w.0;
@@ -371,8 +442,9 @@ fn by_start(view: &mut [usize], start: impl Fn(usize) -> Option<NaiveDate>, desc
 
 /// `GET /workweeks`: the account's default workweeks, "sorted by `start_date`" (AE:workweeks;
 /// `order` default `start_date:asc`). Filters: `only`, `effective_date` (workweeks in effect on
-/// or after it).
+/// or after it), and the time bounds of [`Since`] (AE:workweeks `updated_after`).
 pub(super) async fn workweeks(State(core): Shared, params: Params) -> ApiResult {
+    let since = Since::of(&params)?;
     let snap = snapshot(&core).await?;
     let t = tables(&snap);
     let only = params.ids("only");
@@ -382,6 +454,10 @@ pub(super) async fn workweeks(State(core): Shared, params: Params) -> ApiResult 
         .filter(|&i| t.workweeks[i].default)
         .filter(|&i| only_ok(&only, &num(t.workweeks[i].id)))
         .filter(|&i| effective.is_none_or(|d| t.workweeks[i].end.is_none_or(|e| e >= d)))
+        .filter(|&i| {
+            let w = &t.workweeks[i];
+            stamped(&core, &since, "workweek", w.id, workweek_print(w))
+        })
         .collect();
     by_start(&mut view, |i| t.workweeks[i].start, desc);
     Ok(page(&snap, &core, &params, &view, |e, i| {
@@ -392,8 +468,10 @@ pub(super) async fn workweeks(State(core): Shared, params: Params) -> ApiResult 
 
 /// `GET /workweek_memberships` (AE:workweek-memberships): "sorted by their `start_date`";
 /// `user_ids`, `effective_date` ("a start date before, and an end date after"), `only`;
-/// `workweek_id` and the workweek only with `include=workweek`, the user with `include=user`.
+/// `workweek_id` and the workweek only with `include=workweek`, the user with `include=user`;
+/// and the time bounds of [`Since`] (AE:workweek-memberships `updated_after`).
 pub(super) async fn workweek_memberships(State(core): Shared, params: Params) -> ApiResult {
+    let since = Since::of(&params)?;
     let snap = snapshot(&core).await?;
     let t = tables(&snap);
     let only = params.ids("only");
@@ -410,6 +488,16 @@ pub(super) async fn workweek_memberships(State(core): Shared, params: Params) ->
         .filter(|&i| {
             let m = &t.memberships[i];
             effective.is_none_or(|d| m.start.is_none_or(|s| s <= d) && m.end.is_none_or(|e| e >= d))
+        })
+        .filter(|&i| {
+            let m = &t.memberships[i];
+            stamped(
+                &core,
+                &since,
+                "workweek_membership",
+                m.id,
+                membership_print(m, &t),
+            )
         })
         .collect();
     by_start(&mut view, |i| t.memberships[i].start, desc);
@@ -500,6 +588,7 @@ pub(super) async fn holidays(State(core): Shared, params: Params) -> ApiResult {
 /// `holiday_calendar_id` and the calendar only with `include=holiday_calendar`, the user with
 /// `include=user`.
 pub(super) async fn holiday_calendar_memberships(State(core): Shared, params: Params) -> ApiResult {
+    let since = Since::of(&params)?;
     let snap = snapshot(&core).await?;
     let t = tables(&snap);
     let only = params.ids("only");
@@ -516,6 +605,11 @@ pub(super) async fn holiday_calendar_memberships(State(core): Shared, params: Pa
             calendar
                 .as_ref()
                 .is_none_or(|c| *c == num(t.calendars[t.calendar_memberships[i].calendar].id))
+        })
+        .filter(|&i| {
+            let m = &t.calendar_memberships[i];
+            let print = calendar_membership_print(m, &t);
+            stamped(&core, &since, "holiday_calendar_membership", m.id, print)
         })
         .collect();
     // Every membership here is open at both ends: by id within the same start.
@@ -590,8 +684,10 @@ pub(super) async fn holiday_calendar_associations(
 /// ("entries after"), `end_date` ("prior to"), `only`. The bounds are read strictly, as
 /// exclusive (the document says "after" and "prior to" and nothing of the day itself). No
 /// `order` is documented: by user, then date. `user_id` only with `include=user`. `hours` are
-/// hours (a float), not minutes.
+/// hours (a float), not minutes. The time bounds of [`Since`] (AE:time-off-entries
+/// `updated_after`) apply too.
 pub(super) async fn time_off_entries(State(core): Shared, params: Params) -> ApiResult {
+    let since = Since::of(&params)?;
     let snap = snapshot(&core).await?;
     let t = tables(&snap);
     let only = params.ids("only");
@@ -607,6 +703,7 @@ pub(super) async fn time_off_entries(State(core): Shared, params: Params) -> Api
                 && users.as_ref().is_none_or(|u| u.contains(&x.user))
                 && after.is_none_or(|a| x.date > a)
                 && before.is_none_or(|b| x.date < b)
+                && stamped(&core, &since, "time_off_entry", x.id, entry_print(x))
         })
         .collect();
     Ok(page(&snap, &core, &params, &view, |e, i| {

@@ -767,6 +767,11 @@ impl<'a> Envelope<'a> {
     /// represents a company"). Without it the company is not in the answer at all.
     pub fn workspace(&mut self, p: &Project) {
         let mut v = workspace_object(p);
+        // Workspace `created_at`, `updated_at`: "The date that the project was last updated"
+        // (K-ws "Workspace" schema L3455, L3805), what `updated_after` compares with.
+        let (created, updated) = self.core.cache.stamps.project(p);
+        v["created_at"] = json!(time(created));
+        v["updated_at"] = json!(time(updated));
         if self.wants("primary_workspace_group") && !p.client.trim().is_empty() {
             let group = company_group_id(&p.client);
             v["primary_workspace_group_id"] = json!(group.as_str());

@@ -9,6 +9,7 @@
 mod calendar;
 mod format;
 mod order;
+mod since;
 mod stories;
 mod writes;
 
@@ -21,7 +22,6 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::{MethodRouter, get, post, put};
-use chrono::{DateTime, Utc};
 use format::{ApiError, ApiResult, Envelope, Paging, Params, path_id};
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -117,6 +117,11 @@ pub(super) fn router() -> Router<Arc<Core>> {
     })
 }
 
+/// Stamps what the seeded workspace derives (calendar lists) as made at the start.
+pub(super) fn adopt(core: &Core, first: &Snapshot) {
+    calendar::adopt(core, first);
+}
+
 async fn snapshot(core: &Core) -> Result<Arc<Snapshot>, ApiError> {
     core.cache
         .read()
@@ -179,8 +184,11 @@ async fn me(State(core): Shared, params: Params) -> ApiResult {
     }))
 }
 
-/// Filters: `only`, `participant_in` (a workspace id), `by_email_address`.
+/// Filters: `only`, `participant_in` (a workspace id), `by_email_address`, and the time bounds
+/// of [`since::Since`] (K-users L430). The user object itself carries no `updated_at` (K-users
+/// "User" schema), so none is served.
 async fn users(State(core): Shared, params: Params) -> ApiResult {
+    let since = since::Since::of(&params)?;
     let snap = snapshot(&core).await?;
     let view = snap.view(params.view_key("users"), |s| {
         let only = params.ids("only");
@@ -209,6 +217,12 @@ async fn users(State(core): Shared, params: Params) -> ApiResult {
             .filter(|(_, p)| !format::hides_user(&params, &p.id))
             .filter(|(_, p)| email.as_ref().is_none_or(|e| p.email.to_lowercase() == *e))
             .filter(|(_, p)| participants.as_ref().is_none_or(|s| s.contains(&p.id)))
+            .filter(|(_, p)| {
+                !since.any() || {
+                    let (created, updated) = core.cache.stamps.person(p);
+                    since.admits(created, updated)
+                }
+            })
             .map(|(i, _)| i)
             .collect()
     });
@@ -230,13 +244,22 @@ async fn user(State(core): Shared, Path(raw): Path<String>, params: Params) -> A
 
 // ---- workspaces and roles ------------------------------------------------------------------------
 
+/// Filters: `only`, `include_archived` (see `format::hides_project`) and the time bounds of
+/// [`since::Since`] (K-ws L150, L491).
 async fn workspaces(State(core): Shared, params: Params) -> ApiResult {
+    let since = since::Since::of(&params)?;
     let snap = snapshot(&core).await?;
     let view = snap.view(params.view_key("workspaces"), |s| {
         let only = params.ids("only");
         (0..s.roster.projects.len())
             .filter(|&i| only_ok(&only, &s.roster.projects[i].id))
             .filter(|&i| !format::hides_project(&params, &s.roster.projects[i].id))
+            .filter(|&i| {
+                !since.any() || {
+                    let (created, updated) = core.cache.stamps.project(&s.roster.projects[i]);
+                    since.admits(created, updated)
+                }
+            })
             .collect()
     });
     Ok(page(&snap, &core, &params, &view, |e, i| {
@@ -279,9 +302,11 @@ async fn role(State(core): Shared, Path(raw): Path<String>, params: Params) -> A
 
 // ---- workspace resources -------------------------------------------------------------------------
 
-/// Filters: `only`, `workspace_id`, `user_id`, `role_id`, `include_unnamed`, `only_unnamed`.
-/// Unnamed resources are left out unless `include_unnamed` or `only_unnamed` asks for them.
+/// Filters: `only`, `workspace_id`, `user_id`, `role_id`, `include_unnamed`, `only_unnamed`,
+/// and the time bounds of [`since::Since`] (K-wr L284). Unnamed resources are left out unless
+/// `include_unnamed` or `only_unnamed` asks for them.
 async fn resources(State(core): Shared, params: Params) -> ApiResult {
+    let since = since::Since::of(&params)?;
     let snap = snapshot(&core).await?;
     let view = snap.view(params.view_key("workspace_resources"), |s| {
         let only = params.ids("only");
@@ -306,6 +331,12 @@ async fn resources(State(core): Shared, params: Params) -> ApiResult {
             .filter(|(_, r)| workspace.is_none() || r.project_id == workspace)
             .filter(|(_, r)| user.is_none() || r.person_id == user)
             .filter(|(_, r)| role_name.is_none_or(|n| r.role.trim().eq_ignore_ascii_case(n)))
+            .filter(|(_, r)| {
+                !since.any() || {
+                    let (created, updated) = core.cache.stamps.resource(r);
+                    since.admits(created, updated)
+                }
+            })
             .map(|(i, _)| i)
             .collect::<Vec<_>>();
         order::sort(&mut view, order::RESOURCES.pick(&params), |i| {
@@ -349,8 +380,10 @@ async fn resource(State(core): Shared, Path(raw): Path<String>, params: Params) 
 // ---- workspace allocations -----------------------------------------------------------------------
 
 /// Filters: `only`, `overlaps_with_date_range=A:B`, `workspace_resource_ids`, `workspace_ids`,
-/// `user_ids`, `type=hard|soft`, `named_resources_only`, `unnamed_resources_only`.
+/// `user_ids`, `type=hard|soft`, `named_resources_only`, `unnamed_resources_only`, and the time
+/// bounds of [`since::Since`] (K-wa L158).
 async fn allocations(State(core): Shared, params: Params) -> ApiResult {
+    let since = since::Since::of(&params)?;
     let window = match params.get("overlaps_with_date_range") {
         None => None,
         Some(v) => Some(date_range(v).ok_or_else(|| {
@@ -401,6 +434,12 @@ async fn allocations(State(core): Shared, params: Params) -> ApiResult {
                     && (!named_only || person.is_some())
                     && (!unnamed_only || person.is_none())
             })
+            .filter(|(_, a)| {
+                !since.any() || {
+                    let (created, updated) = core.cache.stamps.allocation(a);
+                    since.admits(created, updated)
+                }
+            })
             .map(|(i, _)| i)
             .collect::<Vec<_>>();
         order::sort(&mut view, order::ALLOCATIONS.pick(&params), |i| {
@@ -445,33 +484,11 @@ async fn allocation(State(core): Shared, Path(raw): Path<String>, params: Params
 
 // ---- resource requests ---------------------------------------------------------------------------
 
-/// Filters: `only`, `pending_requests_only`, `requests_for_approver` (a user id), and
-/// `created_after`/`created_before`/`updated_after`/`updated_before`: "records created/updated
-/// after/before a specified datetime … in ISO 8601 format" (mavenlink-resource-requests-api-
-/// openapi.yml L46–58, L99–110; seeds/kantata-resource-requests.txt). The documents do not say
-/// whether the bound itself is in or how a bad value is answered; strictest plausible: strictly
-/// after/before, and anything but a full datetime with an offset is refused with a 422.
+/// Filters: `only`, `pending_requests_only`, `requests_for_approver` (a user id), and the time
+/// bounds of [`since::Since`] (mavenlink-resource-requests-api-openapi.yml L46–58, L99–110;
+/// seeds/kantata-resource-requests.txt).
 async fn requests(State(core): Shared, params: Params) -> ApiResult {
-    let bound = |name: &str| -> Result<Option<DateTime<Utc>>, ApiError> {
-        params
-            .get(name)
-            .map(|v| {
-                DateTime::parse_from_rfc3339(v.trim())
-                    .map(|t| t.with_timezone(&Utc))
-                    .map_err(|_| {
-                        ApiError::invalid(
-                            name,
-                            format!("{name} takes an ISO 8601 datetime, like 2026-08-25T00:00:00Z, not '{v}'"),
-                        )
-                    })
-            })
-            .transpose()
-    };
-    let (created_after, created_before) = (bound("created_after")?, bound("created_before")?);
-    let (updated_after, updated_before) = (bound("updated_after")?, bound("updated_before")?);
-    let inside = |t: DateTime<Utc>, after: Option<DateTime<Utc>>, before: Option<DateTime<Utc>>| {
-        after.is_none_or(|a| t > a) && before.is_none_or(|b| t < b)
-    };
+    let since = since::Since::of(&params)?;
     let snap = snapshot(&core).await?;
     let view = snap.view(params.view_key("resource_requests"), |s| {
         let only = params.ids("only");
@@ -493,8 +510,7 @@ async fn requests(State(core): Shared, params: Params) -> ApiResult {
             .filter(|(_, r)| approver.as_ref().is_none_or(|a| r.approver_ids.contains(a)))
             .filter(|(_, r)| {
                 let (created, updated) = stamps(r);
-                inside(created, created_after, created_before)
-                    && inside(updated, updated_after, updated_before)
+                since.admits(created, updated)
             })
             .map(|(i, _)| i)
             .collect::<Vec<_>>();
