@@ -8,6 +8,7 @@ pub mod domain;
 pub mod headless;
 pub mod journal;
 pub mod paths;
+pub mod replica;
 pub mod runtime;
 pub mod sandbox;
 pub mod ui;

@@ -11,6 +11,7 @@ use allot::config::{self, Asked, BackendChoice, Settings};
 use allot::domain::dates::{FIRST_SUPPORTED, LAST_SUPPORTED, add_months};
 use allot::domain::{DateRange, Id};
 use allot::journal::{Journal, workspace_key};
+use allot::replica::{Replica, Replicated};
 use allot::{headless, paths, runtime};
 use chrono::NaiveDate;
 use clap::Parser;
@@ -131,7 +132,8 @@ fn run_tui(cli: &Cli, settings: &Settings, warning: Option<String>) -> ExitCode 
         state.say(notice);
     }
     let journal = open_journal(&opened, settings, &mut state);
-    let result = tokio.block_on(runtime::run(opened.backend.clone(), state, journal));
+    let (backend, cached) = with_replica(&opened, settings);
+    let result = tokio.block_on(runtime::run(backend, state, journal, cached));
     // A write still in flight (a signal, keep on quit) is in the journal: do not wait for it.
     tokio.shutdown_timeout(std::time::Duration::from_millis(500));
     drop(opened.temp);
@@ -145,12 +147,7 @@ fn open_journal(opened: &Opened, settings: &Settings, state: &mut State) -> Opti
     if opened.temp.is_some() {
         return None;
     }
-    let user = acting_user(settings);
-    let key = workspace_key(
-        opened.kind.label(),
-        &opened.label,
-        user.as_ref().map(|u| u.as_str()),
-    );
+    let key = key_of(opened, settings);
     let opened = Journal::open(&paths::journal(), &key).and_then(|mut j| {
         let left = j.leftovers()?;
         Ok((j, left))
@@ -171,6 +168,58 @@ fn open_journal(opened: &Opened, settings: &Settings, state: &mut State) -> Opti
             );
             None
         }
+    }
+}
+
+/// Which workspace this is, for the journal and the replica: backend, address, acting user.
+fn key_of(opened: &Opened, settings: &Settings) -> String {
+    let user = acting_user(settings);
+    workspace_key(
+        opened.kind.label(),
+        &opened.label,
+        user.as_ref().map(|u| u.as_str()),
+    )
+}
+
+/// A remote backend with its replica (issue 17), and what the replica held, to show before any
+/// answer. The embedded store needs none. A replica that cannot be opened or read is logged and
+/// left out: allot then starts as it did without one.
+fn with_replica(
+    opened: &Opened,
+    settings: &Settings,
+) -> (Arc<dyn Backend>, Option<runtime::Shown>) {
+    if opened.kind == BackendKind::Local {
+        return (opened.backend.clone(), None);
+    }
+    let replica = match Replica::open(&paths::data_dir(), &key_of(opened, settings)) {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::warn!("{e}");
+            return (opened.backend.clone(), None);
+        }
+    };
+    let backend = Replicated::new(opened.backend.clone(), replica);
+    let cached = match backend.cached() {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::warn!("{e}; starting without it");
+            None
+        }
+    };
+    let shown = cached.map(|c| {
+        let as_of = as_of(c.saved_at, chrono::Local::now());
+        (c, as_of)
+    });
+    (Arc::new(backend), shown)
+}
+
+/// A replica's age as the status bar gives it: the time today, else the day and the time.
+fn as_of(saved: chrono::DateTime<chrono::Utc>, now: chrono::DateTime<chrono::Local>) -> String {
+    let saved = saved.with_timezone(&chrono::Local);
+    if saved.date_naive() == now.date_naive() {
+        saved.format("%H:%M").to_string()
+    } else {
+        saved.format("%b %-d %H:%M").to_string()
     }
 }
 

@@ -236,10 +236,14 @@ impl Signals {
     }
 }
 
+/// A replica read at start and its age in words, shown before any answer (issue 17).
+pub type Shown = (crate::replica::Cached, String);
+
 pub async fn run(
     backend: Arc<dyn Backend>,
     mut state: State,
     mut journal: Option<Journal>,
+    replica: Option<Shown>,
 ) -> Result<Outcome> {
     enable_raw_mode()?;
     let _guard = TerminalGuard;
@@ -274,6 +278,16 @@ pub async fn run(
     };
     step(&mut state, Action::Resize(size.width, size.height));
     step(&mut state, Action::Start);
+    // The replica goes on screen before the loop first draws: the first frame has data.
+    if let Some((cached, as_of)) = replica {
+        step(
+            &mut state,
+            Action::ReplicaLoaded {
+                cached: Box::new(cached),
+                as_of,
+            },
+        );
+    }
 
     // Someone else may write to the same workspace: look for their changes every few seconds.
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(3));

@@ -129,6 +129,11 @@ pub enum Action {
     /// A few seconds passed: look for changes made elsewhere.
     Tick,
     ChangesChecked(BackendResult<Option<i64>>),
+    /// The replica of the remote workspace, read at start before any answer (issue 17).
+    ReplicaLoaded {
+        cached: Box<crate::replica::Cached>,
+        as_of: String,
+    },
     RosterLoaded(BackendResult<Roster>),
     AllocationsLoaded {
         window: DateRange,

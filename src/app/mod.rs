@@ -9,6 +9,7 @@ pub mod geometry;
 pub mod messages;
 pub mod offer;
 pub mod quick;
+pub mod replica;
 pub mod request_form;
 pub mod requests;
 pub mod scheduled;

@@ -219,6 +219,8 @@ pub struct State {
     pub quit_dialog: bool,
     /// Edits kept in hand (from the last session, or whose answer was lost), offered back.
     pub offer: Option<crate::app::offer::Offer>,
+    /// The replica on screen until the backend's answers replace it (issue 17).
+    pub replica: Option<super::replica::Shown>,
 }
 
 /// A destructive action waiting for y/n.
@@ -290,6 +292,7 @@ impl State {
             error_shown: Default::default(),
             log_view: None,
             quit_dialog: false,
+            replica: None,
             offer: None,
         }
     }

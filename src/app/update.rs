@@ -367,6 +367,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             };
             refresh_resources(state);
         }
+        Action::ReplicaLoaded { cached, as_of } => super::replica::show(state, *cached, as_of),
         Action::RosterLoaded(result) => {
             finish(state, &Effect::LoadRoster);
             match result {
@@ -390,6 +391,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                     rebuild_rows(state);
                     // Requests may have come first, before we knew who "I" am.
                     rebuild_queue(state);
+                    super::replica::landed(state, super::replica::Part::Roster);
                     return super::offer::loaded(state);
                 }
                 Err(e) => state.fail(e, "could not load people"),
@@ -415,6 +417,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                             .retain(|id| state.ws.allocations.contains_key(id));
                         refresh_resources(state);
                         rebuild_gantt(state);
+                        super::replica::landed(state, super::replica::Part::Allocations);
                         return super::offer::loaded(state);
                     }
                     Err(e) => state.fail(e, "could not load allocations"),

@@ -43,7 +43,7 @@ impl Default for WeeklyCapacity {
 pub type Holidays = Arc<BTreeSet<NaiveDate>>;
 
 /// One resource's calendar: its weekly pattern, the workspace holidays and its own time off.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Calendar {
     pub weekly: WeeklyCapacity,
     pub holidays: Holidays,

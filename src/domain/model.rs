@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 /// A person who can be staffed (Kantata user, Ruddr member).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Person {
     pub id: Id,
     pub name: String,
@@ -18,7 +18,7 @@ pub struct Person {
     pub time_off: Vec<DateRange>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Project {
     pub id: Id,
     pub name: String,
@@ -115,7 +115,7 @@ pub struct Allocation {
 }
 
 /// A person's membership of a project (Kantata's participation), with their role there if set.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Participation {
     pub person_id: Id,
     pub project_id: Id,
@@ -166,7 +166,7 @@ impl RequestStatus {
 }
 
 /// A staffing request: someone asks an approver to staff a workspace resource.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Request {
     pub id: Id,
     pub resource_id: Id,

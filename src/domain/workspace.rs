@@ -18,7 +18,7 @@ pub enum RowKey {
 }
 
 /// Everything a backend returns about the people side of a workspace (allocations come per window).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Roster {
     pub name: String,
     pub current_user: Option<Id>,

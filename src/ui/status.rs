@@ -49,13 +49,19 @@ pub fn render_status(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
     );
     let mut spans = vec![Span::styled(truncate(&left, width), theme.status_bar())];
     let mut used = left.width();
+    if let Some(r) = crate::app::replica::status(state) {
+        // The replica on screen: how old it is matters more than what is loading.
+        let s = format!("{} ", truncate(&r, width.saturating_sub(used + 1)));
+        used += s.width();
+        spans.push(Span::styled(s, theme.notice()));
+    }
     if let Some(a) = &state.activity {
         // A retry under way says what it waits for, not just that something is loading; it
         // matters more than the last notice, so it may take the whole line.
         let s = format!("⟳ {} ", truncate(a, width.saturating_sub(used + 3)));
         used += s.width();
         spans.push(Span::styled(s, theme.notice()));
-    } else if let Some(p) = state.pending.first() {
+    } else if let Some(p) = state.pending.first().filter(|_| state.replica.is_none()) {
         let more = if state.pending.len() > 1 {
             format!(" +{}", state.pending.len() - 1)
         } else {

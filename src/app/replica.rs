@@ -1,0 +1,217 @@
+//! The replica shown at start (issue 17): the last state read from the remote workspace, put on
+//! screen before any answer and marked with its age until the backend's own answers replace it.
+
+use super::State;
+use crate::domain::Workspace;
+use crate::replica::Cached;
+
+/// The replica on screen: since when, and which of the backend's answers have replaced it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shown {
+    /// When it was saved, as the status bar says it ("14:02", "Nov 30 14:02").
+    pub as_of: String,
+    pub roster: bool,
+    pub allocations: bool,
+}
+
+/// The parts a backend answer replaces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    Roster,
+    Allocations,
+}
+
+/// Puts the replica on screen, unless the backend answered first (then it is older than what
+/// is shown). Nothing in flight is marked done: the loads under way still land over it, and
+/// kept edits wait for them (`offer::loaded` checks `pending`).
+pub fn show(state: &mut State, cached: Cached, as_of: String) {
+    if state.loaded {
+        return;
+    }
+    state.edits.resource_versions = cached
+        .roster
+        .resources
+        .iter()
+        .map(|r| (r.id.clone(), crate::client::resource_version(r)))
+        .collect();
+    state.ws = Workspace::from_roster(cached.roster);
+    let window = state.window;
+    let allocations: Vec<_> = cached
+        .allocations
+        .into_iter()
+        .filter(|a| a.range.overlaps(&window))
+        .collect();
+    for a in &allocations {
+        state.edits.versions.insert(a.id.clone(), a.version);
+    }
+    state.ws.set_allocations(window, allocations);
+    if let Some(requests) = cached.requests {
+        state.ws.requests = requests.into_iter().map(|r| (r.id.clone(), r)).collect();
+    }
+    state.loaded = true;
+    state.replica = Some(Shown {
+        as_of,
+        roster: false,
+        allocations: false,
+    });
+    super::update::rebuild_rows_pub(state);
+    super::requests::rebuild_queue(state);
+}
+
+/// A backend answer landed: once people and allocations both have, the screen is the
+/// backend's and the replica's mark goes.
+pub fn landed(state: &mut State, part: Part) {
+    let Some(shown) = state.replica.as_mut() else {
+        return;
+    };
+    match part {
+        Part::Roster => shown.roster = true,
+        Part::Allocations => shown.allocations = true,
+    }
+    if shown.roster && shown.allocations {
+        state.replica = None;
+    }
+}
+
+/// What the status bar says of it: its age, and whether the backend is being asked or did not
+/// answer.
+pub fn status(state: &State) -> Option<String> {
+    let shown = state.replica.as_ref()?;
+    let asking = state.pending.iter().any(|e| {
+        matches!(
+            e,
+            super::Effect::LoadRoster | super::Effect::LoadAllocations(_)
+        )
+    });
+    Some(if asking {
+        format!("as of {} · refreshing…", shown.as_of)
+    } else {
+        format!("as of {} · not refreshed", shown.as_of)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::{Action, Effect, update};
+    use crate::client::BackendKind;
+    use crate::client::local::demo::demo;
+    use crate::domain::dates::parse_date;
+
+    fn started() -> (State, Vec<Effect>, Cached) {
+        let today = parse_date("2026-11-23").unwrap();
+        let d = demo(today);
+        let mut state = State::new(today, BackendKind::Kantata, "https://x");
+        let effects = update(&mut state, Action::Start);
+        let cached = Cached {
+            roster: d.roster,
+            window: Some(state.window),
+            allocations: d.allocations,
+            requests: Some(d.requests),
+            saved_at: chrono::Utc::now(),
+        };
+        (state, effects, cached)
+    }
+
+    fn shown(state: &mut State, cached: &Cached) -> Vec<Effect> {
+        update(
+            state,
+            Action::ReplicaLoaded {
+                cached: Box::new(cached.clone()),
+                as_of: "14:02".into(),
+            },
+        )
+    }
+
+    #[test]
+    fn the_replica_fills_the_screen_and_leaves_the_loads_under_way() {
+        let (mut state, started, cached) = started();
+        assert!(started.contains(&Effect::LoadRoster));
+        let pending = state.pending.clone();
+        assert!(shown(&mut state, &cached).is_empty(), "no IO of its own");
+        assert!(state.loaded);
+        assert_eq!(
+            state.rows.len(),
+            state.ws.people.len()
+                + state
+                    .ws
+                    .resources
+                    .values()
+                    .filter(|r| r.is_unnamed())
+                    .count()
+        );
+        assert!(!state.ws.allocations.is_empty());
+        assert!(
+            state
+                .ws
+                .allocations
+                .values()
+                .all(|a| a.range.overlaps(&state.window)),
+            "only the window on screen"
+        );
+        assert!(!state.queue.is_empty(), "the requests too");
+        assert_eq!(state.pending, pending, "the backend is still being asked");
+        assert_eq!(status(&state).as_deref(), Some("as of 14:02 · refreshing…"));
+    }
+
+    #[test]
+    fn the_backends_answers_replace_it_and_its_mark_goes_when_both_landed() {
+        let (mut state, _, cached) = started();
+        shown(&mut state, &cached);
+        let mut fresh = cached.roster.clone();
+        fresh.people.retain(|p| p.name != "Aisha Rahman");
+        update(&mut state, Action::RosterLoaded(Ok(fresh)));
+        assert!(
+            !state.ws.people.values().any(|p| p.name == "Aisha Rahman"),
+            "the backend's people, not the replica's"
+        );
+        assert!(state.replica.is_some(), "allocations still the replica's");
+        let window = state.window;
+        update(
+            &mut state,
+            Action::AllocationsLoaded {
+                window,
+                result: Ok(vec![]),
+            },
+        );
+        assert!(state.ws.allocations.is_empty(), "the backend's allocations");
+        assert_eq!(state.replica, None);
+        assert_eq!(status(&state), None);
+    }
+
+    #[test]
+    fn a_backend_that_does_not_answer_leaves_the_replica_marked_not_refreshed() {
+        let (mut state, _, cached) = started();
+        shown(&mut state, &cached);
+        update(
+            &mut state,
+            Action::RosterLoaded(Err(crate::client::BackendError::Unavailable(
+                "could not reach Kantata".into(),
+            ))),
+        );
+        let window = state.window;
+        update(
+            &mut state,
+            Action::AllocationsLoaded {
+                window,
+                result: Err(crate::client::BackendError::Unavailable("no".into())),
+            },
+        );
+        assert!(!state.ws.people.is_empty(), "still readable");
+        assert_eq!(
+            status(&state).as_deref(),
+            Some("as of 14:02 · not refreshed")
+        );
+    }
+
+    #[test]
+    fn a_replica_read_after_the_backend_answered_is_not_shown() {
+        let (mut state, _, cached) = started();
+        let mut fresh = cached.roster.clone();
+        fresh.name = "Fresh".into();
+        update(&mut state, Action::RosterLoaded(Ok(fresh)));
+        shown(&mut state, &cached);
+        assert_eq!(state.ws.name, "Fresh");
+        assert_eq!(state.replica, None);
+    }
+}

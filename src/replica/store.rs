@@ -1,0 +1,483 @@
+//! The replica file: the last roster, allocations and requests read from one remote workspace,
+//! kept as the domain model itself (each record's serde JSON, one row per record), so a start
+//! can show them before any network answer.
+//!
+//! Why not the embedded store's tables: they are the local workspace's editing model, with
+//! foreign keys and NOT NULL columns a remote read does not satisfy (a Kantata request has no
+//! period or percentage, an allocation may name a resource the default listing left out), and
+//! they have no place for what only remote records carry (versions from `updated_at`, the
+//! server's own total, read-only bars, per-person holiday calendars, Ruddr project roles).
+//! Holding the domain types keeps one model: what is shown from the replica is exactly what
+//! the last read produced.
+//!
+//! One file per workspace (backend, address and acting user, as the journal keys them), under
+//! `replicas/` in the data directory. It holds no tokens. A file written by another schema is
+//! rebuilt empty, never read.
+
+use crate::domain::{Allocation, DateRange, Request, Roster};
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+use std::path::{Path, PathBuf};
+
+/// Bumped whenever what a row holds changes meaning (a domain type's serde shape included).
+pub const SCHEMA: i64 = 1;
+
+const TABLES: &str = r#"
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS roster (
+    one  INTEGER PRIMARY KEY CHECK (one = 1),
+    body TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS allocations (
+    id         TEXT PRIMARY KEY,
+    start_date TEXT NOT NULL,
+    end_date   TEXT NOT NULL,
+    body       TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS requests (
+    id   TEXT PRIMARY KEY,
+    body TEXT NOT NULL
+) WITHOUT ROWID;
+"#;
+
+/// What a replica holds, as last saved.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cached {
+    pub roster: Roster,
+    /// The allocations window last read, with every allocation overlapping it.
+    pub window: Option<DateRange>,
+    pub allocations: Vec<Allocation>,
+    /// `None` when requests were never read into this replica.
+    pub requests: Option<Vec<Request>>,
+    /// When the roster was last saved (the replica's age).
+    pub saved_at: DateTime<Utc>,
+}
+
+/// One replica file, as `allot cache status` lists it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Info {
+    pub path: PathBuf,
+    /// The workspace it replicates ("kantata https://… 1001").
+    pub key: String,
+    pub bytes: u64,
+    pub saved_at: Option<DateTime<Utc>>,
+    pub allocations: u64,
+}
+
+pub struct Replica {
+    conn: Connection,
+}
+
+/// The directory replicas live in.
+pub fn dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("replicas")
+}
+
+/// The file for workspace `key`: named by a hash of the key (which holds an address), so the
+/// name is safe on every filesystem; the key itself is inside, for `cache status`.
+pub fn file_for(data_dir: &Path, key: &str) -> PathBuf {
+    dir(data_dir).join(format!(
+        "{:016x}.db",
+        crate::client::fingerprint(key) as u64
+    ))
+}
+
+fn err(what: &str, path: &Path, e: impl std::fmt::Display) -> String {
+    format!("replica {}: {what}: {e}", path.display())
+}
+
+impl Replica {
+    /// Opens (or makes) the replica of workspace `key`. A file from another schema, or another
+    /// workspace whose key hashed the same, is emptied first.
+    pub fn open(data_dir: &Path, key: &str) -> Result<Replica, String> {
+        let path = file_for(data_dir, key);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| err("cannot make its folder", &path, e))?;
+        }
+        let conn = Connection::open(&path).map_err(|e| err("cannot open", &path, e))?;
+        conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+            .map_err(|e| err("cannot set it up", &path, e))?;
+        conn.execute_batch(TABLES)
+            .map_err(|e| err("cannot make its tables", &path, e))?;
+        let mut r = Replica { conn };
+        let (schema, owner) = (r.meta("schema")?, r.meta("key")?);
+        if schema.as_deref() != Some(&SCHEMA.to_string()) || owner.as_deref() != Some(key) {
+            if schema.is_some() {
+                tracing::info!(
+                    path = %path.display(),
+                    ?schema,
+                    "replica from another schema or workspace: rebuilt"
+                );
+            }
+            r.clear()?;
+            r.set_meta("schema", &SCHEMA.to_string())?;
+            r.set_meta("key", key)?;
+        }
+        Ok(r)
+    }
+
+    fn meta(&self, key: &str) -> Result<Option<String>, String> {
+        self.conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()
+            .map_err(|e| format!("replica: reading {key}: {e}"))
+    }
+
+    fn set_meta(&self, key: &str, value: &str) -> Result<(), String> {
+        self.conn
+            .execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![key, value],
+            )
+            .map(|_| ())
+            .map_err(|e| format!("replica: writing {key}: {e}"))
+    }
+
+    fn clear(&mut self) -> Result<(), String> {
+        self.conn
+            .execute_batch(
+                "DELETE FROM meta; DELETE FROM roster; DELETE FROM allocations;
+                 DELETE FROM requests;",
+            )
+            .map_err(|e| format!("replica: emptying it: {e}"))
+    }
+
+    /// What was saved, or `None` before a roster ever was. A row that no longer reads (a
+    /// damaged file) makes the whole replica unread, never half shown.
+    pub fn load(&self) -> Result<Option<Cached>, String> {
+        let body: Option<String> = self
+            .conn
+            .query_row("SELECT body FROM roster WHERE one = 1", [], |r| r.get(0))
+            .optional()
+            .map_err(|e| format!("replica: reading the roster: {e}"))?;
+        let Some(body) = body else {
+            return Ok(None);
+        };
+        let roster: Roster =
+            serde_json::from_str(&body).map_err(|e| format!("replica: the roster: {e}"))?;
+        let saved_at = self
+            .meta("saved_at")?
+            .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or(DateTime::<Utc>::MIN_UTC);
+        let window = self
+            .meta("window")?
+            .and_then(|w| serde_json::from_str::<DateRange>(&w).ok());
+        let allocations = self.bodies("SELECT body FROM allocations")?;
+        let requests = match self.meta("requests_saved")? {
+            Some(_) => Some(self.bodies("SELECT body FROM requests")?),
+            None => None,
+        };
+        Ok(Some(Cached {
+            roster,
+            window,
+            allocations,
+            requests,
+            saved_at,
+        }))
+    }
+
+    fn bodies<T: serde::de::DeserializeOwned>(&self, sql: &str) -> Result<Vec<T>, String> {
+        let mut stmt = self
+            .conn
+            .prepare(sql)
+            .map_err(|e| format!("replica: {e}"))?;
+        let rows = stmt
+            .query_map([], |r| r.get::<_, String>(0))
+            .map_err(|e| format!("replica: {e}"))?;
+        let mut out = Vec::new();
+        for body in rows {
+            let body = body.map_err(|e| format!("replica: {e}"))?;
+            out.push(serde_json::from_str(&body).map_err(|e| format!("replica: a record: {e}"))?);
+        }
+        Ok(out)
+    }
+
+    pub fn save_roster(&mut self, roster: &Roster, at: DateTime<Utc>) -> Result<(), String> {
+        let body = serde_json::to_string(roster).map_err(|e| format!("replica: {e}"))?;
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(|e| format!("replica: {e}"))?;
+        tx.execute(
+            "INSERT INTO roster (one, body) VALUES (1, ?1)
+             ON CONFLICT (one) DO UPDATE SET body = excluded.body",
+            [body],
+        )
+        .map_err(|e| format!("replica: saving the roster: {e}"))?;
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('saved_at', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [at.to_rfc3339_opts(SecondsFormat::Millis, true)],
+        )
+        .map_err(|e| format!("replica: {e}"))?;
+        tx.commit().map_err(|e| format!("replica: {e}"))
+    }
+
+    /// Replaces the allocations with what one read of `window` found: those outside it go too,
+    /// so the replica holds exactly one window, all of it.
+    pub fn save_allocations(
+        &mut self,
+        window: DateRange,
+        allocations: &[Allocation],
+    ) -> Result<(), String> {
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(|e| format!("replica: {e}"))?;
+        tx.execute("DELETE FROM allocations", [])
+            .map_err(|e| format!("replica: {e}"))?;
+        {
+            let mut put = tx
+                .prepare(
+                    "INSERT OR REPLACE INTO allocations (id, start_date, end_date, body)
+                     VALUES (?1, ?2, ?3, ?4)",
+                )
+                .map_err(|e| format!("replica: {e}"))?;
+            for a in allocations {
+                let body = serde_json::to_string(a).map_err(|e| format!("replica: {e}"))?;
+                put.execute(params![
+                    a.id.as_str(),
+                    a.range.start.to_string(),
+                    a.range.end.to_string(),
+                    body
+                ])
+                .map_err(|e| format!("replica: saving allocation {}: {e}", a.id))?;
+            }
+        }
+        let window = serde_json::to_string(&window).map_err(|e| format!("replica: {e}"))?;
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('window', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [window],
+        )
+        .map_err(|e| format!("replica: {e}"))?;
+        tx.commit().map_err(|e| format!("replica: {e}"))
+    }
+
+    pub fn save_requests(&mut self, requests: &[Request]) -> Result<(), String> {
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(|e| format!("replica: {e}"))?;
+        tx.execute("DELETE FROM requests", [])
+            .map_err(|e| format!("replica: {e}"))?;
+        {
+            let mut put = tx
+                .prepare("INSERT OR REPLACE INTO requests (id, body) VALUES (?1, ?2)")
+                .map_err(|e| format!("replica: {e}"))?;
+            for r in requests {
+                let body = serde_json::to_string(r).map_err(|e| format!("replica: {e}"))?;
+                put.execute(params![r.id.as_str(), body])
+                    .map_err(|e| format!("replica: saving request {}: {e}", r.id))?;
+            }
+        }
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('requests_saved', '1')
+             ON CONFLICT (key) DO NOTHING",
+            [],
+        )
+        .map_err(|e| format!("replica: {e}"))?;
+        tx.commit().map_err(|e| format!("replica: {e}"))
+    }
+}
+
+/// Every replica under `data_dir`, for `allot cache status` (unreadable files are listed with
+/// what could be read: their size).
+pub fn list(data_dir: &Path) -> Vec<Info> {
+    let Ok(entries) = std::fs::read_dir(dir(data_dir)) else {
+        return Vec::new();
+    };
+    let mut out: Vec<Info> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "db"))
+        .map(|path| info(&path))
+        .collect();
+    out.sort_by(|a, b| a.key.cmp(&b.key));
+    out
+}
+
+fn info(path: &Path) -> Info {
+    // The file and its write-ahead log together are what it takes on disk.
+    let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+    let wal = PathBuf::from(format!("{}-wal", path.display()));
+    let bytes = size(path) + size(&wal);
+    let read = || -> rusqlite::Result<(String, Option<String>, u64)> {
+        let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let get = |k: &str| -> rusqlite::Result<Option<String>> {
+            conn.query_row("SELECT value FROM meta WHERE key = ?1", [k], |r| r.get(0))
+                .optional()
+        };
+        let key = get("key")?.unwrap_or_default();
+        let saved = get("saved_at")?;
+        let n: u64 = conn.query_row("SELECT count(*) FROM allocations", [], |r| r.get(0))?;
+        Ok((key, saved, n))
+    };
+    let (key, saved, allocations) =
+        read().unwrap_or_else(|e| (format!("(unreadable: {e})"), None, 0));
+    Info {
+        path: path.to_path_buf(),
+        key,
+        bytes,
+        saved_at: saved
+            .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+            .map(|t| t.with_timezone(&Utc)),
+        allocations,
+    }
+}
+
+/// Removes the replica of workspace `which` (every replica when `None`), with its logs;
+/// returns the keys removed.
+pub fn clear(data_dir: &Path, which: Option<&str>) -> Result<Vec<String>, String> {
+    let mut gone = Vec::new();
+    for i in list(data_dir) {
+        if which.is_some_and(|w| i.key != w) {
+            continue;
+        }
+        for suffix in ["", "-wal", "-shm"] {
+            let p = PathBuf::from(format!("{}{suffix}", i.path.display()));
+            match std::fs::remove_file(&p) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(err("cannot remove", &p, e)),
+            }
+        }
+        gone.push(i.key);
+    }
+    Ok(gone)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::local::demo::demo;
+    use crate::domain::dates::parse_date;
+
+    fn data() -> crate::client::local::demo::DemoData {
+        demo(parse_date("2026-11-23").unwrap())
+    }
+
+    fn window() -> DateRange {
+        DateRange::new(
+            parse_date("2026-10-01").unwrap(),
+            parse_date("2027-01-31").unwrap(),
+        )
+    }
+
+    #[test]
+    fn what_is_saved_reads_back_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = data();
+        let at = Utc::now();
+        let mut r = Replica::open(dir.path(), "kantata https://x 1001").unwrap();
+        assert_eq!(r.load().unwrap(), None, "nothing before a roster is saved");
+        let inside: Vec<Allocation> = d
+            .allocations
+            .iter()
+            .filter(|a| a.range.overlaps(&window()))
+            .cloned()
+            .collect();
+        r.save_roster(&d.roster, at).unwrap();
+        r.save_allocations(window(), &inside).unwrap();
+        r.save_requests(&d.requests).unwrap();
+        drop(r);
+        let c = Replica::open(dir.path(), "kantata https://x 1001")
+            .unwrap()
+            .load()
+            .unwrap()
+            .unwrap();
+        assert_eq!(c.roster, d.roster);
+        let mut got = c.allocations.clone();
+        got.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut want = inside.clone();
+        want.sort_by(|a, b| a.id.cmp(&b.id));
+        assert_eq!(got, want);
+        assert_eq!(c.window, Some(window()));
+        let mut reqs = c.requests.unwrap();
+        reqs.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut want = d.requests.clone();
+        want.sort_by(|a, b| a.id.cmp(&b.id));
+        assert_eq!(reqs, want);
+        assert_eq!(
+            c.saved_at.timestamp_millis(),
+            at.timestamp_millis(),
+            "its age"
+        );
+    }
+
+    #[test]
+    fn a_new_window_replaces_the_old_one_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = data();
+        let mut r = Replica::open(dir.path(), "k").unwrap();
+        r.save_roster(&d.roster, Utc::now()).unwrap();
+        r.save_allocations(window(), &d.allocations[..10]).unwrap();
+        let later = DateRange::new(
+            parse_date("2027-02-01").unwrap(),
+            parse_date("2027-03-31").unwrap(),
+        );
+        r.save_allocations(later, &d.allocations[10..12]).unwrap();
+        let c = r.load().unwrap().unwrap();
+        assert_eq!(c.window, Some(later));
+        assert_eq!(c.allocations.len(), 2, "only what the last read found");
+        assert_eq!(c.requests, None, "requests never read");
+    }
+
+    #[test]
+    fn a_file_of_another_schema_or_workspace_is_rebuilt_never_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = data();
+        let mut r = Replica::open(dir.path(), "k").unwrap();
+        r.save_roster(&d.roster, Utc::now()).unwrap();
+        r.set_meta("schema", "0").unwrap();
+        drop(r);
+        let r = Replica::open(dir.path(), "k").unwrap();
+        assert_eq!(r.load().unwrap(), None, "an older schema is emptied");
+        // A row that does not read makes the replica unread as a whole.
+        let mut r = r;
+        r.save_roster(&d.roster, Utc::now()).unwrap();
+        r.conn
+            .execute("UPDATE roster SET body = '{\"name\": 5}'", [])
+            .unwrap();
+        assert!(r.load().unwrap_err().contains("roster"));
+    }
+
+    #[test]
+    fn replicas_are_listed_and_cleared_one_or_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = data();
+        for key in ["kantata https://a 1", "ruddr https://b -"] {
+            let mut r = Replica::open(dir.path(), key).unwrap();
+            r.save_roster(&d.roster, Utc::now()).unwrap();
+            r.save_allocations(window(), &d.allocations[..3]).unwrap();
+        }
+        let all = list(dir.path());
+        assert_eq!(
+            all.iter().map(|i| i.key.as_str()).collect::<Vec<_>>(),
+            ["kantata https://a 1", "ruddr https://b -"]
+        );
+        assert!(
+            all.iter()
+                .all(|i| i.bytes > 0 && i.allocations == 3 && i.saved_at.is_some())
+        );
+        assert_eq!(
+            clear(dir.path(), Some("ruddr https://b -")).unwrap(),
+            ["ruddr https://b -"]
+        );
+        assert_eq!(list(dir.path()).len(), 1);
+        assert_eq!(clear(dir.path(), None).unwrap().len(), 1);
+        assert!(list(dir.path()).is_empty());
+        assert!(
+            std::fs::read_dir(super::dir(dir.path()))
+                .unwrap()
+                .next()
+                .is_none(),
+            "no logs left"
+        );
+    }
+}
