@@ -97,6 +97,20 @@ pub enum Command {
     /// The config file and its profiles.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// The local replicas of remote workspaces (what allot opens from before Kantata or Ruddr
+    /// answers).
+    #[command(subcommand)]
+    Cache(CacheCommand),
+}
+
+#[derive(Subcommand, Debug, Clone, PartialEq, Eq)]
+pub enum CacheCommand {
+    /// Which replicas exist: the workspace each one holds, its size and its age.
+    Status,
+    /// Removes the replica of the workspace --profile names, or every replica without it. The
+    /// next start reads that workspace whole again; nothing unsent is lost (unsent edits are in
+    /// the journal, not the replica).
+    Clear,
 }
 
 #[derive(Subcommand, Debug, Clone, PartialEq, Eq)]

@@ -1,5 +1,5 @@
 use allot::app::{State, ThemeKind};
-use allot::cli::{Cli, Command, ConfigCommand, DemoSize, ThemeArg};
+use allot::cli::{CacheCommand, Cli, Command, ConfigCommand, DemoSize, ThemeArg};
 use allot::client::kantata::backend::KantataBackend;
 use allot::client::kantata::http::HttpConfig;
 use allot::client::local::{LocalBackend, demo};
@@ -43,6 +43,7 @@ fn main() -> ExitCode {
     }
     match &cli.command {
         Some(Command::Config(ConfigCommand::Check)) => config_check(&cli, &settings, loaded),
+        Some(Command::Cache(c)) => cache(&cli, &settings, c),
         Some(command) => run_headless(&cli, &settings, command),
         None => run_tui(&cli, &settings, warning),
     }
@@ -179,6 +180,77 @@ fn key_of(opened: &Opened, settings: &Settings) -> String {
         &opened.label,
         user.as_ref().map(|u| u.as_str()),
     )
+}
+
+/// `allot cache status | clear`: the replicas in the data directory. Clearing with --profile
+/// takes that profile's workspace only (the key `with_replica` uses: backend, address, user).
+fn cache(cli: &Cli, settings: &Settings, command: &CacheCommand) -> ExitCode {
+    let data = paths::data_dir();
+    match command {
+        CacheCommand::Status => {
+            let all = allot::replica::store::list(&data);
+            if all.is_empty() {
+                println!("no replicas in {}", clean(&data.display().to_string()));
+                return ExitCode::SUCCESS;
+            }
+            let now = chrono::Utc::now();
+            for i in all {
+                let age = i.saved_at.map_or_else(
+                    || "never filled".to_string(),
+                    |t| format!("saved {} ago", allot::replica::store::age(now - t)),
+                );
+                println!(
+                    "{}  {:.1} MB  {} allocations  {age}",
+                    clean(&allot::replica::store::describe(&i.key)),
+                    i.bytes as f64 / 1_000_000.0,
+                    i.allocations,
+                );
+            }
+            println!("in {}", clean(&data.display().to_string()));
+            ExitCode::SUCCESS
+        }
+        CacheCommand::Clear => {
+            let which = match (&cli.profile, settings.backend) {
+                (None, _) => None,
+                (Some(p), BackendChoice::Local) => {
+                    say(&format!(
+                        "profile '{p}' is the embedded workspace, which has no replica"
+                    ));
+                    return ExitCode::from(2);
+                }
+                (Some(_), backend) => {
+                    let kind = match backend {
+                        BackendChoice::Kantata => BackendKind::Kantata,
+                        _ => BackendKind::Ruddr,
+                    };
+                    let label = redact_url(settings.url.as_deref().unwrap_or_default());
+                    let user = acting_user(settings);
+                    Some(workspace_key(
+                        kind.label(),
+                        &label,
+                        user.as_ref().map(|u| u.as_str()),
+                    ))
+                }
+            };
+            match allot::replica::store::clear(&data, which.as_deref()) {
+                Ok(gone) if gone.is_empty() => {
+                    println!("no replica to remove");
+                    ExitCode::SUCCESS
+                }
+                Ok(gone) => {
+                    for key in gone {
+                        let key = allot::replica::store::describe(&key);
+                        println!("removed the replica of {}", clean(&key));
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    say(&e);
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
 }
 
 /// A remote backend with its replica (issue 17), and what the replica held, to show before any

@@ -286,6 +286,27 @@ impl Replica {
     }
 }
 
+/// A workspace key in words: "kantata https://… (as 1001)", or without the user when allot
+/// acts as the token's own.
+pub fn describe(key: &str) -> String {
+    match key.rsplit_once(' ') {
+        Some((rest, "-")) => rest.to_string(),
+        Some((rest, user)) => format!("{rest} (as {user})"),
+        None => key.to_string(),
+    }
+}
+
+/// An age in the largest unit that fits ("3 min", "2 h", "5 days").
+pub fn age(d: chrono::TimeDelta) -> String {
+    let m = d.num_minutes().max(0);
+    match m {
+        0 => "under a minute".into(),
+        1..=59 => format!("{m} min"),
+        60..=2879 => format!("{} h", m / 60),
+        _ => format!("{} days", m / 1440),
+    }
+}
+
 /// Every replica under `data_dir`, for `allot cache status` (unreadable files are listed with
 /// what could be read: their size).
 pub fn list(data_dir: &Path) -> Vec<Info> {
