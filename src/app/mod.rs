@@ -5,6 +5,7 @@ pub mod action;
 pub mod edit;
 pub mod form;
 pub mod gantt;
+pub mod line;
 pub mod geometry;
 pub mod messages;
 pub mod offer;
