@@ -4,6 +4,7 @@
 mod common;
 
 use allot::app::{Action, ThemeKind, View};
+use crossterm::event::KeyCode;
 use common::demo::{DemoApp, demo_state, draw, with};
 use proptest::prelude::*;
 use std::sync::OnceLock;
@@ -162,7 +163,7 @@ fn gantt_by_project_120x40() {
 #[test]
 fn resources_filtered_and_sorted_80x24() {
     let mut actions = vec![Action::ShowView(View::Resources), Action::FilterStart];
-    actions.extend("engineer".chars().map(Action::FilterInput));
+    actions.extend("engineer".chars().map(|c| Action::FilterEdit(KeyCode::Char(c).into())));
     actions.extend([
         Action::FilterAccept,
         Action::CycleSort,

@@ -2,9 +2,10 @@
 //! names the field and the rule, and a live preview of the hours and the resulting load.
 
 use super::edit::LocalChange;
+use super::line::{self, LineInput};
 use super::state::State;
 use crate::client::BackendKind;
-use crate::client::sanitize::typable;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use crate::domain::edit::{AmountUnit, check_total_minutes, parse_date_input, working_days};
 use crate::domain::load::{allocation_daily, load_level, utilization_pct};
 use crate::domain::{Allocation, Amount, DateRange, Id, LoadLevel, Resource, Workspace};
@@ -51,21 +52,33 @@ impl Field {
     }
 }
 
-/// Keys as the form understands them.
+/// Keys as the forms understand them (the allocation, request and resource forms).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FormInput {
-    Char(char),
-    Backspace,
     Next,
     Prev,
     Up,
     Down,
-    Left,
-    Right,
-    /// Space on a choice; `*` in the picker adds or removes a resource (bulk create).
-    Toggle,
     Submit,
     Cancel,
+    /// Any other key, for the focused field: a text field's line editor ([`line::edit`]), or
+    /// a choice's ←/→/Space/letters; `*` in the resource picker adds or removes a resource.
+    Key(KeyEvent),
+}
+
+impl FormInput {
+    /// A key without modifiers.
+    pub fn key(code: KeyCode) -> FormInput {
+        FormInput::Key(KeyEvent::new(code, KeyModifiers::NONE))
+    }
+}
+
+/// A key as a choice field reads it: ←, →, or a character typed without Ctrl/Alt.
+pub(crate) fn choice_key(key: &KeyEvent) -> Option<KeyCode> {
+    let plain = key.modifiers.is_empty() || key.modifiers == KeyModifiers::SHIFT;
+    matches!(key.code, KeyCode::Left | KeyCode::Right | KeyCode::Char(_))
+        .then_some(key.code)
+        .filter(|_| plain)
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -74,17 +87,17 @@ pub struct AllocForm {
     pub editing: Option<Id>,
     /// Chosen resources (several for a bulk create).
     pub resources: Vec<Id>,
-    pub query: String,
+    pub query: LineInput,
     /// Resources matching the query, best first; `highlight` indexes it.
     pub options: Vec<Id>,
     pub highlight: usize,
-    pub start: String,
-    pub end: String,
-    pub amount: String,
+    pub start: LineInput,
+    pub end: LineInput,
+    pub amount: LineInput,
     pub unit: AmountUnit,
     pub units: Vec<AmountUnit>,
     pub hard: bool,
-    pub notes: String,
+    pub notes: LineInput,
     /// The roles of the (first) chosen resource's project when it requires one; `None` hides
     /// the role field (other projects, other backends, and edits that stay on their project:
     /// an allocation keeps its own role there).
@@ -147,16 +160,16 @@ impl AllocForm {
         let mut form = AllocForm {
             editing: None,
             resources: resource.into_iter().collect(),
-            query: String::new(),
+            query: LineInput::default(),
             options: Vec::new(),
             highlight: 0,
-            start: range.start.format("%Y-%m-%d").to_string(),
-            end: range.end.format("%Y-%m-%d").to_string(),
-            amount,
+            start: range.start.format("%Y-%m-%d").to_string().into(),
+            end: range.end.format("%Y-%m-%d").to_string().into(),
+            amount: amount.into(),
             unit,
             units,
             hard: !unnamed,
-            notes: String::new(),
+            notes: LineInput::default(),
             roles: None,
             role: None,
             focus: Field::Amount,
@@ -164,6 +177,7 @@ impl AllocForm {
         };
         form.refresh_options(&state.ws);
         form.refresh_roles(&state.ws);
+        form.focus_text();
         form
     }
 
@@ -176,22 +190,23 @@ impl AllocForm {
         let mut form = AllocForm {
             editing: Some(a.id.clone()),
             resources: vec![a.resource_id.clone()],
-            query: String::new(),
+            query: LineInput::default(),
             options: Vec::new(),
             highlight: 0,
-            start: a.range.start.format("%Y-%m-%d").to_string(),
-            end: a.range.end.format("%Y-%m-%d").to_string(),
-            amount: fmt_value(value),
+            start: a.range.start.format("%Y-%m-%d").to_string().into(),
+            end: a.range.end.format("%Y-%m-%d").to_string().into(),
+            amount: fmt_value(value).into(),
             unit,
             units,
             hard: a.hard,
-            notes: a.notes.clone(),
+            notes: a.notes.as_str().into(),
             roles: None,
             role: None,
             focus: Field::Amount,
             errors: BTreeMap::new(),
         };
         form.refresh_options(&state.ws);
+        form.focus_text();
         form
     }
 
@@ -249,7 +264,7 @@ impl AllocForm {
         };
         self.roles = roles;
         if self.roles.is_none() && self.focus == Field::Role {
-            self.focus = Field::Start;
+            self.set_focus(Field::Start);
         }
     }
 
@@ -289,7 +304,19 @@ impl AllocForm {
             .or(self.role);
     }
 
-    fn text_mut(&mut self) -> Option<&mut String> {
+    /// A field's text, where it is a text field.
+    pub fn text(&self, field: Field) -> Option<&LineInput> {
+        match field {
+            Field::Resource => Some(&self.query),
+            Field::Start => Some(&self.start),
+            Field::End => Some(&self.end),
+            Field::Amount => Some(&self.amount),
+            Field::Notes => Some(&self.notes),
+            Field::Unit | Field::Kind | Field::Role => None,
+        }
+    }
+
+    fn text_mut(&mut self) -> Option<&mut LineInput> {
         match self.focus {
             Field::Resource => Some(&mut self.query),
             Field::Start => Some(&mut self.start),
@@ -304,7 +331,19 @@ impl AllocForm {
         let fields = self.fields();
         let i = fields.iter().position(|f| *f == self.focus).unwrap_or(0) as i64;
         let n = fields.len() as i64;
-        self.focus = fields[(i + by).rem_euclid(n) as usize];
+        self.set_focus(fields[(i + by).rem_euclid(n) as usize]);
+    }
+
+    /// Moves the focus to `field`, selecting what it holds.
+    fn set_focus(&mut self, field: Field) {
+        self.focus = field;
+        self.focus_text();
+    }
+
+    fn focus_text(&mut self) {
+        if let Some(t) = self.text_mut() {
+            t.focus();
+        }
     }
 
     fn cycle_unit(&mut self, by: i64) {
@@ -363,7 +402,7 @@ fn handle(state: &mut State, form: &mut AllocForm, key: FormInput) -> Outcome {
             return match validate(state, form) {
                 Ok((label, changes)) => Outcome::Commit(label, changes),
                 Err(errors) => {
-                    form.focus = *errors.keys().next().unwrap_or(&form.focus);
+                    form.set_focus(*errors.keys().next().unwrap_or(&form.focus));
                     form.errors = errors;
                     Outcome::Stay
                 }
@@ -390,61 +429,49 @@ fn handle(state: &mut State, form: &mut AllocForm, key: FormInput) -> Outcome {
         }
         FormInput::Up => form.move_focus(-1),
         FormInput::Down => form.move_focus(1),
-        FormInput::Left | FormInput::Right if form.focus == Field::Unit => {
-            form.cycle_unit(if key == FormInput::Right { 1 } else { -1 })
-        }
-        FormInput::Left | FormInput::Right if form.focus == Field::Role => {
-            form.cycle_role(if key == FormInput::Right { 1 } else { -1 })
-        }
-        FormInput::Left | FormInput::Right => {}
-        FormInput::Toggle => match form.focus {
-            Field::Kind if state.backend.has_soft() => form.hard = !form.hard,
-            Field::Unit => form.cycle_unit(1),
-            Field::Role => form.cycle_role(1),
-            Field::Resource if form.editing.is_none() => {
-                if let Some(id) = form.options.get(form.highlight).cloned() {
-                    if let Some(i) = form.resources.iter().position(|r| *r == id) {
-                        form.resources.remove(i);
-                    } else {
-                        form.resources.push(id);
-                    }
-                }
-            }
-            _ => {
-                if let Some(t) = form.text_mut() {
-                    t.push(' ');
-                }
-            }
-        },
-        FormInput::Char(c) if !typable(c) => {}
-        FormInput::Char(c) => match form.focus {
-            Field::Kind if c == ' ' || c == 'h' || c == 's' => {
-                form.hard = c == 'h' || (c == ' ' && !form.hard)
-            }
-            Field::Unit if c == ' ' => form.cycle_unit(1),
-            Field::Role if c == ' ' => form.cycle_role(1),
-            Field::Role => form.role_by_letter(c),
-            _ => {
-                if let Some(t) = form.text_mut() {
-                    t.push(c);
-                }
-                if form.focus == Field::Resource {
-                    form.highlight = 0;
-                    form.refresh_options(&state.ws);
-                }
-            }
-        },
-        FormInput::Backspace => {
-            if let Some(t) = form.text_mut() {
-                t.pop();
-            }
-            if form.focus == Field::Resource {
-                form.refresh_options(&state.ws);
-            }
-        }
+        FormInput::Key(k) => field_key(state, form, k),
     }
     form.errors.remove(&form.focus);
     Outcome::Stay
+}
+
+/// A key for the focused field: choices read ←/→/Space/letters, text fields edit.
+fn field_key(state: &State, form: &mut AllocForm, k: KeyEvent) {
+    let by = |c: KeyCode| if c == KeyCode::Left { -1 } else { 1 };
+    match (form.focus, choice_key(&k)) {
+        (Field::Unit, Some(c @ (KeyCode::Left | KeyCode::Right | KeyCode::Char(' ')))) => {
+            form.cycle_unit(by(c))
+        }
+        (Field::Role, Some(c @ (KeyCode::Left | KeyCode::Right | KeyCode::Char(' ')))) => {
+            form.cycle_role(by(c))
+        }
+        (Field::Role, Some(KeyCode::Char(c))) => form.role_by_letter(c),
+        (Field::Kind, Some(KeyCode::Char(' '))) if state.backend.has_soft() => {
+            form.hard = !form.hard
+        }
+        (Field::Kind, Some(KeyCode::Char(c @ ('h' | 's')))) => form.hard = c == 'h',
+        (Field::Resource, Some(KeyCode::Char('*'))) if form.editing.is_none() => {
+            if let Some(id) = form.options.get(form.highlight).cloned() {
+                if let Some(i) = form.resources.iter().position(|r| *r == id) {
+                    form.resources.remove(i);
+                } else {
+                    form.resources.push(id);
+                }
+            }
+        }
+        (Field::Resource, _) => {
+            let before = form.query.value().to_string();
+            if line::edit(&mut form.query, k) && form.query.value() != before {
+                form.highlight = 0;
+                form.refresh_options(&state.ws);
+            }
+        }
+        _ => {
+            if let Some(t) = form.text_mut() {
+                line::edit(t, k);
+            }
+        }
+    }
 }
 
 /// The allocation the form describes for one resource, or the errors that stop it.
@@ -862,13 +889,13 @@ mod tests {
             key(&mut s, FormInput::Prev);
         }
         assert_eq!(s.form.as_ref().unwrap().focus, Field::Role);
-        key(&mut s, FormInput::Right);
+        key(&mut s, FormInput::key(KeyCode::Right));
         assert_eq!(s.form.as_ref().unwrap().role_name(), Some("QA"));
-        key(&mut s, FormInput::Right);
+        key(&mut s, FormInput::key(KeyCode::Right));
         assert_eq!(s.form.as_ref().unwrap().role_name(), Some("Designer"));
-        key(&mut s, FormInput::Char('e'));
+        key(&mut s, FormInput::key(KeyCode::Char('e')));
         assert_eq!(s.form.as_ref().unwrap().role_name(), Some("Engineer"));
-        key(&mut s, FormInput::Left);
+        key(&mut s, FormInput::key(KeyCode::Left));
         let changes = sent(&key(&mut s, FormInput::Submit));
         assert!(s.form.is_none());
         match &changes[..] {
@@ -912,7 +939,7 @@ mod tests {
         );
         assert!(s.edits.undo.is_empty());
         // Choosing one clears the error and lets it through.
-        key(&mut s, FormInput::Toggle);
+        key(&mut s, FormInput::key(KeyCode::Char(' ')));
         assert!(!s.form.as_ref().unwrap().errors.contains_key(&Field::Role));
         let changes = sent(&key(&mut s, FormInput::Submit));
         assert!(
@@ -927,11 +954,11 @@ mod tests {
         let form = s.form.as_mut().unwrap();
         form.focus = Field::Resource;
         for c in "Atlas Bo".chars() {
-            key(&mut s, FormInput::Char(c));
+            key(&mut s, FormInput::key(KeyCode::Char(c)));
         }
-        key(&mut s, FormInput::Toggle);
+        key(&mut s, FormInput::key(KeyCode::Char('*')));
         for _ in "Atlas Bo".chars() {
-            key(&mut s, FormInput::Backspace);
+            key(&mut s, FormInput::key(KeyCode::Backspace));
         }
         let form = s.form.as_ref().unwrap();
         assert_eq!(form.resources, vec![id("ada-atlas"), id("bo-atlas")]);
@@ -984,7 +1011,7 @@ mod tests {
         let form = s.form.as_mut().unwrap();
         form.focus = Field::Resource;
         for c in "Atlas Ada".chars() {
-            key(&mut s, FormInput::Char(c));
+            key(&mut s, FormInput::key(KeyCode::Char(c)));
         }
         key(&mut s, FormInput::Next);
         let form = s.form.as_ref().unwrap();
@@ -1022,7 +1049,7 @@ mod tests {
         assert_eq!(s.form.as_ref().unwrap().roles, None);
         s.form.as_mut().unwrap().focus = Field::Resource;
         for c in "Atlas Bo".chars() {
-            key(&mut s, FormInput::Char(c));
+            key(&mut s, FormInput::key(KeyCode::Char(c)));
         }
         key(&mut s, FormInput::Next);
         let form = s.form.as_ref().unwrap();
@@ -1032,7 +1059,7 @@ mod tests {
             key(&mut s, FormInput::Submit).is_empty(),
             "no role, nothing sent"
         );
-        key(&mut s, FormInput::Char('q'));
+        key(&mut s, FormInput::key(KeyCode::Char('q')));
         let changes = sent(&key(&mut s, FormInput::Submit));
         assert!(
             matches!(&changes[..], [Change::UpdateResource { resource, .. }, Change::Update(to)]

@@ -26,6 +26,21 @@ impl PartialEq for LineInput {
     }
 }
 
+impl Eq for LineInput {}
+
+/// Compares the text only.
+impl PartialEq<&str> for LineInput {
+    fn eq(&self, other: &&str) -> bool {
+        self.value() == *other
+    }
+}
+
+impl std::fmt::Display for LineInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.value())
+    }
+}
+
 /// Reads as the text it holds, so validation and rendering take it as a `&str`.
 impl std::ops::Deref for LineInput {
     type Target = str;

@@ -340,13 +340,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 state.resources.editing = true;
             }
         }
-        Action::FilterInput(c) => {
-            state.resources.filter.push(c);
-            refresh_resources(state);
-        }
-        Action::FilterBackspace => {
-            state.resources.filter.pop();
-            refresh_resources(state);
+        Action::FilterEdit(key) => {
+            if super::line::edit(&mut state.resources.filter, key) {
+                refresh_resources(state);
+            }
         }
         Action::FilterAccept => state.resources.editing = false,
         Action::CycleSort if state.view == View::Requests => requests::cycle_sort(state),
