@@ -2407,3 +2407,73 @@ fn moving_a_bar_past_the_last_supported_day_is_refused_by_name_and_sends_nothing
         "{e}"
     );
 }
+
+#[test]
+fn typing_into_a_prefilled_field_replaces_it() {
+    let mut s = on_bar();
+    update(&mut s, Action::EditAllocation);
+    let form = s.form.as_ref().unwrap();
+    assert_eq!((form.focus, form.amount.value()), (Field::Amount, "35"));
+    assert!(form.amount.is_selected());
+    let end = format!("{}", a1(&s).range.end.format("%Y-%m-%d"));
+    let new_end = format!("{}8", &end[..9]);
+    for c in "12".chars() {
+        update(&mut s, Action::Form(FormInput::key(KeyCode::Char(c))));
+    }
+    assert_eq!(s.form.as_ref().unwrap().amount, "12", "not 3512");
+    // A move keeps the text and types after it.
+    update(&mut s, Action::Form(FormInput::Prev));
+    update(&mut s, Action::Form(FormInput::key(KeyCode::End)));
+    update(&mut s, Action::Form(FormInput::key(KeyCode::Backspace)));
+    update(&mut s, Action::Form(FormInput::key(KeyCode::Char('8'))));
+    assert_eq!(s.form.as_ref().unwrap().end, new_end.as_str());
+    let (_, changes) = only_apply(&update(&mut s, Action::Form(FormInput::Submit)));
+    match &changes[..] {
+        [Change::Update(to)] => {
+            assert_eq!(to.amount, Amount::TotalMinutes(720));
+            assert_eq!(to.range.end, d(&new_end));
+        }
+        other => panic!("{other:?}"),
+    }
+
+    // The request form's prefilled percentage too.
+    let mut s = loaded();
+    update(&mut s, Action::NewRequest);
+    let percent_at = s.request_form.as_ref().unwrap().fields().len() - 2;
+    let at = |s: &State| {
+        let f = s.request_form.as_ref().unwrap();
+        f.fields().iter().position(|x| *x == f.focus).unwrap()
+    };
+    while at(&s) != percent_at {
+        update(&mut s, Action::RequestForm(FormInput::Next));
+    }
+    for c in "50".chars() {
+        update(&mut s, Action::RequestForm(FormInput::key(KeyCode::Char(c))));
+    }
+    assert_eq!(s.request_form.as_ref().unwrap().percent, "50", "not 10050");
+}
+
+#[test]
+fn ctrl_u_in_the_filter_clears_it() {
+    use crossterm::event::{KeyEvent, KeyModifiers};
+    let mut s = loaded();
+    sizes(&mut s);
+    update(&mut s, Action::FilterStart);
+    for c in "zd".chars() {
+        update(&mut s, Action::FilterEdit(KeyCode::Char(c).into()));
+    }
+    assert_eq!(s.resources.visible.len(), 1);
+    let ctrl_u = KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    assert_eq!(
+        crate::ui::keymap::action_for(&s, ctrl_u),
+        Some(Action::FilterEdit(ctrl_u)),
+        "the filter's, not half a page up"
+    );
+    update(&mut s, Action::FilterEdit(ctrl_u));
+    assert_eq!(s.resources.filter, "");
+    assert!(s.resources.editing, "still typing");
+    assert_eq!(s.resources.visible.len(), 3, "every row again");
+    // Out of the filter, Ctrl-u pages again.
+    update(&mut s, Action::FilterAccept);
+    assert_eq!(crate::ui::keymap::action_for(&s, ctrl_u), Some(Action::HalfPageUp));
+}
