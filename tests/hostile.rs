@@ -532,11 +532,12 @@ mod typing {
 
     fn fs_input(k: Key) -> FsInput {
         match k {
-            Key::Char(c) => FsInput::Char(c),
-            Key::Backspace => FsInput::Backspace,
+            Key::Char(' ') => FsInput::OtherDate,
+            Key::Char(c) => FsInput::Edit(KeyCode::Char(c).into()),
+            Key::Backspace => FsInput::Edit(KeyCode::Backspace.into()),
             Key::Next | Key::Prev | Key::Up | Key::Down => FsInput::CycleWhen,
             Key::Left | Key::Right | Key::Toggle => FsInput::ToggleHard,
-            Key::Submit => FsInput::Backspace,
+            Key::Submit => FsInput::Edit(KeyCode::Backspace.into()),
         }
     }
 

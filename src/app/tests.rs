@@ -2477,3 +2477,40 @@ fn ctrl_u_in_the_filter_clears_it() {
     update(&mut s, Action::FilterAccept);
     assert_eq!(crate::ui::keymap::action_for(&s, ctrl_u), Some(Action::HalfPageUp));
 }
+
+#[test]
+fn the_scheduled_hours_dates_edit_like_any_text_field() {
+    use super::scheduled::FsInput;
+    use crossterm::event::{KeyEvent, KeyModifiers};
+    let mut s = res_view();
+    update(&mut s, Action::Down);
+    update(&mut s, Action::AllocateFromScheduled);
+    let key = |s: &mut State, k: FsInput| update(s, Action::FromScheduled(k));
+    let typed = |s: &mut State, text: &str| {
+        for c in text.chars() {
+            update(s, Action::FromScheduled(FsInput::Edit(KeyCode::Char(c).into())));
+        }
+    };
+    // The prefilled date is selected: typing replaces it.
+    typed(&mut s, "2026-12-01");
+    assert_eq!(s.from_scheduled.as_ref().unwrap().from, "2026-12-01");
+    // Between: Space goes to the other date, selected too; Ctrl-w takes its day back.
+    key(&mut s, FsInput::CycleWhen);
+    key(&mut s, FsInput::CycleWhen);
+    key(&mut s, FsInput::OtherDate);
+    assert!(s.from_scheduled.as_ref().unwrap().to.is_selected());
+    key(&mut s, FsInput::Edit(KeyCode::Left.into()));
+    let ctrl_w = KeyEvent::new(KeyCode::Char('w'), KeyModifiers::CONTROL);
+    key(&mut s, FsInput::Edit(KeyCode::End.into()));
+    key(&mut s, FsInput::Edit(ctrl_w));
+    typed(&mut s, "31");
+    let fs = s.from_scheduled.clone().unwrap();
+    assert_eq!((fs.from.value(), fs.to.value()), ("2026-12-01", "2027-02-31"));
+    assert!(super::scheduled::preview(&s.ws, &fs).is_err(), "no 31 February");
+    key(&mut s, FsInput::Edit(KeyCode::Backspace.into()));
+    key(&mut s, FsInput::Edit(KeyCode::Backspace.into()));
+    typed(&mut s, "28");
+    let fs = s.from_scheduled.clone().unwrap();
+    assert_eq!(fs.to, "2027-02-28");
+    assert!(super::scheduled::preview(&s.ws, &fs).is_ok(), "{fs:?}");
+}

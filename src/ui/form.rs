@@ -171,6 +171,8 @@ pub fn render_form(
 }
 
 const LABEL_W: usize = 10;
+/// Room for a date being typed in the `M` dialog.
+const DATE_W: usize = 12;
 
 /// What a field shows: a text, or a text field's line followed by (for a chooser) what is
 /// chosen.
@@ -479,17 +481,18 @@ pub fn render_resource_form(
     overlay(f, area, width, lines, title, hint, theme, cursor)
 }
 
-/// `M`: allocations from scheduled hours, with the allocations it would make.
+/// `M`: allocations from scheduled hours, with the allocations it would make. Returns where
+/// the terminal cursor goes.
 pub fn render_from_scheduled(
     state: &State,
     fs: &crate::app::scheduled::FromScheduled,
     theme: &Theme,
     f: &mut Frame,
     area: Rect,
-) {
+) -> Option<Position> {
     let width = 72.min(area.width);
     if width < 10 || area.height < 5 {
-        return;
+        return None;
     }
     let inner = (width - 2) as usize;
     let ws = &state.ws;
@@ -502,20 +505,26 @@ pub fn render_from_scheduled(
         &format!("For {}", who.join("; ")),
         inner,
     ))];
-    let dates = match fs.when % 4 {
-        0 => String::new(),
-        3 => format!(": {} to {}", fs.from, fs.to),
-        _ => format!(": {}", fs.from),
+    // "When ◂ between: 2026-11-23 to 2027-02-14 ▸", the date being typed with the cursor.
+    let mut spans = vec![
+        Span::styled(format!("{:<LABEL_W$} ", "When"), theme.header()),
+        Span::styled(format!("◂ {}", fs.when_label()), theme.selected()),
+    ];
+    let mut cursor = None;
+    let dates: &[(&str, &LineInput, bool)] = match fs.when % 4 {
+        0 => &[],
+        3 => &[(": ", &fs.from, !fs.on_to), (" to ", &fs.to, fs.on_to)],
+        _ => &[(": ", &fs.from, true)],
     };
-    field_lines(
-        &mut lines,
-        theme,
-        "When",
-        Shown::Plain(format!("◂ {}{dates} ▸", fs.when_label())),
-        true,
-        None,
-        inner,
-    );
+    for (before, date, focused) in dates {
+        spans.push(Span::styled(*before, theme.selected()));
+        let at: usize = spans.iter().map(|s| s.width()).sum();
+        let (text, col) = line_spans(date, *focused, DATE_W, theme.selected());
+        cursor = col.map(|c| (lines.len(), at + c)).or(cursor);
+        spans.extend(text);
+    }
+    spans.push(Span::styled(" ▸", theme.selected()));
+    lines.push(Line::from(spans));
     field_lines(
         &mut lines,
         theme,
@@ -581,7 +590,7 @@ pub fn render_from_scheduled(
             theme.error(),
         )),
     }
-    let hint = " Tab when · type dates · h hard/soft · Enter apply · Esc ";
+    let hint = " Tab when · type dates (Space: the other) · h hard/soft · Enter apply · Esc ";
     overlay(
         f,
         area,
@@ -590,6 +599,6 @@ pub fn render_from_scheduled(
         " Allocate from scheduled hours ",
         hint,
         theme,
-        None,
-    );
+        cursor,
+    )
 }

@@ -67,9 +67,9 @@ pub fn action_for(state: &State, key: KeyEvent) -> Option<Action> {
             KeyCode::Esc => FsInput::Cancel,
             KeyCode::Enter => FsInput::Apply,
             KeyCode::Tab => FsInput::CycleWhen,
-            KeyCode::Backspace => FsInput::Backspace,
             KeyCode::Char('h') | KeyCode::Char('s') => FsInput::ToggleHard,
-            KeyCode::Char(c) if c.is_ascii_digit() || c == '-' || c == ' ' => FsInput::Char(c),
+            KeyCode::Char(' ') => FsInput::OtherDate,
+            _ if is_edit_key(&key) => FsInput::Edit(key),
             _ => return None,
         }));
     }

@@ -54,7 +54,7 @@ pub fn render(state: &State, f: &mut Frame) {
         cursor = form::render_form(state, form, &theme, f, area);
     }
     if let Some(fs) = &state.from_scheduled {
-        form::render_from_scheduled(state, fs, &theme, f, area);
+        cursor = form::render_from_scheduled(state, fs, &theme, f, area);
     }
     if let Some(rf) = &state.resource_form {
         cursor = form::render_resource_form(state, rf, &theme, f, area);
