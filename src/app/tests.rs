@@ -2474,8 +2474,15 @@ fn ctrl_u_in_the_filter_clears_it() {
     assert!(s.resources.editing, "still typing");
     assert_eq!(s.resources.visible.len(), 3, "every row again");
     // Out of the filter, Ctrl-u pages again.
+    for c in "zd".chars() {
+        update(&mut s, Action::FilterEdit(KeyCode::Char(c).into()));
+    }
     update(&mut s, Action::FilterAccept);
     assert_eq!(crate::ui::keymap::action_for(&s, ctrl_u), Some(Action::HalfPageUp));
+    // `/` again selects the filter there: typing replaces it.
+    update(&mut s, Action::FilterStart);
+    update(&mut s, Action::FilterEdit(KeyCode::Char('a').into()));
+    assert_eq!(s.resources.filter, "a", "not zda");
 }
 
 #[test]

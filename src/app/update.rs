@@ -338,6 +338,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::FilterStart => {
             if state.view == View::Resources {
                 state.resources.editing = true;
+                // A filter already there is selected: typing replaces it.
+                state.resources.filter.focus();
             }
         }
         Action::FilterEdit(key) => {
