@@ -353,9 +353,9 @@ mod amounts {
     use crate::common::demo::{DemoApp, with};
     use allot::app::action::Action;
     use allot::app::form::{Field, FormInput};
-    use crossterm::event::KeyCode;
     use allot::app::{State, View, update};
     use allot::domain::edit::AmountUnit;
+    use crossterm::event::KeyCode;
 
     /// The new-allocation form from the Gantt, one day long, with `amount` in `unit`, submitted.
     fn submit(base: &State, unit: AmountUnit, amount: &str) -> (State, Vec<allot::app::Effect>) {
@@ -424,10 +424,10 @@ mod amounts {
 mod typing {
     use allot::app::action::Action;
     use allot::app::form::FormInput;
-    use crossterm::event::KeyCode;
     use allot::app::requests::PickInput;
     use allot::app::scheduled::FsInput;
     use allot::app::{State, ThemeKind, View, update};
+    use crossterm::event::KeyCode;
     use proptest::prelude::*;
     use proptest::test_runner::{Config, TestRunner};
 
@@ -696,10 +696,16 @@ mod typing {
             update(&mut s, Action::RequestForm(FormInput::Next));
         }
         for _ in 0..20 {
-            update(&mut s, Action::RequestForm(FormInput::key(KeyCode::Backspace)));
+            update(
+                &mut s,
+                Action::RequestForm(FormInput::key(KeyCode::Backspace)),
+            );
         }
         for c in "+2ä".chars() {
-            update(&mut s, Action::RequestForm(FormInput::key(KeyCode::Char(c))));
+            update(
+                &mut s,
+                Action::RequestForm(FormInput::key(KeyCode::Char(c))),
+            );
         }
         update(&mut s, Action::RequestForm(FormInput::Submit));
         let form = s.request_form.clone().expect("still open");

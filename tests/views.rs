@@ -4,8 +4,8 @@
 mod common;
 
 use allot::app::{Action, ThemeKind, View};
-use crossterm::event::KeyCode;
 use common::demo::{DemoApp, demo_state, draw, with};
+use crossterm::event::KeyCode;
 use proptest::prelude::*;
 use std::sync::OnceLock;
 
@@ -163,7 +163,11 @@ fn gantt_by_project_120x40() {
 #[test]
 fn resources_filtered_and_sorted_80x24() {
     let mut actions = vec![Action::ShowView(View::Resources), Action::FilterStart];
-    actions.extend("engineer".chars().map(|c| Action::FilterEdit(KeyCode::Char(c).into())));
+    actions.extend(
+        "engineer"
+            .chars()
+            .map(|c| Action::FilterEdit(KeyCode::Char(c).into())),
+    );
     actions.extend([
         Action::FilterAccept,
         Action::CycleSort,
@@ -346,11 +350,16 @@ fn screen_with_cursor(state: &allot::app::State, w: u16, h: u16) -> String {
         let mut run: Option<(u16, String)> = None;
         for x in 0..=w {
             let cell = (x < w).then(|| &buf[(x, y)]);
-            match (cell.filter(|c| c.modifier.contains(Modifier::REVERSED)), &mut run) {
+            match (
+                cell.filter(|c| c.modifier.contains(Modifier::REVERSED)),
+                &mut run,
+            ) {
                 (Some(c), Some((_, text))) => text.push_str(c.symbol()),
                 (Some(c), None) => run = Some((x, c.symbol().to_string())),
                 (None, Some((from, text))) => {
-                    out.push_str(&format!("reversed: row {y}, from column {from}: {text:?}\n"));
+                    out.push_str(&format!(
+                        "reversed: row {y}, from column {from}: {text:?}\n"
+                    ));
                     run = None;
                 }
                 (None, None) => {}
@@ -363,7 +372,12 @@ fn screen_with_cursor(state: &allot::app::State, w: u16, h: u16) -> String {
 #[test]
 fn the_edit_form_shows_the_cursor_and_the_selection_80x24_mono() {
     use allot::app::form::{AllocForm, FormInput};
-    let mut state = with(demo_state(ThemeKind::Mono), 80, 24, &[Action::ShowView(View::Gantt)]);
+    let mut state = with(
+        demo_state(ThemeKind::Mono),
+        80,
+        24,
+        &[Action::ShowView(View::Gantt)],
+    );
     let a = state
         .ws
         .allocations
@@ -382,7 +396,12 @@ fn the_edit_form_shows_the_cursor_and_the_selection_80x24_mono() {
     let mut keys = vec![FormInput::Next; 3];
     keys.extend("Zoë 東京".chars().map(|c| FormInput::key(KeyCode::Char(c))));
     keys.extend([FormInput::key(KeyCode::Left), FormInput::key(KeyCode::Left)]);
-    let state = with(state, 80, 24, &keys.into_iter().map(Action::Form).collect::<Vec<_>>());
+    let state = with(
+        state,
+        80,
+        24,
+        &keys.into_iter().map(Action::Form).collect::<Vec<_>>(),
+    );
     insta::assert_snapshot!(
         "edit_form_notes_cursor_80x24_mono",
         screen_with_cursor(&state, 80, 24)

@@ -103,11 +103,6 @@ impl LineInput {
         self.input.reset();
         self.selected = false;
     }
-
-    /// Replaces the text (the cursor at its end, nothing selected).
-    pub fn set(&mut self, text: &str) {
-        *self = LineInput::new(text);
-    }
 }
 
 /// What a key does to a line.

@@ -4,10 +4,10 @@
 use super::form::choice_key;
 use super::line::{self, LineInput};
 use super::state::State;
-use crossterm::event::{KeyCode, KeyEvent};
 use crate::client::{NewRequest, RequestTarget};
 use crate::domain::edit::{MAX_PERCENT, parse_date_input};
 use crate::domain::{DateRange, Id, Workspace};
+use crossterm::event::{KeyCode, KeyEvent};
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 use std::collections::BTreeMap;

@@ -231,7 +231,11 @@ pub fn input(state: &mut State, key: FsInput) -> FsOutcome {
         }
         FsInput::OtherDate if f.when % 4 == 3 => {
             f.on_to = !f.on_to;
-            if f.on_to { f.to.focus() } else { f.from.focus() }
+            if f.on_to {
+                f.to.focus()
+            } else {
+                f.from.focus()
+            }
         }
         FsInput::OtherDate => {}
         FsInput::Edit(k) => {

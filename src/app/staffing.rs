@@ -8,9 +8,9 @@ use super::form::{FormInput, choice_key};
 use super::line::{self, LineInput};
 use super::request_form::Choice;
 use super::state::{Confirm, ListRow, OnYes, State, View};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use crate::domain::staffing::{check_delete, primary_role};
 use crate::domain::{Allocation, Id, Resource, RowKey, Workspace};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::BTreeMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

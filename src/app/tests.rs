@@ -1,7 +1,6 @@
 //! Reducer tests: each drives `update()` and checks both the new state and the effects.
 
 use super::state::SortBy;
-use crossterm::event::KeyCode;
 use super::*;
 use crate::app::offer::QuitChoice;
 use crate::client::{BackendError, BackendKind};
@@ -11,6 +10,7 @@ use crate::domain::{
     RowKey, WeeklyCapacity,
 };
 use chrono::{NaiveDate, TimeZone, Utc};
+use crossterm::event::KeyCode;
 
 fn d(s: &str) -> NaiveDate {
     parse_date(s).unwrap()
@@ -1528,7 +1528,10 @@ fn approving_an_unnamed_request_picks_a_person_confirms_and_names_the_resource()
     assert_eq!(pick.options.len(), 2, "everyone is a candidate");
     // Type to find Amy.
     for c in "amy".chars() {
-        update(&mut s, Action::Pick(PickInput::Edit(KeyCode::Char(c).into())));
+        update(
+            &mut s,
+            Action::Pick(PickInput::Edit(KeyCode::Char(c).into())),
+        );
     }
     assert_eq!(s.pick.as_ref().unwrap().options, vec![Id::new("2")]);
     update(&mut s, Action::Pick(PickInput::ToggleSoft));
@@ -1698,7 +1701,10 @@ fn reassigning_picks_an_approver_and_the_request_leaves_my_queue() {
     let mut s = queue_view();
     update(&mut s, Action::Reassign);
     for c in "amy".chars() {
-        update(&mut s, Action::Pick(PickInput::Edit(KeyCode::Char(c).into())));
+        update(
+            &mut s,
+            Action::Pick(PickInput::Edit(KeyCode::Char(c).into())),
+        );
     }
     update(&mut s, Action::Pick(PickInput::Choose));
     assert_eq!(
@@ -1767,7 +1773,10 @@ fn a_new_request_for_a_role_is_sent_and_a_refusal_gives_the_form_back() {
     typed(&mut s, "QA Engineer");
     update(&mut s, Action::RequestForm(FormInput::Next));
     typed(&mut s, "amy");
-    update(&mut s, Action::RequestForm(FormInput::key(KeyCode::Char(' '))));
+    update(
+        &mut s,
+        Action::RequestForm(FormInput::key(KeyCode::Char(' '))),
+    );
     let effects = update(&mut s, Action::RequestForm(FormInput::Submit));
     let new = NewRequest {
         target: RequestTarget::NewUnnamed {
@@ -1918,7 +1927,10 @@ fn staffing_rules_are_refused_in_the_form_naming_the_field() {
     assert_eq!(e, "zed Last already is a Engineer on this project");
     // Nobody chosen: an unnamed resource needs a role.
     s.resource_form.as_mut().unwrap().focus = ResField::Person;
-    update(&mut s, Action::ResourceForm(FormInput::key(KeyCode::Backspace)));
+    update(
+        &mut s,
+        Action::ResourceForm(FormInput::key(KeyCode::Backspace)),
+    );
     assert!(s.resource_form.as_ref().unwrap().person.chosen.is_empty());
     update(&mut s, Action::ResourceForm(FormInput::Submit));
     assert_eq!(
@@ -2448,7 +2460,10 @@ fn typing_into_a_prefilled_field_replaces_it() {
         update(&mut s, Action::RequestForm(FormInput::Next));
     }
     for c in "50".chars() {
-        update(&mut s, Action::RequestForm(FormInput::key(KeyCode::Char(c))));
+        update(
+            &mut s,
+            Action::RequestForm(FormInput::key(KeyCode::Char(c))),
+        );
     }
     assert_eq!(s.request_form.as_ref().unwrap().percent, "50", "not 10050");
 }
@@ -2478,7 +2493,10 @@ fn ctrl_u_in_the_filter_clears_it() {
         update(&mut s, Action::FilterEdit(KeyCode::Char(c).into()));
     }
     update(&mut s, Action::FilterAccept);
-    assert_eq!(crate::ui::keymap::action_for(&s, ctrl_u), Some(Action::HalfPageUp));
+    assert_eq!(
+        crate::ui::keymap::action_for(&s, ctrl_u),
+        Some(Action::HalfPageUp)
+    );
     // `/` again selects the filter there: typing replaces it.
     update(&mut s, Action::FilterStart);
     update(&mut s, Action::FilterEdit(KeyCode::Char('a').into()));
@@ -2495,7 +2513,10 @@ fn the_scheduled_hours_dates_edit_like_any_text_field() {
     let key = |s: &mut State, k: FsInput| update(s, Action::FromScheduled(k));
     let typed = |s: &mut State, text: &str| {
         for c in text.chars() {
-            update(s, Action::FromScheduled(FsInput::Edit(KeyCode::Char(c).into())));
+            update(
+                s,
+                Action::FromScheduled(FsInput::Edit(KeyCode::Char(c).into())),
+            );
         }
     };
     // The prefilled date is selected: typing replaces it.
@@ -2512,8 +2533,14 @@ fn the_scheduled_hours_dates_edit_like_any_text_field() {
     key(&mut s, FsInput::Edit(ctrl_w));
     typed(&mut s, "31");
     let fs = s.from_scheduled.clone().unwrap();
-    assert_eq!((fs.from.value(), fs.to.value()), ("2026-12-01", "2027-02-31"));
-    assert!(super::scheduled::preview(&s.ws, &fs).is_err(), "no 31 February");
+    assert_eq!(
+        (fs.from.value(), fs.to.value()),
+        ("2026-12-01", "2027-02-31")
+    );
+    assert!(
+        super::scheduled::preview(&s.ws, &fs).is_err(),
+        "no 31 February"
+    );
     key(&mut s, FsInput::Edit(KeyCode::Backspace.into()));
     key(&mut s, FsInput::Edit(KeyCode::Backspace.into()));
     typed(&mut s, "28");

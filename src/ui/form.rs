@@ -69,15 +69,15 @@ pub fn render_form(
             Field::Amount => Shown::Text(&form.amount, String::new()),
             Field::Unit => Shown::Plain(format!("◂ {} ▸", form.unit.label())),
             Field::Kind => Shown::Plain(if !state.backend.has_soft() {
-                    format!(
-                        "booked ({} has no tentative allocations)",
-                        state.backend.name()
-                    )
-                } else if form.hard {
-                    "hard (booked)  · Space: soft".into()
-                } else {
-                    "soft (tentative) · Space: hard".into()
-                }),
+                format!(
+                    "booked ({} has no tentative allocations)",
+                    state.backend.name()
+                )
+            } else if form.hard {
+                "hard (booked)  · Space: soft".into()
+            } else {
+                "soft (tentative) · Space: hard".into()
+            }),
             Field::Notes => Shown::Text(&form.notes, String::new()),
         };
         cursor = field_lines(

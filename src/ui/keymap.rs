@@ -1,9 +1,9 @@
 //! Keys to actions: the default bindings, as the README's key table lists them.
 
 use crate::app::form::FormInput;
+use crate::app::line::is_edit_key;
 use crate::app::requests::PickInput;
 use crate::app::{Action, State, View};
-use crate::app::line::is_edit_key;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 pub fn action_for(state: &State, key: KeyEvent) -> Option<Action> {

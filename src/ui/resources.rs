@@ -222,13 +222,21 @@ fn filter_line(state: &State, theme: &Theme, width: usize) -> (Line<'static>, Op
     let room = width.saturating_sub(facts.width() + 2);
     let (mut spans, cursor) = if v.editing {
         let (text, col) = super::line::line_spans(&v.filter, true, room.saturating_sub(1), style);
-        let spans = std::iter::once(Span::styled("/", style)).chain(text).collect();
+        let spans = std::iter::once(Span::styled("/", style))
+            .chain(text)
+            .collect();
         (spans, col.map(|c| c + 1))
     } else if v.filter.is_empty() {
         let hint = truncate("/ filter · s sort · U unnamed", room);
         (vec![Span::styled(hint, style)], None)
     } else {
-        (vec![Span::styled(truncate(&format!("/{}", v.filter), room), style)], None)
+        (
+            vec![Span::styled(
+                truncate(&format!("/{}", v.filter), room),
+                style,
+            )],
+            None,
+        )
     };
     let used: usize = spans.iter().map(|s| s.width()).sum();
     let gap = width.saturating_sub(used + facts.width() + 1);

@@ -184,7 +184,6 @@ fn bytes(p: &Path) -> Vec<u8> {
     std::fs::read(p).unwrap()
 }
 
-
 /// A change of resource `r`, naming the version the store holds now.
 async fn update_of(b: &LocalBackend, r: Resource) -> Change {
     let read = resource_of(b, r.id.as_str()).await.expect("stored");
@@ -203,10 +202,10 @@ async fn resource_of(b: &LocalBackend, id: &str) -> Option<Resource> {
         .find(|r| r.id.as_str() == id)
 }
 
+mod migrations;
 mod opening;
 mod reads;
-mod writes;
 mod requests;
-mod migrations;
-mod scheduled;
 mod resources;
+mod scheduled;
+mod writes;

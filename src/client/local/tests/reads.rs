@@ -176,7 +176,6 @@ async fn stored_escape_sequences_come_back_defused() {
     );
 }
 
-
 #[tokio::test]
 async fn the_large_synthetic_workspace_seeds_whole() {
     // How long it takes is a benchmark (`cargo bench --bench frames -- store`).

@@ -31,11 +31,7 @@ async fn delete_of(b: &LocalBackend, id: &str) -> Change {
     }
 }
 
-async fn participation_of(
-    b: &LocalBackend,
-    person: &str,
-    project: &str,
-) -> Option<Participation> {
+async fn participation_of(b: &LocalBackend, person: &str, project: &str) -> Option<Participation> {
     b.roster()
         .await
         .unwrap()

@@ -82,9 +82,7 @@ async fn updates_bump_the_version_and_refuse_stale_edits() {
     gone.id = Id::new("777");
     assert_eq!(
         b.update_allocation(gone).await.unwrap_err(),
-        BackendError::NotFound(
-            "allocation 777 does not exist (it may have been deleted)".into()
-        )
+        BackendError::NotFound("allocation 777 does not exist (it may have been deleted)".into())
     );
 
     let mut hard_unnamed = get(&b, "41").await.unwrap();
@@ -288,8 +286,7 @@ async fn approving_names_the_resource_and_hardens_its_allocations() {
         e,
         BackendError::Validation {
             field: None,
-            message: "request 50 is already approved; only pending requests can be resolved"
-                .into()
+            message: "request 50 is already approved; only pending requests can be resolved".into()
         }
     );
     let e = b
