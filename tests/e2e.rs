@@ -509,3 +509,63 @@ fn a_message_cut_in_the_status_bar_points_to_the_log_which_shows_it_in_full() {
     app.send("q");
     assert_eq!(app.wait_exit(), 0);
 }
+
+#[test]
+fn a_planner_edits_a_prefilled_amount_with_home_and_ctrl_k_and_saves_it() {
+    use allot::client::Backend;
+    use unicode_width::UnicodeWidthStr;
+    let home = tempfile::tempdir().unwrap();
+    let mut app = PtyApp::demo(home.path(), 160, 40, &[("NO_COLOR", "1")]);
+    app.wait_for_text("● Aisha Rahman");
+    app.send("/hiroshi\rl");
+    app.wait_for_text("Hiroshi Sato · week 48");
+    app.send("n");
+    app.wait_for_text("New allocation");
+    app.send("\t\t\tline edit e2e\r");
+    app.wait_for("the new bar", |s| {
+        s.contains("2026-11-23 → 2026-11-29 · 6h/day · 18h total · hard · line edit e2e")
+    });
+    app.send("e");
+    let screen = app.wait_for_text("Edit allocation");
+    // The terminal cursor sits after the prefilled amount.
+    let (row, line) = screen
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains("│Amount"))
+        .expect("the amount field");
+    let value_col = (line[..line.find("│Amount").unwrap()].width() + 1 + 11) as u16;
+    assert_eq!(
+        app.cursor(),
+        Some((row as u16, value_col + 2)),
+        "after the 18:\n{screen}"
+    );
+    // Home (the selection goes, the cursor to the start), Ctrl-k (the rest goes), then 12.
+    app.send("\x1b[H");
+    app.wait_for("the cursor at the start", |_| {
+        app.cursor() == Some((row as u16, value_col))
+    });
+    app.send("\x0b12");
+    app.wait_for("the amount 12", |s| {
+        s.lines().any(|l| l.contains("│Amount     12 "))
+    });
+    app.send("\r");
+    app.wait_for("the edited bar", |s| {
+        s.contains("2026-11-23 → 2026-11-29 · 4h/day · 12h total · hard · line edit e2e")
+    });
+    app.send("q");
+    assert_eq!(app.wait_exit(), 0);
+
+    let backend = allot::client::local::LocalBackend::open(&home.path().join("demo.db")).unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let all = allot::domain::DateRange::new(
+        allot::domain::dates::parse_date("2000-01-01").unwrap(),
+        allot::domain::dates::parse_date("2100-01-01").unwrap(),
+    );
+    let stored = rt.block_on(backend.allocations(all)).unwrap();
+    let edited: Vec<_> = stored
+        .iter()
+        .filter(|a| a.notes == "line edit e2e")
+        .collect();
+    assert_eq!(edited.len(), 1, "{edited:?}");
+    assert_eq!(edited[0].amount, allot::domain::Amount::TotalMinutes(720));
+}

@@ -355,6 +355,7 @@ mod amounts {
     use allot::app::form::{Field, FormInput};
     use allot::app::{State, View, update};
     use allot::domain::edit::AmountUnit;
+    use crossterm::event::KeyCode;
 
     /// The new-allocation form from the Gantt, one day long, with `amount` in `unit`, submitted.
     fn submit(base: &State, unit: AmountUnit, amount: &str) -> (State, Vec<allot::app::Effect>) {
@@ -363,10 +364,10 @@ mod amounts {
         let type_into = |s: &mut State, field: Field, text: &str| {
             s.form.as_mut().expect("the form is open").focus = field;
             for _ in 0..30 {
-                update(s, Action::Form(FormInput::Backspace));
+                update(s, Action::Form(FormInput::key(KeyCode::Backspace)));
             }
             for c in text.chars() {
-                update(s, Action::Form(FormInput::Char(c)));
+                update(s, Action::Form(FormInput::key(KeyCode::Char(c))));
             }
         };
         type_into(&mut s, Field::Start, "2026-11-24");
@@ -426,6 +427,7 @@ mod typing {
     use allot::app::requests::PickInput;
     use allot::app::scheduled::FsInput;
     use allot::app::{State, ThemeKind, View, update};
+    use crossterm::event::KeyCode;
     use proptest::prelude::*;
     use proptest::test_runner::{Config, TestRunner};
 
@@ -503,38 +505,39 @@ mod typing {
 
     fn form_input(k: Key) -> FormInput {
         match k {
-            Key::Char(c) => FormInput::Char(c),
-            Key::Backspace => FormInput::Backspace,
+            Key::Char(c) => FormInput::key(KeyCode::Char(c)),
+            Key::Backspace => FormInput::key(KeyCode::Backspace),
             Key::Next => FormInput::Next,
             Key::Prev => FormInput::Prev,
-            Key::Left => FormInput::Left,
-            Key::Right => FormInput::Right,
+            Key::Left => FormInput::key(KeyCode::Left),
+            Key::Right => FormInput::key(KeyCode::Right),
             Key::Up => FormInput::Up,
             Key::Down => FormInput::Down,
-            Key::Toggle => FormInput::Toggle,
+            Key::Toggle => FormInput::key(KeyCode::Char(' ')),
             Key::Submit => FormInput::Submit,
         }
     }
 
     fn pick_input(k: Key) -> PickInput {
         match k {
-            Key::Char(c) => PickInput::Char(c),
-            Key::Backspace => PickInput::Backspace,
+            Key::Char(c) => PickInput::Edit(KeyCode::Char(c).into()),
+            Key::Backspace => PickInput::Edit(KeyCode::Backspace.into()),
             Key::Up | Key::Prev => PickInput::Up,
             Key::Down | Key::Next => PickInput::Down,
             Key::Left | Key::Right | Key::Toggle => PickInput::ToggleSoft,
             // Choosing would close the picker; the typing is what is under test.
-            Key::Submit => PickInput::Backspace,
+            Key::Submit => PickInput::Edit(KeyCode::Backspace.into()),
         }
     }
 
     fn fs_input(k: Key) -> FsInput {
         match k {
-            Key::Char(c) => FsInput::Char(c),
-            Key::Backspace => FsInput::Backspace,
+            Key::Char(' ') => FsInput::OtherDate,
+            Key::Char(c) => FsInput::Edit(KeyCode::Char(c).into()),
+            Key::Backspace => FsInput::Edit(KeyCode::Backspace.into()),
             Key::Next | Key::Prev | Key::Up | Key::Down => FsInput::CycleWhen,
             Key::Left | Key::Right | Key::Toggle => FsInput::ToggleHard,
-            Key::Submit => FsInput::Backspace,
+            Key::Submit => FsInput::Edit(KeyCode::Backspace.into()),
         }
     }
 
@@ -597,8 +600,8 @@ mod typing {
             Target::Picker => Action::Pick(pick_input(key)),
             Target::FromScheduled => Action::FromScheduled(fs_input(key)),
             Target::Filter => match key {
-                Key::Char(c) => Action::FilterInput(c),
-                Key::Backspace => Action::FilterBackspace,
+                Key::Char(c) => Action::FilterEdit(KeyCode::Char(c).into()),
+                Key::Backspace => Action::FilterEdit(KeyCode::Backspace.into()),
                 _ => return,
             },
         };
@@ -675,10 +678,10 @@ mod typing {
             update(&mut s, Action::Form(FormInput::Next));
         }
         for _ in 0..20 {
-            update(&mut s, Action::Form(FormInput::Backspace));
+            update(&mut s, Action::Form(FormInput::key(KeyCode::Backspace)));
         }
         for c in "+日".chars() {
-            update(&mut s, Action::Form(FormInput::Char(c)));
+            update(&mut s, Action::Form(FormInput::key(KeyCode::Char(c))));
         }
         update(&mut s, Action::Form(FormInput::Submit));
         let form = s.form.clone().expect("still open");
@@ -693,10 +696,16 @@ mod typing {
             update(&mut s, Action::RequestForm(FormInput::Next));
         }
         for _ in 0..20 {
-            update(&mut s, Action::RequestForm(FormInput::Backspace));
+            update(
+                &mut s,
+                Action::RequestForm(FormInput::key(KeyCode::Backspace)),
+            );
         }
         for c in "+2ä".chars() {
-            update(&mut s, Action::RequestForm(FormInput::Char(c)));
+            update(
+                &mut s,
+                Action::RequestForm(FormInput::key(KeyCode::Char(c))),
+            );
         }
         update(&mut s, Action::RequestForm(FormInput::Submit));
         let form = s.request_form.clone().expect("still open");

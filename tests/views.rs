@@ -5,6 +5,7 @@ mod common;
 
 use allot::app::{Action, ThemeKind, View};
 use common::demo::{DemoApp, demo_state, draw, with};
+use crossterm::event::KeyCode;
 use proptest::prelude::*;
 use std::sync::OnceLock;
 
@@ -162,7 +163,11 @@ fn gantt_by_project_120x40() {
 #[test]
 fn resources_filtered_and_sorted_80x24() {
     let mut actions = vec![Action::ShowView(View::Resources), Action::FilterStart];
-    actions.extend("engineer".chars().map(Action::FilterInput));
+    actions.extend(
+        "engineer"
+            .chars()
+            .map(|c| Action::FilterEdit(KeyCode::Char(c).into())),
+    );
     actions.extend([
         Action::FilterAccept,
         Action::CycleSort,
@@ -321,4 +326,102 @@ fn months_not_yet_loaded_are_marked_unknown_never_free() {
             bucket.start
         );
     }
+}
+
+/// The screen, then where the terminal cursor is and every run of reversed cells (a
+/// selection under NO_COLOR), which the text alone does not show.
+fn screen_with_cursor(state: &allot::app::State, w: u16, h: u16) -> String {
+    use ratatui::backend::Backend;
+    use ratatui::style::Modifier;
+    let mut terminal = draw(state, w, h);
+    let backend = terminal.backend_mut();
+    let cursor = backend.get_cursor_position().unwrap();
+    let mut out = format!(
+        "{}\ncursor: {}\n",
+        backend,
+        if backend.cursor_visible() {
+            format!("column {}, row {}", cursor.x, cursor.y)
+        } else {
+            "hidden".into()
+        }
+    );
+    let buf = backend.buffer();
+    for y in 0..h {
+        let mut run: Option<(u16, String)> = None;
+        for x in 0..=w {
+            let cell = (x < w).then(|| &buf[(x, y)]);
+            match (
+                cell.filter(|c| c.modifier.contains(Modifier::REVERSED)),
+                &mut run,
+            ) {
+                (Some(c), Some((_, text))) => text.push_str(c.symbol()),
+                (Some(c), None) => run = Some((x, c.symbol().to_string())),
+                (None, Some((from, text))) => {
+                    out.push_str(&format!(
+                        "reversed: row {y}, from column {from}: {text:?}\n"
+                    ));
+                    run = None;
+                }
+                (None, None) => {}
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_edit_form_shows_the_cursor_and_the_selection_80x24_mono() {
+    use allot::app::form::{AllocForm, FormInput};
+    let mut state = with(
+        demo_state(ThemeKind::Mono),
+        80,
+        24,
+        &[Action::ShowView(View::Gantt)],
+    );
+    let a = state
+        .ws
+        .allocations
+        .values()
+        .find(|a| !a.read_only && a.notes.is_empty())
+        .expect("an editable allocation without notes")
+        .clone();
+    state.form = Some(AllocForm::edit(&state, &a));
+    // Opened: the amount is selected, the cursor after it.
+    insta::assert_snapshot!(
+        "edit_form_amount_selected_80x24_mono",
+        screen_with_cursor(&state, 80, 24)
+    );
+    // Notes typed with a name and CJK, then two characters back: the cursor between them,
+    // nothing selected.
+    let mut keys = vec![FormInput::Next; 3];
+    keys.extend("Zoë 東京".chars().map(|c| FormInput::key(KeyCode::Char(c))));
+    keys.extend([FormInput::key(KeyCode::Left), FormInput::key(KeyCode::Left)]);
+    let state = with(
+        state,
+        80,
+        24,
+        &keys.into_iter().map(Action::Form).collect::<Vec<_>>(),
+    );
+    insta::assert_snapshot!(
+        "edit_form_notes_cursor_80x24_mono",
+        screen_with_cursor(&state, 80, 24)
+    );
+}
+
+#[test]
+fn the_filter_shows_the_cursor_80x24() {
+    let state = with(
+        demo(),
+        80,
+        24,
+        &[
+            Action::ShowView(View::Resources),
+            Action::FilterStart,
+            Action::FilterEdit(KeyCode::Char('a').into()),
+            Action::FilterEdit(KeyCode::Char('n').into()),
+            Action::FilterEdit(KeyCode::Home.into()),
+        ],
+    );
+    let screen = screen_with_cursor(&state, 80, 24);
+    assert!(screen.contains("cursor: column 1, row 1"), "{screen}");
 }

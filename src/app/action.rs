@@ -51,10 +51,9 @@ pub enum Action {
     /// Ctrl-u / Ctrl-d.
     HalfPageUp,
     HalfPageDown,
-    /// `/` starts typing a filter; characters and Backspace edit it; Enter keeps it.
+    /// `/` starts typing a filter; the line editor's keys edit it; Enter keeps it.
     FilterStart,
-    FilterInput(char),
-    FilterBackspace,
+    FilterEdit(crossterm::event::KeyEvent),
     FilterAccept,
     /// `s` / `S`: next sort column / reverse.
     CycleSort,

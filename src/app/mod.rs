@@ -6,6 +6,7 @@ pub mod edit;
 pub mod form;
 pub mod gantt;
 pub mod geometry;
+pub mod line;
 pub mod messages;
 pub mod offer;
 pub mod quick;

@@ -1,11 +1,13 @@
 //! `N`: a new staffing request, for an existing resource or for a role on a project (which
 //! creates an unnamed resource), with approvers, dates and a percentage.
 
+use super::form::choice_key;
+use super::line::{self, LineInput};
 use super::state::State;
-use crate::client::sanitize::typable;
 use crate::client::{NewRequest, RequestTarget};
 use crate::domain::edit::{MAX_PERCENT, parse_date_input};
 use crate::domain::{DateRange, Id, Workspace};
+use crossterm::event::{KeyCode, KeyEvent};
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 use std::collections::BTreeMap;
@@ -13,7 +15,7 @@ use std::collections::BTreeMap;
 /// A fuzzy list to choose one or several things from.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Choice {
-    pub query: String,
+    pub query: LineInput,
     all: Vec<(Id, String)>,
     /// Indexes into the full list that match the query.
     pub options: Vec<(Id, String)>,
@@ -50,6 +52,16 @@ impl Choice {
             })
             .cloned()
             .collect();
+    }
+
+    /// A key for the search text; the matches follow it. True when the key was an editing key.
+    pub(crate) fn edit(&mut self, k: KeyEvent) -> bool {
+        let before = self.query.value().to_string();
+        let used = line::edit(&mut self.query, k);
+        if self.query.value() != before {
+            self.refilter();
+        }
+        used
     }
 
     pub fn label_of(&self, id: &Id) -> String {
@@ -133,12 +145,12 @@ pub struct RequestForm {
     pub new_role: bool,
     pub resource: Choice,
     pub project: Choice,
-    pub role: String,
+    pub role: LineInput,
     pub approvers: Choice,
-    pub start: String,
-    pub end: String,
-    pub percent: String,
-    pub notes: String,
+    pub start: LineInput,
+    pub end: LineInput,
+    pub percent: LineInput,
+    pub notes: LineInput,
     pub focus: RqField,
     pub errors: BTreeMap<RqField, String>,
 }
@@ -167,14 +179,15 @@ impl RequestForm {
             new_role: true,
             resource: Choice::new(resources),
             project: Choice::new(projects),
-            role: String::new(),
+            role: LineInput::default(),
             approvers: Choice::new(people),
-            start: monday.format("%Y-%m-%d").to_string(),
+            start: monday.format("%Y-%m-%d").to_string().into(),
             end: crate::domain::dates::add_days(monday, 27)
                 .format("%Y-%m-%d")
-                .to_string(),
+                .to_string()
+                .into(),
             percent: "100".into(),
-            notes: String::new(),
+            notes: LineInput::default(),
             focus: RqField::Project,
             errors: BTreeMap::new(),
         }
@@ -216,7 +229,19 @@ impl RequestForm {
         }
     }
 
-    fn text_mut(&mut self) -> Option<&mut String> {
+    /// A field's text, where it is a text field.
+    pub fn text(&self, field: RqField) -> Option<&LineInput> {
+        match field {
+            RqField::Role => Some(&self.role),
+            RqField::Start => Some(&self.start),
+            RqField::End => Some(&self.end),
+            RqField::Percent => Some(&self.percent),
+            RqField::Notes => Some(&self.notes),
+            _ => None,
+        }
+    }
+
+    fn text_mut(&mut self) -> Option<&mut LineInput> {
         match self.focus {
             RqField::Role => Some(&mut self.role),
             RqField::Start => Some(&mut self.start),
@@ -239,7 +264,39 @@ impl RequestForm {
         }
         let fields = self.fields();
         let i = fields.iter().position(|f| *f == self.focus).unwrap_or(0) as i64;
-        self.focus = fields[(i + by).rem_euclid(fields.len() as i64) as usize];
+        self.set_focus(fields[(i + by).rem_euclid(fields.len() as i64) as usize]);
+    }
+
+    /// Moves the focus to `field`, selecting the text it holds.
+    fn set_focus(&mut self, field: RqField) {
+        self.focus = field;
+        if let Some(t) = self.text_mut() {
+            t.focus();
+        }
+    }
+
+    /// A key for the focused field: For reads ←/→/Space, a chooser Space (picks) or its search
+    /// text, a text field edits.
+    fn field_key(&mut self, k: KeyEvent) {
+        let several = self.focus == RqField::Approvers;
+        match (self.focus, choice_key(&k)) {
+            (RqField::Target, Some(KeyCode::Left | KeyCode::Right | KeyCode::Char(' '))) => {
+                self.new_role = !self.new_role
+            }
+            (RqField::Target, _) => {}
+            (_, Some(KeyCode::Char(' '))) if self.choice_mut().is_some() => {
+                if let Some(c) = self.choice_mut() {
+                    c.take_highlighted(several)
+                }
+            }
+            _ => {
+                if let Some(c) = self.choice_mut() {
+                    c.edit(k);
+                } else if let Some(t) = self.text_mut() {
+                    line::edit(t, k);
+                }
+            }
+        }
     }
 }
 
@@ -272,35 +329,7 @@ pub fn input(state: &mut State, key: super::form::FormInput) -> RqOutcome {
                 };
             }
         }
-        K::Left | K::Right | K::Toggle if form.focus == RqField::Target => {
-            form.new_role = !form.new_role;
-        }
-        K::Toggle => {
-            let several = form.focus == RqField::Approvers;
-            if let Some(c) = form.choice_mut() {
-                c.take_highlighted(several);
-            } else if let Some(t) = form.text_mut() {
-                t.push(' ');
-            }
-        }
-        K::Left | K::Right => {}
-        K::Char(c) if !typable(c) => {}
-        K::Char(c) => {
-            if let Some(ch) = form.choice_mut() {
-                ch.query.push(c);
-                ch.refilter();
-            } else if let Some(t) = form.text_mut() {
-                t.push(c);
-            }
-        }
-        K::Backspace => {
-            if let Some(ch) = form.choice_mut() {
-                ch.query.pop();
-                ch.refilter();
-            } else if let Some(t) = form.text_mut() {
-                t.pop();
-            }
-        }
+        K::Key(k) => form.field_key(k),
         K::Submit => {
             let focus = form.focus;
             form.move_focus(0);
@@ -311,7 +340,7 @@ pub fn input(state: &mut State, key: super::form::FormInput) -> RqOutcome {
                     return RqOutcome::Submit(new);
                 }
                 Err(errors) => {
-                    form.focus = *errors.keys().next().unwrap_or(&form.focus);
+                    form.set_focus(*errors.keys().next().unwrap_or(&form.focus));
                     form.errors = errors;
                     state.request_form = Some(form);
                     return RqOutcome::Stay;

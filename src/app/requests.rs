@@ -4,7 +4,6 @@
 
 use super::action::Effect;
 use super::state::{Confirm, OnYes, State, View};
-use crate::client::sanitize::typable;
 use crate::client::{BackendError, Resolution};
 use crate::domain::dates::{add_days, week_start};
 use crate::domain::impact::{approval_hardens, impact_span};
@@ -105,7 +104,7 @@ pub struct RequestsView {
 #[derive(Clone, Debug, PartialEq)]
 pub struct PersonPick {
     pub purpose: PickPurpose,
-    pub query: String,
+    pub query: super::line::LineInput,
     /// People in rank order (candidates by free capacity; approvers by name), filtered by query.
     pub options: Vec<Id>,
     ranked: Vec<Id>,
@@ -128,8 +127,8 @@ pub enum PickPurpose {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PickInput {
-    Char(char),
-    Backspace,
+    /// A line-editor key for the search text.
+    Edit(crossterm::event::KeyEvent),
     Up,
     Down,
     /// Tab: hard ↔ soft when approving.
@@ -404,7 +403,7 @@ fn next_approval(
                     decided,
                     soft,
                 },
-                query: String::new(),
+                query: Default::default(),
                 options: ranked.clone(),
                 ranked,
                 highlight: 0,
@@ -515,7 +514,7 @@ pub fn start_reassign(state: &mut State) {
         purpose: PickPurpose::Reassign {
             request: id.clone(),
         },
-        query: String::new(),
+        query: Default::default(),
         options: ranked.clone(),
         ranked,
         highlight: 0,
@@ -531,14 +530,10 @@ pub fn pick_input(state: &mut State, key: PickInput) {
             state.say("Cancelled: nothing was changed");
             return;
         }
-        PickInput::Char(c) if !typable(c) => {}
-        PickInput::Char(c) => {
-            pick.query.push(c);
-            refilter(&state.ws, &mut pick);
-        }
-        PickInput::Backspace => {
-            pick.query.pop();
-            refilter(&state.ws, &mut pick);
+        PickInput::Edit(k) => {
+            if super::line::edit(&mut pick.query, k) {
+                refilter(&state.ws, &mut pick);
+            }
         }
         PickInput::Up => pick.highlight = pick.highlight.saturating_sub(1),
         PickInput::Down => {

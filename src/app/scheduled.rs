@@ -4,6 +4,7 @@
 
 use super::edit::LocalChange;
 use super::gantt::GanttRow;
+use super::line::{self, LineInput};
 use super::state::{ListRow, State, View};
 use crate::domain::dates::{parse_date, week_start};
 use crate::domain::staffing::{When, allocations_from_scheduled};
@@ -61,8 +62,10 @@ pub struct FromScheduled {
     pub resources: Vec<Id>,
     /// 0 any time, 1 after, 2 before, 3 between.
     pub when: u8,
-    pub from: String,
-    pub to: String,
+    pub from: LineInput,
+    pub to: LineInput,
+    /// Typing goes into `to` (between two dates, after Space).
+    pub on_to: bool,
     pub hard: bool,
     pub error: Option<String>,
 }
@@ -155,10 +158,17 @@ pub fn open(state: &mut State) {
     state.from_scheduled = Some(FromScheduled {
         resources,
         when: 1,
-        from: monday.format("%Y-%m-%d").to_string(),
+        // Selected: a date typed replaces it.
+        from: {
+            let mut from = LineInput::from(monday.format("%Y-%m-%d").to_string());
+            from.focus();
+            from
+        },
         to: crate::domain::dates::add_days(monday, 83)
             .format("%Y-%m-%d")
-            .to_string(),
+            .to_string()
+            .into(),
+        on_to: false,
         hard: !any_unnamed,
         error: None,
     });
@@ -170,9 +180,10 @@ pub enum FsInput {
     CycleWhen,
     /// Space: hard ↔ soft.
     ToggleHard,
-    /// Typing edits the first date (and, after a space, the second).
-    Char(char),
-    Backspace,
+    /// Space between two dates: type the other one.
+    OtherDate,
+    /// A line-editor key for the date being typed.
+    Edit(crossterm::event::KeyEvent),
     Apply,
     Cancel,
 }
@@ -198,7 +209,13 @@ pub fn input(state: &mut State, key: FsInput) -> FsOutcome {
             state.say("Cancelled: nothing was changed");
             return FsOutcome::Stay;
         }
-        FsInput::CycleWhen => f.when = (f.when + 1) % 4,
+        FsInput::CycleWhen => {
+            f.when = (f.when + 1) % 4;
+            if f.when != 3 && f.on_to {
+                f.on_to = false;
+                f.from.focus();
+            }
+        }
         FsInput::ToggleHard => {
             let unnamed = f
                 .resources
@@ -212,28 +229,17 @@ pub fn input(state: &mut State, key: FsInput) -> FsOutcome {
                 f.hard = !f.hard;
             }
         }
-        FsInput::Char(' ') if f.when % 4 == 3 => f.to.clear(),
-        FsInput::Char(c) => {
-            // A full date is replaced by typing, not appended to.
-            let between = f.when % 4 == 3;
-            let full = |t: &str| t.chars().count() >= 10;
-            if between && full(&f.from) && !full(&f.to) {
-                f.to.push(c);
-            } else if full(&f.from) {
-                f.from = c.to_string();
-                if between {
-                    f.to.clear();
-                }
+        FsInput::OtherDate if f.when % 4 == 3 => {
+            f.on_to = !f.on_to;
+            if f.on_to {
+                f.to.focus()
             } else {
-                f.from.push(c);
+                f.from.focus()
             }
         }
-        FsInput::Backspace => {
-            if f.when % 4 == 3 && !f.to.is_empty() {
-                f.to.pop();
-            } else {
-                f.from.pop();
-            }
+        FsInput::OtherDate => {}
+        FsInput::Edit(k) => {
+            line::edit(if f.on_to { &mut f.to } else { &mut f.from }, k);
         }
         FsInput::Apply if state.backend.makes_allocations_from_scheduled() => match f.when() {
             Err(e) => f.error = Some(format!("Date: {e}")),

@@ -4,12 +4,13 @@
 
 use super::action::Effect;
 use super::edit::LocalChange;
-use super::form::FormInput;
+use super::form::{FormInput, choice_key};
+use super::line::{self, LineInput};
 use super::request_form::Choice;
 use super::state::{Confirm, ListRow, OnYes, State, View};
-use crate::client::sanitize::typable;
 use crate::domain::staffing::{check_delete, primary_role};
 use crate::domain::{Allocation, Id, Resource, RowKey, Workspace};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::BTreeMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -43,8 +44,8 @@ pub struct ResourceForm {
     pub person: Choice,
     /// People marked in the list, added together (the person field is then hidden).
     pub bulk: Vec<Id>,
-    pub role: String,
-    pub label: String,
+    pub role: LineInput,
+    pub label: LineInput,
     pub make_hard: bool,
     pub focus: ResField,
     pub errors: BTreeMap<ResField, String>,
@@ -136,8 +137,8 @@ pub fn open_new(state: &mut State) {
         project: projects_choice(ws),
         person,
         bulk,
-        role: String::new(),
-        label: String::new(),
+        role: LineInput::default(),
+        label: LineInput::default(),
         make_hard: true,
         focus: ResField::Project,
         errors: BTreeMap::new(),
@@ -160,8 +161,8 @@ pub fn open_edit(state: &mut State) {
         project: projects_choice(&state.ws),
         person,
         bulk: Vec::new(),
-        role: r.role.clone(),
-        label: r.label.clone(),
+        role: r.role.as_str().into(),
+        label: r.label.as_str().into(),
         make_hard: true,
         focus: ResField::Person,
         errors: BTreeMap::new(),
@@ -261,6 +262,50 @@ pub fn delete(state: &mut State, id: &Id) -> Vec<Effect> {
     super::quick::after_edit(state, label, changes)
 }
 
+impl ResourceForm {
+    /// Moves the focus to `field`, selecting the text it holds.
+    fn set_focus(&mut self, field: ResField) {
+        self.focus = field;
+        match field {
+            ResField::Role => self.role.focus(),
+            ResField::Label => self.label.focus(),
+            _ => {}
+        }
+    }
+
+    /// A key for the focused field: a chooser's search text (Backspace on an empty one clears
+    /// the choice: nobody, an unnamed resource), a text field's editor, ←/→/Space on a toggle.
+    fn field_key(&mut self, k: KeyEvent) {
+        match self.focus {
+            ResField::Project | ResField::Person => {
+                let ch = if self.focus == ResField::Project {
+                    &mut self.project
+                } else {
+                    &mut self.person
+                };
+                let backspace = k.code == KeyCode::Backspace && k.modifiers == KeyModifiers::NONE;
+                if backspace && ch.query.is_empty() {
+                    ch.chosen.clear();
+                    ch.refilter();
+                } else {
+                    ch.edit(k);
+                }
+            }
+            ResField::Role => {
+                line::edit(&mut self.role, k);
+            }
+            ResField::Label => {
+                line::edit(&mut self.label, k);
+            }
+            ResField::Hard => {
+                if let Some(KeyCode::Left | KeyCode::Right | KeyCode::Char(' ')) = choice_key(&k) {
+                    self.make_hard = !self.make_hard
+                }
+            }
+        }
+    }
+}
+
 pub enum ResOutcome {
     Stay,
     Cancel,
@@ -296,13 +341,13 @@ pub fn input(state: &mut State, key: FormInput) -> ResOutcome {
             leave(&mut form);
             let by = if key == K::Next { 1 } else { -1 };
             let fields = form.fields();
-            form.focus = fields[(at + by).rem_euclid(fields.len() as i64) as usize];
+            form.set_focus(fields[(at + by).rem_euclid(fields.len() as i64) as usize]);
         }
         K::Up | K::Down if !choice_focused => {
             leave(&mut form);
             let by = if key == K::Down { 1 } else { -1 };
             let fields = form.fields();
-            form.focus = fields[(at + by).rem_euclid(fields.len() as i64) as usize];
+            form.set_focus(fields[(at + by).rem_euclid(fields.len() as i64) as usize]);
         }
         K::Up | K::Down => {
             let c = if form.focus == ResField::Project {
@@ -317,49 +362,7 @@ pub fn input(state: &mut State, key: FormInput) -> ResOutcome {
                 c.highlight.saturating_sub(1)
             };
         }
-        K::Toggle if form.focus == ResField::Hard => form.make_hard = !form.make_hard,
-        K::Left | K::Right if form.focus == ResField::Hard => form.make_hard = !form.make_hard,
-        K::Left | K::Right => {}
-        K::Char(c) if !typable(c) => {}
-        K::Toggle | K::Char(_) | K::Backspace => {
-            let c = match key {
-                K::Char(c) => Some(c),
-                K::Toggle => Some(' '),
-                _ => None,
-            };
-            match form.focus {
-                ResField::Project | ResField::Person => {
-                    let ch = if form.focus == ResField::Project {
-                        &mut form.project
-                    } else {
-                        &mut form.person
-                    };
-                    match c {
-                        Some(c) => ch.query.push(c),
-                        // Backspace on an empty search clears the choice: nobody (unnamed).
-                        None if ch.query.is_empty() => ch.chosen.clear(),
-                        None => {
-                            ch.query.pop();
-                        }
-                    }
-                    ch.refilter();
-                }
-                ResField::Role | ResField::Label => {
-                    let t = if form.focus == ResField::Role {
-                        &mut form.role
-                    } else {
-                        &mut form.label
-                    };
-                    match c {
-                        Some(c) => t.push(c),
-                        None => {
-                            t.pop();
-                        }
-                    }
-                }
-                ResField::Hard => {}
-            }
-        }
+        K::Key(k) => form.field_key(k),
         K::Submit => {
             leave(&mut form);
             return match validate(state, &form) {
@@ -372,7 +375,7 @@ pub fn input(state: &mut State, key: FormInput) -> ResOutcome {
                     ResOutcome::Stay
                 }
                 Err(errors) => {
-                    form.focus = *errors.keys().next().unwrap_or(&form.focus);
+                    form.set_focus(*errors.keys().next().unwrap_or(&form.focus));
                     form.errors = errors;
                     state.resource_form = Some(form);
                     ResOutcome::Stay

@@ -88,7 +88,7 @@ impl SortBy {
 pub struct ResourcesView {
     /// Index into `visible`.
     pub selected: usize,
-    pub filter: String,
+    pub filter: crate::app::line::LineInput,
     /// Typing goes into the filter.
     pub editing: bool,
     pub sort: SortBy,
@@ -119,7 +119,7 @@ impl Default for ResourcesView {
     fn default() -> Self {
         ResourcesView {
             selected: 0,
-            filter: String::new(),
+            filter: Default::default(),
             editing: false,
             sort: SortBy::Name,
             descending: false,

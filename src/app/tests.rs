@@ -10,6 +10,7 @@ use crate::domain::{
     RowKey, WeeklyCapacity,
 };
 use chrono::{NaiveDate, TimeZone, Utc};
+use crossterm::event::KeyCode;
 
 fn d(s: &str) -> NaiveDate {
     parse_date(s).unwrap()
@@ -358,14 +359,14 @@ fn the_filter_narrows_rows_fuzzily_and_keeps_the_selection() {
     update(&mut s, Action::FilterStart);
     assert!(s.resources.editing);
     for c in "zd".chars() {
-        update(&mut s, Action::FilterInput(c));
+        update(&mut s, Action::FilterEdit(KeyCode::Char(c).into()));
     }
     assert_eq!(s.resources.visible, vec![RowKey::Person(Id::new("1"))]);
     assert_eq!(s.selected_resource(), Some(&RowKey::Person(Id::new("1"))));
-    update(&mut s, Action::FilterBackspace);
-    update(&mut s, Action::FilterBackspace);
+    update(&mut s, Action::FilterEdit(KeyCode::Backspace.into()));
+    update(&mut s, Action::FilterEdit(KeyCode::Backspace.into()));
     for c in "design".chars() {
-        update(&mut s, Action::FilterInput(c));
+        update(&mut s, Action::FilterEdit(KeyCode::Char(c).into()));
     }
     assert_eq!(
         s.resources.visible,
@@ -390,7 +391,7 @@ fn a_project_name_matches_its_people() {
     let mut s = loaded();
     update(&mut s, Action::FilterStart);
     for c in "apollo".chars() {
-        update(&mut s, Action::FilterInput(c));
+        update(&mut s, Action::FilterEdit(KeyCode::Char(c).into()));
     }
     assert_eq!(
         s.resources.visible,
@@ -461,7 +462,7 @@ fn filter_words_can_name_the_field_they_match() {
         update(s, Action::Back);
         update(s, Action::FilterStart);
         for c in text.chars() {
-            update(s, Action::FilterInput(c));
+            update(s, Action::FilterEdit(KeyCode::Char(c).into()));
         }
         s.resources.visible.clone()
     };
@@ -946,9 +947,9 @@ fn the_form_creates_an_allocation_and_learns_its_real_id() {
     assert_eq!(form.start, "2026-11-23");
     assert_eq!(form.end, "2026-11-29");
     for _ in 0..form.amount.len() {
-        update(&mut s, Action::Form(FormInput::Backspace));
+        update(&mut s, Action::Form(FormInput::key(KeyCode::Backspace)));
     }
-    update(&mut s, Action::Form(FormInput::Char('8')));
+    update(&mut s, Action::Form(FormInput::key(KeyCode::Char('8'))));
     let (seq, changes) = only_apply(&update(&mut s, Action::Form(FormInput::Submit)));
     assert!(s.form.is_none());
     let Change::Create(n) = &changes[0] else {
@@ -997,10 +998,10 @@ fn the_form_refuses_bad_input_naming_the_field_and_sends_nothing() {
     let type_into = |s: &mut State, field: Field, text: &str| {
         s.form.as_mut().unwrap().focus = field;
         for _ in 0..40 {
-            update(s, Action::Form(FormInput::Backspace));
+            update(s, Action::Form(FormInput::key(KeyCode::Backspace)));
         }
         for c in text.chars() {
-            update(s, Action::Form(FormInput::Char(c)));
+            update(s, Action::Form(FormInput::key(KeyCode::Char(c))));
         }
     };
     type_into(&mut s, Field::End, "2026-11-20");
@@ -1035,7 +1036,7 @@ fn unnamed_resources_are_soft_only_and_read_only_bars_cannot_change() {
         "an unnamed resource starts soft"
     );
     s.form.as_mut().unwrap().focus = Field::Kind;
-    update(&mut s, Action::Form(FormInput::Toggle));
+    update(&mut s, Action::Form(FormInput::key(KeyCode::Char(' '))));
     update(&mut s, Action::Form(FormInput::Submit));
     let errors = s.form.clone().unwrap().errors;
     assert!(
@@ -1527,7 +1528,10 @@ fn approving_an_unnamed_request_picks_a_person_confirms_and_names_the_resource()
     assert_eq!(pick.options.len(), 2, "everyone is a candidate");
     // Type to find Amy.
     for c in "amy".chars() {
-        update(&mut s, Action::Pick(PickInput::Char(c)));
+        update(
+            &mut s,
+            Action::Pick(PickInput::Edit(KeyCode::Char(c).into())),
+        );
     }
     assert_eq!(s.pick.as_ref().unwrap().options, vec![Id::new("2")]);
     update(&mut s, Action::Pick(PickInput::ToggleSoft));
@@ -1697,7 +1701,10 @@ fn reassigning_picks_an_approver_and_the_request_leaves_my_queue() {
     let mut s = queue_view();
     update(&mut s, Action::Reassign);
     for c in "amy".chars() {
-        update(&mut s, Action::Pick(PickInput::Char(c)));
+        update(
+            &mut s,
+            Action::Pick(PickInput::Edit(KeyCode::Char(c).into())),
+        );
     }
     update(&mut s, Action::Pick(PickInput::Choose));
     assert_eq!(
@@ -1748,7 +1755,7 @@ fn a_new_request_for_a_role_is_sent_and_a_refusal_gives_the_form_back() {
     update(&mut s, Action::NewRequest);
     let typed = |s: &mut State, text: &str| {
         for c in text.chars() {
-            update(s, Action::RequestForm(FormInput::Char(c)));
+            update(s, Action::RequestForm(FormInput::key(KeyCode::Char(c))));
         }
     };
     assert_eq!(s.request_form.as_ref().unwrap().focus, RqField::Project);
@@ -1766,7 +1773,10 @@ fn a_new_request_for_a_role_is_sent_and_a_refusal_gives_the_form_back() {
     typed(&mut s, "QA Engineer");
     update(&mut s, Action::RequestForm(FormInput::Next));
     typed(&mut s, "amy");
-    update(&mut s, Action::RequestForm(FormInput::Toggle));
+    update(
+        &mut s,
+        Action::RequestForm(FormInput::key(KeyCode::Char(' '))),
+    );
     let effects = update(&mut s, Action::RequestForm(FormInput::Submit));
     let new = NewRequest {
         target: RequestTarget::NewUnnamed {
@@ -1842,7 +1852,7 @@ fn res_view() -> State {
 
 fn res_type(s: &mut State, text: &str) {
     for c in text.chars() {
-        update(s, Action::ResourceForm(FormInput::Char(c)));
+        update(s, Action::ResourceForm(FormInput::key(KeyCode::Char(c))));
     }
 }
 
@@ -1917,7 +1927,10 @@ fn staffing_rules_are_refused_in_the_form_naming_the_field() {
     assert_eq!(e, "zed Last already is a Engineer on this project");
     // Nobody chosen: an unnamed resource needs a role.
     s.resource_form.as_mut().unwrap().focus = ResField::Person;
-    update(&mut s, Action::ResourceForm(FormInput::Backspace));
+    update(
+        &mut s,
+        Action::ResourceForm(FormInput::key(KeyCode::Backspace)),
+    );
     assert!(s.resource_form.as_ref().unwrap().person.chosen.is_empty());
     update(&mut s, Action::ResourceForm(FormInput::Submit));
     assert_eq!(
@@ -2381,7 +2394,7 @@ fn on_ruddr_every_allocation_is_booked() {
     let form = s.form.as_mut().expect("the form");
     form.focus = super::form::Field::Kind;
     let hard = form.hard;
-    update(&mut s, Action::Form(FormInput::Toggle));
+    update(&mut s, Action::Form(FormInput::key(KeyCode::Char(' '))));
     assert_eq!(
         s.form.as_ref().unwrap().hard,
         hard,
@@ -2405,4 +2418,133 @@ fn moving_a_bar_past_the_last_supported_day_is_refused_by_name_and_sends_nothing
             && e.contains("could not move"),
         "{e}"
     );
+}
+
+#[test]
+fn typing_into_a_prefilled_field_replaces_it() {
+    let mut s = on_bar();
+    update(&mut s, Action::EditAllocation);
+    let form = s.form.as_ref().unwrap();
+    assert_eq!((form.focus, form.amount.value()), (Field::Amount, "35"));
+    assert!(form.amount.is_selected());
+    let end = format!("{}", a1(&s).range.end.format("%Y-%m-%d"));
+    let new_end = format!("{}8", &end[..9]);
+    for c in "12".chars() {
+        update(&mut s, Action::Form(FormInput::key(KeyCode::Char(c))));
+    }
+    assert_eq!(s.form.as_ref().unwrap().amount, "12", "not 3512");
+    // A move keeps the text and types after it.
+    update(&mut s, Action::Form(FormInput::Prev));
+    update(&mut s, Action::Form(FormInput::key(KeyCode::End)));
+    update(&mut s, Action::Form(FormInput::key(KeyCode::Backspace)));
+    update(&mut s, Action::Form(FormInput::key(KeyCode::Char('8'))));
+    assert_eq!(s.form.as_ref().unwrap().end, new_end.as_str());
+    let (_, changes) = only_apply(&update(&mut s, Action::Form(FormInput::Submit)));
+    match &changes[..] {
+        [Change::Update(to)] => {
+            assert_eq!(to.amount, Amount::TotalMinutes(720));
+            assert_eq!(to.range.end, d(&new_end));
+        }
+        other => panic!("{other:?}"),
+    }
+
+    // The request form's prefilled percentage too.
+    let mut s = loaded();
+    update(&mut s, Action::NewRequest);
+    let percent_at = s.request_form.as_ref().unwrap().fields().len() - 2;
+    let at = |s: &State| {
+        let f = s.request_form.as_ref().unwrap();
+        f.fields().iter().position(|x| *x == f.focus).unwrap()
+    };
+    while at(&s) != percent_at {
+        update(&mut s, Action::RequestForm(FormInput::Next));
+    }
+    for c in "50".chars() {
+        update(
+            &mut s,
+            Action::RequestForm(FormInput::key(KeyCode::Char(c))),
+        );
+    }
+    assert_eq!(s.request_form.as_ref().unwrap().percent, "50", "not 10050");
+}
+
+#[test]
+fn ctrl_u_in_the_filter_clears_it() {
+    use crossterm::event::{KeyEvent, KeyModifiers};
+    let mut s = loaded();
+    sizes(&mut s);
+    update(&mut s, Action::FilterStart);
+    for c in "zd".chars() {
+        update(&mut s, Action::FilterEdit(KeyCode::Char(c).into()));
+    }
+    assert_eq!(s.resources.visible.len(), 1);
+    let ctrl_u = KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    assert_eq!(
+        crate::ui::keymap::action_for(&s, ctrl_u),
+        Some(Action::FilterEdit(ctrl_u)),
+        "the filter's, not half a page up"
+    );
+    update(&mut s, Action::FilterEdit(ctrl_u));
+    assert_eq!(s.resources.filter, "");
+    assert!(s.resources.editing, "still typing");
+    assert_eq!(s.resources.visible.len(), 3, "every row again");
+    // Out of the filter, Ctrl-u pages again.
+    for c in "zd".chars() {
+        update(&mut s, Action::FilterEdit(KeyCode::Char(c).into()));
+    }
+    update(&mut s, Action::FilterAccept);
+    assert_eq!(
+        crate::ui::keymap::action_for(&s, ctrl_u),
+        Some(Action::HalfPageUp)
+    );
+    // `/` again selects the filter there: typing replaces it.
+    update(&mut s, Action::FilterStart);
+    update(&mut s, Action::FilterEdit(KeyCode::Char('a').into()));
+    assert_eq!(s.resources.filter, "a", "not zda");
+}
+
+#[test]
+fn the_scheduled_hours_dates_edit_like_any_text_field() {
+    use super::scheduled::FsInput;
+    use crossterm::event::{KeyEvent, KeyModifiers};
+    let mut s = res_view();
+    update(&mut s, Action::Down);
+    update(&mut s, Action::AllocateFromScheduled);
+    let key = |s: &mut State, k: FsInput| update(s, Action::FromScheduled(k));
+    let typed = |s: &mut State, text: &str| {
+        for c in text.chars() {
+            update(
+                s,
+                Action::FromScheduled(FsInput::Edit(KeyCode::Char(c).into())),
+            );
+        }
+    };
+    // The prefilled date is selected: typing replaces it.
+    typed(&mut s, "2026-12-01");
+    assert_eq!(s.from_scheduled.as_ref().unwrap().from, "2026-12-01");
+    // Between: Space goes to the other date, selected too; Ctrl-w takes its day back.
+    key(&mut s, FsInput::CycleWhen);
+    key(&mut s, FsInput::CycleWhen);
+    key(&mut s, FsInput::OtherDate);
+    assert!(s.from_scheduled.as_ref().unwrap().to.is_selected());
+    key(&mut s, FsInput::Edit(KeyCode::Left.into()));
+    let ctrl_w = KeyEvent::new(KeyCode::Char('w'), KeyModifiers::CONTROL);
+    key(&mut s, FsInput::Edit(KeyCode::End.into()));
+    key(&mut s, FsInput::Edit(ctrl_w));
+    typed(&mut s, "31");
+    let fs = s.from_scheduled.clone().unwrap();
+    assert_eq!(
+        (fs.from.value(), fs.to.value()),
+        ("2026-12-01", "2027-02-31")
+    );
+    assert!(
+        super::scheduled::preview(&s.ws, &fs).is_err(),
+        "no 31 February"
+    );
+    key(&mut s, FsInput::Edit(KeyCode::Backspace.into()));
+    key(&mut s, FsInput::Edit(KeyCode::Backspace.into()));
+    typed(&mut s, "28");
+    let fs = s.from_scheduled.clone().unwrap();
+    assert_eq!(fs.to, "2027-02-28");
+    assert!(super::scheduled::preview(&s.ws, &fs).is_ok(), "{fs:?}");
 }

@@ -338,15 +338,14 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::FilterStart => {
             if state.view == View::Resources {
                 state.resources.editing = true;
+                // A filter already there is selected: typing replaces it.
+                state.resources.filter.focus();
             }
         }
-        Action::FilterInput(c) => {
-            state.resources.filter.push(c);
-            refresh_resources(state);
-        }
-        Action::FilterBackspace => {
-            state.resources.filter.pop();
-            refresh_resources(state);
+        Action::FilterEdit(key) => {
+            if super::line::edit(&mut state.resources.filter, key) {
+                refresh_resources(state);
+            }
         }
         Action::FilterAccept => state.resources.editing = false,
         Action::CycleSort if state.view == View::Requests => requests::cycle_sort(state),

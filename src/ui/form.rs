@@ -1,12 +1,14 @@
 //! The allocation form overlay and the y/n confirmation.
 
+use super::line::line_spans;
 use super::text::truncate;
 use super::theme::{Theme, level_glyph};
 use crate::app::State;
 use crate::app::form::{AllocForm, Field, preview, resource_label, week_text};
+use crate::app::line::LineInput;
 use crate::domain::model::fmt_hours;
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
@@ -21,22 +23,33 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     }
 }
 
-pub fn render_form(state: &State, form: &AllocForm, theme: &Theme, f: &mut Frame, area: Rect) {
+/// Draws the form; returns where the terminal cursor goes (the focused text field's insertion
+/// point).
+pub fn render_form(
+    state: &State,
+    form: &AllocForm,
+    theme: &Theme,
+    f: &mut Frame,
+    area: Rect,
+) -> Option<Position> {
     let width = 76.min(area.width);
     if width < 10 || area.height < 5 {
-        return;
+        return None;
     }
     let inner = (width - 2) as usize;
     let label_w = LABEL_W;
     let mut lines: Vec<Line> = Vec::new();
+    let mut cursor = None;
     for field in form.fields() {
         let focused = form.focus == field;
-        let value = match field {
-            Field::Role => match (form.role_name(), form.roles.as_ref().map(Vec::len)) {
-                (_, Some(0)) => "(the project has no active role)".into(),
-                (Some(name), Some(n)) => format!("◂ {name} ▸  ({n} roles)"),
-                _ => "(choose: ←/→)".into(),
-            },
+        let value: Shown = match field {
+            Field::Role => Shown::Plain(
+                match (form.role_name(), form.roles.as_ref().map(Vec::len)) {
+                    (_, Some(0)) => "(the project has no active role)".into(),
+                    (Some(name), Some(n)) => format!("◂ {name} ▸  ({n} roles)"),
+                    _ => "(choose: ←/→)".into(),
+                },
+            ),
             Field::Resource => {
                 let chosen: Vec<String> = form
                     .resources
@@ -44,48 +57,39 @@ pub fn render_form(state: &State, form: &AllocForm, theme: &Theme, f: &mut Frame
                     .map(|r| resource_label(&state.ws, r))
                     .collect();
                 if focused && (form.editing.is_none() || !form.query.is_empty()) {
-                    format!(
-                        "{}▏ {}",
-                        form.query,
-                        if chosen.is_empty() {
-                            String::new()
-                        } else {
-                            format!("[{}]", chosen.join("; "))
-                        }
-                    )
+                    Shown::Text(&form.query, chosen_suffix(&chosen.join("; ")))
                 } else if chosen.is_empty() {
-                    "(none: type to search)".into()
+                    Shown::Plain("(none: type to search)".into())
                 } else {
-                    chosen.join("; ")
+                    Shown::Plain(chosen.join("; "))
                 }
             }
-            Field::Start => with_cursor(&form.start, focused),
-            Field::End => with_cursor(&form.end, focused),
-            Field::Amount => with_cursor(&form.amount, focused),
-            Field::Unit => format!("◂ {} ▸", form.unit.label()),
-            Field::Kind => {
-                if !state.backend.has_soft() {
-                    format!(
-                        "booked ({} has no tentative allocations)",
-                        state.backend.name()
-                    )
-                } else if form.hard {
-                    "hard (booked)  · Space: soft".into()
-                } else {
-                    "soft (tentative) · Space: hard".into()
-                }
-            }
-            Field::Notes => with_cursor(&form.notes, focused),
+            Field::Start => Shown::Text(&form.start, String::new()),
+            Field::End => Shown::Text(&form.end, String::new()),
+            Field::Amount => Shown::Text(&form.amount, String::new()),
+            Field::Unit => Shown::Plain(format!("◂ {} ▸", form.unit.label())),
+            Field::Kind => Shown::Plain(if !state.backend.has_soft() {
+                format!(
+                    "booked ({} has no tentative allocations)",
+                    state.backend.name()
+                )
+            } else if form.hard {
+                "hard (booked)  · Space: soft".into()
+            } else {
+                "soft (tentative) · Space: hard".into()
+            }),
+            Field::Notes => Shown::Text(&form.notes, String::new()),
         };
-        field_lines(
+        cursor = field_lines(
             &mut lines,
             theme,
             field.label(),
-            &value,
+            value,
             focused,
             form.errors.get(&field),
             inner,
-        );
+        )
+        .or(cursor);
         if field == Field::Resource && form.focus == Field::Resource {
             for (i, id) in form
                 .options
@@ -163,42 +167,81 @@ pub fn render_form(state: &State, form: &AllocForm, theme: &Theme, f: &mut Frame
     } else {
         " Tab/↑↓ fields · ←→ unit · Enter save · Esc cancel "
     };
-    overlay(f, area, width, lines, title, hint, theme);
+    overlay(f, area, width, lines, title, hint, theme, cursor)
 }
 
 const LABEL_W: usize = 10;
+/// Room for a date being typed in the `M` dialog.
+const DATE_W: usize = 12;
 
-/// A form field's line, and under it the error that stops it, if any.
+/// What a field shows: a text, or a text field's line followed by (for a chooser) what is
+/// chosen.
+enum Shown<'a> {
+    Plain(String),
+    Text(&'a LineInput, String),
+}
+
+impl From<&str> for Shown<'_> {
+    fn from(s: &str) -> Self {
+        Shown::Plain(s.to_string())
+    }
+}
+
+/// " [Ada; Bo]" after a chooser's search text, or nothing.
+fn chosen_suffix(chosen: &str) -> String {
+    if chosen.is_empty() {
+        String::new()
+    } else {
+        format!(" [{chosen}]")
+    }
+}
+
+/// A form field's line, and under it the error that stops it, if any. Returns, for a focused
+/// text field, the cursor's (line, column) in the lines.
 fn field_lines(
     lines: &mut Vec<Line<'static>>,
     theme: &Theme,
     label: &str,
-    value: &str,
+    value: Shown,
     focused: bool,
     error: Option<&String>,
     inner: usize,
-) {
+) -> Option<(usize, usize)> {
     let value_w = inner.saturating_sub(LABEL_W + 1);
-    lines.push(Line::from(vec![
-        Span::styled(
-            format!("{label:<LABEL_W$} "),
-            if focused { theme.header() } else { theme.dim() },
-        ),
-        Span::styled(
-            truncate(value, value_w),
+    let mut spans = vec![Span::styled(
+        format!("{label:<LABEL_W$} "),
+        if focused { theme.header() } else { theme.dim() },
+    )];
+    let mut cursor = None;
+    match value {
+        Shown::Plain(v) => spans.push(Span::styled(
+            truncate(&v, value_w),
             if focused {
                 theme.selected()
             } else {
                 theme.text()
             },
-        ),
-    ]));
+        )),
+        // A text field keeps the text style when focused: the selection is what is reversed.
+        Shown::Text(t, after) => {
+            let (text, col) = line_spans(t, focused, value_w, theme.text());
+            let used: usize = text.iter().map(|s| s.width()).sum();
+            spans.extend(text);
+            spans.push(Span::styled(
+                truncate(&after, value_w.saturating_sub(used + 1)),
+                theme.text(),
+            ));
+            cursor = col.map(|c| (lines.len(), LABEL_W + 1 + c));
+        }
+    }
+    lines.push(Line::from(spans));
     if let Some(e) = error {
         lines.push(Line::styled(
             truncate(&format!("{:LABEL_W$} ✗ {label}: {e}", ""), inner),
             theme.error(),
         ));
     }
+    cursor
 }
 
 /// The matches of a chooser under its field: ✓ on the chosen, the highlighted one selected.
@@ -229,6 +272,8 @@ fn choice_lines(
 }
 
 /// A bordered overlay sized to its lines and centred in `area`, with a title and a key hint.
+/// Returns the screen position of `cursor` ((line, column) in the lines) where it is inside.
+#[allow(clippy::too_many_arguments)]
 fn overlay(
     f: &mut Frame,
     area: Rect,
@@ -237,7 +282,8 @@ fn overlay(
     title: &str,
     hint: &str,
     theme: &Theme,
-) {
+    cursor: Option<(usize, usize)>,
+) -> Option<Position> {
     let rect = centered(area, width, lines.len() as u16 + 2);
     let block = Block::default()
         .borders(Borders::ALL)
@@ -245,14 +291,12 @@ fn overlay(
         .title_bottom(Span::styled(hint.to_string(), theme.dim()));
     f.render_widget(Clear, rect);
     f.render_widget(Paragraph::new(lines).block(block), rect);
-}
-
-fn with_cursor(s: &str, focused: bool) -> String {
-    if focused {
-        format!("{s}▏")
-    } else {
-        s.to_string()
-    }
+    let (line, col) = cursor?;
+    let (line, col) = (u16::try_from(line).ok()?, u16::try_from(col).ok()?);
+    (line + 2 < rect.height && col + 2 < rect.width).then(|| Position {
+        x: rect.x + 1 + col,
+        y: rect.y + 1 + line,
+    })
 }
 
 pub fn render_confirm(question: &str, theme: &Theme, f: &mut Frame, area: Rect) {
@@ -283,89 +327,87 @@ pub fn render_confirm(question: &str, theme: &Theme, f: &mut Frame, area: Rect) 
     );
 }
 
-/// The `N` overlay: a new staffing request.
+/// The `N` overlay: a new staffing request. Returns where the terminal cursor goes.
 pub fn render_request_form(
     form: &crate::app::request_form::RequestForm,
     theme: &Theme,
     f: &mut Frame,
     area: Rect,
-) {
+) -> Option<Position> {
     use crate::app::request_form::RqField;
     let width = 76.min(area.width);
     if width < 10 || area.height < 5 {
-        return;
+        return None;
     }
     let inner = (width - 2) as usize;
     let mut lines: Vec<Line> = Vec::new();
+    let mut cursor = None;
     for field in form.fields() {
         let focused = form.focus == field;
-        let value = match (field, form.choice(field)) {
-            (RqField::Target, _) => {
+        let value = match (field, form.choice(field), form.text(field)) {
+            (RqField::Target, _, _) => {
                 if form.new_role {
                     "◂ a role on a project (new unnamed resource) ▸".into()
                 } else {
                     "◂ an existing resource ▸".into()
                 }
             }
-            (_, Some(c)) if focused => {
-                let chosen = c.chosen_text();
-                format!(
-                    "{}▏ {}",
-                    c.query,
-                    if chosen.is_empty() {
-                        String::new()
-                    } else {
-                        format!("[{chosen}]")
-                    }
-                )
-            }
-            (_, Some(c)) => {
+            (_, Some(c), _) if focused => Shown::Text(&c.query, chosen_suffix(&c.chosen_text())),
+            (_, Some(c), _) => {
                 let chosen = c.chosen_text();
                 if chosen.is_empty() {
                     "(none: type to search)".into()
                 } else {
-                    chosen
+                    Shown::Plain(chosen)
                 }
             }
-            (RqField::Role, _) => with_cursor(&form.role, focused),
-            (RqField::Start, _) => with_cursor(&form.start, focused),
-            (RqField::End, _) => with_cursor(&form.end, focused),
-            (RqField::Percent, _) => with_cursor(&form.percent, focused),
-            (RqField::Notes, _) => with_cursor(&form.notes, focused),
-            _ => String::new(),
+            (_, _, Some(t)) => Shown::Text(t, String::new()),
+            _ => "".into(),
         };
-        field_lines(
+        cursor = field_lines(
             &mut lines,
             theme,
             field.label(),
-            &value,
+            value,
             focused,
             form.errors.get(&field),
             inner,
-        );
+        )
+        .or(cursor);
         if let (true, Some(c)) = (focused, form.choice(field)) {
             choice_lines(&mut lines, theme, c, inner);
         }
     }
     let hint = " Tab fields · type to search · Space picks · Enter send · Esc cancel ";
-    overlay(f, area, width, lines, " New staffing request ", hint, theme);
+    overlay(
+        f,
+        area,
+        width,
+        lines,
+        " New staffing request ",
+        hint,
+        theme,
+        cursor,
+    )
 }
 
-/// `n` / `e` in the Resources view: a workspace resource.
+/// `n` / `e` in the Resources view: a workspace resource. Returns where the terminal cursor
+/// goes.
 pub fn render_resource_form(
     state: &State,
     form: &crate::app::staffing::ResourceForm,
     theme: &Theme,
     f: &mut Frame,
     area: Rect,
-) {
+) -> Option<Position> {
     use crate::app::staffing::ResField;
     let width = 72.min(area.width);
     if width < 10 || area.height < 5 {
-        return;
+        return None;
     }
     let inner = (width - 2) as usize;
     let mut lines: Vec<Line> = Vec::new();
+    let mut cursor = None;
     if !form.bulk.is_empty() {
         let names: Vec<&str> = form.bulk.iter().map(|p| state.ws.person_name(p)).collect();
         lines.push(Line::raw(truncate(
@@ -384,23 +426,23 @@ pub fn render_resource_form(
                     chosen
                 };
                 if focused {
-                    format!("{}▏ [{chosen}]", c.query)
+                    Shown::Text(&c.query, format!(" [{chosen}]"))
                 } else {
-                    chosen
+                    Shown::Plain(chosen)
                 }
             }
             (ResField::Role, _) => {
                 if form.role.is_empty() && !focused && form.editing.is_none() {
                     "(the person's primary role)".into()
                 } else {
-                    with_cursor(&form.role, focused)
+                    Shown::Text(&form.role, String::new())
                 }
             }
             (ResField::Label, _) => {
                 if form.label.is_empty() && !focused {
                     "(from the role)".into()
                 } else {
-                    with_cursor(&form.label, focused)
+                    Shown::Text(&form.label, String::new())
                 }
             }
             (ResField::Hard, _) => {
@@ -410,17 +452,18 @@ pub fn render_resource_form(
                     "◂ keep them soft ▸".into()
                 }
             }
-            _ => String::new(),
+            _ => "".into(),
         };
-        field_lines(
+        cursor = field_lines(
             &mut lines,
             theme,
             field.label(),
-            &value,
+            value,
             focused,
             form.errors.get(&field),
             inner,
-        );
+        )
+        .or(cursor);
         if let (true, Some(c)) = (focused, form.choice(field)) {
             choice_lines(&mut lines, theme, c, inner);
         }
@@ -435,20 +478,21 @@ pub fn render_resource_form(
     } else {
         " Tab fields · type to search · Enter save · Esc cancel "
     };
-    overlay(f, area, width, lines, title, hint, theme);
+    overlay(f, area, width, lines, title, hint, theme, cursor)
 }
 
-/// `M`: allocations from scheduled hours, with the allocations it would make.
+/// `M`: allocations from scheduled hours, with the allocations it would make. Returns where
+/// the terminal cursor goes.
 pub fn render_from_scheduled(
     state: &State,
     fs: &crate::app::scheduled::FromScheduled,
     theme: &Theme,
     f: &mut Frame,
     area: Rect,
-) {
+) -> Option<Position> {
     let width = 72.min(area.width);
     if width < 10 || area.height < 5 {
-        return;
+        return None;
     }
     let inner = (width - 2) as usize;
     let ws = &state.ws;
@@ -461,28 +505,34 @@ pub fn render_from_scheduled(
         &format!("For {}", who.join("; ")),
         inner,
     ))];
-    let dates = match fs.when % 4 {
-        0 => String::new(),
-        3 => format!(": {} to {}", fs.from, fs.to),
-        _ => format!(": {}", fs.from),
+    // "When ◂ between: 2026-11-23 to 2027-02-14 ▸", the date being typed with the cursor.
+    let mut spans = vec![
+        Span::styled(format!("{:<LABEL_W$} ", "When"), theme.header()),
+        Span::styled(format!("◂ {}", fs.when_label()), theme.selected()),
+    ];
+    let mut cursor = None;
+    let dates: &[(&str, &LineInput, bool)] = match fs.when % 4 {
+        0 => &[],
+        3 => &[(": ", &fs.from, !fs.on_to), (" to ", &fs.to, fs.on_to)],
+        _ => &[(": ", &fs.from, true)],
     };
-    field_lines(
-        &mut lines,
-        theme,
-        "When",
-        &format!("◂ {}{dates} ▸", fs.when_label()),
-        true,
-        None,
-        inner,
-    );
+    for (before, date, focused) in dates {
+        spans.push(Span::styled(*before, theme.selected()));
+        let at: usize = spans.iter().map(|s| s.width()).sum();
+        let (text, col) = line_spans(date, *focused, DATE_W, theme.selected());
+        cursor = col.map(|c| (lines.len(), at + c)).or(cursor);
+        spans.extend(text);
+    }
+    spans.push(Span::styled(" ▸", theme.selected()));
+    lines.push(Line::from(spans));
     field_lines(
         &mut lines,
         theme,
         "Type",
         if fs.hard {
-            "hard (booked)"
+            "hard (booked)".into()
         } else {
-            "soft (tentative)"
+            "soft (tentative)".into()
         },
         false,
         None,
@@ -540,7 +590,7 @@ pub fn render_from_scheduled(
             theme.error(),
         )),
     }
-    let hint = " Tab when · type dates · h hard/soft · Enter apply · Esc ";
+    let hint = " Tab when · type dates (Space: the other) · h hard/soft · Enter apply · Esc ";
     overlay(
         f,
         area,
@@ -549,5 +599,6 @@ pub fn render_from_scheduled(
         " Allocate from scheduled hours ",
         hint,
         theme,
-    );
+        cursor,
+    )
 }

@@ -14,6 +14,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("Ctrl-d Ctrl-u", "half a page down / up"),
     ("g G", "top / bottom"),
     ("/ Esc", "filter / clear filter"),
+    ("Ctrl-u w k", "text: shell line keys"),
     ("s S", "sort / reverse order"),
     ("U", "show / hide unnamed"),
     ("Enter → l", "expand / open in Gantt"),

@@ -1,9 +1,9 @@
 //! Keys to actions: the default bindings, as the README's key table lists them.
 
-use crate::app::form::{Field, FormInput};
+use crate::app::form::FormInput;
+use crate::app::line::is_edit_key;
 use crate::app::requests::PickInput;
 use crate::app::{Action, State, View};
-use crate::client::sanitize::typable;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 pub fn action_for(state: &State, key: KeyEvent) -> Option<Action> {
@@ -67,38 +67,38 @@ pub fn action_for(state: &State, key: KeyEvent) -> Option<Action> {
             KeyCode::Esc => FsInput::Cancel,
             KeyCode::Enter => FsInput::Apply,
             KeyCode::Tab => FsInput::CycleWhen,
-            KeyCode::Backspace => FsInput::Backspace,
             KeyCode::Char('h') | KeyCode::Char('s') => FsInput::ToggleHard,
-            KeyCode::Char(c) if c.is_ascii_digit() || c == '-' || c == ' ' => FsInput::Char(c),
+            KeyCode::Char(' ') => FsInput::OtherDate,
+            _ if is_edit_key(&key) => FsInput::Edit(key),
             _ => return None,
         }));
     }
     if state.resource_form.is_some() {
-        return request_form_key(key).map(Action::ResourceForm);
+        return Some(Action::ResourceForm(form_key(key)));
     }
     if state.request_form.is_some() {
-        return request_form_key(key).map(Action::RequestForm);
+        return Some(Action::RequestForm(form_key(key)));
     }
-    if let Some(form) = &state.form {
-        return form_key(form.focus, key).map(Action::Form);
+    if state.form.is_some() {
+        return Some(Action::Form(form_key(key)));
+    }
+    if state.view == View::Resources && state.resources.editing {
+        // Typing a filter: the line editor's keys edit it; arrows still move the selection.
+        match key.code {
+            KeyCode::Esc => return Some(Action::Back),
+            KeyCode::Enter => return Some(Action::FilterAccept),
+            KeyCode::Down => return Some(Action::Down),
+            KeyCode::Up => return Some(Action::Up),
+            _ if is_edit_key(&key) => return Some(Action::FilterEdit(key)),
+            _ if !ctrl => return None,
+            _ => {}
+        }
     }
     if ctrl {
         return match key.code {
             KeyCode::Char('r') => Some(Action::Redo),
             KeyCode::Char('d') => Some(Action::HalfPageDown),
             KeyCode::Char('u') => Some(Action::HalfPageUp),
-            _ => None,
-        };
-    }
-    if state.view == View::Resources && state.resources.editing {
-        // Typing a filter: printable keys go into it; arrows still move the selection.
-        return match key.code {
-            KeyCode::Esc => Some(Action::Back),
-            KeyCode::Enter => Some(Action::FilterAccept),
-            KeyCode::Backspace => Some(Action::FilterBackspace),
-            KeyCode::Down => Some(Action::Down),
-            KeyCode::Up => Some(Action::Up),
-            KeyCode::Char(c) if typable(c) => Some(Action::FilterInput(c)),
             _ => None,
         };
     }
@@ -164,26 +164,20 @@ pub fn action_for(state: &State, key: KeyEvent) -> Option<Action> {
     })
 }
 
-/// Keys inside the allocation form.
-fn form_key(focus: Field, key: KeyEvent) -> Option<FormInput> {
-    Some(match key.code {
+/// Keys inside the allocation, request and resource forms: the rest go to the focused field.
+fn form_key(key: KeyEvent) -> FormInput {
+    match key.code {
         KeyCode::Esc => FormInput::Cancel,
         KeyCode::Enter => FormInput::Submit,
         KeyCode::Tab => FormInput::Next,
         KeyCode::BackTab => FormInput::Prev,
         KeyCode::Up => FormInput::Up,
         KeyCode::Down => FormInput::Down,
-        KeyCode::Left => FormInput::Left,
-        KeyCode::Right => FormInput::Right,
-        KeyCode::Backspace => FormInput::Backspace,
-        KeyCode::Char(' ') if focus != Field::Resource => FormInput::Toggle,
-        KeyCode::Char('*') if focus == Field::Resource => FormInput::Toggle,
-        KeyCode::Char(c) if typable(c) => FormInput::Char(c),
-        _ => return None,
-    })
+        _ => FormInput::Key(key),
+    }
 }
 
-/// Keys while picking a person.
+/// Keys while picking a person: the line editor's keys edit the search.
 fn pick_key(key: KeyEvent) -> Option<PickInput> {
     Some(match key.code {
         KeyCode::Esc => PickInput::Cancel,
@@ -191,16 +185,7 @@ fn pick_key(key: KeyEvent) -> Option<PickInput> {
         KeyCode::Up => PickInput::Up,
         KeyCode::Down => PickInput::Down,
         KeyCode::Tab => PickInput::ToggleSoft,
-        KeyCode::Backspace => PickInput::Backspace,
-        KeyCode::Char(c) if typable(c) => PickInput::Char(c),
+        _ if is_edit_key(&key) => PickInput::Edit(key),
         _ => return None,
-    })
-}
-
-/// Keys inside the request form: Space picks in a list (or types a space in text).
-fn request_form_key(key: KeyEvent) -> Option<FormInput> {
-    Some(match key.code {
-        KeyCode::Char(' ') => FormInput::Toggle,
-        _ => return form_key(Field::Start, key),
     })
 }

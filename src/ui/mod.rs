@@ -4,6 +4,7 @@ pub mod form;
 pub mod gantt;
 pub mod help;
 pub mod keymap;
+pub mod line;
 pub mod log;
 pub mod pen;
 pub mod quit;
@@ -47,17 +48,19 @@ pub fn render(state: &State, f: &mut Frame) {
         View::Requests => requests::render(state, &theme, f, body),
     }
     status::render_status(state, &theme, f, bar);
+    // The terminal cursor goes to the insertion point of the text being typed, if any.
+    let mut cursor = None;
     if let Some(form) = &state.form {
-        form::render_form(state, form, &theme, f, area);
+        cursor = form::render_form(state, form, &theme, f, area);
     }
     if let Some(fs) = &state.from_scheduled {
-        form::render_from_scheduled(state, fs, &theme, f, area);
+        cursor = form::render_from_scheduled(state, fs, &theme, f, area);
     }
     if let Some(rf) = &state.resource_form {
-        form::render_resource_form(state, rf, &theme, f, area);
+        cursor = form::render_resource_form(state, rf, &theme, f, area);
     }
     if let Some(rf) = &state.request_form {
-        form::render_request_form(rf, &theme, f, area);
+        cursor = form::render_request_form(rf, &theme, f, area);
     }
     if let Some(pick) = &state.pick {
         requests::render_pick(state, pick, &theme, f, area);
@@ -74,5 +77,14 @@ pub fn render(state: &State, f: &mut Frame) {
     }
     if state.quit_dialog {
         quit::render_quit(state, &theme, f, area);
+    }
+    // Not under a dialog drawn over the field.
+    let covered = state.confirm.is_some()
+        || state.help
+        || state.log_view.is_some()
+        || state.offer.is_some()
+        || state.quit_dialog;
+    if let Some(p) = cursor.filter(|_| !covered) {
+        f.set_cursor_position(p);
     }
 }

@@ -593,9 +593,19 @@ pub fn render_pick(state: &State, pick: &PersonPick, theme: &Theme, f: &mut Fram
             inner,
         )));
     }
-    lines.push(Line::styled(
-        format!("Search: {}▏", pick.query),
+    // The search text, and the terminal cursor at its insertion point.
+    const SEARCH: &str = "Search: ";
+    let (query, col) = super::line::line_spans(
+        &pick.query,
+        true,
+        inner.saturating_sub(SEARCH.len()),
         theme.header(),
+    );
+    let search_row = lines.len() as u16;
+    lines.push(Line::from(
+        std::iter::once(Span::styled(SEARCH, theme.header()))
+            .chain(query)
+            .collect::<Vec<_>>(),
     ));
     let room = (height as usize).saturating_sub(lines.len() + 3);
     let first = pick.highlight.saturating_sub(room.saturating_sub(1));
@@ -635,4 +645,10 @@ pub fn render_pick(state: &State, pick: &PersonPick, theme: &Theme, f: &mut Fram
         .title_bottom(Span::styled(hint, theme.dim()));
     f.render_widget(Clear, rect);
     f.render_widget(Paragraph::new(lines).block(block), rect);
+    if let Some(col) = col {
+        f.set_cursor_position((
+            rect.x + 1 + (SEARCH.len() + col) as u16,
+            rect.y + 1 + search_row,
+        ));
+    }
 }

@@ -27,7 +27,11 @@ pub fn render(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
     let view = &state.resources;
     let w = area.width as usize;
     let mut lines = Vec::with_capacity(area.height as usize);
-    lines.push(filter_line(state, theme, w));
+    let (filter, cursor) = filter_line(state, theme, w);
+    lines.push(filter);
+    if let Some(col) = cursor {
+        f.set_cursor_position((area.x + col as u16, area.y));
+    }
     if view.lines.is_empty() {
         let msg = if !state.loaded {
             super::text::not_loaded(state)
@@ -194,8 +198,9 @@ fn held_line(
     pen.text_right(&format!("{}h", fmt_hours(next)), 8, style);
 }
 
-/// "/ query▏  12 of 40 · sort: name ↑ · unnamed shown", or the keys to get there.
-fn filter_line(state: &State, theme: &Theme, width: usize) -> Line<'static> {
+/// "/query  12 of 40 · sort: name ↑ · unnamed shown", or the keys to get there; while typing,
+/// the terminal cursor's column in it.
+fn filter_line(state: &State, theme: &Theme, width: usize) -> (Line<'static>, Option<usize>) {
     let v = &state.resources;
     let arrow = if v.descending { '↓' } else { '↑' };
     let unnamed = match (v.show_unnamed, v.only_unnamed) {
@@ -209,23 +214,33 @@ fn filter_line(state: &State, theme: &Theme, width: usize) -> Line<'static> {
         state.rows.len(),
         v.sort.label()
     );
-    let filter = if v.editing {
-        format!("/{}▏", v.filter)
-    } else if v.filter.is_empty() {
-        "/ filter · s sort · U unnamed".to_string()
-    } else {
-        format!("/{}", v.filter)
-    };
     let style = if v.editing || !v.filter.is_empty() {
         theme.header()
     } else {
         theme.dim()
     };
-    let left = truncate(&filter, width.saturating_sub(facts.width() + 2));
-    let gap = width.saturating_sub(left.width() + facts.width() + 1);
-    Line::from(vec![
-        Span::styled(left, style),
-        Span::raw(" ".repeat(gap)),
-        Span::styled(truncate(&facts, width), theme.dim()),
-    ])
+    let room = width.saturating_sub(facts.width() + 2);
+    let (mut spans, cursor) = if v.editing {
+        let (text, col) = super::line::line_spans(&v.filter, true, room.saturating_sub(1), style);
+        let spans = std::iter::once(Span::styled("/", style))
+            .chain(text)
+            .collect();
+        (spans, col.map(|c| c + 1))
+    } else if v.filter.is_empty() {
+        let hint = truncate("/ filter · s sort · U unnamed", room);
+        (vec![Span::styled(hint, style)], None)
+    } else {
+        (
+            vec![Span::styled(
+                truncate(&format!("/{}", v.filter), room),
+                style,
+            )],
+            None,
+        )
+    };
+    let used: usize = spans.iter().map(|s| s.width()).sum();
+    let gap = width.saturating_sub(used + facts.width() + 1);
+    spans.push(Span::raw(" ".repeat(gap)));
+    spans.push(Span::styled(truncate(&facts, width), theme.dim()));
+    (Line::from(spans), cursor)
 }

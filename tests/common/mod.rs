@@ -122,6 +122,13 @@ impl PtyApp {
         }
     }
 
+    /// Where the terminal cursor is, (row, column), or `None` while it is hidden.
+    pub fn cursor(&self) -> Option<(u16, u16)> {
+        let parser = self.parser.lock().expect("parser lock");
+        let screen = parser.screen();
+        (!screen.hide_cursor()).then(|| screen.cursor_position())
+    }
+
     pub fn wait_for_text(&self, text: &str) -> String {
         self.wait_for(&format!("{text:?}"), |s| s.contains(text))
     }

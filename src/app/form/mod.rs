@@ -2,12 +2,13 @@
 //! names the field and the rule, and a live preview of the hours and the resulting load.
 
 use super::edit::LocalChange;
+use super::line::{self, LineInput};
 use super::state::State;
 use crate::client::BackendKind;
-use crate::client::sanitize::typable;
 use crate::domain::edit::{AmountUnit, check_total_minutes, parse_date_input, working_days};
 use crate::domain::load::{allocation_daily, load_level, utilization_pct};
 use crate::domain::{Allocation, Amount, DateRange, Id, LoadLevel, Resource, Workspace};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 use std::collections::BTreeMap;
@@ -51,21 +52,33 @@ impl Field {
     }
 }
 
-/// Keys as the form understands them.
+/// Keys as the forms understand them (the allocation, request and resource forms).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FormInput {
-    Char(char),
-    Backspace,
     Next,
     Prev,
     Up,
     Down,
-    Left,
-    Right,
-    /// Space on a choice; `*` in the picker adds or removes a resource (bulk create).
-    Toggle,
     Submit,
     Cancel,
+    /// Any other key, for the focused field: a text field's line editor ([`line::edit`]), or
+    /// a choice's ←/→/Space/letters; `*` in the resource picker adds or removes a resource.
+    Key(KeyEvent),
+}
+
+impl FormInput {
+    /// A key without modifiers.
+    pub fn key(code: KeyCode) -> FormInput {
+        FormInput::Key(KeyEvent::new(code, KeyModifiers::NONE))
+    }
+}
+
+/// A key as a choice field reads it: ←, →, or a character typed without Ctrl/Alt.
+pub(crate) fn choice_key(key: &KeyEvent) -> Option<KeyCode> {
+    let plain = key.modifiers.is_empty() || key.modifiers == KeyModifiers::SHIFT;
+    matches!(key.code, KeyCode::Left | KeyCode::Right | KeyCode::Char(_))
+        .then_some(key.code)
+        .filter(|_| plain)
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -74,17 +87,17 @@ pub struct AllocForm {
     pub editing: Option<Id>,
     /// Chosen resources (several for a bulk create).
     pub resources: Vec<Id>,
-    pub query: String,
+    pub query: LineInput,
     /// Resources matching the query, best first; `highlight` indexes it.
     pub options: Vec<Id>,
     pub highlight: usize,
-    pub start: String,
-    pub end: String,
-    pub amount: String,
+    pub start: LineInput,
+    pub end: LineInput,
+    pub amount: LineInput,
     pub unit: AmountUnit,
     pub units: Vec<AmountUnit>,
     pub hard: bool,
-    pub notes: String,
+    pub notes: LineInput,
     /// The roles of the (first) chosen resource's project when it requires one; `None` hides
     /// the role field (other projects, other backends, and edits that stay on their project:
     /// an allocation keeps its own role there).
@@ -147,16 +160,16 @@ impl AllocForm {
         let mut form = AllocForm {
             editing: None,
             resources: resource.into_iter().collect(),
-            query: String::new(),
+            query: LineInput::default(),
             options: Vec::new(),
             highlight: 0,
-            start: range.start.format("%Y-%m-%d").to_string(),
-            end: range.end.format("%Y-%m-%d").to_string(),
-            amount,
+            start: range.start.format("%Y-%m-%d").to_string().into(),
+            end: range.end.format("%Y-%m-%d").to_string().into(),
+            amount: amount.into(),
             unit,
             units,
             hard: !unnamed,
-            notes: String::new(),
+            notes: LineInput::default(),
             roles: None,
             role: None,
             focus: Field::Amount,
@@ -164,6 +177,7 @@ impl AllocForm {
         };
         form.refresh_options(&state.ws);
         form.refresh_roles(&state.ws);
+        form.focus_text();
         form
     }
 
@@ -176,22 +190,23 @@ impl AllocForm {
         let mut form = AllocForm {
             editing: Some(a.id.clone()),
             resources: vec![a.resource_id.clone()],
-            query: String::new(),
+            query: LineInput::default(),
             options: Vec::new(),
             highlight: 0,
-            start: a.range.start.format("%Y-%m-%d").to_string(),
-            end: a.range.end.format("%Y-%m-%d").to_string(),
-            amount: fmt_value(value),
+            start: a.range.start.format("%Y-%m-%d").to_string().into(),
+            end: a.range.end.format("%Y-%m-%d").to_string().into(),
+            amount: fmt_value(value).into(),
             unit,
             units,
             hard: a.hard,
-            notes: a.notes.clone(),
+            notes: a.notes.as_str().into(),
             roles: None,
             role: None,
             focus: Field::Amount,
             errors: BTreeMap::new(),
         };
         form.refresh_options(&state.ws);
+        form.focus_text();
         form
     }
 
@@ -249,7 +264,7 @@ impl AllocForm {
         };
         self.roles = roles;
         if self.roles.is_none() && self.focus == Field::Role {
-            self.focus = Field::Start;
+            self.set_focus(Field::Start);
         }
     }
 
@@ -289,7 +304,19 @@ impl AllocForm {
             .or(self.role);
     }
 
-    fn text_mut(&mut self) -> Option<&mut String> {
+    /// A field's text, where it is a text field.
+    pub fn text(&self, field: Field) -> Option<&LineInput> {
+        match field {
+            Field::Resource => Some(&self.query),
+            Field::Start => Some(&self.start),
+            Field::End => Some(&self.end),
+            Field::Amount => Some(&self.amount),
+            Field::Notes => Some(&self.notes),
+            Field::Unit | Field::Kind | Field::Role => None,
+        }
+    }
+
+    fn text_mut(&mut self) -> Option<&mut LineInput> {
         match self.focus {
             Field::Resource => Some(&mut self.query),
             Field::Start => Some(&mut self.start),
@@ -304,7 +331,19 @@ impl AllocForm {
         let fields = self.fields();
         let i = fields.iter().position(|f| *f == self.focus).unwrap_or(0) as i64;
         let n = fields.len() as i64;
-        self.focus = fields[(i + by).rem_euclid(n) as usize];
+        self.set_focus(fields[(i + by).rem_euclid(n) as usize]);
+    }
+
+    /// Moves the focus to `field`, selecting what it holds.
+    fn set_focus(&mut self, field: Field) {
+        self.focus = field;
+        self.focus_text();
+    }
+
+    fn focus_text(&mut self) {
+        if let Some(t) = self.text_mut() {
+            t.focus();
+        }
     }
 
     fn cycle_unit(&mut self, by: i64) {
@@ -363,7 +402,7 @@ fn handle(state: &mut State, form: &mut AllocForm, key: FormInput) -> Outcome {
             return match validate(state, form) {
                 Ok((label, changes)) => Outcome::Commit(label, changes),
                 Err(errors) => {
-                    form.focus = *errors.keys().next().unwrap_or(&form.focus);
+                    form.set_focus(*errors.keys().next().unwrap_or(&form.focus));
                     form.errors = errors;
                     Outcome::Stay
                 }
@@ -390,61 +429,49 @@ fn handle(state: &mut State, form: &mut AllocForm, key: FormInput) -> Outcome {
         }
         FormInput::Up => form.move_focus(-1),
         FormInput::Down => form.move_focus(1),
-        FormInput::Left | FormInput::Right if form.focus == Field::Unit => {
-            form.cycle_unit(if key == FormInput::Right { 1 } else { -1 })
-        }
-        FormInput::Left | FormInput::Right if form.focus == Field::Role => {
-            form.cycle_role(if key == FormInput::Right { 1 } else { -1 })
-        }
-        FormInput::Left | FormInput::Right => {}
-        FormInput::Toggle => match form.focus {
-            Field::Kind if state.backend.has_soft() => form.hard = !form.hard,
-            Field::Unit => form.cycle_unit(1),
-            Field::Role => form.cycle_role(1),
-            Field::Resource if form.editing.is_none() => {
-                if let Some(id) = form.options.get(form.highlight).cloned() {
-                    if let Some(i) = form.resources.iter().position(|r| *r == id) {
-                        form.resources.remove(i);
-                    } else {
-                        form.resources.push(id);
-                    }
-                }
-            }
-            _ => {
-                if let Some(t) = form.text_mut() {
-                    t.push(' ');
-                }
-            }
-        },
-        FormInput::Char(c) if !typable(c) => {}
-        FormInput::Char(c) => match form.focus {
-            Field::Kind if c == ' ' || c == 'h' || c == 's' => {
-                form.hard = c == 'h' || (c == ' ' && !form.hard)
-            }
-            Field::Unit if c == ' ' => form.cycle_unit(1),
-            Field::Role if c == ' ' => form.cycle_role(1),
-            Field::Role => form.role_by_letter(c),
-            _ => {
-                if let Some(t) = form.text_mut() {
-                    t.push(c);
-                }
-                if form.focus == Field::Resource {
-                    form.highlight = 0;
-                    form.refresh_options(&state.ws);
-                }
-            }
-        },
-        FormInput::Backspace => {
-            if let Some(t) = form.text_mut() {
-                t.pop();
-            }
-            if form.focus == Field::Resource {
-                form.refresh_options(&state.ws);
-            }
-        }
+        FormInput::Key(k) => field_key(state, form, k),
     }
     form.errors.remove(&form.focus);
     Outcome::Stay
+}
+
+/// A key for the focused field: choices read ←/→/Space/letters, text fields edit.
+fn field_key(state: &State, form: &mut AllocForm, k: KeyEvent) {
+    let by = |c: KeyCode| if c == KeyCode::Left { -1 } else { 1 };
+    match (form.focus, choice_key(&k)) {
+        (Field::Unit, Some(c @ (KeyCode::Left | KeyCode::Right | KeyCode::Char(' ')))) => {
+            form.cycle_unit(by(c))
+        }
+        (Field::Role, Some(c @ (KeyCode::Left | KeyCode::Right | KeyCode::Char(' ')))) => {
+            form.cycle_role(by(c))
+        }
+        (Field::Role, Some(KeyCode::Char(c))) => form.role_by_letter(c),
+        (Field::Kind, Some(KeyCode::Char(' '))) if state.backend.has_soft() => {
+            form.hard = !form.hard
+        }
+        (Field::Kind, Some(KeyCode::Char(c @ ('h' | 's')))) => form.hard = c == 'h',
+        (Field::Resource, Some(KeyCode::Char('*'))) if form.editing.is_none() => {
+            if let Some(id) = form.options.get(form.highlight).cloned() {
+                if let Some(i) = form.resources.iter().position(|r| *r == id) {
+                    form.resources.remove(i);
+                } else {
+                    form.resources.push(id);
+                }
+            }
+        }
+        (Field::Resource, _) => {
+            let before = form.query.value().to_string();
+            if line::edit(&mut form.query, k) && form.query.value() != before {
+                form.highlight = 0;
+                form.refresh_options(&state.ws);
+            }
+        }
+        _ => {
+            if let Some(t) = form.text_mut() {
+                line::edit(t, k);
+            }
+        }
+    }
 }
 
 /// The allocation the form describes for one resource, or the errors that stop it.
@@ -753,302 +780,4 @@ pub fn week_text(load: u64, cap: u64) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::app::{Action, Effect, update};
-    use crate::client::Change;
-    use crate::domain::dates::parse_date;
-    use crate::domain::{Person, Project, Roster, WeeklyCapacity};
-
-    fn d(s: &str) -> chrono::NaiveDate {
-        parse_date(s).unwrap()
-    }
-
-    fn id(s: &str) -> Id {
-        Id::new(s)
-    }
-
-    /// A Ruddr workspace: Atlas uses roles (Designer, Engineer, QA), Borealis doesn't. Ada is
-    /// an Engineer on Atlas, Bo an Intern there (a role Atlas lacks), and Ada is on Borealis.
-    fn ruddr_state() -> State {
-        let person = |i: &str, name: &str| Person {
-            id: id(i),
-            name: name.into(),
-            email: String::new(),
-            role: "Engineer".into(),
-            weekly: WeeklyCapacity::STANDARD,
-            time_off: vec![],
-        };
-        let resource = |i: &str, project: &str, person: &str, role: &str| Resource {
-            id: id(i),
-            project_id: Some(id(project)),
-            person_id: Some(id(person)),
-            role: role.into(),
-            label: role.into(),
-        };
-        let roles = ["Designer", "Engineer", "QA"]
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (id(&format!("role{i}")), n.to_string()))
-            .collect();
-        let roster = Roster {
-            unnamed_calendar: None,
-            calendars: Default::default(),
-            name: "Acme".into(),
-            current_user: None,
-            people: vec![person("ada", "Ada"), person("bo", "Bo")],
-            projects: vec![
-                Project {
-                    id: id("atlas"),
-                    name: "Atlas".into(),
-                    client: String::new(),
-                    roles: Some(roles),
-                },
-                Project {
-                    id: id("borealis"),
-                    name: "Borealis".into(),
-                    client: String::new(),
-                    roles: None,
-                },
-            ],
-            resources: vec![
-                resource("ada-atlas", "atlas", "ada", "Engineer"),
-                resource("bo-atlas", "atlas", "bo", "Intern"),
-                resource("ada-borealis", "borealis", "ada", "Engineer"),
-            ],
-            holidays: Default::default(),
-            participations: Vec::new(),
-        };
-        let mut s = State::new(d("2026-11-23"), BackendKind::Ruddr, "ruddr");
-        update(&mut s, Action::Start);
-        update(&mut s, Action::RosterLoaded(Ok(roster)));
-        let window = s.window;
-        update(
-            &mut s,
-            Action::AllocationsLoaded {
-                window,
-                result: Ok(vec![]),
-            },
-        );
-        update(&mut s, Action::RequestsLoaded(Ok(vec![])));
-        s
-    }
-
-    fn open(s: &mut State, resource: &str) {
-        let week = DateRange::new(d("2026-11-30"), d("2026-12-04"));
-        s.form = Some(AllocForm::new_for(s, Some(id(resource)), week));
-    }
-
-    fn key(s: &mut State, k: FormInput) -> Vec<Effect> {
-        update(s, Action::Form(k))
-    }
-
-    fn sent(effects: &[Effect]) -> Vec<Change> {
-        match effects {
-            [Effect::Apply { changes, .. }] => changes.clone(),
-            other => panic!("expected one write, got {other:?}"),
-        }
-    }
-
-    #[test]
-    fn a_project_that_uses_roles_offers_them_defaulting_to_the_resources_own() {
-        let mut s = ruddr_state();
-        open(&mut s, "ada-atlas");
-        let form = s.form.clone().unwrap();
-        assert_eq!(form.fields()[1], Field::Role);
-        assert_eq!(form.role_name(), Some("Engineer"), "Ada's own role there");
-        // Tab back from Amount: End, Start, Role.
-        for _ in 0..3 {
-            key(&mut s, FormInput::Prev);
-        }
-        assert_eq!(s.form.as_ref().unwrap().focus, Field::Role);
-        key(&mut s, FormInput::Right);
-        assert_eq!(s.form.as_ref().unwrap().role_name(), Some("QA"));
-        key(&mut s, FormInput::Right);
-        assert_eq!(s.form.as_ref().unwrap().role_name(), Some("Designer"));
-        key(&mut s, FormInput::Char('e'));
-        assert_eq!(s.form.as_ref().unwrap().role_name(), Some("Engineer"));
-        key(&mut s, FormInput::Left);
-        let changes = sent(&key(&mut s, FormInput::Submit));
-        assert!(s.form.is_none());
-        match &changes[..] {
-            [Change::UpdateResource { resource, .. }, Change::Create(n)] => {
-                assert_eq!(resource.id, id("ada-atlas"));
-                assert_eq!(
-                    (resource.role.as_str(), resource.label.as_str()),
-                    ("Designer", "Designer")
-                );
-                assert_eq!(n.resource_id, id("ada-atlas"));
-            }
-            other => panic!("{other:?}"),
-        }
-        assert_eq!(
-            s.edits.undo[0].label, "create an allocation for Ada · Atlas · Engineer",
-            "one allocation, said so"
-        );
-        assert_eq!(
-            s.ws.resources[&id("ada-atlas")].role,
-            "Designer",
-            "on screen at once"
-        );
-    }
-
-    #[test]
-    fn with_no_role_chosen_nothing_is_sent_and_the_field_says_why() {
-        let mut s = ruddr_state();
-        open(&mut s, "bo-atlas");
-        assert_eq!(
-            s.form.as_ref().unwrap().role,
-            None,
-            "Intern is no Atlas role"
-        );
-        assert!(key(&mut s, FormInput::Submit).is_empty(), "nothing sent");
-        let form = s.form.clone().expect("the form stays");
-        assert_eq!(form.focus, Field::Role);
-        let e = &form.errors[&Field::Role];
-        assert!(
-            e.contains("Atlas needs a role: Designer, Engineer, QA"),
-            "{e}"
-        );
-        assert!(s.edits.undo.is_empty());
-        // Choosing one clears the error and lets it through.
-        key(&mut s, FormInput::Toggle);
-        assert!(!s.form.as_ref().unwrap().errors.contains_key(&Field::Role));
-        let changes = sent(&key(&mut s, FormInput::Submit));
-        assert!(
-            matches!(&changes[0], Change::UpdateResource { resource, .. } if resource.role == "Designer")
-        );
-    }
-
-    #[test]
-    fn a_bulk_create_on_one_project_gives_each_resource_the_chosen_role() {
-        let mut s = ruddr_state();
-        open(&mut s, "ada-atlas");
-        let form = s.form.as_mut().unwrap();
-        form.focus = Field::Resource;
-        for c in "Atlas Bo".chars() {
-            key(&mut s, FormInput::Char(c));
-        }
-        key(&mut s, FormInput::Toggle);
-        for _ in "Atlas Bo".chars() {
-            key(&mut s, FormInput::Backspace);
-        }
-        let form = s.form.as_ref().unwrap();
-        assert_eq!(form.resources, vec![id("ada-atlas"), id("bo-atlas")]);
-        assert_eq!(form.role_name(), Some("Engineer"), "the first one's role");
-        let changes = sent(&key(&mut s, FormInput::Submit));
-        let roles: Vec<(&str, &str)> = changes
-            .iter()
-            .filter_map(|c| match c {
-                Change::UpdateResource { resource, .. } => {
-                    Some((resource.id.as_str(), resource.role.as_str()))
-                }
-                _ => None,
-            })
-            .collect();
-        assert_eq!(
-            roles,
-            [("ada-atlas", "Engineer"), ("bo-atlas", "Engineer")],
-            "{changes:#?}"
-        );
-        assert!(matches!(
-            &changes[2..],
-            [Change::Create(a), Change::Create(b)]
-                if a.resource_id == id("ada-atlas") && b.resource_id == id("bo-atlas")
-        ));
-        assert_eq!(s.edits.undo[0].label, "create 2 allocations");
-    }
-
-    #[test]
-    fn a_project_with_roles_and_none_active_is_refused_by_name() {
-        let mut s = ruddr_state();
-        s.ws.projects.get_mut(&id("atlas")).unwrap().roles = Some(vec![]);
-        open(&mut s, "ada-atlas");
-        assert!(key(&mut s, FormInput::Submit).is_empty());
-        let e = &s.form.as_ref().unwrap().errors[&Field::Role];
-        assert!(e.contains("Atlas uses roles but has no active role"), "{e}");
-    }
-
-    #[test]
-    fn the_role_field_shows_only_where_the_allocation_takes_a_role() {
-        let mut s = ruddr_state();
-        open(&mut s, "ada-borealis");
-        let form = s.form.clone().unwrap();
-        assert_eq!(form.roles, None);
-        assert!(!form.fields().contains(&Field::Role));
-        let changes = sent(&key(&mut s, FormInput::Submit));
-        assert!(matches!(&changes[..], [Change::Create(_)]), "{changes:?}");
-
-        // Picking a resource on Atlas brings the field in.
-        open(&mut s, "ada-borealis");
-        let form = s.form.as_mut().unwrap();
-        form.focus = Field::Resource;
-        for c in "Atlas Ada".chars() {
-            key(&mut s, FormInput::Char(c));
-        }
-        key(&mut s, FormInput::Next);
-        let form = s.form.as_ref().unwrap();
-        assert_eq!(form.resources, vec![id("ada-atlas")]);
-        assert_eq!(form.focus, Field::Role, "the next field is the role");
-        assert_eq!(form.role_name(), Some("Engineer"));
-
-        // An edit keeps the allocation's own role: no field.
-        let a = Allocation {
-            id: id("a1"),
-            resource_id: id("ada-atlas"),
-            project_id: Some(id("atlas")),
-            range: DateRange::new(d("2026-11-23"), d("2026-11-27")),
-            amount: Amount::HoursPerDay(4.0),
-            hard: true,
-            notes: String::new(),
-            read_only: false,
-            allocate_on_time_off: false,
-            server_total_minutes: None,
-            version: 1,
-        };
-        let form = AllocForm::edit(&s, &a);
-        assert_eq!(form.roles, None);
-
-        // An edit moving it to a project that uses roles asks for the role there, and sets it
-        // before the update.
-        let mut s = ruddr_state();
-        let on_borealis = Allocation {
-            resource_id: id("ada-borealis"),
-            project_id: Some(id("borealis")),
-            ..a
-        };
-        s.ws.put_allocation(on_borealis.clone());
-        s.form = Some(AllocForm::edit(&s, &on_borealis));
-        assert_eq!(s.form.as_ref().unwrap().roles, None);
-        s.form.as_mut().unwrap().focus = Field::Resource;
-        for c in "Atlas Bo".chars() {
-            key(&mut s, FormInput::Char(c));
-        }
-        key(&mut s, FormInput::Next);
-        let form = s.form.as_ref().unwrap();
-        assert_eq!(form.resources, vec![id("bo-atlas")]);
-        assert_eq!((form.focus, form.role), (Field::Role, None));
-        assert!(
-            key(&mut s, FormInput::Submit).is_empty(),
-            "no role, nothing sent"
-        );
-        key(&mut s, FormInput::Char('q'));
-        let changes = sent(&key(&mut s, FormInput::Submit));
-        assert!(
-            matches!(&changes[..], [Change::UpdateResource { resource, .. }, Change::Update(to)]
-                if resource.role == "QA" && to.resource_id == id("bo-atlas")),
-            "{changes:?}"
-        );
-    }
-
-    #[test]
-    fn the_role_field_80x24() {
-        use ratatui::{Terminal, backend::TestBackend};
-        let mut s = ruddr_state();
-        open(&mut s, "bo-atlas");
-        key(&mut s, FormInput::Submit);
-        let mut t = Terminal::new(TestBackend::new(80, 24)).expect("a test terminal");
-        t.draw(|f| crate::ui::render(&s, f)).expect("drawn");
-        insta::assert_snapshot!("form_role_80x24", t.backend());
-    }
-}
+mod tests;
