@@ -67,7 +67,8 @@ fn a_second_start_shows_the_replica_before_any_answer_then_the_backends_own() {
         !screen.contains("Rahman-Khan"),
         "the replica, not the backend: {screen}"
     );
-    // Then the backend's answers replace it and the mark goes.
+    // Then the backend's answers (quick again) replace it and the mark goes.
+    sb.faults().set(allot::sandbox::FaultConfig::none());
     let screen = app.wait_for("the backend's answer", |s| {
         s.contains("Rahman-Khan") && !s.contains("as of")
     });
