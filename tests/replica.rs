@@ -128,3 +128,72 @@ fn cache_status_lists_replicas_and_clear_removes_one_profile_or_all() {
     let (_, out, _) = cache(home.path(), &["cache", "status"]);
     assert!(out.starts_with("no replicas in "), "{out}");
 }
+
+/// What the Kantata sandbox holds for `window`, read whole, by id.
+async fn whole(
+    client: &allot::client::kantata::backend::KantataBackend,
+    window: allot::domain::DateRange,
+) -> Vec<allot::domain::Allocation> {
+    use allot::client::Backend;
+    let mut all = client.allocations(window).await.unwrap();
+    all.sort_by(|a, b| a.id.cmp(&b.id));
+    all
+}
+
+#[tokio::test]
+async fn a_refresh_reads_only_what_changed_and_a_deletion_reads_the_window_again() {
+    use allot::client::Backend;
+    let (sb, client) = common::demo::kantata_sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let replica = allot::replica::Replica::open(dir.path(), "kantata test -").unwrap();
+    let inner: std::sync::Arc<dyn Backend> = std::sync::Arc::new(
+        allot::client::kantata::backend::KantataBackend::new(common::demo::http_config(&sb))
+            .unwrap(),
+    );
+    let replicated = allot::replica::Replicated::new(inner, replica);
+    let window = allot::app::state::initial_window(common::demo::today());
+    let sorted = |mut v: Vec<allot::domain::Allocation>| {
+        v.sort_by(|a, b| a.id.cmp(&b.id));
+        v
+    };
+
+    let before = sb.requests_served();
+    let first = sorted(replicated.allocations(window).await.unwrap());
+    let whole_read = sb.requests_served() - before;
+    assert!(whole_read >= 2, "{whole_read}");
+    assert_eq!(first, whole(&client, window).await);
+
+    // Nothing changed: two requests (the changes, none; and the count), whatever the size.
+    let before = sb.requests_served();
+    let again = sorted(replicated.allocations(window).await.unwrap());
+    assert_eq!(sb.requests_served() - before, 2);
+    assert_eq!(again, first);
+
+    // Someone else edits one: it comes back changed, still in two requests.
+    let mut edited = first[3].clone();
+    edited.notes = "changed elsewhere".into();
+    let edited = client.update_allocation(edited).await.unwrap();
+    let before = sb.requests_served();
+    let caught_up = sorted(replicated.allocations(window).await.unwrap());
+    assert_eq!(sb.requests_served() - before, 2);
+    assert_eq!(caught_up, whole(&client, window).await);
+    assert!(caught_up.contains(&edited));
+
+    // Someone deletes one: the count says so and the window is read whole again.
+    client.delete_allocation(first[5].id.clone()).await.unwrap();
+    let before = sb.requests_served();
+    let after_delete = sorted(replicated.allocations(window).await.unwrap());
+    assert!(sb.requests_served() - before > 2, "read whole");
+    assert_eq!(after_delete, whole(&client, window).await);
+    assert!(!after_delete.iter().any(|a| a.id == first[5].id));
+
+    // Another window than the one held is read whole.
+    let later = allot::domain::DateRange::new(
+        allot::domain::dates::add_days(window.start, 7),
+        allot::domain::dates::add_days(window.end, 7),
+    );
+    let before = sb.requests_served();
+    let moved = sorted(replicated.allocations(later).await.unwrap());
+    assert_eq!(moved, whole(&client, later).await);
+    assert!(sb.requests_served() - before >= whole_read);
+}

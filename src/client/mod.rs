@@ -265,6 +265,14 @@ impl Resolution {
     }
 }
 
+/// What [`Backend::allocations_changed`] found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Changed {
+    pub allocations: Vec<Allocation>,
+    /// Allocations overlapping the window now, changed or not.
+    pub count: u64,
+}
+
 /// The async interface every backend implements. Reads come first; writes are named here so each
 /// backend grows into the same shape, and default to `Unsupported` until a backend implements them.
 #[async_trait]
@@ -279,6 +287,17 @@ pub trait Backend: Send + Sync {
 
     /// Every staffing request the signed-in user can see.
     async fn requests(&self) -> BackendResult<Vec<Request>>;
+
+    /// The allocations overlapping `window` made or changed after `since`, and how many overlap
+    /// it now (to tell whether any went), for a replica to catch up without reading the window
+    /// whole (issue 17). `None` where the backend offers no such read: then it is read whole.
+    async fn allocations_changed(
+        &self,
+        _window: DateRange,
+        _since: chrono::DateTime<chrono::Utc>,
+    ) -> BackendResult<Option<Changed>> {
+        Ok(None)
+    }
 
     async fn create_allocations(&self, _new: Vec<NewAllocation>) -> BackendResult<Vec<Allocation>> {
         Err(self.unsupported("creating allocations"))

@@ -11,6 +11,23 @@ use crate::domain::{Allocation, DateRange, Id, Request, Resource, Roster, Schedu
 use async_trait::async_trait;
 use std::sync::{Arc, Mutex, PoisonError};
 
+/// How far before the last read a refresh asks from.
+const SKEW: chrono::TimeDelta = chrono::TimeDelta::minutes(1);
+
+/// `held` with `changed` over it, by id; a changed allocation that left `window` goes.
+fn merge(held: Vec<Allocation>, changed: Vec<Allocation>, window: DateRange) -> Vec<Allocation> {
+    let mut by_id: std::collections::BTreeMap<Id, Allocation> =
+        held.into_iter().map(|a| (a.id.clone(), a)).collect();
+    for a in changed {
+        if a.range.overlaps(&window) {
+            by_id.insert(a.id.clone(), a);
+        } else {
+            by_id.remove(&a.id);
+        }
+    }
+    by_id.into_values().collect()
+}
+
 pub struct Replicated {
     inner: Arc<dyn Backend>,
     replica: Arc<Mutex<Replica>>,
@@ -30,6 +47,43 @@ impl Replicated {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .load()
+    }
+
+    /// The replica's allocations of `window` brought up to date from what changed since its
+    /// read, or `None` when that cannot be done: another window, no incremental read on this
+    /// backend, or a count that shows some were deleted (no tombstones to say which).
+    async fn catch_up(&self, window: DateRange) -> BackendResult<Option<Vec<Allocation>>> {
+        let replica = self.replica.clone();
+        let held = tokio::task::spawn_blocking(move || {
+            replica
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .allocations()
+        })
+        .await;
+        let Ok(Ok(Some((held_window, held, read_at)))) = held else {
+            return Ok(None);
+        };
+        if held_window != window {
+            return Ok(None);
+        }
+        // From a little before the last read began: a clock a minute off, or a change landing
+        // while that read ran, is read again rather than missed (a change read twice is kept
+        // once, by id).
+        let since = read_at - SKEW;
+        let Some(changed) = self.inner.allocations_changed(window, since).await? else {
+            return Ok(None);
+        };
+        let merged = merge(held, changed.allocations, window);
+        if merged.len() as u64 != changed.count {
+            tracing::info!(
+                held = merged.len(),
+                now = changed.count,
+                "allocations were deleted since the last read: reading the window whole"
+            );
+            return Ok(None);
+        }
+        Ok(Some(merged))
     }
 
     /// Saves off the async threads; a replica that cannot be written is logged, never fatal:
@@ -65,12 +119,33 @@ impl Backend for Replicated {
         Ok(roster)
     }
 
+    /// The window's allocations: when the replica holds this very window, only what changed
+    /// since its last read is asked for; otherwise (or when some went) the window is read whole.
     async fn allocations(&self, window: DateRange) -> BackendResult<Vec<Allocation>> {
+        let read_at = chrono::Utc::now();
+        if let Some(caught_up) = self.catch_up(window).await? {
+            let copy = caught_up.clone();
+            self.save("allocations", move |r| {
+                r.save_allocations(window, &copy, read_at)
+            })
+            .await;
+            return Ok(caught_up);
+        }
         let allocations = self.inner.allocations(window).await?;
         let copy = allocations.clone();
-        self.save("allocations", move |r| r.save_allocations(window, &copy))
-            .await;
+        self.save("allocations", move |r| {
+            r.save_allocations(window, &copy, read_at)
+        })
+        .await;
         Ok(allocations)
+    }
+
+    async fn allocations_changed(
+        &self,
+        window: DateRange,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> BackendResult<Option<crate::client::Changed>> {
+        self.inner.allocations_changed(window, since).await
     }
 
     async fn requests(&self) -> BackendResult<Vec<Request>> {

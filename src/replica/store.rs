@@ -218,12 +218,31 @@ impl Replica {
         tx.commit().map_err(|e| format!("replica: {e}"))
     }
 
-    /// Replaces the allocations with what one read of `window` found: those outside it go too,
-    /// so the replica holds exactly one window, all of it.
+    /// The allocations window held, every allocation in it, and when the read that filled it
+    /// began (what a refresh asks for changes since); `None` before one was saved.
+    pub fn allocations(
+        &self,
+    ) -> Result<Option<(DateRange, Vec<Allocation>, DateTime<Utc>)>, String> {
+        let window = self
+            .meta("window")?
+            .and_then(|w| serde_json::from_str::<DateRange>(&w).ok());
+        let read_at = self
+            .meta("allocations_read_at")?
+            .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+            .map(|t| t.with_timezone(&Utc));
+        match (window, read_at) {
+            (Some(w), Some(t)) => Ok(Some((w, self.bodies("SELECT body FROM allocations")?, t))),
+            _ => Ok(None),
+        }
+    }
+
+    /// Replaces the allocations with what one read of `window`, begun at `read_at`, found:
+    /// those outside it go too, so the replica holds exactly one window, all of it.
     pub fn save_allocations(
         &mut self,
         window: DateRange,
         allocations: &[Allocation],
+        read_at: DateTime<Utc>,
     ) -> Result<(), String> {
         let tx = self
             .conn
@@ -250,12 +269,15 @@ impl Replica {
             }
         }
         let window = serde_json::to_string(&window).map_err(|e| format!("replica: {e}"))?;
-        tx.execute(
-            "INSERT INTO meta (key, value) VALUES ('window', ?1)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [window],
-        )
-        .map_err(|e| format!("replica: {e}"))?;
+        let read_at = read_at.to_rfc3339_opts(SecondsFormat::Millis, true);
+        for (key, value) in [("window", window), ("allocations_read_at", read_at)] {
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![key, value],
+            )
+            .map_err(|e| format!("replica: {e}"))?;
+        }
         tx.commit().map_err(|e| format!("replica: {e}"))
     }
 
@@ -404,7 +426,7 @@ mod tests {
             .cloned()
             .collect();
         r.save_roster(&d.roster, at).unwrap();
-        r.save_allocations(window(), &inside).unwrap();
+        r.save_allocations(window(), &inside, at).unwrap();
         r.save_requests(&d.requests).unwrap();
         drop(r);
         let c = Replica::open(dir.path(), "kantata https://x 1001")
@@ -437,12 +459,14 @@ mod tests {
         let d = data();
         let mut r = Replica::open(dir.path(), "k").unwrap();
         r.save_roster(&d.roster, Utc::now()).unwrap();
-        r.save_allocations(window(), &d.allocations[..10]).unwrap();
+        r.save_allocations(window(), &d.allocations[..10], Utc::now())
+            .unwrap();
         let later = DateRange::new(
             parse_date("2027-02-01").unwrap(),
             parse_date("2027-03-31").unwrap(),
         );
-        r.save_allocations(later, &d.allocations[10..12]).unwrap();
+        r.save_allocations(later, &d.allocations[10..12], Utc::now())
+            .unwrap();
         let c = r.load().unwrap().unwrap();
         assert_eq!(c.window, Some(later));
         assert_eq!(c.allocations.len(), 2, "only what the last read found");
@@ -475,7 +499,8 @@ mod tests {
         for key in ["kantata https://a 1", "ruddr https://b -"] {
             let mut r = Replica::open(dir.path(), key).unwrap();
             r.save_roster(&d.roster, Utc::now()).unwrap();
-            r.save_allocations(window(), &d.allocations[..3]).unwrap();
+            r.save_allocations(window(), &d.allocations[..3], Utc::now())
+                .unwrap();
         }
         let all = list(dir.path());
         assert_eq!(

@@ -206,7 +206,10 @@ impl Sandbox {
         .map_err(|e| format!("seeding the sandbox failed: {e}"))??;
 
         let core = Arc::new(Core {
-            cache: cache::Cache::new(backend.clone(), Utc::now()),
+            // The seed is older than the sandbox: its records date from a day before the start,
+            // further back than any client's margin for clock skew, so the first "what changed
+            // since my read" finds none of them.
+            cache: cache::Cache::new(backend.clone(), Utc::now() - chrono::TimeDelta::days(1)),
             backend,
             token: config.token.clone(),
             dialect: config.dialect,

@@ -17,6 +17,8 @@ use crate::client::{
 use crate::domain::staffing::When;
 use crate::domain::{Allocation, DateRange, Id, Request, Resource, Roster};
 use async_trait::async_trait;
+
+mod changes;
 use chrono::NaiveDate;
 use reqwest::Method;
 use serde_json::Value;
@@ -459,6 +461,14 @@ impl Backend for KantataBackend {
             .next()
             .ok_or_else(|| BackendError::Other("Kantata's users/me named nobody".into()))?;
         Ok(format!("{} ({})", me.name, me.id))
+    }
+
+    async fn allocations_changed(
+        &self,
+        window: DateRange,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> BackendResult<Option<crate::client::Changed>> {
+        self.changed_allocations(window, since).await.map(Some)
     }
 
     async fn allocations(&self, window: DateRange) -> BackendResult<Vec<Allocation>> {
