@@ -67,6 +67,9 @@ pub struct Info {
     pub allocations: u64,
 }
 
+/// A window of allocations held: the window, every allocation in it, when its read began.
+pub type HeldWindow = (DateRange, Vec<Allocation>, DateTime<Utc>);
+
 pub struct Replica {
     conn: Connection,
 }
@@ -220,9 +223,7 @@ impl Replica {
 
     /// The allocations window held, every allocation in it, and when the read that filled it
     /// began (what a refresh asks for changes since); `None` before one was saved.
-    pub fn allocations(
-        &self,
-    ) -> Result<Option<(DateRange, Vec<Allocation>, DateTime<Utc>)>, String> {
+    pub fn allocations(&self) -> Result<Option<HeldWindow>, String> {
         let window = self
             .meta("window")?
             .and_then(|w| serde_json::from_str::<DateRange>(&w).ok());
