@@ -8,7 +8,7 @@
 //! refuse a write part-way ([`BackendError::Partial`]): what went through then stays, on screen
 //! and in the history, the rest is rolled back, and what it touched is read again.
 
-use super::action::Effect;
+use super::effect::Effect;
 use super::gantt::GanttRow;
 use super::state::State;
 use crate::client::{Applied, BackendError, Change, NewAllocation, NewResource, resource_version};

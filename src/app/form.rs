@@ -755,7 +755,7 @@ pub fn week_text(load: u64, cap: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::{Action, Effect, update};
+    use crate::app::{Effect, Msg, update};
     use crate::client::Change;
     use crate::domain::dates::parse_date;
     use crate::domain::{Person, Project, Roster, WeeklyCapacity};
@@ -820,17 +820,17 @@ mod tests {
             participations: Vec::new(),
         };
         let mut s = State::new(d("2026-11-23"), BackendKind::Ruddr, "ruddr");
-        update(&mut s, Action::Start);
-        update(&mut s, Action::RosterLoaded(Ok(roster)));
+        update(&mut s, Msg::Start);
+        update(&mut s, Msg::RosterLoaded(Ok(roster)));
         let window = s.window;
         update(
             &mut s,
-            Action::AllocationsLoaded {
+            Msg::AllocationsLoaded {
                 window,
                 result: Ok(vec![]),
             },
         );
-        update(&mut s, Action::RequestsLoaded(Ok(vec![])));
+        update(&mut s, Msg::RequestsLoaded(Ok(vec![])));
         s
     }
 
@@ -839,8 +839,23 @@ mod tests {
         s.form = Some(AllocForm::new_for(s, Some(id(resource)), week));
     }
 
+    /// What the key for `k` sends in the form (text for a character).
     fn key(s: &mut State, k: FormInput) -> Vec<Effect> {
-        update(s, Action::Form(k))
+        use crate::app::{Command as C, Input};
+        let input: Input = match k {
+            FormInput::Char(c) => Input::Text(c),
+            FormInput::Backspace => C::Backspace.into(),
+            FormInput::Next => C::NextField.into(),
+            FormInput::Prev => C::PrevField.into(),
+            FormInput::Up => C::Up.into(),
+            FormInput::Down => C::Down.into(),
+            FormInput::Left => C::ChoicePrev.into(),
+            FormInput::Right => C::ChoiceNext.into(),
+            FormInput::Toggle => C::ToggleChoice.into(),
+            FormInput::Submit => C::Submit.into(),
+            FormInput::Cancel => C::Cancel.into(),
+        };
+        update(s, input)
     }
 
     fn sent(effects: &[Effect]) -> Vec<Change> {

@@ -1,7 +1,7 @@
 //! The reducer's side of the journal (`crate::journal` holds the file): edits kept in hand (from the last session, or whose answer
 //! was lost) offered back, and the quit dialog that never drops an edit silently. Pure.
 
-use crate::app::action::Effect;
+use crate::app::effect::Effect;
 use crate::app::state::State;
 use crate::app::{edit, update::after_data_change};
 use crate::journal::kept::{self, Kept};

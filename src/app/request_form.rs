@@ -243,20 +243,20 @@ impl RequestForm {
     }
 }
 
-pub enum RqOutcome {
+pub enum RequestFormOutcome {
     Stay,
     Cancel,
     Submit(NewRequest),
 }
 
 /// Keys in the request form (the same [`super::form::FormInput`] as the allocation form).
-pub fn input(state: &mut State, key: super::form::FormInput) -> RqOutcome {
+pub fn input(state: &mut State, key: super::form::FormInput) -> RequestFormOutcome {
     use super::form::FormInput as K;
     let Some(mut form) = state.request_form.take() else {
-        return RqOutcome::Cancel;
+        return RequestFormOutcome::Cancel;
     };
     match key {
-        K::Cancel => return RqOutcome::Cancel,
+        K::Cancel => return RequestFormOutcome::Cancel,
         K::Next => form.move_focus(1),
         K::Prev => form.move_focus(-1),
         K::Down | K::Up if form.choice(form.focus).is_none() => {
@@ -308,20 +308,20 @@ pub fn input(state: &mut State, key: super::form::FormInput) -> RqOutcome {
             match validate(&state.ws, state.today, &form) {
                 Ok(new) => {
                     state.request_form_sent = Some(form);
-                    return RqOutcome::Submit(new);
+                    return RequestFormOutcome::Submit(new);
                 }
                 Err(errors) => {
                     form.focus = *errors.keys().next().unwrap_or(&form.focus);
                     form.errors = errors;
                     state.request_form = Some(form);
-                    return RqOutcome::Stay;
+                    return RequestFormOutcome::Stay;
                 }
             }
         }
     }
     form.errors.remove(&form.focus);
     state.request_form = Some(form);
-    RqOutcome::Stay
+    RequestFormOutcome::Stay
 }
 
 fn validate(

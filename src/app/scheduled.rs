@@ -165,7 +165,7 @@ pub fn open(state: &mut State) {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FsInput {
+pub enum FromScheduledInput {
     /// Tab: cycle any / after / before / between.
     CycleWhen,
     /// Space: hard ↔ soft.
@@ -179,7 +179,7 @@ pub enum FsInput {
 
 /// What a key in the `M` dialog leads to.
 #[derive(Debug, PartialEq)]
-pub enum FsOutcome {
+pub enum FromScheduledOutcome {
     Stay,
     /// An edit to commit (allot computed the allocations).
     Commit(String, Vec<LocalChange>),
@@ -188,18 +188,18 @@ pub enum FsOutcome {
 }
 
 /// Keys in the `M` dialog.
-pub fn input(state: &mut State, key: FsInput) -> FsOutcome {
+pub fn input(state: &mut State, key: FromScheduledInput) -> FromScheduledOutcome {
     let Some(mut f) = state.from_scheduled.take() else {
-        return FsOutcome::Stay;
+        return FromScheduledOutcome::Stay;
     };
     f.error = None;
     match key {
-        FsInput::Cancel => {
+        FromScheduledInput::Cancel => {
             state.say("Cancelled: nothing was changed");
-            return FsOutcome::Stay;
+            return FromScheduledOutcome::Stay;
         }
-        FsInput::CycleWhen => f.when = (f.when + 1) % 4,
-        FsInput::ToggleHard => {
+        FromScheduledInput::CycleWhen => f.when = (f.when + 1) % 4,
+        FromScheduledInput::ToggleHard => {
             let unnamed = f
                 .resources
                 .iter()
@@ -212,8 +212,8 @@ pub fn input(state: &mut State, key: FsInput) -> FsOutcome {
                 f.hard = !f.hard;
             }
         }
-        FsInput::Char(' ') if f.when % 4 == 3 => f.to.clear(),
-        FsInput::Char(c) => {
+        FromScheduledInput::Char(' ') if f.when % 4 == 3 => f.to.clear(),
+        FromScheduledInput::Char(c) => {
             // A full date is replaced by typing, not appended to.
             let between = f.when % 4 == 3;
             let full = |t: &str| t.chars().count() >= 10;
@@ -228,24 +228,24 @@ pub fn input(state: &mut State, key: FsInput) -> FsOutcome {
                 f.from.push(c);
             }
         }
-        FsInput::Backspace => {
+        FromScheduledInput::Backspace => {
             if f.when % 4 == 3 && !f.to.is_empty() {
                 f.to.pop();
             } else {
                 f.from.pop();
             }
         }
-        FsInput::Apply if state.backend.makes_allocations_from_scheduled() => match f.when() {
+        FromScheduledInput::Apply if state.backend.makes_allocations_from_scheduled() => match f.when() {
             Err(e) => f.error = Some(format!("Date: {e}")),
             Ok(when) => {
-                return FsOutcome::Server(super::Effect::MakeFromScheduled {
+                return FromScheduledOutcome::Server(super::Effect::MakeFromScheduled {
                     resources: f.resources,
                     hard: f.hard,
                     when,
                 });
             }
         },
-        FsInput::Apply => match preview(&state.ws, &f) {
+        FromScheduledInput::Apply => match preview(&state.ws, &f) {
             Err(e) => f.error = Some(format!("Date: {e}")),
             Ok(made) if made.is_empty() => {
                 f.error = Some("No scheduled hours in that range: nothing to allocate".into())
@@ -281,12 +281,12 @@ pub fn input(state: &mut State, key: FsInput) -> FsOutcome {
                         n => format!("{n} allocations"),
                     }
                 );
-                return FsOutcome::Commit(label, changes);
+                return FromScheduledOutcome::Commit(label, changes);
             }
         },
     }
     state.from_scheduled = Some(f);
-    FsOutcome::Stay
+    FromScheduledOutcome::Stay
 }
 
 /// The first date of a typed range, for messages.

@@ -2,7 +2,7 @@
 //! marked people at once, or an unnamed role), edit, name or un-name them, and delete them —
 //! each an undoable edit, refused in the form with the field and the rule when it breaks one.
 
-use super::action::Effect;
+use super::effect::Effect;
 use super::edit::LocalChange;
 use super::form::FormInput;
 use super::request_form::Choice;
@@ -258,7 +258,7 @@ pub fn delete(state: &mut State, id: &Id) -> Vec<Effect> {
         r.role
     );
     changes.push(LocalChange::DeleteResource(r));
-    super::quick::after_edit(state, label, changes)
+    super::bar_edits::after_edit(state, label, changes)
 }
 
 pub enum ResOutcome {

@@ -3,7 +3,6 @@
 pub mod form;
 pub mod gantt;
 pub mod help;
-pub mod keymap;
 pub mod log;
 pub mod pen;
 pub mod quit;

@@ -141,7 +141,7 @@ fn messages(state: &State, theme: &Theme, room: usize) -> Vec<Span<'static>> {
 
 #[cfg(test)]
 mod tests {
-    use crate::app::{Action, State, ThemeKind, update};
+    use crate::app::{Msg, State, ThemeKind, update};
     use crate::client::BackendKind;
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
@@ -208,7 +208,7 @@ mod tests {
             notice.is_some() && error.is_some() && notice < error,
             "{text}"
         );
-        update(&mut s, Action::Resize(1, 1));
+        update(&mut s, Msg::Resize(1, 1));
         // (A 0-wide test terminal cannot be printed; drawing into it is guarded in ui::render.)
         for w in 1..90 {
             bar(&s, w);

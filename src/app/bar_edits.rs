@@ -1,7 +1,7 @@
 //! Edits from single keys in the Gantt: new/edit forms, shift, stretch, hard/soft, split,
 //! delete (after y/n) and marks. Each refusal says why; nothing is sent for it.
 
-use super::action::Effect;
+use super::effect::Effect;
 use super::edit::{LocalChange, commit};
 use super::form::AllocForm;
 use super::gantt::GanttRow;

@@ -1,0 +1,69 @@
+//! What the help overlay and the hint bar say, from the table.
+
+use super::{Keymap, Mode, defaults, name};
+use crate::app::command::Command;
+
+/// One line of help: where it applies, its keys, what it does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HelpRow {
+    pub mode: Mode,
+    pub keys: String,
+    pub command: Command,
+}
+
+/// Every binding, one row per command and mode: `first`'s keys first, then Global's, then the
+/// other views and dialogs.
+pub fn help_rows(keys: &Keymap, first: Mode) -> Vec<HelpRow> {
+    let mut order = vec![first];
+    if first != Mode::Global {
+        order.push(Mode::Global);
+    }
+    let rest: Vec<Mode> = Mode::ALL
+        .iter()
+        .copied()
+        .filter(|m| !order.contains(m))
+        .collect();
+    order.extend(rest);
+    let mut rows: Vec<HelpRow> = Vec::new();
+    for mode in order {
+        for b in keys.bindings().iter().filter(|b| b.mode == mode) {
+            let shown = name::display(b.key);
+            match rows
+                .iter_mut()
+                .find(|r| r.mode == mode && r.command == b.command)
+            {
+                Some(row) => {
+                    row.keys.push(' ');
+                    row.keys.push_str(&shown);
+                }
+                None => rows.push(HelpRow {
+                    mode,
+                    keys: shown,
+                    command: b.command,
+                }),
+            }
+        }
+    }
+    rows
+}
+
+/// The hint bar's items for `mode`: (key, a word or two). Commands with no key are left out.
+pub fn hints(keys: &Keymap, mode: Mode) -> Vec<(String, &'static str)> {
+    let mut wanted: Vec<Command> = defaults::hints(mode).to_vec();
+    if mode.falls_back() && mode != Mode::Filter {
+        wanted.push(Command::ToggleHelp);
+    }
+    wanted
+        .into_iter()
+        .filter_map(|c| {
+            let label = keys.label(mode, c);
+            (!label.starts_with('[')).then(|| (label, c.short()))
+        })
+        .collect()
+}
+
+/// Lines of help the overlay shows at once in a terminal `height` tall (borders, the title
+/// line and the footer take 4).
+pub fn help_page(height: u16) -> usize {
+    height.saturating_sub(4).max(1) as usize
+}
