@@ -45,8 +45,8 @@ commands! {
     // Anywhere.
     "quit" => Quit, "quit", "quit (asks first if edits are not saved yet)";
     "help" => ToggleHelp, "help", "open or close this help";
-    "message_log" => ToggleLog, "log", "open or close the log: every message, in full";
-    "back" => Back, "back", "close what is open, clear marks or the filter";
+    "message_log" => ToggleLog, "log", "the log: every message of the session, in full";
+    "back" => Back, "back", "close, or clear the marks or the filter";
     "show_resources" => ShowResources, "resources", "go to the Resources view";
     "show_gantt" => ShowGantt, "gantt", "go to the Gantt view";
     "show_requests" => ShowRequests, "requests", "go to the Requests view";
@@ -66,14 +66,14 @@ commands! {
     "new_request" => NewRequest, "request", "a new staffing request";
     "allocate_from_scheduled" => AllocateFromScheduled, "from scheduled", "allocate from scheduled hours";
     // Resources.
-    "expand_person" => ExpandPerson, "expand", "list a person's resources under them (other rows open in the Gantt)";
+    "expand_person" => ExpandPerson, "expand", "a person's resources under them; else Gantt";
     "open_in_gantt" => OpenInGantt, "gantt", "show the selected row in the Gantt";
-    "filter" => FilterStart, "filter", "type a filter (project: role: person: narrow by one field)";
+    "filter" => FilterStart, "filter", "filter; project: role: person: narrow it";
     "sort_next" => SortNext, "sort", "sort by the next column";
     "sort_reverse" => SortReverse, "reverse", "reverse the order";
     "toggle_unnamed" => ToggleUnnamed, "unnamed", "unnamed resources: shown, only, hidden";
-    "mark_resource" => MarkResource, "mark", "mark the row (n then adds every marked one)";
-    "add_to_project" => AddToProject, "add", "add the person (or the marked ones) to a project";
+    "mark_resource" => MarkResource, "mark", "mark the row, to add many to a project";
+    "add_to_project" => AddToProject, "add", "add the person (or marked ones) to a project";
     "edit_resource" => EditResource, "edit", "edit the selected resource";
     "delete_resource" => DeleteResource, "delete", "delete the selected resource, after a y/n";
     // Gantt.
@@ -86,7 +86,7 @@ commands! {
     "zoom_out" => ZoomOut, "zoom out", "zoom out: day, week, month";
     "toggle_grouping" => ToggleGrouping, "group", "group by person or by project";
     "open_row" => OpenRow, "open", "expand or fold the row; on a bar, edit it";
-    "mark_bar" => MarkBar, "mark", "mark the bar for a bulk edit (other rows: expand or fold)";
+    "mark_bar" => MarkBar, "mark", "mark the bar for a bulk edit; else expand";
     "new_allocation" => NewAllocation, "new", "a new allocation at the cursor";
     "edit_allocation" => EditAllocation, "edit", "edit the selected bar";
     "shift_earlier" => ShiftEarlier, "move ←", "move the bar(s) a bucket earlier";
@@ -101,7 +101,7 @@ commands! {
     "toggle_mine" => ToggleMine, "mine/all", "requests I approve, or all of them";
     "next_status" => NextStatus, "status", "which status is listed: pending, approved, …";
     "sort_requests" => SortRequests, "sort", "sort requests: oldest, soonest start";
-    "mark_request" => MarkRequest, "mark", "mark the request (a r then act on all marked)";
+    "mark_request" => MarkRequest, "mark", "mark the request to approve or reject many";
     "approve" => Approve, "approve", "approve the request(s), after a y/n";
     "reject" => Reject, "reject", "reject the request(s), after a y/n";
     "cancel_request" => CancelRequest, "cancel", "cancel the request(s) you made, after a y/n";
@@ -118,7 +118,7 @@ commands! {
     "toggle_choice" => ToggleChoice, "pick", "pick or unpick the choice";
     "backspace" => Backspace, "erase", "erase the last character";
     "toggle_soft" => ToggleSoft, "hard/soft", "approve as hard or soft allocations";
-    "next_when" => NextWhen, "when", "which scheduled hours: any, after, before, between";
+    "next_when" => NextWhen, "when", "which hours: any, after, before, between";
     "yes" => Yes, "yes", "yes, do it";
     "no" => No, "no", "no, change nothing";
     "keep_edits" => KeepEdits, "keep", "quit, keeping unsaved edits for next time";

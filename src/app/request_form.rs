@@ -305,7 +305,7 @@ pub fn input(state: &mut State, key: super::form::FormInput) -> RequestFormOutco
             let focus = form.focus;
             form.move_focus(0);
             form.focus = focus;
-            match validate(&state.ws, state.today, &form) {
+            match validate(&state.ws, state.today, &state.keys, &form) {
                 Ok(new) => {
                     state.request_form_sent = Some(form);
                     return RequestFormOutcome::Submit(new);
@@ -327,6 +327,7 @@ pub fn input(state: &mut State, key: super::form::FormInput) -> RequestFormOutco
 fn validate(
     ws: &Workspace,
     today: chrono::NaiveDate,
+    keys: &crate::app::keys::Keymap,
     f: &RequestForm,
 ) -> Result<NewRequest, BTreeMap<RqField, String>> {
     let mut errors = BTreeMap::new();
@@ -335,7 +336,11 @@ fn validate(
         if project.is_none() {
             errors.insert(
                 RqField::Project,
-                "choose the project (type to search, Enter or Tab picks)".into(),
+                format!(
+                    "choose the project (type to search, {} or {} picks)",
+                    keys.label(crate::app::keys::Mode::Form, crate::app::Command::Submit),
+                    keys.label(crate::app::keys::Mode::Form, crate::app::Command::NextField)
+                ),
             );
         }
         if f.role.trim().is_empty() {

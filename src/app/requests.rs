@@ -2,6 +2,8 @@
 //! an unnamed resource, and resolving requests (approve, reject, cancel, reassign) one by one or
 //! in bulk, each shown at once and rolled back alone if the backend refuses it.
 
+use super::command::Command;
+use super::keys::Mode;
 use super::effect::Effect;
 use super::state::{Confirm, OnYes, State, View};
 use crate::client::sanitize::typable;
@@ -500,7 +502,10 @@ pub fn start_reassign(state: &mut State) {
         return;
     };
     let [id] = ids.as_slice() else {
-        state.say("Reassign one request at a time: unmark the others (Esc)");
+        state.say(format!(
+            "Reassign one request at a time: unmark the others ({})",
+            state.key(Mode::Requests, Command::Back)
+        ));
         return;
     };
     let mut people: Vec<(String, Id)> = state
@@ -791,8 +796,11 @@ pub fn toggle_mark(state: &mut State) {
             state.requests.marks.insert(id);
         }
         state.say(format!(
-            "{} marked: a approves, r rejects them all; Esc clears",
-            state.requests.marks.len()
+            "{} marked: {} approves, {} rejects them all; {} clears",
+            state.requests.marks.len(),
+            state.key(Mode::Requests, Command::Approve),
+            state.key(Mode::Requests, Command::Reject),
+            state.key(Mode::Requests, Command::Back)
         ));
     }
 }

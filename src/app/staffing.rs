@@ -2,6 +2,8 @@
 //! marked people at once, or an unnamed role), edit, name or un-name them, and delete them —
 //! each an undoable edit, refused in the form with the field and the rule when it breaks one.
 
+use super::command::Command;
+use super::keys::Mode;
 use super::effect::Effect;
 use super::edit::LocalChange;
 use super::form::FormInput;
@@ -147,7 +149,10 @@ pub fn open_new(state: &mut State) {
 
 pub fn open_edit(state: &mut State) {
     let Some(id) = selected_resource_id(state) else {
-        state.say("Select a workspace resource: Enter lists a person's resources under them");
+        state.say(format!(
+            "Select a workspace resource: {} lists a person's resources under them",
+            state.key(Mode::Resources, Command::ExpandPerson)
+        ));
         return;
     };
     let Some(r) = state.ws.resources.get(&id).cloned() else {
@@ -177,15 +182,20 @@ pub fn toggle_mark(state: &mut State) {
             state.resources.marks.insert(p);
         }
         state.say(format!(
-            "{} marked: n adds them all to a project; Esc clears",
-            state.resources.marks.len()
+            "{} marked: {} adds them all to a project; {} clears",
+            state.resources.marks.len(),
+            state.key(Mode::Resources, Command::AddToProject),
+            state.key(Mode::Resources, Command::Back)
         ));
     }
 }
 
 pub fn ask_delete(state: &mut State) {
     let Some(id) = selected_resource_id(state) else {
-        state.say("Select a workspace resource to delete: Enter lists a person's resources");
+        state.say(format!(
+            "Select a workspace resource to delete: {} lists a person's resources",
+            state.key(Mode::Resources, Command::ExpandPerson)
+        ));
         return;
     };
     let ws = &state.ws;

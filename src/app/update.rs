@@ -329,9 +329,11 @@ fn on_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             match result {
                 Ok(()) => {
-                    state.done(
-                        "Allocated from scheduled hours. The backend made them, so u cannot undo this; d deletes one",
-                    );
+                    let u = state.key(Mode::Global, Command::Undo);
+                    let d = state.key(Mode::Gantt, Command::DeleteAllocations);
+                    state.done(format!(
+                        "Allocated from scheduled hours. The backend made them, so {u} cannot undo this; {d} deletes one"
+                    ));
                     return vec![state.start(Effect::LoadAllocations(state.window))];
                 }
                 Err(e) => state.fail(

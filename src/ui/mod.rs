@@ -3,6 +3,7 @@
 pub mod form;
 pub mod gantt;
 pub mod help;
+pub mod hints;
 pub mod log;
 pub mod pen;
 pub mod quit;
@@ -29,9 +30,16 @@ pub fn render(state: &State, f: &mut Frame) {
         return;
     }
     let tabs = Rect { height: 1, ..area };
+    // The hint bar sits above the status bar when there is room for a body too.
+    let hint_rows = u16::from(area.height >= 4);
     let body = Rect {
         y: area.y + 1,
-        height: area.height - 2,
+        height: area.height - 2 - hint_rows,
+        ..area
+    };
+    let hints_row = Rect {
+        y: area.y + area.height - 2,
+        height: hint_rows,
         ..area
     };
     let bar = Rect {
@@ -45,6 +53,7 @@ pub fn render(state: &State, f: &mut Frame) {
         View::Gantt => gantt::render(state, &theme, f, body),
         View::Requests => requests::render(state, &theme, f, body),
     }
+    hints::render(state, &theme, f, hints_row);
     status::render_status(state, &theme, f, bar);
     if let Some(form) = &state.form {
         form::render_form(state, form, &theme, f, area);
@@ -65,7 +74,7 @@ pub fn render(state: &State, f: &mut Frame) {
         form::render_confirm(&c.question, &theme, f, area);
     }
     if state.help {
-        help::render(&theme, f, area);
+        help::render(state, &theme, f, area);
     }
     log::render(state, &theme, f, area);
     if let Some(offer) = &state.offer {

@@ -34,7 +34,10 @@ pub fn render(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
         } else if view.filter.is_empty() {
             "No people or resources in this workspace.".into()
         } else {
-            "Nothing matches the filter. Esc clears it.".into()
+            format!(
+                "Nothing matches the filter. {} clears it.",
+                state.key(crate::app::keys::Mode::Resources, crate::app::Command::Back)
+            )
         };
         lines.push(Line::styled(msg, theme.dim()));
         // Wrapped: a failure's full words are longer than a line.

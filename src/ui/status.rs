@@ -22,14 +22,6 @@ pub fn render_tabs(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
         ));
         spans.push(Span::raw(" "));
     }
-    let used: usize = spans.iter().map(|s| s.content.width()).sum();
-    let hint = "? help  q quit ";
-    if (area.width as usize) > used + hint.len() {
-        spans.push(Span::raw(
-            " ".repeat(area.width as usize - used - hint.len()),
-        ));
-        spans.push(Span::styled(hint, theme.dim()));
-    }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 

@@ -277,3 +277,13 @@ pub fn input_for(state: &State, event: KeyEvent) -> Option<Input> {
     }
     state.keys.lookup(mode, key).map(Input::Command)
 }
+
+#[cfg(test)]
+mod tests;
+
+impl State {
+    /// How a notice names the key for `command` in `mode`, from the table in effect.
+    pub fn key(&self, mode: Mode, command: Command) -> String {
+        self.keys.label(mode, command)
+    }
+}
