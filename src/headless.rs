@@ -108,8 +108,8 @@ pub async fn run(
 ) -> Exit {
     let command = match command {
         Command::Requests(c) => c,
-        Command::Config(_) => {
-            let _ = writeln!(err, "allot: `config` is not a requests command");
+        Command::Config(_) | Command::Keys { .. } => {
+            let _ = writeln!(err, "allot: only `requests` commands run here");
             return Exit::Usage;
         }
     };

@@ -7,6 +7,7 @@
 
 mod defaults;
 pub mod help;
+pub mod listing;
 pub mod name;
 mod rebind;
 
