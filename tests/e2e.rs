@@ -55,9 +55,9 @@ fn demo_opens_shows_three_views_with_data_and_quits_cleanly() {
     );
 
     app.send("?");
-    app.wait_for_text("Esc or ? closes this help");
+    app.wait_for_text("Requests   a               approve the request(s)");
     app.send("?");
-    app.wait_for("help to close", |s| !s.contains("closes this help"));
+    app.wait_for("help to close", |s| !s.contains("approve the request(s)"));
 
     app.send("q");
     assert_eq!(app.wait_exit(), 0);
@@ -506,6 +506,29 @@ fn a_message_cut_in_the_status_bar_points_to_the_log_which_shows_it_in_full() {
     app.wait_for("the log to close", |s| {
         !s.contains("Messages, newest first")
     });
+    app.send("q");
+    assert_eq!(app.wait_exit(), 0);
+}
+
+#[test]
+fn a_key_rebound_in_the_config_file_is_the_key_that_works() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(
+        home.path().join("config.toml"),
+        "[keys.resources]\nfilter = \"f\"\n",
+    )
+    .unwrap();
+    let mut app = PtyApp::demo(home.path(), 80, 24, &[]);
+    let screen = app.wait_for_text("● Aisha Rahman");
+    assert!(screen.contains("f filter"), "the hint bar names the new key:\n{screen}");
+    // `/` no longer starts a filter: had it, the `f` after it would be typed into it and
+    // nothing would match "fLiam".
+    app.send("/");
+    app.send("f");
+    app.send("Liam");
+    let screen = app.wait_for("the filter to narrow the list", |s| s.contains(" 1 of 51"));
+    assert!(screen.contains("Liam O'Connor"), "{screen}");
+    app.send("\r");
     app.send("q");
     assert_eq!(app.wait_exit(), 0);
 }
