@@ -215,7 +215,16 @@ fn filter_line(state: &State, theme: &Theme, width: usize) -> Line<'static> {
     let filter = if v.editing {
         format!("/{}▏", v.filter)
     } else if v.filter.is_empty() {
-        "/ filter · s sort · U unnamed".to_string()
+        {
+            use crate::app::{Command, keys::Mode};
+            let k = |c| state.key(Mode::Resources, c);
+            format!(
+                "{} filter · {} sort · {} unnamed",
+                k(Command::FilterStart),
+                k(Command::SortNext),
+                k(Command::ToggleUnnamed)
+            )
+        }
     } else {
         format!("/{}", v.filter)
     };
