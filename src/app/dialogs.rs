@@ -103,7 +103,11 @@ pub fn command(state: &mut State, command: C) -> Option<Vec<Effect>> {
         }
         Mode::Help => {
             let page = super::keys::help::help_page(state.size.1) as i64;
-            let rows = super::keys::help_rows(&state.keys, Mode::of_view(state.view)).len();
+            let rows = super::keys::help::help_lines(
+                &state.keys,
+                Mode::of_view(state.view),
+                state.size.0,
+            );
             let max = rows.saturating_sub(page as usize) as i64;
             let at = state.help_scroll as i64;
             let to = match command {

@@ -62,6 +62,21 @@ pub fn hints(keys: &Keymap, mode: Mode) -> Vec<(String, &'static str)> {
         .collect()
 }
 
+/// Below this width the help overlay names each mode on a line of its own instead of in a
+/// "where" column, so what a key does has the room.
+pub const NARROW: u16 = 64;
+
+/// How many lines the help overlay scrolls through at terminal `width`.
+pub fn help_lines(keys: &Keymap, first: Mode, width: u16) -> usize {
+    let rows = help_rows(keys, first);
+    if width >= NARROW {
+        return rows.len();
+    }
+    let mut modes: Vec<Mode> = rows.iter().map(|r| r.mode).collect();
+    modes.dedup();
+    rows.len() + modes.len()
+}
+
 /// Lines of help the overlay shows at once in a terminal `height` tall (borders, the title
 /// line and the footer take 4).
 pub fn help_page(height: u16) -> usize {
