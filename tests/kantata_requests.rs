@@ -256,7 +256,8 @@ fn approving_the_kantata_request_in_the_app_hardens_what_it_showed() {
 
 #[tokio::test]
 async fn headless_lists_a_null_period_and_what_approving_hardens() {
-    use allot::headless::{Context, Exit, ListOptions, StatusFilter, list};
+    use allot::domain::model::StatusFilter;
+    use allot::headless::{Context, Exit, ListOptions, list};
     let (_sb, k) = kantata_sandbox().await;
     let made = k.create_allocations(vec![penciled()]).await.unwrap();
     let ctx = Context {
@@ -265,7 +266,7 @@ async fn headless_lists_a_null_period_and_what_approving_hardens() {
     };
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let opts = ListOptions {
-        status: StatusFilter::Only(RequestStatus::New),
+        status: StatusFilter::Pending,
         mine: false,
         json: true,
     };

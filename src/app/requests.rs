@@ -13,53 +13,12 @@ use crate::domain::impact::{approval_hardens, impact_span};
 use crate::domain::load::{LoadLevel, allocation_daily, load_level};
 use crate::domain::model::fmt_hours;
 use crate::domain::{
-    Allocation, DateRange, Id, Request, RequestStatus, Resource, RowKey, Workspace,
+    Allocation, DateRange, Id, Request, Resource, RowKey, Workspace,
 };
+pub use crate::domain::model::StatusFilter;
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 use std::collections::{BTreeMap, BTreeSet};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum StatusFilter {
-    #[default]
-    Pending,
-    Approved,
-    Rejected,
-    Cancelled,
-    All,
-}
-
-impl StatusFilter {
-    pub fn label(&self) -> &'static str {
-        match self {
-            StatusFilter::Pending => "pending",
-            StatusFilter::Approved => "approved",
-            StatusFilter::Rejected => "rejected",
-            StatusFilter::Cancelled => "cancelled",
-            StatusFilter::All => "all",
-        }
-    }
-
-    fn next(&self) -> StatusFilter {
-        match self {
-            StatusFilter::Pending => StatusFilter::Approved,
-            StatusFilter::Approved => StatusFilter::Rejected,
-            StatusFilter::Rejected => StatusFilter::Cancelled,
-            StatusFilter::Cancelled => StatusFilter::All,
-            StatusFilter::All => StatusFilter::Pending,
-        }
-    }
-
-    fn admits(&self, s: RequestStatus) -> bool {
-        match self {
-            StatusFilter::Pending => s == RequestStatus::New,
-            StatusFilter::Approved => s == RequestStatus::Approved,
-            StatusFilter::Rejected => s == RequestStatus::Rejected,
-            StatusFilter::Cancelled => s == RequestStatus::Cancelled,
-            StatusFilter::All => true,
-        }
-    }
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum RequestSort {
@@ -893,6 +852,7 @@ mod tests {
     use super::*;
     use crate::app::{Command, Msg, update};
     use crate::client::BackendKind;
+    use crate::domain::RequestStatus;
     use crate::domain::dates::parse_date;
     use crate::domain::{Amount, Person, Project, Roster, WeeklyCapacity};
     use chrono::{NaiveDate, TimeZone, Utc};
