@@ -1,5 +1,8 @@
 //! The allocation form overlay and the y/n confirmation.
 
+use super::hints;
+use crate::app::Command as C;
+use crate::app::keys::Mode;
 use super::text::truncate;
 use super::theme::{Theme, level_glyph};
 use crate::app::State;
@@ -157,13 +160,31 @@ pub fn render_form(state: &State, form: &AllocForm, theme: &Theme, f: &mut Frame
         " New allocation "
     };
     let hint = if form.focus == Field::Resource {
-        " ↑↓ choose · * add another · Tab next · Enter save · Esc cancel "
-    } else if form.focus == Field::Role {
-        " ←→ role · Tab/↑↓ fields · Enter save · Esc cancel "
+        hints::line(
+            state,
+            Mode::FormSearch,
+            &[
+                (C::Down, "choose"),
+                (C::ToggleChoice, "add another"),
+                (C::NextField, "next"),
+                (C::Submit, "save"),
+                (C::Cancel, "cancel"),
+            ],
+        )
     } else {
-        " Tab/↑↓ fields · ←→ unit · Enter save · Esc cancel "
+        let choice = if form.focus == Field::Role { "role" } else { "unit" };
+        hints::line(
+            state,
+            Mode::Form,
+            &[
+                (C::NextField, "fields"),
+                (C::ChoiceNext, choice),
+                (C::Submit, "save"),
+                (C::Cancel, "cancel"),
+            ],
+        )
     };
-    overlay(f, area, width, lines, title, hint, theme);
+    overlay(f, area, width, lines, title, &hint, theme);
 }
 
 const LABEL_W: usize = 10;
@@ -255,7 +276,7 @@ fn with_cursor(s: &str, focused: bool) -> String {
     }
 }
 
-pub fn render_confirm(question: &str, theme: &Theme, f: &mut Frame, area: Rect) {
+pub fn render_confirm(state: &State, question: &str, theme: &Theme, f: &mut Frame, area: Rect) {
     let width = 70.min(area.width);
     let text_w = width.saturating_sub(2).max(1) as usize;
     let rows = (question.chars().count() / text_w + 1) as u16;
@@ -267,10 +288,10 @@ pub fn render_confirm(question: &str, theme: &Theme, f: &mut Frame, area: Rect) 
         Line::raw(question.to_string()),
         Line::raw(""),
         Line::from(vec![
-            Span::styled(" y ", theme.tab(true)),
+            Span::styled(format!(" {} ", state.key(Mode::Confirm, C::Yes)), theme.tab(true)),
             Span::raw(" yes   "),
-            Span::styled(" n ", theme.tab(true)),
-            Span::raw(" no (Esc)"),
+            Span::styled(format!(" {} ", state.key(Mode::Confirm, C::No)), theme.tab(true)),
+            Span::raw(" no"),
         ]),
     ];
     let block = Block::default()
@@ -285,6 +306,7 @@ pub fn render_confirm(question: &str, theme: &Theme, f: &mut Frame, area: Rect) 
 
 /// The `N` overlay: a new staffing request.
 pub fn render_request_form(
+    state: &State,
     form: &crate::app::request_form::RequestForm,
     theme: &Theme,
     f: &mut Frame,
@@ -347,8 +369,17 @@ pub fn render_request_form(
             choice_lines(&mut lines, theme, c, inner);
         }
     }
-    let hint = " Tab fields · type to search · Space picks · Enter send · Esc cancel ";
-    overlay(f, area, width, lines, " New staffing request ", hint, theme);
+    let hint = hints::line(
+        state,
+        Mode::Form,
+        &[
+            (C::NextField, "fields"),
+            (C::ToggleChoice, "picks"),
+            (C::Submit, "send"),
+            (C::Cancel, "cancel"),
+        ],
+    );
+    overlay(f, area, width, lines, " New staffing request ", &hint, theme);
 }
 
 /// `n` / `e` in the Resources view: a workspace resource.
@@ -431,11 +462,28 @@ pub fn render_resource_form(
         " Add to a project "
     };
     let hint = if form.focus == ResField::Person {
-        " type to search · Tab picks · Backspace on empty: nobody · Enter save · Esc "
+        hints::line(
+            state,
+            Mode::Form,
+            &[
+                (C::NextField, "picks"),
+                (C::Backspace, "on empty: nobody"),
+                (C::Submit, "save"),
+                (C::Cancel, "cancel"),
+            ],
+        )
     } else {
-        " Tab fields · type to search · Enter save · Esc cancel "
+        hints::line(
+            state,
+            Mode::Form,
+            &[
+                (C::NextField, "fields"),
+                (C::Submit, "save"),
+                (C::Cancel, "cancel"),
+            ],
+        )
     };
-    overlay(f, area, width, lines, title, hint, theme);
+    overlay(f, area, width, lines, title, &hint, theme);
 }
 
 /// `M`: allocations from scheduled hours, with the allocations it would make.
@@ -540,14 +588,23 @@ pub fn render_from_scheduled(
             theme.error(),
         )),
     }
-    let hint = " Tab when · type dates · h hard/soft · Enter apply · Esc ";
+    let hint = hints::line(
+        state,
+        Mode::FromScheduled,
+        &[
+            (C::NextWhen, "when"),
+            (C::ToggleHard, "hard/soft"),
+            (C::Submit, "apply"),
+            (C::Cancel, "cancel"),
+        ],
+    );
     overlay(
         f,
         area,
         width,
         lines,
         " Allocate from scheduled hours ",
-        hint,
+        &hint,
         theme,
     );
 }

@@ -51,3 +51,12 @@ pub fn render(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
+
+/// A dialog's own hint line: " key words · key words ", its keys from the table for `mode`.
+pub fn line(state: &State, mode: Mode, items: &[(crate::app::Command, &str)]) -> String {
+    let parts: Vec<String> = items
+        .iter()
+        .map(|(c, words)| format!("{} {words}", state.key(mode, *c)))
+        .collect();
+    format!(" {} ", parts.join(" · "))
+}

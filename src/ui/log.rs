@@ -165,8 +165,17 @@ pub fn render(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
     };
     f.render_widget(Paragraph::new(shown), l.body);
     if let Some(footer) = l.footer {
+        use crate::app::{Command as C, keys::Mode};
+        let k = |c| state.key(Mode::Log, c);
         let hint = format!(
-            "Esc closes · j k PgUp PgDn g G scroll · lines {}–{} of {}",
+            "{} closes · {} {} {} {} {} {} scroll · lines {}–{} of {}",
+            k(C::Back),
+            k(C::Down),
+            k(C::Up),
+            k(C::PageUp),
+            k(C::PageDown),
+            k(C::Top),
+            k(C::Bottom),
             (top + 1).min(all.len()),
             (top + page).min(all.len()),
             all.len()

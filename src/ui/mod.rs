@@ -65,13 +65,13 @@ pub fn render(state: &State, f: &mut Frame) {
         form::render_resource_form(state, rf, &theme, f, area);
     }
     if let Some(rf) = &state.request_form {
-        form::render_request_form(rf, &theme, f, area);
+        form::render_request_form(state, rf, &theme, f, area);
     }
     if let Some(pick) = &state.pick {
         requests::render_pick(state, pick, &theme, f, area);
     }
     if let Some(c) = &state.confirm {
-        form::render_confirm(&c.question, &theme, f, area);
+        form::render_confirm(state, &c.question, &theme, f, area);
     }
     if state.help {
         help::render(state, &theme, f, area);

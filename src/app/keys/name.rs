@@ -13,10 +13,25 @@ pub type Key = KeyCombination;
 pub fn parse(name: &str) -> Result<Key, String> {
     let name = name.trim();
     // crokey reads names case-blind ("L" would be "l"); a lone capital letter means shift.
-    let mut chars = name.chars();
+    // The short names help shows (arrows, PgUp) read back as crokey's names.
+    let (mods, base) = match name.rfind('-') {
+        Some(i) if i + 1 < name.len() => name.split_at(i + 1),
+        _ => ("", name),
+    };
+    let base = match base {
+        "↑" => "up",
+        "↓" => "down",
+        "←" => "left",
+        "→" => "right",
+        b if b.eq_ignore_ascii_case("pgup") => "pageup",
+        b if b.eq_ignore_ascii_case("pgdn") => "pagedown",
+        b => b,
+    };
+    let name_read = format!("{mods}{base}");
+    let mut chars = name_read.chars();
     let raw = match (chars.next(), chars.next()) {
         (Some(c), None) if c.is_ascii_uppercase() => format!("shift-{}", c.to_ascii_lowercase()),
-        _ => name.to_string(),
+        _ => name_read.clone(),
     };
     let key = crokey::parse(&raw).map_err(|_| not_a_key(name))?;
     if !matches!(key.codes, OneToThree::One(_)) {
@@ -73,11 +88,35 @@ static FORMAT: LazyLock<KeyCombinationFormat> =
 
 /// How help, hints and `allot keys` write a key; [`parse`] reads it back.
 pub fn display(key: Key) -> String {
-    match key.codes.first() {
-        // crokey writes '-' as "Hyphen": a bare '-' reads better and parses too.
-        KeyCode::Char('-') if key.modifiers.is_empty() => "-".into(),
-        _ => FORMAT.to_string(key),
+    let code = *key.codes.first();
+    if matches!(code, KeyCode::Char(_) | KeyCode::BackTab) && code != KeyCode::Char('-') {
+        // Letters show shift as their case; BackTab is shift-tab already.
+        return FORMAT.to_string(key);
     }
+    let m = key.modifiers;
+    let mut out = String::new();
+    for (flag, name) in [
+        (KeyModifiers::CONTROL, "Ctrl-"),
+        (KeyModifiers::ALT, "Alt-"),
+        (KeyModifiers::SHIFT, "Shift-"),
+        (KeyModifiers::SUPER, "Cmd-"),
+    ] {
+        if m.contains(flag) {
+            out.push_str(name);
+        }
+    }
+    match code {
+        // crokey writes '-' as "Hyphen": a bare '-' reads better and parses too.
+        KeyCode::Char('-') => out.push('-'),
+        KeyCode::Up => out.push('↑'),
+        KeyCode::Down => out.push('↓'),
+        KeyCode::Left => out.push('←'),
+        KeyCode::Right => out.push('→'),
+        KeyCode::PageUp => out.push_str("PgUp"),
+        KeyCode::PageDown => out.push_str("PgDn"),
+        code => out.push_str(&FORMAT.to_string(KeyCombination::one_key(code, KeyModifiers::NONE))),
+    }
+    out
 }
 
 #[cfg(test)]
@@ -114,12 +153,19 @@ mod tests {
 
     #[test]
     fn every_display_parses_back() {
-        for name in ["L", "ctrl-r", "shift-tab", ">", "space", "enter", "esc", "-", "f5", "up"] {
+        for name in [
+            "L", "ctrl-r", "shift-tab", ">", "space", "enter", "esc", "-", "f5", "up", "ctrl-left",
+            "pagedown", "alt-pageup", "shift-up", "shift-f5", "ctrl--",
+        ] {
             let key = parse(name).unwrap();
             assert_eq!(parse(&display(key)), Ok(key), "{name} shown as {}", display(key));
         }
         assert_eq!(display(parse("ctrl-r").unwrap()), "Ctrl-r");
         assert_eq!(display(parse("L").unwrap()), "L");
+        assert_eq!(display(parse("down").unwrap()), "↓");
+        assert_eq!(display(parse("ctrl-left").unwrap()), "Ctrl-←");
+        assert_eq!(display(parse("pagedown").unwrap()), "PgDn");
+        assert_eq!(parse("↓"), parse("down"));
     }
 
     #[test]
