@@ -130,7 +130,9 @@ fn journaled_edits(c: &mut Criterion) {
     c.bench_function("edit_shift_journaled_100k", |b| {
         b.iter(|| {
             let mut effects = Vec::new();
-            dispatch_journaled(&mut state, shift(right), Some(&mut journal), |e| effects.push(e));
+            dispatch_journaled(&mut state, shift(right), Some(&mut journal), |e| {
+                effects.push(e)
+            });
             right = !right;
             let Some(Effect::Apply { seq, .. }) = effects.first() else {
                 panic!("a write")

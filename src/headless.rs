@@ -11,9 +11,7 @@ use crate::client::sanitize::clean;
 use crate::client::{Backend, Resolution};
 use crate::domain::impact::{Hardened, approval_hardens, span_of};
 use crate::domain::model::fmt_hours;
-use crate::domain::{
-    DateRange, Id, Person, Project, Request, Resource, Roster, Workspace,
-};
+use crate::domain::{DateRange, Id, Person, Project, Request, Resource, Roster, Workspace};
 use chrono::{NaiveDate, SecondsFormat};
 use serde::Serialize;
 use std::collections::HashMap;

@@ -672,7 +672,10 @@ fn keys_json_is_the_effective_table_with_the_config_s_rebinding() {
     };
     assert!(has("gantt", "x", "split") && has("gantt", "Ctrl-s", "split"));
     assert!(!has("gantt", "s", "split"), "s no longer splits");
-    assert!(has("resources", "s", "sort_next"), "other modes keep theirs");
+    assert!(
+        has("resources", "s", "sort_next"),
+        "other modes keep theirs"
+    );
     assert!(has("global", "?", "help"));
     for r in &rows {
         let keys: Vec<&str> = r.as_object().unwrap().keys().map(String::as_str).collect();
@@ -710,7 +713,10 @@ fn a_bad_rebinding_is_refused_at_start_naming_the_file_and_the_line() {
     ] {
         std::fs::write(&config, text).unwrap();
         // Refused before anything starts, the planner as much as `allot keys`.
-        for args in [&["keys"][..], &["--demo", "--db", ws.db.to_str().unwrap()][..]] {
+        for args in [
+            &["keys"][..],
+            &["--demo", "--db", ws.db.to_str().unwrap()][..],
+        ] {
             let run = run_in(ws.dir.path(), args);
             assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
             assert!(
@@ -725,10 +731,14 @@ fn a_bad_rebinding_is_refused_at_start_naming_the_file_and_the_line() {
 
 #[test]
 fn the_readme_key_table_is_the_default_table() {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let start = "<!-- keys: generated from the key table; tests/cli.rs checks it -->\n";
     let end = "<!-- /keys -->";
-    let from = readme.find(start).expect("README has the key table markers") + start.len();
+    let from = readme
+        .find(start)
+        .expect("README has the key table markers")
+        + start.len();
     let to = from + readme[from..].find(end).expect("the end marker");
     let expected = allot::app::keys::listing::markdown(&allot::app::keys::Keymap::defaults());
     assert!(

@@ -138,10 +138,15 @@ fn an_edit_is_in_the_journal_before_it_is_applied_and_leaves_once_confirmed() {
     // The runtime's dispatch: each effect is handed over only once the journal holds the edit.
     let mut effects = Vec::new();
     let watcher = journal_in(jdir.path());
-    let failed = dispatch_journaled(&mut app.state, Command::ShiftLater, Some(&mut journal), |e| {
-        assert_eq!(watcher.count().unwrap(), 1, "journaled before it is sent");
-        effects.push(e);
-    });
+    let failed = dispatch_journaled(
+        &mut app.state,
+        Command::ShiftLater,
+        Some(&mut journal),
+        |e| {
+            assert_eq!(watcher.count().unwrap(), 1, "journaled before it is sent");
+            effects.push(e);
+        },
+    );
     assert_eq!(failed, None);
     assert_eq!(effects.len(), 1);
     assert_eq!(app.stored(), before, "not applied yet");

@@ -520,7 +520,10 @@ fn a_key_rebound_in_the_config_file_is_the_key_that_works() {
     .unwrap();
     let mut app = PtyApp::demo(home.path(), 80, 24, &[]);
     let screen = app.wait_for_text("● Aisha Rahman");
-    assert!(screen.contains("f filter"), "the hint bar names the new key:\n{screen}");
+    assert!(
+        screen.contains("f filter"),
+        "the hint bar names the new key:\n{screen}"
+    );
     // `/` no longer starts a filter: had it, the `f` after it would be typed into it and
     // nothing would match "fLiam".
     app.send("/");

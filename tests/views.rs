@@ -65,17 +65,18 @@ fn requests_120x40() {
 
 #[test]
 fn help_80x24() {
-    snapshot("help_80x24", View::Resources, 80, 24, &[Command::ToggleHelp]);
+    snapshot(
+        "help_80x24",
+        View::Resources,
+        80,
+        24,
+        &[Command::ToggleHelp],
+    );
 }
 
 #[test]
 fn over_allocation_stands_out_without_colour() {
-    let state = with(
-        demo_state(ThemeKind::Mono),
-        120,
-        40,
-        &[Command::ShowGantt],
-    );
+    let state = with(demo_state(ThemeKind::Mono), 120, 40, &[Command::ShowGantt]);
     let terminal = draw(&state, 120, 40);
     let text = format!("{}", terminal.backend());
     assert!(
@@ -161,7 +162,12 @@ fn gantt_by_project_120x40() {
 
 #[test]
 fn resources_filtered_and_sorted_80x24() {
-    let mut state = with(demo(), 80, 24, &[Command::ShowResources, Command::FilterStart]);
+    let mut state = with(
+        demo(),
+        80,
+        24,
+        &[Command::ShowResources, Command::FilterStart],
+    );
     for c in "engineer".chars() {
         update(&mut state, Input::Text(c));
     }
@@ -234,12 +240,7 @@ fn request_queue_and_impact_80x24_no_color_and_colour() {
 
 #[test]
 fn approve_picker_80x24() {
-    let state = with(
-        demo(),
-        80,
-        24,
-        &[Command::ShowRequests, Command::Approve],
-    );
+    let state = with(demo(), 80, 24, &[Command::ShowRequests, Command::Approve]);
     insta::assert_snapshot!("requests_pick_80x24", draw(&state, 80, 24).backend());
 }
 
@@ -290,12 +291,7 @@ fn a_backend_that_cannot_be_reached_says_so_in_full_80x24() {
 fn months_not_yet_loaded_are_marked_unknown_never_free() {
     // Zoomed out with the wider load still on its way: the months past what is loaded show
     // "?", and the status bar says what is loading.
-    let state = with(
-        demo(),
-        160,
-        48,
-        &[Command::ShowGantt, Command::ZoomOut],
-    );
+    let state = with(demo(), 160, 48, &[Command::ShowGantt, Command::ZoomOut]);
     let loaded = state.ws.index.window().unwrap();
     assert!(!state.pending.is_empty(), "a wider window is being loaded");
     let screen = format!("{:?}", draw(&state, 160, 48).backend());

@@ -2,11 +2,11 @@
 //! delete (after y/n) and marks. Each refusal says why; nothing is sent for it.
 
 use super::command::Command;
-use super::keys::Mode;
-use super::effect::Effect;
 use super::edit::{LocalChange, commit};
+use super::effect::Effect;
 use super::form::AllocForm;
 use super::gantt::GanttRow;
+use super::keys::Mode;
 use super::state::{Confirm, OnYes, State, View};
 use crate::domain::edit::{shift, split, stretch};
 use crate::domain::model::fmt_hours;
@@ -22,13 +22,11 @@ fn targets(state: &mut State) -> Option<Vec<Allocation>> {
     } else if let Some(GanttRow::Alloc(id)) = state.selected_gantt_row() {
         vec![id.clone()]
     } else {
-        state.say(
-            format!(
-                "Select a bar first: {} expands a row into its allocations ({} marks several)",
-                state.key(Mode::Gantt, Command::OpenRow),
-                state.key(Mode::Gantt, Command::MarkBar)
-            ),
-        );
+        state.say(format!(
+            "Select a bar first: {} expands a row into its allocations ({} marks several)",
+            state.key(Mode::Gantt, Command::OpenRow),
+            state.key(Mode::Gantt, Command::MarkBar)
+        ));
         return None;
     };
     let found: Vec<Allocation> = ids

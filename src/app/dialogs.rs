@@ -103,11 +103,8 @@ pub fn command(state: &mut State, command: C) -> Option<Vec<Effect>> {
         }
         Mode::Help => {
             let page = super::keys::help::help_page(state.size.1) as i64;
-            let rows = super::keys::help::help_lines(
-                &state.keys,
-                Mode::of_view(state.view),
-                state.size.0,
-            );
+            let rows =
+                super::keys::help::help_lines(&state.keys, Mode::of_view(state.view), state.size.0);
             let max = rows.saturating_sub(page as usize) as i64;
             let at = state.help_scroll as i64;
             let to = match command {
@@ -181,7 +178,9 @@ fn form_input(state: &mut State, input: FormInput) -> Vec<Effect> {
 fn from_scheduled(state: &mut State, input: FromScheduledInput) -> Vec<Effect> {
     match scheduled::input(state, input) {
         FromScheduledOutcome::Stay => Vec::new(),
-        FromScheduledOutcome::Commit(label, changes) => bar_edits::after_edit(state, label, changes),
+        FromScheduledOutcome::Commit(label, changes) => {
+            bar_edits::after_edit(state, label, changes)
+        }
         FromScheduledOutcome::Server(effect) => {
             state.say(format!(
                 "Asking {} to allocate from scheduled hours…",

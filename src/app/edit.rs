@@ -9,9 +9,9 @@
 //! and in the history, the rest is rolled back, and what it touched is read again.
 
 use super::command::Command;
-use super::keys::Mode;
 use super::effect::Effect;
 use super::gantt::GanttRow;
+use super::keys::Mode;
 use super::state::State;
 use crate::client::{Applied, BackendError, Change, NewAllocation, NewResource, resource_version};
 use crate::domain::{Allocation, Id, Resource, Workspace};

@@ -527,8 +527,8 @@ mod reducer_tests {
 /// `L` and the keys inside the log, through the keymap.
 #[cfg(test)]
 mod key_tests {
-    use crate::app::tests::on_bar;
     use crate::app::keys::input_for;
+    use crate::app::tests::on_bar;
     use crate::app::{Command, Input, View, update};
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 

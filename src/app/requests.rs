@@ -3,19 +3,17 @@
 //! in bulk, each shown at once and rolled back alone if the backend refuses it.
 
 use super::command::Command;
-use super::keys::Mode;
 use super::effect::Effect;
+use super::keys::Mode;
 use super::state::{Confirm, OnYes, State, View};
 use crate::client::sanitize::typable;
 use crate::client::{BackendError, Resolution};
 use crate::domain::dates::{add_days, week_start};
 use crate::domain::impact::{approval_hardens, impact_span};
 use crate::domain::load::{LoadLevel, allocation_daily, load_level};
-use crate::domain::model::fmt_hours;
-use crate::domain::{
-    Allocation, DateRange, Id, Request, Resource, RowKey, Workspace,
-};
 pub use crate::domain::model::StatusFilter;
+use crate::domain::model::fmt_hours;
+use crate::domain::{Allocation, DateRange, Id, Request, Resource, RowKey, Workspace};
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 use std::collections::{BTreeMap, BTreeSet};

@@ -235,16 +235,18 @@ pub fn input(state: &mut State, key: FromScheduledInput) -> FromScheduledOutcome
                 f.from.pop();
             }
         }
-        FromScheduledInput::Apply if state.backend.makes_allocations_from_scheduled() => match f.when() {
-            Err(e) => f.error = Some(format!("Date: {e}")),
-            Ok(when) => {
-                return FromScheduledOutcome::Server(super::Effect::MakeFromScheduled {
-                    resources: f.resources,
-                    hard: f.hard,
-                    when,
-                });
+        FromScheduledInput::Apply if state.backend.makes_allocations_from_scheduled() => {
+            match f.when() {
+                Err(e) => f.error = Some(format!("Date: {e}")),
+                Ok(when) => {
+                    return FromScheduledOutcome::Server(super::Effect::MakeFromScheduled {
+                        resources: f.resources,
+                        hard: f.hard,
+                        when,
+                    });
+                }
             }
-        },
+        }
         FromScheduledInput::Apply => match preview(&state.ws, &f) {
             Err(e) => f.error = Some(format!("Date: {e}")),
             Ok(made) if made.is_empty() => {

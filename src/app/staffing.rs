@@ -3,10 +3,10 @@
 //! each an undoable edit, refused in the form with the field and the rule when it breaks one.
 
 use super::command::Command;
-use super::keys::Mode;
-use super::effect::Effect;
 use super::edit::LocalChange;
+use super::effect::Effect;
 use super::form::FormInput;
+use super::keys::Mode;
 use super::request_form::Choice;
 use super::state::{Confirm, ListRow, OnYes, State, View};
 use crate::client::sanitize::typable;

@@ -1,7 +1,7 @@
 //! Everything the screen shows, and nothing the screen does not need.
 
-use super::effect::Effect;
 use super::edit::Edits;
+use super::effect::Effect;
 use super::form::AllocForm;
 use super::gantt::{GanttRow, Grouping};
 use crate::client::BackendKind;

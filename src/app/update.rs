@@ -3,10 +3,10 @@
 
 use super::command::Command;
 use super::effect::Effect;
-use super::keys::Mode;
-use super::msg::{Input, Msg};
 use super::gantt::{GanttRow, Grouping, build_rows, parent_of};
 use super::geometry::{gantt_cols, gantt_rows, list_rows};
+use super::keys::Mode;
+use super::msg::{Input, Msg};
 use super::state::{ListRow, SortBy, State, View};
 use super::{bar_edits, edit, form, request_form, requests, scheduled, staffing};
 use crate::domain::dates::{DateRange, add_days, add_months, week_start};
@@ -31,7 +31,9 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
     match command {
         Command::Refresh if state.edits.is_saving() => {
             let r = state.keys.label(Mode::Global, Command::Refresh);
-            state.say(format!("Saving your edits first; press {r} again in a moment"));
+            state.say(format!(
+                "Saving your edits first; press {r} again in a moment"
+            ));
         }
         Command::Refresh => {
             state.clear_error();
@@ -75,9 +77,7 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
         Command::ShowResources => show_view(state, View::Resources),
         Command::ShowGantt => show_view(state, View::Gantt),
         Command::ShowRequests => show_view(state, View::Requests),
-        Command::NextView => {
-            state.view = View::ALL[(state.view.index() + 1) % View::ALL.len()]
-        }
+        Command::NextView => state.view = View::ALL[(state.view.index() + 1) % View::ALL.len()],
         Command::PrevView => {
             state.view = View::ALL[(state.view.index() + View::ALL.len() - 1) % View::ALL.len()]
         }

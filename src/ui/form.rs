@@ -1,12 +1,12 @@
 //! The allocation form overlay and the y/n confirmation.
 
 use super::hints;
-use crate::app::Command as C;
-use crate::app::keys::Mode;
 use super::text::truncate;
 use super::theme::{Theme, level_glyph};
+use crate::app::Command as C;
 use crate::app::State;
 use crate::app::form::{AllocForm, Field, preview, resource_label, week_text};
+use crate::app::keys::Mode;
 use crate::domain::model::fmt_hours;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -172,7 +172,11 @@ pub fn render_form(state: &State, form: &AllocForm, theme: &Theme, f: &mut Frame
             ],
         )
     } else {
-        let choice = if form.focus == Field::Role { "role" } else { "unit" };
+        let choice = if form.focus == Field::Role {
+            "role"
+        } else {
+            "unit"
+        };
         hints::line(
             state,
             Mode::Form,
@@ -288,9 +292,15 @@ pub fn render_confirm(state: &State, question: &str, theme: &Theme, f: &mut Fram
         Line::raw(question.to_string()),
         Line::raw(""),
         Line::from(vec![
-            Span::styled(format!(" {} ", state.key(Mode::Confirm, C::Yes)), theme.tab(true)),
+            Span::styled(
+                format!(" {} ", state.key(Mode::Confirm, C::Yes)),
+                theme.tab(true),
+            ),
             Span::raw(" yes   "),
-            Span::styled(format!(" {} ", state.key(Mode::Confirm, C::No)), theme.tab(true)),
+            Span::styled(
+                format!(" {} ", state.key(Mode::Confirm, C::No)),
+                theme.tab(true),
+            ),
             Span::raw(" no"),
         ]),
     ];
@@ -379,7 +389,15 @@ pub fn render_request_form(
             (C::Cancel, "cancel"),
         ],
     );
-    overlay(f, area, width, lines, " New staffing request ", &hint, theme);
+    overlay(
+        f,
+        area,
+        width,
+        lines,
+        " New staffing request ",
+        &hint,
+        theme,
+    );
 }
 
 /// `n` / `e` in the Resources view: a workspace resource.

@@ -1,11 +1,11 @@
 //! The quit dialog (edits unsaved) and the offer of kept edits (from the last session, or whose
 //! answer was lost). Both name what they act on.
 
-use crate::app::Command;
-use crate::app::keys::Mode;
 use super::form::centered;
 use super::theme::Theme;
+use crate::app::Command;
 use crate::app::State;
+use crate::app::keys::Mode;
 use crate::app::offer::Offer;
 use crate::app::offer::{count, reason, unsaved, unsaved_labels};
 use crate::client::sanitize::clean;
@@ -29,7 +29,13 @@ fn listed(labels: &[String]) -> Vec<Line<'static>> {
     lines
 }
 
-fn key(state: &State, mode: Mode, c: Command, what: &'static str, theme: &Theme) -> Vec<Span<'static>> {
+fn key(
+    state: &State,
+    mode: Mode,
+    c: Command,
+    what: &'static str,
+    theme: &Theme,
+) -> Vec<Span<'static>> {
     let k = state.key(mode, c);
     vec![
         Span::styled(format!(" {k} "), theme.tab(true)),
@@ -70,10 +76,22 @@ pub fn render_quit(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
     lines.extend(listed(&unsaved_labels(state)));
     lines.push(Line::raw(""));
     let m = Mode::QuitDialog;
-    let mut keys = key(state, m, Command::KeepEdits, "quit, keep them for next start", theme);
+    let mut keys = key(
+        state,
+        m,
+        Command::KeepEdits,
+        "quit, keep them for next start",
+        theme,
+    );
     keys.extend(key(state, m, Command::WaitThenQuit, "wait", theme));
     lines.push(Line::from(keys));
-    let mut keys = key(state, m, Command::DiscardEdits, "discard them and quit", theme);
+    let mut keys = key(
+        state,
+        m,
+        Command::DiscardEdits,
+        "discard them and quit",
+        theme,
+    );
     keys.extend(key(state, m, Command::Back, "stay", theme));
     lines.push(Line::from(keys));
     draw("Quit?", lines, theme, f, area);

@@ -634,7 +634,11 @@ pub fn render_pick(state: &State, pick: &PersonPick, theme: &Theme, f: &mut Fram
         None => super::hints::line(
             state,
             Mode::Picker,
-            &[(C::Down, "choose"), (C::Submit, "pick"), (C::Cancel, "cancel")],
+            &[
+                (C::Down, "choose"),
+                (C::Submit, "pick"),
+                (C::Cancel, "cancel"),
+            ],
         ),
     };
     let block = Block::default()

@@ -36,7 +36,9 @@ pub fn parse(name: &str) -> Result<Key, String> {
     let key = crokey::parse(&raw).map_err(|_| not_a_key(name))?;
     if !matches!(key.codes, OneToThree::One(_)) {
         // Several keys at once cannot be told from one after another in a terminal.
-        return Err(format!("'{name}' is several keys; bind one key (with modifiers)"));
+        return Err(format!(
+            "'{name}' is several keys; bind one key (with modifiers)"
+        ));
     }
     Ok(normalize(key))
 }
@@ -125,7 +127,11 @@ mod tests {
     use crossterm::event::KeyEventKind;
 
     fn ev(code: KeyCode, modifiers: KeyModifiers) -> Key {
-        from_event(KeyEvent::new_with_kind(code, modifiers, KeyEventKind::Press))
+        from_event(KeyEvent::new_with_kind(
+            code,
+            modifiers,
+            KeyEventKind::Press,
+        ))
     }
 
     #[test]
@@ -154,11 +160,30 @@ mod tests {
     #[test]
     fn every_display_parses_back() {
         for name in [
-            "L", "ctrl-r", "shift-tab", ">", "space", "enter", "esc", "-", "f5", "up", "ctrl-left",
-            "pagedown", "alt-pageup", "shift-up", "shift-f5", "ctrl--",
+            "L",
+            "ctrl-r",
+            "shift-tab",
+            ">",
+            "space",
+            "enter",
+            "esc",
+            "-",
+            "f5",
+            "up",
+            "ctrl-left",
+            "pagedown",
+            "alt-pageup",
+            "shift-up",
+            "shift-f5",
+            "ctrl--",
         ] {
             let key = parse(name).unwrap();
-            assert_eq!(parse(&display(key)), Ok(key), "{name} shown as {}", display(key));
+            assert_eq!(
+                parse(&display(key)),
+                Ok(key),
+                "{name} shown as {}",
+                display(key)
+            );
         }
         assert_eq!(display(parse("ctrl-r").unwrap()), "Ctrl-r");
         assert_eq!(display(parse("L").unwrap()), "L");
@@ -171,7 +196,11 @@ mod tests {
     #[test]
     fn bad_names_say_what_is_wrong() {
         assert!(parse("ctrl-").unwrap_err().contains("not a key name"));
-        assert!(parse("shift-banana").unwrap_err().contains("'shift-banana'"));
+        assert!(
+            parse("shift-banana")
+                .unwrap_err()
+                .contains("'shift-banana'")
+        );
         assert!(parse("ctrl-a-b").unwrap_err().contains("several keys"));
     }
 }

@@ -47,7 +47,11 @@ pub fn rebind(base: &Keymap, config: &KeysConfig, text: &str) -> Result<Keymap, 
         };
         for (command_name, keys) in table {
             let line = line_of(text, command_name.span().start);
-            let at = format!("line {line}: [keys.{}] {}", mode.name(), command_name.get_ref());
+            let at = format!(
+                "line {line}: [keys.{}] {}",
+                mode.name(),
+                command_name.get_ref()
+            );
             let Some(command) = Command::from_name(command_name.get_ref()) else {
                 return Err(format!(
                     "{at}: '{}' is not a command (`allot keys` lists them)",
@@ -95,10 +99,10 @@ pub fn rebind(base: &Keymap, config: &KeysConfig, text: &str) -> Result<Keymap, 
             Some(_) => {}
         }
     }
-    for i in 0..asked.len() {
-        if !placed[i] {
-            place(i, &mut bindings);
-        }
+    // Commands with no default key in that mode go after the rest.
+    let unplaced: Vec<usize> = (0..asked.len()).filter(|&i| !placed[i]).collect();
+    for i in unplaced {
+        place(i, &mut bindings);
     }
     // Two commands on one key in one mode: name the line that made it so.
     for (i, a) in bindings.iter().enumerate() {
@@ -106,9 +110,7 @@ pub fn rebind(base: &Keymap, config: &KeysConfig, text: &str) -> Result<Keymap, 
             .iter()
             .find(|b| b.mode == a.mode && b.key == a.key && b.command != a.command)
         {
-            let line_of_command = |c: Command| {
-                rebound(a.mode, c).map(|i| asked[i].3)
-            };
+            let line_of_command = |c: Command| rebound(a.mode, c).map(|i| asked[i].3);
             let line = line_of_command(a.command)
                 .or_else(|| line_of_command(b.command))
                 .unwrap_or(0);
@@ -150,8 +152,14 @@ mod tests {
         let keys = load("[keys.gantt]\nsplit = \"x\"\nnew_allocation = [\"n\", \"a\"]\n").unwrap();
         assert_eq!(keys.get(Mode::Gantt, key('x')), Some(Command::Split));
         assert_eq!(keys.get(Mode::Gantt, key('s')), None, "s no longer splits");
-        assert_eq!(keys.get(Mode::Gantt, key('a')), Some(Command::NewAllocation));
-        assert_eq!(keys.get(Mode::Gantt, key('n')), Some(Command::NewAllocation));
+        assert_eq!(
+            keys.get(Mode::Gantt, key('a')),
+            Some(Command::NewAllocation)
+        );
+        assert_eq!(
+            keys.get(Mode::Gantt, key('n')),
+            Some(Command::NewAllocation)
+        );
         // Other modes keep theirs.
         assert_eq!(keys.get(Mode::Resources, key('s')), Some(Command::SortNext));
         assert_eq!(keys.label(Mode::Gantt, Command::Split), "x");
@@ -179,7 +187,12 @@ mod tests {
             "line 3: [keys.gantt] splitt: 'splitt' is not a command (`allot keys` lists them)"
         );
         let e = load("\n[keys.gant]\nsplit = \"x\"\n").unwrap_err();
-        assert!(e.starts_with("line 2: [keys.gant] is not a mode; the modes are global, resources, gantt"), "{e}");
+        assert!(
+            e.starts_with(
+                "line 2: [keys.gant] is not a mode; the modes are global, resources, gantt"
+            ),
+            "{e}"
+        );
     }
 
     #[test]

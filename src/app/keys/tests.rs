@@ -33,7 +33,10 @@ fn the_defaults_are_a_valid_table() {
     for &(mode, k, _) in defaults::DEFAULTS {
         assert!(name::parse(k).is_ok(), "{mode:?} {k}");
     }
-    assert_eq!(Keymap::defaults().bindings().len(), defaults::DEFAULTS.len());
+    assert_eq!(
+        Keymap::defaults().bindings().len(),
+        defaults::DEFAULTS.len()
+    );
 }
 
 #[test]
@@ -119,8 +122,15 @@ fn resources_keys() {
     // Global keys fall through.
     assert_eq!(key(&s, KeyCode::Char('j')), cmd(C::Down));
     assert_eq!(key(&s, KeyCode::Char('2')), cmd(C::ShowGantt));
-    assert_eq!(press(&s, KeyCode::Char('r'), KeyModifiers::CONTROL), cmd(C::Redo));
-    assert_eq!(key(&s, KeyCode::Char('a')), None, "approve is the Requests view's");
+    assert_eq!(
+        press(&s, KeyCode::Char('r'), KeyModifiers::CONTROL),
+        cmd(C::Redo)
+    );
+    assert_eq!(
+        key(&s, KeyCode::Char('a')),
+        None,
+        "approve is the Requests view's"
+    );
 }
 
 #[test]
@@ -133,9 +143,15 @@ fn gantt_keys() {
     assert_eq!(key(&s, KeyCode::Left), cmd(C::Earlier));
     assert_eq!(key(&s, KeyCode::Char('s')), cmd(C::Split));
     assert_eq!(key(&s, KeyCode::Char('d')), cmd(C::DeleteAllocations));
-    assert_eq!(press(&s, KeyCode::Char('>'), KeyModifiers::SHIFT), cmd(C::ShiftLater));
+    assert_eq!(
+        press(&s, KeyCode::Char('>'), KeyModifiers::SHIFT),
+        cmd(C::ShiftLater)
+    );
     assert_eq!(key(&s, KeyCode::Char('}')), cmd(C::EndLater));
-    assert_eq!(press(&s, KeyCode::Char('H'), KeyModifiers::SHIFT), cmd(C::ToggleHard));
+    assert_eq!(
+        press(&s, KeyCode::Char('H'), KeyModifiers::SHIFT),
+        cmd(C::ToggleHard)
+    );
     assert_eq!(key(&s, KeyCode::Char('q')), cmd(C::Quit));
 }
 
@@ -144,7 +160,10 @@ fn requests_keys() {
     let mut s = state();
     s.view = View::Requests;
     assert_eq!(key(&s, KeyCode::Char('a')), cmd(C::Approve));
-    assert_eq!(press(&s, KeyCode::Char('A'), KeyModifiers::SHIFT), cmd(C::Reassign));
+    assert_eq!(
+        press(&s, KeyCode::Char('A'), KeyModifiers::SHIFT),
+        cmd(C::Reassign)
+    );
     assert_eq!(key(&s, KeyCode::Char('s')), cmd(C::SortRequests));
     assert_eq!(key(&s, KeyCode::Char(' ')), cmd(C::MarkRequest));
     assert_eq!(key(&s, KeyCode::Char('f')), cmd(C::NextStatus));
@@ -161,7 +180,10 @@ fn filter_keys_type_what_is_not_bound() {
     assert_eq!(key(&s, KeyCode::Enter), cmd(C::FilterDone));
     assert_eq!(key(&s, KeyCode::Esc), cmd(C::Back));
     assert_eq!(key(&s, KeyCode::Backspace), cmd(C::Backspace));
-    assert_eq!(press(&s, KeyCode::Char('c'), KeyModifiers::CONTROL), cmd(C::Quit));
+    assert_eq!(
+        press(&s, KeyCode::Char('c'), KeyModifiers::CONTROL),
+        cmd(C::Quit)
+    );
 }
 
 #[test]
@@ -174,8 +196,16 @@ fn dialog_keys_are_modal() {
     assert_eq!(Mode::of(&s), Mode::Confirm);
     assert_eq!(key(&s, KeyCode::Char('y')), cmd(C::Yes));
     assert_eq!(key(&s, KeyCode::Esc), cmd(C::No));
-    assert_eq!(key(&s, KeyCode::Char('2')), None, "no view switch under a question");
-    assert_eq!(key(&s, KeyCode::Char('x')), None, "a y/n question does not type");
+    assert_eq!(
+        key(&s, KeyCode::Char('2')),
+        None,
+        "no view switch under a question"
+    );
+    assert_eq!(
+        key(&s, KeyCode::Char('x')),
+        None,
+        "a y/n question does not type"
+    );
     s.confirm = None;
 
     s.help = true;
@@ -198,7 +228,11 @@ fn form_keys_and_the_resource_search() {
     s.form = Some(crate::app::form::AllocForm::new_for(&s, None, week));
     s.form.as_mut().unwrap().focus = crate::app::form::Field::Resource;
     assert_eq!(Mode::of(&s), Mode::FormSearch);
-    assert_eq!(key(&s, KeyCode::Char(' ')), Some(Input::Text(' ')), "a space searches");
+    assert_eq!(
+        key(&s, KeyCode::Char(' ')),
+        Some(Input::Text(' ')),
+        "a space searches"
+    );
     assert_eq!(key(&s, KeyCode::Char('*')), cmd(C::ToggleChoice));
     assert_eq!(key(&s, KeyCode::Tab), cmd(C::NextField));
     s.form.as_mut().unwrap().focus = crate::app::form::Field::Start;
@@ -207,7 +241,11 @@ fn form_keys_and_the_resource_search() {
     assert_eq!(key(&s, KeyCode::Char('*')), Some(Input::Text('*')));
     assert_eq!(key(&s, KeyCode::Left), cmd(C::ChoicePrev));
     assert_eq!(key(&s, KeyCode::Enter), cmd(C::Submit));
-    assert_eq!(key(&s, KeyCode::Char('q')), Some(Input::Text('q')), "q types in a form");
+    assert_eq!(
+        key(&s, KeyCode::Char('q')),
+        Some(Input::Text('q')),
+        "q types in a form"
+    );
 }
 
 #[test]
