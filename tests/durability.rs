@@ -177,7 +177,7 @@ fn next_session(jdir: &std::path::Path, app: &DemoApp) -> (DemoApp, Journal) {
     let mut journal = journal_in(jdir);
     let left = journal.leftovers().unwrap();
     offer::offer_leftovers(&mut next.state, left);
-    next.act(Command::Refresh);
+    next.act(Msg::Start); // as the runtime starts
     sync_journal(Some(&mut journal), &next.state);
     (next, journal)
 }
@@ -363,7 +363,8 @@ fn select_a_bar(app: &mut PtyApp) {
     app.send(" ");
     app.wait_for_text("▾Liam O'Connor");
     app.send("j");
-    let detail = |screen: &str| screen.lines().rev().nth(1).unwrap_or("").to_string();
+    // The detail line: above the hint bar and the status bar.
+    let detail = |screen: &str| screen.lines().rev().nth(2).unwrap_or("").to_string();
     app.wait_for("a bar to be selected", |s| detail(s).contains("h/day"));
 }
 
@@ -404,7 +405,8 @@ fn with_the_sandbox_down_quit_asks_keep_keeps_and_the_next_start_lands_it_once()
     let mut app = planner_on(&sandbox, home);
     select_a_bar(&mut app);
     sandbox.faults().set(down());
-    let detail = |screen: &str| screen.lines().rev().nth(1).unwrap_or("").to_string();
+    // The detail line: above the hint bar and the status bar.
+    let detail = |screen: &str| screen.lines().rev().nth(2).unwrap_or("").to_string();
     let was = detail(&app.screen());
     app.send(">");
     // The bar moved on screen (the status bar may be showing the retries instead of a notice).
