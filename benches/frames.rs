@@ -5,7 +5,7 @@
 //!
 //! `cargo bench --bench frames`
 
-use allot::app::{Action, State, View, update};
+use allot::app::{Command, Msg, State, update};
 use allot::client::BackendKind;
 use allot::client::local::demo::synthetic;
 use allot::domain::dates::parse_date;
@@ -18,18 +18,18 @@ fn large_state() -> State {
     let today = parse_date("2026-11-23").unwrap();
     let data = synthetic(today, 2_000, 100_000);
     let mut state = State::new(today, BackendKind::Local, "bench");
-    update(&mut state, Action::Resize(200, 60));
-    update(&mut state, Action::Start);
+    update(&mut state, Msg::Resize(200, 60));
+    update(&mut state, Msg::Start);
     let window = state.window;
-    update(&mut state, Action::RosterLoaded(Ok(data.roster)));
+    update(&mut state, Msg::RosterLoaded(Ok(data.roster)));
     update(
         &mut state,
-        Action::AllocationsLoaded {
+        Msg::AllocationsLoaded {
             window,
             result: Ok(data.allocations),
         },
     );
-    update(&mut state, Action::RequestsLoaded(Ok(data.requests)));
+    update(&mut state, Msg::RequestsLoaded(Ok(data.requests)));
     assert!(state.error.is_none());
     state
 }
@@ -42,7 +42,7 @@ fn frame_bench(c: &mut Criterion, name: &str, mut state: State, w: u16, h: u16) 
     let mut down = true;
     c.bench_function(name, |b| {
         b.iter(|| {
-            update(&mut state, if down { Action::Down } else { Action::Up });
+            update(&mut state, if down { Command::Down } else { Command::Up });
             down = !down;
             terminal
                 .draw(|f| allot::ui::render(black_box(&state), f))
@@ -54,15 +54,15 @@ fn frame_bench(c: &mut Criterion, name: &str, mut state: State, w: u16, h: u16) 
 fn frames(c: &mut Criterion) {
     let state = large_state();
     let mut gantt = state.clone();
-    update(&mut gantt, Action::ShowView(View::Gantt));
+    update(&mut gantt, Command::ShowGantt);
     frame_bench(c, "gantt_frame_200x60_week", gantt.clone(), 200, 60);
-    update(&mut gantt, Action::ZoomOut);
+    update(&mut gantt, Command::ZoomOut);
     frame_bench(c, "gantt_frame_200x60_month", gantt.clone(), 200, 60);
-    update(&mut gantt, Action::ZoomIn);
-    update(&mut gantt, Action::ZoomIn);
+    update(&mut gantt, Command::ZoomIn);
+    update(&mut gantt, Command::ZoomIn);
     frame_bench(c, "gantt_frame_200x60_day", gantt, 200, 60);
     let mut resources = state.clone();
-    update(&mut resources, Action::ShowView(View::Resources));
+    update(&mut resources, Command::ShowResources);
     frame_bench(c, "resources_frame_200x60", resources, 200, 60);
 
     let window = state.window;
@@ -81,9 +81,9 @@ fn frames(c: &mut Criterion) {
 fn on_a_bar() -> (State, allot::domain::Id) {
     use allot::app::gantt::GanttRow;
     let mut state = large_state();
-    update(&mut state, Action::ShowView(View::Gantt));
-    update(&mut state, Action::Toggle);
-    update(&mut state, Action::Down);
+    update(&mut state, Command::ShowGantt);
+    update(&mut state, Command::MarkBar);
+    update(&mut state, Command::Down);
     let Some(GanttRow::Alloc(id)) = state.selected_gantt_row().cloned() else {
         panic!("a bar to edit")
     };
@@ -97,7 +97,7 @@ fn edits(c: &mut Criterion) {
     let mut right = true;
     c.bench_function("edit_shift_through_update_100k", |b| {
         b.iter(|| {
-            let effects = update(&mut state, Action::Shift(if right { 1 } else { -1 }));
+            let effects = update(&mut state, shift(right));
             right = !right;
             let Some(Effect::Apply { seq, .. }) = effects.first() else {
                 panic!("a write")
@@ -106,7 +106,7 @@ fn edits(c: &mut Criterion) {
             confirmed.version += 1;
             update(
                 &mut state,
-                Action::Applied {
+                Msg::Applied {
                     seq: *seq,
                     result: Ok(vec![Applied::Updated(confirmed)]),
                 },
@@ -130,15 +130,16 @@ fn journaled_edits(c: &mut Criterion) {
     c.bench_function("edit_shift_journaled_100k", |b| {
         b.iter(|| {
             let mut effects = Vec::new();
-            let shift = Action::Shift(if right { 1 } else { -1 });
-            dispatch_journaled(&mut state, shift, Some(&mut journal), |e| effects.push(e));
+            dispatch_journaled(&mut state, shift(right), Some(&mut journal), |e| {
+                effects.push(e)
+            });
             right = !right;
             let Some(Effect::Apply { seq, .. }) = effects.first() else {
                 panic!("a write")
             };
             let mut confirmed = state.ws.allocations[&id].clone();
             confirmed.version += 1;
-            let applied = Action::Applied {
+            let applied = Msg::Applied {
                 seq: *seq,
                 result: Ok(vec![Applied::Updated(confirmed)]),
             };
@@ -180,3 +181,12 @@ fn seeding(c: &mut Criterion) {
 
 criterion_group!(benches, frames, edits, journaled_edits, seeding);
 criterion_main!(benches);
+
+/// A bar a bucket later, or back.
+fn shift(right: bool) -> Command {
+    if right {
+        Command::ShiftLater
+    } else {
+        Command::ShiftEarlier
+    }
+}

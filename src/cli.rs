@@ -16,8 +16,9 @@ use std::path::PathBuf;
     about = "A keyboard-first terminal resource planner",
     after_help = "Run without a subcommand to open the planner. It has three views: 1 Resources \
                   (who is free), 2 Gantt (who does what, when) and 3 Requests (staffing \
-                  requests to approve). Inside, ? lists the keys and q quits. \
-                  Try: allot --demo"
+                  requests to approve). Inside, ? lists the keys and q quits; \
+                  `allot keys` prints them and config.toml's [keys.<mode>] tables rebind \
+                  them. Try: allot --demo"
 )]
 pub struct Cli {
     /// Open a fresh demo workspace (in a temporary file unless --db is given).
@@ -101,6 +102,12 @@ pub enum Command {
     /// answers).
     #[command(subcommand)]
     Cache(CacheCommand),
+    /// The key table in effect: the defaults with the config file's [keys.<mode>] over them.
+    Keys {
+        /// A JSON array of {mode, key, command, help} instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand, Debug, Clone, PartialEq, Eq)]

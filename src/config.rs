@@ -9,15 +9,20 @@
 //! token_env = "KANTATA_ACCESS_TOKEN"          # or: token = "…" (then keep the file private)
 //! user = "1001"                               # act as this person
 //! concurrency = 5                             # requests in flight at once (Kantata 5, Ruddr 4)
+//!
+//! [keys.gantt]                               # rebinding: see `allot keys`
+//! split = "x"                                 # or a list: split = ["x", "ctrl-s"]
 //! ```
 //!
 //! Flags win over the profile, and the profile over the environment. The token is held in a
 //! [`Secret`], which never prints.
 
+use crate::app::keys::{Keymap, KeysConfig, rebind};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Which backend a profile or flag names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, clap::ValueEnum)]
@@ -119,6 +124,12 @@ pub struct ConfigFile {
     pub default_profile: Option<String>,
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
+    /// `[keys.<mode>]`: rebindings over the default key table.
+    #[serde(default)]
+    pub keys: KeysConfig,
+    /// The key table in effect: the defaults with `keys` merged over them.
+    #[serde(skip)]
+    pub keymap: Option<Arc<Keymap>>,
 }
 
 /// A config file as loaded, with what it said and where it was.
@@ -169,7 +180,7 @@ pub fn load(path: &Path) -> Result<Option<Loaded>, String> {
 
 /// Parses config text; the error says where and what.
 pub fn parse(text: &str) -> Result<ConfigFile, String> {
-    let file: ConfigFile = toml::from_str(text).map_err(|e| {
+    let mut file: ConfigFile = toml::from_str(text).map_err(|e| {
         // toml's message is multi-line with a source excerpt; keep it, minus trailing space, and
         // minus any token it quotes.
         format!(
@@ -194,6 +205,9 @@ pub fn parse(text: &str) -> Result<ConfigFile, String> {
             "default_profile '{d}' is not one of the profiles ({})",
             names(&file)
         ));
+    }
+    if !file.keys.is_empty() {
+        file.keymap = Some(Arc::new(rebind(&Keymap::defaults(), &file.keys, text)?));
     }
     Ok(file)
 }

@@ -11,9 +11,7 @@ use crate::client::sanitize::clean;
 use crate::client::{Backend, Resolution};
 use crate::domain::impact::{Hardened, approval_hardens, span_of};
 use crate::domain::model::fmt_hours;
-use crate::domain::{
-    DateRange, Id, Person, Project, Request, RequestStatus, Resource, Roster, Workspace,
-};
+use crate::domain::{DateRange, Id, Person, Project, Request, Resource, Roster, Workspace};
 use chrono::{NaiveDate, SecondsFormat};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -49,29 +47,15 @@ pub struct Context {
     pub user: Option<Id>,
 }
 
-/// Which requests `list` shows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StatusFilter {
-    Only(RequestStatus),
-    All,
-}
-
-impl StatusFilter {
-    fn admits(&self, s: RequestStatus) -> bool {
-        match self {
-            StatusFilter::Only(only) => *only == s,
-            StatusFilter::All => true,
-        }
-    }
-}
+use crate::domain::model::StatusFilter;
 
 impl From<StatusArg> for StatusFilter {
     fn from(s: StatusArg) -> Self {
         match s {
-            StatusArg::Pending => StatusFilter::Only(RequestStatus::New),
-            StatusArg::Approved => StatusFilter::Only(RequestStatus::Approved),
-            StatusArg::Rejected => StatusFilter::Only(RequestStatus::Rejected),
-            StatusArg::Cancelled => StatusFilter::Only(RequestStatus::Cancelled),
+            StatusArg::Pending => StatusFilter::Pending,
+            StatusArg::Approved => StatusFilter::Approved,
+            StatusArg::Rejected => StatusFilter::Rejected,
+            StatusArg::Cancelled => StatusFilter::Cancelled,
             StatusArg::All => StatusFilter::All,
         }
     }
@@ -108,8 +92,8 @@ pub async fn run(
 ) -> Exit {
     let command = match command {
         Command::Requests(c) => c,
-        Command::Config(_) | Command::Cache(_) => {
-            let _ = writeln!(err, "allot: `config` and `cache` are not requests commands");
+        Command::Config(_) | Command::Keys { .. } | Command::Cache(_) => {
+            let _ = writeln!(err, "allot: only `requests` commands run here");
             return Exit::Usage;
         }
     };
@@ -365,8 +349,8 @@ fn write_table(
 ) -> io::Result<()> {
     if requests.is_empty() {
         let which = match opts.status {
-            StatusFilter::Only(s) => format!("{} requests", s.as_str()),
             StatusFilter::All => "requests".to_string(),
+            s => format!("{} requests", s.label()),
         };
         let whose = match (&lookup.me, opts.mine) {
             (Some(me), true) => format!(" for {} to approve", lookup.person_name(me)),
@@ -749,7 +733,7 @@ mod tests {
     }
 
     const PENDING: ListOptions = ListOptions {
-        status: StatusFilter::Only(RequestStatus::New),
+        status: StatusFilter::Pending,
         mine: false,
         json: false,
     };

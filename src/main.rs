@@ -44,9 +44,30 @@ fn main() -> ExitCode {
     match &cli.command {
         Some(Command::Config(ConfigCommand::Check)) => config_check(&cli, &settings, loaded),
         Some(Command::Cache(c)) => cache(&cli, &settings, c),
+        Some(Command::Keys { json }) => {
+            let keys = keymap(loaded.as_ref());
+            let listing = if *json {
+                allot::app::keys::listing::json(&keys) + "\n"
+            } else {
+                allot::app::keys::listing::text(&keys)
+            };
+            print!("{listing}");
+            ExitCode::SUCCESS
+        }
         Some(command) => run_headless(&cli, &settings, command),
-        None => run_tui(&cli, &settings, warning),
+        None => {
+            let keys = keymap(loaded.as_ref());
+            run_tui(&cli, &settings, warning, keys)
+        }
     }
+}
+
+/// The key table in effect: the config file's rebinding (checked when it was read), else the
+/// defaults.
+fn keymap(loaded: Option<&config::Loaded>) -> std::sync::Arc<allot::app::keys::Keymap> {
+    loaded
+        .and_then(|l| l.file.keymap.clone())
+        .unwrap_or_else(allot::app::keys::Keymap::defaults)
 }
 
 /// The config file (if any) and the settings flags, profile and environment give together.
@@ -107,7 +128,12 @@ fn run_headless(cli: &Cli, settings: &Settings, command: &Command) -> ExitCode {
     ExitCode::from(exit.code())
 }
 
-fn run_tui(cli: &Cli, settings: &Settings, warning: Option<String>) -> ExitCode {
+fn run_tui(
+    cli: &Cli,
+    settings: &Settings,
+    warning: Option<String>,
+    keys: std::sync::Arc<allot::app::keys::Keymap>,
+) -> ExitCode {
     let today = today(cli);
     let tokio = match planner_runtime() {
         Ok(rt) => rt,
@@ -129,6 +155,7 @@ fn run_tui(cli: &Cli, settings: &Settings, warning: Option<String>) -> ExitCode 
     }
     let mut state = State::new(today, opened.kind, opened.label.clone());
     state.theme = theme(cli);
+    state.keys = keys;
     if let Some(notice) = warning.or(opened.notice.clone()) {
         state.say(notice);
     }

@@ -4,7 +4,7 @@
 //! user can move and quit while a load is in flight. It draws only after something changed, and
 //! wraps each frame in synchronized output so slow links never show a half-drawn frame.
 
-use crate::app::{Action, Effect, State, update};
+use crate::app::{Effect, Input, Msg, State, update};
 use crate::client::Backend;
 use crate::journal::Journal;
 use crate::ui;
@@ -22,41 +22,41 @@ use std::io::{self, Stdout};
 use std::sync::Arc;
 use tokio::sync::mpsc;
 
-/// Runs one effect against the backend and turns its result into an action.
-pub async fn execute_effect(backend: &dyn Backend, effect: Effect) -> Action {
+/// Runs one effect against the backend and turns its result into a message.
+pub async fn execute_effect(backend: &dyn Backend, effect: Effect) -> Msg {
     match effect {
-        Effect::LoadRoster => Action::RosterLoaded(backend.roster().await),
-        Effect::LoadAllocations(window) => Action::AllocationsLoaded {
+        Effect::LoadRoster => Msg::RosterLoaded(backend.roster().await),
+        Effect::LoadAllocations(window) => Msg::AllocationsLoaded {
             window,
             result: backend.allocations(window).await,
         },
-        Effect::LoadRequests => Action::RequestsLoaded(backend.requests().await),
-        Effect::LoadScheduled(window) => Action::ScheduledLoaded {
+        Effect::LoadRequests => Msg::RequestsLoaded(backend.requests().await),
+        Effect::LoadScheduled(window) => Msg::ScheduledLoaded {
             window,
             result: backend.scheduled_hours(window).await,
         },
-        Effect::Apply { seq, changes } => Action::Applied {
+        Effect::Apply { seq, changes } => Msg::Applied {
             seq,
             result: backend.apply(changes).await,
         },
-        Effect::CheckChanges => Action::ChangesChecked(backend.change_token().await),
+        Effect::CheckChanges => Msg::ChangesChecked(backend.change_token().await),
         Effect::Resolve { id, how } => {
             let result = backend.resolve_request(id.clone(), how).await;
-            Action::Resolved { id, result }
+            Msg::Resolved { id, result }
         }
-        Effect::CreateRequest(new) => Action::RequestCreated(backend.create_request(new).await),
+        Effect::CreateRequest(new) => Msg::RequestCreated(backend.create_request(new).await),
         Effect::MakeFromScheduled {
             resources,
             hard,
             when,
-        } => Action::MadeFromScheduled(
+        } => Msg::MadeFromScheduled(
             backend
                 .allocations_from_scheduled(resources, hard, when)
                 .await,
         ),
         Effect::Reassign { id, approvers } => {
             let result = backend.update_approver(id.clone(), approvers).await;
-            Action::Reassigned { id, result }
+            Msg::Reassigned { id, result }
         }
     }
 }
@@ -138,11 +138,11 @@ pub fn sync_journal(journal: Option<&mut Journal>, state: &State) -> Option<Stri
 /// did (the effects are spawned anyway: the edit is still sent).
 pub fn dispatch_journaled(
     state: &mut State,
-    action: Action,
+    input: impl Into<Input>,
     journal: Option<&mut Journal>,
     mut spawn: impl FnMut(Effect),
 ) -> Option<String> {
-    let effects = update(state, action);
+    let effects = update(state, input);
     let failed = sync_journal(journal, state);
     for effect in effects {
         spawn(effect);
@@ -151,7 +151,7 @@ pub fn dispatch_journaled(
 }
 
 /// Runs one effect on its own task; its result comes back through `tx`.
-fn spawn_one(backend: &Arc<dyn Backend>, tx: &mpsc::UnboundedSender<Action>, effect: Effect) {
+fn spawn_one(backend: &Arc<dyn Backend>, tx: &mpsc::UnboundedSender<Msg>, effect: Effect) {
     tracing::debug!(?effect, "effect");
     let (backend, tx) = (backend.clone(), tx.clone());
     tokio::spawn(async move {
@@ -162,7 +162,7 @@ fn spawn_one(backend: &Arc<dyn Backend>, tx: &mpsc::UnboundedSender<Action>, eff
 /// Spawns what one dispatch asked for, concurrently, except that a change check asked for
 /// together with loads is answered first: the token it reads then predates the data, so a write
 /// by another process in between is noticed at the next check instead of taken as seen.
-fn spawn_batch(backend: &Arc<dyn Backend>, tx: &mpsc::UnboundedSender<Action>, batch: Vec<Effect>) {
+fn spawn_batch(backend: &Arc<dyn Backend>, tx: &mpsc::UnboundedSender<Msg>, batch: Vec<Effect>) {
     let (checks, rest): (Vec<Effect>, Vec<Effect>) = batch
         .into_iter()
         .partition(|e| matches!(e, Effect::CheckChanges));
@@ -257,35 +257,36 @@ pub async fn run(
     )?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
 
-    let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
+    let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let mut events = EventStream::new();
     let mut signals = Signals::new();
     let size = terminal.size()?;
     // The journal failed once already: said once, not after every key.
     let mut journal_failed = false;
-    let mut dispatch = |state: &mut State, action: Action| -> Option<String> {
+    let mut dispatch = |state: &mut State, input: Input| -> Option<String> {
         let mut batch = Vec::new();
-        let failed = dispatch_journaled(state, action, journal.as_mut(), |e| batch.push(e));
+        let failed = dispatch_journaled(state, input, journal.as_mut(), |e| batch.push(e));
         spawn_batch(&backend, &tx, batch);
         failed
     };
-    let mut step = |state: &mut State, action: Action| {
-        if let Some(why) = dispatch(state, action)
+    let mut step = |state: &mut State, input: Input| {
+        if let Some(why) = dispatch(state, input)
             && !std::mem::replace(&mut journal_failed, true)
         {
-            dispatch(state, Action::JournalFailed(why));
+            dispatch(state, Msg::JournalFailed(why).into());
         }
     };
-    step(&mut state, Action::Resize(size.width, size.height));
-    step(&mut state, Action::Start);
+    step(&mut state, Msg::Resize(size.width, size.height).into());
+    step(&mut state, Msg::Start.into());
     // The replica goes on screen before the loop first draws: the first frame has data.
     if let Some((cached, as_of)) = replica {
         step(
             &mut state,
-            Action::ReplicaLoaded {
+            Msg::ReplicaLoaded {
                 cached: Box::new(cached),
                 as_of,
-            },
+            }
+            .into(),
         );
     }
 
@@ -304,10 +305,10 @@ pub async fn run(
         if state.quit {
             break Ended::Quit;
         }
-        let action = tokio::select! {
+        let input: Option<Input> = tokio::select! {
             event = events.next() => match event {
-                Some(Ok(Event::Key(key))) => ui::keymap::action_for(&state, key),
-                Some(Ok(Event::Resize(w, h))) => Some(Action::Resize(w, h)),
+                Some(Ok(Event::Key(key))) => crate::app::keys::input_for(&state, key),
+                Some(Ok(Event::Resize(w, h))) => Some(Msg::Resize(w, h).into()),
                 Some(Ok(_)) => None,
                 Some(Err(e)) => {
                     tracing::error!("terminal input failed: {e}");
@@ -317,16 +318,16 @@ pub async fn run(
                 None => break Ended::EndOfInput,
             },
             (name, code) = signals.next() => break Ended::Signal(name, code),
-            Some(action) = rx.recv() => Some(action),
-            _ = tick.tick() => Some(Action::Tick),
+            Some(msg) = rx.recv() => Some(msg.into()),
+            _ = tick.tick() => Some(Msg::Tick.into()),
             _ = watch.tick() => {
                 let now = backend.activity();
-                (now != state.activity).then_some(Action::Activity(now))
+                (now != state.activity).then_some(Msg::Activity(now).into())
             }
         };
-        if let Some(action) = action {
-            step(&mut state, action);
-            // An action that changed nothing visible (a quiet check) does not redraw.
+        if let Some(input) = input {
+            step(&mut state, input);
+            // An input that changed nothing visible (a quiet check) does not redraw.
             dirty |= !std::mem::take(&mut state.quiet);
         }
     };
@@ -428,7 +429,7 @@ mod tests {
         );
         let first = rx.recv().await;
         assert!(
-            matches!(first, Some(Action::ChangesChecked(Ok(Some(1))))),
+            matches!(first, Some(Msg::ChangesChecked(Ok(Some(1))))),
             "{first:?}"
         );
         for _ in 0..2 {

@@ -652,3 +652,97 @@ fn help_names_the_three_views_and_the_help_key() {
         );
     }
 }
+
+// ---- allot keys ---------------------------------------------------------------------------------
+
+#[test]
+fn keys_json_is_the_effective_table_with_the_config_s_rebinding() {
+    let ws = Workspace::empty();
+    std::fs::write(
+        ws.dir.path().join("config.toml"),
+        "[keys.gantt]\nsplit = [\"x\", \"ctrl-s\"]\n",
+    )
+    .unwrap();
+    let run = run_in(ws.dir.path(), &["keys", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let rows = run.json();
+    let has = |mode: &str, key: &str, command: &str| {
+        rows.iter()
+            .any(|r| r["mode"] == mode && r["key"] == key && r["command"] == command)
+    };
+    assert!(has("gantt", "x", "split") && has("gantt", "Ctrl-s", "split"));
+    assert!(!has("gantt", "s", "split"), "s no longer splits");
+    assert!(
+        has("resources", "s", "sort_next"),
+        "other modes keep theirs"
+    );
+    assert!(has("global", "?", "help"));
+    for r in &rows {
+        let keys: Vec<&str> = r.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(keys, ["command", "help", "key", "mode"], "{r}");
+        assert!(!r["help"].as_str().unwrap().is_empty(), "{r}");
+    }
+    let text = run_in(ws.dir.path(), &["keys"]);
+    assert_eq!(text.code, 0);
+    assert!(
+        text.lines()
+            .iter()
+            .any(|l| l.split_whitespace().take(3).eq(["gantt", "x", "split"])),
+        "{}",
+        text.stdout
+    );
+}
+
+#[test]
+fn a_bad_rebinding_is_refused_at_start_naming_the_file_and_the_line() {
+    let ws = Workspace::empty();
+    let config = ws.dir.path().join("config.toml");
+    for (text, what) in [
+        (
+            "[keys.gantt]\n\nsplit = \"d\"\n",
+            "line 3: [keys.gantt] d is bound to both split and delete_allocations",
+        ),
+        (
+            "[keys.requests]\napprov = \"a\"\n",
+            "line 2: [keys.requests] approv: 'approv' is not a command",
+        ),
+        (
+            "[keys.global]\nquit = \"ctrl-\"\n",
+            "line 2: [keys.global] quit: 'ctrl-' is not a key name",
+        ),
+    ] {
+        std::fs::write(&config, text).unwrap();
+        // Refused before anything starts, the planner as much as `allot keys`.
+        for args in [
+            &["keys"][..],
+            &["--demo", "--db", ws.db.to_str().unwrap()][..],
+        ] {
+            let run = run_in(ws.dir.path(), args);
+            assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+            assert!(
+                run.stderr
+                    .contains(&format!("{}: {what}", config.display())),
+                "{args:?}: {}",
+                run.stderr
+            );
+        }
+    }
+}
+
+#[test]
+fn the_readme_key_table_is_the_default_table() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = "<!-- keys: generated from the key table; tests/cli.rs checks it -->\n";
+    let end = "<!-- /keys -->";
+    let from = readme
+        .find(start)
+        .expect("README has the key table markers")
+        + start.len();
+    let to = from + readme[from..].find(end).expect("the end marker");
+    let expected = allot::app::keys::listing::markdown(&allot::app::keys::Keymap::defaults());
+    assert!(
+        readme[from..to] == expected,
+        "README's key table differs from the key table; put this between the markers:\n{expected}"
+    );
+}

@@ -5,8 +5,7 @@ mod common;
 
 use allot::app::gantt::GanttRow;
 use allot::app::offer;
-use allot::app::offer::{OfferChoice, QuitChoice};
-use allot::app::{Action, Effect, State, View, update};
+use allot::app::{Command, Effect, Msg, State, update};
 use allot::client::BackendError;
 use allot::journal::{Journal, workspace_key};
 use allot::runtime::{dispatch_journaled, execute_effect, sync_journal};
@@ -15,10 +14,10 @@ use common::demo::{DemoApp, draw};
 /// A loaded demo in the Gantt with the first bar selected.
 fn on_a_bar() -> DemoApp {
     let mut app = DemoApp::new();
-    app.act(Action::Resize(120, 40));
-    app.act(Action::ShowView(View::Gantt));
-    app.act(Action::Toggle);
-    app.act(Action::Down);
+    app.act(Msg::Resize(120, 40));
+    app.act(Command::ShowGantt);
+    app.act(Command::MarkBar);
+    app.act(Command::Down);
     assert!(matches!(
         app.state.selected_gantt_row(),
         Some(GanttRow::Alloc(_))
@@ -42,7 +41,7 @@ fn screen(state: &State) -> String {
 #[test]
 fn quit_with_nothing_unsaved_quits_at_once() {
     let mut app = on_a_bar();
-    let effects = update(&mut app.state, Action::Quit);
+    let effects = update(&mut app.state, Command::Quit);
     assert!(effects.is_empty());
     assert!(app.state.quit && !app.state.quit_dialog);
 }
@@ -50,16 +49,16 @@ fn quit_with_nothing_unsaved_quits_at_once() {
 #[test]
 fn quit_with_an_edit_in_flight_asks_counting_it_and_enter_keeps_it() {
     let mut app = on_a_bar();
-    let sent = update(&mut app.state, Action::Shift(1));
+    let sent = update(&mut app.state, Command::ShiftLater);
     assert!(matches!(sent.as_slice(), [Effect::Apply { .. }]));
-    let effects = update(&mut app.state, Action::Quit);
+    let effects = update(&mut app.state, Command::Quit);
     assert!(effects.is_empty(), "asking sends nothing");
     assert!(!app.state.quit && app.state.quit_dialog);
     let s = screen(&app.state);
     assert!(s.contains("1 unsaved edit: still being sent."), "{s}");
     assert!(s.contains("· move the allocation"), "names it:\n{s}");
     assert!(s.contains("Enter  quit, keep them for next start"), "{s}");
-    update(&mut app.state, Action::QuitDialog(QuitChoice::Keep));
+    update(&mut app.state, Command::KeepEdits);
     assert!(app.state.quit);
     assert_eq!(app.state.edits.queue.len(), 1, "kept for the journal");
 }
@@ -67,34 +66,34 @@ fn quit_with_an_edit_in_flight_asks_counting_it_and_enter_keeps_it() {
 #[test]
 fn the_quit_dialog_gives_the_backends_reason_and_discard_drops_them() {
     let mut app = on_a_bar();
-    let sent = update(&mut app.state, Action::Shift(1));
+    let sent = update(&mut app.state, Command::ShiftLater);
     let Some(Effect::Apply { seq, .. }) = sent.first().cloned() else {
         panic!("a write")
     };
     update(
         &mut app.state,
-        Action::Applied {
+        Msg::Applied {
             seq,
             result: Err(BackendError::Unavailable("could not reach Kantata".into())),
         },
     );
     // A second edit while the first waits; nothing is answered.
-    update(&mut app.state, Action::ToggleHard);
-    update(&mut app.state, Action::Quit);
+    update(&mut app.state, Command::ToggleHard);
+    update(&mut app.state, Command::Quit);
     let s = screen(&app.state);
     assert!(
         s.contains("2 unsaved edits: could not reach Kantata."),
         "{s}"
     );
-    update(&mut app.state, Action::QuitDialog(QuitChoice::Discard));
+    update(&mut app.state, Command::DiscardEdits);
     assert!(app.state.quit && app.state.edits.queue.is_empty());
 }
 
 #[test]
 fn the_dialog_quits_by_itself_when_everything_is_saved_while_it_is_open() {
     let mut app = on_a_bar();
-    let sent = update(&mut app.state, Action::Shift(1));
-    update(&mut app.state, Action::Quit);
+    let sent = update(&mut app.state, Command::ShiftLater);
+    update(&mut app.state, Command::Quit);
     assert!(app.state.quit_dialog && !app.state.quit);
     // An older message on screen is no reason to stay: only a refusal of these writes is.
     app.state.error = Some("Could not load scheduled hours: busy".into());
@@ -108,12 +107,12 @@ fn the_dialog_quits_by_itself_when_everything_is_saved_while_it_is_open() {
 #[test]
 fn wait_stays_and_quits_by_itself_once_saved_and_esc_stays() {
     let mut app = on_a_bar();
-    let sent = update(&mut app.state, Action::Shift(1));
-    update(&mut app.state, Action::Quit);
-    update(&mut app.state, Action::QuitDialog(QuitChoice::Back));
+    let sent = update(&mut app.state, Command::ShiftLater);
+    update(&mut app.state, Command::Quit);
+    update(&mut app.state, Command::Back);
     assert!(!app.state.quit && !app.state.quit_dialog);
-    update(&mut app.state, Action::Quit);
-    update(&mut app.state, Action::QuitDialog(QuitChoice::Wait));
+    update(&mut app.state, Command::Quit);
+    update(&mut app.state, Command::WaitThenQuit);
     assert!(!app.state.quit && !app.state.quit_dialog && app.state.quit_when_saved);
     for effect in sent {
         let answer = app.rt.block_on(execute_effect(app.client.as_ref(), effect));
@@ -139,10 +138,15 @@ fn an_edit_is_in_the_journal_before_it_is_applied_and_leaves_once_confirmed() {
     // The runtime's dispatch: each effect is handed over only once the journal holds the edit.
     let mut effects = Vec::new();
     let watcher = journal_in(jdir.path());
-    let failed = dispatch_journaled(&mut app.state, Action::Shift(1), Some(&mut journal), |e| {
-        assert_eq!(watcher.count().unwrap(), 1, "journaled before it is sent");
-        effects.push(e);
-    });
+    let failed = dispatch_journaled(
+        &mut app.state,
+        Command::ShiftLater,
+        Some(&mut journal),
+        |e| {
+            assert_eq!(watcher.count().unwrap(), 1, "journaled before it is sent");
+            effects.push(e);
+        },
+    );
     assert_eq!(failed, None);
     assert_eq!(effects.len(), 1);
     assert_eq!(app.stored(), before, "not applied yet");
@@ -160,7 +164,7 @@ fn an_edit_is_in_the_journal_before_it_is_applied_and_leaves_once_confirmed() {
 /// An edit made in one session, kept in the journal when allot stopped with it in flight.
 fn kept_from_a_session(jdir: &std::path::Path, app: &mut DemoApp) -> Vec<Effect> {
     let mut journal = journal_in(jdir);
-    let effects = update(&mut app.state, Action::Shift(1));
+    let effects = update(&mut app.state, Command::ShiftLater);
     sync_journal(Some(&mut journal), &app.state);
     effects
 }
@@ -173,7 +177,7 @@ fn next_session(jdir: &std::path::Path, app: &DemoApp) -> (DemoApp, Journal) {
     let mut journal = journal_in(jdir);
     let left = journal.leftovers().unwrap();
     offer::offer_leftovers(&mut next.state, left);
-    next.act(Action::Refresh);
+    next.act(Msg::Start); // as the runtime starts
     sync_journal(Some(&mut journal), &next.state);
     (next, journal)
 }
@@ -196,7 +200,7 @@ fn a_leftover_that_never_landed_is_sent_once_on_enter() {
         "{s}"
     );
     assert_eq!(journal.count().unwrap(), 1, "still kept while offered");
-    next.act(Action::Offer(OfferChoice::Send));
+    next.act(Command::SendEdits);
     sync_journal(Some(&mut journal), &next.state);
     let now = next.stored().into_iter().find(|a| a.id == id).unwrap();
     assert_eq!(
@@ -223,7 +227,7 @@ fn a_leftover_whose_answer_was_lost_but_landed_is_not_sent_again() {
             .block_on(execute_effect(first.client.as_ref(), effect));
     }
     let (mut next, mut journal) = next_session(jdir.path(), &first);
-    next.act(Action::Offer(OfferChoice::Send));
+    next.act(Command::SendEdits);
     sync_journal(Some(&mut journal), &next.state);
     let now = next.stored().into_iter().find(|a| a.id == id).unwrap();
     assert_eq!(
@@ -254,15 +258,15 @@ fn a_stale_leftover_is_refused_by_the_backend_instead_of_overwriting() {
     let backend =
         allot::client::local::LocalBackend::open(&first.dir.path().join("demo.db")).unwrap();
     let mut other = DemoApp::with_backend(backend);
-    other.act(Action::Resize(120, 40));
-    other.act(Action::ShowView(View::Gantt));
-    other.act(Action::Toggle);
-    other.act(Action::Down);
-    other.act(Action::ToggleHard);
+    other.act(Msg::Resize(120, 40));
+    other.act(Command::ShowGantt);
+    other.act(Command::MarkBar);
+    other.act(Command::Down);
+    other.act(Command::ToggleHard);
     assert!(other.state.error.is_none());
     let theirs = other.stored().into_iter().find(|a| a.id == id).unwrap();
     let (mut next, _journal) = next_session(jdir.path(), &first);
-    next.act(Action::Offer(OfferChoice::Send));
+    next.act(Command::SendEdits);
     let e = next.state.error.clone().expect("refused");
     assert!(e.contains("changed elsewhere"), "{e}");
     let now = next.stored().into_iter().find(|a| a.id == id).unwrap();
@@ -275,7 +279,7 @@ fn discarding_leftovers_is_explicit_and_names_them() {
     let jdir = tempfile::tempdir().unwrap();
     let _lost = kept_from_a_session(jdir.path(), &mut first);
     let (mut next, mut journal) = next_session(jdir.path(), &first);
-    next.act(Action::Offer(OfferChoice::Discard));
+    next.act(Command::DiscardEdits);
     sync_journal(Some(&mut journal), &next.state);
     let n = next.state.notice.clone().unwrap_or_default();
     assert!(
@@ -359,7 +363,8 @@ fn select_a_bar(app: &mut PtyApp) {
     app.send(" ");
     app.wait_for_text("▾Liam O'Connor");
     app.send("j");
-    let detail = |screen: &str| screen.lines().rev().nth(1).unwrap_or("").to_string();
+    // The detail line: above the hint bar and the status bar.
+    let detail = |screen: &str| screen.lines().rev().nth(2).unwrap_or("").to_string();
     app.wait_for("a bar to be selected", |s| detail(s).contains("h/day"));
 }
 
@@ -400,7 +405,8 @@ fn with_the_sandbox_down_quit_asks_keep_keeps_and_the_next_start_lands_it_once()
     let mut app = planner_on(&sandbox, home);
     select_a_bar(&mut app);
     sandbox.faults().set(down());
-    let detail = |screen: &str| screen.lines().rev().nth(1).unwrap_or("").to_string();
+    // The detail line: above the hint bar and the status bar.
+    let detail = |screen: &str| screen.lines().rev().nth(2).unwrap_or("").to_string();
     let was = detail(&app.screen());
     app.send(">");
     // The bar moved on screen (the status bar may be showing the retries instead of a notice).
@@ -502,7 +508,7 @@ fn q_on_the_offer_quits_at_once_and_keeps_the_leftovers() {
     let jdir = tempfile::tempdir().unwrap();
     let _lost = kept_from_a_session(jdir.path(), &mut first);
     let (mut next, mut journal) = next_session(jdir.path(), &first);
-    update(&mut next.state, Action::Quit);
+    update(&mut next.state, Command::Quit);
     assert!(next.state.quit && !next.state.quit_dialog);
     sync_journal(Some(&mut journal), &next.state);
     assert_eq!(journal.count().unwrap(), 1, "kept for the next start");
@@ -517,7 +523,7 @@ fn a_journal_that_cannot_be_opened_names_its_path_and_a_failed_sync_is_said() {
     let e = Journal::open(&path, "k").err().expect("refused");
     assert!(e.contains(path.to_str().unwrap()), "{e}");
     let mut s = on_a_bar();
-    update(&mut s.state, Action::JournalFailed(e.clone()));
+    update(&mut s.state, Msg::JournalFailed(e.clone()));
     let shown = s.state.error.clone().unwrap();
     assert!(
         shown.starts_with(&e) && shown.contains("not kept if allot stops"),
@@ -543,20 +549,20 @@ fn dialog(state: &State, offer: bool) -> ratatui::Terminal<ratatui::backend::Tes
 #[test]
 fn quit_dialog_80x24() {
     let mut app = on_a_bar();
-    let sent = update(&mut app.state, Action::Shift(1));
+    let sent = update(&mut app.state, Command::ShiftLater);
     let Some(Effect::Apply { seq, .. }) = sent.first().cloned() else {
         panic!("a write")
     };
     let why = "could not reach Kantata (workspace_allocations): connection refused";
     update(
         &mut app.state,
-        Action::Applied {
+        Msg::Applied {
             seq,
             result: Err(BackendError::Unavailable(why.into())),
         },
     );
-    update(&mut app.state, Action::ToggleHard);
-    update(&mut app.state, Action::Quit);
+    update(&mut app.state, Command::ToggleHard);
+    update(&mut app.state, Command::Quit);
     insta::assert_snapshot!("quit_dialog_80x24", dialog(&app.state, false).backend());
 }
 

@@ -3,9 +3,8 @@
 
 mod common;
 
-use allot::app::form::FormInput;
 use allot::app::gantt::GanttRow;
-use allot::app::{Action, View};
+use allot::app::{Command, Msg};
 use allot::client::Backend;
 use allot::domain::{Allocation, Amount};
 use common::demo::DemoApp;
@@ -57,17 +56,17 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
     #[test]
     fn any_edits_then_as_many_undos_restore_screen_and_store(
-        ops in prop::collection::vec((op(), 0usize..1000, prop_oneof![Just(Action::ZoomIn), Just(Action::ZoomOut), Just(Action::Right)]), 1..12),
+        ops in prop::collection::vec((op(), 0usize..1000, prop_oneof![Just(Command::ZoomIn), Just(Command::ZoomOut), Just(Command::Later)]), 1..12),
     ) {
         let mut app = DemoApp::new();
         let store_before = content(app.stored());
-        app.act(Action::Resize(120, 40));
-        app.act(Action::ShowView(View::Gantt));
+        app.act(Msg::Resize(120, 40));
+        app.act(Command::ShowGantt);
         for _ in 0..6 {
-            app.act(Action::Toggle);
-            app.act(Action::Down);
+            app.act(Command::MarkBar);
+            app.act(Command::Down);
             while matches!(app.state.selected_gantt_row(), Some(GanttRow::Alloc(_))) {
-                app.act(Action::Down);
+                app.act(Command::Down);
             }
         }
         for (op, pick, move_key) in ops {
@@ -77,15 +76,15 @@ proptest! {
             prop_assume!(!bars.is_empty());
             app.state.gantt.selected = bars[pick % bars.len()];
             match op {
-                Op::Shift(n) => app.act(Action::Shift(n)),
-                Op::Stretch(n) => app.act(Action::Stretch(n)),
-                Op::ToggleHard => app.act(Action::ToggleHard),
+                Op::Shift(n) => app.act(if n < 0 { Command::ShiftEarlier } else { Command::ShiftLater }),
+                Op::Stretch(n) => app.act(if n < 0 { Command::EndEarlier } else { Command::EndLater }),
+                Op::ToggleHard => app.act(Command::ToggleHard),
                 Op::Split(days) => {
-                    for _ in 0..days % 5 { app.act(Action::Right); }
-                    app.act(Action::Split);
+                    for _ in 0..days % 5 { app.act(Command::Later); }
+                    app.act(Command::Split);
                 }
-                Op::Delete => { app.act(Action::Delete); app.act(Action::ConfirmYes); }
-                Op::Create => { app.act(Action::NewAllocation); app.act(Action::Form(FormInput::Submit)); }
+                Op::Delete => { app.act(Command::DeleteAllocations); app.act(Command::Yes); }
+                Op::Create => { app.act(Command::NewAllocation); app.act(Command::Submit); }
             }
             prop_assert!(app.state.form.is_none() || app.state.form.as_ref().is_some_and(|f| !f.errors.is_empty()));
             app.state.form = None;
@@ -101,7 +100,7 @@ proptest! {
         prop_assert!(screen == store, "edits not in the store: {:?}", diff(&screen, &store));
         let edits = app.state.edits.undo.len();
         for _ in 0..edits {
-            app.act(Action::Undo);
+            app.act(Command::Undo);
             prop_assert!(app.state.error.is_none(), "undo refused: {:?}", app.state.error);
         }
         let store = content(app.stored());
@@ -121,10 +120,10 @@ fn two_processes_see_each_others_edits_and_a_stale_edit_is_refused() {
     let backend = allot::client::local::LocalBackend::open(&path).unwrap();
     let mut b = DemoApp::with_backend(backend);
     for app in [&mut a, &mut b] {
-        app.act(Action::Resize(120, 40));
-        app.act(Action::ShowView(View::Gantt));
-        app.act(Action::Toggle);
-        app.act(Action::Down);
+        app.act(Msg::Resize(120, 40));
+        app.act(Command::ShowGantt);
+        app.act(Command::MarkBar);
+        app.act(Command::Down);
     }
     let Some(GanttRow::Alloc(id)) = a.state.selected_gantt_row().cloned() else {
         panic!("a bar")
@@ -133,10 +132,10 @@ fn two_processes_see_each_others_edits_and_a_stale_edit_is_refused() {
         b.state.selected_gantt_row(),
         Some(&GanttRow::Alloc(id.clone()))
     );
-    a.act(Action::Shift(1));
+    a.act(Command::ShiftLater);
     assert!(a.state.error.is_none());
     // b has not reloaded: its edit of the same bar is stale and refused, nothing overwritten.
-    b.act(Action::ToggleHard);
+    b.act(Command::ToggleHard);
     let e = b.state.error.clone().expect("refused");
     assert!(e.contains("changed elsewhere"), "{e}");
     let moved = a.state.ws.allocations[&id].clone();
@@ -145,7 +144,7 @@ fn two_processes_see_each_others_edits_and_a_stale_edit_is_refused() {
         moved.range
     );
     // The next idle check sees the other process's write and reloads.
-    b.act(Action::Tick);
+    b.act(Msg::Tick);
     assert_eq!(b.state.ws.allocations[&id].range, moved.range);
     assert_eq!(
         b.state.notice.as_deref(),
@@ -158,10 +157,10 @@ fn a_write_by_another_process_right_after_start_up_is_noticed() {
     let a = DemoApp::new();
     let path = a.dir.path().join("demo.db");
     let mut b = DemoApp::with_backend(allot::client::local::LocalBackend::open(&path).unwrap());
-    b.act(Action::Resize(120, 40));
-    b.act(Action::ShowView(View::Gantt));
-    b.act(Action::Toggle);
-    b.act(Action::Down);
+    b.act(Msg::Resize(120, 40));
+    b.act(Command::ShowGantt);
+    b.act(Command::MarkBar);
+    b.act(Command::Down);
     let Some(GanttRow::Alloc(id)) = b.state.selected_gantt_row().cloned() else {
         panic!("a bar")
     };
@@ -173,7 +172,7 @@ fn a_write_by_another_process_right_after_start_up_is_noticed() {
             ..mine
         }))
         .unwrap();
-    b.act(Action::Tick);
+    b.act(Msg::Tick);
     assert_eq!(
         b.state.notice.as_deref(),
         Some("Changed elsewhere: reloaded")
@@ -185,11 +184,11 @@ fn a_write_by_another_process_right_after_start_up_is_noticed() {
 #[test]
 fn a_created_allocation_is_stored_with_minutes() {
     let mut app = DemoApp::new();
-    app.act(Action::Resize(120, 40));
-    app.act(Action::ShowView(View::Gantt));
+    app.act(Msg::Resize(120, 40));
+    app.act(Command::ShowGantt);
     let before = app.stored().len();
-    app.act(Action::NewAllocation);
-    app.act(Action::Form(FormInput::Submit));
+    app.act(Command::NewAllocation);
+    app.act(Command::Submit);
     assert!(
         app.state.form.is_none(),
         "{:?}",
@@ -254,11 +253,11 @@ fn two_processes_renaming_one_resource_do_not_overwrite_each_other() {
     assert_eq!(stored(&b), "Mine");
     assert!(b.state.edits.undo.is_empty(), "taken back");
     // Once b has reloaded, its rename goes through; and a's undo is refused in turn.
-    b.act(Action::Refresh);
+    b.act(Command::Refresh);
     rename(&mut b, "Theirs");
     assert!(b.state.error.is_none(), "{:?}", b.state.error);
     assert_eq!(stored(&a), "Theirs");
-    a.act(Action::Undo);
+    a.act(Command::Undo);
     assert!(
         a.state.error.is_some(),
         "a's undo would overwrite b's rename"

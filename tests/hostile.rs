@@ -351,30 +351,28 @@ fn config_check_never_prints_userinfo_or_a_query() {
 
 mod amounts {
     use crate::common::demo::{DemoApp, with};
-    use allot::app::action::Action;
-    use allot::app::form::{Field, FormInput};
-    use allot::app::{State, View, update};
+    use allot::app::form::Field;
+    use allot::app::{Command, Input, State, update};
     use allot::domain::edit::AmountUnit;
-    use crossterm::event::KeyCode;
 
     /// The new-allocation form from the Gantt, one day long, with `amount` in `unit`, submitted.
     fn submit(base: &State, unit: AmountUnit, amount: &str) -> (State, Vec<allot::app::Effect>) {
-        let mut s = with(base.clone(), 100, 30, &[Action::ShowView(View::Gantt)]);
-        update(&mut s, Action::NewAllocation);
+        let mut s = with(base.clone(), 100, 30, &[Command::ShowGantt]);
+        update(&mut s, Command::NewAllocation);
         let type_into = |s: &mut State, field: Field, text: &str| {
             s.form.as_mut().expect("the form is open").focus = field;
             for _ in 0..30 {
-                update(s, Action::Form(FormInput::key(KeyCode::Backspace)));
+                update(s, Command::Backspace);
             }
             for c in text.chars() {
-                update(s, Action::Form(FormInput::key(KeyCode::Char(c))));
+                update(s, Input::Text(c));
             }
         };
         type_into(&mut s, Field::Start, "2026-11-24");
         type_into(&mut s, Field::End, "2026-11-24");
         s.form.as_mut().unwrap().unit = unit;
         type_into(&mut s, Field::Amount, amount);
-        let effects = update(&mut s, Action::Form(FormInput::Submit));
+        let effects = update(&mut s, Command::Submit);
         (s, effects)
     }
 
@@ -422,12 +420,7 @@ mod amounts {
 // ---- typing anything ----------------------------------------------------------------------------
 
 mod typing {
-    use allot::app::action::Action;
-    use allot::app::form::FormInput;
-    use allot::app::requests::PickInput;
-    use allot::app::scheduled::FsInput;
-    use allot::app::{State, ThemeKind, View, update};
-    use crossterm::event::KeyCode;
+    use allot::app::{Command, Input, Msg, State, ThemeKind, update};
     use proptest::prelude::*;
     use proptest::test_runner::{Config, TestRunner};
 
@@ -503,41 +496,41 @@ mod typing {
         prop::collection::vec(step, 0..30)
     }
 
-    fn form_input(k: Key) -> FormInput {
+    /// What the key sends in a form: a command, or text for a character.
+    fn form_input(k: Key) -> Input {
         match k {
-            Key::Char(c) => FormInput::key(KeyCode::Char(c)),
-            Key::Backspace => FormInput::key(KeyCode::Backspace),
-            Key::Next => FormInput::Next,
-            Key::Prev => FormInput::Prev,
-            Key::Left => FormInput::key(KeyCode::Left),
-            Key::Right => FormInput::key(KeyCode::Right),
-            Key::Up => FormInput::Up,
-            Key::Down => FormInput::Down,
-            Key::Toggle => FormInput::key(KeyCode::Char(' ')),
-            Key::Submit => FormInput::Submit,
+            Key::Char(c) => Input::Text(c),
+            Key::Backspace => Command::Backspace.into(),
+            Key::Next => Command::NextField.into(),
+            Key::Prev => Command::PrevField.into(),
+            Key::Left => Command::ChoicePrev.into(),
+            Key::Right => Command::ChoiceNext.into(),
+            Key::Up => Command::Up.into(),
+            Key::Down => Command::Down.into(),
+            Key::Toggle => Command::ToggleChoice.into(),
+            Key::Submit => Command::Submit.into(),
         }
     }
 
-    fn pick_input(k: Key) -> PickInput {
+    fn pick_input(k: Key) -> Input {
         match k {
-            Key::Char(c) => PickInput::Edit(KeyCode::Char(c).into()),
-            Key::Backspace => PickInput::Edit(KeyCode::Backspace.into()),
-            Key::Up | Key::Prev => PickInput::Up,
-            Key::Down | Key::Next => PickInput::Down,
-            Key::Left | Key::Right | Key::Toggle => PickInput::ToggleSoft,
+            Key::Char(c) => Input::Text(c),
+            Key::Backspace => Command::Backspace.into(),
+            Key::Up | Key::Prev => Command::Up.into(),
+            Key::Down | Key::Next => Command::Down.into(),
+            Key::Left | Key::Right | Key::Toggle => Command::ToggleSoft.into(),
             // Choosing would close the picker; the typing is what is under test.
-            Key::Submit => PickInput::Edit(KeyCode::Backspace.into()),
+            Key::Submit => Command::Backspace.into(),
         }
     }
 
-    fn fs_input(k: Key) -> FsInput {
+    fn fs_input(k: Key) -> Input {
         match k {
-            Key::Char(' ') => FsInput::OtherDate,
-            Key::Char(c) => FsInput::Edit(KeyCode::Char(c).into()),
-            Key::Backspace => FsInput::Edit(KeyCode::Backspace.into()),
-            Key::Next | Key::Prev | Key::Up | Key::Down => FsInput::CycleWhen,
-            Key::Left | Key::Right | Key::Toggle => FsInput::ToggleHard,
-            Key::Submit => FsInput::Edit(KeyCode::Backspace.into()),
+            Key::Char(c) => Input::Text(c),
+            Key::Backspace => Command::Backspace.into(),
+            Key::Next | Key::Prev | Key::Up | Key::Down => Command::NextWhen.into(),
+            Key::Left | Key::Right | Key::Toggle => Command::ToggleHard.into(),
+            Key::Submit => Command::Backspace.into(),
         }
     }
 
@@ -554,58 +547,59 @@ mod typing {
     }
 
     fn open(s: &mut State, t: Target) {
-        let go = |s: &mut State, a: Action| {
-            update(s, a);
+        let go = |s: &mut State, c: Command| {
+            update(s, c);
         };
         match t {
             Target::AllocationForm => {
-                go(s, Action::ShowView(View::Gantt));
-                go(s, Action::NewAllocation);
+                go(s, Command::ShowGantt);
+                go(s, Command::NewAllocation);
                 assert!(s.form.is_some(), "the allocation form opens");
             }
             Target::EditAllocationForm => {
-                go(s, Action::ShowView(View::Gantt));
-                go(s, Action::Right);
-                go(s, Action::EditAllocation);
+                go(s, Command::ShowGantt);
+                go(s, Command::Later);
+                go(s, Command::EditAllocation);
             }
             Target::RequestForm => {
-                go(s, Action::NewRequest);
+                go(s, Command::NewRequest);
                 assert!(s.request_form.is_some(), "the request form opens");
             }
             Target::ResourceForm => {
-                go(s, Action::ShowView(View::Resources));
-                go(s, Action::NewAllocation);
+                go(s, Command::ShowResources);
+                go(s, Command::AddToProject);
             }
             Target::Picker => {
-                go(s, Action::ShowView(View::Requests));
-                go(s, Action::Reassign);
+                go(s, Command::ShowRequests);
+                go(s, Command::Reassign);
                 assert!(s.pick.is_some(), "the approver picker opens");
             }
             Target::Filter => {
-                go(s, Action::ShowView(View::Resources));
-                go(s, Action::FilterStart);
+                go(s, Command::ShowResources);
+                go(s, Command::FilterStart);
             }
             Target::FromScheduled => {
-                go(s, Action::ShowView(View::Gantt));
-                go(s, Action::AllocateFromScheduled);
+                go(s, Command::ShowGantt);
+                go(s, Command::AllocateFromScheduled);
             }
         }
     }
 
     fn press(s: &mut State, t: Target, key: Key) {
-        let action = match t {
-            Target::AllocationForm | Target::EditAllocationForm => Action::Form(form_input(key)),
-            Target::RequestForm => Action::RequestForm(form_input(key)),
-            Target::ResourceForm => Action::ResourceForm(form_input(key)),
-            Target::Picker => Action::Pick(pick_input(key)),
-            Target::FromScheduled => Action::FromScheduled(fs_input(key)),
+        let input = match t {
+            Target::AllocationForm
+            | Target::EditAllocationForm
+            | Target::RequestForm
+            | Target::ResourceForm => form_input(key),
+            Target::Picker => pick_input(key),
+            Target::FromScheduled => fs_input(key),
             Target::Filter => match key {
-                Key::Char(c) => Action::FilterEdit(KeyCode::Char(c).into()),
-                Key::Backspace => Action::FilterEdit(KeyCode::Backspace.into()),
+                Key::Char(c) => Input::Text(c),
+                Key::Backspace => Command::Backspace.into(),
                 _ => return,
             },
         };
-        update(s, action);
+        update(s, input);
     }
 
     fn send(s: &mut State, t: Target, step: &Step) {
@@ -619,7 +613,7 @@ mod typing {
     /// Every cell of the screen at `w`x`h`: no control character, no bidi override.
     fn screen_is_clean(s: &State, w: u16, h: u16) -> Result<(), TestCaseError> {
         let mut sized = s.clone();
-        update(&mut sized, Action::Resize(w, h));
+        update(&mut sized, Msg::Resize(w, h));
         let terminal = demo::draw(&sized, w, h);
         for cell in terminal.backend().buffer().content() {
             let sym = cell.symbol();
@@ -631,7 +625,7 @@ mod typing {
     #[test]
     fn anything_typed_anywhere_never_panics_and_never_reaches_the_screen_raw() {
         let mut base = demo::demo_state(ThemeKind::Dark);
-        update(&mut base, Action::Resize(80, 24));
+        update(&mut base, Msg::Resize(80, 24));
         let targets = [
             Target::AllocationForm,
             Target::EditAllocationForm,
@@ -671,43 +665,37 @@ mod typing {
     #[test]
     fn the_reported_panics_are_refused_by_name() {
         let mut s = demo::demo_state(ThemeKind::Dark);
-        update(&mut s, Action::Resize(80, 24));
+        update(&mut s, Msg::Resize(80, 24));
         open(&mut s, Target::AllocationForm);
         // Focus the start date and type "+日", then "+2ä" into the end.
         while s.form.as_ref().unwrap().focus != allot::app::form::Field::Start {
-            update(&mut s, Action::Form(FormInput::Next));
+            update(&mut s, Command::NextField);
         }
         for _ in 0..20 {
-            update(&mut s, Action::Form(FormInput::key(KeyCode::Backspace)));
+            update(&mut s, Command::Backspace);
         }
         for c in "+日".chars() {
-            update(&mut s, Action::Form(FormInput::key(KeyCode::Char(c))));
+            update(&mut s, Input::Text(c));
         }
-        update(&mut s, Action::Form(FormInput::Submit));
+        update(&mut s, Command::Submit);
         let form = s.form.clone().expect("still open");
         let e = &form.errors[&allot::app::form::Field::Start];
         assert!(e.contains("'+日' is not a date"), "{e}");
         screen_is_clean(&s, 80, 24).unwrap();
 
         let mut s = demo::demo_state(ThemeKind::Dark);
-        update(&mut s, Action::Resize(80, 24));
+        update(&mut s, Msg::Resize(80, 24));
         open(&mut s, Target::RequestForm);
         while s.request_form.as_ref().unwrap().focus != allot::app::request_form::RqField::Start {
-            update(&mut s, Action::RequestForm(FormInput::Next));
+            update(&mut s, Command::NextField);
         }
         for _ in 0..20 {
-            update(
-                &mut s,
-                Action::RequestForm(FormInput::key(KeyCode::Backspace)),
-            );
+            update(&mut s, Command::Backspace);
         }
         for c in "+2ä".chars() {
-            update(
-                &mut s,
-                Action::RequestForm(FormInput::key(KeyCode::Char(c))),
-            );
+            update(&mut s, Input::Text(c));
         }
-        update(&mut s, Action::RequestForm(FormInput::Submit));
+        update(&mut s, Command::Submit);
         let form = s.request_form.clone().expect("still open");
         let e = &form.errors[&allot::app::request_form::RqField::Start];
         assert!(e.contains("'+2ä' is not a date"), "{e}");

@@ -7,9 +7,8 @@
 
 mod common;
 
-use allot::app::requests::PickInput;
 use allot::app::state::initial_window;
-use allot::app::{Action, State, ThemeKind, View};
+use allot::app::{Command, State, ThemeKind};
 use allot::client::{Backend, NewAllocation, Resolution};
 use allot::domain::dates::parse_date;
 use allot::domain::impact::{approval_hardens, asked_minutes, impact_span};
@@ -159,7 +158,7 @@ fn kantata_app_on_the_request(w: u16, h: u16) -> DemoApp {
     app.rt
         .block_on(client.create_allocations(vec![penciled()]))
         .unwrap();
-    app.act(Action::Refresh);
+    app.act(Command::Refresh);
     select(&mut app.state, w, h, REQUEST);
     app
 }
@@ -171,8 +170,8 @@ fn select(state: &mut State, w: u16, h: u16, id: &str) {
         .iter()
         .position(|q| q.as_str() == id)
         .expect("the request is in my queue");
-    let mut actions = vec![Action::ShowView(View::Requests)];
-    actions.extend(std::iter::repeat_n(Action::Down, at));
+    let mut actions = vec![Command::ShowRequests];
+    actions.extend(std::iter::repeat_n(Command::Down, at));
     *state = with(state.clone(), w, h, &actions);
 }
 
@@ -234,13 +233,13 @@ fn approving_the_kantata_request_in_the_app_hardens_what_it_showed() {
             .collect()
     };
     assert_eq!(listed.len(), 1);
-    app.act(Action::Approve);
+    app.act(Command::Approve);
     let question = app.state.confirm.clone().expect("y/n").question;
     assert_eq!(
         question,
         "Approve #5014 Evergreen Website Relaunch · Chloé Dubois · makes 1 allocation hard (40h)?"
     );
-    app.act(Action::ConfirmYes);
+    app.act(Command::Yes);
     assert_eq!(
         app.state.ws.requests[&Id::new(REQUEST)].status,
         RequestStatus::Approved
@@ -257,7 +256,8 @@ fn approving_the_kantata_request_in_the_app_hardens_what_it_showed() {
 
 #[tokio::test]
 async fn headless_lists_a_null_period_and_what_approving_hardens() {
-    use allot::headless::{Context, Exit, ListOptions, StatusFilter, list};
+    use allot::domain::model::StatusFilter;
+    use allot::headless::{Context, Exit, ListOptions, list};
     let (_sb, k) = kantata_sandbox().await;
     let made = k.create_allocations(vec![penciled()]).await.unwrap();
     let ctx = Context {
@@ -266,7 +266,7 @@ async fn headless_lists_a_null_period_and_what_approving_hardens() {
     };
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let opts = ListOptions {
-        status: StatusFilter::Only(RequestStatus::New),
+        status: StatusFilter::Pending,
         mine: false,
         json: true,
     };
@@ -324,19 +324,19 @@ fn the_picker_and_a_resolved_kantata_request_name_no_period_either() {
     let mut app = DemoApp::kantata();
     // The picker for an unnamed request heads with what approving hardens.
     select(&mut app.state, 80, 24, "5008");
-    app.act(Action::Approve);
+    app.act(Command::Approve);
     let screen = screen_of(&app.state, 80, 24);
     assert!(
         screen.contains("#5008 Grid Forecasting · ○ Analyst · hardens 12-07→02-05"),
         "{screen}"
     );
-    app.act(Action::Pick(PickInput::Cancel));
+    app.act(Command::Cancel);
     // Approved, it has nothing left to harden and still no period.
     let app = {
         let mut app = kantata_app_on_the_request(80, 24);
-        app.act(Action::Approve);
-        app.act(Action::ConfirmYes);
-        app.act(Action::CycleStatus); // approved
+        app.act(Command::Approve);
+        app.act(Command::Yes);
+        app.act(Command::NextStatus); // approved
         app
     };
     let mut state = app.state.clone();

@@ -6,7 +6,7 @@
 
 mod common;
 
-use allot::app::{Action, Effect, State, View, update};
+use allot::app::{Command, Effect, Msg, State, update};
 use allot::client::{Backend, BackendKind};
 use allot::domain::dates::parse_date;
 use allot::domain::{DateRange, Id, ScheduledWeek};
@@ -133,9 +133,9 @@ fn cells(state: &State) -> BTreeMap<String, Vec<String>> {
 }
 
 fn show_scheduled(app: &mut DemoApp) {
-    app.act(Action::Resize(120, 40));
-    app.act(Action::ShowView(View::Gantt));
-    app.act(Action::ToggleScheduled);
+    app.act(Msg::Resize(120, 40));
+    app.act(Command::ShowGantt);
+    app.act(Command::ToggleScheduled);
     assert!(app.state.gantt.show_scheduled, "{:?}", app.state.notice);
 }
 
@@ -233,7 +233,7 @@ fn scheduled_hours_that_arrive_before_the_people_are_kept() {
         .unwrap();
     let (sb, client) = rt.block_on(kantata_sandbox());
     let mut state = State::new(today(), BackendKind::Kantata, sb.url.clone());
-    let mut effects = update(&mut state, Action::Start);
+    let mut effects = update(&mut state, Msg::Start);
     // Scheduled hours first, then everything else in the order asked.
     effects.sort_by_key(|e| !matches!(e, Effect::LoadScheduled(_)));
     let mut queue = effects;

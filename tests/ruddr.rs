@@ -1528,7 +1528,7 @@ async fn a_record_changed_in_ruddr_since_it_was_read_is_not_overwritten_deleted_
 fn a_batch_failing_part_way_in_ruddr_says_what_went_through_and_the_screen_equals_ruddr() {
     let mut app = common::demo::DemoApp::ruddr();
     common::demo::two_marked(&mut app);
-    let effects = allot::app::update(&mut app.state, allot::app::Action::Shift(1));
+    let effects = allot::app::update(&mut app.state, allot::app::Command::ShiftLater);
     let changes = common::demo::batch(&effects);
     let [
         allot::client::Change::Update(went),

@@ -3,7 +3,7 @@
 
 mod common;
 
-use allot::app::{Action, ThemeKind, View};
+use allot::app::{Command, Input, Msg, ThemeKind, View, update};
 use common::demo::{DemoApp, demo_state, draw, with};
 use crossterm::event::KeyCode;
 use proptest::prelude::*;
@@ -14,8 +14,8 @@ fn demo() -> allot::app::State {
     STATE.get_or_init(|| demo_state(ThemeKind::Dark)).clone()
 }
 
-fn snapshot(name: &str, view: View, w: u16, h: u16, extra: &[Action]) {
-    let mut actions = vec![Action::ShowView(view)];
+fn snapshot(name: &str, view: View, w: u16, h: u16, extra: &[Command]) {
+    let mut actions = vec![Command::show(view)];
     actions.extend_from_slice(extra);
     let state = with(demo(), w, h, &actions);
     let terminal = draw(&state, w, h);
@@ -34,7 +34,7 @@ fn resources_120x40() {
         View::Resources,
         120,
         40,
-        &[Action::Down, Action::Down],
+        &[Command::Down, Command::Down],
     );
 }
 
@@ -50,7 +50,7 @@ fn gantt_120x40() {
         View::Gantt,
         120,
         40,
-        &[Action::Down, Action::Right],
+        &[Command::Down, Command::Later],
     );
 }
 
@@ -61,22 +61,23 @@ fn requests_80x24() {
 
 #[test]
 fn requests_120x40() {
-    snapshot("requests_120x40", View::Requests, 120, 40, &[Action::Down]);
+    snapshot("requests_120x40", View::Requests, 120, 40, &[Command::Down]);
 }
 
 #[test]
 fn help_80x24() {
-    snapshot("help_80x24", View::Resources, 80, 24, &[Action::ToggleHelp]);
+    snapshot(
+        "help_80x24",
+        View::Resources,
+        80,
+        24,
+        &[Command::ToggleHelp],
+    );
 }
 
 #[test]
 fn over_allocation_stands_out_without_colour() {
-    let state = with(
-        demo_state(ThemeKind::Mono),
-        120,
-        40,
-        &[Action::ShowView(View::Gantt)],
-    );
+    let state = with(demo_state(ThemeKind::Mono), 120, 40, &[Command::ShowGantt]);
     let terminal = draw(&state, 120, 40);
     let text = format!("{}", terminal.backend());
     assert!(
@@ -90,10 +91,10 @@ proptest! {
     #[test]
     fn no_view_panics_at_any_size(w in prop_oneof![Just(0u16), Just(1), 2u16..300], h in prop_oneof![Just(0u16), Just(1), 2u16..120], help: bool, moves in 0usize..40) {
         for view in View::ALL {
-            let mut actions = vec![Action::ShowView(view)];
-            actions.extend(std::iter::repeat_n(Action::Down, moves));
-            actions.extend(std::iter::repeat_n(Action::Right, moves % 7));
-            if help { actions.push(Action::ToggleHelp); }
+            let mut actions = vec![Command::show(view)];
+            actions.extend(std::iter::repeat_n(Command::Down, moves));
+            actions.extend(std::iter::repeat_n(Command::Later, moves % 7));
+            if help { actions.push(Command::ToggleHelp); }
             let state = with(demo(), w, h, &actions);
             draw(&state, w, h);
         }
@@ -102,27 +103,27 @@ proptest! {
 
 /// The Gantt at each zoom with the second person expanded into bars.
 fn gantt_at(
-    zoom_keys: &[Action],
+    zoom_keys: &[Command],
     w: u16,
     h: u16,
 ) -> ratatui::Terminal<ratatui::backend::TestBackend> {
     // Through the store, so the allocations a zoom asks for are loaded (the screen shows
     // loaded data, not "loading").
     let mut app = DemoApp::new();
-    app.act(Action::Resize(w, h));
-    app.act(Action::ShowView(View::Gantt));
-    for a in zoom_keys {
-        app.act(a.clone());
+    app.act(Msg::Resize(w, h));
+    app.act(Command::ShowGantt);
+    for c in zoom_keys {
+        app.act(*c);
     }
-    app.act(Action::Down);
-    app.act(Action::Open);
+    app.act(Command::Down);
+    app.act(Command::OpenRow);
     assert!(app.state.pending.is_empty());
     draw(&app.state, w, h)
 }
 
-const DAY: &[Action] = &[Action::ZoomIn];
-const WEEK: &[Action] = &[];
-const MONTH: &[Action] = &[Action::ZoomOut];
+const DAY: &[Command] = &[Command::ZoomIn];
+const WEEK: &[Command] = &[];
+const MONTH: &[Command] = &[Command::ZoomOut];
 
 #[test]
 fn gantt_zooms_80x24() {
@@ -152,9 +153,9 @@ fn gantt_by_project_120x40() {
         120,
         40,
         &[
-            Action::ShowView(View::Gantt),
-            Action::ToggleGrouping,
-            Action::Open,
+            Command::ShowGantt,
+            Command::ToggleGrouping,
+            Command::OpenRow,
         ],
     );
     insta::assert_snapshot!("gantt_by_project_120x40", draw(&state, 120, 40).backend());
@@ -162,21 +163,28 @@ fn gantt_by_project_120x40() {
 
 #[test]
 fn resources_filtered_and_sorted_80x24() {
-    let mut actions = vec![Action::ShowView(View::Resources), Action::FilterStart];
-    actions.extend(
-        "engineer"
-            .chars()
-            .map(|c| Action::FilterEdit(KeyCode::Char(c).into())),
+    let mut state = with(
+        demo(),
+        80,
+        24,
+        &[Command::ShowResources, Command::FilterStart],
     );
-    actions.extend([
-        Action::FilterAccept,
-        Action::CycleSort,
-        Action::CycleSort,
-        Action::CycleSort,
-        Action::CycleSort,
-        Action::ReverseSort,
-    ]);
-    let state = with(demo(), 80, 24, &actions);
+    for c in "engineer".chars() {
+        update(&mut state, Input::Text(c));
+    }
+    let state = with(
+        state,
+        80,
+        24,
+        &[
+            Command::FilterDone,
+            Command::SortNext,
+            Command::SortNext,
+            Command::SortNext,
+            Command::SortNext,
+            Command::SortReverse,
+        ],
+    );
     insta::assert_snapshot!(
         "resources_filtered_sorted_80x24",
         draw(&state, 80, 24).backend()
@@ -189,7 +197,7 @@ fn light_theme_keeps_to_256_colours() {
         demo_state(ThemeKind::Light),
         120,
         40,
-        &[Action::ShowView(View::Gantt), Action::Down, Action::Open],
+        &[Command::ShowGantt, Command::Down, Command::OpenRow],
     );
     let terminal = draw(&state, 120, 40);
     for cell in terminal.backend().buffer().content() {
@@ -218,8 +226,8 @@ fn request_queue_and_impact_80x24_no_color_and_colour() {
                     .is_some_and(|x| !x.is_unnamed())
             })
             .expect("a request on a named resource");
-        let mut actions = vec![Action::ShowView(View::Requests)];
-        actions.extend(std::iter::repeat_n(Action::Down, at));
+        let mut actions = vec![Command::ShowRequests];
+        actions.extend(std::iter::repeat_n(Command::Down, at));
         with(state, 80, 24, &actions)
     };
     let mono = named(demo_state(ThemeKind::Mono));
@@ -233,12 +241,7 @@ fn request_queue_and_impact_80x24_no_color_and_colour() {
 
 #[test]
 fn approve_picker_80x24() {
-    let state = with(
-        demo(),
-        80,
-        24,
-        &[Action::ShowView(View::Requests), Action::Approve],
-    );
+    let state = with(demo(), 80, 24, &[Command::ShowRequests, Command::Approve]);
     insta::assert_snapshot!("requests_pick_80x24", draw(&state, 80, 24).backend());
 }
 
@@ -246,7 +249,7 @@ fn approve_picker_80x24() {
 fn requests_on_ruddr_say_there_are_none_80x24() {
     let mut state = demo();
     state.backend = allot::client::BackendKind::Ruddr;
-    let state = with(state, 80, 24, &[Action::ShowView(View::Requests)]);
+    let state = with(state, 80, 24, &[Command::ShowRequests]);
     let terminal = draw(&state, 80, 24);
     insta::assert_snapshot!("requests_on_ruddr_80x24", terminal.backend());
 }
@@ -256,26 +259,26 @@ fn a_backend_that_cannot_be_reached_says_so_in_full_80x24() {
     use allot::app::{State, update};
     use allot::client::{BackendError, BackendKind};
     let mut state = State::new(common::demo::today(), BackendKind::Kantata, "kantata");
-    update(&mut state, Action::Resize(80, 24));
-    update(&mut state, Action::Start);
+    update(&mut state, Msg::Resize(80, 24));
+    update(&mut state, Msg::Start);
     let window = state.window;
     let down = || {
         BackendError::Unavailable(
             "could not reach Kantata (users/me): error sending request for url (http://127.0.0.1:7321/api/v1/users/me.json)".into(),
         )
     };
-    update(&mut state, Action::RosterLoaded(Err(down())));
+    update(&mut state, Msg::RosterLoaded(Err(down())));
     update(
         &mut state,
-        Action::AllocationsLoaded {
+        Msg::AllocationsLoaded {
             window,
             result: Err(down()),
         },
     );
-    update(&mut state, Action::RequestsLoaded(Err(down())));
+    update(&mut state, Msg::RequestsLoaded(Err(down())));
     update(
         &mut state,
-        Action::ScheduledLoaded {
+        Msg::ScheduledLoaded {
             window,
             result: Err(BackendError::Unsupported("no".into())),
         },
@@ -289,12 +292,7 @@ fn a_backend_that_cannot_be_reached_says_so_in_full_80x24() {
 fn months_not_yet_loaded_are_marked_unknown_never_free() {
     // Zoomed out with the wider load still on its way: the months past what is loaded show
     // "?", and the status bar says what is loading.
-    let state = with(
-        demo(),
-        160,
-        48,
-        &[Action::ShowView(View::Gantt), Action::ZoomOut],
-    );
+    let state = with(demo(), 160, 48, &[Command::ShowGantt, Command::ZoomOut]);
     let loaded = state.ws.index.window().unwrap();
     assert!(!state.pending.is_empty(), "a wider window is being loaded");
     let screen = format!("{:?}", draw(&state, 160, 48).backend());
@@ -371,13 +369,8 @@ fn screen_with_cursor(state: &allot::app::State, w: u16, h: u16) -> String {
 
 #[test]
 fn the_edit_form_shows_the_cursor_and_the_selection_80x24_mono() {
-    use allot::app::form::{AllocForm, FormInput};
-    let mut state = with(
-        demo_state(ThemeKind::Mono),
-        80,
-        24,
-        &[Action::ShowView(View::Gantt)],
-    );
+    use allot::app::form::AllocForm;
+    let mut state = with(demo_state(ThemeKind::Mono), 80, 24, &[Command::ShowGantt]);
     let a = state
         .ws
         .allocations
@@ -393,15 +386,13 @@ fn the_edit_form_shows_the_cursor_and_the_selection_80x24_mono() {
     );
     // Notes typed with a name and CJK, then two characters back: the cursor between them,
     // nothing selected.
-    let mut keys = vec![FormInput::Next; 3];
-    keys.extend("Zoë 東京".chars().map(|c| FormInput::key(KeyCode::Char(c))));
-    keys.extend([FormInput::key(KeyCode::Left), FormInput::key(KeyCode::Left)]);
-    let state = with(
-        state,
-        80,
-        24,
-        &keys.into_iter().map(Action::Form).collect::<Vec<_>>(),
-    );
+    let mut state = with(state, 80, 24, &[Command::NextField; 3]);
+    for c in "Zoë 東京".chars() {
+        update(&mut state, Input::Text(c));
+    }
+    for _ in 0..2 {
+        update(&mut state, Input::Edit(KeyCode::Left.into()));
+    }
     insta::assert_snapshot!(
         "edit_form_notes_cursor_80x24_mono",
         screen_with_cursor(&state, 80, 24)
@@ -410,18 +401,15 @@ fn the_edit_form_shows_the_cursor_and_the_selection_80x24_mono() {
 
 #[test]
 fn the_filter_shows_the_cursor_80x24() {
-    let state = with(
+    let mut state = with(
         demo(),
         80,
         24,
-        &[
-            Action::ShowView(View::Resources),
-            Action::FilterStart,
-            Action::FilterEdit(KeyCode::Char('a').into()),
-            Action::FilterEdit(KeyCode::Char('n').into()),
-            Action::FilterEdit(KeyCode::Home.into()),
-        ],
+        &[Command::ShowResources, Command::FilterStart],
     );
+    update(&mut state, Input::Text('a'));
+    update(&mut state, Input::Text('n'));
+    update(&mut state, Input::Edit(KeyCode::Home.into()));
     let screen = screen_with_cursor(&state, 80, 24);
     assert!(screen.contains("cursor: column 1, row 1"), "{screen}");
 }

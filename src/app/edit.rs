@@ -8,8 +8,10 @@
 //! refuse a write part-way ([`BackendError::Partial`]): what went through then stays, on screen
 //! and in the history, the rest is rolled back, and what it touched is read again.
 
-use super::action::Effect;
+use super::command::Command;
+use super::effect::Effect;
 use super::gantt::GanttRow;
+use super::keys::Mode;
 use super::state::State;
 use crate::client::{Applied, BackendError, Change, NewAllocation, NewResource, resource_version};
 use crate::domain::{Allocation, Id, Resource, Workspace};
@@ -223,7 +225,8 @@ pub fn commit(state: &mut State, label: String, forward: Vec<LocalChange>) -> Ve
     }
     let backward = inverse_all(&forward);
     apply_local(&mut state.ws, &forward);
-    state.done(format!("Done: {label} (u undoes)"));
+    let u = state.key(Mode::Global, Command::Undo);
+    state.done(format!("Done: {label} ({u} undoes)"));
     let cleared_redo = std::mem::take(&mut state.edits.redo);
     state.edits.undo.push(Edit {
         label: label.clone(),

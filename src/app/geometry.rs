@@ -16,15 +16,16 @@ pub fn gantt_cols(width: u16, zoom: Zoom) -> usize {
     (width.saturating_sub(gantt_name_width(width) + 1) / zoom.col_width()).max(1) as usize
 }
 
-/// Rows of the Gantt body: tabs, two header lines, the detail line and the status bar take 5.
+/// Rows of the Gantt body: tabs, two header lines, the detail line, the hint bar and the status
+/// bar take 6.
 pub fn gantt_rows(height: u16) -> usize {
-    height.saturating_sub(5).max(1) as usize
+    height.saturating_sub(6).max(1) as usize
 }
 
-/// Rows of a list view's body in a terminal `height` tall: tabs, filter line, table header and
-/// status bar take the rest.
+/// Rows of a list view's body in a terminal `height` tall: tabs, filter line, table header, the
+/// hint bar and the status bar take the rest.
 pub fn list_rows(height: u16) -> usize {
-    height.saturating_sub(4).max(1) as usize
+    height.saturating_sub(5).max(1) as usize
 }
 
 /// The first visible row so that `selected` is on screen in `visible` rows.

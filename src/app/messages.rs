@@ -318,9 +318,8 @@ mod tests {
 /// The rules above, driven through `update()`: state and effects.
 #[cfg(test)]
 mod reducer_tests {
-    use super::LogInput;
     use crate::app::tests::{a1, on_bar, only_apply};
-    use crate::app::{Action, Effect, update};
+    use crate::app::{Command, Effect, Msg, update};
     use crate::client::{Applied, BackendError};
     use crate::domain::Allocation;
 
@@ -332,12 +331,12 @@ mod reducer_tests {
     fn a_split_that_works_replaces_the_error_of_one_that_failed() {
         let mut s = on_bar();
         // The week bucket starts on the bar's first day: nothing to split there.
-        assert!(update(&mut s, Action::Split).is_empty());
+        assert!(update(&mut s, Command::Split).is_empty());
         let e = s.error.clone().unwrap_or_default();
         assert!(e.starts_with("cannot split on 2026-11-23"), "{e}");
-        update(&mut s, Action::ZoomIn);
-        update(&mut s, Action::Right);
-        let (_, changes) = only_apply(&update(&mut s, Action::Split));
+        update(&mut s, Command::ZoomIn);
+        update(&mut s, Command::Later);
+        let (_, changes) = only_apply(&update(&mut s, Command::Split));
         assert_eq!(changes.len(), 1);
         assert_eq!(s.error, None, "the success replaced the error");
         let n = s.notice.clone().unwrap_or_default();
@@ -351,9 +350,9 @@ mod reducer_tests {
     #[test]
     fn a_notice_that_is_no_success_leaves_the_error() {
         let mut s = on_bar();
-        update(&mut s, Action::Split);
+        update(&mut s, Command::Split);
         assert!(s.error.is_some());
-        let effects = update(&mut s, Action::ZoomIn);
+        let effects = update(&mut s, Command::ZoomIn);
         assert!(!effects.iter().any(|e| matches!(e, Effect::Apply { .. })));
         assert_eq!(s.notice.as_deref(), Some("Zoom: day"));
         assert!(s.error.is_some(), "zooming does not make the split work");
@@ -362,11 +361,11 @@ mod reducer_tests {
     #[test]
     fn the_unavailable_error_stays_until_the_save_lands_then_goes() {
         let mut s = on_bar();
-        let (seq, _) = only_apply(&update(&mut s, Action::Shift(1)));
+        let (seq, _) = only_apply(&update(&mut s, Command::ShiftLater));
         assert!(
             update(
                 &mut s,
-                Action::Applied {
+                Msg::Applied {
                     seq,
                     result: Err(unavailable())
                 }
@@ -380,7 +379,7 @@ mod reducer_tests {
         );
         // Another edit works on screen (and sends the kept one again), but nothing answered
         // yet: the error is still true and stays.
-        let (again, _) = only_apply(&update(&mut s, Action::ToggleHard));
+        let (again, _) = only_apply(&update(&mut s, Command::ToggleHard));
         assert_eq!(again, seq, "the kept write goes first");
         assert!(s.notice.clone().unwrap_or_default().starts_with("Done: "));
         assert_eq!(s.error.as_deref(), Some(e.as_str()));
@@ -388,7 +387,7 @@ mod reducer_tests {
         let moved = a1(&s);
         let effects = update(
             &mut s,
-            Action::Applied {
+            Msg::Applied {
                 seq,
                 result: Ok(vec![Applied::Updated(Allocation {
                     version: 2,
@@ -408,18 +407,18 @@ mod reducer_tests {
     #[test]
     fn a_refusal_after_the_outage_replaces_the_held_error() {
         let mut s = on_bar();
-        let (seq, _) = only_apply(&update(&mut s, Action::Shift(1)));
+        let (seq, _) = only_apply(&update(&mut s, Command::ShiftLater));
         update(
             &mut s,
-            Action::Applied {
+            Msg::Applied {
                 seq,
                 result: Err(unavailable()),
             },
         );
-        only_apply(&update(&mut s, Action::Tick));
+        only_apply(&update(&mut s, Msg::Tick));
         let effects = update(
             &mut s,
-            Action::Applied {
+            Msg::Applied {
                 seq,
                 result: Err(BackendError::Stale(
                     "changed in Kantata since it was read".into(),
@@ -436,22 +435,21 @@ mod reducer_tests {
             !s.error_is_held(),
             "nothing waits any more: a success may clear it"
         );
-        only_apply(&update(&mut s, Action::Shift(1)));
+        only_apply(&update(&mut s, Command::ShiftLater));
         assert_eq!(s.error, None);
     }
 
     #[test]
     fn the_quit_notice_is_not_hidden_by_a_later_error() {
         let mut s = on_bar();
-        let (seq, _) = only_apply(&update(&mut s, Action::Shift(1)));
-        assert!(update(&mut s, Action::Quit).is_empty());
+        let (seq, _) = only_apply(&update(&mut s, Command::ShiftLater));
+        assert!(update(&mut s, Command::Quit).is_empty());
         assert!(s.quit_dialog && !s.quit);
         // w in the quit dialog: wait for the save, then quit.
-        let choice = crate::app::offer::QuitChoice::Wait;
-        assert!(update(&mut s, Action::QuitDialog(choice)).is_empty());
+        assert!(update(&mut s, Command::WaitThenQuit).is_empty());
         update(
             &mut s,
-            Action::Applied {
+            Msg::Applied {
                 seq,
                 result: Err(unavailable()),
             },
@@ -463,11 +461,11 @@ mod reducer_tests {
             "{n}"
         );
         // Once the write lands the quit goes ahead and the held words end.
-        only_apply(&update(&mut s, Action::Tick));
+        only_apply(&update(&mut s, Msg::Tick));
         let moved = a1(&s);
         update(
             &mut s,
-            Action::Applied {
+            Msg::Applied {
                 seq,
                 result: Ok(vec![Applied::Updated(moved)]),
             },
@@ -479,16 +477,16 @@ mod reducer_tests {
     #[test]
     fn esc_still_clears_every_message_held_or_not() {
         let mut s = on_bar();
-        let (seq, _) = only_apply(&update(&mut s, Action::Shift(1)));
+        let (seq, _) = only_apply(&update(&mut s, Command::ShiftLater));
         update(
             &mut s,
-            Action::Applied {
+            Msg::Applied {
                 seq,
                 result: Err(unavailable()),
             },
         );
         assert!(s.error_is_held());
-        assert!(update(&mut s, Action::Back).is_empty());
+        assert!(update(&mut s, Command::Back).is_empty());
         assert_eq!((s.error.clone(), s.notice.clone()), (None, None));
         assert_eq!(s.log.len(), 2, "Done, then the error: both kept in the log");
         assert!(s.edits.stalled, "Esc hides the words, not the edits");
@@ -504,23 +502,23 @@ mod reducer_tests {
                 "could not do the thing that was asked",
             );
         }
-        assert!(update(&mut s, Action::ToggleLog).is_empty());
+        assert!(update(&mut s, Command::ToggleLog).is_empty());
         assert_eq!(s.log_view, Some(0));
-        update(&mut s, Action::Log(LogInput::Up));
+        update(&mut s, Command::Up);
         assert_eq!(s.log_view, Some(0), "not above the newest");
-        update(&mut s, Action::Log(LogInput::Down));
+        update(&mut s, Command::Down);
         assert_eq!(s.log_view, Some(1));
-        update(&mut s, Action::Log(LogInput::Bottom));
+        update(&mut s, Command::Bottom);
         let (max, page) = crate::ui::log::scroll_limits(&s.log, s.size);
         assert!(max > 0 && page > 0);
         assert_eq!(s.log_view, Some(max));
-        update(&mut s, Action::Log(LogInput::Down));
+        update(&mut s, Command::Down);
         assert_eq!(s.log_view, Some(max), "not below the oldest");
-        update(&mut s, Action::Log(LogInput::PageUp));
+        update(&mut s, Command::PageUp);
         assert_eq!(s.log_view, Some(max - page));
-        update(&mut s, Action::Log(LogInput::Top));
+        update(&mut s, Command::Top);
         assert_eq!(s.log_view, Some(0));
-        let effects = update(&mut s, Action::Log(LogInput::Close));
+        let effects = update(&mut s, Command::Back);
         assert!(effects.is_empty());
         assert_eq!(s.log_view, None);
     }
@@ -529,10 +527,9 @@ mod reducer_tests {
 /// `L` and the keys inside the log, through the keymap.
 #[cfg(test)]
 mod key_tests {
-    use super::LogInput;
+    use crate::app::keys::input_for;
     use crate::app::tests::on_bar;
-    use crate::app::{Action, View, update};
-    use crate::ui::keymap::action_for;
+    use crate::app::{Command, Input, View, update};
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
     fn key(code: KeyCode) -> KeyEvent {
@@ -543,32 +540,35 @@ mod key_tests {
     fn l_opens_the_log_in_every_view_and_the_log_keeps_its_keys() {
         let mut s = on_bar();
         for v in View::ALL {
-            update(&mut s, Action::ShowView(v));
+            update(&mut s, Command::show(v));
             assert_eq!(
-                action_for(&s, key(KeyCode::Char('L'))),
-                Some(Action::ToggleLog)
+                input_for(&s, key(KeyCode::Char('L'))),
+                Some(Input::Command(Command::ToggleLog))
             );
         }
-        update(&mut s, Action::ToggleLog);
+        update(&mut s, Command::ToggleLog);
         for (code, input) in [
-            (KeyCode::Char('j'), LogInput::Down),
-            (KeyCode::Down, LogInput::Down),
-            (KeyCode::Char('k'), LogInput::Up),
-            (KeyCode::PageDown, LogInput::PageDown),
-            (KeyCode::PageUp, LogInput::PageUp),
-            (KeyCode::Char('g'), LogInput::Top),
-            (KeyCode::Char('G'), LogInput::Bottom),
-            (KeyCode::Esc, LogInput::Close),
-            (KeyCode::Char('L'), LogInput::Close),
+            (KeyCode::Char('j'), Command::Down),
+            (KeyCode::Down, Command::Down),
+            (KeyCode::Char('k'), Command::Up),
+            (KeyCode::PageDown, Command::PageDown),
+            (KeyCode::PageUp, Command::PageUp),
+            (KeyCode::Char('g'), Command::Top),
+            (KeyCode::Char('G'), Command::Bottom),
+            (KeyCode::Esc, Command::Back),
+            (KeyCode::Char('L'), Command::ToggleLog),
         ] {
             assert_eq!(
-                action_for(&s, key(code)),
-                Some(Action::Log(input)),
+                input_for(&s, key(code)),
+                Some(Input::Command(input)),
                 "{code:?}"
             );
         }
         // Keys of the view behind it do nothing while it is open.
-        assert_eq!(action_for(&s, key(KeyCode::Char('d'))), None);
-        assert_eq!(action_for(&s, key(KeyCode::Char('q'))), Some(Action::Quit));
+        assert_eq!(input_for(&s, key(KeyCode::Char('d'))), None);
+        assert_eq!(
+            input_for(&s, key(KeyCode::Char('q'))),
+            Some(Input::Command(Command::Quit))
+        );
     }
 }

@@ -1,15 +1,19 @@
-//! The reducer: [`State`], [`Action`] (intents and IO results), [`Effect`] (IO to do) and
-//! [`update`]. Pure: no IO, no clock (today is in State), no terminal.
+//! The reducer: [`State`], [`Input`] (a user [`Command`], typed text or a [`Msg`]), [`Effect`]
+//! (IO to do) and [`update`]. Pure: no IO, no clock (today is in State), no terminal.
 
-pub mod action;
+pub mod bar_edits;
+pub mod command;
+pub mod dialogs;
 pub mod edit;
+pub mod effect;
 pub mod form;
 pub mod gantt;
 pub mod geometry;
+pub mod keys;
 pub mod line;
 pub mod messages;
+pub mod msg;
 pub mod offer;
-pub mod quick;
 pub mod replica;
 pub mod request_form;
 pub mod requests;
@@ -18,7 +22,9 @@ pub mod staffing;
 pub mod state;
 pub mod update;
 
-pub use action::{Action, Effect};
+pub use command::Command;
+pub use effect::Effect;
+pub use msg::{Input, Msg};
 pub use state::{State, ThemeKind, View};
 pub use update::update;
 

@@ -1,7 +1,9 @@
 //! The reducer's side of the journal (`crate::journal` holds the file): edits kept in hand (from the last session, or whose answer
 //! was lost) offered back, and the quit dialog that never drops an edit silently. Pure.
 
-use crate::app::action::Effect;
+use super::command::Command;
+use super::keys::Mode;
+use crate::app::effect::Effect;
 use crate::app::state::State;
 use crate::app::{edit, update::after_data_change};
 use crate::journal::kept::{self, Kept};
@@ -136,8 +138,9 @@ pub fn choose_quit(state: &mut State, choice: QuitChoice) {
         QuitChoice::Wait => {
             state.quit_when_saved = true;
             state.say_held(format!(
-                "Waiting for {} to be saved, then quitting (q asks again)",
-                count(state.writes_in_flight())
+                "Waiting for {} to be saved, then quitting ({} asks again)",
+                count(state.writes_in_flight()),
+                state.key(Mode::Global, Command::Quit)
             ));
         }
         QuitChoice::Keep => state.quit = true,

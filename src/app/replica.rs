@@ -93,7 +93,7 @@ pub fn status(state: &State) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::{Action, Effect, update};
+    use crate::app::{Effect, Msg, update};
     use crate::client::BackendKind;
     use crate::client::local::demo::demo;
     use crate::domain::dates::parse_date;
@@ -102,7 +102,7 @@ mod tests {
         let today = parse_date("2026-11-23").unwrap();
         let d = demo(today);
         let mut state = State::new(today, BackendKind::Kantata, "https://x");
-        let effects = update(&mut state, Action::Start);
+        let effects = update(&mut state, Msg::Start);
         let cached = Cached {
             roster: d.roster,
             window: Some(state.window),
@@ -116,7 +116,7 @@ mod tests {
     fn shown(state: &mut State, cached: &Cached) -> Vec<Effect> {
         update(
             state,
-            Action::ReplicaLoaded {
+            Msg::ReplicaLoaded {
                 cached: Box::new(cached.clone()),
                 as_of: "14:02".into(),
             },
@@ -160,7 +160,7 @@ mod tests {
         shown(&mut state, &cached);
         let mut fresh = cached.roster.clone();
         fresh.people.retain(|p| p.name != "Aisha Rahman");
-        update(&mut state, Action::RosterLoaded(Ok(fresh)));
+        update(&mut state, Msg::RosterLoaded(Ok(fresh)));
         assert!(
             !state.ws.people.values().any(|p| p.name == "Aisha Rahman"),
             "the backend's people, not the replica's"
@@ -169,7 +169,7 @@ mod tests {
         let window = state.window;
         update(
             &mut state,
-            Action::AllocationsLoaded {
+            Msg::AllocationsLoaded {
                 window,
                 result: Ok(vec![]),
             },
@@ -185,14 +185,14 @@ mod tests {
         shown(&mut state, &cached);
         update(
             &mut state,
-            Action::RosterLoaded(Err(crate::client::BackendError::Unavailable(
+            Msg::RosterLoaded(Err(crate::client::BackendError::Unavailable(
                 "could not reach Kantata".into(),
             ))),
         );
         let window = state.window;
         update(
             &mut state,
-            Action::AllocationsLoaded {
+            Msg::AllocationsLoaded {
                 window,
                 result: Err(crate::client::BackendError::Unavailable("no".into())),
             },
@@ -209,7 +209,7 @@ mod tests {
         let (mut state, _, cached) = started();
         let mut fresh = cached.roster.clone();
         fresh.name = "Fresh".into();
-        update(&mut state, Action::RosterLoaded(Ok(fresh)));
+        update(&mut state, Msg::RosterLoaded(Ok(fresh)));
         shown(&mut state, &cached);
         assert_eq!(state.ws.name, "Fresh");
         assert_eq!(state.replica, None);

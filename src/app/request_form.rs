@@ -300,20 +300,20 @@ impl RequestForm {
     }
 }
 
-pub enum RqOutcome {
+pub enum RequestFormOutcome {
     Stay,
     Cancel,
     Submit(NewRequest),
 }
 
 /// Keys in the request form (the same [`super::form::FormInput`] as the allocation form).
-pub fn input(state: &mut State, key: super::form::FormInput) -> RqOutcome {
+pub fn input(state: &mut State, key: super::form::FormInput) -> RequestFormOutcome {
     use super::form::FormInput as K;
     let Some(mut form) = state.request_form.take() else {
-        return RqOutcome::Cancel;
+        return RequestFormOutcome::Cancel;
     };
     match key {
-        K::Cancel => return RqOutcome::Cancel,
+        K::Cancel => return RequestFormOutcome::Cancel,
         K::Next => form.move_focus(1),
         K::Prev => form.move_focus(-1),
         K::Down | K::Up if form.choice(form.focus).is_none() => {
@@ -334,28 +334,29 @@ pub fn input(state: &mut State, key: super::form::FormInput) -> RqOutcome {
             let focus = form.focus;
             form.move_focus(0);
             form.focus = focus;
-            match validate(&state.ws, state.today, &form) {
+            match validate(&state.ws, state.today, &state.keys, &form) {
                 Ok(new) => {
                     state.request_form_sent = Some(form);
-                    return RqOutcome::Submit(new);
+                    return RequestFormOutcome::Submit(new);
                 }
                 Err(errors) => {
                     form.set_focus(*errors.keys().next().unwrap_or(&form.focus));
                     form.errors = errors;
                     state.request_form = Some(form);
-                    return RqOutcome::Stay;
+                    return RequestFormOutcome::Stay;
                 }
             }
         }
     }
     form.errors.remove(&form.focus);
     state.request_form = Some(form);
-    RqOutcome::Stay
+    RequestFormOutcome::Stay
 }
 
 fn validate(
     ws: &Workspace,
     today: chrono::NaiveDate,
+    keys: &crate::app::keys::Keymap,
     f: &RequestForm,
 ) -> Result<NewRequest, BTreeMap<RqField, String>> {
     let mut errors = BTreeMap::new();
@@ -364,7 +365,11 @@ fn validate(
         if project.is_none() {
             errors.insert(
                 RqField::Project,
-                "choose the project (type to search, Enter or Tab picks)".into(),
+                format!(
+                    "choose the project (type to search, {} or {} picks)",
+                    keys.label(crate::app::keys::Mode::Form, crate::app::Command::Submit),
+                    keys.label(crate::app::keys::Mode::Form, crate::app::Command::NextField)
+                ),
             );
         }
         if f.role.trim().is_empty() {

@@ -2,61 +2,20 @@
 //! an unnamed resource, and resolving requests (approve, reject, cancel, reassign) one by one or
 //! in bulk, each shown at once and rolled back alone if the backend refuses it.
 
-use super::action::Effect;
+use super::command::Command;
+use super::effect::Effect;
+use super::keys::Mode;
 use super::state::{Confirm, OnYes, State, View};
 use crate::client::{BackendError, Resolution};
 use crate::domain::dates::{add_days, week_start};
 use crate::domain::impact::{approval_hardens, impact_span};
 use crate::domain::load::{LoadLevel, allocation_daily, load_level};
+pub use crate::domain::model::StatusFilter;
 use crate::domain::model::fmt_hours;
-use crate::domain::{
-    Allocation, DateRange, Id, Request, RequestStatus, Resource, RowKey, Workspace,
-};
+use crate::domain::{Allocation, DateRange, Id, Request, Resource, RowKey, Workspace};
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 use std::collections::{BTreeMap, BTreeSet};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum StatusFilter {
-    #[default]
-    Pending,
-    Approved,
-    Rejected,
-    Cancelled,
-    All,
-}
-
-impl StatusFilter {
-    pub fn label(&self) -> &'static str {
-        match self {
-            StatusFilter::Pending => "pending",
-            StatusFilter::Approved => "approved",
-            StatusFilter::Rejected => "rejected",
-            StatusFilter::Cancelled => "cancelled",
-            StatusFilter::All => "all",
-        }
-    }
-
-    fn next(&self) -> StatusFilter {
-        match self {
-            StatusFilter::Pending => StatusFilter::Approved,
-            StatusFilter::Approved => StatusFilter::Rejected,
-            StatusFilter::Rejected => StatusFilter::Cancelled,
-            StatusFilter::Cancelled => StatusFilter::All,
-            StatusFilter::All => StatusFilter::Pending,
-        }
-    }
-
-    fn admits(&self, s: RequestStatus) -> bool {
-        match self {
-            StatusFilter::Pending => s == RequestStatus::New,
-            StatusFilter::Approved => s == RequestStatus::Approved,
-            StatusFilter::Rejected => s == RequestStatus::Rejected,
-            StatusFilter::Cancelled => s == RequestStatus::Cancelled,
-            StatusFilter::All => true,
-        }
-    }
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum RequestSort {
@@ -499,7 +458,10 @@ pub fn start_reassign(state: &mut State) {
         return;
     };
     let [id] = ids.as_slice() else {
-        state.say("Reassign one request at a time: unmark the others (Esc)");
+        state.say(format!(
+            "Reassign one request at a time: unmark the others ({})",
+            state.key(Mode::Requests, Command::Back)
+        ));
         return;
     };
     let mut people: Vec<(String, Id)> = state
@@ -786,8 +748,11 @@ pub fn toggle_mark(state: &mut State) {
             state.requests.marks.insert(id);
         }
         state.say(format!(
-            "{} marked: a approves, r rejects them all; Esc clears",
-            state.requests.marks.len()
+            "{} marked: {} approves, {} rejects them all; {} clears",
+            state.requests.marks.len(),
+            state.key(Mode::Requests, Command::Approve),
+            state.key(Mode::Requests, Command::Reject),
+            state.key(Mode::Requests, Command::Back)
         ));
     }
 }
@@ -878,8 +843,9 @@ mod tests {
     //! Approving where the backend keeps no period (Kantata): what the reducer shows and sends.
 
     use super::*;
-    use crate::app::{Action, update};
+    use crate::app::{Command, Msg, update};
     use crate::client::BackendKind;
+    use crate::domain::RequestStatus;
     use crate::domain::dates::parse_date;
     use crate::domain::{Amount, Person, Project, Roster, WeeklyCapacity};
     use chrono::{NaiveDate, TimeZone, Utc};
@@ -912,7 +878,7 @@ mod tests {
             BackendKind::Kantata,
             "http://127.0.0.1/api/v1",
         );
-        update(&mut s, Action::Start);
+        update(&mut s, Msg::Start);
         let window = s.window;
         let person = |id: &str, name: &str| Person {
             id: Id::new(id),
@@ -924,7 +890,7 @@ mod tests {
         };
         update(
             &mut s,
-            Action::RosterLoaded(Ok(Roster {
+            Msg::RosterLoaded(Ok(Roster {
                 name: "Test".into(),
                 current_user: Some(Id::new("1")),
                 people: vec![person("1", "Morgan"), person("2", "Chloé")],
@@ -946,7 +912,7 @@ mod tests {
         );
         update(
             &mut s,
-            Action::AllocationsLoaded {
+            Msg::AllocationsLoaded {
                 window,
                 result: Ok(vec![
                     alloc("booked", "2026-11-30", "2026-12-11", 4800, true),
@@ -956,7 +922,7 @@ mod tests {
         );
         update(
             &mut s,
-            Action::RequestsLoaded(Ok(vec![Request {
+            Msg::RequestsLoaded(Ok(vec![Request {
                 id: Id::new("q5"),
                 resource_id: Id::new("r1"),
                 status: RequestStatus::New,
@@ -970,25 +936,25 @@ mod tests {
         );
         update(
             &mut s,
-            Action::ScheduledLoaded {
+            Msg::ScheduledLoaded {
                 window,
                 result: Ok(vec![]),
             },
         );
-        update(&mut s, Action::Resize(80, 24));
-        update(&mut s, Action::ShowView(View::Requests));
+        update(&mut s, Msg::Resize(80, 24));
+        update(&mut s, Command::ShowRequests);
         s
     }
 
     fn approve(s: &mut State) -> Vec<Effect> {
-        update(s, Action::Approve);
+        update(s, Command::Approve);
         assert!(s.pick.is_none(), "a named resource needs nobody picked");
         let q = s.confirm.clone().expect("y/n").question;
         assert_eq!(
             q,
             "Approve #q5 Evergreen · Chloé · makes 1 allocation hard (40h)?"
         );
-        update(s, Action::ConfirmYes)
+        update(s, Command::Yes)
     }
 
     #[test]
@@ -1018,7 +984,7 @@ mod tests {
         answer.status = RequestStatus::Approved;
         update(
             &mut s,
-            Action::Resolved {
+            Msg::Resolved {
                 id: Id::new("q5"),
                 result: Ok(answer),
             },
@@ -1035,7 +1001,7 @@ mod tests {
         approve(&mut s);
         update(
             &mut s,
-            Action::Resolved {
+            Msg::Resolved {
                 id: Id::new("q5"),
                 result: Err(BackendError::Other(
                     "Kantata refused: not an approver".into(),
@@ -1063,7 +1029,7 @@ mod tests {
         other.id = Id::new("q6");
         other.period = Some(DateRange::new(d("2027-03-01"), d("2027-03-05")));
         s.ws.requests.insert(other.id.clone(), other);
-        update(&mut s, Action::CycleSort); // starting soonest
+        update(&mut s, Command::SortRequests); // starting soonest
         assert_eq!(s.requests.sort, RequestSort::Start);
         assert_eq!(
             s.queue,
@@ -1072,7 +1038,7 @@ mod tests {
         );
         let at = s.queue.iter().position(|q| q.as_str() == "q5").unwrap();
         s.requests.selected = at;
-        update(&mut s, Action::Approve);
+        update(&mut s, Command::Approve);
         let q = s.confirm.clone().unwrap().question;
         assert_eq!(q, "Approve #q5 Evergreen · Chloé · changes no allocation?");
         assert!(impact(&s.ws, &s.ws.requests[&Id::new("q5")], &Id::new("2")).is_empty());
@@ -1085,13 +1051,13 @@ mod tests {
             BackendKind::Kantata,
             "http://127.0.0.1/api/v1",
         );
-        update(&mut s, Action::Start);
+        update(&mut s, Msg::Start);
         let window = s.window;
         let ready = kantata_queue();
         // Roster and requests are in; the allocations are still being read.
         update(
             &mut s,
-            Action::RosterLoaded(Ok(Roster {
+            Msg::RosterLoaded(Ok(Roster {
                 name: "Test".into(),
                 current_user: ready.ws.current_user.clone(),
                 people: ready.ws.people.values().cloned().collect(),
@@ -1102,20 +1068,20 @@ mod tests {
         );
         update(
             &mut s,
-            Action::RequestsLoaded(Ok(ready.ws.requests.values().cloned().collect())),
+            Msg::RequestsLoaded(Ok(ready.ws.requests.values().cloned().collect())),
         );
-        update(&mut s, Action::ShowView(View::Requests));
+        update(&mut s, Command::ShowRequests);
         assert!(!allocations_known(&s));
-        update(&mut s, Action::Approve);
+        update(&mut s, Command::Approve);
         assert_eq!(
             s.confirm.clone().unwrap().question,
             "Approve #q5 Evergreen · Chloé · its allocations are still loading?"
         );
-        update(&mut s, Action::ConfirmNo);
+        update(&mut s, Command::No);
         let loaded: Vec<Allocation> = ready.ws.allocations.values().cloned().collect();
         update(
             &mut s,
-            Action::AllocationsLoaded {
+            Msg::AllocationsLoaded {
                 window,
                 result: Ok(loaded),
             },

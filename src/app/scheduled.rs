@@ -175,7 +175,7 @@ pub fn open(state: &mut State) {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FsInput {
+pub enum FromScheduledInput {
     /// Tab: cycle any / after / before / between.
     CycleWhen,
     /// Space: hard ↔ soft.
@@ -190,7 +190,7 @@ pub enum FsInput {
 
 /// What a key in the `M` dialog leads to.
 #[derive(Debug, PartialEq)]
-pub enum FsOutcome {
+pub enum FromScheduledOutcome {
     Stay,
     /// An edit to commit (allot computed the allocations).
     Commit(String, Vec<LocalChange>),
@@ -199,24 +199,24 @@ pub enum FsOutcome {
 }
 
 /// Keys in the `M` dialog.
-pub fn input(state: &mut State, key: FsInput) -> FsOutcome {
+pub fn input(state: &mut State, key: FromScheduledInput) -> FromScheduledOutcome {
     let Some(mut f) = state.from_scheduled.take() else {
-        return FsOutcome::Stay;
+        return FromScheduledOutcome::Stay;
     };
     f.error = None;
     match key {
-        FsInput::Cancel => {
+        FromScheduledInput::Cancel => {
             state.say("Cancelled: nothing was changed");
-            return FsOutcome::Stay;
+            return FromScheduledOutcome::Stay;
         }
-        FsInput::CycleWhen => {
+        FromScheduledInput::CycleWhen => {
             f.when = (f.when + 1) % 4;
             if f.when != 3 && f.on_to {
                 f.on_to = false;
                 f.from.focus();
             }
         }
-        FsInput::ToggleHard => {
+        FromScheduledInput::ToggleHard => {
             let unnamed = f
                 .resources
                 .iter()
@@ -229,7 +229,7 @@ pub fn input(state: &mut State, key: FsInput) -> FsOutcome {
                 f.hard = !f.hard;
             }
         }
-        FsInput::OtherDate if f.when % 4 == 3 => {
+        FromScheduledInput::OtherDate if f.when % 4 == 3 => {
             f.on_to = !f.on_to;
             if f.on_to {
                 f.to.focus()
@@ -237,21 +237,23 @@ pub fn input(state: &mut State, key: FsInput) -> FsOutcome {
                 f.from.focus()
             }
         }
-        FsInput::OtherDate => {}
-        FsInput::Edit(k) => {
+        FromScheduledInput::OtherDate => {}
+        FromScheduledInput::Edit(k) => {
             line::edit(if f.on_to { &mut f.to } else { &mut f.from }, k);
         }
-        FsInput::Apply if state.backend.makes_allocations_from_scheduled() => match f.when() {
-            Err(e) => f.error = Some(format!("Date: {e}")),
-            Ok(when) => {
-                return FsOutcome::Server(super::Effect::MakeFromScheduled {
-                    resources: f.resources,
-                    hard: f.hard,
-                    when,
-                });
+        FromScheduledInput::Apply if state.backend.makes_allocations_from_scheduled() => {
+            match f.when() {
+                Err(e) => f.error = Some(format!("Date: {e}")),
+                Ok(when) => {
+                    return FromScheduledOutcome::Server(super::Effect::MakeFromScheduled {
+                        resources: f.resources,
+                        hard: f.hard,
+                        when,
+                    });
+                }
             }
-        },
-        FsInput::Apply => match preview(&state.ws, &f) {
+        }
+        FromScheduledInput::Apply => match preview(&state.ws, &f) {
             Err(e) => f.error = Some(format!("Date: {e}")),
             Ok(made) if made.is_empty() => {
                 f.error = Some("No scheduled hours in that range: nothing to allocate".into())
@@ -287,12 +289,12 @@ pub fn input(state: &mut State, key: FsInput) -> FsOutcome {
                         n => format!("{n} allocations"),
                     }
                 );
-                return FsOutcome::Commit(label, changes);
+                return FromScheduledOutcome::Commit(label, changes);
             }
         },
     }
     state.from_scheduled = Some(f);
-    FsOutcome::Stay
+    FromScheduledOutcome::Stay
 }
 
 /// The first date of a typed range, for messages.

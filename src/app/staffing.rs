@@ -2,9 +2,11 @@
 //! marked people at once, or an unnamed role), edit, name or un-name them, and delete them —
 //! each an undoable edit, refused in the form with the field and the rule when it breaks one.
 
-use super::action::Effect;
+use super::command::Command;
 use super::edit::LocalChange;
+use super::effect::Effect;
 use super::form::{FormInput, choice_key};
+use super::keys::Mode;
 use super::line::{self, LineInput};
 use super::request_form::Choice;
 use super::state::{Confirm, ListRow, OnYes, State, View};
@@ -148,7 +150,10 @@ pub fn open_new(state: &mut State) {
 
 pub fn open_edit(state: &mut State) {
     let Some(id) = selected_resource_id(state) else {
-        state.say("Select a workspace resource: Enter lists a person's resources under them");
+        state.say(format!(
+            "Select a workspace resource: {} lists a person's resources under them",
+            state.key(Mode::Resources, Command::ExpandPerson)
+        ));
         return;
     };
     let Some(r) = state.ws.resources.get(&id).cloned() else {
@@ -178,15 +183,20 @@ pub fn toggle_mark(state: &mut State) {
             state.resources.marks.insert(p);
         }
         state.say(format!(
-            "{} marked: n adds them all to a project; Esc clears",
-            state.resources.marks.len()
+            "{} marked: {} adds them all to a project; {} clears",
+            state.resources.marks.len(),
+            state.key(Mode::Resources, Command::AddToProject),
+            state.key(Mode::Resources, Command::Back)
         ));
     }
 }
 
 pub fn ask_delete(state: &mut State) {
     let Some(id) = selected_resource_id(state) else {
-        state.say("Select a workspace resource to delete: Enter lists a person's resources");
+        state.say(format!(
+            "Select a workspace resource to delete: {} lists a person's resources",
+            state.key(Mode::Resources, Command::ExpandPerson)
+        ));
         return;
     };
     let ws = &state.ws;
@@ -259,7 +269,7 @@ pub fn delete(state: &mut State, id: &Id) -> Vec<Effect> {
         r.role
     );
     changes.push(LocalChange::DeleteResource(r));
-    super::quick::after_edit(state, label, changes)
+    super::bar_edits::after_edit(state, label, changes)
 }
 
 impl ResourceForm {

@@ -1,7 +1,7 @@
 //! Everything the screen shows, and nothing the screen does not need.
 
-use super::action::Effect;
 use super::edit::Edits;
+use super::effect::Effect;
 use super::form::AllocForm;
 use super::gantt::{GanttRow, Grouping};
 use crate::client::BackendKind;
@@ -163,6 +163,10 @@ pub struct State {
     pub theme: ThemeKind,
     pub view: View,
     pub help: bool,
+    /// The first help line shown (help scrolls at small sizes).
+    pub help_scroll: usize,
+    /// The key table in effect (defaults, or rebound by the config file).
+    pub keys: std::sync::Arc<super::keys::Keymap>,
     pub quit: bool,
     pub size: (u16, u16),
     pub ws: Workspace,
@@ -249,6 +253,8 @@ impl State {
             theme: ThemeKind::Dark,
             view: View::Resources,
             help: false,
+            help_scroll: 0,
+            keys: super::keys::Keymap::defaults(),
             quit: false,
             size: (80, 24),
             ws: Workspace::default(),

@@ -2,7 +2,6 @@
 
 use super::state::SortBy;
 use super::*;
-use crate::app::offer::QuitChoice;
 use crate::client::{BackendError, BackendKind};
 use crate::domain::dates::{add_days, parse_date, week_start};
 use crate::domain::{
@@ -101,12 +100,12 @@ fn new_state() -> State {
 /// A state after start-up with every load answered.
 fn loaded() -> State {
     let mut s = new_state();
-    update(&mut s, Action::Start);
+    update(&mut s, Msg::Start);
     let window = s.window;
-    update(&mut s, Action::RosterLoaded(Ok(roster())));
+    update(&mut s, Msg::RosterLoaded(Ok(roster())));
     update(
         &mut s,
-        Action::AllocationsLoaded {
+        Msg::AllocationsLoaded {
             window,
             result: Ok(vec![
                 allocation("a1", "r1", "2026-11-23", "2026-11-27", 2100),
@@ -116,7 +115,7 @@ fn loaded() -> State {
     );
     update(
         &mut s,
-        Action::RequestsLoaded(Ok(vec![
+        Msg::RequestsLoaded(Ok(vec![
             request("q2", "2026-11-20", RequestStatus::New),
             request("q1", "2026-11-02", RequestStatus::New),
             request("q3", "2026-11-01", RequestStatus::Approved),
@@ -124,7 +123,7 @@ fn loaded() -> State {
     );
     update(
         &mut s,
-        Action::ScheduledLoaded {
+        Msg::ScheduledLoaded {
             window,
             result: Ok(vec![]),
         },
@@ -135,7 +134,7 @@ fn loaded() -> State {
 #[test]
 fn start_asks_for_everything_and_shows_it_pending() {
     let mut s = new_state();
-    let effects = update(&mut s, Action::Start);
+    let effects = update(&mut s, Msg::Start);
     assert_eq!(
         effects,
         vec![
@@ -153,7 +152,7 @@ fn start_asks_for_everything_and_shows_it_pending() {
         "the quiet check is not shown as pending"
     );
     // The token comes back: the next idle check compares against it.
-    update(&mut s, Action::ChangesChecked(Ok(Some(5))));
+    update(&mut s, Msg::ChangesChecked(Ok(Some(5))));
     assert_eq!(s.sync_token, Some(5));
     assert!(s.window.contains(d(TODAY)));
     assert!(s.window.start <= add_days(d(TODAY), -180) && s.window.end >= add_days(d(TODAY), 180));
@@ -186,11 +185,11 @@ fn loads_fill_rows_queue_and_index_and_clear_pending() {
 #[test]
 fn allocations_arriving_before_people_are_indexed_once_people_arrive() {
     let mut s = new_state();
-    update(&mut s, Action::Start);
+    update(&mut s, Msg::Start);
     let window = s.window;
     update(
         &mut s,
-        Action::AllocationsLoaded {
+        Msg::AllocationsLoaded {
             window,
             result: Ok(vec![allocation(
                 "a1",
@@ -206,17 +205,17 @@ fn allocations_arriving_before_people_are_indexed_once_people_arrive() {
         0,
         "no resources known yet"
     );
-    update(&mut s, Action::RosterLoaded(Ok(roster())));
+    update(&mut s, Msg::RosterLoaded(Ok(roster())));
     assert_eq!(s.ws.load_in(&RowKey::Person(Id::new("1")), window), 2100);
 }
 
 #[test]
 fn a_failed_load_shows_the_backends_words_and_stops_pending() {
     let mut s = new_state();
-    update(&mut s, Action::Start);
+    update(&mut s, Msg::Start);
     let effects = update(
         &mut s,
-        Action::RequestsLoaded(Err(BackendError::Other("database is locked".into()))),
+        Msg::RequestsLoaded(Err(BackendError::Other("database is locked".into()))),
     );
     assert!(effects.is_empty());
     assert_eq!(
@@ -242,7 +241,7 @@ fn reload(w: DateRange) -> Vec<Effect> {
 fn refresh_reloads_and_clears_the_last_error() {
     let mut s = loaded();
     s.error = Some("old".into());
-    let effects = update(&mut s, Action::Refresh);
+    let effects = update(&mut s, Command::Refresh);
     let w = s.window;
     assert_eq!(effects, reload(w), "the change token, then the four loads");
     assert_eq!(s.error, None);
@@ -256,27 +255,27 @@ fn refresh_reloads_and_clears_the_last_error() {
 #[test]
 fn views_switch_by_number_and_cycle_with_tab() {
     let mut s = loaded();
-    update(&mut s, Action::ShowView(View::Requests));
+    update(&mut s, Command::ShowRequests);
     assert_eq!(s.view, View::Requests);
-    update(&mut s, Action::NextView);
+    update(&mut s, Command::NextView);
     assert_eq!(s.view, View::Resources);
-    update(&mut s, Action::PrevView);
+    update(&mut s, Command::PrevView);
     assert_eq!(s.view, View::Requests);
 }
 
 #[test]
 fn selection_moves_within_bounds_per_view() {
     let mut s = loaded();
-    update(&mut s, Action::Up);
+    update(&mut s, Command::Up);
     assert_eq!(s.resources.selected, 0);
-    update(&mut s, Action::Bottom);
+    update(&mut s, Command::Bottom);
     assert_eq!(s.resources.selected, 2);
-    update(&mut s, Action::Down);
+    update(&mut s, Command::Down);
     assert_eq!(s.resources.selected, 2);
-    update(&mut s, Action::Top);
+    update(&mut s, Command::Top);
     assert_eq!(s.resources.selected, 0);
-    update(&mut s, Action::ShowView(View::Requests));
-    update(&mut s, Action::PageDown);
+    update(&mut s, Command::ShowRequests);
+    update(&mut s, Command::PageDown);
     assert_eq!(s.requests.selected, 1, "two pending requests");
     assert_eq!(s.resources.selected, 0, "each view keeps its own selection");
 }
@@ -284,13 +283,13 @@ fn selection_moves_within_bounds_per_view() {
 #[test]
 fn the_gantt_cursor_moves_by_week_and_scrolls_to_stay_visible() {
     let mut s = loaded();
-    update(&mut s, Action::Resize(80, 24));
-    update(&mut s, Action::ShowView(View::Gantt));
+    update(&mut s, Msg::Resize(80, 24));
+    update(&mut s, Command::ShowGantt);
     let start = s.gantt.cursor;
     assert_eq!(week_start(start), week_start(d(TODAY)));
     let weeks = geometry::gantt_cols(80, crate::domain::Zoom::Week) as i64;
     for _ in 0..weeks {
-        update(&mut s, Action::Right);
+        update(&mut s, Command::Later);
     }
     assert_eq!(s.gantt.cursor, add_days(start, 7 * weeks));
     assert!(
@@ -298,7 +297,7 @@ fn the_gantt_cursor_moves_by_week_and_scrolls_to_stay_visible() {
         "cursor stays on screen"
     );
     assert!(s.gantt.cursor >= s.gantt.first);
-    update(&mut s, Action::Today);
+    update(&mut s, Command::Today);
     assert_eq!(s.gantt.cursor, start);
     assert!(s.gantt.first <= start);
 }
@@ -307,7 +306,7 @@ fn the_gantt_cursor_moves_by_week_and_scrolls_to_stay_visible() {
 fn time_keys_do_nothing_outside_the_gantt() {
     let mut s = loaded();
     let before = s.gantt.clone();
-    update(&mut s, Action::Right);
+    update(&mut s, Command::Later);
     assert_eq!(s.gantt, before);
 }
 
@@ -315,30 +314,30 @@ fn time_keys_do_nothing_outside_the_gantt() {
 fn esc_closes_help_first_then_clears_messages() {
     let mut s = loaded();
     s.fail("Boom", "could not do it");
-    update(&mut s, Action::ToggleHelp);
+    update(&mut s, Command::ToggleHelp);
     assert!(s.help);
-    update(&mut s, Action::Back);
+    update(&mut s, Command::Back);
     assert!(!s.help);
     assert_eq!(s.error.as_deref(), Some("Boom: could not do it"));
-    update(&mut s, Action::Back);
+    update(&mut s, Command::Back);
     assert_eq!(s.error, None);
 }
 
 #[test]
 fn quit_sets_the_flag_and_asks_for_no_io() {
     let mut s = loaded();
-    assert!(update(&mut s, Action::Quit).is_empty());
+    assert!(update(&mut s, Command::Quit).is_empty());
     assert!(s.quit);
 }
 
 #[test]
 fn a_shrinking_queue_keeps_the_selection_in_range() {
     let mut s = loaded();
-    update(&mut s, Action::ShowView(View::Requests));
-    update(&mut s, Action::Bottom);
+    update(&mut s, Command::ShowRequests);
+    update(&mut s, Command::Bottom);
     update(
         &mut s,
-        Action::RequestsLoaded(Ok(vec![request("q9", "2026-11-10", RequestStatus::New)])),
+        Msg::RequestsLoaded(Ok(vec![request("q9", "2026-11-10", RequestStatus::New)])),
     );
     assert_eq!(s.requests.selected, 0);
 }
@@ -347,36 +346,36 @@ use super::gantt::{GanttRow, Grouping};
 use crate::domain::Zoom;
 
 fn sizes(s: &mut State) {
-    update(s, Action::Resize(80, 24));
+    update(s, Msg::Resize(80, 24));
 }
 
 #[test]
 fn the_filter_narrows_rows_fuzzily_and_keeps_the_selection() {
     let mut s = loaded();
     sizes(&mut s);
-    update(&mut s, Action::Down); // zed Last
+    update(&mut s, Command::Down); // zed Last
     assert_eq!(s.selected_resource(), Some(&RowKey::Person(Id::new("1"))));
-    update(&mut s, Action::FilterStart);
+    update(&mut s, Command::FilterStart);
     assert!(s.resources.editing);
     for c in "zd".chars() {
-        update(&mut s, Action::FilterEdit(KeyCode::Char(c).into()));
+        update(&mut s, Input::Text(c));
     }
     assert_eq!(s.resources.visible, vec![RowKey::Person(Id::new("1"))]);
     assert_eq!(s.selected_resource(), Some(&RowKey::Person(Id::new("1"))));
-    update(&mut s, Action::FilterEdit(KeyCode::Backspace.into()));
-    update(&mut s, Action::FilterEdit(KeyCode::Backspace.into()));
+    update(&mut s, Command::Backspace);
+    update(&mut s, Command::Backspace);
     for c in "design".chars() {
-        update(&mut s, Action::FilterEdit(KeyCode::Char(c).into()));
+        update(&mut s, Input::Text(c));
     }
     assert_eq!(
         s.resources.visible,
         vec![RowKey::Unnamed(Id::new("r2"))],
         "matches the role"
     );
-    update(&mut s, Action::FilterAccept);
+    update(&mut s, Command::FilterDone);
     assert!(!s.resources.editing);
     assert_eq!(s.resources.filter, "design");
-    update(&mut s, Action::Back);
+    update(&mut s, Command::Back);
     assert_eq!(s.resources.filter, "");
     assert_eq!(s.resources.visible.len(), 3);
     assert_eq!(
@@ -389,9 +388,9 @@ fn the_filter_narrows_rows_fuzzily_and_keeps_the_selection() {
 #[test]
 fn a_project_name_matches_its_people() {
     let mut s = loaded();
-    update(&mut s, Action::FilterStart);
+    update(&mut s, Command::FilterStart);
     for c in "apollo".chars() {
-        update(&mut s, Action::FilterEdit(KeyCode::Char(c).into()));
+        update(&mut s, Input::Text(c));
     }
     assert_eq!(
         s.resources.visible,
@@ -403,7 +402,7 @@ fn a_project_name_matches_its_people() {
 fn sorting_cycles_columns_reverses_and_follows_the_selected_row() {
     let mut s = loaded();
     assert_eq!(s.resources.sort, SortBy::Name);
-    update(&mut s, Action::ReverseSort);
+    update(&mut s, Command::SortReverse);
     assert_eq!(
         s.resources.visible.first(),
         Some(&RowKey::Unnamed(Id::new("r2")))
@@ -414,9 +413,9 @@ fn sorting_cycles_columns_reverses_and_follows_the_selected_row() {
         "Amy stays selected"
     );
     assert_eq!(s.resources.selected, 2);
-    update(&mut s, Action::ReverseSort);
+    update(&mut s, Command::SortReverse);
     for _ in 0..4 {
-        update(&mut s, Action::CycleSort);
+        update(&mut s, Command::SortNext);
     }
     assert_eq!(s.resources.sort, SortBy::ThisWeek);
     // This week: Amy 0, Designer 600, zed 2100.
@@ -429,7 +428,7 @@ fn sorting_cycles_columns_reverses_and_follows_the_selected_row() {
         ]
     );
     for _ in 0..3 {
-        update(&mut s, Action::CycleSort);
+        update(&mut s, Command::SortNext);
     }
     assert_eq!(s.resources.sort, SortBy::Name, "wraps around");
 }
@@ -437,7 +436,7 @@ fn sorting_cycles_columns_reverses_and_follows_the_selected_row() {
 #[test]
 fn unnamed_resources_can_be_hidden_or_shown_alone() {
     let mut s = loaded();
-    update(&mut s, Action::ToggleUnnamed);
+    update(&mut s, Command::ToggleUnnamed);
     assert_eq!(s.resources.visible.len(), 2, "named only");
     assert!(
         s.resources
@@ -445,13 +444,13 @@ fn unnamed_resources_can_be_hidden_or_shown_alone() {
             .iter()
             .all(|k| matches!(k, RowKey::Person(_)))
     );
-    update(&mut s, Action::ToggleUnnamed);
+    update(&mut s, Command::ToggleUnnamed);
     assert_eq!(
         s.resources.visible,
         vec![RowKey::Unnamed(Id::new("r2"))],
         "unnamed only"
     );
-    update(&mut s, Action::ToggleUnnamed);
+    update(&mut s, Command::ToggleUnnamed);
     assert_eq!(s.resources.visible.len(), 3, "everyone again");
 }
 
@@ -459,10 +458,10 @@ fn unnamed_resources_can_be_hidden_or_shown_alone() {
 fn filter_words_can_name_the_field_they_match() {
     let mut s = loaded();
     let filter = |s: &mut State, text: &str| {
-        update(s, Action::Back);
-        update(s, Action::FilterStart);
+        update(s, Command::Back);
+        update(s, Command::FilterStart);
         for c in text.chars() {
-            update(s, Action::FilterEdit(KeyCode::Char(c).into()));
+            update(s, Input::Text(c));
         }
         s.resources.visible.clone()
     };
@@ -493,8 +492,8 @@ fn filter_words_can_name_the_field_they_match() {
 #[test]
 fn enter_on_a_resource_opens_the_gantt_on_its_row() {
     let mut s = loaded();
-    update(&mut s, Action::Bottom);
-    update(&mut s, Action::Open);
+    update(&mut s, Command::Bottom);
+    update(&mut s, Command::ExpandPerson);
     assert_eq!(s.view, View::Gantt);
     assert_eq!(
         s.selected_gantt_row(),
@@ -506,9 +505,9 @@ fn enter_on_a_resource_opens_the_gantt_on_its_row() {
 fn gantt_rows_expand_into_allocations_and_collapse() {
     let mut s = loaded();
     sizes(&mut s);
-    update(&mut s, Action::ShowView(View::Gantt));
-    update(&mut s, Action::Down); // zed Last
-    update(&mut s, Action::Toggle);
+    update(&mut s, Command::ShowGantt);
+    update(&mut s, Command::Down); // zed Last
+    update(&mut s, Command::MarkBar);
     assert_eq!(
         s.gantt.rows,
         vec![
@@ -518,26 +517,28 @@ fn gantt_rows_expand_into_allocations_and_collapse() {
             GanttRow::Load(RowKey::Unnamed(Id::new("r2"))),
         ]
     );
-    update(&mut s, Action::Down);
+    update(&mut s, Command::Down);
     assert_eq!(
         s.selected_gantt_row(),
         Some(&GanttRow::Alloc(Id::new("a1")))
     );
-    update(&mut s, Action::Open);
+    update(&mut s, Command::OpenRow);
     assert_eq!(s.gantt.rows.len(), 4, "Enter on a bar does not collapse");
-    update(&mut s, Action::Up);
-    update(&mut s, Action::Open);
+    assert!(s.form.is_some(), "Enter on a bar edits it");
+    update(&mut s, Command::Cancel);
+    update(&mut s, Command::Up);
+    update(&mut s, Command::OpenRow);
     assert_eq!(s.gantt.rows.len(), 3);
 }
 
 #[test]
 fn grouping_by_project_lists_projects_that_expand_into_resources() {
     let mut s = loaded();
-    update(&mut s, Action::ShowView(View::Gantt));
-    update(&mut s, Action::ToggleGrouping);
+    update(&mut s, Command::ShowGantt);
+    update(&mut s, Command::ToggleGrouping);
     assert_eq!(s.gantt.grouping, Grouping::Project);
     assert_eq!(s.gantt.rows, vec![GanttRow::Project(Id::new("p1"))]);
-    update(&mut s, Action::Open);
+    update(&mut s, Command::OpenRow);
     assert_eq!(
         s.gantt.rows,
         vec![
@@ -554,21 +555,21 @@ fn grouping_by_project_lists_projects_that_expand_into_resources() {
 #[test]
 fn grouping_and_back_returns_to_the_row_and_a_bar_leads_to_its_project() {
     let mut s = loaded();
-    update(&mut s, Action::ShowView(View::Gantt));
-    update(&mut s, Action::Down);
-    update(&mut s, Action::Open);
-    update(&mut s, Action::Down);
+    update(&mut s, Command::ShowGantt);
+    update(&mut s, Command::Down);
+    update(&mut s, Command::OpenRow);
+    update(&mut s, Command::Down);
     let bar = s.selected_gantt_row().cloned();
     assert!(matches!(bar, Some(GanttRow::Alloc(_))), "{bar:?}");
     let at = s.gantt.selected;
     assert!(at > 0);
-    update(&mut s, Action::ToggleGrouping);
+    update(&mut s, Command::ToggleGrouping);
     assert_eq!(
         s.selected_gantt_row(),
         Some(&GanttRow::Project(Id::new("p1"))),
         "the bar's project"
     );
-    update(&mut s, Action::ToggleGrouping);
+    update(&mut s, Command::ToggleGrouping);
     assert_eq!(s.gantt.selected, at, "back where it was, not the top");
     assert_eq!(s.selected_gantt_row().cloned(), bar);
 }
@@ -577,17 +578,17 @@ fn grouping_and_back_returns_to_the_row_and_a_bar_leads_to_its_project() {
 fn a_resize_through_a_narrow_size_keeps_weeks_before_the_cursor() {
     let mut s = loaded();
     sizes(&mut s);
-    update(&mut s, Action::ShowView(View::Gantt));
+    update(&mut s, Command::ShowGantt);
     let (first, cursor) = (s.gantt.first, s.gantt.cursor);
     assert!(first < cursor, "the demo opens with weeks before today");
-    update(&mut s, Action::Resize(30, 24));
-    update(&mut s, Action::Resize(80, 24));
+    update(&mut s, Msg::Resize(30, 24));
+    update(&mut s, Msg::Resize(80, 24));
     assert_eq!(s.gantt.cursor, cursor);
     assert_eq!(
         s.gantt.first, first,
         "the same context as before the resize"
     );
-    update(&mut s, Action::Resize(160, 48));
+    update(&mut s, Msg::Resize(160, 48));
     let cols = geometry::gantt_cols(160, s.gantt.zoom) as i64;
     assert_eq!(
         s.gantt.zoom.index_of(s.gantt.first, s.gantt.cursor),
@@ -600,13 +601,13 @@ fn a_resize_through_a_narrow_size_keeps_weeks_before_the_cursor() {
 fn zoom_steps_through_day_week_month_and_keeps_the_cursor_on_screen() {
     let mut s = loaded();
     sizes(&mut s);
-    update(&mut s, Action::ShowView(View::Gantt));
-    update(&mut s, Action::ZoomIn);
+    update(&mut s, Command::ShowGantt);
+    update(&mut s, Command::ZoomIn);
     assert_eq!(s.gantt.zoom, Zoom::Day);
-    update(&mut s, Action::ZoomIn);
+    update(&mut s, Command::ZoomIn);
     assert_eq!(s.gantt.zoom, Zoom::Day, "day is the closest");
-    update(&mut s, Action::ZoomOut);
-    update(&mut s, Action::ZoomOut);
+    update(&mut s, Command::ZoomOut);
+    update(&mut s, Command::ZoomOut);
     assert_eq!(s.gantt.zoom, Zoom::Month);
     let cols = geometry::gantt_cols(80, Zoom::Month) as i64;
     let at = Zoom::Month.index_of(s.gantt.first, s.gantt.cursor);
@@ -617,11 +618,11 @@ fn zoom_steps_through_day_week_month_and_keeps_the_cursor_on_screen() {
 fn scrolling_past_the_loaded_window_asks_for_more_and_drops_stale_answers() {
     let mut s = loaded();
     sizes(&mut s);
-    update(&mut s, Action::ShowView(View::Gantt));
+    update(&mut s, Command::ShowGantt);
     let first_window = s.window;
     let mut effects = Vec::new();
     for _ in 0..8 {
-        effects.extend(update(&mut s, Action::ScreenRight));
+        effects.extend(update(&mut s, Command::ScreenLater));
     }
     let Some(Effect::LoadAllocations(w)) = effects
         .iter()
@@ -640,7 +641,7 @@ fn scrolling_past_the_loaded_window_asks_for_more_and_drops_stale_answers() {
     let last = s.window;
     update(
         &mut s,
-        Action::AllocationsLoaded {
+        Msg::AllocationsLoaded {
             window: first_window,
             result: Ok(vec![]),
         },
@@ -648,7 +649,7 @@ fn scrolling_past_the_loaded_window_asks_for_more_and_drops_stale_answers() {
     assert_eq!(s.ws.allocations.len(), 2);
     update(
         &mut s,
-        Action::AllocationsLoaded {
+        Msg::AllocationsLoaded {
             window: last,
             result: Ok(vec![allocation(
                 "a9",
@@ -666,29 +667,29 @@ fn scrolling_past_the_loaded_window_asks_for_more_and_drops_stale_answers() {
 #[test]
 fn half_pages_and_screens_move_by_the_visible_amount() {
     let mut s = loaded();
-    update(&mut s, Action::Resize(120, 40));
-    update(&mut s, Action::ShowView(View::Gantt));
+    update(&mut s, Msg::Resize(120, 40));
+    update(&mut s, Command::ShowGantt);
     let before = s.gantt.cursor;
-    update(&mut s, Action::ScreenRight);
+    update(&mut s, Command::ScreenLater);
     let cols = geometry::gantt_cols(120, Zoom::Week) as i64;
     assert_eq!(s.gantt.cursor, add_days(before, 7 * cols));
-    update(&mut s, Action::ScreenLeft);
+    update(&mut s, Command::ScreenEarlier);
     assert_eq!(s.gantt.cursor, before);
-    update(&mut s, Action::HalfPageDown);
+    update(&mut s, Command::HalfPageDown);
     assert_eq!(s.gantt.selected, 2, "clamped to the last of three rows");
 }
 
 #[test]
 fn a_refresh_keeps_the_selection_on_the_same_rows() {
     let mut s = loaded();
-    update(&mut s, Action::Down); // zed Last in Resources
-    update(&mut s, Action::ShowView(View::Gantt));
-    update(&mut s, Action::Bottom); // the unnamed Designer
-    update(&mut s, Action::Refresh);
+    update(&mut s, Command::Down); // zed Last in Resources
+    update(&mut s, Command::ShowGantt);
+    update(&mut s, Command::Bottom); // the unnamed Designer
+    update(&mut s, Command::Refresh);
     // The refreshed roster lists a new person who sorts first.
     let mut r = roster();
     r.people.push(person("3", "Aaron New"));
-    update(&mut s, Action::RosterLoaded(Ok(r)));
+    update(&mut s, Msg::RosterLoaded(Ok(r)));
     assert_eq!(s.selected_resource(), Some(&RowKey::Person(Id::new("1"))));
     assert_eq!(
         s.selected_gantt_row(),
@@ -698,17 +699,17 @@ fn a_refresh_keeps_the_selection_on_the_same_rows() {
 
 // ---- editing (issue 4) ----
 
-use super::form::{Field, FormInput};
+use super::form::Field;
 use crate::client::{Applied, Change};
 
 /// The Gantt with zed's row expanded and his bar a1 selected.
 pub(super) fn on_bar() -> State {
     let mut s = loaded();
     sizes(&mut s);
-    update(&mut s, Action::ShowView(View::Gantt));
-    update(&mut s, Action::Down);
-    update(&mut s, Action::Toggle);
-    update(&mut s, Action::Down);
+    update(&mut s, Command::ShowGantt);
+    update(&mut s, Command::Down);
+    update(&mut s, Command::MarkBar);
+    update(&mut s, Command::Down);
     assert_eq!(
         s.selected_gantt_row(),
         Some(&GanttRow::Alloc(Id::new("a1")))
@@ -731,7 +732,7 @@ pub(super) fn only_apply(effects: &[Effect]) -> (u64, Vec<Change>) {
 fn shifting_a_bar_shows_at_once_and_sends_one_versioned_write() {
     let mut s = on_bar();
     let before = a1(&s);
-    let (seq, changes) = only_apply(&update(&mut s, Action::Shift(1)));
+    let (seq, changes) = only_apply(&update(&mut s, Command::ShiftLater));
     let moved = a1(&s);
     assert_eq!(
         moved.range,
@@ -757,7 +758,7 @@ fn shifting_a_bar_shows_at_once_and_sends_one_versioned_write() {
     // The store confirms at version 2.
     let effects = update(
         &mut s,
-        Action::Applied {
+        Msg::Applied {
             seq,
             result: Ok(vec![Applied::Updated(Allocation {
                 version: 2,
@@ -769,7 +770,7 @@ fn shifting_a_bar_shows_at_once_and_sends_one_versioned_write() {
     assert_eq!(a1(&s).version, 2);
     assert!(!s.edits.is_saving());
     // Undo sends the inverse, naming the version the store now has.
-    let (_, changes) = only_apply(&update(&mut s, Action::Undo));
+    let (_, changes) = only_apply(&update(&mut s, Command::Undo));
     assert_eq!(
         changes,
         vec![Change::Update(Allocation {
@@ -785,14 +786,14 @@ fn shifting_a_bar_shows_at_once_and_sends_one_versioned_write() {
 fn a_refused_write_rolls_back_the_screen_and_the_history_with_the_backends_words() {
     let mut s = on_bar();
     let before = a1(&s);
-    let (seq, _) = only_apply(&update(&mut s, Action::Shift(1)));
+    let (seq, _) = only_apply(&update(&mut s, Command::ShiftLater));
     let err = BackendError::Validation {
         field: Some("start_date".into()),
         message: "is in a locked period".into(),
     };
     update(
         &mut s,
-        Action::Applied {
+        Msg::Applied {
             seq,
             result: Err(err),
         },
@@ -812,12 +813,12 @@ fn a_refused_write_rolls_back_the_screen_and_the_history_with_the_backends_words
 fn an_unreachable_backend_keeps_every_edit_and_sends_them_again_on_the_next_tick() {
     let mut s = on_bar();
     let before = a1(&s);
-    let (seq1, changes) = only_apply(&update(&mut s, Action::Shift(1)));
-    update(&mut s, Action::ToggleHard); // queued behind it
+    let (seq1, changes) = only_apply(&update(&mut s, Command::ShiftLater));
+    update(&mut s, Command::ToggleHard); // queued behind it
     let shown = a1(&s);
     update(
         &mut s,
-        Action::Applied {
+        Msg::Applied {
             seq: seq1,
             result: Err(BackendError::Unavailable(
                 "Kantata is unavailable (503): down for maintenance".into(),
@@ -835,10 +836,10 @@ fn an_unreachable_backend_keeps_every_edit_and_sends_them_again_on_the_next_tick
         "{e}"
     );
     // The next tick sends the same write again; nothing else goes out meanwhile.
-    let (seq, again) = only_apply(&update(&mut s, Action::Tick));
+    let (seq, again) = only_apply(&update(&mut s, Msg::Tick));
     assert_eq!((seq, again), (seq1, changes));
     assert!(
-        update(&mut s, Action::Tick).is_empty(),
+        update(&mut s, Msg::Tick).is_empty(),
         "one write in flight at a time"
     );
     assert_eq!(s.edits.in_flight, Some(seq1));
@@ -848,10 +849,10 @@ fn an_unreachable_backend_keeps_every_edit_and_sends_them_again_on_the_next_tick
 fn a_write_whose_answer_was_lost_is_taken_back_and_the_truth_reloaded() {
     let mut s = on_bar();
     let before = a1(&s);
-    let (seq, _) = only_apply(&update(&mut s, Action::Shift(1)));
+    let (seq, _) = only_apply(&update(&mut s, Command::ShiftLater));
     let effects = update(
         &mut s,
-        Action::Applied {
+        Msg::Applied {
             seq,
             result: Err(BackendError::Unknown(
                 "could not reach Kantata (workspace_allocations): connection closed".into(),
@@ -876,9 +877,9 @@ fn a_write_whose_answer_was_lost_is_taken_back_and_the_truth_reloaded() {
 fn writes_go_one_at_a_time_and_a_refusal_takes_back_the_later_ones_too() {
     let mut s = on_bar();
     let before = a1(&s);
-    let (seq1, _) = only_apply(&update(&mut s, Action::Shift(1)));
+    let (seq1, _) = only_apply(&update(&mut s, Command::ShiftLater));
     assert!(
-        update(&mut s, Action::ToggleHard).is_empty(),
+        update(&mut s, Command::ToggleHard).is_empty(),
         "queued behind the first"
     );
     assert!(!a1(&s).hard, "but shown at once");
@@ -890,7 +891,7 @@ fn writes_go_one_at_a_time_and_a_refusal_takes_back_the_later_ones_too() {
     };
     let (seq2, changes) = only_apply(&update(
         &mut s,
-        Action::Applied {
+        Msg::Applied {
             seq: seq1,
             result: Ok(vec![Applied::Updated(Allocation {
                 hard: true,
@@ -901,7 +902,7 @@ fn writes_go_one_at_a_time_and_a_refusal_takes_back_the_later_ones_too() {
     assert!(matches!(&changes[0], Change::Update(a) if a.version == 2 && !a.hard));
     update(
         &mut s,
-        Action::Applied {
+        Msg::Applied {
             seq: seq2,
             result: Err(BackendError::Stale("changed elsewhere".into())),
         },
@@ -914,11 +915,11 @@ fn writes_go_one_at_a_time_and_a_refusal_takes_back_the_later_ones_too() {
 
     // Two queued, the first refused: both are taken back.
     let mut s = on_bar();
-    let (seq1, _) = only_apply(&update(&mut s, Action::Shift(1)));
-    update(&mut s, Action::Shift(1));
+    let (seq1, _) = only_apply(&update(&mut s, Command::ShiftLater));
+    update(&mut s, Command::ShiftLater);
     update(
         &mut s,
-        Action::Applied {
+        Msg::Applied {
             seq: seq1,
             result: Err(BackendError::Other("disk full".into())),
         },
@@ -936,8 +937,8 @@ fn writes_go_one_at_a_time_and_a_refusal_takes_back_the_later_ones_too() {
 #[test]
 fn the_form_creates_an_allocation_and_learns_its_real_id() {
     let mut s = on_bar();
-    update(&mut s, Action::Up); // zed's row
-    update(&mut s, Action::NewAllocation);
+    update(&mut s, Command::Up); // zed's row
+    update(&mut s, Command::NewAllocation);
     let form = s.form.clone().expect("form open");
     assert_eq!(
         form.resources,
@@ -947,10 +948,10 @@ fn the_form_creates_an_allocation_and_learns_its_real_id() {
     assert_eq!(form.start, "2026-11-23");
     assert_eq!(form.end, "2026-11-29");
     for _ in 0..form.amount.len() {
-        update(&mut s, Action::Form(FormInput::key(KeyCode::Backspace)));
+        update(&mut s, Command::Backspace);
     }
-    update(&mut s, Action::Form(FormInput::key(KeyCode::Char('8'))));
-    let (seq, changes) = only_apply(&update(&mut s, Action::Form(FormInput::Submit)));
+    update(&mut s, Input::Text('8'));
+    let (seq, changes) = only_apply(&update(&mut s, Command::Submit));
     assert!(s.form.is_none());
     let Change::Create(n) = &changes[0] else {
         panic!("{changes:?}")
@@ -969,7 +970,7 @@ fn the_form_creates_an_allocation_and_learns_its_real_id() {
     real.version = 1;
     update(
         &mut s,
-        Action::Applied {
+        Msg::Applied {
             seq,
             result: Ok(vec![Applied::Created(real)]),
         },
@@ -980,7 +981,7 @@ fn the_form_creates_an_allocation_and_learns_its_real_id() {
         s.selected_gantt_row(),
         Some(&GanttRow::Alloc(Id::new("900")))
     );
-    let (_, changes) = only_apply(&update(&mut s, Action::Undo));
+    let (_, changes) = only_apply(&update(&mut s, Command::Undo));
     assert_eq!(
         changes,
         vec![Change::Delete {
@@ -993,19 +994,19 @@ fn the_form_creates_an_allocation_and_learns_its_real_id() {
 #[test]
 fn the_form_refuses_bad_input_naming_the_field_and_sends_nothing() {
     let mut s = on_bar();
-    update(&mut s, Action::EditAllocation);
+    update(&mut s, Command::EditAllocation);
     assert_eq!(s.form.as_ref().unwrap().editing, Some(Id::new("a1")));
     let type_into = |s: &mut State, field: Field, text: &str| {
         s.form.as_mut().unwrap().focus = field;
         for _ in 0..40 {
-            update(s, Action::Form(FormInput::key(KeyCode::Backspace)));
+            update(s, Command::Backspace);
         }
         for c in text.chars() {
-            update(s, Action::Form(FormInput::key(KeyCode::Char(c))));
+            update(s, Input::Text(c));
         }
     };
     type_into(&mut s, Field::End, "2026-11-20");
-    assert!(update(&mut s, Action::Form(FormInput::Submit)).is_empty());
+    assert!(update(&mut s, Command::Submit).is_empty());
     let form = s.form.clone().unwrap();
     assert_eq!(
         form.errors.get(&Field::End).map(String::as_str),
@@ -1015,12 +1016,12 @@ fn the_form_refuses_bad_input_naming_the_field_and_sends_nothing() {
     type_into(&mut s, Field::End, "+1w");
     type_into(&mut s, Field::Start, "soon");
     type_into(&mut s, Field::Amount, "100000");
-    assert!(update(&mut s, Action::Form(FormInput::Submit)).is_empty());
+    assert!(update(&mut s, Command::Submit).is_empty());
     let errors = s.form.clone().unwrap().errors;
     assert!(errors[&Field::Start].contains("'soon' is not a date"));
     assert!(errors[&Field::Amount].contains("between 0 and 99999"));
     assert_eq!(a1(&s).range.end, d("2026-11-27"), "nothing changed");
-    update(&mut s, Action::Form(FormInput::Cancel));
+    update(&mut s, Command::Cancel);
     assert!(s.form.is_none() && s.edits.undo.is_empty());
 }
 
@@ -1028,44 +1029,44 @@ fn the_form_refuses_bad_input_naming_the_field_and_sends_nothing() {
 fn unnamed_resources_are_soft_only_and_read_only_bars_cannot_change() {
     let mut s = loaded();
     sizes(&mut s);
-    update(&mut s, Action::ShowView(View::Gantt));
-    update(&mut s, Action::Bottom); // the unnamed Designer
-    update(&mut s, Action::NewAllocation);
+    update(&mut s, Command::ShowGantt);
+    update(&mut s, Command::Bottom); // the unnamed Designer
+    update(&mut s, Command::NewAllocation);
     assert!(
         !s.form.as_ref().unwrap().hard,
         "an unnamed resource starts soft"
     );
     s.form.as_mut().unwrap().focus = Field::Kind;
-    update(&mut s, Action::Form(FormInput::key(KeyCode::Char(' '))));
-    update(&mut s, Action::Form(FormInput::Submit));
+    update(&mut s, Command::ToggleChoice);
+    update(&mut s, Command::Submit);
     let errors = s.form.clone().unwrap().errors;
     assert!(
         errors[&Field::Kind].contains("only be soft-allocated"),
         "{errors:?}"
     );
-    update(&mut s, Action::Form(FormInput::Cancel));
+    update(&mut s, Command::Cancel);
 
     let mut s = on_bar();
     s.ws.allocations.get_mut(&Id::new("a1")).unwrap().read_only = true;
-    assert!(update(&mut s, Action::Shift(1)).is_empty());
+    assert!(update(&mut s, Command::ShiftLater).is_empty());
     assert!(s.error.as_deref().unwrap().starts_with("Read-only"));
-    update(&mut s, Action::EditAllocation);
+    update(&mut s, Command::EditAllocation);
     assert!(s.form.is_none());
 }
 
 #[test]
 fn delete_asks_first_naming_the_allocation() {
     let mut s = on_bar();
-    assert!(update(&mut s, Action::Delete).is_empty());
+    assert!(update(&mut s, Command::DeleteAllocations).is_empty());
     let q = s.confirm.clone().unwrap().question;
     assert!(
         q.contains("zed Last on Apollo (Engineer), 2026-11-23 → 2026-11-27, 35h"),
         "{q}"
     );
-    update(&mut s, Action::ConfirmNo);
+    update(&mut s, Command::No);
     assert!(s.confirm.is_none() && s.ws.allocations.contains_key(&Id::new("a1")));
-    update(&mut s, Action::Delete);
-    let (_, changes) = only_apply(&update(&mut s, Action::ConfirmYes));
+    update(&mut s, Command::DeleteAllocations);
+    let (_, changes) = only_apply(&update(&mut s, Command::Yes));
     assert_eq!(
         changes,
         vec![Change::Delete {
@@ -1079,10 +1080,10 @@ fn delete_asks_first_naming_the_allocation() {
 #[test]
 fn split_at_the_cursor_and_learn_the_second_parts_id() {
     let mut s = on_bar();
-    update(&mut s, Action::ZoomIn); // day zoom, cursor on Monday 23rd
-    update(&mut s, Action::Right);
-    update(&mut s, Action::Right); // Wednesday 25th
-    let (seq, changes) = only_apply(&update(&mut s, Action::Split));
+    update(&mut s, Command::ZoomIn); // day zoom, cursor on Monday 23rd
+    update(&mut s, Command::Later);
+    update(&mut s, Command::Later); // Wednesday 25th
+    let (seq, changes) = only_apply(&update(&mut s, Command::Split));
     assert_eq!(
         changes,
         vec![Change::Split {
@@ -1109,7 +1110,7 @@ fn split_at_the_cursor_and_learn_the_second_parts_id() {
     };
     update(
         &mut s,
-        Action::Applied {
+        Msg::Applied {
             seq,
             result: Ok(vec![Applied::Split(first, real_second)]),
         },
@@ -1117,7 +1118,7 @@ fn split_at_the_cursor_and_learn_the_second_parts_id() {
     assert!(s.ws.allocations.contains_key(&Id::new("901")));
     // The undo merges back first and deletes the second part only then, so a failure half-way
     // never leaves the first part alone.
-    let (_, undo) = only_apply(&update(&mut s, Action::Undo));
+    let (_, undo) = only_apply(&update(&mut s, Command::Undo));
     assert!(
         matches!(&undo[0], Change::Update(a) if a.id == Id::new("a1") && a.version == 2 && a.range.end == d("2026-11-27"))
     );
@@ -1132,18 +1133,18 @@ fn split_at_the_cursor_and_learn_the_second_parts_id() {
 
 /// Both bars marked (a2 on the Designer, then a1), moved a week earlier as one batch.
 fn two_marked_and_moved(s: &mut State) -> (u64, Vec<Change>) {
-    update(s, Action::ShowView(View::Gantt));
-    update(s, Action::Down);
-    update(s, Action::Toggle);
-    update(s, Action::Bottom);
-    update(s, Action::Toggle);
-    update(s, Action::Down);
-    update(s, Action::Mark);
-    update(s, Action::Top);
-    update(s, Action::Down);
-    update(s, Action::Down);
-    update(s, Action::Mark);
-    only_apply(&update(s, Action::Shift(-1)))
+    update(s, Command::ShowGantt);
+    update(s, Command::Down);
+    update(s, Command::MarkBar);
+    update(s, Command::Bottom);
+    update(s, Command::MarkBar);
+    update(s, Command::Down);
+    update(s, Command::MarkBar);
+    update(s, Command::Top);
+    update(s, Command::Down);
+    update(s, Command::Down);
+    update(s, Command::MarkBar);
+    only_apply(&update(s, Command::ShiftEarlier))
 }
 
 #[test]
@@ -1160,7 +1161,7 @@ fn a_batch_that_fails_part_way_keeps_what_went_through_reloads_and_says_which() 
     };
     let effects = update(
         &mut s,
-        Action::Applied {
+        Msg::Applied {
             seq,
             result: Err(BackendError::Partial {
                 done: vec![Applied::Updated(Allocation {
@@ -1198,7 +1199,7 @@ fn a_batch_that_fails_part_way_keeps_what_went_through_reloads_and_says_which() 
     // The history holds what the backend holds: undo takes back the one that went through.
     assert_eq!(s.edits.undo.len(), 1);
     assert_eq!(s.edits.undo[0].forward.len(), 1);
-    let (_, undo) = only_apply(&update(&mut s, Action::Undo));
+    let (_, undo) = only_apply(&update(&mut s, Command::Undo));
     assert!(
         matches!(&undo[..], [Change::Update(a)] if a.id == went.id && a.version == 7 && a.range == before.iter().find(|b| b.id == went.id).unwrap().range),
         "{undo:?}"
@@ -1208,14 +1209,14 @@ fn a_batch_that_fails_part_way_keeps_what_went_through_reloads_and_says_which() 
 #[test]
 fn after_a_reload_an_edit_names_the_version_read_not_one_confirmed_before() {
     let mut s = on_bar();
-    let (seq, _) = only_apply(&update(&mut s, Action::Shift(1)));
+    let (seq, _) = only_apply(&update(&mut s, Command::ShiftLater));
     let confirmed = Allocation {
         version: 2,
         ..a1(&s)
     };
     update(
         &mut s,
-        Action::Applied {
+        Msg::Applied {
             seq,
             result: Ok(vec![Applied::Updated(confirmed)]),
         },
@@ -1229,12 +1230,12 @@ fn after_a_reload_an_edit_names_the_version_read_not_one_confirmed_before() {
     };
     update(
         &mut s,
-        Action::AllocationsLoaded {
+        Msg::AllocationsLoaded {
             window,
             result: Ok(vec![theirs]),
         },
     );
-    let (_, changes) = only_apply(&update(&mut s, Action::ToggleHard));
+    let (_, changes) = only_apply(&update(&mut s, Command::ToggleHard));
     assert!(
         matches!(&changes[..], [Change::Update(a)] if a.version == 5),
         "{changes:?}"
@@ -1251,7 +1252,7 @@ fn a_batch_whose_answer_was_lost_part_way_says_which_one_is_in_doubt_and_reloads
     };
     let effects = update(
         &mut s,
-        Action::Applied {
+        Msg::Applied {
             seq,
             result: Err(BackendError::Partial {
                 done: vec![Applied::Updated(went.clone())],
@@ -1279,7 +1280,7 @@ fn a_batch_cut_off_part_way_by_an_outage_keeps_the_rest_and_sends_only_the_rest(
     };
     update(
         &mut s,
-        Action::Applied {
+        Msg::Applied {
             seq,
             result: Err(BackendError::Partial {
                 done: vec![Applied::Updated(Allocation {
@@ -1300,7 +1301,7 @@ fn a_batch_cut_off_part_way_by_an_outage_keeps_the_rest_and_sends_only_the_rest(
     now.sort_by(|a, b| a.id.cmp(&b.id));
     shown.sort_by(|a, b| a.id.cmp(&b.id));
     assert_eq!(now, shown, "both still on screen");
-    let (again, rest) = only_apply(&update(&mut s, Action::Tick));
+    let (again, rest) = only_apply(&update(&mut s, Msg::Tick));
     assert_eq!(again, seq);
     assert_eq!(
         rest,
@@ -1310,7 +1311,7 @@ fn a_batch_cut_off_part_way_by_an_outage_keeps_the_rest_and_sends_only_the_rest(
     // The rest is refused later: what went through stays in the history.
     update(
         &mut s,
-        Action::Applied {
+        Msg::Applied {
             seq,
             result: Err(BackendError::Stale("changed elsewhere".into())),
         },
@@ -1324,11 +1325,11 @@ fn a_batch_cut_off_part_way_by_an_outage_keeps_the_rest_and_sends_only_the_rest(
 #[test]
 fn undoing_a_split_that_fails_half_way_loses_neither_half() {
     let mut s = on_bar();
-    update(&mut s, Action::ZoomIn);
-    update(&mut s, Action::Right);
-    update(&mut s, Action::Right);
+    update(&mut s, Command::ZoomIn);
+    update(&mut s, Command::Later);
+    update(&mut s, Command::Later);
     let original = a1(&s);
-    let (seq, _) = only_apply(&update(&mut s, Action::Split));
+    let (seq, _) = only_apply(&update(&mut s, Command::Split));
     let second =
         s.ws.allocations
             .values()
@@ -1345,19 +1346,19 @@ fn undoing_a_split_that_fails_half_way_loses_neither_half() {
     };
     update(
         &mut s,
-        Action::Applied {
+        Msg::Applied {
             seq,
             result: Ok(vec![Applied::Split(first, real_second.clone())]),
         },
     );
-    let (seq, undo) = only_apply(&update(&mut s, Action::Undo));
+    let (seq, undo) = only_apply(&update(&mut s, Command::Undo));
     let Change::Update(merged) = &undo[0] else {
         panic!("{undo:?}")
     };
     // The merge lands; the delete of the second half fails.
     let effects = update(
         &mut s,
-        Action::Applied {
+        Msg::Applied {
             seq,
             result: Err(BackendError::Partial {
                 done: vec![Applied::Updated(Allocation {
@@ -1378,7 +1379,7 @@ fn undoing_a_split_that_fails_half_way_loses_neither_half() {
     assert!(e.starts_with("database is locked: 1 of 2 changes"), "{e}");
     // What is left of the undo is still to undo, and undo sends just that.
     assert!(s.edits.redo.is_empty());
-    let (_, rest) = only_apply(&update(&mut s, Action::Undo));
+    let (_, rest) = only_apply(&update(&mut s, Command::Undo));
     assert_eq!(
         rest,
         vec![Change::Delete {
@@ -1392,32 +1393,32 @@ fn undoing_a_split_that_fails_half_way_loses_neither_half() {
 fn marked_bars_move_together_in_one_batch() {
     let mut s = loaded();
     sizes(&mut s);
-    update(&mut s, Action::ShowView(View::Gantt));
-    update(&mut s, Action::Down);
-    update(&mut s, Action::Toggle);
-    update(&mut s, Action::Bottom);
-    update(&mut s, Action::Toggle); // expand the Designer
-    update(&mut s, Action::Down);
-    update(&mut s, Action::Mark);
-    update(&mut s, Action::Top);
-    update(&mut s, Action::Down);
-    update(&mut s, Action::Down);
-    update(&mut s, Action::Mark);
+    update(&mut s, Command::ShowGantt);
+    update(&mut s, Command::Down);
+    update(&mut s, Command::MarkBar);
+    update(&mut s, Command::Bottom);
+    update(&mut s, Command::MarkBar); // expand the Designer
+    update(&mut s, Command::Down);
+    update(&mut s, Command::MarkBar);
+    update(&mut s, Command::Top);
+    update(&mut s, Command::Down);
+    update(&mut s, Command::Down);
+    update(&mut s, Command::MarkBar);
     assert_eq!(s.marks.len(), 2);
-    let (_, changes) = only_apply(&update(&mut s, Action::Shift(-1)));
+    let (_, changes) = only_apply(&update(&mut s, Command::ShiftEarlier));
     assert_eq!(changes.len(), 2);
     assert_eq!(
         s.edits.undo.last().unwrap().label,
         "move 2 allocations a week earlier"
     );
-    update(&mut s, Action::Back);
+    update(&mut s, Command::Back);
     assert!(s.marks.is_empty());
 }
 
 #[test]
 fn redo_replays_and_a_new_edit_clears_redo_unless_it_is_refused() {
     let mut s = on_bar();
-    let (seq, _) = only_apply(&update(&mut s, Action::Shift(1)));
+    let (seq, _) = only_apply(&update(&mut s, Command::ShiftLater));
     let confirm = |s: &mut State, seq: u64, v: i64| {
         let a = Allocation {
             version: v,
@@ -1425,64 +1426,64 @@ fn redo_replays_and_a_new_edit_clears_redo_unless_it_is_refused() {
         };
         update(
             s,
-            Action::Applied {
+            Msg::Applied {
                 seq,
                 result: Ok(vec![Applied::Updated(a)]),
             },
         )
     };
     confirm(&mut s, seq, 2);
-    let (seq, _) = only_apply(&update(&mut s, Action::Undo));
+    let (seq, _) = only_apply(&update(&mut s, Command::Undo));
     confirm(&mut s, seq, 3);
-    let (seq, changes) = only_apply(&update(&mut s, Action::Redo));
+    let (seq, changes) = only_apply(&update(&mut s, Command::Redo));
     assert!(
         matches!(&changes[0], Change::Update(a) if a.version == 3 && a.range.start == d("2026-11-30"))
     );
     confirm(&mut s, seq, 4);
-    let (seq, _) = only_apply(&update(&mut s, Action::Undo));
+    let (seq, _) = only_apply(&update(&mut s, Command::Undo));
     confirm(&mut s, seq, 5);
     assert_eq!(s.edits.redo.len(), 1);
-    let (seq, _) = only_apply(&update(&mut s, Action::ToggleHard));
+    let (seq, _) = only_apply(&update(&mut s, Command::ToggleHard));
     assert!(s.edits.redo.is_empty(), "a new edit clears redo");
     update(
         &mut s,
-        Action::Applied {
+        Msg::Applied {
             seq,
             result: Err(BackendError::Other("offline".into())),
         },
     );
     assert_eq!(s.edits.redo.len(), 1, "a refused edit gives redo back");
-    assert_eq!(update(&mut s, Action::Redo).len(), 1);
+    assert_eq!(update(&mut s, Command::Redo).len(), 1);
 }
 
 #[test]
 fn idle_ticks_check_quietly_and_reload_when_someone_else_wrote() {
     let mut s = loaded();
-    assert_eq!(update(&mut s, Action::Tick), vec![Effect::CheckChanges]);
+    assert_eq!(update(&mut s, Msg::Tick), vec![Effect::CheckChanges]);
     assert!(s.quiet, "a check is no reason to redraw");
     s.quiet = false;
-    assert!(update(&mut s, Action::ChangesChecked(Ok(Some(7)))).is_empty());
+    assert!(update(&mut s, Msg::ChangesChecked(Ok(Some(7)))).is_empty());
     assert!(s.quiet);
-    assert!(update(&mut s, Action::ChangesChecked(Ok(Some(7)))).is_empty());
-    let effects = update(&mut s, Action::ChangesChecked(Ok(Some(8))));
+    assert!(update(&mut s, Msg::ChangesChecked(Ok(Some(7)))).is_empty());
+    let effects = update(&mut s, Msg::ChangesChecked(Ok(Some(8))));
     let w = s.window;
     assert_eq!(effects, reload(w), "the token is taken again with the load");
     assert_eq!(s.notice.as_deref(), Some("Changed elsewhere: reloaded"));
     // No checks while saving.
     let mut s = on_bar();
-    update(&mut s, Action::Shift(1));
-    assert!(update(&mut s, Action::Tick).is_empty());
+    update(&mut s, Command::ShiftLater);
+    assert!(update(&mut s, Msg::Tick).is_empty());
 }
 
 // ---- requests (issue 5) ----
 
-use super::requests::{PickInput, StatusFilter};
+use super::requests::StatusFilter;
 use crate::client::Resolution;
 
 fn queue_view() -> State {
     let mut s = loaded();
     sizes(&mut s);
-    update(&mut s, Action::ShowView(View::Requests));
+    update(&mut s, Command::ShowRequests);
     s
 }
 
@@ -1505,16 +1506,16 @@ fn the_queue_filters_mine_and_by_status() {
         "mine, pending, oldest first"
     );
     s.ws.requests.get_mut(&Id::new("q2")).unwrap().approver_ids = vec![Id::new("2")];
-    update(&mut s, Action::ToggleMine); // all
-    update(&mut s, Action::ToggleMine); // mine again, rebuilt
+    update(&mut s, Command::ToggleMine); // all
+    update(&mut s, Command::ToggleMine); // mine again, rebuilt
     assert_eq!(s.queue, vec![Id::new("q1")]);
-    update(&mut s, Action::ToggleMine);
+    update(&mut s, Command::ToggleMine);
     assert_eq!(s.queue.len(), 2);
-    update(&mut s, Action::CycleStatus);
+    update(&mut s, Command::NextStatus);
     assert_eq!(s.requests.status, StatusFilter::Approved);
     assert_eq!(s.queue, vec![Id::new("q3")]);
     for _ in 0..3 {
-        update(&mut s, Action::CycleStatus);
+        update(&mut s, Command::NextStatus);
     }
     assert_eq!(s.requests.status, StatusFilter::All);
     assert_eq!(s.queue.len(), 3);
@@ -1523,25 +1524,22 @@ fn the_queue_filters_mine_and_by_status() {
 #[test]
 fn approving_an_unnamed_request_picks_a_person_confirms_and_names_the_resource() {
     let mut s = queue_view();
-    update(&mut s, Action::Approve);
+    update(&mut s, Command::Approve);
     let pick = s.pick.clone().expect("a person to pick");
     assert_eq!(pick.options.len(), 2, "everyone is a candidate");
     // Type to find Amy.
     for c in "amy".chars() {
-        update(
-            &mut s,
-            Action::Pick(PickInput::Edit(KeyCode::Char(c).into())),
-        );
+        update(&mut s, Input::Text(c));
     }
     assert_eq!(s.pick.as_ref().unwrap().options, vec![Id::new("2")]);
-    update(&mut s, Action::Pick(PickInput::ToggleSoft));
-    update(&mut s, Action::Pick(PickInput::Choose));
+    update(&mut s, Command::ToggleSoft);
+    update(&mut s, Command::Submit);
     let q = s.confirm.clone().expect("y/n").question;
     assert_eq!(
         q,
         "Approve #q1 Apollo · unnamed Designer → Amy First (soft)?"
     );
-    let effects = update(&mut s, Action::ConfirmYes);
+    let effects = update(&mut s, Command::Yes);
     assert_eq!(
         resolve_effects(&effects),
         vec![(
@@ -1570,7 +1568,7 @@ fn approving_an_unnamed_request_picks_a_person_confirms_and_names_the_resource()
     approved.status = RequestStatus::Approved;
     update(
         &mut s,
-        Action::Resolved {
+        Msg::Resolved {
             id: Id::new("q1"),
             result: Ok(approved),
         },
@@ -1583,16 +1581,16 @@ fn approving_an_unnamed_request_picks_a_person_confirms_and_names_the_resource()
 fn a_refused_approval_puts_everything_back_and_stays_marked_with_the_reason() {
     let mut s = queue_view();
     let before_alloc = s.ws.allocations[&Id::new("a2")].clone();
-    update(&mut s, Action::Approve);
-    update(&mut s, Action::Pick(PickInput::Choose));
-    update(&mut s, Action::ConfirmYes);
+    update(&mut s, Command::Approve);
+    update(&mut s, Command::Submit);
+    update(&mut s, Command::Yes);
     let err = BackendError::Validation {
         field: Some("user_id".into()),
         message: "is not a member of the project".into(),
     };
     update(
         &mut s,
-        Action::Resolved {
+        Msg::Resolved {
             id: Id::new("q1"),
             result: Err(err),
         },
@@ -1612,29 +1610,29 @@ fn a_refused_approval_puts_everything_back_and_stays_marked_with_the_reason() {
 #[test]
 fn bulk_reject_with_a_partial_failure_keeps_the_failure_marked() {
     let mut s = queue_view();
-    update(&mut s, Action::Mark);
-    update(&mut s, Action::Down);
-    update(&mut s, Action::Mark);
-    update(&mut s, Action::Reject);
+    update(&mut s, Command::MarkRequest);
+    update(&mut s, Command::Down);
+    update(&mut s, Command::MarkRequest);
+    update(&mut s, Command::Reject);
     let q = s.confirm.clone().unwrap().question;
     assert!(
         q.starts_with("Reject 2 requests: #q1 Apollo · unnamed Designer; #q2"),
         "{q}"
     );
-    let effects = update(&mut s, Action::ConfirmYes);
+    let effects = update(&mut s, Command::Yes);
     assert_eq!(resolve_effects(&effects).len(), 2);
     let mut ok = s.ws.requests[&Id::new("q1")].clone();
     ok.status = RequestStatus::Rejected;
     update(
         &mut s,
-        Action::Resolved {
+        Msg::Resolved {
             id: Id::new("q1"),
             result: Ok(ok),
         },
     );
     update(
         &mut s,
-        Action::Resolved {
+        Msg::Resolved {
             id: Id::new("q2"),
             result: Err(BackendError::Other("timed out".into())),
         },
@@ -1659,7 +1657,7 @@ fn bulk_reject_with_a_partial_failure_keeps_the_failure_marked() {
 #[test]
 fn only_the_requester_cancels_and_resolved_requests_stay_resolved() {
     let mut s = queue_view();
-    update(&mut s, Action::CancelRequest);
+    update(&mut s, Command::CancelRequest);
     assert!(s.confirm.is_none());
     assert!(
         s.error
@@ -1673,7 +1671,7 @@ fn only_the_requester_cancels_and_resolved_requests_stay_resolved() {
         .unwrap()
         .approver_ids
         .push(Id::new("2"));
-    update(&mut s, Action::CancelRequest);
+    update(&mut s, Command::CancelRequest);
     assert!(
         s.confirm
             .as_ref()
@@ -1681,12 +1679,12 @@ fn only_the_requester_cancels_and_resolved_requests_stay_resolved() {
             .question
             .starts_with("Cancel #q1")
     );
-    update(&mut s, Action::ConfirmNo);
+    update(&mut s, Command::No);
 
     let mut s = queue_view();
-    update(&mut s, Action::ToggleMine);
-    update(&mut s, Action::CycleStatus); // approved
-    update(&mut s, Action::Approve);
+    update(&mut s, Command::ToggleMine);
+    update(&mut s, Command::NextStatus); // approved
+    update(&mut s, Command::Approve);
     assert!(s.pick.is_none() && s.confirm.is_none());
     assert!(
         s.error
@@ -1699,19 +1697,16 @@ fn only_the_requester_cancels_and_resolved_requests_stay_resolved() {
 #[test]
 fn reassigning_picks_an_approver_and_the_request_leaves_my_queue() {
     let mut s = queue_view();
-    update(&mut s, Action::Reassign);
+    update(&mut s, Command::Reassign);
     for c in "amy".chars() {
-        update(
-            &mut s,
-            Action::Pick(PickInput::Edit(KeyCode::Char(c).into())),
-        );
+        update(&mut s, Input::Text(c));
     }
-    update(&mut s, Action::Pick(PickInput::Choose));
+    update(&mut s, Command::Submit);
     assert_eq!(
         s.confirm.as_ref().unwrap().question,
         "Reassign #q1 Apollo · unnamed Designer from zed Last to Amy First?"
     );
-    let effects = update(&mut s, Action::ConfirmYes);
+    let effects = update(&mut s, Command::Yes);
     assert_eq!(
         effects,
         vec![Effect::Reassign {
@@ -1722,7 +1717,7 @@ fn reassigning_picks_an_approver_and_the_request_leaves_my_queue() {
     assert_eq!(s.queue, vec![Id::new("q2")]);
     update(
         &mut s,
-        Action::Reassigned {
+        Msg::Reassigned {
             id: Id::new("q1"),
             result: Err(BackendError::NotFound("no such user".into())),
         },
@@ -1739,7 +1734,7 @@ fn reassigning_picks_an_approver_and_the_request_leaves_my_queue() {
 fn a_backend_without_requests_says_so() {
     let mut s = queue_view();
     s.backend = crate::client::BackendKind::Ruddr;
-    update(&mut s, Action::Approve);
+    update(&mut s, Command::Approve);
     assert_eq!(
         s.notice.as_deref(),
         Some("Ruddr has no staffing requests: staff projects in the Gantt (2)")
@@ -1752,15 +1747,15 @@ fn a_new_request_for_a_role_is_sent_and_a_refusal_gives_the_form_back() {
     use super::request_form::RqField;
     use crate::client::{NewRequest, RequestCreated, RequestTarget};
     let mut s = loaded();
-    update(&mut s, Action::NewRequest);
+    update(&mut s, Command::NewRequest);
     let typed = |s: &mut State, text: &str| {
         for c in text.chars() {
-            update(s, Action::RequestForm(FormInput::key(KeyCode::Char(c))));
+            update(s, Input::Text(c));
         }
     };
     assert_eq!(s.request_form.as_ref().unwrap().focus, RqField::Project);
     // Sending at once names every missing field.
-    update(&mut s, Action::RequestForm(FormInput::Submit));
+    update(&mut s, Command::Submit);
     let errors = s.request_form.as_ref().unwrap().errors.clone();
     assert!(
         errors.contains_key(&RqField::Project)
@@ -1769,15 +1764,12 @@ fn a_new_request_for_a_role_is_sent_and_a_refusal_gives_the_form_back() {
     );
     s.request_form.as_mut().unwrap().focus = RqField::Project;
     typed(&mut s, "apol");
-    update(&mut s, Action::RequestForm(FormInput::Next)); // picks Apollo
+    update(&mut s, Command::NextField); // picks Apollo
     typed(&mut s, "QA Engineer");
-    update(&mut s, Action::RequestForm(FormInput::Next));
+    update(&mut s, Command::NextField);
     typed(&mut s, "amy");
-    update(
-        &mut s,
-        Action::RequestForm(FormInput::key(KeyCode::Char(' '))),
-    );
-    let effects = update(&mut s, Action::RequestForm(FormInput::Submit));
+    update(&mut s, Command::ToggleChoice);
+    let effects = update(&mut s, Command::Submit);
     let new = NewRequest {
         target: RequestTarget::NewUnnamed {
             project_id: Id::new("p1"),
@@ -1795,13 +1787,13 @@ fn a_new_request_for_a_role_is_sent_and_a_refusal_gives_the_form_back() {
         field: Some("approver_ids".into()),
         message: "person 2 cannot approve".into(),
     };
-    update(&mut s, Action::RequestCreated(Err(err)));
+    update(&mut s, Msg::RequestCreated(Err(err)));
     let form = s.request_form.clone().expect("the form is back");
     assert_eq!(form.role, "QA Engineer");
     assert_eq!(form.focus, RqField::Approvers);
     assert!(form.errors[&RqField::Approvers].contains("person 2 cannot approve"));
     // Accepted: the request, its resource and allocation are shown without a reload.
-    update(&mut s, Action::RequestForm(FormInput::Submit));
+    update(&mut s, Command::Submit);
     let made = RequestCreated {
         request: Request {
             id: Id::new("q9"),
@@ -1821,7 +1813,7 @@ fn a_new_request_for_a_role_is_sent_and_a_refusal_gives_the_form_back() {
             ..allocation("a9", "r9", "2026-11-30", "2026-12-04", 2400)
         }],
     };
-    update(&mut s, Action::RequestCreated(Ok(made)));
+    update(&mut s, Msg::RequestCreated(Ok(made)));
     assert!(s.queue.contains(&Id::new("q9")));
     assert!(s.rows.contains(&RowKey::Unnamed(Id::new("r9"))));
     assert_eq!(
@@ -1852,14 +1844,14 @@ fn res_view() -> State {
 
 fn res_type(s: &mut State, text: &str) {
     for c in text.chars() {
-        update(s, Action::ResourceForm(FormInput::key(KeyCode::Char(c))));
+        update(s, Input::Text(c));
     }
 }
 
 #[test]
 fn adding_a_person_to_a_project_takes_their_primary_role_and_learns_the_real_id() {
     let mut s = res_view(); // Amy selected
-    update(&mut s, Action::NewAllocation); // `n` in the Resources view
+    update(&mut s, Command::AddToProject); // `n` in the Resources view
     let form = s.resource_form.clone().expect("form");
     assert_eq!(
         form.person.chosen,
@@ -1867,7 +1859,7 @@ fn adding_a_person_to_a_project_takes_their_primary_role_and_learns_the_real_id(
         "prefilled with the selected person"
     );
     res_type(&mut s, "apol");
-    let effects = update(&mut s, Action::ResourceForm(FormInput::Submit));
+    let effects = update(&mut s, Command::Submit);
     let (seq, changes) = only_apply(&effects);
     let Change::CreateResource { temp_id, new } = &changes[0] else {
         panic!("{changes:?}")
@@ -1895,7 +1887,7 @@ fn adding_a_person_to_a_project_takes_their_primary_role_and_learns_the_real_id(
     };
     update(
         &mut s,
-        Action::Applied {
+        Msg::Applied {
             seq,
             result: Ok(vec![Applied::ResourceCreated {
                 temp_id: temp_id.clone(),
@@ -1904,7 +1896,7 @@ fn adding_a_person_to_a_project_takes_their_primary_role_and_learns_the_real_id(
         },
     );
     assert!(s.ws.resources.contains_key(&Id::new("r9")) && !s.ws.resources.contains_key(temp_id));
-    let (_, undo) = only_apply(&update(&mut s, Action::Undo));
+    let (_, undo) = only_apply(&update(&mut s, Command::Undo));
     assert_eq!(
         undo,
         vec![Change::DeleteResource {
@@ -1919,40 +1911,37 @@ fn adding_a_person_to_a_project_takes_their_primary_role_and_learns_the_real_id(
 fn staffing_rules_are_refused_in_the_form_naming_the_field() {
     use super::staffing::ResField;
     let mut s = res_view();
-    update(&mut s, Action::Down); // zed, already an Engineer on Apollo
-    update(&mut s, Action::NewAllocation);
+    update(&mut s, Command::Down); // zed, already an Engineer on Apollo
+    update(&mut s, Command::AddToProject);
     res_type(&mut s, "apol");
-    assert!(update(&mut s, Action::ResourceForm(FormInput::Submit)).is_empty());
+    assert!(update(&mut s, Command::Submit).is_empty());
     let e = s.resource_form.as_ref().unwrap().errors[&ResField::Role].clone();
     assert_eq!(e, "zed Last already is a Engineer on this project");
     // Nobody chosen: an unnamed resource needs a role.
     s.resource_form.as_mut().unwrap().focus = ResField::Person;
-    update(
-        &mut s,
-        Action::ResourceForm(FormInput::key(KeyCode::Backspace)),
-    );
+    update(&mut s, Command::Backspace);
     assert!(s.resource_form.as_ref().unwrap().person.chosen.is_empty());
-    update(&mut s, Action::ResourceForm(FormInput::Submit));
+    update(&mut s, Command::Submit);
     assert_eq!(
         s.resource_form.as_ref().unwrap().errors[&ResField::Role],
         "an unnamed resource needs a role"
     );
-    update(&mut s, Action::ResourceForm(FormInput::Cancel));
+    update(&mut s, Command::Cancel);
     assert!(s.edits.undo.is_empty());
 }
 
 #[test]
 fn marked_people_are_added_to_a_project_in_one_step() {
     let mut s = res_view();
-    update(&mut s, Action::Mark);
-    update(&mut s, Action::Down);
-    update(&mut s, Action::Mark);
-    update(&mut s, Action::NewAllocation);
+    update(&mut s, Command::MarkResource);
+    update(&mut s, Command::Down);
+    update(&mut s, Command::MarkResource);
+    update(&mut s, Command::AddToProject);
     assert_eq!(s.resource_form.as_ref().unwrap().bulk.len(), 2);
     res_type(&mut s, "apol");
-    update(&mut s, Action::ResourceForm(FormInput::Next));
+    update(&mut s, Command::NextField);
     res_type(&mut s, "QA");
-    let (_, changes) = only_apply(&update(&mut s, Action::ResourceForm(FormInput::Submit)));
+    let (_, changes) = only_apply(&update(&mut s, Command::Submit));
     assert_eq!(changes.len(), 2);
     assert!(changes.iter().all(
         |c| matches!(c, Change::CreateResource { new, .. } if new.role.as_deref() == Some("QA"))
@@ -1965,10 +1954,10 @@ fn marked_people_are_added_to_a_project_in_one_step() {
 fn naming_an_unnamed_resource_moves_its_row_under_the_person_and_undo_moves_it_back() {
     let mut s = res_view();
     s.ws.allocations.get_mut(&Id::new("a2")).unwrap().hard = false;
-    update(&mut s, Action::Bottom); // the unnamed Designer
-    update(&mut s, Action::EditAllocation); // `e`
+    update(&mut s, Command::Bottom); // the unnamed Designer
+    update(&mut s, Command::EditResource); // `e`
     res_type(&mut s, "amy");
-    let (_, changes) = only_apply(&update(&mut s, Action::ResourceForm(FormInput::Submit)));
+    let (_, changes) = only_apply(&update(&mut s, Command::Submit));
     assert!(
         matches!(&changes[0], Change::UpdateResource { resource: r, .. } if r.person_id == Some(Id::new("2")))
     );
@@ -1983,7 +1972,7 @@ fn naming_an_unnamed_resource_moves_its_row_under_the_person_and_undo_moves_it_b
         s.edits.undo.last().unwrap().label,
         "name the Designer resource Amy First"
     );
-    update(&mut s, Action::Undo);
+    update(&mut s, Command::Undo);
     assert!(s.rows.contains(&RowKey::Unnamed(Id::new("r2"))));
     assert_eq!(s.ws.load_in(&RowKey::Person(Id::new("2")), week), 0);
     assert!(!s.ws.allocations[&Id::new("a2")].hard);
@@ -1993,11 +1982,11 @@ fn naming_an_unnamed_resource_moves_its_row_under_the_person_and_undo_moves_it_b
 fn deleting_asks_with_the_allocation_count_and_keeps_the_last_primary_role() {
     let mut s = res_view();
     // zed's only resource is his primary role (Engineer) on Apollo.
-    update(&mut s, Action::Down);
-    update(&mut s, Action::Open); // expand zed
+    update(&mut s, Command::Down);
+    update(&mut s, Command::ExpandPerson); // expand zed
     assert_eq!(s.resources.lines[2], ListRow::Held(Id::new("r1")));
-    update(&mut s, Action::Down);
-    update(&mut s, Action::Delete);
+    update(&mut s, Command::Down);
+    update(&mut s, Command::DeleteResource);
     assert!(s.confirm.is_none());
     assert!(
         s.error
@@ -2016,11 +2005,11 @@ fn deleting_asks_with_the_allocation_count_and_keeps_the_last_primary_role() {
     let r3_version = crate::client::resource_version(&r3);
     s.ws.put_resource(r3);
     s.ws.put_allocation(allocation("a3", "r3", "2026-12-01", "2026-12-04", 600));
-    update(&mut s, Action::Refresh);
+    update(&mut s, Command::Refresh);
     let resources = s.ws.resources.values().cloned().collect();
     update(
         &mut s,
-        Action::RosterLoaded(Ok(Roster {
+        Msg::RosterLoaded(Ok(Roster {
             calendars: Default::default(),
             resources,
             ..roster()
@@ -2033,12 +2022,12 @@ fn deleting_asks_with_the_allocation_count_and_keeps_the_last_primary_role() {
         .position(|l| *l == ListRow::Held(Id::new("r3")))
         .expect("listed under zed");
     s.resources.selected = at;
-    update(&mut s, Action::Delete);
+    update(&mut s, Command::DeleteResource);
     assert_eq!(
         s.confirm.as_ref().unwrap().question,
         "Delete zed Last's Designer resource on Apollo and its 1 allocation?"
     );
-    let (_, changes) = only_apply(&update(&mut s, Action::ConfirmYes));
+    let (_, changes) = only_apply(&update(&mut s, Command::Yes));
     assert_eq!(
         changes,
         vec![
@@ -2053,8 +2042,8 @@ fn deleting_asks_with_the_allocation_count_and_keeps_the_last_primary_role() {
         ]
     );
     // The unnamed Designer has pending requests: refused, naming why.
-    update(&mut s, Action::Bottom);
-    update(&mut s, Action::Delete);
+    update(&mut s, Command::Bottom);
+    update(&mut s, Command::DeleteResource);
     assert!(
         s.error
             .as_deref()
@@ -2067,7 +2056,6 @@ fn deleting_asks_with_the_allocation_count_and_keeps_the_last_primary_role() {
 
 #[test]
 fn allocating_from_scheduled_hours_previews_merged_weeks_and_applies_as_one_undoable_step() {
-    use super::scheduled::FsInput;
     use crate::domain::ScheduledWeek;
     let mut s = res_view();
     let week = |m: &str, minutes| ScheduledWeek {
@@ -2078,7 +2066,7 @@ fn allocating_from_scheduled_hours_previews_merged_weeks_and_applies_as_one_undo
     let window = s.window;
     update(
         &mut s,
-        Action::ScheduledLoaded {
+        Msg::ScheduledLoaded {
             window,
             result: Ok(vec![
                 week("2026-11-30", 600),
@@ -2088,8 +2076,8 @@ fn allocating_from_scheduled_hours_previews_merged_weeks_and_applies_as_one_undo
             ]),
         },
     );
-    update(&mut s, Action::Down); // zed, whose one resource is r1
-    update(&mut s, Action::AllocateFromScheduled);
+    update(&mut s, Command::Down); // zed, whose one resource is r1
+    update(&mut s, Command::AllocateFromScheduled);
     let fs = s.from_scheduled.clone().expect("dialog");
     assert_eq!(fs.resources, vec![Id::new("r1")]);
     assert!(fs.hard, "a named resource may be booked hard");
@@ -2110,17 +2098,17 @@ fn allocating_from_scheduled_hours_previews_merged_weeks_and_applies_as_one_undo
             ),
         ]
     );
-    update(&mut s, Action::FromScheduled(FsInput::CycleWhen)); // before
-    update(&mut s, Action::FromScheduled(FsInput::CycleWhen)); // between
-    update(&mut s, Action::FromScheduled(FsInput::CycleWhen)); // any time
-    let (_, changes) = only_apply(&update(&mut s, Action::FromScheduled(FsInput::Apply)));
+    update(&mut s, Command::NextWhen); // before
+    update(&mut s, Command::NextWhen); // between
+    update(&mut s, Command::NextWhen); // any time
+    let (_, changes) = only_apply(&update(&mut s, Command::Submit));
     assert_eq!(changes.len(), 3);
     assert_eq!(
         s.edits.undo.last().unwrap().label,
         "allocate 3 allocations from scheduled hours"
     );
     assert!(
-        update(&mut s, Action::Undo).is_empty(),
+        update(&mut s, Command::Undo).is_empty(),
         "queued behind the write in flight"
     );
     let undo = &s.edits.queue.back().unwrap().changes;
@@ -2133,16 +2121,15 @@ fn allocating_from_scheduled_hours_previews_merged_weeks_and_applies_as_one_undo
 
 #[test]
 fn unnamed_resources_get_soft_allocations_from_scheduled_hours_only() {
-    use super::scheduled::FsInput;
     let mut s = res_view();
-    update(&mut s, Action::Bottom); // the unnamed Designer
-    update(&mut s, Action::AllocateFromScheduled);
+    update(&mut s, Command::Bottom); // the unnamed Designer
+    update(&mut s, Command::AllocateFromScheduled);
     assert!(!s.from_scheduled.as_ref().unwrap().hard);
-    update(&mut s, Action::FromScheduled(FsInput::ToggleHard));
+    update(&mut s, Command::ToggleHard);
     let f = s.from_scheduled.clone().unwrap();
     assert!(!f.hard);
     assert!(f.error.unwrap().contains("only be soft-allocated"));
-    update(&mut s, Action::FromScheduled(FsInput::Apply));
+    update(&mut s, Command::Submit);
     assert!(
         s.from_scheduled
             .unwrap()
@@ -2155,17 +2142,16 @@ fn unnamed_resources_get_soft_allocations_from_scheduled_hours_only() {
 
 #[test]
 fn on_kantata_m_asks_the_backend_and_reloads_what_it_made() {
-    use super::scheduled::FsInput;
     use crate::client::BackendKind;
     use crate::domain::staffing::When;
     let mut s = res_view();
     s.backend = BackendKind::Kantata;
-    update(&mut s, Action::Down); // zed, whose one resource is r1
-    update(&mut s, Action::AllocateFromScheduled);
+    update(&mut s, Command::Down); // zed, whose one resource is r1
+    update(&mut s, Command::AllocateFromScheduled);
     for _ in 0..3 {
-        update(&mut s, Action::FromScheduled(FsInput::CycleWhen)); // → any time
+        update(&mut s, Command::NextWhen); // → any time
     }
-    let effects = update(&mut s, Action::FromScheduled(FsInput::Apply));
+    let effects = update(&mut s, Command::Submit);
     let asked = Effect::MakeFromScheduled {
         resources: vec![Id::new("r1")],
         hard: true,
@@ -2181,17 +2167,17 @@ fn on_kantata_m_asks_the_backend_and_reloads_what_it_made() {
     assert_eq!(s.writes_in_flight(), 1, "quit waits for it");
     assert!(s.edits.undo.is_empty(), "not an undoable local edit");
 
-    let effects = update(&mut s, Action::MadeFromScheduled(Ok(())));
+    let effects = update(&mut s, Msg::MadeFromScheduled(Ok(())));
     assert_eq!(effects, vec![Effect::LoadAllocations(s.window)]);
     assert!(!s.pending.contains(&asked));
     assert!(s.notice.as_deref().unwrap().contains("cannot undo"));
 
     // A refusal is reported in the backend's words; nothing is reloaded.
-    update(&mut s, Action::AllocateFromScheduled);
-    update(&mut s, Action::FromScheduled(FsInput::Apply));
+    update(&mut s, Command::AllocateFromScheduled);
+    update(&mut s, Command::Submit);
     let effects = update(
         &mut s,
-        Action::MadeFromScheduled(Err(crate::client::BackendError::Validation {
+        Msg::MadeFromScheduled(Err(crate::client::BackendError::Validation {
             field: Some("hard".into()),
             message: "must be false for unnamed resources".into(),
         })),
@@ -2210,30 +2196,30 @@ fn a_retry_under_way_shows_until_it_is_over() {
     let mut s = loaded();
     update(
         &mut s,
-        Action::Activity(Some("Kantata is busy (429); retrying in 2s".into())),
+        Msg::Activity(Some("Kantata is busy (429); retrying in 2s".into())),
     );
     assert_eq!(
         s.activity.as_deref(),
         Some("Kantata is busy (429); retrying in 2s")
     );
-    update(&mut s, Action::Activity(None));
+    update(&mut s, Msg::Activity(None));
     assert_eq!(s.activity, None);
 }
 
 #[test]
 fn v_shows_scheduled_hours_in_the_gantt() {
     let mut s = loaded();
-    update(&mut s, Action::ShowView(View::Gantt));
-    update(&mut s, Action::ToggleScheduled);
+    update(&mut s, Command::ShowGantt);
+    update(&mut s, Command::ToggleScheduled);
     assert!(s.gantt.show_scheduled);
     assert!(s.notice.as_deref().unwrap().contains("≠"));
-    update(&mut s, Action::ToggleScheduled);
+    update(&mut s, Command::ToggleScheduled);
     assert!(!s.gantt.show_scheduled);
     // A backend without scheduled hours is no error; `v` then says why there are none.
     let window = s.window;
     update(
         &mut s,
-        Action::ScheduledLoaded {
+        Msg::ScheduledLoaded {
             window,
             result: Err(BackendError::Unsupported(
                 "Ruddr does not offer scheduled hours to allot".into(),
@@ -2241,7 +2227,7 @@ fn v_shows_scheduled_hours_in_the_gantt() {
         },
     );
     assert!(s.error.is_none());
-    update(&mut s, Action::ToggleScheduled);
+    update(&mut s, Command::ToggleScheduled);
     assert!(!s.gantt.show_scheduled);
     assert!(
         s.notice
@@ -2254,10 +2240,10 @@ fn v_shows_scheduled_hours_in_the_gantt() {
 #[test]
 fn a_refused_resource_change_is_rolled_back_with_the_backends_words() {
     let mut s = res_view();
-    update(&mut s, Action::Bottom);
-    update(&mut s, Action::EditAllocation);
+    update(&mut s, Command::Bottom);
+    update(&mut s, Command::EditResource);
     res_type(&mut s, "amy");
-    let (seq, _) = only_apply(&update(&mut s, Action::ResourceForm(FormInput::Submit)));
+    let (seq, _) = only_apply(&update(&mut s, Command::Submit));
     assert!(!s.rows.contains(&RowKey::Unnamed(Id::new("r2"))));
     let err = BackendError::Validation {
         field: Some("role".into()),
@@ -2265,7 +2251,7 @@ fn a_refused_resource_change_is_rolled_back_with_the_backends_words() {
     };
     update(
         &mut s,
-        Action::Applied {
+        Msg::Applied {
             seq,
             result: Err(err),
         },
@@ -2291,13 +2277,13 @@ fn a_refused_resource_change_is_rolled_back_with_the_backends_words() {
 #[test]
 fn quitting_while_saving_asks_and_wait_quits_once_saved_and_q_again_keeps() {
     let mut s = on_bar();
-    let (seq, _) = only_apply(&update(&mut s, Action::Shift(1)));
-    update(&mut s, Action::Quit);
+    let (seq, _) = only_apply(&update(&mut s, Command::ShiftLater));
+    update(&mut s, Command::Quit);
     assert!(
         !s.quit && s.quit_dialog,
         "the write in flight is asked about"
     );
-    update(&mut s, Action::QuitDialog(QuitChoice::Wait));
+    update(&mut s, Command::WaitThenQuit);
     assert!(
         s.notice
             .as_deref()
@@ -2310,7 +2296,7 @@ fn quitting_while_saving_asks_and_wait_quits_once_saved_and_q_again_keeps() {
     };
     update(
         &mut s,
-        Action::Applied {
+        Msg::Applied {
             seq,
             result: Ok(vec![Applied::Updated(confirmed)]),
         },
@@ -2318,19 +2304,19 @@ fn quitting_while_saving_asks_and_wait_quits_once_saved_and_q_again_keeps() {
     assert!(s.quit, "saved, so it quits");
 
     let mut s = on_bar();
-    update(&mut s, Action::Shift(1));
-    update(&mut s, Action::Quit);
-    update(&mut s, Action::Quit);
+    update(&mut s, Command::ShiftLater);
+    update(&mut s, Command::Quit);
+    update(&mut s, Command::Quit);
     assert!(s.quit, "q twice does not wait: the journal keeps the edit");
     assert_eq!(s.edits.queue.len(), 1);
 
     let mut s = on_bar();
-    let (seq, _) = only_apply(&update(&mut s, Action::Shift(1)));
-    update(&mut s, Action::Quit);
-    update(&mut s, Action::QuitDialog(QuitChoice::Wait));
+    let (seq, _) = only_apply(&update(&mut s, Command::ShiftLater));
+    update(&mut s, Command::Quit);
+    update(&mut s, Command::WaitThenQuit);
     update(
         &mut s,
-        Action::Applied {
+        Msg::Applied {
             seq,
             result: Err(BackendError::Other("disk full".into())),
         },
@@ -2341,16 +2327,16 @@ fn quitting_while_saving_asks_and_wait_quits_once_saved_and_q_again_keeps() {
 #[test]
 fn quitting_waits_for_a_resolution_in_flight_too() {
     let mut s = queue_view();
-    update(&mut s, Action::Reject);
-    update(&mut s, Action::ConfirmYes);
-    update(&mut s, Action::Quit);
+    update(&mut s, Command::Reject);
+    update(&mut s, Command::Yes);
+    update(&mut s, Command::Quit);
     assert!(!s.quit && s.quit_dialog);
-    update(&mut s, Action::QuitDialog(QuitChoice::Wait));
+    update(&mut s, Command::WaitThenQuit);
     let mut rejected = s.ws.requests[&Id::new("q1")].clone();
     rejected.status = RequestStatus::Rejected;
     update(
         &mut s,
-        Action::Resolved {
+        Msg::Resolved {
             id: Id::new("q1"),
             result: Ok(rejected),
         },
@@ -2361,28 +2347,27 @@ fn quitting_waits_for_a_resolution_in_flight_too() {
 #[test]
 fn requests_arriving_before_the_roster_are_filtered_once_i_am_known() {
     let mut s = new_state();
-    update(&mut s, Action::Start);
+    update(&mut s, Msg::Start);
     let mut other = request("q5", "2026-11-01", RequestStatus::New);
     other.approver_ids = vec![Id::new("2")];
     update(
         &mut s,
-        Action::RequestsLoaded(Ok(vec![
+        Msg::RequestsLoaded(Ok(vec![
             request("q1", "2026-11-02", RequestStatus::New),
             other,
         ])),
     );
     assert_eq!(s.queue.len(), 2, "nobody is known yet");
-    update(&mut s, Action::RosterLoaded(Ok(roster()))); // I am person 1
+    update(&mut s, Msg::RosterLoaded(Ok(roster()))); // I am person 1
     assert_eq!(s.queue, vec![Id::new("q1")], "only mine once I am known");
 }
 
 #[test]
 fn on_ruddr_every_allocation_is_booked() {
-    use super::form::FormInput;
     let mut s = on_bar();
     s.backend = crate::client::BackendKind::Ruddr;
     let before = a1(&s);
-    assert!(update(&mut s, Action::ToggleHard).is_empty());
+    assert!(update(&mut s, Command::ToggleHard).is_empty());
     assert_eq!(a1(&s), before);
     assert!(
         s.notice
@@ -2390,11 +2375,11 @@ fn on_ruddr_every_allocation_is_booked() {
             .unwrap()
             .contains("no tentative allocations")
     );
-    update(&mut s, Action::EditAllocation);
+    update(&mut s, Command::EditAllocation);
     let form = s.form.as_mut().expect("the form");
     form.focus = super::form::Field::Kind;
     let hard = form.hard;
-    update(&mut s, Action::Form(FormInput::key(KeyCode::Char(' '))));
+    update(&mut s, Command::ToggleChoice);
     assert_eq!(
         s.form.as_ref().unwrap().hard,
         hard,
@@ -2409,7 +2394,7 @@ fn moving_a_bar_past_the_last_supported_day_is_refused_by_name_and_sends_nothing
     let mut edge = a1(&s);
     edge.range = DateRange::new(d("2199-12-21"), d("2199-12-31"));
     s.ws.put_allocation(edge.clone());
-    assert!(update(&mut s, Action::Shift(1)).is_empty());
+    assert!(update(&mut s, Command::ShiftLater).is_empty());
     assert_eq!(a1(&s), edge, "nothing moved on screen");
     assert!(s.edits.undo.is_empty(), "nothing to undo");
     let e = s.error.clone().unwrap_or_default();
@@ -2423,23 +2408,23 @@ fn moving_a_bar_past_the_last_supported_day_is_refused_by_name_and_sends_nothing
 #[test]
 fn typing_into_a_prefilled_field_replaces_it() {
     let mut s = on_bar();
-    update(&mut s, Action::EditAllocation);
+    update(&mut s, Command::EditAllocation);
     let form = s.form.as_ref().unwrap();
     assert_eq!((form.focus, form.amount.value()), (Field::Amount, "35"));
     assert!(form.amount.is_selected());
     let end = format!("{}", a1(&s).range.end.format("%Y-%m-%d"));
     let new_end = format!("{}8", &end[..9]);
     for c in "12".chars() {
-        update(&mut s, Action::Form(FormInput::key(KeyCode::Char(c))));
+        update(&mut s, Input::Text(c));
     }
     assert_eq!(s.form.as_ref().unwrap().amount, "12", "not 3512");
     // A move keeps the text and types after it.
-    update(&mut s, Action::Form(FormInput::Prev));
-    update(&mut s, Action::Form(FormInput::key(KeyCode::End)));
-    update(&mut s, Action::Form(FormInput::key(KeyCode::Backspace)));
-    update(&mut s, Action::Form(FormInput::key(KeyCode::Char('8'))));
+    update(&mut s, Command::PrevField);
+    update(&mut s, Input::Edit(KeyCode::End.into()));
+    update(&mut s, Command::Backspace);
+    update(&mut s, Input::Text('8'));
     assert_eq!(s.form.as_ref().unwrap().end, new_end.as_str());
-    let (_, changes) = only_apply(&update(&mut s, Action::Form(FormInput::Submit)));
+    let (_, changes) = only_apply(&update(&mut s, Command::Submit));
     match &changes[..] {
         [Change::Update(to)] => {
             assert_eq!(to.amount, Amount::TotalMinutes(720));
@@ -2450,20 +2435,17 @@ fn typing_into_a_prefilled_field_replaces_it() {
 
     // The request form's prefilled percentage too.
     let mut s = loaded();
-    update(&mut s, Action::NewRequest);
+    update(&mut s, Command::NewRequest);
     let percent_at = s.request_form.as_ref().unwrap().fields().len() - 2;
     let at = |s: &State| {
         let f = s.request_form.as_ref().unwrap();
         f.fields().iter().position(|x| *x == f.focus).unwrap()
     };
     while at(&s) != percent_at {
-        update(&mut s, Action::RequestForm(FormInput::Next));
+        update(&mut s, Command::NextField);
     }
     for c in "50".chars() {
-        update(
-            &mut s,
-            Action::RequestForm(FormInput::key(KeyCode::Char(c))),
-        );
+        update(&mut s, Input::Text(c));
     }
     assert_eq!(s.request_form.as_ref().unwrap().percent, "50", "not 10050");
 }
@@ -2473,50 +2455,57 @@ fn ctrl_u_in_the_filter_clears_it() {
     use crossterm::event::{KeyEvent, KeyModifiers};
     let mut s = loaded();
     sizes(&mut s);
-    update(&mut s, Action::FilterStart);
+    update(&mut s, Command::FilterStart);
     for c in "zd".chars() {
-        update(&mut s, Action::FilterEdit(KeyCode::Char(c).into()));
+        update(&mut s, Input::Text(c));
     }
     assert_eq!(s.resources.visible.len(), 1);
     let ctrl_u = KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL);
     assert_eq!(
-        crate::ui::keymap::action_for(&s, ctrl_u),
-        Some(Action::FilterEdit(ctrl_u)),
+        super::keys::input_for(&s, ctrl_u),
+        Some(Input::Edit(ctrl_u)),
         "the filter's, not half a page up"
     );
-    update(&mut s, Action::FilterEdit(ctrl_u));
+    update(&mut s, Input::Edit(ctrl_u));
     assert_eq!(s.resources.filter, "");
     assert!(s.resources.editing, "still typing");
     assert_eq!(s.resources.visible.len(), 3, "every row again");
     // Out of the filter, Ctrl-u pages again.
     for c in "zd".chars() {
-        update(&mut s, Action::FilterEdit(KeyCode::Char(c).into()));
+        update(&mut s, Input::Text(c));
     }
-    update(&mut s, Action::FilterAccept);
+    update(&mut s, Command::FilterDone);
     assert_eq!(
-        crate::ui::keymap::action_for(&s, ctrl_u),
-        Some(Action::HalfPageUp)
+        super::keys::input_for(&s, ctrl_u),
+        Some(Input::Command(Command::HalfPageUp))
     );
     // `/` again selects the filter there: typing replaces it.
-    update(&mut s, Action::FilterStart);
-    update(&mut s, Action::FilterEdit(KeyCode::Char('a').into()));
+    update(&mut s, Command::FilterStart);
+    update(&mut s, Input::Text('a'));
     assert_eq!(s.resources.filter, "a", "not zda");
 }
 
 #[test]
 fn the_scheduled_hours_dates_edit_like_any_text_field() {
-    use super::scheduled::FsInput;
+    use super::scheduled::FromScheduledInput as FsInput;
     use crossterm::event::{KeyEvent, KeyModifiers};
     let mut s = res_view();
-    update(&mut s, Action::Down);
-    update(&mut s, Action::AllocateFromScheduled);
-    let key = |s: &mut State, k: FsInput| update(s, Action::FromScheduled(k));
+    update(&mut s, Command::Down);
+    update(&mut s, Command::AllocateFromScheduled);
+    let key = |s: &mut State, k: FsInput| {
+        update(
+            s,
+            match k {
+                FsInput::CycleWhen => Input::Command(Command::NextWhen),
+                FsInput::OtherDate => Input::Command(Command::OtherDate),
+                FsInput::Edit(e) => Input::Edit(e),
+                other => panic!("not used here: {other:?}"),
+            },
+        )
+    };
     let typed = |s: &mut State, text: &str| {
         for c in text.chars() {
-            update(
-                s,
-                Action::FromScheduled(FsInput::Edit(KeyCode::Char(c).into())),
-            );
+            update(s, Input::Text(c));
         }
     };
     // The prefilled date is selected: typing replaces it.

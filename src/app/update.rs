@@ -1,34 +1,52 @@
-//! The reducer: `update(&mut State, Action) -> Vec<Effect>`. Pure: no IO, no clock, no terminal.
+//! The reducer: `update(&mut State, Input) -> Vec<Effect>`, an input being a user command, typed
+//! text or a message. Pure: no IO, no clock, no terminal.
 
-use super::action::{Action, Effect};
+use super::command::Command;
+use super::effect::Effect;
 use super::gantt::{GanttRow, Grouping, build_rows, parent_of};
 use super::geometry::{gantt_cols, gantt_rows, list_rows};
-use super::state::{ListRow, OnYes, SortBy, State, View};
-use super::{edit, form, quick, request_form, requests, scheduled, staffing};
+use super::keys::Mode;
+use super::msg::{Input, Msg};
+use super::state::{ListRow, SortBy, State, View};
+use super::{bar_edits, edit, form, request_form, requests, scheduled, staffing};
 use crate::domain::dates::{DateRange, add_days, add_months, week_start};
 use crate::domain::stats::row_stats;
 use crate::domain::{RowKey, Workspace};
+use crossterm::event::{KeyCode, KeyEvent};
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 
-pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
-    match action {
-        Action::Refresh if state.edits.is_saving() => {
-            state.say("Saving your edits first; press R again in a moment");
+pub fn update(state: &mut State, input: impl Into<Input>) -> Vec<Effect> {
+    match input.into() {
+        Input::Command(command) => match super::dialogs::command(state, command) {
+            Some(effects) => effects,
+            None => on_command(state, command),
+        },
+        Input::Text(c) => super::dialogs::edit(state, KeyEvent::from(KeyCode::Char(c))),
+        Input::Edit(key) => super::dialogs::edit(state, key),
+        Input::Msg(msg) => on_msg(state, msg),
+    }
+}
+
+/// A command for the views (a dialog took it first if one is open).
+fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
+    match command {
+        Command::Refresh if state.edits.is_saving() => {
+            let r = state.keys.label(Mode::Global, Command::Refresh);
+            state.say(format!(
+                "Saving your edits first; press {r} again in a moment"
+            ));
         }
-        Action::Start | Action::Refresh => {
+        Command::Refresh => {
             state.clear_error();
             return reload(state);
         }
-        Action::Quit => super::offer::quit(state),
-        Action::QuitDialog(choice) => super::offer::choose_quit(state, choice),
-        Action::Offer(choice) => return super::offer::choose(state, choice),
-        Action::JournalFailed(why) => state.fail(
-            why,
-            "edits are still sent, but not kept if allot stops before they are saved",
-        ),
-        Action::ToggleHelp => state.help = !state.help,
-        Action::ToggleLog => {
+        Command::Quit => super::offer::quit(state),
+        Command::ToggleHelp => {
+            state.help = !state.help;
+            state.help_scroll = 0;
+        }
+        Command::ToggleLog => {
             state.log_view = if state.log_view.is_some() {
                 None
             } else {
@@ -36,8 +54,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             };
             state.help = false;
         }
-        Action::Log(input) => super::messages::log_input(state, input),
-        Action::Back => {
+        Command::Back => {
             if state.help {
                 state.help = false;
             } else if state.view == View::Resources && !state.resources.marks.is_empty() {
@@ -59,54 +76,41 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 state.dismiss();
             }
         }
-        Action::ShowView(v) => {
-            state.view = v;
-            state.help = false;
-        }
-        Action::NextView => state.view = View::ALL[(state.view.index() + 1) % View::ALL.len()],
-        Action::PrevView => {
+        Command::ShowResources => show_view(state, View::Resources),
+        Command::ShowGantt => show_view(state, View::Gantt),
+        Command::ShowRequests => show_view(state, View::Requests),
+        Command::NextView => state.view = View::ALL[(state.view.index() + 1) % View::ALL.len()],
+        Command::PrevView => {
             state.view = View::ALL[(state.view.index() + View::ALL.len() - 1) % View::ALL.len()]
         }
-        Action::Resize(w, h) => {
-            state.size = (w, h);
-            // A resize (a window dragged through narrow sizes on its way) never leaves the
-            // cursor at the left edge with no weeks before it: it goes back a quarter in.
-            let g = &state.gantt;
-            let cols = gantt_cols(w, g.zoom) as i64;
-            let at = g.zoom.index_of(g.zoom.bucket_start(g.first), g.cursor);
-            if at < cols / 4 || at >= cols {
-                center_cursor(state);
-            }
-            return scroll_time(state, 0);
-        }
-        Action::Up => move_selection(state, -1),
-        Action::Down => move_selection(state, 1),
-        Action::PageUp => move_selection(state, -(page(state) as i64)),
-        Action::PageDown => move_selection(state, page(state) as i64),
-        Action::HalfPageUp => move_selection(state, -((page(state) / 2).max(1) as i64)),
-        Action::HalfPageDown => move_selection(state, (page(state) / 2).max(1) as i64),
-        Action::Top => move_selection(state, i64::MIN / 2),
-        Action::Bottom => move_selection(state, i64::MAX / 2),
-        Action::Right if state.view == View::Resources => open_in_gantt(state),
-        Action::Left => return scroll_time(state, -1),
-        Action::Right => return scroll_time(state, 1),
-        Action::ScreenLeft => {
+        Command::Up => move_selection(state, -1),
+        Command::Down => move_selection(state, 1),
+        Command::PageUp => move_selection(state, -(page(state) as i64)),
+        Command::PageDown => move_selection(state, page(state) as i64),
+        Command::HalfPageUp => move_selection(state, -((page(state) / 2).max(1) as i64)),
+        Command::HalfPageDown => move_selection(state, (page(state) / 2).max(1) as i64),
+        Command::Top => move_selection(state, i64::MIN / 2),
+        Command::Bottom => move_selection(state, i64::MAX / 2),
+        Command::OpenInGantt => open_in_gantt(state),
+        Command::Earlier => return scroll_time(state, -1),
+        Command::Later => return scroll_time(state, 1),
+        Command::ScreenEarlier => {
             return scroll_time(state, -(gantt_cols(state.size.0, state.gantt.zoom) as i64));
         }
-        Action::ScreenRight => {
+        Command::ScreenLater => {
             return scroll_time(state, gantt_cols(state.size.0, state.gantt.zoom) as i64);
         }
-        Action::Today => {
+        Command::Today => {
             if state.view == View::Gantt {
                 state.gantt.cursor = state.today;
                 center_cursor(state);
                 return ensure_window(state);
             }
         }
-        Action::ZoomIn | Action::ZoomOut => {
+        Command::ZoomIn | Command::ZoomOut => {
             if state.view == View::Gantt {
                 let z = state.gantt.zoom;
-                state.gantt.zoom = if action == Action::ZoomIn {
+                state.gantt.zoom = if command == Command::ZoomIn {
                     z.zoom_in()
                 } else {
                     z.zoom_out()
@@ -116,207 +120,78 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 return ensure_window(state);
             }
         }
-        Action::Open => match state.view {
-            View::Resources => {
-                if !toggle_person(state) {
-                    open_in_gantt(state)
-                }
+        Command::ExpandPerson => {
+            if !toggle_person(state) {
+                open_in_gantt(state)
             }
-            View::Gantt if matches!(state.selected_gantt_row(), Some(GanttRow::Alloc(_))) => {
-                quick::open_edit(state)
+        }
+        Command::OpenRow => {
+            if matches!(state.selected_gantt_row(), Some(GanttRow::Alloc(_))) {
+                bar_edits::open_edit(state)
+            } else {
+                toggle_expand(state)
             }
-            View::Gantt => toggle_expand(state),
-            View::Requests => {}
-        },
-        Action::Toggle | Action::Mark => match state.view {
-            View::Gantt => quick::toggle_mark(state),
-            View::Requests => requests::toggle_mark(state),
-            View::Resources => staffing::toggle_mark(state),
-        },
-        Action::ToggleMine => requests::toggle_mine(state),
-        Action::CycleStatus => requests::cycle_status(state),
-        Action::Approve => requests::start_approve(state),
-        Action::Reject => requests::start_reject_or_cancel(state, false),
-        Action::CancelRequest => requests::start_reject_or_cancel(state, true),
-        Action::Reassign => requests::start_reassign(state),
-        Action::Pick(input) => requests::pick_input(state, input),
-        Action::NewRequest => {
+        }
+        Command::MarkBar => bar_edits::toggle_mark(state),
+        Command::MarkRequest => requests::toggle_mark(state),
+        Command::MarkResource => staffing::toggle_mark(state),
+        Command::ToggleMine => requests::toggle_mine(state),
+        Command::NextStatus => requests::cycle_status(state),
+        Command::Approve => requests::start_approve(state),
+        Command::Reject => requests::start_reject_or_cancel(state, false),
+        Command::CancelRequest => requests::start_reject_or_cancel(state, true),
+        Command::Reassign => requests::start_reassign(state),
+        Command::NewRequest => {
             if state.backend.has_requests() {
                 state.request_form = Some(request_form::RequestForm::new(state));
             } else {
+                let gantt = state.keys.label(Mode::Global, Command::ShowGantt);
                 state.say(format!(
-                    "{} has no staffing requests: staff projects in the Gantt (2)",
+                    "{} has no staffing requests: staff projects in the Gantt ({gantt})",
                     state.backend.name()
                 ));
             }
         }
-        Action::RequestForm(input) => match request_form::input(state, input) {
-            request_form::RqOutcome::Stay => {}
-            request_form::RqOutcome::Cancel => state.say("Cancelled: no request was made"),
-            request_form::RqOutcome::Submit(new) => {
-                return vec![state.start(Effect::CreateRequest(new))];
-            }
-        },
-        Action::RequestCreated(result) => {
-            let refused = result.is_err();
-            requests::created(state, result);
-            quit_if_saved(state, refused);
-        }
-        Action::Resolved { id, result } => {
-            let refused = result.is_err();
-            requests::resolved(state, id, result, "resolve");
-            quit_if_saved(state, refused);
-        }
-        Action::Reassigned { id, result } => {
-            let refused = result.is_err();
-            requests::resolved(state, id, result, "reassign");
-            quit_if_saved(state, refused);
-        }
-        Action::NewAllocation if state.view == View::Resources => staffing::open_new(state),
-        Action::NewAllocation => quick::open_new(state),
-        Action::EditAllocation => match state.view {
-            View::Gantt => quick::open_edit(state),
-            View::Resources => staffing::open_edit(state),
-            View::Requests => {}
-        },
-        Action::Delete if state.view == View::Resources => staffing::ask_delete(state),
-        Action::ToggleScheduled => {
+        Command::AddToProject => staffing::open_new(state),
+        Command::NewAllocation => bar_edits::open_new(state),
+        Command::EditAllocation => bar_edits::open_edit(state),
+        Command::EditResource => staffing::open_edit(state),
+        Command::DeleteResource => staffing::ask_delete(state),
+        Command::DeleteAllocations => bar_edits::ask_delete(state),
+        Command::ToggleScheduled => {
             if let Some(why) = &state.no_scheduled {
                 let why = why.clone();
                 state.say(why);
             } else if state.view == View::Gantt {
                 state.gantt.show_scheduled = !state.gantt.show_scheduled;
+                let v = state.keys.label(Mode::Gantt, Command::ToggleScheduled);
                 state.say(if state.gantt.show_scheduled {
-                    "Showing scheduled hours (≠ where they differ from allocations); v for allocations"
+                    format!(
+                        "Showing scheduled hours (≠ where they differ from allocations); {v} for allocations"
+                    )
                 } else {
-                    "Showing allocated hours"
+                    "Showing allocated hours".to_string()
                 });
             }
         }
-        Action::AllocateFromScheduled => scheduled::open(state),
-        Action::FromScheduled(input) => match scheduled::input(state, input) {
-            scheduled::FsOutcome::Stay => {}
-            scheduled::FsOutcome::Commit(label, changes) => {
-                return quick::after_edit(state, label, changes);
-            }
-            scheduled::FsOutcome::Server(effect) => {
-                state.say(format!(
-                    "Asking {} to allocate from scheduled hours…",
-                    state.backend.name()
-                ));
-                return vec![state.start(effect)];
-            }
-        },
-        Action::MadeFromScheduled(result) => {
-            if let Some(i) = state
-                .pending
-                .iter()
-                .position(|e| matches!(e, Effect::MakeFromScheduled { .. }))
-            {
-                state.pending.remove(i);
-            }
-            match result {
-                Ok(()) => {
-                    state.done(
-                        "Allocated from scheduled hours. The backend made them, so u cannot undo this; d deletes one",
-                    );
-                    return vec![state.start(Effect::LoadAllocations(state.window))];
-                }
-                Err(e) => state.fail(
-                    e,
-                    "could not allocate from scheduled hours. Nothing was changed.",
-                ),
-            }
-        }
-        Action::Activity(what) => state.activity = what,
-        Action::ScheduledLoaded { window, result } => {
-            finish(state, &Effect::LoadScheduled(window));
-            match result {
-                Ok(weeks) if window == state.window => scheduled::set(&mut state.ws, weeks),
-                Ok(_) => {}
-                // A backend without scheduled hours has none to show; `v` says why.
-                Err(crate::client::BackendError::Unsupported(why)) => {
-                    state.no_scheduled = Some(why)
-                }
-                Err(e) => state.fail(e, "could not load scheduled hours"),
-            }
-        }
-        Action::ResourceForm(input) => match staffing::input(state, input) {
-            staffing::ResOutcome::Stay => {}
-            staffing::ResOutcome::Cancel => state.say("Cancelled: nothing was changed"),
-            staffing::ResOutcome::Commit(label, changes) => {
-                return quick::after_edit(state, label, changes);
-            }
-        },
-        Action::Shift(n) => return quick::shift_by(state, n),
-        Action::Stretch(n) => return quick::stretch_by(state, n),
-        Action::ToggleHard => return quick::toggle_hard(state),
-        Action::Split => return quick::split_at_cursor(state),
-        Action::Delete => quick::ask_delete(state),
-        Action::Undo => {
+        Command::AllocateFromScheduled => scheduled::open(state),
+        Command::ShiftEarlier => return bar_edits::shift_by(state, -1),
+        Command::ShiftLater => return bar_edits::shift_by(state, 1),
+        Command::EndEarlier => return bar_edits::stretch_by(state, -1),
+        Command::EndLater => return bar_edits::stretch_by(state, 1),
+        Command::ToggleHard => return bar_edits::toggle_hard(state),
+        Command::Split => return bar_edits::split_at_cursor(state),
+        Command::Undo => {
             let effects = edit::undo(state);
             after_data_change(state);
             return effects;
         }
-        Action::Redo => {
+        Command::Redo => {
             let effects = edit::redo(state);
             after_data_change(state);
             return effects;
         }
-        Action::ConfirmYes => match state.confirm.take().map(|c| c.on_yes) {
-            Some(OnYes::DeleteAllocations(ids)) => return quick::delete(state, &ids),
-            Some(OnYes::Resolve(items)) => return requests::resolve(state, items),
-            Some(OnYes::Reassign(id, person)) => return requests::reassign(state, id, person),
-            Some(OnYes::DeleteResource(id)) => return staffing::delete(state, &id),
-            None => {}
-        },
-        Action::ConfirmNo => {
-            if state.confirm.take().is_some() {
-                state.say("Cancelled: nothing was changed");
-            }
-        }
-        Action::Form(input) => match form::input(state, input) {
-            form::Outcome::Stay => {}
-            form::Outcome::Cancel => state.say("Cancelled: nothing was changed"),
-            form::Outcome::Commit(label, changes) => {
-                return quick::after_edit(state, label, changes);
-            }
-        },
-        Action::Applied { seq, result } => {
-            let saved_after_stall = result.is_ok() && state.error_is_held();
-            let refused = result.is_err();
-            let effects = edit::applied(state, seq, result);
-            settle_messages(state, saved_after_stall);
-            after_data_change(state);
-            quit_if_saved(state, refused);
-            return effects;
-        }
-        Action::Tick if state.edits.stalled => return edit::resume(state),
-        Action::Tick if state.offer.is_some() => {
-            return super::offer::retry_load(state).unwrap_or_default();
-        }
-        Action::Tick => {
-            state.quiet = true;
-            if !state.edits.is_saving() && state.pending.is_empty() && state.form.is_none() {
-                return vec![Effect::CheckChanges];
-            }
-        }
-        Action::ChangesChecked(result) => match result {
-            Ok(Some(token)) if state.sync_token.is_some_and(|t| t != token) => {
-                state.sync_token = Some(token);
-                state.say("Changed elsewhere: reloaded");
-                return reload(state);
-            }
-            Ok(token) => {
-                state.sync_token = token;
-                state.quiet = true;
-            }
-            Err(e) => {
-                tracing::debug!("change check failed: {e}");
-                state.quiet = true;
-            }
-        },
-        Action::ToggleGrouping => {
+        Command::ToggleGrouping => {
             if state.view == View::Gantt {
                 state.gantt.grouping = match state.gantt.grouping {
                     Grouping::Person => Grouping::Project,
@@ -335,29 +210,29 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                     .unwrap_or(0);
             }
         }
-        Action::FilterStart => {
+        Command::FilterStart => {
             if state.view == View::Resources {
                 state.resources.editing = true;
                 // A filter already there is selected: typing replaces it.
                 state.resources.filter.focus();
             }
         }
-        Action::FilterEdit(key) => {
-            if super::line::edit(&mut state.resources.filter, key) {
-                refresh_resources(state);
+        Command::Backspace => {
+            if state.resources.editing {
+                filter_edit(state, KeyEvent::from(KeyCode::Backspace));
             }
         }
-        Action::FilterAccept => state.resources.editing = false,
-        Action::CycleSort if state.view == View::Requests => requests::cycle_sort(state),
-        Action::CycleSort => {
+        Command::FilterDone => state.resources.editing = false,
+        Command::SortRequests => requests::cycle_sort(state),
+        Command::SortNext => {
             state.resources.sort = state.resources.sort.next();
             refresh_resources(state);
         }
-        Action::ReverseSort => {
+        Command::SortReverse => {
             state.resources.descending = !state.resources.descending;
             refresh_resources(state);
         }
-        Action::ToggleUnnamed => {
+        Command::ToggleUnnamed => {
             let v = &mut state.resources;
             (v.show_unnamed, v.only_unnamed) = match (v.show_unnamed, v.only_unnamed) {
                 (true, false) => (false, false),
@@ -366,8 +241,161 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             };
             refresh_resources(state);
         }
-        Action::ReplicaLoaded { cached, as_of } => super::replica::show(state, *cached, as_of),
-        Action::RosterLoaded(result) => {
+        // Dialog commands with no dialog open (the dialog takes them in `dialogs`).
+        Command::Submit
+        | Command::Cancel
+        | Command::NextField
+        | Command::PrevField
+        | Command::ChoicePrev
+        | Command::ChoiceNext
+        | Command::ToggleChoice
+        | Command::ToggleSoft
+        | Command::NextWhen
+        | Command::OtherDate
+        | Command::Yes
+        | Command::No
+        | Command::KeepEdits
+        | Command::WaitThenQuit
+        | Command::DiscardEdits
+        | Command::SendEdits => {}
+    }
+    Vec::new()
+}
+
+fn show_view(state: &mut State, view: View) {
+    state.view = view;
+    state.help = false;
+}
+
+/// A key the line editor takes, in the Resources filter.
+pub(crate) fn filter_edit(state: &mut State, key: KeyEvent) {
+    if super::line::edit(&mut state.resources.filter, key) {
+        refresh_resources(state);
+    }
+}
+
+/// What the dialogs' results lead to (see `dialogs`).
+pub(crate) fn after_form(state: &mut State, outcome: form::Outcome) -> Vec<Effect> {
+    match outcome {
+        form::Outcome::Stay => Vec::new(),
+        form::Outcome::Cancel => {
+            state.say("Cancelled: nothing was changed");
+            Vec::new()
+        }
+        form::Outcome::Commit(label, changes) => bar_edits::after_edit(state, label, changes),
+    }
+}
+
+/// Results of IO, time passing and the terminal's size.
+fn on_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Start => {
+            state.clear_error();
+            return reload(state);
+        }
+        Msg::JournalFailed(why) => state.fail(
+            why,
+            "edits are still sent, but not kept if allot stops before they are saved",
+        ),
+        Msg::Resize(w, h) => {
+            state.size = (w, h);
+            // A resize (a window dragged through narrow sizes on its way) never leaves the
+            // cursor at the left edge with no weeks before it: it goes back a quarter in.
+            let g = &state.gantt;
+            let cols = gantt_cols(w, g.zoom) as i64;
+            let at = g.zoom.index_of(g.zoom.bucket_start(g.first), g.cursor);
+            if at < cols / 4 || at >= cols {
+                center_cursor(state);
+            }
+            return scroll_time(state, 0);
+        }
+        Msg::RequestCreated(result) => {
+            let refused = result.is_err();
+            requests::created(state, result);
+            quit_if_saved(state, refused);
+        }
+        Msg::Resolved { id, result } => {
+            let refused = result.is_err();
+            requests::resolved(state, id, result, "resolve");
+            quit_if_saved(state, refused);
+        }
+        Msg::Reassigned { id, result } => {
+            let refused = result.is_err();
+            requests::resolved(state, id, result, "reassign");
+            quit_if_saved(state, refused);
+        }
+        Msg::MadeFromScheduled(result) => {
+            if let Some(i) = state
+                .pending
+                .iter()
+                .position(|e| matches!(e, Effect::MakeFromScheduled { .. }))
+            {
+                state.pending.remove(i);
+            }
+            match result {
+                Ok(()) => {
+                    let u = state.key(Mode::Global, Command::Undo);
+                    let d = state.key(Mode::Gantt, Command::DeleteAllocations);
+                    state.done(format!(
+                        "Allocated from scheduled hours. The backend made them, so {u} cannot undo this; {d} deletes one"
+                    ));
+                    return vec![state.start(Effect::LoadAllocations(state.window))];
+                }
+                Err(e) => state.fail(
+                    e,
+                    "could not allocate from scheduled hours. Nothing was changed.",
+                ),
+            }
+        }
+        Msg::Activity(what) => state.activity = what,
+        Msg::ScheduledLoaded { window, result } => {
+            finish(state, &Effect::LoadScheduled(window));
+            match result {
+                Ok(weeks) if window == state.window => scheduled::set(&mut state.ws, weeks),
+                Ok(_) => {}
+                // A backend without scheduled hours has none to show; `v` says why.
+                Err(crate::client::BackendError::Unsupported(why)) => {
+                    state.no_scheduled = Some(why)
+                }
+                Err(e) => state.fail(e, "could not load scheduled hours"),
+            }
+        }
+        Msg::Applied { seq, result } => {
+            let saved_after_stall = result.is_ok() && state.error_is_held();
+            let refused = result.is_err();
+            let effects = edit::applied(state, seq, result);
+            settle_messages(state, saved_after_stall);
+            after_data_change(state);
+            quit_if_saved(state, refused);
+            return effects;
+        }
+        Msg::Tick if state.edits.stalled => return edit::resume(state),
+        Msg::Tick if state.offer.is_some() => {
+            return super::offer::retry_load(state).unwrap_or_default();
+        }
+        Msg::Tick => {
+            state.quiet = true;
+            if !state.edits.is_saving() && state.pending.is_empty() && state.form.is_none() {
+                return vec![Effect::CheckChanges];
+            }
+        }
+        Msg::ChangesChecked(result) => match result {
+            Ok(Some(token)) if state.sync_token.is_some_and(|t| t != token) => {
+                state.sync_token = Some(token);
+                state.say("Changed elsewhere: reloaded");
+                return reload(state);
+            }
+            Ok(token) => {
+                state.sync_token = token;
+                state.quiet = true;
+            }
+            Err(e) => {
+                tracing::debug!("change check failed: {e}");
+                state.quiet = true;
+            }
+        },
+        Msg::ReplicaLoaded { cached, as_of } => super::replica::show(state, *cached, as_of),
+        Msg::RosterLoaded(result) => {
             finish(state, &Effect::LoadRoster);
             match result {
                 Ok(roster) => {
@@ -396,7 +424,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 Err(e) => state.fail(e, "could not load people"),
             }
         }
-        Action::AllocationsLoaded { window, result } => {
+        Msg::AllocationsLoaded { window, result } => {
             finish(state, &Effect::LoadAllocations(window));
             // A window the user has scrolled away from since is dropped; a newer load is coming.
             // So is a load that raced a save: it may predate the save. Force a recheck.
@@ -423,7 +451,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 }
             }
         }
-        Action::RequestsLoaded(result) => {
+        Msg::RequestsLoaded(result) => {
             finish(state, &Effect::LoadRequests);
             match result {
                 Ok(requests) => {

@@ -165,6 +165,50 @@ impl RequestStatus {
     }
 }
 
+/// Which requests a list shows: the planner's `f` cycles through these; `allot requests list
+/// --status` picks one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum StatusFilter {
+    #[default]
+    Pending,
+    Approved,
+    Rejected,
+    Cancelled,
+    All,
+}
+
+impl StatusFilter {
+    pub fn label(&self) -> &'static str {
+        match self {
+            StatusFilter::Pending => "pending",
+            StatusFilter::Approved => "approved",
+            StatusFilter::Rejected => "rejected",
+            StatusFilter::Cancelled => "cancelled",
+            StatusFilter::All => "all",
+        }
+    }
+
+    pub fn next(&self) -> StatusFilter {
+        match self {
+            StatusFilter::Pending => StatusFilter::Approved,
+            StatusFilter::Approved => StatusFilter::Rejected,
+            StatusFilter::Rejected => StatusFilter::Cancelled,
+            StatusFilter::Cancelled => StatusFilter::All,
+            StatusFilter::All => StatusFilter::Pending,
+        }
+    }
+
+    pub fn admits(&self, s: RequestStatus) -> bool {
+        match self {
+            StatusFilter::Pending => s == RequestStatus::New,
+            StatusFilter::Approved => s == RequestStatus::Approved,
+            StatusFilter::Rejected => s == RequestStatus::Rejected,
+            StatusFilter::Cancelled => s == RequestStatus::Cancelled,
+            StatusFilter::All => true,
+        }
+    }
+}
+
 /// A staffing request: someone asks an approver to staff a workspace resource.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Request {

@@ -1,10 +1,13 @@
 //! The allocation form overlay and the y/n confirmation.
 
+use super::hints;
 use super::line::line_spans;
 use super::text::truncate;
 use super::theme::{Theme, level_glyph};
+use crate::app::Command as C;
 use crate::app::State;
 use crate::app::form::{AllocForm, Field, preview, resource_label, week_text};
+use crate::app::keys::Mode;
 use crate::app::line::LineInput;
 use crate::domain::model::fmt_hours;
 use ratatui::Frame;
@@ -161,13 +164,35 @@ pub fn render_form(
         " New allocation "
     };
     let hint = if form.focus == Field::Resource {
-        " ↑↓ choose · * add another · Tab next · Enter save · Esc cancel "
-    } else if form.focus == Field::Role {
-        " ←→ role · Tab/↑↓ fields · Enter save · Esc cancel "
+        hints::line(
+            state,
+            Mode::FormSearch,
+            &[
+                (C::Down, "choose"),
+                (C::ToggleChoice, "add another"),
+                (C::NextField, "next"),
+                (C::Submit, "save"),
+                (C::Cancel, "cancel"),
+            ],
+        )
     } else {
-        " Tab/↑↓ fields · ←→ unit · Enter save · Esc cancel "
+        let choice = if form.focus == Field::Role {
+            "role"
+        } else {
+            "unit"
+        };
+        hints::line(
+            state,
+            Mode::Form,
+            &[
+                (C::NextField, "fields"),
+                (C::ChoiceNext, choice),
+                (C::Submit, "save"),
+                (C::Cancel, "cancel"),
+            ],
+        )
     };
-    overlay(f, area, width, lines, title, hint, theme, cursor)
+    overlay(f, area, width, lines, title, &hint, theme, cursor)
 }
 
 const LABEL_W: usize = 10;
@@ -299,7 +324,7 @@ fn overlay(
     })
 }
 
-pub fn render_confirm(question: &str, theme: &Theme, f: &mut Frame, area: Rect) {
+pub fn render_confirm(state: &State, question: &str, theme: &Theme, f: &mut Frame, area: Rect) {
     let width = 70.min(area.width);
     let text_w = width.saturating_sub(2).max(1) as usize;
     let rows = (question.chars().count() / text_w + 1) as u16;
@@ -311,10 +336,16 @@ pub fn render_confirm(question: &str, theme: &Theme, f: &mut Frame, area: Rect) 
         Line::raw(question.to_string()),
         Line::raw(""),
         Line::from(vec![
-            Span::styled(" y ", theme.tab(true)),
+            Span::styled(
+                format!(" {} ", state.key(Mode::Confirm, C::Yes)),
+                theme.tab(true),
+            ),
             Span::raw(" yes   "),
-            Span::styled(" n ", theme.tab(true)),
-            Span::raw(" no (Esc)"),
+            Span::styled(
+                format!(" {} ", state.key(Mode::Confirm, C::No)),
+                theme.tab(true),
+            ),
+            Span::raw(" no"),
         ]),
     ];
     let block = Block::default()
@@ -329,6 +360,7 @@ pub fn render_confirm(question: &str, theme: &Theme, f: &mut Frame, area: Rect) 
 
 /// The `N` overlay: a new staffing request. Returns where the terminal cursor goes.
 pub fn render_request_form(
+    state: &State,
     form: &crate::app::request_form::RequestForm,
     theme: &Theme,
     f: &mut Frame,
@@ -378,14 +410,23 @@ pub fn render_request_form(
             choice_lines(&mut lines, theme, c, inner);
         }
     }
-    let hint = " Tab fields · type to search · Space picks · Enter send · Esc cancel ";
+    let hint = hints::line(
+        state,
+        Mode::Form,
+        &[
+            (C::NextField, "fields"),
+            (C::ToggleChoice, "picks"),
+            (C::Submit, "send"),
+            (C::Cancel, "cancel"),
+        ],
+    );
     overlay(
         f,
         area,
         width,
         lines,
         " New staffing request ",
-        hint,
+        &hint,
         theme,
         cursor,
     )
@@ -474,11 +515,28 @@ pub fn render_resource_form(
         " Add to a project "
     };
     let hint = if form.focus == ResField::Person {
-        " type to search · Tab picks · Backspace on empty: nobody · Enter save · Esc "
+        hints::line(
+            state,
+            Mode::Form,
+            &[
+                (C::NextField, "picks"),
+                (C::Backspace, "on empty: nobody"),
+                (C::Submit, "save"),
+                (C::Cancel, "cancel"),
+            ],
+        )
     } else {
-        " Tab fields · type to search · Enter save · Esc cancel "
+        hints::line(
+            state,
+            Mode::Form,
+            &[
+                (C::NextField, "fields"),
+                (C::Submit, "save"),
+                (C::Cancel, "cancel"),
+            ],
+        )
     };
-    overlay(f, area, width, lines, title, hint, theme, cursor)
+    overlay(f, area, width, lines, title, &hint, theme, cursor)
 }
 
 /// `M`: allocations from scheduled hours, with the allocations it would make. Returns where
@@ -590,14 +648,23 @@ pub fn render_from_scheduled(
             theme.error(),
         )),
     }
-    let hint = " Tab when · type dates (Space: the other) · h hard/soft · Enter apply · Esc ";
+    let hint = hints::line(
+        state,
+        Mode::FromScheduled,
+        &[
+            (C::NextWhen, "when"),
+            (C::ToggleHard, "hard/soft"),
+            (C::Submit, "apply"),
+            (C::Cancel, "cancel"),
+        ],
+    );
     overlay(
         f,
         area,
         width,
         lines,
         " Allocate from scheduled hours ",
-        hint,
+        &hint,
         theme,
         cursor,
     )

@@ -1,80 +1,81 @@
-//! The `?` overlay: every key. Two columns when one does not fit the height.
+//! The `?` overlay, from the key table: the current view's keys first, then those that work
+//! everywhere, then the dialogs'; a "where" column says which is which (below
+//! [`NARROW`] columns, a heading line does). It scrolls (j k PgUp PgDn inside it) when the
+//! terminal is too short to show it all.
 
-use super::text::pad;
+use super::text::{pad, truncate};
 use super::theme::Theme;
+use crate::app::State;
+use crate::app::command::Command;
+use crate::app::keys::help::{NARROW, help_page};
+use crate::app::keys::{Mode, help_rows};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-pub const KEYS: &[(&str, &str)] = &[
-    ("1 2 3 Tab", "switch views"),
-    ("j k ↓ ↑", "move down / up"),
-    ("PgDn PgUp", "page down / up"),
-    ("Ctrl-d Ctrl-u", "half a page down / up"),
-    ("g G", "top / bottom"),
-    ("/ Esc", "filter / clear filter"),
-    ("Ctrl-u w k", "text: shell line keys"),
-    ("s S", "sort / reverse order"),
-    ("U", "show / hide unnamed"),
-    ("Enter → l", "expand / open in Gantt"),
-    ("Space", "expand; mark a bar"),
-    ("h l ← →", "earlier / later (Gantt)"),
-    ("[ ]", "screen earlier / later"),
-    ("z Z", "zoom: day, week, month"),
-    ("p", "group person / project"),
-    ("t", "back to today"),
-    ("n e", "new / edit"),
-    ("< >", "move the bar a bucket"),
-    ("{ }", "move its end a bucket"),
-    ("H", "hard ↔ soft"),
-    ("s d", "split / delete"),
-    ("v M", "scheduled / allocate"),
-    ("u Ctrl-r", "undo / redo"),
-    ("m f", "mine or all / status"),
-    ("a r", "approve / reject"),
-    ("c A", "cancel / reassign"),
-    ("N", "new staffing request"),
-    ("R", "reload from backend"),
-    ("Esc", "close, clear marks"),
-    ("?", "this help"),
-    ("L", "every message, in full"),
-    ("q Ctrl-c", "quit"),
-];
+const WHERE_W: usize = 12;
+const KEY_W: usize = 16;
+const WHAT_W: usize = 46;
+const NARROW_KEY_W: usize = 12;
 
-const KEY_W: usize = 15;
-const DESC_W: usize = 23;
-
-pub fn render(theme: &Theme, f: &mut Frame, area: Rect) {
-    let one_col = KEYS.len() as u16 + 3 <= area.height;
-    let columns = if one_col { 1 } else { 2 };
-    let rows = KEYS.len().div_ceil(columns);
-    let width = ((KEY_W + DESC_W) * columns + 2 + columns - 1).min(area.width as usize) as u16;
-    let height = (rows as u16 + 3).min(area.height);
+pub fn render(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
+    let view = Mode::of_view(state.view);
+    let narrow = area.width < NARROW;
+    // Every line the overlay scrolls through (the reducer counts the same, help_lines).
+    let mut all: Vec<Line> = Vec::new();
+    let mut last = None;
+    for r in help_rows(&state.keys, view) {
+        let first_of_mode = last != Some(r.mode);
+        last = Some(r.mode);
+        if narrow {
+            if first_of_mode {
+                all.push(Line::styled(format!(" {}", r.mode.title()), theme.dim()));
+            }
+            all.push(Line::from(vec![
+                Span::styled(pad(&format!("  {} ", r.keys), NARROW_KEY_W), theme.header()),
+                Span::raw(r.command.help()),
+            ]));
+        } else {
+            // The mode is named on its first line only.
+            let shown = if first_of_mode { r.mode.title() } else { "" };
+            all.push(Line::from(vec![
+                Span::styled(pad(&format!(" {shown}"), WHERE_W), theme.dim()),
+                Span::styled(pad(&r.keys, KEY_W), theme.header()),
+                Span::raw(r.command.help()),
+            ]));
+        }
+    }
+    let width = ((WHERE_W + KEY_W + WHAT_W + 2) as u16).min(area.width);
+    let page = help_page(area.height);
+    let height = (all.len().min(page) as u16 + 4).min(area.height);
     if width < 4 || height < 3 {
         return;
     }
     let rect = super::form::centered(area, width, height);
-    let entry = |i: usize| -> Vec<Span<'static>> {
-        match KEYS.get(i) {
-            Some((k, what)) => vec![
-                Span::styled(pad(&format!(" {k}"), KEY_W), theme.header()),
-                Span::raw(pad(what, DESC_W)),
-            ],
-            None => vec![],
-        }
+    let inner = rect.width.saturating_sub(2) as usize;
+    let total = all.len();
+    let top = state.help_scroll.min(total.saturating_sub(page));
+    let header = if narrow {
+        format!(" {}what", pad("keys", NARROW_KEY_W - 1))
+    } else {
+        format!(" {}{}what", pad("where", WHERE_W - 1), pad("keys", KEY_W))
     };
-    let mut lines: Vec<Line> = (0..rows)
-        .map(|r| {
-            let mut spans = entry(r);
-            if columns == 2 {
-                spans.push(Span::raw(" "));
-                spans.extend(entry(r + rows));
-            }
-            Line::from(spans)
-        })
-        .collect();
-    lines.push(Line::styled(" Esc or ? closes this help", theme.dim()));
+    let mut lines = vec![Line::styled(truncate(&header, inner), theme.dim())];
+    lines.extend(all.into_iter().skip(top).take(page));
+    let label = |c| state.keys.label(Mode::Help, c);
+    let footer = format!(
+        " {} closes · {} {} {} {} scroll · {}–{} of {}",
+        label(Command::Back),
+        label(Command::Down),
+        label(Command::Up),
+        label(Command::PageDown),
+        label(Command::PageUp),
+        (top + 1).min(total),
+        (top + page).min(total),
+        total
+    );
+    lines.push(Line::styled(truncate(&footer, inner), theme.dim()));
     let block = Block::default().borders(Borders::ALL).title(" Keys ");
     f.render_widget(Clear, rect);
     f.render_widget(Paragraph::new(lines).block(block), rect);

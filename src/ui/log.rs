@@ -165,8 +165,17 @@ pub fn render(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
     };
     f.render_widget(Paragraph::new(shown), l.body);
     if let Some(footer) = l.footer {
+        use crate::app::{Command as C, keys::Mode};
+        let k = |c| state.key(Mode::Log, c);
         let hint = format!(
-            "Esc closes · j k PgUp PgDn g G scroll · lines {}–{} of {}",
+            "{} closes · {} {} {} {} {} {} scroll · lines {}–{} of {}",
+            k(C::Back),
+            k(C::Down),
+            k(C::Up),
+            k(C::PageUp),
+            k(C::PageDown),
+            k(C::Top),
+            k(C::Bottom),
             (top + 1).min(all.len()),
             (top + page).min(all.len()),
             all.len()
@@ -199,8 +208,7 @@ mod tests {
 
 #[cfg(test)]
 mod snapshots {
-    use crate::app::messages::LogInput;
-    use crate::app::{Action, State, ThemeKind, update};
+    use crate::app::{Command, Msg, State, ThemeKind, update};
     use crate::client::BackendKind;
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
@@ -210,7 +218,7 @@ mod snapshots {
         let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("a date");
         let mut s = State::new(today, BackendKind::Kantata, "https://acme.mavenlink.com");
         s.theme = theme;
-        update(&mut s, Action::Resize(w, h));
+        update(&mut s, Msg::Resize(w, h));
         s.say("Zoom: day");
         s.done("Done: move the allocation on Apollo a week later (u undoes)");
         s.fail(
@@ -225,7 +233,7 @@ mod snapshots {
             );
         }
         s.say("山田太郎 marked: < > { } H d act on all of them; Esc clears");
-        update(&mut s, Action::ToggleLog);
+        update(&mut s, Command::ToggleLog);
         s
     }
 
@@ -245,7 +253,7 @@ mod snapshots {
     fn the_log_40x12_scrolled() {
         let mut s = session(ThemeKind::Dark, 40, 12);
         insta::assert_snapshot!("log_40x12", draw(&s, 40, 12));
-        update(&mut s, Action::Log(LogInput::Bottom));
+        update(&mut s, Command::Bottom);
         insta::assert_snapshot!("log_40x12_bottom", draw(&s, 40, 12));
     }
 
@@ -264,7 +272,7 @@ mod snapshots {
         for w in 1..30 {
             for h in 1..10 {
                 let mut s = session(ThemeKind::Mono, w, h);
-                update(&mut s, Action::Log(LogInput::Bottom));
+                update(&mut s, Command::Bottom);
                 draw(&s, w, h);
             }
         }

@@ -3,7 +3,7 @@
 pub mod form;
 pub mod gantt;
 pub mod help;
-pub mod keymap;
+pub mod hints;
 pub mod line;
 pub mod log;
 pub mod pen;
@@ -31,9 +31,16 @@ pub fn render(state: &State, f: &mut Frame) {
         return;
     }
     let tabs = Rect { height: 1, ..area };
+    // The hint bar sits above the status bar when there is room for a body too.
+    let hint_rows = u16::from(area.height >= 4);
     let body = Rect {
         y: area.y + 1,
-        height: area.height - 2,
+        height: area.height - 2 - hint_rows,
+        ..area
+    };
+    let hints_row = Rect {
+        y: area.y + area.height - 2,
+        height: hint_rows,
         ..area
     };
     let bar = Rect {
@@ -47,6 +54,7 @@ pub fn render(state: &State, f: &mut Frame) {
         View::Gantt => gantt::render(state, &theme, f, body),
         View::Requests => requests::render(state, &theme, f, body),
     }
+    hints::render(state, &theme, f, hints_row);
     status::render_status(state, &theme, f, bar);
     // The terminal cursor goes to the insertion point of the text being typed, if any.
     let mut cursor = None;
@@ -60,16 +68,16 @@ pub fn render(state: &State, f: &mut Frame) {
         cursor = form::render_resource_form(state, rf, &theme, f, area);
     }
     if let Some(rf) = &state.request_form {
-        cursor = form::render_request_form(rf, &theme, f, area);
+        cursor = form::render_request_form(state, rf, &theme, f, area);
     }
     if let Some(pick) = &state.pick {
         requests::render_pick(state, pick, &theme, f, area);
     }
     if let Some(c) = &state.confirm {
-        form::render_confirm(&c.question, &theme, f, area);
+        form::render_confirm(state, &c.question, &theme, f, area);
     }
     if state.help {
-        help::render(&theme, f, area);
+        help::render(state, &theme, f, area);
     }
     log::render(state, &theme, f, area);
     if let Some(offer) = &state.offer {

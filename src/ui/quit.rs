@@ -3,7 +3,9 @@
 
 use super::form::centered;
 use super::theme::Theme;
+use crate::app::Command;
 use crate::app::State;
+use crate::app::keys::Mode;
 use crate::app::offer::Offer;
 use crate::app::offer::{count, reason, unsaved, unsaved_labels};
 use crate::client::sanitize::clean;
@@ -27,7 +29,14 @@ fn listed(labels: &[String]) -> Vec<Line<'static>> {
     lines
 }
 
-fn key(k: &'static str, what: &'static str, theme: &Theme) -> Vec<Span<'static>> {
+fn key(
+    state: &State,
+    mode: Mode,
+    c: Command,
+    what: &'static str,
+    theme: &Theme,
+) -> Vec<Span<'static>> {
+    let k = state.key(mode, c);
     vec![
         Span::styled(format!(" {k} "), theme.tab(true)),
         Span::raw(format!(" {what}  ")),
@@ -66,11 +75,24 @@ pub fn render_quit(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
     };
     lines.extend(listed(&unsaved_labels(state)));
     lines.push(Line::raw(""));
-    let mut keys = key("Enter", "quit, keep them for next start", theme);
-    keys.extend(key("w", "wait", theme));
+    let m = Mode::QuitDialog;
+    let mut keys = key(
+        state,
+        m,
+        Command::KeepEdits,
+        "quit, keep them for next start",
+        theme,
+    );
+    keys.extend(key(state, m, Command::WaitThenQuit, "wait", theme));
     lines.push(Line::from(keys));
-    let mut keys = key("d", "discard them and quit", theme);
-    keys.extend(key("Esc", "stay", theme));
+    let mut keys = key(
+        state,
+        m,
+        Command::DiscardEdits,
+        "discard them and quit",
+        theme,
+    );
+    keys.extend(key(state, m, Command::Back, "stay", theme));
     lines.push(Line::from(keys));
     draw("Quit?", lines, theme, f, area);
 }
@@ -113,9 +135,10 @@ pub fn render_offer(state: &State, offer: &Offer, theme: &Theme, f: &mut Frame, 
         )));
     }
     lines.push(Line::raw(""));
-    let mut keys = key("Enter", "send them", theme);
-    keys.extend(key("d", "discard them", theme));
-    keys.extend(key("q", "quit, keep them", theme));
+    let m = Mode::Offer;
+    let mut keys = key(state, m, Command::SendEdits, "send them", theme);
+    keys.extend(key(state, m, Command::DiscardEdits, "discard them", theme));
+    keys.extend(key(state, m, Command::Quit, "quit, keep them", theme));
     lines.push(Line::from(keys));
     draw("Unsaved edits", lines, theme, f, area);
 }

@@ -628,16 +628,28 @@ pub fn render_pick(state: &State, pick: &PersonPick, theme: &Theme, f: &mut Fram
     if pick.options.is_empty() {
         lines.push(Line::styled("  Nobody matches.", theme.dim()));
     }
+    use crate::app::Command as C;
+    use crate::app::keys::Mode;
     let hint = match soft {
-        Some(s) => format!(
-            " ↑↓ choose · Enter pick · Tab: {} · Esc cancel ",
-            if s {
-                "soft (Tab for hard)"
-            } else {
-                "hard (Tab for soft)"
-            }
+        Some(s) => super::hints::line(
+            state,
+            Mode::Picker,
+            &[
+                (C::Down, "choose"),
+                (C::Submit, "pick"),
+                (C::ToggleSoft, if s { "soft → hard" } else { "hard → soft" }),
+                (C::Cancel, "cancel"),
+            ],
         ),
-        None => " ↑↓ choose · Enter pick · Esc cancel ".to_string(),
+        None => super::hints::line(
+            state,
+            Mode::Picker,
+            &[
+                (C::Down, "choose"),
+                (C::Submit, "pick"),
+                (C::Cancel, "cancel"),
+            ],
+        ),
     };
     let block = Block::default()
         .borders(Borders::ALL)

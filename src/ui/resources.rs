@@ -38,7 +38,10 @@ pub fn render(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
         } else if view.filter.is_empty() {
             "No people or resources in this workspace.".into()
         } else {
-            "Nothing matches the filter. Esc clears it.".into()
+            format!(
+                "Nothing matches the filter. {} clears it.",
+                state.key(crate::app::keys::Mode::Resources, crate::app::Command::Back)
+            )
         };
         lines.push(Line::styled(msg, theme.dim()));
         // Wrapped: a failure's full words are longer than a line.
@@ -227,7 +230,15 @@ fn filter_line(state: &State, theme: &Theme, width: usize) -> (Line<'static>, Op
             .collect();
         (spans, col.map(|c| c + 1))
     } else if v.filter.is_empty() {
-        let hint = truncate("/ filter · s sort · U unnamed", room);
+        use crate::app::{Command, keys::Mode};
+        let k = |c| state.key(Mode::Resources, c);
+        let hint = format!(
+            "{} filter · {} sort · {} unnamed",
+            k(Command::FilterStart),
+            k(Command::SortNext),
+            k(Command::ToggleUnnamed)
+        );
+        let hint = truncate(&hint, room);
         (vec![Span::styled(hint, style)], None)
     } else {
         (

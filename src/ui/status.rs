@@ -22,14 +22,6 @@ pub fn render_tabs(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
         ));
         spans.push(Span::raw(" "));
     }
-    let used: usize = spans.iter().map(|s| s.content.width()).sum();
-    let hint = "? help  q quit ";
-    if (area.width as usize) > used + hint.len() {
-        spans.push(Span::raw(
-            " ".repeat(area.width as usize - used - hint.len()),
-        ));
-        spans.push(Span::styled(hint, theme.dim()));
-    }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
@@ -147,7 +139,7 @@ fn messages(state: &State, theme: &Theme, room: usize) -> Vec<Span<'static>> {
 
 #[cfg(test)]
 mod tests {
-    use crate::app::{Action, State, ThemeKind, update};
+    use crate::app::{Msg, State, ThemeKind, update};
     use crate::client::BackendKind;
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
@@ -214,7 +206,7 @@ mod tests {
             notice.is_some() && error.is_some() && notice < error,
             "{text}"
         );
-        update(&mut s, Action::Resize(1, 1));
+        update(&mut s, Msg::Resize(1, 1));
         // (A 0-wide test terminal cannot be printed; drawing into it is guarded in ui::render.)
         for w in 1..90 {
             bar(&s, w);

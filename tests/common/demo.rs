@@ -4,7 +4,7 @@
 //! directly or over HTTP through the Kantata sandbox.
 
 use allot::app::gantt::GanttRow;
-use allot::app::{Action, Effect, State, ThemeKind, View, update};
+use allot::app::{Command, Effect, Input, Msg, State, ThemeKind, update};
 use allot::client::kantata::backend::KantataBackend;
 use allot::client::kantata::http::HttpConfig;
 use allot::client::local::{LocalBackend, demo};
@@ -76,7 +76,7 @@ impl DemoApp {
             state,
             rt,
         };
-        app.act(Action::Start);
+        app.act(Msg::Start);
         app
     }
 
@@ -128,7 +128,7 @@ impl DemoApp {
             state,
             rt,
         };
-        app.act(Action::Start);
+        app.act(Msg::Start);
         assert!(
             app.state.error.is_none(),
             "the sandbox loads cleanly: {:?}",
@@ -141,8 +141,8 @@ impl DemoApp {
         self.sandbox.as_ref().expect("a Kantata app")
     }
 
-    pub fn act(&mut self, action: Action) {
-        let effects = update(&mut self.state, action);
+    pub fn act(&mut self, input: impl Into<Input>) {
+        let effects = update(&mut self.state, input);
         self.run(effects);
     }
 
@@ -171,23 +171,23 @@ impl DemoApp {
 /// Opens the Gantt, expands people until the cursor is on a bar, marks it and the next bar
 /// down: two bars for one batch.
 pub fn two_marked(app: &mut DemoApp) -> (Id, Id) {
-    app.act(Action::Resize(120, 40));
-    app.act(Action::ShowView(View::Gantt));
+    app.act(Msg::Resize(120, 40));
+    app.act(Command::ShowGantt);
     let first = loop {
-        app.act(Action::Toggle);
-        app.act(Action::Down);
+        app.act(Command::MarkBar);
+        app.act(Command::Down);
         if let Some(GanttRow::Alloc(id)) = app.state.selected_gantt_row() {
             break id.clone();
         }
     };
-    app.act(Action::Mark);
+    app.act(Command::MarkBar);
     loop {
-        app.act(Action::Down);
+        app.act(Command::Down);
         if let Some(GanttRow::Alloc(id)) = app.state.selected_gantt_row()
             && *id != first
         {
             let id = id.clone();
-            app.act(Action::Mark);
+            app.act(Command::MarkBar);
             return (first, id);
         }
     }
@@ -250,11 +250,11 @@ pub fn draw(state: &State, width: u16, height: u16) -> Terminal<TestBackend> {
     terminal
 }
 
-/// Sizes the state's viewport and applies actions, as the runtime would.
-pub fn with(mut state: State, width: u16, height: u16, actions: &[Action]) -> State {
-    update(&mut state, Action::Resize(width, height));
-    for a in actions {
-        update(&mut state, a.clone());
+/// Sizes the state's viewport and applies commands, as the runtime would.
+pub fn with(mut state: State, width: u16, height: u16, commands: &[Command]) -> State {
+    update(&mut state, Msg::Resize(width, height));
+    for c in commands {
+        update(&mut state, *c);
     }
     state
 }

@@ -519,7 +519,13 @@ fn validate(
     if form.resources.is_empty() {
         errors.insert(
             Field::Resource,
-            "choose a resource (type to search, Enter picks)".into(),
+            format!(
+                "choose a resource (type to search, {} picks)",
+                state.key(
+                    crate::app::keys::Mode::FormSearch,
+                    crate::app::Command::Submit
+                )
+            ),
         );
     }
     let unnamed = form

@@ -1,7 +1,7 @@
 //! The allocation form's roles (a Ruddr project with `useRoles`) and its keys, on update().
 
 use super::*;
-use crate::app::{Action, Effect, update};
+use crate::app::{Effect, Msg, update};
 use crate::client::Change;
 use crate::domain::dates::parse_date;
 use crate::domain::{Person, Project, Roster, WeeklyCapacity};
@@ -66,17 +66,17 @@ fn ruddr_state() -> State {
         participations: Vec::new(),
     };
     let mut s = State::new(d("2026-11-23"), BackendKind::Ruddr, "ruddr");
-    update(&mut s, Action::Start);
-    update(&mut s, Action::RosterLoaded(Ok(roster)));
+    update(&mut s, Msg::Start);
+    update(&mut s, Msg::RosterLoaded(Ok(roster)));
     let window = s.window;
     update(
         &mut s,
-        Action::AllocationsLoaded {
+        Msg::AllocationsLoaded {
             window,
             result: Ok(vec![]),
         },
     );
-    update(&mut s, Action::RequestsLoaded(Ok(vec![])));
+    update(&mut s, Msg::RequestsLoaded(Ok(vec![])));
     s
 }
 
@@ -85,8 +85,19 @@ fn open(s: &mut State, resource: &str) {
     s.form = Some(AllocForm::new_for(s, Some(id(resource)), week));
 }
 
+/// `k` as the key table would send it.
 fn key(s: &mut State, k: FormInput) -> Vec<Effect> {
-    update(s, Action::Form(k))
+    use crate::app::{Command as C, Input};
+    let input: Input = match k {
+        FormInput::Next => C::NextField.into(),
+        FormInput::Prev => C::PrevField.into(),
+        FormInput::Up => C::Up.into(),
+        FormInput::Down => C::Down.into(),
+        FormInput::Submit => C::Submit.into(),
+        FormInput::Cancel => C::Cancel.into(),
+        FormInput::Key(e) => Input::Edit(e),
+    };
+    update(s, input)
 }
 
 fn sent(effects: &[Effect]) -> Vec<Change> {

@@ -1,10 +1,12 @@
 //! Edits from single keys in the Gantt: new/edit forms, shift, stretch, hard/soft, split,
 //! delete (after y/n) and marks. Each refusal says why; nothing is sent for it.
 
-use super::action::Effect;
+use super::command::Command;
 use super::edit::{LocalChange, commit};
+use super::effect::Effect;
 use super::form::AllocForm;
 use super::gantt::GanttRow;
+use super::keys::Mode;
 use super::state::{Confirm, OnYes, State, View};
 use crate::domain::edit::{shift, split, stretch};
 use crate::domain::model::fmt_hours;
@@ -20,9 +22,11 @@ fn targets(state: &mut State) -> Option<Vec<Allocation>> {
     } else if let Some(GanttRow::Alloc(id)) = state.selected_gantt_row() {
         vec![id.clone()]
     } else {
-        state.say(
-            "Select a bar first: Enter expands a row into its allocations (Space marks several)",
-        );
+        state.say(format!(
+            "Select a bar first: {} expands a row into its allocations ({} marks several)",
+            state.key(Mode::Gantt, Command::OpenRow),
+            state.key(Mode::Gantt, Command::MarkBar)
+        ));
         return None;
     };
     let found: Vec<Allocation> = ids
@@ -180,7 +184,10 @@ pub fn split_at_cursor(state: &mut State) -> Vec<Effect> {
         return Vec::new();
     };
     let [a] = targets.as_slice() else {
-        state.say("Split works on one bar at a time: unmark the others (Esc)");
+        state.say(format!(
+            "Split works on one bar at a time: unmark the others ({})",
+            state.key(Mode::Gantt, Command::Back)
+        ));
         return Vec::new();
     };
     let date = state.gantt.zoom.bucket_start(state.gantt.cursor);
@@ -254,9 +261,22 @@ pub fn toggle_mark(state: &mut State) {
             if !state.marks.remove(&id) {
                 state.marks.insert(id);
             }
+            let keys: Vec<String> = [
+                Command::ShiftEarlier,
+                Command::ShiftLater,
+                Command::EndEarlier,
+                Command::EndLater,
+                Command::ToggleHard,
+                Command::DeleteAllocations,
+            ]
+            .into_iter()
+            .map(|c| state.key(Mode::Gantt, c))
+            .collect();
             state.say(format!(
-                "{} marked: < > {{ }} H d act on all of them; Esc clears",
-                state.marks.len()
+                "{} marked: {} act on all of them; {} clears",
+                state.marks.len(),
+                keys.join(" "),
+                state.key(Mode::Gantt, Command::Back)
             ));
         }
         _ => super::update::toggle_expand(state),
@@ -288,7 +308,10 @@ pub fn open_new(state: &mut State) {
 /// `e` or Enter on a bar: the form for that allocation.
 pub fn open_edit(state: &mut State) {
     let Some(GanttRow::Alloc(id)) = state.selected_gantt_row().cloned() else {
-        state.say("Select a bar to edit: Enter expands a row into its allocations");
+        state.say(format!(
+            "Select a bar to edit: {} expands a row into its allocations",
+            state.key(Mode::Gantt, Command::OpenRow)
+        ));
         return;
     };
     let Some(a) = state.ws.allocations.get(&id).cloned() else {
