@@ -1,0 +1,321 @@
+//! `allot requests list`: the queue as a table or JSON.
+
+use super::{Context, Exit, ListOptions, Lookup, StatusFilter, load, load_requests};
+use crate::client::Backend;
+use crate::client::sanitize::clean;
+use crate::domain::impact::{Hardened, approval_hardens, span_of};
+use crate::domain::model::fmt_hours;
+use crate::domain::{DateRange, Id, Request, Resource, Workspace};
+use chrono::{NaiveDate, SecondsFormat};
+use serde::Serialize;
+use std::io::{self, Write};
+use unicode_width::UnicodeWidthStr;
+
+/// `allot requests list`: a table (or JSON) of the requests that pass `opts`, oldest first.
+pub async fn list(
+    backend: &dyn Backend,
+    ctx: &Context,
+    opts: &ListOptions,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Exit {
+    let lookup = match load(backend, ctx, err).await {
+        Ok(l) => l,
+        Err(exit) => return exit,
+    };
+    if opts.mine && lookup.me.is_none() {
+        let _ = writeln!(
+            err,
+            "allot: --mine: this workspace has no current user; say who you are with --user USER_ID"
+        );
+        return Exit::Usage;
+    }
+    let mut requests = match load_requests(backend, err).await {
+        Ok(r) => r,
+        Err(exit) => return exit,
+    };
+    requests.retain(|q| {
+        opts.status.admits(q.status)
+            && (!opts.mine
+                || lookup
+                    .me
+                    .as_ref()
+                    .is_some_and(|me| q.approver_ids.contains(me)))
+    });
+    requests.sort_by(|a, b| {
+        (a.created_at, a.id.as_number(), &a.id).cmp(&(b.created_at, b.id.as_number(), &b.id))
+    });
+    // What approving changes is read from the allocations in the window the app loads first
+    // (a Kantata request has no period of its own; `domain::impact`).
+    let window = crate::app::state::initial_window(ctx.today);
+    let mut ws = Workspace::from_roster(lookup.roster.clone());
+    if !requests.is_empty() {
+        match backend.allocations(window).await {
+            Ok(a) => ws.set_allocations(window, a),
+            Err(e) => {
+                let _ = writeln!(
+                    err,
+                    "allot: cannot read the allocations approving would change: {}",
+                    clean(&e.to_string())
+                );
+                return Exit::Failed;
+            }
+        }
+    }
+    let approval = Approval { ws: &ws, window };
+    let written = if opts.json {
+        write_json(&lookup, &approval, &requests, ctx.today, out)
+    } else {
+        write_table(&lookup, &approval, &requests, opts, ctx.today, out)
+    };
+    match written.and_then(|_| out.flush()) {
+        Ok(()) => Exit::Success,
+        // `allot requests list | head` is not a failure.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Exit::Success,
+        Err(e) => {
+            let _ = writeln!(err, "allot: cannot write the list: {e}");
+            Exit::Failed
+        }
+    }
+}
+
+/// The workspace approvals are judged against, and the window its allocations cover.
+struct Approval<'a> {
+    ws: &'a Workspace,
+    window: DateRange,
+}
+
+/// The request's own period, or "-" where the backend keeps none (Kantata).
+fn period(q: &Request) -> String {
+    q.period
+        .map(|p| format!("{}..{}", p.start, p.end))
+        .unwrap_or_else(|| "-".into())
+}
+
+/// What approving hardens: "2 (83.8h) 2026-12-28..2027-01-22" (how many allocations, their
+/// hours, their span), or "none".
+fn hardens_text(hardened: &[Hardened]) -> String {
+    match span_of(hardened) {
+        Some(span) => format!(
+            "{} ({}h) {}..{}",
+            hardened.len(),
+            fmt_hours(hardened.iter().map(|h| h.minutes).sum()),
+            span.start,
+            span.end
+        ),
+        None => "none".into(),
+    }
+}
+
+fn write_table(
+    lookup: &Lookup,
+    approval: &Approval,
+    requests: &[Request],
+    opts: &ListOptions,
+    today: NaiveDate,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    if requests.is_empty() {
+        let which = match opts.status {
+            StatusFilter::Only(s) => format!("{} requests", s.as_str()),
+            StatusFilter::All => "requests".to_string(),
+        };
+        let whose = match (&lookup.me, opts.mine) {
+            (Some(me), true) => format!(" for {} to approve", lookup.person_name(me)),
+            _ => String::new(),
+        };
+        return writeln!(out, "No {which}{whose}.");
+    }
+    const HEADER: [&str; 10] = [
+        "ID",
+        "AGE",
+        "PROJECT",
+        "RESOURCE",
+        "PERIOD",
+        "PCT",
+        "HARDENS",
+        "REQUESTER",
+        "APPROVERS",
+        "STATUS",
+    ];
+    /// Columns of numbers, aligned right.
+    const RIGHT: [bool; 10] = [
+        false, true, false, false, false, true, false, false, false, false,
+    ];
+    let mut rows: Vec<[String; 10]> = Vec::with_capacity(requests.len() + 1);
+    rows.push(HEADER.map(String::from));
+    for q in requests {
+        let r = lookup.resource(&q.resource_id);
+        let approvers: Vec<String> = q
+            .approver_ids
+            .iter()
+            .map(|a| lookup.person_name(a))
+            .collect();
+        rows.push([
+            clean(q.id.as_str()),
+            format!("{}d", q.age_days(today)),
+            lookup
+                .project_of(r)
+                .map(|p| clean(&p.name))
+                .unwrap_or_else(|| "-".into()),
+            lookup.resource_name(r, &q.resource_id),
+            period(q),
+            q.percentage
+                .map(|p| format!("{p}%"))
+                .unwrap_or_else(|| "-".into()),
+            if q.status.is_pending() {
+                hardens_text(&approval_hardens(approval.ws, q))
+            } else {
+                "-".into()
+            },
+            lookup.person_name(&q.creator_id),
+            approvers.join(", "),
+            q.status.as_str().to_string(),
+        ]);
+    }
+    let mut widths = [0usize; 10];
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.width());
+        }
+    }
+    for row in &rows {
+        let mut line = String::new();
+        for (i, cell) in row.iter().enumerate() {
+            if i > 0 {
+                line.push_str("  ");
+            }
+            let pad = " ".repeat(widths[i] - cell.width());
+            if RIGHT[i] {
+                line.push_str(&pad);
+                line.push_str(cell);
+            } else {
+                line.push_str(cell);
+                if i + 1 < row.len() {
+                    line.push_str(&pad);
+                }
+            }
+        }
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct JsonRequest {
+    id: String,
+    status: &'static str,
+    created_at: String,
+    age_days: i64,
+    project: Option<JsonProject>,
+    resource: JsonResource,
+    /// `null` where the backend keeps no period (Kantata).
+    period: Option<JsonPeriod>,
+    /// `null` where the backend keeps no share (Kantata).
+    percentage: Option<u32>,
+    /// What approving changes: the resource's soft allocations that become hard, among those
+    /// in `approval_hardens_within` (empty for a resolved request).
+    approval_hardens: Vec<JsonHardened>,
+    approval_hardens_within: JsonPeriod,
+    requester: JsonPerson,
+    approvers: Vec<JsonPerson>,
+}
+
+#[derive(Serialize)]
+struct JsonProject {
+    id: String,
+    name: String,
+    client: String,
+}
+
+#[derive(Serialize)]
+struct JsonResource {
+    id: String,
+    /// The person's name, or "(unnamed) <label or role>".
+    name: String,
+    role: String,
+    unnamed: bool,
+}
+
+#[derive(Serialize)]
+struct JsonPeriod {
+    start: String,
+    end: String,
+}
+
+#[derive(Serialize)]
+struct JsonHardened {
+    allocation_id: String,
+    start: String,
+    end: String,
+    hours: f64,
+}
+
+#[derive(Serialize)]
+struct JsonPerson {
+    id: String,
+    name: String,
+}
+
+fn write_json(
+    lookup: &Lookup,
+    approval: &Approval,
+    requests: &[Request],
+    today: NaiveDate,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let person = |id: &Id| JsonPerson {
+        id: clean(id.as_str()),
+        name: lookup.person_name(id),
+    };
+    let items: Vec<JsonRequest> = requests
+        .iter()
+        .map(|q| {
+            let r = lookup.resource(&q.resource_id);
+            JsonRequest {
+                id: clean(q.id.as_str()),
+                status: q.status.as_str(),
+                created_at: q.created_at.to_rfc3339_opts(SecondsFormat::Secs, true),
+                age_days: q.age_days(today),
+                project: lookup.project_of(r).map(|p| JsonProject {
+                    id: clean(p.id.as_str()),
+                    name: clean(&p.name),
+                    client: clean(&p.client),
+                }),
+                resource: JsonResource {
+                    id: clean(q.resource_id.as_str()),
+                    name: lookup.resource_name(r, &q.resource_id),
+                    role: r.map(|r| clean(&r.role)).unwrap_or_default(),
+                    unnamed: r.is_some_and(Resource::is_unnamed),
+                },
+                period: q.period.map(|p| JsonPeriod {
+                    start: p.start.to_string(),
+                    end: p.end.to_string(),
+                }),
+                percentage: q.percentage,
+                approval_hardens: if q.status.is_pending() {
+                    approval_hardens(approval.ws, q)
+                        .iter()
+                        .map(|h| JsonHardened {
+                            allocation_id: clean(h.allocation.id.as_str()),
+                            start: h.allocation.range.start.to_string(),
+                            end: h.allocation.range.end.to_string(),
+                            // Hours to two decimals: minutes are whole.
+                            hours: (h.minutes as f64 / 60.0 * 100.0).round() / 100.0,
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                },
+                approval_hardens_within: JsonPeriod {
+                    start: approval.window.start.to_string(),
+                    end: approval.window.end.to_string(),
+                },
+                requester: person(&q.creator_id),
+                approvers: q.approver_ids.iter().map(person).collect(),
+            }
+        })
+        .collect();
+    let text = serde_json::to_string_pretty(&items).map_err(io::Error::other)?;
+    writeln!(out, "{text}")
+}

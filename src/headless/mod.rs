@@ -1,0 +1,261 @@
+//! Headless subcommands for scripts and quick SSH use: `allot requests list|approve|reject|cancel`.
+//!
+//! Each runs against any [`Backend`] with "today" and the output writers passed in, so it is
+//! tested without a process or a terminal. Data goes to `out`, problems to `err` as
+//! `allot: …` lines; the returned [`Exit`] is the process's exit status. Nothing here touches
+//! the terminal's modes, and every string printed passes [`clean`] (names already have, at the
+//! client boundary; ids typed on the command line have not).
+
+mod list;
+mod resolve;
+
+pub use list::list;
+pub use resolve::resolve;
+
+use crate::cli::{Command, RequestsCommand, StatusArg};
+use crate::client::Backend;
+use crate::client::sanitize::clean;
+use crate::domain::{Id, Person, Project, Request, RequestStatus, Resource, Roster};
+use chrono::NaiveDate;
+use std::collections::HashMap;
+use std::io::Write;
+
+/// How a headless command ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    /// Everything asked for was done.
+    Success,
+    /// Something was refused or failed (the others were still done).
+    Failed,
+    /// The command could not run as given (an unknown `--user`, `--mine` with nobody as "me").
+    Usage,
+}
+
+impl Exit {
+    pub fn code(self) -> u8 {
+        match self {
+            Exit::Success => 0,
+            Exit::Failed => 1,
+            Exit::Usage => 2,
+        }
+    }
+}
+
+/// What every headless command runs with.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Context {
+    pub today: NaiveDate,
+    /// Who "I" am instead of the workspace's current user (`allot --user`).
+    pub user: Option<Id>,
+}
+
+/// Which requests `list` shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StatusFilter {
+    Only(RequestStatus),
+    All,
+}
+
+impl StatusFilter {
+    fn admits(&self, s: RequestStatus) -> bool {
+        match self {
+            StatusFilter::Only(only) => *only == s,
+            StatusFilter::All => true,
+        }
+    }
+}
+
+impl From<StatusArg> for StatusFilter {
+    fn from(s: StatusArg) -> Self {
+        match s {
+            StatusArg::Pending => StatusFilter::Only(RequestStatus::New),
+            StatusArg::Approved => StatusFilter::Only(RequestStatus::Approved),
+            StatusArg::Rejected => StatusFilter::Only(RequestStatus::Rejected),
+            StatusArg::Cancelled => StatusFilter::Only(RequestStatus::Cancelled),
+            StatusArg::All => StatusFilter::All,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ListOptions {
+    pub status: StatusFilter,
+    /// Only requests where "I" am an approver.
+    pub mine: bool,
+    pub json: bool,
+}
+
+/// What `approve`, `reject` and `cancel` do to each request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Act {
+    /// `staff` names the person for an unnamed resource; allocations become hard unless `soft`.
+    Approve {
+        staff: Option<Id>,
+        soft: bool,
+    },
+    Reject,
+    /// Only the requester may cancel.
+    Cancel,
+}
+
+/// Runs a parsed subcommand.
+pub async fn run(
+    backend: &dyn Backend,
+    ctx: &Context,
+    command: &Command,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Exit {
+    let command = match command {
+        Command::Requests(c) => c,
+        Command::Config(_) => {
+            let _ = writeln!(err, "allot: `config` is not a requests command");
+            return Exit::Usage;
+        }
+    };
+    match command {
+        RequestsCommand::List { status, mine, json } => {
+            let opts = ListOptions {
+                status: (*status).into(),
+                mine: *mine,
+                json: *json,
+            };
+            list(backend, ctx, &opts, out, err).await
+        }
+        RequestsCommand::Approve { ids, user, soft } => {
+            let act = Act::Approve {
+                staff: user.as_deref().map(|u| Id::new(u.trim())),
+                soft: *soft,
+            };
+            resolve(backend, ctx, &act, ids, out, err).await
+        }
+        RequestsCommand::Reject { ids } => resolve(backend, ctx, &Act::Reject, ids, out, err).await,
+        RequestsCommand::Cancel { ids } => resolve(backend, ctx, &Act::Cancel, ids, out, err).await,
+    }
+}
+
+/// Checks that `user` is a person of the workspace: `Err` is the one line to print.
+pub async fn check_user(backend: &dyn Backend, user: &Id) -> Result<(), String> {
+    let roster = backend
+        .roster()
+        .await
+        .map_err(|e| format!("cannot read the workspace: {e}"))?;
+    if roster.people.iter().any(|p| &p.id == user) {
+        Ok(())
+    } else {
+        Err(unknown_user(user))
+    }
+}
+
+fn unknown_user(user: &Id) -> String {
+    format!(
+        "--user {}: there is no person with that id in this workspace",
+        clean(user.as_str())
+    )
+}
+
+// ---- the workspace, looked up by id ---------------------------------------------------------
+
+struct Lookup {
+    roster: Roster,
+    people: HashMap<Id, usize>,
+    projects: HashMap<Id, usize>,
+    resources: HashMap<Id, usize>,
+    /// Who "I" am: `--user`, else the workspace's current user.
+    me: Option<Id>,
+}
+
+impl Lookup {
+    fn new(roster: Roster, user: Option<&Id>) -> Lookup {
+        let index = |ids: Vec<&Id>| -> HashMap<Id, usize> {
+            ids.into_iter()
+                .enumerate()
+                .map(|(i, id)| (id.clone(), i))
+                .collect()
+        };
+        Lookup {
+            people: index(roster.people.iter().map(|p| &p.id).collect()),
+            projects: index(roster.projects.iter().map(|p| &p.id).collect()),
+            resources: index(roster.resources.iter().map(|r| &r.id).collect()),
+            me: user.cloned().or_else(|| roster.current_user.clone()),
+            roster,
+        }
+    }
+
+    fn person(&self, id: &Id) -> Option<&Person> {
+        self.people.get(id).map(|&i| &self.roster.people[i])
+    }
+
+    fn person_name(&self, id: &Id) -> String {
+        match self.person(id) {
+            Some(p) => clean(&p.name),
+            None => format!("(unknown person {})", clean(id.as_str())),
+        }
+    }
+
+    fn resource(&self, id: &Id) -> Option<&Resource> {
+        self.resources.get(id).map(|&i| &self.roster.resources[i])
+    }
+
+    fn project_of(&self, r: Option<&Resource>) -> Option<&Project> {
+        let id = r?.project_id.as_ref()?;
+        self.projects.get(id).map(|&i| &self.roster.projects[i])
+    }
+
+    /// The person's name, or "(unnamed) <label or role>" for an unnamed resource.
+    fn resource_name(&self, r: Option<&Resource>, id: &Id) -> String {
+        match r {
+            Some(r) => match &r.person_id {
+                Some(p) => self.person_name(p),
+                None => format!("(unnamed) {}", what(r)),
+            },
+            None => format!("(unknown resource {})", clean(id.as_str())),
+        }
+    }
+}
+
+/// What an unnamed resource stands for: its label ("iOS engineer"), else its role.
+fn what(r: &Resource) -> String {
+    if r.label.trim().is_empty() {
+        clean(&r.role)
+    } else {
+        clean(&r.label)
+    }
+}
+
+/// Reads the roster and checks `--user`; `Err` is the exit after the message was written.
+async fn load(backend: &dyn Backend, ctx: &Context, err: &mut dyn Write) -> Result<Lookup, Exit> {
+    let roster = match backend.roster().await {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = writeln!(
+                err,
+                "allot: cannot read the workspace: {}",
+                clean(&e.to_string())
+            );
+            return Err(Exit::Failed);
+        }
+    };
+    let lookup = Lookup::new(roster, ctx.user.as_ref());
+    if let Some(user) = &ctx.user
+        && lookup.person(user).is_none()
+    {
+        let _ = writeln!(err, "allot: {}", unknown_user(user));
+        return Err(Exit::Usage);
+    }
+    Ok(lookup)
+}
+
+async fn load_requests(backend: &dyn Backend, err: &mut dyn Write) -> Result<Vec<Request>, Exit> {
+    backend.requests().await.map_err(|e| {
+        let _ = writeln!(
+            err,
+            "allot: cannot read the requests: {}",
+            clean(&e.to_string())
+        );
+        Exit::Failed
+    })
+}
+
+#[cfg(test)]
+mod tests;
