@@ -97,6 +97,22 @@ pub enum Command {
     /// The config file and its profiles.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// The people of the workspace (who `--user` can name).
+    #[command(subcommand)]
+    People(PeopleCommand),
+}
+
+#[derive(Subcommand, Debug, Clone, PartialEq, Eq)]
+pub enum PeopleCommand {
+    /// List people by name, with their id, email and role.
+    List {
+        /// Only people with this role (case aside), e.g. "QA Engineer".
+        #[arg(long, value_name = "ROLE")]
+        role: Option<String>,
+        /// A JSON array of objects with id, name, email and role instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand, Debug, Clone, PartialEq, Eq)]

@@ -652,3 +652,60 @@ fn help_names_the_three_views_and_the_help_key() {
         );
     }
 }
+
+// ---- people, and naming them ---------------------------------------------------------------
+
+#[test]
+fn people_list_shows_everyone_by_name_and_filters_by_role() {
+    let ws = Workspace::demo();
+    let all = ws.run(&["people", "list", "--json"]);
+    assert_eq!((all.code, all.stderr.as_str()), (0, ""));
+    let people = all.json();
+    for p in &people {
+        assert_eq!(keys(p), set(&["id", "name", "email", "role"]), "{p}");
+    }
+    let names: Vec<&str> = people.iter().map(|p| p["name"].as_str().unwrap()).collect();
+    let mut sorted = names.clone();
+    sorted.sort_by_key(|n| n.to_lowercase());
+    assert_eq!(names, sorted, "by name");
+    let morgan = people.iter().find(|p| p["name"] == "Morgan Lee").unwrap();
+    assert_eq!(morgan["email"], "morgan.lee@northwind.example");
+
+    // The role filter is the role itself, not a substring of it ("Engineer" is not "QA
+    // Engineer"), case aside.
+    let qa = ws
+        .run(&["people", "list", "--role", "qa engineer", "--json"])
+        .json();
+    assert!(!qa.is_empty());
+    assert!(qa.iter().all(|p| p["role"] == "QA Engineer"), "{qa:?}");
+    let qa_in_all = people.iter().filter(|p| p["role"] == "QA Engineer").count();
+    assert_eq!(qa.len(), qa_in_all);
+
+    let table = ws.run(&["people", "list", "--role", "QA Engineer"]);
+    assert_eq!(table.code, 0);
+    let lines = table.lines();
+    assert!(
+        lines[0].starts_with("ID") && lines[0].contains("EMAIL"),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(lines.len(), qa.len() + 1, "{}", table.stdout);
+    let at = lines[0].find("ROLE").unwrap();
+    assert!(
+        lines[1..]
+            .iter()
+            .all(|l| l[at..].starts_with("QA Engineer")),
+        "{}",
+        table.stdout
+    );
+
+    let none = ws.run(&["people", "list", "--role", "Astronaut"]);
+    assert_eq!(none.code, 0);
+    assert!(
+        none.stdout
+            .starts_with("Nobody has the role Astronaut. Roles: ")
+            && none.stdout.contains("QA Engineer"),
+        "{}",
+        none.stdout
+    );
+}

@@ -1,6 +1,8 @@
 //! `allot requests list`: the queue as a table or JSON.
 
-use super::{Context, Exit, ListOptions, Lookup, StatusFilter, load, load_requests};
+use super::{
+    Context, Exit, ListOptions, Lookup, StatusFilter, load, load_requests, write_or_report,
+};
 use crate::client::Backend;
 use crate::client::sanitize::clean;
 use crate::domain::impact::{Hardened, approval_hardens, span_of};
@@ -9,7 +11,6 @@ use crate::domain::{DateRange, Id, Request, Resource, Workspace};
 use chrono::{NaiveDate, SecondsFormat};
 use serde::Serialize;
 use std::io::{self, Write};
-use unicode_width::UnicodeWidthStr;
 
 /// `allot requests list`: a table (or JSON) of the requests that pass `opts`, oldest first.
 pub async fn list(
@@ -68,15 +69,7 @@ pub async fn list(
     } else {
         write_table(&lookup, &approval, &requests, opts, ctx.today, out)
     };
-    match written.and_then(|_| out.flush()) {
-        Ok(()) => Exit::Success,
-        // `allot requests list | head` is not a failure.
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Exit::Success,
-        Err(e) => {
-            let _ = writeln!(err, "allot: cannot write the list: {e}");
-            Exit::Failed
-        }
-    }
+    write_or_report(written, out, err, "the list")
 }
 
 /// The workspace approvals are judged against, and the window its allocations cover.
@@ -173,32 +166,7 @@ fn write_table(
             q.status.as_str().to_string(),
         ]);
     }
-    let mut widths = [0usize; 10];
-    for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.width());
-        }
-    }
-    for row in &rows {
-        let mut line = String::new();
-        for (i, cell) in row.iter().enumerate() {
-            if i > 0 {
-                line.push_str("  ");
-            }
-            let pad = " ".repeat(widths[i] - cell.width());
-            if RIGHT[i] {
-                line.push_str(&pad);
-                line.push_str(cell);
-            } else {
-                line.push_str(cell);
-                if i + 1 < row.len() {
-                    line.push_str(&pad);
-                }
-            }
-        }
-        writeln!(out, "{}", line.trim_end())?;
-    }
-    Ok(())
+    super::table::write(out, &rows, &RIGHT)
 }
 
 #[derive(Serialize)]

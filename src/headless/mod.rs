@@ -7,18 +7,20 @@
 //! client boundary; ids typed on the command line have not).
 
 mod list;
+pub mod people;
 mod resolve;
+mod table;
 
 pub use list::list;
 pub use resolve::resolve;
 
-use crate::cli::{Command, RequestsCommand, StatusArg};
+use crate::cli::{Command, PeopleCommand, RequestsCommand, StatusArg};
 use crate::client::Backend;
 use crate::client::sanitize::clean;
 use crate::domain::{Id, Person, Project, Request, RequestStatus, Resource, Roster};
 use chrono::NaiveDate;
 use std::collections::HashMap;
-use std::io::Write;
+use std::io::{self, Write};
 
 /// How a headless command ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -108,6 +110,13 @@ pub async fn run(
 ) -> Exit {
     let command = match command {
         Command::Requests(c) => c,
+        Command::People(PeopleCommand::List { role, json }) => {
+            let opts = people::PeopleOptions {
+                role: role.clone(),
+                json: *json,
+            };
+            return people::list(backend, &opts, out, err).await;
+        }
         Command::Config(_) => {
             let _ = writeln!(err, "allot: `config` is not a requests command");
             return Exit::Usage;
@@ -131,6 +140,23 @@ pub async fn run(
         }
         RequestsCommand::Reject { ids } => resolve(backend, ctx, &Act::Reject, ids, out, err).await,
         RequestsCommand::Cancel { ids } => resolve(backend, ctx, &Act::Cancel, ids, out, err).await,
+    }
+}
+
+/// How writing a command's output ended: a closed pipe (`allot … | head`) is not a failure.
+fn write_or_report(
+    written: io::Result<()>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    what: &str,
+) -> Exit {
+    match written.and_then(|_| out.flush()) {
+        Ok(()) => Exit::Success,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Exit::Success,
+        Err(e) => {
+            let _ = writeln!(err, "allot: cannot write {what}: {e}");
+            Exit::Failed
+        }
     }
 }
 

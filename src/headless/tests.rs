@@ -1,7 +1,7 @@
 use super::*;
-use unicode_width::UnicodeWidthStr;
 use crate::client::local::{LocalBackend, demo};
 use crate::domain::dates::parse_date;
+use unicode_width::UnicodeWidthStr;
 
 const TODAY: &str = "2026-11-23";
 
@@ -23,11 +23,7 @@ fn ctx(user: Option<&str>) -> Context {
     }
 }
 
-async fn list_text(
-    b: &LocalBackend,
-    ctx: &Context,
-    opts: ListOptions,
-) -> (Exit, String, String) {
+async fn list_text(b: &LocalBackend, ctx: &Context, opts: ListOptions) -> (Exit, String, String) {
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let exit = list(b, ctx, &opts, &mut out, &mut err).await;
     (
@@ -130,8 +126,7 @@ async fn an_empty_list_says_so() {
     let (exit, out, _) = list_text(&b, &ctx(Some("1002")), opts).await;
     assert_eq!(exit, Exit::Success);
     assert!(out.starts_with("No pending requests for "), "{out}");
-    let (_, json, _) =
-        list_text(&b, &ctx(Some("1002")), ListOptions { json: true, ..opts }).await;
+    let (_, json, _) = list_text(&b, &ctx(Some("1002")), ListOptions { json: true, ..opts }).await;
     assert_eq!(json, "[]\n");
 }
 
