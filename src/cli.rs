@@ -80,9 +80,10 @@ pub struct Cli {
     #[arg(long, value_name = "PATH", global = true, help_heading = "Workspace")]
     pub config: Option<PathBuf>,
 
-    /// Act as this person instead of the workspace's current user ("me" for --mine, the
-    /// requester of new requests, who resolves). Give it before the subcommand.
-    #[arg(long, value_name = "USER_ID", help_heading = "Workspace")]
+    /// Act as this person (an id, an email or an unambiguous name) instead of the workspace's
+    /// current user ("me" for --mine, the requester of new requests, who resolves). Give it
+    /// before the subcommand; `allot people list` lists who there is.
+    #[arg(long, value_name = "USER", help_heading = "Workspace")]
     pub user: Option<String>,
 
     #[command(subcommand)]
@@ -140,9 +141,9 @@ pub enum RequestsCommand {
         /// The requests to approve; each is done on its own.
         #[arg(value_name = "ID", required = true)]
         ids: Vec<String>,
-        /// The person to staff an unnamed resource with (who you are goes before the
-        /// subcommand: `allot --user ME requests approve …`).
-        #[arg(long, value_name = "USER_ID")]
+        /// The person to staff an unnamed resource with: an id, an email or an unambiguous
+        /// name (who you are goes before the subcommand: `allot --user ME requests approve …`).
+        #[arg(long, value_name = "USER")]
         user: Option<String>,
         /// Keep the allocations soft (they become hard otherwise).
         #[arg(long)]

@@ -79,7 +79,7 @@ fn run_headless(cli: &Cli, settings: &Settings, command: &Command) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let opened = match open(cli, settings, today) {
+    let opened = match open(cli, settings, today, &tokio) {
         Ok(o) => o,
         Err(msg) => {
             say(&msg);
@@ -91,7 +91,7 @@ fn run_headless(cli: &Cli, settings: &Settings, command: &Command) -> ExitCode {
     }
     let ctx = headless::Context {
         today,
-        user: acting_user(settings),
+        user: opened.user.clone(),
     };
     let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr().lock());
     let exit = tokio.block_on(headless::run(
@@ -111,26 +111,19 @@ fn run_tui(cli: &Cli, settings: &Settings, warning: Option<String>) -> ExitCode 
         Ok(rt) => rt,
         Err(code) => return code,
     };
-    let opened = match open(cli, settings, today) {
+    let opened = match open(cli, settings, today, &tokio) {
         Ok(o) => o,
         Err(msg) => {
             say(&msg);
             return ExitCode::from(2);
         }
     };
-    if opened.kind == BackendKind::Local
-        && let Some(user) = acting_user(settings)
-        && let Err(msg) = tokio.block_on(headless::check_user(opened.backend.as_ref(), &user))
-    {
-        say(&msg);
-        return ExitCode::from(2);
-    }
     let mut state = State::new(today, opened.kind, opened.label.clone());
     state.theme = theme(cli);
     if let Some(notice) = warning.or(opened.notice.clone()) {
         state.say(notice);
     }
-    let journal = open_journal(&opened, settings, &mut state);
+    let journal = open_journal(&opened, &mut state);
     let result = tokio.block_on(runtime::run(opened.backend.clone(), state, journal));
     // A write still in flight (a signal, keep on quit) is in the journal: do not wait for it.
     tokio.shutdown_timeout(std::time::Duration::from_millis(500));
@@ -141,16 +134,12 @@ fn run_tui(cli: &Cli, settings: &Settings, warning: Option<String>) -> ExitCode 
 /// The journal of unsent edits for this workspace, with what the last session left offered back.
 /// A demo in a temporary directory has none (its workspace goes when allot exits). Without a
 /// journal allot still runs, and says edits are not kept if it stops.
-fn open_journal(opened: &Opened, settings: &Settings, state: &mut State) -> Option<Journal> {
+fn open_journal(opened: &Opened, state: &mut State) -> Option<Journal> {
     if opened.temp.is_some() {
         return None;
     }
-    let user = acting_user(settings);
-    let key = workspace_key(
-        opened.kind.label(),
-        &opened.label,
-        user.as_ref().map(|u| u.as_str()),
-    );
+    let user = opened.user.as_ref();
+    let key = workspace_key(opened.kind.label(), &opened.label, user.map(|u| u.as_str()));
     let opened = Journal::open(&paths::journal(), &key).and_then(|mut j| {
         let left = j.leftovers()?;
         Ok((j, left))
@@ -215,7 +204,7 @@ fn config_check(cli: &Cli, settings: &Settings, loaded: Option<config::Loaded>) 
             return ExitCode::FAILURE;
         }
     };
-    let opened = match open(cli, settings, today(cli)) {
+    let opened = match open(cli, settings, today(cli), &tokio) {
         Ok(o) => o,
         Err(msg) => {
             println!("check:       FAILED: {}", clean(&msg));
@@ -302,16 +291,29 @@ struct Opened {
     notice: Option<String>,
     /// Keeps a demo's temporary directory alive until allot exits.
     temp: Option<tempfile::TempDir>,
+    /// Who `--user` named (an id, email or name), as the id the backend acts as.
+    user: Option<Id>,
 }
 
 /// Opens the backend the settings name; an error is one line saying what is wrong.
-fn open(cli: &Cli, settings: &Settings, today: NaiveDate) -> Result<Opened, String> {
-    let user = acting_user(settings);
+fn open(
+    cli: &Cli,
+    settings: &Settings,
+    today: NaiveDate,
+    tokio: &tokio::runtime::Runtime,
+) -> Result<Opened, String> {
+    let named = |backend: &dyn Backend| -> Result<Option<Id>, String> {
+        acting_user(settings)
+            .map(|typed| tokio.block_on(headless::people::resolve_user(backend, &typed)))
+            .transpose()
+    };
     match settings.backend {
         BackendChoice::Local => {
             let w = open_workspace(cli, settings, today)?;
-            w.backend.act_as(user);
+            let user = named(&w.backend)?;
+            w.backend.act_as(user.clone());
             Ok(Opened {
+                user,
                 label: clean(&w.path.display().to_string()),
                 backend: Arc::new(w.backend),
                 kind: BackendKind::Local,
@@ -325,9 +327,11 @@ fn open(cli: &Cli, settings: &Settings, today: NaiveDate) -> Result<Opened, Stri
             let mut http = HttpConfig::new(url.clone(), token.clone());
             http.concurrency = settings.concurrency;
             let mut backend = KantataBackend::new(http).map_err(|e| e.to_string())?;
-            backend.act_as(user);
             backend.set_today(today);
+            let user = named(&backend)?;
+            backend.act_as(user.clone());
             Ok(Opened {
+                user,
                 backend: Arc::new(backend),
                 kind: BackendKind::Kantata,
                 label: redact_url(&url),
@@ -342,8 +346,10 @@ fn open(cli: &Cli, settings: &Settings, today: NaiveDate) -> Result<Opened, Stri
             config.base_url = url.clone();
             config.concurrency = settings.concurrency;
             let mut backend = RuddrBackend::new(config).map_err(|e| e.to_string())?;
-            backend.act_as(user);
+            let user = named(&backend)?;
+            backend.act_as(user.clone());
             Ok(Opened {
+                user,
                 backend: Arc::new(backend),
                 kind: BackendKind::Ruddr,
                 label: redact_url(&url),
@@ -359,14 +365,15 @@ fn today(cli: &Cli) -> NaiveDate {
         .unwrap_or_else(|| chrono::Local::now().date_naive())
 }
 
-/// `--user` (or the profile's `user`): who allot acts as instead of the workspace's current user.
-fn acting_user(settings: &Settings) -> Option<Id> {
+/// `--user` (or the profile's `user`) as typed: who allot acts as instead of the workspace's
+/// current user, by id, email or name (found in the roster when the backend opens).
+fn acting_user(settings: &Settings) -> Option<String> {
     settings
         .user
         .as_deref()
         .map(str::trim)
         .filter(|u| !u.is_empty())
-        .map(Id::new)
+        .map(str::to_string)
 }
 
 fn theme(cli: &Cli) -> ThemeKind {

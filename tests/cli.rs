@@ -709,3 +709,108 @@ fn people_list_shows_everyone_by_name_and_filters_by_role() {
         none.stdout
     );
 }
+
+/// The pending requests Morgan Lee (the demo's current user) approves whose resource is unnamed.
+fn unnamed_for_morgan(ws: &Workspace) -> Vec<Value> {
+    ws.run(&["requests", "list", "--mine", "--json"])
+        .json()
+        .into_iter()
+        .filter(|q| q["resource"]["unnamed"] == true)
+        .collect()
+}
+
+#[test]
+fn user_takes_an_id_an_email_or_an_unambiguous_name() {
+    let ws = Workspace::demo();
+    let people = ws.run(&["people", "list", "--json"]).json();
+    let daniel = people.iter().find(|p| p["name"] == "Daniel Kim").unwrap();
+    let id = daniel["id"].as_str().unwrap();
+    let by_id = ws.run(&["--user", id, "requests", "list", "--mine", "--json"]);
+    assert_eq!(by_id.code, 0, "{}", by_id.stderr);
+    let mine = by_id.json();
+    assert!(!mine.is_empty());
+    for q in &mine {
+        let names: Vec<&Value> = q["approvers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| &a["name"])
+            .collect();
+        assert!(names.contains(&&Value::from("Daniel Kim")), "{q}");
+    }
+    for typed in [
+        "daniel.kim@northwind.example",
+        "Daniel Kim",
+        "daniel kim",
+        "Kim",
+    ] {
+        let r = ws.run(&["--user", typed, "requests", "list", "--mine", "--json"]);
+        assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{typed}");
+        assert_eq!(r.stdout, by_id.stdout, "{typed}");
+    }
+
+    // Several people match: each is named, with what tells them apart.
+    let r = ws.run(&["--user", "an", "requests", "list", "--mine"]);
+    assert_eq!(r.code, 2);
+    assert_eq!(r.stdout, "");
+    assert!(r.stderr.starts_with("allot: --user an: "), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("people match: ")
+            && r.stderr.contains("Daniel Kim (")
+            && r.stderr.contains("morgan.lee@northwind.example"),
+        "{}",
+        r.stderr
+    );
+    // Nobody matches: said so, and where to look.
+    let r = ws.run(&["--user", "Zed Nobody", "requests", "list"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("--user Zed Nobody: nobody in this workspace has that id, email or name")
+            && r.stderr.contains("allot people list"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn approve_user_names_the_staff_by_name_and_refuses_an_ambiguous_one() {
+    let ws = Workspace::demo();
+    let unnamed = unnamed_for_morgan(&ws);
+    let (first, second) = (&unnamed[0], &unnamed[1]);
+    let (a, b) = (
+        first["id"].as_str().unwrap(),
+        second["id"].as_str().unwrap(),
+    );
+
+    let r = ws.run(&["requests", "approve", a, "--user", "an"]);
+    assert_eq!(r.code, 2);
+    assert_eq!(r.stdout, "");
+    assert!(
+        r.stderr.contains("approve --user an: ") && r.stderr.contains("people match"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.ends_with(&format!("allot: not done: {a}\n")),
+        "{}",
+        r.stderr
+    );
+    assert!(ids_of(&ws.run(&["requests", "list", "--json"]).json()).contains(&a.to_string()));
+
+    let r = ws.run(&["requests", "approve", a, "--user", "Priya Raman"]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    let r = ws.run(&[
+        "requests",
+        "approve",
+        b,
+        "--user",
+        "zoe.lindqvist@northwind.example",
+    ]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    let all = ws
+        .run(&["requests", "list", "--status", "all", "--json"])
+        .json();
+    assert_eq!(find(&all, a)["resource"]["name"], "Priya Raman");
+    assert_eq!(find(&all, b)["resource"]["name"], "Zoë Lindqvist");
+}

@@ -27,7 +27,7 @@ pub async fn list(
     if opts.mine && lookup.me.is_none() {
         let _ = writeln!(
             err,
-            "allot: --mine: this workspace has no current user; say who you are with --user USER_ID"
+            "allot: --mine: this workspace has no current user; say who you are with --user (an id, email or name)"
         );
         return Exit::Usage;
     }

@@ -160,19 +160,6 @@ fn write_or_report(
     }
 }
 
-/// Checks that `user` is a person of the workspace: `Err` is the one line to print.
-pub async fn check_user(backend: &dyn Backend, user: &Id) -> Result<(), String> {
-    let roster = backend
-        .roster()
-        .await
-        .map_err(|e| format!("cannot read the workspace: {e}"))?;
-    if roster.people.iter().any(|p| &p.id == user) {
-        Ok(())
-    } else {
-        Err(unknown_user(user))
-    }
-}
-
 fn unknown_user(user: &Id) -> String {
     format!(
         "--user {}: there is no person with that id in this workspace",

@@ -3,7 +3,7 @@
 use super::{Exit, write_or_report};
 use crate::client::Backend;
 use crate::client::sanitize::clean;
-use crate::domain::Person;
+use crate::domain::{Id, Person};
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -88,4 +88,65 @@ pub async fn list(
         super::table::write(out, &rows, &[false; 4])
     };
     write_or_report(written, out, err, "the people")
+}
+/// Who `typed` names: a person's id, else their email, else their name (case aside), else the
+/// one person whose name contains it. `Err` is the one line saying why nobody or several.
+pub fn find<'a>(people: &'a [Person], typed: &str, flag: &str) -> Result<&'a Person, String> {
+    let t = typed.trim();
+    let lower = t.to_lowercase();
+    if let Some(p) = people.iter().find(|p| p.id.as_str() == t) {
+        return Ok(p);
+    }
+    let by = |f: &dyn Fn(&Person) -> bool| -> Vec<&'a Person> {
+        people.iter().filter(|p| f(p)).collect()
+    };
+    for matches in [
+        by(&|p| p.email.trim().to_lowercase() == lower),
+        by(&|p| p.name.trim().to_lowercase() == lower),
+        by(&|p| !lower.is_empty() && p.name.to_lowercase().contains(&lower)),
+    ] {
+        match matches.as_slice() {
+            [] => continue,
+            [one] => return Ok(one),
+            several => {
+                let names: Vec<String> = several
+                    .iter()
+                    .map(|p| {
+                        format!(
+                            "{} ({}, {})",
+                            clean(&p.name),
+                            clean(p.id.as_str()),
+                            clean(&p.email)
+                        )
+                    })
+                    .collect();
+                return Err(format!(
+                    "{flag} {}: {} people match: {}; give an id or an email",
+                    clean(t),
+                    several.len(),
+                    names.join(", ")
+                ));
+            }
+        }
+    }
+    Err(format!(
+        "{flag} {}: nobody in this workspace has that id, email or name (`allot people list` lists them)",
+        clean(t)
+    ))
+}
+
+/// [`find`] as an id.
+pub fn find_id(people: &[Person], typed: &str, flag: &str) -> Result<Id, String> {
+    find(people, typed, flag).map(|p| p.id.clone())
+}
+
+/// Who `--user` names, as the id the backend acts as. `Err` is the one line to print.
+pub async fn resolve_user(backend: &dyn Backend, typed: &str) -> Result<Id, String> {
+    let roster = backend.roster().await.map_err(|e| {
+        format!(
+            "--user {}: cannot read the workspace's people to find them: {e}",
+            clean(typed.trim())
+        )
+    })?;
+    find_id(&roster.people, typed, "--user")
 }

@@ -29,6 +29,30 @@ pub async fn resolve(
             return exit;
         }
     };
+    // The staff for an unnamed resource, as typed (an id, email or name), as an id.
+    let resolved;
+    let act = match act {
+        Act::Approve {
+            staff: Some(typed),
+            soft,
+        } => {
+            match super::people::find_id(&lookup.roster.people, typed.as_str(), "approve --user") {
+                Ok(id) => {
+                    resolved = Act::Approve {
+                        staff: Some(id),
+                        soft: *soft,
+                    };
+                    &resolved
+                }
+                Err(message) => {
+                    let _ = writeln!(err, "allot: {message}");
+                    not_done(err);
+                    return Exit::Usage;
+                }
+            }
+        }
+        _ => act,
+    };
     let requests: HashMap<Id, Request> = match load_requests(backend, err).await {
         Ok(r) => r.into_iter().map(|q| (q.id.clone(), q)).collect(),
         Err(exit) => {
@@ -94,7 +118,7 @@ fn refusal(lookup: &Lookup, act: &Act, q: &Request) -> Option<String> {
                     .map(|p| format!(" on {}", clean(&p.name)))
                     .unwrap_or_default();
                 format!(
-                    "request {} is for an unnamed resource ({}{on}); name the person to staff it with --user USER_ID",
+                    "request {} is for an unnamed resource ({}{on}); name the person to staff it with --user (an id, email or name)",
                     clean(q.id.as_str()),
                     what(r)
                 )
