@@ -148,18 +148,27 @@ pub enum RequestsCommand {
         /// Keep the allocations soft (they become hard otherwise).
         #[arg(long)]
         soft: bool,
+        /// One JSON result per id (id, ok, message, and the person staffed) instead of lines.
+        #[arg(long)]
+        json: bool,
     },
     /// Reject pending requests.
     Reject {
         /// The requests to reject; each is done on its own.
         #[arg(value_name = "ID", required = true)]
         ids: Vec<String>,
+        /// One JSON result per id (id, ok, message) instead of lines.
+        #[arg(long)]
+        json: bool,
     },
     /// Cancel pending requests you made.
     Cancel {
         /// The requests to cancel; each is done on its own.
         #[arg(value_name = "ID", required = true)]
         ids: Vec<String>,
+        /// One JSON result per id (id, ok, message) instead of lines.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -254,7 +263,8 @@ mod tests {
             Some(Command::Requests(RequestsCommand::Approve {
                 ids: vec!["5001".into(), "5002".into()],
                 user: Some("1002".into()),
-                soft: true
+                soft: true,
+                json: false
             }))
         );
     }

@@ -402,13 +402,13 @@ fn rejecting_takes_requests_out_of_the_queue() {
     let ids = ids_of(&all);
     assert!(ids.contains(&"5002".into()) && ids.contains(&"5014".into()));
 
-    // Twice is refused with the backend's words.
+    // Twice is refused, saying the id once.
     let again = ws.run(&["requests", "reject", "5002"]);
     assert_eq!(again.code, 1);
     assert!(
         again
             .stderr
-            .starts_with("allot: request 5002: request 5002 is already rejected"),
+            .starts_with("allot: request 5002: it is already rejected"),
         "{}",
         again.stderr
     );
@@ -442,7 +442,7 @@ fn only_the_requester_can_cancel() {
     assert_eq!(r.stdout, "");
     assert!(
         r.stderr
-            .starts_with("allot: request 5001: only the requester can cancel request 5001"),
+            .starts_with("allot: request 5001: only the requester, Marcus Bell, can cancel it"),
         "{}",
         r.stderr
     );
@@ -471,7 +471,7 @@ fn a_failing_id_fails_alone_and_the_others_are_done() {
     assert_eq!(r.code, 1);
     assert_eq!(
         r.stderr,
-        "allot: request 9999: request 9999 does not exist\n"
+        "allot: request 9999: there is no request with that id\n"
     );
     let done: Vec<&str> = r.lines();
     assert_eq!(done.len(), 2);
@@ -813,4 +813,110 @@ fn approve_user_names_the_staff_by_name_and_refuses_an_ambiguous_one() {
         .json();
     assert_eq!(find(&all, a)["resource"]["name"], "Priya Raman");
     assert_eq!(find(&all, b)["resource"]["name"], "Zoë Lindqvist");
+}
+
+#[test]
+fn approve_reject_and_cancel_print_one_json_result_per_id() {
+    let ws = Workspace::demo();
+    let unnamed = unnamed_for_morgan(&ws);
+    let open = unnamed[0]["id"].as_str().unwrap().to_string();
+    let named: Vec<Value> = ws
+        .run(&["requests", "list", "--mine", "--json"])
+        .json()
+        .into_iter()
+        .filter(|q| q["resource"]["unnamed"] == false)
+        .collect();
+    let (named_id, named_person) = (
+        named[0]["id"].as_str().unwrap().to_string(),
+        named[0]["resource"]["name"].as_str().unwrap().to_string(),
+    );
+
+    let r = ws.run(&["requests", "approve", &named_id, &open, "404", "--json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.stderr, format!("allot: not done: {open}, 404\n"));
+    let results = r.json();
+    assert_eq!(ids_of(&results), [named_id.as_str(), open.as_str(), "404"]);
+    for d in &results {
+        assert_eq!(keys(d), set(&["id", "ok", "message", "person"]), "{d}");
+    }
+    assert_eq!(results[0]["ok"], true);
+    assert_eq!(results[0]["person"]["name"], named_person.as_str());
+    assert!(results[0]["person"]["id"].is_string());
+    assert!(
+        results[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("approved request {named_id} (")),
+        "{}",
+        results[0]["message"]
+    );
+    assert_eq!(results[1]["ok"], false);
+    assert_eq!(results[1]["person"], Value::Null);
+    assert!(
+        results[1]["message"].as_str().unwrap().contains("--user"),
+        "{}",
+        results[1]
+    );
+    assert_eq!(results[2]["message"], "there is no request with that id");
+
+    // Reject and cancel have no person; the same id twice is done once, then refused.
+    let r = ws.run(&["requests", "reject", &open, &open, "--json"]);
+    assert_eq!(r.code, 1);
+    let results = r.json();
+    assert_eq!(keys(&results[0]), set(&["id", "ok", "message"]));
+    assert_eq!(results[0]["ok"], true);
+    assert_eq!(
+        results[1]["message"],
+        "it is already rejected; only pending requests can be resolved"
+    );
+    let r = ws.run(&["requests", "cancel", &named_id, "--json"]);
+    assert_eq!(r.code, 1);
+    assert_eq!(r.json()[0]["ok"], false);
+    assert_eq!(r.stderr, format!("allot: not done: {named_id}\n"));
+
+    // Everything done: exit 0, nothing on stderr.
+    let other = unnamed[1]["id"].as_str().unwrap();
+    let r = ws.run(&[
+        "requests",
+        "approve",
+        other,
+        "--user",
+        "Priya Raman",
+        "--json",
+    ]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    assert_eq!(r.json()[0]["person"]["name"], "Priya Raman");
+}
+
+#[test]
+fn messages_say_each_thing_once_and_name_people_not_ids() {
+    let ws = Workspace::demo();
+    let named: Vec<Value> = ws
+        .run(&["requests", "list", "--mine", "--json"])
+        .json()
+        .into_iter()
+        .filter(|q| q["resource"]["unnamed"] == false)
+        .collect();
+    let id = named[0]["id"].as_str().unwrap();
+    let person = named[0]["resource"]["name"].as_str().unwrap();
+    // Staffing a named resource with someone else is refused naming who holds it.
+    let r = ws.run(&["requests", "approve", id, "--user", "Priya Raman"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains(&format!(
+            "is already staffed with {person}; approve it without --user"
+        )),
+        "{}",
+        r.stderr
+    );
+    let r = ws.run(&["requests", "reject", id]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = ws.run(&["requests", "approve", id]);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "allot: request {id}: it is already rejected; only pending requests can be resolved\n"
+        )
+    );
+    assert_eq!(r.stderr.matches(id).count(), 1, "{}", r.stderr);
 }

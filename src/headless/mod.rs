@@ -131,15 +131,24 @@ pub async fn run(
             };
             list(backend, ctx, &opts, out, err).await
         }
-        RequestsCommand::Approve { ids, user, soft } => {
+        RequestsCommand::Approve {
+            ids,
+            user,
+            soft,
+            json,
+        } => {
             let act = Act::Approve {
                 staff: user.as_deref().map(|u| Id::new(u.trim())),
                 soft: *soft,
             };
-            resolve(backend, ctx, &act, ids, out, err).await
+            resolve(backend, ctx, &act, ids, *json, out, err).await
         }
-        RequestsCommand::Reject { ids } => resolve(backend, ctx, &Act::Reject, ids, out, err).await,
-        RequestsCommand::Cancel { ids } => resolve(backend, ctx, &Act::Cancel, ids, out, err).await,
+        RequestsCommand::Reject { ids, json } => {
+            resolve(backend, ctx, &Act::Reject, ids, *json, out, err).await
+        }
+        RequestsCommand::Cancel { ids, json } => {
+            resolve(backend, ctx, &Act::Cancel, ids, *json, out, err).await
+        }
     }
 }
 

@@ -4,28 +4,42 @@ use super::{Act, Context, Exit, Lookup, load, load_requests, what};
 use crate::client::sanitize::clean;
 use crate::client::{Backend, Resolution};
 use crate::domain::{Id, Request};
+use serde::Serialize;
 use std::collections::HashMap;
 use std::io::Write;
 
-/// `allot requests approve|reject|cancel ID...`: each id on its own, one line per success on
-/// `out`, one `allot: request N: …` line per failure on `err`.
+/// `allot requests approve|reject|cancel ID...`: each id on its own. As text, one line per
+/// success on `out` and one `allot: request N: …` line per failure on `err`; with `json`, one
+/// result per id on `out` (in the order given) and the ids not done named on `err`.
 pub async fn resolve(
     backend: &dyn Backend,
     ctx: &Context,
     act: &Act,
     ids: &[String],
+    json: bool,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Exit {
-    // Nothing could be tried: say which ids were not done, not only why.
-    let not_done = |err: &mut dyn Write| {
-        let ids: Vec<String> = ids.iter().map(|i| clean(i.trim())).collect();
-        let _ = writeln!(err, "allot: not done: {}", ids.join(", "));
+    let mut results = Results {
+        json,
+        summarize: json,
+        items: Vec::new(),
     };
-    let lookup = match load(backend, ctx, err).await {
+    // Nothing could be tried: say which ids were not done, not only why.
+    let not_done = |mut results: Results, why: &str, out: &mut dyn Write, err: &mut dyn Write| {
+        for raw in ids {
+            results.push(Done::failed(clean(raw.trim()), why.to_string(), act));
+        }
+        // As text nothing named these ids yet.
+        results.summarize = true;
+        let _ = results.finish(out, err);
+    };
+    let mut problem = Vec::new();
+    let lookup = match load(backend, ctx, &mut problem).await {
         Ok(l) => l,
         Err(exit) => {
-            not_done(err);
+            let _ = err.write_all(&problem);
+            not_done(results, &problem_text(&problem), out, err);
             return exit;
         }
     };
@@ -46,45 +60,145 @@ pub async fn resolve(
                 }
                 Err(message) => {
                     let _ = writeln!(err, "allot: {message}");
-                    not_done(err);
+                    not_done(results, &message, out, err);
                     return Exit::Usage;
                 }
             }
         }
         _ => act,
     };
-    let requests: HashMap<Id, Request> = match load_requests(backend, err).await {
+    let requests: HashMap<Id, Request> = match load_requests(backend, &mut problem).await {
         Ok(r) => r.into_iter().map(|q| (q.id.clone(), q)).collect(),
         Err(exit) => {
-            not_done(err);
+            let _ = err.write_all(&problem);
+            not_done(results, &problem_text(&problem), out, err);
             return exit;
         }
     };
-    let mut failed = false;
     for raw in ids {
         let id = Id::new(raw.trim());
         let shown = clean(id.as_str());
-        let known = requests.get(&id);
-        let result = match known.and_then(|q| refusal(&lookup, act, q)) {
+        let result = match refusal(&lookup, act, requests.get(&id)) {
             Some(message) => Err(message),
             None => backend
                 .resolve_request(id.clone(), resolution(act))
                 .await
-                .map_err(|e| clean(&e.to_string())),
+                .map_err(|e| own_words(&clean(&e.to_string()), &shown)),
         };
-        match result {
-            Ok(done) => {
-                // Stdout going away (a closed pipe) does not undo or fail what was done.
-                let _ = writeln!(out, "{}", success_line(&lookup, act, &done));
-            }
-            Err(message) => {
-                failed = true;
-                let _ = writeln!(err, "allot: request {shown}: {message}");
-            }
+        let done = match result {
+            Ok(q) => Done {
+                id: shown,
+                ok: true,
+                message: success_line(&lookup, act, &q),
+                person: matches!(act, Act::Approve { .. }).then(|| staffed(&lookup, act, &q)),
+            },
+            Err(message) => Done::failed(shown, message, act),
+        };
+        if !json {
+            // Stdout going away (a closed pipe) does not undo or fail what was done.
+            let _ = if done.ok {
+                writeln!(out, "{}", done.message)
+            } else {
+                writeln!(err, "allot: request {}: {}", done.id, done.message)
+            };
+        }
+        results.push(done);
+    }
+    results.finish(out, err)
+}
+
+/// What became of one id.
+#[derive(Serialize)]
+struct Done {
+    id: String,
+    ok: bool,
+    message: String,
+    /// Approvals only: who is staffed now (`null` when nothing was approved).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    person: Option<Option<JsonPerson>>,
+}
+
+impl Done {
+    fn failed(id: String, message: String, act: &Act) -> Done {
+        Done {
+            id,
+            ok: false,
+            message,
+            person: matches!(act, Act::Approve { .. }).then_some(None),
         }
     }
-    let _ = out.flush();
-    if failed { Exit::Failed } else { Exit::Success }
+}
+
+#[derive(Serialize)]
+struct JsonPerson {
+    id: String,
+    name: String,
+}
+
+struct Results {
+    json: bool,
+    /// Whether to end with the ids not done (as text, each failure's line already names it).
+    summarize: bool,
+    items: Vec<Done>,
+}
+
+impl Results {
+    fn push(&mut self, d: Done) {
+        self.items.push(d);
+    }
+
+    /// Writes the JSON (if asked for) and names the ids not done; the exit status.
+    fn finish(self, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
+        if self.json
+            && let Ok(text) = serde_json::to_string_pretty(&self.items)
+        {
+            let _ = writeln!(out, "{text}");
+        }
+        let _ = out.flush();
+        let not_done: Vec<&str> = self
+            .items
+            .iter()
+            .filter(|d| !d.ok)
+            .map(|d| d.id.as_str())
+            .collect();
+        if not_done.is_empty() {
+            return Exit::Success;
+        }
+        if self.summarize {
+            let _ = writeln!(err, "allot: not done: {}", not_done.join(", "));
+        }
+        Exit::Failed
+    }
+}
+
+/// An `allot: …` line already written, as the message of each result it stops.
+fn problem_text(written: &[u8]) -> String {
+    let text = String::from_utf8_lossy(written);
+    text.trim_end()
+        .strip_prefix("allot: ")
+        .unwrap_or(text.trim_end())
+        .to_string()
+}
+
+/// The backend's words about request `id`, said once: the line already names the request, so
+/// "request 5008 is already approved" becomes "it is already approved".
+fn own_words(message: &str, id: &str) -> String {
+    message.replace(&format!("request {id}"), "it")
+}
+
+/// For an approval, who staffs the resource now: the person named for an unnamed one, else the
+/// resource's own person.
+fn staffed(lookup: &Lookup, act: &Act, q: &Request) -> Option<JsonPerson> {
+    let person = match act {
+        Act::Approve {
+            staff: Some(staff), ..
+        } => Some(staff.clone()),
+        _ => lookup.resource(&q.resource_id)?.person_id.clone(),
+    }?;
+    Some(JsonPerson {
+        id: clean(person.as_str()),
+        name: lookup.person_name(&person),
+    })
 }
 
 fn resolution(act: &Act) -> Resolution {
@@ -98,31 +212,45 @@ fn resolution(act: &Act) -> Resolution {
     }
 }
 
-/// Why a pending request cannot take `act` from here, said before asking the backend. Anything
-/// else (not pending, not found, an unknown person) is left to the backend's own words.
-fn refusal(lookup: &Lookup, act: &Act, q: &Request) -> Option<String> {
+/// Why `act` cannot be done to the request from here, said before asking the backend and in
+/// allot's words, naming people and projects: the line already names the request.
+fn refusal(lookup: &Lookup, act: &Act, q: Option<&Request>) -> Option<String> {
+    let Some(q) = q else {
+        return Some("there is no request with that id".into());
+    };
     if !q.status.is_pending() {
-        return None;
+        return Some(format!(
+            "it is already {}; only pending requests can be resolved",
+            q.status.as_str()
+        ));
     }
+    let r = lookup.resource(&q.resource_id);
+    let on = lookup
+        .project_of(r)
+        .map(|p| format!(" on {}", clean(&p.name)))
+        .unwrap_or_default();
     match act {
         Act::Cancel if lookup.me.as_ref() != Some(&q.creator_id) => Some(format!(
-            "only the requester can cancel request {} (it was requested by {})",
-            clean(q.id.as_str()),
+            "only the requester, {}, can cancel it",
             lookup.person_name(&q.creator_id)
         )),
         Act::Approve { staff: None, .. } => {
-            let r = lookup.resource(&q.resource_id)?;
+            let r = r?;
             r.is_unnamed().then(|| {
-                let on = lookup
-                    .project_of(Some(r))
-                    .map(|p| format!(" on {}", clean(&p.name)))
-                    .unwrap_or_default();
                 format!(
-                    "request {} is for an unnamed resource ({}{on}); name the person to staff it with --user (an id, email or name)",
-                    clean(q.id.as_str()),
+                    "it is for an unnamed resource ({}{on}); name the person to staff it with --user (an id, email or name)",
                     what(r)
                 )
             })
+        }
+        Act::Approve {
+            staff: Some(staff), ..
+        } => {
+            let named = r?.person_id.as_ref().filter(|p| *p != staff)?;
+            Some(format!(
+                "its resource{on} is already staffed with {}; approve it without --user",
+                lookup.person_name(named)
+            ))
         }
         _ => None,
     }

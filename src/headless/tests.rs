@@ -36,7 +36,7 @@ async fn list_text(b: &LocalBackend, ctx: &Context, opts: ListOptions) -> (Exit,
 async fn act(b: &LocalBackend, ctx: &Context, a: Act, ids: &[&str]) -> (Exit, String, String) {
     let ids: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
     let (mut out, mut err) = (Vec::new(), Vec::new());
-    let exit = resolve(b, ctx, &a, &ids, &mut out, &mut err).await;
+    let exit = resolve(b, ctx, &a, &ids, false, &mut out, &mut err).await;
     (
         exit,
         String::from_utf8(out).unwrap(),
@@ -174,7 +174,9 @@ async fn approving_rejecting_and_cancelling_each_id_on_its_own() {
     .await;
     assert_eq!(exit, Exit::Failed);
     assert!(
-        err.starts_with("allot: request 5001: request 5001 is for an unnamed resource (iOS engineer on Atlas Mobile App)"),
+        err.starts_with(
+            "allot: request 5001: it is for an unnamed resource (iOS engineer on Atlas Mobile App)"
+        ),
         "{err}"
     );
     assert_eq!(err.lines().count(), 1);
@@ -204,15 +206,15 @@ async fn approving_rejecting_and_cancelling_each_id_on_its_own() {
     assert_eq!(
         errs,
         [
-            "allot: request 404: request 404 does not exist",
-            "allot: request 5001: request 5001 is already approved; only pending requests can be resolved"
+            "allot: request 404: there is no request with that id",
+            "allot: request 5001: it is already approved; only pending requests can be resolved"
         ]
     );
 
     let (exit, _, err) = act(&b, &me, Act::Cancel, &["5003"]).await;
     assert_eq!(exit, Exit::Failed);
     assert!(
-        err.contains("only the requester can cancel request 5003"),
+        err.contains("request 5003: only the requester, Marcus Bell, can cancel it"),
         "{err}"
     );
     let (exit, out, _) = act(&b, &ctx(Some("1005")), Act::Cancel, &["5003"]).await;
@@ -230,7 +232,16 @@ async fn an_unreachable_backend_fails_naming_every_id_not_done() {
     let b = KantataBackend::new(http).unwrap();
     let ids = vec!["5001".to_string(), "5014".to_string()];
     let (mut out, mut err) = (Vec::new(), Vec::new());
-    let exit = resolve(&b, &ctx(None), &Act::Reject, &ids, &mut out, &mut err).await;
+    let exit = resolve(
+        &b,
+        &ctx(None),
+        &Act::Reject,
+        &ids,
+        false,
+        &mut out,
+        &mut err,
+    )
+    .await;
     let err = String::from_utf8(err).unwrap();
     assert_eq!(exit, Exit::Failed);
     assert!(out.is_empty());
