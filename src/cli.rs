@@ -136,6 +136,17 @@ pub enum RequestsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// One request in full; for a pending one on an unnamed resource, who is best placed to
+    /// staff it.
+    Show {
+        /// The request.
+        #[arg(value_name = "ID")]
+        id: String,
+        /// A JSON object (as `list --json` prints each request, with `candidates` for an
+        /// unnamed resource: id, name, role, free_hours, peak_percent, fits, best first).
+        #[arg(long)]
+        json: bool,
+    },
     /// Approve pending requests; an unnamed resource needs --user to name who staffs it.
     Approve {
         /// The requests to approve; each is done on its own.

@@ -260,6 +260,8 @@ fn json_is_an_array_of_objects_of_the_documented_shape() {
             "resource",
             "period",
             "percentage",
+            "hours",
+            "notes",
             "approval_hardens",
             "approval_hardens_within",
             "requester",
@@ -919,4 +921,99 @@ fn messages_say_each_thing_once_and_name_people_not_ids() {
         )
     );
     assert_eq!(r.stderr.matches(id).count(), 1, "{}", r.stderr);
+}
+
+#[test]
+fn list_json_has_hours_notes_and_role_and_show_adds_ranked_candidates() {
+    let ws = Workspace::demo();
+    let mine = ws.run(&["requests", "list", "--mine", "--json"]).json();
+    for q in &mine {
+        assert!(q["notes"].is_string(), "{q}");
+        assert!(q["resource"]["role"].is_string(), "{q}");
+        // The embedded store keeps a period and share: the hours asked are stated.
+        assert!(q["hours"].as_f64().unwrap() > 0.0, "{q}");
+    }
+    let with_notes = mine
+        .iter()
+        .find(|q| q["notes"] != "")
+        .expect("a request with notes");
+    let unnamed = unnamed_for_morgan(&ws);
+    let q = &unnamed[0];
+    let id = q["id"].as_str().unwrap();
+
+    let shown = ws.run(&["requests", "show", id, "--json"]);
+    assert_eq!((shown.code, shown.stderr.as_str()), (0, ""));
+    let v: Value = serde_json::from_str(&shown.stdout).unwrap();
+    let mut without = v.clone();
+    let candidates = without
+        .as_object_mut()
+        .unwrap()
+        .remove("candidates")
+        .unwrap();
+    assert_eq!(&without, q, "show is the list's object plus candidates");
+    let candidates = candidates.as_array().unwrap();
+    let people = ws.run(&["people", "list", "--json"]).json();
+    assert_eq!(candidates.len(), people.len(), "everyone, ranked");
+    for c in candidates {
+        assert_eq!(
+            keys(c),
+            set(&["id", "name", "role", "free_hours", "peak_percent", "fits"])
+        );
+        let peak = c["peak_percent"].as_u64().unwrap();
+        if c["fits"] == true {
+            assert!(peak <= 100, "{c}");
+        } else {
+            assert!(peak > 100, "{c}");
+        }
+        let p = people.iter().find(|p| p["id"] == c["id"]).unwrap();
+        assert_eq!((&p["name"], &p["role"]), (&c["name"], &c["role"]));
+    }
+
+    // As text: the request's facts and the best placed, with free hours and peak week.
+    let text = ws.run(&["requests", "show", id]);
+    assert_eq!(text.code, 0);
+    let first = candidates[0]["name"].as_str().unwrap();
+    assert!(
+        text.stdout
+            .starts_with(&format!("Request {id} · pending · ")),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout.contains("Best placed to staff it"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.lines()
+            .iter()
+            .any(|l| l.starts_with(&format!("  {first} ("))
+                && (l.contains("h free") || l.contains("h over"))
+                && l.contains("peak ")),
+        "{}",
+        text.stdout
+    );
+
+    // A named resource has no candidates; notes are shown.
+    let named = with_notes["id"].as_str().unwrap();
+    let v: Value =
+        serde_json::from_str(&ws.run(&["requests", "show", named, "--json"]).stdout).unwrap();
+    if with_notes["resource"]["unnamed"] == false {
+        assert!(v.get("candidates").is_none());
+    }
+    let text = ws.run(&["requests", "show", named]).stdout;
+    assert!(
+        text.contains(&format!(
+            "Notes      {}",
+            with_notes["notes"].as_str().unwrap()
+        )),
+        "{text}"
+    );
+
+    let r = ws.run(&["requests", "show", "404"]);
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.stderr,
+        "allot: request 404: there is no request with that id\n"
+    );
 }

@@ -5,7 +5,7 @@ use super::{
 };
 use crate::client::Backend;
 use crate::client::sanitize::clean;
-use crate::domain::impact::{Hardened, approval_hardens, span_of};
+use crate::domain::impact::{Hardened, approval_hardens, asked_minutes, span_of};
 use crate::domain::model::fmt_hours;
 use crate::domain::{DateRange, Id, Request, Resource, Workspace};
 use chrono::{NaiveDate, SecondsFormat};
@@ -46,24 +46,14 @@ pub async fn list(
     requests.sort_by(|a, b| {
         (a.created_at, a.id.as_number(), &a.id).cmp(&(b.created_at, b.id.as_number(), &b.id))
     });
-    // What approving changes is read from the allocations in the window the app loads first
-    // (a Kantata request has no period of its own; `domain::impact`).
-    let window = crate::app::state::initial_window(ctx.today);
-    let mut ws = Workspace::from_roster(lookup.roster.clone());
-    if !requests.is_empty() {
-        match backend.allocations(window).await {
-            Ok(a) => ws.set_allocations(window, a),
-            Err(e) => {
-                let _ = writeln!(
-                    err,
-                    "allot: cannot read the allocations approving would change: {}",
-                    clean(&e.to_string())
-                );
-                return Exit::Failed;
-            }
-        }
-    }
-    let approval = Approval { ws: &ws, window };
+    let ws = match approval_workspace(backend, ctx, &lookup, !requests.is_empty(), err).await {
+        Ok(ws) => ws,
+        Err(exit) => return exit,
+    };
+    let approval = Approval {
+        ws: &ws,
+        window: crate::app::state::initial_window(ctx.today),
+    };
     let written = if opts.json {
         write_json(&lookup, &approval, &requests, ctx.today, out)
     } else {
@@ -73,9 +63,37 @@ pub async fn list(
 }
 
 /// The workspace approvals are judged against, and the window its allocations cover.
-struct Approval<'a> {
-    ws: &'a Workspace,
-    window: DateRange,
+pub(super) struct Approval<'a> {
+    pub ws: &'a Workspace,
+    pub window: DateRange,
+}
+
+/// The workspace with the allocations of the window the app loads first (what approving
+/// changes is read from them: a Kantata request has no period of its own; `domain::impact`).
+/// Without `needed` the allocations are not read.
+pub(super) async fn approval_workspace(
+    backend: &dyn Backend,
+    ctx: &Context,
+    lookup: &Lookup,
+    needed: bool,
+    err: &mut dyn Write,
+) -> Result<Workspace, Exit> {
+    let window = crate::app::state::initial_window(ctx.today);
+    let mut ws = Workspace::from_roster(lookup.roster.clone());
+    if needed {
+        match backend.allocations(window).await {
+            Ok(a) => ws.set_allocations(window, a),
+            Err(e) => {
+                let _ = writeln!(
+                    err,
+                    "allot: cannot read the allocations approving would change: {}",
+                    clean(&e.to_string())
+                );
+                return Err(Exit::Failed);
+            }
+        }
+    }
+    Ok(ws)
 }
 
 /// The request's own period, or "-" where the backend keeps none (Kantata).
@@ -170,7 +188,7 @@ fn write_table(
 }
 
 #[derive(Serialize)]
-struct JsonRequest {
+pub(super) struct JsonRequest {
     id: String,
     status: &'static str,
     created_at: String,
@@ -181,6 +199,11 @@ struct JsonRequest {
     period: Option<JsonPeriod>,
     /// `null` where the backend keeps no share (Kantata).
     percentage: Option<u32>,
+    /// The hours asked: `percentage` of the resource's capacity over `period`, as the
+    /// Requests view shows them (`null` where the backend keeps neither).
+    hours: Option<f64>,
+    /// The requester's notes ("" when there are none).
+    notes: String,
     /// What approving changes: the resource's soft allocations that become hard, among those
     /// in `approval_hardens_within` (empty for a resolved request).
     approval_hardens: Vec<JsonHardened>,
@@ -232,58 +255,72 @@ fn write_json(
     today: NaiveDate,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    let items: Vec<JsonRequest> = requests
+        .iter()
+        .map(|q| json_request(lookup, approval, q, today))
+        .collect();
+    let text = serde_json::to_string_pretty(&items).map_err(io::Error::other)?;
+    writeln!(out, "{text}")
+}
+
+/// One request as `list --json` and `show --json` print it.
+pub(super) fn json_request(
+    lookup: &Lookup,
+    approval: &Approval,
+    q: &Request,
+    today: NaiveDate,
+) -> JsonRequest {
     let person = |id: &Id| JsonPerson {
         id: clean(id.as_str()),
         name: lookup.person_name(id),
     };
-    let items: Vec<JsonRequest> = requests
-        .iter()
-        .map(|q| {
-            let r = lookup.resource(&q.resource_id);
-            JsonRequest {
-                id: clean(q.id.as_str()),
-                status: q.status.as_str(),
-                created_at: q.created_at.to_rfc3339_opts(SecondsFormat::Secs, true),
-                age_days: q.age_days(today),
-                project: lookup.project_of(r).map(|p| JsonProject {
-                    id: clean(p.id.as_str()),
-                    name: clean(&p.name),
-                    client: clean(&p.client),
-                }),
-                resource: JsonResource {
-                    id: clean(q.resource_id.as_str()),
-                    name: lookup.resource_name(r, &q.resource_id),
-                    role: r.map(|r| clean(&r.role)).unwrap_or_default(),
-                    unnamed: r.is_some_and(Resource::is_unnamed),
-                },
-                period: q.period.map(|p| JsonPeriod {
-                    start: p.start.to_string(),
-                    end: p.end.to_string(),
-                }),
-                percentage: q.percentage,
-                approval_hardens: if q.status.is_pending() {
-                    approval_hardens(approval.ws, q)
-                        .iter()
-                        .map(|h| JsonHardened {
-                            allocation_id: clean(h.allocation.id.as_str()),
-                            start: h.allocation.range.start.to_string(),
-                            end: h.allocation.range.end.to_string(),
-                            // Hours to two decimals: minutes are whole.
-                            hours: (h.minutes as f64 / 60.0 * 100.0).round() / 100.0,
-                        })
-                        .collect()
-                } else {
-                    Vec::new()
-                },
-                approval_hardens_within: JsonPeriod {
-                    start: approval.window.start.to_string(),
-                    end: approval.window.end.to_string(),
-                },
-                requester: person(&q.creator_id),
-                approvers: q.approver_ids.iter().map(person).collect(),
-            }
-        })
-        .collect();
-    let text = serde_json::to_string_pretty(&items).map_err(io::Error::other)?;
-    writeln!(out, "{text}")
+    let r = lookup.resource(&q.resource_id);
+    JsonRequest {
+        id: clean(q.id.as_str()),
+        status: q.status.as_str(),
+        created_at: q.created_at.to_rfc3339_opts(SecondsFormat::Secs, true),
+        age_days: q.age_days(today),
+        project: lookup.project_of(r).map(|p| JsonProject {
+            id: clean(p.id.as_str()),
+            name: clean(&p.name),
+            client: clean(&p.client),
+        }),
+        resource: JsonResource {
+            id: clean(q.resource_id.as_str()),
+            name: lookup.resource_name(r, &q.resource_id),
+            role: r.map(|r| clean(&r.role)).unwrap_or_default(),
+            unnamed: r.is_some_and(Resource::is_unnamed),
+        },
+        period: q.period.map(|p| JsonPeriod {
+            start: p.start.to_string(),
+            end: p.end.to_string(),
+        }),
+        percentage: q.percentage,
+        hours: asked_minutes(approval.ws, q).map(hours),
+        notes: clean(&q.notes),
+        approval_hardens: if q.status.is_pending() {
+            approval_hardens(approval.ws, q)
+                .iter()
+                .map(|h| JsonHardened {
+                    allocation_id: clean(h.allocation.id.as_str()),
+                    start: h.allocation.range.start.to_string(),
+                    end: h.allocation.range.end.to_string(),
+                    hours: hours(h.minutes),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
+        approval_hardens_within: JsonPeriod {
+            start: approval.window.start.to_string(),
+            end: approval.window.end.to_string(),
+        },
+        requester: person(&q.creator_id),
+        approvers: q.approver_ids.iter().map(person).collect(),
+    }
+}
+
+/// Hours to two decimals (minutes are whole).
+pub(super) fn hours(minutes: u64) -> f64 {
+    (minutes as f64 / 60.0 * 100.0).round() / 100.0
 }

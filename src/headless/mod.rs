@@ -9,6 +9,7 @@
 mod list;
 pub mod people;
 mod resolve;
+pub mod show;
 mod table;
 
 pub use list::list;
@@ -143,6 +144,7 @@ pub async fn run(
             };
             resolve(backend, ctx, &act, ids, *json, out, err).await
         }
+        RequestsCommand::Show { id, json } => show::show(backend, ctx, id, *json, out, err).await,
         RequestsCommand::Reject { ids, json } => {
             resolve(backend, ctx, &Act::Reject, ids, *json, out, err).await
         }
