@@ -92,6 +92,7 @@ fn run_headless(cli: &Cli, settings: &Settings, command: &Command) -> ExitCode {
     let ctx = headless::Context {
         today,
         user: opened.user.clone(),
+        width: headless::width_for_stdout(),
     };
     let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr().lock());
     let exit = tokio.block_on(headless::run(

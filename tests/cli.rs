@@ -62,15 +62,27 @@ impl Workspace {
 
     /// `allot --db <db> --today 2026-11-23 <args>`.
     fn run(&self, args: &[&str]) -> Run {
+        self.run_with(args, &[])
+    }
+
+    fn run_with(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let mut all = vec!["--db", self.db.to_str().unwrap(), "--today", TODAY];
         all.extend_from_slice(args);
-        run_in(self.dir.path(), &all)
+        run_in_with(self.dir.path(), &all, env)
     }
 }
 
 fn run_in(home: &Path, args: &[&str]) -> Run {
+    run_in_with(home, args, &[])
+}
+
+/// `run_in` with more environment: tables fit `COLUMNS` when it is set, else 80 (stdout is a
+/// pipe here).
+fn run_in_with(home: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let out = Command::new(env!("CARGO_BIN_EXE_allot"))
         .args(args)
+        .env_remove("COLUMNS")
+        .envs(env.iter().copied())
         .current_dir(home)
         .env("ALLOT_DATA_DIR", home.join("data"))
         .env("ALLOT_CONFIG", home.join("config.toml"))
@@ -124,7 +136,9 @@ fn set<'a>(k: &[&'a str]) -> BTreeSet<&'a str> {
 fn pending_requests_list_as_an_aligned_table_oldest_first() {
     let ws = Workspace::empty();
     // --demo seeds the new database; the workspace flags may come after the subcommand too.
-    let r = run_in(
+    // A wide terminal shows every column.
+    let wide = [("COLUMNS", "250")];
+    let r = run_in_with(
         ws.dir.path(),
         &[
             "requests",
@@ -135,6 +149,7 @@ fn pending_requests_list_as_an_aligned_table_oldest_first() {
             "--today",
             TODAY,
         ],
+        &wide,
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.stderr, "");
@@ -173,7 +188,7 @@ fn pending_requests_list_as_an_aligned_table_oldest_first() {
     for part in [
         " 3d ",
         "Atlas Mobile App",
-        "(unnamed) iOS engineer",
+        "○ Engineer",
         "100%",
         "Morgan Lee",
     ] {
@@ -187,7 +202,7 @@ fn pending_requests_list_as_an_aligned_table_oldest_first() {
         assert_eq!(width, at, "{l}");
     }
     // A second run reuses the seeded database.
-    let again = ws.run(&["requests", "list", "--demo"]);
+    let again = ws.run_with(&["requests", "list", "--demo"], &wide);
     assert_eq!(again.stdout, r.stdout);
 }
 
@@ -333,7 +348,7 @@ fn approving_an_unnamed_request_with_user_staffs_it() {
     assert_eq!(r.lines().len(), 1);
     let line = r.lines()[0];
     assert!(
-        line.starts_with("approved request 5001 (Atlas Mobile App, iOS engineer → "),
+        line.starts_with("approved request 5001 (Atlas Mobile App, ○ Engineer → "),
         "{line}"
     );
 
@@ -389,7 +404,7 @@ fn rejecting_takes_requests_out_of_the_queue() {
     let lines = r.lines();
     assert_eq!(lines.len(), 2);
     assert!(
-        lines[0].starts_with("rejected request 5002 (Atlas Mobile App, (unnamed) Mobile QA"),
+        lines[0].starts_with("rejected request 5002 (Atlas Mobile App, ○ QA Engineer)"),
         "{}",
         lines[0]
     );
@@ -453,7 +468,7 @@ fn only_the_requester_can_cancel() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(
         r.stdout,
-        format!("cancelled request {mine} (Atlas Mobile App, (unnamed) Android engineer)\n")
+        format!("cancelled request {mine} (Atlas Mobile App, ○ Android engineer)\n")
     );
     let cancelled = ws
         .run(&["requests", "list", "--status", "cancelled", "--json"])
@@ -1016,4 +1031,44 @@ fn list_json_has_hours_notes_and_role_and_show_adds_ranked_candidates() {
         r.stderr,
         "allot: request 404: there is no request with that id\n"
     );
+}
+
+#[test]
+fn the_table_fits_the_terminal_and_labels_match_the_requests_view() {
+    let ws = Workspace::demo();
+    // Not a terminal (a pipe here) and COLUMNS=80 alike: 80 columns, project and resource kept.
+    for env in [&[][..], &[("COLUMNS", "80")]] {
+        let r = ws.run_with(&["requests", "list"], env);
+        assert_eq!(r.code, 0);
+        for l in r.lines() {
+            assert!(l.chars().count() <= 80, "{} wide: {l}", l.chars().count());
+        }
+        let header: Vec<&str> = r.lines()[0].split_whitespace().collect();
+        assert_eq!(&header[..3], ["ID", "PROJECT", "RESOURCE"], "{env:?}");
+    }
+    let r = ws.run_with(&["requests", "list"], &[("COLUMNS", "40")]);
+    let header: Vec<&str> = r.lines()[0].split_whitespace().collect();
+    assert_eq!(header, ["ID", "PROJECT", "RESOURCE"]);
+    assert!(
+        r.lines().iter().all(|l| l.chars().count() <= 40),
+        "{}",
+        r.stdout
+    );
+
+    // An unnamed resource reads as in the Requests view: "○ Role", never "(unnamed) label".
+    let json = ws.run(&["requests", "list", "--json"]).json();
+    let q = json
+        .iter()
+        .find(|q| q["resource"]["unnamed"] == true)
+        .unwrap();
+    let label = format!("○ {}", q["resource"]["role"].as_str().unwrap());
+    assert_eq!(q["resource"]["name"], label.as_str());
+    let id = q["id"].as_str().unwrap();
+    let wide = ws.run_with(&["requests", "list"], &[("COLUMNS", "250")]);
+    let row = wide
+        .lines()
+        .into_iter()
+        .find(|l| l.starts_with(&format!("{id} ")))
+        .unwrap();
+    assert!(row.contains(&label) && !row.contains("(unnamed)"), "{row}");
 }

@@ -1,5 +1,6 @@
 //! `allot requests list`: the queue as a table or JSON.
 
+use super::table::Col;
 use super::{
     Context, Exit, ListOptions, Lookup, StatusFilter, load, load_requests, write_or_report,
 };
@@ -57,7 +58,7 @@ pub async fn list(
     let written = if opts.json {
         write_json(&lookup, &approval, &requests, ctx.today, out)
     } else {
-        write_table(&lookup, &approval, &requests, opts, ctx.today, out)
+        write_table(&lookup, &approval, &requests, opts, ctx, out)
     };
     write_or_report(written, out, err, "the list")
 }
@@ -123,9 +124,10 @@ fn write_table(
     approval: &Approval,
     requests: &[Request],
     opts: &ListOptions,
-    today: NaiveDate,
+    ctx: &Context,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    let today = ctx.today;
     if requests.is_empty() {
         let which = match opts.status {
             StatusFilter::Only(s) => format!("{} requests", s.as_str()),
@@ -149,9 +151,36 @@ fn write_table(
         "APPROVERS",
         "STATUS",
     ];
-    /// Columns of numbers, aligned right.
-    const RIGHT: [bool; 10] = [
-        false, true, false, false, false, true, false, false, false, false,
+    // At any width what the request is (project, resource) stays, cut if it must; numbers and
+    // people go first (the full detail is `allot requests show ID`).
+    const fn col(right: bool, drop: u8) -> Col {
+        Col {
+            right,
+            drop,
+            shrink: false,
+        }
+    }
+    const NAMES: Col = Col {
+        right: false,
+        drop: 0,
+        shrink: true,
+    };
+    // The status says something only when several are listed: else it goes first.
+    let status = match opts.status {
+        StatusFilter::All => col(false, 1),
+        StatusFilter::Only(_) => col(false, 10),
+    };
+    let cols: [Col; 10] = [
+        Col::KEEP,
+        col(true, 6),
+        NAMES,
+        NAMES,
+        col(false, 2),
+        col(true, 3),
+        col(false, 9),
+        col(false, 7),
+        col(false, 8),
+        status,
     ];
     let mut rows: Vec<[String; 10]> = Vec::with_capacity(requests.len() + 1);
     rows.push(HEADER.map(String::from));
@@ -184,7 +213,7 @@ fn write_table(
             q.status.as_str().to_string(),
         ]);
     }
-    super::table::write(out, &rows, &RIGHT)
+    super::table::write(out, &rows, &cols, ctx.width)
 }
 
 #[derive(Serialize)]
@@ -222,7 +251,7 @@ struct JsonProject {
 #[derive(Serialize)]
 struct JsonResource {
     id: String,
-    /// The person's name, or "(unnamed) <label or role>".
+    /// The person's name, or "○ Role" for an unnamed resource (as the Requests view).
     name: String,
     role: String,
     unnamed: bool,

@@ -14,11 +14,12 @@ mod table;
 
 pub use list::list;
 pub use resolve::resolve;
+pub use table::width_for_stdout;
 
 use crate::cli::{Command, PeopleCommand, RequestsCommand, StatusArg};
 use crate::client::Backend;
 use crate::client::sanitize::clean;
-use crate::domain::{Id, Person, Project, Request, RequestStatus, Resource, Roster};
+use crate::domain::{Id, Person, Project, Request, RequestStatus, Resource, Roster, Workspace};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::io::{self, Write};
@@ -50,6 +51,8 @@ pub struct Context {
     pub today: NaiveDate,
     /// Who "I" am instead of the workspace's current user (`allot --user`).
     pub user: Option<Id>,
+    /// The width tables fit in ([`width_for_stdout`]).
+    pub width: usize,
 }
 
 /// Which requests `list` shows.
@@ -115,6 +118,7 @@ pub async fn run(
             let opts = people::PeopleOptions {
                 role: role.clone(),
                 json: *json,
+                width: ctx.width,
             };
             return people::list(backend, &opts, out, err).await;
         }
@@ -187,6 +191,8 @@ struct Lookup {
     resources: HashMap<Id, usize>,
     /// Who "I" am: `--user`, else the workspace's current user.
     me: Option<Id>,
+    /// The roster as the planner holds it, for the labels the planner shows.
+    ws: Workspace,
 }
 
 impl Lookup {
@@ -202,6 +208,7 @@ impl Lookup {
             projects: index(roster.projects.iter().map(|p| &p.id).collect()),
             resources: index(roster.resources.iter().map(|r| &r.id).collect()),
             me: user.cloned().or_else(|| roster.current_user.clone()),
+            ws: Workspace::from_roster(roster.clone()),
             roster,
         }
     }
@@ -226,24 +233,12 @@ impl Lookup {
         self.projects.get(id).map(|&i| &self.roster.projects[i])
     }
 
-    /// The person's name, or "(unnamed) <label or role>" for an unnamed resource.
+    /// The resource as the Requests view names it: the person, or "○ Role" when unnamed.
     fn resource_name(&self, r: Option<&Resource>, id: &Id) -> String {
         match r {
-            Some(r) => match &r.person_id {
-                Some(p) => self.person_name(p),
-                None => format!("(unnamed) {}", what(r)),
-            },
+            Some(_) => clean(&self.ws.request_label(id)),
             None => format!("(unknown resource {})", clean(id.as_str())),
         }
-    }
-}
-
-/// What an unnamed resource stands for: its label ("iOS engineer"), else its role.
-fn what(r: &Resource) -> String {
-    if r.label.trim().is_empty() {
-        clean(&r.role)
-    } else {
-        clean(&r.label)
     }
 }
 

@@ -1,5 +1,6 @@
 //! `allot people list`, and finding a person from what was typed after `--user`.
 
+use super::table::Col;
 use super::{Exit, write_or_report};
 use crate::client::Backend;
 use crate::client::sanitize::clean;
@@ -7,11 +8,25 @@ use crate::domain::{Id, Person};
 use serde::Serialize;
 use std::io::{self, Write};
 
+/// Names are cut, never dropped; emails go first when the terminal is narrow.
+const NAME: Col = Col {
+    right: false,
+    drop: 0,
+    shrink: true,
+};
+const EMAIL: Col = Col {
+    right: false,
+    drop: 1,
+    shrink: false,
+};
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PeopleOptions {
     /// Only people whose role is this one (case aside).
     pub role: Option<String>,
     pub json: bool,
+    /// The width the table fits in.
+    pub width: usize,
 }
 
 #[derive(Serialize)]
@@ -85,7 +100,7 @@ pub async fn list(
                     ]
                 }))
                 .collect();
-        super::table::write(out, &rows, &[false; 4])
+        super::table::write(out, &rows, &[Col::KEEP, NAME, EMAIL, NAME], opts.width)
     };
     write_or_report(written, out, err, "the people")
 }

@@ -1,6 +1,6 @@
 //! `allot requests approve|reject|cancel ID...`.
 
-use super::{Act, Context, Exit, Lookup, load, load_requests, what};
+use super::{Act, Context, Exit, Lookup, load, load_requests};
 use crate::client::sanitize::clean;
 use crate::client::{Backend, Resolution};
 use crate::domain::{Id, Request};
@@ -234,15 +234,12 @@ fn refusal(lookup: &Lookup, act: &Act, q: Option<&Request>) -> Option<String> {
             "only the requester, {}, can cancel it",
             lookup.person_name(&q.creator_id)
         )),
-        Act::Approve { staff: None, .. } => {
-            let r = r?;
-            r.is_unnamed().then(|| {
-                format!(
-                    "it is for an unnamed resource ({}{on}); name the person to staff it with --user (an id, email or name)",
-                    what(r)
-                )
-            })
-        }
+        Act::Approve { staff: None, .. } => r?.is_unnamed().then(|| {
+            format!(
+                "it is for an unnamed resource ({}{on}); name the person to staff it with --user (an id, email or name)",
+                lookup.resource_name(r, &q.resource_id)
+            )
+        }),
         Act::Approve {
             staff: Some(staff), ..
         } => {
@@ -256,7 +253,7 @@ fn refusal(lookup: &Lookup, act: &Act, q: Option<&Request>) -> Option<String> {
     }
 }
 
-/// "approved request 5001 (Atlas Mobile App, iOS engineer → Ben Carter)".
+/// "approved request 5001 (Atlas Mobile App, ○ Engineer → Ben Carter)".
 fn success_line(lookup: &Lookup, act: &Act, q: &Request) -> String {
     let r = lookup.resource(&q.resource_id);
     let project = lookup
@@ -270,7 +267,11 @@ fn success_line(lookup: &Lookup, act: &Act, q: &Request) -> String {
             },
             Some(r),
         ) if r.is_unnamed() => {
-            format!("{} → {}", what(r), lookup.person_name(staff))
+            format!(
+                "{} → {}",
+                lookup.resource_name(Some(r), &r.id),
+                lookup.person_name(staff)
+            )
         }
         _ => lookup.resource_name(r, &q.resource_id),
     };

@@ -2,6 +2,7 @@
 //! people best placed to staff it.
 
 use super::list::{Approval, JsonRequest, approval_workspace, json_request};
+use super::table::Col;
 use super::{Context, Exit, Lookup, load, load_requests, write_or_report};
 use crate::app::requests::{candidates, free_for, impact};
 use crate::client::Backend;
@@ -185,7 +186,15 @@ fn write_text(
                 [format!("  {} ({})", c.name, c.role), free, peak]
             })
             .collect();
-        super::table::write(out, &rows, &[false, true, false])?;
+        let name = Col {
+            shrink: true,
+            ..Col::KEEP
+        };
+        let free = Col {
+            right: true,
+            ..Col::KEEP
+        };
+        super::table::write(out, &rows, &[name, free, Col::KEEP], ctx.width)?;
         if candidates.len() > SHOWN {
             writeln!(out, "  … {} more with --json", candidates.len() - SHOWN)?;
         }
