@@ -147,6 +147,17 @@ pub enum RequestsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Print each new pending request for me as it arrives (for a tmux status line or a
+    /// notifier), until Ctrl-c or SIGTERM. The ones pending at the start are not printed.
+    Watch {
+        /// Seconds between two reads of the request list (at least 5: one read per interval
+        /// keeps far inside the backends' limits).
+        #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+        interval: u64,
+        /// One JSON object per line (as `list --json` prints each request).
+        #[arg(long)]
+        json: bool,
+    },
     /// Approve pending requests; an unnamed resource needs --user to name who staffs it.
     Approve {
         /// The requests to approve; each is done on its own.

@@ -1,6 +1,8 @@
 //! The headless subcommands, run as the real binary: `allot requests list|approve|reject|cancel`
 //! and `allot config check`.
 
+mod common;
+
 use allot::client::local::{LocalBackend, demo};
 use allot::client::{Backend, NewRequest, RequestTarget};
 use allot::domain::dates::parse_date;
@@ -1071,4 +1073,120 @@ fn the_table_fits_the_terminal_and_labels_match_the_requests_view() {
         .find(|l| l.starts_with(&format!("{id} ")))
         .unwrap();
     assert!(row.contains(&label) && !row.contains("(unnamed)"), "{row}");
+}
+
+/// Lines a child writes to a pipe, read on a thread so they can be waited for with a deadline.
+fn lines_of(pipe: impl std::io::Read + Send + 'static) -> std::sync::mpsc::Receiver<String> {
+    use std::io::BufRead;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(pipe).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+/// The first line from `rx` that satisfies `pred`, waiting at most `secs` seconds in all.
+fn wait_line(
+    rx: &std::sync::mpsc::Receiver<String>,
+    secs: u64,
+    pred: impl Fn(&str) -> bool,
+) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    let mut seen = Vec::new();
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(line) if pred(&line) => return line,
+            Ok(line) => seen.push(line),
+            Err(_) => panic!("no such line within {secs} s; saw {seen:?}"),
+        }
+    }
+}
+
+#[test]
+fn watch_prints_a_request_made_mid_watch_and_ends_cleanly_on_sigterm() {
+    use allot::client::kantata::backend::KantataBackend;
+    let (rt, sb) = common::sandbox::sandbox(allot::sandbox::Dialect::Kantata);
+    let home = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_allot"))
+        .args(["--backend", "kantata", "--url", &sb.url, "--today", TODAY])
+        .args(["requests", "watch", "--interval", "5"])
+        .current_dir(home.path())
+        .env("ALLOT_DATA_DIR", home.path().join("data"))
+        .env("ALLOT_CONFIG", home.path().join("config.toml"))
+        .env("KANTATA_ACCESS_TOKEN", &sb.token)
+        .env_remove("ALLOT_PROFILE")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = lines_of(child.stdout.take().unwrap());
+    let err = lines_of(child.stderr.take().unwrap());
+    let started = wait_line(&err, 30, |l| {
+        l.starts_with("allot: watching for new pending requests for ")
+    });
+    assert!(started.contains("every 5 s"), "{started}");
+
+    // Someone asks me for a person while it watches.
+    let k = KantataBackend::new(common::demo::http_config(&sb)).unwrap();
+    let roster = rt.block_on(k.roster()).unwrap();
+    let me = roster.current_user.clone().unwrap();
+    let resource = roster
+        .resources
+        .iter()
+        .find(|r| r.project_id.is_some() && !r.is_unnamed())
+        .unwrap();
+    let person = &roster
+        .people
+        .iter()
+        .find(|p| Some(&p.id) == resource.person_id.as_ref())
+        .unwrap()
+        .name;
+    let made = rt
+        .block_on(k.create_request(NewRequest {
+            target: RequestTarget::Resource(resource.id.clone()),
+            approver_ids: vec![me],
+            period: DateRange::new(
+                parse_date("2027-01-04").unwrap(),
+                parse_date("2027-01-29").unwrap(),
+            ),
+            percentage: 50,
+            notes: String::new(),
+        }))
+        .unwrap();
+    let id = made.request.id.to_string();
+    // One poll interval and a little: it is printed, once, naming the person, not ids alone.
+    let line = wait_line(&out, 30, |l| l.starts_with(&format!("{id} ")));
+    assert!(
+        line.contains(person.as_str()) && line.contains(" · from "),
+        "{line}"
+    );
+
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "watch did not end on SIGTERM"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(0), "ended cleanly, not killed");
+    // Nothing else was printed: the requests pending at the start are not news.
+    let rest: Vec<String> = out.try_iter().collect();
+    assert!(rest.is_empty(), "{rest:?}");
 }

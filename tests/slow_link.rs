@@ -13,7 +13,10 @@ const RATE: usize = 2048;
 const FRAME_END: &[u8] = b"\x1b[?2026l";
 
 fn frames(bytes: &[u8]) -> usize {
-    bytes.windows(FRAME_END.len()).filter(|w| *w == FRAME_END).count()
+    bytes
+        .windows(FRAME_END.len())
+        .filter(|w| *w == FRAME_END)
+        .count()
 }
 
 /// Sends `keys` in one write and waits until the screen satisfies `done` and a frame has

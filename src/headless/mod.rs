@@ -11,6 +11,7 @@ pub mod people;
 mod resolve;
 pub mod show;
 mod table;
+pub mod watch;
 
 pub use list::list;
 pub use resolve::resolve;
@@ -149,12 +150,51 @@ pub async fn run(
             resolve(backend, ctx, &act, ids, *json, out, err).await
         }
         RequestsCommand::Show { id, json } => show::show(backend, ctx, id, *json, out, err).await,
+        RequestsCommand::Watch { interval, json } => {
+            let opts = watch::WatchOptions {
+                interval: std::time::Duration::from_secs(*interval).max(watch::MIN_INTERVAL),
+                json: *json,
+            };
+            watch::watch(backend, ctx, &opts, stopped(), out, err).await
+        }
         RequestsCommand::Reject { ids, json } => {
             resolve(backend, ctx, &Act::Reject, ids, *json, out, err).await
         }
         RequestsCommand::Cancel { ids, json } => {
             resolve(backend, ctx, &Act::Cancel, ids, *json, out, err).await
         }
+    }
+}
+
+/// Resolves on Ctrl-c or SIGTERM: how `watch` is ended. The handlers are in place when this
+/// returns, before anything is printed, so a signal sent after the first line ends it cleanly.
+fn stopped() -> impl std::future::Future<Output = ()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = signal(SignalKind::terminate()).ok();
+        let mut int = signal(SignalKind::interrupt()).ok();
+        async move {
+            tokio::select! {
+                _ = signalled(term.as_mut()) => {}
+                _ = signalled(int.as_mut()) => {}
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    async {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// Resolves when `s` is received; never without a handler.
+#[cfg(unix)]
+async fn signalled(s: Option<&mut tokio::signal::unix::Signal>) {
+    match s {
+        Some(s) => {
+            s.recv().await;
+        }
+        None => std::future::pending().await,
     }
 }
 

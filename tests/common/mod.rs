@@ -85,7 +85,9 @@ impl PtyApp {
                             std::thread::sleep(at.saturating_duration_since(Instant::now()));
                         }
                         sink.lock().expect("parser lock").process(&buf[..n]);
-                        log.lock().expect("output lock").extend_from_slice(&buf[..n]);
+                        log.lock()
+                            .expect("output lock")
+                            .extend_from_slice(&buf[..n]);
                     }
                 }
             }
