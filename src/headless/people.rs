@@ -104,6 +104,9 @@ pub async fn list(
     };
     write_or_report(written, out, err, "the people")
 }
+/// How many of several matches an error names.
+const SHOWN: usize = 5;
+
 /// Who `typed` names: a person's id, else their email, else their name (case aside), else the
 /// one person whose name contains it. `Err` is the one line saying why nobody or several.
 pub fn find<'a>(people: &'a [Person], typed: &str, flag: &str) -> Result<&'a Person, String> {
@@ -124,8 +127,10 @@ pub fn find<'a>(people: &'a [Person], typed: &str, flag: &str) -> Result<&'a Per
             [] => continue,
             [one] => return Ok(one),
             several => {
+                // Enough to pick from; a one-letter guess does not list the whole company.
                 let names: Vec<String> = several
                     .iter()
+                    .take(SHOWN)
                     .map(|p| {
                         format!(
                             "{} ({}, {})",
@@ -135,8 +140,12 @@ pub fn find<'a>(people: &'a [Person], typed: &str, flag: &str) -> Result<&'a Per
                         )
                     })
                     .collect();
+                let more = match several.len().saturating_sub(SHOWN) {
+                    0 => String::new(),
+                    n => format!(" and {n} more"),
+                };
                 return Err(format!(
-                    "{flag} {}: {} people match: {}; give an id or an email",
+                    "{flag} {}: {} people match: {}{more}; give an id, an email or more of the name",
                     clean(t),
                     several.len(),
                     names.join(", ")
