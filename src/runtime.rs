@@ -355,7 +355,9 @@ pub async fn run(
     })
 }
 
-/// What the loop waits for, taken one at a time.
+/// What the loop waits for, taken one at a time (moved straight out of the match, never
+/// stored: the size of the action does not matter).
+#[allow(clippy::large_enum_variant)]
 enum Input {
     Event(Option<std::io::Result<Event>>),
     Action(Action),
