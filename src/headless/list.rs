@@ -170,6 +170,12 @@ fn write_table(
         StatusFilter::All => col(false, 1),
         StatusFilter::Only(_) => col(false, 10),
     };
+    // Where the backend keeps no period (Kantata), what approving hardens is the only "when".
+    let hardens = if requests.iter().any(|q| q.period.is_some()) {
+        col(false, 9)
+    } else {
+        col(false, 2)
+    };
     let cols: [Col; 10] = [
         Col::KEEP,
         col(true, 6),
@@ -177,7 +183,7 @@ fn write_table(
         NAMES,
         col(false, 2),
         col(true, 3),
-        col(false, 9),
+        hardens,
         col(false, 7),
         col(false, 8),
         status,

@@ -26,6 +26,10 @@ impl Col {
 const GAP: usize = 2;
 /// A cut column keeps at least this many cells.
 const MIN_CUT: usize = 8;
+/// Names are cut to this before a major column is dropped.
+const READABLE: usize = 18;
+/// Drop ranks below this are major: they go after names are cut to [`READABLE`].
+pub const MAJOR: u8 = 5;
 
 /// Writes `rows` (the first is the header) aligned in at most `width` columns where it can:
 /// columns are dropped by `drop` rank, then the `shrink` ones cut, widest first.
@@ -41,7 +45,10 @@ pub fn write<const N: usize>(
             *w = (*w).max(cell.width());
         }
     }
-    let mut shown = [true; N];
+    // A column that says nothing ("-" on every row) goes before any other.
+    let mut shown: [bool; N] = std::array::from_fn(|i| {
+        rows.len() < 2 || rows[1..].iter().any(|r| !matches!(r[i].as_str(), "" | "-"))
+    });
     let total = |widths: &[usize; N], shown: &[bool; N]| -> usize {
         let n = shown.iter().filter(|s| **s).count();
         (0..N)
@@ -52,18 +59,24 @@ pub fn write<const N: usize>(
     };
     let mut ranks: Vec<usize> = (0..N).filter(|i| cols[*i].drop > 0).collect();
     ranks.sort_by_key(|i| std::cmp::Reverse(cols[*i].drop));
-    for i in ranks {
-        if total(&widths, &shown) <= width {
-            break;
+    // Minor columns go first; then names are cut to a readable width before a major column
+    // goes; then the major ones go and names are cut further.
+    let (minor, major): (Vec<usize>, Vec<usize>) =
+        ranks.into_iter().partition(|i| cols[*i].drop >= MAJOR);
+    for (drop, floor) in [(minor, READABLE), (major, MIN_CUT)] {
+        for i in drop {
+            if total(&widths, &shown) <= width {
+                break;
+            }
+            shown[i] = false;
         }
-        shown[i] = false;
-    }
-    while total(&widths, &shown) > width {
-        let widest = (0..N)
-            .filter(|i| shown[*i] && cols[*i].shrink && widths[*i] > MIN_CUT)
-            .max_by_key(|i| widths[*i]);
-        let Some(i) = widest else { break };
-        widths[i] -= 1;
+        while total(&widths, &shown) > width {
+            let widest = (0..N)
+                .filter(|i| shown[*i] && cols[*i].shrink && widths[*i] > floor)
+                .max_by_key(|i| widths[*i]);
+            let Some(i) = widest else { break };
+            widths[i] -= 1;
+        }
     }
     let last = (0..N).rev().find(|i| shown[*i]).unwrap_or(0);
     for row in rows {
@@ -153,6 +166,16 @@ mod tests {
             80,
         );
         assert_eq!(t, " N  NAME   NOTE\n12  Atlas  x\n");
+    }
+
+    #[test]
+    fn a_column_of_dashes_goes_first() {
+        let t = text(
+            &[["N", "NAME", "NOTE"], ["-", "Atlas", "x"]],
+            &[NUM, NAME, NOTE],
+            80,
+        );
+        assert_eq!(t, "NAME   NOTE\nAtlas  x\n");
     }
 
     #[test]
