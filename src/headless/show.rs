@@ -4,7 +4,7 @@
 use super::list::{Approval, JsonRequest, approval_workspace, json_request};
 use super::table::Col;
 use super::{Context, Exit, Lookup, load, load_requests, write_or_report};
-use crate::app::requests::{candidates, free_for, impact};
+use crate::app::requests::{candidates, impact};
 use crate::client::Backend;
 use crate::client::sanitize::clean;
 use crate::domain::impact::asked_minutes;
@@ -43,13 +43,12 @@ pub struct Candidate {
 
 /// THE PLACE THE NEW RANKING PLUGS IN AT MERGE (issue 15 item 1, `domain::candidates`): the
 /// people to staff `q`'s unnamed resource with, best first, each with their free hours, peak
-/// week and whether they fit. Today the order is `app::requests::candidates` (role by
-/// substring, then free hours); peak and fits come from `app::requests::impact`.
+/// week and whether they fit. Today the order and free hours are `app::requests::candidates`
+/// (role by substring, then `free_for`); peak and fits come from `app::requests::impact`.
 pub fn ranked(ws: &Workspace, q: &Request) -> Vec<Candidate> {
     candidates(ws, q)
         .into_iter()
         .map(|(id, free)| {
-            debug_assert_eq!(free, free_for(ws, q, &id));
             let weeks = impact(ws, q, &id);
             let person = ws.people.get(&id);
             Candidate {
