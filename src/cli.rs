@@ -81,9 +81,10 @@ pub struct Cli {
     #[arg(long, value_name = "PATH", global = true, help_heading = "Workspace")]
     pub config: Option<PathBuf>,
 
-    /// Act as this person instead of the workspace's current user ("me" for --mine, the
-    /// requester of new requests, who resolves). Give it before the subcommand.
-    #[arg(long, value_name = "USER_ID", help_heading = "Workspace")]
+    /// Act as this person (an id, an email or an unambiguous name) instead of the workspace's
+    /// current user ("me" for --mine, the requester of new requests, who resolves). Give it
+    /// before the subcommand; `allot people list` lists who there is.
+    #[arg(long, value_name = "USER", help_heading = "Workspace")]
     pub user: Option<String>,
 
     #[command(subcommand)]
@@ -108,6 +109,9 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The people of the workspace (who `--user` can name).
+    #[command(subcommand)]
+    People(PeopleCommand),
 }
 
 #[derive(Subcommand, Debug, Clone, PartialEq, Eq)]
@@ -118,6 +122,19 @@ pub enum CacheCommand {
     /// next start reads that workspace whole again; nothing unsent is lost (unsent edits are in
     /// the journal, not the replica).
     Clear,
+}
+
+#[derive(Subcommand, Debug, Clone, PartialEq, Eq)]
+pub enum PeopleCommand {
+    /// List people by name, with their id, email and role.
+    List {
+        /// Only people with this role (case aside), e.g. "QA Engineer".
+        #[arg(long, value_name = "ROLE")]
+        role: Option<String>,
+        /// A JSON array of objects with id, name, email and role instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand, Debug, Clone, PartialEq, Eq)]
@@ -140,30 +157,61 @@ pub enum RequestsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// One request in full; for a pending one on an unnamed resource, who is best placed to
+    /// staff it.
+    Show {
+        /// The request.
+        #[arg(value_name = "ID")]
+        id: String,
+        /// A JSON object (as `list --json` prints each request, with `candidates` for an
+        /// unnamed resource: id, name, role, free_hours, peak_percent, fits, best first).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print each new pending request for me as it arrives (for a tmux status line or a
+    /// notifier), until Ctrl-c or SIGTERM. The ones pending at the start are not printed.
+    Watch {
+        /// Seconds between two reads of the request list (at least 5: one read per interval
+        /// keeps far inside the backends' limits).
+        #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+        interval: u64,
+        /// One JSON object per line (as `list --json` prints each request).
+        #[arg(long)]
+        json: bool,
+    },
     /// Approve pending requests; an unnamed resource needs --user to name who staffs it.
     Approve {
         /// The requests to approve; each is done on its own.
         #[arg(value_name = "ID", required = true)]
         ids: Vec<String>,
-        /// The person to staff an unnamed resource with (who you are goes before the
-        /// subcommand: `allot --user ME requests approve …`).
-        #[arg(long, value_name = "USER_ID")]
+        /// The person to staff an unnamed resource with: an id, an email or an unambiguous
+        /// name (who you are goes before the subcommand: `allot --user ME requests approve …`).
+        #[arg(long, value_name = "USER")]
         user: Option<String>,
         /// Keep the allocations soft (they become hard otherwise).
         #[arg(long)]
         soft: bool,
+        /// One JSON result per id (id, ok, message, and the person staffed) instead of lines.
+        #[arg(long)]
+        json: bool,
     },
     /// Reject pending requests.
     Reject {
         /// The requests to reject; each is done on its own.
         #[arg(value_name = "ID", required = true)]
         ids: Vec<String>,
+        /// One JSON result per id (id, ok, message) instead of lines.
+        #[arg(long)]
+        json: bool,
     },
     /// Cancel pending requests you made.
     Cancel {
         /// The requests to cancel; each is done on its own.
         #[arg(value_name = "ID", required = true)]
         ids: Vec<String>,
+        /// One JSON result per id (id, ok, message) instead of lines.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -258,7 +306,8 @@ mod tests {
             Some(Command::Requests(RequestsCommand::Approve {
                 ids: vec!["5001".into(), "5002".into()],
                 user: Some("1002".into()),
-                soft: true
+                soft: true,
+                json: false
             }))
         );
     }

@@ -102,7 +102,7 @@ fn run_headless(cli: &Cli, settings: &Settings, command: &Command) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let opened = match open(cli, settings, today) {
+    let opened = match open(cli, settings, today, &tokio) {
         Ok(o) => o,
         Err(msg) => {
             say(&msg);
@@ -114,7 +114,8 @@ fn run_headless(cli: &Cli, settings: &Settings, command: &Command) -> ExitCode {
     }
     let ctx = headless::Context {
         today,
-        user: acting_user(settings),
+        user: opened.user.clone(),
+        width: headless::width_for_stdout(),
     };
     let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr().lock());
     let exit = tokio.block_on(headless::run(
@@ -139,28 +140,21 @@ fn run_tui(
         Ok(rt) => rt,
         Err(code) => return code,
     };
-    let opened = match open(cli, settings, today) {
+    let opened = match open(cli, settings, today, &tokio) {
         Ok(o) => o,
         Err(msg) => {
             say(&msg);
             return ExitCode::from(2);
         }
     };
-    if opened.kind == BackendKind::Local
-        && let Some(user) = acting_user(settings)
-        && let Err(msg) = tokio.block_on(headless::check_user(opened.backend.as_ref(), &user))
-    {
-        say(&msg);
-        return ExitCode::from(2);
-    }
     let mut state = State::new(today, opened.kind, opened.label.clone());
     state.theme = theme(cli);
     state.keys = keys;
     if let Some(notice) = warning.or(opened.notice.clone()) {
         state.say(notice);
     }
-    let journal = open_journal(&opened, settings, &mut state);
-    let (backend, cached) = with_replica(&opened, settings);
+    let journal = open_journal(&opened, &mut state);
+    let (backend, cached) = with_replica(&opened);
     let result = tokio.block_on(runtime::run(backend, state, journal, cached));
     // A write still in flight (a signal, keep on quit) is in the journal: do not wait for it.
     tokio.shutdown_timeout(std::time::Duration::from_millis(500));
@@ -171,11 +165,11 @@ fn run_tui(
 /// The journal of unsent edits for this workspace, with what the last session left offered back.
 /// A demo in a temporary directory has none (its workspace goes when allot exits). Without a
 /// journal allot still runs, and says edits are not kept if it stops.
-fn open_journal(opened: &Opened, settings: &Settings, state: &mut State) -> Option<Journal> {
+fn open_journal(opened: &Opened, state: &mut State) -> Option<Journal> {
     if opened.temp.is_some() {
         return None;
     }
-    let key = key_of(opened, settings);
+    let key = key_of(opened);
     let opened = Journal::open(&paths::journal(), &key).and_then(|mut j| {
         let left = j.leftovers()?;
         Ok((j, left))
@@ -200,13 +194,9 @@ fn open_journal(opened: &Opened, settings: &Settings, state: &mut State) -> Opti
 }
 
 /// Which workspace this is, for the journal and the replica: backend, address, acting user.
-fn key_of(opened: &Opened, settings: &Settings) -> String {
-    let user = acting_user(settings);
-    workspace_key(
-        opened.kind.label(),
-        &opened.label,
-        user.as_ref().map(|u| u.as_str()),
-    )
+fn key_of(opened: &Opened) -> String {
+    let user = opened.user.as_ref();
+    workspace_key(opened.kind.label(), &opened.label, user.map(|u| u.as_str()))
 }
 
 /// `allot cache status | clear`: the replicas in the data directory. Clearing with --profile
@@ -283,14 +273,11 @@ fn cache(cli: &Cli, settings: &Settings, command: &CacheCommand) -> ExitCode {
 /// A remote backend with its replica (issue 17), and what the replica held, to show before any
 /// answer. The embedded store needs none. A replica that cannot be opened or read is logged and
 /// left out: allot then starts as it did without one.
-fn with_replica(
-    opened: &Opened,
-    settings: &Settings,
-) -> (Arc<dyn Backend>, Option<runtime::Shown>) {
+fn with_replica(opened: &Opened) -> (Arc<dyn Backend>, Option<runtime::Shown>) {
     if opened.kind == BackendKind::Local {
         return (opened.backend.clone(), None);
     }
-    let replica = match Replica::open(&paths::data_dir(), &key_of(opened, settings)) {
+    let replica = match Replica::open(&paths::data_dir(), &key_of(opened)) {
         Ok(r) => r,
         Err(e) => {
             tracing::warn!("{e}");
@@ -363,7 +350,7 @@ fn config_check(cli: &Cli, settings: &Settings, loaded: Option<config::Loaded>) 
             return ExitCode::FAILURE;
         }
     };
-    let opened = match open(cli, settings, today(cli)) {
+    let opened = match open(cli, settings, today(cli), &tokio) {
         Ok(o) => o,
         Err(msg) => {
             println!("check:       FAILED: {}", clean(&msg));
@@ -450,16 +437,29 @@ struct Opened {
     notice: Option<String>,
     /// Keeps a demo's temporary directory alive until allot exits.
     temp: Option<tempfile::TempDir>,
+    /// Who `--user` named (an id, email or name), as the id the backend acts as.
+    user: Option<Id>,
 }
 
 /// Opens the backend the settings name; an error is one line saying what is wrong.
-fn open(cli: &Cli, settings: &Settings, today: NaiveDate) -> Result<Opened, String> {
-    let user = acting_user(settings);
+fn open(
+    cli: &Cli,
+    settings: &Settings,
+    today: NaiveDate,
+    tokio: &tokio::runtime::Runtime,
+) -> Result<Opened, String> {
+    let named = |backend: &dyn Backend| -> Result<Option<Id>, String> {
+        acting_user(settings)
+            .map(|typed| tokio.block_on(headless::people::resolve_user(backend, &typed)))
+            .transpose()
+    };
     match settings.backend {
         BackendChoice::Local => {
             let w = open_workspace(cli, settings, today)?;
-            w.backend.act_as(user);
+            let user = named(&w.backend)?;
+            w.backend.act_as(user.clone());
             Ok(Opened {
+                user,
                 label: clean(&w.path.display().to_string()),
                 backend: Arc::new(w.backend),
                 kind: BackendKind::Local,
@@ -475,9 +475,11 @@ fn open(cli: &Cli, settings: &Settings, today: NaiveDate) -> Result<Opened, Stri
                 http.concurrency = n;
             }
             let mut backend = KantataBackend::new(http).map_err(|e| e.to_string())?;
-            backend.act_as(user);
             backend.set_today(today);
+            let user = named(&backend)?;
+            backend.act_as(user.clone());
             Ok(Opened {
+                user,
                 backend: Arc::new(backend),
                 kind: BackendKind::Kantata,
                 label: redact_url(&url),
@@ -494,8 +496,10 @@ fn open(cli: &Cli, settings: &Settings, today: NaiveDate) -> Result<Opened, Stri
                 config.concurrency = n;
             }
             let mut backend = RuddrBackend::new(config).map_err(|e| e.to_string())?;
-            backend.act_as(user);
+            let user = named(&backend)?;
+            backend.act_as(user.clone());
             Ok(Opened {
+                user,
                 backend: Arc::new(backend),
                 kind: BackendKind::Ruddr,
                 label: redact_url(&url),
@@ -511,14 +515,15 @@ fn today(cli: &Cli) -> NaiveDate {
         .unwrap_or_else(|| chrono::Local::now().date_naive())
 }
 
-/// `--user` (or the profile's `user`): who allot acts as instead of the workspace's current user.
-fn acting_user(settings: &Settings) -> Option<Id> {
+/// `--user` (or the profile's `user`) as typed: who allot acts as instead of the workspace's
+/// current user, by id, email or name (found in the roster when the backend opens).
+fn acting_user(settings: &Settings) -> Option<String> {
     settings
         .user
         .as_deref()
         .map(str::trim)
         .filter(|u| !u.is_empty())
-        .map(Id::new)
+        .map(str::to_string)
 }
 
 fn theme(cli: &Cli) -> ThemeKind {

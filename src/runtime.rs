@@ -1,8 +1,10 @@
 //! Terminal setup and restore, the event loop, and effect execution.
 //!
 //! The loop `select!`s over terminal input and effect results; it never awaits IO inline, so the
-//! user can move and quit while a load is in flight. It draws only after something changed, and
-//! wraps each frame in synchronized output so slow links never show a half-drawn frame.
+//! user can move and quit while a load is in flight. It applies every input and result that is
+//! ready before it draws, draws only after something changed and at most about 60 times a
+//! second ([`Pacer`]), so a burst of keys over a slow link costs one frame, not one per key; and
+//! it wraps each frame in synchronized output so slow links never show a half-drawn frame.
 
 use crate::app::{Effect, Input, Msg, State, update};
 use crate::client::Backend;
@@ -20,6 +22,7 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use std::io::{self, Stdout};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
 /// Runs one effect against the backend and turns its result into a message.
@@ -296,39 +299,64 @@ pub async fn run(
     // Retries under way (429/503) are shown as they happen, not only when a call ends.
     let mut watch = tokio::time::interval(std::time::Duration::from_millis(250));
     watch.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    let mut dirty = true;
+    let mut pacer = Pacer::default();
+    pacer.changed();
     let ended = loop {
-        if dirty {
+        // Draw once everything ready is applied, at most once a frame: over a slow link a
+        // burst of keys costs one frame, not one per key.
+        if pacer.draw_now(Instant::now()) {
             draw(&mut terminal, &state)?;
-            dirty = false;
         }
         if state.quit {
             break Ended::Quit;
         }
-        let input: Option<Input> = tokio::select! {
-            event = events.next() => match event {
-                Some(Ok(Event::Key(key))) => crate::app::keys::input_for(&state, key),
-                Some(Ok(Event::Resize(w, h))) => Some(Msg::Resize(w, h).into()),
-                Some(Ok(_)) => None,
-                Some(Err(e)) => {
-                    tracing::error!("terminal input failed: {e}");
-                    log_kept(&state, "terminal input failed");
-                    return Err(e.into());
+        let wake = pacer.wake();
+        // The first thing to happen is waited for; then everything else already there is
+        // taken without waiting (`ready` below).
+        let mut waiting = true;
+        let stop = loop {
+            let step_of = tokio::select! {
+                biased;
+                (name, code) = signals.next() => break Some(Ended::Signal(name, code)),
+                event = events.next() => Wake::Event(event),
+                Some(msg) = rx.recv() => Wake::Msg(msg),
+                _ = tick.tick(), if waiting => Wake::Msg(Msg::Tick),
+                _ = watch.tick(), if waiting => Wake::Watch,
+                _ = frame_wait(wake), if waiting && wake.is_some() => break None,
+                _ = std::future::ready(()), if !waiting => break None,
+            };
+            waiting = false;
+            let input: Option<Input> = match step_of {
+                Wake::Event(event) => match event {
+                    Some(Ok(Event::Key(key))) => crate::app::keys::input_for(&state, key),
+                    Some(Ok(Event::Resize(w, h))) => Some(Msg::Resize(w, h).into()),
+                    Some(Ok(_)) => None,
+                    Some(Err(e)) => {
+                        tracing::error!("terminal input failed: {e}");
+                        log_kept(&state, "terminal input failed");
+                        return Err(e.into());
+                    }
+                    None => break Some(Ended::EndOfInput),
+                },
+                Wake::Msg(msg) => Some(msg.into()),
+                Wake::Watch => {
+                    let now = backend.activity();
+                    (now != state.activity).then_some(Msg::Activity(now).into())
                 }
-                None => break Ended::EndOfInput,
-            },
-            (name, code) = signals.next() => break Ended::Signal(name, code),
-            Some(msg) = rx.recv() => Some(msg.into()),
-            _ = tick.tick() => Some(Msg::Tick.into()),
-            _ = watch.tick() => {
-                let now = backend.activity();
-                (now != state.activity).then_some(Msg::Activity(now).into())
+            };
+            if let Some(input) = input {
+                step(&mut state, input);
+                // An input that changed nothing visible (a quiet check) does not redraw.
+                if !std::mem::take(&mut state.quiet) {
+                    pacer.changed();
+                }
+            }
+            if state.quit {
+                break None;
             }
         };
-        if let Some(input) = input {
-            step(&mut state, input);
-            // An input that changed nothing visible (a quiet check) does not redraw.
-            dirty |= !std::mem::take(&mut state.quiet);
+        if let Some(ended) = stop {
+            break ended;
         }
     };
     let how = match &ended {
@@ -340,6 +368,58 @@ pub async fn run(
         kept: log_kept(&state, how),
         ended,
     })
+}
+
+/// What the loop waits for, taken one at a time (moved straight out of the match, never
+/// stored: the size of the action does not matter).
+#[allow(clippy::large_enum_variant)]
+enum Wake {
+    Event(Option<std::io::Result<Event>>),
+    Msg(Msg),
+    /// Time to look at the backend's retry activity.
+    Watch,
+}
+
+/// The shortest time between two frames: about 60 a second.
+pub const FRAME: Duration = Duration::from_millis(16);
+
+/// When to draw: after something visible changed, and no sooner than [`FRAME`] after the last
+/// frame, so changes arriving together (a burst of keys, a reply with them) share one frame.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Pacer {
+    dirty: bool,
+    last: Option<Instant>,
+}
+
+impl Pacer {
+    /// Something visible changed.
+    pub fn changed(&mut self) {
+        self.dirty = true;
+    }
+
+    /// Whether to draw at `now`; when it says yes, the frame counts as drawn.
+    pub fn draw_now(&mut self, now: Instant) -> bool {
+        let due = self.last.is_none_or(|t| now >= t + FRAME);
+        if self.dirty && due {
+            self.dirty = false;
+            self.last = Some(now);
+            return true;
+        }
+        false
+    }
+
+    /// When the loop must wake to draw what changed, if anything did.
+    pub fn wake(&self) -> Option<Instant> {
+        self.dirty.then(|| self.last.map(|t| t + FRAME)).flatten()
+    }
+}
+
+/// Resolves at `at` (never, without one).
+async fn frame_wait(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at.into()).await,
+        None => std::future::pending().await,
+    }
 }
 
 /// Logs which edits the journal keeps for the next start (the journal is already written).
@@ -408,6 +488,27 @@ mod tests {
             self.push("token read");
             Ok(Some(1))
         }
+    }
+
+    #[test]
+    fn changes_within_a_frame_share_one_and_none_is_lost() {
+        let t0 = Instant::now();
+        let mut p = Pacer::default();
+        assert!(!p.draw_now(t0), "nothing changed");
+        p.changed();
+        assert!(p.draw_now(t0));
+        // Four keys within the frame: no frame until it has passed, then one for all four.
+        for i in 1..=4 {
+            p.changed();
+            assert!(!p.draw_now(t0 + Duration::from_millis(i)));
+        }
+        assert_eq!(p.wake(), Some(t0 + FRAME));
+        assert!(p.draw_now(t0 + FRAME));
+        assert!(!p.draw_now(t0 + FRAME * 3), "drawn already");
+        assert_eq!(p.wake(), None);
+        // After a quiet spell a change is drawn at once.
+        p.changed();
+        assert!(p.draw_now(t0 + FRAME * 3));
     }
 
     #[tokio::test]

@@ -1,6 +1,8 @@
 //! The headless subcommands, run as the real binary: `allot requests list|approve|reject|cancel`
 //! and `allot config check`.
 
+mod common;
+
 use allot::client::local::{LocalBackend, demo};
 use allot::client::{Backend, NewRequest, RequestTarget};
 use allot::domain::dates::parse_date;
@@ -62,15 +64,27 @@ impl Workspace {
 
     /// `allot --db <db> --today 2026-11-23 <args>`.
     fn run(&self, args: &[&str]) -> Run {
+        self.run_with(args, &[])
+    }
+
+    fn run_with(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let mut all = vec!["--db", self.db.to_str().unwrap(), "--today", TODAY];
         all.extend_from_slice(args);
-        run_in(self.dir.path(), &all)
+        run_in_with(self.dir.path(), &all, env)
     }
 }
 
 fn run_in(home: &Path, args: &[&str]) -> Run {
+    run_in_with(home, args, &[])
+}
+
+/// `run_in` with more environment: tables fit `COLUMNS` when it is set, else 80 (stdout is a
+/// pipe here).
+fn run_in_with(home: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let out = Command::new(env!("CARGO_BIN_EXE_allot"))
         .args(args)
+        .env_remove("COLUMNS")
+        .envs(env.iter().copied())
         .current_dir(home)
         .env("ALLOT_DATA_DIR", home.join("data"))
         .env("ALLOT_CONFIG", home.join("config.toml"))
@@ -124,7 +138,9 @@ fn set<'a>(k: &[&'a str]) -> BTreeSet<&'a str> {
 fn pending_requests_list_as_an_aligned_table_oldest_first() {
     let ws = Workspace::empty();
     // --demo seeds the new database; the workspace flags may come after the subcommand too.
-    let r = run_in(
+    // A wide terminal shows every column.
+    let wide = [("COLUMNS", "250")];
+    let r = run_in_with(
         ws.dir.path(),
         &[
             "requests",
@@ -135,6 +151,7 @@ fn pending_requests_list_as_an_aligned_table_oldest_first() {
             "--today",
             TODAY,
         ],
+        &wide,
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.stderr, "");
@@ -173,7 +190,7 @@ fn pending_requests_list_as_an_aligned_table_oldest_first() {
     for part in [
         " 3d ",
         "Atlas Mobile App",
-        "(unnamed) iOS engineer",
+        "○ Engineer",
         "100%",
         "Morgan Lee",
     ] {
@@ -187,7 +204,7 @@ fn pending_requests_list_as_an_aligned_table_oldest_first() {
         assert_eq!(width, at, "{l}");
     }
     // A second run reuses the seeded database.
-    let again = ws.run(&["requests", "list", "--demo"]);
+    let again = ws.run_with(&["requests", "list", "--demo"], &wide);
     assert_eq!(again.stdout, r.stdout);
 }
 
@@ -260,6 +277,8 @@ fn json_is_an_array_of_objects_of_the_documented_shape() {
             "resource",
             "period",
             "percentage",
+            "hours",
+            "notes",
             "approval_hardens",
             "approval_hardens_within",
             "requester",
@@ -331,7 +350,7 @@ fn approving_an_unnamed_request_with_user_staffs_it() {
     assert_eq!(r.lines().len(), 1);
     let line = r.lines()[0];
     assert!(
-        line.starts_with("approved request 5001 (Atlas Mobile App, iOS engineer → "),
+        line.starts_with("approved request 5001 (Atlas Mobile App, ○ Engineer → "),
         "{line}"
     );
 
@@ -387,7 +406,7 @@ fn rejecting_takes_requests_out_of_the_queue() {
     let lines = r.lines();
     assert_eq!(lines.len(), 2);
     assert!(
-        lines[0].starts_with("rejected request 5002 (Atlas Mobile App, (unnamed) Mobile QA"),
+        lines[0].starts_with("rejected request 5002 (Atlas Mobile App, ○ QA Engineer)"),
         "{}",
         lines[0]
     );
@@ -402,13 +421,13 @@ fn rejecting_takes_requests_out_of_the_queue() {
     let ids = ids_of(&all);
     assert!(ids.contains(&"5002".into()) && ids.contains(&"5014".into()));
 
-    // Twice is refused with the backend's words.
+    // Twice is refused, saying the id once.
     let again = ws.run(&["requests", "reject", "5002"]);
     assert_eq!(again.code, 1);
     assert!(
         again
             .stderr
-            .starts_with("allot: request 5002: request 5002 is already rejected"),
+            .starts_with("allot: request 5002: it is already rejected"),
         "{}",
         again.stderr
     );
@@ -442,7 +461,7 @@ fn only_the_requester_can_cancel() {
     assert_eq!(r.stdout, "");
     assert!(
         r.stderr
-            .starts_with("allot: request 5001: only the requester can cancel request 5001"),
+            .starts_with("allot: request 5001: only the requester, Marcus Bell, can cancel it"),
         "{}",
         r.stderr
     );
@@ -451,7 +470,7 @@ fn only_the_requester_can_cancel() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(
         r.stdout,
-        format!("cancelled request {mine} (Atlas Mobile App, (unnamed) Android engineer)\n")
+        format!("cancelled request {mine} (Atlas Mobile App, ○ Android engineer)\n")
     );
     let cancelled = ws
         .run(&["requests", "list", "--status", "cancelled", "--json"])
@@ -471,7 +490,7 @@ fn a_failing_id_fails_alone_and_the_others_are_done() {
     assert_eq!(r.code, 1);
     assert_eq!(
         r.stderr,
-        "allot: request 9999: request 9999 does not exist\n"
+        "allot: request 9999: there is no request with that id\n"
     );
     let done: Vec<&str> = r.lines();
     assert_eq!(done.len(), 2);
@@ -651,6 +670,525 @@ fn help_names_the_three_views_and_the_help_key() {
             run.stdout
         );
     }
+}
+
+// ---- people, and naming them ---------------------------------------------------------------
+
+#[test]
+fn people_list_shows_everyone_by_name_and_filters_by_role() {
+    let ws = Workspace::demo();
+    let all = ws.run(&["people", "list", "--json"]);
+    assert_eq!((all.code, all.stderr.as_str()), (0, ""));
+    let people = all.json();
+    for p in &people {
+        assert_eq!(keys(p), set(&["id", "name", "email", "role"]), "{p}");
+    }
+    let names: Vec<&str> = people.iter().map(|p| p["name"].as_str().unwrap()).collect();
+    let mut sorted = names.clone();
+    sorted.sort_by_key(|n| n.to_lowercase());
+    assert_eq!(names, sorted, "by name");
+    let morgan = people.iter().find(|p| p["name"] == "Morgan Lee").unwrap();
+    assert_eq!(morgan["email"], "morgan.lee@northwind.example");
+
+    // The role filter is the role itself, not a substring of it ("Engineer" is not "QA
+    // Engineer"), case aside.
+    let qa = ws
+        .run(&["people", "list", "--role", "qa engineer", "--json"])
+        .json();
+    assert!(!qa.is_empty());
+    assert!(qa.iter().all(|p| p["role"] == "QA Engineer"), "{qa:?}");
+    let qa_in_all = people.iter().filter(|p| p["role"] == "QA Engineer").count();
+    assert_eq!(qa.len(), qa_in_all);
+
+    let table = ws.run(&["people", "list", "--role", "QA Engineer"]);
+    assert_eq!(table.code, 0);
+    let lines = table.lines();
+    assert!(
+        lines[0].starts_with("ID") && lines[0].contains("EMAIL"),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(lines.len(), qa.len() + 1, "{}", table.stdout);
+    let at = lines[0].find("ROLE").unwrap();
+    assert!(
+        lines[1..]
+            .iter()
+            .all(|l| l[at..].starts_with("QA Engineer")),
+        "{}",
+        table.stdout
+    );
+
+    let none = ws.run(&["people", "list", "--role", "Astronaut"]);
+    assert_eq!(none.code, 0);
+    assert!(
+        none.stdout
+            .starts_with("Nobody has the role Astronaut. Roles: ")
+            && none.stdout.contains("QA Engineer"),
+        "{}",
+        none.stdout
+    );
+}
+
+/// The pending requests Morgan Lee (the demo's current user) approves whose resource is unnamed.
+fn unnamed_for_morgan(ws: &Workspace) -> Vec<Value> {
+    ws.run(&["requests", "list", "--mine", "--json"])
+        .json()
+        .into_iter()
+        .filter(|q| q["resource"]["unnamed"] == true)
+        .collect()
+}
+
+#[test]
+fn user_takes_an_id_an_email_or_an_unambiguous_name() {
+    let ws = Workspace::demo();
+    let people = ws.run(&["people", "list", "--json"]).json();
+    let daniel = people.iter().find(|p| p["name"] == "Daniel Kim").unwrap();
+    let id = daniel["id"].as_str().unwrap();
+    let by_id = ws.run(&["--user", id, "requests", "list", "--mine", "--json"]);
+    assert_eq!(by_id.code, 0, "{}", by_id.stderr);
+    let mine = by_id.json();
+    assert!(!mine.is_empty());
+    for q in &mine {
+        let names: Vec<&Value> = q["approvers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| &a["name"])
+            .collect();
+        assert!(names.contains(&&Value::from("Daniel Kim")), "{q}");
+    }
+    for typed in [
+        "daniel.kim@northwind.example",
+        "Daniel Kim",
+        "daniel kim",
+        "Kim",
+    ] {
+        let r = ws.run(&["--user", typed, "requests", "list", "--mine", "--json"]);
+        assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{typed}");
+        assert_eq!(r.stdout, by_id.stdout, "{typed}");
+    }
+
+    // Several people match: each is named, with what tells them apart.
+    let r = ws.run(&["--user", "an", "requests", "list", "--mine"]);
+    assert_eq!(r.code, 2);
+    assert_eq!(r.stdout, "");
+    assert!(r.stderr.starts_with("allot: --user an: "), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("people match: ")
+            && r.stderr.contains("Daniel Kim (")
+            && r.stderr.contains("morgan.lee@northwind.example"),
+        "{}",
+        r.stderr
+    );
+    // Nobody matches: said so, and where to look.
+    let r = ws.run(&["--user", "Zed Nobody", "requests", "list"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("--user Zed Nobody: nobody in this workspace has that id, email or name")
+            && r.stderr.contains("allot people list"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn approve_user_names_the_staff_by_name_and_refuses_an_ambiguous_one() {
+    let ws = Workspace::demo();
+    let unnamed = unnamed_for_morgan(&ws);
+    let (first, second) = (&unnamed[0], &unnamed[1]);
+    let (a, b) = (
+        first["id"].as_str().unwrap(),
+        second["id"].as_str().unwrap(),
+    );
+
+    let r = ws.run(&["requests", "approve", a, "--user", "an"]);
+    assert_eq!(r.code, 2);
+    assert_eq!(r.stdout, "");
+    assert!(
+        r.stderr.contains("approve --user an: ") && r.stderr.contains("people match"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.ends_with(&format!("allot: not done: {a}\n")),
+        "{}",
+        r.stderr
+    );
+    assert!(ids_of(&ws.run(&["requests", "list", "--json"]).json()).contains(&a.to_string()));
+
+    let r = ws.run(&["requests", "approve", a, "--user", "Priya Raman"]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    let r = ws.run(&[
+        "requests",
+        "approve",
+        b,
+        "--user",
+        "zoe.lindqvist@northwind.example",
+    ]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    let all = ws
+        .run(&["requests", "list", "--status", "all", "--json"])
+        .json();
+    assert_eq!(find(&all, a)["resource"]["name"], "Priya Raman");
+    assert_eq!(find(&all, b)["resource"]["name"], "Zoë Lindqvist");
+}
+
+#[test]
+fn approve_reject_and_cancel_print_one_json_result_per_id() {
+    let ws = Workspace::demo();
+    let unnamed = unnamed_for_morgan(&ws);
+    let open = unnamed[0]["id"].as_str().unwrap().to_string();
+    let named: Vec<Value> = ws
+        .run(&["requests", "list", "--mine", "--json"])
+        .json()
+        .into_iter()
+        .filter(|q| q["resource"]["unnamed"] == false)
+        .collect();
+    let (named_id, named_person) = (
+        named[0]["id"].as_str().unwrap().to_string(),
+        named[0]["resource"]["name"].as_str().unwrap().to_string(),
+    );
+
+    let r = ws.run(&["requests", "approve", &named_id, &open, "404", "--json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.stderr, format!("allot: not done: {open}, 404\n"));
+    let results = r.json();
+    assert_eq!(ids_of(&results), [named_id.as_str(), open.as_str(), "404"]);
+    for d in &results {
+        assert_eq!(keys(d), set(&["id", "ok", "message", "person"]), "{d}");
+    }
+    assert_eq!(results[0]["ok"], true);
+    assert_eq!(results[0]["person"]["name"], named_person.as_str());
+    assert!(results[0]["person"]["id"].is_string());
+    assert!(
+        results[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("approved request {named_id} (")),
+        "{}",
+        results[0]["message"]
+    );
+    assert_eq!(results[1]["ok"], false);
+    assert_eq!(results[1]["person"], Value::Null);
+    assert!(
+        results[1]["message"].as_str().unwrap().contains("--user"),
+        "{}",
+        results[1]
+    );
+    assert_eq!(results[2]["message"], "there is no request with that id");
+
+    // Reject and cancel have no person; the same id twice is done once, then refused.
+    let r = ws.run(&["requests", "reject", &open, &open, "--json"]);
+    assert_eq!(r.code, 1);
+    let results = r.json();
+    assert_eq!(keys(&results[0]), set(&["id", "ok", "message"]));
+    assert_eq!(results[0]["ok"], true);
+    assert_eq!(
+        results[1]["message"],
+        "it is already rejected; only pending requests can be resolved"
+    );
+    let r = ws.run(&["requests", "cancel", &named_id, "--json"]);
+    assert_eq!(r.code, 1);
+    assert_eq!(r.json()[0]["ok"], false);
+    assert_eq!(r.stderr, format!("allot: not done: {named_id}\n"));
+
+    // Everything done: exit 0, nothing on stderr.
+    let other = unnamed[1]["id"].as_str().unwrap();
+    let r = ws.run(&[
+        "requests",
+        "approve",
+        other,
+        "--user",
+        "Priya Raman",
+        "--json",
+    ]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    assert_eq!(r.json()[0]["person"]["name"], "Priya Raman");
+}
+
+#[test]
+fn messages_say_each_thing_once_and_name_people_not_ids() {
+    let ws = Workspace::demo();
+    let named: Vec<Value> = ws
+        .run(&["requests", "list", "--mine", "--json"])
+        .json()
+        .into_iter()
+        .filter(|q| q["resource"]["unnamed"] == false)
+        .collect();
+    let id = named[0]["id"].as_str().unwrap();
+    let person = named[0]["resource"]["name"].as_str().unwrap();
+    // Staffing a named resource with someone else is refused naming who holds it.
+    let r = ws.run(&["requests", "approve", id, "--user", "Priya Raman"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains(&format!(
+            "is already staffed with {person}; approve it without --user"
+        )),
+        "{}",
+        r.stderr
+    );
+    let r = ws.run(&["requests", "reject", id]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = ws.run(&["requests", "approve", id]);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "allot: request {id}: it is already rejected; only pending requests can be resolved\n"
+        )
+    );
+    assert_eq!(r.stderr.matches(id).count(), 1, "{}", r.stderr);
+}
+
+#[test]
+fn list_json_has_hours_notes_and_role_and_show_adds_ranked_candidates() {
+    let ws = Workspace::demo();
+    let mine = ws.run(&["requests", "list", "--mine", "--json"]).json();
+    for q in &mine {
+        assert!(q["notes"].is_string(), "{q}");
+        assert!(q["resource"]["role"].is_string(), "{q}");
+        // The embedded store keeps a period and share: the hours asked are stated.
+        assert!(q["hours"].as_f64().unwrap() > 0.0, "{q}");
+    }
+    let with_notes = mine
+        .iter()
+        .find(|q| q["notes"] != "")
+        .expect("a request with notes");
+    let unnamed = unnamed_for_morgan(&ws);
+    let q = &unnamed[0];
+    let id = q["id"].as_str().unwrap();
+
+    let shown = ws.run(&["requests", "show", id, "--json"]);
+    assert_eq!((shown.code, shown.stderr.as_str()), (0, ""));
+    let v: Value = serde_json::from_str(&shown.stdout).unwrap();
+    let mut without = v.clone();
+    let candidates = without
+        .as_object_mut()
+        .unwrap()
+        .remove("candidates")
+        .unwrap();
+    assert_eq!(&without, q, "show is the list's object plus candidates");
+    let candidates = candidates.as_array().unwrap();
+    let people = ws.run(&["people", "list", "--json"]).json();
+    assert_eq!(candidates.len(), people.len(), "everyone, ranked");
+    for c in candidates {
+        assert_eq!(
+            keys(c),
+            set(&["id", "name", "role", "free_hours", "peak_percent", "fits"])
+        );
+        let peak = c["peak_percent"].as_u64().unwrap();
+        if c["fits"] == true {
+            assert!(peak <= 100, "{c}");
+        } else {
+            assert!(peak > 100, "{c}");
+        }
+        let p = people.iter().find(|p| p["id"] == c["id"]).unwrap();
+        assert_eq!((&p["name"], &p["role"]), (&c["name"], &c["role"]));
+    }
+
+    // As text: the request's facts and the best placed, with free hours and peak week.
+    let text = ws.run(&["requests", "show", id]);
+    assert_eq!(text.code, 0);
+    let first = candidates[0]["name"].as_str().unwrap();
+    assert!(
+        text.stdout
+            .starts_with(&format!("Request {id} · pending · ")),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout.contains("Best placed to staff it"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.lines()
+            .iter()
+            .any(|l| l.starts_with(&format!("  {first} ("))
+                && (l.contains("h free") || l.contains("h over"))
+                && l.contains("peak ")),
+        "{}",
+        text.stdout
+    );
+
+    // A named resource has no candidates; notes are shown.
+    let named = with_notes["id"].as_str().unwrap();
+    let v: Value =
+        serde_json::from_str(&ws.run(&["requests", "show", named, "--json"]).stdout).unwrap();
+    if with_notes["resource"]["unnamed"] == false {
+        assert!(v.get("candidates").is_none());
+    }
+    let text = ws.run(&["requests", "show", named]).stdout;
+    assert!(
+        text.contains(&format!(
+            "Notes      {}",
+            with_notes["notes"].as_str().unwrap()
+        )),
+        "{text}"
+    );
+
+    let r = ws.run(&["requests", "show", "404"]);
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.stderr,
+        "allot: request 404: there is no request with that id\n"
+    );
+}
+
+#[test]
+fn the_table_fits_the_terminal_and_labels_match_the_requests_view() {
+    let ws = Workspace::demo();
+    // Not a terminal (a pipe here) and COLUMNS=80 alike: 80 columns, project and resource kept.
+    for env in [&[][..], &[("COLUMNS", "80")]] {
+        let r = ws.run_with(&["requests", "list"], env);
+        assert_eq!(r.code, 0);
+        for l in r.lines() {
+            assert!(l.chars().count() <= 80, "{} wide: {l}", l.chars().count());
+        }
+        let header: Vec<&str> = r.lines()[0].split_whitespace().collect();
+        assert_eq!(&header[..3], ["ID", "PROJECT", "RESOURCE"], "{env:?}");
+    }
+    let r = ws.run_with(&["requests", "list"], &[("COLUMNS", "40")]);
+    let header: Vec<&str> = r.lines()[0].split_whitespace().collect();
+    assert_eq!(header, ["ID", "PROJECT", "RESOURCE"]);
+    assert!(
+        r.lines().iter().all(|l| l.chars().count() <= 40),
+        "{}",
+        r.stdout
+    );
+
+    // An unnamed resource reads as in the Requests view: "○ Role", never "(unnamed) label".
+    let json = ws.run(&["requests", "list", "--json"]).json();
+    let q = json
+        .iter()
+        .find(|q| q["resource"]["unnamed"] == true)
+        .unwrap();
+    let label = format!("○ {}", q["resource"]["role"].as_str().unwrap());
+    assert_eq!(q["resource"]["name"], label.as_str());
+    let id = q["id"].as_str().unwrap();
+    let wide = ws.run_with(&["requests", "list"], &[("COLUMNS", "250")]);
+    let row = wide
+        .lines()
+        .into_iter()
+        .find(|l| l.starts_with(&format!("{id} ")))
+        .unwrap();
+    assert!(row.contains(&label) && !row.contains("(unnamed)"), "{row}");
+}
+
+/// Lines a child writes to a pipe, read on a thread so they can be waited for with a deadline.
+fn lines_of(pipe: impl std::io::Read + Send + 'static) -> std::sync::mpsc::Receiver<String> {
+    use std::io::BufRead;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(pipe).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+/// The first line from `rx` that satisfies `pred`, waiting at most `secs` seconds in all.
+fn wait_line(
+    rx: &std::sync::mpsc::Receiver<String>,
+    secs: u64,
+    pred: impl Fn(&str) -> bool,
+) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    let mut seen = Vec::new();
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(line) if pred(&line) => return line,
+            Ok(line) => seen.push(line),
+            Err(_) => panic!("no such line within {secs} s; saw {seen:?}"),
+        }
+    }
+}
+
+#[test]
+fn watch_prints_a_request_made_mid_watch_and_ends_cleanly_on_sigterm() {
+    use allot::client::kantata::backend::KantataBackend;
+    let (rt, sb) = common::sandbox::sandbox(allot::sandbox::Dialect::Kantata);
+    let home = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_allot"))
+        .args(["--backend", "kantata", "--url", &sb.url, "--today", TODAY])
+        .args(["requests", "watch", "--interval", "5"])
+        .current_dir(home.path())
+        .env("ALLOT_DATA_DIR", home.path().join("data"))
+        .env("ALLOT_CONFIG", home.path().join("config.toml"))
+        .env("KANTATA_ACCESS_TOKEN", &sb.token)
+        .env_remove("ALLOT_PROFILE")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = lines_of(child.stdout.take().unwrap());
+    let err = lines_of(child.stderr.take().unwrap());
+    let started = wait_line(&err, 30, |l| {
+        l.starts_with("allot: watching for new pending requests for ")
+    });
+    assert!(started.contains("every 5 s"), "{started}");
+
+    // Someone asks me for a person while it watches.
+    let k = KantataBackend::new(common::demo::http_config(&sb)).unwrap();
+    let roster = rt.block_on(k.roster()).unwrap();
+    let me = roster.current_user.clone().unwrap();
+    let resource = roster
+        .resources
+        .iter()
+        .find(|r| r.project_id.is_some() && !r.is_unnamed())
+        .unwrap();
+    let person = &roster
+        .people
+        .iter()
+        .find(|p| Some(&p.id) == resource.person_id.as_ref())
+        .unwrap()
+        .name;
+    let made = rt
+        .block_on(k.create_request(NewRequest {
+            target: RequestTarget::Resource(resource.id.clone()),
+            approver_ids: vec![me],
+            period: DateRange::new(
+                parse_date("2027-01-04").unwrap(),
+                parse_date("2027-01-29").unwrap(),
+            ),
+            percentage: 50,
+            notes: String::new(),
+        }))
+        .unwrap();
+    let id = made.request.id.to_string();
+    // One poll interval and a little: it is printed, once, naming the person, not ids alone.
+    let line = wait_line(&out, 30, |l| l.starts_with(&format!("{id} ")));
+    assert!(
+        line.contains(person.as_str()) && line.contains(" · from "),
+        "{line}"
+    );
+
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "watch did not end on SIGTERM"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(0), "ended cleanly, not killed");
+    // Nothing else was printed: the requests pending at the start are not news.
+    let rest: Vec<String> = out.try_iter().collect();
+    assert!(rest.is_empty(), "{rest:?}");
 }
 
 // ---- allot keys ---------------------------------------------------------------------------------

@@ -263,6 +263,7 @@ async fn headless_lists_a_null_period_and_what_approving_hardens() {
     let ctx = Context {
         today: today(),
         user: None,
+        width: 80,
     };
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let opts = ListOptions {

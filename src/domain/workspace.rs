@@ -333,6 +333,16 @@ impl Workspace {
             .unwrap_or("—")
     }
 
+    /// How the Requests view and `allot requests` name a request's resource: the person's
+    /// name, or "○ Role" for an unnamed one (a role waiting for a person).
+    pub fn request_label(&self, resource_id: &Id) -> String {
+        match self.resources.get(resource_id) {
+            Some(x) if x.is_unnamed() => format!("○ {}", x.role),
+            Some(x) => self.resource_name(x),
+            None => "(unknown resource)".into(),
+        }
+    }
+
     /// The label a resource is shown by: the person's name, or its role for an unnamed one.
     pub fn resource_name(&self, r: &Resource) -> String {
         match &r.person_id {

@@ -231,12 +231,7 @@ fn facts(ws: &Workspace, r: &Request) -> Facts {
     Facts {
         project: project_of(ws, r).to_string(),
         client: project.map(|p| p.client.clone()).unwrap_or_default(),
-        // An unnamed resource is a role waiting for a person.
-        resource: match res {
-            Some(x) if x.is_unnamed() => format!("○ {}", x.role),
-            Some(x) => ws.resource_name(x),
-            None => "(unknown resource)".into(),
-        },
+        resource: ws.request_label(&r.resource_id),
         requester: ws.person_name(&r.creator_id).to_string(),
         approvers: r
             .approver_ids

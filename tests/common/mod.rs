@@ -17,6 +17,8 @@ const WAIT: Duration = Duration::from_secs(20);
 
 pub struct PtyApp {
     parser: Arc<Mutex<vt100::Parser>>,
+    /// Every byte the app wrote, as read so far.
+    output: Arc<Mutex<Vec<u8>>>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn Child + Send + Sync>,
     master: Box<dyn MasterPty + Send>,
@@ -26,6 +28,19 @@ pub struct PtyApp {
 impl PtyApp {
     /// Starts `allot` with `args` in a `cols`x`rows` terminal, its data dir inside `home`.
     pub fn spawn(args: &[&str], cols: u16, rows: u16, home: &Path, env: &[(&str, &str)]) -> PtyApp {
+        PtyApp::spawn_over(args, cols, rows, home, env, None)
+    }
+
+    /// [`PtyApp::spawn`] over a link that carries at most `bytes_per_second` of the app's output
+    /// (`None`: as fast as it comes), as a slow SSH connection would.
+    pub fn spawn_over(
+        args: &[&str],
+        cols: u16,
+        rows: u16,
+        home: &Path,
+        env: &[(&str, &str)],
+        bytes_per_second: Option<usize>,
+    ) -> PtyApp {
         let pty = native_pty_system();
         let pair = pty
             .openpty(PtySize {
@@ -52,19 +67,35 @@ impl PtyApp {
         let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
         let mut reader = pair.master.try_clone_reader().expect("pty reader");
         let sink = parser.clone();
-        // Drain the pty continuously: a full pty buffer would block the app's writes.
+        let output = Arc::new(Mutex::new(Vec::new()));
+        let log = output.clone();
+        // Drain the pty continuously (a full pty buffer blocks the app's writes), or at the
+        // link's pace: small reads, each followed by the time the link takes to carry it.
         let handle = std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
+            let chunk = bytes_per_second.map_or(buf.len(), |r| (r / 20).clamp(1, buf.len()));
+            let (start, mut carried) = (Instant::now(), 0usize);
             loop {
-                match reader.read(&mut buf) {
+                match reader.read(&mut buf[..chunk]) {
                     Ok(0) | Err(_) => break,
-                    Ok(n) => sink.lock().expect("parser lock").process(&buf[..n]),
+                    Ok(n) => {
+                        if let Some(rate) = bytes_per_second {
+                            carried += n;
+                            let at = start + Duration::from_secs_f64(carried as f64 / rate as f64);
+                            std::thread::sleep(at.saturating_duration_since(Instant::now()));
+                        }
+                        sink.lock().expect("parser lock").process(&buf[..n]);
+                        log.lock()
+                            .expect("output lock")
+                            .extend_from_slice(&buf[..n]);
+                    }
                 }
             }
         });
         let writer = pair.master.take_writer().expect("pty writer");
         PtyApp {
             parser,
+            output,
             writer,
             child,
             master: pair.master,
@@ -101,6 +132,11 @@ impl PtyApp {
                 pixel_height: 0,
             })
             .expect("resize the pty");
+    }
+
+    /// Every byte the app wrote that the terminal has received so far.
+    pub fn output(&self) -> Vec<u8> {
+        self.output.lock().expect("output lock").clone()
     }
 
     pub fn screen(&self) -> String {

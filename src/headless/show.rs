@@ -1,0 +1,202 @@
+//! `allot requests show ID [--json]`: one request in full, and for an unnamed resource the
+//! people best placed to staff it.
+
+use super::list::{Approval, JsonRequest, approval_workspace, json_request};
+use super::table::Col;
+use super::{Context, Exit, Lookup, load, load_requests, write_or_report};
+use crate::app::requests::{candidates, impact};
+use crate::client::Backend;
+use crate::client::sanitize::clean;
+use crate::domain::impact::asked_minutes;
+use crate::domain::load::utilization_pct;
+use crate::domain::model::fmt_hours;
+use crate::domain::{Id, Request, Workspace};
+use serde::Serialize;
+use std::io::{self, Write};
+
+/// How many candidates the text shows (the JSON has everyone, in rank order).
+const SHOWN: usize = 5;
+
+#[derive(Serialize)]
+struct Shown {
+    #[serde(flatten)]
+    request: JsonRequest,
+    /// For a pending request on an unnamed resource: everyone, best placed first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    candidates: Option<Vec<Candidate>>,
+}
+
+/// A person who could staff an unnamed resource.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Candidate {
+    pub id: String,
+    pub name: String,
+    pub role: String,
+    /// Capacity minus load over the request's dates, before it (negative: already over).
+    pub free_hours: f64,
+    /// Their busiest week over the request's dates with it, in percent of that week's capacity
+    /// (`null` when no week has capacity).
+    pub peak_percent: Option<u64>,
+    /// Whether every week with the request stays within their capacity.
+    pub fits: bool,
+}
+
+/// THE PLACE THE NEW RANKING PLUGS IN AT MERGE (issue 15 item 1, `domain::candidates`): the
+/// people to staff `q`'s unnamed resource with, best first, each with their free hours, peak
+/// week and whether they fit. Today the order and free hours are `app::requests::candidates`
+/// (role by substring, then `free_for`); peak and fits come from `app::requests::impact`.
+pub fn ranked(ws: &Workspace, q: &Request) -> Vec<Candidate> {
+    candidates(ws, q)
+        .into_iter()
+        .map(|(id, free)| {
+            let weeks = impact(ws, q, &id);
+            let person = ws.people.get(&id);
+            Candidate {
+                id: clean(id.as_str()),
+                name: clean(ws.person_name(&id)),
+                role: person.map(|p| clean(&p.role)).unwrap_or_default(),
+                free_hours: (free as f64 / 60.0 * 100.0).round() / 100.0,
+                peak_percent: weeks
+                    .iter()
+                    .filter_map(|w| utilization_pct(w.load, w.capacity))
+                    .max(),
+                fits: weeks.iter().all(|w| w.load <= w.capacity),
+            }
+        })
+        .collect()
+}
+
+pub async fn show(
+    backend: &dyn Backend,
+    ctx: &Context,
+    id: &str,
+    json: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Exit {
+    let lookup = match load(backend, ctx, err).await {
+        Ok(l) => l,
+        Err(exit) => return exit,
+    };
+    let requests = match load_requests(backend, err).await {
+        Ok(r) => r,
+        Err(exit) => return exit,
+    };
+    let id = Id::new(id.trim());
+    let Some(q) = requests.into_iter().find(|q| q.id == id) else {
+        let _ = writeln!(
+            err,
+            "allot: request {}: there is no request with that id",
+            clean(id.as_str())
+        );
+        return Exit::Failed;
+    };
+    let ws = match approval_workspace(backend, ctx, &lookup, true, err).await {
+        Ok(ws) => ws,
+        Err(exit) => return exit,
+    };
+    let approval = Approval {
+        ws: &ws,
+        window: crate::app::state::initial_window(ctx.today),
+    };
+    let unnamed = lookup
+        .resource(&q.resource_id)
+        .is_some_and(|r| r.is_unnamed());
+    let candidates = (unnamed && q.status.is_pending()).then(|| ranked(&ws, &q));
+    let written = if json {
+        let shown = Shown {
+            request: json_request(&lookup, &approval, &q, ctx.today),
+            candidates,
+        };
+        serde_json::to_string_pretty(&shown)
+            .map_err(io::Error::other)
+            .and_then(|text| writeln!(out, "{text}"))
+    } else {
+        write_text(&lookup, &ws, &q, candidates.as_deref(), ctx, out)
+    };
+    write_or_report(written, out, err, "the request")
+}
+
+fn write_text(
+    lookup: &Lookup,
+    ws: &Workspace,
+    q: &Request,
+    candidates: Option<&[Candidate]>,
+    ctx: &Context,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let r = lookup.resource(&q.resource_id);
+    writeln!(
+        out,
+        "Request {} · {} · {}d old",
+        clean(q.id.as_str()),
+        q.status.as_str(),
+        q.age_days(ctx.today)
+    )?;
+    let project = lookup
+        .project_of(r)
+        .map(|p| format!("{} ({})", clean(&p.name), clean(&p.client)))
+        .unwrap_or_else(|| "-".into());
+    writeln!(out, "Project    {project}")?;
+    writeln!(
+        out,
+        "Resource   {}",
+        lookup.resource_name(r, &q.resource_id)
+    )?;
+    if let (Some(p), Some(pct)) = (q.period, q.percentage) {
+        let asked = asked_minutes(ws, q).unwrap_or(0);
+        writeln!(
+            out,
+            "Asks for   {} to {} at {pct}% · {}h",
+            p.start,
+            p.end,
+            fmt_hours(asked)
+        )?;
+    }
+    writeln!(out, "Requester  {}", lookup.person_name(&q.creator_id))?;
+    let approvers: Vec<String> = q
+        .approver_ids
+        .iter()
+        .map(|a| lookup.person_name(a))
+        .collect();
+    writeln!(out, "Approvers  {}", approvers.join(", "))?;
+    if !q.notes.trim().is_empty() {
+        writeln!(out, "Notes      {}", clean(q.notes.trim()))?;
+    }
+    if let Some(candidates) = candidates {
+        writeln!(
+            out,
+            "Best placed to staff it (free hours over its dates, peak week with it):"
+        )?;
+        let rows: Vec<[String; 3]> = candidates
+            .iter()
+            .take(SHOWN)
+            .map(|c| {
+                let free = if c.free_hours >= 0.0 {
+                    format!("{}h free", fmt_hours((c.free_hours * 60.0).round() as u64))
+                } else {
+                    format!("{}h over", fmt_hours((-c.free_hours * 60.0).round() as u64))
+                };
+                let peak = match (c.peak_percent, c.fits) {
+                    (Some(p), true) => format!("peak {p}%, fits"),
+                    (Some(p), false) => format!("peak ▲{p}%"),
+                    (None, _) => "no capacity then".into(),
+                };
+                [format!("  {} ({})", c.name, c.role), free, peak]
+            })
+            .collect();
+        let name = Col {
+            shrink: true,
+            ..Col::KEEP
+        };
+        let free = Col {
+            right: true,
+            ..Col::KEEP
+        };
+        super::table::write(out, &rows, &[name, free, Col::KEEP], ctx.width)?;
+        if candidates.len() > SHOWN {
+            writeln!(out, "  … {} more with --json", candidates.len() - SHOWN)?;
+        }
+    }
+    Ok(())
+}
