@@ -242,11 +242,7 @@ fn cache(cli: &Cli, settings: &Settings, command: &CacheCommand) -> ExitCode {
                     };
                     let label = redact_url(settings.url.as_deref().unwrap_or_default());
                     let user = acting_user(settings);
-                    Some(workspace_key(
-                        kind.label(),
-                        &label,
-                        user.as_ref().map(|u| u.as_str()),
-                    ))
+                    Some(workspace_key(kind.label(), &label, user.as_deref()))
                 }
             };
             match allot::replica::store::clear(&data, which.as_deref()) {
