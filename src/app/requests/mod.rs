@@ -1,0 +1,223 @@
+//! The request queue: filters, sort, the impact of a request on a person's load, candidates for
+//! an unnamed resource, and resolving requests (approve, reject, cancel, reassign) one by one or
+//! in bulk, each shown at once and rolled back alone if the backend refuses it.
+
+use crate::app::action::Effect;
+use crate::app::state::{Confirm, OnYes, State, View};
+use crate::client::sanitize::typable;
+use crate::client::{BackendError, Resolution};
+use crate::domain::dates::{add_days, week_start};
+use crate::domain::impact::{approval_hardens, impact_span};
+use crate::domain::load::{LoadLevel, allocation_daily, load_level};
+use crate::domain::model::fmt_hours;
+use crate::domain::{
+    Allocation, DateRange, Id, Request, RequestStatus, Resource, RowKey, Workspace,
+};
+use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32Str};
+use std::collections::{BTreeMap, BTreeSet};
+
+
+mod approve;
+mod impact;
+mod pick;
+mod resolve;
+#[cfg(test)]
+mod tests;
+
+pub use approve::*;
+pub use impact::*;
+pub use pick::*;
+pub use resolve::*;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum StatusFilter {
+    #[default]
+    Pending,
+    Approved,
+    Rejected,
+    Cancelled,
+    All,
+}
+
+impl StatusFilter {
+    pub fn label(&self) -> &'static str {
+        match self {
+            StatusFilter::Pending => "pending",
+            StatusFilter::Approved => "approved",
+            StatusFilter::Rejected => "rejected",
+            StatusFilter::Cancelled => "cancelled",
+            StatusFilter::All => "all",
+        }
+    }
+
+    fn next(&self) -> StatusFilter {
+        match self {
+            StatusFilter::Pending => StatusFilter::Approved,
+            StatusFilter::Approved => StatusFilter::Rejected,
+            StatusFilter::Rejected => StatusFilter::Cancelled,
+            StatusFilter::Cancelled => StatusFilter::All,
+            StatusFilter::All => StatusFilter::Pending,
+        }
+    }
+
+    fn admits(&self, s: RequestStatus) -> bool {
+        match self {
+            StatusFilter::Pending => s == RequestStatus::New,
+            StatusFilter::Approved => s == RequestStatus::Approved,
+            StatusFilter::Rejected => s == RequestStatus::Rejected,
+            StatusFilter::Cancelled => s == RequestStatus::Cancelled,
+            StatusFilter::All => true,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum RequestSort {
+    /// Oldest first.
+    #[default]
+    Age,
+    Start,
+    Project,
+    Percentage,
+}
+
+impl RequestSort {
+    pub fn label(&self) -> &'static str {
+        match self {
+            RequestSort::Age => "oldest first",
+            RequestSort::Start => "starting soonest",
+            RequestSort::Project => "project",
+            RequestSort::Percentage => "largest first",
+        }
+    }
+
+    fn next(&self) -> RequestSort {
+        match self {
+            RequestSort::Age => RequestSort::Start,
+            RequestSort::Start => RequestSort::Project,
+            RequestSort::Project => RequestSort::Percentage,
+            RequestSort::Percentage => RequestSort::Age,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct RequestsView {
+    pub selected: usize,
+    /// Only requests where I am an approver (the default) or all I can see.
+    pub all: bool,
+    pub status: StatusFilter,
+    pub sort: RequestSort,
+    pub marks: BTreeSet<Id>,
+    /// The backend's words for requests whose last action failed.
+    pub failures: BTreeMap<Id, String>,
+}
+
+/// Picking a person: to staff an unnamed resource on approval, or as a new approver.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PersonPick {
+    pub purpose: PickPurpose,
+    pub query: String,
+    /// People in rank order (candidates by free capacity; approvers by name), filtered by query.
+    pub options: Vec<Id>,
+    ranked: Vec<Id>,
+    pub highlight: usize,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum PickPurpose {
+    /// Approving `request`; `rest` still to decide; `decided` so far; allocations soft if `soft`.
+    Approve {
+        request: Id,
+        rest: Vec<Id>,
+        decided: Vec<(Id, Option<Id>)>,
+        soft: bool,
+    },
+    Reassign {
+        request: Id,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PickInput {
+    Char(char),
+    Backspace,
+    Up,
+    Down,
+    /// Tab: hard ↔ soft when approving.
+    ToggleSoft,
+    Choose,
+    Cancel,
+}
+
+/// Rebuilds the visible queue from filters and sort, keeping the selection on the same request.
+pub fn rebuild_queue(state: &mut State) {
+    let keep = state.queue.get(state.requests.selected).cloned();
+    let me = state.ws.current_user.clone();
+    let view = &state.requests;
+    let ws = &state.ws;
+    let mut rows: Vec<&Request> = ws
+        .requests
+        .values()
+        .filter(|r| view.status.admits(r.status))
+        .filter(|r| view.all || me.as_ref().is_none_or(|me| r.approver_ids.contains(me)))
+        .collect();
+    rows.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
+    match view.sort {
+        RequestSort::Age => {}
+        // Requests with no dates at all (nothing to harden, no period) come last.
+        RequestSort::Start => rows.sort_by_cached_key(|r| {
+            let span = impact_span(ws, r);
+            (span.is_none(), span.map(|s| s.start))
+        }),
+        RequestSort::Project => rows.sort_by_cached_key(|r| project_of(ws, r).to_lowercase()),
+        // Kantata's requests state no share; they come after those that do.
+        RequestSort::Percentage => rows.sort_by_key(|r| std::cmp::Reverse(r.percentage)),
+    }
+    state.queue = rows.into_iter().map(|r| r.id.clone()).collect();
+    state.requests.selected = keep
+        .and_then(|k| state.queue.iter().position(|q| *q == k))
+        .unwrap_or(state.requests.selected)
+        .min(state.queue.len().saturating_sub(1));
+}
+
+pub fn project_of<'a>(ws: &'a Workspace, r: &Request) -> &'a str {
+    ws.project_name(
+        ws.resources
+            .get(&r.resource_id)
+            .and_then(|x| x.project_id.as_ref()),
+    )
+}
+
+pub fn toggle_mark(state: &mut State) {
+    if let Some(id) = state.queue.get(state.requests.selected).cloned() {
+        if !state.requests.marks.remove(&id) {
+            state.requests.marks.insert(id);
+        }
+        state.say(format!(
+            "{} marked: a approves, r rejects them all; Esc clears",
+            state.requests.marks.len()
+        ));
+    }
+}
+
+pub fn cycle_status(state: &mut State) {
+    state.requests.status = state.requests.status.next();
+    rebuild_queue(state);
+}
+
+pub fn cycle_sort(state: &mut State) {
+    state.requests.sort = state.requests.sort.next();
+    rebuild_queue(state);
+}
+
+pub fn toggle_mine(state: &mut State) {
+    state.requests.all = !state.requests.all;
+    rebuild_queue(state);
+}
+
+pub fn is_requests(state: &State) -> bool {
+    state.view == View::Requests
+}
+
