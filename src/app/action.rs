@@ -94,6 +94,8 @@ pub enum Action {
     Reject,
     CancelRequest,
     Reassign,
+    /// Requests view `b`: approve with the top candidate for each unnamed request.
+    ApproveTop,
     Pick(PickInput),
     /// `N` from any view: a new staffing request.
     NewRequest,

@@ -43,6 +43,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             } else if state.view == View::Resources && !state.resources.marks.is_empty() {
                 state.resources.marks.clear();
                 state.say("Marks cleared");
+            } else if state.view == View::Requests && state.requests.detail {
+                state.requests.detail = false;
             } else if state.view == View::Requests && !state.requests.marks.is_empty() {
                 state.requests.marks.clear();
                 state.say("Marks cleared");
@@ -126,7 +128,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 quick::open_edit(state)
             }
             View::Gantt => toggle_expand(state),
-            View::Requests => {}
+            View::Requests => requests::toggle_detail(state),
         },
         Action::Toggle | Action::Mark => match state.view {
             View::Gantt => quick::toggle_mark(state),
@@ -136,6 +138,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::ToggleMine => requests::toggle_mine(state),
         Action::CycleStatus => requests::cycle_status(state),
         Action::Approve => requests::start_approve(state),
+        Action::ApproveTop => requests::start_approve_top(state),
         Action::Reject => requests::start_reject_or_cancel(state, false),
         Action::CancelRequest => requests::start_reject_or_cancel(state, true),
         Action::Reassign => requests::start_reassign(state),
@@ -253,6 +256,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::ToggleHard => return quick::toggle_hard(state),
         Action::Split => return quick::split_at_cursor(state),
         Action::Delete => quick::ask_delete(state),
+        Action::Undo if requests::can_undo(state) => return requests::undo(state),
         Action::Undo => {
             let effects = edit::undo(state);
             after_data_change(state);
@@ -268,6 +272,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             Some(OnYes::Resolve(items)) => return requests::resolve(state, items),
             Some(OnYes::Reassign(id, person)) => return requests::reassign(state, id, person),
             Some(OnYes::DeleteResource(id)) => return staffing::delete(state, &id),
+            Some(OnYes::Requests(step)) => requests::go_on(state, step),
             None => {}
         },
         Action::ConfirmNo => {

@@ -58,7 +58,7 @@ pub fn action_for(state: &State, key: KeyEvent) -> Option<Action> {
             _ => None,
         };
     }
-    if state.pick.is_some() {
+    if state.pick.is_some() || state.requests.reason.is_some() {
         return pick_key(key).map(Action::Pick);
     }
     if state.from_scheduled.is_some() {
@@ -145,6 +145,7 @@ pub fn action_for(state: &State, key: KeyEvent) -> Option<Action> {
         KeyCode::Char('r') if state.view == View::Requests => Action::Reject,
         KeyCode::Char('c') if state.view == View::Requests => Action::CancelRequest,
         KeyCode::Char('A') if state.view == View::Requests => Action::Reassign,
+        KeyCode::Char('b') if state.view == View::Requests => Action::ApproveTop,
         KeyCode::Char('s') => Action::CycleSort,
         KeyCode::Char('n') => Action::NewAllocation,
         KeyCode::Char('N') => Action::NewRequest,

@@ -4,28 +4,38 @@
 use super::*;
 
 
+/// What `a`, `r` and the rest act on: the marked requests in list order (marks filtered out of
+/// view after, by id), else the selected one.
 pub(super) fn targets(state: &State) -> Vec<Id> {
-    if !state.requests.marks.is_empty() {
-        state.requests.marks.iter().cloned().collect()
-    } else {
-        state
+    let marks = &state.requests.marks;
+    if marks.is_empty() {
+        return state
             .queue
             .get(state.requests.selected)
             .cloned()
             .into_iter()
-            .collect()
+            .collect();
     }
+    let mut out: Vec<Id> = state
+        .queue
+        .iter()
+        .filter(|id| marks.contains(*id))
+        .cloned()
+        .collect();
+    let hidden: Vec<Id> = marks.iter().filter(|m| !out.contains(m)).cloned().collect();
+    out.extend(hidden);
+    out
 }
 
+/// "#5001 Atlas 2.0 · ○ iOS Engineer": the request as the queue labels it.
 pub(super) fn describe(ws: &Workspace, id: &Id) -> String {
     let Some(r) = ws.requests.get(id) else {
         return format!("request #{id}");
     };
-    let res = ws.resources.get(&r.resource_id);
-    let who = match res {
-        Some(x) if x.is_unnamed() => format!("unnamed {}", x.role),
+    let who = match ws.resources.get(&r.resource_id) {
+        Some(x) if x.is_unnamed() => format!("○ {}", x.role),
         Some(x) => ws.resource_name(x),
-        None => "?".into(),
+        None => "(unknown resource)".into(),
     };
     format!("#{id} {} · {who}", project_of(ws, r))
 }
@@ -94,15 +104,105 @@ pub(super) fn pending_only(state: &mut State, ids: Vec<Id>) -> Option<Vec<Id>> {
     Some(ids)
 }
 
+/// A step that waits on a y/n before it goes on: acting on requests I am not an approver of is
+/// asked once more, explicitly, before the usual confirmation.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Step {
+    /// Approve `ids`; with the top candidate for each unnamed one when `top`.
+    Approve { ids: Vec<Id>, top: bool },
+    /// Reject (ask for a reason first) or cancel `ids`.
+    Reject { ids: Vec<Id>, cancel: bool },
+}
+
+/// The requests among `ids` I am not an approver of, with who is: "#5009 (Priya Shah)".
+fn not_mine(state: &State, ids: &[Id]) -> Vec<String> {
+    let Some(me) = state.ws.current_user.as_ref() else {
+        return Vec::new();
+    };
+    ids.iter()
+        .filter_map(|id| state.ws.requests.get(id))
+        .filter(|r| !r.approver_ids.contains(me))
+        .map(|r| {
+            let who: Vec<&str> = r
+                .approver_ids
+                .iter()
+                .map(|a| state.ws.person_name(a))
+                .collect();
+            format!("#{} ({})", r.id, who.join(", "))
+        })
+        .collect()
+}
+
+/// Asks first where I am not an approver of some of `step`'s requests; else goes straight on.
+fn ask_if_not_mine(state: &mut State, step: Step) {
+    let (ids, verb) = match &step {
+        Step::Approve { ids, .. } => (ids, "approve"),
+        Step::Reject { ids, cancel: false } => (ids, "reject"),
+        Step::Reject { ids, cancel: true } => (ids, "cancel"),
+    };
+    let others = not_mine(state, ids);
+    if others.is_empty() {
+        go_on(state, step);
+        return;
+    }
+    state.confirm = Some(Confirm {
+        question: format!(
+            "You are not an approver of {}: their approvers decide. {} anyway? (the next question shows what it does)",
+            others.join(", "),
+            capitalized(verb)
+        ),
+        on_yes: OnYes::Requests(step),
+    });
+}
+
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+/// The step after its extra question was answered yes.
+pub fn go_on(state: &mut State, step: Step) {
+    match step {
+        Step::Approve { ids, top: true } => confirm_plan(state, ids, Vec::new(), false),
+        Step::Approve { ids, top: false } => next_approval(state, ids, Vec::new(), false),
+        Step::Reject { ids, cancel: false } => super::reason::open(state, ids),
+        Step::Reject { ids, cancel: true } => confirm_reject(state, ids, Resolution::Cancel),
+    }
+}
+
+/// `a`: approve the marked (or selected) requests, picking a person for each unnamed one in
+/// list order.
 pub fn start_approve(state: &mut State) {
     let ids = targets(state);
     let Some(ids) = pending_only(state, ids) else {
         return;
     };
-    next_approval(state, ids, Vec::new(), false);
+    ask_if_not_mine(state, Step::Approve { ids, top: false });
 }
 
-/// Asks for a person for the next unnamed request, or, when all are decided, for y/n.
+/// `b`: approve the marked (or selected) requests with the top candidate for each unnamed one,
+/// planned together, behind one y/n that lists every pick.
+pub fn start_approve_top(state: &mut State) {
+    let ids = targets(state);
+    let Some(ids) = pending_only(state, ids) else {
+        return;
+    };
+    ask_if_not_mine(state, Step::Approve { ids, top: true });
+}
+
+/// The load of the picks made so far in this approval, for ranking the next.
+pub fn planned_for(ws: &Workspace, decided: &[(Id, Option<Id>)]) -> Planned {
+    let picks: Vec<(&Request, &Id)> = decided
+        .iter()
+        .filter_map(|(id, p)| Some((ws.requests.get(id)?, p.as_ref()?)))
+        .collect();
+    planned_load(ws, &picks)
+}
+
+/// Asks for a person for the next unnamed request (ranked with the picks before it), or, when
+/// all are decided, for y/n.
 pub(super) fn next_approval(
     state: &mut State,
     mut rest: Vec<Id>,
@@ -118,14 +218,15 @@ pub(super) fn next_approval(
             .is_some_and(Resource::is_unnamed);
         if unnamed {
             rest.remove(0);
+            let planned = planned_for(&state.ws, &decided);
             let ranked: Vec<Id> = state
                 .ws
                 .requests
                 .get(&id)
-                .map(|r| candidates(&state.ws, r))
+                .map(|r| rank(&state.ws, r, &planned))
                 .unwrap_or_default()
                 .into_iter()
-                .map(|(p, _)| p)
+                .map(|c| c.person)
                 .collect();
             state.pick = Some(PersonPick {
                 purpose: PickPurpose::Approve {
@@ -143,41 +244,131 @@ pub(super) fn next_approval(
         }
         decided.push((rest.remove(0), None));
     }
+    let ids = decided.iter().map(|(id, _)| id.clone()).collect();
+    let picks = decided.into_iter().map(|(_, p)| p).collect();
+    confirm_plan(state, ids, picks, soft);
+}
+
+/// " · 12-28 → 02-21 · 60% · 84h": the request's dates, share and hours as the list shows them.
+fn asks_note(ws: &Workspace, r: &Request) -> String {
+    match (r.period, r.percentage, asked_minutes(ws, r)) {
+        (Some(p), Some(pct), Some(m)) => format!(
+            " · {} → {} · {pct}% · {}h",
+            p.start.format("%m-%d"),
+            p.end.format("%m-%d"),
+            fmt_hours(m)
+        ),
+        _ => String::new(),
+    }
+}
+
+/// "W03 ▲110%": a week and its share.
+pub fn week_text(w: &ImpactWeek) -> String {
+    format!(
+        "W{} {}{}",
+        w.monday.format("%V"),
+        crate::ui::theme::level_glyph(w.level),
+        w.percent()
+            .map(|p| format!("{p}%"))
+            .unwrap_or_else(|| "off".into())
+    )
+}
+
+/// What the backend can take back: the embedded store's `u`, or nothing.
+fn undo_note(state: &State) -> String {
+    match state.backend {
+        crate::client::BackendKind::Local => "u undoes".into(),
+        _ => format!("cannot be undone in {}", state.backend.name()),
+    }
+}
+
+/// The y/n for approving `ids` with `picks` (None: the named person, or the top candidate
+/// planned with the others): every request → person with their resulting peak, over capacity
+/// flagged, the impact of a single one in one line, and whether it can be undone.
+pub(super) fn confirm_plan(state: &mut State, ids: Vec<Id>, picks: Vec<Option<Id>>, soft: bool) {
     let ws = &state.ws;
-    let kind = if soft { "soft" } else { "hard" };
-    let note = |id: &Id| hardens_note(state, id, soft);
-    let parts: Vec<String> = decided
+    let items: Vec<(&Request, Option<Id>)> = ids
         .iter()
-        .map(|(id, user)| match user {
-            Some(u) => format!(
-                "{} → {} ({kind}){}",
-                describe(ws, id),
-                ws.person_name(u),
-                note(id)
-            ),
-            None => format!("{}{}", describe(ws, id), note(id)),
+        .enumerate()
+        .filter_map(|(i, id)| Some((ws.requests.get(id)?, picks.get(i).cloned().flatten())))
+        .collect();
+    let planned = plan(ws, &items);
+    let kind = if soft { "soft" } else { "hard" };
+    let line = |item: &PlanItem| {
+        let Some(r) = ws.requests.get(&item.request) else {
+            return String::new();
+        };
+        let named = ws
+            .resources
+            .get(&r.resource_id)
+            .is_some_and(|x| !x.is_unnamed());
+        let who = match (&item.person, named) {
+            (_, true) => String::new(),
+            (Some(p), false) => format!(" → {}", ws.person_name(p)),
+            (None, false) => " → nobody to staff it".into(),
+        };
+        let peak = match &item.peak {
+            Some(w) if item.over => format!(" · peak {} OVER CAPACITY", week_text(w)),
+            Some(w) => format!(" · peak {}", week_text(w)),
+            None => String::new(),
+        };
+        format!("{}{who}{peak}", describe(ws, &item.request))
+    };
+    let over = planned.iter().filter(|p| p.over).count();
+    let undo = undo_note(state);
+    let question = match planned.as_slice() {
+        [one] => {
+            let r = ws.requests.get(&one.request);
+            let asks = r.map(|r| asks_note(ws, r)).unwrap_or_default();
+            let mut q = format!(
+                "Approve {} ({kind})?\n{}{} · {undo}",
+                line(one),
+                asks.trim_start_matches(" · "),
+                hardens_note(state, &one.request, soft)
+            );
+            if let (true, Some(split)) = (one.over, &one.split) {
+                q.push_str(&format!(
+                    "\nNobody fits alone; {} and {} would together",
+                    ws.person_name(&split.first),
+                    ws.person_name(&split.second)
+                ));
+            }
+            q
+        }
+        many => {
+            let flagged = if over > 0 {
+                format!("; {over} OVER CAPACITY")
+            } else {
+                "; all within capacity".into()
+            };
+            let mut q = format!("Approve {} requests ({kind}{flagged}) · {undo}:", many.len());
+            for item in many {
+                q.push('\n');
+                q.push_str(&line(item));
+            }
+            q
+        }
+    };
+    let resolutions = planned
+        .into_iter()
+        .map(|item| {
+            let named = ws
+                .requests
+                .get(&item.request)
+                .and_then(|r| ws.resources.get(&r.resource_id))
+                .is_some_and(|x| !x.is_unnamed());
+            (
+                item.request,
+                Resolution::Approve {
+                    user_id: if named { None } else { item.person },
+                    soft,
+                },
+            )
         })
         .collect();
-    let question = match parts.as_slice() {
-        [one] => format!("Approve {one}?"),
-        many => format!("Approve {} requests: {}?", many.len(), many.join("; ")),
-    };
     state.confirm = Some(Confirm {
         question,
-        on_yes: OnYes::Resolve(
-            decided
-                .into_iter()
-                .map(|(id, user)| {
-                    (
-                        id,
-                        Resolution::Approve {
-                            user_id: user,
-                            soft,
-                        },
-                    )
-                })
-                .collect(),
-        ),
+        on_yes: OnYes::Resolve(resolutions),
     });
 }
 
@@ -206,17 +397,35 @@ pub fn start_reject_or_cancel(state: &mut State, cancel: bool) {
             );
             return;
         }
+        // The requester cancels their own request; being its approver is not asked.
+        confirm_reject(state, ids, Resolution::Cancel);
+        return;
     }
-    let verb = if cancel { "Cancel" } else { "Reject" };
-    let parts: Vec<String> = ids.iter().map(|id| describe(&state.ws, id)).collect();
-    let question = match parts.as_slice() {
-        [one] => format!("{verb} {one}?"),
-        many => format!("{verb} {} requests: {}?", many.len(), many.join("; ")),
-    };
-    let how = if cancel {
-        Resolution::Cancel
+    ask_if_not_mine(state, Step::Reject { ids, cancel });
+}
+
+/// The y/n for rejecting (with `how` carrying the reason) or cancelling `ids`.
+pub(super) fn confirm_reject(state: &mut State, ids: Vec<Id>, how: Resolution) {
+    let verb = if how == Resolution::Cancel {
+        "Cancel"
     } else {
-        Resolution::Reject
+        "Reject"
+    };
+    let parts: Vec<String> = ids.iter().map(|id| describe(&state.ws, id)).collect();
+    let mut question = match parts.as_slice() {
+        [one] => format!("{verb} {one}?"),
+        many => format!("{verb} {} requests:\n{}", many.len(), many.join("\n")),
+    };
+    if let Resolution::RejectWith(reason) = &how {
+        question.push_str(&format!(
+            "\nReason \"{reason}\": {}",
+            super::reason::where_it_goes(state)
+        ));
+    }
+    let undo = undo_note(state);
+    question = match question.split_once('\n') {
+        Some((head, rest)) => format!("{head} · {undo}\n{rest}"),
+        None => format!("{question} · {undo}"),
     };
     state.confirm = Some(Confirm {
         question,

@@ -6,13 +6,10 @@ use crate::app::action::Effect;
 use crate::app::state::{Confirm, OnYes, State, View};
 use crate::client::sanitize::typable;
 use crate::client::{BackendError, Resolution};
-use crate::domain::dates::{add_days, week_start};
-use crate::domain::impact::{approval_hardens, impact_span};
-use crate::domain::load::{LoadLevel, allocation_daily, load_level};
+use crate::domain::candidates::{PlanItem, Planned, plan, planned_load, rank};
+use crate::domain::impact::{approval_hardens, asked_minutes, impact_span};
 use crate::domain::model::fmt_hours;
-use crate::domain::{
-    Allocation, DateRange, Id, Request, RequestStatus, Resource, RowKey, Workspace,
-};
+use crate::domain::{Allocation, Id, Request, RequestStatus, Resource, Workspace};
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 use std::collections::{BTreeMap, BTreeSet};
@@ -21,6 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 mod approve;
 mod impact;
 mod pick;
+mod reason;
 mod resolve;
 #[cfg(test)]
 mod tests;
@@ -28,6 +26,7 @@ mod tests;
 pub use approve::*;
 pub use impact::*;
 pub use pick::*;
+pub use reason::*;
 pub use resolve::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -112,6 +111,14 @@ pub struct RequestsView {
     pub marks: BTreeSet<Id>,
     /// The backend's words for requests whose last action failed.
     pub failures: BTreeMap<Id, String>,
+    /// The reason being typed before a reject, if `r` asked for one.
+    pub reason: Option<ReasonInput>,
+    /// Resolutions `u` can take back (the embedded store only), latest last.
+    pub undo: Vec<Undoable>,
+    /// The requests of the last resolution sent, to report per item when all have answered.
+    pub batch: Batch,
+    /// Enter: the selected request's detail fills the view.
+    pub detail: bool,
 }
 
 /// Picking a person: to staff an unnamed resource on approval, or as a new approver.
@@ -190,16 +197,25 @@ pub fn project_of<'a>(ws: &'a Workspace, r: &Request) -> &'a str {
     )
 }
 
+/// Space: marks (or unmarks) the selected request and moves to the next, so Space Space Space
+/// marks three.
 pub fn toggle_mark(state: &mut State) {
     if let Some(id) = state.queue.get(state.requests.selected).cloned() {
         if !state.requests.marks.remove(&id) {
             state.requests.marks.insert(id);
         }
+        state.requests.selected =
+            (state.requests.selected + 1).min(state.queue.len().saturating_sub(1));
         state.say(format!(
-            "{} marked: a approves, r rejects them all; Esc clears",
+            "{} marked: a approves (b with top candidates), r rejects them all; Esc clears",
             state.requests.marks.len()
         ));
     }
+}
+
+/// Enter: the selected request's detail fills the view (Enter or Esc again: the queue).
+pub fn toggle_detail(state: &mut State) {
+    state.requests.detail = !state.requests.detail && !state.queue.is_empty();
 }
 
 pub fn cycle_status(state: &mut State) {

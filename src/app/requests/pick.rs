@@ -3,6 +3,9 @@
 use super::*;
 
 pub fn pick_input(state: &mut State, key: PickInput) {
+    if state.requests.reason.is_some() {
+        return super::reason::input(state, key);
+    }
     let Some(mut pick) = state.pick.take() else {
         return;
     };
@@ -76,26 +79,49 @@ pub fn pick_input(state: &mut State, key: PickInput) {
 
 pub(super) fn refilter(ws: &Workspace, pick: &mut PersonPick) {
     pick.highlight = 0;
-    if pick.query.trim().is_empty() {
-        pick.options = pick.ranked.clone();
-        return;
-    }
-    let pattern = Pattern::parse(&pick.query, CaseMatching::Ignore, Normalization::Smart);
-    let mut matcher = Matcher::new(Config::DEFAULT);
-    let mut buf = Vec::new();
-    pick.options = pick
+    let texts: Vec<(String, String)> = pick
         .ranked
         .iter()
-        .filter(|id| {
-            let p = ws.people.get(*id);
-            let text = p
-                .map(|p| format!("{} {}", p.name, p.role))
-                .unwrap_or_default();
-            pattern
-                .score(Utf32Str::new(&text, &mut buf), &mut matcher)
-                .is_some()
+        .map(|id| match ws.people.get(id) {
+            Some(p) => (p.name.clone(), format!("{} {}", p.email, p.role)),
+            None => (id.to_string(), String::new()),
         })
-        .cloned()
+        .collect();
+    pick.options = fuzzy_order(&pick.query, &texts)
+        .into_iter()
+        .map(|i| pick.ranked[i].clone())
         .collect();
 }
 
+/// The items (name, other text such as email and role) matching `query`, best first: a name
+/// starting with the query, then a word of the name starting with it, then the best fuzzy
+/// match (nucleo) over name, email and role; ties keep the given order (the ranking). An empty
+/// query keeps everything in order.
+pub fn fuzzy_order(query: &str, items: &[(String, String)]) -> Vec<usize> {
+    let q = query.trim().to_lowercase();
+    if q.is_empty() {
+        return (0..items.len()).collect();
+    }
+    let pattern = Pattern::parse(query.trim(), CaseMatching::Ignore, Normalization::Smart);
+    let mut matcher = Matcher::new(Config::DEFAULT);
+    let mut buf = Vec::new();
+    let mut hits: Vec<(u8, u32, usize)> = items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (name, rest))| {
+            let text = format!("{name} {rest}");
+            let score = pattern.score(Utf32Str::new(&text, &mut buf), &mut matcher)?;
+            let lower = name.to_lowercase();
+            let prefix = if lower.starts_with(&q) {
+                2
+            } else if lower.split_whitespace().any(|w| w.starts_with(&q)) {
+                1
+            } else {
+                0
+            };
+            Some((prefix, score, i))
+        })
+        .collect();
+    hits.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+    hits.into_iter().map(|(_, _, i)| i).collect()
+}

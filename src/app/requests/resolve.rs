@@ -14,6 +14,10 @@ pub struct Before {
 /// Applies resolutions on screen at once and sends each on its own.
 pub fn resolve(state: &mut State, items: Vec<(Id, Resolution)>) -> Vec<Effect> {
     let mut effects = Vec::new();
+    state.requests.batch = Batch {
+        ids: items.iter().map(|(id, _)| id.clone()).collect(),
+        results: BTreeMap::new(),
+    };
     for (id, how) in items {
         let Some(request) = state.ws.requests.get(&id).cloned() else {
             continue;
@@ -52,6 +56,20 @@ pub fn resolve(state: &mut State, items: Vec<(Id, Resolution)>) -> Vec<Effect> {
                 },
                 Some(res),
             ) => name_resource(state, &res.id, res.person_id.clone(), Some(true)),
+            (Resolution::Reopen { person, soft }, Some(res)) => {
+                name_resource(state, &res.id, person.clone(), None);
+                let back: Vec<Allocation> = soft
+                    .iter()
+                    .filter_map(|a| state.ws.allocations.get(a))
+                    .map(|a| Allocation {
+                        hard: false,
+                        ..a.clone()
+                    })
+                    .collect();
+                for a in back {
+                    state.ws.put_allocation(a);
+                }
+            }
             _ => {}
         }
         state.requests.failures.remove(&id);
@@ -114,15 +132,29 @@ pub fn resolved(state: &mut State, id: Id, result: Result<Request, BackendError>
         Ok(request) => {
             state.requests.marks.remove(&id);
             let status = request.status;
+            let reopened = status.is_pending() && what == "resolve";
             state.ws.requests.insert(id.clone(), request);
-            state.done(format!(
-                "Request #{id} {}",
-                if what == "reassign" {
-                    "reassigned".to_string()
-                } else {
-                    status.as_str().to_string()
-                }
-            ));
+            let words = match what {
+                "reassign" => format!("Request #{id} reassigned"),
+                _ if reopened => format!("Undid the resolution: {} is pending again", describe(&state.ws, &id)),
+                _ => resolved_words(&state.ws, &id, status),
+            };
+            if let (Some(b), false, crate::client::BackendKind::Local) =
+                (&before, reopened || what == "reassign", state.backend)
+            {
+                state.requests.undo.push(Undoable {
+                    request: id.clone(),
+                    person: b.resource.as_ref().and_then(|r| r.person_id.clone()),
+                    soft: b
+                        .allocations
+                        .iter()
+                        .filter(|a| !a.hard)
+                        .map(|a| a.id.clone())
+                        .collect(),
+                });
+            }
+            batch_answer(state, &id, Ok(words.clone()));
+            state.done(words);
         }
         Err(e) => {
             if let Some(b) = before {
@@ -136,6 +168,7 @@ pub fn resolved(state: &mut State, id: Id, result: Result<Request, BackendError>
             }
             state.requests.marks.insert(id.clone());
             state.requests.failures.insert(id.clone(), e.to_string());
+            batch_answer(state, &id, Err(format!("#{id}: {e}")));
             state.fail(
                 e,
                 format!("could not {what} request #{id}. It stays marked; nothing else changed."),
@@ -231,3 +264,84 @@ pub fn created(state: &mut State, result: Result<crate::client::RequestCreated, 
     }
 }
 
+
+/// "Request #5008 approved: Ben Carter staffs ○ BI Analyst on Gridwise": what a resolution did,
+/// naming request, person and project.
+fn resolved_words(ws: &Workspace, id: &Id, status: RequestStatus) -> String {
+    let Some(r) = ws.requests.get(id) else {
+        return format!("Request #{id} {}", status.as_str());
+    };
+    let project = project_of(ws, r);
+    let res = ws.resources.get(&r.resource_id);
+    let role = res.map(|x| x.role.as_str()).unwrap_or("");
+    match (status, res.and_then(|x| x.person_id.as_ref())) {
+        (RequestStatus::Approved, Some(p)) => format!(
+            "Request #{id} approved: {} staffs {role} on {project}",
+            ws.person_name(p)
+        ),
+        (s, _) => format!("Request #{id} {}: {role} on {project}", s.as_str()),
+    }
+}
+
+/// The requests of one y/n and their answers so far.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Batch {
+    pub ids: Vec<Id>,
+    pub results: BTreeMap<Id, Result<String, String>>,
+}
+
+/// Notes one answer of a bulk resolution; once all are in, says how each went.
+fn batch_answer(state: &mut State, id: &Id, result: Result<String, String>) {
+    let b = &mut state.requests.batch;
+    if b.ids.len() < 2 || !b.ids.contains(id) {
+        return;
+    }
+    b.results.insert(id.clone(), result);
+    if b.results.len() < b.ids.len() {
+        return;
+    }
+    let b = std::mem::take(&mut state.requests.batch);
+    let ok = b.results.values().filter(|r| r.is_ok()).count();
+    let failed: Vec<&str> = b
+        .results
+        .values()
+        .filter_map(|r| r.as_ref().err().map(String::as_str))
+        .collect();
+    // Each answer is in the message log already, in full.
+    if failed.is_empty() {
+        state.done(format!("All {ok} went through (L lists each)"));
+    } else {
+        state.fail(
+            format!("{ok} of {} went through", b.ids.len()),
+            format!("{} (L lists each)", failed.join("; ")),
+        );
+    }
+}
+
+/// A resolution `u` can take back on the embedded store: the request, who its resource named
+/// before, and the allocations that were soft.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Undoable {
+    pub request: Id,
+    pub person: Option<Id>,
+    pub soft: Vec<Id>,
+}
+
+/// Whether `u` in this view takes back a resolution (else it undoes edits as everywhere).
+pub fn can_undo(state: &State) -> bool {
+    state.view == View::Requests && !state.requests.undo.is_empty()
+}
+
+/// `u` in the Requests view: the last resolution put back to pending, on screen at once and
+/// sent; the embedded store only (elsewhere the confirm said it cannot be undone).
+pub fn undo(state: &mut State) -> Vec<Effect> {
+    let Some(u) = state.requests.undo.pop() else {
+        return Vec::new();
+    };
+    let how = Resolution::Reopen {
+        person: u.person,
+        soft: u.soft,
+    };
+    state.say(format!("Undoing: {} back to pending…", describe(&state.ws, &u.request)));
+    resolve(state, vec![(u.request, how)])
+}
