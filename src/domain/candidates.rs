@@ -413,3 +413,292 @@ pub fn candidate_facts(ws: &Workspace, r: &Request) -> Vec<CandidateFacts> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::dates::parse_date;
+    use crate::domain::model::{Allocation, Amount, Person, Project, RequestStatus};
+    use crate::domain::{Roster, WeeklyCapacity};
+    use chrono::{TimeZone, Utc};
+    use proptest::prelude::*;
+
+    fn d(s: &str) -> NaiveDate {
+        parse_date(s).unwrap()
+    }
+
+    const START: &str = "2026-12-07";
+    const END: &str = "2026-12-18";
+
+    fn person(id: &str, name: &str, role: &str) -> Person {
+        Person {
+            id: Id::new(id),
+            name: name.into(),
+            email: format!("{id}@example.test"),
+            role: role.into(),
+            weekly: WeeklyCapacity::STANDARD,
+            time_off: vec![],
+        }
+    }
+
+    /// People, one unnamed resource per role in `wanted` (ids "u0", "u1", …, each with a
+    /// request "q0", … over two weeks at `pct` of 40 h), and `load` minutes per person spread
+    /// over the same two weeks on a resource of their own.
+    fn workspace(people: &[(&str, &str, &str, u32)], wanted: &[(&str, u32)]) -> Workspace {
+        let mut resources = Vec::new();
+        let mut allocations = Vec::new();
+        let range = DateRange::new(d(START), d(END));
+        for (id, _, role, load) in people {
+            resources.push(Resource {
+                id: Id::new(format!("r{id}")),
+                project_id: Some(Id::new("p")),
+                person_id: Some(Id::new(*id)),
+                role: (*role).into(),
+                label: String::new(),
+            });
+            allocations.push(alloc(&format!("a{id}"), &format!("r{id}"), range, *load));
+        }
+        for (i, (role, pct)) in wanted.iter().enumerate() {
+            resources.push(Resource {
+                id: Id::new(format!("u{i}")),
+                project_id: Some(Id::new("p")),
+                person_id: None,
+                role: (*role).into(),
+                label: String::new(),
+            });
+            allocations.push(alloc(
+                &format!("q{i}a"),
+                &format!("u{i}"),
+                range,
+                80 * 60 * pct / 100,
+            ));
+        }
+        let mut ws = Workspace::from_roster(Roster {
+            people: people
+                .iter()
+                .map(|(id, name, role, _)| person(id, name, role))
+                .collect(),
+            projects: vec![Project {
+                id: Id::new("p"),
+                name: "Atlas".into(),
+                client: String::new(),
+                roles: None,
+            }],
+            resources,
+            ..Default::default()
+        });
+        ws.set_allocations(DateRange::new(d("2026-11-02"), d("2027-02-28")), allocations);
+        for i in 0..wanted.len() {
+            let r = request(&format!("q{i}"), &format!("u{i}"), range, wanted[i].1);
+            ws.requests.insert(r.id.clone(), r);
+        }
+        ws
+    }
+
+    fn alloc(id: &str, res: &str, range: DateRange, minutes: u32) -> Allocation {
+        Allocation {
+            id: Id::new(id),
+            resource_id: Id::new(res),
+            project_id: Some(Id::new("p")),
+            range,
+            amount: Amount::TotalMinutes(minutes),
+            hard: !res.starts_with('u'),
+            notes: String::new(),
+            read_only: false,
+            allocate_on_time_off: false,
+            server_total_minutes: None,
+            version: 1,
+        }
+    }
+
+    fn request(id: &str, res: &str, period: DateRange, pct: u32) -> Request {
+        Request {
+            id: Id::new(id),
+            resource_id: Id::new(res),
+            status: RequestStatus::New,
+            approver_ids: vec![],
+            creator_id: Id::new("x"),
+            created_at: Utc.with_ymd_and_hms(2026, 11, 17, 12, 0, 0).unwrap(),
+            period: Some(period),
+            percentage: Some(pct),
+            notes: String::new(),
+        }
+    }
+
+    fn names(ws: &Workspace, ranked: &[Candidate]) -> Vec<String> {
+        ranked
+            .iter()
+            .map(|c| ws.person_name(&c.person).to_string())
+            .collect()
+    }
+
+    #[test]
+    fn the_exact_role_ranks_before_roles_that_only_contain_it() {
+        // The free Engineer used to top the QA request (substring); the busier QA Engineer fits.
+        let ws = workspace(
+            &[
+                ("1", "Eve Engineer", "Engineer", 0),
+                ("2", "Quinn QA", "QA Engineer", 1200),
+                ("3", "Dev Ops", "DevOps Engineer", 0),
+                ("4", "Pat Designer", "Designer", 0),
+            ],
+            &[("QA Engineer", 50), ("Engineer", 50)],
+        );
+        let qa = rank(&ws, &ws.requests[&Id::new("q0")], &Planned::new());
+        assert_eq!(
+            names(&ws, &qa),
+            ["Quinn QA", "Dev Ops", "Eve Engineer", "Pat Designer"]
+        );
+        assert_eq!(qa[0].role, RoleMatch::Exact);
+        assert_eq!(qa[1].role, RoleMatch::Related);
+        assert_eq!(qa[3].role, RoleMatch::Other);
+        let eng = rank(&ws, &ws.requests[&Id::new("q1")], &Planned::new());
+        assert_eq!(names(&ws, &eng)[0], "Eve Engineer", "not the DevOps Engineer");
+        assert_eq!(eng[0].why(), "same role · fits · peak 50%");
+        assert!(eng[1].why().starts_with("related role"), "{}", eng[1].why());
+    }
+
+    #[test]
+    fn people_who_fit_rank_before_those_with_more_free_hours_who_do_not() {
+        // Ann has more free hours over the two weeks, but her second week is full: the request
+        // takes her over. Bo fits every week.
+        let mut ws = workspace(
+            &[("1", "Ann", "Engineer", 0), ("2", "Bo", "Engineer", 2000)],
+            &[("Engineer", 50)],
+        );
+        let second = DateRange::new(d("2026-12-14"), d("2026-12-18"));
+        ws.put_allocation(alloc("busy", "r1", second, 1800));
+        let r = ws.requests[&Id::new("q0")].clone();
+        let ranked = rank(&ws, &r, &Planned::new());
+        assert!(ranked[0].free < ranked[1].free, "Bo has fewer free hours");
+        assert_eq!(names(&ws, &ranked), ["Bo", "Ann"]);
+        assert!(ranked[0].fits && !ranked[1].fits);
+        assert_eq!(ranked[1].peak.as_ref().and_then(ImpactWeek::percent), Some(125));
+        assert_eq!(best_split(&ws, &r, &ranked), None, "someone fits alone");
+    }
+
+    #[test]
+    fn where_nobody_fits_the_best_split_of_two_is_offered() {
+        // 100 % for two weeks; each Engineer has half a week free.
+        let ws = workspace(
+            &[
+                ("1", "Ann", "Engineer", 2400),
+                ("2", "Bo", "Engineer", 2400),
+                ("3", "Cy", "Engineer", 3600),
+            ],
+            &[("Engineer", 100)],
+        );
+        let r = &ws.requests[&Id::new("q0")];
+        let ranked = rank(&ws, r, &Planned::new());
+        assert!(ranked.iter().all(|c| !c.fits));
+        let split = best_split(&ws, r, &ranked).expect("two fit together");
+        assert_eq!((split.first.as_str(), split.second.as_str()), ("1", "2"));
+        assert_eq!(split.first_minutes + split.second_minutes, 80 * 60);
+        assert_eq!(split.first_minutes, 40 * 60, "Ann takes what she has free");
+    }
+
+    #[test]
+    fn picks_in_one_plan_see_each_other() {
+        // Two overlapping full-time requests and two free engineers: one each, not Ann twice.
+        let ws = workspace(
+            &[("1", "Ann", "Engineer", 0), ("2", "Bo", "Engineer", 0)],
+            &[("Engineer", 100), ("Engineer", 100), ("Engineer", 100)],
+        );
+        let reqs: Vec<&Request> = ["q0", "q1", "q2"]
+            .iter()
+            .map(|q| &ws.requests[&Id::new(*q)])
+            .collect();
+        let items = plan(&ws, &[(reqs[0], None), (reqs[1], None)]);
+        let who: Vec<&str> = items
+            .iter()
+            .map(|i| i.person.as_ref().unwrap().as_str())
+            .collect();
+        assert_eq!(who, ["1", "2"], "the second sees Ann booked");
+        assert!(!items[0].over && !items[1].over);
+        // A third full-time job fits nobody: it is flagged, and so is the pick it lands on.
+        let items = plan(&ws, &[(reqs[0], None), (reqs[1], None), (reqs[2], None)]);
+        assert!(items[2].over);
+        let third = items[2].person.clone();
+        assert!(items.iter().filter(|i| i.person == third).all(|i| i.over));
+        // Ann, given the third as well, is at 200 % in the plan, so both her picks show it.
+        let forced = plan(&ws, &[(reqs[0], None), (reqs[1], Some(Id::new("1")))]);
+        assert!(forced.iter().all(|i| i.over));
+        assert_eq!(forced[0].peak.as_ref().and_then(ImpactWeek::percent), Some(200));
+    }
+
+    #[test]
+    fn candidate_facts_are_the_ranking_as_plain_facts() {
+        let ws = workspace(
+            &[("1", "Ann", "Engineer", 1200), ("2", "Bo", "Designer", 0)],
+            &[("Engineer", 50)],
+        );
+        let facts = candidate_facts(&ws, &ws.requests[&Id::new("q0")]);
+        assert_eq!(
+            facts[0],
+            CandidateFacts {
+                id: "1".into(),
+                name: "Ann".into(),
+                role: "Engineer".into(),
+                free_hours: 60.0,
+                peak_percent: Some(75),
+                fits: true,
+            }
+        );
+        assert_eq!(facts[1].name, "Bo");
+    }
+
+    proptest! {
+        /// Whatever the loads and picks, no item of a plan reports a peak below the load its
+        /// person really carries in that week once the whole plan is booked.
+        #[test]
+        fn a_plan_never_reports_a_peak_lower_than_the_booked_load(
+            loads in prop::collection::vec(0u32..5000, 3),
+            wanted in prop::collection::vec((0usize..2, 10u32..120), 1..5),
+            forced in prop::collection::vec(prop::option::of(0usize..3), 5),
+        ) {
+            let roles = ["Engineer", "Designer"];
+            let people: Vec<(String, String, &str, u32)> = loads
+                .iter()
+                .enumerate()
+                .map(|(i, l)| (format!("{}", i + 1), format!("P{i}"), roles[i % 2], *l))
+                .collect();
+            let people_ref: Vec<(&str, &str, &str, u32)> = people
+                .iter()
+                .map(|(a, b, c, l)| (a.as_str(), b.as_str(), *c, *l))
+                .collect();
+            let wanted_ref: Vec<(&str, u32)> = wanted.iter().map(|(r, p)| (roles[*r], *p)).collect();
+            let mut ws = workspace(&people_ref, &wanted_ref);
+            let reqs: Vec<Request> = (0..wanted.len())
+                .map(|i| ws.requests[&Id::new(format!("q{i}"))].clone())
+                .collect();
+            let picks: Vec<(&Request, Option<Id>)> = reqs
+                .iter()
+                .zip(&forced)
+                .map(|(r, f)| (r, f.map(|p| Id::new(format!("{}", p + 1)))))
+                .collect();
+            let items = plan(&ws, &picks);
+            // Book it: each unnamed resource named, its allocations on the person's row.
+            for (item, r) in items.iter().zip(&reqs) {
+                let mut res = ws.resources[&r.resource_id].clone();
+                res.person_id = item.person.clone();
+                ws.put_resource(res);
+            }
+            for item in &items {
+                let (Some(p), Some(peak)) = (&item.person, &item.peak) else { continue };
+                let key = RowKey::Person(p.clone());
+                let view = ws.row_view(&key);
+                let week = DateRange::new(peak.monday, add_days(peak.monday, 6));
+                prop_assert!(peak.load >= view.load_in(week), "{} < {}", peak.load, view.load_in(week));
+                for m in [d("2026-12-07"), d("2026-12-14")] {
+                    let w = DateRange::new(m, add_days(m, 6));
+                    let true_pct = utilization_pct(view.load_in(w), view.capacity_in(w)).unwrap_or(0);
+                    prop_assert!(peak.percent().unwrap_or(u64::MAX) >= true_pct);
+                }
+                prop_assert_eq!(item.over, [d("2026-12-07"), d("2026-12-14")].iter().any(|m| {
+                    let w = DateRange::new(*m, add_days(*m, 6));
+                    view.load_in(w) > view.capacity_in(w)
+                }));
+            }
+        }
+    }
+}

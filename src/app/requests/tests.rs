@@ -4,7 +4,7 @@ use super::*;
 use crate::app::{Action, update};
 use crate::client::BackendKind;
 use crate::domain::dates::parse_date;
-use crate::domain::{Amount, Person, Project, Roster, WeeklyCapacity};
+use crate::domain::{Amount, DateRange, Person, Project, Roster, WeeklyCapacity};
 use chrono::{NaiveDate, TimeZone, Utc};
 
 fn d(s: &str) -> NaiveDate {
