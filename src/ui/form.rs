@@ -261,7 +261,7 @@ pub fn render_confirm(question: &str, theme: &Theme, f: &mut Frame, area: Rect) 
     // One line per line of the question (a bulk approval lists each request), wrapped.
     let rows: usize = question
         .lines()
-        .map(|l| l.chars().count() / text_w + 1)
+        .map(|l| l.chars().count().div_ceil(text_w).max(1))
         .sum();
     let rect = centered(area, width, (rows as u16).saturating_add(4));
     if rect.width < 6 || rect.height < 3 {
@@ -273,7 +273,7 @@ pub fn render_confirm(question: &str, theme: &Theme, f: &mut Frame, area: Rect) 
     let mut used = 0;
     let all: Vec<&str> = question.lines().collect();
     for (i, l) in all.iter().enumerate() {
-        let need = l.chars().count() / text_w + 1;
+        let need = l.chars().count().div_ceil(text_w).max(1);
         if used + need > room || (used + need == room && i + 1 < all.len()) {
             lines.push(Line::raw(format!("… and {} more lines", all.len() - i)));
             break;

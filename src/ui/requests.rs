@@ -507,9 +507,9 @@ fn render_detail(state: &State, theme: &Theme, r: &Request, f: &mut Frame, area:
         }
         None if r.status.is_pending() && room(&lines) > 1 => {
             let ranked = rank(ws, r, &Planned::new());
-            let nobody = !ranked.iter().any(|c| c.fits);
+            let nobody = ranked.first().is_some_and(|c| !c.fits);
             let head = if nobody {
-                "Nobody fits under capacity; closest first (free hours over its dates, peak week):"
+                "Nobody in the role fits under capacity; closest first (free hours, peak week):"
             } else {
                 "Best placed (free hours over its dates, peak week with it, why):"
             };
@@ -542,6 +542,8 @@ fn render_detail(state: &State, theme: &Theme, r: &Request, f: &mut Frame, area:
     } else {
         " f shows other statuses "
     };
+    // Narrow, the title keeps the request's number and the keys give way.
+    let keys = if w >= 60 { keys } else { "" };
     let block = Block::default()
         .borders(Borders::TOP)
         .title(Span::styled(format!(" Request #{} ", r.id), theme.header()))
@@ -656,9 +658,12 @@ fn candidate_line(ws: &Workspace, c: &Candidate, theme: &Theme, width: usize) ->
         if c.fits { "fits" } else { "over" }
     );
     // Narrow: the name, the peak and whether they fit; wide: all of it.
-    let tail = if width >= 64 { 12 + 16 + 20 } else { 16 };
+    let tail = if width >= 64 { 12 + 16 + 20 } else { 17 };
     let name = format!("  {} ({role})", ws.person_name(&c.person));
     let mut spans = vec![Span::raw(pad(&name, width.saturating_sub(tail)))];
+    if width < 64 {
+        spans.push(Span::raw(" "));
+    }
     if width >= 64 {
         spans.push(Span::raw(pad_left(&free_text, 12)));
         spans.push(Span::raw("  "));

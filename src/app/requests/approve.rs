@@ -308,11 +308,26 @@ pub(super) fn confirm_plan(state: &mut State, ids: Vec<Id>, picks: Vec<Option<Id
             (None, false) => " → nobody to staff it".into(),
         };
         let peak = match &item.peak {
-            Some(w) if item.over => format!(" · peak {} OVER CAPACITY", week_text(w)),
-            Some(w) => format!(" · peak {}", week_text(w)),
+            Some(w) if item.over => format!(" · {} over", week_text(w)),
+            Some(w) => format!(" · {}", week_text(w)),
             None => String::new(),
         };
         format!("{}{who}{peak}", describe(ws, &item.request))
+    };
+    // A bulk line fits the dialog at 80 columns: the project gives way first.
+    let short = |item: &PlanItem| {
+        let full = line(item);
+        let over = full.chars().count().saturating_sub(68);
+        let Some(r) = ws.requests.get(&item.request) else {
+            return full;
+        };
+        let project = project_of(ws, r);
+        if over == 0 || project.is_empty() {
+            return full;
+        }
+        let keep = project.chars().count().saturating_sub(over + 1).max(6);
+        let cut: String = project.chars().take(keep).collect();
+        full.replacen(project, &format!("{cut}…"), 1)
     };
     let over = planned.iter().filter(|p| p.over).count();
     let undo = undo_note(state);
@@ -320,11 +335,13 @@ pub(super) fn confirm_plan(state: &mut State, ids: Vec<Id>, picks: Vec<Option<Id
         [one] => {
             let r = ws.requests.get(&one.request);
             let asks = r.map(|r| asks_note(ws, r)).unwrap_or_default();
+            // The impact in one line: what it asks, what approving hardens, whether it can be
+            // taken back.
+            let impact = format!("{asks}{} · {undo}", hardens_note(state, &one.request, soft));
             let mut q = format!(
-                "Approve {} ({kind})?\n{}{} · {undo}",
+                "Approve {} ({kind})?\n{}",
                 line(one),
-                asks.trim_start_matches(" · "),
-                hardens_note(state, &one.request, soft)
+                impact.trim_start_matches(" · ")
             );
             if let (true, Some(split)) = (one.over, &one.split) {
                 q.push_str(&format!(
@@ -337,14 +354,14 @@ pub(super) fn confirm_plan(state: &mut State, ids: Vec<Id>, picks: Vec<Option<Id
         }
         many => {
             let flagged = if over > 0 {
-                format!("; {over} OVER CAPACITY")
+                format!("; {over} go over capacity ▲")
             } else {
                 "; all within capacity".into()
             };
             let mut q = format!("Approve {} requests ({kind}{flagged}) · {undo}:", many.len());
             for item in many {
                 q.push('\n');
-                q.push_str(&line(item));
+                q.push_str(&short(item));
             }
             q
         }
