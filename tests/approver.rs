@@ -270,3 +270,23 @@ fn the_confirm_at_80x24_and_40_columns() {
     update(&mut s, Action::ApproveTop);
     snap("approver_confirm_bulk_80x24", &s, 80, 24);
 }
+
+#[test]
+fn a_bulk_approval_reports_each_result() {
+    let mut app = DemoApp::new();
+    app.act(Action::Resize(80, 24));
+    app.act(Action::ShowView(View::Requests));
+    for _ in 0..3 {
+        app.act(Action::Toggle);
+    }
+    app.act(Action::ApproveTop);
+    app.act(Action::ConfirmYes);
+    assert_eq!(app.state.notice.as_deref(), Some("All 3 went through (L lists each)"));
+    let log: Vec<String> = app.state.log.newest_first().map(|m| m.text.clone()).collect();
+    assert!(
+        ["5008", "5006", "5011"]
+            .iter()
+            .all(|id| log.iter().any(|m| m.starts_with(&format!("Request #{id} approved: ")))),
+        "{log:?}"
+    );
+}

@@ -153,8 +153,8 @@ pub fn resolved(state: &mut State, id: Id, result: Result<Request, BackendError>
                         .collect(),
                 });
             }
-            batch_answer(state, &id, Ok(words.clone()));
-            state.done(words);
+            state.done(words.clone());
+            batch_answer(state, &id, Ok(words));
         }
         Err(e) => {
             if let Some(b) = before {
@@ -168,11 +168,12 @@ pub fn resolved(state: &mut State, id: Id, result: Result<Request, BackendError>
             }
             state.requests.marks.insert(id.clone());
             state.requests.failures.insert(id.clone(), e.to_string());
-            batch_answer(state, &id, Err(format!("#{id}: {e}")));
+            let words = format!("#{id}: {e}");
             state.fail(
                 e,
                 format!("could not {what} request #{id}. It stays marked; nothing else changed."),
             );
+            batch_answer(state, &id, Err(words));
         }
     }
     after_change(state);
