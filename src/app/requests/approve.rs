@@ -431,7 +431,7 @@ pub(super) fn confirm_reject(state: &mut State, ids: Vec<Id>, how: Resolution) {
     let parts: Vec<String> = ids.iter().map(|id| describe(&state.ws, id)).collect();
     let mut question = match parts.as_slice() {
         [one] => format!("{verb} {one}?"),
-        many => format!("{verb} {} requests:\n{}", many.len(), many.join("\n")),
+        many => format!("{verb} {} requests\n{}", many.len(), many.join("\n")),
     };
     if let Resolution::RejectWith(reason) = &how {
         question.push_str(&format!(

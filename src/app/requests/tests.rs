@@ -109,7 +109,7 @@ fn approve(s: &mut State) -> Vec<Effect> {
     let q = s.confirm.clone().expect("y/n").question;
     assert_eq!(
         q,
-        "Approve #q5 Evergreen · Chloé · makes 1 allocation hard (40h)?"
+        "Approve #q5 Evergreen · Chloé · W05  50% (hard)?\nmakes 1 allocation hard (40h) · cannot be undone in Kantata OX"
     );
     update(s, Action::ConfirmYes)
 }
@@ -146,7 +146,7 @@ fn approving_a_request_without_a_period_hardens_its_soft_allocations_at_once() {
             result: Ok(answer),
         },
     );
-    assert_eq!(s.notice.as_deref(), Some("Request #q5 approved"));
+    assert_eq!(s.notice.as_deref(), Some("Request #q5 approved: Chloé staffs Designer on Evergreen"));
     assert!(s.ws.allocations[&Id::new("pencil")].hard);
     assert!(s.pending.is_empty());
 }
@@ -197,7 +197,10 @@ fn a_request_with_nothing_to_harden_says_so_and_sorts_last_by_start() {
     s.requests.selected = at;
     update(&mut s, Action::Approve);
     let q = s.confirm.clone().unwrap().question;
-    assert_eq!(q, "Approve #q5 Evergreen · Chloé · changes no allocation?");
+    assert_eq!(
+        q,
+        "Approve #q5 Evergreen · Chloé (hard)?\nchanges no allocation · cannot be undone in Kantata OX"
+    );
     assert!(impact(&s.ws, &s.ws.requests[&Id::new("q5")], &Id::new("2")).is_empty());
 }
 
@@ -232,7 +235,7 @@ fn before_the_allocations_are_in_nothing_is_claimed_about_what_approving_hardens
     update(&mut s, Action::Approve);
     assert_eq!(
         s.confirm.clone().unwrap().question,
-        "Approve #q5 Evergreen · Chloé · its allocations are still loading?"
+        "Approve #q5 Evergreen · Chloé (hard)?\nits allocations are still loading · cannot be undone in Kantata OX"
     );
     update(&mut s, Action::ConfirmNo);
     let loaded: Vec<Allocation> = ready.ws.allocations.values().cloned().collect();
