@@ -658,17 +658,17 @@ fn candidate_line(ws: &Workspace, c: &Candidate, theme: &Theme, width: usize) ->
         if c.fits { "fits" } else { "over" }
     );
     // Narrow: the name, the peak and whether they fit; wide: all of it.
-    let tail = if width >= 64 { 12 + 16 + 20 } else { 17 };
+    let tail = if width >= 64 { 11 + 2 + 11 + 19 } else { 17 };
     let name = format!("  {} ({role})", ws.person_name(&c.person));
     let mut spans = vec![Span::raw(pad(&name, width.saturating_sub(tail)))];
     if width < 64 {
         spans.push(Span::raw(" "));
     }
     if width >= 64 {
-        spans.push(Span::raw(pad_left(&free_text, 12)));
+        spans.push(Span::raw(pad_left(&free_text, 11)));
         spans.push(Span::raw("  "));
-        spans.push(Span::styled(pad(&peak_text, 14), style));
-        spans.push(Span::raw(pad(&why, 20)));
+        spans.push(Span::styled(pad(&peak_text, 11), style));
+        spans.push(Span::raw(pad(&why, 19)));
     } else {
         spans.push(Span::styled(pad(&peak_text, 11), style));
         spans.push(Span::raw(if c.fits { " fits" } else { " over" }));

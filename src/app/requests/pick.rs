@@ -122,6 +122,10 @@ pub fn fuzzy_order(query: &str, items: &[(String, String)]) -> Vec<usize> {
             Some((prefix, score, i))
         })
         .collect();
+    // Scattered letters ("s…o…f…i…a" across a name and an email) score far below a match that
+    // holds together: those under half the best are noise, unless a name starts with the query.
+    let best = hits.iter().map(|h| h.1).max().unwrap_or(0);
+    hits.retain(|h| h.0 > 0 || h.1 * 2 >= best);
     hits.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
     hits.into_iter().map(|(_, _, i)| i).collect()
 }
