@@ -32,7 +32,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("u Ctrl-r", "undo / redo"),
     ("m f", "mine or all / status"),
     ("a r", "approve / reject"),
-    ("b", "approve with the top candidate"),
+    ("b", "approve with top pick"),
     ("c A", "cancel / reassign"),
     ("N", "new staffing request"),
     ("R", "reload from backend"),

@@ -235,7 +235,7 @@ fn render_list(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
         cell("Resource", c.resource),
         pad("Period", c.period),
         pad_left("Asked ", c.amount),
-        pad(" Requester", c.requester),
+        cell(" Requester", c.requester),
     );
     if c.approvers > 0 {
         head.push_str(&cell("Approvers", c.approvers));
@@ -269,7 +269,7 @@ fn render_list(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
             cell(&facts.resource, c.resource),
             pad(&period_cell(r, &hardened), c.period),
             pad_left(&asked_cell(&state.ws, r, &hardened), c.amount),
-            pad(&format!(" {}", facts.requester), c.requester),
+            cell(&format!(" {}", facts.requester), c.requester),
         );
         if c.approvers > 0 {
             text.push_str(&cell(&facts.approvers, c.approvers));
@@ -658,16 +658,16 @@ fn candidate_line(ws: &Workspace, c: &Candidate, theme: &Theme, width: usize) ->
         if c.fits { "fits" } else { "over" }
     );
     // Narrow: the name, the peak and whether they fit; wide: all of it.
-    let tail = if width >= 64 { 11 + 2 + 11 + 19 } else { 17 };
+    let tail = if width >= 64 { 12 + 1 + 10 + 19 } else { 17 };
     let name = format!("  {} ({role})", ws.person_name(&c.person));
     let mut spans = vec![Span::raw(pad(&name, width.saturating_sub(tail)))];
     if width < 64 {
         spans.push(Span::raw(" "));
     }
     if width >= 64 {
-        spans.push(Span::raw(pad_left(&free_text, 11)));
-        spans.push(Span::raw("  "));
-        spans.push(Span::styled(pad(&peak_text, 11), style));
+        spans.push(Span::raw(pad_left(&free_text, 12)));
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(pad(&peak_text, 10), style));
         spans.push(Span::raw(pad(&why, 19)));
     } else {
         spans.push(Span::styled(pad(&peak_text, 11), style));
