@@ -66,14 +66,15 @@ fn space_marks_and_moves_down_and_the_pickers_come_in_list_order() {
         update(&mut s, Action::Toggle);
     }
     assert_eq!(s.requests.selected, 3, "each Space moves down");
-    assert_eq!(s.requests.marks.iter().cloned().collect::<Vec<_>>().len(), 3);
+    assert_eq!(
+        s.requests.marks.iter().cloned().collect::<Vec<_>>().len(),
+        3
+    );
     assert!(first.iter().all(|id| s.requests.marks.contains(id)));
     update(&mut s, Action::Approve);
     let first_unnamed = first
         .iter()
-        .find(|id| {
-            s.ws.resources[&s.ws.requests[*id].resource_id].is_unnamed()
-        })
+        .find(|id| s.ws.resources[&s.ws.requests[*id].resource_id].is_unnamed())
         .expect("an unnamed one among the first three");
     match &s.pick.as_ref().expect("a picker").purpose {
         PickPurpose::Approve { request, .. } => assert_eq!(request, first_unnamed),
@@ -93,10 +94,17 @@ fn the_second_pick_of_a_bulk_approval_sees_the_first() {
     let first = s.pick.clone().unwrap().options[0].clone();
     update(&mut s, Action::Pick(PickInput::Choose));
     let second = s.pick.clone().expect("the second picker").options[0].clone();
-    assert_ne!(first, second, "the first pick is booked when ranking the second");
+    assert_ne!(
+        first, second,
+        "the first pick is booked when ranking the second"
+    );
     update(&mut s, Action::Pick(PickInput::Choose));
     let c = s.confirm.clone().expect("y/n");
-    assert!(c.question.starts_with("Approve 2 requests (hard"), "{}", c.question);
+    assert!(
+        c.question.starts_with("Approve 2 requests (hard"),
+        "{}",
+        c.question
+    );
     for (id, who) in [("5001", &first), ("5024", &second)] {
         assert!(
             c.question.contains(&format!("#{id} ")) && c.question.contains(s.ws.person_name(who)),
@@ -214,7 +222,8 @@ fn u_undoes_an_approval_on_the_embedded_store() {
     app.act(Action::ConfirmYes);
     let notice = app.state.notice.clone().unwrap_or_default();
     assert!(
-        notice.starts_with("Request #5008 approved: ") && notice.contains("staffs Analyst on Grid Forecasting"),
+        notice.starts_with("Request #5008 approved: ")
+            && notice.contains("staffs Analyst on Grid Forecasting"),
         "{notice}"
     );
     let roster = app.rt.block_on(app.backend.roster()).unwrap();
@@ -233,8 +242,14 @@ fn u_undoes_an_approval_on_the_embedded_store() {
         .into_iter()
         .filter(|a| a.resource_id == resource)
         .collect();
-    assert!(!held.is_empty() && held.iter().all(|a| !a.hard), "soft again");
-    assert!(app.state.queue.contains(&Id::new("5008")), "back in the queue");
+    assert!(
+        !held.is_empty() && held.iter().all(|a| !a.hard),
+        "soft again"
+    );
+    assert!(
+        app.state.queue.contains(&Id::new("5008")),
+        "back in the queue"
+    );
 }
 
 fn snap(name: &str, s: &State, w: u16, h: u16) {
@@ -247,7 +262,10 @@ fn the_queue_at_80x24_and_40_columns() {
     snap("approver_queue_80x24", &s, 80, 24);
     let narrow = with(demo(), 40, 24, &[Action::ShowView(View::Requests)]);
     let screen = format!("{}", draw(&narrow, 40, 24).backend());
-    assert!(screen.contains("Project") && screen.contains("Resource"), "{screen}");
+    assert!(
+        screen.contains("Project") && screen.contains("Resource"),
+        "{screen}"
+    );
     snap("approver_queue_40x24", &narrow, 40, 24);
 }
 
@@ -281,12 +299,20 @@ fn a_bulk_approval_reports_each_result() {
     }
     app.act(Action::ApproveTop);
     app.act(Action::ConfirmYes);
-    assert_eq!(app.state.notice.as_deref(), Some("All 3 went through (L lists each)"));
-    let log: Vec<String> = app.state.log.newest_first().map(|m| m.text.clone()).collect();
+    assert_eq!(
+        app.state.notice.as_deref(),
+        Some("All 3 went through (L lists each)")
+    );
+    let log: Vec<String> = app
+        .state
+        .log
+        .newest_first()
+        .map(|m| m.text.clone())
+        .collect();
     assert!(
-        ["5008", "5006", "5011"]
+        ["5008", "5006", "5011"].iter().all(|id| log
             .iter()
-            .all(|id| log.iter().any(|m| m.starts_with(&format!("Request #{id} approved: ")))),
+            .any(|m| m.starts_with(&format!("Request #{id} approved: ")))),
         "{log:?}"
     );
 }

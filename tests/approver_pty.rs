@@ -6,7 +6,7 @@ mod common;
 
 use allot::client::Backend;
 use allot::client::local::LocalBackend;
-use allot::domain::candidates::{fits, weeks, Planned};
+use allot::domain::candidates::{Planned, fits, weeks};
 use allot::domain::dates::add_days;
 use allot::domain::{DateRange, RequestStatus, RowKey, allocation_daily};
 use common::PtyApp;
@@ -30,7 +30,10 @@ fn an_approver_clears_the_queue_in_few_keys_without_booking_anyone_over_where_so
     send(&mut app, "3");
     let screen = app.wait_for_text("soft → hard · Requested in #5008");
     let pending = 22;
-    assert!(screen.contains(&format!("3 Requests ({pending})")), "{screen}");
+    assert!(
+        screen.contains(&format!("3 Requests ({pending})")),
+        "{screen}"
+    );
     // Space marks and moves down: one key per request.
     for n in 1..=pending {
         send(&mut app, " ");
@@ -88,7 +91,11 @@ fn an_approver_clears_the_queue_in_few_keys_without_booking_anyone_over_where_so
             .values()
             .filter(|a| a.resource_id == r.resource_id)
             .collect();
-        for q in ws.people.values().filter(|q| q.role == res.role && &q.id != person) {
+        for q in ws
+            .people
+            .values()
+            .filter(|q| q.role == res.role && &q.id != person)
+        {
             let key = RowKey::Person(q.id.clone());
             let view = ws.row_view(&key);
             let cal = ws.calendar_for(&key);

@@ -1571,7 +1571,10 @@ fn approving_an_unnamed_request_picks_a_person_confirms_and_names_the_resource()
             result: Ok(approved),
         },
     );
-    assert_eq!(s.notice.as_deref(), Some("Request #q1 approved: Amy First staffs Designer on Apollo"));
+    assert_eq!(
+        s.notice.as_deref(),
+        Some("Request #q1 approved: Amy First staffs Designer on Apollo")
+    );
     assert!(s.pending.is_empty());
 }
 
@@ -1651,11 +1654,10 @@ fn bulk_reject_with_a_partial_failure_keeps_the_failure_marked() {
         s.error.as_deref(),
         Some("1 of 2 went through: #q2: timed out (L lists each)")
     );
-    assert!(
-        s.log
-            .newest_first()
-            .any(|m| m.text.starts_with("timed out: could not resolve request #q2"))
-    );
+    assert!(s.log.newest_first().any(|m| {
+        m.text
+            .starts_with("timed out: could not resolve request #q2")
+    }));
 }
 
 #[test]

@@ -487,9 +487,12 @@ mod tests {
             resources,
             ..Default::default()
         });
-        ws.set_allocations(DateRange::new(d("2026-11-02"), d("2027-02-28")), allocations);
-        for i in 0..wanted.len() {
-            let r = request(&format!("q{i}"), &format!("u{i}"), range, wanted[i].1);
+        ws.set_allocations(
+            DateRange::new(d("2026-11-02"), d("2027-02-28")),
+            allocations,
+        );
+        for (i, (_, pct)) in wanted.iter().enumerate() {
+            let r = request(&format!("q{i}"), &format!("u{i}"), range, *pct);
             ws.requests.insert(r.id.clone(), r);
         }
         ws
@@ -553,7 +556,11 @@ mod tests {
         assert_eq!(qa[1].role, RoleMatch::Related);
         assert_eq!(qa[3].role, RoleMatch::Other);
         let eng = rank(&ws, &ws.requests[&Id::new("q1")], &Planned::new());
-        assert_eq!(names(&ws, &eng)[0], "Eve Engineer", "not the DevOps Engineer");
+        assert_eq!(
+            names(&ws, &eng)[0],
+            "Eve Engineer",
+            "not the DevOps Engineer"
+        );
         assert_eq!(eng[0].why(), "same role · fits · peak 50%");
         assert!(eng[1].why().starts_with("related role"), "{}", eng[1].why());
     }
@@ -573,7 +580,10 @@ mod tests {
         assert!(ranked[0].free < ranked[1].free, "Bo has fewer free hours");
         assert_eq!(names(&ws, &ranked), ["Bo", "Ann"]);
         assert!(ranked[0].fits && !ranked[1].fits);
-        assert_eq!(ranked[1].peak.as_ref().and_then(ImpactWeek::percent), Some(125));
+        assert_eq!(
+            ranked[1].peak.as_ref().and_then(ImpactWeek::percent),
+            Some(125)
+        );
         assert_eq!(best_split(&ws, &r, &ranked), None, "someone fits alone");
     }
 
@@ -623,7 +633,10 @@ mod tests {
         // Ann, given the third as well, is at 200 % in the plan, so both her picks show it.
         let forced = plan(&ws, &[(reqs[0], None), (reqs[1], Some(Id::new("1")))]);
         assert!(forced.iter().all(|i| i.over));
-        assert_eq!(forced[0].peak.as_ref().and_then(ImpactWeek::percent), Some(200));
+        assert_eq!(
+            forced[0].peak.as_ref().and_then(ImpactWeek::percent),
+            Some(200)
+        );
     }
 
     #[test]

@@ -285,15 +285,12 @@ pub fn render_confirm(question: &str, theme: &Theme, f: &mut Frame, area: Rect) 
     if rows + 4 <= rect.height as usize {
         lines.push(Line::raw(""));
     }
-    lines.extend([
-
-        Line::from(vec![
-            Span::styled(" y ", theme.tab(true)),
-            Span::raw(" yes   "),
-            Span::styled(" n ", theme.tab(true)),
-            Span::raw(" no (Esc)"),
-        ]),
-    ]);
+    lines.extend([Line::from(vec![
+        Span::styled(" y ", theme.tab(true)),
+        Span::raw(" yes   "),
+        Span::styled(" n ", theme.tab(true)),
+        Span::raw(" no (Esc)"),
+    ])]);
     let block = Block::default()
         .borders(Borders::ALL)
         .title(Span::styled(" Confirm ", theme.error()));

@@ -92,10 +92,7 @@ fn render_reason(
         ),
         Line::styled(
             truncate(
-                &format!(
-                    "It is {}.",
-                    crate::app::requests::where_it_goes(state)
-                ),
+                &format!("It is {}.", crate::app::requests::where_it_goes(state)),
                 inner,
             ),
             theme.dim(),
@@ -514,22 +511,24 @@ fn render_detail(state: &State, theme: &Theme, r: &Request, f: &mut Frame, area:
                 "Best placed (free hours over its dates, peak week with it, why):"
             };
             lines.push(Line::styled(truncate(head, w), theme.dim()));
-            if nobody && room(&lines) > 1 {
-                if let Some(split) = best_split(ws, r, &ranked) {
-                    lines.push(Line::styled(
-                        truncate(
-                            &format!(
-                                "  Split: {} ({}h) and {} ({}h) fit together; approve one, request the rest",
-                                ws.person_name(&split.first),
-                                fmt_hours(split.first_minutes),
-                                ws.person_name(&split.second),
-                                fmt_hours(split.second_minutes)
-                            ),
-                            w,
+            if nobody
+                && room(&lines) > 1
+                && let Some(split) = best_split(ws, r, &ranked)
+            {
+                // allot staffs one person per request: the split is advice, not one approval.
+                lines.push(Line::styled(
+                    truncate(
+                        &format!(
+                            "  Split: {} ({}h) and {} ({}h) fit together; approve one, N for the rest",
+                            ws.person_name(&split.first),
+                            fmt_hours(split.first_minutes),
+                            ws.person_name(&split.second),
+                            fmt_hours(split.second_minutes)
                         ),
-                        theme.text(),
-                    ));
-                }
+                        w,
+                    ),
+                    theme.text(),
+                ));
             }
             for c in ranked.iter().take(room(&lines).min(5)) {
                 lines.push(candidate_line(ws, c, theme, w));
@@ -712,9 +711,7 @@ pub fn render_pick(state: &State, pick: &PersonPick, theme: &Theme, f: &mut Fram
     let first = pick.highlight.saturating_sub(room.saturating_sub(1));
     // Ranked as the reducer ranked them: with the picks made before this one.
     let ranked: Vec<Candidate> = match (&pick.purpose, ws.requests.get(request)) {
-        (PickPurpose::Approve { decided, .. }, Some(r)) => {
-            rank(ws, r, &planned_for(ws, decided))
-        }
+        (PickPurpose::Approve { decided, .. }, Some(r)) => rank(ws, r, &planned_for(ws, decided)),
         _ => Vec::new(),
     };
     for (i, person) in pick.options.iter().enumerate().skip(first).take(room) {
@@ -737,7 +734,11 @@ pub fn render_pick(state: &State, pick: &PersonPick, theme: &Theme, f: &mut Fram
     let hint = match soft {
         Some(s) => format!(
             " ↑↓ choose · Enter pick · Tab books it {} · Esc cancel ",
-            if s { "hard (now soft)" } else { "soft (now hard)" }
+            if s {
+                "hard (now soft)"
+            } else {
+                "soft (now hard)"
+            }
         ),
         None => " ↑↓ choose · Enter pick · Esc cancel ".to_string(),
     };

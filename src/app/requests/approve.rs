@@ -3,7 +3,6 @@
 
 use super::*;
 
-
 /// What `a`, `r` and the rest act on: the marked requests in list order (marks filtered out of
 /// view after, by id), else the selected one.
 pub(super) fn targets(state: &State) -> Vec<Id> {
@@ -358,7 +357,10 @@ pub(super) fn confirm_plan(state: &mut State, ids: Vec<Id>, picks: Vec<Option<Id
             } else {
                 "; all within capacity".into()
             };
-            let mut q = format!("Approve {} requests ({kind}{flagged}) · {undo}:", many.len());
+            let mut q = format!(
+                "Approve {} requests ({kind}{flagged}) · {undo}:",
+                many.len()
+            );
             for item in many {
                 q.push('\n');
                 q.push_str(&short(item));
@@ -477,4 +479,3 @@ pub fn start_reassign(state: &mut State) {
         highlight: 0,
     });
 }
-

@@ -2,8 +2,8 @@
 //! names for `domain::candidates`, with nothing planned alongside.
 
 use super::*;
-use crate::domain::candidates::{self, Candidate, Planned};
 pub use crate::domain::candidates::ImpactWeek;
+use crate::domain::candidates::{self, Candidate, Planned};
 
 /// A person's weekly load over the request's impact span (its period, else the allocations
 /// approval hardens) once approved ([`candidates::weeks`]). Empty when there is no span.

@@ -14,7 +14,6 @@ use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 use std::collections::{BTreeMap, BTreeSet};
 
-
 mod approve;
 mod impact;
 mod pick;
@@ -236,4 +235,3 @@ pub fn toggle_mine(state: &mut State) {
 pub fn is_requests(state: &State) -> bool {
     state.view == View::Requests
 }
-

@@ -136,7 +136,10 @@ pub fn resolved(state: &mut State, id: Id, result: Result<Request, BackendError>
             state.ws.requests.insert(id.clone(), request);
             let words = match what {
                 "reassign" => format!("Request #{id} reassigned"),
-                _ if reopened => format!("Undid the resolution: {} is pending again", describe(&state.ws, &id)),
+                _ if reopened => format!(
+                    "Undid the resolution: {} is pending again",
+                    describe(&state.ws, &id)
+                ),
                 _ => resolved_words(&state.ws, &id, status),
             };
             if let (Some(b), false, crate::client::BackendKind::Local) =
@@ -265,7 +268,6 @@ pub fn created(state: &mut State, result: Result<crate::client::RequestCreated, 
     }
 }
 
-
 /// "Request #5008 approved: Ben Carter staffs ○ BI Analyst on Gridwise": what a resolution did,
 /// naming request, person and project.
 fn resolved_words(ws: &Workspace, id: &Id, status: RequestStatus) -> String {
@@ -343,6 +345,9 @@ pub fn undo(state: &mut State) -> Vec<Effect> {
         person: u.person,
         soft: u.soft,
     };
-    state.say(format!("Undoing: {} back to pending…", describe(&state.ws, &u.request)));
+    state.say(format!(
+        "Undoing: {} back to pending…",
+        describe(&state.ws, &u.request)
+    ));
     resolve(state, vec![(u.request, how)])
 }

@@ -146,7 +146,10 @@ fn approving_a_request_without_a_period_hardens_its_soft_allocations_at_once() {
             result: Ok(answer),
         },
     );
-    assert_eq!(s.notice.as_deref(), Some("Request #q5 approved: Chloé staffs Designer on Evergreen"));
+    assert_eq!(
+        s.notice.as_deref(),
+        Some("Request #q5 approved: Chloé staffs Designer on Evergreen")
+    );
     assert!(s.ws.allocations[&Id::new("pencil")].hard);
     assert!(s.pending.is_empty());
 }
