@@ -134,7 +134,8 @@ const PERIOD: usize = 20;
 const AMOUNT: usize = 10;
 /// The least project and resource each keep before another column is shown.
 const WHAT_MIN: usize = 14;
-const REQUESTER_MIN: usize = 10;
+/// " Requester" and a gap.
+const REQUESTER_MIN: usize = 11;
 
 fn columns(width: usize) -> Columns {
     let mut room = width.saturating_sub(2);
@@ -157,7 +158,7 @@ fn columns(width: usize) -> Columns {
         (0, 0)
     };
     let requester = if room >= what + REQUESTER_MIN {
-        room / 4
+        (room / 4).max(REQUESTER_MIN)
     } else {
         0
     };
