@@ -316,3 +316,21 @@ fn a_bulk_approval_reports_each_result() {
         "{log:?}"
     );
 }
+
+#[test]
+fn enter_opens_the_requests_detail_over_the_whole_view_and_esc_closes_it() {
+    let mut s = queue();
+    update(&mut s, Action::Open);
+    assert!(s.requests.detail);
+    let screen = format!("{}", draw(&s, 80, 24).backend());
+    assert!(
+        !screen.contains("Age  Project"),
+        "the queue gives way:\n{screen}"
+    );
+    assert!(
+        screen.contains("Request #5008") && screen.contains("Asked by"),
+        "{screen}"
+    );
+    update(&mut s, Action::Back);
+    assert!(!s.requests.detail);
+}

@@ -531,7 +531,9 @@ fn render_detail(state: &State, theme: &Theme, r: &Request, f: &mut Frame, area:
                     theme.text(),
                 ));
             }
-            for c in ranked.iter().take(room(&lines).min(5)) {
+            // The full-view detail (Enter) has room for more than the pane below the queue.
+            let most = if state.requests.detail { 15 } else { 5 };
+            for c in ranked.iter().take(room(&lines).min(most)) {
                 lines.push(candidate_line(ws, c, theme, w));
             }
         }
