@@ -213,7 +213,7 @@ fn status_all_lists_every_request_and_one_status_only_its_own() {
     let ws = Workspace::demo();
     let all = ws.run(&["requests", "list", "--status", "all"]);
     assert_eq!(all.code, 0, "{}", all.stderr);
-    assert_eq!(all.lines().len(), 1 + 20);
+    assert_eq!(all.lines().len(), 1 + 30);
     let statuses: BTreeSet<&str> = all.lines()[1..]
         .iter()
         .map(|l| l.split_whitespace().last().unwrap())

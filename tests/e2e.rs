@@ -123,7 +123,7 @@ fn a_planner_filters_opens_the_gantt_zooms_and_expands_a_row() {
     let mut app = PtyApp::demo(home.path(), 100, 30, &[("NO_COLOR", "1")]);
     app.wait_for_text("● Aisha Rahman");
     app.send("/liam");
-    let screen = app.wait_for("the filter to narrow the list", |s| s.contains(" 1 of 51"));
+    let screen = app.wait_for("the filter to narrow the list", |s| s.contains(" 1 of 59"));
     assert!(screen.contains("Liam O'Connor"), "{screen}");
     app.send("\r"); // keep the filter
     app.send("l"); // open in the Gantt
@@ -258,14 +258,14 @@ fn an_approver_staffs_an_unnamed_request_and_sees_it_in_the_gantt() {
     });
     app.send("\r");
     app.wait_for("a y/n naming request, person and project", |s| {
-        s.contains("Approve #5008 Grid Forecasting · unnamed Analyst → Sofia Hernández")
-            && s.contains("(hard) · makes 1 allocation hard (131.3h)?")
+        s.contains("Approve #5008 Grid Forecasting · ○ Analyst → Sofia Hernández")
+            && s.contains("12-07 → 02-05 · 40% · 131.2h · makes 1 allocation hard (131.2h)")
     });
     app.send("y");
     let screen = app.wait_for("the request to leave the queue", |s| {
         s.contains("Request #5008 approved")
     });
-    assert!(screen.contains("3 Requests (11)"), "{screen}");
+    assert!(screen.contains("3 Requests (21)"), "{screen}");
     assert!(!screen.contains("Request #5008 ─"), "{screen}");
 
     // In the Gantt, Sofia's row holds the Grid Forecasting allocation from 2026-12-07.
@@ -311,9 +311,9 @@ fn a_planner_names_an_unnamed_resource_and_its_row_moves_under_the_person() {
     app.send("e");
     app.wait_for_text("Edit workspace resource");
     app.send("ben carter\r");
-    // The unnamed row is gone (50 rows, not 51) and the filter now finds Ben, who holds it.
+    // The unnamed row is gone (58 rows, not 59) and the filter now finds Ben, who holds it.
     let screen = app.wait_for("the naming to apply", |s| {
-        s.contains("Done: name the Engineer resource Ben Carter") && s.contains("1 of 50")
+        s.contains("Done: name the Engineer resource Ben Carter") && s.contains("1 of 58")
     });
     assert!(
         screen.contains("● Ben Carter") && !screen.contains("○ Unnamed"),
@@ -413,7 +413,7 @@ fn an_approver_staffs_a_request_on_kantata_through_the_sandbox() {
     app.send("sofia");
     app.wait_for_text("Sofia Hernández (Analyst)");
     app.send("\r");
-    app.wait_for_text("(hard) · makes 1 allocation hard (131.3h)?");
+    app.wait_for_text("makes 1 allocation hard (131.2h) · cannot be undone in Kantata OX");
     app.send("y");
     app.wait_for_text("Request #5008 approved");
     app.send("q");
@@ -590,7 +590,7 @@ fn a_key_rebound_in_the_config_file_is_the_key_that_works() {
     app.send("/");
     app.send("f");
     app.send("Liam");
-    let screen = app.wait_for("the filter to narrow the list", |s| s.contains(" 1 of 51"));
+    let screen = app.wait_for("the filter to narrow the list", |s| s.contains(" 1 of 59"));
     assert!(screen.contains("Liam O'Connor"), "{screen}");
     app.send("\r");
     app.send("q");

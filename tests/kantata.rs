@@ -1259,7 +1259,7 @@ async fn requests_read_the_pending_queue_and_recent_resolutions_only() {
         )
     };
     let queue = ids(&store, true);
-    assert_eq!(queue.len(), 15, "the demo's pending queue");
+    assert_eq!(queue.len(), 25, "the demo's pending queue");
     let got = k.requests().await.unwrap();
     assert_eq!(ids(&got, true), queue, "every pending request, however old");
     assert!(ids(&got, false).is_empty(), "old resolutions are not read");

@@ -65,7 +65,8 @@ async fn a_named_persons_request_shows_what_approving_hardens_never_a_guessed_pe
     let (sb, k) = kantata_sandbox().await;
     let window = initial_window(today());
 
-    // As served: all of Chloé's work on Evergreen is booked (hard), so approving changes none.
+    // As served: Chloé's work on Evergreen is booked (hard) but for the allocation the request
+    // was made with (soft, its dates at 60 %), which is what approving hardens.
     let ws = loaded(&k).await;
     let r = &ws.requests[&Id::new(REQUEST)];
     assert_eq!(r.resource_id, Id::new(RESOURCE));
@@ -75,13 +76,21 @@ async fn a_named_persons_request_shows_what_approving_hardens_never_a_guessed_pe
         (None, None),
         "Kantata's request has no period or share; the old client read 2026-05-25..2027-01-22 at 75% off her booked work"
     );
-    assert!(approval_hardens(&ws, r).is_empty());
-    assert_eq!(impact_span(&ws, r), None);
+    let asked = DateRange::new(d("2026-12-28"), d("2027-02-21"));
+    let first = approval_hardens(&ws, r);
+    assert_eq!(first.len(), 1);
+    assert_eq!(first[0].allocation.range, asked);
+    assert_eq!(first[0].allocation.notes, "Requested in #5014");
+    let requested = first[0].allocation.id.clone();
+    assert_eq!(impact_span(&ws, r), Some(asked));
     assert_eq!(asked_minutes(&ws, r), None);
     let booked = of_resource(&sb.backend().allocations(window).await.unwrap());
-    assert!(booked.len() > 3 && booked.iter().all(|a| a.3), "{booked:?}");
+    assert!(
+        booked.len() > 3 && booked.iter().filter(|a| !a.3).count() == 1,
+        "{booked:?}"
+    );
 
-    // Penciled-in work on the same resource: that, and only that, is what approving hardens.
+    // Penciled-in work on the same resource: that too is what approving hardens.
     let made = k.create_allocations(vec![penciled()]).await.unwrap();
     let ws = loaded(&k).await;
     let r = &ws.requests[&Id::new(REQUEST)];
@@ -90,11 +99,12 @@ async fn a_named_persons_request_shows_what_approving_hardens_never_a_guessed_pe
         .map(|h| (h.allocation.id.clone(), h.allocation.range, h.minutes))
         .collect();
     assert_eq!(
-        hardened,
-        [(made[0].id.clone(), penciled().range, 40 * 60)],
-        "the soft allocation with its dates and Kantata's minutes; the booked ones are not listed"
+        hardened.iter().map(|h| h.0.clone()).collect::<Vec<_>>(),
+        [requested, made[0].id.clone()],
+        "the soft allocations in start order; the booked ones are not listed"
     );
-    assert_eq!(impact_span(&ws, r), Some(penciled().range));
+    assert_eq!(hardened[1], (made[0].id.clone(), penciled().range, 40 * 60));
+    assert_eq!(impact_span(&ws, r), Some(asked));
     assert_eq!(r.period, None, "still no period of its own");
 
     // Approving over the API does exactly that: the soft one becomes hard, nothing else moves.
@@ -192,7 +202,7 @@ fn the_kantata_request_list_and_pane_say_there_is_no_period_and_list_what_approv
             "{screen}"
         );
         assert!(
-            screen.contains("hardens 01-25→02-05"),
+            screen.contains("hardens 12-28→02-21"),
             "the list marks the span as what approval hardens"
         );
         assert!(!screen.contains("2026-05-25"), "never a guessed period");
@@ -201,14 +211,11 @@ fn the_kantata_request_list_and_pane_say_there_is_no_period_and_list_what_approv
 }
 
 #[test]
-fn a_kantata_request_with_nothing_soft_says_approving_hardens_nothing() {
+fn a_kantata_request_as_served_lists_the_allocation_it_was_made_with() {
     let mut app = DemoApp::kantata();
     select(&mut app.state, 80, 24, REQUEST);
     let terminal = draw(&app.state, 80, 24);
-    insta::assert_snapshot!(
-        "kantata_request_5014_nothing_soft_80x24",
-        terminal.backend()
-    );
+    insta::assert_snapshot!("kantata_request_5014_as_served_80x24", terminal.backend());
 }
 
 #[test]
@@ -232,34 +239,43 @@ fn approving_the_kantata_request_in_the_app_hardens_what_it_showed() {
             .map(|h| h.allocation.id.clone())
             .collect()
     };
-    assert_eq!(listed.len(), 1);
+    assert_eq!(listed.len(), 2, "the request's own and the penciled-in one");
     app.act(Command::Approve);
     let question = app.state.confirm.clone().expect("y/n").question;
     assert_eq!(
         question,
-        "Approve #5014 Evergreen Website Relaunch · Chloé Dubois · makes 1 allocation hard (40h)?"
+        "Approve #5014 Evergreen Website Relaunch · Chloé Dubois · W05 ▲110% over (hard)?\nmakes 2 allocations hard (217.6h) · cannot be undone in Kantata OX"
     );
     app.act(Command::Yes);
     assert_eq!(
         app.state.ws.requests[&Id::new(REQUEST)].status,
         RequestStatus::Approved
     );
-    assert!(app.state.ws.allocations[&listed[0]].hard, "shown hard");
-    let stored = app
-        .stored()
-        .into_iter()
-        .find(|a| a.id == listed[0])
-        .unwrap();
-    assert!(stored.hard, "and Kantata (the sandbox) made it hard");
-    assert_eq!(app.state.notice.as_deref(), Some("Request #5014 approved"));
+    for id in &listed {
+        assert!(app.state.ws.allocations[id].hard, "shown hard");
+        let stored = app.stored().into_iter().find(|a| &a.id == id).unwrap();
+        assert!(stored.hard, "and Kantata (the sandbox) made it hard");
+    }
+    assert_eq!(
+        app.state.notice.as_deref(),
+        Some("Request #5014 approved: Chloé Dubois staffs Designer on Evergreen Website Relaunch")
+    );
 }
 
 #[tokio::test]
 async fn headless_lists_a_null_period_and_what_approving_hardens() {
     use allot::domain::model::StatusFilter;
     use allot::headless::{Context, Exit, ListOptions, list};
-    let (_sb, k) = kantata_sandbox().await;
+    let (sb, k) = kantata_sandbox().await;
     let made = k.create_allocations(vec![penciled()]).await.unwrap();
+    let requested = sb
+        .backend()
+        .allocations(initial_window(today()))
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.notes == "Requested in #5014")
+        .expect("the allocation #5014 was made with");
     let ctx = Context {
         today: today(),
         user: None,
@@ -286,7 +302,9 @@ async fn headless_lists_a_null_period_and_what_approving_hardens() {
     assert!(q["period"].is_null() && q["percentage"].is_null(), "{q}");
     assert_eq!(
         q["approval_hardens"],
-        serde_json::json!([{"allocation_id": made[0].id.as_str(), "start": "2027-01-25",
+        serde_json::json!([{"allocation_id": requested.id.as_str(), "start": "2026-12-28",
+                            "end": "2027-02-21", "hours": 177.6},
+                           {"allocation_id": made[0].id.as_str(), "start": "2027-01-25",
                             "end": "2027-02-05", "hours": 40.0}])
     );
     let window = initial_window(today());
@@ -306,7 +324,7 @@ async fn headless_lists_a_null_period_and_what_approving_hardens() {
     );
     let table = String::from_utf8(table).unwrap();
     let row = table.lines().find(|l| l.starts_with("5014 ")).unwrap();
-    assert!(row.contains("1 (40h) 2027-01-25..2027-02-05"), "{row}");
+    assert!(row.contains("2 (217.6h) 2026-12-28..2027-02-21"), "{row}");
     assert!(!row.contains("2026-05-25"), "never a guessed period: {row}");
 }
 

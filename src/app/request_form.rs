@@ -8,8 +8,6 @@ use crate::client::{NewRequest, RequestTarget};
 use crate::domain::edit::{MAX_PERCENT, parse_date_input};
 use crate::domain::{DateRange, Id, Workspace};
 use crossterm::event::{KeyCode, KeyEvent};
-use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
-use nucleo_matcher::{Config, Matcher, Utf32Str};
 use std::collections::BTreeMap;
 
 /// A fuzzy list to choose one or several things from.
@@ -21,6 +19,9 @@ pub struct Choice {
     pub options: Vec<(Id, String)>,
     pub highlight: usize,
     pub chosen: Vec<Id>,
+    /// Space added or removed something under the current query: leaving then takes nothing
+    /// more, so an item just removed is never added back.
+    touched: bool,
 }
 
 impl Choice {
@@ -33,24 +34,19 @@ impl Choice {
         }
     }
 
+    /// Options matching the query, best first (prefix of the name weighted first; see
+    /// [`crate::app::requests::fuzzy_order`]).
     pub(crate) fn refilter(&mut self) {
         self.highlight = 0;
-        if self.query.trim().is_empty() {
-            self.options = self.all.clone();
-            return;
-        }
-        let pattern = Pattern::parse(&self.query, CaseMatching::Ignore, Normalization::Smart);
-        let mut matcher = Matcher::new(Config::DEFAULT);
-        let mut buf = Vec::new();
-        self.options = self
+        self.touched = false;
+        let texts: Vec<(String, String)> = self
             .all
             .iter()
-            .filter(|(_, label)| {
-                pattern
-                    .score(Utf32Str::new(label, &mut buf), &mut matcher)
-                    .is_some()
-            })
-            .cloned()
+            .map(|(_, label)| (label.clone(), String::new()))
+            .collect();
+        self.options = crate::app::requests::fuzzy_order(&self.query, &texts)
+            .into_iter()
+            .map(|i| self.all[i].clone())
             .collect();
     }
 
@@ -83,6 +79,9 @@ impl Choice {
     /// Leaving with a query picks its highlighted match (adding it, where several are allowed),
     /// unless it is already chosen.
     pub(crate) fn pick_on_leave(&mut self, several: bool) {
+        if self.touched {
+            return;
+        }
         if let Some((id, _)) = self.options.get(self.highlight).cloned()
             && !self.chosen.contains(&id)
         {
@@ -96,6 +95,7 @@ impl Choice {
 
     /// Takes the highlighted option as the only choice, or (for several) adds or removes it.
     pub(crate) fn take_highlighted(&mut self, add: bool) {
+        self.touched = true;
         if let Some((id, _)) = self.options.get(self.highlight).cloned() {
             if add {
                 if let Some(i) = self.chosen.iter().position(|c| *c == id) {

@@ -241,6 +241,8 @@ pub enum OnYes {
     Resolve(Vec<(Id, crate::client::Resolution)>),
     Reassign(Id, Id),
     DeleteResource(Id),
+    /// A request step asked about first (acting where I am not an approver).
+    Requests(crate::app::requests::Step),
 }
 
 impl State {

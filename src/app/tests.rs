@@ -1537,7 +1537,7 @@ fn approving_an_unnamed_request_picks_a_person_confirms_and_names_the_resource()
     let q = s.confirm.clone().expect("y/n").question;
     assert_eq!(
         q,
-        "Approve #q1 Apollo · unnamed Designer → Amy First (soft)?"
+        "Approve #q1 Apollo · ○ Designer → Amy First · W53 ·0% (soft)?\n12-01 → 12-31 · 50% · 92h · u undoes"
     );
     let effects = update(&mut s, Command::Yes);
     assert_eq!(
@@ -1573,7 +1573,10 @@ fn approving_an_unnamed_request_picks_a_person_confirms_and_names_the_resource()
             result: Ok(approved),
         },
     );
-    assert_eq!(s.notice.as_deref(), Some("Request #q1 approved"));
+    assert_eq!(
+        s.notice.as_deref(),
+        Some("Request #q1 approved: Amy First staffs Designer on Apollo")
+    );
     assert!(s.pending.is_empty());
 }
 
@@ -1610,13 +1613,15 @@ fn a_refused_approval_puts_everything_back_and_stays_marked_with_the_reason() {
 #[test]
 fn bulk_reject_with_a_partial_failure_keeps_the_failure_marked() {
     let mut s = queue_view();
+    // Space marks and moves down.
     update(&mut s, Command::MarkRequest);
-    update(&mut s, Command::Down);
     update(&mut s, Command::MarkRequest);
     update(&mut s, Command::Reject);
+    // No reason given: Enter goes on to the y/n.
+    update(&mut s, Command::Submit);
     let q = s.confirm.clone().unwrap().question;
     assert!(
-        q.starts_with("Reject 2 requests: #q1 Apollo · unnamed Designer; #q2"),
+        q.starts_with("Reject 2 requests · u undoes\n#q1 Apollo · ○ Designer\n#q2"),
         "{q}"
     );
     let effects = update(&mut s, Command::Yes);
@@ -1646,12 +1651,15 @@ fn bulk_reject_with_a_partial_failure_keeps_the_failure_marked() {
         s.requests.marks.iter().cloned().collect::<Vec<_>>(),
         vec![Id::new("q2")]
     );
-    assert!(
-        s.error
-            .as_deref()
-            .unwrap()
-            .starts_with("timed out: could not resolve request #q2")
+    // Per item: the summary once both answered, each answer in full in the log.
+    assert_eq!(
+        s.error.as_deref(),
+        Some("1 of 2 went through: #q2: timed out (L lists each)")
     );
+    assert!(s.log.newest_first().any(|m| {
+        m.text
+            .starts_with("timed out: could not resolve request #q2")
+    }));
 }
 
 #[test]
@@ -1704,7 +1712,7 @@ fn reassigning_picks_an_approver_and_the_request_leaves_my_queue() {
     update(&mut s, Command::Submit);
     assert_eq!(
         s.confirm.as_ref().unwrap().question,
-        "Reassign #q1 Apollo · unnamed Designer from zed Last to Amy First?"
+        "Reassign #q1 Apollo · ○ Designer from zed Last to Amy First?"
     );
     let effects = update(&mut s, Command::Yes);
     assert_eq!(
@@ -2328,6 +2336,7 @@ fn quitting_while_saving_asks_and_wait_quits_once_saved_and_q_again_keeps() {
 fn quitting_waits_for_a_resolution_in_flight_too() {
     let mut s = queue_view();
     update(&mut s, Command::Reject);
+    update(&mut s, Command::Submit);
     update(&mut s, Command::Yes);
     update(&mut s, Command::Quit);
     assert!(!s.quit && s.quit_dialog);

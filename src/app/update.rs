@@ -60,6 +60,8 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
             } else if state.view == View::Resources && !state.resources.marks.is_empty() {
                 state.resources.marks.clear();
                 state.say("Marks cleared");
+            } else if state.view == View::Requests && state.requests.detail {
+                state.requests.detail = false;
             } else if state.view == View::Requests && !state.requests.marks.is_empty() {
                 state.requests.marks.clear();
                 state.say("Marks cleared");
@@ -138,6 +140,8 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
         Command::ToggleMine => requests::toggle_mine(state),
         Command::NextStatus => requests::cycle_status(state),
         Command::Approve => requests::start_approve(state),
+        Command::ApproveTop => requests::start_approve_top(state),
+        Command::OpenRequest => requests::toggle_detail(state),
         Command::Reject => requests::start_reject_or_cancel(state, false),
         Command::CancelRequest => requests::start_reject_or_cancel(state, true),
         Command::Reassign => requests::start_reassign(state),
@@ -181,6 +185,7 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
         Command::EndLater => return bar_edits::stretch_by(state, 1),
         Command::ToggleHard => return bar_edits::toggle_hard(state),
         Command::Split => return bar_edits::split_at_cursor(state),
+        Command::Undo if requests::can_undo(state) => return requests::undo(state),
         Command::Undo => {
             let effects = edit::undo(state);
             after_data_change(state);

@@ -252,15 +252,28 @@ pub enum Resolution {
         soft: bool,
     },
     Reject,
+    /// Reject with the approver's reason. Only the embedded store keeps it (in the request's
+    /// notes); Kantata's update body has no field for one (request_resolution_status, user_id,
+    /// allocations_state: mavenlink-resource-requests-api-openapi.yml), so it rejects and the
+    /// reason is dropped, as the confirmation says before sending.
+    RejectWith(String),
     Cancel,
+    /// Put a resolved request back to pending, undoing what approving did: the resource named
+    /// back to `person` (None: unnamed again) and the allocations `soft` soft again. Only the
+    /// embedded store can; Kantata has no way back from a resolution.
+    Reopen {
+        person: Option<Id>,
+        soft: Vec<Id>,
+    },
 }
 
 impl Resolution {
     pub fn status(&self) -> RequestStatus {
         match self {
             Resolution::Approve { .. } => RequestStatus::Approved,
-            Resolution::Reject => RequestStatus::Rejected,
+            Resolution::Reject | Resolution::RejectWith(_) => RequestStatus::Rejected,
             Resolution::Cancel => RequestStatus::Cancelled,
+            Resolution::Reopen { .. } => RequestStatus::New,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Plain types and allocation math. No IO: most of allot's correctness lives here.
 
 pub mod calendar;
+pub mod candidates;
 pub mod dates;
 pub mod edit;
 pub mod ids;

@@ -4,11 +4,9 @@
 use super::list::{Approval, JsonRequest, approval_workspace, json_request};
 use super::table::Col;
 use super::{Context, Exit, Lookup, load, load_requests, write_or_report};
-use crate::app::requests::{candidates, impact};
 use crate::client::Backend;
 use crate::client::sanitize::clean;
 use crate::domain::impact::asked_minutes;
-use crate::domain::load::utilization_pct;
 use crate::domain::model::fmt_hours;
 use crate::domain::{Id, Request, Workspace};
 use serde::Serialize;
@@ -41,27 +39,19 @@ pub struct Candidate {
     pub fits: bool,
 }
 
-/// THE PLACE THE NEW RANKING PLUGS IN AT MERGE (issue 15 item 1, `domain::candidates`): the
-/// people to staff `q`'s unnamed resource with, best first, each with their free hours, peak
-/// week and whether they fit. Today the order and free hours are `app::requests::candidates`
-/// (role by substring, then `free_for`); peak and fits come from `app::requests::impact`.
+/// The people to staff `q`'s unnamed resource with, in the Requests view's order
+/// (`domain::candidates`: exact role, then related roles; who fits first; then free hours),
+/// each with their free hours, peak week and whether they fit; names cleaned for the terminal.
 pub fn ranked(ws: &Workspace, q: &Request) -> Vec<Candidate> {
-    candidates(ws, q)
+    crate::domain::candidates::candidate_facts(ws, q)
         .into_iter()
-        .map(|(id, free)| {
-            let weeks = impact(ws, q, &id);
-            let person = ws.people.get(&id);
-            Candidate {
-                id: clean(id.as_str()),
-                name: clean(ws.person_name(&id)),
-                role: person.map(|p| clean(&p.role)).unwrap_or_default(),
-                free_hours: (free as f64 / 60.0 * 100.0).round() / 100.0,
-                peak_percent: weeks
-                    .iter()
-                    .filter_map(|w| utilization_pct(w.load, w.capacity))
-                    .max(),
-                fits: weeks.iter().all(|w| w.load <= w.capacity),
-            }
+        .map(|c| Candidate {
+            id: clean(&c.id),
+            name: clean(&c.name),
+            role: clean(&c.role),
+            free_hours: c.free_hours,
+            peak_percent: c.peak_percent,
+            fits: c.fits,
         })
         .collect()
 }

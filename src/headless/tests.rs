@@ -59,10 +59,10 @@ async fn the_table_is_aligned_oldest_first() {
     assert_eq!(err, "");
     let lines: Vec<&str> = out.lines().collect();
     assert!(lines[0].starts_with("ID  "), "{}", lines[0]);
-    assert_eq!(lines.len(), 16, "header and the 15 pending requests\n{out}");
+    assert_eq!(lines.len(), 26, "header and the 25 pending requests\n{out}");
     // 5012 was made 30 days ago, the oldest; 5003 yesterday, the newest.
     assert!(lines[1].starts_with("5012"), "{}", lines[1]);
-    assert!(lines[15].starts_with("5003"), "{}", lines[15]);
+    assert!(lines[25].starts_with("5003"), "{}", lines[25]);
     let row = lines.iter().find(|l| l.starts_with("5001")).unwrap();
     for part in ["3d", "Atlas Mobile App", "○ Engineer", "100%", "pending"] {
         assert!(row.contains(part), "{part}: {row}");
@@ -138,7 +138,7 @@ async fn json_has_the_documented_shape() {
     assert!(out.ends_with("]\n") && !out.ends_with("\n\n"));
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     let items = v.as_array().unwrap();
-    assert_eq!(items.len(), 20);
+    assert_eq!(items.len(), 30);
     let q = items.iter().find(|q| q["id"] == "5001").unwrap();
     assert_eq!(q["status"], "pending");
     assert_eq!(q["age_days"], 3);

@@ -327,27 +327,45 @@ fn overlay(
 pub fn render_confirm(state: &State, question: &str, theme: &Theme, f: &mut Frame, area: Rect) {
     let width = 70.min(area.width);
     let text_w = width.saturating_sub(2).max(1) as usize;
-    let rows = (question.chars().count() / text_w + 1) as u16;
-    let rect = centered(area, width, rows + 4);
+    // One line per line of the question (a bulk approval lists each request), wrapped.
+    let rows: usize = question
+        .lines()
+        .map(|l| l.chars().count().div_ceil(text_w).max(1))
+        .sum();
+    let rect = centered(area, width, (rows as u16).saturating_add(4));
     if rect.width < 6 || rect.height < 3 {
         return;
     }
-    let lines = vec![
-        Line::raw(question.to_string()),
-        Line::raw(""),
-        Line::from(vec![
-            Span::styled(
-                format!(" {} ", state.key(Mode::Confirm, C::Yes)),
-                theme.tab(true),
-            ),
-            Span::raw(" yes   "),
-            Span::styled(
-                format!(" {} ", state.key(Mode::Confirm, C::No)),
-                theme.tab(true),
-            ),
-            Span::raw(" no"),
-        ]),
-    ];
+    // Never more than fits above the y/n: the rest is counted, so the answer stays in view.
+    let room = (rect.height as usize).saturating_sub(3);
+    let mut lines: Vec<Line> = Vec::new();
+    let mut used = 0;
+    let all: Vec<&str> = question.lines().collect();
+    for (i, l) in all.iter().enumerate() {
+        let need = l.chars().count().div_ceil(text_w).max(1);
+        if used + need > room || (used + need == room && i + 1 < all.len()) {
+            lines.push(Line::raw(format!("… and {} more lines", all.len() - i)));
+            break;
+        }
+        used += need;
+        lines.push(Line::raw(l.to_string()));
+    }
+    // Short of room, the gap before y/n goes first.
+    if rows + 4 <= rect.height as usize {
+        lines.push(Line::raw(""));
+    }
+    lines.extend([Line::from(vec![
+        Span::styled(
+            format!(" {} ", state.key(Mode::Confirm, C::Yes)),
+            theme.tab(true),
+        ),
+        Span::raw(" yes   "),
+        Span::styled(
+            format!(" {} ", state.key(Mode::Confirm, C::No)),
+            theme.tab(true),
+        ),
+        Span::raw(" no"),
+    ])]);
     let block = Block::default()
         .borders(Borders::ALL)
         .title(Span::styled(" Confirm ", theme.error()));

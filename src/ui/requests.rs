@@ -3,12 +3,15 @@
 
 use super::text::{cell, pad, pad_left, truncate};
 use super::theme::{Theme, level_glyph};
+use crate::app::Command as C;
 use crate::app::State;
 use crate::app::geometry::scroll_offset;
+use crate::app::keys::Mode;
 use crate::app::requests::{
-    ImpactWeek, PersonPick, PickPurpose, StatusFilter, allocations_known, candidates, free_for,
-    impact, project_of,
+    ImpactWeek, PersonPick, PickPurpose, StatusFilter, allocations_known, impact, planned_for,
+    project_of, week_text,
 };
+use crate::domain::candidates::{Candidate, Planned, best_split, rank};
 use crate::domain::impact::{Hardened, approval_hardens, asked_minutes, span_of};
 use crate::domain::load::utilization_pct;
 use crate::domain::model::fmt_hours;
@@ -35,16 +38,23 @@ pub fn render(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
         );
         return;
     }
-    let detail_h = if area.height >= 18 {
+    let detail_h = if state.requests.detail {
+        area.height
+    } else if area.height >= 18 {
         area.height / 2
     } else if area.height >= 10 {
         5
     } else {
         0
     };
-    let [list, detail] =
-        Layout::vertical([Constraint::Min(1), Constraint::Length(detail_h)]).areas(area);
-    render_list(state, theme, f, list);
+    let [list, detail] = if state.requests.detail {
+        [Rect { height: 0, ..area }, area]
+    } else {
+        Layout::vertical([Constraint::Min(1), Constraint::Length(detail_h)]).areas(area)
+    };
+    if list.height > 0 {
+        render_list(state, theme, f, list);
+    }
     let selected = state
         .queue
         .get(state.requests.selected)
@@ -52,11 +62,69 @@ pub fn render(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
     if let (true, Some(r)) = (detail_h > 0, selected) {
         render_detail(state, theme, r, f, detail);
     }
+    if let Some(reason) = &state.requests.reason {
+        render_reason(state, reason, theme, f, area);
+    }
 }
 
+/// The reason box `r` opens, saying where the reason goes before anything is sent.
+fn render_reason(
+    state: &State,
+    reason: &crate::app::requests::ReasonInput,
+    theme: &Theme,
+    f: &mut Frame,
+    area: Rect,
+) {
+    let width = 72.min(area.width);
+    let height = 7.min(area.height);
+    if width < 20 || height < 5 {
+        return;
+    }
+    let rect = super::form::centered(area, width, height);
+    let inner = (width - 2) as usize;
+    let what = match reason.ids.as_slice() {
+        [one] => format!("Rejecting #{one}"),
+        many => format!("Rejecting {} requests", many.len()),
+    };
+    let lines = vec![
+        Line::raw(truncate(&format!("{what}. Reason (optional):"), inner)),
+        Line::styled(
+            truncate(&format!("{}▏", reason.text), inner),
+            theme.header(),
+        ),
+        Line::styled(
+            truncate(
+                &format!("It is {}.", crate::app::requests::where_it_goes(state)),
+                inner,
+            ),
+            theme.dim(),
+        ),
+    ];
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(Span::styled(" Reject ", theme.header()))
+        .title_bottom(Span::styled(
+            " Enter: on to y/n (empty: no reason) · Esc cancel ",
+            theme.dim(),
+        ));
+    f.render_widget(Clear, rect);
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(ratatui::widgets::Wrap { trim: true }),
+        rect,
+    );
+}
+
+/// Column widths of the queue; 0 drops a column. What a request is (project, resource/role)
+/// is kept at any width; numbers go first (requester, age, the period, the share asked), each
+/// only while project and resource keep room to be read. The pane below has all of it.
 struct Columns {
+    age: usize,
     project: usize,
     resource: usize,
+    period: usize,
+    amount: usize,
     requester: usize,
     approvers: usize,
     status: usize,
@@ -66,17 +134,45 @@ const AGE: usize = 5;
 /// "2026-12-07 → 02-05" or "hardens 12-07→02-05", and a space.
 const PERIOD: usize = 20;
 const AMOUNT: usize = 10;
+/// The least project and resource each keep before another column is shown.
+const WHAT_MIN: usize = 14;
+/// " Requester" and a gap.
+const REQUESTER_MIN: usize = 11;
 
 fn columns(width: usize) -> Columns {
+    let mut room = width.saturating_sub(2);
+    let mut take = |w: usize, keep: usize| {
+        if room >= w + keep {
+            room -= w;
+            w
+        } else {
+            0
+        }
+    };
+    let what = 2 * WHAT_MIN;
+    let amount = take(AMOUNT, what);
+    let period = take(PERIOD, what);
+    let age = take(AGE, what);
     let wide = width >= 120;
-    let (approvers, status) = if wide { (18, 10) } else { (0, 0) };
-    let flexible = width.saturating_sub(2 + AGE + PERIOD + AMOUNT + approvers + status);
-    let project = flexible * 4 / 10;
-    let resource = flexible * 3 / 10;
+    let (approvers, status) = if wide {
+        (take(18, what), take(10, what))
+    } else {
+        (0, 0)
+    };
+    let requester = if room >= what + REQUESTER_MIN {
+        (room / 4).max(REQUESTER_MIN)
+    } else {
+        0
+    };
+    let flexible = room - requester;
+    let project = flexible * 55 / 100;
     Columns {
+        age,
         project,
-        resource,
-        requester: flexible.saturating_sub(project + resource),
+        resource: flexible - project,
+        period,
+        amount,
+        requester,
         approvers,
         status,
     }
@@ -134,12 +230,12 @@ fn render_list(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
     }
     let mut head = format!(
         "  {}{}{}{}{}{}",
-        pad("Age", AGE),
+        pad("Age", c.age),
         cell("Project", c.project),
         cell("Resource", c.resource),
-        pad("Period", PERIOD),
-        pad_left("Asked ", AMOUNT),
-        pad(" Requester", c.requester),
+        pad("Period", c.period),
+        pad_left("Asked ", c.amount),
+        cell(" Requester", c.requester),
     );
     if c.approvers > 0 {
         head.push_str(&cell("Approvers", c.approvers));
@@ -168,12 +264,12 @@ fn render_list(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
         let hardened = approval_hardens(&state.ws, r);
         let mut text = format!(
             "{mark}{}{}{}{}{}{}",
-            pad(&format!("{}d", r.age_days(state.today)), AGE),
+            pad(&format!("{}d", r.age_days(state.today)), c.age),
             cell(&facts.project, c.project),
             cell(&facts.resource, c.resource),
-            pad(&period_cell(r, &hardened), PERIOD),
-            pad_left(&asked_cell(&state.ws, r, &hardened), AMOUNT),
-            pad(&format!(" {}", facts.requester), c.requester),
+            pad(&period_cell(r, &hardened), c.period),
+            pad_left(&asked_cell(&state.ws, r, &hardened), c.amount),
+            cell(&format!(" {}", facts.requester), c.requester),
         );
         if c.approvers > 0 {
             text.push_str(&cell(&facts.approvers, c.approvers));
@@ -405,24 +501,62 @@ fn render_detail(state: &State, theme: &Theme, r: &Request, f: &mut Frame, area:
             lines.extend(impact_lines(&weeks, theme, w, room));
         }
         None if r.status.is_pending() && room(&lines) > 1 => {
-            lines.push(Line::styled(
-                truncate(
-                    "Best placed to staff it (free hours over those dates, peak week with it):",
-                    w,
-                ),
-                theme.dim(),
-            ));
-            for (person, free) in candidates(ws, r).into_iter().take(room(&lines).min(5)) {
-                lines.push(candidate_line(ws, r, &person, free, theme, w));
+            let ranked = rank(ws, r, &Planned::new());
+            let nobody = ranked.first().is_some_and(|c| !c.fits);
+            let head = if nobody {
+                "Nobody in the role fits under capacity; closest first (free hours, peak week):"
+            } else {
+                "Best placed (free hours over its dates, peak week with it, why):"
+            };
+            lines.push(Line::styled(truncate(head, w), theme.dim()));
+            if nobody
+                && room(&lines) > 1
+                && let Some(split) = best_split(ws, r, &ranked)
+            {
+                // allot staffs one person per request: the split is advice, not one approval.
+                lines.push(Line::styled(
+                    truncate(
+                        &format!(
+                            "  Split: {} ({}h) and {} ({}h) fit together; approve one, N for the rest",
+                            ws.person_name(&split.first),
+                            fmt_hours(split.first_minutes),
+                            ws.person_name(&split.second),
+                            fmt_hours(split.second_minutes)
+                        ),
+                        w,
+                    ),
+                    theme.text(),
+                ));
+            }
+            // The full-view detail (Enter) has room for more than the pane below the queue.
+            let most = if state.requests.detail { 15 } else { 5 };
+            for c in ranked.iter().take(room(&lines).min(most)) {
+                lines.push(candidate_line(ws, c, theme, w));
             }
         }
         _ => {}
     }
     let keys = if r.status.is_pending() {
-        " a approve · r reject · A reassign · Space mark "
+        super::hints::line(
+            state,
+            Mode::Requests,
+            &[
+                (C::Approve, "approve"),
+                (C::ApproveTop, "top"),
+                (C::Reject, "reject"),
+                (C::MarkRequest, "mark"),
+                (C::OpenRequest, "detail"),
+            ],
+        )
     } else {
-        " f shows other statuses "
+        super::hints::line(
+            state,
+            Mode::Requests,
+            &[(C::NextStatus, "shows other statuses")],
+        )
     };
+    // Narrow, the title keeps the request's number and the keys give way.
+    let keys = if w >= 60 { keys } else { String::new() };
     let block = Block::default()
         .borders(Borders::TOP)
         .title(Span::styled(format!(" Request #{} ", r.id), theme.header()))
@@ -514,50 +648,45 @@ fn hardens_lines(
     lines
 }
 
-fn candidate_line(
-    ws: &Workspace,
-    r: &Request,
-    person: &crate::domain::Id,
-    free: i64,
-    theme: &Theme,
-    width: usize,
-) -> Line<'static> {
-    let weeks = impact(ws, r, person);
-    let peak = weeks.iter().max_by_key(|w| {
-        (
-            w.level,
-            utilization_pct(w.load, w.capacity).unwrap_or(u64::MAX),
-        )
-    });
-    let (peak_text, style) = match peak {
-        Some(w) => (
-            format!(
-                "{}{}",
-                level_glyph(w.level),
-                utilization_pct(w.load, w.capacity)
-                    .map(|p| format!("{p}%"))
-                    .unwrap_or_else(|| "off".into())
-            ),
-            theme.level(w.level),
-        ),
+/// "  Ben Carter (QA Engineer)   42h free  peak W03 82%  same role · fits": one candidate with
+/// why they rank there; the peak coloured by its level.
+fn candidate_line(ws: &Workspace, c: &Candidate, theme: &Theme, width: usize) -> Line<'static> {
+    let (peak_text, style) = match &c.peak {
+        Some(w) => (week_text(w), theme.level(w.level)),
         None => (String::new(), theme.text()),
     };
-    let role = ws.people.get(person).map(|p| p.role.as_str()).unwrap_or("");
-    let free_text = if free >= 0 {
-        format!("{}h free", fmt_hours(free as u64))
+    let role = ws
+        .people
+        .get(&c.person)
+        .map(|p| p.role.as_str())
+        .unwrap_or("");
+    let free_text = if c.free >= 0 {
+        format!("{}h free", fmt_hours(c.free as u64))
     } else {
-        format!("{}h over", fmt_hours(free.unsigned_abs()))
+        format!("{}h over", fmt_hours(c.free.unsigned_abs()))
     };
-    let name = truncate(
-        &format!("  {} ({role})", ws.person_name(person)),
-        width.saturating_sub(24),
+    let why = format!(
+        "{} · {}",
+        c.role.label(),
+        if c.fits { "fits" } else { "over" }
     );
-    Line::from(vec![
-        Span::raw(pad(&name, width.saturating_sub(24))),
-        Span::raw(pad_left(&free_text, 12)),
-        Span::raw("  peak "),
-        Span::styled(peak_text, style),
-    ])
+    // Narrow: the name, the peak and whether they fit; wide: all of it.
+    let tail = if width >= 64 { 12 + 1 + 10 + 19 } else { 17 };
+    let name = format!("  {} ({role})", ws.person_name(&c.person));
+    let mut spans = vec![Span::raw(pad(&name, width.saturating_sub(tail)))];
+    if width < 64 {
+        spans.push(Span::raw(" "));
+    }
+    if width >= 64 {
+        spans.push(Span::raw(pad_left(&free_text, 12)));
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(pad(&peak_text, 10), style));
+        spans.push(Span::raw(pad(&why, 19)));
+    } else {
+        spans.push(Span::styled(pad(&peak_text, 11), style));
+        spans.push(Span::raw(if c.fits { " fits" } else { " over" }));
+    }
+    Line::from(spans)
 }
 
 /// The person picker overlay: candidates to staff an unnamed resource, or approvers.
@@ -604,12 +733,15 @@ pub fn render_pick(state: &State, pick: &PersonPick, theme: &Theme, f: &mut Fram
     ));
     let room = (height as usize).saturating_sub(lines.len() + 3);
     let first = pick.highlight.saturating_sub(room.saturating_sub(1));
+    // Ranked as the reducer ranked them: with the picks made before this one.
+    let ranked: Vec<Candidate> = match (&pick.purpose, ws.requests.get(request)) {
+        (PickPurpose::Approve { decided, .. }, Some(r)) => rank(ws, r, &planned_for(ws, decided)),
+        _ => Vec::new(),
+    };
     for (i, person) in pick.options.iter().enumerate().skip(first).take(room) {
-        let mut line = match (ws.requests.get(request), soft) {
-            (Some(r), Some(_)) => {
-                candidate_line(ws, r, person, free_for(ws, r, person), theme, inner)
-            }
-            _ => Line::raw(format!(
+        let mut line = match ranked.iter().find(|c| &c.person == person) {
+            Some(c) => candidate_line(ws, c, theme, inner),
+            None => Line::raw(format!(
                 "  {} ({})",
                 ws.person_name(person),
                 ws.people.get(person).map(|p| p.role.as_str()).unwrap_or("")

@@ -69,6 +69,8 @@ pub const DEFAULTS: &[(Mode, &str, Command)] = &[
     (Gantt, "v", ToggleScheduled),
 
     (Requests, "a", Approve),
+    (Requests, "b", ApproveTop),
+    (Requests, "enter", OpenRequest),
     (Requests, "r", Reject),
     (Requests, "c", CancelRequest),
     (Requests, "A", Reassign),
@@ -180,7 +182,7 @@ pub fn hints(mode: Mode) -> &'static [Command] {
         Global => &[],
         Resources => &[ExpandPerson, FilterStart, AddToProject, SortNext],
         Gantt => &[NewAllocation, EditAllocation, ShiftLater, ZoomIn],
-        Requests => &[Approve, Reject, ToggleMine, NextStatus],
+        Requests => &[Approve, ApproveTop, Reject, OpenRequest],
         Filter => &[FilterDone, Back],
         Form => &[Submit, Cancel, NextField, ToggleChoice],
         FormSearch => &[Submit, Cancel, ToggleChoice, NextField],

@@ -133,7 +133,8 @@ impl Mode {
             Mode::Log
         } else if state.confirm.is_some() {
             Mode::Confirm
-        } else if state.pick.is_some() {
+        } else if state.pick.is_some() || state.requests.reason.is_some() {
+            // The reject reason box reads keys as the picker's search does.
             Mode::Picker
         } else if state.from_scheduled.is_some() {
             Mode::FromScheduled

@@ -167,7 +167,8 @@ fn requests_keys() {
     assert_eq!(key(&s, KeyCode::Char('s')), cmd(C::SortRequests));
     assert_eq!(key(&s, KeyCode::Char(' ')), cmd(C::MarkRequest));
     assert_eq!(key(&s, KeyCode::Char('f')), cmd(C::NextStatus));
-    assert_eq!(key(&s, KeyCode::Enter), None);
+    assert_eq!(key(&s, KeyCode::Enter), cmd(C::OpenRequest));
+    assert_eq!(key(&s, KeyCode::Char('b')), cmd(C::ApproveTop));
 }
 
 #[test]

@@ -831,8 +831,14 @@ impl Backend for KantataBackend {
             Resolution::Approve { user_id, soft } => {
                 encode::resolve_request("approve", user_id.as_ref(), Some(!soft))
             }
-            Resolution::Reject => encode::resolve_request("reject", None, None),
+            // No field for a reason in the documented body: dropped (the confirm says so).
+            Resolution::Reject | Resolution::RejectWith(_) => {
+                encode::resolve_request("reject", None, None)
+            }
             Resolution::Cancel => encode::resolve_request("cancel", None, None),
+            Resolution::Reopen { .. } => {
+                return Err(self.unsupported("undoing a resolved request"));
+            }
         };
         let page = self
             .write_page(

@@ -479,8 +479,11 @@ pub fn demo(today: NaiveDate) -> DemoData {
         });
     }
 
-    // Unnamed resources waiting on a request carry the requested allocation (soft), as Kantata
-    // creates it with the request.
+    // Every pending request carries the allocation it asked for (soft), as the store's
+    // create_request makes it and Kantata creates it with the request: its period at its share
+    // of the resource's calendar, rounded as the store rounds, so the hours the queue shows are
+    // the hours approving books. (Named requests once had none, so approving #5014 hardened
+    // nothing and its impact showed weeks at 0 %.) The generated bulk keeps clear of it.
     let pending_on: BTreeSet<&str> = requests_file
         .iter()
         .filter(|q| q.status == "new")
@@ -488,17 +491,14 @@ pub fn demo(today: NaiveDate) -> DemoData {
         .collect();
     for q in requests_file.iter().filter(|q| q.status == "new") {
         let r = resource_by_id[q.resource.as_str()];
-        if r.person.is_some() {
-            continue;
-        }
         let range = DateRange::new(day(q.start), day(q.end));
+        let capacity = calendar_of(r).capacity_in(range);
+        placed.entry(r.id.as_str()).or_default().push(range);
         drafts.push(Draft {
             resource_id: Id::new(&r.id),
             project_id: Some(Id::new(&r.project)),
             range,
-            amount: Amount::TotalMinutes(quarter_hours(
-                unnamed_calendar.capacity_in(range) as f64 * q.percentage as f64 / 100.0,
-            )),
+            amount: Amount::TotalMinutes(((capacity * u64::from(q.percentage) + 50) / 100) as u32),
             hard: false,
             notes: format!("Requested in #{}", q.id),
         });

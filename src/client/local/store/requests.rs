@@ -10,6 +10,9 @@ pub(crate) fn resolve_request(
 ) -> BackendResult<Request> {
     let req = request(conn, id)?
         .ok_or_else(|| BackendError::NotFound(format!("request {id} does not exist")))?;
+    if let Resolution::Reopen { person, soft } = how {
+        return reopen(conn, &req, person.as_ref(), soft);
+    }
     if !req.status.is_pending() {
         return Err(BackendError::Validation {
             field: None,
@@ -90,6 +93,21 @@ pub(crate) fn resolve_request(
             (Some(_), _) => {}
         }
     }
+    if let Resolution::RejectWith(reason) = how {
+        let reason = clean(reason.trim());
+        if !reason.is_empty() {
+            let notes = if req.notes.is_empty() {
+                format!("Rejected: {reason}")
+            } else {
+                format!("{}\nRejected: {reason}", req.notes)
+            };
+            conn.execute(
+                "UPDATE requests SET notes = ?1 WHERE id = ?2",
+                params![notes, id.as_str()],
+            )
+            .map_err(db_err)?;
+        }
+    }
     conn.execute(
         "UPDATE requests SET status = ?1, resolved_at = ?2, resolved_by = ?3 WHERE id = ?4",
         params![
@@ -101,6 +119,52 @@ pub(crate) fn resolve_request(
     )
     .map_err(db_err)?;
     request(conn, id)?.ok_or_else(|| BackendError::NotFound(format!("request {id} does not exist")))
+}
+
+/// Undoes a resolution: the request pending again, its resource named back to `person` where
+/// approving named it, and the allocations in `soft` (those approving hardened) soft again.
+/// Participations approving added stay: they record that the person worked on the project.
+fn reopen(
+    conn: &Connection,
+    req: &Request,
+    person: Option<&Id>,
+    soft: &[Id],
+) -> BackendResult<Request> {
+    let id = &req.id;
+    if req.status.is_pending() {
+        return Err(BackendError::Validation {
+            field: None,
+            message: format!("request {id} is still pending; there is nothing to undo"),
+        });
+    }
+    let r = resource(conn, &req.resource_id)?.ok_or_else(|| {
+        corrupt(
+            "request",
+            id.as_str(),
+            format!("is for resource {}, which is missing", req.resource_id),
+        )
+    })?;
+    if r.person_id.as_ref() != person {
+        conn.execute(
+            "UPDATE resources SET person_id = ?1 WHERE id = ?2",
+            params![person.map(Id::as_str), r.id.as_str()],
+        )
+        .map_err(db_err)?;
+    }
+    for a in soft {
+        conn.execute(
+            "UPDATE allocations SET hard = 0, version = version + 1
+             WHERE id = ?1 AND resource_id = ?2 AND hard = 1",
+            params![a.as_str(), r.id.as_str()],
+        )
+        .map_err(db_err)?;
+    }
+    conn.execute(
+        "UPDATE requests SET status = ?1, resolved_at = NULL, resolved_by = NULL WHERE id = ?2",
+        params![status_sql(RequestStatus::New), id.as_str()],
+    )
+    .map_err(db_err)?;
+    request(conn, id)?.ok_or_else(|| not_found_request(id))
 }
 
 pub(super) fn person_exists(conn: &Connection, id: &Id) -> BackendResult<bool> {

@@ -1,0 +1,69 @@
+//! The optional reason `r` asks for before rejecting, and where it goes on each backend.
+
+use super::*;
+use crossterm::event::{KeyCode, KeyModifiers};
+
+/// The reason being typed for rejecting `ids`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReasonInput {
+    pub ids: Vec<Id>,
+    pub text: String,
+}
+
+/// Longest reason kept: a sentence or two, not a document.
+const MAX: usize = 300;
+
+pub(super) fn open(state: &mut State, ids: Vec<Id>) {
+    state.requests.reason = Some(ReasonInput {
+        ids,
+        text: String::new(),
+    });
+}
+
+/// Where a reason ends up on this backend, said before anything is sent.
+pub fn where_it_goes(state: &State) -> String {
+    match state.backend {
+        crate::client::BackendKind::Local => "kept in the request's notes".into(),
+        // The update body carries only request_resolution_status, user_id and
+        // allocations_state (mavenlink-resource-requests-api-openapi.yml).
+        _ => format!(
+            "{} has no field for a reason, so it is dropped; tell the requester yourself",
+            state.backend.name()
+        ),
+    }
+}
+
+/// A key while the reason is open: typing, Enter to go on to the y/n, Esc to cancel.
+pub fn input(state: &mut State, key: PickInput) {
+    let Some(mut r) = state.requests.reason.take() else {
+        return;
+    };
+    match key {
+        PickInput::Cancel => {
+            state.say("Cancelled: nothing was rejected");
+            return;
+        }
+        // The reason is a short note: typed at its end, Backspace takes the last character.
+        PickInput::Edit(k) if k.modifiers.is_empty() || k.modifiers == KeyModifiers::SHIFT => {
+            match k.code {
+                KeyCode::Char(c) if typable(c) && r.text.chars().count() < MAX => r.text.push(c),
+                KeyCode::Backspace => {
+                    r.text.pop();
+                }
+                _ => {}
+            }
+        }
+        PickInput::Choose => {
+            let text = r.text.trim().to_string();
+            let how = if text.is_empty() {
+                Resolution::Reject
+            } else {
+                Resolution::RejectWith(text)
+            };
+            confirm_reject(state, r.ids, how);
+            return;
+        }
+        _ => {}
+    }
+    state.requests.reason = Some(r);
+}

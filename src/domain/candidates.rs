@@ -1,0 +1,717 @@
+//! Who should staff a request, and what a set of approvals does to each person's load taken
+//! together. Pure functions over the loaded workspace: the reducer (pickers, bulk approval), the
+//! Requests view and the headless `requests show` all rank from here, so they agree.
+//!
+//! A request's load is what approving books: for an unnamed resource, its allocations moved
+//! onto the person picked (naming moves them all) and spread on that person's calendar; for a
+//! named one, what is already on the person's row (soft and hard count alike in the load, so
+//! approving changes no figure). Earlier picks of the same bulk approval are added as
+//! [`Planned`] load, so no pick is judged as if the others did not exist.
+
+use super::dates::{DateRange, add_days, week_start};
+use super::ids::Id;
+use super::impact::impact_span;
+use super::load::{LoadLevel, allocation_daily, load_level, utilization_pct};
+use super::model::{Request, Resource};
+use super::workspace::{RowKey, Workspace};
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Minutes per day that picks made earlier in a plan add to each person.
+pub type Planned = BTreeMap<Id, BTreeMap<NaiveDate, u64>>;
+
+/// How a person's role relates to the role asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum RoleMatch {
+    /// The same role (case and spacing aside).
+    Exact,
+    /// A role sharing a word with it ("QA Engineer" for "Engineer").
+    Related,
+    Other,
+}
+
+impl RoleMatch {
+    pub fn label(self) -> &'static str {
+        match self {
+            RoleMatch::Exact => "same role",
+            RoleMatch::Related => "related role",
+            RoleMatch::Other => "other role",
+        }
+    }
+}
+
+/// How `have` relates to `want`: equal, sharing a word, or neither.
+pub fn role_match(want: &str, have: &str) -> RoleMatch {
+    let norm = |s: &str| {
+        s.split_whitespace()
+            .map(str::to_lowercase)
+            .collect::<Vec<_>>()
+    };
+    let (want, have) = (norm(want), norm(have));
+    if want.is_empty() || have.is_empty() {
+        RoleMatch::Other
+    } else if want == have {
+        RoleMatch::Exact
+    } else if want.iter().any(|w| have.contains(w)) {
+        RoleMatch::Related
+    } else {
+        RoleMatch::Other
+    }
+}
+
+/// One week of a person's load with a request (and any planned picks) added.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImpactWeek {
+    pub monday: NaiveDate,
+    pub load: u64,
+    pub capacity: u64,
+    pub level: LoadLevel,
+}
+
+impl ImpactWeek {
+    /// "82%", "▲110%", or "off" for a week with no capacity.
+    pub fn percent(&self) -> Option<u64> {
+        utilization_pct(self.load, self.capacity)
+    }
+}
+
+/// The week where `weeks` is most loaded: over capacity first, then by share.
+pub fn peak(weeks: &[ImpactWeek]) -> Option<&ImpactWeek> {
+    weeks
+        .iter()
+        .max_by_key(|w| (w.level, w.percent().unwrap_or(u64::MAX)))
+}
+
+/// Whether `weeks` all stay within capacity.
+pub fn fits(weeks: &[ImpactWeek]) -> bool {
+    weeks.iter().all(|w| w.load <= w.capacity)
+}
+
+fn unnamed(ws: &Workspace, r: &Request) -> bool {
+    ws.resources
+        .get(&r.resource_id)
+        .is_some_and(Resource::is_unnamed)
+}
+
+/// The minutes per day that approving `r` with `person` adds to their row: an unnamed
+/// resource's allocations spread on their calendar; nothing for a named one (already counted).
+pub fn added_daily(ws: &Workspace, r: &Request, person: &Id) -> BTreeMap<NaiveDate, u64> {
+    let mut out = BTreeMap::new();
+    if !unnamed(ws, r) {
+        return out;
+    }
+    let Some(key) = ws.row_key(&r.resource_id) else {
+        return out;
+    };
+    let cal = ws.calendar_for(&RowKey::Person(person.clone()));
+    for a in ws.allocations_of(&key) {
+        if a.resource_id != r.resource_id {
+            continue;
+        }
+        for (d, m) in a.range.days().zip(allocation_daily(a, &cal)) {
+            *out.entry(d).or_insert(0) += u64::from(m);
+        }
+    }
+    out
+}
+
+fn sum_in(days: Option<&BTreeMap<NaiveDate, u64>>, range: DateRange) -> u64 {
+    days.map(|d| d.range(range.start..=range.end).map(|(_, m)| *m).sum())
+        .unwrap_or(0)
+}
+
+/// `person`'s weekly load over the request's impact span once approved, with `planned` load
+/// from earlier picks added. Empty when the request has no span (no period, nothing to harden).
+pub fn weeks(ws: &Workspace, r: &Request, person: &Id, planned: &Planned) -> Vec<ImpactWeek> {
+    let Some(span) = impact_span(ws, r) else {
+        return Vec::new();
+    };
+    let key = RowKey::Person(person.clone());
+    let view = ws.row_view(&key);
+    let added = added_daily(ws, r, person);
+    let extra = planned.get(person);
+    let mut out = Vec::new();
+    let mut monday = week_start(span.start);
+    while monday <= span.end && out.len() < 60 {
+        let week = DateRange::new(monday, add_days(monday, 6));
+        let load = view.load_in(week) + sum_in(Some(&added), week) + sum_in(extra, week);
+        let capacity = view.capacity_in(week);
+        out.push(ImpactWeek {
+            monday,
+            load,
+            capacity,
+            level: load_level(load, capacity),
+        });
+        monday = add_days(monday, 7);
+    }
+    out
+}
+
+/// `person`'s free minutes over the request's impact span before it (after `planned`): capacity
+/// minus load, negative when already over; 0 when there is no span.
+pub fn free_minutes(ws: &Workspace, r: &Request, person: &Id, planned: &Planned) -> i64 {
+    let Some(span) = impact_span(ws, r) else {
+        return 0;
+    };
+    let key = RowKey::Person(person.clone());
+    let view = ws.row_view(&key);
+    let load = view.load_in(span) + sum_in(planned.get(person), span);
+    view.capacity_in(span) as i64 - load as i64
+}
+
+/// One person ranked for a request, with why they rank there.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Candidate {
+    pub person: Id,
+    pub role: RoleMatch,
+    /// Free minutes over the request's dates before it ([`free_minutes`]).
+    pub free: i64,
+    /// Their most loaded week with the request.
+    pub peak: Option<ImpactWeek>,
+    /// Every week with the request stays within their capacity.
+    pub fits: bool,
+}
+
+impl Candidate {
+    /// "same role · fits · peak 80%": why this line ranks where it does.
+    pub fn why(&self) -> String {
+        let fit = if self.fits { "fits" } else { "over capacity" };
+        match &self.peak {
+            Some(w) => format!(
+                "{} · {fit} · peak {}",
+                self.role.label(),
+                w.percent()
+                    .map(|p| format!("{p}%"))
+                    .unwrap_or_else(|| "off".into())
+            ),
+            None => format!("{} · {fit}", self.role.label()),
+        }
+    }
+}
+
+/// Everyone who could staff `r`, best first: the role asked for, then related roles, then the
+/// rest; within each, those who fit under capacity over the whole period before those who do
+/// not; ties by most free hours, then by name.
+pub fn rank(ws: &Workspace, r: &Request, planned: &Planned) -> Vec<Candidate> {
+    let want = ws
+        .resources
+        .get(&r.resource_id)
+        .map(|x| x.role.as_str())
+        .unwrap_or("");
+    let mut out: Vec<(String, Candidate)> = ws
+        .people
+        .values()
+        .map(|p| {
+            let weeks = weeks(ws, r, &p.id, planned);
+            let c = Candidate {
+                person: p.id.clone(),
+                role: role_match(want, &p.role),
+                free: free_minutes(ws, r, &p.id, planned),
+                fits: fits(&weeks),
+                peak: peak(&weeks).cloned(),
+            };
+            (p.name.to_lowercase(), c)
+        })
+        .collect();
+    out.sort_by(|(an, a), (bn, b)| {
+        (a.role, !a.fits, -a.free, an, &a.person).cmp(&(b.role, !b.fits, -b.free, bn, &b.person))
+    });
+    out.into_iter().map(|(_, c)| c).collect()
+}
+
+/// Two people who together fit where nobody fits alone: `first` takes what fits under their
+/// capacity each week, `second` the rest.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Split {
+    pub first: Id,
+    pub second: Id,
+    pub first_minutes: u64,
+    pub second_minutes: u64,
+}
+
+/// The best split of an unnamed request between two people of its role (or related roles, or
+/// anyone when nobody has one), most spare room first; `None` when someone fits alone, when the
+/// request is named, or when no two people fit together. Looks at the ten with most free time.
+pub fn best_split(ws: &Workspace, r: &Request, ranked: &[Candidate]) -> Option<Split> {
+    if !unnamed(ws, r) || ranked.iter().any(|c| c.fits) {
+        return None;
+    }
+    let span = impact_span(ws, r)?;
+    let best_role = ranked.iter().map(|c| c.role).min()?;
+    let mut pool: Vec<&Candidate> = ranked.iter().filter(|c| c.role == best_role).collect();
+    pool.sort_by_key(|c| -c.free);
+    pool.truncate(10);
+    // What the request asks each week, and what each person has spare that week.
+    let mondays: Vec<NaiveDate> = {
+        let mut m = week_start(span.start);
+        let mut v = Vec::new();
+        while m <= span.end && v.len() < 60 {
+            v.push(m);
+            m = add_days(m, 7);
+        }
+        v
+    };
+    let spare = |p: &Id| -> (Vec<u64>, Vec<u64>) {
+        let key = RowKey::Person(p.clone());
+        let view = ws.row_view(&key);
+        let added = added_daily(ws, r, p);
+        mondays
+            .iter()
+            .map(|m| {
+                let week = DateRange::new(*m, add_days(*m, 6));
+                let free = view.capacity_in(week).saturating_sub(view.load_in(week));
+                (free, sum_in(Some(&added), week))
+            })
+            .unzip()
+    };
+    let rows: Vec<(&Id, Vec<u64>, Vec<u64>)> = pool
+        .iter()
+        .map(|c| {
+            let (free, need) = spare(&c.person);
+            (&c.person, free, need)
+        })
+        .collect();
+    let mut best: Option<(u64, Split)> = None;
+    for (i, (a, fa, need)) in rows.iter().enumerate() {
+        for (b, fb, _) in rows.iter().skip(i + 1) {
+            let mut slack = 0;
+            let (mut ma, mut mb) = (0, 0);
+            let ok = need.iter().zip(fa.iter().zip(fb)).all(|(n, (x, y))| {
+                let take = (*n).min(*x);
+                ma += take;
+                mb += n - take;
+                slack += x + y - (*n).min(x + y);
+                x + y >= *n
+            });
+            if ok && best.as_ref().is_none_or(|(s, _)| slack > *s) {
+                best = Some((
+                    slack,
+                    Split {
+                        first: (*a).clone(),
+                        second: (*b).clone(),
+                        first_minutes: ma,
+                        second_minutes: mb,
+                    },
+                ));
+            }
+        }
+    }
+    best.map(|(_, s)| s)
+}
+
+/// The planned load of `picks` (request, person) for an unnamed request's allocations moved onto
+/// the person; a named request's load is on its row already.
+pub fn planned_load(ws: &Workspace, picks: &[(&Request, &Id)]) -> Planned {
+    let mut out = Planned::new();
+    for (r, p) in picks {
+        let row = out.entry((*p).clone()).or_default();
+        for (d, m) in added_daily(ws, r, p) {
+            *row.entry(d).or_insert(0) += m;
+        }
+    }
+    out
+}
+
+/// One request of a bulk approval and the person it staffs, with that person's peak week once
+/// every pick of the plan is booked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlanItem {
+    pub request: Id,
+    /// Who it staffs: the person picked, the top candidate for an unnamed request left to the
+    /// plan, or the named resource's person. `None` when there is nobody (no people at all).
+    pub person: Option<Id>,
+    pub peak: Option<ImpactWeek>,
+    /// Some week of this request goes over the person's capacity once the plan is booked.
+    pub over: bool,
+    /// No one fits alone: the best split there is, to say who comes closest.
+    pub split: Option<Split>,
+}
+
+/// Plans `picks` together, in order: each unnamed request without a person takes the top
+/// candidate given the picks before it; then every item's peak is measured with the whole plan
+/// booked, so no peak reads lower than what approving all of them books.
+pub fn plan(ws: &Workspace, picks: &[(&Request, Option<Id>)]) -> Vec<PlanItem> {
+    let mut chosen: Vec<(&Request, Option<Id>, Option<Split>)> = Vec::new();
+    for (r, pick) in picks {
+        let done: Vec<(&Request, &Id)> = chosen
+            .iter()
+            .filter_map(|(r, p, _)| p.as_ref().map(|p| (*r, p)))
+            .collect();
+        let planned = planned_load(ws, &done);
+        let named = ws
+            .resources
+            .get(&r.resource_id)
+            .and_then(|x| x.person_id.clone());
+        let (person, split) = match (pick, named) {
+            (Some(p), _) => (Some(p.clone()), None),
+            (None, Some(n)) => (Some(n), None),
+            (None, None) => {
+                let ranked = rank(ws, r, &planned);
+                let split = best_split(ws, r, &ranked);
+                (ranked.first().map(|c| c.person.clone()), split)
+            }
+        };
+        chosen.push((r, person, split));
+    }
+    (0..chosen.len())
+        .map(|i| {
+            let (r, person, split) = &chosen[i];
+            let others: Vec<(&Request, &Id)> = chosen
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .filter_map(|(_, (r, p, _))| p.as_ref().map(|p| (*r, p)))
+                .collect();
+            let planned = planned_load(ws, &others);
+            let weeks = person
+                .as_ref()
+                .map(|p| weeks(ws, r, p, &planned))
+                .unwrap_or_default();
+            PlanItem {
+                request: r.id.clone(),
+                person: person.clone(),
+                over: !fits(&weeks),
+                peak: peak(&weeks).cloned(),
+                split: split.clone(),
+            }
+        })
+        .collect()
+}
+
+/// A candidate as `allot requests show --json` reports it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CandidateFacts {
+    pub id: String,
+    pub name: String,
+    pub role: String,
+    /// Free hours over the request's dates before it (negative when already over capacity).
+    pub free_hours: f64,
+    /// Their most loaded week's share of capacity with the request; `None` when that week has
+    /// no capacity or the request has no dates.
+    pub peak_percent: Option<u64>,
+    /// Their peak week with the request stays within capacity.
+    pub fits: bool,
+}
+
+/// The candidates for request `r`, in rank order ([`rank`]), as plain facts for scripts: `id`,
+/// `name`, `role`, `free_hours`, `peak_percent`, `fits`. Meant for `allot requests show --json`
+/// on an unnamed resource; for a named one it still ranks, but nobody is picked on approval.
+pub fn candidate_facts(ws: &Workspace, r: &Request) -> Vec<CandidateFacts> {
+    rank(ws, r, &Planned::new())
+        .into_iter()
+        .map(|c| {
+            let p = ws.people.get(&c.person);
+            CandidateFacts {
+                id: c.person.to_string(),
+                name: p.map(|p| p.name.clone()).unwrap_or_default(),
+                role: p.map(|p| p.role.clone()).unwrap_or_default(),
+                free_hours: (c.free as f64 / 60.0 * 100.0).round() / 100.0,
+                peak_percent: c.peak.as_ref().and_then(ImpactWeek::percent),
+                fits: c.fits,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::dates::parse_date;
+    use crate::domain::model::{Allocation, Amount, Person, Project, RequestStatus};
+    use crate::domain::{Roster, WeeklyCapacity};
+    use chrono::{TimeZone, Utc};
+    use proptest::prelude::*;
+
+    fn d(s: &str) -> NaiveDate {
+        parse_date(s).unwrap()
+    }
+
+    const START: &str = "2026-12-07";
+    const END: &str = "2026-12-18";
+
+    fn person(id: &str, name: &str, role: &str) -> Person {
+        Person {
+            id: Id::new(id),
+            name: name.into(),
+            email: format!("{id}@example.test"),
+            role: role.into(),
+            weekly: WeeklyCapacity::STANDARD,
+            time_off: vec![],
+        }
+    }
+
+    /// People, one unnamed resource per role in `wanted` (ids "u0", "u1", …, each with a
+    /// request "q0", … over two weeks at `pct` of 40 h), and `load` minutes per person spread
+    /// over the same two weeks on a resource of their own.
+    fn workspace(people: &[(&str, &str, &str, u32)], wanted: &[(&str, u32)]) -> Workspace {
+        let mut resources = Vec::new();
+        let mut allocations = Vec::new();
+        let range = DateRange::new(d(START), d(END));
+        for (id, _, role, load) in people {
+            resources.push(Resource {
+                id: Id::new(format!("r{id}")),
+                project_id: Some(Id::new("p")),
+                person_id: Some(Id::new(*id)),
+                role: (*role).into(),
+                label: String::new(),
+            });
+            allocations.push(alloc(&format!("a{id}"), &format!("r{id}"), range, *load));
+        }
+        for (i, (role, pct)) in wanted.iter().enumerate() {
+            resources.push(Resource {
+                id: Id::new(format!("u{i}")),
+                project_id: Some(Id::new("p")),
+                person_id: None,
+                role: (*role).into(),
+                label: String::new(),
+            });
+            allocations.push(alloc(
+                &format!("q{i}a"),
+                &format!("u{i}"),
+                range,
+                80 * 60 * pct / 100,
+            ));
+        }
+        let mut ws = Workspace::from_roster(Roster {
+            people: people
+                .iter()
+                .map(|(id, name, role, _)| person(id, name, role))
+                .collect(),
+            projects: vec![Project {
+                id: Id::new("p"),
+                name: "Atlas".into(),
+                client: String::new(),
+                roles: None,
+            }],
+            resources,
+            ..Default::default()
+        });
+        ws.set_allocations(
+            DateRange::new(d("2026-11-02"), d("2027-02-28")),
+            allocations,
+        );
+        for (i, (_, pct)) in wanted.iter().enumerate() {
+            let r = request(&format!("q{i}"), &format!("u{i}"), range, *pct);
+            ws.requests.insert(r.id.clone(), r);
+        }
+        ws
+    }
+
+    fn alloc(id: &str, res: &str, range: DateRange, minutes: u32) -> Allocation {
+        Allocation {
+            id: Id::new(id),
+            resource_id: Id::new(res),
+            project_id: Some(Id::new("p")),
+            range,
+            amount: Amount::TotalMinutes(minutes),
+            hard: !res.starts_with('u'),
+            notes: String::new(),
+            read_only: false,
+            allocate_on_time_off: false,
+            server_total_minutes: None,
+            version: 1,
+        }
+    }
+
+    fn request(id: &str, res: &str, period: DateRange, pct: u32) -> Request {
+        Request {
+            id: Id::new(id),
+            resource_id: Id::new(res),
+            status: RequestStatus::New,
+            approver_ids: vec![],
+            creator_id: Id::new("x"),
+            created_at: Utc.with_ymd_and_hms(2026, 11, 17, 12, 0, 0).unwrap(),
+            period: Some(period),
+            percentage: Some(pct),
+            notes: String::new(),
+        }
+    }
+
+    fn names(ws: &Workspace, ranked: &[Candidate]) -> Vec<String> {
+        ranked
+            .iter()
+            .map(|c| ws.person_name(&c.person).to_string())
+            .collect()
+    }
+
+    #[test]
+    fn the_exact_role_ranks_before_roles_that_only_contain_it() {
+        // The free Engineer used to top the QA request (substring); the busier QA Engineer fits.
+        let ws = workspace(
+            &[
+                ("1", "Eve Engineer", "Engineer", 0),
+                ("2", "Quinn QA", "QA Engineer", 1200),
+                ("3", "Dev Ops", "DevOps Engineer", 0),
+                ("4", "Pat Designer", "Designer", 0),
+            ],
+            &[("QA Engineer", 50), ("Engineer", 50)],
+        );
+        let qa = rank(&ws, &ws.requests[&Id::new("q0")], &Planned::new());
+        assert_eq!(
+            names(&ws, &qa),
+            ["Quinn QA", "Dev Ops", "Eve Engineer", "Pat Designer"]
+        );
+        assert_eq!(qa[0].role, RoleMatch::Exact);
+        assert_eq!(qa[1].role, RoleMatch::Related);
+        assert_eq!(qa[3].role, RoleMatch::Other);
+        let eng = rank(&ws, &ws.requests[&Id::new("q1")], &Planned::new());
+        assert_eq!(
+            names(&ws, &eng)[0],
+            "Eve Engineer",
+            "not the DevOps Engineer"
+        );
+        assert_eq!(eng[0].why(), "same role · fits · peak 50%");
+        assert!(eng[1].why().starts_with("related role"), "{}", eng[1].why());
+    }
+
+    #[test]
+    fn people_who_fit_rank_before_those_with_more_free_hours_who_do_not() {
+        // Ann has more free hours over the two weeks, but her second week is full: the request
+        // takes her over. Bo fits every week.
+        let mut ws = workspace(
+            &[("1", "Ann", "Engineer", 0), ("2", "Bo", "Engineer", 2000)],
+            &[("Engineer", 50)],
+        );
+        let second = DateRange::new(d("2026-12-14"), d("2026-12-18"));
+        ws.put_allocation(alloc("busy", "r1", second, 1800));
+        let r = ws.requests[&Id::new("q0")].clone();
+        let ranked = rank(&ws, &r, &Planned::new());
+        assert!(ranked[0].free < ranked[1].free, "Bo has fewer free hours");
+        assert_eq!(names(&ws, &ranked), ["Bo", "Ann"]);
+        assert!(ranked[0].fits && !ranked[1].fits);
+        assert_eq!(
+            ranked[1].peak.as_ref().and_then(ImpactWeek::percent),
+            Some(125)
+        );
+        assert_eq!(best_split(&ws, &r, &ranked), None, "someone fits alone");
+    }
+
+    #[test]
+    fn where_nobody_fits_the_best_split_of_two_is_offered() {
+        // 100 % for two weeks; each Engineer has half a week free.
+        let ws = workspace(
+            &[
+                ("1", "Ann", "Engineer", 2400),
+                ("2", "Bo", "Engineer", 2400),
+                ("3", "Cy", "Engineer", 3600),
+            ],
+            &[("Engineer", 100)],
+        );
+        let r = &ws.requests[&Id::new("q0")];
+        let ranked = rank(&ws, r, &Planned::new());
+        assert!(ranked.iter().all(|c| !c.fits));
+        let split = best_split(&ws, r, &ranked).expect("two fit together");
+        assert_eq!((split.first.as_str(), split.second.as_str()), ("1", "2"));
+        assert_eq!(split.first_minutes + split.second_minutes, 80 * 60);
+        assert_eq!(split.first_minutes, 40 * 60, "Ann takes what she has free");
+    }
+
+    #[test]
+    fn picks_in_one_plan_see_each_other() {
+        // Two overlapping full-time requests and two free engineers: one each, not Ann twice.
+        let ws = workspace(
+            &[("1", "Ann", "Engineer", 0), ("2", "Bo", "Engineer", 0)],
+            &[("Engineer", 100), ("Engineer", 100), ("Engineer", 100)],
+        );
+        let reqs: Vec<&Request> = ["q0", "q1", "q2"]
+            .iter()
+            .map(|q| &ws.requests[&Id::new(*q)])
+            .collect();
+        let items = plan(&ws, &[(reqs[0], None), (reqs[1], None)]);
+        let who: Vec<&str> = items
+            .iter()
+            .map(|i| i.person.as_ref().unwrap().as_str())
+            .collect();
+        assert_eq!(who, ["1", "2"], "the second sees Ann booked");
+        assert!(!items[0].over && !items[1].over);
+        // A third full-time job fits nobody: it is flagged, and so is the pick it lands on.
+        let items = plan(&ws, &[(reqs[0], None), (reqs[1], None), (reqs[2], None)]);
+        assert!(items[2].over);
+        let third = items[2].person.clone();
+        assert!(items.iter().filter(|i| i.person == third).all(|i| i.over));
+        // Ann, given the third as well, is at 200 % in the plan, so both her picks show it.
+        let forced = plan(&ws, &[(reqs[0], None), (reqs[1], Some(Id::new("1")))]);
+        assert!(forced.iter().all(|i| i.over));
+        assert_eq!(
+            forced[0].peak.as_ref().and_then(ImpactWeek::percent),
+            Some(200)
+        );
+    }
+
+    #[test]
+    fn candidate_facts_are_the_ranking_as_plain_facts() {
+        let ws = workspace(
+            &[("1", "Ann", "Engineer", 1200), ("2", "Bo", "Designer", 0)],
+            &[("Engineer", 50)],
+        );
+        let facts = candidate_facts(&ws, &ws.requests[&Id::new("q0")]);
+        assert_eq!(
+            facts[0],
+            CandidateFacts {
+                id: "1".into(),
+                name: "Ann".into(),
+                role: "Engineer".into(),
+                free_hours: 60.0,
+                peak_percent: Some(75),
+                fits: true,
+            }
+        );
+        assert_eq!(facts[1].name, "Bo");
+    }
+
+    proptest! {
+        /// Whatever the loads and picks, no item of a plan reports a peak below the load its
+        /// person really carries in that week once the whole plan is booked.
+        #[test]
+        fn a_plan_never_reports_a_peak_lower_than_the_booked_load(
+            loads in prop::collection::vec(0u32..5000, 3),
+            wanted in prop::collection::vec((0usize..2, 10u32..120), 1..5),
+            forced in prop::collection::vec(prop::option::of(0usize..3), 5),
+        ) {
+            let roles = ["Engineer", "Designer"];
+            let people: Vec<(String, String, &str, u32)> = loads
+                .iter()
+                .enumerate()
+                .map(|(i, l)| (format!("{}", i + 1), format!("P{i}"), roles[i % 2], *l))
+                .collect();
+            let people_ref: Vec<(&str, &str, &str, u32)> = people
+                .iter()
+                .map(|(a, b, c, l)| (a.as_str(), b.as_str(), *c, *l))
+                .collect();
+            let wanted_ref: Vec<(&str, u32)> = wanted.iter().map(|(r, p)| (roles[*r], *p)).collect();
+            let mut ws = workspace(&people_ref, &wanted_ref);
+            let reqs: Vec<Request> = (0..wanted.len())
+                .map(|i| ws.requests[&Id::new(format!("q{i}"))].clone())
+                .collect();
+            let picks: Vec<(&Request, Option<Id>)> = reqs
+                .iter()
+                .zip(&forced)
+                .map(|(r, f)| (r, f.map(|p| Id::new(format!("{}", p + 1)))))
+                .collect();
+            let items = plan(&ws, &picks);
+            // Book it: each unnamed resource named, its allocations on the person's row.
+            for (item, r) in items.iter().zip(&reqs) {
+                let mut res = ws.resources[&r.resource_id].clone();
+                res.person_id = item.person.clone();
+                ws.put_resource(res);
+            }
+            for item in &items {
+                let (Some(p), Some(peak)) = (&item.person, &item.peak) else { continue };
+                let key = RowKey::Person(p.clone());
+                let view = ws.row_view(&key);
+                let week = DateRange::new(peak.monday, add_days(peak.monday, 6));
+                prop_assert!(peak.load >= view.load_in(week), "{} < {}", peak.load, view.load_in(week));
+                for m in [d("2026-12-07"), d("2026-12-14")] {
+                    let w = DateRange::new(m, add_days(m, 6));
+                    let true_pct = utilization_pct(view.load_in(w), view.capacity_in(w)).unwrap_or(0);
+                    prop_assert!(peak.percent().unwrap_or(u64::MAX) >= true_pct);
+                }
+                prop_assert_eq!(item.over, [d("2026-12-07"), d("2026-12-14")].iter().any(|m| {
+                    let w = DateRange::new(*m, add_days(*m, 6));
+                    view.load_in(w) > view.capacity_in(w)
+                }));
+            }
+        }
+    }
+}
