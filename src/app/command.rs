@@ -103,8 +103,8 @@ commands! {
     "sort_requests" => SortRequests, "sort", "sort requests: oldest, soonest start";
     "mark_request" => MarkRequest, "mark", "mark the request to approve or reject many";
     "approve" => Approve, "approve", "approve the request(s), after a y/n";
-    "approve_top" => ApproveTop, "approve top", "approve with the top candidate for each, planned together, after a y/n";
-    "open_request" => OpenRequest, "detail", "the request in full: its impact and every candidate (again or Esc closes it)";
+    "approve_top" => ApproveTop, "approve top", "approve with each one's top candidate, after a y/n";
+    "open_request" => OpenRequest, "detail", "the request in full (Enter or Esc again: back)";
     "reject" => Reject, "reject", "reject the request(s), after a y/n";
     "cancel_request" => CancelRequest, "cancel", "cancel the request(s) you made, after a y/n";
     "reassign" => Reassign, "reassign", "hand the request to another approver";
