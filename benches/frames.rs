@@ -64,6 +64,10 @@ fn frames(c: &mut Criterion) {
     let mut resources = state.clone();
     update(&mut resources, Command::ShowResources);
     frame_bench(c, "resources_frame_200x60", resources, 200, 60);
+    // The queue with the selected request's impact and ranked candidates in the pane.
+    let mut requests = state.clone();
+    update(&mut requests, Command::ShowRequests);
+    frame_bench(c, "requests_frame_200x60", requests, 200, 60);
 
     let window = state.window;
     let mut ws = state.ws.clone();

@@ -116,6 +116,34 @@ pub fn added_daily(ws: &Workspace, r: &Request, person: &Id) -> BTreeMap<NaiveDa
     out
 }
 
+/// [`added_daily`] summed by week from `first` (a Monday), one slot per week: what ranking
+/// needs, without a map of days per person (ranking walks every person for every request).
+fn added_weekly(ws: &Workspace, r: &Request, person: &Id, first: NaiveDate) -> Vec<u64> {
+    let mut out = Vec::new();
+    if !unnamed(ws, r) {
+        return out;
+    }
+    let Some(key) = ws.row_key(&r.resource_id) else {
+        return out;
+    };
+    let cal = ws.calendar_for(&RowKey::Person(person.clone()));
+    for a in ws.allocations_of(&key) {
+        if a.resource_id != r.resource_id {
+            continue;
+        }
+        for (d, m) in a.range.days().zip(allocation_daily(a, &cal)) {
+            let Ok(week) = usize::try_from((d - first).num_days().div_euclid(7)) else {
+                continue;
+            };
+            if out.len() <= week {
+                out.resize(week + 1, 0);
+            }
+            out[week] += u64::from(m);
+        }
+    }
+    out
+}
+
 fn sum_in(days: Option<&BTreeMap<NaiveDate, u64>>, range: DateRange) -> u64 {
     days.map(|d| d.range(range.start..=range.end).map(|(_, m)| *m).sum())
         .unwrap_or(0)
@@ -124,18 +152,39 @@ fn sum_in(days: Option<&BTreeMap<NaiveDate, u64>>, range: DateRange) -> u64 {
 /// `person`'s weekly load over the request's impact span once approved, with `planned` load
 /// from earlier picks added. Empty when the request has no span (no period, nothing to harden).
 pub fn weeks(ws: &Workspace, r: &Request, person: &Id, planned: &Planned) -> Vec<ImpactWeek> {
-    let Some(span) = impact_span(ws, r) else {
-        return Vec::new();
+    facts(ws, r, impact_span(ws, r), person, planned).0
+}
+
+/// `person`'s free minutes over the request's impact span before it (after `planned`): capacity
+/// minus load, negative when already over; 0 when there is no span.
+pub fn free_minutes(ws: &Workspace, r: &Request, person: &Id, planned: &Planned) -> i64 {
+    facts(ws, r, impact_span(ws, r), person, planned).1
+}
+
+/// [`weeks`] and [`free_minutes`] for one person over `span` (the request's impact span,
+/// worked out once by the caller: it walks the resource's allocations), from one row view.
+fn facts(
+    ws: &Workspace,
+    r: &Request,
+    span: Option<DateRange>,
+    person: &Id,
+    planned: &Planned,
+) -> (Vec<ImpactWeek>, i64) {
+    let Some(span) = span else {
+        return (Vec::new(), 0);
     };
     let key = RowKey::Person(person.clone());
     let view = ws.row_view(&key);
-    let added = added_daily(ws, r, person);
     let extra = planned.get(person);
+    let free = view.capacity_in(span) as i64 - (view.load_in(span) + sum_in(extra, span)) as i64;
+    let first = week_start(span.start);
+    let added = added_weekly(ws, r, person, first);
     let mut out = Vec::new();
-    let mut monday = week_start(span.start);
+    let mut monday = first;
     while monday <= span.end && out.len() < 60 {
         let week = DateRange::new(monday, add_days(monday, 6));
-        let load = view.load_in(week) + sum_in(Some(&added), week) + sum_in(extra, week);
+        let added = added.get(out.len()).copied().unwrap_or(0);
+        let load = view.load_in(week) + added + sum_in(extra, week);
         let capacity = view.capacity_in(week);
         out.push(ImpactWeek {
             monday,
@@ -145,19 +194,7 @@ pub fn weeks(ws: &Workspace, r: &Request, person: &Id, planned: &Planned) -> Vec
         });
         monday = add_days(monday, 7);
     }
-    out
-}
-
-/// `person`'s free minutes over the request's impact span before it (after `planned`): capacity
-/// minus load, negative when already over; 0 when there is no span.
-pub fn free_minutes(ws: &Workspace, r: &Request, person: &Id, planned: &Planned) -> i64 {
-    let Some(span) = impact_span(ws, r) else {
-        return 0;
-    };
-    let key = RowKey::Person(person.clone());
-    let view = ws.row_view(&key);
-    let load = view.load_in(span) + sum_in(planned.get(person), span);
-    view.capacity_in(span) as i64 - load as i64
+    (out, free)
 }
 
 /// One person ranked for a request, with why they rank there.
@@ -199,15 +236,16 @@ pub fn rank(ws: &Workspace, r: &Request, planned: &Planned) -> Vec<Candidate> {
         .get(&r.resource_id)
         .map(|x| x.role.as_str())
         .unwrap_or("");
+    let span = impact_span(ws, r);
     let mut out: Vec<(String, Candidate)> = ws
         .people
         .values()
         .map(|p| {
-            let weeks = weeks(ws, r, &p.id, planned);
+            let (weeks, free) = facts(ws, r, span, &p.id, planned);
             let c = Candidate {
                 person: p.id.clone(),
                 role: role_match(want, &p.role),
-                free: free_minutes(ws, r, &p.id, planned),
+                free,
                 fits: fits(&weeks),
                 peak: peak(&weeks).cloned(),
             };
