@@ -92,6 +92,17 @@ fn err(what: &str, path: &Path, e: impl std::fmt::Display) -> String {
     format!("replica {}: {what}: {e}", path.display())
 }
 
+/// Sets meta `key` (in the connection or transaction given): the one upsert every save uses.
+fn put_meta(conn: &Connection, key: &str, value: &str) -> Result<(), String> {
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )
+    .map(|_| ())
+    .map_err(|e| format!("replica: writing {key}: {e}"))
+}
+
 impl Replica {
     /// Opens (or makes) the replica of workspace `key`. A file from another schema, or another
     /// workspace whose key hashed the same, is emptied first.
@@ -130,14 +141,7 @@ impl Replica {
     }
 
     fn set_meta(&self, key: &str, value: &str) -> Result<(), String> {
-        self.conn
-            .execute(
-                "INSERT INTO meta (key, value) VALUES (?1, ?2)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                params![key, value],
-            )
-            .map(|_| ())
-            .map_err(|e| format!("replica: writing {key}: {e}"))
+        put_meta(&self.conn, key, value)
     }
 
     fn clear(&mut self) -> Result<(), String> {
@@ -212,12 +216,11 @@ impl Replica {
             [body],
         )
         .map_err(|e| format!("replica: saving the roster: {e}"))?;
-        tx.execute(
-            "INSERT INTO meta (key, value) VALUES ('saved_at', ?1)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [at.to_rfc3339_opts(SecondsFormat::Millis, true)],
-        )
-        .map_err(|e| format!("replica: {e}"))?;
+        put_meta(
+            &tx,
+            "saved_at",
+            &at.to_rfc3339_opts(SecondsFormat::Millis, true),
+        )?;
         tx.commit().map_err(|e| format!("replica: {e}"))
     }
 
@@ -271,14 +274,8 @@ impl Replica {
         }
         let window = serde_json::to_string(&window).map_err(|e| format!("replica: {e}"))?;
         let read_at = read_at.to_rfc3339_opts(SecondsFormat::Millis, true);
-        for (key, value) in [("window", window), ("allocations_read_at", read_at)] {
-            tx.execute(
-                "INSERT INTO meta (key, value) VALUES (?1, ?2)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                params![key, value],
-            )
-            .map_err(|e| format!("replica: {e}"))?;
-        }
+        put_meta(&tx, "window", &window)?;
+        put_meta(&tx, "allocations_read_at", &read_at)?;
         tx.commit().map_err(|e| format!("replica: {e}"))
     }
 
@@ -299,12 +296,7 @@ impl Replica {
                     .map_err(|e| format!("replica: saving request {}: {e}", r.id))?;
             }
         }
-        tx.execute(
-            "INSERT INTO meta (key, value) VALUES ('requests_saved', '1')
-             ON CONFLICT (key) DO NOTHING",
-            [],
-        )
-        .map_err(|e| format!("replica: {e}"))?;
+        put_meta(&tx, "requests_saved", "1")?;
         tx.commit().map_err(|e| format!("replica: {e}"))
     }
 }
