@@ -124,6 +124,8 @@ pub struct ConfigFile {
     pub default_profile: Option<String>,
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
+    /// `mouse = false`: no mouse capture (as `--no-mouse`).
+    pub mouse: Option<bool>,
     /// `[keys.<mode>]`: rebindings over the default key table.
     #[serde(default)]
     pub keys: KeysConfig,
@@ -287,6 +289,8 @@ pub struct Settings {
     /// Requests in flight at once; `None` leaves each backend's own default.
     pub concurrency: Option<usize>,
     pub db: Option<PathBuf>,
+    /// Mouse capture in the planner (the config file's `mouse`, on unless it says false).
+    pub mouse: bool,
 }
 
 /// Combines flags, the chosen profile and the environment (`env` looks a variable up).
@@ -375,6 +379,7 @@ pub fn resolve(
         user: asked.user.clone().or(profile.user),
         concurrency: profile.concurrency,
         db: asked.db.clone().or(profile.db),
+        mouse: file.and_then(|f| f.mouse).unwrap_or(true),
     })
 }
 
