@@ -88,7 +88,7 @@ fn on_a_bar() -> (State, allot::domain::Id) {
     update(&mut state, Command::ShowGantt);
     update(&mut state, Command::MarkBar);
     update(&mut state, Command::Down);
-    let Some(GanttRow::Alloc(id)) = state.selected_gantt_row().cloned() else {
+    let Some(id) = state.selected_bar().cloned() else {
         panic!("a bar to edit")
     };
     (state, id)

@@ -32,4 +32,6 @@ pub use state::{State, ThemeKind, View};
 pub use update::update;
 
 #[cfg(test)]
+mod gantt_tests;
+#[cfg(test)]
 mod tests;

@@ -62,7 +62,13 @@ fn roster() -> Roster {
     }
 }
 
-fn allocation(id: &str, resource: &str, start: &str, end: &str, minutes: u32) -> Allocation {
+pub(super) fn allocation(
+    id: &str,
+    resource: &str,
+    start: &str,
+    end: &str,
+    minutes: u32,
+) -> Allocation {
     Allocation {
         id: Id::new(id),
         resource_id: Id::new(resource),
@@ -98,7 +104,7 @@ fn new_state() -> State {
 }
 
 /// A state after start-up with every load answered.
-fn loaded() -> State {
+pub(super) fn loaded() -> State {
     let mut s = new_state();
     update(&mut s, Msg::Start);
     let window = s.window;
@@ -345,7 +351,7 @@ fn a_shrinking_queue_keeps_the_selection_in_range() {
 use super::gantt::{GanttRow, Grouping};
 use crate::domain::Zoom;
 
-fn sizes(s: &mut State) {
+pub(super) fn sizes(s: &mut State) {
     update(s, Msg::Resize(80, 24));
 }
 
