@@ -78,8 +78,10 @@ fn h_and_l_walk_the_bars_of_a_line_across_its_sub_lanes() {
     assert_eq!(s.selected_bar(), Some(&Id::new("a4")));
     assert_eq!(s.gantt.cursor, s.gantt.zoom.step(at, 1));
     update(&mut s, Command::PrevBar);
-    update(&mut s, Command::PrevBar);
     assert_eq!(s.selected_bar(), Some(&Id::new("a3")));
+    update(&mut s, Command::PrevBar);
+    assert_eq!(s.selected_bar(), Some(&Id::new("a1")));
+    assert_eq!(s.gantt.selected, 2);
 }
 
 #[test]
