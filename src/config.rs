@@ -456,6 +456,25 @@ token = "s3cret"
     }
 
     #[test]
+    fn the_mouse_is_on_unless_the_file_says_false() {
+        let on = resolve(
+            &Asked::default(),
+            Some(&loaded(TWO)),
+            &env(&[("WORK_TOKEN", "a")]),
+        );
+        assert!(on.unwrap().mouse);
+        assert!(resolve(&Asked::default(), None, &env(&[])).unwrap().mouse);
+        let off = loaded("mouse = false\n");
+        assert!(
+            !resolve(&Asked::default(), Some(&off), &env(&[]))
+                .unwrap()
+                .mouse
+        );
+        let e = parse("mouse = \"no\"\n").unwrap_err();
+        assert!(e.contains("mouse"), "{e}");
+    }
+
+    #[test]
     fn without_a_config_the_environment_gives_the_token() {
         let asked = Asked {
             backend: Some(BackendChoice::Kantata),

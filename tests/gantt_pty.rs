@@ -86,3 +86,31 @@ fn dragging_a_bar_with_the_mouse_moves_it_in_the_store() {
     assert_eq!(a.range.start, add_days(from, 7));
     assert_eq!(before.len(), after.len());
 }
+
+/// Whether the app asked the terminal for mouse reports (and, on quitting, stopped them).
+fn asks_for_mouse(extra: &[&str]) -> (bool, bool) {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("demo.db");
+    let mut args = vec![
+        "--demo",
+        "--today",
+        "2026-11-23",
+        "--db",
+        db.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let mut app = PtyApp::spawn(&args, 80, 24, home.path(), &[]);
+    app.wait_for_text("● Aisha Rahman");
+    app.send("q");
+    assert_eq!(app.wait_exit(), 0);
+    let out = String::from_utf8_lossy(&app.output()).to_string();
+    let on = out.find("\x1b[?1000h");
+    let off = out.rfind("\x1b[?1000l");
+    (on.is_some(), on.zip(off).is_some_and(|(a, b)| b > a))
+}
+
+#[test]
+fn the_mouse_is_captured_by_default_released_on_exit_and_off_with_no_mouse() {
+    assert_eq!(asks_for_mouse(&[]), (true, true));
+    assert_eq!(asks_for_mouse(&["--no-mouse"]).0, false);
+}

@@ -481,3 +481,20 @@ fn gantt_lanes_at_each_zoom_and_size() {
         }
     }
 }
+
+#[test]
+fn the_gantt_filter_and_the_jump_prompt_80x24() {
+    let mut state = with(demo(), 80, 24, &[Command::ShowGantt, Command::FilterStart]);
+    for c in "role:qa".chars() {
+        update(&mut state, Input::Text(c));
+    }
+    let screen = format!("{:?}", draw(&state, 80, 24).backend());
+    assert!(screen.contains("/role:qa"), "{screen}");
+    insta::assert_snapshot!("gantt_filter_typing_80x24", draw(&state, 80, 24).backend());
+    update(&mut state, Command::FilterDone);
+    update(&mut state, Command::Jump);
+    for c in "2027-0".chars() {
+        update(&mut state, Input::Text(c));
+    }
+    insta::assert_snapshot!("gantt_jump_prompt_80x24", draw(&state, 80, 24).backend());
+}

@@ -31,7 +31,13 @@ pub fn render(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
     }
     let g = &state.gantt;
     if g.rows.is_empty() {
-        let msg = if state.loaded {
+        let msg = if !g.find.filter.value().is_empty() {
+            format!(
+                "Nothing matches the filter /{}. {} clears it.",
+                g.find.filter,
+                state.key(crate::app::keys::Mode::Gantt, crate::app::Command::Back)
+            )
+        } else if state.loaded {
             "No people or resources in this workspace.".into()
         } else {
             super::text::not_loaded(state)
@@ -81,6 +87,20 @@ pub fn render(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
         );
     }
     let detail_y = area.height.saturating_sub(1);
+    if detail_y >= 2
+        && prompt(
+            state,
+            theme,
+            f,
+            Rect {
+                y: area.y + detail_y,
+                height: 1,
+                ..area
+            },
+        )
+    {
+        return;
+    }
     if detail_y >= 2 {
         let line = Line::raw(truncate(&detail(state), area.width as usize));
         f.render_widget(
@@ -92,6 +112,41 @@ pub fn render(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
             },
         );
     }
+}
+
+/// The jump prompt or the filter being typed, on the detail line with the terminal cursor in
+/// it; false when neither is open.
+fn prompt(state: &State, theme: &Theme, f: &mut Frame, area: Rect) -> bool {
+    let (label, line, hint) = if let Some(j) = &state.jump {
+        (
+            "Jump to: ",
+            &j.text,
+            "  a date (2027-03, +6w), a person or a project",
+        )
+    } else if state.gantt.find.editing {
+        (
+            "/",
+            &state.gantt.find.filter,
+            "  project: role: person: narrow it",
+        )
+    } else {
+        return false;
+    };
+    let w = area.width as usize;
+    let room = w.saturating_sub(label.chars().count() + 1);
+    let scroll = line.scroll(room);
+    let shown: String = line.value().chars().skip(scroll).collect();
+    let mut spans = vec![
+        Span::styled(label, theme.header()),
+        Span::raw(truncate(&shown, room)),
+    ];
+    if line.value().is_empty() {
+        spans.push(Span::styled(hint, theme.dim()));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+    let x = label.chars().count() + line.cursor_column().saturating_sub(scroll);
+    f.set_cursor_position((area.x + x.min(w.saturating_sub(1)) as u16, area.y));
+    true
 }
 
 /// Two header lines: months (or years at month zoom) where they change, then day numbers, ISO
@@ -108,8 +163,14 @@ fn header(
         Grouping::Person => " Resource",
         Grouping::Project => " Project",
     };
+    let filter = state.gantt.find.filter.value();
+    let corner = if filter.is_empty() {
+        format!(" [{}]", zoom.label())
+    } else {
+        format!(" [{}] /{filter}", zoom.label())
+    };
     let mut top = vec![Span::styled(
-        pad(&format!(" [{}]", zoom.label()), name_w + 1),
+        pad(&truncate(&corner, name_w), name_w + 1),
         theme.dim(),
     )];
     let mut bottom = vec![
