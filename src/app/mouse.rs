@@ -15,7 +15,7 @@ use super::geometry::{
 };
 use super::keys::Mode;
 use super::state::{State, View};
-use super::update::{scroll_time, toggle_expand};
+use super::update::{move_selection, scroll_time, toggle_expand};
 use crate::domain::{Allocation, DateRange, Id};
 use crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 
@@ -106,13 +106,7 @@ fn time(state: &mut State, by: i64) -> Vec<Effect> {
 }
 
 fn rows(state: &mut State, by: i64) -> Vec<Effect> {
-    let (selected, len) = match state.view {
-        View::Resources => (&mut state.resources.selected, state.resources.lines.len()),
-        View::Gantt => (&mut state.gantt.selected, state.gantt.rows.len()),
-        View::Requests => (&mut state.requests.selected, state.queue.len()),
-    };
-    let max = len.saturating_sub(1) as i64;
-    *selected = (*selected as i64 + by).clamp(0, max) as usize;
+    move_selection(state, by);
     Vec::new()
 }
 

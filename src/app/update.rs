@@ -729,7 +729,7 @@ pub(crate) fn rebuild_rows_pub(state: &mut State) {
     rebuild_rows(state);
 }
 
-fn move_selection(state: &mut State, by: i64) {
+pub(crate) fn move_selection(state: &mut State, by: i64) {
     let (selected, len) = match state.view {
         View::Resources => (&mut state.resources.selected, state.resources.lines.len()),
         View::Gantt => (&mut state.gantt.selected, state.gantt.rows.len()),

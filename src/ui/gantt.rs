@@ -75,16 +75,7 @@ pub fn render(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
         .enumerate()
     {
         let mut pen = Pen::new(buf, area, 2 + line as u16);
-        draw_row(
-            &mut pen,
-            state,
-            theme,
-            row,
-            i,
-            i == g.selected,
-            name_w,
-            &buckets,
-        );
+        draw_row(&mut pen, state, theme, row, i, name_w, &buckets);
     }
     let detail_y = area.height.saturating_sub(1);
     if detail_y >= 2
@@ -259,17 +250,17 @@ fn month_labels(zoom: Zoom, buckets: &[DateRange]) -> Vec<(Option<String>, usize
     out
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Row `index` (`row`) of the Gantt.
 fn draw_row(
     pen: &mut Pen,
     state: &State,
     theme: &Theme,
     row: &GanttRow,
     index: usize,
-    selected: bool,
     name_w: usize,
     buckets: &[DateRange],
 ) {
+    let selected = index == state.gantt.selected;
     let ws = &state.ws;
     let name = row_name(ws, row, state.gantt.expanded.contains(row));
     pen.text(
