@@ -83,7 +83,6 @@ fn frames(c: &mut Criterion) {
 /// history, and the backend's confirmation. Budget: ≤ 200 µs at 100,000 allocations.
 /// The large workspace in the Gantt with the first person's first bar selected.
 fn on_a_bar() -> (State, allot::domain::Id) {
-    use allot::app::gantt::GanttRow;
     let mut state = large_state();
     update(&mut state, Command::ShowGantt);
     update(&mut state, Command::MarkBar);
