@@ -112,5 +112,8 @@ fn asks_for_mouse(extra: &[&str]) -> (bool, bool) {
 #[test]
 fn the_mouse_is_captured_by_default_released_on_exit_and_off_with_no_mouse() {
     assert_eq!(asks_for_mouse(&[]), (true, true));
-    assert_eq!(asks_for_mouse(&["--no-mouse"]).0, false);
+    assert!(
+        !asks_for_mouse(&["--no-mouse"]).0,
+        "no mouse reports asked for"
+    );
 }
