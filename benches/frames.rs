@@ -83,12 +83,11 @@ fn frames(c: &mut Criterion) {
 /// history, and the backend's confirmation. Budget: ≤ 200 µs at 100,000 allocations.
 /// The large workspace in the Gantt with the first person's first bar selected.
 fn on_a_bar() -> (State, allot::domain::Id) {
-    use allot::app::gantt::GanttRow;
     let mut state = large_state();
     update(&mut state, Command::ShowGantt);
     update(&mut state, Command::MarkBar);
     update(&mut state, Command::Down);
-    let Some(GanttRow::Alloc(id)) = state.selected_gantt_row().cloned() else {
+    let Some(id) = state.selected_bar().cloned() else {
         panic!("a bar to edit")
     };
     (state, id)
@@ -183,7 +182,74 @@ fn seeding(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, frames, edits, journaled_edits, seeding);
+/// The Gantt with every person on screen expanded into their lanes (issue 16).
+fn all_expanded(mut state: State) -> State {
+    update(&mut state, Command::ShowGantt);
+    let visible = allot::app::geometry::gantt_rows(state.size.1);
+    while state.gantt.selected + 1 < visible {
+        let open = state
+            .selected_gantt_row()
+            .is_some_and(|r| r.is_parent() && !state.gantt.expanded.contains(r));
+        if open {
+            update(&mut state, Command::OpenRow);
+        }
+        update(&mut state, Command::Down);
+    }
+    update(&mut state, Command::Top);
+    state
+}
+
+fn lanes(c: &mut Criterion) {
+    use allot::app::geometry::{GANTT_HEADER, TABS, gantt_name_width, scroll_offset};
+    use allot::app::mouse::{Mouse, cells_of};
+    use crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+    let state = all_expanded(large_state());
+    assert!(state.gantt.rows.len() > 100, "people expanded into lanes");
+    frame_bench(c, "gantt_frame_200x60_expanded", state.clone(), 200, 60);
+
+    // A drag step: one mouse move through update() and a frame, the bar drawn where it lands.
+    let mut state = state;
+    let (row, bar) = state
+        .gantt
+        .layout
+        .lanes
+        .iter()
+        .enumerate()
+        .find_map(|(i, l)| l.bars.first().map(|b| (i, b.clone())))
+        .expect("a lane with a bar");
+    let a = state.ws.allocations[&bar].clone();
+    let (l, r) = cells_of(state.gantt.zoom, state.gantt.first, a.range);
+    let name_w = gantt_name_width(200);
+    let x = name_w + 1 + (l.max(0) as u16).min(r.max(1) as u16 - 1);
+    let y = TABS + GANTT_HEADER + (row - scroll_offset(state.gantt.selected, 54)) as u16;
+    let at = |kind, x| {
+        Msg::Mouse(Mouse {
+            event: MouseEvent {
+                kind,
+                column: x,
+                row: y,
+                modifiers: KeyModifiers::NONE,
+            },
+            at_ms: 0,
+        })
+    };
+    update(&mut state, at(MouseEventKind::Down(MouseButton::Left), x));
+    assert!(state.mouse.drag.is_some(), "a drag under way");
+    let mut terminal = Terminal::new(TestBackend::new(200, 60)).unwrap();
+    let mut right = true;
+    c.bench_function("gantt_drag_step_200x60_expanded", |b| {
+        b.iter(|| {
+            let to = if right { x + 5 } else { x };
+            right = !right;
+            update(&mut state, at(MouseEventKind::Drag(MouseButton::Left), to));
+            terminal
+                .draw(|f| allot::ui::render(black_box(&state), f))
+                .unwrap();
+        })
+    });
+}
+
+criterion_group!(benches, frames, lanes, edits, journaled_edits, seeding);
 criterion_main!(benches);
 
 /// A bar a bucket later, or back.

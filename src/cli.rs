@@ -51,6 +51,11 @@ pub struct Cli {
     )]
     pub today: Option<NaiveDate>,
 
+    /// No mouse: leave clicks and the wheel to the terminal (also `mouse = false` in the
+    /// config file). With the mouse on, most terminals still select text with Shift held.
+    #[arg(long)]
+    pub no_mouse: bool,
+
     /// Colour theme; NO_COLOR in the environment always wins.
     #[arg(long, value_enum, default_value_t = ThemeArg::Dark)]
     pub theme: ThemeArg,

@@ -124,6 +124,8 @@ pub struct ConfigFile {
     pub default_profile: Option<String>,
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
+    /// `mouse = false`: no mouse capture (as `--no-mouse`).
+    pub mouse: Option<bool>,
     /// `[keys.<mode>]`: rebindings over the default key table.
     #[serde(default)]
     pub keys: KeysConfig,
@@ -287,6 +289,8 @@ pub struct Settings {
     /// Requests in flight at once; `None` leaves each backend's own default.
     pub concurrency: Option<usize>,
     pub db: Option<PathBuf>,
+    /// Mouse capture in the planner (the config file's `mouse`, on unless it says false).
+    pub mouse: bool,
 }
 
 /// Combines flags, the chosen profile and the environment (`env` looks a variable up).
@@ -375,6 +379,7 @@ pub fn resolve(
         user: asked.user.clone().or(profile.user),
         concurrency: profile.concurrency,
         db: asked.db.clone().or(profile.db),
+        mouse: file.and_then(|f| f.mouse).unwrap_or(true),
     })
 }
 
@@ -448,6 +453,25 @@ token = "s3cret"
         assert_eq!(s.url.as_deref(), Some("http://localhost:9/api/v1"));
         assert_eq!(s.token.as_ref().map(Secret::expose), Some("s3cret"));
         assert_eq!(s.concurrency, None, "each backend keeps its own default");
+    }
+
+    #[test]
+    fn the_mouse_is_on_unless_the_file_says_false() {
+        let on = resolve(
+            &Asked::default(),
+            Some(&loaded(TWO)),
+            &env(&[("WORK_TOKEN", "a")]),
+        );
+        assert!(on.unwrap().mouse);
+        assert!(resolve(&Asked::default(), None, &env(&[])).unwrap().mouse);
+        let off = loaded("mouse = false\n");
+        assert!(
+            !resolve(&Asked::default(), Some(&off), &env(&[]))
+                .unwrap()
+                .mouse
+        );
+        let e = parse("mouse = \"no\"\n").unwrap_err();
+        assert!(e.contains("mouse"), "{e}");
     }
 
     #[test]

@@ -150,6 +150,7 @@ fn run_tui(
     let mut state = State::new(today, opened.kind, opened.label.clone());
     state.theme = theme(cli);
     state.keys = keys;
+    state.mouse.capture = settings.mouse && !cli.no_mouse;
     if let Some(notice) = warning.or(opened.notice.clone()) {
         state.say(notice);
     }

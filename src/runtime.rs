@@ -68,7 +68,28 @@ pub async fn execute_effect(backend: &dyn Backend, effect: Effect) -> Msg {
 /// more than once and from a panic hook.
 pub fn restore_terminal() {
     let _ = disable_raw_mode();
+    mouse_capture(false);
     let _ = execute!(io::stdout(), LeaveAlternateScreen, cursor::Show);
+}
+
+/// Mouse reporting on or off (SGR mode, as crossterm asks for it). Off is safe to send to a
+/// terminal that never had it on, so every exit path sends it.
+fn mouse_capture(on: bool) {
+    use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+    let _ = if on {
+        execute!(io::stdout(), EnableMouseCapture)
+    } else {
+        execute!(io::stdout(), DisableMouseCapture)
+    };
+}
+
+/// A mouse event as the reducer takes it, stamped with the time since the start (the reducer
+/// has no clock; double-clicks need one).
+fn mouse_msg(event: crossterm::event::MouseEvent, started: Instant) -> Msg {
+    Msg::Mouse(crate::app::mouse::Mouse {
+        event,
+        at_ms: started.elapsed().as_millis() as u64,
+    })
 }
 
 /// Restores the terminal when dropped, on every exit path including `?` and panics that unwind.
@@ -258,7 +279,9 @@ pub async fn run(
         cursor::Hide,
         Clear(ClearType::All)
     )?;
+    mouse_capture(state.mouse.capture);
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    let started = Instant::now();
 
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let mut events = EventStream::new();
@@ -330,6 +353,7 @@ pub async fn run(
                 Wake::Event(event) => match event {
                     Some(Ok(Event::Key(key))) => crate::app::keys::input_for(&state, key),
                     Some(Ok(Event::Resize(w, h))) => Some(Msg::Resize(w, h).into()),
+                    Some(Ok(Event::Mouse(event))) => Some(mouse_msg(event, started).into()),
                     Some(Ok(_)) => None,
                     Some(Err(e)) => {
                         tracing::error!("terminal input failed: {e}");

@@ -3,7 +3,6 @@
 
 mod common;
 
-use allot::app::gantt::GanttRow;
 use allot::app::offer;
 use allot::app::{Command, Effect, Msg, State, update};
 use allot::client::BackendError;
@@ -18,10 +17,7 @@ fn on_a_bar() -> DemoApp {
     app.act(Command::ShowGantt);
     app.act(Command::MarkBar);
     app.act(Command::Down);
-    assert!(matches!(
-        app.state.selected_gantt_row(),
-        Some(GanttRow::Alloc(_))
-    ));
+    assert!(app.state.selected_bar().is_some());
     app
 }
 
@@ -185,7 +181,7 @@ fn next_session(jdir: &std::path::Path, app: &DemoApp) -> (DemoApp, Journal) {
 #[test]
 fn a_leftover_that_never_landed_is_sent_once_on_enter() {
     let mut first = on_a_bar();
-    let Some(GanttRow::Alloc(id)) = first.state.selected_gantt_row().cloned() else {
+    let Some(id) = first.state.selected_bar().cloned() else {
         panic!()
     };
     let was = first.stored().into_iter().find(|a| a.id == id).unwrap();
@@ -215,7 +211,7 @@ fn a_leftover_that_never_landed_is_sent_once_on_enter() {
 #[test]
 fn a_leftover_whose_answer_was_lost_but_landed_is_not_sent_again() {
     let mut first = on_a_bar();
-    let Some(GanttRow::Alloc(id)) = first.state.selected_gantt_row().cloned() else {
+    let Some(id) = first.state.selected_bar().cloned() else {
         panic!()
     };
     let was = first.stored().into_iter().find(|a| a.id == id).unwrap();
@@ -249,7 +245,7 @@ fn a_leftover_whose_answer_was_lost_but_landed_is_not_sent_again() {
 #[test]
 fn a_stale_leftover_is_refused_by_the_backend_instead_of_overwriting() {
     let mut first = on_a_bar();
-    let Some(GanttRow::Alloc(id)) = first.state.selected_gantt_row().cloned() else {
+    let Some(id) = first.state.selected_bar().cloned() else {
         panic!()
     };
     let jdir = tempfile::tempdir().unwrap();

@@ -3,10 +3,9 @@
 
 mod common;
 
-use allot::app::gantt::GanttRow;
 use allot::app::{Command, Msg};
 use allot::client::Backend;
-use allot::domain::{Allocation, Amount};
+use allot::domain::{Allocation, Amount, Id};
 use common::demo::DemoApp;
 use proptest::prelude::*;
 
@@ -65,16 +64,18 @@ proptest! {
         for _ in 0..6 {
             app.act(Command::MarkBar);
             app.act(Command::Down);
-            while matches!(app.state.selected_gantt_row(), Some(GanttRow::Alloc(_))) {
+            while app.state.selected_gantt_row().is_some_and(|r| !r.is_parent()) {
                 app.act(Command::Down);
             }
         }
         for (op, pick, move_key) in ops {
             app.act(move_key);
-            let bars: Vec<usize> = app.state.gantt.rows.iter().enumerate()
-                .filter(|(_, r)| matches!(r, GanttRow::Alloc(_))).map(|(i, _)| i).collect();
+            let bars: Vec<(usize, Id)> = app.state.gantt.layout.lanes.iter().enumerate()
+                .flat_map(|(i, l)| l.bars.iter().map(move |b| (i, b.clone()))).collect();
             prop_assume!(!bars.is_empty());
-            app.state.gantt.selected = bars[pick % bars.len()];
+            let (row, bar) = bars[pick % bars.len()].clone();
+            app.state.gantt.selected = row;
+            app.state.gantt.bar = Some(bar);
             match op {
                 Op::Shift(n) => app.act(if n < 0 { Command::ShiftEarlier } else { Command::ShiftLater }),
                 Op::Stretch(n) => app.act(if n < 0 { Command::EndEarlier } else { Command::EndLater }),
@@ -125,13 +126,10 @@ fn two_processes_see_each_others_edits_and_a_stale_edit_is_refused() {
         app.act(Command::MarkBar);
         app.act(Command::Down);
     }
-    let Some(GanttRow::Alloc(id)) = a.state.selected_gantt_row().cloned() else {
+    let Some(id) = a.state.selected_bar().cloned() else {
         panic!("a bar")
     };
-    assert_eq!(
-        b.state.selected_gantt_row(),
-        Some(&GanttRow::Alloc(id.clone()))
-    );
+    assert_eq!(b.state.selected_bar(), Some(&id));
     a.act(Command::ShiftLater);
     assert!(a.state.error.is_none());
     // b has not reloaded: its edit of the same bar is stale and refused, nothing overwritten.
@@ -161,7 +159,7 @@ fn a_write_by_another_process_right_after_start_up_is_noticed() {
     b.act(Command::ShowGantt);
     b.act(Command::MarkBar);
     b.act(Command::Down);
-    let Some(GanttRow::Alloc(id)) = b.state.selected_gantt_row().cloned() else {
+    let Some(id) = b.state.selected_bar().cloned() else {
         panic!("a bar")
     };
     // Before b's first idle check, the other process changes that bar.

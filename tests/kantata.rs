@@ -3,7 +3,6 @@
 
 mod common;
 
-use allot::app::gantt::GanttRow;
 use allot::app::{Command, Msg};
 use allot::client::kantata::backend::KantataBackend;
 use allot::client::{
@@ -705,7 +704,7 @@ fn on_a_bar(app: &mut DemoApp) -> Id {
     loop {
         app.act(Command::MarkBar);
         app.act(Command::Down);
-        if let Some(GanttRow::Alloc(id)) = app.state.selected_gantt_row() {
+        if let Some(id) = app.state.selected_bar() {
             return id.clone();
         }
     }

@@ -413,3 +413,88 @@ fn the_filter_shows_the_cursor_80x24() {
     let screen = screen_with_cursor(&state, 80, 24);
     assert!(screen.contains("cursor: column 1, row 1"), "{screen}");
 }
+
+/// The Gantt at each zoom with the second person expanded into lanes, one of their lines given
+/// an overlapping hard bar, a read-only bar and a soft one, and the first lane's bar selected.
+fn lanes_at(
+    zoom_keys: &[Command],
+    w: u16,
+    h: u16,
+) -> ratatui::Terminal<ratatui::backend::TestBackend> {
+    use allot::domain::{Allocation, Amount, DateRange, Id};
+    let mut app = DemoApp::new();
+    app.act(Msg::Resize(w, h));
+    app.act(Command::ShowGantt);
+    for c in zoom_keys {
+        app.act(*c);
+    }
+    let Some(allot::app::gantt::GanttRow::Load(key)) = app.state.gantt.rows.get(1).cloned() else {
+        panic!("a person on the second row")
+    };
+    let allot::domain::RowKey::Person(p) = &key else {
+        panic!("{key:?}")
+    };
+    let r = app
+        .state
+        .ws
+        .resources_of(p)
+        .next()
+        .expect("a resource")
+        .clone();
+    let d = |s: &str| allot::domain::dates::parse_date(s).unwrap();
+    let bar = |id: &str, from: &str, to: &str, hard: bool, read_only: bool| Allocation {
+        id: Id::new(id),
+        resource_id: r.id.clone(),
+        project_id: r.project_id.clone(),
+        range: DateRange::new(d(from), d(to)),
+        amount: Amount::HoursPerDay(2.0),
+        hard,
+        notes: String::new(),
+        read_only,
+        allocate_on_time_off: false,
+        server_total_minutes: None,
+        version: 1,
+    };
+    for a in [
+        bar("x-over", "2026-11-25", "2026-12-10", true, false),
+        bar("x-ro", "2026-11-20", "2026-11-27", true, true),
+        bar("x-soft", "2026-12-01", "2026-12-04", false, false),
+    ] {
+        app.state.ws.put_allocation(a);
+    }
+    app.act(Command::Down);
+    app.act(Command::OpenRow);
+    app.act(Command::Down);
+    assert!(app.state.selected_bar().is_some(), "a bar selected");
+    assert!(app.state.pending.is_empty());
+    draw(&app.state, w, h)
+}
+
+#[test]
+fn gantt_lanes_at_each_zoom_and_size() {
+    for (w, h) in [(80, 24), (160, 48)] {
+        for (name, keys) in [("day", DAY), ("week", WEEK), ("month", MONTH)] {
+            let terminal = lanes_at(keys, w, h);
+            let screen = format!("{:?}", terminal.backend());
+            assert!(screen.contains('▓'), "the read-only bar at {name} {w}x{h}");
+            insta::assert_snapshot!(format!("gantt_lanes_{name}_{w}x{h}"), terminal.backend());
+        }
+    }
+}
+
+#[test]
+fn the_gantt_filter_and_the_jump_prompt_80x24() {
+    let mut state = with(demo(), 80, 24, &[Command::ShowGantt, Command::FilterStart]);
+    for c in "role:qa".chars() {
+        update(&mut state, Input::Text(c));
+    }
+    let screen = format!("{:?}", draw(&state, 80, 24).backend());
+    assert!(screen.contains("/role:qa"), "{screen}");
+    insta::assert_snapshot!("gantt_filter_typing_80x24", draw(&state, 80, 24).backend());
+    update(&mut state, Command::FilterDone);
+    update(&mut state, Command::Jump);
+    for c in "2027-0".chars() {
+        update(&mut state, Input::Text(c));
+    }
+    insta::assert_snapshot!("gantt_jump_prompt_80x24", draw(&state, 80, 24).backend());
+}

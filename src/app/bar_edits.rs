@@ -19,11 +19,11 @@ fn targets(state: &mut State) -> Option<Vec<Allocation>> {
     }
     let ids: Vec<Id> = if !state.marks.is_empty() {
         state.marks.iter().cloned().collect()
-    } else if let Some(GanttRow::Alloc(id)) = state.selected_gantt_row() {
+    } else if let Some(id) = state.selected_bar() {
         vec![id.clone()]
     } else {
         state.say(format!(
-            "Select a bar first: {} expands a row into its allocations ({} marks several)",
+            "Select a bar first: {} expands a row into its lines of bars ({} marks several)",
             state.key(Mode::Gantt, Command::OpenRow),
             state.key(Mode::Gantt, Command::MarkBar)
         ));
@@ -256,8 +256,8 @@ pub fn delete(state: &mut State, ids: &[Id]) -> Vec<Effect> {
 }
 
 pub fn toggle_mark(state: &mut State) {
-    match state.selected_gantt_row().cloned() {
-        Some(GanttRow::Alloc(id)) => {
+    match state.selected_bar().cloned() {
+        Some(id) => {
             if !state.marks.remove(&id) {
                 state.marks.insert(id);
             }
@@ -290,8 +290,7 @@ pub fn open_new(state: &mut State) {
     }
     let ws = &state.ws;
     let resource = match state.selected_gantt_row() {
-        Some(GanttRow::Alloc(id)) => ws.allocations.get(id).map(|a| a.resource_id.clone()),
-        Some(GanttRow::Resource(id)) | Some(GanttRow::Load(RowKey::Unnamed(id))) => {
+        Some(GanttRow::Lane { resource: id, .. }) | Some(GanttRow::Load(RowKey::Unnamed(id))) => {
             Some(id.clone())
         }
         Some(GanttRow::Load(RowKey::Person(p))) => ws.resources_of(p).next().map(|r| r.id.clone()),
@@ -307,9 +306,9 @@ pub fn open_new(state: &mut State) {
 
 /// `e` or Enter on a bar: the form for that allocation.
 pub fn open_edit(state: &mut State) {
-    let Some(GanttRow::Alloc(id)) = state.selected_gantt_row().cloned() else {
+    let Some(id) = state.selected_bar().cloned() else {
         state.say(format!(
-            "Select a bar to edit: {} expands a row into its allocations",
+            "Select a bar to edit: {} expands a row into its lines of bars",
             state.key(Mode::Gantt, Command::OpenRow)
         ));
         return;
@@ -340,15 +339,18 @@ pub fn after_edit(state: &mut State, label: String, changes: Vec<LocalChange>) -
             state.gantt.grouping = super::gantt::Grouping::Person;
             state.gantt.expanded.insert(GanttRow::Load(key));
         }
-        super::update::after_data_change(state);
+        state.gantt.bar = Some(a.id.clone());
+        super::gantt::rebuild(state);
         if let Some(i) = state
             .gantt
-            .rows
+            .layout
+            .lanes
             .iter()
-            .position(|r| *r == GanttRow::Alloc(a.id.clone()))
+            .position(|l| l.bars.contains(&a.id))
         {
             state.gantt.selected = i;
         }
+        super::update::after_data_change(state);
         return effects;
     }
     super::update::after_data_change(state);

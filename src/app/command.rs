@@ -79,6 +79,11 @@ commands! {
     // Gantt.
     "earlier" => Earlier, "earlier", "the time cursor a bucket earlier";
     "later" => Later, "later", "the time cursor a bucket later";
+    "prev_bar" => PrevBar, "◂ bar", "the previous bar on the line (on other rows, earlier)";
+    "next_bar" => NextBar, "bar ▸", "the next bar on the line (on other rows, later)";
+    "jump" => Jump, "jump", "jump to a date (2027-03, +6w), a person or a project";
+    "next_over" => NextOver, "next over", "the next over-capacity bucket of the selected row";
+    "prev_over" => PrevOver, "prev over", "the previous over-capacity bucket of the selected row";
     "screen_earlier" => ScreenEarlier, "screen ←", "a screen earlier";
     "screen_later" => ScreenLater, "screen →", "a screen later";
     "today" => Today, "today", "the time cursor back to today";

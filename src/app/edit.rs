@@ -10,7 +10,6 @@
 
 use super::command::Command;
 use super::effect::Effect;
-use super::gantt::GanttRow;
 use super::keys::Mode;
 use super::state::State;
 use crate::client::{Applied, BackendError, Change, NewAllocation, NewResource, resource_version};
@@ -520,9 +519,16 @@ fn rename(state: &mut State, old: &Id, new: &Id) {
     if state.marks.remove(old) {
         state.marks.insert(new.clone());
     }
-    for row in state.gantt.rows.iter_mut() {
-        if matches!(row, GanttRow::Alloc(id) if id == old) {
-            *row = GanttRow::Alloc(new.clone());
+    for bar in state
+        .gantt
+        .layout
+        .lanes
+        .iter_mut()
+        .flat_map(|l| l.bars.iter_mut())
+        .chain(state.gantt.bar.as_mut())
+    {
+        if bar == old {
+            *bar = new.clone();
         }
     }
 }

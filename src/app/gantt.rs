@@ -1,10 +1,16 @@
-//! The Gantt's rows: grouped by person (expanding into allocations) or by project (expanding
-//! into its resources), rebuilt only when data, grouping or expansion change.
+//! The Gantt's rows: grouped by person or by project, a parent expanding into the lines of its
+//! workspace resources, each line's bars packed into sub-lanes for the visible window
+//! (domain::lanes). Rebuilt when data, grouping, expansion, the filter or the window change.
 
-use crate::domain::{Id, RowKey, Workspace};
+use super::geometry::gantt_cols;
+use super::state::{State, View};
+use crate::domain::dates::add_days;
+use crate::domain::lanes::{Line, person_lines, resource_line};
+use crate::domain::{DateRange, Id, RowKey, Workspace, Zoom};
+use chrono::NaiveDate;
 use std::collections::BTreeSet;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Hash, PartialOrd, Ord)]
 pub enum Grouping {
     #[default]
     Person,
@@ -16,12 +22,15 @@ pub enum Grouping {
 pub enum GanttRow {
     /// A person's or unnamed resource's total load against capacity.
     Load(RowKey),
-    /// One allocation's bar, under its person or unnamed resource.
-    Alloc(Id),
     /// A project's total hours.
     Project(Id),
-    /// One resource of a project, with the bars of its allocations.
-    Resource(Id),
+    /// One sub-lane of a workspace resource's line, under its person (or unnamed resource) or
+    /// under its project; sub-lane 0 carries the line's name.
+    Lane {
+        resource: Id,
+        sub: u16,
+        under: Grouping,
+    },
 }
 
 impl GanttRow {
@@ -31,26 +40,68 @@ impl GanttRow {
     }
 }
 
-/// Builds the rows for `top` (people then unnamed resources, in the Resources order) or projects.
+/// What a lane row draws: its bars in start order; on sub-lane 0, how many of the line's
+/// allocations lie wholly before and after the window.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LaneBars {
+    pub bars: Vec<Id>,
+    pub before: usize,
+    pub after: usize,
+}
+
+/// The lanes of the rows, and the window they were packed for.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Layout {
+    /// Parallel to `GanttView::rows` (empty for parent rows).
+    pub lanes: Vec<LaneBars>,
+    pub packed_for: Option<DateRange>,
+}
+
+/// The dates the Gantt shows at `zoom` from `first` in a terminal `width` wide.
+pub fn visible_window(first: NaiveDate, zoom: Zoom, width: u16) -> DateRange {
+    let cols = gantt_cols(width, zoom) as i64;
+    DateRange::new(first, add_days(zoom.step(first, cols), -1))
+}
+
+fn push_line(rows: &mut Vec<GanttRow>, lanes: &mut Vec<LaneBars>, line: Line, under: Grouping) {
+    for (sub, bars) in line.lanes.into_iter().enumerate() {
+        rows.push(GanttRow::Lane {
+            resource: line.resource.clone(),
+            sub: sub as u16,
+            under,
+        });
+        let edge = |n: usize| if sub == 0 { n } else { 0 };
+        lanes.push(LaneBars {
+            bars,
+            before: edge(line.before),
+            after: edge(line.after),
+        });
+    }
+}
+
+/// Builds the rows for `top` (people then unnamed resources, in the Resources order) or the
+/// projects any of `top` works on, with the lanes of expanded rows packed for `window`.
 pub fn build_rows(
     ws: &Workspace,
     top: &[RowKey],
     grouping: Grouping,
     expanded: &BTreeSet<GanttRow>,
-) -> Vec<GanttRow> {
+    window: DateRange,
+    narrowed: bool,
+) -> (Vec<GanttRow>, Vec<LaneBars>) {
     let mut rows = Vec::new();
+    let mut lanes = Vec::new();
     match grouping {
         Grouping::Person => {
             for key in top {
                 let parent = GanttRow::Load(key.clone());
                 let open = expanded.contains(&parent);
                 rows.push(parent);
+                lanes.push(LaneBars::default());
                 if open {
-                    rows.extend(
-                        ws.allocations_of(key)
-                            .into_iter()
-                            .map(|a| GanttRow::Alloc(a.id.clone())),
-                    );
+                    for line in person_lines(ws, key, window) {
+                        push_line(&mut rows, &mut lanes, line, grouping);
+                    }
                 }
             }
         }
@@ -62,10 +113,35 @@ pub fn build_rows(
                     .cmp(&b.name.to_lowercase())
                     .then(a.id.cmp(&b.id))
             });
+            // A filter narrows projects to those its rows work on.
+            let wanted: BTreeSet<&Id> = if !narrowed {
+                BTreeSet::new()
+            } else {
+                top.iter()
+                    .flat_map(|k| -> Vec<&Id> {
+                        match k {
+                            RowKey::Person(p) => ws
+                                .resources_of(p)
+                                .filter_map(|r| r.project_id.as_ref())
+                                .collect(),
+                            RowKey::Unnamed(r) | RowKey::Project(r) => ws
+                                .resources
+                                .get(r)
+                                .and_then(|r| r.project_id.as_ref())
+                                .into_iter()
+                                .collect(),
+                        }
+                    })
+                    .collect()
+            };
             for p in projects {
+                if narrowed && !wanted.contains(&p.id) {
+                    continue;
+                }
                 let parent = GanttRow::Project(p.id.clone());
                 let open = expanded.contains(&parent);
                 rows.push(parent);
+                lanes.push(LaneBars::default());
                 if open {
                     let mut resources: Vec<_> = ws
                         .resources
@@ -79,46 +155,215 @@ pub fn build_rows(
                             r.id.clone(),
                         )
                     });
-                    rows.extend(
-                        resources
-                            .into_iter()
-                            .map(|r| GanttRow::Resource(r.id.clone())),
-                    );
+                    for r in resources {
+                        push_line(
+                            &mut rows,
+                            &mut lanes,
+                            resource_line(ws, &r.id, window),
+                            grouping,
+                        );
+                    }
                 }
             }
         }
     }
-    rows
+    (rows, lanes)
 }
 
-/// The parent row of `row`, if it is a child.
-/// The row of the other grouping that shows the same thing as `row`: a bar's project, or a
-/// project resource's person (or unnamed resource).
+/// The row of the other grouping that shows the same thing as `row`: a person's line leads to
+/// its project, a project's line to its person (or unnamed resource).
 pub fn counterpart(ws: &Workspace, row: &GanttRow) -> Option<GanttRow> {
     match row {
-        GanttRow::Alloc(id) => ws
-            .allocations
-            .get(id)?
+        GanttRow::Lane {
+            resource,
+            under: Grouping::Person,
+            ..
+        } => ws
+            .resources
+            .get(resource)?
             .project_id
             .clone()
             .map(GanttRow::Project),
-        GanttRow::Resource(id) => ws.row_key(id).map(GanttRow::Load),
+        GanttRow::Lane {
+            resource,
+            under: Grouping::Project,
+            ..
+        } => ws.row_key(resource).map(GanttRow::Load),
         GanttRow::Load(_) | GanttRow::Project(_) => None,
     }
 }
 
+/// The parent row of `row`, if it is a child.
 pub fn parent_of(ws: &Workspace, row: &GanttRow) -> Option<GanttRow> {
     match row {
-        GanttRow::Alloc(id) => {
-            let a = ws.allocations.get(id)?;
-            ws.row_key(&a.resource_id).map(GanttRow::Load)
-        }
-        GanttRow::Resource(id) => ws
+        GanttRow::Lane {
+            resource,
+            under: Grouping::Person,
+            ..
+        } => ws.row_key(resource).map(GanttRow::Load),
+        GanttRow::Lane {
+            resource,
+            under: Grouping::Project,
+            ..
+        } => ws
             .resources
-            .get(id)?
+            .get(resource)?
             .project_id
             .clone()
             .map(GanttRow::Project),
         _ => None,
     }
+}
+
+impl State {
+    /// The bar edits act on: the selected bar on the selected lane.
+    pub fn selected_bar(&self) -> Option<&Id> {
+        let bar = self.gantt.bar.as_ref()?;
+        self.gantt
+            .layout
+            .lanes
+            .get(self.gantt.selected)?
+            .bars
+            .contains(bar)
+            .then_some(bar)
+    }
+
+    /// The dates on screen in the Gantt.
+    pub fn gantt_window(&self) -> DateRange {
+        visible_window(self.gantt.first, self.gantt.zoom, self.size.0)
+    }
+}
+
+/// The top rows the Gantt shows: every row, or those the Gantt's filter keeps.
+fn top_rows(state: &State) -> Vec<RowKey> {
+    let mut rows = state.rows.clone();
+    super::row_filter::retain(&state.ws, state.gantt.find.filter.value(), &mut rows);
+    rows
+}
+
+/// Rebuilds the rows, keeping the selection on the same bar, else the same row (or the nearest
+/// sub-lane of its line, or its parent if it went).
+pub fn rebuild(state: &mut State) {
+    let keep = state.selected_gantt_row().cloned();
+    let bar = state.selected_bar().cloned();
+    let window = state.gantt_window();
+    let top = top_rows(state);
+    let narrowed = top.len() < state.rows.len();
+    let g = &mut state.gantt;
+    let (rows, lanes) = build_rows(&state.ws, &top, g.grouping, &g.expanded, window, narrowed);
+    g.rows = rows;
+    g.layout = Layout {
+        lanes,
+        packed_for: Some(window),
+    };
+    let on_bar = bar
+        .as_ref()
+        .and_then(|b| g.layout.lanes.iter().position(|l| l.bars.contains(b)));
+    let found = on_bar.or_else(|| {
+        let k = keep?;
+        g.rows.iter().position(|r| *r == k).or_else(|| {
+            if let GanttRow::Lane { resource, .. } = &k {
+                let last = g.rows.iter().rposition(
+                    |r| matches!(r, GanttRow::Lane { resource: x, .. } if x == resource),
+                );
+                if last.is_some() {
+                    return last;
+                }
+            }
+            let parent = parent_of(&state.ws, &k)?;
+            g.rows.iter().position(|r| *r == parent)
+        })
+    });
+    if let Some(i) = found {
+        g.selected = i;
+    }
+    g.selected = g.selected.min(g.rows.len().saturating_sub(1));
+    pick_bar(state);
+}
+
+/// After every input: lanes follow the window (they are packed for what is on screen), and the
+/// selected lane has a selected bar if it has bars.
+pub fn settle(state: &mut State) {
+    let g = &state.gantt;
+    if !g.expanded.is_empty() && g.layout.packed_for != Some(state.gantt_window()) {
+        rebuild(state);
+    } else {
+        pick_bar(state);
+    }
+}
+
+/// Keeps the selected bar if it is on the selected lane, else takes the bar under the time
+/// cursor, else the nearest one to it.
+fn pick_bar(state: &mut State) {
+    let g = &state.gantt;
+    let Some(lane) = g.layout.lanes.get(g.selected) else {
+        state.gantt.bar = None;
+        return;
+    };
+    if g.bar.as_ref().is_some_and(|b| lane.bars.contains(b)) {
+        return;
+    }
+    let cursor = g.cursor;
+    let distance = |r: DateRange| {
+        if r.contains(cursor) {
+            0
+        } else if cursor < r.start {
+            (r.start - cursor).num_days()
+        } else {
+            (cursor - r.end).num_days()
+        }
+    };
+    let best = lane
+        .bars
+        .iter()
+        .filter_map(|id| state.ws.allocations.get(id))
+        .min_by_key(|a| distance(a.range))
+        .map(|a| a.id.clone());
+    state.gantt.bar = best;
+}
+
+/// `h`/`l` on a lane: the previous or next bar of the line (across its sub-lanes, by start),
+/// with the time cursor on it; elsewhere, or past the line's last bar, the time cursor moves.
+pub fn step_bar(state: &mut State, by: i64) -> Option<()> {
+    if state.view != View::Gantt {
+        return None;
+    }
+    let g = &state.gantt;
+    let GanttRow::Lane {
+        resource, under, ..
+    } = g.rows.get(g.selected)?
+    else {
+        return None;
+    };
+    let line: Vec<(usize, &Id)> = g
+        .rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| matches!(r, GanttRow::Lane { resource: x, under: u, .. } if x == resource && u == under))
+        .flat_map(|(i, _)| g.layout.lanes[i].bars.iter().map(move |b| (i, b)))
+        .collect();
+    let mut bars: Vec<(usize, &crate::domain::Allocation)> = line
+        .into_iter()
+        .filter_map(|(i, b)| state.ws.allocations.get(b).map(|a| (i, a)))
+        .collect();
+    bars.sort_by(|(_, a), (_, b)| a.range.start.cmp(&b.range.start).then(a.id.cmp(&b.id)));
+    let at = g
+        .bar
+        .as_ref()
+        .and_then(|b| bars.iter().position(|(_, a)| &a.id == b));
+    let to = match at {
+        Some(at) => at as i64 + by,
+        // No bar selected: the first bar on the side of the cursor we move to.
+        None if by > 0 => bars.iter().position(|(_, a)| a.range.start > g.cursor)? as i64,
+        None => bars.iter().rposition(|(_, a)| a.range.end < g.cursor)? as i64,
+    };
+    let (row, a) = bars.get(usize::try_from(to).ok()?)?;
+    let (row, id, start, end) = (*row, a.id.clone(), a.range.start, a.range.end);
+    let window = state.gantt_window();
+    let g = &mut state.gantt;
+    g.selected = row;
+    g.bar = Some(id);
+    // The cursor on the bar, inside what is on screen where the bar is partly off it.
+    g.cursor = start.max(window.start).min(end);
+    Some(())
 }

@@ -1,6 +1,60 @@
 //! Screen geometry that both the reducer (to scroll) and the views (to draw) rely on.
 
+use super::state::{State, View};
 use crate::domain::Zoom;
+
+/// The tab bar's height, above every view's body.
+pub const TABS: u16 = 1;
+/// The Gantt's header lines (months, then buckets) above its rows.
+pub const GANTT_HEADER: u16 = 2;
+/// Lines above a list's rows: the filter line and the table header (Resources), the counts and
+/// the table header (Requests).
+pub const LIST_HEADER: u16 = 2;
+
+/// A view's tab as the tab bar shows it.
+pub fn tab_label(state: &State, i: usize, v: View) -> String {
+    let count = match v {
+        View::Requests if state.backend.has_requests() => format!(" ({})", state.queue.len()),
+        _ => String::new(),
+    };
+    format!(" {} {}{} ", i + 1, v.title(), count)
+}
+
+/// The view whose tab is at column `x` (tabs are a space apart).
+pub fn tab_at(state: &State, x: u16) -> Option<View> {
+    let mut left = 0usize;
+    for (i, v) in View::ALL.iter().enumerate() {
+        let w = tab_label(state, i, *v).chars().count();
+        if (left..left + w).contains(&(x as usize)) {
+            return Some(*v);
+        }
+        left += w + 1;
+    }
+    None
+}
+
+/// The Requests view's detail pane height in a body `height` tall (all of it with the request
+/// shown in full).
+pub fn requests_detail_height(height: u16, full: bool) -> u16 {
+    if full {
+        height
+    } else if height >= 18 {
+        height / 2
+    } else if height >= 10 {
+        5
+    } else {
+        0
+    }
+}
+
+/// Rows of the Requests list in a terminal `height` tall.
+pub fn requests_list_rows(height: u16, full: bool) -> usize {
+    let body = height.saturating_sub(3);
+    let list = body
+        .saturating_sub(requests_detail_height(body, full))
+        .max(1);
+    list.saturating_sub(LIST_HEADER) as usize
+}
 
 /// Width of the pinned name column in the Gantt, for a terminal `width` wide.
 pub fn gantt_name_width(width: u16) -> u16 {

@@ -9,14 +9,17 @@ pub mod effect;
 pub mod form;
 pub mod gantt;
 pub mod geometry;
+pub mod jump;
 pub mod keys;
 pub mod line;
 pub mod messages;
+pub mod mouse;
 pub mod msg;
 pub mod offer;
 pub mod replica;
 pub mod request_form;
 pub mod requests;
+pub mod row_filter;
 pub mod scheduled;
 pub mod staffing;
 pub mod state;
@@ -28,5 +31,7 @@ pub use msg::{Input, Msg};
 pub use state::{State, ThemeKind, View};
 pub use update::update;
 
+#[cfg(test)]
+mod gantt_tests;
 #[cfg(test)]
 mod tests;

@@ -42,6 +42,8 @@ pub enum Msg {
     JournalFailed(String),
     /// The terminal's size, so scrolling knows how much is visible.
     Resize(u16, u16),
+    /// A mouse event (app::mouse).
+    Mouse(super::mouse::Mouse),
     /// A few seconds passed: look for changes made elsewhere.
     Tick,
     /// What the backend is waiting on (a retry), or `None` once it is not.

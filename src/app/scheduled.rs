@@ -126,14 +126,8 @@ fn targets(state: &State) -> Vec<Id> {
             _ => vec![],
         },
         View::Gantt => match state.selected_gantt_row() {
-            Some(GanttRow::Resource(id)) | Some(GanttRow::Load(RowKey::Unnamed(id))) => {
-                vec![id.clone()]
-            }
-            Some(GanttRow::Alloc(a)) => ws
-                .allocations
-                .get(a)
-                .map(|a| vec![a.resource_id.clone()])
-                .unwrap_or_default(),
+            Some(GanttRow::Lane { resource: id, .. })
+            | Some(GanttRow::Load(RowKey::Unnamed(id))) => vec![id.clone()],
             Some(GanttRow::Load(RowKey::Person(p))) => {
                 ws.resources_of(p).map(|r| r.id.clone()).collect()
             }

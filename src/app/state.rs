@@ -149,6 +149,12 @@ pub struct GanttView {
     pub away: Option<GanttRow>,
     /// `v`: cells show scheduled hours against allocated ones.
     pub show_scheduled: bool,
+    /// The bar selected on the selected lane (`h`/`l`, a click); edits act on it.
+    pub bar: Option<Id>,
+    /// The bars of each lane row, packed for the window on screen.
+    pub layout: super::gantt::Layout,
+    /// `/` in the Gantt: its rows filter.
+    pub find: super::jump::Find,
 }
 
 pub use super::requests::RequestsView;
@@ -225,6 +231,10 @@ pub struct State {
     pub offer: Option<crate::app::offer::Offer>,
     /// The replica on screen until the backend's answers replace it (issue 17).
     pub replica: Option<super::replica::Shown>,
+    /// `:` in the Gantt: the jump prompt.
+    pub jump: Option<super::jump::Jump>, // overlay (issue 14)
+    /// Mouse capture (on unless `--no-mouse` or `mouse = false`), the last press and a drag.
+    pub mouse: super::mouse::MouseState,
 }
 
 /// A destructive action waiting for y/n.
@@ -280,6 +290,9 @@ impl State {
                 selected: 0,
                 away: None,
                 show_scheduled: false,
+                bar: None,
+                layout: Default::default(),
+                find: Default::default(),
             },
             requests: RequestsView::default(),
             edits: Edits::default(),
@@ -302,6 +315,11 @@ impl State {
             quit_dialog: false,
             replica: None,
             offer: None,
+            jump: None,
+            mouse: super::mouse::MouseState {
+                capture: true,
+                ..Default::default()
+            },
         }
     }
 

@@ -62,7 +62,13 @@ fn roster() -> Roster {
     }
 }
 
-fn allocation(id: &str, resource: &str, start: &str, end: &str, minutes: u32) -> Allocation {
+pub(super) fn allocation(
+    id: &str,
+    resource: &str,
+    start: &str,
+    end: &str,
+    minutes: u32,
+) -> Allocation {
     Allocation {
         id: Id::new(id),
         resource_id: Id::new(resource),
@@ -98,7 +104,7 @@ fn new_state() -> State {
 }
 
 /// A state after start-up with every load answered.
-fn loaded() -> State {
+pub(super) fn loaded() -> State {
     let mut s = new_state();
     update(&mut s, Msg::Start);
     let window = s.window;
@@ -345,7 +351,7 @@ fn a_shrinking_queue_keeps_the_selection_in_range() {
 use super::gantt::{GanttRow, Grouping};
 use crate::domain::Zoom;
 
-fn sizes(s: &mut State) {
+pub(super) fn sizes(s: &mut State) {
     update(s, Msg::Resize(80, 24));
 }
 
@@ -513,14 +519,19 @@ fn gantt_rows_expand_into_allocations_and_collapse() {
         vec![
             GanttRow::Load(RowKey::Person(Id::new("2"))),
             GanttRow::Load(RowKey::Person(Id::new("1"))),
-            GanttRow::Alloc(Id::new("a1")),
+            lane("r1", 0, Grouping::Person),
             GanttRow::Load(RowKey::Unnamed(Id::new("r2"))),
         ]
     );
     update(&mut s, Command::Down);
     assert_eq!(
         s.selected_gantt_row(),
-        Some(&GanttRow::Alloc(Id::new("a1")))
+        Some(&lane("r1", 0, Grouping::Person))
+    );
+    assert_eq!(
+        s.selected_bar(),
+        Some(&Id::new("a1")),
+        "the lane's bar is selected"
     );
     update(&mut s, Command::OpenRow);
     assert_eq!(s.gantt.rows.len(), 4, "Enter on a bar does not collapse");
@@ -543,8 +554,8 @@ fn grouping_by_project_lists_projects_that_expand_into_resources() {
         s.gantt.rows,
         vec![
             GanttRow::Project(Id::new("p1")),
-            GanttRow::Resource(Id::new("r1")),
-            GanttRow::Resource(Id::new("r2"))
+            lane("r1", 0, Grouping::Project),
+            lane("r2", 0, Grouping::Project)
         ],
         "named resources first, then unnamed"
     );
@@ -560,7 +571,8 @@ fn grouping_and_back_returns_to_the_row_and_a_bar_leads_to_its_project() {
     update(&mut s, Command::OpenRow);
     update(&mut s, Command::Down);
     let bar = s.selected_gantt_row().cloned();
-    assert!(matches!(bar, Some(GanttRow::Alloc(_))), "{bar:?}");
+    assert!(matches!(bar, Some(GanttRow::Lane { .. })), "{bar:?}");
+    assert_eq!(s.selected_bar(), Some(&Id::new("a1")));
     let at = s.gantt.selected;
     assert!(at > 0);
     update(&mut s, Command::ToggleGrouping);
@@ -710,11 +722,17 @@ pub(super) fn on_bar() -> State {
     update(&mut s, Command::Down);
     update(&mut s, Command::MarkBar);
     update(&mut s, Command::Down);
-    assert_eq!(
-        s.selected_gantt_row(),
-        Some(&GanttRow::Alloc(Id::new("a1")))
-    );
+    assert_eq!(s.selected_bar(), Some(&Id::new("a1")));
     s
+}
+
+/// A lane row of resource `r`.
+pub(super) fn lane(r: &str, sub: u16, under: Grouping) -> GanttRow {
+    GanttRow::Lane {
+        resource: Id::new(r),
+        sub,
+        under,
+    }
 }
 
 pub(super) fn a1(s: &State) -> Allocation {
@@ -960,11 +978,7 @@ fn the_form_creates_an_allocation_and_learns_its_real_id() {
     assert!(n.hard);
     let temp = s.edits.undo[0].forward[0].subject().unwrap().id.clone();
     assert!(s.ws.allocations.contains_key(&temp));
-    assert_eq!(
-        s.selected_gantt_row(),
-        Some(&GanttRow::Alloc(temp.clone())),
-        "the new bar is selected"
-    );
+    assert_eq!(s.selected_bar(), Some(&temp), "the new bar is selected");
     let mut real = s.ws.allocations[&temp].clone();
     real.id = Id::new("900");
     real.version = 1;
@@ -977,10 +991,7 @@ fn the_form_creates_an_allocation_and_learns_its_real_id() {
     );
     assert!(!s.ws.allocations.contains_key(&temp));
     assert!(s.ws.allocations.contains_key(&Id::new("900")));
-    assert_eq!(
-        s.selected_gantt_row(),
-        Some(&GanttRow::Alloc(Id::new("900")))
-    );
+    assert_eq!(s.selected_bar(), Some(&Id::new("900")));
     let (_, changes) = only_apply(&update(&mut s, Command::Undo));
     assert_eq!(
         changes,

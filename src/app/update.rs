@@ -3,7 +3,7 @@
 
 use super::command::Command;
 use super::effect::Effect;
-use super::gantt::{GanttRow, Grouping, build_rows, parent_of};
+use super::gantt::{GanttRow, Grouping};
 use super::geometry::{gantt_cols, gantt_rows, list_rows};
 use super::keys::Mode;
 use super::msg::{Input, Msg};
@@ -13,11 +13,9 @@ use crate::domain::dates::{DateRange, add_days, add_months, week_start};
 use crate::domain::stats::row_stats;
 use crate::domain::{RowKey, Workspace};
 use crossterm::event::{KeyCode, KeyEvent};
-use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
-use nucleo_matcher::{Config, Matcher, Utf32Str};
 
 pub fn update(state: &mut State, input: impl Into<Input>) -> Vec<Effect> {
-    match input.into() {
+    let effects = match input.into() {
         Input::Command(command) => match super::dialogs::command(state, command) {
             Some(effects) => effects,
             None => on_command(state, command),
@@ -25,11 +23,16 @@ pub fn update(state: &mut State, input: impl Into<Input>) -> Vec<Effect> {
         Input::Text(c) => super::dialogs::edit(state, KeyEvent::from(KeyCode::Char(c))),
         Input::Edit(key) => super::dialogs::edit(state, key),
         Input::Msg(msg) => on_msg(state, msg),
-    }
+    };
+    super::gantt::settle(state);
+    effects
 }
 
 /// A command for the views (a dialog took it first if one is open).
 fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
+    if let Some(effects) = super::jump::command(state, command) {
+        return effects;
+    }
     match command {
         Command::Refresh if state.edits.is_saving() => {
             let r = state.keys.label(Mode::Global, Command::Refresh);
@@ -128,7 +131,7 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
             }
         }
         Command::OpenRow => {
-            if matches!(state.selected_gantt_row(), Some(GanttRow::Alloc(_))) {
+            if state.selected_bar().is_some() {
                 bar_edits::open_edit(state)
             } else {
                 toggle_expand(state)
@@ -263,6 +266,12 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
         | Command::WaitThenQuit
         | Command::DiscardEdits
         | Command::SendEdits => {}
+        // The Gantt's bars, find and jump (app::jump takes them).
+        Command::PrevBar
+        | Command::NextBar
+        | Command::Jump
+        | Command::NextOver
+        | Command::PrevOver => {}
     }
     Vec::new()
 }
@@ -274,6 +283,9 @@ fn show_view(state: &mut State, view: View) {
 
 /// A key the line editor takes, in the Resources filter.
 pub(crate) fn filter_edit(state: &mut State, key: KeyEvent) {
+    if super::jump::edit(state, key) {
+        return;
+    }
     if super::line::edit(&mut state.resources.filter, key) {
         refresh_resources(state);
     }
@@ -302,6 +314,7 @@ fn on_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
             why,
             "edits are still sent, but not kept if allot stops before they are saved",
         ),
+        Msg::Mouse(m) => return super::mouse::on_mouse(state, m),
         Msg::Resize(w, h) => {
             state.size = (w, h);
             // A resize (a window dragged through narrow sizes on its way) never leaves the
@@ -565,66 +578,6 @@ fn rebuild_rows(state: &mut State) {
     rebuild_gantt(state);
 }
 
-/// The fields a row is filtered on: name, role, label and each project. A pattern must match within
-/// one field; matching across a concatenation lets short words match nearly everything.
-fn filter_fields(ws: &Workspace, key: &RowKey) -> Vec<String> {
-    match key {
-        RowKey::Person(id) => {
-            let mut fields = vec![ws.person_name(id).to_string()];
-            if let Some(p) = ws.people.get(id) {
-                fields.push(p.role.clone());
-            }
-            for r in ws.resources_of(id) {
-                fields.push(r.role.clone());
-                fields.push(r.label.clone());
-                fields.push(ws.project_name(r.project_id.as_ref()).to_string());
-            }
-            fields
-        }
-        RowKey::Unnamed(id) | RowKey::Project(id) => match ws.resources.get(id) {
-            Some(r) => vec![
-                ws.resource_name(r),
-                r.role.clone(),
-                r.label.clone(),
-                ws.project_name(r.project_id.as_ref()).to_string(),
-            ],
-            None => Vec::new(),
-        },
-    }
-}
-
-#[derive(Clone, Copy)]
-enum Scope {
-    Project,
-    Role,
-    Person,
-}
-
-/// The fields one `scope:` filter word looks at.
-fn scoped_fields(ws: &Workspace, key: &RowKey, scope: Scope) -> Vec<String> {
-    let resources: Vec<&crate::domain::Resource> = match key {
-        RowKey::Person(p) => ws.resources_of(p).collect(),
-        RowKey::Unnamed(r) | RowKey::Project(r) => ws.resources.get(r).into_iter().collect(),
-    };
-    match scope {
-        Scope::Project => resources
-            .iter()
-            .map(|r| ws.project_name(r.project_id.as_ref()).to_string())
-            .collect(),
-        Scope::Role => {
-            let mut roles: Vec<String> = resources.iter().map(|r| r.role.clone()).collect();
-            if let RowKey::Person(p) = key {
-                roles.extend(ws.people.get(p).map(|x| x.role.clone()));
-            }
-            roles
-        }
-        Scope::Person => match key {
-            RowKey::Person(p) => vec![ws.person_name(p).to_string()],
-            _ => Vec::new(),
-        },
-    }
-}
-
 /// Re-applies filter, unnamed toggle and sort, keeping the selection on the same row.
 fn refresh_resources(state: &mut State) {
     let keep = state.resources.lines.get(state.resources.selected).cloned();
@@ -637,36 +590,7 @@ fn refresh_resources(state: &mut State) {
         .filter(|k| !view.only_unnamed || matches!(k, RowKey::Unnamed(_)))
         .cloned()
         .collect();
-    if !view.filter.trim().is_empty() {
-        // `project:atlas role:qa person:ana` narrow by one field each; other words match any.
-        let mut scoped: Vec<(Scope, String)> = Vec::new();
-        let mut free = Vec::new();
-        for word in view.filter.split_whitespace() {
-            match word.split_once(':') {
-                Some(("project", q)) if !q.is_empty() => {
-                    scoped.push((Scope::Project, q.to_string()))
-                }
-                Some(("role", q)) if !q.is_empty() => scoped.push((Scope::Role, q.to_string())),
-                Some(("person", q)) if !q.is_empty() => scoped.push((Scope::Person, q.to_string())),
-                _ => free.push(word),
-            }
-        }
-        let mut matcher = Matcher::new(Config::DEFAULT);
-        let mut buf = Vec::new();
-        let mut matches = |text: &str, query: &str| {
-            let pattern = Pattern::parse(query, CaseMatching::Ignore, Normalization::Smart);
-            pattern
-                .score(Utf32Str::new(text, &mut buf), &mut matcher)
-                .is_some()
-        };
-        let free = free.join(" ");
-        rows.retain(|k| {
-            let scopes_ok = scoped
-                .iter()
-                .all(|(scope, q)| scoped_fields(ws, k, *scope).iter().any(|f| matches(f, q)));
-            scopes_ok && (free.is_empty() || filter_fields(ws, k).iter().any(|f| matches(f, &free)))
-        });
-    }
+    super::row_filter::retain(ws, view.filter.value(), &mut rows);
     sort_rows(ws, state.today, view.sort, &mut rows);
     if view.descending {
         rows.reverse();
@@ -734,29 +658,9 @@ fn sort_rows(ws: &Workspace, today: chrono::NaiveDate, by: SortBy, rows: &mut [R
     }
 }
 
-/// Rebuilds the Gantt rows, keeping the selection on the same row (or its parent if it went).
+/// Rebuilds the Gantt rows (app::gantt).
 fn rebuild_gantt(state: &mut State) {
-    let keep = state.selected_gantt_row().cloned();
-    let rows = build_rows(
-        &state.ws,
-        &state.rows,
-        state.gantt.grouping,
-        &state.gantt.expanded,
-    );
-    state.gantt.rows = rows;
-    if let Some(k) = keep {
-        let found = state.gantt.rows.iter().position(|r| *r == k).or_else(|| {
-            let parent = parent_of(&state.ws, &k)?;
-            state.gantt.rows.iter().position(|r| *r == parent)
-        });
-        if let Some(i) = found {
-            state.gantt.selected = i;
-        }
-    }
-    state.gantt.selected = state
-        .gantt
-        .selected
-        .min(state.gantt.rows.len().saturating_sub(1));
+    super::gantt::rebuild(state);
 }
 
 /// After allocations change: Gantt rows (expanded rows list bars) and a load-sorted list.
@@ -825,7 +729,7 @@ pub(crate) fn rebuild_rows_pub(state: &mut State) {
     rebuild_rows(state);
 }
 
-fn move_selection(state: &mut State, by: i64) {
+pub(crate) fn move_selection(state: &mut State, by: i64) {
     let (selected, len) = match state.view {
         View::Resources => (&mut state.resources.selected, state.resources.lines.len()),
         View::Gantt => (&mut state.gantt.selected, state.gantt.rows.len()),
@@ -837,7 +741,7 @@ fn move_selection(state: &mut State, by: i64) {
 
 /// Moves the time cursor `by` buckets (0 just re-checks), scrolling to keep it visible and
 /// asking for more allocations when the view nears the edge of what is loaded.
-fn scroll_time(state: &mut State, by: i64) -> Vec<Effect> {
+pub(crate) fn scroll_time(state: &mut State, by: i64) -> Vec<Effect> {
     if by != 0 && state.view != View::Gantt {
         return Vec::new();
     }
@@ -855,14 +759,14 @@ fn scroll_time(state: &mut State, by: i64) -> Vec<Effect> {
 }
 
 /// Puts the cursor a quarter of the way into the visible columns.
-fn center_cursor(state: &mut State) {
+pub(crate) fn center_cursor(state: &mut State) {
     let g = &mut state.gantt;
     let cols = gantt_cols(state.size.0, g.zoom) as i64;
     g.first = g.zoom.step(g.cursor, -(cols / 4));
 }
 
 /// Allocations are kept for the visible range ± 6 months; nearing the edge loads a new window.
-fn ensure_window(state: &mut State) -> Vec<Effect> {
+pub(crate) fn ensure_window(state: &mut State) -> Vec<Effect> {
     let g = &state.gantt;
     let cols = gantt_cols(state.size.0, g.zoom) as i64;
     let visible = DateRange::new(g.first, add_days(g.zoom.step(g.first, cols), -1));

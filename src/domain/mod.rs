@@ -6,6 +6,7 @@ pub mod dates;
 pub mod edit;
 pub mod ids;
 pub mod impact;
+pub mod lanes;
 pub mod load;
 pub mod model;
 pub mod staffing;

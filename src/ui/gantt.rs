@@ -7,7 +7,7 @@ use super::rows::row_info;
 use super::text::{pad, truncate};
 use super::theme::{Theme, level_glyph};
 use crate::app::State;
-use crate::app::gantt::{GanttRow, Grouping};
+use crate::app::gantt::{GanttRow, Grouping, LaneBars};
 use crate::app::geometry::{gantt_cols, gantt_name_width, scroll_offset};
 use crate::app::scheduled;
 use crate::domain::dates::add_days;
@@ -31,7 +31,13 @@ pub fn render(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
     }
     let g = &state.gantt;
     if g.rows.is_empty() {
-        let msg = if state.loaded {
+        let msg = if !g.find.filter.value().is_empty() {
+            format!(
+                "Nothing matches the filter /{}. {} clears it.",
+                g.find.filter,
+                state.key(crate::app::keys::Mode::Gantt, crate::app::Command::Back)
+            )
+        } else if state.loaded {
             "No people or resources in this workspace.".into()
         } else {
             super::text::not_loaded(state)
@@ -69,17 +75,23 @@ pub fn render(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
         .enumerate()
     {
         let mut pen = Pen::new(buf, area, 2 + line as u16);
-        draw_row(
-            &mut pen,
-            state,
-            theme,
-            row,
-            i == g.selected,
-            name_w,
-            &buckets,
-        );
+        draw_row(&mut pen, state, theme, row, i, name_w, &buckets);
     }
     let detail_y = area.height.saturating_sub(1);
+    if detail_y >= 2
+        && prompt(
+            state,
+            theme,
+            f,
+            Rect {
+                y: area.y + detail_y,
+                height: 1,
+                ..area
+            },
+        )
+    {
+        return;
+    }
     if detail_y >= 2 {
         let line = Line::raw(truncate(&detail(state), area.width as usize));
         f.render_widget(
@@ -91,6 +103,41 @@ pub fn render(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
             },
         );
     }
+}
+
+/// The jump prompt or the filter being typed, on the detail line with the terminal cursor in
+/// it; false when neither is open.
+fn prompt(state: &State, theme: &Theme, f: &mut Frame, area: Rect) -> bool {
+    let (label, line, hint) = if let Some(j) = &state.jump {
+        (
+            "Jump to: ",
+            &j.text,
+            "  a date (2027-03, +6w), a person or a project",
+        )
+    } else if state.gantt.find.editing {
+        (
+            "/",
+            &state.gantt.find.filter,
+            "  project: role: person: narrow it",
+        )
+    } else {
+        return false;
+    };
+    let w = area.width as usize;
+    let room = w.saturating_sub(label.chars().count() + 1);
+    let scroll = line.scroll(room);
+    let shown: String = line.value().chars().skip(scroll).collect();
+    let mut spans = vec![
+        Span::styled(label, theme.header()),
+        Span::raw(truncate(&shown, room)),
+    ];
+    if line.value().is_empty() {
+        spans.push(Span::styled(hint, theme.dim()));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+    let x = label.chars().count() + line.cursor_column().saturating_sub(scroll);
+    f.set_cursor_position((area.x + x.min(w.saturating_sub(1)) as u16, area.y));
+    true
 }
 
 /// Two header lines: months (or years at month zoom) where they change, then day numbers, ISO
@@ -107,8 +154,14 @@ fn header(
         Grouping::Person => " Resource",
         Grouping::Project => " Project",
     };
+    let filter = state.gantt.find.filter.value();
+    let corner = if filter.is_empty() {
+        format!(" [{}]", zoom.label())
+    } else {
+        format!(" [{}] /{filter}", zoom.label())
+    };
     let mut top = vec![Span::styled(
-        pad(&format!(" [{}]", zoom.label()), name_w + 1),
+        pad(&truncate(&corner, name_w), name_w + 1),
         theme.dim(),
     )];
     let mut bottom = vec![
@@ -197,22 +250,19 @@ fn month_labels(zoom: Zoom, buckets: &[DateRange]) -> Vec<(Option<String>, usize
     out
 }
 
+/// Row `index` (`row`) of the Gantt.
 fn draw_row(
     pen: &mut Pen,
     state: &State,
     theme: &Theme,
     row: &GanttRow,
-    selected: bool,
+    index: usize,
     name_w: usize,
     buckets: &[DateRange],
 ) {
+    let selected = index == state.gantt.selected;
     let ws = &state.ws;
-    let mut name = row_name(ws, row, state.gantt.expanded.contains(row));
-    if let GanttRow::Alloc(id) = row
-        && state.marks.contains(id)
-    {
-        name = format!(" ◆{}", name.trim_start());
-    }
+    let name = row_name(ws, row, state.gantt.expanded.contains(row));
     pen.text(
         &name,
         name_w,
@@ -237,18 +287,11 @@ fn draw_row(
             false,
             cursor,
         ),
-        GanttRow::Alloc(id) => {
-            let allocs: Vec<&Allocation> = ws.allocations.get(id).into_iter().collect();
-            bar_cells(pen, state, theme, &allocs, buckets, cursor);
+        GanttRow::Lane { .. } => {
+            let empty = LaneBars::default();
+            let lane = state.gantt.layout.lanes.get(index).unwrap_or(&empty);
+            bar_cells(pen, state, theme, lane, selected, buckets, cursor);
         }
-        GanttRow::Resource(id) => bar_cells(
-            pen,
-            state,
-            theme,
-            &resource_allocations(ws, id),
-            buckets,
-            cursor,
-        ),
     }
 }
 
@@ -277,18 +320,17 @@ fn row_name(ws: &Workspace, row: &GanttRow, expanded: bool) -> String {
                 p.map(|p| p.name.as_str()).unwrap_or("(unknown project)")
             )
         }
-        GanttRow::Alloc(id) => match ws.allocations.get(id) {
-            Some(a) => {
-                let role = ws
-                    .resources
-                    .get(&a.resource_id)
-                    .map(|r| r.role.as_str())
-                    .unwrap_or("");
-                format!("  {} · {role}", ws.project_name(a.project_id.as_ref()))
-            }
+        // Further sub-lanes of a line carry no name: the bars below the first are its overlaps.
+        GanttRow::Lane { sub: 1.., .. } => "   ┊".into(),
+        GanttRow::Lane {
+            resource: id,
+            under: Grouping::Person,
+            ..
+        } => match ws.resources.get(id) {
+            Some(r) => format!("  {} · {}", ws.project_name(r.project_id.as_ref()), r.role),
             None => "  (gone)".into(),
         },
-        GanttRow::Resource(id) => match ws.resources.get(id) {
+        GanttRow::Lane { resource: id, .. } => match ws.resources.get(id) {
             Some(r) => {
                 let (marker, who) = if r.is_unnamed() {
                     ("○ ", "Unnamed".to_string())
@@ -406,18 +448,60 @@ fn short_hours(minutes: u64, cw: usize) -> String {
     }
 }
 
-/// One character cell per screen column, holding the bars of `allocs`. Hard bars are solid, soft
-/// ones hatched, read-only ones dark-shaded; a bar's ends fall on eighths of a cell.
+/// One character cell per screen column, holding a lane's bars; the selected bar is bracketed
+/// and marked bars carry a ◆ where there is room beside them, and allocations off screen are
+/// counted at the edges (`◂ 3`, `2 ▸`).
 fn bar_cells(
     pen: &mut Pen,
     state: &State,
     theme: &Theme,
-    allocs: &[&Allocation],
+    lane: &LaneBars,
+    selected: bool,
     buckets: &[DateRange],
     cursor: Option<usize>,
 ) {
-    let cells = bar_glyphs(state, theme, allocs, buckets);
-    let cw = state.gantt.zoom.col_width() as usize;
+    let allocs: Vec<&Allocation> = lane
+        .bars
+        .iter()
+        .filter_map(|id| state.ws.allocations.get(id))
+        .collect();
+    let mut cells = bar_glyphs(state, theme, &allocs, buckets);
+    let zoom = state.gantt.zoom;
+    let bar = state.gantt.bar.as_ref().filter(|_| selected);
+    if let Some(first) = buckets.first().map(|b| b.start) {
+        let width = cells.len() as i64;
+        for a in &allocs {
+            let chosen = bar == Some(&a.id);
+            let marked = state.marks.contains(&a.id);
+            if !chosen && !marked {
+                continue;
+            }
+            let range = crate::app::mouse::dragged(state, a).unwrap_or(a.range);
+            let (l, r) = crate::app::mouse::cells_of(zoom, first, range);
+            let blank = |cells: &[(char, Style)], x: i64| {
+                (0..width).contains(&x) && cells[x as usize].0 == ' '
+            };
+            let style = theme.header();
+            if blank(&cells, l - 1) {
+                cells[(l - 1) as usize] = (if marked { '◆' } else { '[' }, style);
+            }
+            if chosen && blank(&cells, r) {
+                cells[r as usize] = (']', style);
+            }
+            if chosen {
+                let (from, to) = (l.max(0), r.min(width));
+                for c in cells
+                    .iter_mut()
+                    .take(to.max(0) as usize)
+                    .skip(from as usize)
+                {
+                    c.1 = c.1.add_modifier(Modifier::BOLD);
+                }
+            }
+        }
+    }
+    edge_counts(&mut cells, lane, theme.dim());
+    let cw = zoom.col_width() as usize;
     for (x, (c, style)) in cells.into_iter().enumerate() {
         let style = if cursor == Some(x / cw) {
             style.patch(theme.cursor())
@@ -425,6 +509,29 @@ fn bar_cells(
             style
         };
         pen.repeat(c, 1, style);
+    }
+}
+
+/// `◂ 3` at the left edge and `2 ▸` at the right, with a blank cell between them and the bars
+/// (over a bar reaching the edge: the count matters more than its first cells).
+fn edge_counts(cells: &mut [(char, Style)], lane: &LaneBars, style: Style) {
+    let blank = (' ', style);
+    if lane.before > 0 {
+        let label = format!("◂ {}", lane.before);
+        let n = label.chars().count();
+        put_text(cells, 0, &label, style);
+        if let Some(c) = cells.get_mut(n) {
+            *c = blank;
+        }
+    }
+    if lane.after > 0 {
+        let label = format!("{} ▸", lane.after);
+        let n = label.chars().count();
+        let at = cells.len().saturating_sub(n);
+        put_text(cells, at, &label, style);
+        if at > 0 {
+            cells[at - 1] = blank;
+        }
     }
 }
 
@@ -441,34 +548,11 @@ fn bar_glyphs(
         return cells;
     };
     let w8 = width as i64 * 8;
-    let last = buckets.last().map(|b| b.end).unwrap_or(first);
     for a in allocs {
-        // A bar wholly off screen says where it is, so the row is never a blank mystery.
-        if a.range.end < first && allocs.len() == 1 {
-            let label = format!(
-                "◂ {} → {}",
-                a.range.start.format("%Y-%m-%d"),
-                a.range.end.format("%m-%d")
-            );
-            put_text(&mut cells, 0, &label, theme.dim());
-            continue;
-        }
-        if a.range.start > last && allocs.len() == 1 {
-            let label = format!(
-                "{} → {} ▸",
-                a.range.start.format("%Y-%m-%d"),
-                a.range.end.format("%m-%d")
-            );
-            put_text(
-                &mut cells,
-                width.saturating_sub(label.chars().count()),
-                &label,
-                theme.dim(),
-            );
-            continue;
-        }
-        let l = zoom.eighths(first, a.range.start).max(0);
-        let r = zoom.eighths(first, add_days(a.range.end, 1)).min(w8);
+        // A bar being dragged is drawn where it would land.
+        let range = crate::app::mouse::dragged(state, a).unwrap_or(a.range);
+        let l = zoom.eighths(first, range.start).max(0);
+        let r = zoom.eighths(first, add_days(range.end, 1)).min(w8);
         if r <= l {
             continue;
         }
@@ -591,12 +675,10 @@ fn detail(state: &State) -> String {
                 fmt_hours(load)
             )
         }
-        GanttRow::Alloc(id) => ws
-            .allocations
-            .get(id)
-            .map(|a| allocation_detail(ws, a))
-            .unwrap_or_default(),
-        GanttRow::Resource(id) => {
+        GanttRow::Lane { resource: id, .. } => {
+            if let Some(a) = state.selected_bar().and_then(|b| ws.allocations.get(b)) {
+                return allocation_detail(ws, a);
+            }
             let Some(r) = ws.resources.get(id) else {
                 return String::new();
             };

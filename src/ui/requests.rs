@@ -38,15 +38,7 @@ pub fn render(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
         );
         return;
     }
-    let detail_h = if state.requests.detail {
-        area.height
-    } else if area.height >= 18 {
-        area.height / 2
-    } else if area.height >= 10 {
-        5
-    } else {
-        0
-    };
+    let detail_h = crate::app::geometry::requests_detail_height(area.height, state.requests.detail);
     let [list, detail] = if state.requests.detail {
         [Rect { height: 0, ..area }, area]
     } else {

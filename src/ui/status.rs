@@ -12,12 +12,8 @@ use unicode_width::UnicodeWidthStr;
 pub fn render_tabs(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
     let mut spans = Vec::new();
     for (i, v) in View::ALL.iter().enumerate() {
-        let count = match v {
-            View::Requests if state.backend.has_requests() => format!(" ({})", state.queue.len()),
-            _ => String::new(),
-        };
         spans.push(Span::styled(
-            format!(" {} {}{} ", i + 1, v.title(), count),
+            crate::app::geometry::tab_label(state, i, *v),
             theme.tab(*v == state.view),
         ));
         spans.push(Span::raw(" "));

@@ -3,7 +3,6 @@
 //! A State loaded from the demo workspace through the real SQLite backend and effect runner,
 //! directly or over HTTP through the Kantata sandbox.
 
-use allot::app::gantt::GanttRow;
 use allot::app::{Command, Effect, Input, Msg, State, ThemeKind, update};
 use allot::client::kantata::backend::KantataBackend;
 use allot::client::kantata::http::HttpConfig;
@@ -176,14 +175,14 @@ pub fn two_marked(app: &mut DemoApp) -> (Id, Id) {
     let first = loop {
         app.act(Command::MarkBar);
         app.act(Command::Down);
-        if let Some(GanttRow::Alloc(id)) = app.state.selected_gantt_row() {
+        if let Some(id) = app.state.selected_bar() {
             break id.clone();
         }
     };
     app.act(Command::MarkBar);
     loop {
         app.act(Command::Down);
-        if let Some(GanttRow::Alloc(id)) = app.state.selected_gantt_row()
+        if let Some(id) = app.state.selected_bar()
             && *id != first
         {
             let id = id.clone();

@@ -148,6 +148,9 @@ impl Mode {
             }
         } else if state.help {
             Mode::Help
+        } else if state.jump.is_some() || (state.view == View::Gantt && state.gantt.find.editing) {
+            // The jump prompt and the Gantt's filter type as the Resources filter does.
+            Mode::Filter
         } else if state.view == View::Resources && state.resources.editing {
             Mode::Filter
         } else {

@@ -139,8 +139,12 @@ fn gantt_keys() {
     s.view = View::Gantt;
     assert_eq!(key(&s, KeyCode::Enter), cmd(C::OpenRow));
     assert_eq!(key(&s, KeyCode::Char(' ')), cmd(C::MarkBar));
-    assert_eq!(key(&s, KeyCode::Char('l')), cmd(C::Later));
+    assert_eq!(key(&s, KeyCode::Char('l')), cmd(C::NextBar));
+    assert_eq!(key(&s, KeyCode::Right), cmd(C::Later));
     assert_eq!(key(&s, KeyCode::Left), cmd(C::Earlier));
+    assert_eq!(key(&s, KeyCode::Char('/')), cmd(C::FilterStart));
+    assert_eq!(key(&s, KeyCode::Char(':')), cmd(C::Jump));
+    assert_eq!(key(&s, KeyCode::Char('g')), cmd(C::Top), "g stays top");
     assert_eq!(key(&s, KeyCode::Char('s')), cmd(C::Split));
     assert_eq!(key(&s, KeyCode::Char('d')), cmd(C::DeleteAllocations));
     assert_eq!(
