@@ -28,6 +28,8 @@ fn select(s: &mut State, id: &str) {
         .position(|q| q.as_str() == id)
         .unwrap_or_else(|| panic!("#{id} in the queue"));
     s.requests.selected = at;
+    // As a key would: the reducer works out what the view draws for the new selection.
+    allot::app::requests::refresh(s);
 }
 
 fn role_of(s: &State, person: &Id) -> String {

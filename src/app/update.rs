@@ -17,7 +17,7 @@ use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 
 pub fn update(state: &mut State, input: impl Into<Input>) -> Vec<Effect> {
-    match input.into() {
+    let effects = match input.into() {
         Input::Command(command) => match super::dialogs::command(state, command) {
             Some(effects) => effects,
             None => on_command(state, command),
@@ -25,7 +25,10 @@ pub fn update(state: &mut State, input: impl Into<Input>) -> Vec<Effect> {
         Input::Text(c) => super::dialogs::edit(state, KeyEvent::from(KeyCode::Char(c))),
         Input::Edit(key) => super::dialogs::edit(state, key),
         Input::Msg(msg) => on_msg(state, msg),
-    }
+    };
+    // What the Requests view draws is worked out here, once per change, never while drawing.
+    requests::refresh(state);
+    effects
 }
 
 /// A command for the views (a dialog took it first if one is open).
