@@ -822,6 +822,59 @@ mod tests {
     }
 
     proptest! {
+        /// Ranking spreads the request once per distinct calendar; whatever the weeks, time off
+        /// and holidays, every candidate's facts are those worked out on their own calendar.
+        #[test]
+        fn ranking_once_per_calendar_agrees_with_each_persons_own_calendar(
+            weeks in prop::collection::vec(0usize..3, 6),
+            offs in prop::collection::vec(prop::option::of((0i64..30, 0i64..6)), 6),
+            holiday in prop::option::of(0i64..20),
+            amount in 0usize..3,
+        ) {
+            let patterns = [
+                WeeklyCapacity::STANDARD,
+                WeeklyCapacity([480, 480, 480, 480, 0, 0, 0]),
+                WeeklyCapacity([360, 360, 360, 360, 360, 0, 0]),
+            ];
+            let people: Vec<(String, String)> =
+                (0..6).map(|i| (format!("{}", i + 1), format!("P{i}"))).collect();
+            let refs: Vec<(&str, &str, &str, u32)> = people
+                .iter()
+                .map(|(id, name)| (id.as_str(), name.as_str(), "Engineer", 600))
+                .collect();
+            let mut ws = workspace(&refs, &[("Engineer", 60)]);
+            for (i, p) in ws.people.values_mut().enumerate() {
+                p.weekly = patterns[weeks[i]];
+                if let Some((at, len)) = offs[i] {
+                    let start = add_days(d("2026-11-30"), at);
+                    p.time_off = vec![DateRange::new(start, add_days(start, len))];
+                }
+            }
+            if let Some(h) = holiday {
+                ws.holidays = std::sync::Arc::new([add_days(d("2026-12-01"), h)].into());
+            }
+            // One person with a calendar of the backend's own (Ruddr's partial days).
+            let own = Calendar::new(patterns[0], ws.holidays.clone(), vec![])
+                .with_minutes_off([(d("2026-12-08"), 240)].into());
+            ws.calendars.insert(Id::new("6"), own);
+            ws.rebuild_index(DateRange::new(d("2026-11-02"), d("2027-02-28")));
+            // The request's allocation in each unit the spread reads differently.
+            let mut a = ws.allocations[&Id::new("q0a")].clone();
+            a.amount = match amount {
+                0 => Amount::TotalMinutes(2400),
+                1 => Amount::HoursPerWeek(20.0),
+                _ => Amount::RatioOfCapacity(0.5),
+            };
+            ws.put_allocation(a);
+            let r = ws.requests[&Id::new("q0")].clone();
+            for c in rank(&ws, &r, &Planned::new()) {
+                let own = weeks(&ws, &r, &c.person, &Planned::new());
+                prop_assert_eq!(c.peak.as_ref(), peak(&own));
+                prop_assert_eq!(c.fits, fits(&own));
+                prop_assert_eq!(c.free, free_minutes(&ws, &r, &c.person, &Planned::new()));
+            }
+        }
+
         /// Whatever the loads and picks, no item of a plan reports a peak below the load its
         /// person really carries in that week once the whole plan is booked.
         #[test]
