@@ -826,7 +826,7 @@ mod tests {
         /// and holidays, every candidate's facts are those worked out on their own calendar.
         #[test]
         fn ranking_once_per_calendar_agrees_with_each_persons_own_calendar(
-            weeks in prop::collection::vec(0usize..3, 6),
+            pattern in prop::collection::vec(0usize..3, 6),
             offs in prop::collection::vec(prop::option::of((0i64..30, 0i64..6)), 6),
             holiday in prop::option::of(0i64..20),
             amount in 0usize..3,
@@ -844,7 +844,7 @@ mod tests {
                 .collect();
             let mut ws = workspace(&refs, &[("Engineer", 60)]);
             for (i, p) in ws.people.values_mut().enumerate() {
-                p.weekly = patterns[weeks[i]];
+                p.weekly = patterns[pattern[i]];
                 if let Some((at, len)) = offs[i] {
                     let start = add_days(d("2026-11-30"), at);
                     p.time_off = vec![DateRange::new(start, add_days(start, len))];
