@@ -120,17 +120,26 @@ pub fn added_daily(ws: &Workspace, r: &Request, person: &Id) -> BTreeMap<NaiveDa
 /// [`added_daily`] summed by week from `first` (a Monday), one slot per week, spread on `cal`:
 /// what ranking needs, without a map of days per person.
 fn added_weekly(ws: &Workspace, r: &Request, cal: &Calendar, first: NaiveDate) -> Vec<u64> {
-    let mut out = Vec::new();
-    if !unnamed(ws, r) {
-        return out;
+    spread_weekly(&request_allocations(ws, r), cal, first)
+}
+
+/// The allocations approving `r` moves onto the person: an unnamed resource's; none for a
+/// named one (already on their row).
+fn request_allocations<'a>(ws: &'a Workspace, r: &Request) -> Vec<&'a Allocation> {
+    match ws.row_key(&r.resource_id) {
+        Some(key) if unnamed(ws, r) => ws
+            .allocations_of(&key)
+            .into_iter()
+            .filter(|a| a.resource_id == r.resource_id)
+            .collect(),
+        _ => Vec::new(),
     }
-    let Some(key) = ws.row_key(&r.resource_id) else {
-        return out;
-    };
-    for a in ws.allocations_of(&key) {
-        if a.resource_id != r.resource_id {
-            continue;
-        }
+}
+
+/// `allocations` spread on `cal`, summed by week from `first` (a Monday), one slot per week.
+fn spread_weekly(allocations: &[&Allocation], cal: &Calendar, first: NaiveDate) -> Vec<u64> {
+    let mut out = Vec::new();
+    for a in allocations {
         for (d, m) in a.range.days().zip(allocation_daily(a, cal)) {
             let Ok(week) = usize::try_from((d - first).num_days().div_euclid(7)) else {
                 continue;
@@ -186,7 +195,7 @@ fn calendar_in(ws: &Workspace, p: &Person, range: DateRange) -> CalendarIn {
 /// The request's allocations spread by week, once per distinct calendar ([`CalendarIn`]).
 struct Spreads<'a> {
     ws: &'a Workspace,
-    r: &'a Request,
+    allocations: Vec<&'a Allocation>,
     first: NaiveDate,
     /// The days spreading can read: the resource's allocations, widened by a month each way
     /// (a per-week or per-month amount reads its whole week or month). `None`: nothing to add.
@@ -196,23 +205,23 @@ struct Spreads<'a> {
 }
 
 impl<'a> Spreads<'a> {
-    fn new(ws: &'a Workspace, r: &'a Request, first: NaiveDate) -> Self {
-        let allocations: Vec<&Allocation> = match ws.row_key(&r.resource_id) {
-            Some(key) if unnamed(ws, r) => ws
-                .allocations_of(&key)
-                .into_iter()
-                .filter(|a| a.resource_id == r.resource_id)
-                .collect(),
-            _ => Vec::new(),
-        };
+    /// For `r` over `span`: only its allocations that touch the span's weeks add to them (one
+    /// outside adds only outside, whatever its unit), so only those are spread.
+    fn new(ws: &'a Workspace, r: &'a Request, span: DateRange) -> Self {
+        let first = week_start(span.start);
+        let weeks = DateRange::new(first, add_days(week_start(span.end), 6));
+        let allocations: Vec<&Allocation> = request_allocations(ws, r)
+            .into_iter()
+            .filter(|a| a.range.intersect(&weeks).is_some())
+            .collect();
         let start = allocations.iter().map(|a| a.range.start).min();
         let end = allocations.iter().map(|a| a.range.end).max();
         let reads = start
             .zip(end)
             .map(|(s, e)| DateRange::new(add_days(s, -31), add_days(e, 31)));
         Spreads {
+            allocations,
             ws,
-            r,
             first,
             reads,
             seen: HashMap::new(),
@@ -231,7 +240,7 @@ impl<'a> Spreads<'a> {
             None => {
                 let cal = self.ws.calendar_for(&RowKey::Person(p.id.clone()));
                 self.spread
-                    .push(added_weekly(self.ws, self.r, &cal, self.first));
+                    .push(spread_weekly(&self.allocations, &cal, self.first));
                 self.seen.insert(key, self.spread.len() - 1);
                 self.spread.len() - 1
             }
@@ -345,7 +354,7 @@ pub fn rank(ws: &Workspace, r: &Request, planned: &Planned) -> Vec<Candidate> {
         .map(|x| x.role.as_str())
         .unwrap_or("");
     let span = impact_span(ws, r);
-    let mut spreads = span.map(|s| Spreads::new(ws, r, week_start(s.start)));
+    let mut spreads = span.map(|s| Spreads::new(ws, r, s));
     let mut out: Vec<(String, Candidate)> = ws
         .people
         .values()
