@@ -51,6 +51,20 @@ fn frame_bench(c: &mut Criterion, name: &str, mut state: State, w: u16, h: u16) 
     });
 }
 
+/// Render and diff only: `states` drawn in turn, so every frame differs and no reducer runs.
+fn draw_bench(c: &mut Criterion, name: &str, states: [State; 2], w: u16, h: u16) {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    let mut i = 0;
+    c.bench_function(name, |b| {
+        b.iter(|| {
+            i = 1 - i;
+            terminal
+                .draw(|f| allot::ui::render(black_box(&states[i]), f))
+                .unwrap();
+        })
+    });
+}
+
 fn frames(c: &mut Criterion) {
     let state = large_state();
     let mut gantt = state.clone();
@@ -67,7 +81,11 @@ fn frames(c: &mut Criterion) {
     // The queue with the selected request's impact and ranked candidates in the pane.
     let mut requests = state.clone();
     update(&mut requests, Command::ShowRequests);
-    frame_bench(c, "requests_frame_200x60", requests, 200, 60);
+    frame_bench(c, "requests_frame_200x60", requests.clone(), 200, 60);
+    // The frame alone: two selections worked out by the reducer beforehand, drawn in turn.
+    let mut next = requests.clone();
+    update(&mut next, Command::Down);
+    draw_bench(c, "requests_draw_200x60", [requests, next], 200, 60);
 
     let window = state.window;
     let mut ws = state.ws.clone();

@@ -28,6 +28,8 @@ fn select(s: &mut State, id: &str) {
         .position(|q| q.as_str() == id)
         .unwrap_or_else(|| panic!("#{id} in the queue"));
     s.requests.selected = at;
+    // As a key would: the reducer works out what the view draws for the new selection.
+    allot::app::requests::refresh(s);
 }
 
 fn role_of(s: &State, person: &Id) -> String {
@@ -333,4 +335,143 @@ fn enter_opens_the_requests_detail_over_the_whole_view_and_esc_closes_it() {
     );
     update(&mut s, Command::Back);
     assert!(!s.requests.detail);
+}
+
+#[test]
+fn the_22_item_bulk_confirm_scrolls_at_80x24_with_the_count_and_the_y_n_in_view() {
+    let mut s = queue();
+    let n = s.queue.len();
+    assert!(n >= 20, "the demo has {n} pending for Morgan Lee");
+    for _ in 0..n {
+        update(&mut s, Command::MarkRequest);
+    }
+    update(&mut s, Command::ApproveTop);
+    let question = s.confirm.clone().expect("y/n").question;
+    let head: String = question.lines().next().unwrap().chars().take(40).collect();
+    assert!(head.starts_with(&format!("Approve {n} requests")), "{head}");
+    assert!(
+        question
+            .lines()
+            .next()
+            .unwrap()
+            .contains("go over capacity"),
+        "{question}"
+    );
+    snap("approver_confirm_bulk_all_80x24", &s, 80, 24);
+    let screen = |s: &State| format!("{}", draw(s, 80, 24).backend());
+    let top = screen(&s);
+    assert!(
+        top.contains("↑ 0 above") && top.contains(" y  yes"),
+        "{top}"
+    );
+    // j scrolls one line under the headline, which stays; PageDown a page; never past the end.
+    update(&mut s, Command::Down);
+    assert_eq!(s.confirm.as_ref().unwrap().scroll, 1);
+    let one = screen(&s);
+    assert!(one.contains("↑ 1 above") && one.contains(&head), "{one}");
+    for _ in 0..10 {
+        update(&mut s, Command::PageDown);
+    }
+    let end = screen(&s);
+    assert!(end.contains("↓ 0 more") && end.contains(" y  yes"), "{end}");
+    snap("approver_confirm_bulk_all_80x24_end", &s, 80, 24);
+    let last: String = question.lines().last().unwrap().chars().take(20).collect();
+    assert!(end.contains(&last), "the last request shows:\n{end}");
+    update(&mut s, Command::Up);
+    for _ in 0..3 {
+        update(&mut s, Command::PageUp);
+    }
+    assert_eq!(s.confirm.as_ref().unwrap().scroll, 0);
+    assert!(matches!(
+        s.confirm.as_ref().unwrap().on_yes,
+        OnYes::Resolve(ref items) if items.len() == n
+    ));
+}
+
+#[test]
+fn b_says_plainly_how_far_over_capacity_the_pick_goes_before_booking() {
+    let mut s = queue();
+    select(&mut s, "5011"); // nobody fits: the top candidate peaks at 163 %
+    update(&mut s, Command::ApproveTop);
+    let q = s.confirm.clone().expect("y/n").question;
+    let over = q
+        .lines()
+        .find(|l| l.starts_with("This books "))
+        .unwrap_or_else(|| panic!("said plainly:\n{q}"));
+    assert!(over.contains("over capacity: peak W16 ▲163%"), "{over}");
+    assert!(over.contains("h over in "), "by how much: {over}");
+    // And a pick that fits says nothing of the kind.
+    let mut s = queue();
+    select(&mut s, "5014");
+    update(&mut s, Command::ApproveTop);
+    assert!(!s.confirm.unwrap().question.contains("over capacity"));
+}
+
+#[test]
+fn the_reason_box_edits_with_the_line_editor() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let mut s = queue();
+    select(&mut s, "5003");
+    update(&mut s, Command::Reject);
+    for c in "No budgte".chars() {
+        update(&mut s, Input::Text(c));
+    }
+    // Backspace twice, retype; then Home and words in front; Ctrl-w takes a word back.
+    update(&mut s, Command::Backspace);
+    update(&mut s, Command::Backspace);
+    for c in "et".chars() {
+        update(&mut s, Input::Text(c));
+    }
+    update(
+        &mut s,
+        Input::Edit(KeyEvent::new(KeyCode::Home, KeyModifiers::NONE)),
+    );
+    for c in "Sorry: ".chars() {
+        update(&mut s, Input::Text(c));
+    }
+    assert_eq!(s.requests.reason.as_ref().unwrap().text, "Sorry: No budget");
+    update(
+        &mut s,
+        Input::Edit(KeyEvent::new(KeyCode::End, KeyModifiers::NONE)),
+    );
+    update(
+        &mut s,
+        Input::Edit(KeyEvent::new(KeyCode::Char('w'), KeyModifiers::CONTROL)),
+    );
+    assert_eq!(s.requests.reason.as_ref().unwrap().text, "Sorry: No ");
+    snap("approver_reason_80x24", &s, 80, 24);
+    update(&mut s, Command::Submit);
+    let q = s.confirm.clone().expect("y/n").question;
+    assert!(q.contains("Reason \"Sorry: No\""), "{q}");
+}
+
+#[test]
+fn the_pane_draws_the_ranking_the_reducer_worked_out_and_never_a_stale_one() {
+    use allot::app::requests::{candidates, ranked};
+    let mut s = queue();
+    select(&mut s, "5011");
+    let r = s.ws.requests[&Id::new("5011")].clone();
+    let worked = ranked(&s, &r).expect("worked out for the selection");
+    assert_eq!(worked.candidates, candidates(&s.ws, &r), "the same ranking");
+    // The top candidate gets more work elsewhere: the old ranking is not drawn, and the next
+    // input ranks again with it.
+    let before = worked.candidates[0].clone();
+    let top = before.person.clone();
+    let mut busy = s.ws.allocations.values().next().unwrap().clone();
+    busy.id = Id::new("busy");
+    busy.resource_id =
+        s.ws.resources_of(&top)
+            .next()
+            .expect("a resource")
+            .id
+            .clone();
+    busy.range = r.period.unwrap();
+    busy.amount = allot::domain::Amount::TotalMinutes(40 * 60 * 20);
+    s.ws.put_allocation(busy);
+    assert!(ranked(&s, &r).is_none(), "stale: not drawn");
+    update(&mut s, Msg::Resize(80, 24));
+    let again = ranked(&s, &r).expect("ranked again");
+    assert_eq!(again.candidates, candidates(&s.ws, &r));
+    let now = again.candidates.iter().find(|c| c.person == top).unwrap();
+    assert!(now.free < before.free, "{now:?} vs {before:?}");
 }

@@ -241,6 +241,7 @@ pub fn ask_delete(state: &mut State) {
     state.confirm = Some(Confirm {
         question,
         on_yes: OnYes::DeleteAllocations(targets.into_iter().map(|a| a.id).collect()),
+        scroll: 0,
     });
 }
 

@@ -60,6 +60,10 @@ pub fn command(state: &mut State, command: C) -> Option<Vec<Effect>> {
                 }
                 none()
             }
+            C::Up | C::Down | C::PageUp | C::PageDown => {
+                scroll_confirm(state, command);
+                none()
+            }
             _ => none(),
         },
         Mode::Picker => {
@@ -196,6 +200,23 @@ fn from_scheduled(state: &mut State, input: FromScheduledInput) -> Vec<Effect> {
             vec![state.start(effect)]
         }
     }
+}
+
+/// A long question (a bulk approval lists every request) scrolls under its first line.
+fn scroll_confirm(state: &mut State, command: C) {
+    let (w, h) = state.size;
+    let Some(c) = state.confirm.as_mut() else {
+        return;
+    };
+    let layout = super::geometry::confirm_layout(&c.question, w, h);
+    let page = layout.room.max(1);
+    let to = match command {
+        C::Up => c.scroll.saturating_sub(1),
+        C::Down => c.scroll + 1,
+        C::PageUp => c.scroll.saturating_sub(page),
+        _ => c.scroll + page,
+    };
+    c.scroll = layout.clamp(to);
 }
 
 fn confirm_yes(state: &mut State) -> Vec<Effect> {

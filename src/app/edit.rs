@@ -464,7 +464,7 @@ fn reload_touched(state: &mut State, touched: Touched) -> Vec<Effect> {
 /// Takes the ids and versions the backend gave.
 fn learn(state: &mut State, change: &LocalChange, result: Applied) {
     let confirm = |state: &mut State, a: &Allocation| {
-        if let Some(x) = state.ws.allocations.get_mut(&a.id) {
+        if let Some(x) = state.ws.allocation_mut(&a.id) {
             x.version = a.version;
             x.server_total_minutes = a.server_total_minutes;
         }

@@ -86,3 +86,88 @@ pub fn list_rows(height: u16) -> usize {
 pub fn scroll_offset(selected: usize, visible: usize) -> usize {
     selected.saturating_sub(visible.saturating_sub(1))
 }
+
+/// `text` wrapped at spaces into rows of at most `width` columns; a word longer than a row is
+/// cut where the row ends. An empty text is one empty row.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    use unicode_width::UnicodeWidthChar;
+    let width = width.max(1);
+    let cols = |s: &str| s.chars().map(|c| c.width().unwrap_or(0)).sum::<usize>();
+    let mut rows = Vec::new();
+    let mut row = String::new();
+    for word in text.split(' ') {
+        let gap = usize::from(!row.is_empty());
+        if !row.is_empty() && cols(&row) + gap + cols(word) > width {
+            rows.push(std::mem::take(&mut row));
+        }
+        if !row.is_empty() {
+            row.push(' ');
+        }
+        for c in word.chars() {
+            if cols(&row) + c.width().unwrap_or(0) > width {
+                rows.push(std::mem::take(&mut row));
+            }
+            row.push(c);
+        }
+    }
+    rows.push(row);
+    rows
+}
+
+/// The y/n box for `question` in a terminal `width` x `height`: the question wrapped to the
+/// box; its first line (what is asked, with how many go over capacity) always on top, the rest
+/// scrolled when it does not fit, and the y/n line always in view.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConfirmLayout {
+    pub width: u16,
+    pub height: u16,
+    /// The first line of the question, wrapped: never scrolled away.
+    pub head: Vec<String>,
+    /// The rest of the question, wrapped.
+    pub body: Vec<String>,
+    /// Rows of `body` shown at once.
+    pub room: usize,
+    /// A blank row before the y/n (dropped first when short of room).
+    pub gap: bool,
+}
+
+impl ConfirmLayout {
+    /// Whether `body` is longer than the box: a line then says what is above and below.
+    pub fn scrolls(&self) -> bool {
+        self.room < self.body.len()
+    }
+
+    /// The first body row shown for a wanted `scroll`: never past the last page.
+    pub fn clamp(&self, scroll: usize) -> usize {
+        scroll.min(self.body.len().saturating_sub(self.room))
+    }
+}
+
+pub fn confirm_layout(question: &str, width: u16, height: u16) -> ConfirmLayout {
+    let width = width.min(70);
+    let text_w = width.saturating_sub(2).max(1) as usize;
+    let mut lines = question.lines();
+    let head = wrap(lines.next().unwrap_or(""), text_w);
+    let body: Vec<String> = lines.flat_map(|l| wrap(l, text_w)).collect();
+    let rows = head.len() + body.len();
+    // Borders and the y/n line.
+    let fixed = 3;
+    let h = height as usize;
+    let (room, gap, box_h) = if rows + fixed < h {
+        (body.len(), true, rows + fixed + 1)
+    } else if rows + fixed <= h {
+        (body.len(), false, rows + fixed)
+    } else {
+        // One row says how many are above and below.
+        let room = h.saturating_sub(fixed + head.len() + 1);
+        (room, false, h)
+    };
+    ConfirmLayout {
+        width,
+        height: box_h as u16,
+        head,
+        body,
+        room,
+        gap,
+    }
+}

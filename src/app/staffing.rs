@@ -240,6 +240,7 @@ pub fn ask_delete(state: &mut State) {
             r.role
         ),
         on_yes: OnYes::DeleteResource(id),
+        scroll: 0,
     });
 }
 

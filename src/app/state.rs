@@ -243,6 +243,8 @@ pub struct Confirm {
     /// The question, naming what the action acts on.
     pub question: String,
     pub on_yes: OnYes,
+    /// The first row shown of the question after its first line (a long one scrolls).
+    pub scroll: usize,
 }
 
 #[derive(Clone, Debug, PartialEq)]

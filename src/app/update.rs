@@ -25,6 +25,8 @@ pub fn update(state: &mut State, input: impl Into<Input>) -> Vec<Effect> {
         Input::Msg(msg) => on_msg(state, msg),
     };
     super::gantt::settle(state);
+    // What the Requests view draws is worked out here, once per change, never while drawing.
+    requests::refresh(state);
     effects
 }
 

@@ -8,15 +8,16 @@
 //! approving changes no figure). Earlier picks of the same bulk approval are added as
 //! [`Planned`] load, so no pick is judged as if the others did not exist.
 
+use super::calendar::{Calendar, Holidays, WeeklyCapacity};
 use super::dates::{DateRange, add_days, week_start};
 use super::ids::Id;
 use super::impact::impact_span;
 use super::load::{LoadLevel, allocation_daily, load_level, utilization_pct};
-use super::model::{Request, Resource};
+use super::model::{Allocation, Person, Request, Resource};
 use super::workspace::{RowKey, Workspace};
 use chrono::NaiveDate;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Minutes per day that picks made earlier in a plan add to each person.
 pub type Planned = BTreeMap<Id, BTreeMap<NaiveDate, u64>>;
@@ -116,22 +117,30 @@ pub fn added_daily(ws: &Workspace, r: &Request, person: &Id) -> BTreeMap<NaiveDa
     out
 }
 
-/// [`added_daily`] summed by week from `first` (a Monday), one slot per week: what ranking
-/// needs, without a map of days per person (ranking walks every person for every request).
-fn added_weekly(ws: &Workspace, r: &Request, person: &Id, first: NaiveDate) -> Vec<u64> {
-    let mut out = Vec::new();
-    if !unnamed(ws, r) {
-        return out;
+/// [`added_daily`] summed by week from `first` (a Monday), one slot per week, spread on `cal`:
+/// what ranking needs, without a map of days per person.
+fn added_weekly(ws: &Workspace, r: &Request, cal: &Calendar, first: NaiveDate) -> Vec<u64> {
+    spread_weekly(&request_allocations(ws, r), cal, first)
+}
+
+/// The allocations approving `r` moves onto the person: an unnamed resource's; none for a
+/// named one (already on their row).
+fn request_allocations<'a>(ws: &'a Workspace, r: &Request) -> Vec<&'a Allocation> {
+    match ws.row_key(&r.resource_id) {
+        Some(key) if unnamed(ws, r) => ws
+            .allocations_of(&key)
+            .into_iter()
+            .filter(|a| a.resource_id == r.resource_id)
+            .collect(),
+        _ => Vec::new(),
     }
-    let Some(key) = ws.row_key(&r.resource_id) else {
-        return out;
-    };
-    let cal = ws.calendar_for(&RowKey::Person(person.clone()));
-    for a in ws.allocations_of(&key) {
-        if a.resource_id != r.resource_id {
-            continue;
-        }
-        for (d, m) in a.range.days().zip(allocation_daily(a, &cal)) {
+}
+
+/// `allocations` spread on `cal`, summed by week from `first` (a Monday), one slot per week.
+fn spread_weekly(allocations: &[&Allocation], cal: &Calendar, first: NaiveDate) -> Vec<u64> {
+    let mut out = Vec::new();
+    for a in allocations {
+        for (d, m) in a.range.days().zip(allocation_daily(a, cal)) {
             let Ok(week) = usize::try_from((d - first).num_days().div_euclid(7)) else {
                 continue;
             };
@@ -144,6 +153,102 @@ fn added_weekly(ws: &Workspace, r: &Request, person: &Id, first: NaiveDate) -> V
     out
 }
 
+/// What of a person's calendar spreading an allocation over `range` can read: two people with
+/// equal keys get the same minutes on every day of it, so ranking spreads the request once per
+/// distinct key rather than once per person (most people share a week and the holidays).
+#[derive(PartialEq, Eq, Hash)]
+struct CalendarIn {
+    weekly: WeeklyCapacity,
+    changes: Vec<(NaiveDate, WeeklyCapacity)>,
+    holidays: Vec<NaiveDate>,
+    time_off: Vec<DateRange>,
+    minutes_off: Vec<(NaiveDate, u32)>,
+}
+
+/// [`CalendarIn`] for `p` as [`super::workspace::person_calendar`] builds their calendar: the
+/// backend's full one where it gave one, else their week, time off and the holidays.
+fn calendar_in(ws: &Workspace, p: &Person, range: DateRange) -> CalendarIn {
+    let clip = |off: &[DateRange]| off.iter().filter_map(|o| o.intersect(&range)).collect();
+    let holidays = |h: &Holidays| h.range(range.start..=range.end).copied().collect();
+    match ws.calendars.get(&p.id) {
+        Some(c) => CalendarIn {
+            weekly: c.weekly,
+            changes: c.changes.clone(),
+            holidays: holidays(&c.holidays),
+            time_off: clip(&c.time_off),
+            minutes_off: c
+                .minutes_off
+                .range(range.start..=range.end)
+                .map(|(d, m)| (*d, *m))
+                .collect(),
+        },
+        None => CalendarIn {
+            weekly: p.weekly,
+            changes: Vec::new(),
+            holidays: holidays(&ws.holidays),
+            time_off: clip(&p.time_off),
+            minutes_off: Vec::new(),
+        },
+    }
+}
+
+/// The request's allocations spread by week, once per distinct calendar ([`CalendarIn`]).
+struct Spreads<'a> {
+    ws: &'a Workspace,
+    allocations: Vec<&'a Allocation>,
+    first: NaiveDate,
+    /// The days spreading can read: the resource's allocations, widened by a month each way
+    /// (a per-week or per-month amount reads its whole week or month). `None`: nothing to add.
+    reads: Option<DateRange>,
+    seen: HashMap<CalendarIn, usize>,
+    spread: Vec<Vec<u64>>,
+}
+
+impl<'a> Spreads<'a> {
+    /// For `r` over `span`: only its allocations that touch the span's weeks add to them (one
+    /// outside adds only outside, whatever its unit), so only those are spread.
+    fn new(ws: &'a Workspace, r: &'a Request, span: DateRange) -> Self {
+        let first = week_start(span.start);
+        let weeks = DateRange::new(first, add_days(week_start(span.end), 6));
+        let allocations: Vec<&Allocation> = request_allocations(ws, r)
+            .into_iter()
+            .filter(|a| a.range.intersect(&weeks).is_some())
+            .collect();
+        let start = allocations.iter().map(|a| a.range.start).min();
+        let end = allocations.iter().map(|a| a.range.end).max();
+        let reads = start
+            .zip(end)
+            .map(|(s, e)| DateRange::new(add_days(s, -31), add_days(e, 31)));
+        Spreads {
+            allocations,
+            ws,
+            first,
+            reads,
+            seen: HashMap::new(),
+            spread: Vec::new(),
+        }
+    }
+
+    /// What approving adds to `p`'s weeks from `first`.
+    fn weekly(&mut self, p: &Person) -> &[u64] {
+        let Some(reads) = self.reads else {
+            return &[];
+        };
+        let key = calendar_in(self.ws, p, reads);
+        let i = match self.seen.get(&key) {
+            Some(i) => *i,
+            None => {
+                let cal = self.ws.calendar_for(&RowKey::Person(p.id.clone()));
+                self.spread
+                    .push(spread_weekly(&self.allocations, &cal, self.first));
+                self.seen.insert(key, self.spread.len() - 1);
+                self.spread.len() - 1
+            }
+        };
+        &self.spread[i]
+    }
+}
+
 fn sum_in(days: Option<&BTreeMap<NaiveDate, u64>>, range: DateRange) -> u64 {
     days.map(|d| d.range(range.start..=range.end).map(|(_, m)| *m).sum())
         .unwrap_or(0)
@@ -152,33 +257,45 @@ fn sum_in(days: Option<&BTreeMap<NaiveDate, u64>>, range: DateRange) -> u64 {
 /// `person`'s weekly load over the request's impact span once approved, with `planned` load
 /// from earlier picks added. Empty when the request has no span (no period, nothing to harden).
 pub fn weeks(ws: &Workspace, r: &Request, person: &Id, planned: &Planned) -> Vec<ImpactWeek> {
-    facts(ws, r, impact_span(ws, r), person, planned).0
+    one_person(ws, r, person, planned).0
 }
 
 /// `person`'s free minutes over the request's impact span before it (after `planned`): capacity
 /// minus load, negative when already over; 0 when there is no span.
 pub fn free_minutes(ws: &Workspace, r: &Request, person: &Id, planned: &Planned) -> i64 {
-    facts(ws, r, impact_span(ws, r), person, planned).1
+    one_person(ws, r, person, planned).1
 }
 
-/// [`weeks`] and [`free_minutes`] for one person over `span` (the request's impact span,
-/// worked out once by the caller: it walks the resource's allocations), from one row view.
-fn facts(
+fn one_person(
     ws: &Workspace,
     r: &Request,
-    span: Option<DateRange>,
     person: &Id,
     planned: &Planned,
 ) -> (Vec<ImpactWeek>, i64) {
-    let Some(span) = span else {
+    let Some(span) = impact_span(ws, r) else {
         return (Vec::new(), 0);
     };
+    let first = week_start(span.start);
+    let cal = ws.calendar_for(&RowKey::Person(person.clone()));
+    let added = added_weekly(ws, r, &cal, first);
+    facts(ws, span, person, &added, planned)
+}
+
+/// [`weeks`] and [`free_minutes`] for one person over `span` (the request's impact span), with
+/// `added` what approving adds to each week from `span`'s Monday on: both worked out once by
+/// the caller (the span walks the resource's allocations; the spread, its calendar).
+fn facts(
+    ws: &Workspace,
+    span: DateRange,
+    person: &Id,
+    added: &[u64],
+    planned: &Planned,
+) -> (Vec<ImpactWeek>, i64) {
     let key = RowKey::Person(person.clone());
     let view = ws.row_view(&key);
     let extra = planned.get(person);
     let free = view.capacity_in(span) as i64 - (view.load_in(span) + sum_in(extra, span)) as i64;
     let first = week_start(span.start);
-    let added = added_weekly(ws, r, person, first);
     let mut out = Vec::new();
     let mut monday = first;
     while monday <= span.end && out.len() < 60 {
@@ -237,11 +354,15 @@ pub fn rank(ws: &Workspace, r: &Request, planned: &Planned) -> Vec<Candidate> {
         .map(|x| x.role.as_str())
         .unwrap_or("");
     let span = impact_span(ws, r);
+    let mut spreads = span.map(|s| Spreads::new(ws, r, s));
     let mut out: Vec<(String, Candidate)> = ws
         .people
         .values()
         .map(|p| {
-            let (weeks, free) = facts(ws, r, span, &p.id, planned);
+            let (weeks, free) = match (span, spreads.as_mut()) {
+                (Some(span), Some(spreads)) => facts(ws, span, &p.id, spreads.weekly(p), planned),
+                _ => (Vec::new(), 0),
+            };
             let c = Candidate {
                 person: p.id.clone(),
                 role: role_match(want, &p.role),
@@ -362,6 +483,10 @@ pub struct PlanItem {
     pub peak: Option<ImpactWeek>,
     /// Some week of this request goes over the person's capacity once the plan is booked.
     pub over: bool,
+    /// Minutes above capacity in those weeks, summed; 0 when it fits.
+    pub over_by: u64,
+    /// How many weeks go over.
+    pub weeks_over: usize,
     /// No one fits alone: the best split there is, to say who comes closest.
     pub split: Option<Split>,
 }
@@ -406,9 +531,16 @@ pub fn plan(ws: &Workspace, picks: &[(&Request, Option<Id>)]) -> Vec<PlanItem> {
                 .as_ref()
                 .map(|p| weeks(ws, r, p, &planned))
                 .unwrap_or_default();
+            let over: Vec<u64> = weeks
+                .iter()
+                .filter(|w| w.load > w.capacity)
+                .map(|w| w.load - w.capacity)
+                .collect();
             PlanItem {
                 request: r.id.clone(),
                 person: person.clone(),
+                over_by: over.iter().sum(),
+                weeks_over: over.len(),
                 over: !fits(&weeks),
                 peak: peak(&weeks).cloned(),
                 split: split.clone(),
@@ -699,6 +831,59 @@ mod tests {
     }
 
     proptest! {
+        /// Ranking spreads the request once per distinct calendar; whatever the weeks, time off
+        /// and holidays, every candidate's facts are those worked out on their own calendar.
+        #[test]
+        fn ranking_once_per_calendar_agrees_with_each_persons_own_calendar(
+            pattern in prop::collection::vec(0usize..3, 6),
+            offs in prop::collection::vec(prop::option::of((0i64..30, 0i64..6)), 6),
+            holiday in prop::option::of(0i64..20),
+            amount in 0usize..3,
+        ) {
+            let patterns = [
+                WeeklyCapacity::STANDARD,
+                WeeklyCapacity([480, 480, 480, 480, 0, 0, 0]),
+                WeeklyCapacity([360, 360, 360, 360, 360, 0, 0]),
+            ];
+            let people: Vec<(String, String)> =
+                (0..6).map(|i| (format!("{}", i + 1), format!("P{i}"))).collect();
+            let refs: Vec<(&str, &str, &str, u32)> = people
+                .iter()
+                .map(|(id, name)| (id.as_str(), name.as_str(), "Engineer", 600))
+                .collect();
+            let mut ws = workspace(&refs, &[("Engineer", 60)]);
+            for (i, p) in ws.people.values_mut().enumerate() {
+                p.weekly = patterns[pattern[i]];
+                if let Some((at, len)) = offs[i] {
+                    let start = add_days(d("2026-11-30"), at);
+                    p.time_off = vec![DateRange::new(start, add_days(start, len))];
+                }
+            }
+            if let Some(h) = holiday {
+                ws.holidays = std::sync::Arc::new([add_days(d("2026-12-01"), h)].into());
+            }
+            // One person with a calendar of the backend's own (Ruddr's partial days).
+            let own = Calendar::new(patterns[0], ws.holidays.clone(), vec![])
+                .with_minutes_off([(d("2026-12-08"), 240)].into());
+            ws.calendars.insert(Id::new("6"), own);
+            ws.rebuild_index(DateRange::new(d("2026-11-02"), d("2027-02-28")));
+            // The request's allocation in each unit the spread reads differently.
+            let mut a = ws.allocations[&Id::new("q0a")].clone();
+            a.amount = match amount {
+                0 => Amount::TotalMinutes(2400),
+                1 => Amount::HoursPerWeek(20.0),
+                _ => Amount::RatioOfCapacity(0.5),
+            };
+            ws.put_allocation(a);
+            let r = ws.requests[&Id::new("q0")].clone();
+            for c in rank(&ws, &r, &Planned::new()) {
+                let own = weeks(&ws, &r, &c.person, &Planned::new());
+                prop_assert_eq!(c.peak.as_ref(), peak(&own));
+                prop_assert_eq!(c.fits, fits(&own));
+                prop_assert_eq!(c.free, free_minutes(&ws, &r, &c.person, &Planned::new()));
+            }
+        }
+
         /// Whatever the loads and picks, no item of a plan reports a peak below the load its
         /// person really carries in that week once the whole plan is booked.
         #[test]

@@ -80,7 +80,14 @@ pub struct Workspace {
     pub by_row: HashMap<RowKey, Vec<Id>>,
     /// Resource ids per person, so a person's projects are found without scanning every resource.
     pub person_resources: HashMap<Id, Vec<Id>>,
+    /// Changes whenever people, resources, allocations or the index change through the methods
+    /// here (see [`Workspace::generation`]).
+    generation: u64,
 }
+
+/// Where generations come from: one counter for the process, so no two workspaces (a reload
+/// replaces the whole one) and no two states of one ever share a number.
+static GENERATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 impl Workspace {
     pub fn from_roster(r: Roster) -> Self {
@@ -100,8 +107,29 @@ impl Workspace {
         ws
     }
 
+    /// A number that changes on every change made through this type's methods (allocations,
+    /// resources, the index; a new workspace gets its own), so what is worked out from the
+    /// workspace (the Requests view's ranking) can be kept until it changes. Records changed
+    /// through the public maps directly must call [`Workspace::touch`].
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Marks the workspace changed: see [`Workspace::generation`].
+    pub fn touch(&mut self) {
+        self.generation = GENERATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// An allocation to change in place (the backend's version and total), marking the
+    /// workspace changed.
+    pub fn allocation_mut(&mut self, id: &Id) -> Option<&mut Allocation> {
+        self.touch();
+        self.allocations.get_mut(id)
+    }
+
     /// Rebuilds the person → resources map after resources change.
     pub fn reindex_resources(&mut self) {
+        self.touch();
         self.person_resources.clear();
         for r in self.resources.values() {
             if let Some(p) = &r.person_id {
@@ -148,6 +176,7 @@ impl Workspace {
 
     /// Rebuilds the load index and the per-row lists from scratch, one calendar per row.
     pub fn rebuild_index(&mut self, window: DateRange) {
+        self.touch();
         let mut index = LoadIndex::new(window);
         let mut by_row: HashMap<RowKey, Vec<Id>> = HashMap::new();
         let mut calendars: HashMap<RowKey, Calendar> = HashMap::new();
@@ -189,6 +218,7 @@ impl Workspace {
 
     /// Adds or replaces one allocation, updating the index for just the days it touches.
     pub fn put_allocation(&mut self, a: Allocation) {
+        self.touch();
         self.remove_allocation(&a.id);
         if let Some(key) = self.row_key(&a.resource_id) {
             if let Some((start, daily)) = self.daily_in_window(&key, &a) {
@@ -210,6 +240,7 @@ impl Workspace {
 
     /// Removes one allocation and its load; returns it if it was there.
     pub fn remove_allocation(&mut self, id: &Id) -> Option<Allocation> {
+        self.touch();
         let old = self.allocations.remove(id)?;
         if let Some(key) = self.row_key(&old.resource_id) {
             if let Some((start, daily)) = self.daily_in_window(&key, &old) {

@@ -13,7 +13,7 @@ use crate::domain::model::fmt_hours;
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 /// A `width` x `height` rectangle in the middle of `area` (clipped to it).
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
@@ -324,34 +324,48 @@ fn overlay(
     })
 }
 
-pub fn render_confirm(state: &State, question: &str, theme: &Theme, f: &mut Frame, area: Rect) {
-    let width = 70.min(area.width);
-    let text_w = width.saturating_sub(2).max(1) as usize;
-    // One line per line of the question (a bulk approval lists each request), wrapped.
-    let rows: usize = question
-        .lines()
-        .map(|l| l.chars().count().div_ceil(text_w).max(1))
-        .sum();
-    let rect = centered(area, width, (rows as u16).saturating_add(4));
+/// The y/n box: the question's first line on top, the rest scrolled (`Confirm::scroll`) with
+/// what is above and below counted where it does not fit, and the y/n always in view.
+pub fn render_confirm(
+    state: &State,
+    confirm: &crate::app::state::Confirm,
+    theme: &Theme,
+    f: &mut Frame,
+    area: Rect,
+) {
+    let layout = crate::app::geometry::confirm_layout(&confirm.question, area.width, area.height);
+    let rect = centered(area, layout.width, layout.height);
     if rect.width < 6 || rect.height < 3 {
         return;
     }
-    // Never more than fits above the y/n: the rest is counted, so the answer stays in view.
-    let room = (rect.height as usize).saturating_sub(3);
-    let mut lines: Vec<Line> = Vec::new();
-    let mut used = 0;
-    let all: Vec<&str> = question.lines().collect();
-    for (i, l) in all.iter().enumerate() {
-        let need = l.chars().count().div_ceil(text_w).max(1);
-        if used + need > room || (used + need == room && i + 1 < all.len()) {
-            lines.push(Line::raw(format!("… and {} more lines", all.len() - i)));
-            break;
-        }
-        used += need;
-        lines.push(Line::raw(l.to_string()));
+    let scroll = layout.clamp(confirm.scroll);
+    let mut lines: Vec<Line> = layout.head.iter().map(|l| Line::raw(l.clone())).collect();
+    lines.extend(
+        layout
+            .body
+            .iter()
+            .skip(scroll)
+            .take(layout.room)
+            .map(|l| Line::raw(l.clone())),
+    );
+    if layout.scrolls() {
+        let below = layout.body.len() - scroll - layout.room.min(layout.body.len() - scroll);
+        let keys = format!(
+            "{}/{} {}/{}",
+            state.key(Mode::Confirm, C::Down),
+            state.key(Mode::Confirm, C::Up),
+            state.key(Mode::Confirm, C::PageDown),
+            state.key(Mode::Confirm, C::PageUp),
+        );
+        lines.push(Line::styled(
+            super::text::truncate(
+                &format!("↑ {scroll} above · ↓ {below} more · {keys} scroll"),
+                layout.width.saturating_sub(2) as usize,
+            ),
+            theme.dim(),
+        ));
     }
-    // Short of room, the gap before y/n goes first.
-    if rows + 4 <= rect.height as usize {
+    if layout.gap {
         lines.push(Line::raw(""));
     }
     lines.extend([Line::from(vec![
@@ -370,10 +384,7 @@ pub fn render_confirm(state: &State, question: &str, theme: &Theme, f: &mut Fram
         .borders(Borders::ALL)
         .title(Span::styled(" Confirm ", theme.error()));
     f.render_widget(Clear, rect);
-    f.render_widget(
-        Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
-        rect,
-    );
+    f.render_widget(Paragraph::new(lines).block(block), rect);
 }
 
 /// The `N` overlay: a new staffing request. Returns where the terminal cursor goes.

@@ -74,7 +74,7 @@ pub fn render(state: &State, f: &mut Frame) {
         requests::render_pick(state, pick, &theme, f, area);
     }
     if let Some(c) = &state.confirm {
-        form::render_confirm(state, &c.question, &theme, f, area);
+        form::render_confirm(state, c, &theme, f, area);
     }
     if state.help {
         help::render(state, &theme, f, area);

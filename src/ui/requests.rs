@@ -8,11 +8,11 @@ use crate::app::State;
 use crate::app::geometry::scroll_offset;
 use crate::app::keys::Mode;
 use crate::app::requests::{
-    ImpactWeek, PersonPick, PickPurpose, StatusFilter, allocations_known, impact, planned_for,
-    project_of, week_text,
+    ImpactWeek, PersonPick, PickPurpose, RowFacts, StatusFilter, allocations_known, impact,
+    project_of, ranked, row_facts, week_text,
 };
-use crate::domain::candidates::{Candidate, Planned, best_split, rank};
-use crate::domain::impact::{Hardened, approval_hardens, asked_minutes, span_of};
+use crate::domain::candidates::Candidate;
+use crate::domain::impact::{Hardened, approval_hardens, asked_minutes};
 use crate::domain::load::utilization_pct;
 use crate::domain::model::fmt_hours;
 use crate::domain::{Request, RequestStatus, Workspace};
@@ -78,12 +78,11 @@ fn render_reason(
         [one] => format!("Rejecting #{one}"),
         many => format!("Rejecting {} requests", many.len()),
     };
+    // The reason, scrolled to keep the insertion point in view, and the terminal cursor there.
+    let (text, col) = super::line::line_spans(&reason.text, true, inner, theme.header());
     let lines = vec![
         Line::raw(truncate(&format!("{what}. Reason (optional):"), inner)),
-        Line::styled(
-            truncate(&format!("{}▏", reason.text), inner),
-            theme.header(),
-        ),
+        Line::from(text),
         Line::styled(
             truncate(
                 &format!("It is {}.", crate::app::requests::where_it_goes(state)),
@@ -106,6 +105,9 @@ fn render_reason(
             .wrap(ratatui::widgets::Wrap { trim: true }),
         rect,
     );
+    if let Some(col) = col {
+        f.set_cursor_position((rect.x + 1 + col as u16, rect.y + 2));
+    }
 }
 
 /// Column widths of the queue; 0 drops a column. What a request is (project, resource/role)
@@ -253,14 +255,14 @@ fn render_list(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
             "  "
         };
         let facts = facts(&state.ws, r);
-        let hardened = approval_hardens(&state.ws, r);
+        let worked = row_facts(state, r);
         let mut text = format!(
             "{mark}{}{}{}{}{}{}",
             pad(&format!("{}d", r.age_days(state.today)), c.age),
             cell(&facts.project, c.project),
             cell(&facts.resource, c.resource),
-            pad(&period_cell(r, &hardened), c.period),
-            pad_left(&asked_cell(&state.ws, r, &hardened), c.amount),
+            pad(&period_cell(r, worked), c.period),
+            pad_left(&asked_cell(r, worked), c.amount),
             cell(&format!(" {}", facts.requester), c.requester),
         );
         if c.approvers > 0 {
@@ -277,29 +279,32 @@ fn status_text(s: RequestStatus) -> &'static str {
 }
 
 /// The request's own period; where it has none (Kantata), the span of the allocations
-/// approving hardens, marked as such, else "—". Never a guessed period.
-fn period_cell(r: &Request, hardened: &[Hardened]) -> String {
-    match (r.period, span_of(hardened)) {
+/// approving hardens, marked as such, else "—". Never a guessed period. "…" until worked out.
+fn period_cell(r: &Request, worked: Option<&RowFacts>) -> String {
+    match (r.period, worked) {
         (Some(p), _) => format!("{} → {}", p.start.format("%Y-%m-%d"), p.end.format("%m-%d")),
-        (None, Some(span)) => format!(
-            "hardens {}→{}",
-            span.start.format("%m-%d"),
-            span.end.format("%m-%d")
-        ),
-        (None, None) => "—".into(),
+        (None, None) => "…".into(),
+        (None, Some(w)) => match w.hardened_span {
+            Some(span) => format!(
+                "hardens {}→{}",
+                span.start.format("%m-%d"),
+                span.end.format("%m-%d")
+            ),
+            None => "—".into(),
+        },
     }
 }
 
 /// The share and hours asked; where the request states none, the hours approving hardens
-/// ("84h hard"), else "—".
-fn asked_cell(ws: &Workspace, r: &Request, hardened: &[Hardened]) -> String {
-    match (r.percentage, asked_minutes(ws, r)) {
+/// ("84h hard"), else "—". "…" until worked out.
+fn asked_cell(r: &Request, worked: Option<&RowFacts>) -> String {
+    let Some(w) = worked else {
+        return "… ".into();
+    };
+    match (r.percentage, w.asked_minutes) {
         (Some(pct), Some(m)) => format!("{pct}% {}h ", (m + 30) / 60),
-        _ if hardened.is_empty() => "— ".into(),
-        _ => format!(
-            "{}h hard ",
-            (hardened.iter().map(|h| h.minutes).sum::<u64>() + 30) / 60
-        ),
+        _ if w.hardens == 0 => "— ".into(),
+        _ => format!("{}h hard ", (w.hardened_minutes + 30) / 60),
     }
 }
 
@@ -493,7 +498,14 @@ fn render_detail(state: &State, theme: &Theme, r: &Request, f: &mut Frame, area:
             lines.extend(impact_lines(&weeks, theme, w, room));
         }
         None if r.status.is_pending() && room(&lines) > 1 => {
-            let ranked = rank(ws, r, &Planned::new());
+            let Some(worked) = ranked(state, r) else {
+                lines.push(Line::styled(
+                    truncate("Ranking candidates…", w),
+                    theme.dim(),
+                ));
+                return finish_detail(state, theme, r, f, area, lines);
+            };
+            let ranked = &worked.candidates;
             let nobody = ranked.first().is_some_and(|c| !c.fits);
             let head = if nobody {
                 "Nobody in the role fits under capacity; closest first (free hours, peak week):"
@@ -503,7 +515,7 @@ fn render_detail(state: &State, theme: &Theme, r: &Request, f: &mut Frame, area:
             lines.push(Line::styled(truncate(head, w), theme.dim()));
             if nobody
                 && room(&lines) > 1
-                && let Some(split) = best_split(ws, r, &ranked)
+                && let Some(split) = &worked.split
             {
                 // allot staffs one person per request: the split is advice, not one approval.
                 lines.push(Line::styled(
@@ -528,6 +540,19 @@ fn render_detail(state: &State, theme: &Theme, r: &Request, f: &mut Frame, area:
         }
         _ => {}
     }
+    finish_detail(state, theme, r, f, area, lines);
+}
+
+/// The pane's keys in its top border, and the pane drawn.
+fn finish_detail(
+    state: &State,
+    theme: &Theme,
+    r: &Request,
+    f: &mut Frame,
+    area: Rect,
+    lines: Vec<Line<'static>>,
+) {
+    let w = area.width as usize;
     let keys = if r.status.is_pending() {
         super::hints::line(
             state,
@@ -692,7 +717,15 @@ pub fn render_pick(state: &State, pick: &PersonPick, theme: &Theme, f: &mut Fram
     let inner = (width - 2) as usize;
     let ws = &state.ws;
     let (title, request, soft) = match &pick.purpose {
-        PickPurpose::Approve { request, soft, .. } => (" Who staffs it? ", request, Some(*soft)),
+        PickPurpose::Approve { request, soft, .. } => (
+            if *soft {
+                " Who staffs it? (books soft) "
+            } else {
+                " Who staffs it? (books hard) "
+            },
+            request,
+            Some(*soft),
+        ),
         PickPurpose::Reassign { request } => (" New approver ", request, None),
     };
     let mut lines = Vec::new();
@@ -704,7 +737,7 @@ pub fn render_pick(state: &State, pick: &PersonPick, theme: &Theme, f: &mut Fram
                 r.id,
                 f.project,
                 f.resource,
-                period_cell(r, &approval_hardens(ws, r))
+                period_cell(r, row_facts(state, r))
             ),
             inner,
         )));
@@ -726,12 +759,8 @@ pub fn render_pick(state: &State, pick: &PersonPick, theme: &Theme, f: &mut Fram
     let room = (height as usize).saturating_sub(lines.len() + 3);
     let first = pick.highlight.saturating_sub(room.saturating_sub(1));
     // Ranked as the reducer ranked them: with the picks made before this one.
-    let ranked: Vec<Candidate> = match (&pick.purpose, ws.requests.get(request)) {
-        (PickPurpose::Approve { decided, .. }, Some(r)) => rank(ws, r, &planned_for(ws, decided)),
-        _ => Vec::new(),
-    };
     for (i, person) in pick.options.iter().enumerate().skip(first).take(room) {
-        let mut line = match ranked.iter().find(|c| &c.person == person) {
+        let mut line = match pick.facts(person) {
             Some(c) => candidate_line(ws, c, theme, inner),
             None => Line::raw(format!(
                 "  {} ({})",
@@ -756,7 +785,15 @@ pub fn render_pick(state: &State, pick: &PersonPick, theme: &Theme, f: &mut Fram
             &[
                 (C::Down, "choose"),
                 (C::Submit, "pick"),
-                (C::ToggleSoft, if s { "soft → hard" } else { "hard → soft" }),
+                // What Tab does now; the title says what is chosen.
+                (
+                    C::ToggleSoft,
+                    if s {
+                        "book hard instead"
+                    } else {
+                        "book soft instead"
+                    },
+                ),
                 (C::Cancel, "cancel"),
             ],
         ),

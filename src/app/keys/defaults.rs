@@ -133,6 +133,12 @@ pub const DEFAULTS: &[(Mode, &str, Command)] = &[
     (Confirm, "n", No),
     (Confirm, "N", No),
     (Confirm, "esc", No),
+    (Confirm, "j", Down),
+    (Confirm, "down", Down),
+    (Confirm, "k", Up),
+    (Confirm, "up", Up),
+    (Confirm, "pagedown", PageDown),
+    (Confirm, "pageup", PageUp),
     (Confirm, "ctrl-c", Quit),
 
     (Help, "esc", Back),

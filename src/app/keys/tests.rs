@@ -197,6 +197,7 @@ fn dialog_keys_are_modal() {
     s.confirm = Some(crate::app::state::Confirm {
         question: "Delete?".into(),
         on_yes: crate::app::state::OnYes::DeleteResource(crate::domain::Id::new("r1")),
+        scroll: 0,
     });
     assert_eq!(Mode::of(&s), Mode::Confirm);
     assert_eq!(key(&s, KeyCode::Char('y')), cmd(C::Yes));

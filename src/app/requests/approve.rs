@@ -151,6 +151,7 @@ fn ask_if_not_mine(state: &mut State, step: Step) {
             capitalized(verb)
         ),
         on_yes: OnYes::Requests(step),
+        scroll: 0,
     });
 }
 
@@ -218,15 +219,13 @@ pub(super) fn next_approval(
         if unnamed {
             rest.remove(0);
             let planned = planned_for(&state.ws, &decided);
-            let ranked: Vec<Id> = state
+            let facts = state
                 .ws
                 .requests
                 .get(&id)
                 .map(|r| rank(&state.ws, r, &planned))
-                .unwrap_or_default()
-                .into_iter()
-                .map(|c| c.person)
-                .collect();
+                .unwrap_or_default();
+            let ranked: Vec<Id> = facts.iter().map(|c| c.person.clone()).collect();
             state.pick = Some(PersonPick {
                 purpose: PickPurpose::Approve {
                     request: id,
@@ -238,6 +237,8 @@ pub(super) fn next_approval(
                 options: ranked.clone(),
                 ranked,
                 highlight: 0,
+                facts,
+                generation: state.ws.generation(),
             });
             return;
         }
@@ -307,7 +308,9 @@ pub(super) fn confirm_plan(state: &mut State, ids: Vec<Id>, picks: Vec<Option<Id
             (None, false) => " → nobody to staff it".into(),
         };
         let peak = match &item.peak {
-            Some(w) if item.over => format!(" · {} over", week_text(w)),
+            Some(w) if item.over => {
+                format!(" · {} over by {}h", week_text(w), fmt_hours(item.over_by))
+            }
             Some(w) => format!(" · {}", week_text(w)),
             None => String::new(),
         };
@@ -342,6 +345,17 @@ pub(super) fn confirm_plan(state: &mut State, ids: Vec<Id>, picks: Vec<Option<Id
                 line(one),
                 impact.trim_start_matches(" · ")
             );
+            if let (true, Some(p), Some(w)) = (one.over, &one.person, &one.peak) {
+                // Said plainly before anyone is booked over capacity, and by how much.
+                q.push_str(&format!(
+                    "\nThis books {} over capacity: peak {}, {}h over in {} week{}",
+                    ws.person_name(p),
+                    week_text(w),
+                    fmt_hours(one.over_by),
+                    one.weeks_over,
+                    if one.weeks_over == 1 { "" } else { "s" }
+                ));
+            }
             if let (true, Some(split)) = (one.over, &one.split) {
                 q.push_str(&format!(
                     "\nNobody fits alone; {} and {} would together",
@@ -388,6 +402,7 @@ pub(super) fn confirm_plan(state: &mut State, ids: Vec<Id>, picks: Vec<Option<Id
     state.confirm = Some(Confirm {
         question,
         on_yes: OnYes::Resolve(resolutions),
+        scroll: 0,
     });
 }
 
@@ -449,6 +464,7 @@ pub(super) fn confirm_reject(state: &mut State, ids: Vec<Id>, how: Resolution) {
     state.confirm = Some(Confirm {
         question,
         on_yes: OnYes::Resolve(ids.into_iter().map(|id| (id, how.clone())).collect()),
+        scroll: 0,
     });
 }
 
@@ -480,5 +496,7 @@ pub fn start_reassign(state: &mut State) {
         options: ranked.clone(),
         ranked,
         highlight: 0,
+        facts: Vec::new(),
+        generation: state.ws.generation(),
     });
 }

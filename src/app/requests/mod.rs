@@ -6,7 +6,6 @@ use crate::app::command::Command;
 use crate::app::effect::Effect;
 use crate::app::keys::Mode;
 use crate::app::state::{Confirm, OnYes, State, View};
-use crate::client::sanitize::typable;
 use crate::client::{BackendError, Resolution};
 use crate::domain::candidates::{PlanItem, Planned, plan, planned_load, rank};
 use crate::domain::impact::{approval_hardens, asked_minutes, impact_span};
@@ -19,6 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 mod approve;
 mod impact;
 mod pick;
+mod ranked;
 mod reason;
 mod resolve;
 #[cfg(test)]
@@ -27,6 +27,7 @@ mod tests;
 pub use approve::*;
 pub use impact::*;
 pub use pick::*;
+pub use ranked::*;
 pub use reason::*;
 pub use resolve::*;
 
@@ -80,6 +81,8 @@ pub struct RequestsView {
     pub batch: Batch,
     /// Enter: the selected request's detail fills the view.
     pub detail: bool,
+    /// The ranking and row facts the view draws, worked out in the reducer ([`refresh`]).
+    pub worked: Worked,
 }
 
 /// Picking a person: to staff an unnamed resource on approval, or as a new approver.
@@ -91,6 +94,17 @@ pub struct PersonPick {
     pub options: Vec<Id>,
     ranked: Vec<Id>,
     pub highlight: usize,
+    /// Why each candidate ranks where they do (approving only), as ranked on the workspace of
+    /// `generation`; [`refresh`] re-ranks when it changes, keeping the order on screen.
+    facts: Vec<crate::domain::candidates::Candidate>,
+    generation: u64,
+}
+
+impl PersonPick {
+    /// The ranking facts for `person` (approving only).
+    pub fn facts(&self, person: &Id) -> Option<&crate::domain::candidates::Candidate> {
+        self.facts.iter().find(|c| &c.person == person)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

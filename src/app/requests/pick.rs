@@ -64,6 +64,7 @@ pub fn pick_input(state: &mut State, key: PickInput) {
                     state.confirm = Some(Confirm {
                         question,
                         on_yes: OnYes::Reassign(request, person),
+                        scroll: 0,
                     });
                 }
             }

@@ -1,13 +1,13 @@
 //! The optional reason `r` asks for before rejecting, and where it goes on each backend.
 
 use super::*;
-use crossterm::event::{KeyCode, KeyModifiers};
+use crate::app::line::LineInput;
 
-/// The reason being typed for rejecting `ids`.
+/// The reason being typed for rejecting `ids`, in the line editor every text field uses.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ReasonInput {
     pub ids: Vec<Id>,
-    pub text: String,
+    pub text: LineInput,
 }
 
 /// Longest reason kept: a sentence or two, not a document.
@@ -16,7 +16,7 @@ const MAX: usize = 300;
 pub(super) fn open(state: &mut State, ids: Vec<Id>) {
     state.requests.reason = Some(ReasonInput {
         ids,
-        text: String::new(),
+        text: LineInput::default(),
     });
 }
 
@@ -43,14 +43,12 @@ pub fn input(state: &mut State, key: PickInput) {
             state.say("Cancelled: nothing was rejected");
             return;
         }
-        // The reason is a short note: typed at its end, Backspace takes the last character.
-        PickInput::Edit(k) if k.modifiers.is_empty() || k.modifiers == KeyModifiers::SHIFT => {
-            match k.code {
-                KeyCode::Char(c) if typable(c) && r.text.chars().count() < MAX => r.text.push(c),
-                KeyCode::Backspace => {
-                    r.text.pop();
-                }
-                _ => {}
+        // The line editor's keys (shell keys, moves by character); a key that would make the
+        // reason longer than a short note leaves it as it was.
+        PickInput::Edit(k) => {
+            let before = r.text.clone();
+            if crate::app::line::edit(&mut r.text, k) && r.text.chars().count() > MAX {
+                r.text = before;
             }
         }
         PickInput::Choose => {
