@@ -7,7 +7,7 @@ use super::effect::Effect;
 use super::form::AllocForm;
 use super::gantt::GanttRow;
 use super::keys::Mode;
-use super::state::{Confirm, OnYes, State, View};
+use super::state::{Confirm, OnYes, Overlay, State, View};
 use crate::domain::edit::{shift, split, stretch};
 use crate::domain::model::fmt_hours;
 use crate::domain::{Allocation, Id, RowKey};
@@ -238,10 +238,10 @@ pub fn ask_delete(state: &mut State) {
             )
         }
     };
-    state.confirm = Some(Confirm {
+    state.open(Overlay::Confirm(Confirm {
         question,
         on_yes: OnYes::DeleteAllocations(targets.into_iter().map(|a| a.id).collect()),
-    });
+    }));
 }
 
 pub fn delete(state: &mut State, ids: &[Id]) -> Vec<Effect> {
@@ -302,7 +302,7 @@ pub fn open_new(state: &mut State) {
     if resource.is_none() {
         form.focus = super::form::Field::Resource;
     }
-    state.form = Some(form);
+    state.open(Overlay::Form(form));
 }
 
 /// `e` or Enter on a bar: the form for that allocation.
@@ -324,7 +324,7 @@ pub fn open_edit(state: &mut State) {
         );
         return;
     }
-    state.form = Some(AllocForm::edit(state, &a));
+    state.open(Overlay::Form(AllocForm::edit(state, &a)));
 }
 
 /// Commits and refreshes what depends on the rows.

@@ -9,7 +9,7 @@ use super::messages::LogInput;
 use super::offer::{OfferChoice, QuitChoice};
 use super::requests::PickInput;
 use super::scheduled::{FromScheduledInput, FromScheduledOutcome};
-use super::state::{OnYes, State};
+use super::state::{OnYes, Overlay, State};
 use super::{bar_edits, form, request_form, requests, scheduled, staffing, update};
 use crossterm::event::{KeyCode, KeyEvent};
 
@@ -55,7 +55,7 @@ pub fn command(state: &mut State, command: C) -> Option<Vec<Effect>> {
         Mode::Confirm => match command {
             C::Yes => confirm_yes(state),
             C::No => {
-                if state.confirm.take().is_some() {
+                if state.take_confirm().is_some() {
                     state.say("Cancelled: nothing was changed");
                 }
                 none()
@@ -109,11 +109,13 @@ pub fn command(state: &mut State, command: C) -> Option<Vec<Effect>> {
             let rows =
                 super::keys::help::help_lines(&state.keys, Mode::of_view(state.view), state.size.0);
             let max = rows.saturating_sub(page as usize) as i64;
-            let at = state.help_scroll as i64;
+            let Some(Overlay::Help { scroll }) = &mut state.overlay else {
+                return Some(none());
+            };
+            let at = *scroll as i64;
             let to = match command {
                 C::Back | C::ToggleHelp => {
-                    state.help = false;
-                    state.help_scroll = 0;
+                    state.overlay = None;
                     return Some(none());
                 }
                 C::Up => at - 1,
@@ -124,7 +126,7 @@ pub fn command(state: &mut State, command: C) -> Option<Vec<Effect>> {
                 C::Bottom => max,
                 _ => return Some(none()),
             };
-            state.help_scroll = to.clamp(0, max) as usize;
+            *scroll = to.clamp(0, max) as usize;
             none()
         }
         Mode::Global | Mode::Resources | Mode::Gantt | Mode::Requests | Mode::Filter => {
@@ -154,7 +156,7 @@ fn as_key(code: KeyCode) -> FormInput {
 
 /// The open form (resource, request or allocation) takes `input`.
 fn form_input(state: &mut State, input: FormInput) -> Vec<Effect> {
-    if state.resource_form.is_some() {
+    if state.resource_form().is_some() {
         return match staffing::input(state, input) {
             staffing::ResOutcome::Stay => Vec::new(),
             staffing::ResOutcome::Cancel => {
@@ -166,7 +168,7 @@ fn form_input(state: &mut State, input: FormInput) -> Vec<Effect> {
             }
         };
     }
-    if state.request_form.is_some() {
+    if state.request_form().is_some() {
         return match request_form::input(state, input) {
             request_form::RequestFormOutcome::Stay => Vec::new(),
             request_form::RequestFormOutcome::Cancel => {
@@ -199,7 +201,7 @@ fn from_scheduled(state: &mut State, input: FromScheduledInput) -> Vec<Effect> {
 }
 
 fn confirm_yes(state: &mut State) -> Vec<Effect> {
-    match state.confirm.take().map(|c| c.on_yes) {
+    match state.take_confirm().map(|c| c.on_yes) {
         Some(OnYes::DeleteAllocations(ids)) => bar_edits::delete(state, &ids),
         Some(OnYes::Resolve(items)) => requests::resolve(state, items),
         Some(OnYes::Reassign(id, person)) => requests::reassign(state, id, person),

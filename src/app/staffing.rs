@@ -9,7 +9,7 @@ use super::form::{FormInput, choice_key};
 use super::keys::Mode;
 use super::line::{self, LineInput};
 use super::request_form::Choice;
-use super::state::{Confirm, ListRow, OnYes, State, View};
+use super::state::{Confirm, ListRow, OnYes, Overlay, State, View};
 use crate::domain::staffing::{check_delete, primary_role};
 use crate::domain::{Allocation, Id, Resource, RowKey, Workspace};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -134,7 +134,7 @@ pub fn open_new(state: &mut State) {
     {
         person.chosen = vec![p.clone()];
     }
-    state.resource_form = Some(ResourceForm {
+    state.open(Overlay::ResourceForm(ResourceForm {
         editing: None,
         project: projects_choice(ws),
         person,
@@ -145,7 +145,7 @@ pub fn open_new(state: &mut State) {
         focus: ResField::Project,
         errors: BTreeMap::new(),
         was_unnamed: false,
-    });
+    }));
 }
 
 pub fn open_edit(state: &mut State) {
@@ -161,7 +161,7 @@ pub fn open_edit(state: &mut State) {
     };
     let mut person = people_choice(&state.ws);
     person.chosen = r.person_id.iter().cloned().collect();
-    state.resource_form = Some(ResourceForm {
+    state.open(Overlay::ResourceForm(ResourceForm {
         editing: Some(id),
         project: projects_choice(&state.ws),
         person,
@@ -172,7 +172,7 @@ pub fn open_edit(state: &mut State) {
         focus: ResField::Person,
         errors: BTreeMap::new(),
         was_unnamed: r.is_unnamed(),
-    });
+    }));
 }
 
 pub fn toggle_mark(state: &mut State) {
@@ -234,13 +234,13 @@ pub fn ask_delete(state: &mut State) {
         1 => "its 1 allocation".to_string(),
         n => format!("its {n} allocations"),
     };
-    state.confirm = Some(Confirm {
+    state.open(Overlay::Confirm(Confirm {
         question: format!(
             "Delete {who}'s {} resource on {project} and {allocs}?",
             r.role
         ),
         on_yes: OnYes::DeleteResource(id),
-    });
+    }));
 }
 
 fn allocations_of(ws: &Workspace, resource: &Id) -> Vec<Allocation> {
@@ -324,7 +324,7 @@ pub enum ResOutcome {
 
 pub fn input(state: &mut State, key: FormInput) -> ResOutcome {
     use FormInput as K;
-    let Some(mut form) = state.resource_form.take() else {
+    let Some(mut form) = state.take_resource_form() else {
         return ResOutcome::Cancel;
     };
     let fields = form.fields();
@@ -387,14 +387,14 @@ pub fn input(state: &mut State, key: FormInput) -> ResOutcome {
                 Err(errors) => {
                     form.set_focus(*errors.keys().next().unwrap_or(&form.focus));
                     form.errors = errors;
-                    state.resource_form = Some(form);
+                    state.open(Overlay::ResourceForm(form));
                     ResOutcome::Stay
                 }
             };
         }
     }
     form.errors.remove(&form.focus);
-    state.resource_form = Some(form);
+    state.open(Overlay::ResourceForm(form));
     ResOutcome::Stay
 }
 

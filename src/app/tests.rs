@@ -315,9 +315,9 @@ fn esc_closes_help_first_then_clears_messages() {
     let mut s = loaded();
     s.fail("Boom", "could not do it");
     update(&mut s, Command::ToggleHelp);
-    assert!(s.help);
+    assert!(s.help_open());
     update(&mut s, Command::Back);
-    assert!(!s.help);
+    assert!(!s.help_open());
     assert_eq!(s.error.as_deref(), Some("Boom: could not do it"));
     update(&mut s, Command::Back);
     assert_eq!(s.error, None);
@@ -524,7 +524,7 @@ fn gantt_rows_expand_into_allocations_and_collapse() {
     );
     update(&mut s, Command::OpenRow);
     assert_eq!(s.gantt.rows.len(), 4, "Enter on a bar does not collapse");
-    assert!(s.form.is_some(), "Enter on a bar edits it");
+    assert!(s.form().is_some(), "Enter on a bar edits it");
     update(&mut s, Command::Cancel);
     update(&mut s, Command::Up);
     update(&mut s, Command::OpenRow);
@@ -939,7 +939,7 @@ fn the_form_creates_an_allocation_and_learns_its_real_id() {
     let mut s = on_bar();
     update(&mut s, Command::Up); // zed's row
     update(&mut s, Command::NewAllocation);
-    let form = s.form.clone().expect("form open");
+    let form = s.form().cloned().expect("form open");
     assert_eq!(
         form.resources,
         vec![Id::new("r1")],
@@ -952,7 +952,7 @@ fn the_form_creates_an_allocation_and_learns_its_real_id() {
     }
     update(&mut s, Input::Text('8'));
     let (seq, changes) = only_apply(&update(&mut s, Command::Submit));
-    assert!(s.form.is_none());
+    assert!(s.form().is_none());
     let Change::Create(n) = &changes[0] else {
         panic!("{changes:?}")
     };
@@ -995,9 +995,9 @@ fn the_form_creates_an_allocation_and_learns_its_real_id() {
 fn the_form_refuses_bad_input_naming_the_field_and_sends_nothing() {
     let mut s = on_bar();
     update(&mut s, Command::EditAllocation);
-    assert_eq!(s.form.as_ref().unwrap().editing, Some(Id::new("a1")));
+    assert_eq!(s.form().unwrap().editing, Some(Id::new("a1")));
     let type_into = |s: &mut State, field: Field, text: &str| {
-        s.form.as_mut().unwrap().focus = field;
+        s.form_mut().unwrap().focus = field;
         for _ in 0..40 {
             update(s, Command::Backspace);
         }
@@ -1007,7 +1007,7 @@ fn the_form_refuses_bad_input_naming_the_field_and_sends_nothing() {
     };
     type_into(&mut s, Field::End, "2026-11-20");
     assert!(update(&mut s, Command::Submit).is_empty());
-    let form = s.form.clone().unwrap();
+    let form = s.form().cloned().unwrap();
     assert_eq!(
         form.errors.get(&Field::End).map(String::as_str),
         Some("must be on or after the start (2026-11-23)")
@@ -1017,12 +1017,12 @@ fn the_form_refuses_bad_input_naming_the_field_and_sends_nothing() {
     type_into(&mut s, Field::Start, "soon");
     type_into(&mut s, Field::Amount, "100000");
     assert!(update(&mut s, Command::Submit).is_empty());
-    let errors = s.form.clone().unwrap().errors;
+    let errors = s.form().cloned().unwrap().errors;
     assert!(errors[&Field::Start].contains("'soon' is not a date"));
     assert!(errors[&Field::Amount].contains("between 0 and 99999"));
     assert_eq!(a1(&s).range.end, d("2026-11-27"), "nothing changed");
     update(&mut s, Command::Cancel);
-    assert!(s.form.is_none() && s.edits.undo.is_empty());
+    assert!(s.form().is_none() && s.edits.undo.is_empty());
 }
 
 #[test]
@@ -1032,14 +1032,11 @@ fn unnamed_resources_are_soft_only_and_read_only_bars_cannot_change() {
     update(&mut s, Command::ShowGantt);
     update(&mut s, Command::Bottom); // the unnamed Designer
     update(&mut s, Command::NewAllocation);
-    assert!(
-        !s.form.as_ref().unwrap().hard,
-        "an unnamed resource starts soft"
-    );
-    s.form.as_mut().unwrap().focus = Field::Kind;
+    assert!(!s.form().unwrap().hard, "an unnamed resource starts soft");
+    s.form_mut().unwrap().focus = Field::Kind;
     update(&mut s, Command::ToggleChoice);
     update(&mut s, Command::Submit);
-    let errors = s.form.clone().unwrap().errors;
+    let errors = s.form().cloned().unwrap().errors;
     assert!(
         errors[&Field::Kind].contains("only be soft-allocated"),
         "{errors:?}"
@@ -1051,20 +1048,20 @@ fn unnamed_resources_are_soft_only_and_read_only_bars_cannot_change() {
     assert!(update(&mut s, Command::ShiftLater).is_empty());
     assert!(s.error.as_deref().unwrap().starts_with("Read-only"));
     update(&mut s, Command::EditAllocation);
-    assert!(s.form.is_none());
+    assert!(s.form().is_none());
 }
 
 #[test]
 fn delete_asks_first_naming_the_allocation() {
     let mut s = on_bar();
     assert!(update(&mut s, Command::DeleteAllocations).is_empty());
-    let q = s.confirm.clone().unwrap().question;
+    let q = s.confirm().cloned().unwrap().question;
     assert!(
         q.contains("zed Last on Apollo (Engineer), 2026-11-23 → 2026-11-27, 35h"),
         "{q}"
     );
     update(&mut s, Command::No);
-    assert!(s.confirm.is_none() && s.ws.allocations.contains_key(&Id::new("a1")));
+    assert!(s.confirm().is_none() && s.ws.allocations.contains_key(&Id::new("a1")));
     update(&mut s, Command::DeleteAllocations);
     let (_, changes) = only_apply(&update(&mut s, Command::Yes));
     assert_eq!(
@@ -1525,16 +1522,16 @@ fn the_queue_filters_mine_and_by_status() {
 fn approving_an_unnamed_request_picks_a_person_confirms_and_names_the_resource() {
     let mut s = queue_view();
     update(&mut s, Command::Approve);
-    let pick = s.pick.clone().expect("a person to pick");
+    let pick = s.pick().cloned().expect("a person to pick");
     assert_eq!(pick.options.len(), 2, "everyone is a candidate");
     // Type to find Amy.
     for c in "amy".chars() {
         update(&mut s, Input::Text(c));
     }
-    assert_eq!(s.pick.as_ref().unwrap().options, vec![Id::new("2")]);
+    assert_eq!(s.pick().unwrap().options, vec![Id::new("2")]);
     update(&mut s, Command::ToggleSoft);
     update(&mut s, Command::Submit);
-    let q = s.confirm.clone().expect("y/n").question;
+    let q = s.confirm().cloned().expect("y/n").question;
     assert_eq!(
         q,
         "Approve #q1 Apollo · ○ Designer → Amy First · W53 ·0% (soft)?\n12-01 → 12-31 · 50% · 92h · u undoes"
@@ -1619,7 +1616,7 @@ fn bulk_reject_with_a_partial_failure_keeps_the_failure_marked() {
     update(&mut s, Command::Reject);
     // No reason given: Enter goes on to the y/n.
     update(&mut s, Command::Submit);
-    let q = s.confirm.clone().unwrap().question;
+    let q = s.confirm().cloned().unwrap().question;
     assert!(
         q.starts_with("Reject 2 requests · u undoes\n#q1 Apollo · ○ Designer\n#q2"),
         "{q}"
@@ -1666,7 +1663,7 @@ fn bulk_reject_with_a_partial_failure_keeps_the_failure_marked() {
 fn only_the_requester_cancels_and_resolved_requests_stay_resolved() {
     let mut s = queue_view();
     update(&mut s, Command::CancelRequest);
-    assert!(s.confirm.is_none());
+    assert!(s.confirm().is_none());
     assert!(
         s.error
             .as_deref()
@@ -1680,20 +1677,14 @@ fn only_the_requester_cancels_and_resolved_requests_stay_resolved() {
         .approver_ids
         .push(Id::new("2"));
     update(&mut s, Command::CancelRequest);
-    assert!(
-        s.confirm
-            .as_ref()
-            .unwrap()
-            .question
-            .starts_with("Cancel #q1")
-    );
+    assert!(s.confirm().unwrap().question.starts_with("Cancel #q1"));
     update(&mut s, Command::No);
 
     let mut s = queue_view();
     update(&mut s, Command::ToggleMine);
     update(&mut s, Command::NextStatus); // approved
     update(&mut s, Command::Approve);
-    assert!(s.pick.is_none() && s.confirm.is_none());
+    assert!(s.pick().is_none() && s.confirm().is_none());
     assert!(
         s.error
             .as_deref()
@@ -1711,7 +1702,7 @@ fn reassigning_picks_an_approver_and_the_request_leaves_my_queue() {
     }
     update(&mut s, Command::Submit);
     assert_eq!(
-        s.confirm.as_ref().unwrap().question,
+        s.confirm().unwrap().question,
         "Reassign #q1 Apollo · ○ Designer from zed Last to Amy First?"
     );
     let effects = update(&mut s, Command::Yes);
@@ -1747,7 +1738,7 @@ fn a_backend_without_requests_says_so() {
         s.notice.as_deref(),
         Some("Ruddr has no staffing requests: staff projects in the Gantt (2)")
     );
-    assert!(s.pick.is_none());
+    assert!(s.pick().is_none());
 }
 
 #[test]
@@ -1761,16 +1752,16 @@ fn a_new_request_for_a_role_is_sent_and_a_refusal_gives_the_form_back() {
             update(s, Input::Text(c));
         }
     };
-    assert_eq!(s.request_form.as_ref().unwrap().focus, RqField::Project);
+    assert_eq!(s.request_form().unwrap().focus, RqField::Project);
     // Sending at once names every missing field.
     update(&mut s, Command::Submit);
-    let errors = s.request_form.as_ref().unwrap().errors.clone();
+    let errors = s.request_form().unwrap().errors.clone();
     assert!(
         errors.contains_key(&RqField::Project)
             && errors.contains_key(&RqField::Role)
             && errors.contains_key(&RqField::Approvers)
     );
-    s.request_form.as_mut().unwrap().focus = RqField::Project;
+    s.request_form_mut().unwrap().focus = RqField::Project;
     typed(&mut s, "apol");
     update(&mut s, Command::NextField); // picks Apollo
     typed(&mut s, "QA Engineer");
@@ -1789,14 +1780,14 @@ fn a_new_request_for_a_role_is_sent_and_a_refusal_gives_the_form_back() {
         notes: String::new(),
     };
     assert_eq!(effects, vec![Effect::CreateRequest(new)]);
-    assert!(s.request_form.is_none());
+    assert!(s.request_form().is_none());
     // Refused: the form comes back as it was, with the backend's words on the field.
     let err = BackendError::Validation {
         field: Some("approver_ids".into()),
         message: "person 2 cannot approve".into(),
     };
     update(&mut s, Msg::RequestCreated(Err(err)));
-    let form = s.request_form.clone().expect("the form is back");
+    let form = s.request_form().cloned().expect("the form is back");
     assert_eq!(form.role, "QA Engineer");
     assert_eq!(form.focus, RqField::Approvers);
     assert!(form.errors[&RqField::Approvers].contains("person 2 cannot approve"));
@@ -1860,7 +1851,7 @@ fn res_type(s: &mut State, text: &str) {
 fn adding_a_person_to_a_project_takes_their_primary_role_and_learns_the_real_id() {
     let mut s = res_view(); // Amy selected
     update(&mut s, Command::AddToProject); // `n` in the Resources view
-    let form = s.resource_form.clone().expect("form");
+    let form = s.resource_form().cloned().expect("form");
     assert_eq!(
         form.person.chosen,
         vec![Id::new("2")],
@@ -1923,15 +1914,15 @@ fn staffing_rules_are_refused_in_the_form_naming_the_field() {
     update(&mut s, Command::AddToProject);
     res_type(&mut s, "apol");
     assert!(update(&mut s, Command::Submit).is_empty());
-    let e = s.resource_form.as_ref().unwrap().errors[&ResField::Role].clone();
+    let e = s.resource_form().unwrap().errors[&ResField::Role].clone();
     assert_eq!(e, "zed Last already is a Engineer on this project");
     // Nobody chosen: an unnamed resource needs a role.
-    s.resource_form.as_mut().unwrap().focus = ResField::Person;
+    s.resource_form_mut().unwrap().focus = ResField::Person;
     update(&mut s, Command::Backspace);
-    assert!(s.resource_form.as_ref().unwrap().person.chosen.is_empty());
+    assert!(s.resource_form().unwrap().person.chosen.is_empty());
     update(&mut s, Command::Submit);
     assert_eq!(
-        s.resource_form.as_ref().unwrap().errors[&ResField::Role],
+        s.resource_form().unwrap().errors[&ResField::Role],
         "an unnamed resource needs a role"
     );
     update(&mut s, Command::Cancel);
@@ -1945,7 +1936,7 @@ fn marked_people_are_added_to_a_project_in_one_step() {
     update(&mut s, Command::Down);
     update(&mut s, Command::MarkResource);
     update(&mut s, Command::AddToProject);
-    assert_eq!(s.resource_form.as_ref().unwrap().bulk.len(), 2);
+    assert_eq!(s.resource_form().unwrap().bulk.len(), 2);
     res_type(&mut s, "apol");
     update(&mut s, Command::NextField);
     res_type(&mut s, "QA");
@@ -1995,7 +1986,7 @@ fn deleting_asks_with_the_allocation_count_and_keeps_the_last_primary_role() {
     assert_eq!(s.resources.lines[2], ListRow::Held(Id::new("r1")));
     update(&mut s, Command::Down);
     update(&mut s, Command::DeleteResource);
-    assert!(s.confirm.is_none());
+    assert!(s.confirm().is_none());
     assert!(
         s.error
             .as_deref()
@@ -2032,7 +2023,7 @@ fn deleting_asks_with_the_allocation_count_and_keeps_the_last_primary_role() {
     s.resources.selected = at;
     update(&mut s, Command::DeleteResource);
     assert_eq!(
-        s.confirm.as_ref().unwrap().question,
+        s.confirm().unwrap().question,
         "Delete zed Last's Designer resource on Apollo and its 1 allocation?"
     );
     let (_, changes) = only_apply(&update(&mut s, Command::Yes));
@@ -2086,7 +2077,7 @@ fn allocating_from_scheduled_hours_previews_merged_weeks_and_applies_as_one_undo
     );
     update(&mut s, Command::Down); // zed, whose one resource is r1
     update(&mut s, Command::AllocateFromScheduled);
-    let fs = s.from_scheduled.clone().expect("dialog");
+    let fs = s.from_scheduled().cloned().expect("dialog");
     assert_eq!(fs.resources, vec![Id::new("r1")]);
     assert!(fs.hard, "a named resource may be booked hard");
     // Default: after this week's Monday, so the week of 11-16 is left out.
@@ -2132,14 +2123,15 @@ fn unnamed_resources_get_soft_allocations_from_scheduled_hours_only() {
     let mut s = res_view();
     update(&mut s, Command::Bottom); // the unnamed Designer
     update(&mut s, Command::AllocateFromScheduled);
-    assert!(!s.from_scheduled.as_ref().unwrap().hard);
+    assert!(!s.from_scheduled().unwrap().hard);
     update(&mut s, Command::ToggleHard);
-    let f = s.from_scheduled.clone().unwrap();
+    let f = s.from_scheduled().cloned().unwrap();
     assert!(!f.hard);
     assert!(f.error.unwrap().contains("only be soft-allocated"));
     update(&mut s, Command::Submit);
     assert!(
-        s.from_scheduled
+        s.from_scheduled()
+            .cloned()
             .unwrap()
             .error
             .unwrap()
@@ -2170,7 +2162,7 @@ fn on_kantata_m_asks_the_backend_and_reloads_what_it_made() {
         vec![asked.clone()],
         "no scheduled weeks needed locally"
     );
-    assert!(s.from_scheduled.is_none());
+    assert!(s.from_scheduled().is_none());
     assert!(s.pending.contains(&asked));
     assert_eq!(s.writes_in_flight(), 1, "quit waits for it");
     assert!(s.edits.undo.is_empty(), "not an undoable local edit");
@@ -2288,7 +2280,7 @@ fn quitting_while_saving_asks_and_wait_quits_once_saved_and_q_again_keeps() {
     let (seq, _) = only_apply(&update(&mut s, Command::ShiftLater));
     update(&mut s, Command::Quit);
     assert!(
-        !s.quit && s.quit_dialog,
+        !s.quit && s.quit_dialog_open(),
         "the write in flight is asked about"
     );
     update(&mut s, Command::WaitThenQuit);
@@ -2339,7 +2331,7 @@ fn quitting_waits_for_a_resolution_in_flight_too() {
     update(&mut s, Command::Submit);
     update(&mut s, Command::Yes);
     update(&mut s, Command::Quit);
-    assert!(!s.quit && s.quit_dialog);
+    assert!(!s.quit && s.quit_dialog_open());
     update(&mut s, Command::WaitThenQuit);
     let mut rejected = s.ws.requests[&Id::new("q1")].clone();
     rejected.status = RequestStatus::Rejected;
@@ -2385,15 +2377,11 @@ fn on_ruddr_every_allocation_is_booked() {
             .contains("no tentative allocations")
     );
     update(&mut s, Command::EditAllocation);
-    let form = s.form.as_mut().expect("the form");
+    let form = s.form_mut().expect("the form");
     form.focus = super::form::Field::Kind;
     let hard = form.hard;
     update(&mut s, Command::ToggleChoice);
-    assert_eq!(
-        s.form.as_ref().unwrap().hard,
-        hard,
-        "Space does not make it soft"
-    );
+    assert_eq!(s.form().unwrap().hard, hard, "Space does not make it soft");
 }
 
 #[test]
@@ -2418,7 +2406,7 @@ fn moving_a_bar_past_the_last_supported_day_is_refused_by_name_and_sends_nothing
 fn typing_into_a_prefilled_field_replaces_it() {
     let mut s = on_bar();
     update(&mut s, Command::EditAllocation);
-    let form = s.form.as_ref().unwrap();
+    let form = s.form().unwrap();
     assert_eq!((form.focus, form.amount.value()), (Field::Amount, "35"));
     assert!(form.amount.is_selected());
     let end = format!("{}", a1(&s).range.end.format("%Y-%m-%d"));
@@ -2426,13 +2414,13 @@ fn typing_into_a_prefilled_field_replaces_it() {
     for c in "12".chars() {
         update(&mut s, Input::Text(c));
     }
-    assert_eq!(s.form.as_ref().unwrap().amount, "12", "not 3512");
+    assert_eq!(s.form().unwrap().amount, "12", "not 3512");
     // A move keeps the text and types after it.
     update(&mut s, Command::PrevField);
     update(&mut s, Input::Edit(KeyCode::End.into()));
     update(&mut s, Command::Backspace);
     update(&mut s, Input::Text('8'));
-    assert_eq!(s.form.as_ref().unwrap().end, new_end.as_str());
+    assert_eq!(s.form().unwrap().end, new_end.as_str());
     let (_, changes) = only_apply(&update(&mut s, Command::Submit));
     match &changes[..] {
         [Change::Update(to)] => {
@@ -2445,9 +2433,9 @@ fn typing_into_a_prefilled_field_replaces_it() {
     // The request form's prefilled percentage too.
     let mut s = loaded();
     update(&mut s, Command::NewRequest);
-    let percent_at = s.request_form.as_ref().unwrap().fields().len() - 2;
+    let percent_at = s.request_form().unwrap().fields().len() - 2;
     let at = |s: &State| {
-        let f = s.request_form.as_ref().unwrap();
+        let f = s.request_form().unwrap();
         f.fields().iter().position(|x| *x == f.focus).unwrap()
     };
     while at(&s) != percent_at {
@@ -2456,7 +2444,7 @@ fn typing_into_a_prefilled_field_replaces_it() {
     for c in "50".chars() {
         update(&mut s, Input::Text(c));
     }
-    assert_eq!(s.request_form.as_ref().unwrap().percent, "50", "not 10050");
+    assert_eq!(s.request_form().unwrap().percent, "50", "not 10050");
 }
 
 #[test]
@@ -2519,18 +2507,18 @@ fn the_scheduled_hours_dates_edit_like_any_text_field() {
     };
     // The prefilled date is selected: typing replaces it.
     typed(&mut s, "2026-12-01");
-    assert_eq!(s.from_scheduled.as_ref().unwrap().from, "2026-12-01");
+    assert_eq!(s.from_scheduled().unwrap().from, "2026-12-01");
     // Between: Space goes to the other date, selected too; Ctrl-w takes its day back.
     key(&mut s, FsInput::CycleWhen);
     key(&mut s, FsInput::CycleWhen);
     key(&mut s, FsInput::OtherDate);
-    assert!(s.from_scheduled.as_ref().unwrap().to.is_selected());
+    assert!(s.from_scheduled().unwrap().to.is_selected());
     key(&mut s, FsInput::Edit(KeyCode::Left.into()));
     let ctrl_w = KeyEvent::new(KeyCode::Char('w'), KeyModifiers::CONTROL);
     key(&mut s, FsInput::Edit(KeyCode::End.into()));
     key(&mut s, FsInput::Edit(ctrl_w));
     typed(&mut s, "31");
-    let fs = s.from_scheduled.clone().unwrap();
+    let fs = s.from_scheduled().cloned().unwrap();
     assert_eq!(
         (fs.from.value(), fs.to.value()),
         ("2026-12-01", "2027-02-31")
@@ -2542,7 +2530,7 @@ fn the_scheduled_hours_dates_edit_like_any_text_field() {
     key(&mut s, FsInput::Edit(KeyCode::Backspace.into()));
     key(&mut s, FsInput::Edit(KeyCode::Backspace.into()));
     typed(&mut s, "28");
-    let fs = s.from_scheduled.clone().unwrap();
+    let fs = s.from_scheduled().cloned().unwrap();
     assert_eq!(fs.to, "2027-02-28");
     assert!(super::scheduled::preview(&s.ws, &fs).is_ok(), "{fs:?}");
 }

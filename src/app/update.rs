@@ -7,7 +7,7 @@ use super::gantt::{GanttRow, Grouping, build_rows, parent_of};
 use super::geometry::{gantt_cols, gantt_rows, list_rows};
 use super::keys::Mode;
 use super::msg::{Input, Msg};
-use super::state::{ListRow, SortBy, State, View};
+use super::state::{ListRow, Overlay, SortBy, State, View};
 use super::{bar_edits, edit, form, request_form, requests, scheduled, staffing};
 use crate::domain::dates::{DateRange, add_days, add_months, week_start};
 use crate::domain::stats::row_stats;
@@ -42,22 +42,11 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
             return reload(state);
         }
         Command::Quit => super::offer::quit(state),
-        Command::ToggleHelp => {
-            state.help = !state.help;
-            state.help_scroll = 0;
-        }
-        Command::ToggleLog => {
-            state.log_view = if state.log_view.is_some() {
-                None
-            } else {
-                Some(0)
-            };
-            state.help = false;
-        }
+        // With no dialog open (help and the log close themselves in `dialogs`).
+        Command::ToggleHelp => state.open(Overlay::Help { scroll: 0 }),
+        Command::ToggleLog => state.open(Overlay::Log { scroll: 0 }),
         Command::Back => {
-            if state.help {
-                state.help = false;
-            } else if state.view == View::Resources && !state.resources.marks.is_empty() {
+            if state.view == View::Resources && !state.resources.marks.is_empty() {
                 state.resources.marks.clear();
                 state.say("Marks cleared");
             } else if state.view == View::Requests && state.requests.detail {
@@ -147,7 +136,7 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
         Command::Reassign => requests::start_reassign(state),
         Command::NewRequest => {
             if state.backend.has_requests() {
-                state.request_form = Some(request_form::RequestForm::new(state));
+                request_form::open(state);
             } else {
                 let gantt = state.keys.label(Mode::Global, Command::ShowGantt);
                 state.say(format!(
@@ -269,7 +258,6 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
 
 fn show_view(state: &mut State, view: View) {
     state.view = view;
-    state.help = false;
 }
 
 /// A key the line editor takes, in the Resources filter.
@@ -380,7 +368,7 @@ fn on_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Tick => {
             state.quiet = true;
-            if !state.edits.is_saving() && state.pending.is_empty() && state.form.is_none() {
+            if !state.edits.is_saving() && state.pending.is_empty() && state.form().is_none() {
                 return vec![Effect::CheckChanges];
             }
         }
@@ -498,8 +486,8 @@ fn quit_if_saved(state: &mut State, refused: bool) {
         state.release();
     }
     // Asked to quit, and everything got saved while the dialog was open: quit as asked.
-    if state.quit_dialog && super::offer::unsaved(state) == 0 {
-        state.quit_dialog = false;
+    if state.quit_dialog_open() && super::offer::unsaved(state) == 0 {
+        state.close_quit_dialog();
         state.quit = !refused;
     }
     if state.quit_when_saved && state.writes_in_flight() == 0 {
@@ -717,7 +705,7 @@ fn toggle_person(state: &mut State) -> bool {
 
 /// Stable sort of rows (already in name order) by a column.
 fn sort_rows(ws: &Workspace, today: chrono::NaiveDate, by: SortBy, rows: &mut [RowKey]) {
-    use crate::ui::rows::row_info;
+    use crate::domain::rows::row_info;
     match by {
         SortBy::Name => {}
         SortBy::Role => rows.sort_by_cached_key(|k| row_info(ws, k).role.to_lowercase()),

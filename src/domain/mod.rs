@@ -8,6 +8,7 @@ pub mod ids;
 pub mod impact;
 pub mod load;
 pub mod model;
+pub mod rows;
 pub mod staffing;
 pub mod stats;
 pub mod timeline;

@@ -144,14 +144,14 @@ fn ask_if_not_mine(state: &mut State, step: Step) {
         go_on(state, step);
         return;
     }
-    state.confirm = Some(Confirm {
+    state.open(Overlay::Confirm(Confirm {
         question: format!(
             "You are not an approver of {}: their approvers decide. {} anyway? (the next question shows what it does)",
             others.join(", "),
             capitalized(verb)
         ),
         on_yes: OnYes::Requests(step),
-    });
+    }));
 }
 
 fn capitalized(s: &str) -> String {
@@ -227,7 +227,7 @@ pub(super) fn next_approval(
                 .into_iter()
                 .map(|c| c.person)
                 .collect();
-            state.pick = Some(PersonPick {
+            state.open(Overlay::Pick(PersonPick {
                 purpose: PickPurpose::Approve {
                     request: id,
                     rest,
@@ -238,7 +238,7 @@ pub(super) fn next_approval(
                 options: ranked.clone(),
                 ranked,
                 highlight: 0,
-            });
+            }));
             return;
         }
         decided.push((rest.remove(0), None));
@@ -385,10 +385,10 @@ pub(super) fn confirm_plan(state: &mut State, ids: Vec<Id>, picks: Vec<Option<Id
             )
         })
         .collect();
-    state.confirm = Some(Confirm {
+    state.open(Overlay::Confirm(Confirm {
         question,
         on_yes: OnYes::Resolve(resolutions),
-    });
+    }));
 }
 
 pub fn start_reject_or_cancel(state: &mut State, cancel: bool) {
@@ -446,10 +446,10 @@ pub(super) fn confirm_reject(state: &mut State, ids: Vec<Id>, how: Resolution) {
         Some((head, rest)) => format!("{head} · {undo}\n{rest}"),
         None => format!("{question} · {undo}"),
     };
-    state.confirm = Some(Confirm {
+    state.open(Overlay::Confirm(Confirm {
         question,
         on_yes: OnYes::Resolve(ids.into_iter().map(|id| (id, how.clone())).collect()),
-    });
+    }));
 }
 
 pub fn start_reassign(state: &mut State) {
@@ -472,7 +472,7 @@ pub fn start_reassign(state: &mut State) {
         .collect();
     people.sort();
     let ranked: Vec<Id> = people.into_iter().map(|(_, id)| id).collect();
-    state.pick = Some(PersonPick {
+    state.open(Overlay::Pick(PersonPick {
         purpose: PickPurpose::Reassign {
             request: id.clone(),
         },
@@ -480,5 +480,5 @@ pub fn start_reassign(state: &mut State) {
         options: ranked.clone(),
         ranked,
         highlight: 0,
-    });
+    }));
 }

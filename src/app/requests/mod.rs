@@ -5,7 +5,7 @@
 use crate::app::command::Command;
 use crate::app::effect::Effect;
 use crate::app::keys::Mode;
-use crate::app::state::{Confirm, OnYes, State, View};
+use crate::app::state::{Confirm, OnYes, Overlay, State, View};
 use crate::client::sanitize::typable;
 use crate::client::{BackendError, Resolution};
 use crate::domain::candidates::{PlanItem, Planned, plan, planned_load, rank};

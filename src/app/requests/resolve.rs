@@ -258,7 +258,7 @@ pub fn created(state: &mut State, result: Result<crate::client::RequestCreated, 
                     form.errors.insert(f, e.to_string());
                     form.focus = f;
                 }
-                state.request_form = Some(form);
+                crate::app::request_form::give_back(state, form);
             }
             state.fail(
                 e,
