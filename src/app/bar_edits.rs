@@ -279,8 +279,18 @@ pub fn toggle_mark(state: &mut State) {
                 state.key(Mode::Gantt, Command::Back)
             ));
         }
-        _ => super::update::toggle_expand(state),
+        _ => super::gantt::toggle_expand(state),
     }
+}
+
+/// Esc with bars marked: the marks go. `false` if none were.
+pub fn clear_marks(state: &mut State) -> bool {
+    if state.marks.is_empty() {
+        return false;
+    }
+    state.marks.clear();
+    state.say("Marks cleared");
+    true
 }
 
 /// `n`: a form for the selected row's resource over the cursor's bucket.
@@ -339,18 +349,10 @@ pub fn after_edit(state: &mut State, label: String, changes: Vec<LocalChange>) -
         if let Some(key) = state.ws.row_key(&a.resource_id) {
             state.gantt.grouping = super::gantt::Grouping::Person;
             state.gantt.expanded.insert(GanttRow::Load(key));
+            state.dirty.gantt = true;
         }
-        super::update::after_data_change(state);
-        if let Some(i) = state
-            .gantt
-            .rows
-            .iter()
-            .position(|r| *r == GanttRow::Alloc(a.id.clone()))
-        {
-            state.gantt.selected = i;
-        }
-        return effects;
+        state.dirty.gantt_select = Some(GanttRow::Alloc(a.id));
     }
-    super::update::after_data_change(state);
+    state.dirty.allocations = true;
     effects
 }

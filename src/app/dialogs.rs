@@ -10,7 +10,7 @@ use super::offer::{OfferChoice, QuitChoice};
 use super::requests::PickInput;
 use super::scheduled::{FromScheduledInput, FromScheduledOutcome};
 use super::state::{OnYes, Overlay, State};
-use super::{bar_edits, form, request_form, requests, scheduled, staffing, update};
+use super::{bar_edits, form, request_form, requests, scheduled, staffing};
 use crossterm::event::{KeyCode, KeyEvent};
 
 /// `Some(effects)` when a dialog (or the help or log overlay) took the command; `None` for the
@@ -138,7 +138,7 @@ pub fn command(state: &mut State, command: C) -> Option<Vec<Effect>> {
 /// A key no binding took, for the text field of what is open (its line editor, `app::line`).
 pub fn edit(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     match Mode::of(state) {
-        Mode::Filter => update::filter_edit(state, key),
+        Mode::Filter => super::resources::filter_edit(state, key),
         Mode::Form | Mode::FormSearch => return form_input(state, FormInput::Key(key)),
         Mode::Picker => requests::pick_input(state, PickInput::Edit(key)),
         Mode::FromScheduled => return from_scheduled(state, FromScheduledInput::Edit(key)),
@@ -180,8 +180,14 @@ fn form_input(state: &mut State, input: FormInput) -> Vec<Effect> {
             }
         };
     }
-    let outcome = form::input(state, input);
-    update::after_form(state, outcome)
+    match form::input(state, input) {
+        form::Outcome::Stay => Vec::new(),
+        form::Outcome::Cancel => {
+            state.say("Cancelled: nothing was changed");
+            Vec::new()
+        }
+        form::Outcome::Commit(label, changes) => bar_edits::after_edit(state, label, changes),
+    }
 }
 
 fn from_scheduled(state: &mut State, input: FromScheduledInput) -> Vec<Effect> {

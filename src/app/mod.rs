@@ -17,6 +17,7 @@ pub mod offer;
 pub mod replica;
 pub mod request_form;
 pub mod requests;
+pub mod resources;
 pub mod scheduled;
 pub mod staffing;
 pub mod state;

@@ -3,9 +3,9 @@
 
 use super::command::Command;
 use super::keys::Mode;
+use crate::app::edit;
 use crate::app::effect::Effect;
 use crate::app::state::{Overlay, State};
-use crate::app::{edit, update::after_data_change};
 use crate::journal::kept::{self, Kept};
 use std::collections::HashSet;
 
@@ -277,7 +277,7 @@ fn adopt(state: &mut State) -> Vec<Effect> {
             effects.extend(edit::commit(state, k.label, changes));
         }
     }
-    after_data_change(state);
+    state.dirty.allocations = true;
     let from = if offer.from_last_session {
         " from your last session"
     } else {

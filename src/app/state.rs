@@ -216,6 +216,28 @@ pub struct State {
     pub offer: Option<crate::app::offer::Offer>,
     /// The replica on screen until the backend's answers replace it (issue 17).
     pub replica: Option<super::replica::Shown>,
+    /// What the input being handled changed that derived lists are built from.
+    pub dirty: Dirty,
+}
+
+/// What a handler changed that the derived lists (`rows`, the Resources list, the Gantt rows,
+/// the request queue) are built from. Handlers mark it; `update()` rebuilds each list at most
+/// once, at the end, so no handler rebuilds by hand or calls back into `update`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Dirty {
+    /// People or resources came, went or were named: `State::rows`, so both views' lists.
+    pub rows: bool,
+    /// Allocations changed: the lists that show them (the Gantt's open rows, a load sort), or
+    /// the rows if a resource came or went with them.
+    pub allocations: bool,
+    /// The Resources list's filter, sort or unnamed toggle.
+    pub resources: bool,
+    /// The Gantt's grouping or expansion.
+    pub gantt: bool,
+    /// The requests, or the queue's filter or sort.
+    pub queue: bool,
+    /// The Gantt row to select once the rows are rebuilt (a bar just made).
+    pub gantt_select: Option<GanttRow>,
 }
 
 /// The dialog open over the view: one at a time, so two can never be open at once, and a new
@@ -398,6 +420,7 @@ impl State {
             error_shown: Default::default(),
             replica: None,
             offer: None,
+            dirty: Dirty::default(),
         }
     }
 

@@ -116,8 +116,8 @@ pub fn name_resource(state: &mut State, resource: &Id, person: Option<Id>, hard:
 }
 
 pub(super) fn after_change(state: &mut State) {
-    crate::app::update::rebuild_rows_pub(state);
-    rebuild_queue(state);
+    state.dirty.rows = true;
+    state.dirty.queue = true;
 }
 
 /// The backend's answer to one resolution.
