@@ -158,12 +158,12 @@ fn as_key(code: KeyCode) -> FormInput {
 fn form_input(state: &mut State, input: FormInput) -> Vec<Effect> {
     if state.resource_form().is_some() {
         return match staffing::input(state, input) {
-            staffing::ResOutcome::Stay => Vec::new(),
-            staffing::ResOutcome::Cancel => {
+            staffing::ResourceFormOutcome::Stay => Vec::new(),
+            staffing::ResourceFormOutcome::Cancel => {
                 state.say("Cancelled: nothing was changed");
                 Vec::new()
             }
-            staffing::ResOutcome::Commit(label, changes) => {
+            staffing::ResourceFormOutcome::Commit(label, changes) => {
                 bar_edits::after_edit(state, label, changes)
             }
         };

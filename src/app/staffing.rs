@@ -316,16 +316,16 @@ impl ResourceForm {
     }
 }
 
-pub enum ResOutcome {
+pub enum ResourceFormOutcome {
     Stay,
     Cancel,
     Commit(String, Vec<LocalChange>),
 }
 
-pub fn input(state: &mut State, key: FormInput) -> ResOutcome {
+pub fn input(state: &mut State, key: FormInput) -> ResourceFormOutcome {
     use FormInput as K;
     let Some(mut form) = state.take_resource_form() else {
-        return ResOutcome::Cancel;
+        return ResourceFormOutcome::Cancel;
     };
     let fields = form.fields();
     let at = fields.iter().position(|f| *f == form.focus).unwrap_or(0) as i64;
@@ -346,7 +346,7 @@ pub fn input(state: &mut State, key: FormInput) -> ResOutcome {
         }
     };
     match key {
-        K::Cancel => return ResOutcome::Cancel,
+        K::Cancel => return ResourceFormOutcome::Cancel,
         K::Next | K::Prev => {
             leave(&mut form);
             let by = if key == K::Next { 1 } else { -1 };
@@ -378,24 +378,24 @@ pub fn input(state: &mut State, key: FormInput) -> ResOutcome {
             return match validate(state, &form) {
                 Ok((label, changes)) => {
                     state.resources.marks.clear();
-                    ResOutcome::Commit(label, changes)
+                    ResourceFormOutcome::Commit(label, changes)
                 }
                 Err(errors) if errors.is_empty() => {
                     state.say("Nothing changed");
-                    ResOutcome::Stay
+                    ResourceFormOutcome::Stay
                 }
                 Err(errors) => {
                     form.set_focus(*errors.keys().next().unwrap_or(&form.focus));
                     form.errors = errors;
                     state.open(Overlay::ResourceForm(form));
-                    ResOutcome::Stay
+                    ResourceFormOutcome::Stay
                 }
             };
         }
     }
     form.errors.remove(&form.focus);
     state.open(Overlay::ResourceForm(form));
-    ResOutcome::Stay
+    ResourceFormOutcome::Stay
 }
 
 fn validate(
