@@ -309,7 +309,7 @@ pub enum RequestFormOutcome {
 /// A refused request's form back in the user's hands, as they left it: open again, unless
 /// another dialog was opened meanwhile; then it is kept, and `N` opens it instead of a blank one.
 pub fn give_back(state: &mut State, form: RequestForm) {
-    if let Err(Overlay::RequestForm(form)) = state.reopen(Overlay::RequestForm(form)) {
+    if let Some(Overlay::RequestForm(form)) = state.reopen(Overlay::RequestForm(form)) {
         state.request_form_kept = Some(form);
     }
 }

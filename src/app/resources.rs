@@ -16,11 +16,7 @@ use nucleo_matcher::{Config, Matcher, Utf32Str};
 /// A command of the Resources view (bound in its mode or the filter's).
 pub fn command(state: &mut State, command: Command) -> Vec<Effect> {
     match command {
-        Command::ExpandPerson => {
-            if !toggle_person(state) {
-                open_in_gantt(state)
-            }
-        }
+        Command::ExpandPerson => expand_or_open(state),
         Command::OpenInGantt => open_in_gantt(state),
         Command::MarkResource => staffing::toggle_mark(state),
         Command::AddToProject => staffing::open_new(state),
@@ -31,10 +27,8 @@ pub fn command(state: &mut State, command: Command) -> Vec<Effect> {
             // A filter already there is selected: typing replaces it.
             state.resources.filter.focus();
         }
-        Command::Backspace => {
-            if state.resources.editing {
-                filter_edit(state, KeyEvent::from(KeyCode::Backspace));
-            }
+        Command::Backspace if state.resources.editing => {
+            filter_edit(state, KeyEvent::from(KeyCode::Backspace));
         }
         Command::FilterDone => state.resources.editing = false,
         Command::SortNext => {
@@ -64,15 +58,26 @@ pub fn back(state: &mut State) -> bool {
     if !state.resources.marks.is_empty() {
         state.resources.marks.clear();
         state.say("Marks cleared");
-    } else if super::bar_edits::clear_marks(state) {
-    } else if state.resources.editing || !state.resources.filter.is_empty() {
-        state.resources.editing = false;
-        state.resources.filter.clear();
-        state.dirty.resources = true;
-    } else {
+        return true;
+    }
+    if super::bar_edits::clear_marks(state) {
+        return true;
+    }
+    if !state.resources.editing && state.resources.filter.is_empty() {
         return false;
     }
+    state.resources.editing = false;
+    state.resources.filter.clear();
+    state.dirty.resources = true;
     true
+}
+
+/// Enter: a person's resources listed under them (or folded away); any other row opens in
+/// the Gantt.
+fn expand_or_open(state: &mut State) {
+    if !toggle_person(state) {
+        open_in_gantt(state)
+    }
 }
 
 /// A key the line editor takes, in the Resources filter.

@@ -242,6 +242,9 @@ pub struct Dirty {
 
 /// The dialog open over the view: one at a time, so two can never be open at once, and a new
 /// dialog is one variant here that `Mode::of`, `dialogs::command` and `ui::render` each match.
+// The forms are large and a question is small, but there is one overlay per State: boxing
+// them would cost an allocation per keystroke that takes a form out and puts it back.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum Overlay {
     /// A y/n question waiting for an answer.
@@ -316,15 +319,15 @@ impl State {
     }
 
     /// Opens `overlay` for something that happened by itself (a refused request gives its form
-    /// back): into a free slot, or under the quit dialog. `Err` hands it back when another
+    /// back): into a free slot, or under the quit dialog. It is handed back when another
     /// dialog is open, so the caller keeps it rather than replacing what the user is doing.
-    pub fn reopen(&mut self, overlay: Overlay) -> Result<(), Overlay> {
+    pub fn reopen(&mut self, overlay: Overlay) -> Option<Overlay> {
         match &mut self.overlay {
             None => self.overlay = Some(overlay),
             Some(Overlay::Quit { under }) if under.is_none() => *under = Some(Box::new(overlay)),
-            Some(_) => return Err(overlay),
+            Some(_) => return Some(overlay),
         }
-        Ok(())
+        None
     }
 
     pub fn help_open(&self) -> bool {
