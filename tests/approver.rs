@@ -41,7 +41,7 @@ fn the_picker_ranks_the_exact_role_first_and_names_related_roles_as_such() {
     let mut s = queue();
     select(&mut s, "5002"); // ○ QA Engineer
     update(&mut s, Command::Approve);
-    let pick = s.pick.clone().expect("a picker");
+    let pick = s.pick().cloned().expect("a picker");
     let roles: Vec<String> = pick.options.iter().map(|p| role_of(&s, p)).collect();
     assert_eq!(roles[..3], ["QA Engineer", "QA Engineer", "QA Engineer"]);
     assert!(
@@ -52,7 +52,7 @@ fn the_picker_ranks_the_exact_role_first_and_names_related_roles_as_such() {
     update(&mut s, Command::Cancel);
     select(&mut s, "5001");
     update(&mut s, Command::Approve);
-    let top = s.pick.clone().unwrap().options[0].clone();
+    let top = s.pick().cloned().unwrap().options[0].clone();
     assert_eq!(role_of(&s, &top), "Engineer");
     let screen = format!("{}", draw(&s, 80, 24).backend());
     assert!(screen.contains("same role"), "{screen}");
@@ -78,7 +78,7 @@ fn space_marks_and_moves_down_and_the_pickers_come_in_list_order() {
         .iter()
         .find(|id| s.ws.resources[&s.ws.requests[*id].resource_id].is_unnamed())
         .expect("an unnamed one among the first three");
-    match &s.pick.as_ref().expect("a picker").purpose {
+    match &s.pick().expect("a picker").purpose {
         PickPurpose::Approve { request, .. } => assert_eq!(request, first_unnamed),
         other => panic!("{other:?}"),
     }
@@ -93,15 +93,15 @@ fn the_second_pick_of_a_bulk_approval_sees_the_first() {
     select(&mut s, "5024");
     update(&mut s, Command::MarkRequest);
     update(&mut s, Command::Approve);
-    let first = s.pick.clone().unwrap().options[0].clone();
+    let first = s.pick().cloned().unwrap().options[0].clone();
     update(&mut s, Command::Submit);
-    let second = s.pick.clone().expect("the second picker").options[0].clone();
+    let second = s.pick().cloned().expect("the second picker").options[0].clone();
     assert_ne!(
         first, second,
         "the first pick is booked when ranking the second"
     );
     update(&mut s, Command::Submit);
-    let c = s.confirm.clone().expect("y/n");
+    let c = s.confirm().cloned().expect("y/n");
     assert!(
         c.question.starts_with("Approve 2 requests (hard"),
         "{}",
@@ -117,7 +117,7 @@ fn the_second_pick_of_a_bulk_approval_sees_the_first() {
     // `b` plans the same two together, without pickers.
     update(&mut s, Command::No);
     update(&mut s, Command::ApproveTop);
-    let Some(OnYes::Resolve(items)) = s.confirm.clone().map(|c| c.on_yes) else {
+    let Some(OnYes::Resolve(items)) = s.confirm().cloned().map(|c| c.on_yes) else {
         panic!("a plan");
     };
     let people: Vec<Option<Id>> = items
@@ -138,7 +138,7 @@ fn typing_the_start_of_a_name_puts_that_person_first() {
     for c in "Morg".chars() {
         update(&mut s, Input::Text(c));
     }
-    let pick = s.pick.clone().unwrap();
+    let pick = s.pick().cloned().unwrap();
     assert_eq!(s.ws.person_name(&pick.options[0]), "Morgan Lee");
     // By email and role too.
     for _ in 0..4 {
@@ -147,7 +147,7 @@ fn typing_the_start_of_a_name_puts_that_person_first() {
     for c in "northwind".chars() {
         update(&mut s, Input::Text(c));
     }
-    assert_eq!(s.pick.clone().unwrap().options.len(), s.ws.people.len());
+    assert_eq!(s.pick().cloned().unwrap().options.len(), s.ws.people.len());
     // What is highlighted is what Enter takes.
     for _ in 0.."northwind".len() {
         update(&mut s, Command::Backspace);
@@ -155,11 +155,10 @@ fn typing_the_start_of_a_name_puts_that_person_first() {
     for c in "ingrid".chars() {
         update(&mut s, Input::Text(c));
     }
-    let shown = s.pick.clone().unwrap().options[0].clone();
+    let shown = s.pick().cloned().unwrap().options[0].clone();
     update(&mut s, Command::Submit);
     assert!(
-        s.confirm
-            .clone()
+        s.confirm()
             .unwrap()
             .question
             .contains(&format!("→ {}", s.ws.person_name(&shown)))
@@ -172,18 +171,18 @@ fn acting_where_i_am_not_an_approver_asks_a_second_question() {
     update(&mut s, Command::ToggleMine);
     select(&mut s, "5005"); // Daniel Kim approves it
     update(&mut s, Command::Approve);
-    let q = s.confirm.clone().expect("asked first").question;
+    let q = s.confirm().cloned().expect("asked first").question;
     assert!(
         q.starts_with("You are not an approver of #5005 (Daniel Kim)"),
         "{q}"
     );
-    assert!(s.pick.is_none());
+    assert!(s.pick().is_none());
     update(&mut s, Command::Yes);
-    assert!(s.pick.is_some(), "then the picker, as for my own");
+    assert!(s.pick().is_some(), "then the picker, as for my own");
     // Without the yes nothing goes on.
     update(&mut s, Command::Cancel);
     update(&mut s, Command::Reject);
-    assert!(s.confirm.is_some());
+    assert!(s.confirm().is_some());
     update(&mut s, Command::No);
     assert!(s.requests.reason.is_none());
 }
@@ -199,7 +198,7 @@ fn reject_asks_for_a_reason_and_says_where_it_goes() {
         app.act(Input::Text(c));
     }
     app.act(Command::Submit);
-    let q = app.state.confirm.clone().expect("y/n").question;
+    let q = app.state.confirm().cloned().expect("y/n").question;
     assert!(
         q.contains("Reason \"No budget\": kept in the request's notes"),
         "{q}"
@@ -219,7 +218,7 @@ fn u_undoes_an_approval_on_the_embedded_store() {
     select(&mut app.state, "5008");
     let resource = app.state.ws.requests[&Id::new("5008")].resource_id.clone();
     app.act(Command::ApproveTop);
-    let q = app.state.confirm.clone().expect("y/n").question;
+    let q = app.state.confirm().cloned().expect("y/n").question;
     assert!(q.contains("u undoes"), "{q}");
     app.act(Command::Yes);
     let notice = app.state.notice.clone().unwrap_or_default();
@@ -346,7 +345,7 @@ fn the_22_item_bulk_confirm_scrolls_at_80x24_with_the_count_and_the_y_n_in_view(
         update(&mut s, Command::MarkRequest);
     }
     update(&mut s, Command::ApproveTop);
-    let question = s.confirm.clone().expect("y/n").question;
+    let question = s.confirm().cloned().expect("y/n").question;
     let head: String = question.lines().next().unwrap().chars().take(40).collect();
     assert!(head.starts_with(&format!("Approve {n} requests")), "{head}");
     assert!(
@@ -366,7 +365,7 @@ fn the_22_item_bulk_confirm_scrolls_at_80x24_with_the_count_and_the_y_n_in_view(
     );
     // j scrolls one line under the headline, which stays; PageDown a page; never past the end.
     update(&mut s, Command::Down);
-    assert_eq!(s.confirm.as_ref().unwrap().scroll, 1);
+    assert_eq!(s.confirm().unwrap().scroll, 1);
     let one = screen(&s);
     assert!(one.contains("↑ 1 above") && one.contains(&head), "{one}");
     for _ in 0..10 {
@@ -381,9 +380,9 @@ fn the_22_item_bulk_confirm_scrolls_at_80x24_with_the_count_and_the_y_n_in_view(
     for _ in 0..3 {
         update(&mut s, Command::PageUp);
     }
-    assert_eq!(s.confirm.as_ref().unwrap().scroll, 0);
+    assert_eq!(s.confirm().unwrap().scroll, 0);
     assert!(matches!(
-        s.confirm.as_ref().unwrap().on_yes,
+        s.confirm().unwrap().on_yes,
         OnYes::Resolve(ref items) if items.len() == n
     ));
 }
@@ -393,7 +392,7 @@ fn b_says_plainly_how_far_over_capacity_the_pick_goes_before_booking() {
     let mut s = queue();
     select(&mut s, "5011"); // nobody fits: the top candidate peaks at 163 %
     update(&mut s, Command::ApproveTop);
-    let q = s.confirm.clone().expect("y/n").question;
+    let q = s.confirm().cloned().expect("y/n").question;
     let over = q
         .lines()
         .find(|l| l.starts_with("This books "))
@@ -404,7 +403,7 @@ fn b_says_plainly_how_far_over_capacity_the_pick_goes_before_booking() {
     let mut s = queue();
     select(&mut s, "5014");
     update(&mut s, Command::ApproveTop);
-    assert!(!s.confirm.unwrap().question.contains("over capacity"));
+    assert!(!s.confirm().unwrap().question.contains("over capacity"));
 }
 
 #[test]
@@ -441,7 +440,7 @@ fn the_reason_box_edits_with_the_line_editor() {
     assert_eq!(s.requests.reason.as_ref().unwrap().text, "Sorry: No ");
     snap("approver_reason_80x24", &s, 80, 24);
     update(&mut s, Command::Submit);
-    let q = s.confirm.clone().expect("y/n").question;
+    let q = s.confirm().cloned().expect("y/n").question;
     assert!(q.contains("Reason \"Sorry: No\""), "{q}");
 }
 

@@ -87,8 +87,8 @@ proptest! {
                 Op::Delete => { app.act(Command::DeleteAllocations); app.act(Command::Yes); }
                 Op::Create => { app.act(Command::NewAllocation); app.act(Command::Submit); }
             }
-            prop_assert!(app.state.form.is_none() || app.state.form.as_ref().is_some_and(|f| !f.errors.is_empty()));
-            app.state.form = None;
+            prop_assert!(app.state.form().is_none() || app.state.form().is_some_and(|f| !f.errors.is_empty()));
+            app.state.overlay = None;
             app.state.error = None;
         }
         // The edits reached the store before they are undone: what it holds is what the
@@ -188,9 +188,9 @@ fn a_created_allocation_is_stored_with_minutes() {
     app.act(Command::NewAllocation);
     app.act(Command::Submit);
     assert!(
-        app.state.form.is_none(),
+        app.state.form().is_none(),
         "{:?}",
-        app.state.form.as_ref().map(|f| &f.errors)
+        app.state.form().map(|f| &f.errors)
     );
     let stored = app.stored();
     assert_eq!(stored.len(), before + 1);

@@ -360,7 +360,7 @@ mod amounts {
         let mut s = with(base.clone(), 100, 30, &[Command::ShowGantt]);
         update(&mut s, Command::NewAllocation);
         let type_into = |s: &mut State, field: Field, text: &str| {
-            s.form.as_mut().expect("the form is open").focus = field;
+            s.form_mut().expect("the form is open").focus = field;
             for _ in 0..30 {
                 update(s, Command::Backspace);
             }
@@ -370,7 +370,7 @@ mod amounts {
         };
         type_into(&mut s, Field::Start, "2026-11-24");
         type_into(&mut s, Field::End, "2026-11-24");
-        s.form.as_mut().unwrap().unit = unit;
+        s.form_mut().unwrap().unit = unit;
         type_into(&mut s, Field::Amount, amount);
         let effects = update(&mut s, Command::Submit);
         (s, effects)
@@ -399,7 +399,7 @@ mod amounts {
         ] {
             let (s, effects) = submit(&app.state, unit, amount);
             assert!(effects.is_empty(), "{amount}: nothing is sent");
-            let form = s.form.as_ref().expect("the form stays open with the value");
+            let form = s.form().expect("the form stays open with the value");
             assert_eq!(form.amount, amount);
             let e = form.errors.get(&Field::Amount).cloned().unwrap_or_default();
             assert!(e.contains(words), "{amount} {unit:?}: {e}");
@@ -411,7 +411,11 @@ mod amounts {
             (AmountUnit::PercentOfCapacity, "300"),
         ] {
             let (s, effects) = submit(&app.state, unit, amount);
-            assert!(s.form.is_none(), "{amount}: {:?}", s.form.map(|f| f.errors));
+            assert!(
+                s.form().is_none(),
+                "{amount}: {:?}",
+                s.form().map(|f| &f.errors)
+            );
             assert!(!effects.is_empty(), "{amount}: the edit is sent");
         }
     }
@@ -554,7 +558,7 @@ mod typing {
             Target::AllocationForm => {
                 go(s, Command::ShowGantt);
                 go(s, Command::NewAllocation);
-                assert!(s.form.is_some(), "the allocation form opens");
+                assert!(s.form().is_some(), "the allocation form opens");
             }
             Target::EditAllocationForm => {
                 go(s, Command::ShowGantt);
@@ -563,7 +567,7 @@ mod typing {
             }
             Target::RequestForm => {
                 go(s, Command::NewRequest);
-                assert!(s.request_form.is_some(), "the request form opens");
+                assert!(s.request_form().is_some(), "the request form opens");
             }
             Target::ResourceForm => {
                 go(s, Command::ShowResources);
@@ -572,7 +576,7 @@ mod typing {
             Target::Picker => {
                 go(s, Command::ShowRequests);
                 go(s, Command::Reassign);
-                assert!(s.pick.is_some(), "the approver picker opens");
+                assert!(s.pick().is_some(), "the approver picker opens");
             }
             Target::Filter => {
                 go(s, Command::ShowResources);
@@ -668,7 +672,7 @@ mod typing {
         update(&mut s, Msg::Resize(80, 24));
         open(&mut s, Target::AllocationForm);
         // Focus the start date and type "+日", then "+2ä" into the end.
-        while s.form.as_ref().unwrap().focus != allot::app::form::Field::Start {
+        while s.form().unwrap().focus != allot::app::form::Field::Start {
             update(&mut s, Command::NextField);
         }
         for _ in 0..20 {
@@ -678,7 +682,7 @@ mod typing {
             update(&mut s, Input::Text(c));
         }
         update(&mut s, Command::Submit);
-        let form = s.form.clone().expect("still open");
+        let form = s.form().cloned().expect("still open");
         let e = &form.errors[&allot::app::form::Field::Start];
         assert!(e.contains("'+日' is not a date"), "{e}");
         screen_is_clean(&s, 80, 24).unwrap();
@@ -686,7 +690,7 @@ mod typing {
         let mut s = demo::demo_state(ThemeKind::Dark);
         update(&mut s, Msg::Resize(80, 24));
         open(&mut s, Target::RequestForm);
-        while s.request_form.as_ref().unwrap().focus != allot::app::request_form::RqField::Start {
+        while s.request_form().unwrap().focus != allot::app::request_form::RqField::Start {
             update(&mut s, Command::NextField);
         }
         for _ in 0..20 {
@@ -696,7 +700,7 @@ mod typing {
             update(&mut s, Input::Text(c));
         }
         update(&mut s, Command::Submit);
-        let form = s.request_form.clone().expect("still open");
+        let form = s.request_form().cloned().expect("still open");
         let e = &form.errors[&allot::app::request_form::RqField::Start];
         assert!(e.contains("'+2ä' is not a date"), "{e}");
     }

@@ -378,7 +378,9 @@ fn the_edit_form_shows_the_cursor_and_the_selection_80x24_mono() {
         .find(|a| !a.read_only && a.notes.is_empty())
         .expect("an editable allocation without notes")
         .clone();
-    state.form = Some(AllocForm::edit(&state, &a));
+    state.overlay = Some(allot::app::state::Overlay::Form(AllocForm::edit(
+        &state, &a,
+    )));
     // Opened: the amount is selected, the cursor after it.
     insta::assert_snapshot!(
         "edit_form_amount_selected_80x24_mono",

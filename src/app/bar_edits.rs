@@ -7,7 +7,7 @@ use super::effect::Effect;
 use super::form::AllocForm;
 use super::gantt::GanttRow;
 use super::keys::Mode;
-use super::state::{Confirm, OnYes, State, View};
+use super::state::{Confirm, OnYes, Overlay, State, View};
 use crate::domain::edit::{shift, split, stretch};
 use crate::domain::model::fmt_hours;
 use crate::domain::{Allocation, Id, RowKey};
@@ -238,11 +238,11 @@ pub fn ask_delete(state: &mut State) {
             )
         }
     };
-    state.confirm = Some(Confirm {
+    state.open(Overlay::Confirm(Confirm {
         question,
         on_yes: OnYes::DeleteAllocations(targets.into_iter().map(|a| a.id).collect()),
         scroll: 0,
-    });
+    }));
 }
 
 pub fn delete(state: &mut State, ids: &[Id]) -> Vec<Effect> {
@@ -280,8 +280,18 @@ pub fn toggle_mark(state: &mut State) {
                 state.key(Mode::Gantt, Command::Back)
             ));
         }
-        _ => super::update::toggle_expand(state),
+        _ => super::gantt::toggle_expand(state),
     }
+}
+
+/// Esc with bars marked: the marks go. `false` if none were.
+pub fn clear_marks(state: &mut State) -> bool {
+    if state.marks.is_empty() {
+        return false;
+    }
+    state.marks.clear();
+    state.say("Marks cleared");
+    true
 }
 
 /// `n`: a form for the selected row's resource over the cursor's bucket.
@@ -302,7 +312,7 @@ pub fn open_new(state: &mut State) {
     if resource.is_none() {
         form.focus = super::form::Field::Resource;
     }
-    state.form = Some(form);
+    state.open(Overlay::Form(form));
 }
 
 /// `e` or Enter on a bar: the form for that allocation.
@@ -324,7 +334,7 @@ pub fn open_edit(state: &mut State) {
         );
         return;
     }
-    state.form = Some(AllocForm::edit(state, &a));
+    state.open(Overlay::Form(AllocForm::edit(state, &a)));
 }
 
 /// Commits and refreshes what depends on the rows.
@@ -339,21 +349,10 @@ pub fn after_edit(state: &mut State, label: String, changes: Vec<LocalChange>) -
         if let Some(key) = state.ws.row_key(&a.resource_id) {
             state.gantt.grouping = super::gantt::Grouping::Person;
             state.gantt.expanded.insert(GanttRow::Load(key));
+            state.dirty.gantt = true;
         }
-        state.gantt.bar = Some(a.id.clone());
-        super::gantt::rebuild(state);
-        if let Some(i) = state
-            .gantt
-            .layout
-            .lanes
-            .iter()
-            .position(|l| l.bars.contains(&a.id))
-        {
-            state.gantt.selected = i;
-        }
-        super::update::after_data_change(state);
-        return effects;
+        state.dirty.gantt_bar = Some(a.id);
     }
-    super::update::after_data_change(state);
+    state.dirty.allocations = true;
     effects
 }

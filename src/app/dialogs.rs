@@ -9,8 +9,8 @@ use super::messages::LogInput;
 use super::offer::{OfferChoice, QuitChoice};
 use super::requests::PickInput;
 use super::scheduled::{FromScheduledInput, FromScheduledOutcome};
-use super::state::{OnYes, State};
-use super::{bar_edits, form, request_form, requests, scheduled, staffing, update};
+use super::state::{OnYes, Overlay, State};
+use super::{bar_edits, form, request_form, requests, scheduled, staffing};
 use crossterm::event::{KeyCode, KeyEvent};
 
 /// `Some(effects)` when a dialog (or the help or log overlay) took the command; `None` for the
@@ -55,7 +55,7 @@ pub fn command(state: &mut State, command: C) -> Option<Vec<Effect>> {
         Mode::Confirm => match command {
             C::Yes => confirm_yes(state),
             C::No => {
-                if state.confirm.take().is_some() {
+                if state.take_confirm().is_some() {
                     state.say("Cancelled: nothing was changed");
                 }
                 none()
@@ -113,11 +113,13 @@ pub fn command(state: &mut State, command: C) -> Option<Vec<Effect>> {
             let rows =
                 super::keys::help::help_lines(&state.keys, Mode::of_view(state.view), state.size.0);
             let max = rows.saturating_sub(page as usize) as i64;
-            let at = state.help_scroll as i64;
+            let Some(Overlay::Help { scroll }) = &mut state.overlay else {
+                return Some(none());
+            };
+            let at = *scroll as i64;
             let to = match command {
                 C::Back | C::ToggleHelp => {
-                    state.help = false;
-                    state.help_scroll = 0;
+                    state.overlay = None;
                     return Some(none());
                 }
                 C::Up => at - 1,
@@ -128,7 +130,7 @@ pub fn command(state: &mut State, command: C) -> Option<Vec<Effect>> {
                 C::Bottom => max,
                 _ => return Some(none()),
             };
-            state.help_scroll = to.clamp(0, max) as usize;
+            *scroll = to.clamp(0, max) as usize;
             none()
         }
         Mode::Global | Mode::Resources | Mode::Gantt | Mode::Requests | Mode::Filter => {
@@ -140,7 +142,7 @@ pub fn command(state: &mut State, command: C) -> Option<Vec<Effect>> {
 /// A key no binding took, for the text field of what is open (its line editor, `app::line`).
 pub fn edit(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     match Mode::of(state) {
-        Mode::Filter => update::filter_edit(state, key),
+        Mode::Filter => super::resources::filter_edit(state, key),
         Mode::Form | Mode::FormSearch => return form_input(state, FormInput::Key(key)),
         Mode::Picker => requests::pick_input(state, PickInput::Edit(key)),
         Mode::FromScheduled => return from_scheduled(state, FromScheduledInput::Edit(key)),
@@ -158,19 +160,19 @@ fn as_key(code: KeyCode) -> FormInput {
 
 /// The open form (resource, request or allocation) takes `input`.
 fn form_input(state: &mut State, input: FormInput) -> Vec<Effect> {
-    if state.resource_form.is_some() {
+    if state.resource_form().is_some() {
         return match staffing::input(state, input) {
-            staffing::ResOutcome::Stay => Vec::new(),
-            staffing::ResOutcome::Cancel => {
+            staffing::ResourceFormOutcome::Stay => Vec::new(),
+            staffing::ResourceFormOutcome::Cancel => {
                 state.say("Cancelled: nothing was changed");
                 Vec::new()
             }
-            staffing::ResOutcome::Commit(label, changes) => {
+            staffing::ResourceFormOutcome::Commit(label, changes) => {
                 bar_edits::after_edit(state, label, changes)
             }
         };
     }
-    if state.request_form.is_some() {
+    if state.request_form().is_some() {
         return match request_form::input(state, input) {
             request_form::RequestFormOutcome::Stay => Vec::new(),
             request_form::RequestFormOutcome::Cancel => {
@@ -182,8 +184,14 @@ fn form_input(state: &mut State, input: FormInput) -> Vec<Effect> {
             }
         };
     }
-    let outcome = form::input(state, input);
-    update::after_form(state, outcome)
+    match form::input(state, input) {
+        form::Outcome::Stay => Vec::new(),
+        form::Outcome::Cancel => {
+            state.say("Cancelled: nothing was changed");
+            Vec::new()
+        }
+        form::Outcome::Commit(label, changes) => bar_edits::after_edit(state, label, changes),
+    }
 }
 
 fn from_scheduled(state: &mut State, input: FromScheduledInput) -> Vec<Effect> {
@@ -205,7 +213,7 @@ fn from_scheduled(state: &mut State, input: FromScheduledInput) -> Vec<Effect> {
 /// A long question (a bulk approval lists every request) scrolls under its first line.
 fn scroll_confirm(state: &mut State, command: C) {
     let (w, h) = state.size;
-    let Some(c) = state.confirm.as_mut() else {
+    let Some(c) = state.confirm_mut() else {
         return;
     };
     let layout = super::geometry::confirm_layout(&c.question, w, h);
@@ -220,7 +228,7 @@ fn scroll_confirm(state: &mut State, command: C) {
 }
 
 fn confirm_yes(state: &mut State) -> Vec<Effect> {
-    match state.confirm.take().map(|c| c.on_yes) {
+    match state.take_confirm().map(|c| c.on_yes) {
         Some(OnYes::DeleteAllocations(ids)) => bar_edits::delete(state, &ids),
         Some(OnYes::Resolve(items)) => requests::resolve(state, items),
         Some(OnYes::Reassign(id, person)) => requests::reassign(state, id, person),

@@ -580,7 +580,7 @@ fn rename_resource(state: &mut State, old: &Id, new: &Id) {
             }
         }
     });
-    super::update::rebuild_rows_pub(state);
+    state.dirty.rows = true;
 }
 
 /// Undoes, on screen and in the history, the refused write and every write queued after it.

@@ -1,14 +1,180 @@
-//! The Gantt's rows: grouped by person or by project, a parent expanding into the lines of its
-//! workspace resources, each line's bars packed into sub-lanes for the visible window
-//! (domain::lanes). Rebuilt when data, grouping, expansion, the filter or the window change.
+//! The Gantt view's reducer: its commands, the time cursor and the loaded window, and its rows:
+//! grouped by person (expanding into allocations) or by project (expanding into its
+//! resources), rebuilt only when data, grouping or expansion change.
 
+use super::bar_edits;
+use super::command::Command;
+use super::effect::Effect;
 use super::geometry::gantt_cols;
+use super::keys::Mode;
 use super::state::{State, View};
-use crate::domain::dates::add_days;
+use crate::domain::dates::{add_days, add_months, week_start};
 use crate::domain::lanes::{Line, person_lines, resource_line};
 use crate::domain::{DateRange, Id, RowKey, Workspace, Zoom};
 use chrono::NaiveDate;
 use std::collections::BTreeSet;
+
+/// A command of the Gantt view.
+pub fn command(state: &mut State, command: Command) -> Vec<Effect> {
+    match command {
+        Command::NewAllocation => bar_edits::open_new(state),
+        Command::EditAllocation => bar_edits::open_edit(state),
+        Command::OpenRow => {
+            if state.selected_bar().is_some() {
+                bar_edits::open_edit(state)
+            } else {
+                toggle_expand(state)
+            }
+        }
+        Command::MarkBar => bar_edits::toggle_mark(state),
+        Command::DeleteAllocations => bar_edits::ask_delete(state),
+        Command::ShiftEarlier => return bar_edits::shift_by(state, -1),
+        Command::ShiftLater => return bar_edits::shift_by(state, 1),
+        Command::EndEarlier => return bar_edits::stretch_by(state, -1),
+        Command::EndLater => return bar_edits::stretch_by(state, 1),
+        Command::ToggleHard => return bar_edits::toggle_hard(state),
+        Command::Split => return bar_edits::split_at_cursor(state),
+        Command::Earlier => return scroll_time(state, -1),
+        Command::Later => return scroll_time(state, 1),
+        Command::ScreenEarlier => {
+            return scroll_time(state, -(gantt_cols(state.size.0, state.gantt.zoom) as i64));
+        }
+        Command::ScreenLater => {
+            return scroll_time(state, gantt_cols(state.size.0, state.gantt.zoom) as i64);
+        }
+        Command::Today => {
+            state.gantt.cursor = state.today;
+            center_cursor(state);
+            return ensure_window(state);
+        }
+        Command::ZoomIn | Command::ZoomOut => {
+            let z = state.gantt.zoom;
+            state.gantt.zoom = if command == Command::ZoomIn {
+                z.zoom_in()
+            } else {
+                z.zoom_out()
+            };
+            center_cursor(state);
+            state.say(format!("Zoom: {}", state.gantt.zoom.label()));
+            return ensure_window(state);
+        }
+        Command::ToggleScheduled => {
+            if let Some(why) = &state.no_scheduled {
+                let why = why.clone();
+                state.say(why);
+            } else {
+                state.gantt.show_scheduled = !state.gantt.show_scheduled;
+                let v = state.keys.label(Mode::Gantt, Command::ToggleScheduled);
+                state.say(if state.gantt.show_scheduled {
+                    format!(
+                        "Showing scheduled hours (≠ where they differ from allocations); {v} for allocations"
+                    )
+                } else {
+                    "Showing allocated hours".to_string()
+                });
+            }
+        }
+        Command::ToggleGrouping => toggle_grouping(state),
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn toggle_grouping(state: &mut State) {
+    state.gantt.grouping = match state.gantt.grouping {
+        Grouping::Person => Grouping::Project,
+        Grouping::Project => Grouping::Person,
+    };
+    let here = state.selected_gantt_row().cloned();
+    let back = std::mem::replace(&mut state.gantt.away, here.clone());
+    // Now: the row to return to is looked for in the new grouping's rows.
+    rebuild(state);
+    // Where this grouping was left, else what shows the same thing, else the top.
+    let counterpart = here.and_then(|r| counterpart(&state.ws, &r));
+    let rows = &state.gantt.rows;
+    state.gantt.selected = [back, counterpart]
+        .into_iter()
+        .flatten()
+        .find_map(|want| rows.iter().position(|r| *r == want))
+        .unwrap_or(0);
+}
+
+/// Enter on a parent row: its children shown under it, or folded away.
+pub(crate) fn toggle_expand(state: &mut State) {
+    let Some(row) = state.selected_gantt_row().cloned() else {
+        return;
+    };
+    if !row.is_parent() {
+        return;
+    }
+    if !state.gantt.expanded.remove(&row) {
+        state.gantt.expanded.insert(row);
+    }
+    state.dirty.gantt = true;
+}
+
+/// The terminal was resized to `width` columns.
+pub(crate) fn resized(state: &mut State, width: u16) -> Vec<Effect> {
+    // A resize (a window dragged through narrow sizes on its way) never leaves the cursor at
+    // the left edge with no weeks before it: it goes back a quarter in.
+    let g = &state.gantt;
+    let cols = gantt_cols(width, g.zoom) as i64;
+    let at = g.zoom.index_of(g.zoom.bucket_start(g.first), g.cursor);
+    if at < cols / 4 || at >= cols {
+        center_cursor(state);
+    }
+    scroll_time(state, 0)
+}
+
+/// Moves the time cursor `by` buckets (0 just re-checks), scrolling to keep it visible and
+/// asking for more allocations when the view nears the edge of what is loaded.
+pub(crate) fn scroll_time(state: &mut State, by: i64) -> Vec<Effect> {
+    if by != 0 && state.view != View::Gantt {
+        return Vec::new();
+    }
+    let g = &mut state.gantt;
+    g.cursor = g.zoom.step(g.cursor, by);
+    g.first = g.zoom.bucket_start(g.first);
+    let cols = gantt_cols(state.size.0, g.zoom) as i64;
+    let at = g.zoom.index_of(g.first, g.cursor);
+    if at < 0 {
+        g.first = g.zoom.bucket_start(g.cursor);
+    } else if at >= cols {
+        g.first = g.zoom.step(g.cursor, -(cols - 1));
+    }
+    ensure_window(state)
+}
+
+/// Puts the cursor a quarter of the way into the visible columns.
+pub(crate) fn center_cursor(state: &mut State) {
+    let g = &mut state.gantt;
+    let cols = gantt_cols(state.size.0, g.zoom) as i64;
+    g.first = g.zoom.step(g.cursor, -(cols / 4));
+}
+
+/// Allocations are kept for the visible range ± 6 months; nearing the edge loads a new window.
+pub(crate) fn ensure_window(state: &mut State) -> Vec<Effect> {
+    let g = &state.gantt;
+    let cols = gantt_cols(state.size.0, g.zoom) as i64;
+    let visible = DateRange::new(g.first, add_days(g.zoom.step(g.first, cols), -1));
+    let margin = 28;
+    let inside = add_days(visible.start, -margin) >= state.window.start
+        && add_days(visible.end, margin) <= state.window.end;
+    if inside {
+        return Vec::new();
+    }
+    let window = DateRange::new(
+        week_start(add_months(visible.start, -6)),
+        add_days(week_start(add_months(visible.end, 6)), 6),
+    );
+    state.window = window;
+    let effects = vec![
+        Effect::LoadAllocations(window),
+        Effect::LoadScheduled(window),
+    ];
+    state.pending.extend(effects.iter().cloned());
+    effects
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Hash, PartialOrd, Ord)]
 pub enum Grouping {

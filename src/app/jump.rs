@@ -6,10 +6,10 @@
 use super::command::Command;
 use super::effect::Effect;
 use super::gantt::{GanttRow, Grouping};
+use super::gantt::{center_cursor, ensure_window, scroll_time};
 use super::keys::Mode;
 use super::line::LineInput;
 use super::state::{State, View};
-use super::update::{center_cursor, ensure_window, scroll_time};
 use crate::domain::dates::{add_days, add_months, check_supported, parse_date};
 use crate::domain::{LoadLevel, RowKey, load_level};
 use chrono::NaiveDate;
@@ -99,6 +99,7 @@ pub fn command(state: &mut State, command: Command) -> Option<Vec<Effect>> {
     if state.view != View::Gantt {
         return None;
     }
+    let help_open = state.help_open();
     let find = &mut state.gantt.find;
     match command {
         Command::FilterStart => {
@@ -112,7 +113,7 @@ pub fn command(state: &mut State, command: Command) -> Option<Vec<Effect>> {
         }
         Command::Back
             if find.editing
-                || (!find.filter.value().is_empty() && state.marks.is_empty() && !state.help) =>
+                || (!find.filter.value().is_empty() && state.marks.is_empty() && !help_open) =>
         {
             find.editing = false;
             find.filter.clear();

@@ -110,14 +110,14 @@ pub enum LogInput {
 
 /// Moves the open log's scroll, kept inside what there is to show at the terminal's size.
 pub fn log_input(state: &mut State, input: LogInput) {
-    let Some(at) = state.log_view else {
+    let Some(at) = state.log_scroll() else {
         return;
     };
     let (max, page) = crate::ui::log::scroll_limits(&state.log, state.size);
     let page = page.max(1) as i64;
     let to = match input {
         LogInput::Close => {
-            state.log_view = None;
+            state.overlay = None;
             return;
         }
         LogInput::Up => at as i64 - 1,
@@ -127,7 +127,9 @@ pub fn log_input(state: &mut State, input: LogInput) {
         LogInput::Top => 0,
         LogInput::Bottom => max as i64,
     };
-    state.log_view = Some(to.clamp(0, max as i64) as usize);
+    state.overlay = Some(super::state::Overlay::Log {
+        scroll: to.clamp(0, max as i64) as usize,
+    });
 }
 
 /// A message in one of the status bar's slots.
@@ -444,7 +446,7 @@ mod reducer_tests {
         let mut s = on_bar();
         let (seq, _) = only_apply(&update(&mut s, Command::ShiftLater));
         assert!(update(&mut s, Command::Quit).is_empty());
-        assert!(s.quit_dialog && !s.quit);
+        assert!(s.quit_dialog_open() && !s.quit);
         // w in the quit dialog: wait for the save, then quit.
         assert!(update(&mut s, Command::WaitThenQuit).is_empty());
         update(
@@ -503,24 +505,24 @@ mod reducer_tests {
             );
         }
         assert!(update(&mut s, Command::ToggleLog).is_empty());
-        assert_eq!(s.log_view, Some(0));
+        assert_eq!(s.log_scroll(), Some(0));
         update(&mut s, Command::Up);
-        assert_eq!(s.log_view, Some(0), "not above the newest");
+        assert_eq!(s.log_scroll(), Some(0), "not above the newest");
         update(&mut s, Command::Down);
-        assert_eq!(s.log_view, Some(1));
+        assert_eq!(s.log_scroll(), Some(1));
         update(&mut s, Command::Bottom);
         let (max, page) = crate::ui::log::scroll_limits(&s.log, s.size);
         assert!(max > 0 && page > 0);
-        assert_eq!(s.log_view, Some(max));
+        assert_eq!(s.log_scroll(), Some(max));
         update(&mut s, Command::Down);
-        assert_eq!(s.log_view, Some(max), "not below the oldest");
+        assert_eq!(s.log_scroll(), Some(max), "not below the oldest");
         update(&mut s, Command::PageUp);
-        assert_eq!(s.log_view, Some(max - page));
+        assert_eq!(s.log_scroll(), Some(max - page));
         update(&mut s, Command::Top);
-        assert_eq!(s.log_view, Some(0));
+        assert_eq!(s.log_scroll(), Some(0));
         let effects = update(&mut s, Command::Back);
         assert!(effects.is_empty());
-        assert_eq!(s.log_view, None);
+        assert_eq!(s.log_scroll(), None);
     }
 }
 

@@ -19,6 +19,7 @@ pub mod offer;
 pub mod replica;
 pub mod request_form;
 pub mod requests;
+pub mod resources;
 pub mod row_filter;
 pub mod scheduled;
 pub mod staffing;
@@ -31,7 +32,5 @@ pub use msg::{Input, Msg};
 pub use state::{State, ThemeKind, View};
 pub use update::update;
 
-#[cfg(test)]
-mod gantt_tests;
 #[cfg(test)]
 mod tests;

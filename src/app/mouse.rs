@@ -10,12 +10,13 @@
 use super::bar_edits;
 use super::effect::Effect;
 use super::gantt::GanttRow;
+use super::gantt::{scroll_time, toggle_expand};
 use super::geometry::{
     GANTT_HEADER, LIST_HEADER, TABS, gantt_name_width, gantt_rows, list_rows, scroll_offset, tab_at,
 };
 use super::keys::Mode;
 use super::state::{State, View};
-use super::update::{move_selection, scroll_time, toggle_expand};
+use super::update::move_selection;
 use crate::domain::{Allocation, DateRange, Id};
 use crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 

@@ -3,9 +3,9 @@
 
 use super::command::Command;
 use super::keys::Mode;
+use crate::app::edit;
 use crate::app::effect::Effect;
-use crate::app::state::State;
-use crate::app::{edit, update::after_data_change};
+use crate::app::state::{Overlay, State};
 use crate::journal::kept::{self, Kept};
 use std::collections::HashSet;
 
@@ -117,23 +117,28 @@ pub fn reason(state: &State) -> String {
 /// `q` (or Ctrl-c): quit at once when nothing is unsaved, else ask. In the dialog, `q` again
 /// quits keeping them.
 pub fn quit(state: &mut State) {
-    if state.quit_dialog {
+    if state.quit_dialog_open() {
         return choose_quit(state, QuitChoice::Keep);
     }
     // Edits only offered back are in the journal already, and their dialog says q keeps them.
     if state.writes_in_flight() == 0 {
         state.quit = true;
     } else {
-        state.quit_dialog = true;
-        state.help = false;
+        // Help closes; any other dialog waits under this one.
+        let under = state
+            .overlay
+            .take()
+            .filter(|o| !matches!(o, Overlay::Help { .. }))
+            .map(Box::new);
+        state.open(Overlay::Quit { under });
     }
 }
 
 pub fn choose_quit(state: &mut State, choice: QuitChoice) {
-    if !state.quit_dialog {
+    if !state.quit_dialog_open() {
         return;
     }
-    state.quit_dialog = false;
+    state.close_quit_dialog();
     match choice {
         QuitChoice::Wait => {
             state.quit_when_saved = true;
@@ -272,7 +277,7 @@ fn adopt(state: &mut State) -> Vec<Effect> {
             effects.extend(edit::commit(state, k.label, changes));
         }
     }
-    after_data_change(state);
+    state.dirty.allocations = true;
     let from = if offer.from_last_session {
         " from your last session"
     } else {

@@ -54,8 +54,8 @@ pub fn show(state: &mut State, cached: Cached, as_of: String) {
         roster: false,
         allocations: false,
     });
-    super::update::rebuild_rows_pub(state);
-    super::requests::rebuild_queue(state);
+    state.dirty.rows = true;
+    state.dirty.queue = true;
 }
 
 /// A backend answer landed: once people and allocations both have, the screen is the

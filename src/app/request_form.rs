@@ -3,7 +3,7 @@
 
 use super::form::choice_key;
 use super::line::{self, LineInput};
-use super::state::State;
+use super::state::{Overlay, State};
 use crate::client::{NewRequest, RequestTarget};
 use crate::domain::edit::{MAX_PERCENT, parse_date_input};
 use crate::domain::{DateRange, Id, Workspace};
@@ -306,10 +306,27 @@ pub enum RequestFormOutcome {
     Submit(NewRequest),
 }
 
+/// A refused request's form back in the user's hands, as they left it: open again, unless
+/// another dialog was opened meanwhile; then it is kept, and `N` opens it instead of a blank one.
+pub fn give_back(state: &mut State, form: RequestForm) {
+    if let Some(Overlay::RequestForm(form)) = state.reopen(Overlay::RequestForm(form)) {
+        state.request_form_kept = Some(form);
+    }
+}
+
+/// `N`: the form kept from a refusal if there is one, else a new one.
+pub fn open(state: &mut State) {
+    let form = match state.request_form_kept.take() {
+        Some(form) => form,
+        None => RequestForm::new(state),
+    };
+    state.open(Overlay::RequestForm(form));
+}
+
 /// Keys in the request form (the same [`super::form::FormInput`] as the allocation form).
 pub fn input(state: &mut State, key: super::form::FormInput) -> RequestFormOutcome {
     use super::form::FormInput as K;
-    let Some(mut form) = state.request_form.take() else {
+    let Some(mut form) = state.take_request_form() else {
         return RequestFormOutcome::Cancel;
     };
     match key {
@@ -342,14 +359,14 @@ pub fn input(state: &mut State, key: super::form::FormInput) -> RequestFormOutco
                 Err(errors) => {
                     form.set_focus(*errors.keys().next().unwrap_or(&form.focus));
                     form.errors = errors;
-                    state.request_form = Some(form);
+                    state.open(Overlay::RequestForm(form));
                     return RequestFormOutcome::Stay;
                 }
             }
         }
     }
     form.errors.remove(&form.focus);
-    state.request_form = Some(form);
+    state.open(Overlay::RequestForm(form));
     RequestFormOutcome::Stay
 }
 

@@ -5,7 +5,7 @@
 use super::edit::LocalChange;
 use super::gantt::GanttRow;
 use super::line::{self, LineInput};
-use super::state::{ListRow, State, View};
+use super::state::{ListRow, Overlay, State, View};
 use crate::domain::dates::{parse_date, week_start};
 use crate::domain::staffing::{When, allocations_from_scheduled};
 use crate::domain::{Allocation, Amount, DateRange, Id, RowKey, ScheduledWeek, Workspace};
@@ -149,7 +149,7 @@ pub fn open(state: &mut State) {
         .iter()
         .any(|r| state.ws.resources.get(r).is_some_and(|x| x.is_unnamed()));
     let monday = week_start(state.today);
-    state.from_scheduled = Some(FromScheduled {
+    state.open(Overlay::FromScheduled(FromScheduled {
         resources,
         when: 1,
         // Selected: a date typed replaces it.
@@ -165,7 +165,7 @@ pub fn open(state: &mut State) {
         on_to: false,
         hard: !any_unnamed,
         error: None,
-    });
+    }));
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -194,7 +194,7 @@ pub enum FromScheduledOutcome {
 
 /// Keys in the `M` dialog.
 pub fn input(state: &mut State, key: FromScheduledInput) -> FromScheduledOutcome {
-    let Some(mut f) = state.from_scheduled.take() else {
+    let Some(mut f) = state.take_from_scheduled() else {
         return FromScheduledOutcome::Stay;
     };
     f.error = None;
@@ -287,7 +287,7 @@ pub fn input(state: &mut State, key: FromScheduledInput) -> FromScheduledOutcome
             }
         },
     }
-    state.from_scheduled = Some(f);
+    state.open(Overlay::FromScheduled(f));
     FromScheduledOutcome::Stay
 }
 

@@ -9,7 +9,7 @@ use super::form::{FormInput, choice_key};
 use super::keys::Mode;
 use super::line::{self, LineInput};
 use super::request_form::Choice;
-use super::state::{Confirm, ListRow, OnYes, State, View};
+use super::state::{Confirm, ListRow, OnYes, Overlay, State, View};
 use crate::domain::staffing::{check_delete, primary_role};
 use crate::domain::{Allocation, Id, Resource, RowKey, Workspace};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -134,7 +134,7 @@ pub fn open_new(state: &mut State) {
     {
         person.chosen = vec![p.clone()];
     }
-    state.resource_form = Some(ResourceForm {
+    state.open(Overlay::ResourceForm(ResourceForm {
         editing: None,
         project: projects_choice(ws),
         person,
@@ -145,7 +145,7 @@ pub fn open_new(state: &mut State) {
         focus: ResField::Project,
         errors: BTreeMap::new(),
         was_unnamed: false,
-    });
+    }));
 }
 
 pub fn open_edit(state: &mut State) {
@@ -161,7 +161,7 @@ pub fn open_edit(state: &mut State) {
     };
     let mut person = people_choice(&state.ws);
     person.chosen = r.person_id.iter().cloned().collect();
-    state.resource_form = Some(ResourceForm {
+    state.open(Overlay::ResourceForm(ResourceForm {
         editing: Some(id),
         project: projects_choice(&state.ws),
         person,
@@ -172,7 +172,7 @@ pub fn open_edit(state: &mut State) {
         focus: ResField::Person,
         errors: BTreeMap::new(),
         was_unnamed: r.is_unnamed(),
-    });
+    }));
 }
 
 pub fn toggle_mark(state: &mut State) {
@@ -234,14 +234,14 @@ pub fn ask_delete(state: &mut State) {
         1 => "its 1 allocation".to_string(),
         n => format!("its {n} allocations"),
     };
-    state.confirm = Some(Confirm {
+    state.open(Overlay::Confirm(Confirm {
         question: format!(
             "Delete {who}'s {} resource on {project} and {allocs}?",
             r.role
         ),
         on_yes: OnYes::DeleteResource(id),
         scroll: 0,
-    });
+    }));
 }
 
 fn allocations_of(ws: &Workspace, resource: &Id) -> Vec<Allocation> {
@@ -317,16 +317,16 @@ impl ResourceForm {
     }
 }
 
-pub enum ResOutcome {
+pub enum ResourceFormOutcome {
     Stay,
     Cancel,
     Commit(String, Vec<LocalChange>),
 }
 
-pub fn input(state: &mut State, key: FormInput) -> ResOutcome {
+pub fn input(state: &mut State, key: FormInput) -> ResourceFormOutcome {
     use FormInput as K;
-    let Some(mut form) = state.resource_form.take() else {
-        return ResOutcome::Cancel;
+    let Some(mut form) = state.take_resource_form() else {
+        return ResourceFormOutcome::Cancel;
     };
     let fields = form.fields();
     let at = fields.iter().position(|f| *f == form.focus).unwrap_or(0) as i64;
@@ -347,7 +347,7 @@ pub fn input(state: &mut State, key: FormInput) -> ResOutcome {
         }
     };
     match key {
-        K::Cancel => return ResOutcome::Cancel,
+        K::Cancel => return ResourceFormOutcome::Cancel,
         K::Next | K::Prev => {
             leave(&mut form);
             let by = if key == K::Next { 1 } else { -1 };
@@ -379,24 +379,24 @@ pub fn input(state: &mut State, key: FormInput) -> ResOutcome {
             return match validate(state, &form) {
                 Ok((label, changes)) => {
                     state.resources.marks.clear();
-                    ResOutcome::Commit(label, changes)
+                    ResourceFormOutcome::Commit(label, changes)
                 }
                 Err(errors) if errors.is_empty() => {
                     state.say("Nothing changed");
-                    ResOutcome::Stay
+                    ResourceFormOutcome::Stay
                 }
                 Err(errors) => {
                     form.set_focus(*errors.keys().next().unwrap_or(&form.focus));
                     form.errors = errors;
-                    state.resource_form = Some(form);
-                    ResOutcome::Stay
+                    state.open(Overlay::ResourceForm(form));
+                    ResourceFormOutcome::Stay
                 }
             };
         }
     }
     form.errors.remove(&form.focus);
-    state.resource_form = Some(form);
-    ResOutcome::Stay
+    state.open(Overlay::ResourceForm(form));
+    ResourceFormOutcome::Stay
 }
 
 fn validate(

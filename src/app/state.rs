@@ -168,9 +168,8 @@ pub struct State {
     pub source: String,
     pub theme: ThemeKind,
     pub view: View,
-    pub help: bool,
-    /// The first help line shown (help scrolls at small sizes).
-    pub help_scroll: usize,
+    /// The one dialog open over the view, if any ([`Overlay`]).
+    pub overlay: Option<Overlay>,
     /// The key table in effect (defaults, or rebound by the config file).
     pub keys: std::sync::Arc<super::keys::Keymap>,
     pub quit: bool,
@@ -196,20 +195,14 @@ pub struct State {
     pub edits: Edits,
     /// Allocations marked with Space for bulk edits.
     pub marks: BTreeSet<Id>,
-    /// A y/n question waiting for an answer.
-    pub confirm: Option<Confirm>,
-    pub form: Option<AllocForm>,
-    /// `N`: a new request being filled in, and one sent and waiting for the backend.
-    pub request_form: Option<super::request_form::RequestForm>,
+    /// A request form sent and waiting for the backend. Not an overlay: the form is closed
+    /// while it is sent, and this copy outlives it so a refusal can give it back as it was.
     pub request_form_sent: Option<super::request_form::RequestForm>,
-    /// `n`/`e` in the Resources view: a workspace resource being added or edited.
-    pub resource_form: Option<super::staffing::ResourceForm>,
-    /// `M`: allocations from scheduled hours, being set up.
-    pub from_scheduled: Option<super::scheduled::FromScheduled>,
+    /// A refused request's form that could not be given back because another dialog was open
+    /// (`request_form::give_back`); `N` opens it.
+    pub request_form_kept: Option<super::request_form::RequestForm>,
     /// Why the backend has no scheduled hours to show (`v` says so instead of showing none).
     pub no_scheduled: Option<String>,
-    /// A person being picked (to staff an unnamed resource, or as a new approver).
-    pub pick: Option<super::requests::PersonPick>,
     /// Requests as they were before a resolution still in flight, to put back if refused.
     pub before: std::collections::BTreeMap<Id, super::requests::Before>,
     /// The backend's change token when last seen (for refreshing when someone else writes).
@@ -223,11 +216,9 @@ pub struct State {
     pub log: super::messages::MessageLog,
     pub notice_shown: super::messages::Shown,
     pub error_shown: super::messages::Shown,
-    /// `L`: the message log overlay, scrolled this many lines from its top (newest) line.
-    pub log_view: Option<usize>,
-    /// `q` with edits unsaved: the dialog asking whether to wait, keep or discard them.
-    pub quit_dialog: bool,
     /// Edits kept in hand (from the last session, or whose answer was lost), offered back.
+    /// Not an overlay: it holds unsaved edits, which another dialog opening must not replace.
+    /// Its dialog is drawn over whatever overlay is open and takes the keys first.
     pub offer: Option<crate::app::offer::Offer>,
     /// The replica on screen until the backend's answers replace it (issue 17).
     pub replica: Option<super::replica::Shown>,
@@ -235,6 +226,144 @@ pub struct State {
     pub jump: Option<super::jump::Jump>, // overlay (issue 14)
     /// Mouse capture (on unless `--no-mouse` or `mouse = false`), the last press and a drag.
     pub mouse: super::mouse::MouseState,
+    /// What the input being handled changed that derived lists are built from.
+    pub dirty: Dirty,
+}
+
+/// What a handler changed that the derived lists (`rows`, the Resources list, the Gantt rows,
+/// the request queue) are built from. Handlers mark it; `update()` rebuilds each list at most
+/// once, at the end, so no handler rebuilds by hand or calls back into `update`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Dirty {
+    /// People or resources came, went or were named: `State::rows`, so both views' lists.
+    pub rows: bool,
+    /// Allocations changed: the lists that show them (the Gantt's open rows, a load sort), or
+    /// the rows if a resource came or went with them.
+    pub allocations: bool,
+    /// The Resources list's filter, sort or unnamed toggle.
+    pub resources: bool,
+    /// The Gantt's grouping or expansion.
+    pub gantt: bool,
+    /// The requests, or the queue's filter or sort.
+    pub queue: bool,
+    /// The Gantt bar to select once the rows are rebuilt (a bar just made).
+    pub gantt_bar: Option<crate::domain::Id>,
+}
+
+/// The dialog open over the view: one at a time, so two can never be open at once, and a new
+/// dialog is one variant here that `Mode::of`, `dialogs::command` and `ui::render` each match.
+// The forms are large and a question is small, but there is one overlay per State: boxing
+// them would cost an allocation per keystroke that takes a form out and puts it back.
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone, Debug, PartialEq)]
+pub enum Overlay {
+    /// A y/n question waiting for an answer.
+    Confirm(Confirm),
+    /// The allocation form.
+    Form(AllocForm),
+    /// `n`/`e` in the Resources view: a workspace resource being added or edited.
+    ResourceForm(super::staffing::ResourceForm),
+    /// `N`: a new request being filled in.
+    RequestForm(super::request_form::RequestForm),
+    /// `M`: allocations from scheduled hours, being set up.
+    FromScheduled(super::scheduled::FromScheduled),
+    /// A person being picked (to staff an unnamed resource, or as a new approver).
+    Pick(super::requests::PersonPick),
+    /// The key help, scrolled to this first line (it scrolls at small sizes).
+    Help { scroll: usize },
+    /// The message log, scrolled this many lines from its top (newest) line.
+    Log { scroll: usize },
+    /// `q` with edits unsaved: whether to wait, keep or discard them. What was open when `q`
+    /// was pressed waits under it (a form keeps what was typed) and comes back on Esc.
+    Quit { under: Option<Box<Overlay>> },
+}
+
+/// Typed access to the overlay, one dialog kind each: `x()` reads it, `x_mut()` changes it in
+/// place, `take_x()` takes it out (leaving any other dialog where it is).
+macro_rules! overlay_access {
+    ($($variant:ident: $ty:ty => $get:ident, $get_mut:ident, $take:ident;)*) => {
+        impl State {
+            $(
+                pub fn $get(&self) -> Option<&$ty> {
+                    match &self.overlay {
+                        Some(Overlay::$variant(x)) => Some(x),
+                        _ => None,
+                    }
+                }
+
+                pub fn $get_mut(&mut self) -> Option<&mut $ty> {
+                    match &mut self.overlay {
+                        Some(Overlay::$variant(x)) => Some(x),
+                        _ => None,
+                    }
+                }
+
+                pub fn $take(&mut self) -> Option<$ty> {
+                    let Some(Overlay::$variant(x)) = self
+                        .overlay
+                        .take_if(|o| matches!(o, Overlay::$variant(_)))
+                    else {
+                        return None;
+                    };
+                    Some(x)
+                }
+            )*
+        }
+    };
+}
+
+overlay_access! {
+    Confirm: Confirm => confirm, confirm_mut, take_confirm;
+    Form: AllocForm => form, form_mut, take_form;
+    ResourceForm: super::staffing::ResourceForm => resource_form, resource_form_mut, take_resource_form;
+    RequestForm: super::request_form::RequestForm => request_form, request_form_mut, take_request_form;
+    FromScheduled: super::scheduled::FromScheduled => from_scheduled, from_scheduled_mut, take_from_scheduled;
+    Pick: super::requests::PersonPick => pick, pick_mut, take_pick;
+}
+
+impl State {
+    /// Opens `overlay` over the view, in place of any other (commands only reach the view,
+    /// and so open a dialog, when none is open).
+    pub fn open(&mut self, overlay: Overlay) {
+        self.overlay = Some(overlay);
+    }
+
+    /// Opens `overlay` for something that happened by itself (a refused request gives its form
+    /// back): into a free slot, or under the quit dialog. It is handed back when another
+    /// dialog is open, so the caller keeps it rather than replacing what the user is doing.
+    pub fn reopen(&mut self, overlay: Overlay) -> Option<Overlay> {
+        match &mut self.overlay {
+            None => self.overlay = Some(overlay),
+            Some(Overlay::Quit { under }) if under.is_none() => *under = Some(Box::new(overlay)),
+            Some(_) => return Some(overlay),
+        }
+        None
+    }
+
+    pub fn help_open(&self) -> bool {
+        matches!(self.overlay, Some(Overlay::Help { .. }))
+    }
+
+    /// The message log's scroll, when it is open.
+    pub fn log_scroll(&self) -> Option<usize> {
+        match self.overlay {
+            Some(Overlay::Log { scroll }) => Some(scroll),
+            _ => None,
+        }
+    }
+
+    pub fn quit_dialog_open(&self) -> bool {
+        matches!(self.overlay, Some(Overlay::Quit { .. }))
+    }
+
+    /// Closes the quit dialog, putting back what was open under it.
+    pub fn close_quit_dialog(&mut self) {
+        if let Some(Overlay::Quit { under }) =
+            self.overlay.take_if(|o| matches!(o, Overlay::Quit { .. }))
+        {
+            self.overlay = under.map(|b| *b);
+        }
+    }
 }
 
 /// A destructive action waiting for y/n.
@@ -266,8 +395,7 @@ impl State {
             source: source.into(),
             theme: ThemeKind::Dark,
             view: View::Resources,
-            help: false,
-            help_scroll: 0,
+            overlay: None,
             keys: super::keys::Keymap::defaults(),
             quit: false,
             size: (80, 24),
@@ -299,13 +427,8 @@ impl State {
             requests: RequestsView::default(),
             edits: Edits::default(),
             marks: BTreeSet::new(),
-            confirm: None,
-            form: None,
-            pick: None,
-            from_scheduled: None,
-            resource_form: None,
-            request_form: None,
             request_form_sent: None,
+            request_form_kept: None,
             before: Default::default(),
             sync_token: None,
             quiet: false,
@@ -313,8 +436,6 @@ impl State {
             log: Default::default(),
             notice_shown: Default::default(),
             error_shown: Default::default(),
-            log_view: None,
-            quit_dialog: false,
             replica: None,
             offer: None,
             jump: None,
@@ -322,6 +443,7 @@ impl State {
                 capture: true,
                 ..Default::default()
             },
+            dirty: Dirty::default(),
         }
     }
 

@@ -1,17 +1,17 @@
 //! The reducer: `update(&mut State, Input) -> Vec<Effect>`, an input being a user command, typed
-//! text or a message. Pure: no IO, no clock, no terminal.
+//! text or a message. Pure: no IO, no clock, no terminal. Global commands and messages are
+//! handled here; a view's commands by its own reducer (`resources`, `gantt`, `requests`), a
+//! dialog's by `dialogs`. Handlers mark what they changed in `State::dirty`, and the derived
+//! lists are rebuilt once, at the end ([`settle`]).
 
 use super::command::Command;
 use super::effect::Effect;
-use super::gantt::{GanttRow, Grouping};
-use super::geometry::{gantt_cols, gantt_rows, list_rows};
+use super::geometry::{gantt_rows, list_rows};
 use super::keys::Mode;
 use super::msg::{Input, Msg};
-use super::state::{ListRow, SortBy, State, View};
-use super::{bar_edits, edit, form, request_form, requests, scheduled, staffing};
-use crate::domain::dates::{DateRange, add_days, add_months, week_start};
-use crate::domain::stats::row_stats;
-use crate::domain::{RowKey, Workspace};
+use super::state::{Overlay, State, View};
+use super::{bar_edits, edit, gantt, request_form, requests, resources, scheduled};
+use crate::domain::Workspace;
 use crossterm::event::{KeyCode, KeyEvent};
 
 pub fn update(state: &mut State, input: impl Into<Input>) -> Vec<Effect> {
@@ -24,13 +24,16 @@ pub fn update(state: &mut State, input: impl Into<Input>) -> Vec<Effect> {
         Input::Edit(key) => super::dialogs::edit(state, key),
         Input::Msg(msg) => on_msg(state, msg),
     };
-    super::gantt::settle(state);
+    settle(state);
+    // Lanes follow the window (packed for what is on screen).
+    gantt::settle(state);
     // What the Requests view draws is worked out here, once per change, never while drawing.
     requests::refresh(state);
     effects
 }
 
-/// A command for the views (a dialog took it first if one is open).
+/// A command for the views (a dialog took it first if one is open): the global ones here, the
+/// rest by the reducer of the view shown.
 fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
     if let Some(effects) = super::jump::command(state, command) {
         return effects;
@@ -47,45 +50,22 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
             return reload(state);
         }
         Command::Quit => super::offer::quit(state),
-        Command::ToggleHelp => {
-            state.help = !state.help;
-            state.help_scroll = 0;
-        }
-        Command::ToggleLog => {
-            state.log_view = if state.log_view.is_some() {
-                None
-            } else {
-                Some(0)
-            };
-            state.help = false;
-        }
+        // With no dialog open (help and the log close themselves in `dialogs`).
+        Command::ToggleHelp => state.open(Overlay::Help { scroll: 0 }),
+        Command::ToggleLog => state.open(Overlay::Log { scroll: 0 }),
         Command::Back => {
-            if state.help {
-                state.help = false;
-            } else if state.view == View::Resources && !state.resources.marks.is_empty() {
-                state.resources.marks.clear();
-                state.say("Marks cleared");
-            } else if state.view == View::Requests && state.requests.detail {
-                state.requests.detail = false;
-            } else if state.view == View::Requests && !state.requests.marks.is_empty() {
-                state.requests.marks.clear();
-                state.say("Marks cleared");
-            } else if !state.marks.is_empty() {
-                state.marks.clear();
-                state.say("Marks cleared");
-            } else if state.view == View::Resources
-                && (state.resources.editing || !state.resources.filter.is_empty())
-            {
-                state.resources.editing = false;
-                state.resources.filter.clear();
-                refresh_resources(state);
-            } else {
+            let took = match state.view {
+                View::Resources => resources::back(state),
+                View::Gantt => bar_edits::clear_marks(state),
+                View::Requests => requests::back(state),
+            };
+            if !took {
                 state.dismiss();
             }
         }
-        Command::ShowResources => show_view(state, View::Resources),
-        Command::ShowGantt => show_view(state, View::Gantt),
-        Command::ShowRequests => show_view(state, View::Requests),
+        Command::ShowResources => state.view = View::Resources,
+        Command::ShowGantt => state.view = View::Gantt,
+        Command::ShowRequests => state.view = View::Requests,
         Command::NextView => state.view = View::ALL[(state.view.index() + 1) % View::ALL.len()],
         Command::PrevView => {
             state.view = View::ALL[(state.view.index() + View::ALL.len() - 1) % View::ALL.len()]
@@ -98,61 +78,9 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
         Command::HalfPageDown => move_selection(state, (page(state) / 2).max(1) as i64),
         Command::Top => move_selection(state, i64::MIN / 2),
         Command::Bottom => move_selection(state, i64::MAX / 2),
-        Command::OpenInGantt => open_in_gantt(state),
-        Command::Earlier => return scroll_time(state, -1),
-        Command::Later => return scroll_time(state, 1),
-        Command::ScreenEarlier => {
-            return scroll_time(state, -(gantt_cols(state.size.0, state.gantt.zoom) as i64));
-        }
-        Command::ScreenLater => {
-            return scroll_time(state, gantt_cols(state.size.0, state.gantt.zoom) as i64);
-        }
-        Command::Today => {
-            if state.view == View::Gantt {
-                state.gantt.cursor = state.today;
-                center_cursor(state);
-                return ensure_window(state);
-            }
-        }
-        Command::ZoomIn | Command::ZoomOut => {
-            if state.view == View::Gantt {
-                let z = state.gantt.zoom;
-                state.gantt.zoom = if command == Command::ZoomIn {
-                    z.zoom_in()
-                } else {
-                    z.zoom_out()
-                };
-                center_cursor(state);
-                state.say(format!("Zoom: {}", state.gantt.zoom.label()));
-                return ensure_window(state);
-            }
-        }
-        Command::ExpandPerson => {
-            if !toggle_person(state) {
-                open_in_gantt(state)
-            }
-        }
-        Command::OpenRow => {
-            if state.selected_bar().is_some() {
-                bar_edits::open_edit(state)
-            } else {
-                toggle_expand(state)
-            }
-        }
-        Command::MarkBar => bar_edits::toggle_mark(state),
-        Command::MarkRequest => requests::toggle_mark(state),
-        Command::MarkResource => staffing::toggle_mark(state),
-        Command::ToggleMine => requests::toggle_mine(state),
-        Command::NextStatus => requests::cycle_status(state),
-        Command::Approve => requests::start_approve(state),
-        Command::ApproveTop => requests::start_approve_top(state),
-        Command::OpenRequest => requests::toggle_detail(state),
-        Command::Reject => requests::start_reject_or_cancel(state, false),
-        Command::CancelRequest => requests::start_reject_or_cancel(state, true),
-        Command::Reassign => requests::start_reassign(state),
         Command::NewRequest => {
             if state.backend.has_requests() {
-                state.request_form = Some(request_form::RequestForm::new(state));
+                request_form::open(state);
             } else {
                 let gantt = state.keys.label(Mode::Global, Command::ShowGantt);
                 state.say(format!(
@@ -161,148 +89,25 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
                 ));
             }
         }
-        Command::AddToProject => staffing::open_new(state),
-        Command::NewAllocation => bar_edits::open_new(state),
-        Command::EditAllocation => bar_edits::open_edit(state),
-        Command::EditResource => staffing::open_edit(state),
-        Command::DeleteResource => staffing::ask_delete(state),
-        Command::DeleteAllocations => bar_edits::ask_delete(state),
-        Command::ToggleScheduled => {
-            if let Some(why) = &state.no_scheduled {
-                let why = why.clone();
-                state.say(why);
-            } else if state.view == View::Gantt {
-                state.gantt.show_scheduled = !state.gantt.show_scheduled;
-                let v = state.keys.label(Mode::Gantt, Command::ToggleScheduled);
-                state.say(if state.gantt.show_scheduled {
-                    format!(
-                        "Showing scheduled hours (≠ where they differ from allocations); {v} for allocations"
-                    )
-                } else {
-                    "Showing allocated hours".to_string()
-                });
-            }
-        }
         Command::AllocateFromScheduled => scheduled::open(state),
-        Command::ShiftEarlier => return bar_edits::shift_by(state, -1),
-        Command::ShiftLater => return bar_edits::shift_by(state, 1),
-        Command::EndEarlier => return bar_edits::stretch_by(state, -1),
-        Command::EndLater => return bar_edits::stretch_by(state, 1),
-        Command::ToggleHard => return bar_edits::toggle_hard(state),
-        Command::Split => return bar_edits::split_at_cursor(state),
         Command::Undo if requests::can_undo(state) => return requests::undo(state),
         Command::Undo => {
-            let effects = edit::undo(state);
-            after_data_change(state);
-            return effects;
+            state.dirty.allocations = true;
+            return edit::undo(state);
         }
         Command::Redo => {
-            let effects = edit::redo(state);
-            after_data_change(state);
-            return effects;
+            state.dirty.allocations = true;
+            return edit::redo(state);
         }
-        Command::ToggleGrouping => {
-            if state.view == View::Gantt {
-                state.gantt.grouping = match state.gantt.grouping {
-                    Grouping::Person => Grouping::Project,
-                    Grouping::Project => Grouping::Person,
-                };
-                let here = state.selected_gantt_row().cloned();
-                let back = std::mem::replace(&mut state.gantt.away, here.clone());
-                rebuild_gantt(state);
-                // Where this grouping was left, else what shows the same thing, else the top.
-                let counterpart = here.and_then(|r| super::gantt::counterpart(&state.ws, &r));
-                let rows = &state.gantt.rows;
-                state.gantt.selected = [back, counterpart]
-                    .into_iter()
-                    .flatten()
-                    .find_map(|want| rows.iter().position(|r| *r == want))
-                    .unwrap_or(0);
-            }
-        }
-        Command::FilterStart => {
-            if state.view == View::Resources {
-                state.resources.editing = true;
-                // A filter already there is selected: typing replaces it.
-                state.resources.filter.focus();
-            }
-        }
-        Command::Backspace => {
-            if state.resources.editing {
-                filter_edit(state, KeyEvent::from(KeyCode::Backspace));
-            }
-        }
-        Command::FilterDone => state.resources.editing = false,
-        Command::SortRequests => requests::cycle_sort(state),
-        Command::SortNext => {
-            state.resources.sort = state.resources.sort.next();
-            refresh_resources(state);
-        }
-        Command::SortReverse => {
-            state.resources.descending = !state.resources.descending;
-            refresh_resources(state);
-        }
-        Command::ToggleUnnamed => {
-            let v = &mut state.resources;
-            (v.show_unnamed, v.only_unnamed) = match (v.show_unnamed, v.only_unnamed) {
-                (true, false) => (false, false),
-                (false, _) => (true, true),
-                (true, true) => (true, false),
+        _ => {
+            return match state.view {
+                View::Resources => resources::command(state, command),
+                View::Gantt => gantt::command(state, command),
+                View::Requests => requests::command(state, command),
             };
-            refresh_resources(state);
         }
-        // Dialog commands with no dialog open (the dialog takes them in `dialogs`).
-        Command::Submit
-        | Command::Cancel
-        | Command::NextField
-        | Command::PrevField
-        | Command::ChoicePrev
-        | Command::ChoiceNext
-        | Command::ToggleChoice
-        | Command::ToggleSoft
-        | Command::NextWhen
-        | Command::OtherDate
-        | Command::Yes
-        | Command::No
-        | Command::KeepEdits
-        | Command::WaitThenQuit
-        | Command::DiscardEdits
-        | Command::SendEdits => {}
-        // The Gantt's bars, find and jump (app::jump takes them).
-        Command::PrevBar
-        | Command::NextBar
-        | Command::Jump
-        | Command::NextOver
-        | Command::PrevOver => {}
     }
     Vec::new()
-}
-
-fn show_view(state: &mut State, view: View) {
-    state.view = view;
-    state.help = false;
-}
-
-/// A key the line editor takes, in the Resources filter.
-pub(crate) fn filter_edit(state: &mut State, key: KeyEvent) {
-    if super::jump::edit(state, key) {
-        return;
-    }
-    if super::line::edit(&mut state.resources.filter, key) {
-        refresh_resources(state);
-    }
-}
-
-/// What the dialogs' results lead to (see `dialogs`).
-pub(crate) fn after_form(state: &mut State, outcome: form::Outcome) -> Vec<Effect> {
-    match outcome {
-        form::Outcome::Stay => Vec::new(),
-        form::Outcome::Cancel => {
-            state.say("Cancelled: nothing was changed");
-            Vec::new()
-        }
-        form::Outcome::Commit(label, changes) => bar_edits::after_edit(state, label, changes),
-    }
 }
 
 /// Results of IO, time passing and the terminal's size.
@@ -319,15 +124,7 @@ fn on_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Mouse(m) => return super::mouse::on_mouse(state, m),
         Msg::Resize(w, h) => {
             state.size = (w, h);
-            // A resize (a window dragged through narrow sizes on its way) never leaves the
-            // cursor at the left edge with no weeks before it: it goes back a quarter in.
-            let g = &state.gantt;
-            let cols = gantt_cols(w, g.zoom) as i64;
-            let at = g.zoom.index_of(g.zoom.bucket_start(g.first), g.cursor);
-            if at < cols / 4 || at >= cols {
-                center_cursor(state);
-            }
-            return scroll_time(state, 0);
+            return gantt::resized(state, w);
         }
         Msg::RequestCreated(result) => {
             let refused = result.is_err();
@@ -385,7 +182,7 @@ fn on_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
             let refused = result.is_err();
             let effects = edit::applied(state, seq, result);
             settle_messages(state, saved_after_stall);
-            after_data_change(state);
+            state.dirty.allocations = true;
             quit_if_saved(state, refused);
             return effects;
         }
@@ -395,7 +192,7 @@ fn on_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Tick => {
             state.quiet = true;
-            if !state.edits.is_saving() && state.pending.is_empty() && state.form.is_none() {
+            if !state.edits.is_saving() && state.pending.is_empty() && state.form().is_none() {
                 return vec![Effect::CheckChanges];
             }
         }
@@ -435,9 +232,9 @@ fn on_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
                         .ws
                         .set_allocations(state.window, allocations.into_values().collect());
                     state.loaded = true;
-                    rebuild_rows(state);
+                    state.dirty.rows = true;
                     // Requests may have come first, before we knew who "I" am.
-                    rebuild_queue(state);
+                    state.dirty.queue = true;
                     super::replica::landed(state, super::replica::Part::Roster);
                     return super::offer::loaded(state);
                 }
@@ -462,8 +259,8 @@ fn on_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
                         state
                             .marks
                             .retain(|id| state.ws.allocations.contains_key(id));
-                        refresh_resources(state);
-                        rebuild_gantt(state);
+                        state.dirty.resources = true;
+                        state.dirty.gantt = true;
                         super::replica::landed(state, super::replica::Part::Allocations);
                         return super::offer::loaded(state);
                     }
@@ -476,7 +273,7 @@ fn on_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
             match result {
                 Ok(requests) => {
                     state.ws.requests = requests.into_iter().map(|r| (r.id.clone(), r)).collect();
-                    rebuild_queue(state);
+                    state.dirty.queue = true;
                 }
                 Err(e) => state.fail(e, "could not load requests"),
             }
@@ -513,8 +310,8 @@ fn quit_if_saved(state: &mut State, refused: bool) {
         state.release();
     }
     // Asked to quit, and everything got saved while the dialog was open: quit as asked.
-    if state.quit_dialog && super::offer::unsaved(state) == 0 {
-        state.quit_dialog = false;
+    if state.quit_dialog_open() && super::offer::unsaved(state) == 0 {
+        state.close_quit_dialog();
         state.quit = !refused;
     }
     if state.quit_when_saved && state.writes_in_flight() == 0 {
@@ -554,181 +351,43 @@ fn page(state: &State) -> usize {
     }
 }
 
-/// People by name, then unnamed resources by project and role.
-fn rebuild_rows(state: &mut State) {
-    let ws = &state.ws;
-    let mut people: Vec<_> = ws.people.values().collect();
-    people.sort_by(|a, b| {
-        a.name
-            .to_lowercase()
-            .cmp(&b.name.to_lowercase())
-            .then(a.id.cmp(&b.id))
-    });
-    let mut unnamed: Vec<_> = ws.resources.values().filter(|r| r.is_unnamed()).collect();
-    unnamed.sort_by(|a, b| {
-        ws.project_name(a.project_id.as_ref())
-            .cmp(ws.project_name(b.project_id.as_ref()))
-            .then(a.role.cmp(&b.role))
-            .then(a.id.cmp(&b.id))
-    });
-    state.rows = people
-        .into_iter()
-        .map(|p| RowKey::Person(p.id.clone()))
-        .chain(unnamed.into_iter().map(|r| RowKey::Unnamed(r.id.clone())))
-        .collect();
-    refresh_resources(state);
-    rebuild_gantt(state);
-}
-
-/// Re-applies filter, unnamed toggle and sort, keeping the selection on the same row.
-fn refresh_resources(state: &mut State) {
-    let keep = state.resources.lines.get(state.resources.selected).cloned();
-    let view = &state.resources;
-    let ws = &state.ws;
-    let mut rows: Vec<RowKey> = state
-        .rows
-        .iter()
-        .filter(|k| view.show_unnamed || !matches!(k, RowKey::Unnamed(_)))
-        .filter(|k| !view.only_unnamed || matches!(k, RowKey::Unnamed(_)))
-        .cloned()
-        .collect();
-    super::row_filter::retain(ws, view.filter.value(), &mut rows);
-    sort_rows(ws, state.today, view.sort, &mut rows);
-    if view.descending {
-        rows.reverse();
-    }
-    state.resources.visible = rows;
-    rebuild_lines(state);
-    state.resources.selected = keep
-        .and_then(|k| state.resources.lines.iter().position(|r| *r == k))
-        .unwrap_or(state.resources.selected)
-        .min(state.resources.lines.len().saturating_sub(1));
-}
-
-/// `visible` with each expanded person's resources under them, by project.
-fn rebuild_lines(state: &mut State) {
-    let ws = &state.ws;
-    let mut lines = Vec::with_capacity(state.resources.visible.len());
-    for key in &state.resources.visible {
-        lines.push(ListRow::Row(key.clone()));
-        if let RowKey::Person(p) = key
-            && state.resources.expanded.contains(p)
-        {
-            let mut held: Vec<&crate::domain::Resource> = ws.resources_of(p).collect();
-            held.sort_by_cached_key(|r| {
-                (
-                    ws.project_name(r.project_id.as_ref()).to_lowercase(),
-                    r.role.clone(),
-                )
-            });
-            lines.extend(held.into_iter().map(|r| ListRow::Held(r.id.clone())));
+/// Rebuilds the derived lists the input changed, each once (see `State::dirty`).
+fn settle(state: &mut State) {
+    let mut dirty = std::mem::take(&mut state.dirty);
+    if dirty.allocations {
+        // Creating, deleting or naming a resource (with its allocations) changes the rows.
+        if state.rows.len() != crate::domain::rows::count(&state.ws) {
+            dirty.rows = true;
         }
+        // Expanded rows list bars; a load column sorts by them.
+        dirty.gantt |= !state.gantt.expanded.is_empty();
+        dirty.resources |= resources::sorted_by_load(state);
     }
-    state.resources.lines = lines;
-}
-
-/// Enter on a person: list their resources under them (or fold them away).
-fn toggle_person(state: &mut State) -> bool {
-    let Some(ListRow::Row(RowKey::Person(p))) =
-        state.resources.lines.get(state.resources.selected).cloned()
-    else {
-        return false;
-    };
-    if !state.resources.expanded.remove(&p) {
-        state.resources.expanded.insert(p);
+    if dirty.rows {
+        state.rows = crate::domain::rows::ordered(&state.ws);
+        dirty.resources = true;
+        dirty.gantt = true;
     }
-    rebuild_lines(state);
-    true
-}
-
-/// Stable sort of rows (already in name order) by a column.
-fn sort_rows(ws: &Workspace, today: chrono::NaiveDate, by: SortBy, rows: &mut [RowKey]) {
-    use crate::ui::rows::row_info;
-    match by {
-        SortBy::Name => {}
-        SortBy::Role => rows.sort_by_cached_key(|k| row_info(ws, k).role.to_lowercase()),
-        SortBy::Project => rows.sort_by_cached_key(|k| row_info(ws, k).project.to_lowercase()),
-        SortBy::Capacity => rows.sort_by_cached_key(|k| row_stats(ws, k, today).capacity),
-        SortBy::ThisWeek => rows.sort_by_cached_key(|k| row_stats(ws, k, today).this_week),
-        SortBy::NextWeeks => rows.sort_by_cached_key(|k| row_stats(ws, k, today).next_4_weeks),
-        SortBy::Utilization => rows.sort_by_cached_key(|k| {
-            let s = row_stats(ws, k, today);
-            // No capacity but some load sorts as the most loaded.
-            s.utilization
-                .unwrap_or(if s.this_week > 0 { u64::MAX } else { 0 })
-        }),
+    if dirty.resources {
+        resources::refresh(state);
     }
-}
-
-/// Rebuilds the Gantt rows (app::gantt).
-fn rebuild_gantt(state: &mut State) {
-    super::gantt::rebuild(state);
-}
-
-/// After allocations change: Gantt rows (expanded rows list bars) and a load-sorted list.
-pub(crate) fn after_data_change(state: &mut State) {
-    // Rows are people and unnamed resources: creating, deleting or naming a resource changes them.
-    let unnamed = state
-        .ws
-        .resources
-        .values()
-        .filter(|r| r.is_unnamed())
-        .count();
-    if state.rows.len() != state.ws.people.len() + unnamed {
-        rebuild_rows(state);
-        return;
+    if dirty.gantt {
+        gantt::rebuild(state);
     }
-    if !state.gantt.expanded.is_empty() {
-        rebuild_gantt(state);
-    }
-    if !matches!(
-        state.resources.sort,
-        SortBy::Name | SortBy::Role | SortBy::Project
-    ) {
-        refresh_resources(state);
-    }
-}
-
-pub(crate) fn toggle_expand(state: &mut State) {
-    let Some(row) = state.selected_gantt_row().cloned() else {
-        return;
-    };
-    if !row.is_parent() {
-        return;
-    }
-    if !state.gantt.expanded.remove(&row) {
-        state.gantt.expanded.insert(row);
-    }
-    rebuild_gantt(state);
-}
-
-/// Enter on a resource: the Gantt, grouped by person, on that resource's row.
-fn open_in_gantt(state: &mut State) {
-    let Some(key) = state.selected_resource().cloned() else {
-        return;
-    };
-    state.view = View::Gantt;
-    if state.gantt.grouping != Grouping::Person {
-        state.gantt.grouping = Grouping::Person;
-        rebuild_gantt(state);
-    }
-    if let Some(i) = state
-        .gantt
-        .rows
-        .iter()
-        .position(|r| *r == GanttRow::Load(key.clone()))
+    if let Some(bar) = dirty.gantt_bar
+        && let Some(i) = state
+            .gantt
+            .layout
+            .lanes
+            .iter()
+            .position(|l| l.bars.contains(&bar))
     {
         state.gantt.selected = i;
+        state.gantt.bar = Some(bar);
     }
-}
-
-fn rebuild_queue(state: &mut State) {
-    requests::rebuild_queue(state);
-}
-
-/// Rows change when resources are named or created.
-pub(crate) fn rebuild_rows_pub(state: &mut State) {
-    rebuild_rows(state);
+    if dirty.queue {
+        requests::rebuild_queue(state);
+    }
 }
 
 pub(crate) fn move_selection(state: &mut State, by: i64) {
@@ -739,54 +398,4 @@ pub(crate) fn move_selection(state: &mut State, by: i64) {
     };
     let max = len.saturating_sub(1) as i64;
     *selected = (*selected as i64).saturating_add(by).clamp(0, max) as usize;
-}
-
-/// Moves the time cursor `by` buckets (0 just re-checks), scrolling to keep it visible and
-/// asking for more allocations when the view nears the edge of what is loaded.
-pub(crate) fn scroll_time(state: &mut State, by: i64) -> Vec<Effect> {
-    if by != 0 && state.view != View::Gantt {
-        return Vec::new();
-    }
-    let g = &mut state.gantt;
-    g.cursor = g.zoom.step(g.cursor, by);
-    g.first = g.zoom.bucket_start(g.first);
-    let cols = gantt_cols(state.size.0, g.zoom) as i64;
-    let at = g.zoom.index_of(g.first, g.cursor);
-    if at < 0 {
-        g.first = g.zoom.bucket_start(g.cursor);
-    } else if at >= cols {
-        g.first = g.zoom.step(g.cursor, -(cols - 1));
-    }
-    ensure_window(state)
-}
-
-/// Puts the cursor a quarter of the way into the visible columns.
-pub(crate) fn center_cursor(state: &mut State) {
-    let g = &mut state.gantt;
-    let cols = gantt_cols(state.size.0, g.zoom) as i64;
-    g.first = g.zoom.step(g.cursor, -(cols / 4));
-}
-
-/// Allocations are kept for the visible range ± 6 months; nearing the edge loads a new window.
-pub(crate) fn ensure_window(state: &mut State) -> Vec<Effect> {
-    let g = &state.gantt;
-    let cols = gantt_cols(state.size.0, g.zoom) as i64;
-    let visible = DateRange::new(g.first, add_days(g.zoom.step(g.first, cols), -1));
-    let margin = 28;
-    let inside = add_days(visible.start, -margin) >= state.window.start
-        && add_days(visible.end, margin) <= state.window.end;
-    if inside {
-        return Vec::new();
-    }
-    let window = DateRange::new(
-        week_start(add_months(visible.start, -6)),
-        add_days(week_start(add_months(visible.end, 6)), 6),
-    );
-    state.window = window;
-    let effects = vec![
-        Effect::LoadAllocations(window),
-        Effect::LoadScheduled(window),
-    ];
-    state.pending.extend(effects.iter().cloned());
-    effects
 }

@@ -9,6 +9,7 @@ pub mod impact;
 pub mod lanes;
 pub mod load;
 pub mod model;
+pub mod rows;
 pub mod staffing;
 pub mod stats;
 pub mod timeline;

@@ -3,7 +3,6 @@
 //! the visible buckets are built.
 
 use super::pen::Pen;
-use super::rows::row_info;
 use super::text::{pad, truncate};
 use super::theme::{Theme, level_glyph};
 use crate::app::State;
@@ -13,6 +12,7 @@ use crate::app::scheduled;
 use crate::domain::dates::add_days;
 use crate::domain::load::{allocation_daily, load_level, utilization_pct};
 use crate::domain::model::fmt_hours;
+use crate::domain::rows::row_info;
 use crate::domain::{Allocation, DateRange, RowKey, Workspace, Zoom};
 use chrono::{Datelike, NaiveDate};
 use ratatui::Frame;

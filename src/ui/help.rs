@@ -19,7 +19,8 @@ const KEY_W: usize = 16;
 const WHAT_W: usize = 46;
 const NARROW_KEY_W: usize = 12;
 
-pub fn render(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
+/// The help overlay, scrolled to its `scroll`th line.
+pub fn render(state: &State, scroll: usize, theme: &Theme, f: &mut Frame, area: Rect) {
     let view = Mode::of_view(state.view);
     let narrow = area.width < NARROW;
     // Every line the overlay scrolls through (the reducer counts the same, help_lines).
@@ -55,7 +56,7 @@ pub fn render(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
     let rect = super::form::centered(area, width, height);
     let inner = rect.width.saturating_sub(2) as usize;
     let total = all.len();
-    let top = state.help_scroll.min(total.saturating_sub(page));
+    let top = scroll.min(total.saturating_sub(page));
     let header = if narrow {
         format!(" {}what", pad("keys", NARROW_KEY_W - 1))
     } else {

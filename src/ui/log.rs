@@ -130,10 +130,8 @@ pub fn scroll_limits(log: &MessageLog, size: (u16, u16)) -> (usize, usize) {
     (total.saturating_sub(page), page)
 }
 
-pub fn render(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
-    let Some(scroll) = state.log_view else {
-        return;
-    };
+/// The message log overlay, `scroll` lines down from its newest line.
+pub fn render(state: &State, scroll: usize, theme: &Theme, f: &mut Frame, area: Rect) {
     if area.width == 0 || area.height == 0 {
         return;
     }

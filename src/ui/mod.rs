@@ -10,14 +10,14 @@ pub mod pen;
 pub mod quit;
 pub mod requests;
 pub mod resources;
-pub mod rows;
 pub mod status;
 pub mod text;
 pub mod theme;
 
+use crate::app::state::Overlay;
 use crate::app::{State, View};
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Position, Rect};
 use theme::Theme;
 
 pub fn render(state: &State, f: &mut Frame) {
@@ -57,42 +57,56 @@ pub fn render(state: &State, f: &mut Frame) {
     hints::render(state, &theme, f, hints_row);
     status::render_status(state, &theme, f, bar);
     // The terminal cursor goes to the insertion point of the text being typed, if any.
-    let mut cursor = None;
-    if let Some(form) = &state.form {
-        cursor = form::render_form(state, form, &theme, f, area);
-    }
-    if let Some(fs) = &state.from_scheduled {
-        cursor = form::render_from_scheduled(state, fs, &theme, f, area);
-    }
-    if let Some(rf) = &state.resource_form {
-        cursor = form::render_resource_form(state, rf, &theme, f, area);
-    }
-    if let Some(rf) = &state.request_form {
-        cursor = form::render_request_form(state, rf, &theme, f, area);
-    }
-    if let Some(pick) = &state.pick {
-        requests::render_pick(state, pick, &theme, f, area);
-    }
-    if let Some(c) = &state.confirm {
-        form::render_confirm(state, c, &theme, f, area);
-    }
-    if state.help {
-        help::render(state, &theme, f, area);
-    }
-    log::render(state, &theme, f, area);
+    // The quit dialog goes over everything, kept edits offered back over any other dialog.
+    let (open, quitting) = match &state.overlay {
+        Some(Overlay::Quit { under }) => (under.as_deref(), true),
+        other => (other.as_ref(), false),
+    };
+    let cursor = open.and_then(|o| render_overlay(state, o, &theme, f, area));
     if let Some(offer) = &state.offer {
         quit::render_offer(state, offer, &theme, f, area);
     }
-    if state.quit_dialog {
+    if quitting {
         quit::render_quit(state, &theme, f, area);
     }
     // Not under a dialog drawn over the field.
-    let covered = state.confirm.is_some()
-        || state.help
-        || state.log_view.is_some()
-        || state.offer.is_some()
-        || state.quit_dialog;
-    if let Some(p) = cursor.filter(|_| !covered) {
+    if let Some(p) = cursor.filter(|_| state.offer.is_none() && !quitting) {
         f.set_cursor_position(p);
+    }
+}
+
+/// Draws the open dialog; the text cursor's place if it has a text field with focus.
+fn render_overlay(
+    state: &State,
+    overlay: &Overlay,
+    theme: &Theme,
+    f: &mut Frame,
+    area: Rect,
+) -> Option<Position> {
+    match overlay {
+        Overlay::Form(form) => form::render_form(state, form, theme, f, area),
+        Overlay::FromScheduled(fs) => form::render_from_scheduled(state, fs, theme, f, area),
+        Overlay::ResourceForm(rf) => form::render_resource_form(state, rf, theme, f, area),
+        Overlay::RequestForm(rf) => form::render_request_form(state, rf, theme, f, area),
+        Overlay::Pick(pick) => {
+            requests::render_pick(state, pick, theme, f, area);
+            None
+        }
+        Overlay::Confirm(c) => {
+            form::render_confirm(state, c, theme, f, area);
+            None
+        }
+        Overlay::Help { scroll } => {
+            help::render(state, *scroll, theme, f, area);
+            None
+        }
+        Overlay::Log { scroll } => {
+            log::render(state, *scroll, theme, f, area);
+            None
+        }
+        Overlay::Quit { .. } => {
+            quit::render_quit(state, theme, f, area);
+            None
+        }
     }
 }

@@ -2,7 +2,6 @@
 //! utilization and a 12-week trend; filtered, sorted, and built only for the visible rows.
 
 use super::pen::Pen;
-use super::rows::row_info;
 use super::text::{pad, pad_left, truncate};
 use super::theme::{Theme, level_glyph};
 use crate::app::State;
@@ -11,6 +10,7 @@ use crate::app::state::ListRow;
 use crate::domain::dates::{add_days, week_of};
 use crate::domain::load::allocation_daily;
 use crate::domain::model::fmt_hours;
+use crate::domain::rows::row_info;
 use crate::domain::stats::{TREND_WEEKS, row_stats, sparkline};
 use crate::domain::{DateRange, Id, RowKey};
 use ratatui::Frame;

@@ -3,7 +3,7 @@
 
 use super::edit::LocalChange;
 use super::line::{self, LineInput};
-use super::state::State;
+use super::state::{Overlay, State};
 use crate::client::BackendKind;
 use crate::domain::edit::{AmountUnit, check_total_minutes, parse_date_input, working_days};
 use crate::domain::load::{allocation_daily, load_level, utilization_pct};
@@ -377,13 +377,13 @@ pub enum Outcome {
 }
 
 pub fn input(state: &mut State, key: FormInput) -> Outcome {
-    let Some(mut form) = state.form.take() else {
+    let Some(mut form) = state.take_form() else {
         return Outcome::Cancel;
     };
     let outcome = handle(state, &mut form, key);
     form.refresh_roles(&state.ws);
     if matches!(outcome, Outcome::Stay) {
-        state.form = Some(form);
+        state.open(Overlay::Form(form));
     }
     outcome
 }

@@ -82,7 +82,11 @@ fn ruddr_state() -> State {
 
 fn open(s: &mut State, resource: &str) {
     let week = DateRange::new(d("2026-11-30"), d("2026-12-04"));
-    s.form = Some(AllocForm::new_for(s, Some(id(resource)), week));
+    s.overlay = Some(crate::app::state::Overlay::Form(AllocForm::new_for(
+        s,
+        Some(id(resource)),
+        week,
+    )));
 }
 
 /// `k` as the key table would send it.
@@ -111,23 +115,23 @@ fn sent(effects: &[Effect]) -> Vec<Change> {
 fn a_project_that_uses_roles_offers_them_defaulting_to_the_resources_own() {
     let mut s = ruddr_state();
     open(&mut s, "ada-atlas");
-    let form = s.form.clone().unwrap();
+    let form = s.form().cloned().unwrap();
     assert_eq!(form.fields()[1], Field::Role);
     assert_eq!(form.role_name(), Some("Engineer"), "Ada's own role there");
     // Tab back from Amount: End, Start, Role.
     for _ in 0..3 {
         key(&mut s, FormInput::Prev);
     }
-    assert_eq!(s.form.as_ref().unwrap().focus, Field::Role);
+    assert_eq!(s.form().unwrap().focus, Field::Role);
     key(&mut s, FormInput::key(KeyCode::Right));
-    assert_eq!(s.form.as_ref().unwrap().role_name(), Some("QA"));
+    assert_eq!(s.form().unwrap().role_name(), Some("QA"));
     key(&mut s, FormInput::key(KeyCode::Right));
-    assert_eq!(s.form.as_ref().unwrap().role_name(), Some("Designer"));
+    assert_eq!(s.form().unwrap().role_name(), Some("Designer"));
     key(&mut s, FormInput::key(KeyCode::Char('e')));
-    assert_eq!(s.form.as_ref().unwrap().role_name(), Some("Engineer"));
+    assert_eq!(s.form().unwrap().role_name(), Some("Engineer"));
     key(&mut s, FormInput::key(KeyCode::Left));
     let changes = sent(&key(&mut s, FormInput::Submit));
-    assert!(s.form.is_none());
+    assert!(s.form().is_none());
     match &changes[..] {
         [Change::UpdateResource { resource, .. }, Change::Create(n)] => {
             assert_eq!(resource.id, id("ada-atlas"));
@@ -154,13 +158,9 @@ fn a_project_that_uses_roles_offers_them_defaulting_to_the_resources_own() {
 fn with_no_role_chosen_nothing_is_sent_and_the_field_says_why() {
     let mut s = ruddr_state();
     open(&mut s, "bo-atlas");
-    assert_eq!(
-        s.form.as_ref().unwrap().role,
-        None,
-        "Intern is no Atlas role"
-    );
+    assert_eq!(s.form().unwrap().role, None, "Intern is no Atlas role");
     assert!(key(&mut s, FormInput::Submit).is_empty(), "nothing sent");
-    let form = s.form.clone().expect("the form stays");
+    let form = s.form().cloned().expect("the form stays");
     assert_eq!(form.focus, Field::Role);
     let e = &form.errors[&Field::Role];
     assert!(
@@ -170,7 +170,7 @@ fn with_no_role_chosen_nothing_is_sent_and_the_field_says_why() {
     assert!(s.edits.undo.is_empty());
     // Choosing one clears the error and lets it through.
     key(&mut s, FormInput::key(KeyCode::Char(' ')));
-    assert!(!s.form.as_ref().unwrap().errors.contains_key(&Field::Role));
+    assert!(!s.form().unwrap().errors.contains_key(&Field::Role));
     let changes = sent(&key(&mut s, FormInput::Submit));
     assert!(
         matches!(&changes[0], Change::UpdateResource { resource, .. } if resource.role == "Designer")
@@ -181,7 +181,7 @@ fn with_no_role_chosen_nothing_is_sent_and_the_field_says_why() {
 fn a_bulk_create_on_one_project_gives_each_resource_the_chosen_role() {
     let mut s = ruddr_state();
     open(&mut s, "ada-atlas");
-    let form = s.form.as_mut().unwrap();
+    let form = s.form_mut().unwrap();
     form.focus = Field::Resource;
     for c in "Atlas Bo".chars() {
         key(&mut s, FormInput::key(KeyCode::Char(c)));
@@ -190,7 +190,7 @@ fn a_bulk_create_on_one_project_gives_each_resource_the_chosen_role() {
     for _ in "Atlas Bo".chars() {
         key(&mut s, FormInput::key(KeyCode::Backspace));
     }
-    let form = s.form.as_ref().unwrap();
+    let form = s.form().unwrap();
     assert_eq!(form.resources, vec![id("ada-atlas"), id("bo-atlas")]);
     assert_eq!(form.role_name(), Some("Engineer"), "the first one's role");
     let changes = sent(&key(&mut s, FormInput::Submit));
@@ -222,7 +222,7 @@ fn a_project_with_roles_and_none_active_is_refused_by_name() {
     s.ws.projects.get_mut(&id("atlas")).unwrap().roles = Some(vec![]);
     open(&mut s, "ada-atlas");
     assert!(key(&mut s, FormInput::Submit).is_empty());
-    let e = &s.form.as_ref().unwrap().errors[&Field::Role];
+    let e = &s.form().unwrap().errors[&Field::Role];
     assert!(e.contains("Atlas uses roles but has no active role"), "{e}");
 }
 
@@ -230,7 +230,7 @@ fn a_project_with_roles_and_none_active_is_refused_by_name() {
 fn the_role_field_shows_only_where_the_allocation_takes_a_role() {
     let mut s = ruddr_state();
     open(&mut s, "ada-borealis");
-    let form = s.form.clone().unwrap();
+    let form = s.form().cloned().unwrap();
     assert_eq!(form.roles, None);
     assert!(!form.fields().contains(&Field::Role));
     let changes = sent(&key(&mut s, FormInput::Submit));
@@ -238,13 +238,13 @@ fn the_role_field_shows_only_where_the_allocation_takes_a_role() {
 
     // Picking a resource on Atlas brings the field in.
     open(&mut s, "ada-borealis");
-    let form = s.form.as_mut().unwrap();
+    let form = s.form_mut().unwrap();
     form.focus = Field::Resource;
     for c in "Atlas Ada".chars() {
         key(&mut s, FormInput::key(KeyCode::Char(c)));
     }
     key(&mut s, FormInput::Next);
-    let form = s.form.as_ref().unwrap();
+    let form = s.form().unwrap();
     assert_eq!(form.resources, vec![id("ada-atlas")]);
     assert_eq!(form.focus, Field::Role, "the next field is the role");
     assert_eq!(form.role_name(), Some("Engineer"));
@@ -275,14 +275,17 @@ fn the_role_field_shows_only_where_the_allocation_takes_a_role() {
         ..a
     };
     s.ws.put_allocation(on_borealis.clone());
-    s.form = Some(AllocForm::edit(&s, &on_borealis));
-    assert_eq!(s.form.as_ref().unwrap().roles, None);
-    s.form.as_mut().unwrap().focus = Field::Resource;
+    s.overlay = Some(crate::app::state::Overlay::Form(AllocForm::edit(
+        &s,
+        &on_borealis,
+    )));
+    assert_eq!(s.form().unwrap().roles, None);
+    s.form_mut().unwrap().focus = Field::Resource;
     for c in "Atlas Bo".chars() {
         key(&mut s, FormInput::key(KeyCode::Char(c)));
     }
     key(&mut s, FormInput::Next);
-    let form = s.form.as_ref().unwrap();
+    let form = s.form().unwrap();
     assert_eq!(form.resources, vec![id("bo-atlas")]);
     assert_eq!((form.focus, form.role), (Field::Role, None));
     assert!(

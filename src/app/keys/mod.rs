@@ -123,38 +123,32 @@ impl Mode {
         }
     }
 
-    /// Where keys go now: the topmost dialog, else the view.
+    /// Where keys go now: the dialog open, else the view.
     pub fn of(state: &State) -> Mode {
-        if state.quit_dialog {
-            Mode::QuitDialog
-        } else if state.offer.is_some() {
-            Mode::Offer
-        } else if state.log_view.is_some() {
-            Mode::Log
-        } else if state.confirm.is_some() {
-            Mode::Confirm
-        } else if state.pick.is_some() || state.requests.reason.is_some() {
-            // The reject reason box reads keys as the picker's search does.
-            Mode::Picker
-        } else if state.from_scheduled.is_some() {
-            Mode::FromScheduled
-        } else if state.resource_form.is_some() || state.request_form.is_some() {
-            Mode::Form
-        } else if let Some(form) = &state.form {
-            if form.focus == super::form::Field::Resource {
-                Mode::FormSearch
-            } else {
-                Mode::Form
-            }
-        } else if state.help {
-            Mode::Help
-        } else if state.jump.is_some() || (state.view == View::Gantt && state.gantt.find.editing) {
+        use super::state::Overlay as O;
+        match &state.overlay {
+            Some(O::Quit { .. }) => Mode::QuitDialog,
+            // Kept edits are offered over any dialog (see `State::offer`).
+            _ if state.offer.is_some() => Mode::Offer,
+            Some(O::Log { .. }) => Mode::Log,
+            Some(O::Confirm(_)) => Mode::Confirm,
+            // The reject reason box (view state, under any dialog) reads keys as the picker's
+            // search does.
+            _ if state.requests.reason.is_some() => Mode::Picker,
+            Some(O::Pick(_)) => Mode::Picker,
+            Some(O::FromScheduled(_)) => Mode::FromScheduled,
+            Some(O::ResourceForm(_) | O::RequestForm(_)) => Mode::Form,
+            Some(O::Form(form)) if form.focus == super::form::Field::Resource => Mode::FormSearch,
+            Some(O::Form(_)) => Mode::Form,
+            Some(O::Help { .. }) => Mode::Help,
             // The jump prompt and the Gantt's filter type as the Resources filter does.
-            Mode::Filter
-        } else if state.view == View::Resources && state.resources.editing {
-            Mode::Filter
-        } else {
-            Mode::of_view(state.view)
+            None if state.jump.is_some()
+                || (state.view == View::Gantt && state.gantt.find.editing) =>
+            {
+                Mode::Filter
+            }
+            None if state.view == View::Resources && state.resources.editing => Mode::Filter,
+            None => Mode::of_view(state.view),
         }
     }
 

@@ -194,11 +194,13 @@ fn filter_keys_type_what_is_not_bound() {
 #[test]
 fn dialog_keys_are_modal() {
     let mut s = state();
-    s.confirm = Some(crate::app::state::Confirm {
-        question: "Delete?".into(),
-        on_yes: crate::app::state::OnYes::DeleteResource(crate::domain::Id::new("r1")),
-        scroll: 0,
-    });
+    s.overlay = Some(crate::app::state::Overlay::Confirm(
+        crate::app::state::Confirm {
+            question: "Delete?".into(),
+            on_yes: crate::app::state::OnYes::DeleteResource(crate::domain::Id::new("r1")),
+            scroll: 0,
+        },
+    ));
     assert_eq!(Mode::of(&s), Mode::Confirm);
     assert_eq!(key(&s, KeyCode::Char('y')), cmd(C::Yes));
     assert_eq!(key(&s, KeyCode::Esc), cmd(C::No));
@@ -212,16 +214,16 @@ fn dialog_keys_are_modal() {
         None,
         "a y/n question does not type"
     );
-    s.confirm = None;
+    s.overlay = None;
 
-    s.help = true;
+    s.overlay = Some(crate::app::state::Overlay::Help { scroll: 0 });
     assert_eq!(key(&s, KeyCode::Char('j')), cmd(C::Down));
     assert_eq!(key(&s, KeyCode::PageDown), cmd(C::PageDown));
     assert_eq!(key(&s, KeyCode::Char('?')), cmd(C::ToggleHelp));
     assert_eq!(key(&s, KeyCode::Char('n')), None);
-    s.help = false;
+    s.overlay = None;
 
-    s.quit_dialog = true;
+    s.overlay = Some(crate::app::state::Overlay::Quit { under: None });
     assert_eq!(key(&s, KeyCode::Char('w')), cmd(C::WaitThenQuit));
     assert_eq!(key(&s, KeyCode::Enter), cmd(C::KeepEdits));
     assert_eq!(key(&s, KeyCode::Char('d')), cmd(C::DiscardEdits));
@@ -231,8 +233,10 @@ fn dialog_keys_are_modal() {
 fn form_keys_and_the_resource_search() {
     let mut s = state();
     let week = crate::domain::DateRange::new(s.today, s.today);
-    s.form = Some(crate::app::form::AllocForm::new_for(&s, None, week));
-    s.form.as_mut().unwrap().focus = crate::app::form::Field::Resource;
+    s.overlay = Some(crate::app::state::Overlay::Form(
+        crate::app::form::AllocForm::new_for(&s, None, week),
+    ));
+    s.form_mut().unwrap().focus = crate::app::form::Field::Resource;
     assert_eq!(Mode::of(&s), Mode::FormSearch);
     assert_eq!(
         key(&s, KeyCode::Char(' ')),
@@ -241,7 +245,7 @@ fn form_keys_and_the_resource_search() {
     );
     assert_eq!(key(&s, KeyCode::Char('*')), cmd(C::ToggleChoice));
     assert_eq!(key(&s, KeyCode::Tab), cmd(C::NextField));
-    s.form.as_mut().unwrap().focus = crate::app::form::Field::Start;
+    s.form_mut().unwrap().focus = crate::app::form::Field::Start;
     assert_eq!(Mode::of(&s), Mode::Form);
     assert_eq!(key(&s, KeyCode::Char(' ')), cmd(C::ToggleChoice));
     assert_eq!(key(&s, KeyCode::Char('*')), Some(Input::Text('*')));

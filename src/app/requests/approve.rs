@@ -144,7 +144,7 @@ fn ask_if_not_mine(state: &mut State, step: Step) {
         go_on(state, step);
         return;
     }
-    state.confirm = Some(Confirm {
+    state.open(Overlay::Confirm(Confirm {
         question: format!(
             "You are not an approver of {}: their approvers decide. {} anyway? (the next question shows what it does)",
             others.join(", "),
@@ -152,7 +152,7 @@ fn ask_if_not_mine(state: &mut State, step: Step) {
         ),
         on_yes: OnYes::Requests(step),
         scroll: 0,
-    });
+    }));
 }
 
 fn capitalized(s: &str) -> String {
@@ -226,7 +226,7 @@ pub(super) fn next_approval(
                 .map(|r| rank(&state.ws, r, &planned))
                 .unwrap_or_default();
             let ranked: Vec<Id> = facts.iter().map(|c| c.person.clone()).collect();
-            state.pick = Some(PersonPick {
+            state.open(Overlay::Pick(PersonPick {
                 purpose: PickPurpose::Approve {
                     request: id,
                     rest,
@@ -239,7 +239,7 @@ pub(super) fn next_approval(
                 highlight: 0,
                 facts,
                 generation: state.ws.generation(),
-            });
+            }));
             return;
         }
         decided.push((rest.remove(0), None));
@@ -399,11 +399,11 @@ pub(super) fn confirm_plan(state: &mut State, ids: Vec<Id>, picks: Vec<Option<Id
             )
         })
         .collect();
-    state.confirm = Some(Confirm {
+    state.open(Overlay::Confirm(Confirm {
         question,
         on_yes: OnYes::Resolve(resolutions),
         scroll: 0,
-    });
+    }));
 }
 
 pub fn start_reject_or_cancel(state: &mut State, cancel: bool) {
@@ -461,11 +461,11 @@ pub(super) fn confirm_reject(state: &mut State, ids: Vec<Id>, how: Resolution) {
         Some((head, rest)) => format!("{head} · {undo}\n{rest}"),
         None => format!("{question} · {undo}"),
     };
-    state.confirm = Some(Confirm {
+    state.open(Overlay::Confirm(Confirm {
         question,
         on_yes: OnYes::Resolve(ids.into_iter().map(|id| (id, how.clone())).collect()),
         scroll: 0,
-    });
+    }));
 }
 
 pub fn start_reassign(state: &mut State) {
@@ -488,7 +488,7 @@ pub fn start_reassign(state: &mut State) {
         .collect();
     people.sort();
     let ranked: Vec<Id> = people.into_iter().map(|(_, id)| id).collect();
-    state.pick = Some(PersonPick {
+    state.open(Overlay::Pick(PersonPick {
         purpose: PickPurpose::Reassign {
             request: id.clone(),
         },
@@ -498,5 +498,5 @@ pub fn start_reassign(state: &mut State) {
         highlight: 0,
         facts: Vec::new(),
         generation: state.ws.generation(),
-    });
+    }));
 }

@@ -5,7 +5,7 @@
 use crate::app::command::Command;
 use crate::app::effect::Effect;
 use crate::app::keys::Mode;
-use crate::app::state::{Confirm, OnYes, State, View};
+use crate::app::state::{Confirm, OnYes, Overlay, State, View};
 use crate::client::{BackendError, Resolution};
 use crate::domain::candidates::{PlanItem, Planned, plan, planned_load, rank};
 use crate::domain::impact::{approval_hardens, asked_minutes, impact_span};
@@ -216,4 +216,36 @@ pub fn toggle_mine(state: &mut State) {
 
 pub fn is_requests(state: &State) -> bool {
     state.view == View::Requests
+}
+
+/// A command of the Requests view.
+pub fn command(state: &mut State, command: Command) -> Vec<Effect> {
+    match command {
+        Command::Approve => start_approve(state),
+        Command::ApproveTop => start_approve_top(state),
+        Command::OpenRequest => toggle_detail(state),
+        Command::Reject => start_reject_or_cancel(state, false),
+        Command::CancelRequest => start_reject_or_cancel(state, true),
+        Command::Reassign => start_reassign(state),
+        Command::MarkRequest => toggle_mark(state),
+        Command::ToggleMine => toggle_mine(state),
+        Command::NextStatus => cycle_status(state),
+        Command::SortRequests => cycle_sort(state),
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Esc, before the global meaning: the detail closes, then marks are cleared. `false` if it
+/// took nothing.
+pub fn back(state: &mut State) -> bool {
+    if state.requests.detail {
+        state.requests.detail = false;
+    } else if !state.requests.marks.is_empty() {
+        state.requests.marks.clear();
+        state.say("Marks cleared");
+    } else {
+        return crate::app::bar_edits::clear_marks(state);
+    }
+    true
 }

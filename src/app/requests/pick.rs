@@ -6,7 +6,7 @@ pub fn pick_input(state: &mut State, key: PickInput) {
     if state.requests.reason.is_some() {
         return super::reason::input(state, key);
     }
-    let Some(mut pick) = state.pick.take() else {
+    let Some(mut pick) = state.take_pick() else {
         return;
     };
     match key {
@@ -30,7 +30,7 @@ pub fn pick_input(state: &mut State, key: PickInput) {
         }
         PickInput::Choose => {
             let Some(person) = pick.options.get(pick.highlight).cloned() else {
-                state.pick = Some(pick);
+                state.open(Overlay::Pick(pick));
                 return;
             };
             match pick.purpose {
@@ -61,17 +61,17 @@ pub fn pick_input(state: &mut State, key: PickInput) {
                         describe(&state.ws, &request),
                         state.ws.person_name(&person)
                     );
-                    state.confirm = Some(Confirm {
+                    state.open(Overlay::Confirm(Confirm {
                         question,
                         on_yes: OnYes::Reassign(request, person),
                         scroll: 0,
-                    });
+                    }));
                 }
             }
             return;
         }
     }
-    state.pick = Some(pick);
+    state.open(Overlay::Pick(pick));
 }
 
 pub(super) fn refilter(ws: &Workspace, pick: &mut PersonPick) {

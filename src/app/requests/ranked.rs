@@ -72,7 +72,8 @@ pub fn refresh(state: &mut State) {
     let generation = state.ws.generation();
     let ws = &state.ws;
     // The picker's facts, re-ranked on a changed workspace; its order stays as shown.
-    if let Some(pick) = state.pick.as_mut()
+    // The overlay field, not `pick_mut()`, so `ws` can stay borrowed beside it.
+    if let Some(crate::app::state::Overlay::Pick(pick)) = state.overlay.as_mut()
         && let PickPurpose::Approve {
             request, decided, ..
         } = &pick.purpose

@@ -116,8 +116,8 @@ pub fn name_resource(state: &mut State, resource: &Id, person: Option<Id>, hard:
 }
 
 pub(super) fn after_change(state: &mut State) {
-    crate::app::update::rebuild_rows_pub(state);
-    rebuild_queue(state);
+    state.dirty.rows = true;
+    state.dirty.queue = true;
 }
 
 /// The backend's answer to one resolution.
@@ -258,7 +258,7 @@ pub fn created(state: &mut State, result: Result<crate::client::RequestCreated, 
                     form.errors.insert(f, e.to_string());
                     form.focus = f;
                 }
-                state.request_form = Some(form);
+                crate::app::request_form::give_back(state, form);
             }
             state.fail(
                 e,

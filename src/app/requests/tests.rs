@@ -105,8 +105,8 @@ fn kantata_queue() -> State {
 
 fn approve(s: &mut State) -> Vec<Effect> {
     update(s, Command::Approve);
-    assert!(s.pick.is_none(), "a named resource needs nobody picked");
-    let q = s.confirm.clone().expect("y/n").question;
+    assert!(s.pick().is_none(), "a named resource needs nobody picked");
+    let q = s.confirm().cloned().expect("y/n").question;
     assert_eq!(
         q,
         "Approve #q5 Evergreen · Chloé · W05  50% (hard)?\nmakes 1 allocation hard (40h) · cannot be undone in Kantata OX"
@@ -199,7 +199,7 @@ fn a_request_with_nothing_to_harden_says_so_and_sorts_last_by_start() {
     let at = s.queue.iter().position(|q| q.as_str() == "q5").unwrap();
     s.requests.selected = at;
     update(&mut s, Command::Approve);
-    let q = s.confirm.clone().unwrap().question;
+    let q = s.confirm().cloned().unwrap().question;
     assert_eq!(
         q,
         "Approve #q5 Evergreen · Chloé (hard)?\nchanges no allocation · cannot be undone in Kantata OX"
@@ -237,7 +237,7 @@ fn before_the_allocations_are_in_nothing_is_claimed_about_what_approving_hardens
     assert!(!allocations_known(&s));
     update(&mut s, Command::Approve);
     assert_eq!(
-        s.confirm.clone().unwrap().question,
+        s.confirm().cloned().unwrap().question,
         "Approve #q5 Evergreen · Chloé (hard)?\nits allocations are still loading · cannot be undone in Kantata OX"
     );
     update(&mut s, Command::No);

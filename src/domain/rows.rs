@@ -1,4 +1,5 @@
-//! What a Resources/Gantt row is called and how much it can take: shared by both views.
+//! The rows of the Resources and Gantt views: which there are, in what order, and what each is
+//! called. The reducer sorts and filters by these; the views draw them.
 
 use crate::domain::{Id, RowKey, Workspace};
 
@@ -57,4 +58,33 @@ pub fn row_info<'a>(ws: &'a Workspace, key: &RowKey) -> RowInfo<'a> {
             }
         }
     }
+}
+
+/// Every row: people by name, then unnamed resources by project and role.
+pub fn ordered(ws: &Workspace) -> Vec<RowKey> {
+    let mut people: Vec<_> = ws.people.values().collect();
+    people.sort_by(|a, b| {
+        a.name
+            .to_lowercase()
+            .cmp(&b.name.to_lowercase())
+            .then(a.id.cmp(&b.id))
+    });
+    let mut unnamed: Vec<_> = ws.resources.values().filter(|r| r.is_unnamed()).collect();
+    unnamed.sort_by(|a, b| {
+        ws.project_name(a.project_id.as_ref())
+            .cmp(ws.project_name(b.project_id.as_ref()))
+            .then(a.role.cmp(&b.role))
+            .then(a.id.cmp(&b.id))
+    });
+    people
+        .into_iter()
+        .map(|p| RowKey::Person(p.id.clone()))
+        .chain(unnamed.into_iter().map(|r| RowKey::Unnamed(r.id.clone())))
+        .collect()
+}
+
+/// How many rows there are (`ordered(ws).len()`, without building them): when it differs from
+/// the rows shown, a person or an unnamed resource came or went.
+pub fn count(ws: &Workspace) -> usize {
+    ws.people.len() + ws.resources.values().filter(|r| r.is_unnamed()).count()
 }

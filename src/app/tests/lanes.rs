@@ -1,9 +1,9 @@
 //! Reducer tests for the Gantt's lanes, find and jump, and the mouse (issue 16).
 
-use super::gantt::{GanttRow, Grouping};
-use super::mouse::Mouse;
-use super::tests::{allocation, lane, loaded, on_bar, only_apply, sizes};
-use super::{Command, Effect, Input, Msg, State, View, update};
+use super::{allocation, lane, loaded, on_bar, only_apply, sizes};
+use crate::app::gantt::{GanttRow, Grouping};
+use crate::app::mouse::Mouse;
+use crate::app::{Command, Effect, Input, Msg, State, View, update};
 use crate::client::Change;
 use crate::domain::dates::parse_date;
 use crate::domain::{Id, RowKey};
@@ -102,7 +102,7 @@ fn an_edit_key_acts_on_the_selected_bar_and_keeps_it_selected() {
     );
     update(&mut s, Command::EditAllocation);
     assert_eq!(
-        s.form.as_ref().and_then(|f| f.editing.clone()),
+        s.form().and_then(|f| f.editing.clone()),
         Some(Id::new("a3"))
     );
 }
@@ -377,10 +377,10 @@ fn a_double_click_on_a_bar_opens_its_form() {
         &mut s,
         mouse(MouseEventKind::Up(MouseButton::Left), x, 5, 150),
     );
-    assert!(s.form.is_none());
+    assert!(s.form().is_none());
     update(&mut s, mouse(LEFT, x, 5, 300));
     assert_eq!(
-        s.form.as_ref().and_then(|f| f.editing.clone()),
+        s.form().and_then(|f| f.editing.clone()),
         Some(Id::new("a1"))
     );
     // While the form is open the mouse does nothing.
