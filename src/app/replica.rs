@@ -1,7 +1,7 @@
 //! The replica shown at start (issue 17): the last state read from the remote workspace, put on
 //! screen before any answer and marked with its age until the backend's own answers replace it.
 
-use super::State;
+use super::{Effect, State};
 use crate::domain::Workspace;
 use crate::replica::Cached;
 
@@ -56,6 +56,24 @@ pub fn show(state: &mut State, cached: Cached, as_of: String) {
     });
     super::update::rebuild_rows_pub(state);
     super::requests::rebuild_queue(state);
+}
+
+/// `R`: a reload, read incrementally where the backend can; a second `R` before the next tick
+/// (a few seconds) is `R R`, a full check.
+pub fn refresh(state: &mut State) -> Vec<Effect> {
+    if std::mem::replace(&mut state.refreshed_since_tick, true) {
+        return full_check(state);
+    }
+    super::update::reload(state)
+}
+
+/// A reload that reads everything whole and repairs what the replica had wrong.
+pub fn full_check(state: &mut State) -> Vec<Effect> {
+    state.refreshed_since_tick = false;
+    state.say("Full check: reading everything whole and comparing it with the replica");
+    std::iter::once(Effect::FullCheck)
+        .chain(super::update::reload(state))
+        .collect()
 }
 
 /// A backend answer landed: once people and allocations both have, the screen is the

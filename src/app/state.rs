@@ -225,6 +225,8 @@ pub struct State {
     pub offer: Option<crate::app::offer::Offer>,
     /// The replica on screen until the backend's answers replace it (issue 17).
     pub replica: Option<super::replica::Shown>,
+    /// `R` was pressed since the last tick: another `R` now is `R R`, a full check.
+    pub refreshed_since_tick: bool,
 }
 
 /// A destructive action waiting for y/n.
@@ -301,6 +303,7 @@ impl State {
             log_view: None,
             quit_dialog: false,
             replica: None,
+            refreshed_since_tick: false,
             offer: None,
         }
     }
