@@ -418,3 +418,73 @@ async fn a_deletion_in_a_large_window_is_found_by_counting_halves_not_by_reading
         "{found_in} requests, a whole read is {whole}"
     );
 }
+
+#[tokio::test]
+async fn a_full_check_finds_and_repairs_what_a_refresh_cannot_see_daily_or_when_asked() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let sb = Sandbox::start(SandboxConfig::new(Dialect::Kantata, today()))
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let truth = reload(replicated(&sb, dir.path()).as_ref()).await;
+    let file = allot::replica::store::file_for(dir.path(), "kantata sandbox -");
+    let info = || {
+        allot::replica::store::list(dir.path())
+            .into_iter()
+            .next()
+            .unwrap()
+    };
+    let first_check = info().full_check.expect("a first read is a full check");
+
+    // The replica goes wrong behind the backend's back (a bug, a damaged write): the probes
+    // see nothing changed on Kantata, so a refresh keeps it.
+    let wrong = truth.allocations[2].clone();
+    let tamper = |sql: &str| {
+        rusqlite::Connection::open(&file)
+            .unwrap()
+            .execute(sql, [wrong.id.as_str()])
+            .unwrap()
+    };
+    let set_notes =
+        "UPDATE allocations SET body = json_set(body, '$.notes', 'wrong') WHERE id = ?1";
+    assert_eq!(tamper(set_notes), 1);
+    let backend = replicated(&sb, dir.path());
+    let kept = reload(backend.as_ref()).await;
+    let notes = |l: &Loaded| {
+        l.allocations
+            .iter()
+            .find(|a| a.id == wrong.id)
+            .map(|a| a.notes.clone())
+    };
+    assert_eq!(
+        notes(&kept).as_deref(),
+        Some("wrong"),
+        "a refresh cannot see it"
+    );
+    assert_eq!(info().full_check, Some(first_check), "no full check yet");
+
+    // Asked (F, R R, --full-check): everything read whole, and the replica repaired.
+    backend.request_full_check();
+    let before = sb.requests_served();
+    let checked = reload(backend.as_ref()).await;
+    assert!(sb.requests_served() - before > 10, "read whole");
+    assert_eq!(checked.allocations, truth.allocations);
+    assert_eq!(notes(&checked), Some(wrong.notes.clone()));
+    let second_check = info().full_check.unwrap();
+    assert!(second_check > first_check);
+
+    // A day after the last one, a start checks by itself.
+    assert_eq!(tamper(set_notes), 1);
+    let day_ago = (chrono::Utc::now() - chrono::TimeDelta::hours(25))
+        .to_rfc3339_opts(SecondsFormat::Millis, true);
+    let db = rusqlite::Connection::open(&file).unwrap();
+    db.execute(
+        "UPDATE meta SET value = ?1 WHERE key LIKE 'full_check_%'",
+        [&day_ago],
+    )
+    .unwrap();
+    drop(db);
+    let daily = reload(replicated(&sb, dir.path()).as_ref()).await;
+    assert_eq!(daily.allocations, truth.allocations);
+    assert!(info().full_check.unwrap() > second_check);
+}

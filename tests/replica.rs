@@ -111,6 +111,7 @@ fn cache_status_lists_replicas_and_clear_removes_one_profile_or_all() {
     let line = out.lines().next().unwrap();
     assert!(line.starts_with(&format!("kantata {}", sb.url)), "{out}");
     assert!(line.contains(" allocations  saved "), "{out}");
+    assert!(line.ends_with("  full check under a minute ago"), "{out}");
     assert!(!out.contains(&sb.token), "no token anywhere: {out}");
 
     // A profile that names another workspace removes nothing; this one's removes it.

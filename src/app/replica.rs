@@ -232,4 +232,87 @@ mod tests {
         assert_eq!(state.ws.name, "Fresh");
         assert_eq!(state.replica, None);
     }
+
+    /// Every load a start asks for has answered (the backend's data on screen).
+    fn settled(state: &mut State) {
+        let window = state.window;
+        update(
+            &mut *state,
+            Msg::RosterLoaded(Ok(crate::domain::Roster::default())),
+        );
+        update(
+            &mut *state,
+            Msg::AllocationsLoaded {
+                window,
+                result: Ok(vec![]),
+            },
+        );
+        update(&mut *state, Msg::RequestsLoaded(Ok(vec![])));
+        update(
+            &mut *state,
+            Msg::ScheduledLoaded {
+                window,
+                result: Ok(vec![]),
+            },
+        );
+    }
+
+    fn reload_of(state: &State) -> Vec<Effect> {
+        vec![
+            Effect::CheckChanges,
+            Effect::LoadRoster,
+            Effect::LoadAllocations(state.window),
+            Effect::LoadRequests,
+            Effect::LoadScheduled(state.window),
+        ]
+    }
+
+    #[test]
+    fn r_reloads_and_r_again_before_the_next_tick_is_a_full_check() {
+        use crate::app::Command;
+        let (mut state, _, _) = started();
+        settled(&mut state);
+        let plain = reload_of(&state);
+        assert_eq!(update(&mut state, Command::Refresh), plain);
+        settled(&mut state);
+        let full: Vec<Effect> = std::iter::once(Effect::FullCheck)
+            .chain(plain.clone())
+            .collect();
+        assert_eq!(update(&mut state, Command::Refresh), full, "R R");
+        assert!(
+            state
+                .notice
+                .as_deref()
+                .is_some_and(|n| n.starts_with("Full check")),
+            "{:?}",
+            state.notice
+        );
+        settled(&mut state);
+        // A third R right after is a plain reload again, and so is an R after a tick.
+        assert_eq!(update(&mut state, Command::Refresh), plain);
+        settled(&mut state);
+        update(&mut state, Msg::Tick);
+        assert_eq!(
+            update(&mut state, Command::Refresh),
+            plain,
+            "a tick between"
+        );
+    }
+
+    #[test]
+    fn f_is_a_full_check_at_once() {
+        use crate::app::Command;
+        let (mut state, _, _) = started();
+        settled(&mut state);
+        let full: Vec<Effect> = std::iter::once(Effect::FullCheck)
+            .chain(reload_of(&state))
+            .collect();
+        assert_eq!(update(&mut state, Command::FullCheck), full);
+        assert_eq!(
+            state
+                .keys
+                .label(crate::app::keys::Mode::Global, Command::FullCheck),
+            "F"
+        );
+    }
 }
