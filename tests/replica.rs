@@ -205,3 +205,64 @@ async fn a_refresh_reads_only_what_changed_and_a_deletion_reads_only_where_count
     assert_eq!(moved, whole(&client, later).await);
     assert!(sb.requests_served() - before >= whole_read);
 }
+
+#[test]
+fn a_replica_from_an_older_schema_is_rebuilt_from_the_backend_never_shown() {
+    let (_rt, sb) = sandbox(allot::sandbox::Dialect::Kantata);
+    let home = tempfile::tempdir().unwrap();
+    first_run(&sb, home.path());
+    // The file as an older allot left it: another schema number, and rows whose meaning
+    // changed since (here: a person the backend never had).
+    let replicas = home.path().join("data").join("replicas");
+    let file = std::fs::read_dir(&replicas)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "db"))
+        .unwrap();
+    let db = rusqlite::Connection::open(&file).unwrap();
+    db.execute("UPDATE meta SET value = '0' WHERE key = 'schema'", [])
+        .unwrap();
+    let changed = db
+        .execute(
+            "UPDATE roster SET body = replace(body, 'Aisha Rahman', 'Old Schema Person')",
+            [],
+        )
+        .unwrap();
+    assert_eq!(changed, 1);
+    drop(db);
+
+    // Slow answers: anything on screen before them would be the old file.
+    sb.faults().set(allot::sandbox::FaultConfig {
+        latency: Duration::from_millis(1500),
+        ..allot::sandbox::FaultConfig::none()
+    });
+    let mut app = planner_on(&sb, home.path());
+    let screen = app.wait_for("the start, waiting for Kantata", |s| s.contains("loading"));
+    assert!(!screen.contains("as of"), "no replica shown: {screen}");
+    assert!(!screen.contains("Old Schema Person"), "{screen}");
+    let screen = app.wait_for("the backend's own answer", |s| {
+        s.contains("Aisha Rahman") && !s.contains("loading")
+    });
+    assert!(!screen.contains("Old Schema Person"), "{screen}");
+    app.send("q");
+    assert_eq!(app.wait_exit(), 0);
+    // And the file was rebuilt from what the backend said.
+    let (code, out, _) = cache(home.path(), &["cache", "status"]);
+    assert_eq!(code, 0);
+    assert!(out.contains(" allocations  saved "), "{out}");
+    let db = rusqlite::Connection::open(&file).unwrap();
+    let schema: String = db
+        .query_row("SELECT value FROM meta WHERE key = 'schema'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(schema, allot::replica::store::SCHEMA.to_string());
+    let old: i64 = db
+        .query_row(
+            "SELECT count(*) FROM roster WHERE body LIKE '%Old Schema Person%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(old, 0);
+}
