@@ -12,7 +12,14 @@ pub struct Shown {
     pub as_of: String,
     pub roster: bool,
     pub allocations: bool,
+    /// Reloads asked for by the tick since the backend last did not answer.
+    pub retries: u32,
+    /// Ticks to wait before the next one.
+    pub wait: u32,
 }
+
+/// The most ticks (3 s each) between two reloads while the backend does not answer.
+const MOST_TICKS_BETWEEN: u32 = 20;
 
 /// The parts a backend answer replaces.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,9 +60,41 @@ pub fn show(state: &mut State, cached: Cached, as_of: String) {
         as_of,
         roster: false,
         allocations: false,
+        retries: 0,
+        wait: 0,
     });
     super::update::rebuild_rows_pub(state);
     super::requests::rebuild_queue(state);
+}
+
+/// A tick while the replica is on screen: when the backend did not answer, ask again, after 1,
+/// 2, 4 … ticks, at most a minute apart, so the screen becomes the backend's by itself when it
+/// comes back. Nothing while a load is still under way.
+pub fn retry(state: &mut State) -> Vec<Effect> {
+    let asking = state.pending.iter().any(|e| {
+        matches!(
+            e,
+            Effect::LoadRoster | Effect::LoadAllocations(_) | Effect::LoadRequests
+        )
+    });
+    let Some(shown) = state.replica.as_mut() else {
+        return Vec::new();
+    };
+    state.quiet = true;
+    if asking {
+        return Vec::new();
+    }
+    if shown.wait > 0 {
+        shown.wait -= 1;
+        return Vec::new();
+    }
+    shown.retries += 1;
+    shown.wait = (1u32 << shown.retries.min(5)).min(MOST_TICKS_BETWEEN) - 1;
+    tracing::info!(
+        retry = shown.retries,
+        "the backend did not answer: asking again"
+    );
+    super::update::reload(state)
 }
 
 /// `R`: a reload, read incrementally where the backend can; a second `R` before the next tick
@@ -314,5 +353,65 @@ mod tests {
                 .label(crate::app::keys::Mode::Global, Command::FullCheck),
             "F"
         );
+    }
+
+    #[test]
+    fn while_the_backend_does_not_answer_the_tick_asks_again_less_and_less_often() {
+        let (mut state, _, cached) = started();
+        shown(&mut state, &cached);
+        fn unavailable<T>() -> crate::client::BackendResult<T> {
+            Err(crate::client::BackendError::Unavailable("no".into()))
+        }
+        let fail_all = |state: &mut State| {
+            let window = state.window;
+            update(&mut *state, Msg::RosterLoaded(unavailable()));
+            update(
+                &mut *state,
+                Msg::AllocationsLoaded {
+                    window,
+                    result: unavailable(),
+                },
+            );
+            update(&mut *state, Msg::RequestsLoaded(unavailable()));
+            update(
+                &mut *state,
+                Msg::ScheduledLoaded {
+                    window,
+                    result: unavailable(),
+                },
+            );
+        };
+        // Still asking: the tick waits for the answers.
+        assert!(update(&mut state, Msg::Tick).is_empty());
+        fail_all(&mut state);
+        let mut asked_at = Vec::new();
+        for tick in 0..40 {
+            let effects = update(&mut state, Msg::Tick);
+            if !effects.is_empty() {
+                assert_eq!(effects, reload_of(&state));
+                asked_at.push(tick);
+                fail_all(&mut state);
+            }
+        }
+        assert_eq!(asked_at, [0, 2, 6, 14, 30], "1, 2, 4, 8, 16 ticks apart");
+        assert_eq!(
+            status(&state).as_deref(),
+            Some("as of 14:02 · not refreshed")
+        );
+
+        // It answers again: the screen is the backend's and the ticks stop asking.
+        let mut ticks = 0;
+        loop {
+            let effects = update(&mut state, Msg::Tick);
+            if !effects.is_empty() {
+                assert_eq!(effects, reload_of(&state));
+                break;
+            }
+            ticks += 1;
+        }
+        assert!(ticks <= 20, "at most a minute apart: {ticks}");
+        settled(&mut state);
+        assert_eq!(state.replica, None);
+        assert_eq!(update(&mut state, Msg::Tick), vec![Effect::CheckChanges]);
     }
 }

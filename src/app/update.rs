@@ -385,6 +385,7 @@ fn on_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Tick if state.offer.is_some() => {
             return super::offer::retry_load(state).unwrap_or_default();
         }
+        Msg::Tick if state.replica.is_some() => return super::replica::retry(state),
         Msg::Tick => {
             state.quiet = true;
             if !state.edits.is_saving() && state.pending.is_empty() && state.form.is_none() {
