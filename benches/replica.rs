@@ -181,6 +181,9 @@ fn bench(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("replica_50ms");
     group.sample_size(10);
+    // A cold start takes seconds: ten samples are what a run can afford.
+    group.warm_up_time(Duration::from_secs(1));
+    group.measurement_time(Duration::from_secs(5));
     let name = |what: &str| format!("{what}_{resources}_resources_{allocations}_allocations");
     group.bench_function(name("cold_start"), |b| {
         b.iter_custom(|iters| {
