@@ -92,6 +92,11 @@ pub struct Cli {
     #[arg(long, value_name = "USER", help_heading = "Workspace")]
     pub user: Option<String>,
 
+    /// Read a remote workspace whole at start and repair its local replica, as `F` (or `R`
+    /// twice) does in the planner; each replica is checked so once a day anyway.
+    #[arg(long, help_heading = "Workspace")]
+    pub full_check: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }

@@ -155,7 +155,7 @@ fn run_tui(
         state.say(notice);
     }
     let journal = open_journal(&opened, &mut state);
-    let (backend, cached) = with_replica(&opened);
+    let (backend, cached) = with_replica(&opened, cli.full_check);
     let result = tokio.block_on(runtime::run(backend, state, journal, cached));
     // A write still in flight (a signal, keep on quit) is in the journal: do not wait for it.
     tokio.shutdown_timeout(std::time::Duration::from_millis(500));
@@ -217,8 +217,12 @@ fn cache(cli: &Cli, settings: &Settings, command: &CacheCommand) -> ExitCode {
                     || "never filled".to_string(),
                     |t| format!("saved {} ago", allot::replica::store::age(now - t)),
                 );
+                let checked = i.full_check.map_or_else(
+                    || "no full check yet".to_string(),
+                    |t| format!("full check {} ago", allot::replica::store::age(now - t)),
+                );
                 println!(
-                    "{}  {:.1} MB  {} allocations  {age}",
+                    "{}  {:.1} MB  {} allocations  {age}  {checked}",
                     clean(&allot::replica::store::describe(&i.key)),
                     i.bytes as f64 / 1_000_000.0,
                     i.allocations,
@@ -270,7 +274,7 @@ fn cache(cli: &Cli, settings: &Settings, command: &CacheCommand) -> ExitCode {
 /// A remote backend with its replica (issue 17), and what the replica held, to show before any
 /// answer. The embedded store needs none. A replica that cannot be opened or read is logged and
 /// left out: allot then starts as it did without one.
-fn with_replica(opened: &Opened) -> (Arc<dyn Backend>, Option<runtime::Shown>) {
+fn with_replica(opened: &Opened, full_check: bool) -> (Arc<dyn Backend>, Option<runtime::Shown>) {
     if opened.kind == BackendKind::Local {
         return (opened.backend.clone(), None);
     }
@@ -282,6 +286,9 @@ fn with_replica(opened: &Opened) -> (Arc<dyn Backend>, Option<runtime::Shown>) {
         }
     };
     let backend = Replicated::new(opened.backend.clone(), replica);
+    if full_check {
+        backend.request_full_check();
+    }
     let cached = match backend.cached() {
         Ok(c) => c,
         Err(e) => {

@@ -43,6 +43,10 @@ pub async fn execute_effect(backend: &dyn Backend, effect: Effect) -> Msg {
             result: backend.apply(changes).await,
         },
         Effect::CheckChanges => Msg::ChangesChecked(backend.change_token().await),
+        Effect::FullCheck => {
+            backend.request_full_check();
+            Msg::FullCheckAsked
+        }
         Effect::Resolve { id, how } => {
             let result = backend.resolve_request(id.clone(), how).await;
             Msg::Resolved { id, result }
@@ -183,13 +187,13 @@ fn spawn_one(backend: &Arc<dyn Backend>, tx: &mpsc::UnboundedSender<Msg>, effect
     });
 }
 
-/// Spawns what one dispatch asked for, concurrently, except that a change check asked for
-/// together with loads is answered first: the token it reads then predates the data, so a write
+/// Spawns what one dispatch asked for, concurrently, except that a change check (or a full
+/// check, which the loads must see) asked for together with loads is answered first: the token it reads then predates the data, so a write
 /// by another process in between is noticed at the next check instead of taken as seen.
 fn spawn_batch(backend: &Arc<dyn Backend>, tx: &mpsc::UnboundedSender<Msg>, batch: Vec<Effect>) {
     let (checks, rest): (Vec<Effect>, Vec<Effect>) = batch
         .into_iter()
-        .partition(|e| matches!(e, Effect::CheckChanges));
+        .partition(|e| matches!(e, Effect::CheckChanges | Effect::FullCheck));
     if checks.is_empty() || rest.is_empty() {
         checks
             .into_iter()

@@ -222,3 +222,269 @@ async fn a_bad_datetime_is_refused_and_undocumented_lists_ignore_the_filter() {
         assert_eq!(filtered, all, "{list} ignores updated_after");
     }
 }
+
+/// The Kantata client over a replica in `dir`, as a fresh start makes it.
+fn replicated(sb: &Sandbox, dir: &std::path::Path) -> std::sync::Arc<allot::replica::Replicated> {
+    let mut inner =
+        allot::client::kantata::backend::KantataBackend::new(common::demo::http_config(sb))
+            .unwrap();
+    inner.set_today(today());
+    let replica = allot::replica::Replica::open(dir, "kantata sandbox -").unwrap();
+    std::sync::Arc::new(allot::replica::Replicated::new(
+        std::sync::Arc::new(inner),
+        replica,
+    ))
+}
+
+/// What the app reads at a start or `R`: the reload's effects, run as the runtime runs them,
+/// and what they answered.
+struct Loaded {
+    roster: allot::domain::Roster,
+    allocations: Vec<allot::domain::Allocation>,
+    requests: Vec<allot::domain::Request>,
+}
+
+async fn reload(backend: &dyn Backend) -> Loaded {
+    use allot::app::{Msg, State, update};
+    let mut state = State::new(today(), allot::client::BackendKind::Kantata, "sandbox");
+    let effects = update(&mut state, Msg::Start);
+    let (mut roster, mut allocations, mut requests) = (None, None, None);
+    for effect in effects {
+        match allot::runtime::execute_effect(backend, effect).await {
+            Msg::RosterLoaded(r) => roster = Some(r.unwrap()),
+            Msg::AllocationsLoaded { result, .. } => allocations = Some(sorted(result.unwrap())),
+            Msg::RequestsLoaded(r) => requests = Some(r.unwrap()),
+            Msg::ChangesChecked(r) => assert!(r.is_ok()),
+            Msg::ScheduledLoaded { result, .. } => assert!(result.is_ok()),
+            other => panic!("a reload answered {other:?}"),
+        }
+    }
+    Loaded {
+        roster: roster.unwrap(),
+        allocations: allocations.unwrap(),
+        requests: requests.unwrap(),
+    }
+}
+
+fn sorted(mut v: Vec<allot::domain::Allocation>) -> Vec<allot::domain::Allocation> {
+    v.sort_by(|a, b| a.id.cmp(&b.id));
+    v
+}
+
+/// The sandbox read whole by a client without a replica.
+async fn truth(sb: &Sandbox) -> Loaded {
+    let mut plain =
+        allot::client::kantata::backend::KantataBackend::new(common::demo::http_config(sb))
+            .unwrap();
+    plain.set_today(today());
+    reload(&plain).await
+}
+
+#[tokio::test]
+async fn a_warm_start_with_nothing_changed_sends_at_most_ten_requests_and_changes_appear_after_one_refresh()
+ {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let sb = Sandbox::start(SandboxConfig::new(Dialect::Kantata, today()))
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let before = sb.requests_served();
+    let cold = reload(replicated(&sb, dir.path()).as_ref()).await;
+    let cold_requests = sb.requests_served() - before;
+
+    // A second start, nothing changed: a few small requests, and what they give is the same.
+    let before = sb.requests_served();
+    let warm_backend = replicated(&sb, dir.path());
+    let warm = reload(warm_backend.as_ref()).await;
+    let warm_requests = sb.requests_served() - before;
+    assert!(
+        warm_requests <= 10,
+        "{warm_requests} requests (a whole read took {cold_requests})"
+    );
+    assert!(warm_requests < cold_requests);
+    assert_eq!(warm.roster, cold.roster);
+    assert_eq!(warm.allocations, cold.allocations);
+    assert_eq!(warm.requests, cold.requests);
+    // `R` in the same run: fewer still (roles are known by then).
+    let before = sb.requests_served();
+    reload(warm_backend.as_ref()).await;
+    assert!(sb.requests_served() - before <= warm_requests);
+
+    // Someone else creates, edits and deletes allocations, resolves a request and renames a
+    // person.
+    let client = common::demo::kantata_sandbox_client(&sb);
+    let window = allot::app::state::initial_window(today());
+    let first = &cold.allocations;
+    let made = client
+        .create_allocations(vec![allot::client::NewAllocation {
+            resource_id: first[0].resource_id.clone(),
+            range: DateRange::new(add_days(window.start, 10), add_days(window.start, 12)),
+            amount: allot::domain::Amount::TotalMinutes(240),
+            hard: false,
+            notes: "made elsewhere".into(),
+        }])
+        .await
+        .unwrap();
+    let mut edited = first[3].clone();
+    edited.notes = "changed elsewhere".into();
+    client.update_allocation(edited).await.unwrap();
+    let gone = first[5].id.clone();
+    client.delete_allocation(gone.clone()).await.unwrap();
+    let pending = cold
+        .requests
+        .iter()
+        .find(|r| r.status == allot::domain::RequestStatus::New)
+        .unwrap()
+        .id
+        .clone();
+    client
+        .resolve_request(pending.clone(), allot::client::Resolution::Reject)
+        .await
+        .unwrap();
+    let db = rusqlite::Connection::open(sb.backend().path()).unwrap();
+    let renamed = db
+        .execute(
+            "UPDATE people SET name = 'Aisha Rahman-Khan' WHERE name = 'Aisha Rahman'",
+            [],
+        )
+        .unwrap();
+    assert_eq!(renamed, 1);
+    sb.invalidate().await;
+
+    // One refresh, and the replica is the backend.
+    let before = sb.requests_served();
+    let after = reload(warm_backend.as_ref()).await;
+    let changed_requests = sb.requests_served() - before;
+    let truth = truth(&sb).await;
+    assert_eq!(after.allocations, truth.allocations);
+    assert!(after.allocations.iter().any(|a| a.id == made[0].id));
+    assert!(!after.allocations.iter().any(|a| a.id == gone));
+    assert_eq!(after.requests, truth.requests);
+    assert!(
+        after
+            .requests
+            .iter()
+            .any(|r| r.id == pending && r.status == allot::domain::RequestStatus::Rejected)
+    );
+    assert_eq!(after.roster, truth.roster);
+    assert!(
+        after
+            .roster
+            .people
+            .iter()
+            .any(|p| p.name == "Aisha Rahman-Khan")
+    );
+    assert!(changed_requests < cold_requests + 10, "{changed_requests}");
+
+    // And the next start holds it: a warm start shows what the refresh found.
+    let cached = replicated(&sb, dir.path()).cached().unwrap().unwrap();
+    assert_eq!(sorted(cached.allocations), truth.allocations);
+}
+
+#[tokio::test]
+async fn a_deletion_in_a_large_window_is_found_by_counting_halves_not_by_reading_it_whole() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let mut config = SandboxConfig::new(Dialect::Kantata, today());
+    config.seed = allot::sandbox::Seed::Synthetic {
+        resources: 100,
+        allocations: 5_000,
+    };
+    let sb = Sandbox::start(config).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let backend = replicated(&sb, dir.path());
+    let everything = DateRange::new(
+        allot::domain::dates::parse_date("2000-01-01").unwrap(),
+        allot::domain::dates::parse_date("2099-12-31").unwrap(),
+    );
+    let before = sb.requests_served();
+    let first = sorted(backend.allocations(everything).await.unwrap());
+    let whole = sb.requests_served() - before;
+    assert_eq!(first.len(), 5_000);
+    assert!(whole >= 25, "{whole} pages");
+
+    let client = common::demo::kantata_sandbox_client(&sb);
+    client
+        .delete_allocation(first[1234].id.clone())
+        .await
+        .unwrap();
+    let before = sb.requests_served();
+    let after = sorted(backend.allocations(everything).await.unwrap());
+    let found_in = sb.requests_served() - before;
+    let mut want = first.clone();
+    want.remove(1234);
+    assert_eq!(after, want);
+    assert!(
+        found_in < whole,
+        "{found_in} requests, a whole read is {whole}"
+    );
+}
+
+#[tokio::test]
+async fn a_full_check_finds_and_repairs_what_a_refresh_cannot_see_daily_or_when_asked() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let sb = Sandbox::start(SandboxConfig::new(Dialect::Kantata, today()))
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let truth = reload(replicated(&sb, dir.path()).as_ref()).await;
+    let file = allot::replica::store::file_for(dir.path(), "kantata sandbox -");
+    let info = || {
+        allot::replica::store::list(dir.path())
+            .into_iter()
+            .next()
+            .unwrap()
+    };
+    let first_check = info().full_check.expect("a first read is a full check");
+
+    // The replica goes wrong behind the backend's back (a bug, a damaged write): the probes
+    // see nothing changed on Kantata, so a refresh keeps it.
+    let wrong = truth.allocations[2].clone();
+    let tamper = |sql: &str| {
+        rusqlite::Connection::open(&file)
+            .unwrap()
+            .execute(sql, [wrong.id.as_str()])
+            .unwrap()
+    };
+    let set_notes =
+        "UPDATE allocations SET body = json_set(body, '$.notes', 'wrong') WHERE id = ?1";
+    assert_eq!(tamper(set_notes), 1);
+    let backend = replicated(&sb, dir.path());
+    let kept = reload(backend.as_ref()).await;
+    let notes = |l: &Loaded| {
+        l.allocations
+            .iter()
+            .find(|a| a.id == wrong.id)
+            .map(|a| a.notes.clone())
+    };
+    assert_eq!(
+        notes(&kept).as_deref(),
+        Some("wrong"),
+        "a refresh cannot see it"
+    );
+    assert_eq!(info().full_check, Some(first_check), "no full check yet");
+
+    // Asked (F, R R, --full-check): everything read whole, and the replica repaired.
+    backend.request_full_check();
+    let before = sb.requests_served();
+    let checked = reload(backend.as_ref()).await;
+    assert!(sb.requests_served() - before > 10, "read whole");
+    assert_eq!(checked.allocations, truth.allocations);
+    assert_eq!(notes(&checked), Some(wrong.notes.clone()));
+    let second_check = info().full_check.unwrap();
+    assert!(second_check > first_check);
+
+    // A day after the last one, a start checks by itself.
+    assert_eq!(tamper(set_notes), 1);
+    let day_ago = (chrono::Utc::now() - chrono::TimeDelta::hours(25))
+        .to_rfc3339_opts(SecondsFormat::Millis, true);
+    let db = rusqlite::Connection::open(&file).unwrap();
+    db.execute(
+        "UPDATE meta SET value = ?1 WHERE key LIKE 'full_check_%'",
+        [&day_ago],
+    )
+    .unwrap();
+    drop(db);
+    let daily = reload(replicated(&sb, dir.path()).as_ref()).await;
+    assert_eq!(daily.allocations, truth.allocations);
+    assert!(info().full_check.unwrap() > second_check);
+}

@@ -111,6 +111,7 @@ fn cache_status_lists_replicas_and_clear_removes_one_profile_or_all() {
     let line = out.lines().next().unwrap();
     assert!(line.starts_with(&format!("kantata {}", sb.url)), "{out}");
     assert!(line.contains(" allocations  saved "), "{out}");
+    assert!(line.ends_with("  full check under a minute ago"), "{out}");
     assert!(!out.contains(&sb.token), "no token anywhere: {out}");
 
     // A profile that names another workspace removes nothing; this one's removes it.
@@ -141,7 +142,7 @@ async fn whole(
 }
 
 #[tokio::test]
-async fn a_refresh_reads_only_what_changed_and_a_deletion_reads_the_window_again() {
+async fn a_refresh_reads_only_what_changed_and_a_deletion_reads_only_where_counts_differ() {
     use allot::client::Backend;
     let (sb, client) = common::demo::kantata_sandbox().await;
     let dir = tempfile::tempdir().unwrap();
@@ -163,13 +164,15 @@ async fn a_refresh_reads_only_what_changed_and_a_deletion_reads_the_window_again
     assert!(whole_read >= 2, "{whole_read}");
     assert_eq!(first, whole(&client, window).await);
 
-    // Nothing changed: two requests (the changes, none; and the count), whatever the size.
+    // Nothing changed: one request (the window's count and its newest change), whatever the
+    // size.
     let before = sb.requests_served();
     let again = sorted(replicated.allocations(window).await.unwrap());
-    assert_eq!(sb.requests_served() - before, 2);
+    assert_eq!(sb.requests_served() - before, 1);
     assert_eq!(again, first);
 
-    // Someone else edits one: it comes back changed, still in two requests.
+    // Someone else edits one: it comes back changed in two requests (that one, and what
+    // changed).
     let mut edited = first[3].clone();
     edited.notes = "changed elsewhere".into();
     let edited = client.update_allocation(edited).await.unwrap();
@@ -179,11 +182,16 @@ async fn a_refresh_reads_only_what_changed_and_a_deletion_reads_the_window_again
     assert_eq!(caught_up, whole(&client, window).await);
     assert!(caught_up.contains(&edited));
 
-    // Someone deletes one: the count says so and the window is read whole again.
+    // Someone deletes one: the count says so, and the demo's window is small enough (a few
+    // pages) to be read whole at once.
     client.delete_allocation(first[5].id.clone()).await.unwrap();
     let before = sb.requests_served();
     let after_delete = sorted(replicated.allocations(window).await.unwrap());
-    assert!(sb.requests_served() - before > 2, "read whole");
+    assert_eq!(
+        sb.requests_served() - before,
+        2 + whole_read,
+        "count, changes, the window"
+    );
     assert_eq!(after_delete, whole(&client, window).await);
     assert!(!after_delete.iter().any(|a| a.id == first[5].id));
 
@@ -196,4 +204,65 @@ async fn a_refresh_reads_only_what_changed_and_a_deletion_reads_the_window_again
     let moved = sorted(replicated.allocations(later).await.unwrap());
     assert_eq!(moved, whole(&client, later).await);
     assert!(sb.requests_served() - before >= whole_read);
+}
+
+#[test]
+fn a_replica_from_an_older_schema_is_rebuilt_from_the_backend_never_shown() {
+    let (_rt, sb) = sandbox(allot::sandbox::Dialect::Kantata);
+    let home = tempfile::tempdir().unwrap();
+    first_run(&sb, home.path());
+    // The file as an older allot left it: another schema number, and rows whose meaning
+    // changed since (here: a person the backend never had).
+    let replicas = home.path().join("data").join("replicas");
+    let file = std::fs::read_dir(&replicas)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "db"))
+        .unwrap();
+    let db = rusqlite::Connection::open(&file).unwrap();
+    db.execute("UPDATE meta SET value = '0' WHERE key = 'schema'", [])
+        .unwrap();
+    let changed = db
+        .execute(
+            "UPDATE roster SET body = replace(body, 'Aisha Rahman', 'Old Schema Person')",
+            [],
+        )
+        .unwrap();
+    assert_eq!(changed, 1);
+    drop(db);
+
+    // Slow answers: anything on screen before them would be the old file.
+    sb.faults().set(allot::sandbox::FaultConfig {
+        latency: Duration::from_millis(1500),
+        ..allot::sandbox::FaultConfig::none()
+    });
+    let mut app = planner_on(&sb, home.path());
+    let screen = app.wait_for("the start, waiting for Kantata", |s| s.contains("loading"));
+    assert!(!screen.contains("as of"), "no replica shown: {screen}");
+    assert!(!screen.contains("Old Schema Person"), "{screen}");
+    let screen = app.wait_for("the backend's own answer", |s| {
+        s.contains("Aisha Rahman") && !s.contains("loading")
+    });
+    assert!(!screen.contains("Old Schema Person"), "{screen}");
+    app.send("q");
+    assert_eq!(app.wait_exit(), 0);
+    // And the file was rebuilt from what the backend said.
+    let (code, out, _) = cache(home.path(), &["cache", "status"]);
+    assert_eq!(code, 0);
+    assert!(out.contains(" allocations  saved "), "{out}");
+    let db = rusqlite::Connection::open(&file).unwrap();
+    let schema: String = db
+        .query_row("SELECT value FROM meta WHERE key = 'schema'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(schema, allot::replica::store::SCHEMA.to_string());
+    let old: i64 = db
+        .query_row(
+            "SELECT count(*) FROM roster WHERE body LIKE '%Old Schema Person%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(old, 0);
 }

@@ -61,6 +61,7 @@ commands! {
     "top" => Top, "top", "to the top";
     "bottom" => Bottom, "bottom", "to the bottom";
     "refresh" => Refresh, "reload", "reload everything from the backend";
+    "full_check" => FullCheck, "full check", "read everything whole and repair the replica (also R twice quickly)";
     "undo" => Undo, "undo", "undo the last edit";
     "redo" => Redo, "redo", "redo what was undone";
     "new_request" => NewRequest, "request", "a new staffing request";

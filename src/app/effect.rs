@@ -28,6 +28,9 @@ pub enum Effect {
         approvers: Vec<Id>,
     },
     CreateRequest(NewRequest),
+    /// Ask the backend to read the loads that follow whole and compare them with its replica
+    /// (a full check, issue 17); answered before those loads are sent.
+    FullCheck,
     /// Ask the backend to make allocations from these resources' scheduled hours.
     MakeFromScheduled {
         resources: Vec<Id>,
@@ -46,6 +49,7 @@ impl Effect {
             Effect::LoadScheduled(_) => "loading scheduled hours",
             Effect::Apply { .. } => "saving",
             Effect::CheckChanges => "checking for changes",
+            Effect::FullCheck => "starting a full check",
             Effect::Resolve { .. } => "resolving requests",
             Effect::Reassign { .. } => "reassigning",
             Effect::CreateRequest(_) => "creating the request",

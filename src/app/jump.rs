@@ -9,7 +9,7 @@ use super::gantt::{GanttRow, Grouping};
 use super::gantt::{center_cursor, ensure_window, scroll_time};
 use super::keys::Mode;
 use super::line::LineInput;
-use super::state::{State, View};
+use super::state::{Overlay, State, View};
 use crate::domain::dates::{add_days, add_months, check_supported, parse_date};
 use crate::domain::{LoadLevel, RowKey, load_level};
 use chrono::NaiveDate;
@@ -80,12 +80,12 @@ pub fn parse_target(text: &str, today: NaiveDate) -> Result<Target, String> {
 
 /// The Gantt's own meaning of `command`, or `None` for `update` to handle it.
 pub fn command(state: &mut State, command: Command) -> Option<Vec<Effect>> {
-    if state.jump.is_some() {
+    if state.jump().is_some() {
         // The prompt is modal: what it does not take goes nowhere.
         return Some(match command {
             Command::FilterDone => go(state),
             Command::Back => {
-                state.jump = None;
+                state.take_jump();
                 Vec::new()
             }
             Command::Backspace => {
@@ -127,7 +127,7 @@ pub fn command(state: &mut State, command: Command) -> Option<Vec<Effect>> {
             return Some(scroll_time(state, by));
         }
         Command::Jump => {
-            state.jump = Some(Jump::default());
+            state.open(Overlay::Jump(Jump::default()));
             state.gantt.find.editing = false;
         }
         Command::NextOver => return Some(over(state, 1)),
@@ -139,7 +139,7 @@ pub fn command(state: &mut State, command: Command) -> Option<Vec<Effect>> {
 
 /// A key for the jump prompt or the Gantt's filter; false when neither is typing.
 pub fn edit(state: &mut State, key: KeyEvent) -> bool {
-    if let Some(j) = &mut state.jump {
+    if let Some(j) = state.jump_mut() {
         super::line::edit(&mut j.text, key);
         return true;
     }
@@ -155,7 +155,7 @@ pub fn edit(state: &mut State, key: KeyEvent) -> bool {
 
 /// Enter in the jump prompt.
 fn go(state: &mut State) -> Vec<Effect> {
-    let Some(jump) = state.jump.take() else {
+    let Some(jump) = state.take_jump() else {
         return Vec::new();
     };
     let text = jump.text.value().to_string();
@@ -163,7 +163,7 @@ fn go(state: &mut State) -> Vec<Effect> {
         Err(why) => {
             state.say(why);
             // Still in hand to correct.
-            state.jump = Some(jump);
+            state.open(Overlay::Jump(jump));
             Vec::new()
         }
         Ok(Target::Date(d)) => {
@@ -177,7 +177,7 @@ fn go(state: &mut State) -> Vec<Effect> {
                 state.say(format!(
                     "No person or project matches '{q}' ({j} also takes a date: 2027-03, +6w)"
                 ));
-                state.jump = Some(jump);
+                state.open(Overlay::Jump(jump));
             }
             Vec::new()
         }

@@ -74,6 +74,8 @@ pub enum Msg {
         cached: Box<crate::replica::Cached>,
         as_of: String,
     },
+    /// The backend will read everything whole at the loads that follow (a full check).
+    FullCheckAsked,
     RosterLoaded(BackendResult<Roster>),
     AllocationsLoaded {
         window: DateRange,

@@ -222,12 +222,12 @@ pub struct State {
     pub offer: Option<crate::app::offer::Offer>,
     /// The replica on screen until the backend's answers replace it (issue 17).
     pub replica: Option<super::replica::Shown>,
-    /// `:` in the Gantt: the jump prompt.
-    pub jump: Option<super::jump::Jump>, // overlay (issue 14)
     /// Mouse capture (on unless `--no-mouse` or `mouse = false`), the last press and a drag.
     pub mouse: super::mouse::MouseState,
     /// What the input being handled changed that derived lists are built from.
     pub dirty: Dirty,
+    /// `R` was pressed since the last tick: another `R` now is `R R`, a full check.
+    pub refreshed_since_tick: bool,
 }
 
 /// What a handler changed that the derived lists (`rows`, the Resources list, the Gantt rows,
@@ -269,6 +269,8 @@ pub enum Overlay {
     FromScheduled(super::scheduled::FromScheduled),
     /// A person being picked (to staff an unnamed resource, or as a new approver).
     Pick(super::requests::PersonPick),
+    /// `:` in the Gantt: the jump prompt (drawn on the Gantt's detail line).
+    Jump(super::jump::Jump),
     /// The key help, scrolled to this first line (it scrolls at small sizes).
     Help { scroll: usize },
     /// The message log, scrolled this many lines from its top (newest) line.
@@ -319,6 +321,7 @@ overlay_access! {
     RequestForm: super::request_form::RequestForm => request_form, request_form_mut, take_request_form;
     FromScheduled: super::scheduled::FromScheduled => from_scheduled, from_scheduled_mut, take_from_scheduled;
     Pick: super::requests::PersonPick => pick, pick_mut, take_pick;
+    Jump: super::jump::Jump => jump, jump_mut, take_jump;
 }
 
 impl State {
@@ -437,8 +440,8 @@ impl State {
             notice_shown: Default::default(),
             error_shown: Default::default(),
             replica: None,
+            refreshed_since_tick: false,
             offer: None,
-            jump: None,
             mouse: super::mouse::MouseState {
                 capture: true,
                 ..Default::default()

@@ -39,15 +39,19 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
         return effects;
     }
     match command {
-        Command::Refresh if state.edits.is_saving() => {
-            let r = state.keys.label(Mode::Global, Command::Refresh);
+        Command::Refresh | Command::FullCheck if state.edits.is_saving() => {
+            let r = state.keys.label(Mode::Global, command);
             state.say(format!(
                 "Saving your edits first; press {r} again in a moment"
             ));
         }
         Command::Refresh => {
             state.clear_error();
-            return reload(state);
+            return super::replica::refresh(state);
+        }
+        Command::FullCheck => {
+            state.clear_error();
+            return super::replica::full_check(state);
         }
         Command::Quit => super::offer::quit(state),
         // With no dialog open (help and the log close themselves in `dialogs`).
@@ -112,6 +116,9 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
 
 /// Results of IO, time passing and the terminal's size.
 fn on_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
+    if matches!(msg, Msg::Tick) {
+        state.refreshed_since_tick = false;
+    }
     match msg {
         Msg::Start => {
             state.clear_error();
@@ -190,6 +197,7 @@ fn on_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Tick if state.offer.is_some() => {
             return super::offer::retry_load(state).unwrap_or_default();
         }
+        Msg::Tick if state.replica.is_some() => return super::replica::retry(state),
         Msg::Tick => {
             state.quiet = true;
             if !state.edits.is_saving() && state.pending.is_empty() && state.form().is_none() {
@@ -212,6 +220,7 @@ fn on_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
         },
         Msg::ReplicaLoaded { cached, as_of } => super::replica::show(state, *cached, as_of),
+        Msg::FullCheckAsked => {}
         Msg::RosterLoaded(result) => {
             finish(state, &Effect::LoadRoster);
             match result {
@@ -324,7 +333,7 @@ fn quit_if_saved(state: &mut State, refused: bool) {
 /// change token is asked for first, with the loads, and taken as it comes back: a write by
 /// someone else after that is seen by the next idle check (one just before it only reloads
 /// once more).
-fn reload(state: &mut State) -> Vec<Effect> {
+pub(super) fn reload(state: &mut State) -> Vec<Effect> {
     state.sync_token = None;
     let effects = vec![
         Effect::LoadRoster,

@@ -278,12 +278,14 @@ impl Resolution {
     }
 }
 
-/// What [`Backend::allocations_changed`] found.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Changed {
-    pub allocations: Vec<Allocation>,
-    /// Allocations overlapping the window now, changed or not.
-    pub count: u64,
+/// What [`Backend::roster_probe`] found: how many records each list the roster is made from
+/// holds now (or a fingerprint of a small list read whole), and which lists had a record
+/// changed after the time asked. Two probes with the same counts and no change since the first
+/// mean the roster read just after the first is still the backend's (issue 17).
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Probe {
+    pub counts: std::collections::BTreeMap<String, u64>,
+    pub changed: Vec<String>,
 }
 
 /// The async interface every backend implements. Reads come first; writes are named here so each
@@ -301,16 +303,52 @@ pub trait Backend: Send + Sync {
     /// Every staffing request the signed-in user can see.
     async fn requests(&self) -> BackendResult<Vec<Request>>;
 
-    /// The allocations overlapping `window` made or changed after `since`, and how many overlap
-    /// it now (to tell whether any went), for a replica to catch up without reading the window
+    /// `held`, the allocations overlapping `window` as read at `since`, brought up to date by
+    /// reading only what changed after it and finding what went without reading the window
     /// whole (issue 17). `None` where the backend offers no such read: then it is read whole.
-    async fn allocations_changed(
+    async fn allocations_caught_up(
         &self,
         _window: DateRange,
         _since: chrono::DateTime<chrono::Utc>,
-    ) -> BackendResult<Option<Changed>> {
+        _held: Vec<Allocation>,
+    ) -> BackendResult<Option<Vec<Allocation>>> {
         Ok(None)
     }
+
+    /// How the lists the roster is made from stand now, and which changed after `since`, in a
+    /// few small requests (see [`Probe`]). `None` where the backend has no such read: then the
+    /// roster is read whole every time.
+    async fn roster_probe(
+        &self,
+        _since: chrono::DateTime<chrono::Utc>,
+    ) -> BackendResult<Option<Probe>> {
+        Ok(None)
+    }
+
+    /// The task-level scheduled hours of `window` probed as [`Backend::roster_probe`] probes
+    /// the roster: a count, and whether any changed after `since`. `None` where the backend has
+    /// no such read: then they are read whole every time.
+    async fn scheduled_probe(
+        &self,
+        _window: DateRange,
+        _since: chrono::DateTime<chrono::Utc>,
+    ) -> BackendResult<Option<Probe>> {
+        Ok(None)
+    }
+
+    /// The requests made or changed after `since` (to merge, by id, over those held). `None`
+    /// where the backend has no such read: then they are read whole.
+    async fn requests_changed(
+        &self,
+        _since: chrono::DateTime<chrono::Utc>,
+    ) -> BackendResult<Option<Vec<Request>>> {
+        Ok(None)
+    }
+
+    /// Asks that the next reads of everything be whole, not incremental, and compared with
+    /// what is held (the replica's full check, issue 17). Only a replicated backend does
+    /// anything.
+    fn request_full_check(&self) {}
 
     async fn create_allocations(&self, _new: Vec<NewAllocation>) -> BackendResult<Vec<Allocation>> {
         Err(self.unsupported("creating allocations"))

@@ -14,7 +14,8 @@
 //! `replicas/` in the data directory. It holds no tokens. A file written by another schema is
 //! rebuilt empty, never read.
 
-use crate::domain::{Allocation, DateRange, Request, Roster};
+use crate::client::Probe;
+use crate::domain::{Allocation, DateRange, Id, Request, Roster, ScheduledWeek};
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::path::{Path, PathBuf};
@@ -41,6 +42,12 @@ CREATE TABLE IF NOT EXISTS requests (
     id   TEXT PRIMARY KEY,
     body TEXT NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS scheduled (
+    resource_id TEXT NOT NULL,
+    monday      TEXT NOT NULL,
+    minutes     INTEGER NOT NULL,
+    PRIMARY KEY (resource_id, monday)
+) WITHOUT ROWID;
 "#;
 
 /// What a replica holds, as last saved.
@@ -65,10 +72,29 @@ pub struct Info {
     pub bytes: u64,
     pub saved_at: Option<DateTime<Utc>>,
     pub allocations: u64,
+    /// When every part it holds was last read whole and compared (the oldest of them);
+    /// `None` before all were.
+    pub full_check: Option<DateTime<Utc>>,
 }
 
 /// A window of allocations held: the window, every allocation in it, when its read began.
 pub type HeldWindow = (DateRange, Vec<Allocation>, DateTime<Utc>);
+
+/// The roster held, when its read began, and the probe taken just before that read.
+pub type HeldRoster = (Roster, DateTime<Utc>, Option<Probe>);
+
+/// The requests held and when the read that filled them began.
+pub type HeldRequests = (Vec<Request>, DateTime<Utc>);
+
+/// Scheduled hours held: their window, the weeks, when their read began, the probe before it.
+pub type HeldScheduled = (DateRange, Vec<ScheduledWeek>, DateTime<Utc>, Probe);
+
+/// The parts a full check reads whole and compares.
+pub const PARTS: [&str; 4] = ["roster", "allocations", "requests", "scheduled"];
+
+/// Parts a backend may not have (Ruddr has no requests, and no scheduled hours to replicate):
+/// counted in a full check only where one was saved.
+const OPTIONAL: [&str; 2] = ["requests", "scheduled"];
 
 pub struct Replica {
     conn: Connection,
@@ -148,7 +174,7 @@ impl Replica {
         self.conn
             .execute_batch(
                 "DELETE FROM meta; DELETE FROM roster; DELETE FROM allocations;
-                 DELETE FROM requests;",
+                 DELETE FROM requests; DELETE FROM scheduled;",
             )
             .map_err(|e| format!("replica: emptying it: {e}"))
     }
@@ -156,16 +182,9 @@ impl Replica {
     /// What was saved, or `None` before a roster ever was. A row that no longer reads (a
     /// damaged file) makes the whole replica unread, never half shown.
     pub fn load(&self) -> Result<Option<Cached>, String> {
-        let body: Option<String> = self
-            .conn
-            .query_row("SELECT body FROM roster WHERE one = 1", [], |r| r.get(0))
-            .optional()
-            .map_err(|e| format!("replica: reading the roster: {e}"))?;
-        let Some(body) = body else {
+        let Some(roster) = self.roster()? else {
             return Ok(None);
         };
-        let roster: Roster =
-            serde_json::from_str(&body).map_err(|e| format!("replica: the roster: {e}"))?;
         let saved_at = self
             .meta("saved_at")?
             .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
@@ -186,6 +205,16 @@ impl Replica {
             requests,
             saved_at,
         }))
+    }
+
+    fn roster(&self) -> Result<Option<Roster>, String> {
+        let body: Option<String> = self
+            .conn
+            .query_row("SELECT body FROM roster WHERE one = 1", [], |r| r.get(0))
+            .optional()
+            .map_err(|e| format!("replica: reading the roster: {e}"))?;
+        body.map(|b| serde_json::from_str(&b).map_err(|e| format!("replica: the roster: {e}")))
+            .transpose()
     }
 
     fn bodies<T: serde::de::DeserializeOwned>(&self, sql: &str) -> Result<Vec<T>, String> {
@@ -279,6 +308,182 @@ impl Replica {
         tx.commit().map_err(|e| format!("replica: {e}"))
     }
 
+    /// The roster held, when the read that filled it began, and the probe taken just before it
+    /// (`None` before a roster was saved with one).
+    pub fn roster_held(&self) -> Result<Option<HeldRoster>, String> {
+        let Some(roster) = self.roster()? else {
+            return Ok(None);
+        };
+        let read_at = self.time("roster_read_at")?;
+        let probe = self
+            .meta("roster_probe")?
+            .and_then(|p| serde_json::from_str::<Probe>(&p).ok());
+        Ok(read_at.map(|t| (roster, t, probe)))
+    }
+
+    /// Saves a roster read whole at `read_at`, with the probe taken just before the read.
+    pub fn save_roster_read(
+        &mut self,
+        roster: &Roster,
+        read_at: DateTime<Utc>,
+        probe: Option<&Probe>,
+    ) -> Result<(), String> {
+        self.save_roster(roster, read_at)?;
+        self.roster_proved(read_at, probe)
+    }
+
+    /// Records that the roster held is the backend's as of `at` (a probe found nothing changed),
+    /// or, after a whole read, the probe it was read under.
+    pub fn roster_proved(
+        &mut self,
+        at: DateTime<Utc>,
+        probe: Option<&Probe>,
+    ) -> Result<(), String> {
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(|e| format!("replica: {e}"))?;
+        let at = at.to_rfc3339_opts(SecondsFormat::Millis, true);
+        put_meta(&tx, "saved_at", &at)?;
+        put_meta(&tx, "roster_read_at", &at)?;
+        match probe {
+            Some(p) => {
+                let p = serde_json::to_string(p).map_err(|e| format!("replica: {e}"))?;
+                put_meta(&tx, "roster_probe", &p)?;
+            }
+            None => {
+                tx.execute("DELETE FROM meta WHERE key = 'roster_probe'", [])
+                    .map_err(|e| format!("replica: {e}"))?;
+            }
+        }
+        tx.commit().map_err(|e| format!("replica: {e}"))
+    }
+
+    /// The requests held and when the read that filled them began; `None` before one was.
+    pub fn requests_held(&self) -> Result<Option<HeldRequests>, String> {
+        match (self.meta("requests_saved")?, self.time("requests_read_at")?) {
+            (Some(_), Some(t)) => Ok(Some((self.bodies("SELECT body FROM requests")?, t))),
+            _ => Ok(None),
+        }
+    }
+
+    /// When `part` ("roster", "allocations", "requests") was last read whole and compared.
+    pub fn full_checked(&self, part: &str) -> Result<Option<DateTime<Utc>>, String> {
+        self.time(&format!("full_check_{part}"))
+    }
+
+    pub fn set_full_checked(&mut self, part: &str, at: DateTime<Utc>) -> Result<(), String> {
+        self.set_meta(
+            &format!("full_check_{part}"),
+            &at.to_rfc3339_opts(SecondsFormat::Millis, true),
+        )
+    }
+
+    fn time(&self, key: &str) -> Result<Option<DateTime<Utc>>, String> {
+        Ok(self
+            .meta(key)?
+            .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+            .map(|t| t.with_timezone(&Utc)))
+    }
+
+    /// Replaces the requests with what one read, begun at `read_at`, found (or the held ones
+    /// with what changed merged over them).
+    pub fn save_requests_read(
+        &mut self,
+        requests: &[Request],
+        read_at: DateTime<Utc>,
+    ) -> Result<(), String> {
+        self.save_requests(requests)?;
+        self.set_meta(
+            "requests_read_at",
+            &read_at.to_rfc3339_opts(SecondsFormat::Millis, true),
+        )
+    }
+
+    /// The scheduled hours held, with their window, read time and probe.
+    pub fn scheduled_held(&self) -> Result<Option<HeldScheduled>, String> {
+        let window = self
+            .meta("scheduled_window")?
+            .and_then(|w| serde_json::from_str::<DateRange>(&w).ok());
+        let probe = self
+            .meta("scheduled_probe")?
+            .and_then(|p| serde_json::from_str::<Probe>(&p).ok());
+        let (Some(window), Some(read_at), Some(probe)) =
+            (window, self.time("scheduled_read_at")?, probe)
+        else {
+            return Ok(None);
+        };
+        let mut stmt = self
+            .conn
+            .prepare("SELECT resource_id, monday, minutes FROM scheduled")
+            .map_err(|e| format!("replica: {e}"))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, u32>(2)?,
+                ))
+            })
+            .map_err(|e| format!("replica: {e}"))?;
+        let mut weeks = Vec::new();
+        for row in rows {
+            let (id, monday, minutes) = row.map_err(|e| format!("replica: {e}"))?;
+            let monday = crate::domain::dates::parse_date(&monday)
+                .map_err(|e| format!("replica: a scheduled week: {e}"))?;
+            weeks.push(ScheduledWeek {
+                resource_id: Id::new(id),
+                monday,
+                minutes,
+            });
+        }
+        Ok(Some((window, weeks, read_at, probe)))
+    }
+
+    /// Replaces the scheduled hours with one read of `window`, begun at `read_at` just after
+    /// `probe`; with `weeks` `None`, only records that the held ones were proved current then.
+    pub fn save_scheduled(
+        &mut self,
+        window: DateRange,
+        weeks: Option<&[ScheduledWeek]>,
+        read_at: DateTime<Utc>,
+        probe: &Probe,
+    ) -> Result<(), String> {
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(|e| format!("replica: {e}"))?;
+        if let Some(weeks) = weeks {
+            tx.execute("DELETE FROM scheduled", [])
+                .map_err(|e| format!("replica: {e}"))?;
+            let mut put = tx
+                .prepare(
+                    "INSERT OR REPLACE INTO scheduled (resource_id, monday, minutes)
+                     VALUES (?1, ?2, ?3)",
+                )
+                .map_err(|e| format!("replica: {e}"))?;
+            for w in weeks {
+                put.execute(params![
+                    w.resource_id.as_str(),
+                    w.monday.to_string(),
+                    w.minutes
+                ])
+                .map_err(|e| format!("replica: saving scheduled hours: {e}"))?;
+            }
+        }
+        let window = serde_json::to_string(&window).map_err(|e| format!("replica: {e}"))?;
+        let probe = serde_json::to_string(probe).map_err(|e| format!("replica: {e}"))?;
+        put_meta(&tx, "scheduled_window", &window)?;
+        put_meta(&tx, "scheduled_probe", &probe)?;
+        put_meta(
+            &tx,
+            "scheduled_read_at",
+            &read_at.to_rfc3339_opts(SecondsFormat::Millis, true),
+        )?;
+        put_meta(&tx, "scheduled_saved", "1")?;
+        tx.commit().map_err(|e| format!("replica: {e}"))
+    }
+
     pub fn save_requests(&mut self, requests: &[Request]) -> Result<(), String> {
         let tx = self
             .conn
@@ -343,7 +548,7 @@ fn info(path: &Path) -> Info {
     let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
     let wal = PathBuf::from(format!("{}-wal", path.display()));
     let bytes = size(path) + size(&wal);
-    let read = || -> rusqlite::Result<(String, Option<String>, u64)> {
+    let read = || -> rusqlite::Result<(String, Option<String>, u64, Option<String>)> {
         let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
         let get = |k: &str| -> rusqlite::Result<Option<String>> {
             conn.query_row("SELECT value FROM meta WHERE key = ?1", [k], |r| r.get(0))
@@ -352,18 +557,32 @@ fn info(path: &Path) -> Info {
         let key = get("key")?.unwrap_or_default();
         let saved = get("saved_at")?;
         let n: u64 = conn.query_row("SELECT count(*) FROM allocations", [], |r| r.get(0))?;
-        Ok((key, saved, n))
+        let mut checked = Vec::new();
+        for part in PARTS {
+            if OPTIONAL.contains(&part) && get(&format!("{part}_saved"))?.is_none() {
+                continue;
+            }
+            checked.push(get(&format!("full_check_{part}"))?);
+        }
+        let full = checked
+            .into_iter()
+            .collect::<Option<Vec<String>>>()
+            .and_then(|v| v.into_iter().min());
+        Ok((key, saved, n, full))
     };
-    let (key, saved, allocations) =
-        read().unwrap_or_else(|e| (format!("(unreadable: {e})"), None, 0));
+    let (key, saved, allocations, full) =
+        read().unwrap_or_else(|e| (format!("(unreadable: {e})"), None, 0, None));
+    let time = |t: Option<String>| {
+        t.and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+            .map(|t| t.with_timezone(&Utc))
+    };
     Info {
         path: path.to_path_buf(),
         key,
         bytes,
-        saved_at: saved
-            .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
-            .map(|t| t.with_timezone(&Utc)),
+        saved_at: time(saved),
         allocations,
+        full_check: time(full),
     }
 }
 

@@ -108,7 +108,7 @@ pub fn render(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
 /// The jump prompt or the filter being typed, on the detail line with the terminal cursor in
 /// it; false when neither is open.
 fn prompt(state: &State, theme: &Theme, f: &mut Frame, area: Rect) -> bool {
-    let (label, line, hint) = if let Some(j) = &state.jump {
+    let (label, line, hint) = if let Some(j) = state.jump() {
         (
             "Jump to: ",
             &j.text,

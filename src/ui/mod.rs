@@ -104,6 +104,8 @@ fn render_overlay(
             log::render(state, *scroll, theme, f, area);
             None
         }
+        // On the Gantt's detail line, with the cursor (ui::gantt).
+        Overlay::Jump(_) => None,
         Overlay::Quit { .. } => {
             quit::render_quit(state, theme, f, area);
             None

@@ -232,6 +232,13 @@ pub fn http_config(sandbox: &Sandbox) -> HttpConfig {
     c
 }
 
+/// A Kantata client of `sandbox`, its "recently resolved" counting back from the demo's day.
+pub fn kantata_sandbox_client(sandbox: &Sandbox) -> KantataBackend {
+    let mut client = KantataBackend::new(http_config(sandbox)).unwrap();
+    client.set_today(today());
+    client
+}
+
 /// The demo served by the Kantata sandbox, and a Kantata client of it whose "recently
 /// resolved" counts back from the demo's day, not the clock's.
 pub async fn kantata_sandbox() -> (Sandbox, KantataBackend) {

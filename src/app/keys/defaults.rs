@@ -31,6 +31,7 @@ pub const DEFAULTS: &[(Mode, &str, Command)] = &[
     (Global, "N", NewRequest),
     (Global, "M", AllocateFromScheduled),
     (Global, "R", Refresh),
+    (Global, "F", FullCheck),
     (Global, "L", ToggleLog),
 
     (Resources, "enter", ExpandPerson),

@@ -142,11 +142,8 @@ impl Mode {
             Some(O::Form(_)) => Mode::Form,
             Some(O::Help { .. }) => Mode::Help,
             // The jump prompt and the Gantt's filter type as the Resources filter does.
-            None if state.jump.is_some()
-                || (state.view == View::Gantt && state.gantt.find.editing) =>
-            {
-                Mode::Filter
-            }
+            Some(O::Jump(_)) => Mode::Filter,
+            None if state.view == View::Gantt && state.gantt.find.editing => Mode::Filter,
             None if state.view == View::Resources && state.resources.editing => Mode::Filter,
             None => Mode::of_view(state.view),
         }

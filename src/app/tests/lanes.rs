@@ -171,7 +171,7 @@ fn the_jump_prompt_goes_to_a_month_a_step_a_person_or_a_project() {
     sizes(&mut s);
     update(&mut s, Command::ShowGantt);
     let effects = jump(&mut s, "2027-09");
-    assert!(s.jump.is_none());
+    assert!(s.jump().is_none());
     assert_eq!(s.gantt.cursor, d("2027-09-01"));
     assert!(
         effects
@@ -205,7 +205,7 @@ fn a_jump_nowhere_says_why_and_keeps_the_text() {
         "{:?}",
         s.notice
     );
-    assert_eq!(s.jump.as_ref().map(|j| j.text.value()), Some("2027-13"));
+    assert_eq!(s.jump().map(|j| j.text.value()), Some("2027-13"));
     update(&mut s, Command::Back);
     jump(&mut s, "qqqqxyz");
     assert!(
@@ -215,7 +215,7 @@ fn a_jump_nowhere_says_why_and_keeps_the_text() {
             .contains("No person or project matches")
     );
     update(&mut s, Command::Back);
-    assert!(s.jump.is_none());
+    assert!(s.jump().is_none());
 }
 
 #[test]

@@ -437,10 +437,7 @@ impl Backend for KantataBackend {
                 p.time_off = cal.time_off.clone();
             }
         }
-        *self.roles.lock().unwrap_or_else(PoisonError::into_inner) = roles
-            .into_iter()
-            .map(|(id, name)| (name.trim().to_lowercase(), id))
-            .collect();
+        self.set_roles(roles);
         Ok(Roster {
             holidays: capacity.default_holidays(),
             unnamed_calendar: Some(capacity.account_default()),
@@ -463,12 +460,36 @@ impl Backend for KantataBackend {
         Ok(format!("{} ({})", me.name, me.id))
     }
 
-    async fn allocations_changed(
+    async fn allocations_caught_up(
         &self,
         window: DateRange,
         since: chrono::DateTime<chrono::Utc>,
-    ) -> BackendResult<Option<crate::client::Changed>> {
-        self.changed_allocations(window, since).await.map(Some)
+        held: Vec<Allocation>,
+    ) -> BackendResult<Option<Vec<Allocation>>> {
+        *self.window.lock().unwrap_or_else(PoisonError::into_inner) = Some(window);
+        self.caught_up(window, since, held).await.map(Some)
+    }
+
+    async fn roster_probe(
+        &self,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> BackendResult<Option<crate::client::Probe>> {
+        self.probe_roster(since).await.map(Some)
+    }
+
+    async fn scheduled_probe(
+        &self,
+        window: DateRange,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> BackendResult<Option<crate::client::Probe>> {
+        self.probe_scheduled(window, since).await.map(Some)
+    }
+
+    async fn requests_changed(
+        &self,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> BackendResult<Option<Vec<Request>>> {
+        self.changed_requests(since).await.map(Some)
     }
 
     async fn allocations(&self, window: DateRange) -> BackendResult<Vec<Allocation>> {

@@ -342,6 +342,11 @@ impl RuddrBackend {
     }
 }
 
+/// No incremental reads (issue 17): every Ruddr object carries only `createdAt`, no
+/// `updatedAt`, and no list documents a changed-since filter or an ETag (capacity-apis.md §15;
+/// the list docs give only `startingAfter`, `endingBefore` and `limit`, §10), so the trait's
+/// `roster_probe`, `allocations_caught_up` and `scheduled_probe` stay `None` and a replica's
+/// refresh reads every list whole.
 #[async_trait]
 impl Backend for RuddrBackend {
     fn kind(&self) -> BackendKind {
