@@ -218,7 +218,7 @@ fn all_expanded(mut state: State) -> State {
 }
 
 fn lanes(c: &mut Criterion) {
-    use allot::app::geometry::{GANTT_HEADER, TABS, gantt_name_width, scroll_offset};
+    use allot::app::geometry::{GANTT_HEADER, TABS, gantt_name_width};
     use allot::app::mouse::{Mouse, cells_of};
     use crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
     let state = all_expanded(large_state());
@@ -239,7 +239,7 @@ fn lanes(c: &mut Criterion) {
     let (l, r) = cells_of(state.gantt.zoom, state.gantt.first, a.range);
     let name_w = gantt_name_width(200);
     let x = name_w + 1 + (l.max(0) as u16).min(r.max(1) as u16 - 1);
-    let y = TABS + GANTT_HEADER + (row - scroll_offset(state.gantt.selected, 54)) as u16;
+    let y = TABS + GANTT_HEADER + (row - state.gantt.offset) as u16;
     let at = |kind, x| {
         Msg::Mouse(Mouse {
             event: MouseEvent {

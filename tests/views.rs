@@ -500,3 +500,62 @@ fn the_gantt_filter_and_the_jump_prompt_80x24() {
     }
     insta::assert_snapshot!("gantt_jump_prompt_80x24", draw(&state, 80, 24).backend());
 }
+
+/// The text of screen row `y`.
+fn screen_row(t: &ratatui::Terminal<ratatui::backend::TestBackend>, y: u16) -> String {
+    let b = t.backend().buffer();
+    (0..b.area.width).map(|x| b[(x, y)].symbol()).collect()
+}
+
+#[test]
+fn going_back_up_a_long_list_moves_the_cursor_up_the_screen_not_the_list() {
+    // Issue 14 item 6: each list keeps its scroll offset, like ratatui's TableState.
+    for view in [View::Resources, View::Requests, View::Gantt] {
+        let mut down = vec![Command::show(view)];
+        down.extend(std::iter::repeat_n(Command::Down, 21));
+        let deep = with(demo(), 80, 24, &down);
+        let rows = allot::app::geometry::view_rows(&deep, view);
+        let (offset, selected) = match view {
+            View::Resources => (deep.resources.offset, deep.resources.selected),
+            View::Requests => (deep.requests.offset, deep.requests.selected),
+            View::Gantt => (deep.gantt.offset, deep.gantt.selected),
+        };
+        assert_eq!(selected, 21, "{view:?}");
+        assert_eq!(
+            offset,
+            21 + 1 - rows,
+            "{view:?}: the cursor on the bottom row"
+        );
+        let mut up = down.clone();
+        up.extend(std::iter::repeat_n(Command::Up, 3));
+        let back = with(demo(), 80, 24, &up);
+        let (offset_after, selected_after) = match view {
+            View::Resources => (back.resources.offset, back.resources.selected),
+            View::Requests => (back.requests.offset, back.requests.selected),
+            View::Gantt => (back.gantt.offset, back.gantt.selected),
+        };
+        assert_eq!(selected_after, 18, "{view:?}");
+        assert_eq!(
+            offset_after, offset,
+            "{view:?}: the list stays where it was"
+        );
+        // And the screen shows the same first row both times (the list did not move).
+        let top = allot::app::geometry::TABS + allot::app::geometry::LIST_HEADER;
+        let (a, b) = (draw(&deep, 80, 24), draw(&back, 80, 24));
+        assert_eq!(screen_row(&a, top), screen_row(&b, top), "{view:?}");
+        // Past the top edge the list follows the cursor again, one row at a time.
+        let mut far = up.clone();
+        far.extend(std::iter::repeat_n(Command::Up, rows));
+        let far = with(demo(), 80, 24, &far);
+        let o = match view {
+            View::Resources => far.resources.offset,
+            View::Requests => far.requests.offset,
+            View::Gantt => far.gantt.offset,
+        };
+        assert_eq!(
+            o,
+            18usize.saturating_sub(rows),
+            "{view:?}: the cursor on the top row"
+        );
+    }
+}

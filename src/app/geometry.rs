@@ -82,9 +82,43 @@ pub fn list_rows(height: u16) -> usize {
     height.saturating_sub(5).max(1) as usize
 }
 
-/// The first visible row so that `selected` is on screen in `visible` rows.
-pub fn scroll_offset(selected: usize, visible: usize) -> usize {
-    selected.saturating_sub(visible.saturating_sub(1))
+/// A list's first visible row once `selected` moved: kept while the selection is still in
+/// view, else moved just far enough to bring it back (as ratatui's `TableState` does), so
+/// going back up moves the cursor up the screen rather than dragging the list along; and never
+/// so far that rows stand empty below the last one.
+pub fn keep_in_view(offset: usize, selected: usize, visible: usize, len: usize) -> usize {
+    let visible = visible.max(1);
+    let offset = if selected < offset {
+        selected
+    } else if selected >= offset + visible {
+        selected + 1 - visible
+    } else {
+        offset
+    };
+    offset.min(len.saturating_sub(visible))
+}
+
+/// Rows of `view`'s list in the terminal the state knows of.
+pub fn view_rows(state: &State, view: View) -> usize {
+    let h = state.size.1;
+    match view {
+        View::Resources => list_rows(h),
+        View::Gantt => gantt_rows(h),
+        View::Requests => requests_list_rows(h, state.requests.detail),
+    }
+}
+
+/// After every input: each list's offset follows its selection (see [`keep_in_view`]).
+pub fn scroll_into_view(state: &mut State) {
+    let r = view_rows(state, View::Resources);
+    let v = &mut state.resources;
+    v.offset = keep_in_view(v.offset, v.selected, r, v.lines.len());
+    let r = view_rows(state, View::Gantt);
+    let g = &mut state.gantt;
+    g.offset = keep_in_view(g.offset, g.selected, r, g.rows.len());
+    let r = view_rows(state, View::Requests);
+    let q = &mut state.requests;
+    q.offset = keep_in_view(q.offset, q.selected, r, state.queue.len());
 }
 
 /// `text` wrapped at spaces into rows of at most `width` columns; a word longer than a row is
@@ -169,5 +203,28 @@ pub fn confirm_layout(question: &str, width: u16, height: u16) -> ConfirmLayout 
         body,
         room,
         gap,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::keep_in_view;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Whatever the offset was, the selected row is on screen afterwards, no row stands
+        /// empty below the last one, and an offset that already showed it is kept.
+        #[test]
+        fn the_selection_is_always_in_view(
+            offset in 0usize..200, len in 1usize..200, visible in 1usize..60, pick in 0usize..200,
+        ) {
+            let selected = pick % len;
+            let o = keep_in_view(offset, selected, visible, len);
+            prop_assert!(o <= selected && selected < o + visible);
+            prop_assert!(o <= len.saturating_sub(visible));
+            if offset <= selected && selected < offset + visible && offset <= len.saturating_sub(visible) {
+                prop_assert_eq!(o, offset);
+            }
+        }
     }
 }

@@ -12,7 +12,7 @@ use super::effect::Effect;
 use super::gantt::GanttRow;
 use super::gantt::{scroll_time, toggle_expand};
 use super::geometry::{
-    GANTT_HEADER, LIST_HEADER, TABS, gantt_name_width, gantt_rows, list_rows, scroll_offset, tab_at,
+    GANTT_HEADER, LIST_HEADER, TABS, gantt_name_width, gantt_rows, keep_in_view, list_rows, tab_at,
 };
 use super::keys::Mode;
 use super::state::{State, View};
@@ -111,11 +111,12 @@ fn rows(state: &mut State, by: i64) -> Vec<Effect> {
     Vec::new()
 }
 
-/// The row index under screen row `y` of a list showing `visible` rows from `top`, selected
-/// `selected` of `len`.
-fn row_at(y: u16, top: u16, visible: usize, selected: usize, len: usize) -> Option<usize> {
+/// The row index under screen row `y` of a list showing `visible` rows from `top`, scrolled
+/// to `offset` with `selected` of `len` selected (the offset as the view draws it).
+fn row_at(y: u16, top: u16, visible: usize, at: (usize, usize), len: usize) -> Option<usize> {
+    let (offset, selected) = at;
     let line = y.checked_sub(top)? as usize;
-    let i = scroll_offset(selected, visible) + line;
+    let i = keep_in_view(offset, selected, visible, len) + line;
     (line < visible && i < len).then_some(i)
 }
 
@@ -135,7 +136,7 @@ fn press(state: &mut State, x: u16, y: u16, double: bool) -> Vec<Effect> {
                 y,
                 TABS + LIST_HEADER,
                 visible,
-                state.resources.selected,
+                (state.resources.offset, state.resources.selected),
                 len,
             ) {
                 state.resources.selected = i;
@@ -144,7 +145,8 @@ fn press(state: &mut State, x: u16, y: u16, double: bool) -> Vec<Effect> {
         View::Requests => {
             let visible = super::geometry::requests_list_rows(h, state.requests.detail);
             let len = state.queue.len();
-            if let Some(i) = row_at(y, TABS + LIST_HEADER, visible, state.requests.selected, len) {
+            let at = (state.requests.offset, state.requests.selected);
+            if let Some(i) = row_at(y, TABS + LIST_HEADER, visible, at, len) {
                 state.requests.selected = i;
             }
         }
@@ -154,7 +156,7 @@ fn press(state: &mut State, x: u16, y: u16, double: bool) -> Vec<Effect> {
                 y,
                 TABS + GANTT_HEADER,
                 gantt_rows(h),
-                g.selected,
+                (g.offset, g.selected),
                 g.rows.len(),
             ) else {
                 return Vec::new();

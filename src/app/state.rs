@@ -88,6 +88,8 @@ impl SortBy {
 pub struct ResourcesView {
     /// Index into `visible`.
     pub selected: usize,
+    /// The first row shown (`geometry::scroll_into_view` moves it).
+    pub offset: usize,
     pub filter: crate::app::line::LineInput,
     /// Typing goes into the filter.
     pub editing: bool,
@@ -119,6 +121,7 @@ impl Default for ResourcesView {
     fn default() -> Self {
         ResourcesView {
             selected: 0,
+            offset: 0,
             filter: Default::default(),
             editing: false,
             sort: SortBy::Name,
@@ -145,6 +148,8 @@ pub struct GanttView {
     /// The rows shown, rebuilt when data, grouping or expansion change.
     pub rows: Vec<GanttRow>,
     pub selected: usize,
+    /// The first row shown (`geometry::scroll_into_view` moves it).
+    pub offset: usize,
     /// The row that was selected in the other grouping, so `p` and back returns to it.
     pub away: Option<GanttRow>,
     /// `v`: cells show scheduled hours against allocated ones.
@@ -421,6 +426,7 @@ impl State {
                 expanded: BTreeSet::new(),
                 rows: Vec::new(),
                 selected: 0,
+                offset: 0,
                 away: None,
                 show_scheduled: false,
                 bar: None,

@@ -6,7 +6,6 @@
 
 use super::command::Command;
 use super::effect::Effect;
-use super::geometry::{gantt_rows, list_rows};
 use super::keys::Mode;
 use super::msg::{Input, Msg};
 use super::state::{Overlay, State, View};
@@ -29,6 +28,7 @@ pub fn update(state: &mut State, input: impl Into<Input>) -> Vec<Effect> {
     gantt::settle(state);
     // What the Requests view draws is worked out here, once per change, never while drawing.
     requests::refresh(state);
+    super::geometry::scroll_into_view(state);
     effects
 }
 
@@ -354,10 +354,7 @@ fn finish(state: &mut State, effect: &Effect) {
 }
 
 fn page(state: &State) -> usize {
-    match state.view {
-        View::Gantt => gantt_rows(state.size.1),
-        _ => list_rows(state.size.1),
-    }
+    super::geometry::view_rows(state, state.view)
 }
 
 /// Rebuilds the derived lists the input changed, each once (see `State::dirty`).

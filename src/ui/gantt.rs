@@ -7,7 +7,7 @@ use super::text::{pad, truncate};
 use super::theme::{Theme, level_glyph};
 use crate::app::State;
 use crate::app::gantt::{GanttRow, Grouping, LaneBars};
-use crate::app::geometry::{gantt_cols, gantt_name_width, scroll_offset};
+use crate::app::geometry::{gantt_cols, gantt_name_width, keep_in_view};
 use crate::app::scheduled;
 use crate::domain::dates::add_days;
 use crate::domain::load::{allocation_daily, load_level, utilization_pct};
@@ -64,7 +64,7 @@ pub fn render(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
         },
     );
     let body = area.height.saturating_sub(3) as usize;
-    let offset = scroll_offset(g.selected, body);
+    let offset = keep_in_view(g.offset, g.selected, body, g.rows.len());
     let buf = f.buffer_mut();
     for (line, (i, row)) in g
         .rows

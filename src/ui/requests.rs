@@ -5,7 +5,7 @@ use super::text::{cell, pad, pad_left, truncate};
 use super::theme::{Theme, level_glyph};
 use crate::app::Command as C;
 use crate::app::State;
-use crate::app::geometry::scroll_offset;
+use crate::app::geometry::keep_in_view;
 use crate::app::keys::Mode;
 use crate::app::requests::{
     ImpactWeek, PersonPick, PickPurpose, RowFacts, StatusFilter, allocations_known, impact,
@@ -237,7 +237,12 @@ fn render_list(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
     }
     lines.push(Line::styled(head, theme.header()));
     let visible = area.height.saturating_sub(2) as usize;
-    let offset = scroll_offset(state.requests.selected, visible);
+    let offset = keep_in_view(
+        state.requests.offset,
+        state.requests.selected,
+        visible,
+        state.queue.len(),
+    );
     for (i, id) in state.queue.iter().enumerate().skip(offset).take(visible) {
         let Some(r) = state.ws.requests.get(id) else {
             continue;

@@ -5,7 +5,7 @@ use super::pen::Pen;
 use super::text::{pad, pad_left, truncate};
 use super::theme::{Theme, level_glyph};
 use crate::app::State;
-use crate::app::geometry::scroll_offset;
+use crate::app::geometry::keep_in_view;
 use crate::app::state::ListRow;
 use crate::domain::dates::{add_days, week_of};
 use crate::domain::load::allocation_daily;
@@ -82,7 +82,7 @@ pub fn render(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
     );
 
     let visible = area.height.saturating_sub(2) as usize;
-    let offset = scroll_offset(view.selected, visible);
+    let offset = keep_in_view(view.offset, view.selected, visible, view.lines.len());
     let buf = f.buffer_mut();
     let mut text = String::with_capacity(16);
     for (line, (i, row)) in view

@@ -66,6 +66,8 @@ impl RequestSort {
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct RequestsView {
     pub selected: usize,
+    /// The first row shown (`geometry::scroll_into_view` moves it).
+    pub offset: usize,
     /// Only requests where I am an approver (the default) or all I can see.
     pub all: bool,
     pub status: StatusFilter,
