@@ -9,41 +9,23 @@
 //! Under `cargo test` (criterion's test mode) it loads a small workspace instead, so the suite
 //! checks that the benchmark runs without spending a minute on it.
 
+mod common;
+
 use allot::client::Backend;
 use allot::client::kantata::backend::KantataBackend;
 use allot::client::kantata::http::{DEFAULT_CONCURRENCY, HttpConfig};
-use allot::domain::DateRange;
-use allot::domain::dates::parse_date;
-use allot::sandbox::{Dialect, FaultConfig, Sandbox, SandboxConfig, Seed};
 use criterion::{Criterion, criterion_group, criterion_main};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 fn load(c: &mut Criterion) {
-    let benching = std::env::args().any(|a| a == "--bench");
-    let (resources, allocations) = if benching {
-        (5_000, 50_000)
-    } else {
-        (200, 1_000)
-    };
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let today = parse_date("2026-11-23").unwrap();
-    let mut config = SandboxConfig::new(Dialect::Kantata, today);
-    config.seed = Seed::Synthetic {
+    let common::SlowKantata {
+        rt,
+        sandbox,
+        today: _,
         resources,
         allocations,
-    };
-    config.faults = FaultConfig {
-        latency: Duration::from_millis(50),
-        ..FaultConfig::none()
-    };
-    let sandbox = rt.block_on(Sandbox::start(config)).unwrap();
-    let everything = DateRange::new(
-        parse_date("2000-01-01").unwrap(),
-        parse_date("2099-12-31").unwrap(),
-    );
+        everything,
+    } = common::slow_kantata();
 
     let mut group = c.benchmark_group("kantata_load_50ms");
     group.sample_size(10);

@@ -13,14 +13,15 @@
 //!
 //! Under `cargo test` (criterion's test mode) it uses a small workspace.
 
+mod common;
+
 use allot::app::{Msg, State, update};
 use allot::client::kantata::backend::KantataBackend;
 use allot::client::kantata::http::HttpConfig;
 use allot::client::{Backend, BackendKind};
 use allot::domain::DateRange;
-use allot::domain::dates::parse_date;
 use allot::replica::{Replica, Replicated};
-use allot::sandbox::{Dialect, FaultConfig, Sandbox, SandboxConfig, Seed};
+use allot::sandbox::Sandbox;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -79,32 +80,14 @@ fn first_frame(dir: &Path, today: chrono::NaiveDate) -> usize {
 }
 
 fn bench(c: &mut Criterion) {
-    let benching = std::env::args().any(|a| a == "--bench");
-    let (resources, allocations) = if benching {
-        (5_000, 50_000)
-    } else {
-        (200, 1_000)
-    };
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let today = parse_date("2026-11-23").unwrap();
-    let mut config = SandboxConfig::new(Dialect::Kantata, today);
-    config.seed = Seed::Synthetic {
+    let common::SlowKantata {
+        rt,
+        sandbox,
+        today,
         resources,
         allocations,
-    };
-    config.faults = FaultConfig {
-        latency: Duration::from_millis(50),
-        ..FaultConfig::none()
-    };
-    let sandbox = rt.block_on(Sandbox::start(config)).unwrap();
-    // Every allocation (the planner's first window holds only some of the synthetic ones).
-    let everything = DateRange::new(
-        parse_date("2000-01-01").unwrap(),
-        parse_date("2099-12-31").unwrap(),
-    );
+        everything,
+    } = common::slow_kantata();
     let window = allot::app::state::initial_window(today);
     let dir = tempfile::tempdir().unwrap();
 
