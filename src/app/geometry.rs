@@ -208,8 +208,20 @@ pub fn confirm_layout(question: &str, width: u16, height: u16) -> ConfirmLayout 
 
 #[cfg(test)]
 mod tests {
-    use super::keep_in_view;
+    use super::{keep_in_view, wrap};
     use proptest::prelude::*;
+    use unicode_width::UnicodeWidthStr;
+
+    #[test]
+    fn wraps_at_spaces_by_display_width_and_breaks_long_words() {
+        assert_eq!(wrap("ab cd ef", 5), ["ab cd", "ef"]);
+        assert_eq!(wrap("abcdefg", 3), ["abc", "def", "g"]);
+        assert_eq!(wrap("山田太郎", 5), ["山田", "太郎"]);
+        assert_eq!(wrap("", 5), [""]);
+        for l in wrap("Kantata could not be reached: could not move Ana", 10) {
+            assert!(l.width() <= 10, "{l:?}");
+        }
+    }
 
     proptest! {
         /// Whatever the offset was, the selected row is on screen afterwards, no row stands

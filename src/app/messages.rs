@@ -113,7 +113,7 @@ pub fn log_input(state: &mut State, input: LogInput) {
     let Some(at) = state.log_scroll() else {
         return;
     };
-    let (max, page) = crate::ui::log::scroll_limits(&state.log, state.size);
+    let (max, page) = super::log_layout::scroll_limits(&state.log, state.size);
     let page = page.max(1) as i64;
     let to = match input {
         LogInput::Close => {
@@ -511,7 +511,7 @@ mod reducer_tests {
         update(&mut s, Command::Down);
         assert_eq!(s.log_scroll(), Some(1));
         update(&mut s, Command::Bottom);
-        let (max, page) = crate::ui::log::scroll_limits(&s.log, s.size);
+        let (max, page) = crate::app::log_layout::scroll_limits(&s.log, s.size);
         assert!(max > 0 && page > 0);
         assert_eq!(s.log_scroll(), Some(max));
         update(&mut s, Command::Down);

@@ -12,6 +12,7 @@ pub mod geometry;
 pub mod jump;
 pub mod keys;
 pub mod line;
+pub mod log_layout;
 pub mod messages;
 pub mod mouse;
 pub mod msg;

@@ -180,6 +180,19 @@ pub enum LoadLevel {
     Over,
 }
 
+impl LoadLevel {
+    /// The glyph that tells the level without colour (in cells, and in messages that name a
+    /// peak).
+    pub fn glyph(self) -> char {
+        match self {
+            LoadLevel::Free => '·',
+            LoadLevel::Under => ' ',
+            LoadLevel::Full => '•',
+            LoadLevel::Over => '▲',
+        }
+    }
+}
+
 pub fn load_level(load: u64, capacity: u64) -> LoadLevel {
     if load == 0 {
         LoadLevel::Free

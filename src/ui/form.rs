@@ -3,7 +3,7 @@
 use super::hints;
 use super::line::line_spans;
 use super::text::truncate;
-use super::theme::{Theme, level_glyph};
+use super::theme::Theme;
 use crate::app::Command as C;
 use crate::app::State;
 use crate::app::form::{AllocForm, Field, preview, resource_label, week_text};
@@ -138,7 +138,7 @@ pub fn render_form(
                     format!(
                         "W{} {}{}",
                         monday.format("%V"),
-                        level_glyph(*level),
+                        level.glyph(),
                         week_text(*load, *cap)
                     ),
                     theme.level(*level),

@@ -4,7 +4,7 @@
 
 use super::pen::Pen;
 use super::text::{pad, truncate};
-use super::theme::{Theme, level_glyph};
+use super::theme::Theme;
 use crate::app::State;
 use crate::app::gantt::{GanttRow, Grouping, LaneBars};
 use crate::app::geometry::{gantt_cols, gantt_name_width, keep_in_view};
@@ -409,12 +409,7 @@ fn load_cells(
             (false, theme.dim())
         } else if with_capacity {
             let level = load_level(load, cap);
-            let _ = write!(
-                text,
-                "{}{}{unit}",
-                level_glyph(level),
-                short_hours(load, cw)
-            );
+            let _ = write!(text, "{}{}{unit}", level.glyph(), short_hours(load, cw));
             (false, theme.level(level))
         } else {
             let _ = write!(text, "{}{unit}", short_hours(load, cw));

@@ -3,132 +3,13 @@
 use super::text::truncate;
 use super::theme::Theme;
 use crate::app::State;
-use crate::app::messages::{Kind, MessageLog};
+use crate::app::log_layout::{layout, lines};
+use crate::app::messages::Kind;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
-
-/// Where the overlay draws: the message lines, and the key hint under them when there is room.
-/// A border only when the area can hold one with a line inside.
-struct Layout {
-    bordered: bool,
-    body: Rect,
-    footer: Option<Rect>,
-}
-
-fn layout(area: Rect) -> Layout {
-    let bordered = area.width >= 4 && area.height >= 3;
-    let inner = if bordered {
-        Block::default().borders(Borders::ALL).inner(area)
-    } else {
-        area
-    };
-    if inner.height >= 3 {
-        Layout {
-            bordered,
-            body: Rect {
-                height: inner.height - 1,
-                ..inner
-            },
-            footer: Some(Rect {
-                y: inner.y + inner.height - 1,
-                height: 1,
-                ..inner
-            }),
-        }
-    } else {
-        Layout {
-            bordered,
-            body: inner,
-            footer: None,
-        }
-    }
-}
-
-/// `text` broken into lines of at most `width` columns, at spaces where it can be, inside a
-/// word where one is longer than a line.
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(1);
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    let mut used = 0;
-    for word in text.split(' ') {
-        let w = word.width();
-        if used > 0 && used + 1 + w <= width {
-            line.push(' ');
-            line.push_str(word);
-            used += 1 + w;
-            continue;
-        }
-        if used > 0 {
-            lines.push(std::mem::take(&mut line));
-            used = 0;
-        }
-        for c in word.chars() {
-            let cw = c.width().unwrap_or(0);
-            if used > 0 && used + cw > width {
-                lines.push(std::mem::take(&mut line));
-                used = 0;
-            }
-            line.push(c);
-            used += cw;
-        }
-    }
-    if !line.is_empty() || lines.is_empty() {
-        lines.push(line);
-    }
-    lines
-}
-
-/// Every line the log shows at `width`, newest message first: "✗ #12 why: what", continued
-/// under its text.
-fn lines(log: &MessageLog, width: usize) -> Vec<(Kind, String)> {
-    let mut out = Vec::new();
-    for m in log.newest_first() {
-        let prefix = format!("{} #{} ", m.kind.glyph(), m.seq);
-        let indent = if prefix.width() * 2 <= width {
-            prefix.width()
-        } else {
-            0
-        };
-        let text = if m.repeats > 0 {
-            format!("{} (×{})", m.text, m.repeats + 1)
-        } else {
-            m.text.clone()
-        };
-        let mut first = true;
-        let body = wrap(&text, width.saturating_sub(indent));
-        for l in body {
-            let lead = if first && indent > 0 {
-                prefix.clone()
-            } else if first {
-                // No room to indent: the prefix takes a line of its own.
-                out.push((m.kind, prefix.trim_end().to_string()));
-                String::new()
-            } else {
-                " ".repeat(indent)
-            };
-            first = false;
-            out.push((m.kind, format!("{lead}{l}")));
-        }
-    }
-    out
-}
-
-fn area_of(size: (u16, u16)) -> Rect {
-    Rect::new(0, 0, size.0, size.1)
-}
-
-/// The furthest the log can scroll and one page, at a terminal of `size`.
-pub fn scroll_limits(log: &MessageLog, size: (u16, u16)) -> (usize, usize) {
-    let l = layout(area_of(size));
-    let total = lines(log, l.body.width as usize).len();
-    let page = l.body.height as usize;
-    (total.saturating_sub(page), page)
-}
 
 /// The message log overlay, `scroll` lines down from its newest line.
 pub fn render(state: &State, scroll: usize, theme: &Theme, f: &mut Frame, area: Rect) {
@@ -185,22 +66,6 @@ pub fn render(state: &State, scroll: usize, theme: &Theme, f: &mut Frame, area: 
             )),
             footer,
         );
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn wraps_at_spaces_by_display_width_and_breaks_long_words() {
-        assert_eq!(wrap("ab cd ef", 5), ["ab cd", "ef"]);
-        assert_eq!(wrap("abcdefg", 3), ["abc", "def", "g"]);
-        assert_eq!(wrap("山田太郎", 5), ["山田", "太郎"]);
-        assert_eq!(wrap("", 5), [""]);
-        for l in wrap("Kantata could not be reached: could not move Ana", 10) {
-            assert!(l.width() <= 10, "{l:?}");
-        }
     }
 }
 

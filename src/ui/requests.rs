@@ -2,7 +2,7 @@
 //! person's load (or, for an unnamed resource, the best-placed people to staff it).
 
 use super::text::{cell, pad, pad_left, truncate};
-use super::theme::{Theme, level_glyph};
+use super::theme::Theme;
 use crate::app::Command as C;
 use crate::app::State;
 use crate::app::geometry::keep_in_view;
@@ -354,7 +354,7 @@ fn impact_lines(
         let pct = utilization_pct(w.load, w.capacity)
             .map(|p| format!("{p}%"))
             .unwrap_or_else(|| "off".into());
-        let text = format!("W{} {}{pct}", w.monday.format("%V"), level_glyph(w.level));
+        let text = format!("W{} {}{pct}", w.monday.format("%V"), w.level.glyph());
         let len = text.chars().count() + 1;
         let last_line = lines.len() + 1 == max_lines;
         // On the last line, room is kept for "+N weeks" while weeks remain after this one.

@@ -3,7 +3,7 @@
 
 use super::pen::Pen;
 use super::text::{pad, pad_left, truncate};
-use super::theme::{Theme, level_glyph};
+use super::theme::Theme;
 use crate::app::State;
 use crate::app::geometry::keep_in_view;
 use crate::app::state::ListRow;
@@ -137,7 +137,7 @@ pub fn render(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
             pen.text_right(&text, width, style);
         }
         text.clear();
-        text.push(level_glyph(stats.level));
+        text.push(stats.level.glyph());
         match stats.utilization {
             Some(p) => {
                 let _ = write!(text, "{p}%");

@@ -147,16 +147,6 @@ impl Theme {
     }
 }
 
-/// The glyph that tells a load level without colour.
-pub fn level_glyph(level: LoadLevel) -> char {
-    match level {
-        LoadLevel::Free => '·',
-        LoadLevel::Under => ' ',
-        LoadLevel::Full => '•',
-        LoadLevel::Over => '▲',
-    }
-}
-
 impl Theme {
     /// An allocation bar: hard solid, soft hatched (glyph), read-only dimmed.
     pub fn bar(&self, hard: bool, read_only: bool) -> Style {

@@ -267,7 +267,7 @@ pub fn week_text(w: &ImpactWeek) -> String {
     format!(
         "W{} {}{}",
         w.monday.format("%V"),
-        crate::ui::theme::level_glyph(w.level),
+        w.level.glyph(),
         w.percent()
             .map(|p| format!("{p}%"))
             .unwrap_or_else(|| "off".into())
