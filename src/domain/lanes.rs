@@ -157,19 +157,7 @@ mod tests {
     }
 
     fn alloc(id: &str, r: DateRange) -> Allocation {
-        Allocation {
-            id: Id::new(id),
-            resource_id: Id::new("r"),
-            project_id: None,
-            range: r,
-            amount: crate::domain::Amount::HoursPerDay(4.0),
-            hard: true,
-            notes: String::new(),
-            read_only: false,
-            allocate_on_time_off: false,
-            server_total_minutes: None,
-            version: 1,
-        }
+        Allocation::sample(id, "r", r, crate::domain::Amount::HoursPerDay(4.0))
     }
 
     #[test]

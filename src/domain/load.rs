@@ -379,19 +379,7 @@ mod tests {
     }
 
     fn alloc(range: DateRange, amount: Amount) -> Allocation {
-        Allocation {
-            id: crate::domain::Id::new("a"),
-            resource_id: crate::domain::Id::new("r"),
-            project_id: None,
-            range,
-            amount,
-            hard: true,
-            notes: String::new(),
-            read_only: false,
-            allocate_on_time_off: false,
-            server_total_minutes: None,
-            version: 1,
-        }
+        Allocation::sample("a", "r", range, amount)
     }
 
     #[test]

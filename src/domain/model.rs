@@ -114,6 +114,27 @@ pub struct Allocation {
     pub version: i64,
 }
 
+#[cfg(test)]
+impl Allocation {
+    /// A hard, editable allocation at version 1, with no project or notes: what unit tests
+    /// start from (and change with `..` where they need more).
+    pub fn sample(id: &str, resource: &str, range: DateRange, amount: Amount) -> Self {
+        Allocation {
+            id: Id::new(id),
+            resource_id: Id::new(resource),
+            project_id: None,
+            range,
+            amount,
+            hard: true,
+            notes: String::new(),
+            read_only: false,
+            allocate_on_time_off: false,
+            server_total_minutes: None,
+            version: 1,
+        }
+    }
+}
+
 /// A person's membership of a project (Kantata's participation), with their role there if set.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Participation {

@@ -552,19 +552,12 @@ mod tests {
     }
 
     fn alloc(id: &str, start: &str, end: &str, minutes: u32) -> Allocation {
-        Allocation {
-            id: Id::new(id),
-            resource_id: Id::new("r1"),
-            project_id: None,
-            range: DateRange::new(d(start), d(end)),
-            amount: Amount::TotalMinutes(minutes),
-            hard: true,
-            notes: String::new(),
-            read_only: false,
-            allocate_on_time_off: false,
-            server_total_minutes: None,
-            version: 1,
-        }
+        Allocation::sample(
+            id,
+            "r1",
+            DateRange::new(d(start), d(end)),
+            Amount::TotalMinutes(minutes),
+        )
     }
 
     #[test]

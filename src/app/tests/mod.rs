@@ -90,17 +90,13 @@ pub(super) fn allocation(
     minutes: u32,
 ) -> Allocation {
     Allocation {
-        id: Id::new(id),
-        resource_id: Id::new(resource),
         project_id: Some(Id::new("p1")),
-        range: DateRange::new(d(start), d(end)),
-        amount: Amount::TotalMinutes(minutes),
-        hard: true,
-        notes: String::new(),
-        read_only: false,
-        allocate_on_time_off: false,
-        server_total_minutes: None,
-        version: 1,
+        ..Allocation::sample(
+            id,
+            resource,
+            DateRange::new(d(start), d(end)),
+            Amount::TotalMinutes(minutes),
+        )
     }
 }
 
