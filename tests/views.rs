@@ -101,20 +101,25 @@ proptest! {
     }
 }
 
-/// The Gantt at each zoom with the second person expanded into bars.
-fn gantt_at(
-    zoom_keys: &[Command],
-    w: u16,
-    h: u16,
-) -> ratatui::Terminal<ratatui::backend::TestBackend> {
-    // Through the store, so the allocations a zoom asks for are loaded (the screen shows
-    // loaded data, not "loading").
+/// The demo's Gantt at `w`x`h` after `zoom_keys`, through the store, so the allocations a zoom
+/// asks for are loaded (the screen shows loaded data, not "loading").
+fn gantt_app(zoom_keys: &[Command], w: u16, h: u16) -> DemoApp {
     let mut app = DemoApp::new();
     app.act(Msg::Resize(w, h));
     app.act(Command::ShowGantt);
     for c in zoom_keys {
         app.act(*c);
     }
+    app
+}
+
+/// The Gantt at each zoom with the second person expanded into bars.
+fn gantt_at(
+    zoom_keys: &[Command],
+    w: u16,
+    h: u16,
+) -> ratatui::Terminal<ratatui::backend::TestBackend> {
+    let mut app = gantt_app(zoom_keys, w, h);
     app.act(Command::Down);
     app.act(Command::OpenRow);
     assert!(app.state.pending.is_empty());
@@ -424,12 +429,7 @@ fn lanes_at(
     h: u16,
 ) -> ratatui::Terminal<ratatui::backend::TestBackend> {
     use allot::domain::{Allocation, Amount, DateRange, Id};
-    let mut app = DemoApp::new();
-    app.act(Msg::Resize(w, h));
-    app.act(Command::ShowGantt);
-    for c in zoom_keys {
-        app.act(*c);
-    }
+    let mut app = gantt_app(zoom_keys, w, h);
     let Some(allot::app::gantt::GanttRow::Load(key)) = app.state.gantt.rows.get(1).cloned() else {
         panic!("a person on the second row")
     };
