@@ -498,7 +498,14 @@ fn the_gantt_filter_and_the_jump_prompt_80x24() {
     for c in "2027-0".chars() {
         update(&mut state, Input::Text(c));
     }
-    insta::assert_snapshot!("gantt_jump_prompt_80x24", draw(&state, 80, 24).backend());
+    let t = draw(&state, 80, 24);
+    // The hint bar says what Enter does in the prompt (it went on "Enter keep  Esc back").
+    let bar = screen_row(&t, 22);
+    assert!(
+        bar.starts_with(" Enter go  Esc cancel  to a date"),
+        "{bar:?}"
+    );
+    insta::assert_snapshot!("gantt_jump_prompt_80x24", t.backend());
 }
 
 /// The text of screen row `y`.

@@ -133,7 +133,12 @@ pub fn command(state: &mut State, command: C) -> Option<Vec<Effect>> {
             *scroll = to.clamp(0, max) as usize;
             none()
         }
-        Mode::Global | Mode::Resources | Mode::Gantt | Mode::Requests | Mode::Filter => {
+        Mode::Global
+        | Mode::Resources
+        | Mode::Gantt
+        | Mode::Requests
+        | Mode::Filter
+        | Mode::Jump => {
             return None;
         }
     })
@@ -142,7 +147,7 @@ pub fn command(state: &mut State, command: C) -> Option<Vec<Effect>> {
 /// A key no binding took, for the text field of what is open (its line editor, `app::line`).
 pub fn edit(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     match Mode::of(state) {
-        Mode::Filter => super::resources::filter_edit(state, key),
+        Mode::Filter | Mode::Jump => super::resources::filter_edit(state, key),
         Mode::Form | Mode::FormSearch => return form_input(state, FormInput::Key(key)),
         Mode::Picker => requests::pick_input(state, PickInput::Edit(key)),
         Mode::FromScheduled => return from_scheduled(state, FromScheduledInput::Edit(key)),

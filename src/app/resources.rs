@@ -80,7 +80,7 @@ fn expand_or_open(state: &mut State) {
 
 /// A key the line editor takes, in the Resources filter.
 pub(crate) fn filter_edit(state: &mut State, key: KeyEvent) {
-    // The Gantt's filter and the jump prompt type in Filter mode too.
+    // The Gantt's filter and the jump prompt type here too.
     if super::jump::edit(state, key) {
         return;
     }

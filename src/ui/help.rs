@@ -35,7 +35,7 @@ pub fn render(state: &State, scroll: usize, theme: &Theme, f: &mut Frame, area: 
             }
             all.push(Line::from(vec![
                 Span::styled(pad(&format!("  {} ", r.keys), NARROW_KEY_W), theme.header()),
-                Span::raw(r.command.help()),
+                Span::raw(r.what()),
             ]));
         } else {
             // The mode is named on its first line only.
@@ -43,7 +43,7 @@ pub fn render(state: &State, scroll: usize, theme: &Theme, f: &mut Frame, area: 
             all.push(Line::from(vec![
                 Span::styled(pad(&format!(" {shown}"), WHERE_W), theme.dim()),
                 Span::styled(pad(&r.keys, KEY_W), theme.header()),
-                Span::raw(r.command.help()),
+                Span::raw(r.what()),
             ]));
         }
     }

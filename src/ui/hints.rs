@@ -16,13 +16,13 @@ const SEP: &str = "  ";
 pub fn fitted(state: &State, width: usize) -> Vec<(String, &'static str)> {
     let mode = Mode::of(state);
     let mut items = hints(&state.keys, mode);
-    let help = (mode.falls_back() && mode != Mode::Filter)
+    let help = (mode.falls_back() && !mode.types())
         .then(|| items.pop())
         .flatten();
     let len = |items: &[(String, &str)]| -> usize {
         items
             .iter()
-            .map(|(k, w)| k.width() + 1 + w.width())
+            .map(|(k, w)| k.width() + usize::from(!k.is_empty()) + w.width())
             .sum::<usize>()
             + SEP.len() * items.len().saturating_sub(1)
             + 1
@@ -45,6 +45,11 @@ pub fn render(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
     for (i, (key, words)) in fitted(state, area.width as usize).into_iter().enumerate() {
         if i > 0 {
             spans.push(Span::raw(SEP));
+        }
+        // An item with no key (what the jump prompt takes) is words alone.
+        if key.is_empty() {
+            spans.push(Span::styled(words, theme.dim()));
+            continue;
         }
         spans.push(Span::styled(key, theme.header()));
         spans.push(Span::styled(format!(" {words}"), theme.dim()));

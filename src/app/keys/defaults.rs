@@ -55,7 +55,7 @@ pub const DEFAULTS: &[(Mode, &str, Command)] = &[
     (Gantt, "l", NextBar),
     (Gantt, "right", Later),
     (Gantt, "/", FilterStart),
-    (Gantt, ":", Jump),
+    (Gantt, ":", Command::Jump),
     (Gantt, "o", NextOver),
     (Gantt, "O", PrevOver),
     (Gantt, "[", ScreenEarlier),
@@ -89,6 +89,10 @@ pub const DEFAULTS: &[(Mode, &str, Command)] = &[
     (Filter, "backspace", Backspace),
     (Filter, "down", Down),
     (Filter, "up", Up),
+
+    (Mode::Jump, "enter", FilterDone),
+    (Mode::Jump, "esc", Back),
+    (Mode::Jump, "backspace", Backspace),
 
     (Form, "enter", Submit),
     (Form, "esc", Cancel),
@@ -187,6 +191,25 @@ pub const DEFAULTS: &[(Mode, &str, Command)] = &[
     (Offer, "ctrl-c", Quit),
 ];
 
+/// What the hint bar calls `command` in `mode` where the command's own short word would
+/// mislead: Enter in the jump prompt goes there, it keeps no filter.
+pub fn hint_word(mode: Mode, command: Command) -> &'static str {
+    match (mode, command) {
+        (Mode::Jump, FilterDone) => "go",
+        (Mode::Jump, Back) => "cancel",
+        _ => command.short(),
+    }
+}
+
+/// What help, README and `allot keys` say `command` does in `mode` (see [`hint_word`]).
+pub fn help_text(mode: Mode, command: Command) -> &'static str {
+    match (mode, command) {
+        (Mode::Jump, FilterDone) => "go to the date, person or project typed",
+        (Mode::Jump, Back) => "close the prompt without going anywhere",
+        _ => command.help(),
+    }
+}
+
 /// The few keys the hint bar shows in each mode, most useful first (help is added in views).
 pub fn hints(mode: Mode) -> &'static [Command] {
     match mode {
@@ -195,6 +218,7 @@ pub fn hints(mode: Mode) -> &'static [Command] {
         Gantt => &[NewAllocation, EditAllocation, ShiftLater, ZoomIn],
         Requests => &[Approve, ApproveTop, Reject, OpenRequest],
         Filter => &[FilterDone, Back],
+        Mode::Jump => &[FilterDone, Back],
         Form => &[Submit, Cancel, NextField, ToggleChoice],
         FormSearch => &[Submit, Cancel, ToggleChoice, NextField],
         Picker => &[Submit, Cancel, ToggleSoft],

@@ -11,6 +11,13 @@ pub struct HelpRow {
     pub command: Command,
 }
 
+impl HelpRow {
+    /// What the command does where this row applies.
+    pub fn what(&self) -> &'static str {
+        defaults::help_text(self.mode, self.command)
+    }
+}
+
 /// Every binding, one row per command and mode: `first`'s keys first, then Global's, then the
 /// other views and dialogs.
 pub fn help_rows(keys: &Keymap, first: Mode) -> Vec<HelpRow> {
@@ -47,19 +54,27 @@ pub fn help_rows(keys: &Keymap, first: Mode) -> Vec<HelpRow> {
     rows
 }
 
+/// What the jump prompt reads (`app::jump::parse_target`).
+const JUMP_TAKES: &str = "to a date 2027-03, +6w, today, a person or a project";
+
 /// The hint bar's items for `mode`: (key, a word or two). Commands with no key are left out.
 pub fn hints(keys: &Keymap, mode: Mode) -> Vec<(String, &'static str)> {
     let mut wanted: Vec<Command> = defaults::hints(mode).to_vec();
-    if mode.falls_back() && mode != Mode::Filter {
+    if mode.falls_back() && !mode.types() {
         wanted.push(Command::ToggleHelp);
     }
-    wanted
+    let mut items: Vec<(String, &'static str)> = wanted
         .into_iter()
         .filter_map(|c| {
             let label = keys.label(mode, c);
-            (!label.starts_with('[')).then(|| (label, c.short()))
+            (!label.starts_with('[')).then(|| (label, defaults::hint_word(mode, c)))
         })
-        .collect()
+        .collect();
+    if mode == Mode::Jump {
+        // What the prompt takes, with no key: last, so the keys keep the room.
+        items.push((String::new(), JUMP_TAKES));
+    }
+    items
 }
 
 /// Below this width the help overlay names each mode on a line of its own instead of in a

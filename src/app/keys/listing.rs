@@ -18,7 +18,7 @@ fn rows(keys: &Keymap) -> Vec<Row> {
             mode: b.mode.name(),
             key: name::display(b.key),
             command: b.command.name(),
-            help: b.command.help(),
+            help: super::defaults::help_text(b.mode, b.command),
         })
         .collect()
 }
@@ -58,7 +58,7 @@ pub fn markdown(keys: &Keymap) -> String {
             r.mode.name(),
             keys.join(" "),
             r.command.name(),
-            r.command.help().replace('|', "\\|")
+            r.what().replace('|', "\\|")
         ));
     }
     out

@@ -34,6 +34,8 @@ pub enum Mode {
     Requests,
     /// Typing the Resources filter.
     Filter,
+    /// Typing where the Gantt's jump prompt (`:`) goes.
+    Jump,
     /// The allocation, resource and request forms.
     Form,
     /// The allocation form's resource field: typing searches, `*` picks another.
@@ -60,6 +62,7 @@ impl Mode {
         Mode::Gantt,
         Mode::Requests,
         Mode::Filter,
+        Mode::Jump,
         Mode::Form,
         Mode::FormSearch,
         Mode::Picker,
@@ -79,6 +82,7 @@ impl Mode {
             Mode::Gantt => "gantt",
             Mode::Requests => "requests",
             Mode::Filter => "filter",
+            Mode::Jump => "jump",
             Mode::Form => "form",
             Mode::FormSearch => "form_search",
             Mode::Picker => "picker",
@@ -99,6 +103,7 @@ impl Mode {
             Mode::Gantt => "Gantt",
             Mode::Requests => "Requests",
             Mode::Filter => "filter",
+            Mode::Jump => "jump to",
             Mode::Form => "form",
             Mode::FormSearch => "form search",
             Mode::Picker => "picker",
@@ -141,8 +146,8 @@ impl Mode {
             Some(O::Form(form)) if form.focus == super::form::Field::Resource => Mode::FormSearch,
             Some(O::Form(_)) => Mode::Form,
             Some(O::Help { .. }) => Mode::Help,
-            // The jump prompt and the Gantt's filter type as the Resources filter does.
-            Some(O::Jump(_)) => Mode::Filter,
+            Some(O::Jump(_)) => Mode::Jump,
+            // The Gantt's filter types as the Resources filter does.
             None if state.view == View::Gantt && state.gantt.find.editing => Mode::Filter,
             None if state.view == View::Resources && state.resources.editing => Mode::Filter,
             None => Mode::of_view(state.view),
@@ -153,7 +158,12 @@ impl Mode {
     pub fn types(self) -> bool {
         matches!(
             self,
-            Mode::Filter | Mode::Form | Mode::FormSearch | Mode::Picker | Mode::FromScheduled
+            Mode::Filter
+                | Mode::Jump
+                | Mode::Form
+                | Mode::FormSearch
+                | Mode::Picker
+                | Mode::FromScheduled
         )
     }
 
@@ -161,7 +171,7 @@ impl Mode {
     pub fn falls_back(self) -> bool {
         matches!(
             self,
-            Mode::Resources | Mode::Gantt | Mode::Requests | Mode::Filter
+            Mode::Resources | Mode::Gantt | Mode::Requests | Mode::Filter | Mode::Jump
         )
     }
 }

@@ -272,3 +272,32 @@ fn a_rebound_key_is_what_the_keys_send() {
     assert_eq!(key(&s, KeyCode::Char('x')), cmd(C::Split));
     assert_eq!(key(&s, KeyCode::Char('s')), None);
 }
+
+#[test]
+fn the_jump_prompt_has_its_own_mode_and_says_enter_goes_there() {
+    let mut s = state();
+    s.view = View::Gantt;
+    update(&mut s, C::Jump);
+    assert_eq!(Mode::of(&s), Mode::Jump);
+    // Keys behave as they did when the prompt read keys in Filter mode.
+    assert_eq!(key(&s, KeyCode::Enter), cmd(C::FilterDone));
+    assert_eq!(key(&s, KeyCode::Esc), cmd(C::Back));
+    assert_eq!(key(&s, KeyCode::Backspace), cmd(C::Backspace));
+    assert_eq!(key(&s, KeyCode::Char('q')), Some(Input::Text('q')));
+    assert_eq!(key(&s, KeyCode::Char(':')), Some(Input::Text(':')));
+    assert_eq!(
+        press(&s, KeyCode::Char('c'), KeyModifiers::CONTROL),
+        cmd(C::Quit)
+    );
+    let bar = help::hints(&s.keys, Mode::Jump);
+    assert_eq!(bar[0], ("Enter".to_string(), "go"));
+    assert_eq!(bar[1], ("Esc".to_string(), "cancel"));
+    assert!(bar[2].1.contains("+6w"), "{bar:?}");
+    assert!(
+        !bar.iter().any(|(_, w)| *w == "keep" || *w == "help"),
+        "{bar:?}"
+    );
+    // Esc closes it; the Gantt reads keys again.
+    update(&mut s, C::Back);
+    assert_eq!(Mode::of(&s), Mode::Gantt);
+}
