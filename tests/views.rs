@@ -566,3 +566,48 @@ fn going_back_up_a_long_list_moves_the_cursor_up_the_screen_not_the_list() {
         );
     }
 }
+
+/// The week the Gantt's first column shows, read off the screen's week row.
+fn first_week(t: &ratatui::Terminal<ratatui::backend::TestBackend>) -> String {
+    let row = screen_row(t, 2);
+    let after = row.split('│').nth(1).unwrap_or("");
+    after
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .trim_start_matches('▼')
+        .to_string()
+}
+
+#[test]
+fn the_month_over_w49_2026_is_december_80x24() {
+    let mut app = gantt_app(WEEK, 80, 24);
+    let mut presses = 0;
+    while first_week(&draw(&app.state, 80, 24)) != "W49" {
+        assert!(presses < 30, "the window never started at W49");
+        app.act(Command::Later);
+        presses += 1;
+    }
+    assert!(app.state.pending.is_empty());
+    let t = draw(&app.state, 80, 24);
+    let months = screen_row(&t, 1);
+    assert!(
+        months.contains("Dec 2026") && !months.contains("Nov 2026"),
+        "{months:?}"
+    );
+    insta::assert_snapshot!("gantt_month_header_from_w49_80x24", t.backend());
+}
+
+#[test]
+fn a_resize_keeps_the_weeks_the_gantt_showed_80x24() {
+    // Growing, so the time cursor stays on screen without the window moving.
+    let mut app = gantt_app(WEEK, 64, 20);
+    app.act(Command::ScreenLater);
+    let before = first_week(&draw(&app.state, 64, 20));
+    assert_ne!(before, "W46", "the screen moved off today's window first");
+    app.act(Msg::Resize(80, 24));
+    assert!(app.state.pending.is_empty());
+    let t = draw(&app.state, 80, 24);
+    assert_eq!(first_week(&t), before);
+    insta::assert_snapshot!("gantt_after_resize_80x24", t.backend());
+}
