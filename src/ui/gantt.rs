@@ -511,21 +511,34 @@ fn bar_cells(
 /// (over a bar reaching the edge: the count matters more than its first cells).
 fn edge_counts(cells: &mut [(char, Style)], lane: &LaneBars, style: Style) {
     let blank = (' ', style);
+    // The end of a bar the count covered, a part-cell glyph left alone past the gap
+    // (`◂ 7 ▎`): it reads as a bar of its own, so it goes too.
+    let sliver = |c: &(char, Style), reversed: bool| {
+        EIGHTHS[1..8].contains(&c.0) && c.1.add_modifier.contains(Modifier::REVERSED) == reversed
+    };
     if lane.before > 0 {
         let label = format!("◂ {}", lane.before);
         let n = label.chars().count();
+        let covered = cells.get(n).is_some_and(|c| c.0 != ' ');
         put_text(cells, 0, &label, style);
         if let Some(c) = cells.get_mut(n) {
             *c = blank;
+        }
+        if covered && cells.get(n + 1).is_some_and(|c| sliver(c, false)) {
+            cells[n + 1] = blank;
         }
     }
     if lane.after > 0 {
         let label = format!("{} ▸", lane.after);
         let n = label.chars().count();
         let at = cells.len().saturating_sub(n);
+        let covered = at > 0 && cells[at - 1].0 != ' ';
         put_text(cells, at, &label, style);
         if at > 0 {
             cells[at - 1] = blank;
+        }
+        if covered && at > 1 && sliver(&cells[at - 2], true) {
+            cells[at - 2] = blank;
         }
     }
 }
@@ -816,6 +829,36 @@ mod tests {
             b = zoom.bucket(crate::domain::dates::add_days(b.end, 1));
         }
         out
+    }
+
+    #[test]
+    fn an_edge_count_over_a_bar_leaves_no_sliver_of_it() {
+        let bar = Style::default();
+        let rev = bar.add_modifier(Modifier::REVERSED);
+        let lane = |before, after| LaneBars {
+            bars: vec![],
+            before,
+            after,
+        };
+        let text = |cells: &[(char, Style)]| cells.iter().map(|c| c.0).collect::<String>();
+        // A bar from the left edge ending two eighths into cell 4, under `◂ 7`.
+        let mut cells = vec![('█', bar); 4];
+        cells.push(('▎', bar));
+        cells.extend(vec![(' ', bar); 5]);
+        edge_counts(&mut cells, &lane(7, 0), bar);
+        assert_eq!(text(&cells), "◂ 7       ");
+        // A bar starting mid-cell 5 and running off the right edge, under `2 ▸`.
+        let mut cells = vec![(' ', bar); 5];
+        cells.push(('▎', rev));
+        cells.extend(vec![('█', bar); 4]);
+        edge_counts(&mut cells, &lane(0, 2), bar);
+        assert_eq!(text(&cells), "       2 ▸");
+        // A bar of its own past the gap stays: the count covered nothing of it.
+        let mut cells = vec![(' ', bar); 4];
+        cells.push(('▎', bar));
+        cells.extend(vec![(' ', bar); 5]);
+        edge_counts(&mut cells, &lane(7, 0), bar);
+        assert_eq!(text(&cells), "◂ 7 ▎     ");
     }
 
     #[test]
