@@ -399,6 +399,9 @@ fn b_says_plainly_how_far_over_capacity_the_pick_goes_before_booking() {
         .unwrap_or_else(|| panic!("said plainly:\n{q}"));
     assert!(over.contains("over capacity: peak W16 ▲163%"), "{over}");
     assert!(over.contains("h over in "), "by how much: {over}");
+    // Said once: the headline above does not repeat the peak or the hours over.
+    assert_eq!(q.matches("▲163%").count(), 1, "the peak said once:\n{q}");
+    assert!(!q.contains("over by"), "the hours over said once:\n{q}");
     // And a pick that fits says nothing of the kind.
     let mut s = queue();
     select(&mut s, "5014");

@@ -244,7 +244,7 @@ fn approving_the_kantata_request_in_the_app_hardens_what_it_showed() {
     let question = app.state.confirm().cloned().expect("y/n").question;
     assert_eq!(
         question,
-        "Approve #5014 Evergreen Website Relaunch · Chloé Dubois · W05 ▲110% over by 8h (hard)?\nmakes 2 allocations hard (217.6h) · cannot be undone in Kantata OX\nThis books Chloé Dubois over capacity: peak W05 ▲110%, 8h over in 2 weeks"
+        "Approve #5014 Evergreen Website Relaunch · Chloé Dubois (hard)?\nmakes 2 allocations hard (217.6h) · cannot be undone in Kantata OX\nThis books Chloé Dubois over capacity: peak W05 ▲110%, 8h over in 2 weeks"
     );
     app.act(Command::Yes);
     assert_eq!(

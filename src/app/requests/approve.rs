@@ -294,7 +294,9 @@ pub(super) fn confirm_plan(state: &mut State, ids: Vec<Id>, picks: Vec<Option<Id
         .collect();
     let planned = plan(ws, &items);
     let kind = if soft { "soft" } else { "hard" };
-    let line = |item: &PlanItem| {
+    // `said_below`: the over-capacity sentence under a single approval says the peak, so its
+    // headline does not say it a second time.
+    let line = |item: &PlanItem, said_below: bool| {
         let Some(r) = ws.requests.get(&item.request) else {
             return String::new();
         };
@@ -308,6 +310,7 @@ pub(super) fn confirm_plan(state: &mut State, ids: Vec<Id>, picks: Vec<Option<Id
             (None, false) => " → nobody to staff it".into(),
         };
         let peak = match &item.peak {
+            Some(_) if said_below => String::new(),
             Some(w) if item.over => {
                 format!(" · {} over by {}h", week_text(w), fmt_hours(item.over_by))
             }
@@ -318,7 +321,7 @@ pub(super) fn confirm_plan(state: &mut State, ids: Vec<Id>, picks: Vec<Option<Id
     };
     // A bulk line fits the dialog at 80 columns: the project gives way first.
     let short = |item: &PlanItem| {
-        let full = line(item);
+        let full = line(item, false);
         let over = full.chars().count().saturating_sub(68);
         let Some(r) = ws.requests.get(&item.request) else {
             return full;
@@ -340,9 +343,10 @@ pub(super) fn confirm_plan(state: &mut State, ids: Vec<Id>, picks: Vec<Option<Id
             // The impact in one line: what it asks, what approving hardens, whether it can be
             // taken back.
             let impact = format!("{asks}{} · {undo}", hardens_note(state, &one.request, soft));
+            let said_below = one.over && one.person.is_some() && one.peak.is_some();
             let mut q = format!(
                 "Approve {} ({kind})?\n{}",
-                line(one),
+                line(one, said_below),
                 impact.trim_start_matches(" · ")
             );
             if let (true, Some(p), Some(w)) = (one.over, &one.person, &one.peak) {
