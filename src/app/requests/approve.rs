@@ -294,8 +294,7 @@ pub(super) fn confirm_plan(state: &mut State, ids: Vec<Id>, picks: Vec<Option<Id
         .collect();
     let planned = plan(ws, &items);
     let kind = if soft { "soft" } else { "hard" };
-    // `said_below`: the over-capacity sentence under a single approval says the peak, so its
-    // headline does not say it a second time.
+    // `said_below`: the plain over-capacity sentence under a single approval says the peak.
     let line = |item: &PlanItem, said_below: bool| {
         let Some(r) = ws.requests.get(&item.request) else {
             return String::new();
@@ -343,23 +342,25 @@ pub(super) fn confirm_plan(state: &mut State, ids: Vec<Id>, picks: Vec<Option<Id
             // The impact in one line: what it asks, what approving hardens, whether it can be
             // taken back.
             let impact = format!("{asks}{} · {undo}", hardens_note(state, &one.request, soft));
-            let said_below = one.over && one.person.is_some() && one.peak.is_some();
-            let mut q = format!(
-                "Approve {} ({kind})?\n{}",
-                line(one, said_below),
-                impact.trim_start_matches(" · ")
-            );
-            if let (true, Some(p), Some(w)) = (one.over, &one.person, &one.peak) {
-                // Said plainly before anyone is booked over capacity, and by how much.
-                q.push_str(&format!(
+            // Said plainly before anyone is booked over capacity, and by how much; the
+            // headline then leaves the peak to it.
+            let plainly = match (one.over, &one.person, &one.peak) {
+                (true, Some(p), Some(w)) => Some(format!(
                     "\nThis books {} over capacity: peak {}, {}h over in {} week{}",
                     ws.person_name(p),
                     week_text(w),
                     fmt_hours(one.over_by),
                     one.weeks_over,
                     if one.weeks_over == 1 { "" } else { "s" }
-                ));
-            }
+                )),
+                _ => None,
+            };
+            let mut q = format!(
+                "Approve {} ({kind})?\n{}{}",
+                line(one, plainly.is_some()),
+                impact.trim_start_matches(" · "),
+                plainly.unwrap_or_default()
+            );
             if let (true, Some(split)) = (one.over, &one.split) {
                 q.push_str(&format!(
                     "\nNobody fits alone; {} and {} would together",
