@@ -300,24 +300,11 @@ fn the_journal_key_never_holds_a_password_or_query() {
 
 // ---- End to end: the real binary in a PTY against the in-process sandbox. ----
 
-use allot::client::Backend;
-use allot::domain::{Allocation, DateRange};
+use allot::domain::Allocation;
 use allot::sandbox::{Dialect, FaultConfig, Sandbox};
 use common::PtyApp;
-use common::sandbox::{planner_on, sandbox};
-use std::time::{Duration, Instant};
-
-fn everything() -> DateRange {
-    DateRange::new(
-        allot::domain::dates::parse_date("2000-01-01").unwrap(),
-        allot::domain::dates::parse_date("2099-12-31").unwrap(),
-    )
-}
-
-fn server(rt: &tokio::runtime::Runtime, sandbox: &Sandbox) -> Vec<Allocation> {
-    rt.block_on(sandbox.backend().allocations(everything()))
-        .unwrap()
-}
+use common::sandbox::{planner_on, sandbox, stored, wait_until};
+use std::time::Duration;
 
 /// Waits (with a deadline) until the server's records satisfy `pred`.
 fn wait_server(
@@ -326,15 +313,8 @@ fn wait_server(
     what: &str,
     pred: impl Fn(&[Allocation]) -> bool,
 ) -> Vec<Allocation> {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let now = server(rt, sandbox);
-        if pred(&now) {
-            return now;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_until(what, || pred(&stored(rt, sandbox)));
+    stored(rt, sandbox)
 }
 
 /// How far (in days) each allocation that changed moved, against `before`.
@@ -392,13 +372,13 @@ fn restart_and_send(
     again.wait_for("the offer to close", |s| !s.contains("Unsaved edits"));
     again.send("q");
     assert_eq!(again.wait_exit(), 0, "{}", again.screen());
-    assert_eq!(moves(before, &server(rt, sandbox)), vec![7], "landed once");
+    assert_eq!(moves(before, &stored(rt, sandbox)), vec![7], "landed once");
 }
 
 #[test]
 fn with_the_sandbox_down_quit_asks_keep_keeps_and_the_next_start_lands_it_once() {
     let (rt, sandbox) = sandbox(Dialect::Kantata);
-    let before = server(&rt, &sandbox);
+    let before = stored(&rt, &sandbox);
     let home = tempfile::tempdir().unwrap();
     let home = home.path();
     let mut app = planner_on(&sandbox, home);
@@ -415,7 +395,7 @@ fn with_the_sandbox_down_quit_asks_keep_keeps_and_the_next_start_lands_it_once()
     assert!(screen.contains("· move the allocation on"), "{screen}");
     app.send("\r");
     assert_eq!(app.wait_exit(), 0);
-    assert_eq!(server(&rt, &sandbox), before, "nothing reached the server");
+    assert_eq!(stored(&rt, &sandbox), before, "nothing reached the server");
 
     sandbox.faults().clear();
     restart_and_send(&rt, &sandbox, home, &before);
@@ -425,7 +405,7 @@ fn with_the_sandbox_down_quit_asks_keep_keeps_and_the_next_start_lands_it_once()
 fn sighup_sigterm_or_kill_9_with_a_write_in_flight_keeps_it_and_the_next_start_lands_it_once() {
     for (signal, code) in [("HUP", Some(129)), ("TERM", Some(143)), ("KILL", None)] {
         let (rt, sandbox) = sandbox(Dialect::Kantata);
-        let before = server(&rt, &sandbox);
+        let before = stored(&rt, &sandbox);
         let home = tempfile::tempdir().unwrap();
         let mut app = planner_on(&sandbox, home.path());
         select_a_bar(&mut app);
@@ -442,7 +422,7 @@ fn sighup_sigterm_or_kill_9_with_a_write_in_flight_keeps_it_and_the_next_start_l
         }
         sandbox.faults().clear();
         // The write may or may not have landed after allot went: the next start tells.
-        let landed = moves(&before, &server(&rt, &sandbox));
+        let landed = moves(&before, &stored(&rt, &sandbox));
         restart_and_send_or_skip(&rt, &sandbox, home.path(), &before, landed.is_empty());
     }
 }
@@ -465,7 +445,7 @@ fn restart_and_send_or_skip(
     again.wait_for_text("had already been saved");
     again.send("q");
     assert_eq!(again.wait_exit(), 0, "{}", again.screen());
-    assert_eq!(moves(before, &server(rt, sandbox)), vec![7], "landed once");
+    assert_eq!(moves(before, &stored(rt, sandbox)), vec![7], "landed once");
 }
 
 #[test]
@@ -497,7 +477,7 @@ fn a_create_whose_answer_is_lost_lands_exactly_once() {
         });
         app.send("q");
         assert_eq!(app.wait_exit(), 0, "{}", app.screen());
-        assert_eq!(count(&server(&rt, &sandbox)), 1, "{fault}: exactly once");
+        assert_eq!(count(&stored(&rt, &sandbox)), 1, "{fault}: exactly once");
     }
 }
 

@@ -4,24 +4,13 @@
 
 mod common;
 
-use allot::client::Backend;
-use allot::domain::{Allocation, DateRange};
 use allot::sandbox::{Dialect, FaultConfig, Sandbox};
-use common::sandbox::{planner_on, sandbox};
+use common::sandbox::{planner_on, sandbox, stored, wait_until};
 use std::path::Path;
-use std::time::{Duration, Instant};
-
-fn everything() -> DateRange {
-    DateRange::new(
-        allot::domain::dates::parse_date("2000-01-01").unwrap(),
-        allot::domain::dates::parse_date("2099-12-31").unwrap(),
-    )
-}
 
 /// How many allocations in the sandbox's own store carry `note`.
 fn stored_with(rt: &tokio::runtime::Runtime, sb: &Sandbox, note: &str) -> usize {
-    let all: Vec<Allocation> = rt.block_on(sb.backend().allocations(everything())).unwrap();
-    all.iter().filter(|a| a.notes == note).count()
+    stored(rt, sb).iter().filter(|a| a.notes == note).count()
 }
 
 /// Rows in the journal of unsent edits (every workspace, every session).
@@ -29,15 +18,6 @@ fn journaled(home: &Path) -> i64 {
     let db = rusqlite::Connection::open(home.join("data").join("journal.db")).unwrap();
     db.query_row("SELECT count(*) FROM unsent", [], |r| r.get(0))
         .unwrap()
-}
-
-/// Polls `cond` until it holds, failing after a deadline.
-fn wait_until(what: &str, cond: impl Fn() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !cond() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
 
 #[test]

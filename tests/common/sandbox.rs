@@ -43,3 +43,34 @@ pub fn sandbox(
         .unwrap();
     (rt, sandbox)
 }
+
+/// Every date a test's allocations can have.
+pub fn everything() -> allot::domain::DateRange {
+    use allot::domain::dates::parse_date;
+    allot::domain::DateRange::new(
+        parse_date("2000-01-01").expect("a date"),
+        parse_date("2099-12-31").expect("a date"),
+    )
+}
+
+/// The allocations in the sandbox's own store, read past allot.
+pub fn stored(
+    rt: &tokio::runtime::Runtime,
+    sandbox: &allot::sandbox::Sandbox,
+) -> Vec<allot::domain::Allocation> {
+    use allot::client::Backend;
+    rt.block_on(sandbox.backend().allocations(everything()))
+        .expect("the sandbox's store reads")
+}
+
+/// Polls `cond` until it holds, failing after a deadline.
+pub fn wait_until(what: &str, cond: impl Fn() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !cond() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
