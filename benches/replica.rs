@@ -63,7 +63,10 @@ fn disk(dir: &Path) -> u64 {
 /// A warm start up to its first frame: nothing from the network.
 fn first_frame(dir: &Path, today: chrono::NaiveDate) -> usize {
     let replica = Replica::open(dir, KEY).unwrap();
-    let cached = replica.load().unwrap().unwrap();
+    let cached = replica
+        .load(allot::app::state::initial_window(today))
+        .unwrap()
+        .unwrap();
     let mut state = State::new(today, BackendKind::Kantata, "bench");
     update(&mut state, Msg::Resize(80, 24));
     update(&mut state, Msg::Start);

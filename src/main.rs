@@ -155,7 +155,7 @@ fn run_tui(
         state.say(notice);
     }
     let journal = open_journal(&opened, &mut state);
-    let (backend, cached) = with_replica(&opened, cli.full_check);
+    let (backend, cached) = with_replica(&opened, cli.full_check, state.window);
     let result = tokio.block_on(runtime::run(backend, state, journal, cached));
     // A write still in flight (a signal, keep on quit) is in the journal: do not wait for it.
     tokio.shutdown_timeout(std::time::Duration::from_millis(500));
@@ -272,9 +272,13 @@ fn cache(cli: &Cli, settings: &Settings, command: &CacheCommand) -> ExitCode {
 }
 
 /// A remote backend with its replica (issue 17), and what the replica held, to show before any
-/// answer. The embedded store needs none. A replica that cannot be opened or read is logged and
+/// answer, its allocations those of the planner's first `window`. The embedded store needs none. A replica that cannot be opened or read is logged and
 /// left out: allot then starts as it did without one.
-fn with_replica(opened: &Opened, full_check: bool) -> (Arc<dyn Backend>, Option<runtime::Shown>) {
+fn with_replica(
+    opened: &Opened,
+    full_check: bool,
+    window: allot::domain::DateRange,
+) -> (Arc<dyn Backend>, Option<runtime::Shown>) {
     if opened.kind == BackendKind::Local {
         return (opened.backend.clone(), None);
     }
@@ -289,7 +293,7 @@ fn with_replica(opened: &Opened, full_check: bool) -> (Arc<dyn Backend>, Option<
     if full_check {
         backend.request_full_check();
     }
-    let cached = match backend.cached() {
+    let cached = match backend.cached(window) {
         Ok(c) => c,
         Err(e) => {
             tracing::warn!("{e}; starting without it");

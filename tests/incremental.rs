@@ -377,7 +377,7 @@ async fn a_warm_start_with_nothing_changed_sends_at_most_ten_requests_and_change
     assert!(changed_requests < cold_requests + 10, "{changed_requests}");
 
     // And the next start holds it: a warm start shows what the refresh found.
-    let cached = replicated(&sb, dir.path()).cached().unwrap().unwrap();
+    let cached = replicated(&sb, dir.path()).cached(window).unwrap().unwrap();
     assert_eq!(sorted(cached.allocations), truth.allocations);
 }
 

@@ -61,12 +61,13 @@ impl Replicated {
         }
     }
 
-    /// What the replica holds now (the start shows it before any answer).
-    pub fn cached(&self) -> Result<Option<Cached>, String> {
+    /// What the replica holds now, its allocations those that touch `window` (the start shows
+    /// it before any answer).
+    pub fn cached(&self, window: DateRange) -> Result<Option<Cached>, String> {
         self.replica
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .load()
+            .load(window)
     }
 
     /// Reads the replica off the async threads; a replica that cannot be read is as good as

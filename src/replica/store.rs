@@ -179,9 +179,11 @@ impl Replica {
             .map_err(|e| format!("replica: emptying it: {e}"))
     }
 
-    /// What was saved, or `None` before a roster ever was. A row that no longer reads (a
-    /// damaged file) makes the whole replica unread, never half shown.
-    pub fn load(&self) -> Result<Option<Cached>, String> {
+    /// What was saved, with only the allocations that overlap `within` (the planner's window:
+    /// the start decodes what it shows, not every allocation held), or `None` before a roster
+    /// ever was. A row that no longer reads (a damaged file) makes the whole replica unread,
+    /// never half shown.
+    pub fn load(&self, within: DateRange) -> Result<Option<Cached>, String> {
         let Some(roster) = self.roster()? else {
             return Ok(None);
         };
@@ -193,7 +195,12 @@ impl Replica {
         let window = self
             .meta("window")?
             .and_then(|w| serde_json::from_str::<DateRange>(&w).ok());
-        let allocations = self.bodies("SELECT body FROM allocations")?;
+        let allocations = self.bodies_with(
+            // Dates are ISO `YYYY-MM-DD` text, so text order is date order; the same test as
+            // `DateRange::overlaps`, both ends inclusive.
+            "SELECT body FROM allocations WHERE start_date <= ?2 AND end_date >= ?1",
+            params![within.start.to_string(), within.end.to_string()],
+        )?;
         let requests = match self.meta("requests_saved")? {
             Some(_) => Some(self.bodies("SELECT body FROM requests")?),
             None => None,
@@ -218,12 +225,20 @@ impl Replica {
     }
 
     fn bodies<T: serde::de::DeserializeOwned>(&self, sql: &str) -> Result<Vec<T>, String> {
+        self.bodies_with(sql, [])
+    }
+
+    fn bodies_with<T: serde::de::DeserializeOwned>(
+        &self,
+        sql: &str,
+        args: impl rusqlite::Params,
+    ) -> Result<Vec<T>, String> {
         let mut stmt = self
             .conn
             .prepare(sql)
             .map_err(|e| format!("replica: {e}"))?;
         let rows = stmt
-            .query_map([], |r| r.get::<_, String>(0))
+            .query_map(args, |r| r.get::<_, String>(0))
             .map_err(|e| format!("replica: {e}"))?;
         let mut out = Vec::new();
         for body in rows {
@@ -630,7 +645,11 @@ mod tests {
         let d = data();
         let at = Utc::now();
         let mut r = Replica::open(dir.path(), "kantata https://x 1001").unwrap();
-        assert_eq!(r.load().unwrap(), None, "nothing before a roster is saved");
+        assert_eq!(
+            r.load(window()).unwrap(),
+            None,
+            "nothing before a roster is saved"
+        );
         let inside: Vec<Allocation> = d
             .allocations
             .iter()
@@ -643,7 +662,7 @@ mod tests {
         drop(r);
         let c = Replica::open(dir.path(), "kantata https://x 1001")
             .unwrap()
-            .load()
+            .load(window())
             .unwrap()
             .unwrap();
         assert_eq!(c.roster, d.roster);
@@ -679,10 +698,57 @@ mod tests {
         );
         r.save_allocations(later, &d.allocations[10..12], Utc::now())
             .unwrap();
-        let c = r.load().unwrap().unwrap();
+        // Whatever dates they have: the test is of what the window replaced.
+        let all_time = DateRange::new(
+            parse_date("2000-01-01").unwrap(),
+            parse_date("2099-12-31").unwrap(),
+        );
+        let c = r.load(all_time).unwrap().unwrap();
         assert_eq!(c.window, Some(later));
         assert_eq!(c.allocations.len(), 2, "only what the last read found");
         assert_eq!(c.requests, None, "requests never read");
+    }
+
+    #[test]
+    fn a_start_reads_only_the_allocations_that_touch_its_window() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = data();
+        let mut r = Replica::open(dir.path(), "k").unwrap();
+        r.save_roster(&d.roster, Utc::now()).unwrap();
+        r.save_allocations(window(), &d.allocations, Utc::now())
+            .unwrap();
+        let within = DateRange::new(
+            parse_date("2026-11-30").unwrap(),
+            parse_date("2026-12-06").unwrap(),
+        );
+        let mut want: Vec<&Id> = d
+            .allocations
+            .iter()
+            .filter(|a| a.range.overlaps(&within))
+            .map(|a| &a.id)
+            .collect();
+        want.sort();
+        // Some start before the week or end after it, and some lie wholly outside it.
+        assert!(want.len() > 1 && want.len() < d.allocations.len());
+        assert!(
+            d.allocations
+                .iter()
+                .any(|a| a.range.start < within.start && a.range.end >= within.start)
+        );
+        let c = r.load(within).unwrap().unwrap();
+        let mut got: Vec<&Id> = c.allocations.iter().map(|a| &a.id).collect();
+        got.sort();
+        assert_eq!(got, want);
+        let edge = DateRange::new(within.end, within.end);
+        assert!(
+            r.load(edge)
+                .unwrap()
+                .unwrap()
+                .allocations
+                .iter()
+                .all(|a| a.range.start <= within.end && a.range.end >= within.end),
+            "both ends are inclusive"
+        );
     }
 
     #[test]
@@ -694,14 +760,18 @@ mod tests {
         r.set_meta("schema", "0").unwrap();
         drop(r);
         let r = Replica::open(dir.path(), "k").unwrap();
-        assert_eq!(r.load().unwrap(), None, "an older schema is emptied");
+        assert_eq!(
+            r.load(window()).unwrap(),
+            None,
+            "an older schema is emptied"
+        );
         // A row that does not read makes the replica unread as a whole.
         let mut r = r;
         r.save_roster(&d.roster, Utc::now()).unwrap();
         r.conn
             .execute("UPDATE roster SET body = '{\"name\": 5}'", [])
             .unwrap();
-        assert!(r.load().unwrap_err().contains("roster"));
+        assert!(r.load(window()).unwrap_err().contains("roster"));
     }
 
     #[test]
