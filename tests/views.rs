@@ -495,6 +495,9 @@ fn the_gantt_filter_and_the_jump_prompt_80x24() {
     insta::assert_snapshot!("gantt_filter_typing_80x24", draw(&state, 80, 24).backend());
     update(&mut state, Command::FilterDone);
     update(&mut state, Command::Jump);
+    // An empty prompt: what it takes is said once, on the hint bar, not again in the prompt.
+    let empty = format!("{:?}", draw(&state, 80, 24).backend());
+    assert_eq!(empty.matches("a person or a project").count(), 1, "{empty}");
     for c in "2027-0".chars() {
         update(&mut state, Input::Text(c));
     }
@@ -502,7 +505,7 @@ fn the_gantt_filter_and_the_jump_prompt_80x24() {
     // The hint bar says what Enter does in the prompt (it went on "Enter keep  Esc back").
     let bar = screen_row(&t, 22);
     assert!(
-        bar.starts_with(" Enter go  Esc cancel  to a date"),
+        bar.starts_with(" Enter go  Esc cancel  a date (2027-03, +6w, today)"),
         "{bar:?}"
     );
     insta::assert_snapshot!("gantt_jump_prompt_80x24", t.backend());

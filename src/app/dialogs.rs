@@ -133,12 +133,19 @@ pub fn command(state: &mut State, command: C) -> Option<Vec<Effect>> {
             *scroll = to.clamp(0, max) as usize;
             none()
         }
-        Mode::Global
-        | Mode::Resources
-        | Mode::Gantt
-        | Mode::Requests
-        | Mode::Filter
-        | Mode::Jump => {
+        Mode::Jump => match command {
+            C::FilterDone => super::jump::go(state),
+            C::Back => {
+                state.take_jump();
+                none()
+            }
+            C::Backspace => {
+                super::jump::edit(state, KeyEvent::from(KeyCode::Backspace));
+                none()
+            }
+            _ => none(),
+        },
+        Mode::Global | Mode::Resources | Mode::Gantt | Mode::Requests | Mode::Filter => {
             return None;
         }
     })

@@ -6,12 +6,14 @@ use super::bar_edits;
 use super::command::Command;
 use super::effect::Effect;
 use super::geometry::gantt_cols;
+use super::jump;
 use super::keys::Mode;
-use super::state::{State, View};
+use super::state::{Overlay, State, View};
 use crate::domain::dates::{add_days, add_months, week_start};
 use crate::domain::lanes::{Line, person_lines, resource_line};
 use crate::domain::{DateRange, Id, RowKey, Workspace, Zoom};
 use chrono::NaiveDate;
+use crossterm::event::{KeyCode, KeyEvent};
 use std::collections::BTreeSet;
 
 /// A command of the Gantt view.
@@ -75,9 +77,46 @@ pub fn command(state: &mut State, command: Command) -> Vec<Effect> {
             }
         }
         Command::ToggleGrouping => toggle_grouping(state),
+        // Find and jump (app::jump).
+        Command::FilterStart => {
+            let find = &mut state.gantt.find;
+            find.editing = true;
+            // A filter already there is selected: typing replaces it.
+            find.filter.focus();
+        }
+        Command::FilterDone => state.gantt.find.editing = false,
+        Command::Backspace => {
+            jump::edit(state, KeyEvent::from(KeyCode::Backspace));
+        }
+        Command::PrevBar | Command::NextBar => {
+            let by = if command == Command::PrevBar { -1 } else { 1 };
+            if step_bar(state, by).is_some() {
+                return scroll_time(state, 0);
+            }
+            return scroll_time(state, by);
+        }
+        Command::Jump => {
+            state.open(Overlay::Jump(jump::Jump::default()));
+            state.gantt.find.editing = false;
+        }
+        Command::NextOver => return jump::over(state, 1),
+        Command::PrevOver => return jump::over(state, -1),
         _ => {}
     }
     Vec::new()
+}
+
+/// Esc in the Gantt: the filter being typed, or with no marks the filter kept, is cleared;
+/// else the marks are. False when there was nothing to clear.
+pub fn back(state: &mut State) -> bool {
+    let find = &mut state.gantt.find;
+    if find.editing || (!find.filter.value().is_empty() && state.marks.is_empty()) {
+        find.editing = false;
+        find.filter.clear();
+        rebuild(state);
+        return true;
+    }
+    bar_edits::clear_marks(state)
 }
 
 fn toggle_grouping(state: &mut State) {

@@ -13,7 +13,7 @@ use super::state::{Overlay, State, View};
 use crate::domain::dates::{add_days, add_months, check_supported, parse_date};
 use crate::domain::{LoadLevel, RowKey, load_level};
 use chrono::NaiveDate;
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 
 /// The Gantt's filter.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -28,6 +28,9 @@ pub struct Find {
 pub struct Jump {
     pub text: LineInput,
 }
+
+/// What the prompt takes, as the hint bar and an empty prompt's message say it.
+pub const TAKES: &str = "a date (2027-03, +6w, today), a person or a project";
 
 /// Where a jump goes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -73,68 +76,9 @@ pub fn parse_target(text: &str, today: NaiveDate) -> Result<Target, String> {
         return parse_date(t).and_then(check_supported).map(Target::Date);
     }
     if t.is_empty() {
-        return Err("Type a date (2027-03, +6w), a person or a project".into());
+        return Err(format!("Type {TAKES}"));
     }
     Ok(Target::Name(t.to_string()))
-}
-
-/// The Gantt's own meaning of `command`, or `None` for `update` to handle it.
-pub fn command(state: &mut State, command: Command) -> Option<Vec<Effect>> {
-    if state.jump().is_some() {
-        // The prompt is modal: what it does not take goes nowhere.
-        return Some(match command {
-            Command::FilterDone => go(state),
-            Command::Back => {
-                state.take_jump();
-                Vec::new()
-            }
-            Command::Backspace => {
-                edit(state, KeyEvent::from(KeyCode::Backspace));
-                Vec::new()
-            }
-            Command::Quit => return None,
-            _ => Vec::new(),
-        });
-    }
-    if state.view != View::Gantt {
-        return None;
-    }
-    let help_open = state.help_open();
-    let find = &mut state.gantt.find;
-    match command {
-        Command::FilterStart => {
-            find.editing = true;
-            // A filter already there is selected: typing replaces it.
-            find.filter.focus();
-        }
-        Command::FilterDone if find.editing => find.editing = false,
-        Command::Backspace if find.editing => {
-            edit(state, KeyEvent::from(KeyCode::Backspace));
-        }
-        Command::Back
-            if find.editing
-                || (!find.filter.value().is_empty() && state.marks.is_empty() && !help_open) =>
-        {
-            find.editing = false;
-            find.filter.clear();
-            super::gantt::rebuild(state);
-        }
-        Command::PrevBar | Command::NextBar => {
-            let by = if command == Command::PrevBar { -1 } else { 1 };
-            if super::gantt::step_bar(state, by).is_some() {
-                return Some(scroll_time(state, 0));
-            }
-            return Some(scroll_time(state, by));
-        }
-        Command::Jump => {
-            state.open(Overlay::Jump(Jump::default()));
-            state.gantt.find.editing = false;
-        }
-        Command::NextOver => return Some(over(state, 1)),
-        Command::PrevOver => return Some(over(state, -1)),
-        _ => return None,
-    }
-    Some(Vec::new())
 }
 
 /// A key for the jump prompt or the Gantt's filter; false when neither is typing.
@@ -154,7 +98,7 @@ pub fn edit(state: &mut State, key: KeyEvent) -> bool {
 }
 
 /// Enter in the jump prompt.
-fn go(state: &mut State) -> Vec<Effect> {
+pub(super) fn go(state: &mut State) -> Vec<Effect> {
     let Some(jump) = state.take_jump() else {
         return Vec::new();
     };
@@ -229,7 +173,7 @@ fn load_key(state: &State) -> Option<RowKey> {
 
 /// `o`/`O`: the cursor to the next (previous) bucket of the selected row's person whose load is
 /// over capacity, within the loaded window.
-fn over(state: &mut State, by: i64) -> Vec<Effect> {
+pub(super) fn over(state: &mut State, by: i64) -> Vec<Effect> {
     let Some(key) = load_key(state) else {
         state.say("Projects have no capacity: select a person to find over-capacity weeks");
         return Vec::new();

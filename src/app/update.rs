@@ -9,7 +9,7 @@ use super::effect::Effect;
 use super::keys::Mode;
 use super::msg::{Input, Msg};
 use super::state::{Overlay, State, View};
-use super::{bar_edits, edit, gantt, request_form, requests, resources, scheduled};
+use super::{edit, gantt, request_form, requests, resources, scheduled};
 use crate::domain::Workspace;
 use crossterm::event::{KeyCode, KeyEvent};
 
@@ -35,9 +35,6 @@ pub fn update(state: &mut State, input: impl Into<Input>) -> Vec<Effect> {
 /// A command for the views (a dialog took it first if one is open): the global ones here, the
 /// rest by the reducer of the view shown.
 fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
-    if let Some(effects) = super::jump::command(state, command) {
-        return effects;
-    }
     match command {
         Command::Refresh | Command::FullCheck if state.edits.is_saving() => {
             let r = state.keys.label(Mode::Global, command);
@@ -60,7 +57,7 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
         Command::Back => {
             let took = match state.view {
                 View::Resources => resources::back(state),
-                View::Gantt => bar_edits::clear_marks(state),
+                View::Gantt => gantt::back(state),
                 View::Requests => requests::back(state),
             };
             if !took {

@@ -109,11 +109,8 @@ pub fn render(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
 /// it; false when neither is open.
 fn prompt(state: &State, theme: &Theme, f: &mut Frame, area: Rect) -> bool {
     let (label, line, hint) = if let Some(j) = state.jump() {
-        (
-            "Jump to: ",
-            &j.text,
-            "  a date (2027-03, +6w), a person or a project",
-        )
+        // What it takes is on the hint bar below (`app::jump::TAKES`).
+        ("Jump to: ", &j.text, "")
     } else if state.gantt.find.editing {
         (
             "/",

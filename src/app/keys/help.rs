@@ -54,9 +54,6 @@ pub fn help_rows(keys: &Keymap, first: Mode) -> Vec<HelpRow> {
     rows
 }
 
-/// What the jump prompt reads (`app::jump::parse_target`).
-const JUMP_TAKES: &str = "to a date 2027-03, +6w, today, a person or a project";
-
 /// The hint bar's items for `mode`: (key, a word or two). Commands with no key are left out.
 pub fn hints(keys: &Keymap, mode: Mode) -> Vec<(String, &'static str)> {
     let mut wanted: Vec<Command> = defaults::hints(mode).to_vec();
@@ -72,7 +69,7 @@ pub fn hints(keys: &Keymap, mode: Mode) -> Vec<(String, &'static str)> {
         .collect();
     if mode == Mode::Jump {
         // What the prompt takes, with no key: last, so the keys keep the room.
-        items.push((String::new(), JUMP_TAKES));
+        items.push((String::new(), crate::app::jump::TAKES));
     }
     items
 }
