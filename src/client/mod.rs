@@ -56,6 +56,13 @@ impl BackendKind {
     pub fn has_requests(&self) -> bool {
         !matches!(self, BackendKind::Ruddr)
     }
+
+    /// Whether a split approval can be offered ([`Backend::resolve_with`]): the request
+    /// approved with the first person's share and the rest booked on the second person's own
+    /// resource, as one unit. The embedded store does it in one transaction.
+    pub fn can_split(&self) -> bool {
+        matches!(self, BackendKind::Local)
+    }
 }
 
 /// A backend failure, with the backend's own words where it gave any.
@@ -275,6 +282,40 @@ impl Resolution {
             Resolution::Cancel => RequestStatus::Cancelled,
             Resolution::Reopen { .. } => RequestStatus::New,
         }
+    }
+}
+
+/// A resolution with the writes that go with it, sent as one unit: `before` (a split's reduced
+/// allocations on the request's resource), the resolution, then `after` (the rest booked on
+/// another person's resource).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bundle {
+    pub before: Vec<Change>,
+    pub how: Resolution,
+    pub after: Vec<Change>,
+}
+
+/// What of a [`Bundle`] went through, in order: the request is `None` until it is resolved.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct BundleDone {
+    pub before: Vec<Applied>,
+    pub request: Option<Request>,
+    pub after: Vec<Applied>,
+}
+
+/// A bundle that stopped part-way: what went through, and the backend's words for the step
+/// that failed (nothing after it was sent).
+#[derive(Clone, Debug, PartialEq)]
+pub struct BundleFailed {
+    pub done: BundleDone,
+    pub cause: BackendError,
+}
+
+/// A failed batch's changes that went through, and the cause.
+fn went_through(e: BackendError) -> (Vec<Applied>, BackendError) {
+    match e {
+        BackendError::Partial { done, cause } => (done, *cause),
+        e => (Vec::new(), e),
     }
 }
 
@@ -599,6 +640,32 @@ pub trait Backend: Send + Sync {
     /// makes its allocations hard unless `soft`; resolving a request twice is refused.
     async fn resolve_request(&self, _id: Id, _how: Resolution) -> BackendResult<Request> {
         Err(self.unsupported("resolving requests"))
+    }
+
+    /// Sends `bundle` for request `id`. This default sends its parts one after another and stops
+    /// at the first refusal, saying what went through ([`BundleFailed`]); nothing is undone
+    /// behind the caller's back. The embedded store does it all or nothing.
+    async fn resolve_with(&self, id: Id, bundle: Bundle) -> Result<BundleDone, BundleFailed> {
+        let mut done = BundleDone::default();
+        match self.apply(bundle.before).await.map_err(went_through) {
+            Ok(v) => done.before = v,
+            Err((part, cause)) => {
+                done.before = part;
+                return Err(BundleFailed { done, cause });
+            }
+        }
+        match self.resolve_request(id, bundle.how).await {
+            Ok(r) => done.request = Some(r),
+            Err(cause) => return Err(BundleFailed { done, cause }),
+        }
+        match self.apply(bundle.after).await.map_err(went_through) {
+            Ok(v) => done.after = v,
+            Err((part, cause)) => {
+                done.after = part;
+                return Err(BundleFailed { done, cause });
+            }
+        }
+        Ok(done)
     }
 
     fn unsupported(&self, what: &str) -> BackendError {
