@@ -526,7 +526,7 @@ fn render_detail(state: &State, theme: &Theme, r: &Request, f: &mut Frame, area:
                 // who comes closest, as the list below ranks them.
                 let text = if state.backend.can_split() {
                     format!(
-                        "  {} split: {} ({}h) and {} ({}h) fit together, one approval",
+                        "  {} split: {} {}h + {} {}h fit together, one y/n",
                         state.key(Mode::Requests, C::ApproveSplit),
                         ws.person_name(&split.first),
                         fmt_hours(split.first_minutes),

@@ -6,7 +6,7 @@
 
 use super::*;
 use crate::client::{
-    Applied, Bundle, BundleDone, BundleFailed, Change, NewAllocation, NewResource, resource_version,
+    Applied, Bundle, BundleDone, BundleFailed, Change, NewAllocation, NewResource,
 };
 use crate::domain::candidates::{ImpactWeek, Split, added_daily, best_split, peak};
 use crate::domain::dates::{add_days, week_start};
@@ -52,15 +52,20 @@ pub struct SplitSent {
     /// `None`: the undo of a split.
     pub plan: Option<SplitPlan>,
     pub bundle: Bundle,
+    /// Undoing: the second person and the resource the split made them, which stays.
+    pub kept: Option<(Id, Id)>,
 }
 
-/// What `u` needs to take a split back: the second person's allocations (and resource, if the
-/// split made it), the first person's share, and the request's allocations as they were.
+/// What `u` needs to take a split back: the second person's allocations, the first person's
+/// share, and the request's allocations as they were. A resource the split made for the second
+/// person stays, empty: the store (as Kantata) keeps a person's last resource in their primary
+/// role on a project, and the participation it records stays as approving's does.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SplitUndo {
     pub second: Id,
     pub second_allocations: Vec<(Id, i64)>,
-    pub second_resource: Option<(Id, i64)>,
+    /// The resource the split made for the second person, if it made one.
+    pub second_resource: Option<Id>,
     pub first_allocations: Vec<(Id, i64)>,
     pub originals: Vec<Allocation>,
 }
@@ -276,9 +281,8 @@ pub(super) fn confirm_split(state: &mut State, id: Id) {
     };
     let total = plan.first_minutes() + plan.second_minutes();
     let question = format!(
-        "Split {} between two (hard)? · {}\n{} staffs it: {}h{}\n{} takes the rest {where_second}: {}h{}\nTogether {}h{}",
+        "Split {} between two?\n{}: {}h hard on the request's resource{}\n{}: {}h hard {where_second}{}\nTogether {}h{} · {}",
         describe(ws, &id),
-        undo_note(state),
         ws.person_name(&plan.first),
         fmt_hours(plan.first_minutes()),
         peak(&plan.first_peak),
@@ -287,6 +291,7 @@ pub(super) fn confirm_split(state: &mut State, id: Id) {
         peak(&plan.second_peak),
         fmt_hours(total),
         asks_note(ws, r).replacen(" · ", "; it asks ", 1),
+        undo_note(state),
     );
     state.open(Overlay::Confirm(Confirm {
         question,
@@ -313,7 +318,12 @@ pub fn send_split(state: &mut State, plan: SplitPlan) -> Vec<Effect> {
         x.status = RequestStatus::Approved;
     }
     name_resource(state, &r.resource_id, Some(plan.first.clone()), Some(true));
-    send(state, id, Some(plan), bundle)
+    let sent = SplitSent {
+        plan: Some(plan),
+        bundle,
+        kept: None,
+    };
+    send(state, id, sent)
 }
 
 /// Keeps what to put back if the backend refuses.
@@ -333,15 +343,10 @@ fn keep_before(state: &mut State, r: &Request) {
     );
 }
 
-fn send(state: &mut State, id: Id, plan: Option<SplitPlan>, bundle: Bundle) -> Vec<Effect> {
+fn send(state: &mut State, id: Id, sent: SplitSent) -> Vec<Effect> {
     state.requests.failures.remove(&id);
-    state.requests.sent.insert(
-        id.clone(),
-        SplitSent {
-            plan,
-            bundle: bundle.clone(),
-        },
-    );
+    let bundle = sent.bundle.clone();
+    state.requests.sent.insert(id.clone(), sent);
     after_change(state);
     vec![state.start(Effect::ResolveWith { id, bundle })]
 }
@@ -357,7 +362,7 @@ pub(super) fn undo_split(
     let Some(r) = state.ws.requests.get(&request).cloned() else {
         return Vec::new();
     };
-    let mut before: Vec<Change> = u
+    let before: Vec<Change> = u
         .second_allocations
         .iter()
         .map(|(id, version)| Change::Delete {
@@ -365,12 +370,6 @@ pub(super) fn undo_split(
             version: *version,
         })
         .collect();
-    if let Some((id, version)) = &u.second_resource {
-        before.push(Change::DeleteResource {
-            id: id.clone(),
-            version: *version,
-        });
-    }
     let mut after: Vec<Change> = u
         .first_allocations
         .iter()
@@ -405,7 +404,12 @@ pub(super) fn undo_split(
         "Undoing the split: {} back to pending…",
         describe(&state.ws, &request)
     ));
-    send(state, request, None, bundle)
+    let sent = SplitSent {
+        plan: None,
+        bundle,
+        kept: u.second_resource.map(|res| (u.second, res)),
+    };
+    send(state, request, sent)
 }
 
 /// Puts what went through of a bundle into the workspace, as the backend stored it.
@@ -496,10 +500,18 @@ pub fn resolved_with(state: &mut State, id: Id, result: Result<BundleDone, Bundl
             state.done(words);
         }
         (None, None) => {
-            let words = format!(
+            let mut words = format!(
                 "Undid the split: {} is pending again",
                 describe(&state.ws, &id)
             );
+            if let Some((person, res)) = &sent.kept {
+                let role = state.ws.resources.get(res).map(|x| x.role.as_str());
+                words.push_str(&format!(
+                    "; {}'s new {} resource stays, empty",
+                    state.ws.person_name(person),
+                    role.unwrap_or("")
+                ));
+            }
             state.requests.marks.remove(&id);
             state.done(words);
         }
@@ -631,9 +643,7 @@ fn undo_of(plan: &SplitPlan, done: &BundleDone, originals: Option<Vec<Allocation
         second: plan.second.clone(),
         second_allocations: created(&done.after),
         second_resource: done.after.iter().find_map(|a| match a {
-            Applied::ResourceCreated { resource, .. } => {
-                Some((resource.id.clone(), resource_version(resource)))
-            }
+            Applied::ResourceCreated { resource, .. } => Some(resource.id.clone()),
             _ => None,
         }),
         first_allocations: created(&done.before),
