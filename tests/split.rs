@@ -424,25 +424,28 @@ fn u_takes_the_whole_split_back_in_one_step() {
 }
 
 #[test]
-fn where_the_backend_cannot_book_a_split_the_pane_says_who_comes_closest() {
-    let mut s = demo();
-    s.backend = BackendKind::Kantata;
-    let mut s = with(s, 80, 24, &[Command::ShowRequests]);
-    select(&mut s, SPLIT);
-    let screen = format!("{}", draw(&s, 80, 24).backend());
-    assert!(screen.contains("comes closest"), "{screen}");
-    assert!(!screen.contains("S split"), "{screen}");
-    update(&mut s, Command::ApproveSplit);
-    assert!(s.confirm().is_none());
-    let notice = s.notice.clone().unwrap_or_default();
-    assert!(notice.contains("cannot book a split"), "{notice}");
-
+fn the_pane_names_the_key_and_s_elsewhere_says_there_is_no_split() {
     let s = on_split();
     let screen = format!("{}", draw(&s, 80, 24).backend());
     assert!(
         screen.contains("S split: "),
         "the key where offered: {screen}"
     );
+    // A request someone fits alone has no split to approve.
+    let mut s = with(demo(), 80, 24, &[Command::ShowRequests]);
+    select(&mut s, "5008");
+    let effects = update(&mut s, Command::ApproveSplit);
+    assert!(effects.is_empty() && s.confirm().is_none());
+    let notice = s.notice.clone().unwrap_or_default();
+    assert!(notice.starts_with("No split for #5008"), "{notice}");
+    // Ruddr has no requests at all.
+    let mut s = demo();
+    s.backend = BackendKind::Ruddr;
+    let mut s = with(s, 80, 24, &[Command::ShowRequests]);
+    update(&mut s, Command::ApproveSplit);
+    assert!(s.confirm().is_none());
+    let notice = s.notice.clone().unwrap_or_default();
+    assert!(notice.contains("has no staffing requests"), "{notice}");
 }
 
 #[test]
@@ -450,4 +453,61 @@ fn the_split_y_n_at_80x24() {
     let mut s = on_split();
     update(&mut s, Command::ApproveSplit);
     insta::assert_snapshot!("split_confirm_80x24", draw(&s, 80, 24).backend());
+}
+
+#[test]
+fn on_kantata_the_split_goes_through_its_documented_writes_and_adds_up() {
+    let mut app = DemoApp::kantata();
+    app.act(Msg::Resize(80, 24));
+    app.act(Command::ShowRequests);
+    select(&mut app.state, SPLIT);
+    let resource = app.state.ws.requests[&Id::new(SPLIT)].resource_id.clone();
+    let asked: u64 = app
+        .stored()
+        .iter()
+        .filter(|a| a.resource_id == resource)
+        .map(|a| minutes(&a.amount))
+        .sum();
+    app.act(Command::ApproveSplit);
+    let q = app
+        .state
+        .confirm()
+        .cloned()
+        .expect("the split's y/n")
+        .question;
+    assert!(q.contains("cannot be undone in Kantata OX"), "{q}");
+    let plan = plan_of(&app.state);
+    app.act(Command::Yes);
+    assert!(app.state.error.is_none(), "{:?}", app.state.error);
+    let notice = app.state.notice.clone().unwrap_or_default();
+    assert!(notice.starts_with("Request #5027 split: "), "{notice}");
+    // What the sandbox stored (it keeps to Kantata's documents) is what the y/n said.
+    let roster = app.rt.block_on(app.backend.roster()).unwrap();
+    let staffed = roster.resources.iter().find(|r| r.id == resource).unwrap();
+    assert_eq!(staffed.person_id.as_ref(), Some(&plan.first));
+    let theirs = roster
+        .resources
+        .iter()
+        .find(|r| {
+            r.person_id.as_ref() == Some(&plan.second)
+                && r.project_id == staffed.project_id
+                && r.role == staffed.role
+        })
+        .expect("the second person's resource");
+    let stored = app.stored();
+    let sum = |res: &Id| -> u64 {
+        stored
+            .iter()
+            .filter(|a| &a.resource_id == res)
+            .inspect(|a| assert!(a.hard, "booked hard: {a:?}"))
+            .map(|a| minutes(&a.amount))
+            .sum()
+    };
+    assert_eq!(sum(&resource), plan.first_minutes());
+    assert_eq!(sum(&theirs.id), plan.second_minutes());
+    assert_eq!(sum(&resource) + sum(&theirs.id), asked);
+    assert!(
+        app.state.requests.undo.is_empty(),
+        "Kantata cannot take it back"
+    );
 }

@@ -57,11 +57,16 @@ impl BackendKind {
         !matches!(self, BackendKind::Ruddr)
     }
 
-    /// Whether a split approval can be offered ([`Backend::resolve_with`]): the request
-    /// approved with the first person's share and the rest booked on the second person's own
-    /// resource, as one unit. The embedded store does it in one transaction.
+    /// Whether a split approval can be offered ([`Backend::resolve_with`]): the request's
+    /// allocations cut to the first person's share, the request approved with them, and the
+    /// rest booked hard on the second person's own resource. The embedded store does it in one
+    /// transaction. Kantata's documents allow each write (api-notes A.7: DELETE and bulk POST
+    /// `workspace_allocations`, soft on an unnamed resource; A.10: PUT `resource_requests`
+    /// approve with `user_id`; A.9: POST `workspace_resources` with `user_id` and `role_id`),
+    /// sent one after another: a failure part-way says what went through, and none of it can be
+    /// undone there. Ruddr has no requests.
     pub fn can_split(&self) -> bool {
-        matches!(self, BackendKind::Local)
+        matches!(self, BackendKind::Local | BackendKind::Kantata)
     }
 }
 

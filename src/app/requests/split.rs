@@ -213,6 +213,10 @@ pub fn split_bundle(ws: &Workspace, r: &Request, plan: &SplitPlan) -> Option<Bun
 /// `S`: the split of the selected request, behind one y/n (asked first where I am not its
 /// approver).
 pub fn start_split(state: &mut State) {
+    let ids = targets(state);
+    let Some(ids) = pending_only(state, ids) else {
+        return;
+    };
     if !state.backend.can_split() {
         state.say(format!(
             "{} cannot book a split in one approval: the closest are listed first; {} approves one",
@@ -221,10 +225,6 @@ pub fn start_split(state: &mut State) {
         ));
         return;
     }
-    let ids = targets(state);
-    let Some(ids) = pending_only(state, ids) else {
-        return;
-    };
     let [id] = ids.as_slice() else {
         state.say(format!(
             "Split one request at a time: unmark the others ({})",
@@ -232,37 +232,55 @@ pub fn start_split(state: &mut State) {
         ));
         return;
     };
+    // Said before any question about whose request it is.
+    if let Err(why) = split_of(state, id) {
+        state.say(why);
+        return;
+    }
     super::approve::ask_if_not_mine(state, Step::Split { id: id.clone() });
+}
+
+/// The split of request `id` week by week, or why there is none to offer.
+fn split_of(state: &State, id: &Id) -> Result<SplitPlan, String> {
+    if !allocations_known(state) {
+        return Err("The request's allocations are still loading: try again in a moment".into());
+    }
+    let ws = &state.ws;
+    let r = ws
+        .requests
+        .get(id)
+        .ok_or_else(|| format!("Request #{id} is gone"))?;
+    // The split the pane shows; worked out here if the pane has not (the same functions).
+    let split = match ranked(state, r) {
+        Some(k) => k.split.clone(),
+        None => best_split(ws, r, &rank(ws, r, &Planned::new())),
+    }
+    .ok_or_else(|| {
+        format!(
+            "No split for {}: someone fits alone, or no two people fit together",
+            describe(ws, id)
+        )
+    })?;
+    plan_split(ws, r, &split).ok_or_else(|| {
+        format!(
+            "The split of {} no longer adds up: look again",
+            describe(ws, id)
+        )
+    })
 }
 
 /// The y/n for splitting `id`: request, project, both people, each one's hours and resulting
 /// peak week, and whether it can be taken back.
 pub(super) fn confirm_split(state: &mut State, id: Id) {
-    if !allocations_known(state) {
-        state.say("The request's allocations are still loading: try again in a moment");
-        return;
-    }
+    let plan = match split_of(state, &id) {
+        Ok(plan) => plan,
+        Err(why) => {
+            state.say(why);
+            return;
+        }
+    };
     let ws = &state.ws;
     let Some(r) = ws.requests.get(&id) else {
-        return;
-    };
-    // The split the pane shows; worked out here if the pane has not (the same functions).
-    let split = match ranked(state, r) {
-        Some(k) => k.split.clone(),
-        None => best_split(ws, r, &rank(ws, r, &Planned::new())),
-    };
-    let Some(split) = split else {
-        state.say(format!(
-            "No split for {}: someone fits alone, or no two people fit together",
-            describe(ws, &id)
-        ));
-        return;
-    };
-    let Some(plan) = plan_split(ws, r, &split) else {
-        state.say(format!(
-            "The split of {} no longer adds up: look again",
-            describe(ws, &id)
-        ));
         return;
     };
     let role = ws
