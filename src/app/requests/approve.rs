@@ -371,6 +371,12 @@ pub(super) fn confirm_plan(state: &mut State, ids: Vec<Id>, picks: Vec<Option<Id
                     ws.person_name(&split.first),
                     ws.person_name(&split.second)
                 ));
+                if state.backend.can_split() {
+                    q.push_str(&format!(
+                        " ({} books that in one y/n)",
+                        state.key(Mode::Requests, Command::ApproveSplit)
+                    ));
+                }
             }
             q
         }
