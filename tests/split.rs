@@ -290,8 +290,9 @@ fn failing_after_the_first_half_landed_says_what_landed_and_what_did_not() {
     assert!(s.pending.is_empty());
 }
 
-/// The split answered yes on a real store: the app, the plan, and the request's resource.
-fn split_on_store() -> (DemoApp, SplitPlan, Id) {
+/// The split answered yes on a real store: the app, the plan, the request's resource, and the
+/// y/n's words.
+fn split_on_store() -> (DemoApp, SplitPlan, Id, String) {
     let mut app = DemoApp::new();
     app.act(Msg::Resize(80, 24));
     app.act(Command::ShowRequests);
@@ -299,8 +300,9 @@ fn split_on_store() -> (DemoApp, SplitPlan, Id) {
     let resource = app.state.ws.requests[&Id::new(SPLIT)].resource_id.clone();
     app.act(Command::ApproveSplit);
     let plan = plan_of(&app.state);
+    let question = app.state.confirm().unwrap().question.clone();
     app.act(Command::Yes);
-    (app, plan, resource)
+    (app, plan, resource, question)
 }
 
 #[test]
@@ -315,7 +317,7 @@ fn on_the_store_both_shares_add_up_to_what_the_request_asked_each_as_the_y_n_sai
         .sum();
     drop(app0);
 
-    let (app, plan, resource) = split_on_store();
+    let (app, plan, resource, question) = split_on_store();
     let notice = app.state.notice.clone().unwrap_or_default();
     let first = app.state.ws.person_name(&plan.first).to_string();
     let second = app.state.ws.person_name(&plan.second).to_string();
@@ -354,6 +356,11 @@ fn on_the_store_both_shares_add_up_to_what_the_request_asked_each_as_the_y_n_sai
         asked,
         "together, what it asked"
     );
+    // Each as the y/n said it.
+    for (who, m) in [(&first, sum(&resource)), (&second, sum(&theirs.id))] {
+        let said = format!("{who}: {}h hard", fmt_hours(m));
+        assert!(question.contains(&said), "{said:?} in {question}");
+    }
     let requests = app.rt.block_on(app.backend.requests()).unwrap();
     let r = requests.iter().find(|r| r.id.as_str() == SPLIT).unwrap();
     assert_eq!(r.status, RequestStatus::Approved);
@@ -368,7 +375,7 @@ fn on_the_store_both_shares_add_up_to_what_the_request_asked_each_as_the_y_n_sai
 #[test]
 fn u_takes_the_whole_split_back_in_one_step() {
     let before = DemoApp::new();
-    let (mut app, plan, resource) = split_on_store();
+    let (mut app, plan, resource, _) = split_on_store();
     let resources_before = app.rt.block_on(before.backend.roster()).unwrap().resources;
     let held = |app: &DemoApp| -> Vec<(allot::domain::DateRange, Amount, bool)> {
         app.stored()
@@ -510,4 +517,22 @@ fn on_kantata_the_split_goes_through_its_documented_writes_and_adds_up() {
         app.state.requests.undo.is_empty(),
         "Kantata cannot take it back"
     );
+}
+
+#[test]
+fn splitting_a_request_i_do_not_approve_asks_first_then_shows_the_split() {
+    let mut s = on_split();
+    let other =
+        s.ws.people
+            .keys()
+            .find(|p| Some(*p) != s.ws.current_user.as_ref())
+            .cloned()
+            .unwrap();
+    s.ws.requests.get_mut(&Id::new(SPLIT)).unwrap().approver_ids = vec![other];
+    update(&mut s, Command::ApproveSplit);
+    let q = s.confirm().cloned().expect("the first question").question;
+    assert!(q.starts_with("You are not an approver of #5027"), "{q}");
+    let effects = update(&mut s, Command::Yes);
+    assert!(effects.is_empty(), "nothing sent yet");
+    plan_of(&s);
 }
