@@ -61,6 +61,10 @@ pub async fn execute_effect(backend: &dyn Backend, effect: Effect) -> Msg {
                 .allocations_from_scheduled(resources, hard, when)
                 .await,
         ),
+        Effect::ResolveWith { id, bundle } => {
+            let result = backend.resolve_with(id.clone(), bundle).await;
+            Msg::ResolvedWith { id, result }
+        }
         Effect::Reassign { id, approvers } => {
             let result = backend.update_approver(id.clone(), approvers).await;
             Msg::Reassigned { id, result }

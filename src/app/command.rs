@@ -110,6 +110,7 @@ commands! {
     "mark_request" => MarkRequest, "mark", "mark the request to approve or reject many";
     "approve" => Approve, "approve", "approve the request(s), after a y/n";
     "approve_top" => ApproveTop, "approve top", "approve with each one's top candidate, after a y/n";
+    "approve_split" => ApproveSplit, "approve split", "where nobody fits alone, approve split between two people, after a y/n";
     "open_request" => OpenRequest, "detail", "the request in full (Enter or Esc again: back)";
     "reject" => Reject, "reject", "reject the request(s), after a y/n";
     "cancel_request" => CancelRequest, "cancel", "cancel the request(s) you made, after a y/n";

@@ -245,6 +245,7 @@ fn confirm_yes(state: &mut State) -> Vec<Effect> {
         Some(OnYes::Resolve(items)) => requests::resolve(state, items),
         Some(OnYes::Reassign(id, person)) => requests::reassign(state, id, person),
         Some(OnYes::DeleteResource(id)) => staffing::delete(state, &id),
+        Some(OnYes::Split(plan)) => requests::send_split(state, *plan),
         Some(OnYes::Requests(step)) => {
             requests::go_on(state, step);
             Vec::new()

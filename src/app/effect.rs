@@ -1,7 +1,7 @@
 //! IO for the runtime to do: the reducer returns these; each comes back as a
 //! [`Msg`](super::msg::Msg).
 
-use crate::client::Resolution;
+use crate::client::{Bundle, Resolution};
 use crate::client::{Change, NewRequest};
 use crate::domain::{DateRange, Id};
 
@@ -26,6 +26,11 @@ pub enum Effect {
     Reassign {
         id: Id,
         approvers: Vec<Id>,
+    },
+    /// A resolution with the writes that go with it (a split approval, or its undo), as one.
+    ResolveWith {
+        id: Id,
+        bundle: Bundle,
     },
     CreateRequest(NewRequest),
     /// Ask the backend to read the loads that follow whole and compare them with its replica
@@ -52,6 +57,7 @@ impl Effect {
             Effect::FullCheck => "starting a full check",
             Effect::Resolve { .. } => "resolving requests",
             Effect::Reassign { .. } => "reassigning",
+            Effect::ResolveWith { .. } => "resolving the split",
             Effect::CreateRequest(_) => "creating the request",
             Effect::MakeFromScheduled { .. } => "allocating from scheduled hours",
         }

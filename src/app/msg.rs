@@ -61,6 +61,11 @@ pub enum Msg {
         id: Id,
         result: BackendResult<Request>,
     },
+    /// The answer to [`Effect::ResolveWith`](super::effect::Effect::ResolveWith).
+    ResolvedWith {
+        id: Id,
+        result: Result<crate::client::BundleDone, crate::client::BundleFailed>,
+    },
     /// The backend made allocations from scheduled hours itself (Kantata).
     MadeFromScheduled(BackendResult<()>),
     /// The backend's answer to write `seq`.

@@ -392,6 +392,8 @@ pub enum OnYes {
     DeleteResource(Id),
     /// A request step asked about first (acting where I am not an approver).
     Requests(crate::app::requests::Step),
+    /// Approve a request split between two people ([`crate::app::requests::SplitPlan`]).
+    Split(Box<crate::app::requests::SplitPlan>),
 }
 
 impl State {
@@ -475,6 +477,7 @@ impl State {
                 matches!(
                     e,
                     Effect::Resolve { .. }
+                        | Effect::ResolveWith { .. }
                         | Effect::Reassign { .. }
                         | Effect::CreateRequest(_)
                         | Effect::MakeFromScheduled { .. }

@@ -140,6 +140,11 @@ fn on_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
             requests::resolved(state, id, result, "resolve");
             quit_if_saved(state, refused);
         }
+        Msg::ResolvedWith { id, result } => {
+            let refused = result.is_err();
+            requests::resolved_with(state, id, result);
+            quit_if_saved(state, refused);
+        }
         Msg::Reassigned { id, result } => {
             let refused = result.is_err();
             requests::resolved(state, id, result, "reassign");

@@ -56,6 +56,18 @@ impl BackendKind {
     pub fn has_requests(&self) -> bool {
         !matches!(self, BackendKind::Ruddr)
     }
+
+    /// Whether a split approval can be offered ([`Backend::resolve_with`]): the request's
+    /// allocations cut to the first person's share, the request approved with them, and the
+    /// rest booked hard on the second person's own resource. The embedded store does it in one
+    /// transaction. Kantata's documents allow each write (api-notes A.7: DELETE and bulk POST
+    /// `workspace_allocations`, soft on an unnamed resource; A.10: PUT `resource_requests`
+    /// approve with `user_id`; A.9: POST `workspace_resources` with `user_id` and `role_id`),
+    /// sent one after another: a failure part-way says what went through, and none of it can be
+    /// undone there. Ruddr has no requests.
+    pub fn can_split(&self) -> bool {
+        matches!(self, BackendKind::Local | BackendKind::Kantata)
+    }
 }
 
 /// A backend failure, with the backend's own words where it gave any.
@@ -275,6 +287,40 @@ impl Resolution {
             Resolution::Cancel => RequestStatus::Cancelled,
             Resolution::Reopen { .. } => RequestStatus::New,
         }
+    }
+}
+
+/// A resolution with the writes that go with it, sent as one unit: `before` (a split's reduced
+/// allocations on the request's resource), the resolution, then `after` (the rest booked on
+/// another person's resource).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bundle {
+    pub before: Vec<Change>,
+    pub how: Resolution,
+    pub after: Vec<Change>,
+}
+
+/// What of a [`Bundle`] went through, in order: the request is `None` until it is resolved.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct BundleDone {
+    pub before: Vec<Applied>,
+    pub request: Option<Request>,
+    pub after: Vec<Applied>,
+}
+
+/// A bundle that stopped part-way: what went through, and the backend's words for the step
+/// that failed (nothing after it was sent).
+#[derive(Clone, Debug, PartialEq)]
+pub struct BundleFailed {
+    pub done: BundleDone,
+    pub cause: BackendError,
+}
+
+/// A failed batch's changes that went through, and the cause.
+fn went_through(e: BackendError) -> (Vec<Applied>, BackendError) {
+    match e {
+        BackendError::Partial { done, cause } => (done, *cause),
+        e => (Vec::new(), e),
     }
 }
 
@@ -599,6 +645,32 @@ pub trait Backend: Send + Sync {
     /// makes its allocations hard unless `soft`; resolving a request twice is refused.
     async fn resolve_request(&self, _id: Id, _how: Resolution) -> BackendResult<Request> {
         Err(self.unsupported("resolving requests"))
+    }
+
+    /// Sends `bundle` for request `id`. This default sends its parts one after another and stops
+    /// at the first refusal, saying what went through ([`BundleFailed`]); nothing is undone
+    /// behind the caller's back. The embedded store does it all or nothing.
+    async fn resolve_with(&self, id: Id, bundle: Bundle) -> Result<BundleDone, BundleFailed> {
+        let mut done = BundleDone::default();
+        match self.apply(bundle.before).await.map_err(went_through) {
+            Ok(v) => done.before = v,
+            Err((part, cause)) => {
+                done.before = part;
+                return Err(BundleFailed { done, cause });
+            }
+        }
+        match self.resolve_request(id, bundle.how).await {
+            Ok(r) => done.request = Some(r),
+            Err(cause) => return Err(BundleFailed { done, cause }),
+        }
+        match self.apply(bundle.after).await.map_err(went_through) {
+            Ok(v) => done.after = v,
+            Err((part, cause)) => {
+                done.after = part;
+                return Err(BundleFailed { done, cause });
+            }
+        }
+        Ok(done)
     }
 
     fn unsupported(&self, what: &str) -> BackendError {

@@ -522,20 +522,28 @@ fn render_detail(state: &State, theme: &Theme, r: &Request, f: &mut Frame, area:
                 && room(&lines) > 1
                 && let Some(split) = &worked.split
             {
-                // allot staffs one person per request: the split is advice, not one approval.
-                lines.push(Line::styled(
-                    truncate(
-                        &format!(
-                            "  Split: {} ({}h) and {} ({}h) fit together; approve one, N for the rest",
-                            ws.person_name(&split.first),
-                            fmt_hours(split.first_minutes),
-                            ws.person_name(&split.second),
-                            fmt_hours(split.second_minutes)
-                        ),
-                        w,
-                    ),
-                    theme.text(),
-                ));
+                // One approval where the backend can book both halves (`can_split`); else
+                // who comes closest, as the list below ranks them.
+                let text = if state.backend.can_split() {
+                    format!(
+                        "  {} split: {} {}h + {} {}h fit together, one y/n",
+                        state.key(Mode::Requests, C::ApproveSplit),
+                        ws.person_name(&split.first),
+                        fmt_hours(split.first_minutes),
+                        ws.person_name(&split.second),
+                        fmt_hours(split.second_minutes)
+                    )
+                } else {
+                    format!(
+                        "  {} cannot book a split in one approval; {} comes closest",
+                        state.backend.name(),
+                        ranked
+                            .first()
+                            .map(|c| ws.person_name(&c.person))
+                            .unwrap_or("nobody")
+                    )
+                };
+                lines.push(Line::styled(truncate(&text, w), theme.text()));
             }
             // The full-view detail (Enter) has room for more than the pane below the queue.
             let most = if state.requests.detail { 15 } else { 5 };

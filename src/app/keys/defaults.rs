@@ -75,6 +75,7 @@ pub const DEFAULTS: &[(Mode, &str, Command)] = &[
 
     (Requests, "a", Approve),
     (Requests, "b", ApproveTop),
+    (Requests, "S", ApproveSplit),
     (Requests, "enter", OpenRequest),
     (Requests, "r", Reject),
     (Requests, "c", CancelRequest),

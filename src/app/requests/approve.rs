@@ -111,6 +111,8 @@ pub enum Step {
     Approve { ids: Vec<Id>, top: bool },
     /// Reject (ask for a reason first) or cancel `ids`.
     Reject { ids: Vec<Id>, cancel: bool },
+    /// Approve `id` split between two people.
+    Split { id: Id },
 }
 
 /// The requests among `ids` I am not an approver of, with who is: "#5009 (Priya Shah)".
@@ -133,13 +135,14 @@ fn not_mine(state: &State, ids: &[Id]) -> Vec<String> {
 }
 
 /// Asks first where I am not an approver of some of `step`'s requests; else goes straight on.
-fn ask_if_not_mine(state: &mut State, step: Step) {
+pub(super) fn ask_if_not_mine(state: &mut State, step: Step) {
     let (ids, verb) = match &step {
-        Step::Approve { ids, .. } => (ids, "approve"),
-        Step::Reject { ids, cancel: false } => (ids, "reject"),
-        Step::Reject { ids, cancel: true } => (ids, "cancel"),
+        Step::Approve { ids, .. } => (ids.clone(), "approve"),
+        Step::Reject { ids, cancel: false } => (ids.clone(), "reject"),
+        Step::Reject { ids, cancel: true } => (ids.clone(), "cancel"),
+        Step::Split { id } => (vec![id.clone()], "approve"),
     };
-    let others = not_mine(state, ids);
+    let others = not_mine(state, &ids);
     if others.is_empty() {
         go_on(state, step);
         return;
@@ -169,6 +172,7 @@ pub fn go_on(state: &mut State, step: Step) {
         Step::Approve { ids, top: false } => next_approval(state, ids, Vec::new(), false),
         Step::Reject { ids, cancel: false } => super::reason::open(state, ids),
         Step::Reject { ids, cancel: true } => confirm_reject(state, ids, Resolution::Cancel),
+        Step::Split { id } => super::split::confirm_split(state, id),
     }
 }
 
@@ -250,7 +254,7 @@ pub(super) fn next_approval(
 }
 
 /// " · 12-28 → 02-21 · 60% · 84h": the request's dates, share and hours as the list shows them.
-fn asks_note(ws: &Workspace, r: &Request) -> String {
+pub(super) fn asks_note(ws: &Workspace, r: &Request) -> String {
     match (r.period, r.percentage, asked_minutes(ws, r)) {
         (Some(p), Some(pct), Some(m)) => format!(
             " · {} → {} · {pct}% · {}h",
@@ -275,7 +279,7 @@ pub fn week_text(w: &ImpactWeek) -> String {
 }
 
 /// What the backend can take back: the embedded store's `u`, or nothing.
-fn undo_note(state: &State) -> String {
+pub(super) fn undo_note(state: &State) -> String {
     match state.backend {
         crate::client::BackendKind::Local => "u undoes".into(),
         _ => format!("cannot be undone in {}", state.backend.name()),
@@ -367,6 +371,12 @@ pub(super) fn confirm_plan(state: &mut State, ids: Vec<Id>, picks: Vec<Option<Id
                     ws.person_name(&split.first),
                     ws.person_name(&split.second)
                 ));
+                if state.backend.can_split() {
+                    q.push_str(&format!(
+                        " ({} books that in one y/n)",
+                        state.key(Mode::Requests, Command::ApproveSplit)
+                    ));
+                }
             }
             q
         }

@@ -21,6 +21,7 @@ mod pick;
 mod ranked;
 mod reason;
 mod resolve;
+mod split;
 #[cfg(test)]
 mod tests;
 
@@ -30,6 +31,7 @@ pub use pick::*;
 pub use ranked::*;
 pub use reason::*;
 pub use resolve::*;
+pub use split::*;
 
 pub use crate::domain::model::StatusFilter;
 
@@ -85,6 +87,8 @@ pub struct RequestsView {
     pub detail: bool,
     /// The ranking and row facts the view draws, worked out in the reducer ([`refresh`]).
     pub worked: Worked,
+    /// Splits (and their undos) sent and not answered yet, by request.
+    pub sent: BTreeMap<Id, SplitSent>,
 }
 
 /// Picking a person: to staff an unnamed resource on approval, or as a new approver.
@@ -225,6 +229,7 @@ pub fn command(state: &mut State, command: Command) -> Vec<Effect> {
     match command {
         Command::Approve => start_approve(state),
         Command::ApproveTop => start_approve_top(state),
+        Command::ApproveSplit => start_split(state),
         Command::OpenRequest => toggle_detail(state),
         Command::Reject => start_reject_or_cancel(state, false),
         Command::CancelRequest => start_reject_or_cancel(state, true),

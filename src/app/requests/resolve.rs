@@ -6,9 +6,9 @@ use super::*;
 /// What to put back if the backend refuses a resolution.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Before {
-    request: Request,
-    resource: Option<Resource>,
-    allocations: Vec<Allocation>,
+    pub(super) request: Request,
+    pub(super) resource: Option<Resource>,
+    pub(super) allocations: Vec<Allocation>,
 }
 
 /// Applies resolutions on screen at once and sends each on its own.
@@ -146,6 +146,7 @@ pub fn resolved(state: &mut State, id: Id, result: Result<Request, BackendError>
                 (&before, reopened || what == "reassign", state.backend)
             {
                 state.requests.undo.push(Undoable {
+                    split: None,
                     request: id.clone(),
                     person: b.resource.as_ref().and_then(|r| r.person_id.clone()),
                     soft: b
@@ -328,6 +329,8 @@ pub struct Undoable {
     pub request: Id,
     pub person: Option<Id>,
     pub soft: Vec<Id>,
+    /// A split approval: what else it booked, taken back with it as one step.
+    pub split: Option<SplitUndo>,
 }
 
 /// Whether `u` in this view takes back a resolution (else it undoes edits as everywhere).
@@ -341,6 +344,9 @@ pub fn undo(state: &mut State) -> Vec<Effect> {
     let Some(u) = state.requests.undo.pop() else {
         return Vec::new();
     };
+    if let Some(split) = u.split {
+        return super::split::undo_split(state, u.request, u.person, split);
+    }
     let how = Resolution::Reopen {
         person: u.person,
         soft: u.soft,

@@ -18,8 +18,8 @@ pub use demo::{DemoData, Rng, demo, synthetic};
 pub use schema::{APPLICATION_ID, OpenError, OpenProblem, SCHEMA_VERSION};
 
 use crate::client::{
-    Applied, Backend, BackendError, BackendKind, BackendResult, Change, NewAllocation, NewRequest,
-    NewResource, RequestCreated, Resolution,
+    Applied, Backend, BackendError, BackendKind, BackendResult, Bundle, BundleDone, BundleFailed,
+    Change, NewAllocation, NewRequest, NewResource, RequestCreated, Resolution,
 };
 use crate::domain::{Allocation, DateRange, Id, Request, Resource, Roster, ScheduledWeek};
 use async_trait::async_trait;
@@ -249,6 +249,36 @@ impl Backend for LocalBackend {
         let by = self.current_user();
         self.write(move |tx| store::resolve_request(tx, &id, &how, by.as_ref()))
             .await
+    }
+
+    /// All of it in one transaction: stored whole, or nothing at all.
+    async fn resolve_with(&self, id: Id, bundle: Bundle) -> Result<BundleDone, BundleFailed> {
+        let by = self.current_user();
+        self.write(move |tx| {
+            let before = store::apply(tx, &bundle.before)?;
+            let request = store::resolve_request(tx, &id, &bundle.how, by.as_ref())?;
+            // Resolving hardens (or softens) what `before` made: report them as stored, so
+            // their versions are the ones a later write (the undo) must name.
+            let before = before
+                .into_iter()
+                .map(|a| match a {
+                    Applied::Created(made) => store::allocation(tx, &made.id)
+                        .map(|now| Applied::Created(now.unwrap_or(made))),
+                    other => Ok(other),
+                })
+                .collect::<BackendResult<Vec<_>>>()?;
+            let after = store::apply(tx, &bundle.after)?;
+            Ok(BundleDone {
+                before,
+                request: Some(request),
+                after,
+            })
+        })
+        .await
+        .map_err(|cause| BundleFailed {
+            done: BundleDone::default(),
+            cause,
+        })
     }
 }
 
