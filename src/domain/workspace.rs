@@ -483,8 +483,7 @@ impl LoadIndex {
     /// Records a row's capacity for every day of the window.
     pub fn set_capacity(&mut self, key: RowKey, cal: &Calendar) {
         let Some(w) = self.window else { return };
-        self.capacity
-            .insert(key, w.days().map(|d| cal.capacity(d)).collect());
+        self.capacity.insert(key, cal.capacity_days(w));
     }
 
     /// A row's capacity over `range`, if the row is indexed and `range` lies inside the window.
