@@ -1,0 +1,180 @@
+//! Skills over Kantata (issue 15): the client reads `/skill_memberships` from the sandbox with
+//! the roster, ranking breaks ties between equally placed candidates by the level of the skill
+//! matching the role asked for, and an account whose skills cannot be read still loads.
+
+mod common;
+
+use allot::app::state::initial_window;
+use allot::client::Backend;
+use allot::domain::candidates::{Planned, rank};
+use allot::domain::skills::Skill;
+use allot::domain::{Id, Workspace};
+use allot::sandbox::Sandbox;
+use common::demo::{kantata_sandbox, today};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// The workspace as the app loads it from `b`: roster, the first window's allocations, requests.
+async fn loaded(b: &dyn Backend) -> Workspace {
+    let window = initial_window(today());
+    let mut ws = Workspace::from_roster(b.roster().await.unwrap());
+    ws.set_allocations(window, b.allocations(window).await.unwrap());
+    ws.requests = b
+        .requests()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.id.clone(), r))
+        .collect();
+    ws
+}
+
+fn skill(name: &str, level: u8) -> Skill {
+    Skill {
+        name: name.into(),
+        level,
+    }
+}
+
+/// Counts the sandbox's GETs whose path and query contain `needle`.
+fn count_reads(sb: &Sandbox, needle: &'static str) -> Arc<AtomicU64> {
+    let n = Arc::new(AtomicU64::new(0));
+    let seen = Arc::clone(&n);
+    sb.faults().before_reads(Some(Arc::new(move |at: String| {
+        if at.contains(needle) {
+            seen.fetch_add(1, Ordering::SeqCst);
+        }
+        Box::pin(async {})
+    })));
+    n
+}
+
+#[tokio::test]
+async fn two_equally_placed_candidates_are_ordered_by_their_skill_level_over_kantata() {
+    let (sb, k) = kantata_sandbox().await;
+
+    // The roster read, counted: one request for the skills of everyone it holds (one batch).
+    let skill_reads = count_reads(&sb, "skill_memberships");
+    let before = sb.requests_served();
+    let roster = k.roster().await.unwrap();
+    let roster_requests = sb.requests_served() - before;
+    sb.faults().before_reads(None);
+    assert_eq!(skill_reads.load(Ordering::SeqCst), 1, "one batch of user_ids");
+    println!(
+        "roster read: {roster_requests} requests, {} of them /skill_memberships",
+        skill_reads.load(Ordering::SeqCst)
+    );
+    assert!(roster_requests <= 16, "{roster_requests} requests");
+    // The seeded skills arrive: someone holds one named like their role, someone holds none.
+    let named_like_role = roster.people.iter().filter(|p| {
+        roster
+            .skills
+            .get(&p.id)
+            .is_some_and(|s| s.iter().any(|s| s.name == p.role && (1..=5).contains(&s.level)))
+    });
+    assert!(named_like_role.count() > 0);
+    assert!(roster.people.iter().any(|p| !roster.skills.contains_key(&p.id)));
+
+    // A pending request on an unnamed resource, and two candidates of the same role match who
+    // both fit (or both do not): the one with more free hours first, without skills.
+    let ws = loaded(&k).await;
+    let (q, a, b) = ws
+        .requests
+        .values()
+        .filter(|q| q.status.is_pending())
+        .filter(|q| ws.resources.get(&q.resource_id).is_some_and(|r| r.is_unnamed()))
+        .find_map(|q| {
+            let ranked = rank(&ws, q, &Planned::new());
+            let pair = ranked.windows(2).find(|w| {
+                (w[0].role, w[0].fits) == (w[1].role, w[1].fits) && w[0].free > w[1].free
+            })?;
+            Some((q.clone(), pair[0].person.clone(), pair[1].person.clone()))
+        })
+        .expect("the demo has a pending unnamed request with two people placed alike");
+    let role = ws.resources[&q.resource_id].role.clone();
+    let position = |ws: &Workspace, id: &Id| {
+        rank(ws, &q, &Planned::new())
+            .iter()
+            .position(|c| &c.person == id)
+            .unwrap()
+    };
+
+    sb.set_skills(a.clone(), vec![]).await;
+    sb.set_skills(b.clone(), vec![]).await;
+    let plain = loaded(&k).await;
+    assert!(
+        position(&plain, &a) < position(&plain, &b),
+        "no skills: more free hours first"
+    );
+
+    // The one with fewer free hours holds the role's skill at a higher level: they go first.
+    sb.set_skills(a.clone(), vec![skill(&role, 2), skill("Spanish", 5)])
+        .await;
+    sb.set_skills(b.clone(), vec![skill(&role, 4)]).await;
+    let skilled = loaded(&k).await;
+    assert!(
+        position(&skilled, &b) < position(&skilled, &a),
+        "level 4 before level 2, whatever the free hours"
+    );
+    let ranked = rank(&skilled, &q, &Planned::new());
+    let first = &ranked[position(&skilled, &b)];
+    assert_eq!(first.skill, Some((role.clone(), 4)));
+    assert!(
+        first.why().contains(&format!("{role} level 4")),
+        "{}",
+        first.why()
+    );
+}
+
+#[tokio::test]
+async fn a_sandbox_refusing_skill_memberships_still_loads_the_roster_without_skills() {
+    let (sb, k) = kantata_sandbox().await;
+    let whole = k.roster().await.unwrap();
+    assert!(!whole.skills.is_empty());
+    for status in [500, 404] {
+        sb.faults().refuse("skill_memberships", Some(status));
+        let roster = k.roster().await.expect("the roster loads");
+        assert!(roster.skills.is_empty(), "{status}: no skills");
+        assert_eq!(roster.people, whole.people, "{status}");
+        assert_eq!(roster.resources, whole.resources, "{status}");
+        // Its probe too: skills are left out of it, the same way every time.
+        let since = chrono::Utc::now() - chrono::TimeDelta::hours(1);
+        let probe = k.roster_probe(since).await.unwrap().unwrap();
+        assert!(!probe.counts.contains_key("skill_memberships"), "{status}");
+        assert!(probe.counts.contains_key("users"));
+    }
+    sb.faults().refuse("skill_memberships", None);
+    assert_eq!(k.roster().await.unwrap().skills, whole.skills);
+}
+
+#[tokio::test]
+async fn a_changed_skill_shows_in_the_roster_probe() {
+    let (sb, k) = kantata_sandbox().await;
+    let roster = k.roster().await.unwrap();
+    let since = chrono::Utc::now();
+    let quiet = k.roster_probe(since).await.unwrap().unwrap();
+    assert!(quiet.changed.is_empty(), "{quiet:?}");
+    let count = quiet.counts["skill_memberships"];
+    assert!(count > 0);
+
+    // Someone's level changes in Kantata: the probe says skills changed, and the next roster
+    // read has the new level.
+    let (who, held) = roster.skills.iter().next().unwrap();
+    let mut changed = held.clone();
+    changed[0].level = if changed[0].level == 5 { 1 } else { 5 };
+    sb.set_skills(who.clone(), changed.clone()).await;
+    let probe = k.roster_probe(since).await.unwrap().unwrap();
+    assert_eq!(probe.changed, ["skill_memberships"]);
+    assert_eq!(probe.counts["skill_memberships"], count);
+    let mut want = changed;
+    want.sort_by(|a, b| a.name.cmp(&b.name));
+    assert_eq!(k.roster().await.unwrap().skills[who], want);
+
+    // Someone's skills are removed: the count says so.
+    sb.set_skills(who.clone(), vec![]).await;
+    let probe = k.roster_probe(since).await.unwrap().unwrap();
+    assert_eq!(
+        probe.counts["skill_memberships"],
+        count - held.len() as u64
+    );
+}
