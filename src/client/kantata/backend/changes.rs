@@ -3,8 +3,7 @@
 //! - `updated_after`: "Filter for records updated after a specified datetime … ISO 8601" on
 //!   `/workspace_allocations` (K-wa L158), `/workspace_resources` (K-wr L284),
 //!   `/resource_requests` (K-rr L99), `/users` (K-users L430), `/workspaces` (K-ws L491),
-//!   `/time_off_entries` (AE:time-off-entries), `/skill_memberships` (AE:skill-memberships);
-//!   capacity-apis.md §6.
+//!   `/time_off_entries` (AE:time-off-entries); capacity-apis.md §6.
 //! - `count`: objects matched by the whole query, whatever the page (K-spec "Response Format"),
 //!   so a one-record page (`per_page=1`) counts a list in one small request.
 //! - `order`: `/workspace_allocations` (K-wa L121–128), `/workspace_resources` (K-wr L227–234)
@@ -12,10 +11,7 @@
 //!   one-record page also carries the newest change: one request says both how many there are
 //!   and whether any changed. `/users` sorts only alphabetically (K-users L376–383) and
 //!   `/time_off_entries` documents no order (AE), so those take a count and an `updated_after`
-//!   page apiece; so does `/skill_memberships`, sorted `created_at:desc` by default
-//!   (AE:skill-memberships `order`), which a changed level does not move. Its probe counts the
-//!   whole account's memberships (the roster reads them by `user_ids`): a change anywhere
-//!   reads the roster again, which is the safe side.
+//!   page apiece.
 //! - Deletions: Kantata keeps no tombstones (list endpoints return none; `subscribed_events`
 //!   is for account admins only, capacity-apis.md §6), so a deletion shows only as a smaller
 //!   count. Counts of halves of the window then narrow down where, and only the part that
@@ -27,10 +23,16 @@
 //!   (`/holidays`, `/holiday_calendars`, `/holiday_calendar_associations` have no
 //!   `updated_after` at all, AE files). Those change seldom; the replica's daily full check
 //!   (and `R R`, `--full-check`) reads them.
+//! - `/skill_memberships` (`kantata/skills.rs`) documents `updated_after` but is not probed
+//!   either: sorted `created_at:desc` by default (AE:skill-memberships `order`), its probe
+//!   would be two more requests (a count and an `updated_after` page) on every refresh, past
+//!   the ten a refresh with nothing changed may cost (README, replica figures). Skills only
+//!   break ties and change seldom, so they are read whole with every roster read: whenever
+//!   another roster list changed, and at the full check.
 
 use super::{ALLOCATION_INCLUDES, KantataBackend, date_range};
 use crate::client::kantata::decode;
-use crate::client::kantata::{capacity, scheduled, skills};
+use crate::client::kantata::{capacity, scheduled};
 use crate::client::transport;
 use crate::client::{BackendResult, Probe, fingerprint};
 use crate::domain::dates::add_days;
@@ -106,7 +108,7 @@ impl KantataBackend {
     pub(super) async fn probe_roster(&self, since: DateTime<Utc>) -> BackendResult<Probe> {
         let (from, to) = capacity::time_off_bounds(self.loaded_window());
         let off = [("start_date", from.as_str()), ("end_date", to.as_str())];
-        let (users, workspaces, resources, time_off, skills, roles) = futures::try_join!(
+        let (users, workspaces, resources, time_off, roles) = futures::try_join!(
             self.probe_list("users", &[("on_my_account", "true")], since, false),
             self.probe_list("workspaces", &[], since, true),
             self.probe_list(
@@ -116,17 +118,6 @@ impl KantataBackend {
                 true
             ),
             self.probe_list("time_off_entries", &off, since, false),
-            async {
-                // Skills never fail the roster (`skills.rs`), nor its probe: where they cannot
-                // be read the probe leaves them out, the same way every time.
-                match self.probe_list(skills::PATH, &[], since, false).await {
-                    Ok(found) => Ok(Some(found)),
-                    Err(e) => {
-                        tracing::warn!(error = %e, "could not probe skills; leaving them out");
-                        Ok(None)
-                    }
-                }
-            },
             async {
                 // Read once a run, for the names writes send as ids; a whole roster read (the
                 // full check) reads them again.
@@ -156,12 +147,6 @@ impl KantataBackend {
             probe.counts.insert(list.to_string(), count);
             if changed {
                 probe.changed.push(list.to_string());
-            }
-        }
-        if let Some((count, changed)) = skills {
-            probe.counts.insert(skills::PATH.to_string(), count);
-            if changed {
-                probe.changed.push(skills::PATH.to_string());
             }
         }
         Ok(probe)
