@@ -175,3 +175,72 @@ async fn a_changed_skill_is_read_with_the_next_roster_read_and_the_probe_does_no
     assert_eq!(skill_reads.load(Ordering::SeqCst), 0);
     assert!(!probe.counts.contains_key("skill_memberships"));
 }
+
+#[test]
+fn requests_show_json_over_kantata_gives_each_candidate_its_matching_skill_or_null() {
+    use allot::domain::skills::matches;
+    let (rt, sb) = common::sandbox::sandbox(allot::sandbox::Dialect::Kantata);
+    let k = common::demo::kantata_sandbox_client(&sb);
+    let ws = rt.block_on(loaded(&k));
+    let q = ws
+        .requests
+        .values()
+        .filter(|q| q.status.is_pending())
+        .find(|q| {
+            ws.resources
+                .get(&q.resource_id)
+                .is_some_and(|r| r.is_unnamed())
+        })
+        .expect("a pending unnamed request");
+    let role = ws.resources[&q.resource_id].role.clone();
+    let home = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_allot"))
+        .args([
+            "--backend",
+            "kantata",
+            "--url",
+            &sb.url,
+            "--today",
+            "2026-11-23",
+        ])
+        .args(["requests", "show", q.id.as_str(), "--json"])
+        .current_dir(home.path())
+        .env("ALLOT_DATA_DIR", home.path().join("data"))
+        .env("ALLOT_CONFIG", home.path().join("config.toml"))
+        .env("KANTATA_ACCESS_TOKEN", &sb.token)
+        .env_remove("ALLOT_PROFILE")
+        .env_remove("ALLOT_TODAY")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let candidates = v["candidates"].as_array().expect("candidates");
+    assert!(!candidates.is_empty());
+    let mut with = 0;
+    for c in candidates {
+        let skill = c.get("skill").expect("every candidate has the key");
+        if skill.is_null() {
+            continue;
+        }
+        with += 1;
+        let (name, level) = (
+            skill["name"].as_str().unwrap(),
+            skill["level"].as_u64().unwrap(),
+        );
+        assert!(matches(&role, name), "{name} for {role}");
+        assert!(level <= 5, "{c}");
+    }
+    assert!(
+        with > 0 && with < candidates.len(),
+        "{with} of {}",
+        candidates.len()
+    );
+    // Among people of the role asked for who fit alike, a higher level comes first.
+    let level = |c: &serde_json::Value| c["skill"]["level"].as_i64().unwrap_or(-1);
+    for w in candidates.windows(2) {
+        if w[0]["role"] == role && w[1]["role"] == role && w[0]["fits"] == w[1]["fits"] {
+            assert!(level(&w[0]) >= level(&w[1]), "{} before {}", w[0], w[1]);
+        }
+    }
+}
