@@ -60,6 +60,18 @@ pub fn describe(skill: &(String, u8)) -> String {
     }
 }
 
+/// What the Requests view adds after a candidate's own role: " · level 4" where their
+/// matching skill is named like that role (" · skilled" without a level), else the skill named
+/// (" · QA level 4", [`describe`]); nothing without one.
+pub fn beside_role(role: &str, skill: Option<&(String, u8)>) -> String {
+    match skill {
+        None => String::new(),
+        Some((name, 0)) if name.trim().eq_ignore_ascii_case(role.trim()) => " · skilled".into(),
+        Some((name, n)) if name.trim().eq_ignore_ascii_case(role.trim()) => format!(" · level {n}"),
+        Some(s) => format!(" · {}", describe(s)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -289,5 +301,10 @@ mod tests {
     fn a_skill_is_described_with_its_level_when_it_has_one() {
         assert_eq!(describe(&("QA".into(), 4)), "QA level 4");
         assert_eq!(describe(&("Spanish".into(), 0)), "Spanish");
+        assert_eq!(beside_role("qa", Some(&("QA".into(), 4))), " · level 4");
+        assert_eq!(beside_role("QA", Some(&("QA".into(), 0))), " · skilled");
+        let other = ("QA".into(), 3);
+        assert_eq!(beside_role("QA Engineer", Some(&other)), " · QA level 3");
+        assert_eq!(beside_role("QA", None), "");
     }
 }

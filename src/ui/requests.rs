@@ -702,7 +702,11 @@ fn candidate_line(ws: &Workspace, c: &Candidate, theme: &Theme, width: usize) ->
     );
     // Narrow: the name, the peak and whether they fit; wide: all of it.
     let tail = if width >= 64 { 12 + 1 + 10 + 19 } else { 17 };
-    let name = format!("  {} ({role})", ws.person_name(&c.person));
+    let name = format!(
+        "  {} ({role}{})",
+        ws.person_name(&c.person),
+        crate::domain::skills::beside_role(role, c.skill.as_ref())
+    );
     let mut spans = vec![Span::raw(pad(&name, width.saturating_sub(tail)))];
     if width < 64 {
         spans.push(Span::raw(" "));
