@@ -18,13 +18,13 @@ pub(crate) fn seeded(people: &[Person]) -> Skills {
     for p in people {
         let h = fingerprint(&format!("skills:{}", p.id)) as u64;
         let mut held = Vec::new();
-        if h % 4 != 0 && !p.role.trim().is_empty() {
+        if !h.is_multiple_of(4) && !p.role.trim().is_empty() {
             held.push(Skill {
                 name: p.role.trim().to_string(),
                 level: 1 + ((h >> 2) % u64::from(MAX_LEVEL)) as u8,
             });
         }
-        if (h >> 8) % 3 == 0 {
+        if (h >> 8).is_multiple_of(3) {
             held.push(Skill {
                 name: OTHER[((h >> 12) % OTHER.len() as u64) as usize].into(),
                 level: ((h >> 16) % (u64::from(MAX_LEVEL) + 1)) as u8,
