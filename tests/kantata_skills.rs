@@ -244,3 +244,62 @@ fn requests_show_json_over_kantata_gives_each_candidate_its_matching_skill_or_nu
         }
     }
 }
+
+#[tokio::test]
+async fn the_sandbox_serves_skill_memberships_in_the_documented_shape() {
+    let (sb, _) = kantata_sandbox().await;
+    let http = reqwest::Client::new();
+    let get = |path: String| {
+        let req = http
+            .get(format!("{}/{path}", sb.url))
+            .bearer_auth(&sb.token)
+            .send();
+        async move {
+            let r = req.await.unwrap();
+            let status = r.status().as_u16();
+            (status, r.json::<serde_json::Value>().await.unwrap())
+        }
+    };
+    // Bare: the memberships, without `user_id` or `skill_id` (only with their includes).
+    let (status, all) = get("skill_memberships.json?per_page=200".into()).await;
+    assert_eq!(status, 200);
+    let count = all["count"].as_u64().unwrap();
+    assert!(count > 0);
+    let first = all["results"][0]["id"].as_str().unwrap().to_string();
+    assert_eq!(all["results"][0]["key"], "skill_memberships");
+    let m = &all["skill_memberships"][&first];
+    assert!(m["cached_skill_name"].is_string());
+    assert!(m["level"].as_u64().unwrap() <= 5);
+    assert_eq!(m["max_level"], 5);
+    assert!(m.get("user_id").is_none() && m.get("skill_id").is_none());
+    assert!(all.get("skills").is_none() && all.get("users").is_none());
+
+    // With both includes: ids, and the skill and user objects beside them.
+    let (_, both) = get("skill_memberships?include=skill,user&per_page=200".into()).await;
+    let m = &both["skill_memberships"][&first];
+    let (user, skill) = (m["user_id"].clone(), m["skill_id"].as_str().unwrap());
+    assert!(user.is_u64(), "an integer id, as the users' lists send it");
+    assert_eq!(both["skills"][skill]["name"], m["cached_skill_name"]);
+    assert!(
+        both["skills"][skill]["max_level"].is_string(),
+        "typed string in Skill"
+    );
+    assert!(both["users"][user.to_string()]["full_name"].is_string());
+
+    // `user_ids` narrows; paging as every list; an unknown filter changes nothing; a
+    // non-integer id is refused naming the parameter.
+    let (_, one) = get(format!("skill_memberships?user_ids={user}&include=user")).await;
+    let theirs = one["results"].as_array().unwrap();
+    assert!(!theirs.is_empty() && (theirs.len() as u64) < count);
+    assert!(
+        theirs
+            .iter()
+            .all(|r| one["skill_memberships"][r["id"].as_str().unwrap()]["user_id"] == user)
+    );
+    let (_, paged) = get("skill_memberships?per_page=2&page=2&by_user_name=nobody".into()).await;
+    assert_eq!(paged["count"].as_u64(), Some(count));
+    assert_eq!(paged["meta"]["page_number"], 2);
+    assert_eq!(paged["results"].as_array().unwrap().len(), 2);
+    let (status, refused) = get("skill_memberships?user_ids=abc".into()).await;
+    assert_eq!(status, 422, "{refused}");
+}
