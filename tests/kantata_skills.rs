@@ -243,6 +243,45 @@ fn requests_show_json_over_kantata_gives_each_candidate_its_matching_skill_or_nu
             assert!(level(&w[0]) >= level(&w[1]), "{} before {}", w[0], w[1]);
         }
     }
+    // As text, the same skills beside the roles, as the Requests view says them.
+    let text = std::process::Command::new(env!("CARGO_BIN_EXE_allot"))
+        .args([
+            "--backend",
+            "kantata",
+            "--url",
+            &sb.url,
+            "--today",
+            "2026-11-23",
+        ])
+        .args(["requests", "show", q.id.as_str()])
+        .current_dir(home.path())
+        .env("ALLOT_DATA_DIR", home.path().join("data"))
+        .env("ALLOT_CONFIG", home.path().join("config.toml"))
+        .env("KANTATA_ACCESS_TOKEN", &sb.token)
+        .env("COLUMNS", "120")
+        .env_remove("ALLOT_PROFILE")
+        .env_remove("ALLOT_TODAY")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    let top = candidates
+        .iter()
+        .take(5)
+        .find(|c| !c["skill"].is_null())
+        .expect("one of the five shown has a skill");
+    let beside = allot::domain::skills::beside_role(
+        top["role"].as_str().unwrap(),
+        top["skill"]["name"]
+            .as_str()
+            .map(|n| (n.to_string(), top["skill"]["level"].as_u64().unwrap() as u8))
+            .as_ref(),
+    );
+    let line = format!(
+        "  {} ({}{beside})",
+        top["name"].as_str().unwrap(),
+        top["role"].as_str().unwrap()
+    );
+    assert!(text.contains(&line), "{line:?} in\n{text}");
 }
 
 #[tokio::test]

@@ -193,7 +193,10 @@ fn write_text(
                     (Some(p), false) => format!("peak ▲{p}%"),
                     (None, _) => "no capacity then".into(),
                 };
-                [format!("  {} ({})", c.name, c.role), free, peak]
+                // The skill beside the role, as the Requests view says it.
+                let skill = c.skill.as_ref().map(|s| (s.name.clone(), s.level));
+                let skill = skills::beside_role(&c.role, skill.as_ref());
+                [format!("  {} ({}{skill})", c.name, c.role), free, peak]
             })
             .collect();
         let name = Col {
