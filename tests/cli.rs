@@ -974,7 +974,19 @@ fn list_json_has_hours_notes_and_role_and_show_adds_ranked_candidates() {
     for c in candidates {
         assert_eq!(
             keys(c),
-            set(&["id", "name", "role", "free_hours", "peak_percent", "fits"])
+            set(&[
+                "id",
+                "name",
+                "role",
+                "free_hours",
+                "peak_percent",
+                "fits",
+                "skill"
+            ])
+        );
+        assert!(
+            c["skill"].is_null(),
+            "the embedded store keeps no skills: {c}"
         );
         let peak = c["peak_percent"].as_u64().unwrap();
         if c["fits"] == true {

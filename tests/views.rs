@@ -614,3 +614,37 @@ fn a_resize_keeps_the_weeks_the_gantt_showed_80x24() {
     assert_eq!(first_week(&t), before);
     insta::assert_snapshot!("gantt_after_resize_80x24", t.backend());
 }
+
+#[test]
+fn a_candidates_matching_skill_shows_beside_their_role_in_the_requests_view() {
+    // The demo on the embedded store has no skills; give everyone one named like their role.
+    let mut state = demo();
+    let people: Vec<(allot::domain::Id, String)> = state
+        .ws
+        .people
+        .values()
+        .map(|p| (p.id.clone(), p.role.clone()))
+        .collect();
+    for (id, role) in people {
+        let skill = allot::domain::skills::Skill {
+            name: role,
+            level: 3,
+        };
+        state.ws.skills.insert(id, vec![skill]);
+    }
+    state.ws.touch();
+    let state = with(
+        state,
+        120,
+        40,
+        &[Command::show(View::Requests), Command::Down],
+    );
+    let t = draw(&state, 120, 40);
+    let rows: Vec<String> = (0..40).map(|y| screen_row(&t, y)).collect();
+    assert!(
+        rows.iter()
+            .any(|r| r.contains(") ") && r.contains(" · level 3)")),
+        "{}",
+        rows.join("\n")
+    );
+}

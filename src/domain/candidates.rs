@@ -325,12 +325,18 @@ pub struct Candidate {
     pub peak: Option<ImpactWeek>,
     /// Every week with the request stays within their capacity.
     pub fits: bool,
+    /// Their skill matching the role asked for, best level first (`super::skills`), as
+    /// (name, level): breaks ties after `fits`. `None` where the backend keeps no skills.
+    pub skill: Option<(String, u8)>,
 }
 
 impl Candidate {
     /// "same role · fits · peak 80%": why this line ranks where it does.
     pub fn why(&self) -> String {
-        let fit = if self.fits { "fits" } else { "over capacity" };
+        let mut fit = String::from(if self.fits { "fits" } else { "over capacity" });
+        if let Some(s) = &self.skill {
+            fit = format!("{fit} · {}", super::skills::describe(s));
+        }
         match &self.peak {
             Some(w) => format!(
                 "{} · {fit} · peak {}",
@@ -346,7 +352,8 @@ impl Candidate {
 
 /// Everyone who could staff `r`, best first: the role asked for, then related roles, then the
 /// rest; within each, those who fit under capacity over the whole period before those who do
-/// not; ties by most free hours, then by name.
+/// not; then by the level of their skill matching the role, where the backend keeps skills;
+/// ties by most free hours, then by name.
 pub fn rank(ws: &Workspace, r: &Request, planned: &Planned) -> Vec<Candidate> {
     let want = ws
         .resources
@@ -369,12 +376,22 @@ pub fn rank(ws: &Workspace, r: &Request, planned: &Planned) -> Vec<Candidate> {
                 free,
                 fits: fits(&weeks),
                 peak: peak(&weeks).cloned(),
+                skill: super::skills::for_role(ws, &p.id, want),
             };
             (p.name.to_lowercase(), c)
         })
         .collect();
+    // Higher skill level first (any matching skill before none); no skills anywhere: as before.
+    let level = |c: &Candidate| std::cmp::Reverse(c.skill.as_ref().map(|s| s.1));
     out.sort_by(|(an, a), (bn, b)| {
-        (a.role, !a.fits, -a.free, an, &a.person).cmp(&(b.role, !b.fits, -b.free, bn, &b.person))
+        (a.role, !a.fits, level(a), -a.free, an, &a.person).cmp(&(
+            b.role,
+            !b.fits,
+            level(b),
+            -b.free,
+            bn,
+            &b.person,
+        ))
     });
     out.into_iter().map(|(_, c)| c).collect()
 }

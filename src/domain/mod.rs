@@ -10,6 +10,7 @@ pub mod lanes;
 pub mod load;
 pub mod model;
 pub mod rows;
+pub mod skills;
 pub mod staffing;
 pub mod stats;
 pub mod timeline;

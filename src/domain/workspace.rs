@@ -5,6 +5,7 @@ use super::dates::DateRange;
 use super::ids::Id;
 use super::load::allocation_daily_in;
 use super::model::{Allocation, Participation, Person, Project, Request, Resource};
+use super::skills::Skills;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap};
 
@@ -35,6 +36,10 @@ pub struct Roster {
     /// What an unnamed resource's capacity follows where the backend says (Kantata's account
     /// default workweek and holiday calendar); `None`: the standard week with `holidays`.
     pub unnamed_calendar: Option<Calendar>,
+    /// People's skills where the backend keeps them (Kantata's skill memberships); empty
+    /// elsewhere, and read as empty from replicas written before skills were kept.
+    #[serde(default)]
+    pub skills: Skills,
 }
 
 /// A person's calendar: the full one where the backend gave it (`calendars`), else their weekly
@@ -73,6 +78,8 @@ pub struct Workspace {
     pub calendars: BTreeMap<Id, Calendar>,
     /// See [`Roster::unnamed_calendar`].
     pub unnamed_calendar: Option<Calendar>,
+    /// See [`Roster::skills`].
+    pub skills: Skills,
     /// Scheduled hours per resource, by week (loaded with the allocation window).
     pub scheduled: HashMap<Id, Vec<(NaiveDate, u32)>>,
     pub index: LoadIndex,
@@ -101,6 +108,7 @@ impl Workspace {
             participations: r.participations,
             calendars: r.calendars,
             unnamed_calendar: r.unnamed_calendar,
+            skills: r.skills,
             ..Default::default()
         };
         ws.reindex_resources();

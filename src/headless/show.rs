@@ -8,6 +8,7 @@ use crate::client::Backend;
 use crate::client::sanitize::clean;
 use crate::domain::impact::asked_minutes;
 use crate::domain::model::fmt_hours;
+use crate::domain::skills;
 use crate::domain::{Id, Request, Workspace};
 use serde::Serialize;
 use std::io::{self, Write};
@@ -37,15 +38,35 @@ pub struct Candidate {
     pub peak_percent: Option<u64>,
     /// Whether every week with the request stays within their capacity.
     pub fits: bool,
+    /// Their skill matching the role asked for (`domain::skills`), which breaks ties between
+    /// people placed alike; `null` where they have none or the backend keeps no skills.
+    pub skill: Option<JsonSkill>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct JsonSkill {
+    pub name: String,
+    /// 1 to 5; 0 for a skill without a level.
+    pub level: u8,
 }
 
 /// The people to staff `q`'s unnamed resource with, in the Requests view's order
-/// (`domain::candidates`: exact role, then related roles; who fits first; then free hours),
+/// (`domain::candidates`: exact role, then related roles; who fits first; then the matching
+/// skill's level, then free hours),
 /// each with their free hours, peak week and whether they fit; names cleaned for the terminal.
 pub fn ranked(ws: &Workspace, q: &Request) -> Vec<Candidate> {
+    let want = ws
+        .resources
+        .get(&q.resource_id)
+        .map(|r| r.role.as_str())
+        .unwrap_or("");
     crate::domain::candidates::candidate_facts(ws, q)
         .into_iter()
         .map(|c| Candidate {
+            skill: skills::for_role(ws, &Id::new(&c.id), want).map(|(name, level)| JsonSkill {
+                name: clean(&name),
+                level,
+            }),
             id: clean(&c.id),
             name: clean(&c.name),
             role: clean(&c.role),
@@ -172,7 +193,10 @@ fn write_text(
                     (Some(p), false) => format!("peak ▲{p}%"),
                     (None, _) => "no capacity then".into(),
                 };
-                [format!("  {} ({})", c.name, c.role), free, peak]
+                // The skill beside the role, as the Requests view says it.
+                let skill = c.skill.as_ref().map(|s| (s.name.clone(), s.level));
+                let skill = skills::beside_role(&c.role, skill.as_ref());
+                [format!("  {} ({}{skill})", c.name, c.role), free, peak]
             })
             .collect();
         let name = Col {

@@ -21,7 +21,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 use std::path::{Path, PathBuf};
 
 /// Bumped whenever what a row holds changes meaning (a domain type's serde shape included).
-pub const SCHEMA: i64 = 1;
+/// 2: the roster keeps people's skills; an older roster would read as "nobody has any".
+pub const SCHEMA: i64 = 2;
 
 const TABLES: &str = r#"
 CREATE TABLE IF NOT EXISTS meta (

@@ -14,6 +14,7 @@
 use crate::client::local::LocalBackend;
 use crate::client::{Backend, BackendResult};
 use crate::domain::load::allocation_daily;
+use crate::domain::skills::Skill;
 use crate::domain::{
     Allocation, Amount, Calendar, DateRange, Id, Person, Project, Request, Resource, Roster,
     WeeklyCapacity,
@@ -456,6 +457,9 @@ pub(crate) struct Cache {
     /// Calendars served instead of the store's, by person (tests: what the store cannot hold
     /// yet, such as partial days off).
     pub overrides: Mutex<HashMap<Id, Calendar>>,
+    /// Skills served instead of the seeded ones (`super::skills`), by person; an empty list
+    /// means none.
+    pub skill_overrides: Mutex<HashMap<Id, Vec<Skill>>>,
 }
 
 impl Cache {
@@ -468,6 +472,7 @@ impl Cache {
             stamps: Stamps::new(start),
             builds: std::sync::atomic::AtomicU64::new(0),
             overrides: Mutex::new(HashMap::new()),
+            skill_overrides: Mutex::new(HashMap::new()),
         }
     }
 
@@ -511,7 +516,21 @@ impl Cache {
     async fn build(&self) -> BackendResult<Snapshot> {
         self.builds
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let roster = self.backend.roster().await?;
+        let mut roster = self.backend.roster().await?;
+        // The store keeps no skills: the sandbox's own, then any a test put in their place.
+        roster.skills = super::skills::seeded(&roster.people);
+        for (person, skills) in self
+            .skill_overrides
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+        {
+            if skills.is_empty() {
+                roster.skills.remove(person);
+            } else {
+                roster.skills.insert(person.clone(), skills.clone());
+            }
+        }
         let mut allocations = self.backend.allocations(everything()).await?;
         allocations.sort_by_cached_key(|a| id_order(&a.id));
         let mut requests = self.backend.requests().await?;

@@ -91,6 +91,8 @@ pub type ReadHook =
 pub struct Faults {
     state: Mutex<(FaultConfig, Rng)>,
     hook: ReadHooks,
+    /// Endpoints answered with a fixed status (see [`Faults::refuse`]).
+    refused: Mutex<std::collections::HashMap<String, u16>>,
 }
 
 /// The installed [`ReadHook`] and the lock that runs hooked reads one at a time.
@@ -117,7 +119,33 @@ impl Faults {
         Faults {
             state: Mutex::new((config, rng)),
             hook: ReadHooks::default(),
+            refused: Mutex::new(Default::default()),
         }
+    }
+
+    /// Answers every request for `endpoint` (a path under the API base, without `.json`, such
+    /// as `skill_memberships`) with `status` and the dialect's error body, as an account
+    /// without that feature or a failing server would; `None` serves it again.
+    pub fn refuse(&self, endpoint: &str, status: Option<u16>) {
+        let mut refused = self.refused.lock().unwrap_or_else(PoisonError::into_inner);
+        let endpoint = endpoint.trim_matches('/').to_string();
+        match status {
+            Some(s) => refused.insert(endpoint, s),
+            None => refused.remove(&endpoint),
+        };
+    }
+
+    /// The status [`Faults::refuse`] set for a request of `path` (the full URI path), if any.
+    pub(crate) fn refusal(&self, path: &str) -> Option<u16> {
+        let refused = self.refused.lock().unwrap_or_else(PoisonError::into_inner);
+        if refused.is_empty() {
+            return None;
+        }
+        let path = path.strip_suffix(".json").unwrap_or(path);
+        refused
+            .iter()
+            .find(|(e, _)| path.ends_with(&format!("/{e}")))
+            .map(|(_, s)| *s)
     }
 
     /// Runs `hook` before every GET is handled, one GET at a time, until it is replaced or

@@ -17,6 +17,7 @@ mod cache;
 mod faults;
 mod kantata;
 mod ruddr;
+mod skills;
 
 pub use faults::{FaultConfig, Faults, ReadHook};
 
@@ -293,6 +294,22 @@ impl Sandbox {
         self.invalidate().await;
     }
 
+    /// Serves `skills` as `person`'s from now on in place of the seeded ones (none when
+    /// empty), as if someone edited them in Kantata.
+    pub async fn set_skills(
+        &self,
+        person: crate::domain::Id,
+        skills: Vec<crate::domain::skills::Skill>,
+    ) {
+        self.core
+            .cache
+            .skill_overrides
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(person, skills);
+        self.invalidate().await;
+    }
+
     /// HTTP requests handled so far, faulted and refused ones included.
     pub fn requests_served(&self) -> u64 {
         self.core.served.load(Ordering::Relaxed)
@@ -435,6 +452,12 @@ async fn gate(State(core): State<Arc<Core>>, req: Request, next: Next) -> Respon
         return core
             .dialect
             .error(StatusCode::UNAUTHORIZED, "oauth", "Invalid OAuth 2 Request");
+    }
+    if let Some(status) = core.faults.refusal(req.uri().path()) {
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        return core
+            .dialect
+            .error(status, "system", "refused by allot-sandbox for a test");
     }
     // A test's read hook (faults.rs), held until this read is answered.
     let hooked = if req.method() == axum::http::Method::GET {

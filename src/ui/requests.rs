@@ -20,6 +20,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use unicode_width::UnicodeWidthStr;
 
 pub fn render(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
     if area.height == 0 || area.width == 0 {
@@ -702,7 +703,14 @@ fn candidate_line(ws: &Workspace, c: &Candidate, theme: &Theme, width: usize) ->
     );
     // Narrow: the name, the peak and whether they fit; wide: all of it.
     let tail = if width >= 64 { 12 + 1 + 10 + 19 } else { 17 };
-    let name = format!("  {} ({role})", ws.person_name(&c.person));
+    // Their matching skill beside the role where it fits; the name and role come first.
+    let skill = crate::domain::skills::beside_role(role, c.skill.as_ref());
+    let name = format!("  {} ({role}{skill})", ws.person_name(&c.person));
+    let name = if name.width() <= width.saturating_sub(tail) {
+        name
+    } else {
+        format!("  {} ({role})", ws.person_name(&c.person))
+    };
     let mut spans = vec![Span::raw(pad(&name, width.saturating_sub(tail)))];
     if width < 64 {
         spans.push(Span::raw(" "));

@@ -40,6 +40,7 @@ fn ruddr_state() -> State {
     let roster = Roster {
         unnamed_calendar: None,
         calendars: Default::default(),
+        skills: Default::default(),
         name: "Acme".into(),
         current_user: None,
         people: vec![person("ada", "Ada"), person("bo", "Bo")],

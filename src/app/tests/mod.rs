@@ -52,6 +52,7 @@ fn roster() -> Roster {
     Roster {
         unnamed_calendar: None,
         calendars: Default::default(),
+        skills: Default::default(),
         name: "Test".into(),
         current_user: Some(Id::new("1")),
         people: vec![person("1", "zed Last"), person("2", "Amy First")],

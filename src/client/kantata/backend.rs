@@ -9,11 +9,13 @@ use super::decode::{self, Page, WireResource, WireResourceRequest};
 use super::encode::{self, RequestResource};
 use super::http::{Http, HttpConfig};
 use super::scheduled;
+use super::skills;
 use crate::client::transport;
 use crate::client::{
     Backend, BackendError, BackendKind, BackendResult, NewAllocation, NewRequest, NewResource,
     RequestCreated, RequestTarget, Resolution,
 };
+use crate::domain::skills::Skills;
 use crate::domain::staffing::When;
 use crate::domain::{Allocation, DateRange, Id, Request, Resource, Roster};
 use async_trait::async_trait;
@@ -223,6 +225,27 @@ impl KantataBackend {
         })
     }
 
+    /// The skills of `users` (see `skills.rs`), [`skills::BATCH`] users a request, paged, all
+    /// at once under the same in-flight bound as every other read. Skills only break ties, so
+    /// a failure leaves the roster without them rather than failing it.
+    async fn skills(&self, users: &[Id]) -> Skills {
+        let reads = skills::batches(users).into_iter().map(|ids| async move {
+            self.all(
+                skills::PATH,
+                &[("user_ids", ids.as_str()), ("include", skills::INCLUDES)],
+                skills::memberships,
+            )
+            .await
+        });
+        match futures::future::try_join_all(reads).await {
+            Ok(rows) => skills::by_person(rows.into_iter().flatten()),
+            Err(e) => {
+                tracing::warn!(error = %e, "could not read skills; ranking without them");
+                Skills::new()
+            }
+        }
+    }
+
     /// One allocation as Kantata has it now.
     async fn fetch_allocation(&self, id: &Id) -> BackendResult<Allocation> {
         let page = self
@@ -409,7 +432,7 @@ impl Backend for KantataBackend {
         // Time off is read for the allocations window last loaded (the roster's second round
         // of reads starts after the app has asked for it), else the app's first.
         let window = self.loaded_window();
-        let (archived, disabled, capacity) = futures::try_join!(
+        let (archived, disabled, capacity, skills) = futures::try_join!(
             self.missing_by_id(
                 "workspaces",
                 referred(&resources, &projects, |r| r.project_id.as_ref(), |p| &p.id),
@@ -426,6 +449,7 @@ impl Backend for KantataBackend {
                 decode::people,
             ),
             self.capacity(window),
+            async { Ok(self.skills(&users).await) },
         )?;
         projects.extend(archived);
         people.extend(disabled);
@@ -448,6 +472,7 @@ impl Backend for KantataBackend {
             projects,
             resources,
             participations: Vec::new(),
+            skills,
         })
     }
 

@@ -245,11 +245,15 @@ pub const READS: usize = 3;
 /// `/workspace_resources` (K-wr, the resources file's `order`); `id:asc` is on neither
 /// (capacity-apis.md §7). Ascending, an edited or new row moves to the end (the page read
 /// last) instead of pushing every row down a page, and untouched rows keep their places: with
-/// Brainstem's id tie-breaker (capacity-apis.md §7) the order is deterministic. Other lists
-/// (`/resource_requests` documents no `order`) keep the server's default.
+/// Brainstem's id tie-breaker (capacity-apis.md §7) the order is deterministic.
+/// `/skill_memberships` sorts by `created_at` only (`created_at:asc|desc`, `skill_name`,
+/// `full_name`; AE:skill-memberships `order`): ascending, a membership added during a read goes
+/// to the end; an edited level moves nothing. Other lists (`/resource_requests` documents no
+/// `order`) keep the server's default.
 pub fn stable_order(path: &str) -> Option<&'static str> {
     match path.trim_start_matches('/').trim_end_matches(".json") {
         "workspace_allocations" | "workspace_resources" => Some("updated_at:asc"),
+        "skill_memberships" => Some("created_at:asc"),
         _ => None,
     }
 }
@@ -679,6 +683,7 @@ mod tests {
             stable_order("/workspace_allocations.json"),
             Some("updated_at:asc")
         );
+        assert_eq!(stable_order("skill_memberships"), Some("created_at:asc"));
     }
 
     fn page_of(count: u64, ids: &[&str]) -> Page {

@@ -1,5 +1,5 @@
 //! Kantata OX (formerly Mavenlink) API v1: response decoding, request bodies, the HTTP client
-//! (paging, retries), scheduled hours from story allocation days and the [`backend::KantataBackend`] over them.
+//! (paging, retries), scheduled hours from story allocation days, people's skills and the [`backend::KantataBackend`] over them.
 
 pub mod backend;
 pub mod capacity;
@@ -7,3 +7,4 @@ pub mod decode;
 pub mod encode;
 pub mod http;
 pub mod scheduled;
+pub mod skills;

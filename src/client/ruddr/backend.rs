@@ -559,6 +559,8 @@ impl Backend for RuddrBackend {
             holidays: Arc::new(common_holidays(calendars.values())),
             participations,
             calendars: calendars.into_iter().collect(),
+            // Ruddr's members carry `skills` (api-notes.md) but allot does not read them yet.
+            skills: Default::default(),
         })
     }
 

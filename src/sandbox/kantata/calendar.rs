@@ -271,7 +271,7 @@ fn sunday_weeks(cal: &Calendar) -> Vec<(Option<NaiveDate>, Option<NaiveDate>, We
 
 /// An integer id list (`user_ids`: "array of integers", comma-separated). The documents do not
 /// say what a non-integer does; the strictest reading refuses it.
-fn int_ids(params: &Params, key: &str) -> Result<Option<Vec<Id>>, ApiError> {
+pub(super) fn int_ids(params: &Params, key: &str) -> Result<Option<Vec<Id>>, ApiError> {
     let Some(ids) = params.ids(key) else {
         return Ok(None);
     };
@@ -334,7 +334,7 @@ fn num(id: u64) -> Id {
 /// place in a list: a record keeps its id when others come and go, as a stored one does, so a
 /// client reading only what changed can tell an edit from a new record. Above 1,000 and below
 /// 10^9 (the default workweek and the calendars keep their small ids).
-fn stable_id(kind: &str, key: &str) -> u64 {
+pub(super) fn stable_id(kind: &str, key: &str) -> u64 {
     1_000 + (crate::client::fingerprint(&format!("{kind}:{key}")) as u64) % 999_000_000
 }
 
@@ -419,7 +419,7 @@ fn workweek_object(w: &Workweek) -> Value {
 }
 
 /// The user as an included object (hidden when disabled, as everywhere).
-fn include_user(e: &mut Envelope<'_>, user: &Id) {
+pub(super) fn include_user(e: &mut Envelope<'_>, user: &Id) {
     if let Some(p) = e.snap.person(user) {
         let p = p.clone();
         e.include("users", &p.id, |e| e.user_object_plain(&p));

@@ -10,6 +10,7 @@ mod calendar;
 mod format;
 mod order;
 mod since;
+mod skills;
 mod stories;
 mod writes;
 
@@ -98,6 +99,7 @@ pub(super) fn router() -> Router<Arc<Core>> {
             get(calendar::holiday_calendar_associations),
         ),
         ("/time_off_entries", get(calendar::time_off_entries)),
+        ("/skill_memberships", get(skills::list)),
     ];
     let mut router = Router::new();
     for (path, methods) in routes {
@@ -120,6 +122,7 @@ pub(super) fn router() -> Router<Arc<Core>> {
 /// Stamps what the seeded workspace derives (calendar lists) as made at the start.
 pub(super) fn adopt(core: &Core, first: &Snapshot) {
     calendar::adopt(core, first);
+    skills::adopt(core, first);
 }
 
 async fn snapshot(core: &Core) -> Result<Arc<Snapshot>, ApiError> {

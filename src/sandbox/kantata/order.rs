@@ -72,6 +72,20 @@ pub const REQUESTS: Orders = Orders {
     default: by(Field::UpdatedAt, true),
 };
 
+/// `/skill_memberships`: "Valid values: `created_at:asc`, `created_at:desc`, `full_name`,
+/// `skill_name:asc`, and `skill_name:desc`", default `created_at:desc` (AE:skill-memberships
+/// `order`). `full_name` (the user's) is not served: allot never asks for it, and an order not
+/// served means the default.
+pub const SKILL_MEMBERSHIPS: Orders = Orders {
+    valid: &[
+        ("created_at:asc", by(Field::CreatedAt, false)),
+        ("created_at:desc", by(Field::CreatedAt, true)),
+        ("skill_name:asc", by(Field::Alphabetical, false)),
+        ("skill_name:desc", by(Field::Alphabetical, true)),
+    ],
+    default: by(Field::CreatedAt, true),
+};
+
 impl Orders {
     /// The order `params` asks for when it is one of this list's, else the default.
     pub fn pick(&self, params: &Params) -> Order {

@@ -23,6 +23,12 @@
 //!   (`/holidays`, `/holiday_calendars`, `/holiday_calendar_associations` have no
 //!   `updated_after` at all, AE files). Those change seldom; the replica's daily full check
 //!   (and `R R`, `--full-check`) reads them.
+//! - `/skill_memberships` (`kantata/skills.rs`) documents `updated_after` but is not probed
+//!   either: sorted `created_at:desc` by default (AE:skill-memberships `order`), its probe
+//!   would be two more requests (a count and an `updated_after` page) on every refresh, past
+//!   the ten a refresh with nothing changed may cost (README, replica figures). Skills only
+//!   break ties and change seldom, so they are read whole with every roster read: whenever
+//!   another roster list changed, and at the full check.
 
 use super::{ALLOCATION_INCLUDES, KantataBackend, date_range};
 use crate::client::kantata::decode;

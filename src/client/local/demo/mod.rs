@@ -623,6 +623,8 @@ pub fn demo(today: NaiveDate) -> DemoData {
             resources,
             holidays,
             participations,
+            // The demo keeps no skills (the sandbox serves its own, `sandbox::kantata::skills`).
+            skills: Default::default(),
         },
         allocations,
         requests,

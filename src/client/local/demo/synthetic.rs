@@ -252,6 +252,7 @@ pub fn synthetic(today: NaiveDate, resources: usize, allocations: usize) -> Demo
             participations: participations_of(&all_resources, &[]),
             resources: all_resources,
             holidays,
+            skills: Default::default(),
         },
         allocations: out,
         requests,

@@ -243,6 +243,8 @@ pub(crate) fn roster(conn: &Connection) -> BackendResult<Roster> {
         resources,
         holidays,
         participations: participations(conn)?,
+        // The embedded store keeps no skills.
+        skills: Default::default(),
     })
 }
 

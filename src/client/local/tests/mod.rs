@@ -66,6 +66,7 @@ fn small() -> DemoData {
         roster: Roster {
             unnamed_calendar: None,
             calendars: Default::default(),
+            skills: Default::default(),
             name: "Small".into(),
             current_user: Some(Id::new("1")),
             people: vec![
