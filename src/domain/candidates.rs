@@ -14,7 +14,7 @@ use super::ids::Id;
 use super::impact::impact_span;
 use super::load::{LoadLevel, allocation_daily, load_level, utilization_pct};
 use super::model::{Allocation, Person, Request, Resource};
-use super::workspace::{RowKey, Workspace};
+use super::workspace::{RowKey, RowView, Workspace};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -294,7 +294,7 @@ fn facts(
     let key = RowKey::Person(person.clone());
     let view = ws.row_view(&key);
     let extra = planned.get(person);
-    let free = view.capacity_in(span) as i64 - (view.load_in(span) + sum_in(extra, span)) as i64;
+    let free = free_in(&view, extra, span);
     let first = week_start(span.start);
     let mut out = Vec::new();
     let mut monday = first;
@@ -312,6 +312,11 @@ fn facts(
         monday = add_days(monday, 7);
     }
     (out, free)
+}
+
+/// Capacity minus load (and `extra` planned load) over `span`: [`free_minutes`] on a row.
+fn free_in(view: &RowView, extra: Option<&BTreeMap<NaiveDate, u64>>, span: DateRange) -> i64 {
+    view.capacity_in(span) as i64 - (view.load_in(span) + sum_in(extra, span)) as i64
 }
 
 /// One person ranked for a request, with why they rank there.
@@ -379,6 +384,143 @@ pub fn rank(ws: &Workspace, r: &Request, planned: &Planned) -> Vec<Candidate> {
     out.into_iter().map(|(_, c)| c).collect()
 }
 
+/// The first candidates of [`rank`] and the [`best_split`] of the whole ranking.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Top {
+    pub candidates: Vec<Candidate>,
+    pub split: Option<Split>,
+}
+
+/// What ranking knows of a person without spreading the request on their calendar.
+struct Cheap<'a> {
+    person: &'a Person,
+    role: RoleMatch,
+    free: i64,
+}
+
+/// The first `k` of [`rank`] and the [`best_split`] of all of it, the same to the last figure,
+/// without working out everyone's weeks (what made a selection move cost a few frames on the
+/// large workspace). Role and free minutes are sums over the load index; the rank order within
+/// a role is theirs (free, then name) except that those who fit come first. So each role's
+/// people are walked in that order and their weeks worked out only until `k` who fit are found
+/// or the role runs out; where nobody fits at all, the rest are walked to be sure before a
+/// split is offered.
+pub fn rank_top(ws: &Workspace, r: &Request, planned: &Planned, k: usize) -> Top {
+    let want = ws
+        .resources
+        .get(&r.resource_id)
+        .map(|x| x.role.as_str())
+        .unwrap_or("");
+    let span = impact_span(ws, r);
+    // People share a handful of roles: each is matched once.
+    let mut roles: HashMap<&str, RoleMatch> = HashMap::new();
+    let mut cheap: Vec<Cheap> = ws
+        .people
+        .values()
+        .map(|p| {
+            let role = *roles
+                .entry(p.role.as_str())
+                .or_insert_with(|| role_match(want, &p.role));
+            let free = span.map_or(0, |span| {
+                let key = RowKey::Person(p.id.clone());
+                free_in(&ws.row_view(&key), planned.get(&p.id), span)
+            });
+            Cheap {
+                person: p,
+                role,
+                free,
+            }
+        })
+        .collect();
+    sort_cheap(&mut cheap);
+    let mut spreads = span.map(|s| Spreads::new(ws, r, s));
+    let mut full = |c: &Cheap| {
+        let (weeks, free) = match (span, spreads.as_mut()) {
+            (Some(span), Some(spreads)) => {
+                facts(ws, span, &c.person.id, spreads.weekly(c.person), planned)
+            }
+            _ => (Vec::new(), 0),
+        };
+        debug_assert_eq!(free, c.free);
+        Candidate {
+            person: c.person.id.clone(),
+            role: c.role,
+            free,
+            fits: fits(&weeks),
+            peak: peak(&weeks).cloned(),
+        }
+    };
+    let mut out: Vec<Candidate> = Vec::new();
+    let mut someone_fits = false;
+    let mut walked = 0;
+    while walked < cheap.len() && out.len() < k {
+        let role = cheap[walked].role;
+        let group = cheap[walked..]
+            .iter()
+            .take_while(|c| c.role == role)
+            .count();
+        let need = k - out.len();
+        let (mut fit, mut over) = (Vec::new(), Vec::new());
+        for c in &cheap[walked..walked + group] {
+            let cand = full(c);
+            if cand.fits {
+                fit.push(cand);
+                if fit.len() == need {
+                    break;
+                }
+            } else {
+                over.push(cand);
+            }
+        }
+        someone_fits |= !fit.is_empty();
+        out.extend(fit);
+        // Walked to the role's end (else `k` fit): its over-capacity people follow, in order.
+        over.truncate(k - out.len());
+        out.extend(over);
+        walked += group;
+    }
+    // A split only where nobody at all fits: the people not walked yet could.
+    if !someone_fits && unnamed(ws, r) {
+        someone_fits = cheap[walked..].iter().any(|c| full(c).fits);
+    }
+    let split = match cheap.first() {
+        Some(best) if !someone_fits && unnamed(ws, r) => {
+            // Nobody fits: the best role's order is by free minutes, then name, as [`best_split`]
+            // takes its pool from the ranking.
+            let pool: Vec<&Id> = cheap
+                .iter()
+                .take_while(|c| c.role == best.role)
+                .take(SPLIT_POOL)
+                .map(|c| &c.person.id)
+                .collect();
+            split_among(ws, r, &pool)
+        }
+        _ => None,
+    };
+    Top {
+        candidates: out,
+        split,
+    }
+}
+
+/// `cheap` in [`rank`]'s order with fitting left out: role, most free, name, id. Names are
+/// lowercased only where role and free minutes tie.
+fn sort_cheap(cheap: &mut [Cheap]) {
+    cheap.sort_unstable_by_key(|c| (c.role, -c.free));
+    let mut i = 0;
+    while i < cheap.len() {
+        let tie = cheap[i..]
+            .iter()
+            .take_while(|c| (c.role, c.free) == (cheap[i].role, cheap[i].free))
+            .count();
+        if tie > 1 {
+            let run = &mut cheap[i..i + tie];
+            run.sort_by_cached_key(|c| (c.person.name.to_lowercase(), c.person.id.clone()));
+        }
+        i += tie;
+    }
+}
+
 /// Two people who together fit where nobody fits alone: `first` takes what fits under their
 /// capacity each week, `second` the rest.
 #[derive(Clone, Debug, PartialEq)]
@@ -396,11 +538,20 @@ pub fn best_split(ws: &Workspace, r: &Request, ranked: &[Candidate]) -> Option<S
     if !unnamed(ws, r) || ranked.iter().any(|c| c.fits) {
         return None;
     }
-    let span = impact_span(ws, r)?;
     let best_role = ranked.iter().map(|c| c.role).min()?;
     let mut pool: Vec<&Candidate> = ranked.iter().filter(|c| c.role == best_role).collect();
     pool.sort_by_key(|c| -c.free);
-    pool.truncate(10);
+    pool.truncate(SPLIT_POOL);
+    let pool: Vec<&Id> = pool.iter().map(|c| &c.person).collect();
+    split_among(ws, r, &pool)
+}
+
+/// How many of the best role, most free first, [`best_split`] pairs up.
+const SPLIT_POOL: usize = 10;
+
+/// The best split of `r` between two of `pool`, most spare room first.
+fn split_among(ws: &Workspace, r: &Request, pool: &[&Id]) -> Option<Split> {
+    let span = impact_span(ws, r)?;
     // What the request asks each week, and what each person has spare that week.
     let mondays: Vec<NaiveDate> = {
         let mut m = week_start(span.start);
@@ -426,9 +577,9 @@ pub fn best_split(ws: &Workspace, r: &Request, ranked: &[Candidate]) -> Option<S
     };
     let rows: Vec<(&Id, Vec<u64>, Vec<u64>)> = pool
         .iter()
-        .map(|c| {
-            let (free, need) = spare(&c.person);
-            (&c.person, free, need)
+        .map(|p| {
+            let (free, need) = spare(p);
+            (*p, free, need)
         })
         .collect();
     let mut best: Option<(u64, Split)> = None;
@@ -882,6 +1033,59 @@ mod tests {
                 prop_assert_eq!(c.fits, fits(&own));
                 prop_assert_eq!(c.free, free_minutes(&ws, &r, &c.person, &Planned::new()));
             }
+        }
+
+        /// The first `k` worked out without everyone's weeks are the full ranking's first `k`,
+        /// figure for figure, and the split is the one the full ranking gives, whatever the
+        /// roles, loads, calendars, ties in free hours and names, and picks planned before.
+        #[test]
+        fn the_top_of_the_ranking_is_the_full_rankings_top(
+            people in prop::collection::vec(
+                (0usize..4, 0usize..4, prop::sample::select(vec![0u32, 1200, 2400, 3600, 4800, 6000]), prop::option::of(0u32..3000), 0usize..3),
+                1..14,
+            ),
+            wanted in (0usize..3, 10u32..130),
+            plan_for in prop::option::of(0usize..14),
+            k in 0usize..8,
+        ) {
+            let roles = ["Engineer", "QA Engineer", "Designer", "engineer "];
+            let names = ["Ann", "ann", "Bo", "Émile"];
+            let patterns = [
+                WeeklyCapacity::STANDARD,
+                WeeklyCapacity([480, 480, 480, 480, 0, 0, 0]),
+                WeeklyCapacity([360, 360, 360, 360, 360, 0, 0]),
+            ];
+            let rows: Vec<(String, &str, &str, u32)> = people
+                .iter()
+                .enumerate()
+                .map(|(i, (name, role, load, _, _))| (format!("{}", i + 1), names[*name], roles[*role], *load))
+                .collect();
+            let refs: Vec<(&str, &str, &str, u32)> =
+                rows.iter().map(|(id, n, r, l)| (id.as_str(), *n, *r, *l)).collect();
+            let mut ws = workspace(&refs, &[(roles[wanted.0], wanted.1), (roles[0], 50)]);
+            for (i, p) in ws.people.values_mut().enumerate() {
+                p.weekly = patterns[people[i].4];
+            }
+            ws.rebuild_index(DateRange::new(d("2026-11-02"), d("2027-02-28")));
+            // A busy second week for some: over capacity there only.
+            let second = DateRange::new(d("2026-12-14"), d("2026-12-18"));
+            for (i, (_, _, _, busy, _)) in people.iter().enumerate() {
+                if let Some(m) = busy {
+                    ws.put_allocation(alloc(&format!("busy{i}"), &format!("r{}", i + 1), second, *m));
+                }
+            }
+            let r = ws.requests[&Id::new("q0")].clone();
+            // Someone already planned onto the other request.
+            let planned = match plan_for {
+                Some(i) if i < people.len() => {
+                    planned_load(&ws, &[(&ws.requests[&Id::new("q1")], &Id::new(format!("{}", i + 1)))])
+                }
+                _ => Planned::new(),
+            };
+            let all = rank(&ws, &r, &planned);
+            let top = rank_top(&ws, &r, &planned, k);
+            prop_assert_eq!(&top.candidates[..], &all[..k.min(all.len())]);
+            prop_assert_eq!(top.split, best_split(&ws, &r, &all));
         }
 
         /// Whatever the loads and picks, no item of a plan reports a peak below the load its

@@ -8,11 +8,11 @@ use crate::app::State;
 use crate::app::geometry::keep_in_view;
 use crate::app::keys::Mode;
 use crate::app::requests::{
-    ImpactWeek, PersonPick, PickPurpose, RowFacts, StatusFilter, allocations_known, impact,
+    ImpactWeek, PersonPick, PickPurpose, RowFacts, SHOWN, StatusFilter, allocations_known, detail,
     project_of, ranked, row_facts, week_text,
 };
 use crate::domain::candidates::Candidate;
-use crate::domain::impact::{Hardened, approval_hardens, asked_minutes};
+use crate::domain::impact::Hardened;
 use crate::domain::load::utilization_pct;
 use crate::domain::model::fmt_hours;
 use crate::domain::{Request, RequestStatus, Workspace};
@@ -396,7 +396,9 @@ fn render_detail(state: &State, theme: &Theme, r: &Request, f: &mut Frame, area:
             facts.resource,
             p.start.format("%a %Y-%m-%d"),
             p.end.format("%a %Y-%m-%d"),
-            fmt_hours(asked_minutes(ws, r).unwrap_or(0))
+            row_facts(state, r)
+                .and_then(|f| f.asked_minutes)
+                .map_or_else(|| "…".into(), fmt_hours)
         ),
         _ => facts.resource.clone(),
     };
@@ -461,8 +463,19 @@ fn render_detail(state: &State, theme: &Theme, r: &Request, f: &mut Frame, area:
             theme.dim(),
         ));
     }
+    let Some(worked) = detail(state, r) else {
+        lines.push(Line::styled(truncate("Working it out…", w), theme.dim()));
+        return finish_detail(state, theme, r, f, area, lines);
+    };
     if r.status.is_pending() {
-        let hardened = approval_hardens(ws, r);
+        let hardened: Vec<Hardened> = worked
+            .hardened
+            .iter()
+            .map(|(allocation, minutes)| Hardened {
+                allocation,
+                minutes: *minutes,
+            })
+            .collect();
         // Keep two lines for the load (or candidates) under the allocations.
         let keep = if hardened.is_empty() { 0 } else { 2 };
         hardens_lines(
@@ -476,10 +489,7 @@ fn render_detail(state: &State, theme: &Theme, r: &Request, f: &mut Frame, area:
         .into_iter()
         .for_each(|l| lines.push(l));
     }
-    let weeks = person
-        .as_ref()
-        .map(|p| impact(ws, r, p))
-        .unwrap_or_default();
+    let weeks = &worked.weeks;
     match person {
         // No weeks: neither a period nor anything to harden, so no load to show.
         Some(_) if weeks.is_empty() => {}
@@ -500,7 +510,7 @@ fn render_detail(state: &State, theme: &Theme, r: &Request, f: &mut Frame, area:
                 theme.dim(),
             ));
             let room = room(&lines).max(1);
-            lines.extend(impact_lines(&weeks, theme, w, room));
+            lines.extend(impact_lines(weeks, theme, w, room));
         }
         None if r.status.is_pending() && room(&lines) > 1 => {
             let Some(worked) = ranked(state, r) else {
@@ -538,7 +548,7 @@ fn render_detail(state: &State, theme: &Theme, r: &Request, f: &mut Frame, area:
                 ));
             }
             // The full-view detail (Enter) has room for more than the pane below the queue.
-            let most = if state.requests.detail { 15 } else { 5 };
+            let most = if state.requests.detail { SHOWN } else { 5 };
             for c in ranked.iter().take(room(&lines).min(most)) {
                 lines.push(candidate_line(ws, c, theme, w));
             }
