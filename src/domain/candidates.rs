@@ -201,6 +201,9 @@ struct Spreads<'a> {
     /// (a per-week or per-month amount reads its whole week or month). `None`: nothing to add.
     reads: Option<DateRange>,
     seen: HashMap<CalendarIn, usize>,
+    /// Spreads by week pattern, for people with no calendar of the backend's and no time off
+    /// in `reads`: their [`CalendarIn`] is their week and everyone's holidays, so it is not built.
+    plain: Vec<(WeeklyCapacity, usize)>,
     spread: Vec<Vec<u64>>,
 }
 
@@ -225,6 +228,7 @@ impl<'a> Spreads<'a> {
             first,
             reads,
             seen: HashMap::new(),
+            plain: Vec::new(),
             spread: Vec::new(),
         }
     }
@@ -234,18 +238,44 @@ impl<'a> Spreads<'a> {
         let Some(reads) = self.reads else {
             return &[];
         };
-        let key = calendar_in(self.ws, p, reads);
-        let i = match self.seen.get(&key) {
-            Some(i) => *i,
+        let plain = !self.ws.calendars.contains_key(&p.id)
+            && !p.time_off.iter().any(|o| o.intersect(&reads).is_some());
+        let known = if plain {
+            self.plain
+                .iter()
+                .find(|(w, _)| *w == p.weekly)
+                .map(|(_, i)| *i)
+        } else {
+            None
+        };
+        let i = match known {
+            Some(i) => i,
+            None if plain => {
+                let i = self.spread_for(p);
+                self.plain.push((p.weekly, i));
+                i
+            }
             None => {
-                let cal = self.ws.calendar_for(&RowKey::Person(p.id.clone()));
-                self.spread
-                    .push(spread_weekly(&self.allocations, &cal, self.first));
-                self.seen.insert(key, self.spread.len() - 1);
-                self.spread.len() - 1
+                let key = calendar_in(self.ws, p, reads);
+                match self.seen.get(&key) {
+                    Some(i) => *i,
+                    None => {
+                        let i = self.spread_for(p);
+                        self.seen.insert(key, i);
+                        i
+                    }
+                }
             }
         };
         &self.spread[i]
+    }
+
+    /// Spreads the allocations on `p`'s calendar, kept at the index returned.
+    fn spread_for(&mut self, p: &Person) -> usize {
+        let cal = self.ws.calendar_for(&RowKey::Person(p.id.clone()));
+        self.spread
+            .push(spread_weekly(&self.allocations, &cal, self.first));
+        self.spread.len() - 1
     }
 }
 
@@ -295,23 +325,43 @@ fn facts(
     let view = ws.row_view(&key);
     let extra = planned.get(person);
     let free = free_in(&view, extra, span);
-    let first = week_start(span.start);
-    let mut out = Vec::new();
-    let mut monday = first;
-    while monday <= span.end && out.len() < 60 {
-        let week = DateRange::new(monday, add_days(monday, 6));
-        let added = added.get(out.len()).copied().unwrap_or(0);
-        let load = view.load_in(week) + added + sum_in(extra, week);
-        let capacity = view.capacity_in(week);
-        out.push(ImpactWeek {
-            monday,
-            load,
-            capacity,
-            level: load_level(load, capacity),
-        });
-        monday = add_days(monday, 7);
-    }
+    let out = mondays(span)
+        .enumerate()
+        .map(|(i, monday)| {
+            let week = DateRange::new(monday, add_days(monday, 6));
+            let added = added.get(i).copied().unwrap_or(0);
+            let load = view.load_in(week) + added + sum_in(extra, week);
+            let capacity = view.capacity_in(week);
+            ImpactWeek {
+                monday,
+                load,
+                capacity,
+                level: load_level(load, capacity),
+            }
+        })
+        .collect();
     (out, free)
+}
+
+/// The Mondays of the weeks a request's impact covers: from `span`'s first week to its last,
+/// at most 60 (a request longer than a year is shown by its first 60 weeks).
+fn mondays(span: DateRange) -> impl Iterator<Item = NaiveDate> {
+    std::iter::successors(Some(week_start(span.start)), |m| Some(add_days(*m, 7)))
+        .take_while(move |m| *m <= span.end)
+        .take(60)
+}
+
+/// [`fits`] of [`facts`]' weeks, stopping at the first week over capacity: what deciding the
+/// order needs of someone who may not be shown.
+fn fits_in(ws: &Workspace, span: DateRange, person: &Id, added: &[u64], planned: &Planned) -> bool {
+    let key = RowKey::Person(person.clone());
+    let view = ws.row_view(&key);
+    let extra = planned.get(person);
+    mondays(span).enumerate().all(|(i, monday)| {
+        let week = DateRange::new(monday, add_days(monday, 6));
+        let added = added.get(i).copied().unwrap_or(0);
+        view.load_in(week) + added + sum_in(extra, week) <= view.capacity_in(week)
+    })
 }
 
 /// Capacity minus load (and `extra` planned load) over `span`: [`free_minutes`] on a row.
@@ -433,74 +483,95 @@ pub fn rank_top(ws: &Workspace, r: &Request, planned: &Planned, k: usize) -> Top
         })
         .collect();
     sort_cheap(&mut cheap);
-    let mut spreads = span.map(|s| Spreads::new(ws, r, s));
-    let mut full = |c: &Cheap| {
-        let (weeks, free) = match (span, spreads.as_mut()) {
-            (Some(span), Some(spreads)) => {
-                facts(ws, span, &c.person.id, spreads.weekly(c.person), planned)
-            }
-            _ => (Vec::new(), 0),
+    let Some(span) = span else {
+        // No dates: nothing to load anyone with, so everyone fits, in the cheap order.
+        let candidates = cheap
+            .iter()
+            .take(k)
+            .map(|c| Candidate {
+                person: c.person.id.clone(),
+                role: c.role,
+                free: 0,
+                peak: None,
+                fits: true,
+            })
+            .collect();
+        return Top {
+            candidates,
+            split: None,
         };
-        debug_assert_eq!(free, c.free);
-        Candidate {
-            person: c.person.id.clone(),
-            role: c.role,
-            free,
-            fits: fits(&weeks),
-            peak: peak(&weeks).cloned(),
-        }
     };
-    let mut out: Vec<Candidate> = Vec::new();
+    let mut spreads = Spreads::new(ws, r, span);
+    let mut fits_of =
+        |c: &Cheap| fits_in(ws, span, &c.person.id, spreads.weekly(c.person), planned);
+    // Each role in turn: those who fit first, then the rest, each in the cheap order.
+    let mut shown: Vec<&Cheap> = Vec::new();
     let mut someone_fits = false;
     let mut walked = 0;
-    while walked < cheap.len() && out.len() < k {
+    while walked < cheap.len() && shown.len() < k {
         let role = cheap[walked].role;
         let group = cheap[walked..]
             .iter()
             .take_while(|c| c.role == role)
             .count();
-        let need = k - out.len();
+        let need = k - shown.len();
         let (mut fit, mut over) = (Vec::new(), Vec::new());
         for c in &cheap[walked..walked + group] {
-            let cand = full(c);
-            if cand.fits {
-                fit.push(cand);
+            if fits_of(c) {
+                fit.push(c);
                 if fit.len() == need {
                     break;
                 }
             } else {
-                over.push(cand);
+                over.push(c);
             }
         }
         someone_fits |= !fit.is_empty();
-        out.extend(fit);
+        shown.extend(fit);
         // Walked to the role's end (else `k` fit): its over-capacity people follow, in order.
-        over.truncate(k - out.len());
-        out.extend(over);
+        over.truncate(k - shown.len());
+        shown.extend(over);
         walked += group;
     }
     // A split only where nobody at all fits: the people not walked yet could.
-    if !someone_fits && unnamed(ws, r) {
-        someone_fits = cheap[walked..].iter().any(|c| full(c).fits);
+    let unnamed = unnamed(ws, r);
+    if !someone_fits && unnamed {
+        someone_fits = cheap[walked..].iter().any(&mut fits_of);
     }
+    let candidates = shown
+        .iter()
+        .map(|c| {
+            let (weeks, free) = facts(ws, span, &c.person.id, spreads.weekly(c.person), planned);
+            debug_assert_eq!(free, c.free);
+            Candidate {
+                person: c.person.id.clone(),
+                role: c.role,
+                free,
+                fits: fits(&weeks),
+                peak: peak(&weeks).cloned(),
+            }
+        })
+        .collect();
     let split = match cheap.first() {
-        Some(best) if !someone_fits && unnamed(ws, r) => {
-            // Nobody fits: the best role's order is by free minutes, then name, as [`best_split`]
-            // takes its pool from the ranking.
-            let pool: Vec<&Id> = cheap
+        Some(best) if !someone_fits && unnamed => {
+            // Nobody fits, so the best role's ranking is by free minutes, then name: the pool
+            // [`best_split`] takes from it.
+            let pool: Vec<&Cheap> = cheap
                 .iter()
                 .take_while(|c| c.role == best.role)
                 .take(SPLIT_POOL)
-                .map(|c| &c.person.id)
                 .collect();
-            split_among(ws, r, &pool)
+            let ids: Vec<&Id> = pool.iter().map(|c| &c.person.id).collect();
+            split_among(ws, r, &ids, |p| {
+                pool.iter()
+                    .find(|c| c.person.id == *p)
+                    .map(|c| spreads.weekly(c.person).to_vec())
+                    .unwrap_or_default()
+            })
         }
         _ => None,
     };
-    Top {
-        candidates: out,
-        split,
-    }
+    Top { candidates, split }
 }
 
 /// `cheap` in [`rank`]'s order with fitting left out: role, most free, name, id. Names are
@@ -543,42 +614,42 @@ pub fn best_split(ws: &Workspace, r: &Request, ranked: &[Candidate]) -> Option<S
     pool.sort_by_key(|c| -c.free);
     pool.truncate(SPLIT_POOL);
     let pool: Vec<&Id> = pool.iter().map(|c| &c.person).collect();
-    split_among(ws, r, &pool)
+    let span = impact_span(ws, r)?;
+    split_among(ws, r, &pool, |p| {
+        let added = added_daily(ws, r, p);
+        mondays(span)
+            .map(|m| sum_in(Some(&added), DateRange::new(m, add_days(m, 6))))
+            .collect()
+    })
 }
 
 /// How many of the best role, most free first, [`best_split`] pairs up.
 const SPLIT_POOL: usize = 10;
 
-/// The best split of `r` between two of `pool`, most spare room first.
-fn split_among(ws: &Workspace, r: &Request, pool: &[&Id]) -> Option<Split> {
+/// The best split of `r` between two of `pool`, most spare room first, `need(p)` being what
+/// the request adds to `p`'s weeks (from the span's Monday) once approved with them.
+fn split_among(
+    ws: &Workspace,
+    r: &Request,
+    pool: &[&Id],
+    mut need: impl FnMut(&Id) -> Vec<u64>,
+) -> Option<Split> {
     let span = impact_span(ws, r)?;
     // What the request asks each week, and what each person has spare that week.
-    let mondays: Vec<NaiveDate> = {
-        let mut m = week_start(span.start);
-        let mut v = Vec::new();
-        while m <= span.end && v.len() < 60 {
-            v.push(m);
-            m = add_days(m, 7);
-        }
-        v
-    };
-    let spare = |p: &Id| -> (Vec<u64>, Vec<u64>) {
-        let key = RowKey::Person(p.clone());
-        let view = ws.row_view(&key);
-        let added = added_daily(ws, r, p);
-        mondays
-            .iter()
-            .map(|m| {
-                let week = DateRange::new(*m, add_days(*m, 6));
-                let free = view.capacity_in(week).saturating_sub(view.load_in(week));
-                (free, sum_in(Some(&added), week))
-            })
-            .unzip()
-    };
     let rows: Vec<(&Id, Vec<u64>, Vec<u64>)> = pool
         .iter()
         .map(|p| {
-            let (free, need) = spare(p);
+            let key = RowKey::Person((*p).clone());
+            let view = ws.row_view(&key);
+            let added = need(p);
+            let (free, need) = mondays(span)
+                .enumerate()
+                .map(|(i, m)| {
+                    let week = DateRange::new(m, add_days(m, 6));
+                    let free = view.capacity_in(week).saturating_sub(view.load_in(week));
+                    (free, added.get(i).copied().unwrap_or(0))
+                })
+                .unzip();
             (*p, free, need)
         })
         .collect();
@@ -1041,7 +1112,13 @@ mod tests {
         #[test]
         fn the_top_of_the_ranking_is_the_full_rankings_top(
             people in prop::collection::vec(
-                (0usize..4, 0usize..4, prop::sample::select(vec![0u32, 1200, 2400, 3600, 4800, 6000]), prop::option::of(0u32..3000), 0usize..3),
+                (
+                    (0usize..4, 0usize..4),
+                    prop::sample::select(vec![0u32, 1200, 2400, 3600, 4800, 6000]),
+                    prop::option::of(0u32..3000),
+                    0usize..3,
+                    prop::option::of((0i64..30, 0i64..6)),
+                ),
                 1..14,
             ),
             wanted in (0usize..3, 10u32..130),
@@ -1058,18 +1135,26 @@ mod tests {
             let rows: Vec<(String, &str, &str, u32)> = people
                 .iter()
                 .enumerate()
-                .map(|(i, (name, role, load, _, _))| (format!("{}", i + 1), names[*name], roles[*role], *load))
+                .map(|(i, ((name, role), load, _, _, _))| (format!("{}", i + 1), names[*name], roles[*role], *load))
                 .collect();
             let refs: Vec<(&str, &str, &str, u32)> =
                 rows.iter().map(|(id, n, r, l)| (id.as_str(), *n, *r, *l)).collect();
             let mut ws = workspace(&refs, &[(roles[wanted.0], wanted.1), (roles[0], 50)]);
             for (i, p) in ws.people.values_mut().enumerate() {
-                p.weekly = patterns[people[i].4];
+                p.weekly = patterns[people[i].3];
+                if let Some((at, len)) = people[i].4 {
+                    let start = add_days(d("2026-11-30"), at);
+                    p.time_off = vec![DateRange::new(start, add_days(start, len))];
+                }
             }
+            // One person with a calendar of the backend's own (Ruddr's partial days).
+            let own = Calendar::new(patterns[0], ws.holidays.clone(), vec![])
+                .with_minutes_off([(d("2026-12-08"), 240)].into());
+            ws.calendars.insert(Id::new("1"), own);
             ws.rebuild_index(DateRange::new(d("2026-11-02"), d("2027-02-28")));
             // A busy second week for some: over capacity there only.
             let second = DateRange::new(d("2026-12-14"), d("2026-12-18"));
-            for (i, (_, _, _, busy, _)) in people.iter().enumerate() {
+            for (i, (_, _, busy, _, _)) in people.iter().enumerate() {
                 if let Some(m) = busy {
                     ws.put_allocation(alloc(&format!("busy{i}"), &format!("r{}", i + 1), second, *m));
                 }
