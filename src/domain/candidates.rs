@@ -351,17 +351,36 @@ fn mondays(span: DateRange) -> impl Iterator<Item = NaiveDate> {
         .take(60)
 }
 
-/// [`fits`] of [`facts`]' weeks, stopping at the first week over capacity: what deciding the
-/// order needs of someone who may not be shown.
-fn fits_in(ws: &Workspace, span: DateRange, person: &Id, added: &[u64], planned: &Planned) -> bool {
-    let key = RowKey::Person(person.clone());
+/// [`fits`] of [`facts`]' weeks for `p`, without their peak: what deciding the order needs of
+/// someone who may not be shown. Someone already over capacity in a week (before the request,
+/// with `planned`) cannot fit, so the request is spread on their calendar only when nobody is.
+fn fits_in(
+    ws: &Workspace,
+    span: DateRange,
+    p: &Person,
+    planned: &Planned,
+    spreads: &mut Spreads,
+) -> bool {
+    let key = RowKey::Person(p.id.clone());
     let view = ws.row_view(&key);
-    let extra = planned.get(person);
-    mondays(span).enumerate().all(|(i, monday)| {
+    let extra = planned.get(&p.id);
+    let mut weeks: Vec<(u64, u64)> = Vec::new();
+    for monday in mondays(span) {
         let week = DateRange::new(monday, add_days(monday, 6));
-        let added = added.get(i).copied().unwrap_or(0);
-        view.load_in(week) + added + sum_in(extra, week) <= view.capacity_in(week)
-    })
+        let (load, capacity) = (
+            view.load_in(week) + sum_in(extra, week),
+            view.capacity_in(week),
+        );
+        if load > capacity {
+            return false;
+        }
+        weeks.push((load, capacity));
+    }
+    let added = spreads.weekly(p);
+    weeks
+        .iter()
+        .enumerate()
+        .all(|(i, (load, capacity))| load + added.get(i).copied().unwrap_or(0) <= *capacity)
 }
 
 /// Capacity minus load (and `extra` planned load) over `span`: [`free_minutes`] on a row.
@@ -502,8 +521,7 @@ pub fn rank_top(ws: &Workspace, r: &Request, planned: &Planned, k: usize) -> Top
         };
     };
     let mut spreads = Spreads::new(ws, r, span);
-    let mut fits_of =
-        |c: &Cheap| fits_in(ws, span, &c.person.id, spreads.weekly(c.person), planned);
+    let mut fits_of = |c: &Cheap| fits_in(ws, span, c.person, planned, &mut spreads);
     // Each role in turn: those who fit first, then the rest, each in the cheap order.
     let mut shown: Vec<&Cheap> = Vec::new();
     let mut someone_fits = false;

@@ -1,6 +1,7 @@
 //! The Requests view: the staffing queue, and a detail pane with the request's impact on the
 //! person's load (or, for an unnamed resource, the best-placed people to staff it).
 
+use super::pen::Pen;
 use super::text::{cell, pad, pad_left, truncate};
 use super::theme::Theme;
 use crate::app::Command as C;
@@ -202,8 +203,8 @@ fn filter_line(state: &State, width: usize) -> String {
 fn render_list(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
     let w = area.width as usize;
     let c = columns(w);
-    let mut lines = vec![Line::styled(filter_line(state, w), theme.dim())];
     if state.queue.is_empty() {
+        let mut lines = vec![Line::styled(filter_line(state, w), theme.dim())];
         let msg = if !state.loaded {
             super::text::not_loaded(state)
         } else if state.requests.status == StatusFilter::Pending && !state.requests.all {
@@ -235,7 +236,9 @@ fn render_list(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
         head.push_str(&cell("Approvers", c.approvers));
         head.push_str(&pad("Status", c.status));
     }
-    lines.push(Line::styled(head, theme.header()));
+    // Written straight into the buffer, as the other big lists are (`Pen`): a Paragraph
+    // segments every cell of the padded rows into graphemes, most of this frame's work.
+    let mut rows = vec![(filter_line(state, w), theme.dim()), (head, theme.header())];
     let visible = area.height.saturating_sub(2) as usize;
     let offset = keep_in_view(
         state.requests.offset,
@@ -274,9 +277,12 @@ fn render_list(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
             text.push_str(&cell(&facts.approvers, c.approvers));
             text.push_str(&pad(status_text(r.status), c.status));
         }
-        lines.push(Line::styled(text, style));
+        rows.push((text, style));
     }
-    f.render_widget(Paragraph::new(lines), area);
+    let buf = f.buffer_mut();
+    for (y, (text, style)) in rows.iter().enumerate() {
+        Pen::new(buf, area, y as u16).raw(text, *style);
+    }
 }
 
 fn status_text(s: RequestStatus) -> &'static str {
