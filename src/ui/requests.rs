@@ -599,7 +599,16 @@ fn finish_detail(
         .borders(Borders::TOP)
         .title(Span::styled(format!(" Request #{} ", r.id), theme.header()))
         .title(Line::from(Span::styled(keys, theme.dim())).right_aligned());
-    f.render_widget(Paragraph::new(lines).block(block), area);
+    let inner = block.inner(area.intersection(f.area()));
+    f.render_widget(block, area);
+    // Written with Pen, as the queue is: the same cells a Paragraph draws, at a fraction of it.
+    let buf = f.buffer_mut();
+    for (y, line) in lines.iter().enumerate() {
+        let mut pen = Pen::new(buf, inner, y as u16);
+        for span in &line.spans {
+            pen.raw(&span.content, line.style.patch(span.style));
+        }
+    }
 }
 
 /// What approving changes, in at most `max` lines: a heading (saying so plainly where the
