@@ -14,7 +14,7 @@ use super::ids::Id;
 use super::impact::impact_span;
 use super::load::{LoadLevel, allocation_daily, load_level, utilization_pct};
 use super::model::{Allocation, Person, Request, Resource};
-use super::workspace::{RowKey, Workspace};
+use super::workspace::{RowKey, RowView, Workspace};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -201,6 +201,9 @@ struct Spreads<'a> {
     /// (a per-week or per-month amount reads its whole week or month). `None`: nothing to add.
     reads: Option<DateRange>,
     seen: HashMap<CalendarIn, usize>,
+    /// Spreads by week pattern, for people with no calendar of the backend's and no time off
+    /// in `reads`: their [`CalendarIn`] is their week and everyone's holidays, so it is not built.
+    plain: Vec<(WeeklyCapacity, usize)>,
     spread: Vec<Vec<u64>>,
 }
 
@@ -225,6 +228,7 @@ impl<'a> Spreads<'a> {
             first,
             reads,
             seen: HashMap::new(),
+            plain: Vec::new(),
             spread: Vec::new(),
         }
     }
@@ -234,18 +238,44 @@ impl<'a> Spreads<'a> {
         let Some(reads) = self.reads else {
             return &[];
         };
-        let key = calendar_in(self.ws, p, reads);
-        let i = match self.seen.get(&key) {
-            Some(i) => *i,
+        let plain = !self.ws.calendars.contains_key(&p.id)
+            && !p.time_off.iter().any(|o| o.intersect(&reads).is_some());
+        let known = if plain {
+            self.plain
+                .iter()
+                .find(|(w, _)| *w == p.weekly)
+                .map(|(_, i)| *i)
+        } else {
+            None
+        };
+        let i = match known {
+            Some(i) => i,
+            None if plain => {
+                let i = self.spread_for(p);
+                self.plain.push((p.weekly, i));
+                i
+            }
             None => {
-                let cal = self.ws.calendar_for(&RowKey::Person(p.id.clone()));
-                self.spread
-                    .push(spread_weekly(&self.allocations, &cal, self.first));
-                self.seen.insert(key, self.spread.len() - 1);
-                self.spread.len() - 1
+                let key = calendar_in(self.ws, p, reads);
+                match self.seen.get(&key) {
+                    Some(i) => *i,
+                    None => {
+                        let i = self.spread_for(p);
+                        self.seen.insert(key, i);
+                        i
+                    }
+                }
             }
         };
         &self.spread[i]
+    }
+
+    /// Spreads the allocations on `p`'s calendar, kept at the index returned.
+    fn spread_for(&mut self, p: &Person) -> usize {
+        let cal = self.ws.calendar_for(&RowKey::Person(p.id.clone()));
+        self.spread
+            .push(spread_weekly(&self.allocations, &cal, self.first));
+        self.spread.len() - 1
     }
 }
 
@@ -294,24 +324,68 @@ fn facts(
     let key = RowKey::Person(person.clone());
     let view = ws.row_view(&key);
     let extra = planned.get(person);
-    let free = view.capacity_in(span) as i64 - (view.load_in(span) + sum_in(extra, span)) as i64;
-    let first = week_start(span.start);
-    let mut out = Vec::new();
-    let mut monday = first;
-    while monday <= span.end && out.len() < 60 {
-        let week = DateRange::new(monday, add_days(monday, 6));
-        let added = added.get(out.len()).copied().unwrap_or(0);
-        let load = view.load_in(week) + added + sum_in(extra, week);
-        let capacity = view.capacity_in(week);
-        out.push(ImpactWeek {
-            monday,
-            load,
-            capacity,
-            level: load_level(load, capacity),
-        });
-        monday = add_days(monday, 7);
-    }
+    let free = free_in(&view, extra, span);
+    let out = mondays(span)
+        .enumerate()
+        .map(|(i, monday)| {
+            let week = DateRange::new(monday, add_days(monday, 6));
+            let added = added.get(i).copied().unwrap_or(0);
+            let load = view.load_in(week) + added + sum_in(extra, week);
+            let capacity = view.capacity_in(week);
+            ImpactWeek {
+                monday,
+                load,
+                capacity,
+                level: load_level(load, capacity),
+            }
+        })
+        .collect();
     (out, free)
+}
+
+/// The Mondays of the weeks a request's impact covers: from `span`'s first week to its last,
+/// at most 60 (a request longer than a year is shown by its first 60 weeks).
+fn mondays(span: DateRange) -> impl Iterator<Item = NaiveDate> {
+    std::iter::successors(Some(week_start(span.start)), |m| Some(add_days(*m, 7)))
+        .take_while(move |m| *m <= span.end)
+        .take(60)
+}
+
+/// [`fits`] of [`facts`]' weeks for `p`, without their peak: what deciding the order needs of
+/// someone who may not be shown. Someone already over capacity in a week (before the request,
+/// with `planned`) cannot fit, so the request is spread on their calendar only when nobody is.
+fn fits_in(
+    ws: &Workspace,
+    span: DateRange,
+    p: &Person,
+    planned: &Planned,
+    spreads: &mut Spreads,
+) -> bool {
+    let key = RowKey::Person(p.id.clone());
+    let view = ws.row_view(&key);
+    let extra = planned.get(&p.id);
+    let mut weeks: Vec<(u64, u64)> = Vec::new();
+    for monday in mondays(span) {
+        let week = DateRange::new(monday, add_days(monday, 6));
+        let (load, capacity) = (
+            view.load_in(week) + sum_in(extra, week),
+            view.capacity_in(week),
+        );
+        if load > capacity {
+            return false;
+        }
+        weeks.push((load, capacity));
+    }
+    let added = spreads.weekly(p);
+    weeks
+        .iter()
+        .enumerate()
+        .all(|(i, (load, capacity))| load + added.get(i).copied().unwrap_or(0) <= *capacity)
+}
+
+/// Capacity minus load (and `extra` planned load) over `span`: [`free_minutes`] on a row.
+fn free_in(view: &RowView, extra: Option<&BTreeMap<NaiveDate, u64>>, span: DateRange) -> i64 {
+    view.capacity_in(span) as i64 - (view.load_in(span) + sum_in(extra, span)) as i64
 }
 
 /// One person ranked for a request, with why they rank there.
@@ -396,6 +470,168 @@ pub fn rank(ws: &Workspace, r: &Request, planned: &Planned) -> Vec<Candidate> {
     out.into_iter().map(|(_, c)| c).collect()
 }
 
+/// The first candidates of [`rank`] and the [`best_split`] of the whole ranking.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Top {
+    pub candidates: Vec<Candidate>,
+    pub split: Option<Split>,
+}
+
+/// What ranking knows of a person without spreading the request on their calendar.
+struct Cheap<'a> {
+    person: &'a Person,
+    role: RoleMatch,
+    free: i64,
+    /// Their skill matching the role asked for, as in [`Candidate::skill`].
+    skill: Option<(String, u8)>,
+}
+
+/// The first `k` of [`rank`] and the [`best_split`] of all of it, the same to the last figure,
+/// without working out everyone's weeks (what made a selection move cost a few frames on the
+/// large workspace). Role and free minutes are sums over the load index; the rank order within
+/// a role is theirs (free, then name) except that those who fit come first. So each role's
+/// people are walked in that order and their weeks worked out only until `k` who fit are found
+/// or the role runs out; where nobody fits at all, the rest are walked to be sure before a
+/// split is offered.
+pub fn rank_top(ws: &Workspace, r: &Request, planned: &Planned, k: usize) -> Top {
+    let want = ws
+        .resources
+        .get(&r.resource_id)
+        .map(|x| x.role.as_str())
+        .unwrap_or("");
+    let span = impact_span(ws, r);
+    // People share a handful of roles: each is matched once.
+    let mut roles: HashMap<&str, RoleMatch> = HashMap::new();
+    let mut cheap: Vec<Cheap> = ws
+        .people
+        .values()
+        .map(|p| {
+            let role = *roles
+                .entry(p.role.as_str())
+                .or_insert_with(|| role_match(want, &p.role));
+            let free = span.map_or(0, |span| {
+                let key = RowKey::Person(p.id.clone());
+                free_in(&ws.row_view(&key), planned.get(&p.id), span)
+            });
+            Cheap {
+                person: p,
+                role,
+                free,
+                skill: super::skills::for_role(ws, &p.id, want),
+            }
+        })
+        .collect();
+    sort_cheap(&mut cheap);
+    let Some(span) = span else {
+        // No dates: nothing to load anyone with, so everyone fits, in the cheap order.
+        let candidates = cheap
+            .iter()
+            .take(k)
+            .map(|c| Candidate {
+                person: c.person.id.clone(),
+                role: c.role,
+                free: 0,
+                peak: None,
+                fits: true,
+                skill: c.skill.clone(),
+            })
+            .collect();
+        return Top {
+            candidates,
+            split: None,
+        };
+    };
+    let mut spreads = Spreads::new(ws, r, span);
+    let mut fits_of = |c: &Cheap| fits_in(ws, span, c.person, planned, &mut spreads);
+    // Each role in turn: those who fit first, then the rest, each in the cheap order.
+    let mut shown: Vec<&Cheap> = Vec::new();
+    let mut someone_fits = false;
+    let mut walked = 0;
+    while walked < cheap.len() && shown.len() < k {
+        let role = cheap[walked].role;
+        let group = cheap[walked..]
+            .iter()
+            .take_while(|c| c.role == role)
+            .count();
+        let need = k - shown.len();
+        let (mut fit, mut over) = (Vec::new(), Vec::new());
+        for c in &cheap[walked..walked + group] {
+            if fits_of(c) {
+                fit.push(c);
+                if fit.len() == need {
+                    break;
+                }
+            } else {
+                over.push(c);
+            }
+        }
+        someone_fits |= !fit.is_empty();
+        shown.extend(fit);
+        // Walked to the role's end (else `k` fit): its over-capacity people follow, in order.
+        over.truncate(k - shown.len());
+        shown.extend(over);
+        walked += group;
+    }
+    // A split only where nobody at all fits: the people not walked yet could.
+    let unnamed = unnamed(ws, r);
+    if !someone_fits && unnamed {
+        someone_fits = cheap[walked..].iter().any(&mut fits_of);
+    }
+    let candidates = shown
+        .iter()
+        .map(|c| {
+            let (weeks, free) = facts(ws, span, &c.person.id, spreads.weekly(c.person), planned);
+            debug_assert_eq!(free, c.free);
+            Candidate {
+                person: c.person.id.clone(),
+                role: c.role,
+                free,
+                fits: fits(&weeks),
+                peak: peak(&weeks).cloned(),
+                skill: c.skill.clone(),
+            }
+        })
+        .collect();
+    let split = match cheap.first() {
+        Some(best) if !someone_fits && unnamed => {
+            // Nobody fits, so the best role's ranking is the cheap order (skill, free minutes,
+            // name); [`best_split`] takes the most free of it, that order kept among equals.
+            let mut pool: Vec<&Cheap> = cheap.iter().take_while(|c| c.role == best.role).collect();
+            pool.sort_by_key(|c| -c.free);
+            pool.truncate(SPLIT_POOL);
+            let ids: Vec<&Id> = pool.iter().map(|c| &c.person.id).collect();
+            split_among(ws, r, &ids, |p| {
+                pool.iter()
+                    .find(|c| c.person.id == *p)
+                    .map(|c| spreads.weekly(c.person).to_vec())
+                    .unwrap_or_default()
+            })
+        }
+        _ => None,
+    };
+    Top { candidates, split }
+}
+
+/// `cheap` in [`rank`]'s order with fitting left out: role, matching skill's level, most free,
+/// name, id. Names are lowercased only where the rest ties.
+fn sort_cheap(cheap: &mut [Cheap]) {
+    let level = |c: &Cheap| std::cmp::Reverse(c.skill.as_ref().map(|s| s.1));
+    cheap.sort_unstable_by_key(|c| (c.role, level(c), -c.free));
+    let mut i = 0;
+    while i < cheap.len() {
+        let at = (cheap[i].role, level(&cheap[i]), cheap[i].free);
+        let tie = cheap[i..]
+            .iter()
+            .take_while(|c| (c.role, level(c), c.free) == at)
+            .count();
+        if tie > 1 {
+            let run = &mut cheap[i..i + tie];
+            run.sort_by_cached_key(|c| (c.person.name.to_lowercase(), c.person.id.clone()));
+        }
+        i += tie;
+    }
+}
+
 /// Two people who together fit where nobody fits alone: `first` takes what fits under their
 /// capacity each week, `second` the rest.
 #[derive(Clone, Debug, PartialEq)]
@@ -413,39 +649,48 @@ pub fn best_split(ws: &Workspace, r: &Request, ranked: &[Candidate]) -> Option<S
     if !unnamed(ws, r) || ranked.iter().any(|c| c.fits) {
         return None;
     }
-    let span = impact_span(ws, r)?;
     let best_role = ranked.iter().map(|c| c.role).min()?;
     let mut pool: Vec<&Candidate> = ranked.iter().filter(|c| c.role == best_role).collect();
     pool.sort_by_key(|c| -c.free);
-    pool.truncate(10);
-    // What the request asks each week, and what each person has spare that week.
-    let mondays: Vec<NaiveDate> = {
-        let mut m = week_start(span.start);
-        let mut v = Vec::new();
-        while m <= span.end && v.len() < 60 {
-            v.push(m);
-            m = add_days(m, 7);
-        }
-        v
-    };
-    let spare = |p: &Id| -> (Vec<u64>, Vec<u64>) {
-        let key = RowKey::Person(p.clone());
-        let view = ws.row_view(&key);
+    pool.truncate(SPLIT_POOL);
+    let pool: Vec<&Id> = pool.iter().map(|c| &c.person).collect();
+    let span = impact_span(ws, r)?;
+    split_among(ws, r, &pool, |p| {
         let added = added_daily(ws, r, p);
-        mondays
-            .iter()
-            .map(|m| {
-                let week = DateRange::new(*m, add_days(*m, 6));
-                let free = view.capacity_in(week).saturating_sub(view.load_in(week));
-                (free, sum_in(Some(&added), week))
-            })
-            .unzip()
-    };
+        mondays(span)
+            .map(|m| sum_in(Some(&added), DateRange::new(m, add_days(m, 6))))
+            .collect()
+    })
+}
+
+/// How many of the best role, most free first, [`best_split`] pairs up.
+const SPLIT_POOL: usize = 10;
+
+/// The best split of `r` between two of `pool`, most spare room first, `need(p)` being what
+/// the request adds to `p`'s weeks (from the span's Monday) once approved with them.
+fn split_among(
+    ws: &Workspace,
+    r: &Request,
+    pool: &[&Id],
+    mut need: impl FnMut(&Id) -> Vec<u64>,
+) -> Option<Split> {
+    let span = impact_span(ws, r)?;
+    // What the request asks each week, and what each person has spare that week.
     let rows: Vec<(&Id, Vec<u64>, Vec<u64>)> = pool
         .iter()
-        .map(|c| {
-            let (free, need) = spare(&c.person);
-            (&c.person, free, need)
+        .map(|p| {
+            let key = RowKey::Person((*p).clone());
+            let view = ws.row_view(&key);
+            let added = need(p);
+            let (free, need) = mondays(span)
+                .enumerate()
+                .map(|(i, m)| {
+                    let week = DateRange::new(m, add_days(m, 6));
+                    let free = view.capacity_in(week).saturating_sub(view.load_in(week));
+                    (free, added.get(i).copied().unwrap_or(0))
+                })
+                .unzip();
+            (*p, free, need)
         })
         .collect();
     let mut best: Option<(u64, Split)> = None;
@@ -899,6 +1144,84 @@ mod tests {
                 prop_assert_eq!(c.fits, fits(&own));
                 prop_assert_eq!(c.free, free_minutes(&ws, &r, &c.person, &Planned::new()));
             }
+        }
+
+        /// The first `k` worked out without everyone's weeks are the full ranking's first `k`,
+        /// figure for figure, and the split is the one the full ranking gives, whatever the
+        /// roles, loads, calendars, ties in free hours and names, and picks planned before.
+        #[test]
+        fn the_top_of_the_ranking_is_the_full_rankings_top(
+            people in prop::collection::vec(
+                (
+                    (0usize..4, 0usize..4),
+                    prop::sample::select(vec![0u32, 1200, 2400, 3600, 4800, 6000]),
+                    prop::option::of(0u32..3000),
+                    0usize..3,
+                    prop::option::of((0i64..30, 0i64..6)),
+                ),
+                1..14,
+            ),
+            wanted in (0usize..3, 10u32..130),
+            plan_for in prop::option::of(0usize..14),
+            k in 0usize..8,
+            skills in prop::collection::vec(prop::option::of((any::<bool>(), 0u8..3)), 0..14),
+        ) {
+            let roles = ["Engineer", "QA Engineer", "Designer", "engineer "];
+            let names = ["Ann", "ann", "Bo", "Émile"];
+            let patterns = [
+                WeeklyCapacity::STANDARD,
+                WeeklyCapacity([480, 480, 480, 480, 0, 0, 0]),
+                WeeklyCapacity([360, 360, 360, 360, 360, 0, 0]),
+            ];
+            let rows: Vec<(String, &str, &str, u32)> = people
+                .iter()
+                .enumerate()
+                .map(|(i, ((name, role), load, _, _, _))| (format!("{}", i + 1), names[*name], roles[*role], *load))
+                .collect();
+            let refs: Vec<(&str, &str, &str, u32)> =
+                rows.iter().map(|(id, n, r, l)| (id.as_str(), *n, *r, *l)).collect();
+            let mut ws = workspace(&refs, &[(roles[wanted.0], wanted.1), (roles[0], 50)]);
+            for (i, p) in ws.people.values_mut().enumerate() {
+                p.weekly = patterns[people[i].3];
+                if let Some((at, len)) = people[i].4 {
+                    let start = add_days(d("2026-11-30"), at);
+                    p.time_off = vec![DateRange::new(start, add_days(start, len))];
+                }
+            }
+            // Skills for some (Kantata's): a level in the role asked for, or in another.
+            for (i, (_, _, _, _, _)) in people.iter().enumerate() {
+                if let Some((on, level)) = skills.get(i).copied().flatten() {
+                    let name = if on { roles[wanted.0].trim() } else { "Welding" };
+                    ws.skills.insert(
+                        Id::new(format!("{}", i + 1)),
+                        vec![crate::domain::skills::Skill { name: name.into(), level }],
+                    );
+                }
+            }
+            // One person with a calendar of the backend's own (Ruddr's partial days).
+            let own = Calendar::new(patterns[0], ws.holidays.clone(), vec![])
+                .with_minutes_off([(d("2026-12-08"), 240)].into());
+            ws.calendars.insert(Id::new("1"), own);
+            ws.rebuild_index(DateRange::new(d("2026-11-02"), d("2027-02-28")));
+            // A busy second week for some: over capacity there only.
+            let second = DateRange::new(d("2026-12-14"), d("2026-12-18"));
+            for (i, (_, _, busy, _, _)) in people.iter().enumerate() {
+                if let Some(m) = busy {
+                    ws.put_allocation(alloc(&format!("busy{i}"), &format!("r{}", i + 1), second, *m));
+                }
+            }
+            let r = ws.requests[&Id::new("q0")].clone();
+            // Someone already planned onto the other request.
+            let planned = match plan_for {
+                Some(i) if i < people.len() => {
+                    planned_load(&ws, &[(&ws.requests[&Id::new("q1")], &Id::new(format!("{}", i + 1)))])
+                }
+                _ => Planned::new(),
+            };
+            let all = rank(&ws, &r, &planned);
+            let top = rank_top(&ws, &r, &planned, k);
+            prop_assert_eq!(&top.candidates[..], &all[..k.min(all.len())]);
+            prop_assert_eq!(top.split, best_split(&ws, &r, &all));
         }
 
         /// Whatever the loads and picks, no item of a plan reports a peak below the load its

@@ -1,6 +1,7 @@
 //! The Requests view: the staffing queue, and a detail pane with the request's impact on the
 //! person's load (or, for an unnamed resource, the best-placed people to staff it).
 
+use super::pen::Pen;
 use super::text::{cell, pad, pad_left, truncate};
 use super::theme::Theme;
 use crate::app::Command as C;
@@ -8,11 +9,11 @@ use crate::app::State;
 use crate::app::geometry::keep_in_view;
 use crate::app::keys::Mode;
 use crate::app::requests::{
-    ImpactWeek, PersonPick, PickPurpose, RowFacts, StatusFilter, allocations_known, impact,
+    ImpactWeek, PersonPick, PickPurpose, RowFacts, SHOWN, StatusFilter, allocations_known, detail,
     project_of, ranked, row_facts, week_text,
 };
 use crate::domain::candidates::Candidate;
-use crate::domain::impact::{Hardened, approval_hardens, asked_minutes};
+use crate::domain::impact::Hardened;
 use crate::domain::load::utilization_pct;
 use crate::domain::model::fmt_hours;
 use crate::domain::{Request, RequestStatus, Workspace};
@@ -203,8 +204,8 @@ fn filter_line(state: &State, width: usize) -> String {
 fn render_list(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
     let w = area.width as usize;
     let c = columns(w);
-    let mut lines = vec![Line::styled(filter_line(state, w), theme.dim())];
     if state.queue.is_empty() {
+        let mut lines = vec![Line::styled(filter_line(state, w), theme.dim())];
         let msg = if !state.loaded {
             super::text::not_loaded(state)
         } else if state.requests.status == StatusFilter::Pending && !state.requests.all {
@@ -236,7 +237,9 @@ fn render_list(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
         head.push_str(&cell("Approvers", c.approvers));
         head.push_str(&pad("Status", c.status));
     }
-    lines.push(Line::styled(head, theme.header()));
+    // Written straight into the buffer, as the other big lists are (`Pen`): a Paragraph
+    // segments every cell of the padded rows into graphemes, most of this frame's work.
+    let mut rows = vec![(filter_line(state, w), theme.dim()), (head, theme.header())];
     let visible = area.height.saturating_sub(2) as usize;
     let offset = keep_in_view(
         state.requests.offset,
@@ -275,9 +278,12 @@ fn render_list(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
             text.push_str(&cell(&facts.approvers, c.approvers));
             text.push_str(&pad(status_text(r.status), c.status));
         }
-        lines.push(Line::styled(text, style));
+        rows.push((text, style));
     }
-    f.render_widget(Paragraph::new(lines), area);
+    let buf = f.buffer_mut();
+    for (y, (text, style)) in rows.iter().enumerate() {
+        Pen::new(buf, area, y as u16).raw(text, *style);
+    }
 }
 
 fn status_text(s: RequestStatus) -> &'static str {
@@ -397,7 +403,9 @@ fn render_detail(state: &State, theme: &Theme, r: &Request, f: &mut Frame, area:
             facts.resource,
             p.start.format("%a %Y-%m-%d"),
             p.end.format("%a %Y-%m-%d"),
-            fmt_hours(asked_minutes(ws, r).unwrap_or(0))
+            row_facts(state, r)
+                .and_then(|f| f.asked_minutes)
+                .map_or_else(|| "…".into(), fmt_hours)
         ),
         _ => facts.resource.clone(),
     };
@@ -462,8 +470,19 @@ fn render_detail(state: &State, theme: &Theme, r: &Request, f: &mut Frame, area:
             theme.dim(),
         ));
     }
+    let Some(worked) = detail(state, r) else {
+        lines.push(Line::styled(truncate("Working it out…", w), theme.dim()));
+        return finish_detail(state, theme, r, f, area, lines);
+    };
     if r.status.is_pending() {
-        let hardened = approval_hardens(ws, r);
+        let hardened: Vec<Hardened> = worked
+            .hardened
+            .iter()
+            .map(|(allocation, minutes)| Hardened {
+                allocation,
+                minutes: *minutes,
+            })
+            .collect();
         // Keep two lines for the load (or candidates) under the allocations.
         let keep = if hardened.is_empty() { 0 } else { 2 };
         hardens_lines(
@@ -477,10 +496,7 @@ fn render_detail(state: &State, theme: &Theme, r: &Request, f: &mut Frame, area:
         .into_iter()
         .for_each(|l| lines.push(l));
     }
-    let weeks = person
-        .as_ref()
-        .map(|p| impact(ws, r, p))
-        .unwrap_or_default();
+    let weeks = &worked.weeks;
     match person {
         // No weeks: neither a period nor anything to harden, so no load to show.
         Some(_) if weeks.is_empty() => {}
@@ -501,7 +517,7 @@ fn render_detail(state: &State, theme: &Theme, r: &Request, f: &mut Frame, area:
                 theme.dim(),
             ));
             let room = room(&lines).max(1);
-            lines.extend(impact_lines(&weeks, theme, w, room));
+            lines.extend(impact_lines(weeks, theme, w, room));
         }
         None if r.status.is_pending() && room(&lines) > 1 => {
             let Some(worked) = ranked(state, r) else {
@@ -547,7 +563,7 @@ fn render_detail(state: &State, theme: &Theme, r: &Request, f: &mut Frame, area:
                 lines.push(Line::styled(truncate(&text, w), theme.text()));
             }
             // The full-view detail (Enter) has room for more than the pane below the queue.
-            let most = if state.requests.detail { 15 } else { 5 };
+            let most = if state.requests.detail { SHOWN } else { 5 };
             for c in ranked.iter().take(room(&lines).min(most)) {
                 lines.push(candidate_line(ws, c, theme, w));
             }
@@ -592,7 +608,16 @@ fn finish_detail(
         .borders(Borders::TOP)
         .title(Span::styled(format!(" Request #{} ", r.id), theme.header()))
         .title(Line::from(Span::styled(keys, theme.dim())).right_aligned());
-    f.render_widget(Paragraph::new(lines).block(block), area);
+    let inner = block.inner(area.intersection(f.area()));
+    f.render_widget(block, area);
+    // Written with Pen, as the queue is: the same cells a Paragraph draws, at a fraction of it.
+    let buf = f.buffer_mut();
+    for (y, line) in lines.iter().enumerate() {
+        let mut pen = Pen::new(buf, inner, y as u16);
+        for span in &line.spans {
+            pen.raw(&span.content, line.style.patch(span.style));
+        }
+    }
 }
 
 /// What approving changes, in at most `max` lines: a heading (saying so plainly where the
