@@ -89,6 +89,14 @@ pub fn fits(weeks: &[ImpactWeek]) -> bool {
     weeks.iter().all(|w| w.load <= w.capacity)
 }
 
+/// The role `r`'s resource is for ("" when the resource is not known).
+pub fn role_asked<'a>(ws: &'a Workspace, r: &Request) -> &'a str {
+    ws.resources
+        .get(&r.resource_id)
+        .map(|x| x.role.as_str())
+        .unwrap_or("")
+}
+
 fn unnamed(ws: &Workspace, r: &Request) -> bool {
     ws.resources
         .get(&r.resource_id)
@@ -429,11 +437,7 @@ impl Candidate {
 /// not; then by the level of their skill matching the role, where the backend keeps skills;
 /// ties by most free hours, then by name.
 pub fn rank(ws: &Workspace, r: &Request, planned: &Planned) -> Vec<Candidate> {
-    let want = ws
-        .resources
-        .get(&r.resource_id)
-        .map(|x| x.role.as_str())
-        .unwrap_or("");
+    let want = role_asked(ws, r);
     let span = impact_span(ws, r);
     let mut spreads = span.map(|s| Spreads::new(ws, r, s));
     let mut out: Vec<(String, Candidate)> = ws
@@ -494,11 +498,7 @@ struct Cheap<'a> {
 /// or the role runs out; where nobody fits at all, the rest are walked to be sure before a
 /// split is offered.
 pub fn rank_top(ws: &Workspace, r: &Request, planned: &Planned, k: usize) -> Top {
-    let want = ws
-        .resources
-        .get(&r.resource_id)
-        .map(|x| x.role.as_str())
-        .unwrap_or("");
+    let want = role_asked(ws, r);
     let span = impact_span(ws, r);
     // People share a handful of roles: each is matched once.
     let mut roles: HashMap<&str, RoleMatch> = HashMap::new();

@@ -569,11 +569,7 @@ fn split_words(ws: &Workspace, plan: &SplitPlan, sent: &SplitSent) -> String {
     let Some(r) = ws.requests.get(&plan.request) else {
         return format!("Request #{} split", plan.request);
     };
-    let role = ws
-        .resources
-        .get(&r.resource_id)
-        .map(|x| x.role.as_str())
-        .unwrap_or("");
+    let role = crate::domain::candidates::role_asked(ws, r);
     let made = sent
         .bundle
         .after
