@@ -85,7 +85,8 @@ async fn two_equally_placed_candidates_are_ordered_by_their_skill_level_over_kan
     );
 
     // A pending request on an unnamed resource, and two candidates of the same role match who
-    // both fit (or both do not): the one with more free hours first, without skills.
+    // both fit: the one with more free hours first, without skills (skills order only those
+    // who fit; those over capacity stay closest first).
     let ws = loaded(&k).await;
     let (q, a, b) = ws
         .requests
@@ -99,7 +100,7 @@ async fn two_equally_placed_candidates_are_ordered_by_their_skill_level_over_kan
         .find_map(|q| {
             let ranked = rank(&ws, q, &Planned::new());
             let pair = ranked.windows(2).find(|w| {
-                (w[0].role, w[0].fits) == (w[1].role, w[1].fits) && w[0].free > w[1].free
+                w[0].role == w[1].role && w[0].fits && w[1].fits && w[0].free > w[1].free
             })?;
             Some((q.clone(), pair[0].person.clone(), pair[1].person.clone()))
         })
@@ -236,11 +237,17 @@ fn requests_show_json_over_kantata_gives_each_candidate_its_matching_skill_or_nu
         "{with} of {}",
         candidates.len()
     );
-    // Among people of the role asked for who fit alike, a higher level comes first.
+    // Among people of the role asked for who both fit, a higher level comes first; among
+    // those over capacity, more free hours.
     let level = |c: &serde_json::Value| c["skill"]["level"].as_i64().unwrap_or(-1);
+    let free = |c: &serde_json::Value| c["free_hours"].as_f64().unwrap_or(f64::NAN);
     for w in candidates.windows(2) {
         if w[0]["role"] == role && w[1]["role"] == role && w[0]["fits"] == w[1]["fits"] {
-            assert!(level(&w[0]) >= level(&w[1]), "{} before {}", w[0], w[1]);
+            if w[0]["fits"] == true {
+                assert!(level(&w[0]) >= level(&w[1]), "{} before {}", w[0], w[1]);
+            } else {
+                assert!(free(&w[0]) >= free(&w[1]), "{} before {}", w[0], w[1]);
+            }
         }
     }
     // As text, the same skills beside the roles, as the Requests view says them.

@@ -434,8 +434,8 @@ impl Candidate {
 
 /// Everyone who could staff `r`, best first: the role asked for, then related roles, then the
 /// rest; within each, those who fit under capacity over the whole period before those who do
-/// not; then by the level of their skill matching the role, where the backend keeps skills;
-/// ties by most free hours, then by name.
+/// not; among those who fit, by the level of their skill matching the role, where the backend
+/// keeps skills; then by most free hours, then by name.
 pub fn rank(ws: &Workspace, r: &Request, planned: &Planned) -> Vec<Candidate> {
     let want = role_asked(ws, r);
     let span = impact_span(ws, r);
@@ -459,8 +459,9 @@ pub fn rank(ws: &Workspace, r: &Request, planned: &Planned) -> Vec<Candidate> {
             (p.name.to_lowercase(), c)
         })
         .collect();
-    // Higher skill level first (any matching skill before none); no skills anywhere: as before.
-    let level = |c: &Candidate| std::cmp::Reverse(c.skill.as_ref().map(|s| s.1));
+    // Among those who fit, higher skill level first (any matching skill before none); those
+    // over capacity stay closest first (most free), whatever their skills. No skills: as before.
+    let level = |c: &Candidate| std::cmp::Reverse(c.skill.as_ref().filter(|_| c.fits).map(|s| s.1));
     out.sort_by(|(an, a), (bn, b)| {
         (a.role, !a.fits, level(a), -a.free, an, &a.person).cmp(&(
             b.role,
@@ -567,7 +568,9 @@ pub fn rank_top(ws: &Workspace, r: &Request, planned: &Planned, k: usize) -> Top
         }
         someone_fits |= !fit.is_empty();
         shown.extend(fit);
-        // Walked to the role's end (else `k` fit): its over-capacity people follow, in order.
+        // Walked to the role's end (else `k` fit): its over-capacity people follow, closest
+        // first (skills order only those who fit).
+        by_free(&mut over);
         over.truncate(k - shown.len());
         shown.extend(over);
         walked += group;
@@ -594,10 +597,10 @@ pub fn rank_top(ws: &Workspace, r: &Request, planned: &Planned, k: usize) -> Top
         .collect();
     let split = match cheap.first() {
         Some(best) if !someone_fits && unnamed => {
-            // Nobody fits, so the best role's ranking is the cheap order (skill, free minutes,
-            // name); [`best_split`] takes the most free of it, that order kept among equals.
+            // Nobody fits, so the best role's ranking is by free minutes, then name: the pool
+            // [`best_split`] takes from it.
             let mut pool: Vec<&Cheap> = cheap.iter().take_while(|c| c.role == best.role).collect();
-            pool.sort_by_key(|c| -c.free);
+            by_free(&mut pool);
             pool.truncate(SPLIT_POOL);
             let ids: Vec<&Id> = pool.iter().map(|c| &c.person.id).collect();
             split_among(ws, r, &ids, |p| {
@@ -612,8 +615,9 @@ pub fn rank_top(ws: &Workspace, r: &Request, planned: &Planned, k: usize) -> Top
     Top { candidates, split }
 }
 
-/// `cheap` in [`rank`]'s order with fitting left out: role, matching skill's level, most free,
-/// name, id. Names are lowercased only where the rest ties.
+/// `cheap` in [`rank`]'s order for those who fit: role, matching skill's level, most free,
+/// name, id ([`by_free`] puts those who do not back in theirs). Names are lowercased only where
+/// the rest ties.
 fn sort_cheap(cheap: &mut [Cheap]) {
     let level = |c: &Cheap| std::cmp::Reverse(c.skill.as_ref().map(|s| s.1));
     cheap.sort_unstable_by_key(|c| (c.role, level(c), -c.free));
@@ -630,6 +634,11 @@ fn sort_cheap(cheap: &mut [Cheap]) {
         }
         i += tie;
     }
+}
+
+/// [`rank`]'s order for people over capacity (skills aside): most free, name, id.
+fn by_free(cheap: &mut [&Cheap]) {
+    cheap.sort_by_cached_key(|c| (-c.free, c.person.name.to_lowercase(), c.person.id.clone()));
 }
 
 /// Two people who together fit where nobody fits alone: `first` takes what fits under their
