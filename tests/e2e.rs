@@ -313,7 +313,7 @@ fn a_planner_names_an_unnamed_resource_and_its_row_moves_under_the_person() {
     app.send("ben carter\r");
     // The unnamed row is gone (58 rows, not 59) and the filter now finds Ben, who holds it.
     let screen = app.wait_for("the naming to apply", |s| {
-        s.contains("Done: name the Engineer resource Ben Carter") && s.contains("1 of 58")
+        s.contains("Saved: name the Engineer resource Ben Carter") && s.contains("1 of 58")
     });
     assert!(
         screen.contains("● Ben Carter") && !screen.contains("○ Unnamed"),
@@ -465,7 +465,7 @@ fn a_planner_moves_a_bar_on_ruddr_through_the_sandbox() {
         detail(s).starts_with("Route Optimizer") && detail(s).contains("h/day")
     }));
     app.send(">");
-    app.wait_for_text("Done: move the allocation");
+    app.wait_for_text("Saved: move the allocation");
     app.send("q");
     assert_eq!(app.wait_exit(), 0);
 

@@ -143,6 +143,9 @@ pub struct Write {
     /// The first changes of the edit, already on the backend: a batch that stopped part-way
     /// keeps them here while the rest waits (they are not sent again).
     pub sent: Vec<LocalChange>,
+    /// The notice shown when it was made (its log number), and what replaces it once the
+    /// backend has it: "Saved: …" is said only when it is true.
+    pub said: (u64, String),
 }
 
 /// The history and the write queue.
@@ -225,14 +228,19 @@ pub fn commit(state: &mut State, label: String, forward: Vec<LocalChange>) -> Ve
     let backward = inverse_all(&forward);
     apply_local(&mut state.ws, &forward);
     let u = state.key(Mode::Global, Command::Undo);
-    state.done(format!("Done: {label} ({u} undoes)"));
+    // On screen at once, beside "⟳ saving…"; "Saved" once the backend has it.
+    state.done(format!(
+        "{} ({u} undoes)",
+        super::messages::capitalized(&label)
+    ));
+    let said = format!("Saved: {label} ({u} undoes)");
     let cleared_redo = std::mem::take(&mut state.edits.redo);
     state.edits.undo.push(Edit {
         label: label.clone(),
         forward: forward.clone(),
         backward,
     });
-    enqueue(state, label, Step::Do { cleared_redo }, forward)
+    enqueue(state, label, Step::Do { cleared_redo }, forward, said)
 }
 
 pub fn undo(state: &mut State) -> Vec<Effect> {
@@ -242,9 +250,10 @@ pub fn undo(state: &mut State) -> Vec<Effect> {
     };
     apply_local(&mut state.ws, &edit.backward);
     let (label, changes) = (format!("undo {}", edit.label), edit.backward.clone());
-    state.done(format!("Undid: {}", edit.label));
+    state.done(format!("Undoing: {}", edit.label));
+    let said = format!("Undid: {}", edit.label);
     state.edits.redo.push(edit);
-    enqueue(state, label, Step::Undo, changes)
+    enqueue(state, label, Step::Undo, changes, said)
 }
 
 pub fn redo(state: &mut State) -> Vec<Effect> {
@@ -254,12 +263,21 @@ pub fn redo(state: &mut State) -> Vec<Effect> {
     };
     apply_local(&mut state.ws, &edit.forward);
     let (label, changes) = (format!("redo {}", edit.label), edit.forward.clone());
-    state.done(format!("Redid: {}", edit.label));
+    state.done(format!("Redoing: {}", edit.label));
+    let said = format!("Redid: {}", edit.label);
     state.edits.undo.push(edit);
-    enqueue(state, label, Step::Redo, changes)
+    enqueue(state, label, Step::Redo, changes, said)
 }
 
-fn enqueue(state: &mut State, label: String, step: Step, changes: Vec<LocalChange>) -> Vec<Effect> {
+/// Queues an edit whose notice was just shown; `landed` replaces that notice once the backend
+/// has the edit, unless something else has been said since.
+fn enqueue(
+    state: &mut State,
+    label: String,
+    step: Step,
+    changes: Vec<LocalChange>,
+    landed: String,
+) -> Vec<Effect> {
     state.edits.next_seq += 1;
     let seq = state.edits.next_seq;
     state.edits.queue.push_back(Write {
@@ -268,6 +286,7 @@ fn enqueue(state: &mut State, label: String, step: Step, changes: Vec<LocalChang
         step,
         changes,
         sent: Vec::new(),
+        said: (state.notice_shown.seq, landed),
     });
     send_next(state)
 }
@@ -395,6 +414,10 @@ pub fn applied(
             };
             for (change, result) in write.changes.iter().zip(results) {
                 learn(state, change, result);
+            }
+            let (shown, landed) = write.said;
+            if state.notice_shown.seq == shown && state.notice.is_some() {
+                state.done(landed);
             }
         }
         // Nothing (more) reached the backend: keep every edit and try again shortly.

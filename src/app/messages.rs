@@ -143,6 +143,14 @@ pub struct Shown {
 
 /// "{why}: {what}", the reason first. The backend's words are kept as they are (a name may
 /// start them), so callers writing their own reason start it with a capital.
+/// `s` with its first letter upper case: a label ("move the allocation …") as a sentence.
+pub fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
 fn why_then_what(why: impl Display, what: impl Display) -> String {
     let why = why.to_string();
     format!("{}: {what}", why.trim_end_matches(['.', ' ']))
@@ -329,6 +337,62 @@ mod reducer_tests {
         BackendError::Unavailable("Kantata could not be reached (connection refused)".into())
     }
 
+    /// The moved allocation as the backend answers it.
+    fn landed(s: &crate::app::State, seq: u64) -> Msg {
+        Msg::Applied {
+            seq,
+            result: Ok(vec![Applied::Updated(Allocation {
+                version: a1(s).version + 1,
+                ..a1(s)
+            })]),
+        }
+    }
+
+    #[test]
+    fn an_edit_says_saved_only_once_the_backend_has_it() {
+        let mut s = on_bar();
+        let (seq, _) = only_apply(&update(&mut s, Command::ShiftLater));
+        let n = s.notice.clone().unwrap_or_default();
+        assert!(n.starts_with("Move the allocation on Apollo"), "{n}");
+        assert!(n.ends_with("(u undoes)") && !n.contains("Saved") && !n.contains("Done"));
+        let msg = landed(&s, seq);
+        update(&mut s, msg);
+        let n = s.notice.clone().unwrap_or_default();
+        assert!(n.starts_with("Saved: move the allocation on Apollo"), "{n}");
+
+        // Something said since stays: the landing does not cover it.
+        let (seq, _) = only_apply(&update(&mut s, Command::ShiftLater));
+        update(&mut s, Command::ZoomIn);
+        let zoom = s.notice.clone();
+        let msg = landed(&s, seq);
+        update(&mut s, msg);
+        assert_eq!(s.notice, zoom);
+
+        // Undo and redo say what they are doing, then that it is done.
+        let (seq, _) = only_apply(&update(&mut s, Command::Undo));
+        let n = s.notice.clone().unwrap_or_default();
+        assert!(n.starts_with("Undoing: move"), "{n}");
+        let msg = landed(&s, seq);
+        update(&mut s, msg);
+        let n = s.notice.clone().unwrap_or_default();
+        assert!(n.starts_with("Undid: move"), "{n}");
+        let (seq, _) = only_apply(&update(&mut s, Command::Redo));
+        assert!(
+            s.notice
+                .clone()
+                .unwrap_or_default()
+                .starts_with("Redoing: move")
+        );
+        let msg = landed(&s, seq);
+        update(&mut s, msg);
+        assert!(
+            s.notice
+                .clone()
+                .unwrap_or_default()
+                .starts_with("Redid: move")
+        );
+    }
+
     #[test]
     fn a_split_that_works_replaces_the_error_of_one_that_failed() {
         let mut s = on_bar();
@@ -342,7 +406,7 @@ mod reducer_tests {
         assert_eq!(changes.len(), 1);
         assert_eq!(s.error, None, "the success replaced the error");
         let n = s.notice.clone().unwrap_or_default();
-        assert!(n.starts_with("Done: split"), "{n}");
+        assert!(n.starts_with("Split the allocation"), "{n}");
         assert!(
             s.log.newest_first().any(|m| m.text == e),
             "the error stays in the log"
@@ -383,7 +447,7 @@ mod reducer_tests {
         // yet: the error is still true and stays.
         let (again, _) = only_apply(&update(&mut s, Command::ToggleHard));
         assert_eq!(again, seq, "the kept write goes first");
-        assert!(s.notice.clone().unwrap_or_default().starts_with("Done: "));
+        assert!(s.notice.clone().unwrap_or_default().ends_with("(u undoes)"));
         assert_eq!(s.error.as_deref(), Some(e.as_str()));
         // It lands: the error goes, with a word saying so.
         let moved = a1(&s);

@@ -151,18 +151,11 @@ pub(super) fn ask_if_not_mine(state: &mut State, step: Step) {
         question: format!(
             "You are not an approver of {}: their approvers decide. {} anyway? (the next question shows what it does)",
             others.join(", "),
-            capitalized(verb)
+            crate::app::messages::capitalized(verb)
         ),
         on_yes: OnYes::Requests(step),
         scroll: 0,
     }));
-}
-
-fn capitalized(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
 }
 
 /// The step after its extra question was answered yes.
