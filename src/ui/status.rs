@@ -45,8 +45,15 @@ pub fn render_status(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
     }
     if let Some(a) = &state.activity {
         // A retry under way says what it waits for, not just that something is loading; it
-        // matters more than the last notice, so it may take the whole line.
-        let s = format!("⟳ {} ", truncate(a, width.saturating_sub(used + 3)));
+        // matters more than the last notice, so it may take the whole line, but an error (an
+        // edit kept to send again, a refusal) keeps half of it.
+        let rest = width.saturating_sub(used + 3);
+        let room = if state.error.is_some() {
+            rest / 2
+        } else {
+            rest
+        };
+        let s = format!("⟳ {} ", truncate(a, room));
         used += s.width();
         spans.push(Span::styled(s, theme.notice()));
     } else if let Some(p) = state.pending.first().filter(|_| state.replica.is_none()) {
@@ -171,6 +178,28 @@ mod tests {
         assert!(text.contains(WHY), "{text}");
         assert!(text.contains("(L log)"), "{text}");
         insta::assert_snapshot!("status_long_error_80", text);
+    }
+
+    #[test]
+    fn a_retry_under_way_leaves_room_for_the_error_of_a_kept_edit() {
+        let mut s = state();
+        s.fail_held(
+            "Kantata OX is busy (503)",
+            "the edit is kept on screen and sent again in a few seconds.",
+        );
+        s.activity =
+            Some("Kantata is busy (503): retry 2 of 4 in 2s (GET workspace_allocations)".into());
+        let text = bar(&s, 80);
+        assert!(text.contains("⟳ Kantata is busy"), "{text}");
+        assert!(
+            text.contains("✗ Kantata") && text.contains("(L log)"),
+            "{text}"
+        );
+        insta::assert_snapshot!("status_retry_beside_error_80", text);
+        // With no error the retry may take the line.
+        s.clear_error();
+        let text = bar(&s, 80);
+        assert!(text.contains("retry 2 of 4"), "{text}");
     }
 
     #[test]
