@@ -835,28 +835,13 @@ fn a_truncated_answer_or_a_timeout_is_reported_and_the_screen_keeps_what_it_had(
 // The binary against the sandbox
 // ---------------------------------------------------------------------------------------------
 
-/// Runs `allot <args>` with the sandbox's token in the environment (and no config file).
+/// Runs `allot <args>` against `sb` ([`common::sandbox::allot_cli`]) while this runtime serves.
 async fn allot(sb: &Sandbox, args: &[&str]) -> std::process::Output {
-    let home = tempfile::tempdir().unwrap();
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_allot"));
-    cmd.args([
-        "--backend",
-        "kantata",
-        "--url",
-        &sb.url,
-        "--today",
-        "2026-11-23",
-    ])
-    .args(args)
-    .env("ALLOT_DATA_DIR", home.path().join("data"))
-    .env("ALLOT_CONFIG", home.path().join("config.toml"))
-    .env("KANTATA_ACCESS_TOKEN", &sb.token)
-    .env_remove("ALLOT_PROFILE");
-    // The sandbox serves on this runtime while the binary runs.
+    let (url, token) = (sb.url.clone(), sb.token.clone());
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
     tokio::task::spawn_blocking(move || {
-        let out = cmd.output().unwrap();
-        drop(home);
-        out
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        common::sandbox::allot_cli(&url, &token, &args, &[])
     })
     .await
     .unwrap()

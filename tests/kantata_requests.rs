@@ -12,9 +12,9 @@ use allot::app::{Command, State, ThemeKind};
 use allot::client::{Backend, NewAllocation, Resolution};
 use allot::domain::dates::parse_date;
 use allot::domain::impact::{approval_hardens, asked_minutes, impact_span};
-use allot::domain::{Allocation, Amount, DateRange, Id, RequestStatus, Workspace};
+use allot::domain::{Allocation, Amount, DateRange, Id, RequestStatus};
 use chrono::NaiveDate;
-use common::demo::{DemoApp, demo_state, draw, kantata_sandbox, today, with};
+use common::demo::{DemoApp, demo_state, draw, kantata_sandbox, loaded, today, with};
 
 fn d(s: &str) -> NaiveDate {
     parse_date(s).unwrap()
@@ -32,21 +32,6 @@ fn penciled() -> NewAllocation {
         hard: false,
         notes: "Phase 3 design".into(),
     }
-}
-
-/// The workspace as the app loads it from `b`: roster, the first window's allocations, requests.
-async fn loaded(b: &dyn Backend) -> Workspace {
-    let window = initial_window(today());
-    let mut ws = Workspace::from_roster(b.roster().await.unwrap());
-    ws.set_allocations(window, b.allocations(window).await.unwrap());
-    ws.requests = b
-        .requests()
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|r| (r.id.clone(), r))
-        .collect();
-    ws
 }
 
 /// (id, range, minutes, hard) of the store's allocations of the request's resource.

@@ -4,29 +4,24 @@
 
 mod common;
 
-use allot::app::state::initial_window;
 use allot::client::Backend;
 use allot::domain::candidates::{Planned, rank};
 use allot::domain::skills::Skill;
 use allot::domain::{Id, Workspace};
 use allot::sandbox::Sandbox;
-use common::demo::{kantata_sandbox, today};
+use common::demo::{kantata_sandbox, loaded};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-/// The workspace as the app loads it from `b`: roster, the first window's allocations, requests.
-async fn loaded(b: &dyn Backend) -> Workspace {
-    let window = initial_window(today());
-    let mut ws = Workspace::from_roster(b.roster().await.unwrap());
-    ws.set_allocations(window, b.allocations(window).await.unwrap());
-    ws.requests = b
-        .requests()
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|r| (r.id.clone(), r))
-        .collect();
-    ws
+/// The pending requests on unnamed resources: the ones candidates are ranked for.
+fn pending_unnamed(ws: &Workspace) -> impl Iterator<Item = &allot::domain::Request> {
+    ws.requests.values().filter(|q| {
+        q.status.is_pending()
+            && ws
+                .resources
+                .get(&q.resource_id)
+                .is_some_and(|r| r.is_unnamed())
+    })
 }
 
 fn skill(name: &str, level: u8) -> Skill {
@@ -88,15 +83,7 @@ async fn two_equally_placed_candidates_are_ordered_by_their_skill_level_over_kan
     // both fit: the one with more free hours first, without skills (skills order only those
     // who fit; those over capacity stay closest first).
     let ws = loaded(&k).await;
-    let (q, a, b) = ws
-        .requests
-        .values()
-        .filter(|q| q.status.is_pending())
-        .filter(|q| {
-            ws.resources
-                .get(&q.resource_id)
-                .is_some_and(|r| r.is_unnamed())
-        })
+    let (q, a, b) = pending_unnamed(&ws)
         .find_map(|q| {
             let ranked = rank(&ws, q, &Planned::new());
             let pair = ranked.windows(2).find(|w| {
@@ -183,36 +170,16 @@ fn requests_show_json_over_kantata_gives_each_candidate_its_matching_skill_or_nu
     let (rt, sb) = common::sandbox::sandbox(allot::sandbox::Dialect::Kantata);
     let k = common::demo::kantata_sandbox_client(&sb);
     let ws = rt.block_on(loaded(&k));
-    let q = ws
-        .requests
-        .values()
-        .filter(|q| q.status.is_pending())
-        .find(|q| {
-            ws.resources
-                .get(&q.resource_id)
-                .is_some_and(|r| r.is_unnamed())
-        })
+    let q = pending_unnamed(&ws)
+        .next()
         .expect("a pending unnamed request");
     let role = ws.resources[&q.resource_id].role.clone();
-    let home = tempfile::tempdir().unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_allot"))
-        .args([
-            "--backend",
-            "kantata",
-            "--url",
-            &sb.url,
-            "--today",
-            "2026-11-23",
-        ])
-        .args(["requests", "show", q.id.as_str(), "--json"])
-        .current_dir(home.path())
-        .env("ALLOT_DATA_DIR", home.path().join("data"))
-        .env("ALLOT_CONFIG", home.path().join("config.toml"))
-        .env("KANTATA_ACCESS_TOKEN", &sb.token)
-        .env_remove("ALLOT_PROFILE")
-        .env_remove("ALLOT_TODAY")
-        .output()
-        .unwrap();
+    let out = common::sandbox::allot_cli(
+        &sb.url,
+        &sb.token,
+        &["requests", "show", q.id.as_str(), "--json"],
+        &[],
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -251,25 +218,12 @@ fn requests_show_json_over_kantata_gives_each_candidate_its_matching_skill_or_nu
         }
     }
     // As text, the same skills beside the roles, as the Requests view says them.
-    let text = std::process::Command::new(env!("CARGO_BIN_EXE_allot"))
-        .args([
-            "--backend",
-            "kantata",
-            "--url",
-            &sb.url,
-            "--today",
-            "2026-11-23",
-        ])
-        .args(["requests", "show", q.id.as_str()])
-        .current_dir(home.path())
-        .env("ALLOT_DATA_DIR", home.path().join("data"))
-        .env("ALLOT_CONFIG", home.path().join("config.toml"))
-        .env("KANTATA_ACCESS_TOKEN", &sb.token)
-        .env("COLUMNS", "120")
-        .env_remove("ALLOT_PROFILE")
-        .env_remove("ALLOT_TODAY")
-        .output()
-        .unwrap();
+    let text = common::sandbox::allot_cli(
+        &sb.url,
+        &sb.token,
+        &["requests", "show", q.id.as_str()],
+        &[("COLUMNS", "120")],
+    );
     let text = String::from_utf8(text.stdout).unwrap();
     let top = candidates
         .iter()

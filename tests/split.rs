@@ -53,6 +53,43 @@ fn minutes(a: &Amount) -> u64 {
     }
 }
 
+/// The minutes the backend holds on `resource`.
+fn stored_on(app: &DemoApp, resource: &Id) -> u64 {
+    app.stored()
+        .iter()
+        .filter(|a| &a.resource_id == resource)
+        .map(|a| minutes(&a.amount))
+        .sum()
+}
+
+/// What the backend holds after the split of `plan`: the first person's minutes on the
+/// request's `resource` (staffed with them), the second's on their resource of the same
+/// project and role, and that resource; every allocation of both hard.
+fn booked(app: &DemoApp, resource: &Id, plan: &SplitPlan) -> (u64, u64, Id) {
+    let roster = app.rt.block_on(app.backend.roster()).unwrap();
+    let staffed = roster.resources.iter().find(|r| &r.id == resource).unwrap();
+    assert_eq!(staffed.person_id.as_ref(), Some(&plan.first));
+    let theirs = roster
+        .resources
+        .iter()
+        .find(|r| {
+            r.person_id.as_ref() == Some(&plan.second)
+                && r.project_id == staffed.project_id
+                && r.role == staffed.role
+        })
+        .expect("the second person's resource on the project, in the role");
+    for a in app.stored() {
+        if &a.resource_id == resource || a.resource_id == theirs.id {
+            assert!(a.hard, "booked hard: {a:?}");
+        }
+    }
+    (
+        stored_on(app, resource),
+        stored_on(app, &theirs.id),
+        theirs.id.clone(),
+    )
+}
+
 #[test]
 fn s_asks_one_y_n_naming_request_project_both_people_their_hours_and_peaks() {
     let mut s = on_split();
@@ -308,13 +345,7 @@ fn split_on_store() -> (DemoApp, SplitPlan, Id, String) {
 #[test]
 fn on_the_store_both_shares_add_up_to_what_the_request_asked_each_as_the_y_n_said() {
     let app0 = DemoApp::new();
-    let resource0 = app0.state.ws.requests[&Id::new(SPLIT)].resource_id.clone();
-    let asked: u64 = app0
-        .stored()
-        .iter()
-        .filter(|a| a.resource_id == resource0)
-        .map(|a| minutes(&a.amount))
-        .sum();
+    let asked = stored_on(&app0, &app0.state.ws.requests[&Id::new(SPLIT)].resource_id);
     drop(app0);
 
     let (app, plan, resource, question) = split_on_store();
@@ -328,36 +359,12 @@ fn on_the_store_both_shares_add_up_to_what_the_request_asked_each_as_the_y_n_sai
             && notice.contains("Patient Portal"),
         "{notice}"
     );
-    let roster = app.rt.block_on(app.backend.roster()).unwrap();
-    let staffed = roster.resources.iter().find(|r| r.id == resource).unwrap();
-    assert_eq!(staffed.person_id.as_ref(), Some(&plan.first));
-    let theirs = roster
-        .resources
-        .iter()
-        .find(|r| {
-            r.person_id.as_ref() == Some(&plan.second)
-                && r.project_id == staffed.project_id
-                && r.role == staffed.role
-        })
-        .expect("the second person's resource on the project, in the role");
-    let stored = app.stored();
-    let sum = |res: &Id| -> u64 {
-        stored
-            .iter()
-            .filter(|a| &a.resource_id == res)
-            .inspect(|a| assert!(a.hard, "booked hard: {a:?}"))
-            .map(|a| minutes(&a.amount))
-            .sum()
-    };
-    assert_eq!(sum(&resource), plan.first_minutes(), "{first}'s share");
-    assert_eq!(sum(&theirs.id), plan.second_minutes(), "{second}'s share");
-    assert_eq!(
-        sum(&resource) + sum(&theirs.id),
-        asked,
-        "together, what it asked"
-    );
+    let (mine, theirs_minutes, theirs) = booked(&app, &resource, &plan);
+    assert_eq!(mine, plan.first_minutes(), "{first}'s share");
+    assert_eq!(theirs_minutes, plan.second_minutes(), "{second}'s share");
+    assert_eq!(mine + theirs_minutes, asked, "together, what it asked");
     // Each as the y/n said it.
-    for (who, m) in [(&first, sum(&resource)), (&second, sum(&theirs.id))] {
+    for (who, m) in [(&first, mine), (&second, theirs_minutes)] {
         let said = format!("{who}: {}h hard", fmt_hours(m));
         assert!(question.contains(&said), "{said:?} in {question}");
     }
@@ -369,7 +376,7 @@ fn on_the_store_both_shares_add_up_to_what_the_request_asked_each_as_the_y_n_sai
         app.state.ws.resources[&resource].person_id.as_ref(),
         Some(&plan.first)
     );
-    assert!(app.state.ws.resources.contains_key(&theirs.id));
+    assert!(app.state.ws.resources.contains_key(&theirs));
 }
 
 #[test]
@@ -469,12 +476,7 @@ fn on_kantata_the_split_goes_through_its_documented_writes_and_adds_up() {
     app.act(Command::ShowRequests);
     select(&mut app.state, SPLIT);
     let resource = app.state.ws.requests[&Id::new(SPLIT)].resource_id.clone();
-    let asked: u64 = app
-        .stored()
-        .iter()
-        .filter(|a| a.resource_id == resource)
-        .map(|a| minutes(&a.amount))
-        .sum();
+    let asked = stored_on(&app, &resource);
     app.act(Command::ApproveSplit);
     let q = app
         .state
@@ -489,30 +491,10 @@ fn on_kantata_the_split_goes_through_its_documented_writes_and_adds_up() {
     let notice = app.state.notice.clone().unwrap_or_default();
     assert!(notice.starts_with("Request #5027 split: "), "{notice}");
     // What the sandbox stored (it keeps to Kantata's documents) is what the y/n said.
-    let roster = app.rt.block_on(app.backend.roster()).unwrap();
-    let staffed = roster.resources.iter().find(|r| r.id == resource).unwrap();
-    assert_eq!(staffed.person_id.as_ref(), Some(&plan.first));
-    let theirs = roster
-        .resources
-        .iter()
-        .find(|r| {
-            r.person_id.as_ref() == Some(&plan.second)
-                && r.project_id == staffed.project_id
-                && r.role == staffed.role
-        })
-        .expect("the second person's resource");
-    let stored = app.stored();
-    let sum = |res: &Id| -> u64 {
-        stored
-            .iter()
-            .filter(|a| &a.resource_id == res)
-            .inspect(|a| assert!(a.hard, "booked hard: {a:?}"))
-            .map(|a| minutes(&a.amount))
-            .sum()
-    };
-    assert_eq!(sum(&resource), plan.first_minutes());
-    assert_eq!(sum(&theirs.id), plan.second_minutes());
-    assert_eq!(sum(&resource) + sum(&theirs.id), asked);
+    let (mine, theirs, _) = booked(&app, &resource, &plan);
+    assert_eq!(mine, plan.first_minutes());
+    assert_eq!(theirs, plan.second_minutes());
+    assert_eq!(mine + theirs, asked);
     assert!(
         app.state.requests.undo.is_empty(),
         "Kantata cannot take it back"

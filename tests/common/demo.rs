@@ -264,3 +264,18 @@ pub fn with(mut state: State, width: u16, height: u16, commands: &[Command]) -> 
     }
     state
 }
+
+/// The workspace as the app loads it from `b`: roster, the first window's allocations, requests.
+pub async fn loaded(b: &dyn Backend) -> allot::domain::Workspace {
+    let window = allot::app::state::initial_window(today());
+    let mut ws = allot::domain::Workspace::from_roster(b.roster().await.unwrap());
+    ws.set_allocations(window, b.allocations(window).await.unwrap());
+    ws.requests = b
+        .requests()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.id.clone(), r))
+        .collect();
+    ws
+}

@@ -26,6 +26,37 @@ pub fn planner_on(sandbox: &allot::sandbox::Sandbox, home: &std::path::Path) -> 
     )
 }
 
+/// `allot --backend kantata --url <url> --today 2026-11-23 <args>` run to its end in a fresh
+/// home (no config file, no profile), `token` and `env` in its environment. It blocks: the
+/// sandbox must serve on another thread (`spawn_blocking` from a tokio test).
+pub fn allot_cli(
+    url: &str,
+    token: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> std::process::Output {
+    let home = tempfile::tempdir().unwrap();
+    std::process::Command::new(env!("CARGO_BIN_EXE_allot"))
+        .args([
+            "--backend",
+            "kantata",
+            "--url",
+            url,
+            "--today",
+            "2026-11-23",
+        ])
+        .args(args)
+        .current_dir(home.path())
+        .env("ALLOT_DATA_DIR", home.path().join("data"))
+        .env("ALLOT_CONFIG", home.path().join("config.toml"))
+        .env("KANTATA_ACCESS_TOKEN", token)
+        .envs(env.iter().copied())
+        .env_remove("ALLOT_PROFILE")
+        .env_remove("ALLOT_TODAY")
+        .output()
+        .unwrap()
+}
+
 /// The demo workspace served by `allot-sandbox` in `dialect`, on a runtime that keeps serving
 /// while the binary under test runs.
 pub fn sandbox(
