@@ -856,7 +856,7 @@ pub fn candidate_facts(ws: &Workspace, r: &Request) -> Vec<CandidateFacts> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::domain::dates::parse_date;
     use crate::domain::model::{Allocation, Amount, Person, Project, RequestStatus};
@@ -885,7 +885,10 @@ mod tests {
     /// People, one unnamed resource per role in `wanted` (ids "u0", "u1", …, each with a
     /// request "q0", … over two weeks at `pct` of 40 h), and `load` minutes per person spread
     /// over the same two weeks on a resource of their own.
-    fn workspace(people: &[(&str, &str, &str, u32)], wanted: &[(&str, u32)]) -> Workspace {
+    pub(crate) fn workspace(
+        people: &[(&str, &str, &str, u32)],
+        wanted: &[(&str, u32)],
+    ) -> Workspace {
         let mut resources = Vec::new();
         let mut allocations = Vec::new();
         let range = DateRange::new(d(START), d(END));

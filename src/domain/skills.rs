@@ -76,81 +76,21 @@ pub fn beside_role(role: &str, skill: Option<&(String, u8)>) -> String {
 mod tests {
     use super::*;
     use crate::domain::candidates::{Candidate, Planned, rank};
-    use crate::domain::dates::parse_date;
-    use crate::domain::model::{Allocation, Amount, Person, Project, Request, RequestStatus};
-    use crate::domain::{DateRange, Resource, Roster, WeeklyCapacity};
-    use chrono::{TimeZone, Utc};
+    use crate::domain::model::Request;
     use proptest::prelude::*;
 
-    /// People (id, role, minutes already booked over the two weeks) and one unnamed resource
-    /// of role `want` asking for `pct` of those two weeks, with request "q".
+    /// People (id, role, minutes already booked over the two weeks, named "P{id}") and one
+    /// unnamed resource of role `want` asking for `pct` of those two weeks
+    /// ([`crate::domain::candidates::tests::workspace`]), with its request.
     fn workspace(people: &[(&str, &str, u32)], want: &str, pct: u32) -> (Workspace, Request) {
-        let range = DateRange::new(
-            parse_date("2026-12-07").unwrap(),
-            parse_date("2026-12-18").unwrap(),
-        );
-        let mut resources = Vec::new();
-        let mut allocations = Vec::new();
-        let resource = |id: String, person: Option<&str>, role: &str| Resource {
-            id: Id::new(id),
-            project_id: Some(Id::new("p")),
-            person_id: person.map(Id::new),
-            role: role.into(),
-            label: String::new(),
-        };
-        for (id, role, load) in people {
-            resources.push(resource(format!("r{id}"), Some(id), role));
-            allocations.push(Allocation::sample(
-                &format!("a{id}"),
-                &format!("r{id}"),
-                range,
-                Amount::TotalMinutes(*load),
-            ));
-        }
-        resources.push(resource("u".into(), None, want));
-        let mut asked =
-            Allocation::sample("qa", "u", range, Amount::TotalMinutes(80 * 60 * pct / 100));
-        asked.hard = false;
-        allocations.push(asked);
-        let mut ws = Workspace::from_roster(Roster {
-            people: people
-                .iter()
-                .map(|(id, role, _)| Person {
-                    id: Id::new(id),
-                    name: format!("P{id}"),
-                    email: String::new(),
-                    role: (*role).into(),
-                    weekly: WeeklyCapacity::STANDARD,
-                    time_off: vec![],
-                })
-                .collect(),
-            projects: vec![Project {
-                id: Id::new("p"),
-                name: "Atlas".into(),
-                client: String::new(),
-                roles: None,
-            }],
-            resources,
-            ..Default::default()
-        });
-        ws.set_allocations(
-            DateRange::new(
-                parse_date("2026-11-02").unwrap(),
-                parse_date("2027-02-28").unwrap(),
-            ),
-            allocations,
-        );
-        let q = Request {
-            id: Id::new("q"),
-            resource_id: Id::new("u"),
-            status: RequestStatus::New,
-            approver_ids: vec![],
-            creator_id: Id::new("x"),
-            created_at: Utc.with_ymd_and_hms(2026, 11, 17, 12, 0, 0).unwrap(),
-            period: Some(range),
-            percentage: Some(pct),
-            notes: String::new(),
-        };
+        let names: Vec<String> = people.iter().map(|(id, ..)| format!("P{id}")).collect();
+        let spec: Vec<(&str, &str, &str, u32)> = people
+            .iter()
+            .zip(&names)
+            .map(|((id, role, load), name)| (*id, name.as_str(), *role, *load))
+            .collect();
+        let ws = crate::domain::candidates::tests::workspace(&spec, &[(want, pct)]);
+        let q = ws.requests[&Id::new("q0")].clone();
         (ws, q)
     }
 
