@@ -8,7 +8,7 @@ use super::*;
 use crate::client::{
     Applied, Bundle, BundleDone, BundleFailed, Change, NewAllocation, NewResource,
 };
-use crate::domain::candidates::{ImpactWeek, Split, added_daily, best_split, peak};
+use crate::domain::candidates::{ImpactWeek, Split, added_daily, peak, rank_top, role_asked};
 use crate::domain::dates::{add_days, week_start};
 use crate::domain::impact::impact_span;
 use crate::domain::{Amount, DateRange, RowKey, RowView, load_level};
@@ -250,10 +250,10 @@ fn split_of(state: &State, id: &Id) -> Result<SplitPlan, String> {
         .requests
         .get(id)
         .ok_or_else(|| format!("Request #{id} is gone"))?;
-    // The split the pane shows; worked out here if the pane has not (the same functions).
+    // The split the pane shows; worked out here if the pane has not (a marked request).
     let split = match ranked(state, r) {
         Some(k) => k.split.clone(),
-        None => best_split(ws, r, &rank(ws, r, &Planned::new())),
+        None => rank_top(ws, r, &Planned::new(), 0).split,
     }
     .ok_or_else(|| {
         format!(
@@ -283,11 +283,7 @@ pub(super) fn confirm_split(state: &mut State, id: Id) {
     let Some(r) = ws.requests.get(&id) else {
         return;
     };
-    let role = ws
-        .resources
-        .get(&r.resource_id)
-        .map(|x| x.role.clone())
-        .unwrap_or_default();
+    let role = role_asked(ws, r);
     let peak = |w: &Option<ImpactWeek>| {
         w.as_ref()
             .map(|w| format!(" · peak {}", week_text(w)))
@@ -569,7 +565,7 @@ fn split_words(ws: &Workspace, plan: &SplitPlan, sent: &SplitSent) -> String {
     let Some(r) = ws.requests.get(&plan.request) else {
         return format!("Request #{} split", plan.request);
     };
-    let role = crate::domain::candidates::role_asked(ws, r);
+    let role = role_asked(ws, r);
     let made = sent
         .bundle
         .after
