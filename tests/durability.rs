@@ -370,6 +370,8 @@ fn restart_and_send(
         !moves(before, now).is_empty()
     });
     again.wait_for("the offer to close", |s| !s.contains("Unsaved edits"));
+    // "Sending … again" gives way to saying it is saved, once it is.
+    again.wait_for_text("Saved: 1 edit from your last session");
     again.send("q");
     assert_eq!(again.wait_exit(), 0, "{}", again.screen());
     assert_eq!(moves(before, &stored(rt, sandbox)), vec![7], "landed once");

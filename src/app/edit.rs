@@ -291,6 +291,16 @@ fn enqueue(
     send_next(state)
 }
 
+/// The notice just shown speaks for every edit queued so far: once the last of them lands,
+/// `text` replaces it (unless something else has been said since), as each edit's own notice
+/// is replaced by "Saved: …".
+pub fn say_when_saved(state: &mut State, text: String) {
+    let seq = state.notice_shown.seq;
+    if let Some(last) = state.edits.queue.back_mut() {
+        last.said = (seq, text);
+    }
+}
+
 /// Sends the front of the queue if nothing is in flight.
 /// Sends the kept queue again after the backend was unavailable.
 pub fn resume(state: &mut State) -> Vec<Effect> {

@@ -291,6 +291,9 @@ fn adopt(state: &mut State) -> Vec<Effect> {
             plural(n)
         ),
     });
+    if sent > 0 {
+        edit::say_when_saved(state, format!("Saved: {}{from}", plural(sent)));
+    }
     effects
 }
 
