@@ -941,6 +941,57 @@ fn messages_say_each_thing_once_and_name_people_not_ids() {
 }
 
 #[test]
+fn show_offers_the_split_where_nobody_fits_alone() {
+    // The demo's #5027 (○ Designer on Patient Portal): nobody fits it alone (tests/split.rs).
+    let ws = Workspace::demo();
+    let shown = ws.run(&["requests", "show", "5027", "--json"]);
+    assert_eq!((shown.code, shown.stderr.as_str()), (0, ""));
+    let v: Value = serde_json::from_str(&shown.stdout).unwrap();
+    let candidates = v["candidates"].as_array().unwrap();
+    assert!(candidates.iter().all(|c| c["fits"] == false), "{v}");
+    let split = v["split"].as_array().expect("a split where nobody fits");
+    assert_eq!(split.len(), 2, "{v}");
+    for share in split {
+        assert_eq!(keys(share), set(&["id", "name", "hours"]));
+        let c = candidates.iter().find(|c| c["id"] == share["id"]).unwrap();
+        assert_eq!(c["name"], share["name"]);
+        assert!(share["hours"].as_f64().unwrap() > 0.0, "{share}");
+    }
+    assert_ne!(split[0]["id"], split[1]["id"]);
+    // Between them they take every hour the request asks for.
+    let total = split[0]["hours"].as_f64().unwrap() + split[1]["hours"].as_f64().unwrap();
+    assert!((total - v["hours"].as_f64().unwrap()).abs() < 0.01, "{v}");
+
+    // As text, within 80 columns (not a terminal).
+    let text = ws.run(&["requests", "show", "5027"]).stdout;
+    assert!(
+        text.lines().all(|l| l.chars().count() <= 80),
+        "fits 80 columns: {text}"
+    );
+    let said = format!("Nobody fits alone; {} ", split[0]["name"].as_str().unwrap());
+    let from = text
+        .find(&said)
+        .unwrap_or_else(|| panic!("{said:?} in {text}"));
+    let rest = text[from..].replace('\n', " ");
+    assert!(
+        rest.contains(split[1]["name"].as_str().unwrap()) && rest.contains("fit together"),
+        "{rest}"
+    );
+
+    // Where someone fits, no split.
+    let fits = unnamed_for_morgan(&ws)
+        .into_iter()
+        .find_map(|q| {
+            let id = q["id"].as_str()?.to_string();
+            let v: Value =
+                serde_json::from_str(&ws.run(&["requests", "show", &id, "--json"]).stdout).ok()?;
+            (v["candidates"][0]["fits"] == true).then_some(v)
+        })
+        .expect("an unnamed request someone fits");
+    assert!(fits.get("split").is_none(), "{fits}");
+}
+
+#[test]
 fn list_json_has_hours_notes_and_role_and_show_adds_ranked_candidates() {
     let ws = Workspace::demo();
     let mine = ws.run(&["requests", "list", "--mine", "--json"]).json();
@@ -967,6 +1018,7 @@ fn list_json_has_hours_notes_and_role_and_show_adds_ranked_candidates() {
         .unwrap()
         .remove("candidates")
         .unwrap();
+    without.as_object_mut().unwrap().remove("split");
     assert_eq!(&without, q, "show is the list's object plus candidates");
     let candidates = candidates.as_array().unwrap();
     let people = ws.run(&["people", "list", "--json"]).json();

@@ -838,8 +838,12 @@ pub struct CandidateFacts {
 /// The candidates for request `r`, in rank order ([`rank`]), as plain facts for scripts: `id`,
 /// `name`, `role`, `free_hours`, `peak_percent`, `fits`. Meant for `allot requests show --json`
 /// on an unnamed resource; for a named one it still ranks, but nobody is picked on approval.
-pub fn candidate_facts(ws: &Workspace, r: &Request) -> Vec<CandidateFacts> {
-    rank(ws, r, &Planned::new())
+/// With them, where nobody fits alone, the best split between two people ([`best_split`]), as
+/// the Requests view offers it.
+pub fn candidate_facts(ws: &Workspace, r: &Request) -> (Vec<CandidateFacts>, Option<Split>) {
+    let ranked = rank(ws, r, &Planned::new());
+    let split = best_split(ws, r, &ranked);
+    let facts = ranked
         .into_iter()
         .map(|c| {
             let p = ws.people.get(&c.person);
@@ -852,7 +856,8 @@ pub fn candidate_facts(ws: &Workspace, r: &Request) -> Vec<CandidateFacts> {
                 fits: c.fits,
             }
         })
-        .collect()
+        .collect();
+    (facts, split)
 }
 
 #[cfg(test)]
@@ -1089,7 +1094,8 @@ pub(crate) mod tests {
             &[("1", "Ann", "Engineer", 1200), ("2", "Bo", "Designer", 0)],
             &[("Engineer", 50)],
         );
-        let facts = candidate_facts(&ws, &ws.requests[&Id::new("q0")]);
+        let (facts, split) = candidate_facts(&ws, &ws.requests[&Id::new("q0")]);
+        assert_eq!(split, None, "Ann fits alone");
         assert_eq!(
             facts[0],
             CandidateFacts {

@@ -23,6 +23,18 @@ struct Shown {
     /// For a pending request on an unnamed resource: everyone, best placed first.
     #[serde(skip_serializing_if = "Option::is_none")]
     candidates: Option<Vec<Candidate>>,
+    /// Where nobody fits alone: two people who together fit, the first taking what fits under
+    /// their capacity each week and the second the rest, as the Requests view offers it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    split: Option<[SplitShare; 2]>,
+}
+
+/// One person's share of a split.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SplitShare {
+    pub id: String,
+    pub name: String,
+    pub hours: f64,
 }
 
 /// A person who could staff an unnamed resource.
@@ -53,14 +65,27 @@ pub struct JsonSkill {
 /// The people to staff `q`'s unnamed resource with, in the Requests view's order
 /// (`domain::candidates`: exact role, then related roles; who fits first; then the matching
 /// skill's level, then free hours),
-/// each with their free hours, peak week and whether they fit; names cleaned for the terminal.
-pub fn ranked(ws: &Workspace, q: &Request) -> Vec<Candidate> {
+/// each with their free hours, peak week and whether they fit, and the split where nobody fits
+/// alone; names cleaned for the terminal.
+pub fn ranked(ws: &Workspace, q: &Request) -> (Vec<Candidate>, Option<[SplitShare; 2]>) {
     let want = ws
         .resources
         .get(&q.resource_id)
         .map(|r| r.role.as_str())
         .unwrap_or("");
-    crate::domain::candidates::candidate_facts(ws, q)
+    let (facts, split) = crate::domain::candidates::candidate_facts(ws, q);
+    let share = |id: &Id, minutes: u64| SplitShare {
+        id: clean(id.as_str()),
+        name: clean(ws.person_name(id)),
+        hours: (minutes as f64 / 60.0 * 100.0).round() / 100.0,
+    };
+    let split = split.map(|s| {
+        [
+            share(&s.first, s.first_minutes),
+            share(&s.second, s.second_minutes),
+        ]
+    });
+    let candidates = facts
         .into_iter()
         .map(|c| Candidate {
             skill: skills::for_role(ws, &Id::new(&c.id), want).map(|(name, level)| JsonSkill {
@@ -74,7 +99,8 @@ pub fn ranked(ws: &Workspace, q: &Request) -> Vec<Candidate> {
             peak_percent: c.peak_percent,
             fits: c.fits,
         })
-        .collect()
+        .collect();
+    (candidates, split)
 }
 
 pub async fn show(
@@ -113,17 +139,29 @@ pub async fn show(
     let unnamed = lookup
         .resource(&q.resource_id)
         .is_some_and(|r| r.is_unnamed());
-    let candidates = (unnamed && q.status.is_pending()).then(|| ranked(&ws, &q));
+    let (candidates, split) = match (unnamed && q.status.is_pending()).then(|| ranked(&ws, &q)) {
+        Some((candidates, split)) => (Some(candidates), split),
+        None => (None, None),
+    };
     let written = if json {
         let shown = Shown {
             request: json_request(&lookup, &approval, &q, ctx.today),
             candidates,
+            split,
         };
         serde_json::to_string_pretty(&shown)
             .map_err(io::Error::other)
             .and_then(|text| writeln!(out, "{text}"))
     } else {
-        write_text(&lookup, &ws, &q, candidates.as_deref(), ctx, out)
+        write_text(
+            &lookup,
+            &ws,
+            &q,
+            candidates.as_deref(),
+            split.as_ref(),
+            ctx,
+            out,
+        )
     };
     write_or_report(written, out, err, "the request")
 }
@@ -133,6 +171,7 @@ fn write_text(
     ws: &Workspace,
     q: &Request,
     candidates: Option<&[Candidate]>,
+    split: Option<&[SplitShare; 2]>,
     ctx: &Context,
     out: &mut dyn Write,
 ) -> io::Result<()> {
@@ -210,6 +249,19 @@ fn write_text(
         super::table::write(out, &rows, &[name, free, Col::KEEP], ctx.width)?;
         if candidates.len() > SHOWN {
             writeln!(out, "  … {} more with --json", candidates.len() - SHOWN)?;
+        }
+        if let Some([a, b]) = split {
+            let hours = |s: &SplitShare| fmt_hours((s.hours * 60.0).round() as u64);
+            let said = format!(
+                "Nobody fits alone; {} {}h + {} {}h fit together (the Requests view books that as one approval)",
+                a.name,
+                hours(a),
+                b.name,
+                hours(b)
+            );
+            for line in crate::app::geometry::wrap(&said, ctx.width) {
+                writeln!(out, "{line}")?;
+            }
         }
     }
     Ok(())
