@@ -76,6 +76,19 @@ fn help_80x24() {
 }
 
 #[test]
+fn help_wraps_what_a_key_does_under_its_column_80x24() {
+    // The Requests view's keys say the most ("approve with each one's top candidate, after a
+    // y/n"): none may run into the border.
+    snapshot(
+        "help_requests_80x24",
+        View::Requests,
+        80,
+        24,
+        &[Command::ToggleHelp],
+    );
+}
+
+#[test]
 fn over_allocation_stands_out_without_colour() {
     let state = with(demo_state(ThemeKind::Mono), 120, 40, &[Command::ShowGantt]);
     let terminal = draw(&state, 120, 40);

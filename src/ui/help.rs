@@ -7,47 +7,42 @@ use super::text::{pad, truncate};
 use super::theme::Theme;
 use crate::app::State;
 use crate::app::command::Command;
-use crate::app::keys::help::{NARROW, help_page};
-use crate::app::keys::{Mode, help_rows};
+use crate::app::keys::Mode;
+use crate::app::keys::help::{
+    HelpLine, KEY_W, NARROW, NARROW_KEY_W, WHERE_W, help_layout, help_page, help_width,
+};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-const WHERE_W: usize = 12;
-const KEY_W: usize = 16;
-const WHAT_W: usize = 46;
-const NARROW_KEY_W: usize = 12;
-
 /// The help overlay, scrolled to its `scroll`th line.
 pub fn render(state: &State, scroll: usize, theme: &Theme, f: &mut Frame, area: Rect) {
     let view = Mode::of_view(state.view);
     let narrow = area.width < NARROW;
+    let key_w = if narrow {
+        NARROW_KEY_W
+    } else {
+        WHERE_W + KEY_W
+    };
     // Every line the overlay scrolls through (the reducer counts the same, help_lines).
-    let mut all: Vec<Line> = Vec::new();
-    let mut last = None;
-    for r in help_rows(&state.keys, view) {
-        let first_of_mode = last != Some(r.mode);
-        last = Some(r.mode);
-        if narrow {
-            if first_of_mode {
-                all.push(Line::styled(format!(" {}", r.mode.title()), theme.dim()));
-            }
-            all.push(Line::from(vec![
-                Span::styled(pad(&format!("  {} ", r.keys), NARROW_KEY_W), theme.header()),
-                Span::raw(r.what()),
-            ]));
-        } else {
-            // The mode is named on its first line only.
-            let shown = if first_of_mode { r.mode.title() } else { "" };
-            all.push(Line::from(vec![
-                Span::styled(pad(&format!(" {shown}"), WHERE_W), theme.dim()),
-                Span::styled(pad(&r.keys, KEY_W), theme.header()),
-                Span::raw(r.what()),
-            ]));
-        }
-    }
-    let width = ((WHERE_W + KEY_W + WHAT_W + 2) as u16).min(area.width);
+    let all: Vec<Line> = help_layout(&state.keys, view, area.width)
+        .into_iter()
+        .map(|l| match l {
+            HelpLine::Mode(title) => Line::styled(format!(" {title}"), theme.dim()),
+            HelpLine::Keys { keys, what, .. } if narrow => Line::from(vec![
+                Span::styled(pad(&format!("  {keys} "), NARROW_KEY_W), theme.header()),
+                Span::raw(what),
+            ]),
+            HelpLine::Keys { mode, keys, what } => Line::from(vec![
+                Span::styled(pad(&format!(" {mode}"), WHERE_W), theme.dim()),
+                Span::styled(pad(&keys, KEY_W), theme.header()),
+                Span::raw(what),
+            ]),
+            HelpLine::More(what) => Line::raw(format!("{}{what}", " ".repeat(key_w))),
+        })
+        .collect();
+    let width = help_width(area.width);
     let page = help_page(area.height);
     let height = (all.len().min(page) as u16 + 4).min(area.height);
     if width < 4 || height < 3 {

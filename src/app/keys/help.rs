@@ -78,15 +78,72 @@ pub fn hints(keys: &Keymap, mode: Mode) -> Vec<(String, &'static str)> {
 /// "where" column, so what a key does has the room.
 pub const NARROW: u16 = 64;
 
+/// The help overlay's columns: where, keys, what (wide); keys, what (narrow).
+pub const WHERE_W: usize = 12;
+pub const KEY_W: usize = 16;
+pub const WHAT_W: usize = 46;
+pub const NARROW_KEY_W: usize = 12;
+
+/// How wide the help overlay is in a terminal `width` columns wide, borders included.
+pub fn help_width(width: u16) -> u16 {
+    ((WHERE_W + KEY_W + WHAT_W + 2) as u16).min(width)
+}
+
+/// One line of the help overlay, laid out for its width.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HelpLine {
+    /// A mode's name on a line of its own (narrow overlays).
+    Mode(&'static str),
+    /// A binding: the mode's name on its first row (wide overlays, else ""), its keys, and
+    /// the first line of what it does.
+    Keys {
+        mode: &'static str,
+        keys: String,
+        what: String,
+    },
+    /// What the binding above does, continued under the "what" column.
+    More(String),
+}
+
+/// Every line the help overlay scrolls through in a terminal `width` columns wide: what a key
+/// does wraps under its column rather than running into the border.
+pub fn help_layout(keys: &Keymap, first: Mode, width: u16) -> Vec<HelpLine> {
+    let narrow = width < NARROW;
+    let inner = (help_width(width) as usize).saturating_sub(2);
+    let what_w = inner
+        .saturating_sub(if narrow {
+            NARROW_KEY_W
+        } else {
+            WHERE_W + KEY_W
+        })
+        .max(8);
+    let mut out = Vec::new();
+    let mut last = None;
+    for r in help_rows(keys, first) {
+        let first_of_mode = last != Some(r.mode);
+        last = Some(r.mode);
+        if narrow && first_of_mode {
+            out.push(HelpLine::Mode(r.mode.title()));
+        }
+        let mode = if !narrow && first_of_mode {
+            r.mode.title()
+        } else {
+            ""
+        };
+        let mut what = crate::app::geometry::wrap(r.what(), what_w).into_iter();
+        out.push(HelpLine::Keys {
+            mode,
+            keys: r.keys.clone(),
+            what: what.next().unwrap_or_default(),
+        });
+        out.extend(what.map(HelpLine::More));
+    }
+    out
+}
+
 /// How many lines the help overlay scrolls through at terminal `width`.
 pub fn help_lines(keys: &Keymap, first: Mode, width: u16) -> usize {
-    let rows = help_rows(keys, first);
-    if width >= NARROW {
-        return rows.len();
-    }
-    let mut modes: Vec<Mode> = rows.iter().map(|r| r.mode).collect();
-    modes.dedup();
-    rows.len() + modes.len()
+    help_layout(keys, first, width).len()
 }
 
 /// Lines of help the overlay shows at once in a terminal `height` tall (borders, the title

@@ -301,3 +301,43 @@ fn the_jump_prompt_has_its_own_mode_and_says_enter_goes_there() {
     update(&mut s, C::Back);
     assert_eq!(Mode::of(&s), Mode::Gantt);
 }
+
+proptest::proptest! {
+    /// Whatever the width, no line of help runs past the overlay's border: what a key does
+    /// wraps under its column, and nothing of it is lost.
+    #[test]
+    fn help_wraps_within_the_overlay_and_keeps_every_word(
+        width in 1u16..300, at in 0usize..Mode::ALL.len()) {
+        use super::help::{HelpLine, KEY_W, NARROW, NARROW_KEY_W, WHERE_W, help_layout, help_width};
+        use unicode_width::UnicodeWidthStr;
+        let keys = Keymap::defaults();
+        let first = Mode::ALL[at];
+        let inner = (help_width(width) as usize).saturating_sub(2);
+        let key_w = if width < NARROW { NARROW_KEY_W } else { WHERE_W + KEY_W };
+        let lines = help_layout(&keys, first, width);
+        let mut said = Vec::new();
+        for l in &lines {
+            let what = match l {
+                HelpLine::Mode(_) => continue,
+                HelpLine::Keys { what, .. } => {
+                    said.push(String::new());
+                    what
+                }
+                HelpLine::More(what) => what,
+            };
+            if inner >= key_w + 8 {
+                proptest::prop_assert!(key_w + what.width() <= inner, "{what:?} at {width}");
+            }
+            let last = said.last_mut().unwrap();
+            last.push(' ');
+            last.push_str(what);
+        }
+        let rows = help_rows(&keys, first);
+        proptest::prop_assert_eq!(said.len(), rows.len());
+        for (r, s) in rows.iter().zip(&said) {
+            // Every character but the spaces a line break takes.
+            let letters = |t: &str| t.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+            proptest::prop_assert_eq!(letters(r.what()), letters(s));
+        }
+    }
+}
