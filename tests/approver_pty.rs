@@ -123,3 +123,86 @@ fn an_approver_clears_the_queue_in_few_keys_without_booking_anyone_over_where_so
     }
     assert!(checked >= 20, "{checked} picks checked");
 }
+
+/// `S` on the demo's #5027 (○ Designer on Patient Portal, which nobody fits alone), at 80x24
+/// with TERM=screen and NO_COLOR=1: the y/n names both people and their hours, `y` books it,
+/// and the store afterwards holds exactly what the y/n said.
+#[test]
+fn s_books_the_split_the_y_n_names_and_the_store_holds_it() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = PtyApp::demo(
+        home.path(),
+        80,
+        24,
+        &[("NO_COLOR", "1"), ("TERM", "screen")],
+    );
+    app.wait_for_text("● Aisha Rahman");
+    app.send("3");
+    let mut screen = app.wait_for_text("Request #5008");
+    // Down the queue, one key at a time, until #5027 is selected.
+    for _ in 0..22 {
+        if screen.contains("Request #5027 ") {
+            break;
+        }
+        let before = screen.clone();
+        app.send("j");
+        screen = app.wait_for("the next request", |s| s != before);
+    }
+    assert!(screen.contains("S split: "), "{screen}");
+    app.send("S");
+    let asked = app.wait_for_text("Split #5027 Patient Portal · ○ Designer between two?");
+    assert!(asked.contains("u undoes"), "{asked}");
+    app.send("y");
+    app.wait_for_text("Request #5027 split: ");
+    app.wait_for("the split saved", |s| !s.contains("saving"));
+    app.send("q");
+    assert_eq!(app.wait_exit(), 0);
+
+    let backend = LocalBackend::open(&home.path().join("demo.db")).unwrap();
+    let stored = DemoApp::with_backend(backend);
+    let ws = &stored.state.ws;
+    let q = &ws.requests[&allot::domain::Id::new("5027")];
+    assert_eq!(q.status, RequestStatus::Approved);
+    let res = &ws.resources[&q.resource_id];
+    let first = res.person_id.clone().expect("staffed");
+    let second = ws
+        .resources
+        .values()
+        .find(|r| {
+            r.id != res.id
+                && r.project_id == res.project_id
+                && r.role == res.role
+                && r.person_id.as_ref().is_some_and(|p| *p != first)
+                && ws
+                    .allocations
+                    .values()
+                    .any(|a| a.resource_id == r.id && a.hard)
+        })
+        .expect("the second person's resource on Patient Portal");
+    let hours = |id: &allot::domain::Id| {
+        let rows = RowKey::Person(ws.resources[id].person_id.clone().unwrap());
+        let span = q.period.expect("a period");
+        let cal = ws.calendar_for(&rows);
+        let minutes: u64 = ws
+            .allocations
+            .values()
+            .filter(|a| &a.resource_id == id)
+            .inspect(|a| assert!(a.hard, "booked hard: {a:?}"))
+            .flat_map(|a| a.range.days().zip(allocation_daily(a, &cal)))
+            .filter(|(d, _)| span.contains(*d))
+            .map(|(_, m)| u64::from(m))
+            .sum();
+        allot::domain::model::fmt_hours(minutes)
+    };
+    for (who, id, where_) in [
+        (&first, &res.id, "on the request's resource"),
+        (
+            second.person_id.as_ref().unwrap(),
+            &second.id,
+            "on a new Designer resource",
+        ),
+    ] {
+        let said = format!("{}: {}h hard {where_}", ws.person_name(who), hours(id));
+        assert!(asked.contains(&said), "{said:?} in {asked}");
+    }
+}
