@@ -15,13 +15,7 @@ use common::demo::DemoApp;
 #[test]
 fn an_approver_clears_the_queue_in_few_keys_without_booking_anyone_over_where_someone_fits() {
     let home = tempfile::tempdir().unwrap();
-    let mut app = PtyApp::demo(
-        home.path(),
-        80,
-        24,
-        &[("NO_COLOR", "1"), ("TERM", "screen")],
-    );
-    app.wait_for_text("● Aisha Rahman");
+    let mut app = PtyApp::demo_over_ssh(home.path());
     let mut keys = 0;
     let mut send = |app: &mut PtyApp, k: &str| {
         keys += k.chars().count();
@@ -130,13 +124,7 @@ fn an_approver_clears_the_queue_in_few_keys_without_booking_anyone_over_where_so
 #[test]
 fn s_books_the_split_the_y_n_names_and_the_store_holds_it() {
     let home = tempfile::tempdir().unwrap();
-    let mut app = PtyApp::demo(
-        home.path(),
-        80,
-        24,
-        &[("NO_COLOR", "1"), ("TERM", "screen")],
-    );
-    app.wait_for_text("● Aisha Rahman");
+    let mut app = PtyApp::demo_over_ssh(home.path());
     app.send("3");
     let mut screen = app.wait_for_text("Request #5008");
     // Down the queue, one key at a time, until #5027 is selected.

@@ -238,13 +238,7 @@ fn a_planner_creates_an_allocation_shifts_it_and_undoes_both() {
 #[test]
 fn an_approver_staffs_an_unnamed_request_and_sees_it_in_the_gantt() {
     let home = tempfile::tempdir().unwrap();
-    let mut app = PtyApp::demo(
-        home.path(),
-        80,
-        24,
-        &[("NO_COLOR", "1"), ("TERM", "screen")],
-    );
-    app.wait_for_text("● Aisha Rahman");
+    let mut app = PtyApp::demo_over_ssh(home.path());
     app.send("3");
     app.wait_for_text("Request #5008");
     // The pane lists what approving hardens once the allocations are in.

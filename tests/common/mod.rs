@@ -116,6 +116,13 @@ impl PtyApp {
         PtyApp::spawn(&args, cols, rows, home, env)
     }
 
+    /// The demo as an approver over SSH sees it: 80x24, TERM=screen, NO_COLOR=1, loaded.
+    pub fn demo_over_ssh(home: &Path) -> PtyApp {
+        let app = PtyApp::demo(home, 80, 24, &[("NO_COLOR", "1"), ("TERM", "screen")]);
+        app.wait_for_text("● Aisha Rahman");
+        app
+    }
+
     /// Resizes the terminal, as a user dragging the window would.
     pub fn resize(&mut self, cols: u16, rows: u16) {
         // The emulator first, so the redraw the resize causes is read at the new size.
