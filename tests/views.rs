@@ -76,6 +76,27 @@ fn help_80x24() {
 }
 
 #[test]
+fn requests_filtered_while_typing_80x24() {
+    // `/portal`: the four Patient Portal requests, the text and its cursor on the top line.
+    let mut state = with(
+        demo_state(ThemeKind::Mono),
+        80,
+        24,
+        &[Command::ShowRequests, Command::FilterStart],
+    );
+    for c in "portal".chars() {
+        update(&mut state, Input::Text(c));
+    }
+    let mut terminal = draw(&state, 80, 24);
+    let text = format!("{}", terminal.backend());
+    assert!(text.contains("/portal  pending mine to approve"), "{text}");
+    // The terminal cursor after the last letter typed, on the line under the tabs.
+    let at = terminal.get_cursor_position().unwrap();
+    assert_eq!((at.x, at.y), (7, 1));
+    insta::assert_snapshot!("requests_filtered_80x24", terminal.backend());
+}
+
+#[test]
 fn help_wraps_what_a_key_does_under_its_column_80x24() {
     // The Requests view's keys say the most ("approve with each one's top candidate, after a
     // y/n"): none may run into the border.

@@ -94,6 +94,12 @@ pub fn edit(state: &mut State, key: KeyEvent) -> bool {
         }
         return true;
     }
+    if state.view == View::Requests && state.requests.find.editing {
+        if super::line::edit(&mut state.requests.find.filter, key) {
+            super::requests::rebuild_queue(state);
+        }
+        return true;
+    }
     false
 }
 

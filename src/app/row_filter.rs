@@ -21,14 +21,7 @@ pub fn retain(ws: &Workspace, filter: &str, rows: &mut Vec<RowKey>) {
             _ => free.push(word),
         }
     }
-    let mut matcher = Matcher::new(Config::DEFAULT);
-    let mut buf = Vec::new();
-    let mut matches = |text: &str, query: &str| {
-        let pattern = Pattern::parse(query, CaseMatching::Ignore, Normalization::Smart);
-        pattern
-            .score(Utf32Str::new(text, &mut buf), &mut matcher)
-            .is_some()
-    };
+    let mut matches = matcher();
     let free = free.join(" ");
     rows.retain(|k| {
         let scopes_ok = scoped
@@ -36,6 +29,29 @@ pub fn retain(ws: &Workspace, filter: &str, rows: &mut Vec<RowKey>) {
             .all(|(scope, q)| scoped_fields(ws, k, *scope).iter().any(|f| matches(f, q)));
         scopes_ok && (free.is_empty() || filter_fields(ws, k).iter().any(|f| matches(f, &free)))
     });
+}
+
+/// Whether a fuzzy `query` matches a text, case aside.
+fn matcher() -> impl FnMut(&str, &str) -> bool {
+    let mut matcher = Matcher::new(Config::DEFAULT);
+    let mut buf = Vec::new();
+    move |text: &str, query: &str| {
+        let pattern = Pattern::parse(query, CaseMatching::Ignore, Normalization::Smart);
+        pattern
+            .score(Utf32Str::new(text, &mut buf), &mut matcher)
+            .is_some()
+    }
+}
+
+/// Keeps the items `filter` matches within one of their `fields` (all for a blank filter), as
+/// the rows' filter matches its words that name no field.
+pub fn fuzzy_any<T>(filter: &str, items: &mut Vec<T>, fields: impl Fn(&T) -> Vec<String>) {
+    let filter = filter.split_whitespace().collect::<Vec<_>>().join(" ");
+    if filter.is_empty() {
+        return;
+    }
+    let mut matches = matcher();
+    items.retain(|item| fields(item).iter().any(|f| matches(f, &filter)));
 }
 
 /// The fields a row is filtered on: name, role, label and each project. A pattern must match within

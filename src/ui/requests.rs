@@ -174,7 +174,10 @@ fn columns(width: usize) -> Columns {
     }
 }
 
-fn filter_line(state: &State, width: usize) -> String {
+/// "pending mine to approve · oldest first · 22 shown" and, room allowing, the keys that
+/// change it; with a `/` filter typed or kept, "/text" first, and while typing the terminal
+/// cursor's column in it.
+fn filter_line(state: &State, width: usize) -> (String, Option<usize>) {
     let v = &state.requests;
     let whose = if v.all {
         "all I can see"
@@ -193,27 +196,71 @@ fn filter_line(state: &State, width: usize) -> String {
         v.sort.label(),
         state.queue.len()
     );
-    let keys = "m mine/all · f status · s sort · a approve · r reject · c cancel · A reassign";
-    if facts.len() + keys.len() + 3 <= width {
+    let find = &v.find;
+    if find.editing || !find.filter.is_empty() {
+        let room = width.saturating_sub(facts.width() + 3).max(8);
+        let scroll = if find.editing {
+            find.filter.scroll(room)
+        } else {
+            0
+        };
+        let shown: String = find.filter.value().chars().skip(scroll).collect();
+        // Two spaces before the facts: one for the cursor after the last character.
+        let text = format!("/{}  {facts}", truncate(&shown, room));
+        let cursor = find
+            .editing
+            .then(|| 1 + find.filter.cursor_column().saturating_sub(scroll));
+        return (truncate(&text, width), cursor);
+    }
+    let k = |c| state.key(Mode::Requests, c);
+    let keys = format!(
+        "{} filter · {} mine/all · {} status · {} sort · {} approve · {} reject · {} cancel",
+        k(C::FilterStart),
+        k(C::ToggleMine),
+        k(C::NextStatus),
+        k(C::SortRequests),
+        k(C::Approve),
+        k(C::Reject),
+        k(C::CancelRequest)
+    );
+    let line = if facts.width() + keys.width() + 3 <= width {
         format!("{facts}   {keys}")
     } else {
         truncate(&facts, width)
-    }
+    };
+    (line, None)
 }
 
 fn render_list(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
     let w = area.width as usize;
     let c = columns(w);
+    let (top, cursor) = filter_line(state, w);
+    if let Some(col) = cursor {
+        f.set_cursor_position((area.x + col as u16, area.y));
+    }
+    let k = |c| state.key(Mode::Requests, c);
     if state.queue.is_empty() {
-        let mut lines = vec![Line::styled(filter_line(state, w), theme.dim())];
+        let mut lines = vec![Line::styled(top, theme.dim())];
         let msg = if !state.loaded {
             super::text::not_loaded(state)
+        } else if !state.requests.find.filter.is_empty() {
+            format!(
+                "Nothing matches /{}. {} clears it.",
+                state.requests.find.filter,
+                k(C::Back)
+            )
         } else if state.requests.status == StatusFilter::Pending && !state.requests.all {
-            "No pending requests for you: the queue is clear. (m shows everyone's, f other statuses)".to_string()
+            format!(
+                "No pending requests for you: the queue is clear. ({} shows everyone's, {} other statuses)",
+                k(C::ToggleMine),
+                k(C::NextStatus)
+            )
         } else {
             format!(
-                "No {} requests. (m and f change what is shown)",
-                state.requests.status.label()
+                "No {} requests. ({} and {} change what is shown)",
+                state.requests.status.label(),
+                k(C::ToggleMine),
+                k(C::NextStatus)
             )
         };
         lines.push(Line::styled(msg, theme.dim()));
@@ -239,7 +286,12 @@ fn render_list(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
     }
     // Written straight into the buffer, as the other big lists are (`Pen`): a Paragraph
     // segments every cell of the padded rows into graphemes, most of this frame's work.
-    let mut rows = vec![(filter_line(state, w), theme.dim()), (head, theme.header())];
+    let top_style = if state.requests.find.filter.is_empty() && !state.requests.find.editing {
+        theme.dim()
+    } else {
+        theme.header()
+    };
+    let mut rows = vec![(top, top_style), (head, theme.header())];
     let visible = area.height.saturating_sub(2) as usize;
     let offset = keep_in_view(
         state.requests.offset,

@@ -84,6 +84,7 @@ pub const DEFAULTS: &[(Mode, &str, Command)] = &[
     (Requests, "m", ToggleMine),
     (Requests, "f", NextStatus),
     (Requests, "s", SortRequests),
+    (Requests, "/", FilterStart),
 
     (Filter, "enter", FilterDone),
     (Filter, "esc", Back),
@@ -207,6 +208,7 @@ pub fn help_text(mode: Mode, command: Command) -> &'static str {
     match (mode, command) {
         (Mode::Jump, FilterDone) => "go to the date, person or project typed",
         (Mode::Jump, Back) => "close the prompt without going anywhere",
+        (Requests, FilterStart) => "filter by project, resource, role, requester, notes or number",
         _ => command.help(),
     }
 }

@@ -150,6 +150,7 @@ impl Mode {
             // The Gantt's filter types as the Resources filter does.
             None if state.view == View::Gantt && state.gantt.find.editing => Mode::Filter,
             None if state.view == View::Resources && state.resources.editing => Mode::Filter,
+            None if state.view == View::Requests && state.requests.find.editing => Mode::Filter,
             None => Mode::of_view(state.view),
         }
     }

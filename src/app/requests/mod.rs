@@ -11,6 +11,7 @@ use crate::domain::candidates::{PlanItem, Planned, plan, planned_load, rank};
 use crate::domain::impact::{approval_hardens, asked_minutes, impact_span};
 use crate::domain::model::fmt_hours;
 use crate::domain::{Allocation, Id, Request, RequestStatus, Resource, Workspace};
+use crossterm::event::{KeyCode, KeyEvent};
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 use std::collections::{BTreeMap, BTreeSet};
@@ -89,6 +90,9 @@ pub struct RequestsView {
     pub worked: Worked,
     /// Splits (and their undos) sent and not answered yet, by request.
     pub sent: BTreeMap<Id, SplitSent>,
+    /// `/`: the queue narrowed to requests whose project, resource, role, requester, notes or
+    /// number match (`row_filter::fuzzy_any`).
+    pub find: crate::app::jump::Find,
 }
 
 /// Picking a person: to staff an unnamed resource on approval, or as a new approver.
@@ -151,6 +155,9 @@ pub fn rebuild_queue(state: &mut State) {
         .filter(|r| view.status.admits(r.status))
         .filter(|r| view.all || me.as_ref().is_none_or(|me| r.approver_ids.contains(me)))
         .collect();
+    crate::app::row_filter::fuzzy_any(view.find.filter.value(), &mut rows, |r| {
+        filter_fields(ws, r)
+    });
     rows.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
     match view.sort {
         RequestSort::Age => {}
@@ -168,6 +175,22 @@ pub fn rebuild_queue(state: &mut State) {
         .and_then(|k| state.queue.iter().position(|q| *q == k))
         .unwrap_or(state.requests.selected)
         .min(state.queue.len().saturating_sub(1));
+}
+
+/// What `/` in the Requests view matches: what the list shows of a request, and its notes.
+fn filter_fields(ws: &Workspace, r: &Request) -> Vec<String> {
+    let mut fields = vec![
+        r.id.to_string(),
+        format!("#{}", r.id),
+        project_of(ws, r).to_string(),
+        ws.person_name(&r.creator_id).to_string(),
+        r.notes.clone(),
+    ];
+    if let Some(res) = ws.resources.get(&r.resource_id) {
+        fields.push(ws.resource_name(res));
+        fields.push(res.role.clone());
+    }
+    fields
 }
 
 pub fn project_of<'a>(ws: &'a Workspace, r: &Request) -> &'a str {
@@ -238,6 +261,16 @@ pub fn command(state: &mut State, command: Command) -> Vec<Effect> {
         Command::ToggleMine => toggle_mine(state),
         Command::NextStatus => cycle_status(state),
         Command::SortRequests => cycle_sort(state),
+        Command::FilterStart => {
+            let find = &mut state.requests.find;
+            find.editing = true;
+            // A filter already there is selected: typing replaces it.
+            find.filter.focus();
+        }
+        Command::FilterDone => state.requests.find.editing = false,
+        Command::Backspace if state.requests.find.editing => {
+            crate::app::jump::edit(state, KeyEvent::from(KeyCode::Backspace));
+        }
         _ => {}
     }
     Vec::new()
@@ -251,6 +284,9 @@ pub fn back(state: &mut State) -> bool {
     } else if !state.requests.marks.is_empty() {
         state.requests.marks.clear();
         state.say("Marks cleared");
+    } else if state.requests.find.editing || !state.requests.find.filter.is_empty() {
+        state.requests.find = Default::default();
+        rebuild_queue(state);
     } else {
         return crate::app::bar_edits::clear_marks(state);
     }

@@ -27,6 +27,46 @@ fn the_queue_filters_mine_and_by_status() {
 }
 
 #[test]
+fn slash_narrows_the_queue_keeps_the_selection_and_esc_clears_it() {
+    let mut s = queue_view();
+    s.ws.requests.get_mut(&Id::new("q2")).unwrap().notes = "Mobile screens".into();
+    update(&mut s, Command::Down);
+    assert_eq!(s.queue[s.requests.selected], Id::new("q2"));
+    update(&mut s, Command::FilterStart);
+    assert_eq!(super::keys::Mode::of(&s), super::keys::Mode::Filter);
+    // Letters type: `a` does not approve while the filter takes keys.
+    res_type(&mut s, "mobile");
+    assert!(s.overlay.is_none(), "{:?}", s.overlay);
+    assert_eq!(s.queue, vec![Id::new("q2")], "by notes");
+    assert_eq!(
+        s.queue[s.requests.selected],
+        Id::new("q2"),
+        "still selected"
+    );
+    update(&mut s, Command::FilterDone);
+    assert_eq!(super::keys::Mode::of(&s), super::keys::Mode::Requests);
+    assert_eq!(s.queue, vec![Id::new("q2")], "the filter stays");
+    // Esc: everyone's again, the selection where it was.
+    update(&mut s, Command::Back);
+    assert_eq!(s.queue, vec![Id::new("q1"), Id::new("q2")]);
+    assert_eq!(s.queue[s.requests.selected], Id::new("q2"));
+    assert!(s.requests.find.filter.is_empty());
+    // By number, with or without the #; by project and requester.
+    for (typed, want) in [
+        ("#q1", vec!["q1"]),
+        ("apollo", vec!["q1", "q2"]),
+        ("zzz", vec![]),
+    ] {
+        update(&mut s, Command::FilterStart);
+        res_type(&mut s, typed);
+        let want: Vec<Id> = want.into_iter().map(Id::new).collect();
+        assert_eq!(s.queue, want, "{typed}");
+        update(&mut s, Command::Back);
+        assert_eq!(s.queue.len(), 2, "{typed}: Esc while typing clears it");
+    }
+}
+
+#[test]
 fn approving_an_unnamed_request_picks_a_person_confirms_and_names_the_resource() {
     let mut s = queue_view();
     update(&mut s, Command::Approve);
