@@ -197,6 +197,15 @@ fn reject_asks_for_a_reason_and_says_where_it_goes() {
     for c in "No budget".chars() {
         app.act(Input::Text(c));
     }
+    let screen = format!("{}", draw(&app.state, 80, 24).backend());
+    for said in [
+        "Rejecting #5003. Reason (optional):",
+        "No budget",
+        "It is kept in the request's notes.",
+        "Enter: on to y/n (empty: no reason) · Esc cancel",
+    ] {
+        assert!(screen.contains(said), "{said:?} in\n{screen}");
+    }
     app.act(Command::Submit);
     let q = app.state.confirm().cloned().expect("y/n").question;
     assert!(

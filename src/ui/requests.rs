@@ -97,7 +97,12 @@ fn render_reason(
         .borders(Borders::ALL)
         .title(Span::styled(" Reject ", theme.header()))
         .title_bottom(Span::styled(
-            " Enter: on to y/n (empty: no reason) · Esc cancel ",
+            // The box reads keys as the picker's search does (`Mode::of`).
+            format!(
+                " {}: on to y/n (empty: no reason) · {} cancel ",
+                state.key(Mode::Picker, C::Submit),
+                state.key(Mode::Picker, C::Cancel)
+            ),
             theme.dim(),
         ));
     f.render_widget(Clear, rect);
