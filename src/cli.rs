@@ -189,15 +189,20 @@ pub enum RequestsCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Approve pending requests; an unnamed resource needs --user to name who staffs it.
+    /// Approve pending requests; an unnamed resource needs --staff to name who staffs it.
     Approve {
         /// The requests to approve; each is done on its own.
         #[arg(value_name = "ID", required = true)]
         ids: Vec<String>,
         /// The person to staff an unnamed resource with: an id, an email or an unambiguous
-        /// name (who you are goes before the subcommand: `allot --user ME requests approve …`).
-        #[arg(long, value_name = "USER")]
-        user: Option<String>,
+        /// name (who you are is `--user`, before the subcommand: `allot --user ME requests
+        /// approve …`).
+        #[arg(long, value_name = "PERSON")]
+        staff: Option<String>,
+        /// `--user` here once named the staff; now it would be read as either, so it is
+        /// refused with words saying which flag means what.
+        #[arg(long = "user", value_name = "USER", hide = true)]
+        misplaced_user: Option<String>,
         /// Keep the allocations soft (they become hard otherwise).
         #[arg(long)]
         soft: bool,
@@ -307,7 +312,7 @@ mod tests {
     #[test]
     fn approve_names_the_staff_apart_from_who_i_am() {
         let cli = parse(&[
-            "--user", "1007", "requests", "approve", "5001", "5002", "--user", "1002", "--soft",
+            "--user", "1007", "requests", "approve", "5001", "5002", "--staff", "1002", "--soft",
         ])
         .unwrap();
         assert_eq!(cli.user.as_deref(), Some("1007"));
@@ -315,7 +320,8 @@ mod tests {
             cli.command,
             Some(Command::Requests(RequestsCommand::Approve {
                 ids: vec!["5001".into(), "5002".into()],
-                user: Some("1002".into()),
+                staff: Some("1002".into()),
+                misplaced_user: None,
                 soft: true,
                 json: false
             }))

@@ -344,7 +344,7 @@ fn json_is_an_array_of_objects_of_the_documented_shape() {
 #[test]
 fn approving_an_unnamed_request_with_user_staffs_it() {
     let ws = Workspace::demo();
-    let r = ws.run(&["requests", "approve", "5001", "--user", "1002"]);
+    let r = ws.run(&["requests", "approve", "5001", "--staff", "1002"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.stderr, "");
     assert_eq!(r.lines().len(), 1);
@@ -390,7 +390,7 @@ fn approving_an_unnamed_request_without_user_fails_and_changes_nothing() {
     assert_eq!(r.stdout, "");
     assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
     assert!(
-        r.stderr.starts_with("allot: request 5001: ") && r.stderr.contains("--user"),
+        r.stderr.starts_with("allot: request 5001: ") && r.stderr.contains("--staff"),
         "{}",
         r.stderr
     );
@@ -802,11 +802,11 @@ fn approve_user_names_the_staff_by_name_and_refuses_an_ambiguous_one() {
         second["id"].as_str().unwrap(),
     );
 
-    let r = ws.run(&["requests", "approve", a, "--user", "an"]);
+    let r = ws.run(&["requests", "approve", a, "--staff", "an"]);
     assert_eq!(r.code, 2);
     assert_eq!(r.stdout, "");
     assert!(
-        r.stderr.contains("approve --user an: ") && r.stderr.contains("people match"),
+        r.stderr.contains("approve --staff an: ") && r.stderr.contains("people match"),
         "{}",
         r.stderr
     );
@@ -817,13 +817,13 @@ fn approve_user_names_the_staff_by_name_and_refuses_an_ambiguous_one() {
     );
     assert!(ids_of(&ws.run(&["requests", "list", "--json"]).json()).contains(&a.to_string()));
 
-    let r = ws.run(&["requests", "approve", a, "--user", "Priya Raman"]);
+    let r = ws.run(&["requests", "approve", a, "--staff", "Priya Raman"]);
     assert_eq!((r.code, r.stderr.as_str()), (0, ""));
     let r = ws.run(&[
         "requests",
         "approve",
         b,
-        "--user",
+        "--staff",
         "zoe.lindqvist@northwind.example",
     ]);
     assert_eq!((r.code, r.stderr.as_str()), (0, ""));
@@ -872,7 +872,7 @@ fn approve_reject_and_cancel_print_one_json_result_per_id() {
     assert_eq!(results[1]["ok"], false);
     assert_eq!(results[1]["person"], Value::Null);
     assert!(
-        results[1]["message"].as_str().unwrap().contains("--user"),
+        results[1]["message"].as_str().unwrap().contains("--staff"),
         "{}",
         results[1]
     );
@@ -899,12 +899,31 @@ fn approve_reject_and_cancel_print_one_json_result_per_id() {
         "requests",
         "approve",
         other,
-        "--user",
+        "--staff",
         "Priya Raman",
         "--json",
     ]);
     assert_eq!((r.code, r.stderr.as_str()), (0, ""));
     assert_eq!(r.json()[0]["person"]["name"], "Priya Raman");
+}
+
+#[test]
+fn user_after_approve_is_refused_saying_which_flag_is_which() {
+    let ws = Workspace::demo();
+    let before = ws
+        .run(&["requests", "list", "--status", "all", "--json"])
+        .json();
+    let r = ws.run(&["requests", "approve", "5001", "--user", "Priya Raman"]);
+    assert_eq!(r.code, 2, "a usage error");
+    assert_eq!(r.stdout, "");
+    assert_eq!(
+        r.stderr,
+        "allot: approve: --user Priya Raman after the subcommand: say who staffs an unnamed resource with --staff Priya Raman; who you are goes before it (allot --user Priya Raman requests approve …)\n"
+    );
+    let after = ws
+        .run(&["requests", "list", "--status", "all", "--json"])
+        .json();
+    assert_eq!(before, after, "nothing changed");
 }
 
 #[test]
@@ -919,11 +938,11 @@ fn messages_say_each_thing_once_and_name_people_not_ids() {
     let id = named[0]["id"].as_str().unwrap();
     let person = named[0]["resource"]["name"].as_str().unwrap();
     // Staffing a named resource with someone else is refused naming who holds it.
-    let r = ws.run(&["requests", "approve", id, "--user", "Priya Raman"]);
+    let r = ws.run(&["requests", "approve", id, "--staff", "Priya Raman"]);
     assert_eq!(r.code, 1);
     assert!(
         r.stderr.contains(&format!(
-            "is already staffed with {person}; approve it without --user"
+            "is already staffed with {person}; approve it without --staff"
         )),
         "{}",
         r.stderr

@@ -125,13 +125,25 @@ pub async fn run(
             list(backend, ctx, &opts, out, err).await
         }
         RequestsCommand::Approve {
+            misplaced_user: Some(user),
+            ..
+        } => {
+            let _ = writeln!(
+                err,
+                "allot: approve: --user {} after the subcommand: say who staffs an unnamed resource with --staff {0}; who you are goes before it (allot --user {0} requests approve …)",
+                clean(user)
+            );
+            Exit::Usage
+        }
+        RequestsCommand::Approve {
             ids,
-            user,
+            staff,
             soft,
             json,
+            misplaced_user: None,
         } => {
             let act = Act::Approve {
-                staff: user.as_deref().map(|u| Id::new(u.trim())),
+                staff: staff.as_deref().map(|u| Id::new(u.trim())),
                 soft: *soft,
             };
             resolve(backend, ctx, &act, ids, *json, out, err).await

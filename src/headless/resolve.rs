@@ -50,7 +50,7 @@ pub async fn resolve(
             staff: Some(typed),
             soft,
         } => {
-            match super::people::find_id(&lookup.roster.people, typed.as_str(), "approve --user") {
+            match super::people::find_id(&lookup.roster.people, typed.as_str(), "approve --staff") {
                 Ok(id) => {
                     resolved = Act::Approve {
                         staff: Some(id),
@@ -236,7 +236,7 @@ fn refusal(lookup: &Lookup, act: &Act, q: Option<&Request>) -> Option<String> {
         )),
         Act::Approve { staff: None, .. } => r?.is_unnamed().then(|| {
             format!(
-                "it is for an unnamed resource ({}{on}); name the person to staff it with --user (an id, email or name)",
+                "it is for an unnamed resource ({}{on}); name the person to staff it with --staff (an id, email or name)",
                 lookup.resource_name(r, &q.resource_id)
             )
         }),
@@ -245,7 +245,7 @@ fn refusal(lookup: &Lookup, act: &Act, q: Option<&Request>) -> Option<String> {
         } => {
             let named = r?.person_id.as_ref().filter(|p| *p != staff)?;
             Some(format!(
-                "its resource{on} is already staffed with {}; approve it without --user",
+                "its resource{on} is already staffed with {}; approve it without --staff",
                 lookup.person_name(named)
             ))
         }
