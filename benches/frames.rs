@@ -267,7 +267,42 @@ fn lanes(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, frames, lanes, edits, journaled_edits, seeding);
+/// `b` on ten marked unnamed requests: the bulk plan, each pick ranked on the load of the picks
+/// before it (`domain::candidates::plan`), which the y/n lists.
+fn bulk_plan(c: &mut Criterion) {
+    use allot::domain::candidates::plan;
+    let state = large_state();
+    let ws = &state.ws;
+    let picks: Vec<(&allot::domain::Request, Option<allot::domain::Id>)> = ws
+        .requests
+        .values()
+        .filter(|r| r.status.is_pending())
+        .filter(|r| {
+            ws.resources
+                .get(&r.resource_id)
+                .is_some_and(|x| x.person_id.is_none())
+        })
+        .take(10)
+        .map(|r| (r, None))
+        .collect();
+    assert_eq!(picks.len(), 10, "ten pending unnamed requests");
+    let mut group = c.benchmark_group("requests");
+    group.sample_size(10);
+    group.bench_function("bulk_plan_10_unnamed_100k", |b| {
+        b.iter(|| plan(black_box(ws), black_box(&picks)))
+    });
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    frames,
+    lanes,
+    edits,
+    journaled_edits,
+    seeding,
+    bulk_plan
+);
 criterion_main!(benches);
 
 /// A bar a bucket later, or back.

@@ -781,9 +781,10 @@ pub fn plan(ws: &Workspace, picks: &[(&Request, Option<Id>)]) -> Vec<PlanItem> {
             (Some(p), _) => (Some(p.clone()), None),
             (None, Some(n)) => (Some(n), None),
             (None, None) => {
-                let ranked = rank(ws, r, &planned);
-                let split = best_split(ws, r, &ranked);
-                (ranked.first().map(|c| c.person.clone()), split)
+                // The top candidate and the split, as `rank` and `best_split` would give them
+                // (the proptest on `rank_top`), without everyone's weeks.
+                let top = rank_top(ws, r, &planned, 1);
+                (top.candidates.first().map(|c| c.person.clone()), top.split)
             }
         };
         chosen.push((r, person, split));
