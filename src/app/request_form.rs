@@ -409,7 +409,13 @@ fn validate(
     if f.approvers.chosen.is_empty() {
         errors.insert(
             RqField::Approvers,
-            "at least one approver is required (Space adds one)".into(),
+            format!(
+                "at least one approver is required ({} adds one)",
+                keys.label(
+                    crate::app::keys::Mode::Form,
+                    crate::app::Command::ToggleChoice
+                )
+            ),
         );
     }
     let start = parse_date_input(&f.start, today)

@@ -309,6 +309,18 @@ fn a_new_request_for_a_role_is_sent_and_a_refusal_gives_the_form_back() {
             && errors.contains_key(&RqField::Role)
             && errors.contains_key(&RqField::Approvers)
     );
+    // Each says how to mend it, with the keys as bound.
+    assert_eq!(
+        errors[&RqField::Approvers],
+        "at least one approver is required (Space adds one)"
+    );
+    let mut rebound = s.clone();
+    rebound.keys = rebound_keys("[keys.form]\ntoggle_choice = \"ctrl-t\"\n");
+    update(&mut rebound, Command::Submit);
+    assert_eq!(
+        rebound.request_form().unwrap().errors[&RqField::Approvers],
+        "at least one approver is required (Ctrl-t adds one)"
+    );
     s.request_form_mut().unwrap().focus = RqField::Project;
     typed(&mut s, "apol");
     update(&mut s, Command::NextField); // picks Apollo
@@ -441,4 +453,15 @@ fn a_refused_request_form_waits_for_n_when_another_dialog_is_open() {
         "",
         "once given back, N starts a blank one"
     );
+}
+
+/// The default key table with `text`'s `[keys.<mode>]` over it, as a config file gives it.
+fn rebound_keys(text: &str) -> std::sync::Arc<super::keys::Keymap> {
+    #[derive(serde::Deserialize)]
+    struct File {
+        keys: super::keys::KeysConfig,
+    }
+    let file: File = toml::from_str(text).unwrap();
+    let keys = super::keys::Keymap::defaults();
+    std::sync::Arc::new(super::keys::rebind(&keys, &file.keys, text).unwrap())
 }
