@@ -73,8 +73,11 @@ pub fn render_status(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
     );
 }
 
-/// What the bar says when a message did not fit: the log has it in full.
-const CUT: &str = " (L log)";
+/// What the bar says when a message did not fit: the log has it in full (" (L log)").
+fn cut(state: &State) -> String {
+    use crate::app::{Command, keys::Mode};
+    format!(" ({} log)", state.key(Mode::Global, Command::ToggleLog))
+}
 
 /// The error and the notice on screen, both: a held notice (what allot is about to do) first,
 /// else the newer first. Whatever is cut or left out ends in "(L log)".
@@ -97,6 +100,7 @@ fn messages(state: &State, theme: &Theme, room: usize) -> Vec<Span<'static>> {
     let whole: usize = shown.iter().map(|m| m.2.width()).sum::<usize>()
         + SEP.len() * shown.len().saturating_sub(1);
     let mut spans = Vec::new();
+    let cut = cut(state);
     if whole <= room {
         for (i, (_, _, text, style)) in shown.into_iter().enumerate() {
             if i > 0 {
@@ -106,7 +110,7 @@ fn messages(state: &State, theme: &Theme, room: usize) -> Vec<Span<'static>> {
         }
         return spans;
     }
-    if room <= CUT.len() + 1 {
+    if room <= cut.width() + 1 {
         // Too narrow for the pointer to the log: the start of the first message, if anything.
         if let Some((_, _, text, style)) = shown.into_iter().next() {
             spans.push(Span::styled(truncate(&text, room), style));
@@ -115,7 +119,7 @@ fn messages(state: &State, theme: &Theme, room: usize) -> Vec<Span<'static>> {
     }
     // Two messages share the room: each gets half, or what the other leaves if it is short,
     // so the start of both (their reasons) shows. Too narrow for two readable starts: one.
-    let avail = room - CUT.len();
+    let avail = room - cut.width();
     let mut widths: Vec<usize> = shown.iter().map(|m| m.2.width()).collect();
     if widths.len() == 2 && avail >= SEP.len() + 24 {
         let avail = avail - SEP.len();
@@ -136,7 +140,7 @@ fn messages(state: &State, theme: &Theme, room: usize) -> Vec<Span<'static>> {
         spans.push(Span::styled(truncate(&text, w), style));
         last_style = style;
     }
-    spans.push(Span::styled(CUT, last_style));
+    spans.push(Span::styled(cut, last_style));
     spans
 }
 
@@ -178,6 +182,16 @@ mod tests {
         assert!(text.contains(WHY), "{text}");
         assert!(text.contains("(L log)"), "{text}");
         insta::assert_snapshot!("status_long_error_80", text);
+        // The pointer names the log's key as bound.
+        s.keys = std::sync::Arc::new(
+            crate::app::keys::defaults_with("[keys.global]\nmessage_log = \"ctrl-l\"\n")
+                .expect("rebound"),
+        );
+        let text = bar(&s, 80);
+        assert!(
+            text.contains("(Ctrl-l log)") && !text.contains("(L log)"),
+            "{text}"
+        );
     }
 
     #[test]

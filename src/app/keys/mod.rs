@@ -13,6 +13,8 @@ mod rebind;
 
 pub use help::{HelpRow, help_rows};
 pub use name::Key;
+#[cfg(test)]
+pub(crate) use rebind::defaults_with;
 pub use rebind::{KeysConfig, rebind};
 
 use super::command::Command;

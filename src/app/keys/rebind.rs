@@ -126,18 +126,24 @@ pub fn rebind(base: &Keymap, config: &KeysConfig, text: &str) -> Result<Keymap, 
     Ok(Keymap::new(bindings))
 }
 
+/// The defaults with `text`'s `[keys.<mode>]` tables over them, as a config file gives them.
+#[cfg(test)]
+pub(crate) fn defaults_with(text: &str) -> Result<Keymap, String> {
+    #[derive(Deserialize)]
+    struct File {
+        keys: KeysConfig,
+    }
+    let file: File = toml::from_str(text).map_err(|e| e.to_string())?;
+    rebind(&Keymap::defaults(), &file.keys, text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crossterm::event::{KeyCode, KeyModifiers};
 
     fn load(text: &str) -> Result<Keymap, String> {
-        #[derive(Deserialize)]
-        struct File {
-            keys: KeysConfig,
-        }
-        let file: File = toml::from_str(text).map_err(|e| e.to_string())?;
-        rebind(&Keymap::defaults(), &file.keys, text)
+        defaults_with(text)
     }
 
     fn key(c: char) -> name::Key {

@@ -262,13 +262,7 @@ fn form_keys_and_the_resource_search() {
 fn a_rebound_key_is_what_the_keys_send() {
     let mut s = state();
     s.view = View::Gantt;
-    let text = "[keys.gantt]\nsplit = \"x\"\n";
-    #[derive(serde::Deserialize)]
-    struct File {
-        keys: KeysConfig,
-    }
-    let file: File = toml::from_str(text).unwrap();
-    s.keys = Arc::new(rebind(&Keymap::defaults(), &file.keys, text).unwrap());
+    s.keys = Arc::new(defaults_with("[keys.gantt]\nsplit = \"x\"\n").unwrap());
     assert_eq!(key(&s, KeyCode::Char('x')), cmd(C::Split));
     assert_eq!(key(&s, KeyCode::Char('s')), None);
 }

@@ -274,7 +274,9 @@ pub fn week_text(w: &ImpactWeek) -> String {
 /// What the backend can take back: the embedded store's `u`, or nothing.
 pub(super) fn undo_note(state: &State) -> String {
     match state.backend {
-        crate::client::BackendKind::Local => "u undoes".into(),
+        crate::client::BackendKind::Local => {
+            format!("{} undoes", state.key(Mode::Global, Command::Undo))
+        }
         _ => format!("cannot be undone in {}", state.backend.name()),
     }
 }

@@ -312,12 +312,13 @@ fn batch_answer(state: &mut State, id: &Id, result: Result<String, String>) {
         .filter_map(|r| r.as_ref().err().map(String::as_str))
         .collect();
     // Each answer is in the message log already, in full.
+    let log = state.key(Mode::Global, Command::ToggleLog);
     if failed.is_empty() {
-        state.done(format!("All {ok} went through (L lists each)"));
+        state.done(format!("All {ok} went through ({log} lists each)"));
     } else {
         state.fail(
             format!("{ok} of {} went through", b.ids.len()),
-            format!("{} (L lists each)", failed.join("; ")),
+            format!("{} ({log} lists each)", failed.join("; ")),
         );
     }
 }

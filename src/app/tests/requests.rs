@@ -315,7 +315,9 @@ fn a_new_request_for_a_role_is_sent_and_a_refusal_gives_the_form_back() {
         "at least one approver is required (Space adds one)"
     );
     let mut rebound = s.clone();
-    rebound.keys = rebound_keys("[keys.form]\ntoggle_choice = \"ctrl-t\"\n");
+    rebound.keys = std::sync::Arc::new(
+        super::keys::defaults_with("[keys.form]\ntoggle_choice = \"ctrl-t\"\n").unwrap(),
+    );
     update(&mut rebound, Command::Submit);
     assert_eq!(
         rebound.request_form().unwrap().errors[&RqField::Approvers],
@@ -453,15 +455,4 @@ fn a_refused_request_form_waits_for_n_when_another_dialog_is_open() {
         "",
         "once given back, N starts a blank one"
     );
-}
-
-/// The default key table with `text`'s `[keys.<mode>]` over it, as a config file gives it.
-fn rebound_keys(text: &str) -> std::sync::Arc<super::keys::Keymap> {
-    #[derive(serde::Deserialize)]
-    struct File {
-        keys: super::keys::KeysConfig,
-    }
-    let file: File = toml::from_str(text).unwrap();
-    let keys = super::keys::Keymap::defaults();
-    std::sync::Arc::new(super::keys::rebind(&keys, &file.keys, text).unwrap())
 }
