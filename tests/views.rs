@@ -93,6 +93,17 @@ fn requests_filtered_while_typing_80x24() {
     // The terminal cursor after the last letter typed, on the line under the tabs.
     let at = terminal.get_cursor_position().unwrap();
     assert_eq!((at.x, at.y), (7, 1));
+    // Kept, then `/` again: the filter is selected (typing replaces it), which shows reversed
+    // as in the Resources filter, under NO_COLOR too.
+    update(&mut state, Command::FilterDone);
+    update(&mut state, Command::FilterStart);
+    let terminal = draw(&state, 80, 24);
+    let cell = &terminal.backend().buffer()[(1, 1)];
+    assert_eq!(cell.symbol(), "p");
+    assert!(
+        cell.modifier.contains(ratatui::style::Modifier::REVERSED),
+        "{cell:?}"
+    );
     insta::assert_snapshot!("requests_filtered_80x24", terminal.backend());
 }
 

@@ -78,12 +78,7 @@ pub fn command(state: &mut State, command: Command) -> Vec<Effect> {
         }
         Command::ToggleGrouping => toggle_grouping(state),
         // Find and jump (app::jump).
-        Command::FilterStart => {
-            let find = &mut state.gantt.find;
-            find.editing = true;
-            // A filter already there is selected: typing replaces it.
-            find.filter.focus();
-        }
+        Command::FilterStart => state.gantt.find.start(),
         Command::FilterDone => state.gantt.find.editing = false,
         Command::Backspace => {
             jump::edit(state, KeyEvent::from(KeyCode::Backspace));

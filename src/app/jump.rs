@@ -15,12 +15,20 @@ use crate::domain::{LoadLevel, RowKey, load_level};
 use chrono::NaiveDate;
 use crossterm::event::KeyEvent;
 
-/// The Gantt's filter.
+/// A view's `/` filter (the Gantt's and the Requests queue's).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Find {
     pub filter: LineInput,
     /// Typing goes into the filter.
     pub editing: bool,
+}
+
+impl Find {
+    /// `/`: typing goes into the filter; one already there is selected, so typing replaces it.
+    pub fn start(&mut self) {
+        self.editing = true;
+        self.filter.focus();
+    }
 }
 
 /// The jump prompt.

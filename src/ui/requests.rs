@@ -182,7 +182,7 @@ fn columns(width: usize) -> Columns {
 /// "pending mine to approve · oldest first · 22 shown" and, room allowing, the keys that
 /// change it; with a `/` filter typed or kept, "/text" first, and while typing the terminal
 /// cursor's column in it.
-fn filter_line(state: &State, width: usize) -> (String, Option<usize>) {
+fn filter_line(state: &State, theme: &Theme, width: usize) -> (Line<'static>, Option<usize>) {
     let v = &state.requests;
     let whose = if v.all {
         "all I can see"
@@ -203,19 +203,14 @@ fn filter_line(state: &State, width: usize) -> (String, Option<usize>) {
     );
     let find = &v.find;
     if find.editing || !find.filter.is_empty() {
+        // As the Resources filter line: scrolled to the cursor, a selected filter reversed.
+        let style = theme.header();
         let room = width.saturating_sub(facts.width() + 3).max(8);
-        let scroll = if find.editing {
-            find.filter.scroll(room)
-        } else {
-            0
-        };
-        let shown: String = find.filter.value().chars().skip(scroll).collect();
-        // Two spaces before the facts: one for the cursor after the last character.
-        let text = format!("/{}  {facts}", truncate(&shown, room));
-        let cursor = find
-            .editing
-            .then(|| 1 + find.filter.cursor_column().saturating_sub(scroll));
-        return (truncate(&text, width), cursor);
+        let (text, cursor) = super::line::line_spans(&find.filter, find.editing, room, style);
+        let mut spans = vec![Span::styled("/", style)];
+        spans.extend(text);
+        spans.push(Span::styled(format!("  {facts}"), theme.dim()));
+        return (Line::from(spans), cursor.map(|c| c + 1));
     }
     let k = |c| state.key(Mode::Requests, c);
     let keys = format!(
@@ -233,19 +228,19 @@ fn filter_line(state: &State, width: usize) -> (String, Option<usize>) {
     } else {
         truncate(&facts, width)
     };
-    (line, None)
+    (Line::styled(line, theme.dim()), None)
 }
 
 fn render_list(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
     let w = area.width as usize;
     let c = columns(w);
-    let (top, cursor) = filter_line(state, w);
+    let (top, cursor) = filter_line(state, theme, w);
     if let Some(col) = cursor {
         f.set_cursor_position((area.x + col as u16, area.y));
     }
     let k = |c| state.key(Mode::Requests, c);
     if state.queue.is_empty() {
-        let mut lines = vec![Line::styled(top, theme.dim())];
+        let mut lines = vec![top];
         let msg = if !state.loaded {
             super::text::not_loaded(state)
         } else if !state.requests.find.filter.is_empty() {
@@ -291,12 +286,8 @@ fn render_list(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
     }
     // Written straight into the buffer, as the other big lists are (`Pen`): a Paragraph
     // segments every cell of the padded rows into graphemes, most of this frame's work.
-    let top_style = if state.requests.find.filter.is_empty() && !state.requests.find.editing {
-        theme.dim()
-    } else {
-        theme.header()
-    };
-    let mut rows = vec![(top, top_style), (head, theme.header())];
+    f.render_widget(Paragraph::new(top), Rect { height: 1, ..area });
+    let mut rows = vec![(head, theme.header())];
     let visible = area.height.saturating_sub(2) as usize;
     let offset = keep_in_view(
         state.requests.offset,
@@ -338,8 +329,9 @@ fn render_list(state: &State, theme: &Theme, f: &mut Frame, area: Rect) {
         rows.push((text, style));
     }
     let buf = f.buffer_mut();
+    // Under the filter line.
     for (y, (text, style)) in rows.iter().enumerate() {
-        Pen::new(buf, area, y as u16).raw(text, *style);
+        Pen::new(buf, area, y as u16 + 1).raw(text, *style);
     }
 }
 

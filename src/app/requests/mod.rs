@@ -261,12 +261,7 @@ pub fn command(state: &mut State, command: Command) -> Vec<Effect> {
         Command::ToggleMine => toggle_mine(state),
         Command::NextStatus => cycle_status(state),
         Command::SortRequests => cycle_sort(state),
-        Command::FilterStart => {
-            let find = &mut state.requests.find;
-            find.editing = true;
-            // A filter already there is selected: typing replaces it.
-            find.filter.focus();
-        }
+        Command::FilterStart => state.requests.find.start(),
         Command::FilterDone => state.requests.find.editing = false,
         Command::Backspace if state.requests.find.editing => {
             crate::app::jump::edit(state, KeyEvent::from(KeyCode::Backspace));
